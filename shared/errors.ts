@@ -1,0 +1,41 @@
+/**
+ * The one list of error codes clients can rely on. No HTTP here: `api/errors.ts`
+ * owns the code → status mapping.
+ */
+export const ERROR_CODES = [
+  'invalid_request',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'slot_taken',
+  'slot_held',
+  'idempotency_conflict',
+  'invalid_transition',
+  'hold_expired',
+  'payload_too_large',
+  'outside_availability',
+  'cancellation_closed',
+  'payment_unavailable',
+  'rate_limited',
+  'unavailable',
+  'internal',
+] as const
+
+export type ErrorCode = (typeof ERROR_CODES)[number]
+
+export class BookingError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+    options?: ErrorOptions,
+  ) {
+    super(message, options)
+    this.name = 'BookingError'
+  }
+}
+
+/** The JSON body of every error response. */
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; details?: unknown }
+}

@@ -1,0 +1,101 @@
+import { z } from 'zod'
+import { isValidTimeZone } from './time-zone'
+
+/** Days one availability request may span (inclusive), per the design. */
+export const MAX_AVAILABILITY_DAYS = 62
+
+export const timeZoneSchema = z
+  .string()
+  .refine(isValidTimeZone, { message: 'unknown IANA time zone' })
+
+/** A calendar date `YYYY-MM-DD` that really exists (no 2026-02-30). */
+export const isoDateSchema = z.string().refine(isRealDate, { message: 'expected a date YYYY-MM-DD' })
+
+/** Wall-clock time `HH:MM`; `24:00` is allowed as the end of a day. */
+export const wallTimeSchema = z
+  .string()
+  .regex(/^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/, { message: 'expected a wall time HH:MM (00:00–24:00)' })
+
+const minutes = z.number().int().positive().max(7 * 24 * 60)
+const nonNegativeMinutes = z.number().int().min(0).max(7 * 24 * 60)
+
+export const currencySchema = z
+  .string()
+  .regex(/^[A-Z]{3}$/, { message: 'expected an ISO 4217 code such as EUR' })
+
+/** Money is integer minor units plus a currency code; never floats. */
+export const moneySchema = z.object({
+  amount: z.number().int().min(0),
+  currency: currencySchema,
+})
+
+/** The seed's policy shape, read as a ladder by hours before start (see design). */
+export const cancellationPolicySchema = z.object({
+  free_cancellation_hours: z.number().min(0).optional(),
+  partial_refund_hours: z.number().min(0).optional(),
+  partial_refund_percent: z.number().int().min(0).max(100).optional(),
+  no_refund_hours: z.number().min(0).optional(),
+})
+
+export const resourceConfigSchema = z.object({
+  durations: z.array(minutes).min(1).max(24).optional(),
+  bufferBeforeMin: nonNegativeMinutes.optional(),
+  bufferAfterMin: nonNegativeMinutes.optional(),
+  minNoticeMin: z.number().int().min(0).optional(),
+  horizonDays: z.number().int().positive().max(3660).optional(),
+  holdTtlSec: z.number().int().min(10).max(3600).optional(),
+  requiresConfirmation: z.boolean().optional(),
+  price: moneySchema.optional(),
+  payment: z.enum(['none', 'deposit', 'full']).optional(),
+  depositAmount: z.number().int().min(0).optional(),
+  cancellationPolicy: cancellationPolicySchema.optional(),
+})
+
+export type ResourceConfig = z.infer<typeof resourceConfigSchema>
+export type CancellationPolicy = z.infer<typeof cancellationPolicySchema>
+export type Money = z.infer<typeof moneySchema>
+
+/**
+ * One schedule row in its API (camelCase) form. Exactly one of `weekday` (0=Mon..6=Sun)
+ * and `specificDate` is set. `endTime <= startTime` means the window ends the next day.
+ */
+export const scheduleRuleSchema = z
+  .object({
+    weekday: z.number().int().min(0).max(6).nullable().optional(),
+    specificDate: isoDateSchema.nullable().optional(),
+    startTime: wallTimeSchema,
+    endTime: wallTimeSchema,
+    slotDuration: minutes.nullable(),
+    isAvailable: z.boolean().default(true),
+  })
+  .refine((r) => (r.weekday == null) !== (r.specificDate == null), {
+    message: 'set exactly one of weekday and specificDate',
+  })
+  .refine((r) => r.startTime !== '24:00', { message: 'startTime cannot be 24:00', path: ['startTime'] })
+  .refine((r) => r.startTime !== r.endTime, { message: 'a window cannot be empty', path: ['endTime'] })
+
+export const availabilityQuerySchema = z
+  .object({
+    from: isoDateSchema,
+    to: isoDateSchema,
+    tz: timeZoneSchema.optional(),
+    duration: z.coerce.number().int().positive().max(7 * 24 * 60).optional(),
+  })
+  .refine((q) => q.from <= q.to, { message: '`from` must not be after `to`', path: ['to'] })
+  .refine((q) => daysBetween(q.from, q.to) + 1 <= MAX_AVAILABILITY_DAYS, {
+    message: `a range covers at most ${MAX_AVAILABILITY_DAYS} days`,
+    path: ['to'],
+  })
+
+export type AvailabilityQuery = z.infer<typeof availabilityQuerySchema>
+
+function isRealDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false
+  const ms = Date.parse(`${value}T00:00:00Z`)
+  return Number.isFinite(ms) && new Date(ms).toISOString().startsWith(value)
+}
+
+/** Whole days from `a` to `b` (both `YYYY-MM-DD`); dates are calendar labels, so UTC maths is exact. */
+export function daysBetween(a: string, b: string): number {
+  return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000)
+}

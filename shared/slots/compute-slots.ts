@@ -1,0 +1,114 @@
+import type { AvailabilityDay } from '../types'
+import type { Interval, ScheduleRule, SlotConfig } from './types'
+import { DAY_MS, MINUTE_MS, formatEpochDay, toEpochDay } from './calendar-days'
+import { createZoneClock } from './zone-clock'
+import { expandWindows } from './expand-windows'
+import { cutSlots } from './cut-slots'
+import { subtractBusy } from './subtract-busy'
+import { createInstantFormatter } from './format-instant'
+
+export interface ComputeSlotsInput {
+  /** The resource's IANA zone; schedule wall times are in it. */
+  timezone: string
+  rules: ScheduleRule[]
+  config: SlotConfig
+  /** Occupied intervals (bookings, other sessions' holds), unbuffered, any order, may overlap. */
+  busy: Interval[]
+  /** `YYYY-MM-DD`, inclusive, days in `viewZone`. */
+  from: string
+  to: string
+  /** Zone in which days are cut. */
+  viewZone: string
+  /** Minutes; slot length in undivided windows. */
+  duration?: number
+  /** Epoch ms. */
+  now: number
+}
+
+/**
+ * A slot can outlast the day it starts in by at most its window: one local day (`00:00–24:00`)
+ * plus a DST shift. 48 h bounds that for every zone, including historical jumps, without
+ * the busy query having to know the rules.
+ */
+const MAX_WINDOW_MS = 48 * 60 * MINUTE_MS
+
+/**
+ * Free slots for each day `from`…`to` in `viewZone`, every day present (empty ones `[]`),
+ * in order. A slot belongs to the view-zone day its start falls on. Pure: `now` comes in.
+ */
+export function computeSlots(input: ComputeSlotsInput): AvailabilityDay[] {
+  const { config, now } = input
+  const fromDay = toEpochDay(input.from)
+  const toDay = toEpochDay(input.to)
+  const span = clockSpan(fromDay, toDay)
+  const viewClock = createZoneClock(input.viewZone, span)
+  const clock = input.timezone === input.viewZone ? viewClock : createZoneClock(input.timezone, span)
+
+  const dayStarts: number[] = []
+  for (let day = fromDay; day <= toDay + 1; day++) dayStarts.push(viewClock.startOfDay(day))
+  const rangeStart = dayStarts[0] as number
+  const rangeEnd = dayStarts[dayStarts.length - 1] as number
+
+  // A window starting the local day before the range can cross midnight into it.
+  const windows = expandWindows(input.rules, clock, clock.dayOf(rangeStart) - 1, clock.dayOf(rangeEnd - 1))
+  const horizon = config.horizonDays != null ? now + config.horizonDays * DAY_MS : Infinity
+  const candidates = cutSlots(windows, {
+    durations: config.durations,
+    duration: input.duration,
+    earliestStart: Math.max(rangeStart, now + (config.minNoticeMin ?? 0) * MINUTE_MS),
+    // Starts are whole milliseconds, so "before rangeEnd" is "at most rangeEnd − 1".
+    latestStart: Math.min(rangeEnd - 1, horizon),
+  })
+  const free = subtractBusy(candidates, input.busy, bufferMs(config))
+
+  const days: AvailabilityDay[] = []
+  for (let day = fromDay; day <= toDay; day++) days.push({ date: formatEpochDay(day), slots: [] })
+  const format = createInstantFormatter()
+  let index = 0
+  for (const slot of free) {
+    while (slot.start >= (dayStarts[index + 1] as number)) index++
+    ;(days[index] as AvailabilityDay).slots.push({ start: format(slot.start), end: format(slot.end) })
+  }
+  return days
+}
+
+/**
+ * [start of `from`, start of the day after `to`) in `viewZone`, as epoch ms. Days are
+ * whatever the zone makes them: 23 h or 25 h on DST days.
+ */
+export function availabilityRange(from: string, to: string, viewZone: string): Interval {
+  const fromDay = toEpochDay(from)
+  const toDay = toEpochDay(to)
+  const clock = createZoneClock(viewZone, clockSpan(fromDay, toDay))
+  return { start: clock.startOfDay(fromDay), end: clock.startOfDay(toDay + 1) }
+}
+
+/**
+ * The interval to fetch busy rows for (those with start < end and end > start): a busy
+ * interval outside it cannot block any slot `computeSlots` returns for the same
+ * `from`/`to`/`viewZone`. The start moves back by both buffers (a booking's after-buffer
+ * meets a slot's before-buffer); the end moves forward by both buffers plus
+ * `MAX_WINDOW_MS`, since a slot starting just before the range end can run up to a whole
+ * window past it. A fixed bound rather than one computed from the rules keeps this
+ * callable before the schedule is loaded, at the price of fetching up to two extra days.
+ */
+export function busyQueryRange(from: string, to: string, viewZone: string, config: SlotConfig): Interval {
+  const range = availabilityRange(from, to, viewZone)
+  const { beforeMs, afterMs } = bufferMs(config)
+  return { start: range.start - beforeMs - afterMs, end: range.end + MAX_WINDOW_MS + beforeMs + afterMs }
+}
+
+/**
+ * Instants any conversion of a request can touch: view days reach ±14 h past their UTC
+ * labels, resource windows start a local day early and end up to two local days later.
+ */
+function clockSpan(fromDay: number, toDay: number): Interval {
+  return { start: (fromDay - 4) * DAY_MS, end: (toDay + 5) * DAY_MS }
+}
+
+function bufferMs(config: SlotConfig): { beforeMs: number; afterMs: number } {
+  return {
+    beforeMs: (config.bufferBeforeMin ?? 0) * MINUTE_MS,
+    afterMs: (config.bufferAfterMin ?? 0) * MINUTE_MS,
+  }
+}
