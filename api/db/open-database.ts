@@ -1,0 +1,85 @@
+import { mkdirSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import * as schema from '../../drizzle/schema'
+import type { Database, DatabaseHandle } from './database'
+
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle/migrations', import.meta.url))
+
+export interface OpenDatabaseOptions {
+  /** postgres:// URL; when absent the embedded PGlite database is used. */
+  url?: string | undefined
+  /** PGlite data directory; absent = in memory. */
+  dataDir?: string | undefined
+  /** A PGlite data dump (from `dumpDataDir`) to start from, e.g. a migrated template in tests. */
+  loadDataDir?: Blob | undefined
+  /** Apply pending migrations after connecting. */
+  migrate?: boolean
+  /** postgres.js pool size. */
+  maxConnections?: number
+}
+
+/**
+ * Opens the one database the app uses: postgres.js when a URL is given, otherwise PGlite
+ * with btree_gist (needed by the no-overlap constraint). A given URL that cannot be reached
+ * is an error — never a silent fall back to the embedded database.
+ */
+export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
+  if (options.url) return openPostgres(options.url, options)
+  return openPglite(options)
+}
+
+async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<DatabaseHandle> {
+  const { default: postgres } = await import('postgres')
+  const { drizzle } = await import('drizzle-orm/postgres-js')
+  const client = postgres(url, {
+    max: options.maxConnections ?? 20,
+    onnotice: () => {},
+    connect_timeout: 10,
+    connection: { application_name: 'booking-api' },
+  })
+  try {
+    await client`select 1`
+  } catch (cause) {
+    await client.end({ timeout: 1 }).catch(() => {})
+    throw new Error(`Cannot connect to DATABASE_URL (${redactUrl(url)}): ${describe(cause)}`, { cause })
+  }
+  const db = drizzle(client, { schema }) as unknown as Database
+  if (options.migrate) {
+    const { migrate } = await import('drizzle-orm/postgres-js/migrator')
+    await migrate(drizzle(client, { schema }), { migrationsFolder: MIGRATIONS_FOLDER })
+  }
+  return { db, kind: 'postgres', close: () => client.end({ timeout: 5 }) }
+}
+
+async function openPglite(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
+  const { PGlite } = await import('@electric-sql/pglite')
+  const { btree_gist } = await import('@electric-sql/pglite/contrib/btree_gist')
+  const { drizzle } = await import('drizzle-orm/pglite')
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true })
+  // The extension must be passed on every open, not only the first (else 58P01).
+  const client = await PGlite.create({
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+    extensions: { btree_gist },
+  })
+  const pglite = drizzle(client, { schema })
+  if (options.migrate) {
+    const { migrate } = await import('drizzle-orm/pglite/migrator')
+    await migrate(pglite, { migrationsFolder: MIGRATIONS_FOLDER })
+  }
+  return { db: pglite as unknown as Database, kind: 'pglite', close: () => client.close() }
+}
+
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url)
+    if (u.password) u.password = '***'
+    return u.toString()
+  } catch {
+    return '(unparsable URL)'
+  }
+}
+
+function describe(cause: unknown): string {
+  return cause instanceof Error ? cause.message : String(cause)
+}

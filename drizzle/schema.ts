@@ -1,0 +1,117 @@
+import { sql } from 'drizzle-orm'
+import {
+  boolean,
+  check,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  smallint,
+  text,
+  time,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core'
+import type { CancellationPolicy, ResourceConfig } from '../shared/schemas'
+
+const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
+
+export const BOOKING_STATUSES = ['pending', 'confirmed', 'cancelled', 'completed', 'no_show'] as const
+export type BookingStatus = (typeof BOOKING_STATUSES)[number]
+
+export const bookableResources = pgTable(
+  'bookable_resources',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    slug: text('slug').notNull().unique(),
+    type: text('type').notNull(),
+    name: text('name').notNull(),
+    timezone: text('timezone').notNull(),
+    config: jsonb('config').$type<ResourceConfig>().notNull().default({}),
+    isActive: boolean('is_active').notNull().default(true),
+    createdAt: instant('created_at').notNull().defaultNow(),
+  },
+  (t) => [check('bookable_resources_slug_format', sql`${t.slug} ~ '^[a-z0-9][a-z0-9-]{0,62}$'`)],
+)
+
+export const resourceSchedules = pgTable(
+  'resource_schedules',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    resourceId: uuid('resource_id')
+      .notNull()
+      .references(() => bookableResources.id, { onDelete: 'cascade' }),
+    /** 0 = Monday … 6 = Sunday; NULL when the row is for `specific_date`. */
+    weekday: smallint('weekday'),
+    specificDate: date('specific_date', { mode: 'string' }),
+    /** Local wall time in the resource's zone; `24:00:00` is a valid end. */
+    startTime: time('start_time').notNull(),
+    endTime: time('end_time').notNull(),
+    /** Minutes; NULL = undivided window (the guest picks from `config.durations`). */
+    slotDuration: integer('slot_duration'),
+    isAvailable: boolean('is_available').notNull().default(true),
+  },
+  (t) => [
+    index('resource_schedules_resource_idx').on(t.resourceId),
+    check('resource_schedules_one_day_kind', sql`(${t.weekday} IS NULL) <> (${t.specificDate} IS NULL)`),
+    check('resource_schedules_weekday_range', sql`${t.weekday} BETWEEN 0 AND 6`),
+    check('resource_schedules_slot_duration_positive', sql`${t.slotDuration} > 0`),
+  ],
+)
+
+export const bookings = pgTable(
+  'bookings',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** Short public code the guest quotes; random, never sequential. */
+    ref: text('ref').notNull().unique(),
+    resourceId: uuid('resource_id')
+      .notNull()
+      .references(() => bookableResources.id, { onDelete: 'restrict' }),
+    status: text('status', { enum: BOOKING_STATUSES }).notNull().default('pending'),
+    startsAt: instant('starts_at').notNull(),
+    endsAt: instant('ends_at').notNull(),
+    guestName: text('guest_name').notNull(),
+    guestEmail: text('guest_email').notNull(),
+    guestPhone: text('guest_phone'),
+    notes: text('notes'),
+    answers: jsonb('answers').$type<Record<string, unknown>>(),
+    /** SHA-256 of the guest's manage token; the token itself is never stored. */
+    manageTokenHash: text('manage_token_hash').notNull(),
+    idempotencyKey: text('idempotency_key').unique(),
+    /** Hash of the request body the idempotency key was first used with. */
+    requestHash: text('request_hash'),
+    sessionId: text('session_id'),
+    /** Bumped on reschedule so reminders written for the old time never match. */
+    version: integer('version').notNull().default(1),
+    paymentIntentId: text('payment_intent_id').unique(),
+    /** Money in integer minor units of `currency`. */
+    amount: integer('amount'),
+    currency: text('currency'),
+    amountCaptured: integer('amount_captured').notNull().default(0),
+    amountRefunded: integer('amount_refunded').notNull().default(0),
+    /** The policy in force when the booking was made. */
+    cancellationPolicy: jsonb('cancellation_policy').$type<CancellationPolicy>(),
+    /** Unpaid pending bookings stop occupying the slot after this instant. */
+    expiresAt: instant('expires_at'),
+    confirmedAt: instant('confirmed_at'),
+    cancelledAt: instant('cancelled_at'),
+    cancelReason: text('cancel_reason'),
+    createdAt: instant('created_at').notNull().defaultNow(),
+    updatedAt: instant('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    // The no-overlap EXCLUDE constraint cannot be expressed here; it lives in the
+    // custom migration drizzle/migrations/0001_no_overlap.sql.
+    check('bookings_status_known', sql.raw(`status IN (${BOOKING_STATUSES.map((s) => `'${s}'`).join(', ')})`)),
+    check('bookings_ends_after_start', sql`${t.endsAt} > ${t.startsAt}`),
+    check('bookings_amounts_non_negative', sql`${t.amountCaptured} >= 0 AND ${t.amountRefunded} >= 0`),
+    index('bookings_expiring_idx').on(t.expiresAt).where(sql`${t.status} = 'pending' AND ${t.expiresAt} IS NOT NULL`),
+  ],
+)
+
+export type ResourceRow = typeof bookableResources.$inferSelect
+export type ScheduleRow = typeof resourceSchedules.$inferSelect
+export type BookingRow = typeof bookings.$inferSelect
