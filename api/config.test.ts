@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest'
+import { ConfigError, loadConfig } from './config'
+
+describe('loadConfig', () => {
+  it('falls back to the embedded defaults on an empty environment', () => {
+    const config = loadConfig({})
+    expect(config).toMatchObject({
+      databaseUrl: undefined,
+      redis: undefined,
+      port: 8787,
+      allowedOrigins: ['*'],
+      holdRateLimitPerMinute: 30,
+      trustProxy: false,
+    })
+  })
+
+  it('reads the documented variables', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test',
+      UPSTASH_REDIS_REST_URL: 'http://127.0.0.1:8079',
+      UPSTASH_REDIS_REST_TOKEN: 'token',
+      PORT: '9000',
+      ALLOWED_ORIGINS: 'https://a.example, https://b.example',
+      HOLD_RATE_LIMIT: '0',
+      TRUST_PROXY: '1',
+    })
+    expect(config).toMatchObject({
+      databaseUrl: 'postgres://postgres@127.0.0.1:5432/test',
+      redis: { url: 'http://127.0.0.1:8079', token: 'token' },
+      port: 9000,
+      allowedOrigins: ['https://a.example', 'https://b.example'],
+      holdRateLimitPerMinute: 0,
+      trustProxy: true,
+    })
+  })
+
+  it('reports every malformed variable by name at once', () => {
+    let error: unknown
+    try {
+      loadConfig({ DATABASE_URL: 'mysql://x', PORT: 'eighty', UPSTASH_REDIS_REST_URL: 'http://127.0.0.1:1' })
+    } catch (e) {
+      error = e
+    }
+    expect(error).toBeInstanceOf(ConfigError)
+    const message = (error as ConfigError).message
+    expect(message).toContain('DATABASE_URL')
+    expect(message).toContain('PORT')
+    expect((error as ConfigError).problems).toHaveLength(2)
+  })
+
+  it('requires the Upstash URL and token together', () => {
+    expect(() => loadConfig({ UPSTASH_REDIS_REST_URL: 'http://127.0.0.1:8079' })).toThrow(/UPSTASH_REDIS_REST_TOKEN/)
+  })
+})

@@ -1,0 +1,233 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { AvailabilityResponse, PublicResource } from '../../shared/types'
+import type { ErrorBody } from '../../shared/errors'
+import { createApp } from '../app'
+import { fixedClock } from '../clock'
+import type { Database } from '../db/database'
+import { createTestDatabase, type TestDatabase } from '../../test/database'
+import { everyDay, insertBooking, insertResource } from '../../test/fixtures'
+
+let database: TestDatabase
+const clock = fixedClock('2026-03-20T12:00:00Z')
+let app: ReturnType<typeof createApp>
+
+beforeAll(async () => {
+  database = await createTestDatabase()
+  app = createApp({ db: database.db, clock })
+})
+afterAll(async () => {
+  await database?.close()
+})
+
+async function getJson<T>(path: string, init?: RequestInit): Promise<{ status: number; body: T; headers: Headers }> {
+  const res = await app.request(path, init)
+  return { status: res.status, body: (await res.json()) as T, headers: res.headers }
+}
+
+const startsOf = (day: { slots: { start: string }[] } | undefined) => day?.slots.map((s) => s.start.slice(0, 16))
+
+describe('GET /health', () => {
+  it('answers 200 ok', async () => {
+    const { status, body } = await getJson<{ status: string }>('/health')
+    expect(status).toBe(200)
+    expect(body).toEqual({ status: 'ok' })
+  })
+})
+
+describe('GET /v1/resources', () => {
+  it('lists active resources in their public form only', async () => {
+    const active = await insertResource(database.db, {
+      config: { durations: [60], bufferAfterMin: 15, price: { amount: 2500, currency: 'EUR' }, payment: 'full' },
+    })
+    const inactive = await insertResource(database.db, { isActive: false })
+    const { status, body } = await getJson<{ resources: PublicResource[] }>('/v1/resources')
+    expect(status).toBe(200)
+    const slugs = body.resources.map((r) => r.slug)
+    expect(slugs).toContain(active.slug)
+    expect(slugs).not.toContain(inactive.slug)
+    expect(body.resources.find((r) => r.slug === active.slug)).toEqual({
+      id: active.id,
+      slug: active.slug,
+      type: 'room',
+      name: 'Test room',
+      timezone: 'Europe/Berlin',
+      durations: [60],
+      price: { amount: 2500, currency: 'EUR' },
+      payment: 'full',
+    })
+  })
+})
+
+describe('GET /v1/resources/:idOrSlug', () => {
+  it('finds a resource by slug and by id', async () => {
+    const row = await insertResource(database.db)
+    const bySlug = await getJson<{ resource: PublicResource }>(`/v1/resources/${row.slug}`)
+    const byId = await getJson<{ resource: PublicResource }>(`/v1/resources/${row.id}`)
+    expect(bySlug.status).toBe(200)
+    expect(bySlug.body.resource.id).toBe(row.id)
+    expect(byId.body).toEqual(bySlug.body)
+  })
+
+  it.each([
+    ['an unknown slug', async () => 'no-such-room'],
+    ['an unknown id', async () => '00000000-0000-4000-8000-000000000000'],
+    ['an inactive resource', async () => (await insertResource(database.db, { isActive: false })).slug],
+  ])('answers 404 not_found for %s', async (_label, target) => {
+    const { status, body } = await getJson<ErrorBody>(`/v1/resources/${await target()}`)
+    expect(status).toBe(404)
+    expect(body.error.code).toBe('not_found')
+    expect(body.error.message).toMatch(/resource/)
+  })
+})
+
+describe('GET /v1/resources/:idOrSlug/availability', () => {
+  it('returns every requested day with the free slots, minus bookings, in the resource zone by default', async () => {
+    const row = await insertResource(database.db, {
+      timezone: 'Europe/Berlin',
+      schedules: everyDay({ startTime: '09:00', endTime: '12:00', slotDuration: 60 }),
+    })
+    // 09:00–10:00 Berlin (CET, UTC+1) on the 24th is taken; a cancelled one changes nothing.
+    await insertBooking(database.db, { resourceId: row.id, start: '2026-03-24T08:00:00Z', end: '2026-03-24T09:00:00Z' })
+    await insertBooking(database.db, {
+      resourceId: row.id,
+      start: '2026-03-25T09:00:00Z',
+      end: '2026-03-25T10:00:00Z',
+      status: 'cancelled',
+    })
+    const { status, body, headers } = await getJson<AvailabilityResponse>(
+      `/v1/resources/${row.slug}/availability?from=2026-03-24&to=2026-03-26`,
+    )
+    expect(status).toBe(200)
+    expect(headers.get('cache-control')).toBe('no-store')
+    expect(body.timezone).toBe('Europe/Berlin')
+    expect(body.resource).toMatchObject({ id: row.id, slug: row.slug })
+    expect(body.days.map((d) => d.date)).toEqual(['2026-03-24', '2026-03-25', '2026-03-26'])
+    expect(startsOf(body.days[0])).toEqual(['2026-03-24T09:00', '2026-03-24T10:00'])
+    expect(startsOf(body.days[1])).toEqual(['2026-03-25T08:00', '2026-03-25T09:00', '2026-03-25T10:00'])
+    expect(body.days[0]?.slots[0]).toEqual({ start: '2026-03-24T09:00:00.000Z', end: '2026-03-24T10:00:00.000Z' })
+  })
+
+  it('steps real minutes across the spring-forward night (Berlin 01:00–05:00 → 00:00Z, 01:00Z, 02:00Z)', async () => {
+    const row = await insertResource(database.db, {
+      schedules: [{ specificDate: '2026-03-29', startTime: '01:00', endTime: '05:00', slotDuration: 60 }],
+    })
+    const { body } = await getJson<AvailabilityResponse>(`/v1/resources/${row.slug}/availability?from=2026-03-29&to=2026-03-29`)
+    expect(startsOf(body.days[0])).toEqual(['2026-03-29T00:00', '2026-03-29T01:00', '2026-03-29T02:00'])
+  })
+
+  it('cuts days in the requested zone', async () => {
+    const row = await insertResource(database.db, {
+      timezone: 'Europe/Berlin',
+      schedules: everyDay({ startTime: '09:00', endTime: '12:00', slotDuration: 60 }),
+    })
+    // Kiritimati is UTC+14: its 24 March runs from 23 March 10:00Z to 24 March 10:00Z.
+    const { status, body } = await getJson<AvailabilityResponse>(
+      `/v1/resources/${row.slug}/availability?from=2026-03-24&to=2026-03-24&tz=Pacific/Kiritimati`,
+    )
+    expect(status).toBe(200)
+    expect(body.timezone).toBe('Pacific/Kiritimati')
+    expect(startsOf(body.days[0])).toEqual(['2026-03-23T10:00', '2026-03-24T08:00', '2026-03-24T09:00'])
+  })
+
+  it('offers undivided windows in the chosen duration', async () => {
+    const row = await insertResource(database.db, {
+      type: 'car',
+      timezone: 'Europe/Lisbon',
+      config: { durations: [120, 240] },
+      schedules: everyDay({ startTime: '08:00', endTime: '12:00', slotDuration: null }),
+    })
+    const path = `/v1/resources/${row.slug}/availability?from=2026-03-24&to=2026-03-24`
+    const byDefault = await getJson<AvailabilityResponse>(path)
+    const long = await getJson<AvailabilityResponse>(`${path}&duration=240`)
+    expect(byDefault.body.days[0]?.slots).toEqual([
+      { start: '2026-03-24T08:00:00.000Z', end: '2026-03-24T10:00:00.000Z' },
+      { start: '2026-03-24T10:00:00.000Z', end: '2026-03-24T12:00:00.000Z' },
+    ])
+    expect(long.body.days[0]?.slots).toEqual([{ start: '2026-03-24T08:00:00.000Z', end: '2026-03-24T12:00:00.000Z' }])
+  })
+
+  it('drops slots that have started or are inside the minimum notice', async () => {
+    const row = await insertResource(database.db, {
+      config: { minNoticeMin: 30 },
+      schedules: everyDay({ startTime: '09:00', endTime: '12:00', slotDuration: 60 }),
+    })
+    const local = createApp({ db: database.db, clock: fixedClock('2026-03-24T08:45:00Z') })
+    const res = await local.request(`/v1/resources/${row.slug}/availability?from=2026-03-24&to=2026-03-24`)
+    const body = (await res.json()) as AvailabilityResponse
+    // 08:00Z started; 09:00Z is within 30 min of 08:45Z; 10:00Z is free.
+    expect(startsOf(body.days[0])).toEqual(['2026-03-24T10:00'])
+  })
+
+  it('accepts a range of exactly 62 days', async () => {
+    const row = await insertResource(database.db, { schedules: everyDay({ startTime: '09:00', endTime: '10:00' }) })
+    const { status, body } = await getJson<AvailabilityResponse>(
+      `/v1/resources/${row.slug}/availability?from=2026-04-01&to=2026-06-01`,
+    )
+    expect(status).toBe(200)
+    expect(body.days).toHaveLength(62)
+    expect(body.days.every((d) => d.slots.length === 1)).toBe(true)
+  })
+
+  it.each([
+    ['a missing from', 'to=2026-04-01', 'from'],
+    ['a malformed date', 'from=2026-4-1&to=2026-04-02', 'from'],
+    ['an impossible date', 'from=2026-02-30&to=2026-03-02', 'from'],
+    ['from after to', 'from=2026-04-03&to=2026-04-01', 'to'],
+    ['a range over 62 days', 'from=2026-04-01&to=2026-06-02', 'to'],
+    ['an unknown zone', 'from=2026-04-01&to=2026-04-02&tz=Mars/Olympus_Mons', 'tz'],
+    ['a non-numeric duration', 'from=2026-04-01&to=2026-04-02&duration=long', 'duration'],
+    ['a duration the resource does not offer', 'from=2026-04-01&to=2026-04-02&duration=45', 'duration'],
+  ])('answers 400 invalid_request for %s', async (_label, query, path) => {
+    const row = await insertResource(database.db, { schedules: everyDay({ startTime: '09:00', endTime: '10:00' }) })
+    const { status, body } = await getJson<ErrorBody>(`/v1/resources/${row.slug}/availability?${query}`)
+    expect(status).toBe(400)
+    expect(body.error.code).toBe('invalid_request')
+    expect(body.error.message).toBeTruthy()
+    expect(body.error.details).toEqual(expect.arrayContaining([expect.objectContaining({ path })]))
+  })
+
+  it('answers 404 for an unknown resource even with a valid query', async () => {
+    const { status, body } = await getJson<ErrorBody>('/v1/resources/nowhere/availability?from=2026-04-01&to=2026-04-01')
+    expect(status).toBe(404)
+    expect(body.error.code).toBe('not_found')
+  })
+})
+
+describe('cross-cutting behaviour', () => {
+  it('allows cross-origin reads per ALLOWED_ORIGINS', async () => {
+    const open = await app.request('/v1/resources', { headers: { Origin: 'https://shop.example' } })
+    expect(open.headers.get('access-control-allow-origin')).toBe('*')
+
+    const strict = createApp({ db: database.db, allowedOrigins: ['https://shop.example'] })
+    const allowed = await strict.request('/v1/resources', { headers: { Origin: 'https://shop.example' } })
+    const denied = await strict.request('/v1/resources', { headers: { Origin: 'https://evil.example' } })
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://shop.example')
+    expect(denied.headers.get('access-control-allow-origin')).toBeNull()
+  })
+
+  it('answers unknown routes with a JSON 404', async () => {
+    const { status, body } = await getJson<ErrorBody>('/v1/nothing-here')
+    expect(status).toBe(404)
+    expect(body.error.code).toBe('not_found')
+  })
+
+  it('turns an unexpected failure into 500 internal without leaking it, and logs it with the request id', async () => {
+    const logged: Record<string, unknown>[] = []
+    const broken = new Proxy({} as Database, {
+      get() {
+        throw new Error('connection string postgres://secret@db leaked?')
+      },
+    })
+    const failing = createApp({
+      db: broken,
+      logger: { info() {}, error: (_m, fields) => void logged.push(fields ?? {}) },
+    })
+    const res = await failing.request('/v1/resources')
+    const body = (await res.json()) as ErrorBody
+    expect(res.status).toBe(500)
+    expect(body.error.code).toBe('internal')
+    expect(JSON.stringify(body)).not.toContain('secret')
+    expect(logged).toHaveLength(1)
+    expect(logged[0]?.requestId).toBe(res.headers.get('x-request-id'))
+  })
+})

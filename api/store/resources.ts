@@ -1,0 +1,85 @@
+import { asc, eq, or } from 'drizzle-orm'
+import { bookableResources, resourceSchedules, type ResourceRow, type ScheduleRow } from '../../drizzle/schema'
+import { resourceConfigSchema, type ResourceConfig } from '../../shared/schemas'
+import type { PublicResource, ScheduleRule } from '../../shared/types'
+import type { Database } from '../db/database'
+
+export interface Resource {
+  id: string
+  slug: string
+  type: string
+  name: string
+  timezone: string
+  config: ResourceConfig
+  isActive: boolean
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/** Active resource by id or slug, or undefined. A slug may look like a uuid, so both are tried. */
+export async function findActiveResource(db: Database, idOrSlug: string): Promise<Resource | undefined> {
+  const match = UUID.test(idOrSlug)
+    ? or(eq(bookableResources.id, idOrSlug.toLowerCase()), eq(bookableResources.slug, idOrSlug))
+    : eq(bookableResources.slug, idOrSlug)
+  const rows = await db.select().from(bookableResources).where(match).limit(2)
+  // An exact id match wins over a slug that happens to equal another resource's id.
+  const row = rows.find((r) => r.id === idOrSlug.toLowerCase()) ?? rows[0]
+  return row && row.isActive ? toResource(row) : undefined
+}
+
+export async function listActiveResources(db: Database): Promise<Resource[]> {
+  const rows = await db
+    .select()
+    .from(bookableResources)
+    .where(eq(bookableResources.isActive, true))
+    .orderBy(asc(bookableResources.name), asc(bookableResources.slug))
+  return rows.map(toResource)
+}
+
+export async function loadScheduleRules(db: Database, resourceId: string): Promise<ScheduleRule[]> {
+  const rows = await db.select().from(resourceSchedules).where(eq(resourceSchedules.resourceId, resourceId))
+  return rows.map(toScheduleRule)
+}
+
+export function toPublicResource(resource: Resource): PublicResource {
+  const { config } = resource
+  const view: PublicResource = {
+    id: resource.id,
+    slug: resource.slug,
+    type: resource.type,
+    name: resource.name,
+    timezone: resource.timezone,
+  }
+  if (config.durations) view.durations = config.durations
+  if (config.price) view.price = config.price
+  if (config.payment) view.payment = config.payment
+  if (config.cancellationPolicy) view.cancellationPolicy = config.cancellationPolicy
+  return view
+}
+
+function toResource(row: ResourceRow): Resource {
+  // Config is validated on write; parsing again on read keeps a hand-edited row from
+  // reaching the engine with a wrong shape (unknown keys are dropped, bad ones fail loudly).
+  const config = resourceConfigSchema.parse(row.config ?? {})
+  return {
+    id: row.id,
+    slug: row.slug,
+    type: row.type,
+    name: row.name,
+    timezone: row.timezone,
+    config,
+    isActive: row.isActive,
+  }
+}
+
+/** Postgres `time` comes back as `HH:MM:SS`; the engine and API speak `HH:MM`. */
+function toScheduleRule(row: ScheduleRow): ScheduleRule {
+  return {
+    weekday: row.weekday,
+    specificDate: row.specificDate,
+    startTime: row.startTime.slice(0, 5),
+    endTime: row.endTime.slice(0, 5),
+    slotDuration: row.slotDuration,
+    isAvailable: row.isAvailable,
+  }
+}
