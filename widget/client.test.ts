@@ -1,0 +1,114 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import type { AvailabilityResponse, PublicResource } from '../shared/types'
+import { createClient } from './client'
+
+const resource: PublicResource = {
+  id: '7d1c2a3e-0000-4000-8000-000000000001',
+  slug: 'meeting-room',
+  type: 'room',
+  name: 'Meeting room',
+  timezone: 'Europe/Berlin',
+}
+
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
+
+function stubFetch(respond: (url: string) => Response | Promise<Response>) {
+  const fetch = vi.fn(async (input: RequestInfo | URL) => respond(String(input)))
+  vi.stubGlobal('fetch', fetch)
+  return fetch
+}
+
+afterEach(() => {
+  vi.unstubAllGlobals()
+})
+
+describe('createClient', () => {
+  it('returns the resource out of its envelope', async () => {
+    const fetch = stubFetch(() => json(200, { resource }))
+    const result = await createClient({ apiUrl: 'https://book.example.com/' }).getResource('meeting-room')
+    expect(result).toEqual({ data: resource })
+    expect(fetch).toHaveBeenCalledWith('https://book.example.com/v1/resources/meeting-room', expect.anything())
+  })
+
+  it('sends the availability query with zone and duration, escaping the slug', async () => {
+    const body: AvailabilityResponse = {
+      resource,
+      timezone: 'Europe/Berlin',
+      days: [{ date: '2026-03-27', slots: [{ start: '2026-03-27T08:00:00Z', end: '2026-03-27T08:30:00Z' }] }],
+    }
+    const fetch = stubFetch(() => json(200, body))
+    const result = await createClient({ apiUrl: 'https://book.example.com' }).getAvailability('room/1', {
+      from: '2026-03-27',
+      to: '2026-04-02',
+      tz: 'Europe/Berlin',
+      duration: 120,
+    })
+    expect(result).toEqual({ data: body })
+    const url = new URL(fetch.mock.calls[0]?.[0] as string)
+    expect(url.pathname).toBe('/v1/resources/room%2F1/availability')
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      from: '2026-03-27',
+      to: '2026-04-02',
+      tz: 'Europe/Berlin',
+      duration: '120',
+    })
+  })
+
+  it('leaves out zone and duration when not given', async () => {
+    const fetch = stubFetch(() => json(200, { resource, timezone: 'Europe/Berlin', days: [] }))
+    await createClient({ apiUrl: 'https://book.example.com' }).getAvailability('meeting-room', { from: '2026-03-27', to: '2026-03-27' })
+    expect(fetch.mock.calls[0]?.[0]).toBe('https://book.example.com/v1/resources/meeting-room/availability?from=2026-03-27&to=2026-03-27')
+  })
+
+  it('passes an API error through with its code, message, details and status', async () => {
+    stubFetch(() =>
+      json(400, { error: { code: 'invalid_request', message: 'The availability query is not valid.', details: [{ path: 'to' }] } }),
+    )
+    const result = await createClient({ apiUrl: 'https://book.example.com' }).getAvailability('meeting-room', {
+      from: '2026-03-27',
+      to: '2026-09-27',
+    })
+    expect(result).toEqual({
+      error: { code: 'invalid_request', message: 'The availability query is not valid.', details: [{ path: 'to' }], status: 400 },
+    })
+  })
+
+  it('reports an unknown resource as not_found', async () => {
+    stubFetch(() => json(404, { error: { code: 'not_found', message: 'No bookable resource "nope".' } }))
+    const result = await createClient({ apiUrl: 'https://book.example.com' }).getResource('nope')
+    expect(result.error).toEqual({ code: 'not_found', message: 'No bookable resource "nope".', status: 404 })
+    expect(result.data).toBeUndefined()
+  })
+
+  it('resolves to network_error when the request cannot be made', async () => {
+    stubFetch(() => Promise.reject(new TypeError('fetch failed')))
+    const result = await createClient({ apiUrl: 'https://book.example.com' }).getResource('meeting-room')
+    expect(result.error?.code).toBe('network_error')
+    expect(result.error?.message).toMatch(/could not reach/i)
+  })
+
+  it('resolves to invalid_response for a proxy error page', async () => {
+    stubFetch(() => new Response('<html>Bad gateway</html>', { status: 502, headers: { 'content-type': 'text/html' } }))
+    const result = await createClient({ apiUrl: 'https://book.example.com' }).getResource('meeting-room')
+    expect(result.error).toMatchObject({ code: 'invalid_response', status: 502 })
+  })
+
+  it('resolves to invalid_response when a 200 body has the wrong shape', async () => {
+    stubFetch(() => json(200, { resources: [] }))
+    const result = await createClient({ apiUrl: 'https://book.example.com' }).getAvailability('meeting-room', {
+      from: '2026-03-27',
+      to: '2026-03-27',
+    })
+    expect(result.error).toMatchObject({ code: 'invalid_response', status: 200 })
+  })
+
+  it('throws at once when apiUrl is missing', () => {
+    expect(() => createClient({ apiUrl: '' })).toThrow('createClient: expected options.apiUrl to be a URL string, received ""')
+    expect(() => createClient({} as { apiUrl: string })).toThrow('received undefined')
+  })
+
+  it('throws at once for an empty resource id', () => {
+    expect(() => createClient({ apiUrl: 'https://book.example.com' }).getResource('')).toThrow(TypeError)
+  })
+})
