@@ -1,0 +1,10 @@
+import { startUpstashBridge } from './upstash-rest-bridge'
+
+// REDIS_URL=redis://127.0.0.1:6379 tsx api/dev/upstash-rest-bridge-cli.ts
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
+const bridge = await startUpstashBridge({ redisUrl, port: Number(process.env.BRIDGE_PORT ?? 0) })
+console.log(`UPSTASH_REDIS_REST_URL=${bridge.url}`)
+console.log(`UPSTASH_REDIS_REST_TOKEN=${bridge.token}`)
+const stop = () => void bridge.close().finally(() => process.exit(0))
+process.once('SIGINT', stop)
+process.once('SIGTERM', stop)
