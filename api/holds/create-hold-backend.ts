@@ -1,0 +1,42 @@
+import { Redis } from '@upstash/redis'
+import type { Clock } from '../clock'
+import type { HoldStore, RateLimiter } from './hold-store'
+import { createMemoryHoldStore } from './memory-hold-store'
+import { createMemoryRateLimiter, createUpstashRateLimiter } from './rate-limiter'
+import { createUpstashHoldStore } from './upstash-hold-store'
+
+export interface HoldBackend {
+  kind: 'upstash' | 'memory'
+  holds: HoldStore
+  holdRateLimiter: RateLimiter | undefined
+}
+
+export interface HoldBackendOptions {
+  /** Upstash REST endpoint; absent = in memory (one process only). */
+  upstash?: { url: string; token: string } | undefined
+  /** Hold creations per IP per minute; 0 = no limit. */
+  holdRateLimitPerMinute: number
+  clock: Clock
+  /** Namespace for Redis keys (tests give each file its own). */
+  keyPrefix?: string
+}
+
+/** Chooses the hold store and the per-IP limiter together, so both live in the same place. */
+export function createHoldBackend(options: HoldBackendOptions): HoldBackend {
+  const { upstash, holdRateLimitPerMinute: limit, clock, keyPrefix = '' } = options
+  if (upstash) {
+    // Few retries: a hold request should fail fast (503) rather than hang on a dead Redis.
+    // Raw strings: the hold store compares stored entries byte for byte.
+    const redis = new Redis({ url: upstash.url, token: upstash.token, enableTelemetry: false, automaticDeserialization: false, retry: { retries: 1 } })
+    return {
+      kind: 'upstash',
+      holds: createUpstashHoldStore(redis, clock, { keyPrefix }),
+      holdRateLimiter: limit > 0 ? createUpstashRateLimiter(redis, { limit, windowSec: 60, prefix: `${keyPrefix}ratelimit` }) : undefined,
+    }
+  }
+  return {
+    kind: 'memory',
+    holds: createMemoryHoldStore(clock),
+    holdRateLimiter: limit > 0 ? createMemoryRateLimiter(clock, { limit, windowMs: 60_000 }) : undefined,
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * Holds keep a slot for one browser session while the guest types their details. Redis
+ * (or memory) is for speed and experience only; the EXCLUDE constraint on bookings is
+ * the guarantee. Expiry is logical (`expiresAt` against the injected clock, so every
+ * process and both stores agree); key TTLs only collect garbage.
+ */
+export interface Hold {
+  id: string
+  resourceId: string
+  sessionId: string
+  /** The held slot, epoch ms, half-open. */
+  start: number
+  end: number
+  /** The interval that must stay free: the slot widened by the resource's buffers. */
+  blockStart: number
+  blockEnd: number
+  expiresAt: number
+}
+
+export interface PlaceHoldRequest {
+  resourceId: string
+  sessionId: string
+  start: number
+  end: number
+  blockStart: number
+  blockEnd: number
+  ttlMs: number
+  /** Live holds one session may have across all resources. */
+  maxPerSession: number
+}
+
+export type PlaceHoldResult =
+  /** `replaced`: the session's earlier holds on this resource, released by this move. */
+  | { ok: true; hold: Hold; replaced: string[] }
+  /** Another session's live hold overlaps (block intervals). */
+  | { ok: false; reason: 'slot_held' }
+  /** The session already has `maxPerSession` live holds on other resources. */
+  | { ok: false; reason: 'session_limit' }
+
+export interface HoldStore {
+  /**
+   * Atomically: drop expired holds, refuse on overlap with another session's live hold,
+   * enforce the per-session limit, release the session's own earlier holds on this
+   * resource (a re-hold moves), and insert the new hold.
+   */
+  place(request: PlaceHoldRequest): Promise<PlaceHoldResult>
+  /** The session's live hold with this id, or undefined (unknown, expired, or not its own). */
+  get(holdId: string, sessionId: string): Promise<Hold | undefined>
+  /** Compare-then-delete: removes the hold only if it is this session's. True if removed. */
+  release(holdId: string, sessionId: string): Promise<boolean>
+  /** Live holds on a resource whose block interval overlaps [from, to). */
+  listLive(resourceId: string, from: number, to: number): Promise<Hold[]>
+}
+
+export interface RateLimitDecision {
+  allowed: boolean
+  /** Whole seconds until a request would be allowed again (0 when allowed). */
+  retryAfterSec: number
+}
+
+/** Fixed budget of events per key per window. Errors propagate: callers fail closed. */
+export interface RateLimiter {
+  consume(key: string): Promise<RateLimitDecision>
+}

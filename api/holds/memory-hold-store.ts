@@ -1,0 +1,70 @@
+import type { Clock } from '../clock'
+import type { Hold, HoldStore, PlaceHoldResult } from './hold-store'
+import { newHoldId, overlaps } from './hold-id'
+
+/**
+ * The embedded default: holds in this process's memory, same semantics as the Redis store.
+ * Every operation is synchronous between awaits, so `place` is atomic without locks.
+ */
+export function createMemoryHoldStore(clock: Clock): HoldStore {
+  const byId = new Map<string, Hold>()
+  const isLive = (hold: Hold, now: number) => hold.expiresAt > now
+
+  function prune(now: number): void {
+    for (const [id, hold] of byId) if (!isLive(hold, now)) byId.delete(id)
+  }
+
+  return {
+    async place(request): Promise<PlaceHoldResult> {
+      const now = clock.now()
+      prune(now)
+      const replaced: string[] = []
+      let otherResources = 0
+      for (const hold of byId.values()) {
+        if (hold.sessionId === request.sessionId) {
+          if (hold.resourceId === request.resourceId) replaced.push(hold.id)
+          else otherResources++
+        } else if (
+          hold.resourceId === request.resourceId &&
+          overlaps(hold.blockStart, hold.blockEnd, request.blockStart, request.blockEnd)
+        ) {
+          return { ok: false, reason: 'slot_held' }
+        }
+      }
+      if (otherResources + 1 > request.maxPerSession) return { ok: false, reason: 'session_limit' }
+      for (const id of replaced) byId.delete(id)
+      const hold: Hold = {
+        id: newHoldId(),
+        resourceId: request.resourceId,
+        sessionId: request.sessionId,
+        start: request.start,
+        end: request.end,
+        blockStart: request.blockStart,
+        blockEnd: request.blockEnd,
+        expiresAt: now + request.ttlMs,
+      }
+      byId.set(hold.id, hold)
+      return { ok: true, hold, replaced }
+    },
+    async get(holdId, sessionId) {
+      const hold = byId.get(holdId)
+      return hold && hold.sessionId === sessionId && isLive(hold, clock.now()) ? { ...hold } : undefined
+    },
+    async release(holdId, sessionId) {
+      const hold = byId.get(holdId)
+      if (!hold || hold.sessionId !== sessionId) return false
+      byId.delete(holdId)
+      return isLive(hold, clock.now())
+    },
+    async listLive(resourceId, from, to) {
+      const now = clock.now()
+      const live: Hold[] = []
+      for (const hold of byId.values()) {
+        if (hold.resourceId === resourceId && isLive(hold, now) && overlaps(hold.blockStart, hold.blockEnd, from, to)) {
+          live.push({ ...hold })
+        }
+      }
+      return live
+    },
+  }
+}

@@ -1,0 +1,156 @@
+import type { Redis } from '@upstash/redis'
+import type { Clock } from '../clock'
+import type { Hold, HoldStore, PlaceHoldResult } from './hold-store'
+import { newHoldId, overlaps } from './hold-id'
+
+/**
+ * Key layout (every key a script touches is passed in KEYS):
+ *   {prefix}holds:r:{resourceId}  hash holdId → hold JSON   (overlap checks, availability)
+ *   {prefix}holds:s:{sessionId}   hash holdId → hold JSON   (get, release, per-session limit)
+ * Expiry is logical: `ex` against the app clock passed in ARGV, so Redis and memory agree
+ * and every app process uses the same rule. PEXPIRE on the hashes only collects garbage.
+ */
+const PLACE = `
+local now = tonumber(ARGV[1])
+local hold = cjson.decode(ARGV[2])
+local max = tonumber(ARGV[3])
+local ttl = tonumber(ARGV[4])
+local replaced = {}
+local entries = redis.call('HGETALL', KEYS[1])
+for i = 1, #entries, 2 do
+  local h = cjson.decode(entries[i + 1])
+  if h.ex <= now then
+    redis.call('HDEL', KEYS[1], entries[i])
+  elseif h.s == hold.s then
+    replaced[#replaced + 1] = entries[i]
+  elseif h.bs < hold.be and hold.bs < h.be then
+    return {'slot_held'}
+  end
+end
+local others = 0
+local mine = redis.call('HGETALL', KEYS[2])
+for i = 1, #mine, 2 do
+  local h = cjson.decode(mine[i + 1])
+  if h.ex <= now then
+    redis.call('HDEL', KEYS[2], mine[i])
+  elseif h.r ~= hold.r then
+    others = others + 1
+  end
+end
+if others + 1 > max then return {'session_limit'} end
+for _, id in ipairs(replaced) do
+  redis.call('HDEL', KEYS[1], id)
+  redis.call('HDEL', KEYS[2], id)
+end
+redis.call('HSET', KEYS[1], hold.id, ARGV[2])
+redis.call('HSET', KEYS[2], hold.id, ARGV[2])
+for k = 1, 2 do
+  if redis.call('PTTL', KEYS[k]) < ttl then redis.call('PEXPIRE', KEYS[k], ttl) end
+end
+local out = {'ok'}
+for _, id in ipairs(replaced) do out[#out + 1] = id end
+return out
+`
+
+// Compare-then-delete: only the exact entry the caller read (its own hold) is removed.
+const RELEASE = `
+local current = redis.call('HGET', KEYS[2], ARGV[1])
+if not current or current ~= ARGV[2] then return 0 end
+redis.call('HDEL', KEYS[2], ARGV[1])
+redis.call('HDEL', KEYS[1], ARGV[1])
+return 1
+`
+
+/** The stored form: short keys, because every place() decodes every hold on the resource. */
+interface Packed {
+  id: string
+  r: string
+  s: string
+  st: number
+  en: number
+  bs: number
+  be: number
+  ex: number
+}
+
+export interface UpstashHoldStoreOptions {
+  keyPrefix?: string
+}
+
+/**
+ * Holds in Redis through `@upstash/redis`. The client must be created with
+ * `automaticDeserialization: false`: release compares the raw stored string.
+ */
+export function createUpstashHoldStore(redis: Redis, clock: Clock, options: UpstashHoldStoreOptions = {}): HoldStore {
+  const prefix = options.keyPrefix ?? ''
+  const resourceKey = (id: string) => `${prefix}holds:r:${id}`
+  const sessionKey = (id: string) => `${prefix}holds:s:${id}`
+  const placeScript = redis.createScript<string[]>(PLACE)
+  const releaseScript = redis.createScript<number>(RELEASE)
+
+  async function readOwn(holdId: string, sessionId: string): Promise<{ raw: string; hold: Hold } | undefined> {
+    const raw = await redis.hget<string>(sessionKey(sessionId), holdId)
+    if (typeof raw !== 'string') return undefined
+    return { raw, hold: unpack(raw) }
+  }
+
+  return {
+    async place(request): Promise<PlaceHoldResult> {
+      const now = clock.now()
+      const hold: Hold = {
+        id: newHoldId(),
+        resourceId: request.resourceId,
+        sessionId: request.sessionId,
+        start: request.start,
+        end: request.end,
+        blockStart: request.blockStart,
+        blockEnd: request.blockEnd,
+        expiresAt: now + request.ttlMs,
+      }
+      const reply = await placeScript.exec(
+        [resourceKey(request.resourceId), sessionKey(request.sessionId)],
+        [String(now), pack(hold), String(request.maxPerSession), String(request.ttlMs)],
+      )
+      const [status, ...replaced] = reply.map(String)
+      if (status === 'slot_held' || status === 'session_limit') return { ok: false, reason: status }
+      if (status !== 'ok') throw new Error(`unexpected hold script reply: ${status}`)
+      return { ok: true, hold, replaced }
+    },
+    async get(holdId, sessionId) {
+      const own = await readOwn(holdId, sessionId)
+      return own && own.hold.expiresAt > clock.now() ? own.hold : undefined
+    },
+    async release(holdId, sessionId) {
+      const own = await readOwn(holdId, sessionId)
+      if (!own) return false
+      const removed = await releaseScript.exec([resourceKey(own.hold.resourceId), sessionKey(sessionId)], [holdId, own.raw])
+      return Number(removed) === 1 && own.hold.expiresAt > clock.now()
+    },
+    async listLive(resourceId, from, to) {
+      const values: unknown[] = await redis.hvals(resourceKey(resourceId))
+      const now = clock.now()
+      return values
+        .map((raw) => unpack(String(raw)))
+        .filter((h) => h.expiresAt > now && overlaps(h.blockStart, h.blockEnd, from, to))
+    },
+  }
+}
+
+function pack(hold: Hold): string {
+  const packed: Packed = {
+    id: hold.id,
+    r: hold.resourceId,
+    s: hold.sessionId,
+    st: hold.start,
+    en: hold.end,
+    bs: hold.blockStart,
+    be: hold.blockEnd,
+    ex: hold.expiresAt,
+  }
+  return JSON.stringify(packed)
+}
+
+function unpack(raw: string): Hold {
+  const p = JSON.parse(raw) as Packed
+  return { id: p.id, resourceId: p.r, sessionId: p.s, start: p.st, end: p.en, blockStart: p.bs, blockEnd: p.be, expiresAt: p.ex }
+}
