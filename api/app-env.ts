@@ -1,6 +1,7 @@
 import type { Clock } from './clock'
 import type { Database } from './db/database'
 import type { Logger } from './logger'
+import type { HoldStore, RateLimiter } from './holds/hold-store'
 import type { ResourceCatalog } from './store/resource-catalog'
 
 /** Everything the app needs from outside, injected so tests build it from real or local parts. */
@@ -12,6 +13,14 @@ export interface AppDeps {
   logger: Logger
   /** CORS origins for the public API; `['*']` allows any. */
   allowedOrigins: string[]
+  holds: HoldStore
+  /** Hold creations per client IP; undefined = no limit (HOLD_RATE_LIMIT=0). */
+  holdRateLimiter: RateLimiter | undefined
+  limits: { holdsPerSession: number }
+  /** Read the client IP from X-Forwarded-For (TRUST_PROXY). */
+  trustProxy: boolean
+  /** Bearer secret for POST /v1/internal/cron; undefined closes it. */
+  cronSecret: string | undefined
 }
 
 export interface AppEnv {

@@ -1,4 +1,5 @@
 import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
 import { requestId } from 'hono/request-id'
 import { BookingError } from '../shared/errors'
@@ -7,6 +8,11 @@ import { systemClock } from './clock'
 import { createErrorHandler, describeError, errorResponse } from './errors'
 import { silentLogger } from './logger'
 import { createAssetRoutes, type StaticAssets } from './routes/assets'
+import { guardHoldStore, guardRateLimiter } from './holds/guard-hold-store'
+import { createMemoryHoldStore } from './holds/memory-hold-store'
+import { bookingRoutes } from './routes/bookings'
+import { holdRoutes } from './routes/holds'
+import { internalRoutes } from './routes/internal'
 import { resourceRoutes } from './routes/resources'
 import { createResourceCatalog } from './store/resource-catalog'
 
@@ -23,8 +29,14 @@ export function createApp(options: CreateAppOptions) {
     logger: silentLogger,
     allowedOrigins: ['*'],
     catalog: createResourceCatalog(given.db, clock),
+    holdRateLimiter: undefined,
+    limits: { holdsPerSession: 2 },
+    trustProxy: false,
+    cronSecret: undefined,
     ...given,
+    holds: guardHoldStore(given.holds ?? createMemoryHoldStore(clock)),
   }
+  if (deps.holdRateLimiter) deps.holdRateLimiter = guardRateLimiter(deps.holdRateLimiter)
   const app = new Hono<AppEnv>()
 
   app.use(requestId())
@@ -42,8 +54,21 @@ export function createApp(options: CreateAppOptions) {
     }),
   )
 
+  app.use(
+    '/v1/*',
+    bodyLimit({
+      maxSize: 64 * 1024,
+      onError: () => {
+        throw new BookingError('payload_too_large', 'The request body is larger than 64 KB.')
+      },
+    }),
+  )
+
   app.get('/health', (c) => c.json({ status: 'ok' }))
   app.route('/v1/resources', resourceRoutes)
+  app.route('/v1/holds', holdRoutes)
+  app.route('/v1/bookings', bookingRoutes)
+  app.route('/v1/internal', internalRoutes)
   app.route('/', createAssetRoutes(assets))
 
   app.notFound((c) => errorResponse(c, new BookingError('not_found', `No route for ${c.req.method} ${c.req.path}.`)))

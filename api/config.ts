@@ -20,6 +20,7 @@ const envSchema = z.object({
   DATA_DIR: optionalString,
   UPSTASH_REDIS_REST_URL: urlString(['http:', 'https:']),
   UPSTASH_REDIS_REST_TOKEN: optionalString,
+  REDIS_URL: urlString(['redis:', 'rediss:']),
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
   HOST: optionalString,
   PUBLIC_URL: urlString(['http:', 'https:']),
@@ -36,6 +37,8 @@ export interface AppConfig {
   /** Where the embedded database keeps its files when no DATABASE_URL is set. */
   dataDir: string
   redis: { url: string; token: string } | undefined
+  /** A plain Redis for local use: the dev bridge serves the Upstash REST protocol in front of it. */
+  redisUrl: string | undefined
   port: number
   host: string | undefined
   publicUrl: string | undefined
@@ -74,6 +77,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       e.UPSTASH_REDIS_REST_URL && e.UPSTASH_REDIS_REST_TOKEN
         ? { url: e.UPSTASH_REDIS_REST_URL, token: e.UPSTASH_REDIS_REST_TOKEN }
         : undefined,
+    redisUrl: e.REDIS_URL,
     port: e.PORT,
     host: e.HOST,
     publicUrl: e.PUBLIC_URL,

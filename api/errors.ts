@@ -55,7 +55,7 @@ export function createErrorHandler(logError: ErrorLogger) {
 export function errorResponse(c: Context, error: BookingError): Response {
   const body: ErrorBody = { error: { code: error.code, message: error.message } }
   if (error.details !== undefined) body.error.details = error.details
-  if (error.code === 'rate_limited' && isRetryDetails(error.details)) {
+  if ((error.code === 'rate_limited' || error.code === 'unavailable') && isRetryDetails(error.details)) {
     c.header('Retry-After', String(error.details.retryAfterSec))
   }
   return c.json(body, STATUS_BY_CODE[error.code])

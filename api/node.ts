@@ -3,7 +3,12 @@ import { serve } from '@hono/node-server'
 import { createApp } from './app'
 import { ConfigError, loadConfig } from './config'
 import { openDatabase, redactUrl } from './db/open-database'
+import { systemClock } from './clock'
+import { startUpstashBridge } from './dev/upstash-rest-bridge'
+import { describeError } from './errors'
+import { createHoldBackend } from './holds/create-hold-backend'
 import { createLogger } from './logger'
+import { expirePendingBookings } from './store/bookings'
 import { seedDemo } from './seed-demo'
 
 /** Node entry (`npm start`): config → database (+ migrations when embedded) → demo seed → HTTP. */
@@ -26,7 +31,18 @@ async function main(): Promise<void> {
     const created = await seedDemo(database.db)
     if (created.length > 0) logger.info('demo resources created', { slugs: created })
   }
-  if (!config.redis) logger.info('holds: no UPSTASH_REDIS_REST_URL, using the in-memory hold store')
+  const bridge = !config.redis && config.redisUrl ? await startUpstashBridge({ redisUrl: config.redisUrl }) : undefined
+  const holdBackend = createHoldBackend({
+    upstash: config.redis ?? bridge,
+    holdRateLimitPerMinute: config.holdRateLimitPerMinute,
+    clock: systemClock,
+  })
+  logger.info(
+    holdBackend.kind === 'upstash'
+      ? `holds: Redis via ${bridge ? `the local REST bridge to ${redactUrl(config.redisUrl ?? '')}` : 'Upstash REST'}`
+      : 'holds: no UPSTASH_REDIS_REST_URL or REDIS_URL, using the in-memory hold store (one process only)',
+  )
+  if (!config.cronSecret) logger.info('cron: CRON_SECRET not set, POST /v1/internal/cron is closed (the in-process sweep still runs)')
 
   const assets = {
     widgetScript: await readOptional(new URL('../dist/widget/widget.js', import.meta.url)),
@@ -34,7 +50,26 @@ async function main(): Promise<void> {
   }
   if (!assets.widgetScript) logger.info('widget not built: /widget.js answers 503 until `npx vite build` runs')
 
-  const app = createApp({ db: database.db, logger, allowedOrigins: config.allowedOrigins, assets })
+  const app = createApp({
+    db: database.db,
+    logger,
+    allowedOrigins: config.allowedOrigins,
+    assets,
+    holds: holdBackend.holds,
+    holdRateLimiter: holdBackend.holdRateLimiter,
+    trustProxy: config.trustProxy,
+    cronSecret: config.cronSecret,
+  })
+
+  // Unpaid pending bookings past their window are cancelled here every minute; inserts also
+  // release them lazily, so a stopped sweep never leaves a slot stuck.
+  const sweep = setInterval(() => {
+    expirePendingBookings(database.db, Date.now()).then(
+      (expired) => expired > 0 && logger.info('expired pending bookings', { expired }),
+      (error: unknown) => logger.error('sweep failed', describeError(error)),
+    )
+  }, 60_000)
+  sweep.unref()
   const server = serve({ fetch: app.fetch, port: config.port, ...(config.host ? { hostname: config.host } : {}) }, (info) => {
     const url = config.publicUrl ?? `http://localhost:${info.port}`
     console.log(`Booking demo running at ${url}  (API: ${url}/v1/resources)`)
@@ -43,7 +78,8 @@ async function main(): Promise<void> {
   // Finish in-flight requests before closing the database they are using.
   const shutdown = () => {
     setTimeout(() => process.exit(1), 10_000).unref()
-    server.close(() => void database.close().finally(() => process.exit(0)))
+    clearInterval(sweep)
+    server.close(() => void Promise.allSettled([database.close(), bridge?.close()]).finally(() => process.exit(0)))
   }
   process.once('SIGINT', shutdown)
   process.once('SIGTERM', shutdown)

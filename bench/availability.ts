@@ -9,7 +9,7 @@ import type { Interval } from '../shared/slots/types'
 import { bookingValues, everyDay, insertResource, uniqueSlug } from '../test/fixtures'
 import { runLoad, type LoadResult } from './load'
 import { filterSlotsNaive } from './naive-filter'
-import { startApiServer } from './server'
+import { startApiServer } from '../test/server'
 
 export interface AvailabilityBenchOptions {
   databaseUrl: string | undefined

@@ -1,10 +1,14 @@
+import { startUpstashBridge, type UpstashBridge } from '../api/dev/upstash-rest-bridge'
 import { benchAvailability } from './availability'
+import { benchBookings } from './bookings'
+import { benchHoldLatency } from './holds'
 import type { LoadResult } from './load'
 
 /**
- * `npm run bench [-- --quick]`: speed and size figures, each with a baseline measured in
- * the same run and the ratio against the issue's target. Uses DATABASE_URL when set,
- * otherwise the embedded PGlite.
+ * `npm run bench [-- --quick]`: speed figures, each with a baseline measured in the same
+ * run and the ratio against the issue's target. Uses DATABASE_URL when set (otherwise the
+ * embedded PGlite) and Redis through the local REST bridge when REDIS_URL is set (or
+ * Upstash when UPSTASH_REDIS_REST_URL/TOKEN are).
  */
 const quick = process.argv.includes('--quick')
 const databaseUrl = process.env.DATABASE_URL || undefined
@@ -12,20 +16,56 @@ const databaseUrl = process.env.DATABASE_URL || undefined
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
 const line = (r: LoadResult) =>
   `${fmt(r.requestsPerSec)} req/s  p50 ${fmt(r.p50Ms, 1)} ms  p99 ${fmt(r.p99Ms, 1)} ms  (${fmt(r.requests)} requests, ${r.errors} errors, ${r.non2xx} non-2xx)`
-const verdict = (ratio: number, target: number) => (ratio >= target ? `meets ≥ ${target}` : `BELOW target ${target}`)
+const verdict = (ok: boolean, target: string) => (ok ? `meets ${target}` : `BELOW target ${target}`)
 
-console.log(`Benchmark (${quick ? 'quick' : 'full'} run) on ${databaseUrl ? 'PostgreSQL' : 'embedded PGlite'}\n`)
+let bridge: UpstashBridge | undefined
+let upstash: { url: string; token: string } | undefined
+if (process.env.UPSTASH_REDIS_REST_URL && process.env.UPSTASH_REDIS_REST_TOKEN) {
+  upstash = { url: process.env.UPSTASH_REDIS_REST_URL, token: process.env.UPSTASH_REDIS_REST_TOKEN }
+} else if (process.env.REDIS_URL) {
+  bridge = await startUpstashBridge({ redisUrl: process.env.REDIS_URL })
+  upstash = { url: bridge.url, token: bridge.token }
+}
 
-const a = await benchAvailability({ databaseUrl, quick })
-const httpRatio = a.availability.requestsPerSec / a.health.requestsPerSec
-const engineRatio = a.naiveMs / a.engineMs
-console.log(`Availability (${a.bookings.toLocaleString('en-US')} bookings over a year, 31-day windows, 20 connections)`)
-console.log(`  GET /health (baseline)    ${line(a.health)}`)
-console.log(`  GET …/availability        ${line(a.availability)}`)
-console.log(`  ratio availability/health ${fmt(httpRatio, 3)}  ${verdict(httpRatio, 0.5)}`)
-console.log(`  engine, one year          ${fmt(a.engineMs, 2)} ms (sweep)  vs  ${fmt(a.naiveMs, 2)} ms (naive slots × bookings)`)
-console.log(`  ratio naive/engine        ${fmt(engineRatio, 1)}×  ${verdict(engineRatio, 20)}`)
-if (a.availability.errors + a.availability.non2xx + a.health.errors + a.health.non2xx > 0) {
-  console.error('\nFAIL: requests failed during the benchmark')
+console.log(
+  `Benchmark (${quick ? 'quick' : 'full'} run) on ${databaseUrl ? 'PostgreSQL' : 'embedded PGlite'}, holds in ${upstash ? 'Redis (Upstash REST)' : 'memory'}\n`,
+)
+let failed = false
+try {
+  const a = await benchAvailability({ databaseUrl, quick })
+  const httpRatio = a.availability.requestsPerSec / a.health.requestsPerSec
+  const engineRatio = a.naiveMs / a.engineMs
+  console.log(`Availability (${fmt(a.bookings)} bookings over a year, 31-day windows, 20 connections)`)
+  console.log(`  GET /health (baseline)     ${line(a.health)}`)
+  console.log(`  GET …/availability         ${line(a.availability)}`)
+  console.log(`  ratio availability/health  ${fmt(httpRatio, 3)}  ${verdict(httpRatio >= 0.5, '≥ 0.5')}`)
+  console.log(`  engine, one year           ${fmt(a.engineMs, 2)} ms (sweep)  vs  ${fmt(a.naiveMs, 2)} ms (naive slots × bookings)`)
+  console.log(`  ratio naive/engine         ${fmt(engineRatio, 1)}×  ${verdict(engineRatio >= 20, '≥ 20×')}`)
+  failed ||= a.availability.errors + a.availability.non2xx + a.health.errors + a.health.non2xx > 0
+
+  const b = await benchBookings({ databaseUrl, upstash, quick })
+  console.log(`\nBookings (${fmt(b.bookings)} on distinct slots, 20 in flight)`)
+  console.log(`  POST /v1/bookings          ${fmt(b.apiCreatesPerSec)} creates/s`)
+  if (b.rawInsertsPerSec !== undefined) {
+    const ratio = b.apiCreatesPerSec / b.rawInsertsPerSec
+    console.log(`  raw postgres.js INSERT     ${fmt(b.rawInsertsPerSec)} inserts/s (baseline)`)
+    console.log(`  ratio API/raw              ${fmt(ratio, 2)}  ${verdict(ratio >= 0.5, '≥ 0.5')}`)
+  } else {
+    console.log('  raw postgres.js baseline   skipped: needs DATABASE_URL (PGlite has no postgres.js client)')
+  }
+  const c = b.contention
+  console.log(`  ${fmt(c.holds)} holds on one slot at once: resolved in ${fmt(c.ms)} ms → ${c.created} × 201, ${c.held} × 409, ${c.other} other`)
+  failed ||= c.created !== 1 || c.other > 0
+
+  console.log('\nHold create + release, sequential pairs on the store')
+  for (const h of await benchHoldLatency(upstash, quick)) {
+    const target = h.store === 'redis' ? `  ${verdict(h.p99Ms <= 5, 'p99 ≤ 5 ms')}` : ''
+    console.log(`  ${h.store.padEnd(7)} p50 ${fmt(h.p50Ms, 2)} ms  p99 ${fmt(h.p99Ms, 2)} ms  (${fmt(h.pairs)} pairs)${target}`)
+  }
+} finally {
+  await bridge?.close()
+}
+if (failed) {
+  console.error('\nFAIL: requests failed or counts were wrong during the benchmark')
   process.exitCode = 1
 }

@@ -80,9 +80,16 @@ export const bookings = pgTable(
     answers: jsonb('answers').$type<Record<string, unknown>>(),
     /** SHA-256 of the guest's manage token; the token itself is never stored. */
     manageTokenHash: text('manage_token_hash').notNull(),
+    /** SHA-256 of the client's Idempotency-Key (the raw key is a secret: see manageTokenSealed). */
     idempotencyKey: text('idempotency_key').unique(),
-    /** Hash of the request body the idempotency key was first used with. */
+    /** Fingerprint (session + body) of the request the idempotency key was first used with. */
     requestHash: text('request_hash'),
+    /**
+     * For idempotent requests only: the manage token encrypted under a key derived from the
+     * raw Idempotency-Key, so a replay can return the same token while the database alone
+     * cannot reveal it.
+     */
+    manageTokenSealed: text('manage_token_sealed'),
     sessionId: text('session_id'),
     /** Bumped on reschedule so reminders written for the old time never match. */
     version: integer('version').notNull().default(1),

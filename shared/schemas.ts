@@ -43,7 +43,7 @@ export const resourceConfigSchema = z.object({
   bufferAfterMin: nonNegativeMinutes.optional(),
   minNoticeMin: z.number().int().min(0).optional(),
   horizonDays: z.number().int().positive().max(3660).optional(),
-  holdTtlSec: z.number().int().min(10).max(3600).optional(),
+  holdTtlSec: z.number().int().min(1).max(3600).optional(),
   requiresConfirmation: z.boolean().optional(),
   price: moneySchema.optional(),
   payment: z.enum(['none', 'deposit', 'full']).optional(),
@@ -99,3 +99,54 @@ function isRealDate(value: string): boolean {
 export function daysBetween(a: string, b: string): number {
   return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000)
 }
+
+/** An instant: ISO-8601 with `Z` or an offset; normalised to epoch ms. */
+export const instantSchema = z.iso
+  .datetime({ offset: true, message: 'expected an ISO-8601 instant such as 2026-03-29T10:00:00Z' })
+  .transform((value) => Date.parse(value))
+
+/** Opaque random id the SDK makes per browser session (`X-Booking-Session`). */
+export const sessionIdSchema = z
+  .string({ message: 'the X-Booking-Session header is required' })
+  .regex(/^[A-Za-z0-9_-]{16,128}$/, { message: 'X-Booking-Session must be 16–128 characters of A–Z, a–z, 0–9, _ or -' })
+
+/** A client-chosen `Idempotency-Key`: printable ASCII, 8–255 characters. */
+export const idempotencyKeySchema = z
+  .string()
+  .regex(/^[\x21-\x7e]{8,255}$/, { message: 'Idempotency-Key must be 8–255 printable ASCII characters' })
+
+export const holdRequestSchema = z.object({
+  /** Resource id or slug. */
+  resourceId: z.string().min(1).max(100),
+  start: instantSchema,
+  /** Omitted: the slot that starts at `start` (for undivided windows, the shortest duration). */
+  end: instantSchema.optional(),
+})
+
+export const guestSchema = z.object({
+  name: z.string().trim().min(1, { message: 'name is required' }).max(200),
+  email: z.email({ message: 'expected an email address' }).max(254),
+  phone: z
+    .string()
+    .regex(/^\+[1-9]\d{6,14}$/, { message: 'expected a phone number in E.164 form, e.g. +4915112345678' })
+    .optional(),
+})
+
+export const bookingRequestSchema = z.object({
+  holdId: z.string().min(1).max(100),
+  guest: guestSchema,
+  notes: z.string().max(2000).optional(),
+  /** Answers to the resource's custom questions: short scalar values by key. */
+  answers: z
+    .record(z.string().max(64), z.union([z.string().max(2000), z.number(), z.boolean()]))
+    .refine((a) => Object.keys(a).length <= 50, { message: 'at most 50 answers' })
+    .optional(),
+})
+
+export const rescheduleRequestSchema = z.object({ holdId: z.string().min(1).max(100) })
+
+export const cancelRequestSchema = z.object({ reason: z.string().trim().max(500).optional() })
+
+export type HoldRequest = z.infer<typeof holdRequestSchema>
+export type BookingRequest = z.infer<typeof bookingRequestSchema>
+export type Guest = z.infer<typeof guestSchema>

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import postgres from 'postgres'
 import type { TestProject } from 'vitest/node'
 import { openDatabase } from '../api/db/open-database'
+import { startUpstashBridge } from '../api/dev/upstash-rest-bridge'
 
 export type TestDatabaseSource =
   | { kind: 'postgres'; serverUrl: string; template: string; prefix: string }
@@ -22,6 +23,29 @@ declare module 'vitest' {
  * An unreachable DATABASE_URL fails the run — it never falls back to PGlite.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const stopRedis = await startRedisBridge()
+  const stopDatabase = await setupDatabase(project)
+  return async () => {
+    await stopDatabase()
+    await stopRedis()
+  }
+}
+
+/**
+ * With REDIS_URL set (CI, dev machines), holds run through the real @upstash/redis client
+ * against the real Redis via the local REST bridge; test files read the endpoint from the
+ * environment they inherit. Without it, the in-memory store is used.
+ */
+async function startRedisBridge(): Promise<() => Promise<void>> {
+  if (process.env.UPSTASH_REDIS_REST_URL || !process.env.REDIS_URL) return async () => {}
+  const bridge = await startUpstashBridge({ redisUrl: process.env.REDIS_URL })
+  process.env.UPSTASH_REDIS_REST_URL = bridge.url
+  process.env.UPSTASH_REDIS_REST_TOKEN = bridge.token
+  process.env.UPSTASH_DISABLE_TELEMETRY = '1'
+  return () => bridge.close()
+}
+
+async function setupDatabase(project: TestProject): Promise<() => Promise<void>> {
   const url = process.env.DATABASE_URL
   if (url) {
     const prefix = `booking_test_${randomBytes(4).toString('hex')}`

@@ -5,6 +5,8 @@ import { busyQueryRange, computeSlots } from '../../shared/slots/compute-slots'
 import type { AvailabilityResponse, ScheduleRule } from '../../shared/types'
 import type { AppEnv } from '../app-env'
 import { invalidRequest } from '../errors'
+import { optionalSession } from '../request'
+import { toPublicHold } from './holds'
 import { findBookedIntervals } from '../store/busy-intervals'
 import { listActiveResources, toPublicResource, type Resource } from '../store/resources'
 import type { CatalogEntry, ResourceCatalog } from '../store/resource-catalog'
@@ -26,7 +28,7 @@ export const resourceRoutes = new Hono<AppEnv>()
     return c.json({ resource: toPublicResource(resource) })
   })
   .get('/:idOrSlug/availability', async (c) => {
-    const { db, clock, catalog } = c.var.deps
+    const { db, clock, catalog, holds } = c.var.deps
     const parsed = availabilityQuerySchema.safeParse(c.req.query())
     if (!parsed.success) throw invalidRequest(parsed.error, 'The availability query is not valid.')
     const query = parsed.data
@@ -35,13 +37,20 @@ export const resourceRoutes = new Hono<AppEnv>()
     const viewZone = query.tz ?? resource.timezone
     const now = clock.now()
     const range = busyQueryRange(query.from, query.to, viewZone, resource.config)
-    const booked = await findBookedIntervals(db, resource.id, range, now)
-    // Seam for the holds issue: other sessions' live holds join `busy` here.
+    const sessionId = optionalSession(c)
+    const [booked, live] = await Promise.all([
+      findBookedIntervals(db, resource.id, range, now),
+      holds.listLive(resource.id, range.start, range.end),
+    ])
+    // Other sessions' holds are busy; this session's own hold is its selection, not a gap.
+    const own = live.filter((h) => h.sessionId === sessionId)
+    const busy = booked
+    for (const hold of live) if (hold.sessionId !== sessionId) busy.push({ start: hold.start, end: hold.end })
     const days = computeSlots({
       timezone: resource.timezone,
       rules,
       config: resource.config,
-      busy: booked,
+      busy,
       from: query.from,
       to: query.to,
       viewZone,
@@ -50,6 +59,7 @@ export const resourceRoutes = new Hono<AppEnv>()
     })
     c.header('Cache-Control', 'no-store')
     const body: AvailabilityResponse = { resource: toPublicResource(resource), timezone: viewZone, days }
+    if (own.length > 0) body.holds = own.map(toPublicHold)
     return c.json(body)
   })
 

@@ -1,0 +1,76 @@
+/**
+ * Secrets around a booking, on WebCrypto so they run on edge runtimes too.
+ * The manage token is 256 random bits; only its SHA-256 is stored.
+ */
+const encoder = new TextEncoder()
+
+export function randomToken(bytes = 32): string {
+  return toBase64Url(crypto.getRandomValues(new Uint8Array(bytes)))
+}
+
+export async function sha256Hex(value: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(value)))
+  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('')
+}
+
+/** Equal-time comparison of two hex digests, so a wrong token leaks nothing through timing. */
+export function digestsEqual(a: string, b: string): boolean {
+  if (a.length !== b.length) return false
+  let diff = 0
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i)
+  return diff === 0
+}
+
+// Crockford's base32 without I, L, O, U: short codes read aloud over the phone survive.
+const REF_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
+
+/** Short public booking code, 8 symbols = 40 random bits; never sequential. */
+export function randomRef(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(8))
+  let ref = ''
+  for (const byte of bytes) ref += REF_ALPHABET[byte & 31]
+  return ref
+}
+
+/**
+ * Encrypts the manage token under a key derived from the raw Idempotency-Key (which only
+ * the client knows; the database keeps its hash). AES-GCM, random IV, bound to the ref.
+ */
+export async function sealToken(token: string, idempotencyKey: string, ref: string): Promise<string> {
+  const key = await deriveSealKey(idempotencyKey, ref)
+  const iv = crypto.getRandomValues(new Uint8Array(12))
+  const sealed = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, key, encoder.encode(token)))
+  return `${toBase64Url(iv)}.${toBase64Url(sealed)}`
+}
+
+export async function unsealToken(sealed: string, idempotencyKey: string, ref: string): Promise<string> {
+  const [iv, data] = sealed.split('.')
+  if (!iv || !data) throw new Error('malformed sealed token')
+  const key = await deriveSealKey(idempotencyKey, ref)
+  const plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: fromBase64Url(iv) }, key, fromBase64Url(data))
+  return new TextDecoder().decode(plain)
+}
+
+async function deriveSealKey(idempotencyKey: string, ref: string): Promise<CryptoKey> {
+  const material = await crypto.subtle.importKey('raw', encoder.encode(idempotencyKey), 'HKDF', false, ['deriveKey'])
+  return crypto.subtle.deriveKey(
+    { name: 'HKDF', hash: 'SHA-256', salt: encoder.encode(ref), info: encoder.encode('booking-manage-token') },
+    material,
+    { name: 'AES-GCM', length: 256 },
+    false,
+    ['encrypt', 'decrypt'],
+  )
+}
+
+function toBase64Url(bytes: Uint8Array): string {
+  let binary = ''
+  for (const byte of bytes) binary += String.fromCharCode(byte)
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+}
+
+function fromBase64Url(value: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(value.replace(/-/g, '+').replace(/_/g, '/'))
+  const bytes = new Uint8Array(binary.length)
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i)
+  return bytes
+}

@@ -1,0 +1,214 @@
+import { Hono, type Context } from 'hono'
+import type { BookingRow } from '../../drizzle/schema'
+import { decideGuestCancellation } from '../../shared/cancellation-policy'
+import { BookingError } from '../../shared/errors'
+import {
+  bookingRequestSchema,
+  cancelRequestSchema,
+  idempotencyKeySchema,
+  rescheduleRequestSchema,
+  type BookingRequest,
+} from '../../shared/schemas'
+import type { AppEnv } from '../app-env'
+import { bookingToIcs } from '../bookings/booking-ics'
+import { digestsEqual, randomRef, randomToken, sealToken, sha256Hex, unsealToken } from '../bookings/tokens'
+import { invalidRequest } from '../errors'
+import { bearerToken, readJson, requireSession } from '../request'
+import {
+  IdempotencyKeyTaken,
+  cancelBooking,
+  findBookingByIdempotencyKey,
+  findBookingByRef,
+  insertBooking,
+  moveBooking,
+  toPublicBooking,
+} from '../store/bookings'
+
+/**
+ * Bookings: a live hold becomes a row (the EXCLUDE constraint has the last word), and the
+ * guest manages it with the token returned once at creation.
+ *
+ * @example
+ * POST /v1/bookings  X-Booking-Session: 7d1c…  Idempotency-Key: 3f9a…
+ *   {"holdId":"h_…","guest":{"name":"Ada","email":"ada@example.com"}}
+ * → 201 {"booking":{"ref":"7K3QX2MD","status":"confirmed",…},"manageToken":"…"}
+ * GET /v1/bookings/7K3QX2MD  Authorization: Bearer <manageToken>
+ */
+export const bookingRoutes = new Hono<AppEnv>()
+  .post('/', async (c) => {
+    const { db, holds, catalog, clock, logger } = c.var.deps
+    const sessionId = requireSession(c)
+    const idempotencyKey = readIdempotencyKey(c)
+    const request = await readJson(c, bookingRequestSchema)
+    const idempotency = idempotencyKey
+      ? { key: idempotencyKey, keyHash: await sha256Hex(idempotencyKey), fingerprint: await fingerprintOf(sessionId, request) }
+      : undefined
+
+    const replay = async () => (idempotency ? replayIfKnown(c, idempotency) : undefined)
+    const earlier = await replay()
+    if (earlier) return earlier
+
+    const hold = await holds.get(request.holdId, sessionId)
+    if (!hold) {
+      // A concurrent twin of this request may have committed and released the hold.
+      const twin = await replay()
+      if (twin) return twin
+      throw new BookingError('hold_expired', 'Your hold on this time has expired. Please pick a time again.')
+    }
+    const entry = await catalog.find(hold.resourceId)
+    if (!entry) throw new BookingError('not_found', 'This resource is no longer bookable.')
+    const { config } = entry.resource
+    if (config.payment === 'deposit' || config.payment === 'full') {
+      throw new BookingError('payment_unavailable', 'Online payment is not available for this resource yet.')
+    }
+
+    const now = clock.now()
+    const ref = randomRef()
+    const manageToken = randomToken()
+    const needsOwner = config.requiresConfirmation === true
+    let row: BookingRow
+    try {
+      row = await insertBooking(
+        db,
+        {
+          ref,
+          resourceId: hold.resourceId,
+          status: needsOwner ? 'pending' : 'confirmed',
+          start: hold.start,
+          end: hold.end,
+          guest: request.guest,
+          notes: request.notes,
+          answers: request.answers,
+          sessionId,
+          manageTokenHash: await sha256Hex(manageToken),
+          idempotencyKeyHash: idempotency?.keyHash,
+          requestHash: idempotency?.fingerprint,
+          manageTokenSealed: idempotency ? await sealToken(manageToken, idempotency.key, ref) : undefined,
+          cancellationPolicy: config.cancellationPolicy,
+        },
+        now,
+      )
+    } catch (error) {
+      if (error instanceof IdempotencyKeyTaken || (error instanceof BookingError && error.code === 'slot_taken')) {
+        const twin = await replay()
+        if (twin) return twin
+        if (error instanceof IdempotencyKeyTaken) {
+          throw new BookingError('idempotency_conflict', 'This Idempotency-Key was used for a different request.')
+        }
+      }
+      throw error
+    }
+    // After commit, never inside the transaction: Redis is a network call.
+    await holds.release(hold.id, sessionId).catch((error: unknown) => {
+      logger.error('hold release after booking failed; it will expire on its own', { holdId: hold.id, error: String(error) })
+    })
+    return c.json({ booking: toPublicBooking(row), manageToken }, 201)
+  })
+  .get('/:ref', async (c) => {
+    const booking = await requireManagedBooking(c)
+    return c.json({ booking: toPublicBooking(booking) })
+  })
+  .post('/:ref/cancel', async (c) => {
+    const { db, clock } = c.var.deps
+    const booking = await requireManagedBooking(c)
+    const request = await readJson(c, cancelRequestSchema, { optional: true })
+    const now = clock.now()
+    assertGuestMayChange(booking, now)
+    const cancelled = await cancelBooking(db, booking.id, request.reason ? `guest: ${request.reason}` : 'guest', now)
+    return c.json({ booking: toPublicBooking(cancelled) })
+  })
+  .post('/:ref/reschedule', async (c) => {
+    const { db, holds, clock, logger } = c.var.deps
+    const booking = await requireManagedBooking(c)
+    const sessionId = requireSession(c)
+    const request = await readJson(c, rescheduleRequestSchema)
+    const now = clock.now()
+    assertGuestMayChange(booking, now)
+    const hold = await holds.get(request.holdId, sessionId)
+    if (!hold) throw new BookingError('hold_expired', 'Your hold on the new time has expired. Please pick a time again.')
+    if (hold.resourceId !== booking.resourceId) {
+      throw new BookingError('invalid_request', 'A booking can only move to another time of the same resource.', [
+        { path: 'holdId', message: 'hold is for another resource' },
+      ])
+    }
+    const moved = await moveBooking(db, booking.id, hold.start, hold.end, now)
+    await holds.release(hold.id, sessionId).catch((error: unknown) => {
+      logger.error('hold release after reschedule failed; it will expire on its own', { holdId: hold.id, error: String(error) })
+    })
+    return c.json({ booking: toPublicBooking(moved) })
+  })
+  .get('/:ref/calendar.ics', async (c) => {
+    const { catalog, clock } = c.var.deps
+    const booking = await requireManagedBooking(c)
+    const entry = await catalog.find(booking.resourceId)
+    const url = new URL(c.req.url)
+    const ics = bookingToIcs(booking, entry?.resource.name ?? 'Booking', { host: url.hostname, now: clock.now() })
+    c.header('Content-Type', 'text/calendar; charset=utf-8')
+    c.header('Content-Disposition', `attachment; filename="booking-${booking.ref}.ics"`)
+    c.header('Cache-Control', 'no-store')
+    return c.body(ics)
+  })
+
+function readIdempotencyKey(c: Context): string | undefined {
+  const raw = c.req.header('idempotency-key')
+  if (raw === undefined) return undefined
+  const parsed = idempotencyKeySchema.safeParse(raw)
+  if (!parsed.success) throw invalidRequest(parsed.error, 'The Idempotency-Key header is not valid.')
+  return parsed.data
+}
+
+/** Same session + same body ⇔ same request. Keys are sorted so property order does not matter. */
+async function fingerprintOf(sessionId: string, request: BookingRequest): Promise<string> {
+  return sha256Hex(`${sessionId}\n${stableJson(request)}`)
+}
+
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`
+  }
+  return JSON.stringify(value)
+}
+
+async function replayIfKnown(
+  c: Context<AppEnv>,
+  idempotency: { key: string; keyHash: string; fingerprint: string },
+): Promise<Response | undefined> {
+  const existing = await findBookingByIdempotencyKey(c.var.deps.db, idempotency.keyHash)
+  if (!existing) return undefined
+  if (existing.requestHash !== idempotency.fingerprint || !existing.manageTokenSealed) {
+    throw new BookingError('idempotency_conflict', 'This Idempotency-Key was used for a different request.')
+  }
+  const manageToken = await unsealToken(existing.manageTokenSealed, idempotency.key, existing.ref)
+  c.header('Idempotent-Replayed', 'true')
+  return c.json({ booking: toPublicBooking(existing), manageToken }, 201)
+}
+
+/** The booking for a ref and its manage token. A wrong token answers exactly like an unknown ref. */
+async function requireManagedBooking(c: Context<AppEnv>): Promise<BookingRow> {
+  const notFound = new BookingError('not_found', 'No booking with this reference.')
+  const token = bearerToken(c)
+  const ref = c.req.param('ref') ?? ''
+  if (!token || !/^[0-9A-Za-z]{4,16}$/.test(ref)) throw notFound
+  const [booking, tokenHash] = await Promise.all([findBookingByRef(c.var.deps.db, ref), sha256Hex(token)])
+  if (!booking || !digestsEqual(booking.manageTokenHash, tokenHash)) throw notFound
+  return booking
+}
+
+function assertGuestMayChange(booking: BookingRow, now: number): void {
+  if (booking.status !== 'pending' && booking.status !== 'confirmed') {
+    throw new BookingError('invalid_transition', `This booking is ${booking.status.replace('_', ' ')}.`)
+  }
+  const decision = decideGuestCancellation(booking.cancellationPolicy, booking.startsAt.getTime(), now)
+  if (!decision.allowed) {
+    throw new BookingError(
+      'cancellation_closed',
+      decision.reason === 'started'
+        ? 'This booking has already started.'
+        : 'It is too close to the start to change this booking online; please contact the provider.',
+    )
+  }
+}

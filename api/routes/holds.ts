@@ -1,0 +1,75 @@
+import { Hono } from 'hono'
+import { BookingError } from '../../shared/errors'
+import { holdRequestSchema } from '../../shared/schemas'
+import type { PublicHold } from '../../shared/types'
+import type { AppEnv } from '../app-env'
+import { resolveOfferedSlot } from '../bookings/resolve-slot'
+import type { Hold } from '../holds/hold-store'
+import { clientIp, readJson, requireSession } from '../request'
+
+const MINUTE_MS = 60_000
+const DEFAULT_HOLD_TTL_SEC = 600
+
+/**
+ * Holds: a slot kept for one browser session while the guest types their details.
+ *
+ * @example
+ * POST /v1/holds  X-Booking-Session: 7d1c…  {"resourceId":"meeting-room","start":"2026-03-30T08:00:00Z"}
+ * → 201 {"hold":{"id":"h_…","resourceId":"…","start":"…","end":"…","expiresAt":"…"}}
+ */
+export const holdRoutes = new Hono<AppEnv>()
+  .post('/', async (c) => {
+    const { holds, holdRateLimiter, catalog, db, clock, limits, trustProxy } = c.var.deps
+    const sessionId = requireSession(c)
+    if (holdRateLimiter) {
+      const decision = await holdRateLimiter.consume(`holds:${clientIp(c, trustProxy)}`)
+      if (!decision.allowed) {
+        throw new BookingError('rate_limited', 'Too many holds from this address; please wait a moment.', {
+          retryAfterSec: Math.max(1, decision.retryAfterSec),
+        })
+      }
+    }
+    const request = await readJson(c, holdRequestSchema)
+    const entry = await catalog.find(request.resourceId)
+    if (!entry) throw new BookingError('not_found', `No bookable resource "${request.resourceId}".`)
+
+    const now = clock.now()
+    const slot = await resolveOfferedSlot(db, entry, request.start, request.end, now)
+    const { bufferBeforeMin = 0, bufferAfterMin = 0, holdTtlSec = DEFAULT_HOLD_TTL_SEC } = entry.resource.config
+    const result = await holds.place({
+      resourceId: entry.resource.id,
+      sessionId,
+      start: slot.start,
+      end: slot.end,
+      blockStart: slot.start - bufferBeforeMin * MINUTE_MS,
+      blockEnd: slot.end + bufferAfterMin * MINUTE_MS,
+      ttlMs: holdTtlSec * 1000,
+      maxPerSession: limits.holdsPerSession,
+    })
+    if (!result.ok && result.reason === 'slot_held') {
+      throw new BookingError('slot_held', 'Someone else is booking this time right now. Pick another, or try again in a few minutes.')
+    }
+    if (!result.ok) {
+      throw new BookingError('rate_limited', `A session may hold at most ${limits.holdsPerSession} slots at once; finish or release one first.`, {
+        limit: limits.holdsPerSession,
+        retryAfterSec: 60,
+      })
+    }
+    return c.json({ hold: toPublicHold(result.hold) }, 201)
+  })
+  .delete('/:id', async (c) => {
+    const sessionId = requireSession(c)
+    const released = await c.var.deps.holds.release(c.req.param('id'), sessionId)
+    if (!released) throw new BookingError('not_found', 'No such hold for this session (it may have expired).')
+    return c.body(null, 204)
+  })
+
+export function toPublicHold(hold: Hold): PublicHold {
+  return {
+    id: hold.id,
+    resourceId: hold.resourceId,
+    start: new Date(hold.start).toISOString(),
+    end: new Date(hold.end).toISOString(),
+    expiresAt: new Date(hold.expiresAt).toISOString(),
+  }
+}

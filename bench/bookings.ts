@@ -1,0 +1,133 @@
+import { randomBytes } from 'node:crypto'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import postgres from 'postgres'
+import { openDatabase } from '../api/db/open-database'
+import { everyDay, insertResource, uniqueSlug } from '../test/fixtures'
+import { startApiServer } from '../test/server'
+
+export interface BookingBenchOptions {
+  databaseUrl: string | undefined
+  upstash: { url: string; token: string } | undefined
+  quick: boolean
+}
+
+export interface BookingBenchResult {
+  bookings: number
+  apiCreatesPerSec: number
+  rawInsertsPerSec: number | undefined
+  contention: { holds: number; ms: number; created: number; held: number; other: number }
+}
+
+const CONCURRENCY = 20
+
+/**
+ * Booking creates/s through the real API (holds placed beforehand, distinct slots) against
+ * raw postgres.js INSERTs into the same table at the same concurrency; then 1000 holds
+ * fired at one slot at once.
+ */
+export async function benchBookings(options: BookingBenchOptions): Promise<BookingBenchResult> {
+  const count = options.quick ? 300 : 1500
+  const dataDir = options.databaseUrl ? undefined : await mkdtemp(join(tmpdir(), 'booking-bench-'))
+  const handle = await openDatabase({ url: options.databaseUrl, dataDir, migrate: true })
+  // 5-minute slots round the clock, two years ahead: plenty of distinct slots.
+  const resource = await insertResource(handle.db, {
+    slug: uniqueSlug('bench-book'),
+    timezone: 'UTC',
+    schedules: everyDay({ startTime: '00:00', endTime: '24:00', slotDuration: 5 }),
+  })
+  const contended = await insertResource(handle.db, {
+    slug: uniqueSlug('bench-race'),
+    timezone: 'UTC',
+    schedules: everyDay({ startTime: '00:00', endTime: '24:00', slotDuration: 60 }),
+  })
+  await handle.close()
+
+  const server = await startApiServer({
+    DATABASE_URL: options.databaseUrl,
+    DATA_DIR: dataDir,
+    HOLD_RATE_LIMIT: '0',
+    ...(options.upstash ? { UPSTASH_REDIS_REST_URL: options.upstash.url, UPSTASH_REDIS_REST_TOKEN: options.upstash.token } : {}),
+  })
+  try {
+    const firstSlot = Date.UTC(new Date().getUTCFullYear() + 2, 0, 1)
+    const holds: { session: string; holdId: string }[] = []
+    await inBatches(count, CONCURRENCY, async (i) => {
+      const session = `bench_${randomBytes(12).toString('hex')}`
+      const res = await post(server.url, '/v1/holds', session, { resourceId: resource.id, start: new Date(firstSlot + i * 5 * 60_000).toISOString() })
+      if (res.status !== 201) throw new Error(`hold ${i} failed: ${res.status} ${JSON.stringify(res.body)}`)
+      holds.push({ session, holdId: (res.body as { hold: { id: string } }).hold.id })
+    })
+
+    const started = performance.now()
+    await inBatches(holds.length, CONCURRENCY, async (i) => {
+      const { session, holdId } = holds[i]!
+      const res = await post(server.url, '/v1/bookings', session, { holdId, guest: { name: 'Bench', email: 'bench@example.com' } })
+      if (res.status !== 201) throw new Error(`booking ${i} failed: ${res.status} ${JSON.stringify(res.body)}`)
+    })
+    const apiCreatesPerSec = holds.length / ((performance.now() - started) / 1000)
+
+    const rawInsertsPerSec = options.databaseUrl ? await rawInserts(options.databaseUrl, resource.id, firstSlot, count) : undefined
+    const contention = await raceForOneSlot(server.url, contended.id, options.quick ? 300 : 1000)
+    return { bookings: holds.length, apiCreatesPerSec, rawInsertsPerSec, contention }
+  } finally {
+    await server.stop()
+    if (dataDir) await rm(dataDir, { recursive: true, force: true })
+  }
+}
+
+/** The same rows the API writes, straight through postgres.js, at the same concurrency. */
+async function rawInserts(url: string, resourceId: string, firstSlot: number, count: number): Promise<number> {
+  const sql = postgres(url, { max: CONCURRENCY, onnotice: () => {} })
+  try {
+    // A later stretch of the calendar, so these never collide with the API's rows.
+    const offset = firstSlot + 400 * 86_400_000
+    const started = performance.now()
+    await inBatches(count, CONCURRENCY, async (i) => {
+      const start = new Date(offset + i * 5 * 60_000)
+      const end = new Date(start.getTime() + 5 * 60_000)
+      await sql`insert into bookings (ref, resource_id, status, starts_at, ends_at, guest_name, guest_email, manage_token_hash, session_id, confirmed_at)
+        values (${randomBytes(5).toString('hex').toUpperCase()}, ${resourceId}, 'confirmed', ${start.toISOString()}, ${end.toISOString()},
+                'Bench', 'bench@example.com', ${randomBytes(32).toString('hex')}, 'raw', now())`
+    })
+    return count / ((performance.now() - started) / 1000)
+  } finally {
+    await sql.end()
+  }
+}
+
+async function raceForOneSlot(base: string, resourceId: string, holds: number) {
+  const start = new Date(Date.UTC(new Date().getUTCFullYear() + 2, 5, 1, 10)).toISOString()
+  const t = performance.now()
+  const statuses = await Promise.all(
+    Array.from({ length: holds }, async () => (await post(base, '/v1/holds', `race_${randomBytes(12).toString('hex')}`, { resourceId, start })).status),
+  )
+  const ms = performance.now() - t
+  return {
+    holds,
+    ms,
+    created: statuses.filter((s) => s === 201).length,
+    held: statuses.filter((s) => s === 409).length,
+    other: statuses.filter((s) => s !== 201 && s !== 409).length,
+  }
+}
+
+async function post(base: string, path: string, session: string, body: unknown) {
+  const res = await fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'X-Booking-Session': session },
+    body: JSON.stringify(body),
+  })
+  return { status: res.status, body: (await res.json().catch(() => null)) as unknown }
+}
+
+/** Runs `task(0…count-1)` with at most `concurrency` in flight. */
+async function inBatches(count: number, concurrency: number, task: (i: number) => Promise<void>): Promise<void> {
+  let next = 0
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) await task(next++)
+    }),
+  )
+}
