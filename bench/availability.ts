@@ -13,6 +13,7 @@ import { startApiServer } from '../test/server'
 
 export interface AvailabilityBenchOptions {
   databaseUrl: string | undefined
+  upstash: { url: string; token: string } | undefined
   quick: boolean
 }
 
@@ -57,7 +58,11 @@ export async function benchAvailability(options: AvailabilityBenchOptions): Prom
 
   const engine = compareEngineWithNaive(rules, booked)
 
-  const server = await startApiServer({ DATABASE_URL: options.databaseUrl, DATA_DIR: dataDir })
+  const server = await startApiServer({
+    DATABASE_URL: options.databaseUrl,
+    DATA_DIR: dataDir,
+    ...(options.upstash ? { UPSTASH_REDIS_REST_URL: options.upstash.url, UPSTASH_REDIS_REST_TOKEN: options.upstash.token } : {}),
+  })
   try {
     const durationSec = options.quick ? 3 : 10
     // Warm both paths (JIT, connection pool) before measuring.

@@ -13,10 +13,15 @@ export interface BookingBenchOptions {
   quick: boolean
 }
 
-export interface BookingBenchResult {
+export interface ThroughputResult {
+  resources: number
   bookings: number
   apiCreatesPerSec: number
   rawInsertsPerSec: number | undefined
+}
+
+export interface BookingBenchResult {
+  throughput: ThroughputResult[]
   contention: { holds: number; ms: number; created: number; held: number; other: number }
 }
 
@@ -24,19 +29,25 @@ const CONCURRENCY = 20
 
 /**
  * Booking creates/s through the real API (holds placed beforehand, distinct slots) against
- * raw postgres.js INSERTs into the same table at the same concurrency; then 1000 holds
- * fired at one slot at once.
+ * raw postgres.js INSERTs of the same rows at the same concurrency; then 1000 holds fired
+ * at one slot at once.
  */
 export async function benchBookings(options: BookingBenchOptions): Promise<BookingBenchResult> {
   const count = options.quick ? 300 : 1500
   const dataDir = options.databaseUrl ? undefined : await mkdtemp(join(tmpdir(), 'booking-bench-'))
   const handle = await openDatabase({ url: options.databaseUrl, dataDir, migrate: true })
-  // 5-minute slots round the clock, two years ahead: plenty of distinct slots.
-  const resource = await insertResource(handle.db, {
-    slug: uniqueSlug('bench-book'),
-    timezone: 'UTC',
-    schedules: everyDay({ startTime: '00:00', endTime: '24:00', slotDuration: 5 }),
-  })
+  // 5-minute slots round the clock: plenty of distinct slots on each resource.
+  const fiveMinuteResource = () =>
+    insertResource(handle.db, {
+      slug: uniqueSlug('bench-book'),
+      timezone: 'UTC',
+      schedules: everyDay({ startTime: '00:00', endTime: '24:00', slotDuration: 5 }),
+    })
+  // Writes to one resource are serialised on purpose (see api/store/bookings.ts), so the
+  // run is made twice: all bookings on one resource, and spread over 20.
+  const single = [await fiveMinuteResource()]
+  const spread = [] as Awaited<ReturnType<typeof fiveMinuteResource>>[]
+  for (let i = 0; i < 20; i++) spread.push(await fiveMinuteResource())
   const contended = await insertResource(handle.db, {
     slug: uniqueSlug('bench-race'),
     timezone: 'UTC',
@@ -51,44 +62,55 @@ export async function benchBookings(options: BookingBenchOptions): Promise<Booki
     ...(options.upstash ? { UPSTASH_REDIS_REST_URL: options.upstash.url, UPSTASH_REDIS_REST_TOKEN: options.upstash.token } : {}),
   })
   try {
-    const firstSlot = Date.UTC(new Date().getUTCFullYear() + 2, 0, 1)
-    const holds: { session: string; holdId: string }[] = []
-    await inBatches(count, CONCURRENCY, async (i) => {
-      const session = `bench_${randomBytes(12).toString('hex')}`
-      const res = await post(server.url, '/v1/holds', session, { resourceId: resource.id, start: new Date(firstSlot + i * 5 * 60_000).toISOString() })
-      if (res.status !== 201) throw new Error(`hold ${i} failed: ${res.status} ${JSON.stringify(res.body)}`)
-      holds.push({ session, holdId: (res.body as { hold: { id: string } }).hold.id })
-    })
-
-    const started = performance.now()
-    await inBatches(holds.length, CONCURRENCY, async (i) => {
-      const { session, holdId } = holds[i]!
-      const res = await post(server.url, '/v1/bookings', session, { holdId, guest: { name: 'Bench', email: 'bench@example.com' } })
-      if (res.status !== 201) throw new Error(`booking ${i} failed: ${res.status} ${JSON.stringify(res.body)}`)
-    })
-    const apiCreatesPerSec = holds.length / ((performance.now() - started) / 1000)
-
-    const rawInsertsPerSec = options.databaseUrl ? await rawInserts(options.databaseUrl, resource.id, firstSlot, count) : undefined
+    const throughput: ThroughputResult[] = []
+    for (const resources of [single, spread]) {
+      const ids = resources.map((r) => r.id)
+      const apiCreatesPerSec = await apiBookings(server.url, ids, count)
+      const rawInsertsPerSec = options.databaseUrl ? await rawInserts(options.databaseUrl, ids, count) : undefined
+      throughput.push({ resources: ids.length, bookings: count, apiCreatesPerSec, rawInsertsPerSec })
+    }
     const contention = await raceForOneSlot(server.url, contended.id, options.quick ? 300 : 1000)
-    return { bookings: holds.length, apiCreatesPerSec, rawInsertsPerSec, contention }
+    return { throughput, contention }
   } finally {
     await server.stop()
     if (dataDir) await rm(dataDir, { recursive: true, force: true })
   }
 }
 
+const FIRST_SLOT = Date.UTC(new Date().getUTCFullYear() + 2, 0, 1)
+/** Booking i: resource i mod n, its own 5-minute slot. Raw inserts use a later stretch. */
+const slotOf = (i: number, resourceCount: number, offsetDays = 0) =>
+  FIRST_SLOT + offsetDays * 86_400_000 + Math.floor(i / resourceCount) * 5 * 60_000
+
+/** Holds are placed first (not timed); then the bookings are created, 20 in flight. */
+async function apiBookings(base: string, resourceIds: string[], count: number): Promise<number> {
+  const holds: { session: string; holdId: string }[] = []
+  await inBatches(count, CONCURRENCY, async (i) => {
+    const session = `bench_${randomBytes(12).toString('hex')}`
+    const start = new Date(slotOf(i, resourceIds.length)).toISOString()
+    const res = await post(base, '/v1/holds', session, { resourceId: resourceIds[i % resourceIds.length], start })
+    if (res.status !== 201) throw new Error(`hold ${i} failed: ${res.status} ${JSON.stringify(res.body)}`)
+    holds.push({ session, holdId: (res.body as { hold: { id: string } }).hold.id })
+  })
+  const started = performance.now()
+  await inBatches(holds.length, CONCURRENCY, async (i) => {
+    const { session, holdId } = holds[i]!
+    const res = await post(base, '/v1/bookings', session, { holdId, guest: { name: 'Bench', email: 'bench@example.com' } })
+    if (res.status !== 201) throw new Error(`booking ${i} failed: ${res.status} ${JSON.stringify(res.body)}`)
+  })
+  return holds.length / ((performance.now() - started) / 1000)
+}
+
 /** The same rows the API writes, straight through postgres.js, at the same concurrency. */
-async function rawInserts(url: string, resourceId: string, firstSlot: number, count: number): Promise<number> {
+async function rawInserts(url: string, resourceIds: string[], count: number): Promise<number> {
   const sql = postgres(url, { max: CONCURRENCY, onnotice: () => {} })
   try {
-    // A later stretch of the calendar, so these never collide with the API's rows.
-    const offset = firstSlot + 400 * 86_400_000
     const started = performance.now()
     await inBatches(count, CONCURRENCY, async (i) => {
-      const start = new Date(offset + i * 5 * 60_000)
+      const start = new Date(slotOf(i, resourceIds.length, 400))
       const end = new Date(start.getTime() + 5 * 60_000)
       await sql`insert into bookings (ref, resource_id, status, starts_at, ends_at, guest_name, guest_email, manage_token_hash, session_id, confirmed_at)
-        values (${randomBytes(5).toString('hex').toUpperCase()}, ${resourceId}, 'confirmed', ${start.toISOString()}, ${end.toISOString()},
+        values (${randomBytes(5).toString('hex').toUpperCase()}, ${resourceIds[i % resourceIds.length]!}, 'confirmed', ${start.toISOString()}, ${end.toISOString()},
                 'Bench', 'bench@example.com', ${randomBytes(32).toString('hex')}, 'raw', now())`
     })
     return count / ((performance.now() - started) / 1000)

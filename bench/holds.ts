@@ -4,7 +4,7 @@ import { createHoldBackend } from '../api/holds/create-hold-backend'
 import type { HoldStore } from '../api/holds/hold-store'
 
 export interface HoldLatency {
-  store: 'redis' | 'memory'
+  store: 'redis' | 'memory' | 'baseline'
   pairs: number
   p50Ms: number
   p99Ms: number
@@ -22,6 +22,19 @@ export async function benchHoldLatency(upstash: { url: string; token: string } |
     const { holds } = createHoldBackend({ upstash: endpoint, holdRateLimitPerMinute: 0, clock: systemClock, keyPrefix: `bench:${randomBytes(4).toString('hex')}:` })
     const samples = await measurePairs(holds, pairs)
     results.push({ store, pairs, p50Ms: percentile(samples, 0.5), p99Ms: percentile(samples, 0.99) })
+  }
+  if (upstash) {
+    // Baseline: the two bare HTTP round trips a place + release costs at least.
+    const samples: number[] = []
+    for (let i = 0; i < pairs + 50; i++) {
+      const t = performance.now()
+      for (let j = 0; j < 2; j++) {
+        const res = await fetch(upstash.url, { method: 'POST', headers: { Authorization: `Bearer ${upstash.token}` }, body: '["ping"]' })
+        await res.text()
+      }
+      if (i >= 50) samples.push(performance.now() - t)
+    }
+    results.push({ store: 'baseline', pairs, p50Ms: percentile(samples, 0.5), p99Ms: percentile(samples, 0.99) })
   }
   return results
 }

@@ -53,3 +53,48 @@ async function freePort(): Promise<number> {
     })
   })
 }
+
+export interface RunningBridge {
+  url: string
+  token: string
+  stop(): Promise<void>
+}
+
+/**
+ * The Upstash REST bridge in its own process, the way a real Upstash endpoint is remote:
+ * clients measured against it do not share its event loop.
+ */
+export async function startBridgeProcess(redisUrl: string): Promise<RunningBridge> {
+  const entry = fileURLToPath(new URL('../api/dev/upstash-rest-bridge-cli.ts', import.meta.url))
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    env: { ...process.env, REDIS_URL: redisUrl },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  const lines: Record<string, string> = {}
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('bridge did not start within 30 s')), 30_000)
+    child.stdout.on('data', (chunk: Buffer) => {
+      for (const line of chunk.toString().split('\n')) {
+        const [key, value] = line.split('=')
+        if (key && value) lines[key.trim()] = value.trim()
+      }
+      if (lines.UPSTASH_REDIS_REST_URL && lines.UPSTASH_REDIS_REST_TOKEN) {
+        clearTimeout(timer)
+        resolve()
+      }
+    })
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`bridge exited early with code ${code}`))
+    })
+  })
+  return {
+    url: lines.UPSTASH_REDIS_REST_URL!,
+    token: lines.UPSTASH_REDIS_REST_TOKEN!,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve())
+        child.kill('SIGTERM')
+      }),
+  }
+}

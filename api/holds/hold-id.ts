@@ -1,9 +1,18 @@
-/** Unguessable hold id: 128 random bits. */
-export function newHoldId(): string {
+/**
+ * Unguessable hold id: 128 random bits, then the resource id. Carrying the resource lets a
+ * store find every key a hold lives under from the id alone (one round trip to release).
+ */
+export function newHoldId(resourceId: string): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16))
   let binary = ''
   for (const byte of bytes) binary += String.fromCharCode(byte)
-  return `h_${btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}`
+  return `h_${btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}.${resourceId}`
+}
+
+/** The resource part of a hold id, or undefined for an id we did not make. */
+export function resourceOfHoldId(holdId: string): string | undefined {
+  const dot = holdId.indexOf('.')
+  return holdId.startsWith('h_') && dot > 2 && dot < holdId.length - 1 ? holdId.slice(dot + 1) : undefined
 }
 
 export const overlaps = (aStart: number, aEnd: number, bStart: number, bEnd: number) => aStart < bEnd && bStart < aEnd

@@ -34,7 +34,7 @@ export function createMemoryHoldStore(clock: Clock): HoldStore {
       if (otherResources + 1 > request.maxPerSession) return { ok: false, reason: 'session_limit' }
       for (const id of replaced) byId.delete(id)
       const hold: Hold = {
-        id: newHoldId(),
+        id: newHoldId(request.resourceId),
         resourceId: request.resourceId,
         sessionId: request.sessionId,
         start: request.start,

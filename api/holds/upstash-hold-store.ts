@@ -1,7 +1,7 @@
 import type { Redis } from '@upstash/redis'
 import type { Clock } from '../clock'
 import type { Hold, HoldStore, PlaceHoldResult } from './hold-store'
-import { newHoldId, overlaps } from './hold-id'
+import { newHoldId, overlaps, resourceOfHoldId } from './hold-id'
 
 /**
  * Key layout (every key a script touches is passed in KEYS):
@@ -52,13 +52,14 @@ for _, id in ipairs(replaced) do out[#out + 1] = id end
 return out
 `
 
-// Compare-then-delete: only the exact entry the caller read (its own hold) is removed.
+// Compare-then-delete: the entry is removed only from the asking session's own hash (so
+// only its owner can release it). Returns the removed entry, for the caller's expiry check.
 const RELEASE = `
 local current = redis.call('HGET', KEYS[2], ARGV[1])
-if not current or current ~= ARGV[2] then return 0 end
+if not current then return false end
 redis.call('HDEL', KEYS[2], ARGV[1])
 redis.call('HDEL', KEYS[1], ARGV[1])
-return 1
+return current
 `
 
 /** The stored form: short keys, because every place() decodes every hold on the resource. */
@@ -79,26 +80,20 @@ export interface UpstashHoldStoreOptions {
 
 /**
  * Holds in Redis through `@upstash/redis`. The client must be created with
- * `automaticDeserialization: false`: release compares the raw stored string.
+ * `automaticDeserialization: false`: entries are read back as the raw strings stored.
  */
 export function createUpstashHoldStore(redis: Redis, clock: Clock, options: UpstashHoldStoreOptions = {}): HoldStore {
   const prefix = options.keyPrefix ?? ''
   const resourceKey = (id: string) => `${prefix}holds:r:${id}`
   const sessionKey = (id: string) => `${prefix}holds:s:${id}`
   const placeScript = redis.createScript<string[]>(PLACE)
-  const releaseScript = redis.createScript<number>(RELEASE)
-
-  async function readOwn(holdId: string, sessionId: string): Promise<{ raw: string; hold: Hold } | undefined> {
-    const raw = await redis.hget<string>(sessionKey(sessionId), holdId)
-    if (typeof raw !== 'string') return undefined
-    return { raw, hold: unpack(raw) }
-  }
+  const releaseScript = redis.createScript<string | null>(RELEASE)
 
   return {
     async place(request): Promise<PlaceHoldResult> {
       const now = clock.now()
       const hold: Hold = {
-        id: newHoldId(),
+        id: newHoldId(request.resourceId),
         resourceId: request.resourceId,
         sessionId: request.sessionId,
         start: request.start,
@@ -117,14 +112,16 @@ export function createUpstashHoldStore(redis: Redis, clock: Clock, options: Upst
       return { ok: true, hold, replaced }
     },
     async get(holdId, sessionId) {
-      const own = await readOwn(holdId, sessionId)
-      return own && own.hold.expiresAt > clock.now() ? own.hold : undefined
+      const raw: unknown = await redis.hget(sessionKey(sessionId), holdId)
+      if (typeof raw !== 'string') return undefined
+      const hold = unpack(raw)
+      return hold.expiresAt > clock.now() ? hold : undefined
     },
     async release(holdId, sessionId) {
-      const own = await readOwn(holdId, sessionId)
-      if (!own) return false
-      const removed = await releaseScript.exec([resourceKey(own.hold.resourceId), sessionKey(sessionId)], [holdId, own.raw])
-      return Number(removed) === 1 && own.hold.expiresAt > clock.now()
+      const resourceId = resourceOfHoldId(holdId)
+      if (!resourceId) return false
+      const removed: unknown = await releaseScript.exec([resourceKey(resourceId), sessionKey(sessionId)], [holdId])
+      return typeof removed === 'string' && unpack(removed).expiresAt > clock.now()
     },
     async listLive(resourceId, from, to) {
       const values: unknown[] = await redis.hvals(resourceKey(resourceId))
