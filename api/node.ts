@@ -70,7 +70,17 @@ async function main(): Promise<void> {
     )
   }, 60_000)
   sweep.unref()
-  const server = serve({ fetch: app.fetch, port: config.port, ...(config.host ? { hostname: config.host } : {}) }, (info) => {
+  // Counted so shutdown can wait for handlers whose client already hung up.
+  let inFlight = 0
+  const fetch: typeof app.fetch = async (request, env, ctx) => {
+    inFlight++
+    try {
+      return await app.fetch(request, env, ctx)
+    } finally {
+      inFlight--
+    }
+  }
+  const server = serve({ fetch, port: config.port, ...(config.host ? { hostname: config.host } : {}) }, (info) => {
     const url = config.publicUrl ?? `http://localhost:${info.port}`
     console.log(`Booking demo running at ${url}  (API: ${url}/v1/resources)`)
   })
@@ -79,7 +89,11 @@ async function main(): Promise<void> {
   const shutdown = () => {
     setTimeout(() => process.exit(1), 10_000).unref()
     clearInterval(sweep)
-    server.close(() => void Promise.allSettled([database.close(), bridge?.close()]).finally(() => process.exit(0)))
+    server.close(async () => {
+      while (inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 20))
+      await Promise.allSettled([database.close(), bridge?.close()])
+      process.exit(0)
+    })
   }
   process.once('SIGINT', shutdown)
   process.once('SIGTERM', shutdown)

@@ -43,8 +43,8 @@ export async function benchBookings(options: BookingBenchOptions): Promise<Booki
       timezone: 'UTC',
       schedules: everyDay({ startTime: '00:00', endTime: '24:00', slotDuration: 5 }),
     })
-  // Writes to one resource are serialised on purpose (see api/store/bookings.ts), so the
-  // run is made twice: all bookings on one resource, and spread over 20.
+  // Run twice: all bookings on one resource (where contended writes queue on a lock, see
+  // api/store/bookings.ts), and spread over 20 resources.
   const single = [await fiveMinuteResource()]
   const spread = [] as Awaited<ReturnType<typeof fiveMinuteResource>>[]
   for (let i = 0; i < 20; i++) spread.push(await fiveMinuteResource())

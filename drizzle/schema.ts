@@ -77,7 +77,7 @@ export const bookings = pgTable(
     guestEmail: text('guest_email').notNull(),
     guestPhone: text('guest_phone'),
     notes: text('notes'),
-    answers: jsonb('answers').$type<Record<string, unknown>>(),
+    answers: jsonb('answers').$type<Record<string, string | number | boolean>>(),
     /** SHA-256 of the guest's manage token; the token itself is never stored. */
     manageTokenHash: text('manage_token_hash').notNull(),
     /** SHA-256 of the client's Idempotency-Key (the raw key is a secret: see manageTokenSealed). */

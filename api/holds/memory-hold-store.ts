@@ -1,6 +1,6 @@
 import type { Clock } from '../clock'
 import type { Hold, HoldStore, PlaceHoldResult } from './hold-store'
-import { newHoldId, overlaps } from './hold-id'
+import { newHold, overlaps } from './new-hold'
 
 /**
  * The embedded default: holds in this process's memory, same semantics as the Redis store.
@@ -33,16 +33,7 @@ export function createMemoryHoldStore(clock: Clock): HoldStore {
       }
       if (otherResources + 1 > request.maxPerSession) return { ok: false, reason: 'session_limit' }
       for (const id of replaced) byId.delete(id)
-      const hold: Hold = {
-        id: newHoldId(request.resourceId),
-        resourceId: request.resourceId,
-        sessionId: request.sessionId,
-        start: request.start,
-        end: request.end,
-        blockStart: request.blockStart,
-        blockEnd: request.blockEnd,
-        expiresAt: now + request.ttlMs,
-      }
+      const hold = newHold(request, now)
       byId.set(hold.id, hold)
       return { ok: true, hold, replaced }
     },

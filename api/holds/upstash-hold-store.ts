@@ -1,7 +1,7 @@
 import type { Redis } from '@upstash/redis'
 import type { Clock } from '../clock'
 import type { Hold, HoldStore, PlaceHoldResult } from './hold-store'
-import { newHoldId, overlaps, resourceOfHoldId } from './hold-id'
+import { newHold, overlaps, resourceOfHoldId } from './new-hold'
 
 /**
  * Key layout (every key a script touches is passed in KEYS):
@@ -92,16 +92,7 @@ export function createUpstashHoldStore(redis: Redis, clock: Clock, options: Upst
   return {
     async place(request): Promise<PlaceHoldResult> {
       const now = clock.now()
-      const hold: Hold = {
-        id: newHoldId(request.resourceId),
-        resourceId: request.resourceId,
-        sessionId: request.sessionId,
-        start: request.start,
-        end: request.end,
-        blockStart: request.blockStart,
-        blockEnd: request.blockEnd,
-        expiresAt: now + request.ttlMs,
-      }
+      const hold = newHold(request, now)
       const reply = await placeScript.exec(
         [resourceKey(request.resourceId), sessionKey(request.sessionId)],
         [String(now), pack(hold), String(request.maxPerSession), String(request.ttlMs)],

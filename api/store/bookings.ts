@@ -5,7 +5,7 @@ import type { CancellationPolicy } from '../../shared/schemas'
 import type { PublicBooking } from '../../shared/types'
 import { randomRef } from '../bookings/tokens'
 import type { Database } from '../db/database'
-import { DEADLOCK_DETECTED, EXCLUSION_VIOLATION, UNIQUE_VIOLATION, sqlState } from '../db/sql-state'
+import { DEADLOCK_DETECTED, EXCLUSION_VIOLATION, LOCK_NOT_AVAILABLE, UNIQUE_VIOLATION, sqlState } from '../db/sql-state'
 
 export interface NewBooking {
   ref: string
@@ -36,32 +36,91 @@ export class IdempotencyKeyTaken extends Error {
 const OCCUPYING: BookingStatus[] = ['pending', 'confirmed']
 
 /**
- * Inserts a booking in one transaction; the EXCLUDE constraint is the last word. On
- * 23P01 the conflicting rows may be unpaid pending bookings past their payment window —
- * those are cancelled (`expired`) and the insert retried once, so a stopped sweep never
- * leaves a slot stuck. 23P01/40P01 after that → 409 `slot_taken`.
+ * Inserts a booking in one transaction; the EXCLUDE constraint is the last word (see
+ * `writeOccupying` for conflicts, expired pending rows and lock waits). A duplicate
+ * idempotency key raises `IdempotencyKeyTaken`; a colliding ref is drawn again.
  */
 export async function insertBooking(db: Database, input: NewBooking, now: number): Promise<BookingRow> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.transaction(async (tx) => {
-        await lockResourceCalendar(tx, input.resourceId)
+      return await writeOccupying(db, input.resourceId, input.start, input.end, now, async (tx) => {
         const [row] = await tx.insert(bookings).values(toValues(input, now)).returning()
         if (!row) throw new Error('insert returned no row')
         return row
       })
     } catch (error) {
+      if (sqlState(error) !== UNIQUE_VIOLATION) throw error
+      if (input.idempotencyKeyHash && constraintOf(error)?.includes('idempotency')) throw new IdempotencyKeyTaken()
+      if (!constraintOf(error)?.includes('ref') || attempt >= 3) throw error
+      input = { ...input, ref: randomRef() }
+    }
+  }
+}
+
+/**
+ * Moves an occupying booking to a new interval in one statement: on conflict nothing
+ * changes. The version bump makes reminders written for the old time stale.
+ */
+export async function moveBooking(db: Database, id: string, start: number, end: number, now: number): Promise<BookingRow> {
+  const [current] = await db.select({ resourceId: bookings.resourceId }).from(bookings).where(eq(bookings.id, id))
+  if (!current) throw new BookingError('not_found', 'No such booking.')
+  return writeOccupying(db, current.resourceId, start, end, now, async (tx) => {
+    const [row] = await tx
+      .update(bookings)
+      .set({
+        startsAt: new Date(start),
+        endsAt: new Date(end),
+        version: sql`${bookings.version} + 1`,
+        updatedAt: new Date(now),
+      })
+      .where(and(eq(bookings.id, id), inArray(bookings.status, OCCUPYING)))
+      .returning()
+    if (!row) throw new BookingError('invalid_transition', 'This booking can no longer be rescheduled.')
+    return row
+  })
+}
+
+type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0]
+
+/**
+ * Runs a write that puts a booking into [start, end) on a resource, in a transaction.
+ *
+ * - Optimistic first, with a short lock_timeout: writes to different times proceed in
+ *   parallel and share commits. Two overlapping in-flight inserts can each wait on the
+ *   other's uncommitted row (a deadlock Postgres only resolves after deadlock_timeout, 1 s);
+ *   the timeout cuts that short, and the write is retried under a per-resource advisory
+ *   lock, where overlapping writers queue instead of deadlocking.
+ * - 23P01 may come from unpaid pending rows past their payment window: those are cancelled
+ *   (`expired`) and the write retried once, so a stopped sweep never leaves a slot stuck.
+ * - 23P01/40P01 otherwise → 409 `slot_taken`.
+ */
+async function writeOccupying<T>(
+  db: Database,
+  resourceId: string,
+  start: number,
+  end: number,
+  now: number,
+  write: (tx: Transaction) => Promise<T>,
+): Promise<T> {
+  let serialised = false
+  let expiredChecked = false
+  for (;;) {
+    try {
+      return await db.transaction(async (tx) => {
+        if (serialised) await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${resourceId}, 0))`)
+        else await tx.execute(sql`select set_config('lock_timeout', ${OPTIMISTIC_LOCK_TIMEOUT}, true)`)
+        return write(tx)
+      })
+    } catch (error) {
       const state = sqlState(error)
-      if (state === UNIQUE_VIOLATION && input.idempotencyKeyHash && constraintOf(error)?.includes('idempotency')) {
-        throw new IdempotencyKeyTaken()
-      }
-      if (state === UNIQUE_VIOLATION && constraintOf(error)?.includes('ref') && attempt < 3) {
-        input = { ...input, ref: randomRef() }
+      if (!serialised && (state === LOCK_NOT_AVAILABLE || state === DEADLOCK_DETECTED)) {
+        serialised = true
         continue
       }
       if (state === EXCLUSION_VIOLATION || state === DEADLOCK_DETECTED) {
-        if (attempt === 1 && (await expireStalePendingOverlapping(db, input.resourceId, input.start, input.end, now)) > 0) {
-          continue
+        if (!expiredChecked) {
+          expiredChecked = true
+          if ((await expireStalePendingOverlapping(db, resourceId, start, end, now)) > 0) continue
         }
         throw new BookingError('slot_taken', 'This time was booked by someone else a moment ago.', undefined, { cause: error })
       }
@@ -70,42 +129,8 @@ export async function insertBooking(db: Database, input: NewBooking, now: number
   }
 }
 
-/**
- * Moves an occupying booking to a new interval in one statement: on 23P01 nothing changes.
- * The version bump makes reminders written for the old time stale.
- */
-export async function moveBooking(db: Database, id: string, start: number, end: number, now: number): Promise<BookingRow> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await db.transaction(async (tx) => {
-        const [current] = await tx.select({ resourceId: bookings.resourceId }).from(bookings).where(eq(bookings.id, id))
-        if (current) await lockResourceCalendar(tx, current.resourceId)
-        const [row] = await tx
-          .update(bookings)
-          .set({
-            startsAt: new Date(start),
-            endsAt: new Date(end),
-            version: sql`${bookings.version} + 1`,
-            updatedAt: new Date(now),
-          })
-          .where(and(eq(bookings.id, id), inArray(bookings.status, OCCUPYING)))
-          .returning()
-        if (!row) throw new BookingError('invalid_transition', 'This booking can no longer be rescheduled.')
-        return row
-      })
-    } catch (error) {
-      const state = sqlState(error)
-      if (state === EXCLUSION_VIOLATION || state === DEADLOCK_DETECTED) {
-        const [current] = await db.select({ resourceId: bookings.resourceId }).from(bookings).where(eq(bookings.id, id))
-        if (attempt === 1 && current && (await expireStalePendingOverlapping(db, current.resourceId, start, end, now)) > 0) {
-          continue
-        }
-        throw new BookingError('slot_taken', 'The new time was booked by someone else a moment ago.', undefined, { cause: error })
-      }
-      throw error
-    }
-  }
-}
+/** Long enough for a normal commit to land, short next to the 1 s deadlock timeout. */
+const OPTIMISTIC_LOCK_TIMEOUT = '200ms'
 
 export async function cancelBooking(db: Database, id: string, reason: string, now: number): Promise<BookingRow> {
   const [row] = await db
@@ -136,17 +161,6 @@ export async function expirePendingBookings(db: Database, now: number): Promise<
     .where(and(eq(bookings.status, 'pending'), lte(bookings.expiresAt, at)))
     .returning({ id: bookings.id })
   return rows.length
-}
-
-/**
- * Serialises occupying writes on one resource for the length of the transaction. The
- * EXCLUDE constraint stays the guarantee; this only spares Postgres the deadlock storms
- * that concurrent overlapping inserts otherwise cause (two inserters each waiting on the
- * other's uncommitted row, resolved by the detector after deadlock_timeout — seen here as
- * 200 overlapping inserts taking minutes). Other resources are not affected.
- */
-async function lockResourceCalendar(tx: Pick<Database, 'execute'>, resourceId: string): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${resourceId}, 0))`)
 }
 
 async function expireStalePendingOverlapping(
@@ -184,7 +198,7 @@ export function toPublicBooking(row: BookingRow): PublicBooking {
     createdAt: row.createdAt.toISOString(),
   }
   if (row.notes) view.notes = row.notes
-  if (row.answers) view.answers = row.answers as PublicBooking['answers'] & object
+  if (row.answers) view.answers = row.answers
   if (row.confirmedAt) view.confirmedAt = row.confirmedAt.toISOString()
   if (row.expiresAt && row.status === 'pending') view.expiresAt = row.expiresAt.toISOString()
   if (row.cancelledAt) view.cancelledAt = row.cancelledAt.toISOString()

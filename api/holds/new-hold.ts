@@ -1,3 +1,5 @@
+import type { Hold, PlaceHoldRequest } from './hold-store'
+
 /**
  * Unguessable hold id: 128 random bits, then the resource id. Carrying the resource lets a
  * store find every key a hold lives under from the id alone (one round trip to release).
@@ -16,3 +18,17 @@ export function resourceOfHoldId(holdId: string): string | undefined {
 }
 
 export const overlaps = (aStart: number, aEnd: number, bStart: number, bEnd: number) => aStart < bEnd && bStart < aEnd
+
+/** The hold a request describes, expiring `ttlMs` after `now`. Both stores build it here. */
+export function newHold(request: PlaceHoldRequest, now: number): Hold {
+  return {
+    id: newHoldId(request.resourceId),
+    resourceId: request.resourceId,
+    sessionId: request.sessionId,
+    start: request.start,
+    end: request.end,
+    blockStart: request.blockStart,
+    blockEnd: request.blockEnd,
+    expiresAt: now + request.ttlMs,
+  }
+}
