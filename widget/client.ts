@@ -1,5 +1,5 @@
 import type { ErrorCode } from '../shared/errors'
-import type { AvailabilityResponse, PublicResource } from '../shared/types'
+import type { AvailabilityResponse, PublicBooking, PublicHold, PublicResource } from '../shared/types'
 
 /** API error codes, plus the two failures that never reach the API's error mapping. */
 export type ClientErrorCode = ErrorCode | 'network_error' | 'invalid_response'
@@ -18,6 +18,26 @@ export type ClientResult<T> = { data: T; error?: undefined } | { data?: undefine
 export interface ClientOptions {
   /** Origin (or base URL) of the booking API, e.g. `https://book.example.com`. */
   apiUrl: string
+  /** The browser session holds belong to; a random one is made when omitted. */
+  sessionId?: string
+}
+
+export interface GuestDetails {
+  name: string
+  email: string
+  phone?: string
+}
+
+export interface BookingInput {
+  holdId: string
+  guest: GuestDetails
+  notes?: string
+}
+
+export interface CreatedBooking {
+  booking: PublicBooking
+  /** Shown once: the guest's key to view, cancel or reschedule this booking. */
+  manageToken: string
 }
 
 export interface AvailabilityQuery {
@@ -32,8 +52,17 @@ export interface AvailabilityQuery {
 }
 
 export interface BookingClient {
+  /** The `X-Booking-Session` this client's holds belong to. */
+  readonly sessionId: string
   getResource(idOrSlug: string): Promise<ClientResult<PublicResource>>
   getAvailability(idOrSlug: string, query: AvailabilityQuery): Promise<ClientResult<AvailabilityResponse>>
+  /** Keeps a slot for this session while the guest types; `end` omitted = the slot starting at `start`. */
+  placeHold(input: { resourceId: string; start: string; end?: string }): Promise<ClientResult<PublicHold>>
+  releaseHold(holdId: string): Promise<ClientResult<true>>
+  /** Same `idempotencyKey` + same input → the same booking, however often it is sent. */
+  createBooking(input: BookingInput, options?: { idempotencyKey?: string }): Promise<ClientResult<CreatedBooking>>
+  /** The booking's calendar file (needs the manage token). */
+  getCalendarFile(ref: string, manageToken: string): Promise<ClientResult<Blob>>
 }
 
 /**
@@ -54,16 +83,24 @@ export function createClient(options: ClientOptions): BookingClient {
     throw new TypeError(`createClient: expected options.apiUrl to be a URL string, received ${describeValue(apiUrl)}`)
   }
   const base = apiUrl.replace(/\/+$/, '')
+  const sessionId = options.sessionId ?? randomId('s_')
   const resourcePath = (idOrSlug: string) => {
     if (typeof idOrSlug !== 'string' || idOrSlug === '') {
       throw new TypeError(`expected a resource id or slug, received ${describeValue(idOrSlug)}`)
     }
     return `${base}/v1/resources/${encodeURIComponent(idOrSlug)}`
   }
+  const session = { 'X-Booking-Session': sessionId }
+  const post = (path: string, body: unknown, headers: Record<string, string> = {}): RequestInit => ({
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...session, ...headers },
+    body: JSON.stringify(body),
+  })
 
   return {
+    sessionId,
     getResource: (idOrSlug) =>
-      request(resourcePath(idOrSlug), (body) =>
+      request(resourcePath(idOrSlug), {}, (body) =>
         isRecord(body) && isRecord(body.resource) ? (body.resource as unknown as PublicResource) : undefined,
       ),
 
@@ -71,26 +108,64 @@ export function createClient(options: ClientOptions): BookingClient {
       const params = new URLSearchParams({ from: query.from, to: query.to })
       if (query.tz) params.set('tz', query.tz)
       if (query.duration !== undefined) params.set('duration', String(query.duration))
-      return request(`${resourcePath(idOrSlug)}/availability?${params}`, (body) =>
+      // The session header lets the API show this session's own hold as its selection.
+      return request(`${resourcePath(idOrSlug)}/availability?${params}`, { headers: session }, (body) =>
         isRecord(body) && Array.isArray(body.days) ? (body as unknown as AvailabilityResponse) : undefined,
       )
+    },
+
+    placeHold: (input) =>
+      request(`${base}/v1/holds`, post('/v1/holds', input), (body) =>
+        isRecord(body) && isRecord(body.hold) ? (body.hold as unknown as PublicHold) : undefined,
+      ),
+
+    releaseHold: (holdId) =>
+      request(`${base}/v1/holds/${encodeURIComponent(holdId)}`, { method: 'DELETE', headers: session }, () => true as const),
+
+    createBooking: (input, opts = {}) =>
+      request(
+        `${base}/v1/bookings`,
+        post('/v1/bookings', input, { 'Idempotency-Key': opts.idempotencyKey ?? randomId('idem_') }),
+        (body) =>
+          isRecord(body) && isRecord(body.booking) && typeof body.manageToken === 'string'
+            ? (body as unknown as CreatedBooking)
+            : undefined,
+      ),
+
+    getCalendarFile: async (ref, manageToken) => {
+      try {
+        const response = await fetch(`${base}/v1/bookings/${encodeURIComponent(ref)}/calendar.ics`, {
+          headers: { Authorization: `Bearer ${manageToken}` },
+        })
+        if (response.ok) return { data: await response.blob() }
+        return { error: { code: 'not_found', message: 'The calendar file is not available.', status: response.status } }
+      } catch {
+        return { error: { code: 'network_error', message: NETWORK_MESSAGE } }
+      }
     },
   }
 }
 
-/** GETs `url` and maps every outcome to a result; `pick` returns undefined for a body of the wrong shape. */
-async function request<T>(url: string, pick: (body: unknown) => T | undefined): Promise<ClientResult<T>> {
+const NETWORK_MESSAGE = 'Could not reach the booking service. Check your connection and try again.'
+
+/** 128 random bits, URL-safe, with a readable prefix. */
+export function randomId(prefix: string): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16))
+  return prefix + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')
+}
+
+/** Fetches `url` and maps every outcome to a result; `pick` returns undefined for a body of the wrong shape. */
+async function request<T>(url: string, init: RequestInit, pick: (body: unknown) => T | undefined): Promise<ClientResult<T>> {
   let response: Response
   try {
-    // Only safelisted headers, so a cross-origin embed needs no CORS preflight.
-    response = await fetch(url, { headers: { accept: 'application/json' } })
+    response = await fetch(url, { ...init, headers: { accept: 'application/json', ...(init.headers as Record<string, string>) } })
   } catch {
-    return { error: { code: 'network_error', message: 'Could not reach the booking service. Check your connection and try again.' } }
+    return { error: { code: 'network_error', message: NETWORK_MESSAGE } }
   }
   const status = response.status
   let body: unknown
   try {
-    body = await response.json()
+    body = response.status === 204 ? undefined : await response.json()
   } catch {
     body = undefined
   }

@@ -1,9 +1,8 @@
-import type { PublicResource } from '../shared/types'
+import type { PublicBooking, PublicHold, PublicResource } from '../shared/types'
 import type { ClientError } from './client'
 
 /**
- * The DOM events the widget dispatches on its host element (they bubble). Holds and
- * bookings add `booking:slot-held`, `booking:created` and `booking:confirmed` here.
+ * The DOM events the widget dispatches on its host element (they bubble).
  *
  * @example
  * el.addEventListener('booking:error', (event) => {
@@ -13,6 +12,12 @@ import type { ClientError } from './client'
 export interface BookingEventMap {
   /** Availability has been rendered for the first time. */
   'booking:ready': { resource: PublicResource }
+  /** The guest picked a time and it is held for them until `hold.expiresAt`. */
+  'booking:slot-held': { hold: PublicHold }
+  /** A booking row exists (status `confirmed`, or `pending` awaiting the owner). */
+  'booking:created': { booking: PublicBooking }
+  /** The booking is confirmed (at once when the resource needs no approval). */
+  'booking:confirmed': { booking: PublicBooking }
   'booking:error': ClientError
 }
 

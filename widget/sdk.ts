@@ -16,9 +16,12 @@ export type {
   ClientErrorCode,
   ClientOptions,
   ClientResult,
+  BookingInput,
+  CreatedBooking,
+  GuestDetails,
 } from './client'
 export type { BookingEventMap } from './events'
-export type { AvailabilityDay, AvailabilityResponse, PublicResource, Slot } from '../shared/types'
+export type { AvailabilityDay, AvailabilityResponse, PublicBooking, PublicHold, PublicResource, Slot } from '../shared/types'
 
 export interface MountOptions {
   /** Resource id or slug. */
@@ -68,9 +71,19 @@ export function mount(el: Element, options: MountOptions): void {
 
   const zone = tz ?? viewerZone()
   const onError = (error: ClientError) => emit(el, 'booking:error', error)
-  const state = createBookingState(client, { resource, zone, today: todayIn(zone, new Date()), onError })
+  const state = createBookingState(client, {
+    resource,
+    zone,
+    today: todayIn(zone, new Date()),
+    onError,
+    onHeld: (hold) => emit(el, 'booking:slot-held', { hold }),
+    onBooked: (booking) => {
+      emit(el, 'booking:created', { booking })
+      if (booking.status === 'confirmed') emit(el, 'booking:confirmed', { booking })
+    },
+  })
   render(
-    h(ErrorBoundary, { onError }, h(BookingWidget, { state, onReady: (r) => emit(el, 'booking:ready', { resource: r }) })),
+    h(ErrorBoundary, { onError }, h(BookingWidget, { state, client, onReady: (r) => emit(el, 'booking:ready', { resource: r }) })),
     container,
   )
   void state.load()

@@ -30,7 +30,18 @@ button[aria-pressed=true],button[aria-pressed=true]:hover{background:var(--a);bo
 .msg{padding:28px 8px;text-align:center}
 .msg button{margin-top:10px}
 .error{color:#b91c1c}
-.picked{margin-top:12px;padding:10px 12px;border-radius:calc(var(--r)*.6);background:#eef2ff;background:color-mix(in srgb,var(--a) 10%,#fff)}
+.notice,.done{margin-top:12px;padding:10px 12px;border-radius:calc(var(--r)*.6);background:#eef2ff;background:color-mix(in srgb,var(--a) 10%,#fff)}
+.notice{background:#fef3c7;color:#92400e}
+.details{display:grid;gap:10px;margin-top:12px}
+.details h3:focus,.done h3:focus{outline:none}
+label{display:grid;gap:4px;font-size:.875em;font-weight:600}
+input,textarea{font:inherit;font-weight:400;color:inherit;border:1px solid #d1d5db;border-radius:calc(var(--r)*.6);padding:8px 10px;min-height:44px;width:100%}
+input:focus-visible,textarea:focus-visible{outline:2px solid var(--a);outline-offset:1px}
+.actions{display:flex;gap:8px;justify-content:flex-end}
+.primary,.primary:hover:enabled{background:var(--a);border-color:var(--a);color:#fff}
+.done{display:grid;gap:6px}
+.ref{font-family:ui-monospace,monospace;letter-spacing:.05em}
+a{color:var(--a)}
 @media (prefers-reduced-motion:reduce){button{transition:none}}
 `
 

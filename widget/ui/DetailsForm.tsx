@@ -1,0 +1,78 @@
+import { useEffect, useRef, useState } from 'preact/hooks'
+import { formatSlotRange } from '../format-time'
+import type { BookingState, GuestDraft } from '../state'
+
+/** The guest's details while their hold runs, with the time left to finish. */
+export function DetailsForm({ state }: { state: BookingState }) {
+  const hold = state.hold.value
+  const heading = useRef<HTMLHeadingElement>(null)
+  const secondsLeft = useCountdown(hold?.expiresAt, () => void state.holdExpired())
+  useEffect(() => heading.current?.focus(), [])
+  if (!hold) return null
+
+  const onSubmit = (event: Event) => {
+    event.preventDefault()
+    const form = new FormData(event.currentTarget as HTMLFormElement)
+    const values: GuestDraft = {
+      name: String(form.get('name') ?? ''),
+      email: String(form.get('email') ?? ''),
+      phone: String(form.get('phone') ?? ''),
+      notes: String(form.get('notes') ?? ''),
+    }
+    void state.submitDetails(values)
+  }
+  const draft = state.draft.value
+  const busy = state.busy.value
+  return (
+    <form class="details" onSubmit={onSubmit}>
+      <h3 ref={heading} tabIndex={-1}>
+        {formatSlotRange(hold, state.zone)}
+      </h3>
+      <p class="muted" role="timer" aria-live="off">
+        Held for you for {formatCountdown(secondsLeft)}
+      </p>
+      <label>
+        Name <input name="name" autoComplete="name" required maxLength={200} value={draft.name} />
+      </label>
+      <label>
+        Email <input name="email" type="email" autoComplete="email" required maxLength={254} value={draft.email} />
+      </label>
+      <label>
+        Phone (optional) <input name="phone" type="tel" autoComplete="tel" placeholder="+44 20 7123 4567" value={draft.phone} />
+      </label>
+      <label>
+        Notes (optional) <textarea name="notes" rows={2} maxLength={2000} value={draft.notes} />
+      </label>
+      <div class="actions">
+        <button type="button" onClick={() => void state.backToSlots()} disabled={busy}>
+          Back
+        </button>
+        <button type="submit" class="primary" disabled={busy}>
+          {busy ? 'Booking…' : 'Book'}
+        </button>
+      </div>
+    </form>
+  )
+}
+
+function useCountdown(until: string | undefined, onZero: () => void): number {
+  const left = () => (until ? Math.max(0, Math.round((Date.parse(until) - Date.now()) / 1000)) : 0)
+  const [seconds, setSeconds] = useState(left)
+  useEffect(() => {
+    if (!until) return undefined
+    const timer = setInterval(() => {
+      const next = left()
+      setSeconds(next)
+      if (next === 0) {
+        clearInterval(timer)
+        onZero()
+      }
+    }, 1000)
+    return () => clearInterval(timer)
+  }, [until])
+  return seconds
+}
+
+function formatCountdown(seconds: number): string {
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`
+}
