@@ -9,8 +9,11 @@ import { startApiServer } from '../test/server'
 
 export interface BookingBenchOptions {
   databaseUrl: string | undefined
+  /** Holds in Redis through this REST endpoint; undefined = in-memory holds. */
   upstash: { url: string; token: string } | undefined
   quick: boolean
+  /** Also fire the many-holds-on-one-slot race. */
+  contention: boolean
 }
 
 export interface ThroughputResult {
@@ -22,7 +25,7 @@ export interface ThroughputResult {
 
 export interface BookingBenchResult {
   throughput: ThroughputResult[]
-  contention: { holds: number; ms: number; created: number; held: number; other: number }
+  contention: { holds: number; ms: number; created: number; held: number; other: number } | undefined
 }
 
 const CONCURRENCY = 20
@@ -59,7 +62,9 @@ export async function benchBookings(options: BookingBenchOptions): Promise<Booki
     DATABASE_URL: options.databaseUrl,
     DATA_DIR: dataDir,
     HOLD_RATE_LIMIT: '0',
-    ...(options.upstash ? { UPSTASH_REDIS_REST_URL: options.upstash.url, UPSTASH_REDIS_REST_TOKEN: options.upstash.token } : {}),
+    ...(options.upstash
+      ? { UPSTASH_REDIS_REST_URL: options.upstash.url, UPSTASH_REDIS_REST_TOKEN: options.upstash.token }
+      : { UPSTASH_REDIS_REST_URL: undefined, UPSTASH_REDIS_REST_TOKEN: undefined, REDIS_URL: undefined }),
   })
   try {
     const throughput: ThroughputResult[] = []
@@ -69,7 +74,7 @@ export async function benchBookings(options: BookingBenchOptions): Promise<Booki
       const rawInsertsPerSec = options.databaseUrl ? await rawInserts(options.databaseUrl, ids, count) : undefined
       throughput.push({ resources: ids.length, bookings: count, apiCreatesPerSec, rawInsertsPerSec })
     }
-    const contention = await raceForOneSlot(server.url, contended.id, options.quick ? 300 : 1000)
+    const contention = options.contention ? await raceForOneSlot(server.url, contended.id, options.quick ? 300 : 1000) : undefined
     return { throughput, contention }
   } finally {
     await server.stop()

@@ -43,22 +43,29 @@ try {
   console.log(`  ratio naive/engine         ${fmt(engineRatio, 1)}×  ${verdict(engineRatio >= 20, '≥ 20×')}`)
   failed ||= a.availability.errors + a.availability.non2xx + a.health.errors + a.health.non2xx > 0
 
-  const b = await benchBookings({ databaseUrl, upstash, quick })
   console.log(`\nBookings (holds placed first, then POST /v1/bookings with 20 in flight, distinct slots)`)
-  for (const t of b.throughput) {
-    const where = t.resources === 1 ? 'one resource' : `${t.resources} resources`
-    let row = `  ${fmt(t.bookings)} on ${where.padEnd(13)} API ${fmt(t.apiCreatesPerSec)} creates/s`
-    if (t.rawInsertsPerSec !== undefined) {
-      const ratio = t.apiCreatesPerSec / t.rawInsertsPerSec
-      row += `  vs raw postgres.js INSERT ${fmt(t.rawInsertsPerSec)}/s (baseline)  ratio ${fmt(ratio, 2)}  ${verdict(ratio >= 0.5, '≥ 0.5')}`
-    } else {
-      row += '  (raw postgres.js baseline needs DATABASE_URL)'
+  const runs = upstash ? [upstash, undefined] : [undefined]
+  let contention: NonNullable<Awaited<ReturnType<typeof benchBookings>>['contention']> | undefined
+  for (const endpoint of runs) {
+    const b = await benchBookings({ databaseUrl, upstash: endpoint, quick, contention: !contention })
+    contention ??= b.contention
+    for (const t of b.throughput) {
+      const where = `${t.resources === 1 ? 'one resource' : `${t.resources} resources`}, holds in ${endpoint ? 'Redis' : 'memory'}`
+      let row = `  ${fmt(t.bookings)} on ${where.padEnd(30)} API ${fmt(t.apiCreatesPerSec)} creates/s`
+      if (t.rawInsertsPerSec !== undefined) {
+        const ratio = t.apiCreatesPerSec / t.rawInsertsPerSec
+        row += `  vs raw postgres.js INSERT ${fmt(t.rawInsertsPerSec)}/s (baseline)  ratio ${fmt(ratio, 2)}  ${verdict(ratio >= 0.5, '≥ 0.5')}`
+      } else {
+        row += '  (raw postgres.js baseline needs DATABASE_URL)'
+      }
+      console.log(row)
     }
-    console.log(row)
   }
-  const c = b.contention
-  console.log(`  ${fmt(c.holds)} holds on one slot at once: resolved in ${fmt(c.ms)} ms → ${c.created} × 201, ${c.held} × 409, ${c.other} other`)
-  failed ||= c.created !== 1 || c.other > 0
+  if (contention) {
+    const c = contention
+    console.log(`  ${fmt(c.holds)} holds on one slot at once: resolved in ${fmt(c.ms)} ms → ${c.created} × 201, ${c.held} × 409, ${c.other} other`)
+    failed ||= c.created !== 1 || c.other > 0
+  }
 
   console.log('\nHold create + release, sequential pairs on the store')
   const latencies = await benchHoldLatency(upstash, quick)

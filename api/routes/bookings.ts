@@ -36,7 +36,7 @@ import {
  */
 export const bookingRoutes = new Hono<AppEnv>()
   .post('/', async (c) => {
-    const { db, holds, catalog, clock, logger } = c.var.deps
+    const { db, holds, catalog, clock } = c.var.deps
     const sessionId = requireSession(c)
     const idempotencyKey = readIdempotencyKey(c)
     const request = await readJson(c, bookingRequestSchema)
@@ -98,10 +98,9 @@ export const bookingRoutes = new Hono<AppEnv>()
       }
       throw error
     }
-    // After commit, never inside the transaction: Redis is a network call.
-    await holds.release(hold.id, sessionId).catch((error: unknown) => {
-      logger.error('hold release after booking failed; it will expire on its own', { holdId: hold.id, error: String(error) })
-    })
+    // After commit, never inside the transaction (Redis is a network call), and off the
+    // response path: the row now occupies the slot whether or not the hold is gone yet.
+    releaseAfterResponse(c, hold.id, sessionId)
     return c.json({ booking: toPublicBooking(row), manageToken }, 201)
   })
   .get('/:ref', async (c) => {
@@ -118,7 +117,7 @@ export const bookingRoutes = new Hono<AppEnv>()
     return c.json({ booking: toPublicBooking(cancelled) })
   })
   .post('/:ref/reschedule', async (c) => {
-    const { db, holds, clock, logger } = c.var.deps
+    const { db, holds, clock } = c.var.deps
     const booking = await requireManagedBooking(c)
     const sessionId = requireSession(c)
     const request = await readJson(c, rescheduleRequestSchema)
@@ -132,9 +131,7 @@ export const bookingRoutes = new Hono<AppEnv>()
       ])
     }
     const moved = await moveBooking(db, booking.id, hold.start, hold.end, now)
-    await holds.release(hold.id, sessionId).catch((error: unknown) => {
-      logger.error('hold release after reschedule failed; it will expire on its own', { holdId: hold.id, error: String(error) })
-    })
+    releaseAfterResponse(c, hold.id, sessionId)
     return c.json({ booking: toPublicBooking(moved) })
   })
   .get('/:ref/calendar.ics', async (c) => {
@@ -148,6 +145,23 @@ export const bookingRoutes = new Hono<AppEnv>()
     c.header('Cache-Control', 'no-store')
     return c.body(ics)
   })
+
+/**
+ * Releases a hold that a committed booking made redundant. A failure only means the hold
+ * expires on its own. On edge runtimes the work is tied to the request with waitUntil.
+ */
+function releaseAfterResponse(c: Context<AppEnv>, holdId: string, sessionId: string): void {
+  const { holds, logger } = c.var.deps
+  const done = holds.release(holdId, sessionId).then(
+    () => undefined,
+    (error: unknown) => logger.error('hold release after commit failed; it will expire on its own', { holdId, error: String(error) }),
+  )
+  try {
+    c.executionCtx.waitUntil(done)
+  } catch {
+    // Node has no ExecutionContext; the promise simply runs on.
+  }
+}
 
 function readIdempotencyKey(c: Context): string | undefined {
   const raw = c.req.header('idempotency-key')
