@@ -34,27 +34,27 @@ export function randomRef(): string {
 
 /**
  * Encrypts the manage token under a key derived from the raw Idempotency-Key (which only
- * the client knows; the database keeps its hash). AES-GCM, random IV, bound to the ref.
+ * the client knows; the database keeps its hash). AES-GCM with a random IV.
  */
-export async function sealToken(token: string, idempotencyKey: string, ref: string): Promise<string> {
-  const key = await deriveSealKey(idempotencyKey, ref)
+export async function sealToken(token: string, idempotencyKey: string): Promise<string> {
+  const key = await deriveSealKey(idempotencyKey)
   const iv = crypto.getRandomValues(new Uint8Array(12))
   const sealed = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, key, encoder.encode(token)))
   return `${toBase64Url(iv)}.${toBase64Url(sealed)}`
 }
 
-export async function unsealToken(sealed: string, idempotencyKey: string, ref: string): Promise<string> {
+export async function unsealToken(sealed: string, idempotencyKey: string): Promise<string> {
   const [iv, data] = sealed.split('.')
   if (!iv || !data) throw new Error('malformed sealed token')
-  const key = await deriveSealKey(idempotencyKey, ref)
+  const key = await deriveSealKey(idempotencyKey)
   const plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: fromBase64Url(iv) }, key, fromBase64Url(data))
   return new TextDecoder().decode(plain)
 }
 
-async function deriveSealKey(idempotencyKey: string, ref: string): Promise<CryptoKey> {
+async function deriveSealKey(idempotencyKey: string): Promise<CryptoKey> {
   const material = await crypto.subtle.importKey('raw', encoder.encode(idempotencyKey), 'HKDF', false, ['deriveKey'])
   return crypto.subtle.deriveKey(
-    { name: 'HKDF', hash: 'SHA-256', salt: encoder.encode(ref), info: encoder.encode('booking-manage-token') },
+    { name: 'HKDF', hash: 'SHA-256', salt: encoder.encode('booking-embed'), info: encoder.encode('booking-manage-token') },
     material,
     { name: 'AES-GCM', length: 256 },
     false,

@@ -63,7 +63,6 @@ export const bookingRoutes = new Hono<AppEnv>()
     }
 
     const now = clock.now()
-    const ref = randomRef()
     const manageToken = randomToken()
     const needsOwner = config.requiresConfirmation === true
     let row: BookingRow
@@ -71,7 +70,7 @@ export const bookingRoutes = new Hono<AppEnv>()
       row = await insertBooking(
         db,
         {
-          ref,
+          ref: randomRef(),
           resourceId: hold.resourceId,
           status: needsOwner ? 'pending' : 'confirmed',
           start: hold.start,
@@ -83,7 +82,7 @@ export const bookingRoutes = new Hono<AppEnv>()
           manageTokenHash: await sha256Hex(manageToken),
           idempotencyKeyHash: idempotency?.keyHash,
           requestHash: idempotency?.fingerprint,
-          manageTokenSealed: idempotency ? await sealToken(manageToken, idempotency.key, ref) : undefined,
+          manageTokenSealed: idempotency ? await sealToken(manageToken, idempotency.key) : undefined,
           cancellationPolicy: config.cancellationPolicy,
         },
         now,
@@ -196,7 +195,7 @@ async function replayIfKnown(
   if (existing.requestHash !== idempotency.fingerprint || !existing.manageTokenSealed) {
     throw new BookingError('idempotency_conflict', 'This Idempotency-Key was used for a different request.')
   }
-  const manageToken = await unsealToken(existing.manageTokenSealed, idempotency.key, existing.ref)
+  const manageToken = await unsealToken(existing.manageTokenSealed, idempotency.key)
   c.header('Idempotent-Replayed', 'true')
   return c.json({ booking: toPublicBooking(existing), manageToken }, 201)
 }
