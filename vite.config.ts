@@ -1,14 +1,26 @@
 import { readFileSync } from 'node:fs'
-import { defineConfig } from 'vite'
+import { defineConfig, type LibraryOptions } from 'vite'
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string }
 
+// `name` is required for IIFE; the entries export nothing, so no global is declared by it.
+const LIBS: Record<string, LibraryOptions> = {
+  // The embed script every host page loads: one minified IIFE with Preact inlined,
+  // defining no global but `window.Booking`.
+  production: { entry: 'widget/embed.ts', formats: ['iife'], name: 'Booking', fileName: () => 'widget.js' },
+  // The manage page's script, apart so the booking flow does not carry the manage view.
+  manage: { entry: 'widget/manage-page.ts', formats: ['iife'], name: 'BookingManage', fileName: () => 'manage.js' },
+  // The ESM SDK, with preact left to the app's bundler; its types come from tsconfig.sdk.json.
+  sdk: { entry: 'widget/sdk.ts', formats: ['es'], fileName: () => 'sdk.js' },
+}
+
 /**
- * `vite build` → dist/widget/widget.js, the embed script: one minified IIFE with Preact
- * inlined, defining no global but `window.Booking`.
- * `vite build --mode sdk` → dist/sdk/sdk.js, the ESM SDK with preact left to the app's bundler.
+ * `npm run build` runs all three: `vite build` (dist/widget/widget.js), `--mode manage`
+ * (dist/widget/manage.js) and `--mode sdk` (dist/sdk/sdk.js).
  */
 export default defineConfig(({ mode }) => {
+  const lib = LIBS[mode]
+  if (!lib) throw new Error(`unknown build mode ${mode}: use one of ${Object.keys(LIBS).join(', ')}`)
   const isSdk = mode === 'sdk'
   return {
     define: { __WIDGET_VERSION__: JSON.stringify(version) },
@@ -18,12 +30,10 @@ export default defineConfig(({ mode }) => {
       target: 'es2020',
       minify: true,
       outDir: isSdk ? 'dist/sdk' : 'dist/widget',
-      emptyOutDir: true,
+      // The widget build runs first and clears the folder; the manage build adds to it.
+      emptyOutDir: mode !== 'manage',
       reportCompressedSize: true,
-      lib: isSdk
-        ? { entry: 'widget/sdk.ts', formats: ['es'], fileName: () => 'sdk.js' }
-        : // `name` is required for IIFE; embed.ts exports nothing, so no global is declared by it.
-          { entry: 'widget/embed.ts', formats: ['iife'], name: 'Booking', fileName: () => 'widget.js' },
+      lib,
       rolldownOptions: isSdk ? { external: [/^preact(\/|$)/, /^@preact\/signals/] } : {},
     },
   }

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises'
 import { serve } from '@hono/node-server'
 import { createApp } from './app'
 import { ConfigError, loadConfig } from './config'
@@ -10,6 +9,7 @@ import { createHoldBackend } from './holds/create-hold-backend'
 import { createLogger } from './logger'
 import { expirePendingBookings } from './store/bookings'
 import { seedDemo } from './seed-demo'
+import { loadStaticAssets } from './static-assets'
 
 /** Node entry (`npm start`): config → database (+ migrations when embedded) → demo seed → HTTP. */
 async function main(): Promise<void> {
@@ -44,11 +44,8 @@ async function main(): Promise<void> {
   )
   if (!config.cronSecret) logger.info('cron: CRON_SECRET not set, POST /v1/internal/cron is closed (the in-process sweep still runs)')
 
-  const assets = {
-    widgetScript: await readOptional(new URL('../dist/widget/widget.js', import.meta.url)),
-    demoPage: await readOptional(new URL('../examples/demo.html', import.meta.url)),
-  }
-  if (!assets.widgetScript) logger.info('widget not built: /widget.js answers 503 until `npx vite build` runs')
+  const assets = await loadStaticAssets()
+  if (!assets.widgetScript) logger.info('widget not built: /widget.js answers 503 until `npm run build` runs')
 
   const app = createApp({
     db: database.db,
@@ -97,10 +94,6 @@ async function main(): Promise<void> {
   }
   process.once('SIGINT', shutdown)
   process.once('SIGTERM', shutdown)
-}
-
-async function readOptional(file: URL): Promise<string | undefined> {
-  return readFile(file, 'utf8').catch(() => undefined)
 }
 
 main().catch((error: unknown) => {

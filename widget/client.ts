@@ -63,6 +63,12 @@ export interface BookingClient {
   createBooking(input: BookingInput, options?: { idempotencyKey?: string }): Promise<ClientResult<CreatedBooking>>
   /** The booking's calendar file (needs the manage token). */
   getCalendarFile(ref: string, manageToken: string): Promise<ClientResult<Blob>>
+  /** The booking behind a manage link; a wrong token answers `not_found`, like an unknown ref. */
+  getBooking(ref: string, manageToken: string): Promise<ClientResult<PublicBooking>>
+  /** Cancels as the guest, under the resource's cancellation policy. */
+  cancelBooking(ref: string, manageToken: string, reason?: string): Promise<ClientResult<PublicBooking>>
+  /** Moves the booking to a time this client holds on the same resource. */
+  rescheduleBooking(ref: string, manageToken: string, holdId: string): Promise<ClientResult<PublicBooking>>
 }
 
 /**
@@ -91,7 +97,10 @@ export function createClient(options: ClientOptions): BookingClient {
     return `${base}/v1/resources/${encodeURIComponent(idOrSlug)}`
   }
   const session = { 'X-Booking-Session': sessionId }
-  const post = (path: string, body: unknown, headers: Record<string, string> = {}): RequestInit => ({
+  const bookingPath = (ref: string) => `${base}/v1/bookings/${encodeURIComponent(ref)}`
+  const bearer = (token: string) => ({ Authorization: `Bearer ${token}` })
+  const pickBooking = (body: unknown) => (isRecord(body) && isRecord(body.booking) ? (body.booking as unknown as PublicBooking) : undefined)
+  const post = (body: unknown, headers: Record<string, string> = {}): RequestInit => ({
     method: 'POST',
     headers: { 'Content-Type': 'application/json', ...session, ...headers },
     body: JSON.stringify(body),
@@ -115,7 +124,7 @@ export function createClient(options: ClientOptions): BookingClient {
     },
 
     placeHold: (input) =>
-      request(`${base}/v1/holds`, post('/v1/holds', input), (body) =>
+      request(`${base}/v1/holds`, post(input), (body) =>
         isRecord(body) && isRecord(body.hold) ? (body.hold as unknown as PublicHold) : undefined,
       ),
 
@@ -125,18 +134,24 @@ export function createClient(options: ClientOptions): BookingClient {
     createBooking: (input, opts = {}) =>
       request(
         `${base}/v1/bookings`,
-        post('/v1/bookings', input, { 'Idempotency-Key': opts.idempotencyKey ?? randomId('idem_') }),
+        post(input, { 'Idempotency-Key': opts.idempotencyKey ?? randomId('idem_') }),
         (body) =>
           isRecord(body) && isRecord(body.booking) && typeof body.manageToken === 'string'
             ? (body as unknown as CreatedBooking)
             : undefined,
       ),
 
+    getBooking: (ref, token) => request(bookingPath(ref), { headers: bearer(token) }, pickBooking),
+
+    cancelBooking: (ref, token, reason) =>
+      request(`${bookingPath(ref)}/cancel`, post(reason ? { reason } : {}, bearer(token)), pickBooking),
+
+    rescheduleBooking: (ref, token, holdId) =>
+      request(`${bookingPath(ref)}/reschedule`, post({ holdId }, bearer(token)), pickBooking),
+
     getCalendarFile: async (ref, manageToken) => {
       try {
-        const response = await fetch(`${base}/v1/bookings/${encodeURIComponent(ref)}/calendar.ics`, {
-          headers: { Authorization: `Bearer ${manageToken}` },
-        })
+        const response = await fetch(`${bookingPath(ref)}/calendar.ics`, { headers: bearer(manageToken) })
         if (response.ok) return { data: await response.blob() }
         return { error: { code: 'not_found', message: 'The calendar file is not available.', status: response.status } }
       } catch {

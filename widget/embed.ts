@@ -1,13 +1,18 @@
 /*
  * The classic-script entry (dist/widget/widget.js): the only module that touches the host
- * page when it loads. It mounts every [data-booking-resource] element, now and later, and
- * exposes window.Booking. Nothing here may throw into the host page.
+ * page when it loads. It mounts every [data-booking-resource] element, now and later, adds
+ * floating buttons for [data-booking-button], and exposes window.Booking. Nothing here may
+ * throw into the host page. The manage view is a separate script (manage-page.ts), so the
+ * booking flow does not carry it.
  */
 import { emit } from './events'
-import { mount } from './sdk'
+import { addFloatingButton } from './launcher'
+import { findApiUrl, optionsFrom } from './host-options'
+import { mount, open, type MountHandle, type MountOptions } from './sdk'
 
 interface BookingGlobal {
   mount: typeof mount
+  open: (options: Omit<MountOptions, 'apiUrl'> & { apiUrl?: string }) => MountHandle | undefined
   version: string
 }
 
@@ -17,7 +22,8 @@ declare global {
   }
 }
 
-const ATTRIBUTE = 'data-booking-resource'
+const RESOURCE = 'data-booking-resource'
+const BUTTON = 'data-booking-button'
 
 // Set only while this script first runs (async included); gone in any later callback.
 const script = document.currentScript as HTMLScriptElement | null
@@ -32,21 +38,39 @@ if (!window.Booking) {
 }
 
 function start(): void {
-  const apiUrl = findApiUrl()
-  window.Booking = { mount, version: __WIDGET_VERSION__ }
-
-  const mountHost = (el: Element) => {
+  const apiUrl = findApiUrl(script)
+  const openPopup: BookingGlobal['open'] = (options) => {
     try {
-      mount(el, { resource: el.getAttribute(ATTRIBUTE) ?? '', apiUrl })
+      return open({ ...options, apiUrl: options?.apiUrl ?? apiUrl })
+    } catch (error) {
+      console.error('[booking]', error)
+      return undefined
+    }
+  }
+  window.Booking = { mount, open: openPopup, version: __WIDGET_VERSION__ }
+
+  const buttons = new Set<string>()
+  const attach = (el: Element) => {
+    try {
+      const options = optionsFrom(el, apiUrl)
+      if (el.hasAttribute(RESOURCE)) mount(el, { ...options, resource: el.getAttribute(RESOURCE) ?? '' })
+      const floating = el.getAttribute(BUTTON)
+      // One floating button per resource, however many elements ask for it.
+      if (floating && !buttons.has(floating)) {
+        buttons.add(floating)
+        addFloatingButton(el.getAttribute('data-booking-label'), options, () => openPopup({ ...options, resource: floating }))
+      }
     } catch (error) {
       emit(el, 'booking:error', { code: 'invalid_request', message: error instanceof Error ? error.message : String(error) })
     }
   }
+  const selector = `[${RESOURCE}],[${BUTTON}]`
   const scan = (root: Element | Document) => {
-    if (root instanceof Element && root.hasAttribute(ATTRIBUTE)) mountHost(root)
-    root.querySelectorAll(`[${ATTRIBUTE}]`).forEach(mountHost)
+    if (root instanceof Element && root.matches(selector)) attach(root)
+    root.querySelectorAll(selector).forEach(attach)
   }
 
+  // The script tag itself may carry data-booking-button: it is in the document, so it is found too.
   scan(document)
   // Hosts that render late (SPAs, the parser still running under `async`) add elements afterwards.
   new MutationObserver((records) => {
@@ -54,12 +78,5 @@ function start(): void {
       if (record.type === 'attributes') scan(record.target as Element)
       else record.addedNodes.forEach((node) => node instanceof Element && scan(node))
     }
-  }).observe(document.documentElement, { childList: true, subtree: true, attributes: true, attributeFilter: [ATTRIBUTE] })
-}
-
-/** `data-api` on the script tag, else the origin the script was loaded from. */
-function findApiUrl(): string {
-  const configured = script?.dataset.api
-  if (configured) return new URL(configured, document.baseURI).href
-  return script?.src ? new URL(script.src).origin : location.origin
+  }).observe(document.documentElement, { childList: true, subtree: true, attributes: true, attributeFilter: [RESOURCE, BUTTON] })
 }

@@ -18,7 +18,10 @@ export interface BookingEventMap {
   'booking:created': { booking: PublicBooking }
   /** The booking is confirmed (at once when the resource needs no approval). */
   'booking:confirmed': { booking: PublicBooking }
+  /** Something failed that the guest was shown; `code` is machine-readable. */
   'booking:error': ClientError
+  /** The manage view cancelled or moved the booking (see `booking.status`, `start`, `version`). */
+  'booking:changed': { booking: PublicBooking }
 }
 
 export function emit<K extends keyof BookingEventMap>(host: Element, type: K, detail: BookingEventMap[K]): void {

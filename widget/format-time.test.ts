@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatDateRange, formatDayLabel, formatDuration, formatSlotRange, formatSlotTime } from './format-time'
+import { formatDayLabel, formatDuration, formatMonth, formatSlotRange, formatSlotTime, formatWeekday } from './format-time'
 
 // ICU separates "9:00" and "AM", and range ends, with narrow/thin spaces; compare words, not space kinds.
 const plain = (text: string) => text.replace(/\s+/g, ' ')
@@ -42,19 +42,34 @@ describe('calendar labels', () => {
     expect(formatDayLabel('2027-01-01', 'en-GB')).toBe('Fri 1 Jan')
   })
 
-  it('writes a week across a month end as one range', () => {
-    expect(plain(formatDateRange('2026-03-27', '2026-04-02', 'en-US'))).toBe('Mar 27 – Apr 2')
+  it('writes a long label for screen readers, in the locale', () => {
+    expect(formatDayLabel('2026-03-29', 'en-US', true)).toBe('Sunday, March 29, 2026')
+    expect(formatDayLabel('2026-03-29', 'de', true)).toBe('Sonntag, 29. März 2026')
+  })
+
+  it.each([
+    ['en', 'March 2026'],
+    ['de', 'März 2026'],
+    ['es', 'marzo de 2026'],
+  ])('names the month in %s as %s', (locale, expected) => {
+    expect(formatMonth('2026-03', locale)).toBe(expected)
+  })
+
+  it('names ISO weekdays from Monday', () => {
+    expect([1, 2, 7].map((day) => formatWeekday(day, 'en', 'long'))).toEqual(['Monday', 'Tuesday', 'Sunday'])
+    expect(formatWeekday(1, 'es', 'narrow')).toBe('L')
   })
 })
 
 describe('formatDuration', () => {
   it.each([
-    [30, '30 min'],
-    [60, '1 h'],
-    [90, '1 h 30 min'],
-    [120, '2 h'],
-    [480, '8 h'],
-  ])('writes %i minutes as %s', (minutes, expected) => {
-    expect(formatDuration(minutes)).toBe(expected)
+    [30, 'en', '30 min'],
+    [60, 'en', '1 hr'],
+    [90, 'en', '1 hr 30 min'],
+    [480, 'en', '8 hr'],
+    [90, 'de', '1 Std. 30 Min.'],
+    [120, 'es', '2 h'],
+  ])('writes %i minutes in %s as %s', (minutes, locale, expected) => {
+    expect(formatDuration(minutes, locale)).toBe(expected)
   })
 })

@@ -35,20 +35,30 @@ export function formatSlotRange(slot: Slot, zone: string, locale?: string): stri
 // A date label names a calendar day, not an instant: read it at UTC midnight in UTC.
 const labelDate = (date: string) => new Date(`${date}T00:00:00Z`)
 
-/** Short label of a calendar date `YYYY-MM-DD` ("Fri, Mar 27"). */
-export function formatDayLabel(date: string, locale?: string): string {
-  return formatter(locale, 'UTC', DAY).format(labelDate(date))
+const LONG_DAY: Intl.DateTimeFormatOptions = { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }
+
+/** Label of a calendar date `YYYY-MM-DD`: short ("Fri, Mar 27") or long ("Friday, March 27, 2026"). */
+export function formatDayLabel(date: string, locale?: string, long = false): string {
+  return formatter(locale, 'UTC', long ? LONG_DAY : DAY).format(labelDate(date))
 }
 
-/** Label of an inclusive date range ("Mar 27 – Apr 2"). */
-export function formatDateRange(from: string, to: string, locale?: string): string {
-  return formatter(locale, 'UTC', { day: 'numeric', month: 'short' }).formatRange(labelDate(from), labelDate(to))
+/** A month `YYYY-MM` as a heading ("March 2026"). */
+export function formatMonth(month: string, locale?: string): string {
+  return formatter(locale, 'UTC', { month: 'long', year: 'numeric' }).format(labelDate(`${month}-01`))
 }
 
-/** A length in minutes as people say it: "45 min", "2 h", "1 h 30 min". */
-export function formatDuration(minutes: number): string {
+/** Name of an ISO weekday (1 = Monday), e.g. "M" (narrow) or "Monday" (long). */
+export function formatWeekday(isoDay: number, locale: string | undefined, width: 'narrow' | 'long'): string {
+  // 2024-01-01 was a Monday.
+  return formatter(locale, 'UTC', { weekday: width }).format(labelDate(`2024-01-0${isoDay}`))
+}
+
+/** A length in minutes as the locale says it: "45 min", "2 hr", "1 hr, 30 min". */
+export function formatDuration(minutes: number, locale?: string): string {
   const hours = Math.floor(minutes / 60)
   const rest = minutes % 60
-  if (hours === 0) return `${rest} min`
-  return rest === 0 ? `${hours} h` : `${hours} h ${rest} min`
+  const unit = (value: number, name: 'hour' | 'minute') =>
+    new Intl.NumberFormat(locale, { style: 'unit', unit: name, unitDisplay: 'short' }).format(value)
+  if (hours === 0) return unit(rest, 'minute')
+  return rest === 0 ? unit(hours, 'hour') : `${unit(hours, 'hour')} ${unit(rest, 'minute')}`
 }

@@ -1,12 +1,15 @@
-import { h, render } from 'preact'
+import { h, render, type ComponentChild } from 'preact'
 import { isValidTimeZone } from '../shared/time-zone'
-import { createClient, describeValue, type ClientError } from './client'
-import { emit } from './events'
-import { createBookingState } from './state'
+import type { PublicBooking } from '../shared/types'
+import { createClient, describeValue, type BookingClient, type ClientError } from './client'
+import { emit, type BookingEventMap } from './events'
+import { pickLocale, type Locale } from './i18n'
+import { createBookingState, type GuestDraft } from './state'
 import { applyStyles } from './styles'
 import { BookingWidget } from './ui/BookingWidget'
 import { ErrorBoundary } from './ui/ErrorBoundary'
-import { todayIn } from './week'
+import { ManageBooking } from './ui/ManageBooking'
+import { Popup } from './ui/Popup'
 
 export { createClient } from './client'
 export type {
@@ -23,70 +26,234 @@ export type {
 export type { BookingEventMap } from './events'
 export type { AvailabilityDay, AvailabilityResponse, PublicBooking, PublicHold, PublicResource, Slot } from '../shared/types'
 
-export interface MountOptions {
-  /** Resource id or slug. */
-  resource: string
+export type Theme = 'light' | 'dark' | 'auto'
+
+/** What every view of the widget takes. */
+export interface ViewOptions {
   /** Origin (or base URL) of the booking API. */
   apiUrl: string
-  /** IANA zone to show times in; the viewer's zone when omitted. */
+  /** IANA zone to show times in; the viewer's zone when omitted. The guest can switch. */
   tz?: string
+  /** `en`, `de` or `es` (any tag, e.g. `de-AT`); the page's language when omitted. */
+  locale?: string
+  /** `light` (default), `dark`, or `auto` to follow the viewer's system setting. */
+  theme?: Theme
+}
+
+export interface MountOptions extends ViewOptions {
+  /** Resource id or slug. */
+  resource: string
+  /** Prefill for the guest form. */
+  guest?: Partial<GuestDraft>
+  /**
+   * The page that manages a booking (its link gets `#ref=…&token=…`); the API's own
+   * `/manage` page by default, `false` for no manage link.
+   */
+  manageUrl?: string | false
+}
+
+export interface ManageOptions extends ViewOptions {
+  /** The booking's reference and manage token, as in the manage link. */
+  ref: string
+  token: string
+}
+
+/** What `mount`, `open` and `manage` return. */
+export interface MountHandle {
+  /** Listens to a widget event; the listener gets the event's `detail`. */
+  on<K extends keyof BookingEventMap>(type: K, listener: (detail: BookingEventMap[K]) => void): void
+  off<K extends keyof BookingEventMap>(type: K, listener: (detail: BookingEventMap[K]) => void): void
+  /** Removes the widget (a held time is given back) and its listeners. */
+  destroy(): void
 }
 
 // Symbol.for: every copy of the script on a page (loaded twice, or embed + SDK) sees the same mark.
 const MOUNTED: unique symbol = Symbol.for('booking-widget.mounted')
-type HostElement = Element & { [MOUNTED]?: true }
+type HostElement = Element & { [MOUNTED]?: MountHandle }
 
 /**
- * Renders the booking widget into `el`'s (new, open) shadow root and starts loading the
- * resource's availability. Mounting an element a second time does nothing. Misuse throws
- * at once; failures later are shown in the widget and dispatched on `el` as
- * `booking:error` events, and `booking:ready` follows the first rendered availability.
+ * Renders the booking widget into `el`'s shadow root and starts loading the resource's
+ * availability. Mounting an element again returns the first handle. Misuse throws at once;
+ * failures later are shown in the widget and dispatched on `el` as `booking:error`.
  *
  * @example
- * const el = document.querySelector('#booking')!
- * el.addEventListener('booking:ready', () => console.log('availability shown'))
- * mount(el, { resource: 'yoga-room', apiUrl: 'https://book.example.com' })
+ * const widget = mount(document.querySelector('#booking')!, { resource: 'yoga-room', apiUrl: 'https://book.example.com' })
+ * widget.on('booking:confirmed', ({ booking }) => console.log('booked', booking.ref, booking.start))
  */
-export function mount(el: Element, options: MountOptions): void {
-  if (typeof el !== 'object' || el === null || (el as Node).nodeType !== Node.ELEMENT_NODE) {
-    throw new TypeError(`mount: expected an Element, received ${describeValue(el)}`)
+export function mount(el: Element, options: MountOptions): MountHandle {
+  assertElement(el, 'mount')
+  const existing = (el as HostElement)[MOUNTED]
+  if (existing) return existing
+  const resource = checkResource(options, 'mount')
+  return attach(el, options, (ctx) => bookingView(ctx, options, resource))
+}
+
+/**
+ * Opens the booking widget in a modal dialog (Esc, the close button or the backdrop close
+ * it; focus returns to where it was).
+ *
+ * @example
+ * document.querySelector('#book')!.addEventListener('click', () =>
+ *   open({ resource: 'yoga-room', apiUrl: 'https://book.example.com' }))
+ */
+export function open(options: MountOptions): MountHandle {
+  const resource = checkResource(options, 'open')
+  const host = document.createElement('div')
+  host.setAttribute('data-booking-popup', resource)
+  document.body.append(host)
+  const handle = attach(host, options, (ctx) =>
+    h(Popup, { labelledBy: 'booking-title', closeLabel: ctx.locale.t.close, onClose: () => handle.destroy() }, bookingView(ctx, options, resource, 'booking-title')),
+  )
+  const destroy = handle.destroy
+  handle.destroy = () => {
+    destroy()
+    host.remove()
   }
-  const host = el as HostElement
-  if (host[MOUNTED]) return
-  const { resource, apiUrl, tz } = options ?? {}
-  if (typeof resource !== 'string' || resource === '') {
-    throw new TypeError(`mount: expected options.resource to be a resource id or slug, received ${describeValue(resource)}`)
+  return handle
+}
+
+/**
+ * Shows the booking behind a manage link and lets the guest cancel it or move it.
+ *
+ * @example
+ * const params = new URLSearchParams(location.hash.slice(1))
+ * manage(document.querySelector('#manage')!, {
+ *   apiUrl: 'https://book.example.com', ref: params.get('ref')!, token: params.get('token')!,
+ * })
+ */
+export function manage(el: Element, options: ManageOptions): MountHandle {
+  assertElement(el, 'manage')
+  const existing = (el as HostElement)[MOUNTED]
+  if (existing) return existing
+  // Empty strings are let through: a truncated link shows "not valid" instead of nothing.
+  for (const key of ['ref', 'token'] as const) {
+    if (typeof options?.[key] !== 'string') {
+      throw new TypeError(`manage: expected options.${key} from the manage link, received ${describeValue(options?.[key])}`)
+    }
   }
+  return attach(el, options, (ctx) =>
+    h(ManageBooking, {
+      client: ctx.client,
+      ref_: options.ref,
+      token: options.token,
+      zone: ctx.zone,
+      t: ctx.locale.t,
+      locale: ctx.locale.tag,
+      onError: ctx.onError,
+      onChanged: (booking: PublicBooking) => emit(el, 'booking:changed', { booking }),
+    }),
+  )
+}
+
+interface ViewContext {
+  client: BookingClient
+  zone: string
+  locale: Locale
+  host: Element
+  onError: (error: ClientError) => void
+  /** Runs when the view is destroyed. */
+  cleanup: (fn: () => void) => void
+}
+
+function bookingView(ctx: ViewContext, options: MountOptions, resource: string, titleId?: string): ComponentChild {
+  const { host } = ctx
+  const state = createBookingState(ctx.client, {
+    resource,
+    zone: ctx.zone,
+    t: ctx.locale.t,
+    locale: ctx.locale.tag,
+    guest: options.guest ?? {},
+    onError: ctx.onError,
+    onHeld: (hold) => emit(host, 'booking:slot-held', { hold }),
+    onBooked: (booking) => {
+      emit(host, 'booking:created', { booking })
+      if (booking.status === 'confirmed') emit(host, 'booking:confirmed', { booking })
+    },
+  })
+  ctx.cleanup(() => state.releaseHeld())
+  void state.load()
+  const managePage = options.manageUrl === false ? undefined : (options.manageUrl ?? `${options.apiUrl.replace(/\/+$/, '')}/manage`)
+  const manageUrl = managePage
+    ? (ref: string, token: string) => `${managePage}#${new URLSearchParams({ ref, token })}`
+    : undefined
+  return h(BookingWidget, {
+    state,
+    client: ctx.client,
+    manageUrl,
+    titleId,
+    onReady: (r) => emit(host, 'booking:ready', { resource: r }),
+  })
+}
+
+/** The shared part of every view: shadow root, styles, theme, language, zone, events, teardown. */
+function attach(el: Element, options: ViewOptions, view: (ctx: ViewContext) => ComponentChild): MountHandle {
+  const { apiUrl, tz, theme = 'light' } = options
   if (tz !== undefined && (typeof tz !== 'string' || !isValidTimeZone(tz))) {
-    throw new TypeError(`mount: expected options.tz to be an IANA time zone, received ${describeValue(tz)}`)
+    throw new TypeError(`expected options.tz to be an IANA time zone, received ${describeValue(tz)}`)
+  }
+  if (!['light', 'dark', 'auto'].includes(theme)) {
+    throw new TypeError(`expected options.theme to be "light", "dark" or "auto", received ${describeValue(theme)}`)
   }
   const client = createClient({ apiUrl })
+  const locale = pickLocale([options.locale, el.closest('[lang]')?.getAttribute('lang'), ...navigator.languages])
 
-  const shadow = el.attachShadow({ mode: 'open' })
-  host[MOUNTED] = true
+  const shadow = el.shadowRoot ?? el.attachShadow({ mode: 'open' })
   applyStyles(shadow)
   // Preact renders into its own container so it never diffs against a fallback <style>.
   const container = document.createElement('div')
+  container.className = 'root'
+  container.setAttribute('data-theme', theme)
+  container.lang = locale.tag
   shadow.append(container)
 
-  const zone = tz ?? viewerZone()
+  const cleanups: (() => void)[] = []
   const onError = (error: ClientError) => emit(el, 'booking:error', error)
-  const state = createBookingState(client, {
-    resource,
-    zone,
-    today: todayIn(zone, new Date()),
-    onError,
-    onHeld: (hold) => emit(el, 'booking:slot-held', { hold }),
-    onBooked: (booking) => {
-      emit(el, 'booking:created', { booking })
-      if (booking.status === 'confirmed') emit(el, 'booking:confirmed', { booking })
+  const ctx: ViewContext = { client, zone: tz ?? viewerZone(), locale, host: el, onError, cleanup: (fn) => cleanups.push(fn) }
+  render(h(ErrorBoundary, { message: locale.t.crashed, onError }, view(ctx)), container)
+
+  // Listener → the DOM listener wrapping it, per event type, so `off` and `destroy` can find it.
+  const listeners = new Map<string, Map<unknown, EventListener>>()
+  const handle: MountHandle = {
+    on(type, listener) {
+      const ofType = listeners.get(type) ?? new Map<unknown, EventListener>()
+      listeners.set(type, ofType)
+      if (ofType.has(listener)) return
+      const wrapped: EventListener = (event) => listener((event as CustomEvent).detail)
+      ofType.set(listener, wrapped)
+      el.addEventListener(type, wrapped)
     },
-  })
-  render(
-    h(ErrorBoundary, { onError }, h(BookingWidget, { state, client, onReady: (r) => emit(el, 'booking:ready', { resource: r }) })),
-    container,
-  )
-  void state.load()
+    off(type, listener) {
+      const wrapped = listeners.get(type)?.get(listener)
+      if (!wrapped) return
+      listeners.get(type)?.delete(listener)
+      el.removeEventListener(type, wrapped)
+    },
+    destroy() {
+      if ((el as HostElement)[MOUNTED] !== handle) return
+      delete (el as HostElement)[MOUNTED]
+      for (const fn of cleanups) fn()
+      render(null, container)
+      container.remove()
+      for (const [type, ofType] of listeners) for (const wrapped of ofType.values()) el.removeEventListener(type, wrapped)
+      listeners.clear()
+    },
+  }
+  ;(el as HostElement)[MOUNTED] = handle
+  return handle
+}
+
+function assertElement(el: unknown, fn: string): asserts el is Element {
+  if (typeof el !== 'object' || el === null || (el as Node).nodeType !== Node.ELEMENT_NODE) {
+    throw new TypeError(`${fn}: expected an Element, received ${describeValue(el)}`)
+  }
+}
+
+function checkResource(options: MountOptions, fn: string): string {
+  const resource: unknown = options?.resource
+  if (typeof resource !== 'string' || resource === '') {
+    throw new TypeError(`${fn}: expected options.resource to be a resource id or slug, received ${describeValue(resource)}`)
+  }
+  return resource
 }
 
 function viewerZone(): string {

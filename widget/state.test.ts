@@ -1,9 +1,11 @@
 import { describe, expect, it, vi } from 'vitest'
 import type { AvailabilityResponse, PublicResource } from '../shared/types'
 import type { AvailabilityQuery, BookingClient, ClientResult } from './client'
-import { createBookingState } from './state'
+import { CATALOGUES } from './i18n'
+import { createBookingState, type BookingStateOptions } from './state'
 
-const today = '2026-03-27'
+const t = CATALOGUES.en!
+const now = () => new Date('2026-03-27T12:00:00Z')
 const car: PublicResource = {
   id: 'c0ffee00-0000-4000-8000-000000000003',
   slug: 'city-car',
@@ -13,13 +15,13 @@ const car: PublicResource = {
   durations: [480, 120, 240],
 }
 
-function availability(from: string, slotCount: number): AvailabilityResponse {
+/** `slotCount` two-hour slots on `date`; the API leaves out the month's other days. */
+function availability(date: string, slotCount: number): AvailabilityResponse {
   const slots = Array.from({ length: slotCount }, (_, i) => ({
-    start: `${from}T${String(8 + i).padStart(2, '0')}:00:00Z`,
-    end: `${from}T${String(10 + i).padStart(2, '0')}:00:00Z`,
+    start: `${date}T${String(8 + i).padStart(2, '0')}:00:00Z`,
+    end: `${date}T${String(10 + i).padStart(2, '0')}:00:00Z`,
   }))
-  // The API may leave out days; the state must still show all seven.
-  return { resource: car, timezone: 'Europe/London', days: [{ date: from, slots }] }
+  return { resource: car, timezone: 'Europe/London', days: [{ date, slots }] }
 }
 
 /** A client whose answers the test releases by hand, in any order. */
@@ -31,19 +33,30 @@ function createManualClient() {
     placeHold: vi.fn<BookingClient['placeHold']>(),
     releaseHold: vi.fn<BookingClient['releaseHold']>(async () => ({ data: true as const })),
     createBooking: vi.fn<BookingClient['createBooking']>(),
+    rescheduleBooking: vi.fn<BookingClient['rescheduleBooking']>(),
   }
   return { client, calls }
 }
 
-function setup(onError = vi.fn()) {
+function setup(onError = vi.fn(), extra: Partial<BookingStateOptions> = {}) {
   const { client, calls } = createManualClient()
   const onHeld = vi.fn()
   const onBooked = vi.fn()
-  const state = createBookingState(client, { resource: 'city-car', zone: 'Europe/London', today, onError, onHeld, onBooked })
+  const state = createBookingState(client, {
+    resource: 'city-car',
+    zone: 'Europe/London',
+    t,
+    locale: 'en',
+    now,
+    onError,
+    onHeld,
+    onBooked,
+    ...extra,
+  })
   return { state, calls, onError, client, onHeld, onBooked }
 }
 
-/** Loads the first week and answers it, so a flow can start. */
+/** Loads the first month and answers it, so a flow can start. */
 async function ready(setupResult: ReturnType<typeof setup>) {
   const loaded = setupResult.state.load()
   setupResult.calls.at(-1)?.answer({ data: availability('2026-03-27', 3) })
@@ -94,7 +107,7 @@ describe('booking flow', () => {
     await s.state.selectSlot(slot)
     await s.state.submitDetails(details)
     expect(s.state.step.value).toBe('details')
-    expect(s.state.notice.value).toBe('offline')
+    expect(s.state.notice.value).toBe(t.networkError)
     await s.state.submitDetails(details)
     const keys = s.client.createBooking.mock.calls.map(([, o]) => o?.idempotencyKey)
     expect(keys[0]).toBe(keys[1])
@@ -112,13 +125,15 @@ describe('booking flow', () => {
     s.client.createBooking.mockResolvedValue({ error: { code, message: 'api text' } })
     await s.state.selectSlot(slot)
     const submitted = s.state.submitDetails(details)
-    await vi.waitFor(() => expect(s.calls).toHaveLength(2))
-    s.calls[1]?.answer({ data: availability('2026-03-27', 2) })
+    // The month is asked for again (not served from the cache), so the lost slot is gone.
+    await vi.waitFor(() => expect(s.calls).toHaveLength(3))
+    expect(s.calls[2]?.query).toMatchObject({ from: '2026-03-27', to: '2026-03-31' })
+    s.calls[2]?.answer({ data: availability('2026-03-27', 2) })
     await submitted
     expect(s.state.step.value).toBe('pick')
     expect(s.state.notice.value).toMatch(message)
     expect(s.state.draft.value.email).toBe('ada@example.com')
-    expect(s.state.days.value[0]?.slots).toHaveLength(2)
+    expect(s.state.slotsOfSelectedDate.value).toHaveLength(2)
   })
 
   it('releases the hold when the guest goes back to the slots', async () => {
@@ -127,8 +142,8 @@ describe('booking flow', () => {
     s.client.placeHold.mockResolvedValue({ data: hold })
     await s.state.selectSlot(slot)
     const back = s.state.backToSlots()
-    await vi.waitFor(() => expect(s.calls).toHaveLength(2))
-    s.calls[1]?.answer({ data: availability('2026-03-27', 3) })
+    await vi.waitFor(() => expect(s.calls).toHaveLength(3))
+    s.calls[2]?.answer({ data: availability('2026-03-27', 3) })
     await back
     expect(s.client.releaseHold).toHaveBeenCalledWith(hold.id)
     expect(s.state.step.value).toBe('pick')
@@ -136,92 +151,114 @@ describe('booking flow', () => {
   })
 })
 
+describe('rescheduling', () => {
+  it('moves the booking to the held time instead of creating one', async () => {
+    const onMoved = vi.fn()
+    const s = setup(vi.fn(), { reschedule: { ref: 'K7Q2XM3D', token: 'tok', onMoved } })
+    await ready(s)
+    s.client.placeHold.mockResolvedValue({ data: hold })
+    const moved = { ...booking, version: 2 }
+    s.client.rescheduleBooking.mockResolvedValue({ data: moved })
+    await s.state.selectSlot(slot)
+    await s.state.confirmMove()
+    expect(s.client.rescheduleBooking).toHaveBeenCalledWith('K7Q2XM3D', 'tok', hold.id)
+    expect(s.client.createBooking).not.toHaveBeenCalled()
+    expect(s.state.step.value).toBe('done')
+    expect(onMoved).toHaveBeenCalledWith(moved)
+  })
+})
+
 describe('createBookingState', () => {
-  it('asks for the seven days from today in the viewer zone and shows every one of them', async () => {
+  it('asks for the rest of this month in the viewer zone, picks the first free day, and fetches next month ahead', async () => {
     const { state, calls } = setup()
     const loaded = state.load()
     expect(state.status.value).toBe('loading')
-    expect(calls[0]?.query).toEqual({ from: '2026-03-27', to: '2026-04-02', tz: 'Europe/London' })
-    calls[0]?.answer({ data: availability('2026-03-27', 3) })
+    expect(calls[0]?.query).toEqual({ from: '2026-03-27', to: '2026-03-31', tz: 'Europe/London' })
+    calls[0]?.answer({ data: availability('2026-03-30', 3) })
     await loaded
     expect(state.status.value).toBe('ready')
     expect(state.resource.value?.name).toBe('City car')
-    expect(state.days.value.map((d) => d.date)).toEqual([
-      '2026-03-27',
-      '2026-03-28',
-      '2026-03-29',
-      '2026-03-30',
-      '2026-03-31',
-      '2026-04-01',
-      '2026-04-02',
-    ])
-    expect(state.days.value.map((d) => d.slots.length)).toEqual([3, 0, 0, 0, 0, 0, 0])
+    expect(state.month.value).toBe('2026-03')
+    expect(state.selectedDate.value).toBe('2026-03-30')
+    expect([...state.slotsByDate.value.keys()]).toEqual(['2026-03-30'])
+    expect(state.slotsOfSelectedDate.value).toHaveLength(3)
     expect(state.isEmpty.value).toBe(false)
+    expect(calls[1]?.query).toEqual({ from: '2026-04-01', to: '2026-04-30', tz: 'Europe/London' })
   })
 
-  it('is empty when no day of the week has a free slot', async () => {
+  it('shows the prefetched month without asking again', async () => {
+    const { state, calls } = setup()
+    await ready({ state, calls } as never)
+    calls[1]?.answer({ data: availability('2026-04-02', 2) })
+    await state.showMonth(1)
+    expect(state.month.value).toBe('2026-04')
+    expect(state.selectedDate.value).toBe('2026-04-02')
+    // Only the month after (May) was newly asked for.
+    expect(calls.map((c) => c.query.from)).toEqual(['2026-03-27', '2026-04-01', '2026-05-01'])
+  })
+
+  it('is empty when no day of the month has a free slot', async () => {
     const { state, calls } = setup()
     const loaded = state.load()
     calls[0]?.answer({ data: availability('2026-03-27', 0) })
     await loaded
     expect(state.status.value).toBe('ready')
     expect(state.isEmpty.value).toBe(true)
+    expect(state.selectedDate.value).toBeUndefined()
   })
 
-  it('does not go back before the week that starts today', () => {
+  it('does not go back before the month that holds today', () => {
     const { state, calls } = setup()
     void state.load()
     expect(state.canGoBack.value).toBe(false)
-    expect(state.showWeek(-1)).toBeUndefined()
+    expect(state.showMonth(-1)).toBeUndefined()
     expect(calls).toHaveLength(1)
-    expect(state.weekStart.value).toBe(today)
-  })
-
-  it('loads the next week, and can then come back', async () => {
-    const { state, calls } = setup()
-    void state.load()
-    void state.showWeek(1)
-    expect(calls[1]?.query).toMatchObject({ from: '2026-04-03', to: '2026-04-09' })
-    expect(state.canGoBack.value).toBe(true)
-    void state.showWeek(-1)
-    expect(calls[2]?.query).toMatchObject({ from: '2026-03-27', to: '2026-04-02' })
+    expect(state.month.value).toBe('2026-03')
   })
 
   it('keeps the answer for the newest request when an older one arrives later', async () => {
     const { state, calls } = setup()
     const first = state.load()
-    const second = state.showWeek(1)
+    const second = state.showMonth(1)
     calls[1]?.answer({ data: availability('2026-04-03', 2) })
     await second
     calls[0]?.answer({ data: availability('2026-03-27', 5) })
     await first
-    expect(state.weekStart.value).toBe('2026-04-03')
-    expect(state.days.value[0]).toMatchObject({ date: '2026-04-03' })
-    expect(state.days.value[0]?.slots).toHaveLength(2)
+    expect(state.month.value).toBe('2026-04')
+    expect(state.selectedDate.value).toBe('2026-04-03')
+    expect(state.slotsOfSelectedDate.value).toHaveLength(2)
+  })
+
+  it('asks again in the zone the guest switches to, from that zone’s today', async () => {
+    const { state, calls } = setup()
+    await ready({ state, calls } as never)
+    // 12:00 UTC on 27 March is already 28 March in Kiritimati (UTC+14).
+    void state.chooseZone('Pacific/Kiritimati')
+    expect(state.zone.value).toBe('Pacific/Kiritimati')
+    expect(calls[2]?.query).toEqual({ from: '2026-03-28', to: '2026-03-31', tz: 'Pacific/Kiritimati' })
+    expect(state.chooseZone('Pacific/Kiritimati')).toBeUndefined()
   })
 
   it('offers the durations shortest first and refetches when another is chosen', async () => {
     const { state, calls, client } = setup()
-    const loaded = state.load()
-    calls[0]?.answer({ data: availability('2026-03-27', 2) })
-    await loaded
+    await ready({ state, calls } as never)
     expect(state.durations.value).toEqual([120, 240, 480])
     expect(state.activeDuration.value).toBe(120)
 
     expect(state.chooseDuration(120)).toBeUndefined()
-    expect(calls).toHaveLength(1)
+    expect(calls).toHaveLength(2)
 
     // The hold request stays in flight: changing the duration still starts afresh.
     client.placeHold.mockReturnValue(new Promise(() => {}))
     void state.selectSlot({ start: '2026-03-27T08:00:00Z', end: '2026-03-27T10:00:00Z' })
     expect(state.selected.value).toBeDefined()
     void state.chooseDuration(240)
-    expect(calls[1]?.query).toEqual({ from: '2026-03-27', to: '2026-04-02', tz: 'Europe/London', duration: 240 })
+    expect(calls[2]?.query).toEqual({ from: '2026-03-27', to: '2026-03-31', tz: 'Europe/London', duration: 240 })
     expect(state.activeDuration.value).toBe(240)
     expect(state.selected.value).toBeUndefined()
   })
 
-  it('shows an error, reports it once, and recovers on retry', async () => {
+  it('shows an error, reports it once, and asks again on retry', async () => {
     const { state, calls, onError } = setup()
     const failed = state.load()
     const error = { code: 'network_error', message: 'Could not reach the booking service.' } as const
@@ -234,9 +271,23 @@ describe('createBookingState', () => {
 
     const retried = state.load()
     expect(state.error.value).toBeUndefined()
+    expect(calls).toHaveLength(2)
     calls[1]?.answer({ data: availability('2026-03-27', 1) })
     await retried
     expect(state.status.value).toBe('ready')
     expect(onError).toHaveBeenCalledTimes(1)
+  })
+
+  it.each([
+    ['rate_limited', t.rateLimited],
+    ['network_error', t.networkError],
+  ] as const)('keeps the guest on the form with a plain message on %s', async (code, message) => {
+    const s = setup()
+    await ready(s)
+    s.client.placeHold.mockResolvedValue({ error: { code, message: 'api text' } })
+    await s.state.selectSlot(slot)
+    expect(s.state.step.value).toBe('pick')
+    expect(s.state.notice.value).toBe(message)
+    expect(s.onError).not.toHaveBeenCalled()
   })
 })

@@ -1,7 +1,8 @@
 import { batch, computed, signal } from '@preact/signals'
-import type { AvailabilityDay, PublicBooking, PublicHold, PublicResource, Slot } from '../shared/types'
-import { randomId, type AvailabilityQuery, type BookingClient, type ClientError, type GuestDetails } from './client'
-import { shiftWeek, weekDates, weekRange } from './week'
+import type { AvailabilityResponse, PublicBooking, PublicHold, PublicResource, Slot } from '../shared/types'
+import { addMonths, monthOf, monthRange, todayIn } from './calendar'
+import { randomId, type AvailabilityQuery, type BookingClient, type ClientError, type ClientResult, type GuestDetails } from './client'
+import type { Messages } from './i18n'
 
 export type LoadStatus = 'loading' | 'ready' | 'error'
 
@@ -15,31 +16,46 @@ export interface GuestDraft extends GuestDetails {
 export interface BookingStateOptions {
   /** Resource id or slug. */
   resource: string
-  /** Zone the days are cut in and times shown in. */
+  /** Zone the days are cut in and times shown in, until the guest picks another. */
   zone: string
-  /** Today in `zone`, `YYYY-MM-DD`: the first day that can be shown. */
-  today: string
+  t: Messages
+  /** BCP 47 tag for dates and times. */
+  locale: string
+  /** The current instant; injectable so tests can fix "today". */
+  now?: () => Date
   onError?: (error: ClientError) => void
   onHeld?: (hold: PublicHold) => void
   onBooked?: (booking: PublicBooking) => void
   /** Prefill for the guest form (from `data-*` attributes or mount options). */
   guest?: Partial<GuestDraft>
+  /** Initial length in minutes, for resources that offer several. */
+  duration?: number
+  /** Set when the chosen time moves an existing booking instead of making a new one. */
+  reschedule?: { ref: string; token: string; onMoved: (booking: PublicBooking) => void }
 }
 
 export type BookingState = ReturnType<typeof createBookingState>
 
+type StateClient = Pick<BookingClient, 'getAvailability' | 'placeHold' | 'releaseHold' | 'createBooking' | 'rescheduleBooking'>
+
+/** Answers older than this are fetched again rather than shown from the month cache. */
+const CACHE_MS = 60_000
+
 /** The widget's state as signals, and the few actions that change it. No DOM here. */
-export function createBookingState(
-  client: Pick<BookingClient, 'getAvailability' | 'placeHold' | 'releaseHold' | 'createBooking'>,
-  options: BookingStateOptions,
-) {
-  const { today, zone } = options
-  const weekStart = signal(today)
+export function createBookingState(client: StateClient, options: BookingStateOptions) {
+  const { t } = options
+  const now = options.now ?? (() => new Date())
+  const zone = signal(options.zone)
+  /** Today in the shown zone; read when needed, so a widget left open past midnight moves on. */
+  const today = () => todayIn(zone.value, now())
+  const month = signal(monthOf(today()))
+  const selectedDate = signal<string | undefined>(undefined)
   /** Chosen length in minutes; undefined = the resource's default (its shortest). */
-  const duration = signal<number | undefined>(undefined)
+  const duration = signal<number | undefined>(options.duration)
   const status = signal<LoadStatus>('loading')
   const resource = signal<PublicResource | undefined>(undefined)
-  const loadedDays = signal<AvailabilityDay[]>([])
+  /** Free slots of the shown month by date; dates without slots are absent. */
+  const slotsByDate = signal<ReadonlyMap<string, Slot[]>>(new Map())
   const error = signal<ClientError | undefined>(undefined)
   const selected = signal<Slot | undefined>(undefined)
   const step = signal<Step>('pick')
@@ -54,32 +70,48 @@ export function createBookingState(
   /** One key per hold: a double click or a retry after a timeout cannot book twice. */
   let idempotencyKey = ''
 
-  const canGoBack = computed(() => weekStart.value > today)
-  /** Every day of the shown week, with an empty list where the API sent no slots. */
-  const days = computed(() => {
-    const byDate = new Map(loadedDays.value.map((day) => [day.date, day.slots]))
-    return weekDates(weekStart.value).map((date) => ({ date, slots: byDate.get(date) ?? [] }))
-  })
-  const isEmpty = computed(() => days.value.every((day) => day.slots.length === 0))
+  const firstMonth = computed(() => monthOf(todayIn(zone.value, now())))
+  const canGoBack = computed(() => month.value > firstMonth.value)
+  const isEmpty = computed(() => slotsByDate.value.size === 0)
+  const slotsOfSelectedDate = computed(() => (selectedDate.value ? (slotsByDate.value.get(selectedDate.value) ?? []) : []))
   const durations = computed(() => [...(resource.value?.durations ?? [])].sort((a, b) => a - b))
   const activeDuration = computed(() => duration.value ?? durations.value[0])
 
+  // Months already asked for, by zone and duration; the next month is fetched ahead so
+  // paging forward paints at once.
+  const cache = new Map<string, { at: number; answer: Promise<ClientResult<AvailabilityResponse>> }>()
+  function fetchMonth(shown: string): Promise<ClientResult<AvailabilityResponse>> | undefined {
+    const range = monthRange(shown, today())
+    if (!range) return undefined
+    const minutes = duration.peek()
+    const key = `${zone.peek()}|${minutes ?? ''}|${shown}`
+    const hit = cache.get(key)
+    if (hit && now().getTime() - hit.at < CACHE_MS) return hit.answer
+    const query: AvailabilityQuery = { ...range, tz: zone.peek() }
+    if (minutes !== undefined) query.duration = minutes
+    const answer = client.getAvailability(options.resource, query)
+    cache.set(key, { at: now().getTime(), answer })
+    // A failure is not kept: the retry must ask again.
+    void answer.then((result) => result.error && cache.get(key)?.answer === answer && cache.delete(key))
+    return answer
+  }
+
   let latest = 0
 
-  async function load(opts: { keepNotice?: boolean } = {}): Promise<void> {
+  async function load(opts: { keepNotice?: boolean; fresh?: boolean } = {}): Promise<void> {
     const request = ++latest
+    if (opts.fresh) cache.clear()
+    if (month.peek() < firstMonth.peek()) month.value = firstMonth.peek()
     batch(() => {
       status.value = 'loading'
       error.value = undefined
       selected.value = undefined
       if (!opts.keepNotice) notice.value = undefined
     })
-    const query: AvailabilityQuery = { ...weekRange(weekStart.peek()), tz: zone }
-    const minutes = duration.peek()
-    if (minutes !== undefined) query.duration = minutes
-    const result = await client.getAvailability(options.resource, query)
-    // A newer week or duration was asked for while this one was in flight: its answer wins.
-    if (request !== latest) return
+    const shown = month.peek()
+    const result = await fetchMonth(shown)
+    // A newer month, zone or duration was asked for while this one was in flight: its answer wins.
+    if (request !== latest || !result) return
     if (result.error) {
       batch(() => {
         error.value = result.error
@@ -88,17 +120,44 @@ export function createBookingState(
       options.onError?.(result.error)
       return
     }
+    const byDate = new Map(result.data.days.filter((day) => day.slots.length > 0).map((day) => [day.date, day.slots]))
     batch(() => {
       resource.value = result.data.resource
-      loadedDays.value = result.data.days
+      slotsByDate.value = byDate
+      const keep = selectedDate.peek()
+      // Keep the guest's day when it still has times; else the first day that has any.
+      selectedDate.value = keep && byDate.has(keep) ? keep : byDate.keys().next().value
       status.value = 'ready'
     })
+    void fetchMonth(addMonths(shown, 1))
   }
 
-  function showWeek(weeks: number): Promise<void> | undefined {
-    const next = shiftWeek(weekStart.peek(), weeks, today)
-    if (next === weekStart.peek()) return undefined
-    weekStart.value = next
+  function showMonth(months: number): Promise<void> | undefined {
+    const next = addMonths(month.peek(), months)
+    if (next < firstMonth.peek()) return undefined
+    batch(() => {
+      month.value = next
+      selectedDate.value = undefined
+    })
+    return load()
+  }
+
+  function selectDate(date: string): void {
+    if (monthOf(date) !== month.peek()) {
+      month.value = monthOf(date)
+      selectedDate.value = date
+      void load()
+      return
+    }
+    selectedDate.value = date
+  }
+
+  function chooseZone(next: string): Promise<void> | undefined {
+    if (next === zone.peek()) return undefined
+    batch(() => {
+      zone.value = next
+      selectedDate.value = undefined
+    })
     return load()
   }
 
@@ -136,20 +195,40 @@ export function createBookingState(
       notice.value = undefined
     })
     const guest: GuestDetails = { name: values.name.trim(), email: values.email.trim() }
-    if (values.phone?.trim()) guest.phone = values.phone.replace(/[\s()-]/g, '')
+    if (values.phone?.trim()) guest.phone = values.phone.replace(/[\s().-]/g, '')
     const result = await client.createBooking(
       { holdId: held.id, guest, ...(values.notes.trim() ? { notes: values.notes.trim() } : {}) },
       { idempotencyKey },
     )
     busy.value = false
     if (result.error) return recover(result.error)
+    finish(result.data.booking, result.data.manageToken)
+    options.onBooked?.(result.data.booking)
+  }
+
+  /** Reschedule mode: moves the booking to the held time. */
+  async function confirmMove(): Promise<void> {
+    const held = hold.peek()
+    const target = options.reschedule
+    if (!held || !target || busy.peek()) return
     batch(() => {
-      booking.value = result.data.booking
-      manageToken.value = result.data.manageToken
+      busy.value = true
+      notice.value = undefined
+    })
+    const result = await client.rescheduleBooking(target.ref, target.token, held.id)
+    busy.value = false
+    if (result.error) return recover(result.error)
+    finish(result.data, target.token)
+    target.onMoved(result.data)
+  }
+
+  function finish(done: PublicBooking, token: string): void {
+    batch(() => {
+      booking.value = done
+      manageToken.value = token
       hold.value = undefined
       step.value = 'done'
     })
-    options.onBooked?.(result.data.booking)
   }
 
   /** Leaves the form: the hold is released so others can have the time at once. */
@@ -160,7 +239,7 @@ export function createBookingState(
       step.value = 'pick'
     })
     if (held) await client.releaseHold(held.id)
-    await load()
+    await load({ fresh: true })
   }
 
   /** Called when the countdown reaches zero. */
@@ -176,18 +255,22 @@ export function createBookingState(
         step.value = 'pick'
         notice.value = message
       })
-      return load({ keepNotice: true })
+      return load({ keepNotice: true, fresh: true })
     }
     switch (failure.code) {
       case 'slot_held':
       case 'slot_taken':
-        return backToPick('Sorry, that time was just taken. Here are the times still free.')
+        return backToPick(t.slotTaken)
       case 'hold_expired':
-        return backToPick('Your hold on that time ran out. Please pick a time again.')
+        return backToPick(t.holdExpired)
       case 'outside_availability':
-        return backToPick('That time is no longer offered. Please pick another.')
+        return backToPick(t.noLongerOffered)
       case 'rate_limited':
-        notice.value = 'Too many tries in a short time. Please wait a minute and try again.'
+        notice.value = t.rateLimited
+        break
+      case 'network_error':
+        // The guest presses the same button again; the idempotency key makes that safe.
+        notice.value = t.networkError
         break
       case 'invalid_request':
         notice.value = failure.message
@@ -198,13 +281,20 @@ export function createBookingState(
     }
   }
 
+  /** Gives a held time back (the widget is being removed); best effort. */
+  function releaseHeld(): void {
+    const held = hold.peek()
+    if (held) void client.releaseHold(held.id)
+  }
+
   return {
     zone,
-    today,
-    weekStart,
+    month,
+    selectedDate,
     status,
     resource,
-    days,
+    slotsByDate,
+    slotsOfSelectedDate,
     isEmpty,
     error,
     selected,
@@ -218,12 +308,22 @@ export function createBookingState(
     notice,
     busy,
     draft,
+    isReschedule: options.reschedule !== undefined,
+    t,
+    locale: options.locale,
+    /** The zone the widget started in (the viewer's, or the one the site chose). */
+    viewerZone: options.zone,
+    today,
     load,
-    showWeek,
+    showMonth,
+    selectDate,
+    chooseZone,
     chooseDuration,
     selectSlot,
     submitDetails,
+    confirmMove,
     backToSlots,
     holdExpired,
+    releaseHeld,
   }
 }

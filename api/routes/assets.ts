@@ -1,49 +1,92 @@
 import { createHash } from 'node:crypto'
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
 import type { AppEnv } from '../app-env'
 
 /** Files the API serves beside the JSON surface; read by the runtime entry, not by the app. */
 export interface StaticAssets {
+  /** The built widget's version (package.json), for the immutable `/widget/v<version>/…` copies. */
+  version?: string | undefined
   /** The built embed script (dist/widget/widget.js). */
   widgetScript?: string | undefined
-  /** The demo page (examples/demo.html). */
+  /** The manage page's script (dist/widget/manage.js). */
+  manageScript?: string | undefined
+  /** The demo page (examples/demo.html), served at `/`. */
   demoPage?: string | undefined
+  /** The page the manage links point at (examples/manage.html), served at `/manage`. */
+  managePage?: string | undefined
+  /** The popup and floating-button example (examples/popup.html), served at `/examples/popup`. */
+  popupPage?: string | undefined
+  /** The example pages' own files by name (examples.css, popup.js), served under `/examples/`. */
+  exampleFiles?: Record<string, string | undefined>
 }
 
-// The demo page proves the widget runs under a strict CSP: no inline script or style.
-const DEMO_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; frame-ancestors 'none'"
+const EXAMPLE_TYPES: Record<string, string> = { css: 'text/css; charset=utf-8', js: 'text/javascript; charset=utf-8' }
+
+// Our pages prove the widget runs under a strict CSP: no inline script or style, no eval.
+const PAGE_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+const MISSING_BUILD = '// widget not built: run `npm run build` (npm start does it for you)\n'
 
 /**
- * `GET /widget.js` and `GET /` (the demo page).
+ * The widget scripts and the example pages.
+ * - `GET /widget.js`, `GET /manage.js`: the current build, cached for 5 minutes with an ETag,
+ *   because site owners never change their snippet and updates must still reach them.
+ * - `GET /widget/v<version>/widget.js` (and `manage.js`): the same bytes, cached for a year,
+ *   for sites that pin a version.
  *
  * @example
  * <script src="https://book.example.com/widget.js" async></script>
+ * <script src="https://book.example.com/widget/v0.1.0/widget.js" async></script>
  */
 export function createAssetRoutes(assets: StaticAssets) {
   const routes = new Hono<AppEnv>()
-  const script = assets.widgetScript
-  const scriptTag = script ? `"${createHash('sha256').update(script).digest('base64url').slice(0, 16)}"` : ''
+  const scripts = { 'widget.js': withTag(assets.widgetScript), 'manage.js': withTag(assets.manageScript) }
 
-  routes.get('/widget.js', (c) => {
-    if (!script) {
-      return c.text('// widget not built: run `npx vite build` (npm start does it for you)\n', 503, {
-        'Content-Type': 'text/javascript; charset=utf-8',
-        'Cache-Control': 'no-store',
-      })
-    }
-    c.header('Content-Type', 'text/javascript; charset=utf-8')
-    c.header('ETag', scriptTag)
-    // Short max-age: site owners never change their snippet, so updates must reach them.
-    c.header('Cache-Control', 'public, max-age=300, stale-while-revalidate=86400')
-    c.header('Access-Control-Allow-Origin', '*')
-    if (c.req.header('If-None-Match') === scriptTag) return c.body(null, 304)
-    return c.body(script)
-  })
+  for (const [name, script] of Object.entries(scripts)) {
+    routes.get(`/${name}`, (c) => serveScript(c, script, 'public, max-age=300, stale-while-revalidate=86400'))
+    routes.get(`/widget/:version/${name}`, (c) => {
+      if (!assets.version || c.req.param('version') !== `v${assets.version}`) {
+        return c.text(`// no such version: this server has v${assets.version ?? '?'}\n`, 404, { 'Content-Type': 'text/javascript; charset=utf-8' })
+      }
+      return serveScript(c, script, 'public, max-age=31536000, immutable')
+    })
+  }
 
-  routes.get('/', (c) => {
-    if (!assets.demoPage) return c.text('Booking API. See /v1/resources.', 200)
-    c.header('Content-Security-Policy', DEMO_CSP)
-    return c.html(assets.demoPage)
-  })
+  const pages: Record<string, string | undefined> = { '/': assets.demoPage, '/manage': assets.managePage, '/examples/popup': assets.popupPage }
+  for (const [path, page] of Object.entries(pages)) {
+    routes.get(path, (c) => {
+      if (!page) return c.text('Booking API. See /v1/resources.', path === '/' ? 200 : 404)
+      c.header('Content-Security-Policy', PAGE_CSP)
+      // The manage page carries its token in the fragment; never let it leak onwards.
+      c.header('Referrer-Policy', 'no-referrer')
+      return c.html(page)
+    })
+  }
+  for (const [name, body] of Object.entries(assets.exampleFiles ?? {})) {
+    const type = EXAMPLE_TYPES[name.split('.').pop() ?? '']
+    if (body === undefined || !type) continue
+    routes.get(`/examples/${name}`, (c) => c.body(body, 200, { 'Content-Type': type, 'Cache-Control': 'public, max-age=300' }))
+  }
   return routes
+}
+
+interface TaggedScript {
+  body: string
+  etag: string
+}
+
+function withTag(body: string | undefined): TaggedScript | undefined {
+  return body === undefined ? undefined : { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 16)}"` }
+}
+
+function serveScript(c: Context<AppEnv>, script: TaggedScript | undefined, cacheControl: string) {
+  if (!script) return c.text(MISSING_BUILD, 503, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-store' })
+  c.header('Content-Type', 'text/javascript; charset=utf-8')
+  c.header('ETag', script.etag)
+  c.header('Cache-Control', cacheControl)
+  // Any site may load the script; module-style loads and SRI checks need CORS.
+  c.header('Access-Control-Allow-Origin', '*')
+  if (c.req.header('If-None-Match') === script.etag) return c.body(null, 304)
+  return c.body(script.body)
 }

@@ -5,72 +5,98 @@ import type { BookingState } from '../state'
 import { Confirmation } from './Confirmation'
 import { DetailsForm } from './DetailsForm'
 import { DurationPicker } from './DurationPicker'
-import { WeekDays } from './WeekDays'
-import { WeekNav } from './WeekNav'
+import { MonthCalendar } from './MonthCalendar'
+import { SlotList } from './SlotList'
+import { ZonePicker } from './ZonePicker'
 
 export interface BookingWidgetProps {
   state: BookingState
   client: Pick<BookingClient, 'getCalendarFile'>
+  /** Where the confirmation's manage link points; none when omitted. */
+  manageUrl?: ((ref: string, token: string) => string) | undefined
   /** Called once, after availability has been rendered for the first time. */
-  onReady: (resource: PublicResource) => void
+  onReady?: (resource: PublicResource) => void
+  /** id of the title heading, so a dialog around the widget can be named by it. */
+  titleId?: string
 }
 
-const zoneName = (zone: string) => zone.replace(/_/g, ' ')
-
-export function BookingWidget({ state, client, onReady }: BookingWidgetProps) {
+/** The whole booking flow: pick a time, enter details under a hold, see the confirmation. */
+export function BookingWidget({ state, client, manageUrl, onReady, titleId }: BookingWidgetProps) {
+  const { t } = state
   const status = state.status.value
   const resource = state.resource.value
   const step = state.step.value
   const notice = state.notice.value
   const hasReported = useRef(false)
+  // Focus follows the guest from step to step, but is never taken when the page loads.
+  const stepsSeen = useRef(0)
+  useEffect(() => {
+    stepsSeen.current++
+  }, [step])
 
   // An effect runs after the DOM has been updated, so "ready" means the slots are on screen.
   useEffect(() => {
     if (status === 'ready' && resource && !hasReported.current) {
       hasReported.current = true
-      onReady(resource)
+      onReady?.(resource)
     }
   }, [status, resource])
 
+  const focusHeading = stepsSeen.current > 0
   return (
-    <section class="card" aria-label={resource?.name ?? 'Booking'} aria-busy={status === 'loading' ? 'true' : 'false'}>
-      <h2>{resource?.name ?? 'Free times'}</h2>
-      {resource && resource.timezone !== state.zone && (
-        <p class="muted zone">
-          Times are shown in {zoneName(state.zone)}; {resource.name} is in {zoneName(resource.timezone)}.
-        </p>
-      )}
+    <section class="card" aria-labelledby={titleId} aria-busy={status === 'loading' ? 'true' : 'false'}>
+      <h2 id={titleId}>{resource?.name ?? t.freeTimes}</h2>
       {notice && (
         <p class="notice" role="alert">
           {notice}
         </p>
       )}
       {step === 'details' ? (
-        <DetailsForm state={state} />
+        <DetailsForm state={state} key="details" />
       ) : step === 'done' ? (
-        <Confirmation state={state} client={client} />
+        <Confirmation state={state} client={client} manageUrl={manageUrl} key="done" />
       ) : (
-        <>
-          <DurationPicker state={state} />
-          <WeekNav state={state} />
+        <Pick state={state} focusHeading={focusHeading} key="pick" />
+      )}
+    </section>
+  )
+}
+
+function Pick({ state, focusHeading }: { state: BookingState; focusHeading: boolean }) {
+  const { t } = state
+  const status = state.status.value
+  const heading = useRef<HTMLHeadingElement>(null)
+  useEffect(() => {
+    if (focusHeading) heading.current?.focus()
+  }, [])
+  return (
+    <>
+      <h3 class="sr" ref={heading} tabIndex={-1}>
+        {t.chooseTime}
+      </h3>
+      <ZonePicker state={state} />
+      <DurationPicker state={state} />
+      <div class="pick">
+        <MonthCalendar state={state} />
+        <div class="times">
           {status === 'loading' ? (
             <p class="msg muted" role="status">
-              Loading free times…
+              {t.loading}
             </p>
           ) : status === 'error' ? (
             <div class="msg error" role="alert">
-              <p>{state.error.value?.message}</p>
+              <p>{state.error.value?.code === 'network_error' ? t.networkError : state.error.value?.message}</p>
               <button type="button" onClick={() => void state.load()}>
-                Retry
+                {t.retry}
               </button>
             </div>
           ) : state.isEmpty.value ? (
-            <p class="msg muted">No free times this week.</p>
+            <p class="msg muted">{t.noTimesMonth}</p>
           ) : (
-            <WeekDays state={state} />
+            <SlotList state={state} />
           )}
-        </>
-      )}
-    </section>
+        </div>
+      </div>
+    </>
   )
 }

@@ -3,8 +3,15 @@ import type { BookingClient } from '../client'
 import { formatSlotRange } from '../format-time'
 import type { BookingState } from '../state'
 
-/** The booking's reference, its time, and a calendar file to keep. */
-export function Confirmation({ state, client }: { state: BookingState; client: Pick<BookingClient, 'getCalendarFile'> }) {
+export interface ConfirmationProps {
+  state: BookingState
+  client: Pick<BookingClient, 'getCalendarFile'>
+  manageUrl?: ((ref: string, token: string) => string) | undefined
+}
+
+/** The booking's reference, its time, a calendar file to keep and the link to manage it. */
+export function Confirmation({ state, client, manageUrl }: ConfirmationProps) {
+  const { t, locale } = state
   const booking = state.booking.value
   const token = state.manageToken.value
   const heading = useRef<HTMLHeadingElement>(null)
@@ -18,23 +25,26 @@ export function Confirmation({ state, client }: { state: BookingState; client: P
       if (result.data) setCalendarUrl((url = URL.createObjectURL(result.data)))
     })
     return () => url && URL.revokeObjectURL(url)
-  }, [booking?.ref, token])
+  }, [booking?.ref, booking?.version, token])
   if (!booking) return null
   return (
     <div class="done" role="status">
       <h3 ref={heading} tabIndex={-1}>
-        {booking.status === 'confirmed' ? 'Booked!' : 'Requested: the provider will confirm'}
+        {state.isReschedule ? t.moved : booking.status === 'confirmed' ? t.booked : t.requested}
       </h3>
-      <p>{formatSlotRange(booking, state.zone)}</p>
+      <p>{formatSlotRange(booking, state.zone.value, locale)}</p>
       <p>
-        Reference <strong class="ref">{booking.ref}</strong>
+        {t.reference} <strong class="ref">{booking.ref}</strong>
       </p>
       {calendarUrl && (
-        <p>
-          <a href={calendarUrl} download={`booking-${booking.ref}.ics`}>
-            Add to calendar (.ics)
-          </a>
-        </p>
+        <a href={calendarUrl} download={`booking-${booking.ref}.ics`}>
+          {t.addToCalendar}
+        </a>
+      )}
+      {manageUrl && token && !state.isReschedule && (
+        <a href={manageUrl(booking.ref, token)} target="_blank" rel="noopener">
+          {t.manageLink}
+        </a>
       )}
     </div>
   )

@@ -2,8 +2,12 @@ import { useEffect, useRef, useState } from 'preact/hooks'
 import { formatSlotRange } from '../format-time'
 import type { BookingState, GuestDraft } from '../state'
 
-/** The guest's details while their hold runs, with the time left to finish. */
+/**
+ * The guest's details while their hold runs, with the time left to finish. When moving an
+ * existing booking there is nothing to type: the held time is confirmed instead.
+ */
 export function DetailsForm({ state }: { state: BookingState }) {
+  const { t, locale } = state
   const hold = state.hold.value
   const heading = useRef<HTMLHeadingElement>(null)
   const secondsLeft = useCountdown(hold?.expiresAt, () => void state.holdExpired())
@@ -12,43 +16,48 @@ export function DetailsForm({ state }: { state: BookingState }) {
 
   const onSubmit = (event: Event) => {
     event.preventDefault()
+    if (state.isReschedule) return void state.confirmMove()
     const form = new FormData(event.currentTarget as HTMLFormElement)
-    const values: GuestDraft = {
-      name: String(form.get('name') ?? ''),
-      email: String(form.get('email') ?? ''),
-      phone: String(form.get('phone') ?? ''),
-      notes: String(form.get('notes') ?? ''),
-    }
-    void state.submitDetails(values)
+    const field = (name: keyof GuestDraft) => String(form.get(name) ?? '')
+    void state.submitDetails({ name: field('name'), email: field('email'), phone: field('phone'), notes: field('notes') })
   }
   const draft = state.draft.value
   const busy = state.busy.value
   return (
     <form class="details" onSubmit={onSubmit}>
       <h3 ref={heading} tabIndex={-1}>
-        {formatSlotRange(hold, state.zone)}
+        {formatSlotRange(hold, state.zone.value, locale)}
       </h3>
       <p class="muted" role="timer" aria-live="off">
-        Held for you for {formatCountdown(secondsLeft)}
+        {t.heldFor(formatCountdown(secondsLeft))}
       </p>
-      <label>
-        Name <input name="name" autoComplete="name" required maxLength={200} value={draft.name} />
-      </label>
-      <label>
-        Email <input name="email" type="email" autoComplete="email" required maxLength={254} value={draft.email} />
-      </label>
-      <label>
-        Phone (optional) <input name="phone" type="tel" autoComplete="tel" placeholder="+44 20 7123 4567" value={draft.phone} />
-      </label>
-      <label>
-        Notes (optional) <textarea name="notes" rows={2} maxLength={2000} value={draft.notes} />
-      </label>
+      {/* Announced once, when a minute is left; the ticking timer itself stays quiet. */}
+      <p class="sr" aria-live="assertive">
+        {secondsLeft > 0 && secondsLeft <= 60 ? t.minuteLeft : ''}
+      </p>
+      {!state.isReschedule && (
+        <>
+          <label>
+            {t.name} <input name="name" autoComplete="name" required maxLength={200} value={draft.name} />
+          </label>
+          <label>
+            {t.email} <input name="email" type="email" autoComplete="email" required maxLength={254} value={draft.email} />
+          </label>
+          <label>
+            {t.phone}{' '}
+            <input name="phone" type="tel" autoComplete="tel" placeholder="+44 20 7123 4567" maxLength={32} value={draft.phone} />
+          </label>
+          <label>
+            {t.notes} <textarea name="notes" rows={2} maxLength={2000} value={draft.notes} />
+          </label>
+        </>
+      )}
       <div class="actions">
         <button type="button" onClick={() => void state.backToSlots()} disabled={busy}>
-          Back
+          {t.back}
         </button>
         <button type="submit" class="primary" disabled={busy}>
-          {busy ? 'Booking…' : 'Book'}
+          {busy ? t.booking : state.isReschedule ? t.moveHere : t.book}
         </button>
       </div>
     </form>

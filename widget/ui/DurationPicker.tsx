@@ -1,24 +1,26 @@
 import { formatDuration } from '../format-time'
 import type { BookingState } from '../state'
 
-/** Lengths the customer can choose, for resources that offer `durations`. */
+/** Lengths the customer can choose, for resources that offer `durations`, as a radio group. */
 export function DurationPicker({ state }: { state: BookingState }) {
   const durations = state.durations.value
   if (durations.length === 0) return null
   const active = state.activeDuration.value
   return (
-    <div class="bar" role="group" aria-label="Duration">
-      <span class="muted label">Duration</span>
+    <fieldset class="bar">
+      <legend class="muted">{state.t.duration}</legend>
       {durations.map((minutes) => (
-        <button
-          type="button"
-          key={minutes}
-          aria-pressed={minutes === active ? 'true' : 'false'}
-          onClick={() => void state.chooseDuration(minutes)}
-        >
-          {formatDuration(minutes)}
-        </button>
+        <label class="choice" key={minutes}>
+          <input
+            type="radio"
+            name="duration"
+            value={minutes}
+            checked={minutes === active}
+            onChange={() => void state.chooseDuration(minutes)}
+          />
+          <span>{formatDuration(minutes, state.locale)}</span>
+        </label>
       ))}
-    </div>
+    </fieldset>
   )
 }

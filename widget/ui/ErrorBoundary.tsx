@@ -2,11 +2,11 @@ import { Component, type ComponentChildren } from 'preact'
 import type { ClientError } from '../client'
 
 interface ErrorBoundaryProps {
+  /** What the guest reads when the widget breaks, in their language. */
+  message: string
   onError: (error: ClientError) => void
   children?: ComponentChildren
 }
-
-const MESSAGE = 'The booking widget stopped working. Reload the page to try again.'
 
 /**
  * A bug in the widget must not escape into the host page: it is shown and reported instead.
@@ -16,14 +16,14 @@ const MESSAGE = 'The booking widget stopped working. Reload the page to try agai
 export class ErrorBoundary extends Component<ErrorBoundaryProps, { failed?: boolean }> {
   override componentDidCatch(error: unknown): void {
     this.setState({ failed: true })
-    this.props.onError({ code: 'internal', message: MESSAGE, details: error instanceof Error ? error.message : String(error) })
+    this.props.onError({ code: 'internal', message: this.props.message, details: error instanceof Error ? error.message : String(error) })
   }
 
   override render() {
     if (!this.state.failed) return this.props.children
     return (
       <p class="card error" role="alert">
-        {MESSAGE}
+        {this.props.message}
       </p>
     )
   }

@@ -1,0 +1,86 @@
+import { formatEpochDay, toEpochDay } from '../shared/slots/calendar-days'
+
+/*
+ * Calendar arithmetic on plain `YYYY-MM-DD` labels (and `YYYY-MM` months). A label names a
+ * day, not an instant, so none of this depends on a time zone except `todayIn`.
+ */
+
+const dateFormatters = new Map<string, Intl.DateTimeFormat>()
+
+/** The calendar date (`YYYY-MM-DD`) it is in `zone` at `now`. */
+export function todayIn(zone: string, now: Date): string {
+  let format = dateFormatters.get(zone)
+  if (!format) {
+    // Gregorian calendar and Latin digits forced, so the parts are plain ASCII numbers.
+    format = new Intl.DateTimeFormat('en-US-u-ca-gregory-nu-latn', {
+      timeZone: zone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    })
+    dateFormatters.set(zone, format)
+  }
+  const parts = format.formatToParts(now)
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? ''
+  return `${part('year').padStart(4, '0')}-${part('month')}-${part('day')}`
+}
+
+/** `date` moved by `days` calendar days. */
+export function addDays(date: string, days: number): string {
+  return formatEpochDay(toEpochDay(date) + days)
+}
+
+/** `YYYY-MM` of a date. */
+export const monthOf = (date: string): string => date.slice(0, 7)
+
+/** The month `months` after `month` (negative: before). */
+export function addMonths(month: string, months: number): string {
+  const index = Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1 + months
+  return `${String(Math.floor(index / 12)).padStart(4, '0')}-${String((index % 12) + 1).padStart(2, '0')}`
+}
+
+/** Last day of a month: the day before the next month's first. */
+export const lastDayOf = (month: string): string => addDays(`${addMonths(month, 1)}-01`, -1)
+
+/**
+ * The inclusive `from`/`to` the availability query takes for `month`, starting no earlier
+ * than `today` (nothing before it is bookable); undefined for a month wholly in the past.
+ */
+export function monthRange(month: string, today: string): { from: string; to: string } | undefined {
+  const first = `${month}-01`
+  const last = lastDayOf(month)
+  if (last < today) return undefined
+  return { from: first < today ? today : first, to: last }
+}
+
+/** ISO weekday of a date: 1 = Monday … 7 = Sunday (1970-01-01 was a Thursday). */
+export const isoWeekday = (date: string): number => ((((toEpochDay(date) + 3) % 7) + 7) % 7) + 1
+
+/**
+ * The month as weeks of seven cells, starting on `firstDay` (ISO weekday); cells outside
+ * the month are null, so every row lines up under the weekday headers.
+ */
+export function monthGrid(month: string, firstDay: number): (string | null)[][] {
+  const first = `${month}-01`
+  const last = lastDayOf(month)
+  const lead = (isoWeekday(first) - firstDay + 7) % 7
+  const cells: (string | null)[] = Array.from({ length: lead }, () => null)
+  for (let day = first; day <= last; day = addDays(day, 1)) cells.push(day)
+  while (cells.length % 7) cells.push(null)
+  const weeks: (string | null)[][] = []
+  for (let i = 0; i < cells.length; i += 7) weeks.push(cells.slice(i, i + 7))
+  return weeks
+}
+
+/** The locale's first day of the week (ISO weekday); Monday where the browser cannot say. */
+export function firstDayOfWeek(locale: string): number {
+  try {
+    const info = new Intl.Locale(locale) as Intl.Locale & {
+      getWeekInfo?: () => { firstDay: number }
+      weekInfo?: { firstDay: number }
+    }
+    return info.getWeekInfo?.().firstDay ?? info.weekInfo?.firstDay ?? 1
+  } catch {
+    return 1
+  }
+}
