@@ -38,10 +38,11 @@ button:disabled{opacity:.45;cursor:default}
 .icon{min-width:44px;padding:0;font-size:1.25em;line-height:1}
 table{border-collapse:collapse;width:calc(100% + 2*var(--pad));margin:6px calc(-1*var(--pad)) 0;table-layout:fixed}
 th{font-size:.75em;font-weight:600;color:var(--mu);padding:4px 0}
-td{padding:1px;text-align:center}
-.day{width:100%;min-width:0;padding:0;border-color:transparent;background:none;font-variant-numeric:tabular-nums}
-.day.free{background:var(--soft);font-weight:700;border-color:var(--ln)}
-[aria-selected=true]>.day,.slot[aria-selected=true]{background:var(--a);border-color:var(--a);color:var(--on-a)}
+td{padding:0;text-align:center}
+.day{width:100%;min-width:0;padding:0;border:2px solid var(--bg);background:none;font-variant-numeric:tabular-nums}
+.day.free{background:var(--soft);font-weight:700;box-shadow:inset 0 0 0 1px var(--ln)}
+[aria-selected=true]>.day{background:var(--a);color:var(--on-a);box-shadow:none}
+.slot[aria-selected=true]{background:var(--a);border-color:var(--a);color:var(--on-a)}
 .slots{display:grid;grid-template-columns:repeat(auto-fill,minmax(6.5em,1fr));gap:6px;max-height:22rem;overflow-y:auto;padding:3px}
 .slot{font-variant-numeric:tabular-nums}
 .msg{padding:24px 8px;text-align:center}

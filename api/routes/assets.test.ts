@@ -22,7 +22,37 @@ describe('GET /widget.js', () => {
   it('says how to build it when the build is missing', async () => {
     const res = await createApp({ db }).request('/widget.js')
     expect(res.status).toBe(503)
-    expect(await res.text()).toMatch(/vite build/)
+    expect(await res.text()).toMatch(/npm run build/)
+  })
+
+  it('serves an immutable copy under the version, and 404 for another version', async () => {
+    const app = createApp({ db, assets: { version: '1.2.3', widgetScript: 'window.Booking={};', manageScript: '/*m*/' } })
+    const pinned = await app.request('/widget/v1.2.3/widget.js')
+    expect(pinned.status).toBe(200)
+    expect(pinned.headers.get('cache-control')).toContain('immutable')
+    expect(await pinned.text()).toBe('window.Booking={};')
+    expect(pinned.headers.get('etag')).toBe((await app.request('/widget.js')).headers.get('etag'))
+    expect(await (await app.request('/widget/v1.2.3/manage.js')).text()).toBe('/*m*/')
+    const other = await app.request('/widget/v9.9.9/widget.js')
+    expect(other.status).toBe(404)
+    expect(await other.text()).toContain('v1.2.3')
+  })
+})
+
+describe('example pages', () => {
+  it.each(['/manage', '/examples/popup'])('serves %s under the strict policy, without a referrer', async (path) => {
+    const app = createApp({ db, assets: { managePage: '<p>m</p>', popupPage: '<p>p</p>' } })
+    const res = await app.request(path)
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'")
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer')
+  })
+
+  it('serves the examples’ own files with their types, and nothing else under /examples/', async () => {
+    const app = createApp({ db, assets: { exampleFiles: { 'examples.css': 'body{}', 'popup.js': 'x()' } } })
+    expect((await app.request('/examples/examples.css')).headers.get('content-type')).toMatch(/^text\/css/)
+    expect((await app.request('/examples/popup.js')).headers.get('content-type')).toMatch(/^text\/javascript/)
+    expect((await app.request('/examples/secret.txt')).status).toBe(404)
   })
 })
 

@@ -1,0 +1,260 @@
+import { and, eq } from 'drizzle-orm'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { bookings } from '../drizzle/schema'
+import {
+  browserAvailable,
+  focusedElement,
+  launchChromium,
+  screenshotOnFailure,
+  startDemoServer,
+  timeOptions,
+  watchProblems,
+  type DemoServer,
+} from '../test/browser'
+
+/*
+ * The example pages as guests use them: the built widget.js and manage.js in Debian's
+ * Chromium, against the real API and database, under the pages' strict CSP (no inline
+ * script or style). A failed test leaves a screenshot in test-results/.
+ */
+describe.skipIf(!browserAvailable())('the widget in Chromium', () => {
+  let server: DemoServer
+  let browser: Browser
+  const pages: Page[] = []
+
+  beforeAll(async () => {
+    server = await startDemoServer()
+    browser = await launchChromium()
+  }, 60_000)
+
+  afterEach(async (context) => {
+    const failed = context.task.result?.state === 'fail'
+    for (const [i, page] of pages.entries()) await screenshotOnFailure(page, `${context.task.name}-${i}`, failed)
+    for (const page of pages.splice(0)) await page.context().close()
+  })
+
+  afterAll(async () => {
+    await browser?.close()
+    await server?.close()
+  })
+
+  /** A page in its own browser context (its own session), recording problems. */
+  async function openPage(path: string, viewport = { width: 390, height: 844 }) {
+    const context = await browser.newContext({ viewport })
+    const page = await context.newPage()
+    pages.push(page)
+    const problems = await watchProblems(page)
+    const response = await page.goto(server.url + path)
+    expect(response?.headers()['content-security-policy']).toContain("script-src 'self'")
+    return { page, problems }
+  }
+
+  const findBooking = async (ref: string) => (await server.database.db.select().from(bookings).where(eq(bookings.ref, ref)))[0]
+
+  it('books the first free meeting-room time on the demo page under its strict CSP', async () => {
+    const { page, problems } = await openPage('/')
+    const room = page.locator('[data-booking-resource="meeting-room"]')
+    await timeOptions(room).first().click({ timeout: 15_000 })
+    await room.locator('input[name="name"]').fill('Grace Hopper')
+    await room.locator('input[name="email"]').fill('grace@example.com')
+    await room.getByRole('button', { name: 'Book' }).click()
+
+    const ref = (await room.locator('.ref').textContent({ timeout: 15_000 }))?.trim() ?? ''
+    expect(ref).toMatch(/^[0-9A-Z]{8}$/)
+    await room.getByText('Add to calendar (.ics)').waitFor({ timeout: 10_000 })
+    expect(await findBooking(ref)).toMatchObject({ status: 'confirmed', guestName: 'Grace Hopper', guestEmail: 'grace@example.com' })
+    expect(problems).toEqual([])
+  }, 60_000)
+
+  it('lets two guests race for one time: one confirmation, one “just taken” with fresh times', async () => {
+    const [a, b] = await Promise.all([openPage('/'), openPage('/')])
+    const hosts = [a!.page, b!.page].map((page) => page.locator('[data-booking-resource="meeting-room"]'))
+    await Promise.all(hosts.map((host) => timeOptions(host).first().waitFor({ timeout: 15_000 })))
+    const contested = await timeOptions(hosts[0]!).first().textContent()
+    expect(await timeOptions(hosts[1]!).first().textContent()).toBe(contested)
+
+    await Promise.all(hosts.map((host) => timeOptions(host).first().click()))
+    // Exactly one guest holds the time and sees the form; the other is told and shown fresh times.
+    const outcome = async (host: (typeof hosts)[number]) =>
+      Promise.race([
+        host.locator('[role=timer]').waitFor({ timeout: 15_000 }).then(() => 'held' as const),
+        host.getByText('Sorry, that time was just taken').waitFor({ timeout: 15_000 }).then(() => 'taken' as const),
+      ])
+    const outcomes = await Promise.all(hosts.map(outcome))
+    expect([...outcomes].sort()).toEqual(['held', 'taken'])
+    const winner = hosts[outcomes.indexOf('held')]!
+    const loser = hosts[outcomes.indexOf('taken')]!
+
+    await timeOptions(loser).first().waitFor()
+    expect(await timeOptions(loser).allTextContents()).not.toContain(contested)
+
+    await winner.locator('input[name="name"]').fill('Winner')
+    await winner.locator('input[name="email"]').fill('winner@example.com')
+    await winner.getByRole('button', { name: 'Book' }).click()
+    await winner.getByRole('heading', { name: 'Booked!' }).waitFor({ timeout: 15_000 })
+    const rows = await server.database.db.select().from(bookings).where(and(eq(bookings.guestName, 'Winner')))
+    expect(rows).toHaveLength(1)
+    expect(a!.problems.filter((p) => !p.includes('409'))).toEqual([])
+  }, 60_000)
+
+  it('books with the keyboard alone, focus moving to each step’s heading', async () => {
+    const { page, problems } = await openPage('/')
+    const room = page.locator('[data-booking-resource="meeting-room"]')
+    await timeOptions(room).first().waitFor({ timeout: 15_000 })
+
+    // Tab from the top of the page into the calendar: the selected day is its one tab stop.
+    let focused = await focusedElement(page)
+    for (let i = 0; i < 25 && !(focused.inside === 'meeting-room' && focused.tag === 'BUTTON' && /^\d+$/.test(focused.text)); i++) {
+      await page.keyboard.press('Tab')
+      focused = await focusedElement(page)
+    }
+    expect(focused).toMatchObject({ inside: 'meeting-room', tag: 'BUTTON' })
+    // Into the list of times, one along, and take it.
+    await page.keyboard.press('Tab')
+    expect(await focusedElement(page)).toMatchObject({ role: 'option' })
+    await page.keyboard.press('ArrowRight')
+    const chosen = (await focusedElement(page)).text
+    await page.keyboard.press('Enter')
+    await room.locator('[role=timer]').waitFor({ timeout: 15_000 })
+    expect(await focusedElement(page)).toMatchObject({ tag: 'H3' })
+    expect((await focusedElement(page)).text).toContain(chosen.replace(/\s+/g, ' ').split(' ')[0])
+
+    await page.keyboard.press('Tab')
+    await page.keyboard.type('Ada Lovelace')
+    await page.keyboard.press('Tab')
+    await page.keyboard.type('ada@example.com')
+    await page.keyboard.press('Enter') // submits the form
+    await room.getByRole('heading', { name: 'Booked!' }).waitFor({ timeout: 15_000 })
+    expect(await focusedElement(page)).toMatchObject({ tag: 'H3', text: 'Booked!' })
+    const ref = (await room.locator('.ref').textContent())?.trim() ?? ''
+    expect(await findBooking(ref)).toMatchObject({ guestName: 'Ada Lovelace', status: 'confirmed' })
+    expect(problems).toEqual([])
+  }, 60_000)
+
+  it('fits a 320 px screen: no horizontal scroll, every target at least 44 px', async () => {
+    const { page, problems } = await openPage('/', { width: 320, height: 640 })
+    const room = page.locator('[data-booking-resource="meeting-room"]')
+    await timeOptions(room).first().waitFor({ timeout: 15_000 })
+    await page.locator('[data-booking-resource="city-car"] [role=listbox]').waitFor({ timeout: 15_000 })
+    await page.screenshot({ path: 'test-results/widget-320px.png', fullPage: true })
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320)
+
+    const tooSmall = async () =>
+      page.evaluate(() => {
+        const small: string[] = []
+        for (const host of document.querySelectorAll('[data-booking-resource]')) {
+          for (const el of host.shadowRoot?.querySelectorAll('button, input, select, textarea, .choice') ?? []) {
+            const box = el.getBoundingClientRect()
+            if (box.width === 0 || (el as HTMLInputElement).type === 'radio') continue // hidden, or inside its 44 px label
+            if (box.height < 44 || box.width < 44) small.push(`${el.tagName} "${el.textContent?.trim()}" ${box.width.toFixed(1)}×${box.height.toFixed(1)}`)
+          }
+        }
+        return small
+      })
+    expect(await tooSmall()).toEqual([])
+    await timeOptions(room).first().click()
+    await room.locator('[role=timer]').waitFor({ timeout: 15_000 })
+    await page.screenshot({ path: 'test-results/widget-320px-form.png', fullPage: true })
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320)
+    expect(await tooSmall()).toEqual([])
+    expect(problems).toEqual([])
+  }, 60_000)
+
+  it('opens the popup from the floating button: focus trapped, Esc closes, focus returns', async () => {
+    const { page, problems } = await openPage('/examples/popup')
+    const launcher = page.locator('[data-booking-launcher] button')
+    await launcher.click({ timeout: 15_000 })
+    const dialog = page.locator('[data-booking-popup="meeting-room"] dialog[open]')
+    await dialog.waitFor()
+    await timeOptions(dialog).first().waitFor({ timeout: 15_000 })
+    for (let i = 0; i < 12; i++) {
+      await page.keyboard.press('Tab')
+      const focused = await focusedElement(page)
+      // The page behind the modal dialog is inert; focus may only visit the browser's own UI (body).
+      expect(focused.inside === 'popup' || focused.tag === 'BODY').toBe(true)
+    }
+    await page.keyboard.press('Escape')
+    await page.locator('[data-booking-popup]').waitFor({ state: 'detached' })
+    await expect.poll(() => focusedElement(page)).toMatchObject({ inside: 'launcher', tag: 'BUTTON' })
+
+    // The page's own button opens another resource through window.Booking.open.
+    await page.locator('#open-booking').click()
+    const other = page.locator('[data-booking-popup="dr-rivera"] dialog[open]')
+    await other.getByRole('heading', { name: /Rivera/ }).waitFor({ timeout: 15_000 })
+    await other.getByRole('button', { name: 'Close' }).click()
+    await page.locator('[data-booking-popup]').waitFor({ state: 'detached' })
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('open-booking')
+    expect(problems).toEqual([])
+  }, 60_000)
+
+  it('finds elements added later, and a second copy of the script changes nothing', async () => {
+    const { page, problems } = await openPage('/examples/popup')
+    await page.waitForFunction(() => Boolean(window.Booking?.version))
+    await page.evaluate(() => {
+      const late = document.createElement('div')
+      late.id = 'late'
+      late.setAttribute('data-booking-resource', 'city-car')
+      late.setAttribute('data-locale', 'de')
+      document.querySelector('main')!.append(late)
+      const again = document.createElement('script')
+      again.src = '/widget.js'
+      document.body.append(again)
+    })
+    const late = page.locator('#late')
+    await timeOptions(late).first().waitFor({ timeout: 15_000 })
+    await late.getByText('Dauer').waitFor()
+    expect(await page.evaluate(() => document.querySelector('#late')!.shadowRoot!.querySelectorAll('.root').length)).toBe(1)
+    expect(await page.locator('[data-booking-launcher]').count()).toBe(1)
+    expect(problems).toEqual([])
+  }, 60_000)
+
+  it('manages a booking from its link: moves it, then cancels it', async () => {
+    const { ref, manageToken } = await bookThroughApi(server.url)
+    const { page, problems } = await openPage(`/manage#${new URLSearchParams({ ref, token: manageToken })}`)
+    const manage = page.locator('[data-booking-manage]')
+    await manage.getByText(ref).waitFor({ timeout: 15_000 })
+    await manage.getByText('Confirmed').waitFor()
+
+    await manage.getByRole('button', { name: 'Change time' }).click()
+    await timeOptions(manage).last().click({ timeout: 15_000 })
+    await manage.getByRole('button', { name: 'Move to this time' }).click()
+    await manage.getByText('Your booking has moved to the new time.').waitFor({ timeout: 15_000 })
+    const moved = await findBooking(ref)
+    expect(moved?.version).toBe(2)
+
+    await manage.getByRole('button', { name: 'Cancel booking' }).click()
+    await manage.getByRole('button', { name: 'Yes, cancel' }).click()
+    await manage.getByText('Your booking is cancelled.').waitFor({ timeout: 15_000 })
+    expect((await findBooking(ref))?.status).toBe('cancelled')
+    expect(problems).toEqual([])
+  }, 60_000)
+
+  it('says a manage link is not valid, without a hint of whether the booking exists', async () => {
+    const { page } = await openPage('/manage#ref=ZZZZZZZZ&token=wrong')
+    await page.locator('[data-booking-manage]').getByText('This booking link is not valid').waitFor({ timeout: 15_000 })
+  }, 60_000)
+})
+
+/** Books the first free meeting-room time the way the SDK would, returning the ref and token. */
+async function bookThroughApi(baseUrl: string): Promise<{ ref: string; manageToken: string }> {
+  const session = { 'X-Booking-Session': `s_e2e_${Date.now()}`, 'Content-Type': 'application/json' }
+  const today = new Date().toISOString().slice(0, 10)
+  const inTwoWeeks = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10)
+  const availability = (await (await fetch(`${baseUrl}/v1/resources/meeting-room/availability?from=${today}&to=${inTwoWeeks}`)).json()) as {
+    resource: { id: string }
+    days: { slots: { start: string }[] }[]
+  }
+  const slot = availability.days.flatMap((day) => day.slots)[4]!
+  const hold = (await (await fetch(`${baseUrl}/v1/holds`, {
+    method: 'POST',
+    headers: session,
+    body: JSON.stringify({ resourceId: availability.resource.id, start: slot.start }),
+  })).json()) as { hold: { id: string } }
+  const created = (await (await fetch(`${baseUrl}/v1/bookings`, {
+    method: 'POST',
+    headers: session,
+    body: JSON.stringify({ holdId: hold.hold.id, guest: { name: 'Manage Me', email: 'manage@example.com' } }),
+  })).json()) as { booking: { ref: string }; manageToken: string }
+  return { ref: created.booking.ref, manageToken: created.manageToken }
+}
