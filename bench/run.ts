@@ -3,6 +3,7 @@ import { benchAvailability } from './availability'
 import { benchBookings } from './bookings'
 import { benchHoldLatency } from './holds'
 import type { LoadResult } from './load'
+import { measureTimeToFirstSlots, measureWidgetSizes } from './widget'
 
 /**
  * `npm run bench [-- --quick]`: speed figures, each with a baseline measured in the same
@@ -78,6 +79,22 @@ try {
       if (baseline) note += `; ${fmt(h.p50Ms / baseline.p50Ms, 2)}× the baseline at p50, ${fmt(h.p99Ms / baseline.p99Ms, 2)}× at p99`
     }
     console.log(`  ${label.padEnd(8)} p50 ${fmt(h.p50Ms, 2)} ms  p99 ${fmt(h.p99Ms, 2)} ms  (${fmt(h.pairs)} pairs)${note}`)
+  }
+
+  console.log('\nWidget (built scripts; gzip -9)')
+  const BUDGET = 15 * 1024
+  for (const size of await measureWidgetSizes()) {
+    const isEmbed = size.file.endsWith('/widget.js')
+    const note = isEmbed ? `  ${verdict(size.gzipBytes <= BUDGET, '≤ 15 KB (15,360 bytes)')}` : '  (loaded only by the manage page)'
+    console.log(`  ${size.file.padEnd(24)} ${fmt(size.bytes / 1024, 1)} KB raw, ${fmt(size.gzipBytes / 1024, 2)} KB gzip${note}`)
+  }
+  const timing = await measureTimeToFirstSlots({ databaseUrl, quick })
+  if (timing) {
+    console.log(`  time to first slots painted, headless Chromium, first visit, median of ${timing.runs}:`)
+    console.log(`    snippet page  ${fmt(timing.widgetMs, 1)} ms (script fetch start → slots on screen)  ${verdict(timing.widgetMs <= 300, '≤ 300 ms')}`)
+    console.log(`    baseline page ${fmt(timing.baselineMs, 1)} ms (a script that renders one <div>)  ratio ${fmt(timing.widgetMs / timing.baselineMs, 1)}×`)
+  } else {
+    console.log('  time to first slots: skipped, /usr/bin/chromium not found (apt-get install -y chromium)')
   }
 } finally {
   await bridge?.stop()

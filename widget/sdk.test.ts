@@ -1,0 +1,182 @@
+// @vitest-environment happy-dom
+import { waitFor } from '@testing-library/preact'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { PublicResource } from '../shared/types'
+import { manage, mount, open, type MountHandle } from './sdk'
+
+/*
+ * The public mount/open/manage functions and the embed script, in a DOM, against a fetch
+ * that answers like the API.
+ */
+
+const room: PublicResource = { id: 'r-1', slug: 'room', type: 'room', name: 'Meeting room', timezone: 'Europe/Berlin' }
+const API = 'https://book.test'
+
+function answer(body: unknown, status = 200): Response {
+  return new Response(status === 204 ? null : JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } })
+}
+
+/** Answers availability with one free time tomorrow, and holds/bookings as the API would. */
+function apiFetch() {
+  return vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+    const url = new URL(String(input))
+    const method = init?.method ?? 'GET'
+    if (url.pathname.endsWith('/availability')) {
+      const from = url.searchParams.get('from')!
+      return answer({ resource: room, timezone: 'UTC', days: [{ date: from, slots: [{ start: `${from}T22:00:00Z`, end: `${from}T22:30:00Z` }] }] })
+    }
+    if (url.pathname === '/v1/holds' && method === 'POST') {
+      const body = JSON.parse(String(init?.body)) as { start: string }
+      return answer({ hold: { id: 'h_1', resourceId: room.id, start: body.start, end: body.start, expiresAt: new Date(Date.now() + 600_000).toISOString() } }, 201)
+    }
+    if (url.pathname.startsWith('/v1/holds/') && method === 'DELETE') return answer(null, 204)
+    if (url.pathname.startsWith('/v1/bookings/')) return answer({ error: { code: 'not_found', message: 'No such booking.' } }, 404)
+    if (url.pathname.startsWith('/v1/resources/')) return answer({ resource: room })
+    return answer({ error: { code: 'not_found', message: url.pathname } }, 404)
+  })
+}
+
+let fetchMock: ReturnType<typeof apiFetch>
+beforeEach(() => {
+  fetchMock = apiFetch()
+  vi.stubGlobal('fetch', fetchMock)
+})
+afterEach(() => {
+  vi.unstubAllGlobals()
+  document.body.innerHTML = ''
+})
+
+const shadowText = (el: Element) => el.shadowRoot?.textContent ?? ''
+
+describe('mount', () => {
+  it('renders into a shadow root and reports ready through on(), with the resource as detail', async () => {
+    const el = document.body.appendChild(document.createElement('div'))
+    const handle = mount(el, { resource: 'room', apiUrl: API, tz: 'UTC' })
+    const ready = vi.fn()
+    handle.on('booking:ready', ready)
+    await waitFor(() => expect(ready).toHaveBeenCalledWith({ resource: room }))
+    expect(el.shadowRoot?.querySelector('[role=grid]')).toBeTruthy()
+    expect(el.shadowRoot?.querySelectorAll('[role=option]')).toHaveLength(1)
+    expect(el.children).toHaveLength(0) // the host page's DOM is untouched
+  })
+
+  it('returns the same handle when the element is mounted again', () => {
+    const el = document.body.appendChild(document.createElement('div'))
+    const first = mount(el, { resource: 'room', apiUrl: API })
+    expect(mount(el, { resource: 'other', apiUrl: API })).toBe(first)
+    expect(el.shadowRoot?.querySelectorAll('.root')).toHaveLength(1)
+  })
+
+  it('stops calling a listener after off(), and destroy() clears the widget so it can mount again', async () => {
+    const el = document.body.appendChild(document.createElement('div'))
+    const handle: MountHandle = mount(el, { resource: 'room', apiUrl: API, tz: 'UTC' })
+    const held = vi.fn()
+    const alsoHeld = vi.fn()
+    handle.on('booking:slot-held', held)
+    handle.on('booking:slot-held', alsoHeld)
+    handle.off('booking:slot-held', held)
+    await waitFor(() => expect(el.shadowRoot?.querySelector('[role=option]')).toBeTruthy())
+    ;(el.shadowRoot!.querySelector('[role=option]') as HTMLElement).click()
+    await waitFor(() => expect(alsoHeld).toHaveBeenCalledTimes(1))
+    expect(held).not.toHaveBeenCalled()
+    expect(alsoHeld.mock.calls[0]?.[0]).toMatchObject({ hold: { id: 'h_1', resourceId: room.id } })
+
+    handle.destroy()
+    expect(el.shadowRoot?.querySelector('.root')).toBeNull()
+    // The held time is given back at once rather than left to expire.
+    await waitFor(() => expect(fetchMock.mock.calls.some(([url, init]) => String(url).endsWith('/v1/holds/h_1') && init?.method === 'DELETE')).toBe(true))
+    const again = mount(el, { resource: 'room', apiUrl: API })
+    expect(again).not.toBe(handle)
+    expect(el.shadowRoot?.querySelectorAll('.root')).toHaveLength(1)
+  })
+
+  it('speaks the language of the nearest lang attribute, and data-theme reaches the styles', async () => {
+    const section = document.body.appendChild(document.createElement('section'))
+    section.lang = 'es-MX'
+    const el = section.appendChild(document.createElement('div'))
+    mount(el, { resource: 'room', apiUrl: API, theme: 'dark' })
+    await waitFor(() => expect(shadowText(el)).toContain('Zona horaria'))
+    const root = el.shadowRoot!.querySelector('.root')!
+    expect(root.getAttribute('data-theme')).toBe('dark')
+    expect(root.getAttribute('lang')).toBe('es-MX')
+  })
+
+  it.each([
+    [() => mount(null as never, { resource: 'room', apiUrl: API }), /expected an Element, received null/],
+    [() => mount(document.createElement('div'), { resource: '', apiUrl: API }), /options.resource/],
+    [() => mount(document.createElement('div'), { resource: 'room', apiUrl: '' }), /options.apiUrl/],
+    [() => mount(document.createElement('div'), { resource: 'room', apiUrl: API, tz: 'Mars/Olympus' }), /IANA time zone/],
+    [() => mount(document.createElement('div'), { resource: 'room', apiUrl: API, theme: 'pink' as never }), /options.theme/],
+  ])('throws a TypeError that says what was wrong (%#)', (call, message) => {
+    expect(call).toThrow(TypeError)
+    expect(call).toThrow(message)
+  })
+})
+
+describe('open', () => {
+  it('shows the widget in a modal dialog and removes it all on close', async () => {
+    const handle = open({ resource: 'room', apiUrl: API })
+    const host = document.querySelector('[data-booking-popup="room"]')!
+    expect(host).toBeTruthy()
+    const dialog = host.shadowRoot!.querySelector('dialog')!
+    await waitFor(() => expect(dialog.open).toBe(true))
+    expect(dialog.getAttribute('aria-labelledby')).toBe('booking-title')
+    await waitFor(() => expect(host.shadowRoot!.getElementById('booking-title')?.textContent).toBe('Meeting room'))
+    // Esc makes the browser fire `cancel` on a modal dialog.
+    dialog.dispatchEvent(new Event('cancel', { cancelable: true }))
+    expect(document.querySelector('[data-booking-popup]')).toBeNull()
+    handle.destroy() // a second destroy is harmless
+  })
+})
+
+describe('manage', () => {
+  it('says the link is not valid when the API does not know the booking', async () => {
+    const el = document.body.appendChild(document.createElement('div'))
+    const errors = vi.fn()
+    el.addEventListener('booking:error', errors)
+    manage(el, { apiUrl: API, ref: 'ZZZZZZZZ', token: 'nope' })
+    await waitFor(() => expect(shadowText(el)).toContain('This booking link is not valid'))
+    expect(fetchMock.mock.calls[0]?.[1]?.headers).toMatchObject({ Authorization: 'Bearer nope' })
+    // A wrong link is not an error of the widget.
+    expect(errors).not.toHaveBeenCalled()
+  })
+
+  it('does not call the API for a link without a token', async () => {
+    const el = document.body.appendChild(document.createElement('div'))
+    manage(el, { apiUrl: API, ref: '', token: '' })
+    await waitFor(() => expect(shadowText(el)).toContain('This booking link is not valid'))
+    expect(fetchMock).not.toHaveBeenCalled()
+  })
+})
+
+describe('the embed script', () => {
+  it('mounts every [data-booking-resource] with its data-* options, adds one floating button, and defines only window.Booking', async () => {
+    vi.resetModules()
+    document.body.innerHTML = `
+      <div id="a" data-booking-resource="room" data-locale="de" data-tz="UTC" data-name="Ada"></div>
+      <div id="b" data-booking-resource="room" data-booking-button="room"></div>
+      <span data-booking-button="room"></span>`
+    const before = new Set(Object.keys(window))
+    await import('./embed')
+    expect(Object.keys(window).filter((key) => !before.has(key))).toEqual(['Booking'])
+    expect(window.Booking?.version).toMatch(/^\d+\.\d+\.\d+/)
+    const a = document.getElementById('a')!
+    await waitFor(() => expect(shadowText(a)).toContain('Zeitzone'))
+    expect(document.getElementById('b')!.shadowRoot).toBeTruthy()
+    expect(document.querySelectorAll('[data-booking-launcher]')).toHaveLength(1)
+
+    // Elements added later are found too.
+    const late = document.body.appendChild(document.createElement('div'))
+    late.setAttribute('data-booking-resource', 'room')
+    await waitFor(() => expect(late.shadowRoot?.querySelector('.root')).toBeTruthy())
+
+    // A bad element reports an error event on itself instead of throwing into the page.
+    const bad = document.createElement('div')
+    bad.setAttribute('data-booking-resource', 'room')
+    bad.setAttribute('data-tz', 'Not/A_Zone')
+    const errors = vi.fn()
+    bad.addEventListener('booking:error', (event) => errors((event as CustomEvent).detail))
+    document.body.append(bad)
+    await waitFor(() => expect(errors).toHaveBeenCalledWith(expect.objectContaining({ code: 'invalid_request' })))
+  })
+})
