@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises'
+import { createRequire } from 'node:module'
 import { and, eq } from 'drizzle-orm'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -228,6 +230,35 @@ describe.skipIf(!browserAvailable())('the widget in Chromium', () => {
     await manage.getByText('Your booking is cancelled.').waitFor({ timeout: 15_000 })
     expect((await findBooking(ref))?.status).toBe('cancelled')
     expect(problems).toEqual([])
+  }, 60_000)
+
+  it('passes axe’s WCAG 2.1 AA checks (contrast included) in every step, light and dark', async () => {
+    const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
+    // axe is injected as an inline script, which the page's own CSP rightly forbids.
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, bypassCSP: true })
+    const page = await context.newPage()
+    pages.push(page)
+    await page.goto(server.url + '/')
+    await page.addScriptTag({ content: axeSource })
+    const audit = async (step: string) => {
+      const violations = await page.evaluate(async () => {
+        const axe = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> } }).axe
+        const result = await axe.run({ include: [['[data-booking-resource]']] }, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+        return result.violations.map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target).slice(0, 3))}`)
+      })
+      expect(violations, step).toEqual([])
+    }
+    for (const slug of ['meeting-room', 'dr-rivera', 'city-car']) await timeOptions(page.locator(`[data-booking-resource="${slug}"]`)).first().waitFor({ timeout: 15_000 })
+    await audit('picking a time')
+    const room = page.locator('[data-booking-resource="meeting-room"]')
+    await timeOptions(room).first().click()
+    await room.locator('[role=timer]').waitFor({ timeout: 15_000 })
+    await audit('details form')
+    await room.locator('input[name="name"]').fill('Axe')
+    await room.locator('input[name="email"]').fill('axe@example.com')
+    await room.getByRole('button', { name: 'Book' }).click()
+    await room.getByRole('heading', { name: 'Booked!' }).waitFor({ timeout: 15_000 })
+    await audit('confirmation')
   }, 60_000)
 
   it('says a manage link is not valid, without a hint of whether the booking exists', async () => {
