@@ -2,6 +2,7 @@ import type { Clock } from './clock'
 import type { Database } from './db/database'
 import type { Logger } from './logger'
 import type { HoldStore, RateLimiter } from './holds/hold-store'
+import type { PaymentGateway } from './payments/gateway'
 import type { ResourceCatalog } from './store/resource-catalog'
 
 /** Everything the app needs from outside, injected so tests build it from real or local parts. */
@@ -21,6 +22,8 @@ export interface AppDeps {
   trustProxy: boolean
   /** Bearer secret for POST /v1/internal/cron; undefined closes it. */
   cronSecret: string | undefined
+  /** The payment provider; undefined = payments off (priced resources answer 422 payment_unavailable). */
+  payments: PaymentGateway | undefined
 }
 
 export interface AppEnv {

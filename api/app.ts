@@ -33,6 +33,7 @@ export function createApp(options: CreateAppOptions) {
     limits: { holdsPerSession: 2 },
     trustProxy: false,
     cronSecret: undefined,
+    payments: undefined,
     ...given,
     holds: guardHoldStore(given.holds ?? createMemoryHoldStore(clock)),
   }

@@ -51,4 +51,28 @@ describe('loadConfig', () => {
   it('requires the Upstash URL and token together', () => {
     expect(() => loadConfig({ UPSTASH_REDIS_REST_URL: 'http://127.0.0.1:8079' })).toThrow(/UPSTASH_REDIS_REST_TOKEN/)
   })
+
+  it('turns payments on only with all three Stripe keys, and reads the API base for tests', () => {
+    expect(loadConfig({}).stripe).toBeUndefined()
+    const config = loadConfig({
+      STRIPE_SECRET_KEY: 'sk_test_abc123',
+      STRIPE_PUBLISHABLE_KEY: 'pk_test_abc123',
+      STRIPE_WEBHOOK_SECRET: 'whsec_abc',
+      STRIPE_API_BASE: 'http://127.0.0.1:12111',
+    })
+    expect(config.stripe).toEqual({
+      secretKey: 'sk_test_abc123',
+      publishableKey: 'pk_test_abc123',
+      webhookSecret: 'whsec_abc',
+      apiBase: 'http://127.0.0.1:12111',
+    })
+  })
+
+  it.each([
+    [{ STRIPE_SECRET_KEY: 'sk_test_abc' }, /STRIPE_PUBLISHABLE_KEY, STRIPE_WEBHOOK_SECRET: required/],
+    [{ STRIPE_SECRET_KEY: 'pk_test_abc', STRIPE_PUBLISHABLE_KEY: 'pk_test_abc', STRIPE_WEBHOOK_SECRET: 'whsec_x' }, /STRIPE_SECRET_KEY: expected a Stripe secret key/],
+    [{ STRIPE_SECRET_KEY: 'sk_live_abc', STRIPE_PUBLISHABLE_KEY: 'pk_test_abc', STRIPE_WEBHOOK_SECRET: 'whsec_x' }, /test key and the other a live key/],
+  ])('refuses a half or mismatched Stripe setup: %j', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message)
+  })
 })

@@ -30,6 +30,16 @@ const envSchema = z.object({
   CRON_SECRET: optionalString,
   SEED_DEMO: optionalString.transform((v) => v !== '0' && v !== 'false'),
   LOG_LEVEL: z.enum(['silent', 'error', 'info', 'debug']).default('info'),
+  STRIPE_SECRET_KEY: optionalString.refine((v) => v === undefined || /^(sk|rk)_(test|live)_\w+$/.test(v), {
+    message: 'expected a Stripe secret key (sk_test_…, sk_live_… or a restricted rk_… key)',
+  }),
+  STRIPE_PUBLISHABLE_KEY: optionalString.refine((v) => v === undefined || /^pk_(test|live)_\w+$/.test(v), {
+    message: 'expected a Stripe publishable key (pk_test_… or pk_live_…)',
+  }),
+  STRIPE_WEBHOOK_SECRET: optionalString.refine((v) => v === undefined || v.startsWith('whsec_'), {
+    message: 'expected a Stripe webhook signing secret (whsec_…)',
+  }),
+  STRIPE_API_BASE: urlString(['http:', 'https:']),
 })
 
 export interface AppConfig {
@@ -49,6 +59,8 @@ export interface AppConfig {
   cronSecret: string | undefined
   seedDemo: boolean
   logLevel: 'silent' | 'error' | 'info' | 'debug'
+  /** Stripe, when all three keys are set; payments are off otherwise. */
+  stripe: { secretKey: string; publishableKey: string; webhookSecret: string; apiBase: string | undefined } | undefined
 }
 
 export class ConfigError extends Error {
@@ -67,6 +79,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const e = parsed.data
   if (e && (e.UPSTASH_REDIS_REST_URL === undefined) !== (e.UPSTASH_REDIS_REST_TOKEN === undefined)) {
     problems.push('UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN: set both or neither')
+  }
+  const stripeKeys = ['STRIPE_SECRET_KEY', 'STRIPE_PUBLISHABLE_KEY', 'STRIPE_WEBHOOK_SECRET'] as const
+  const stripeSet = e ? stripeKeys.filter((key) => e[key] !== undefined) : []
+  if (stripeSet.length > 0 && stripeSet.length < stripeKeys.length) {
+    problems.push(`${stripeKeys.filter((k) => !stripeSet.includes(k)).join(', ')}: required with ${stripeSet.join(', ')} (set all three Stripe keys or none)`)
+  }
+  if (e?.STRIPE_SECRET_KEY && e.STRIPE_PUBLISHABLE_KEY && e.STRIPE_SECRET_KEY.split('_')[1] !== e.STRIPE_PUBLISHABLE_KEY.split('_')[1]) {
+    problems.push('STRIPE_SECRET_KEY and STRIPE_PUBLISHABLE_KEY: one is a test key and the other a live key')
   }
   if (problems.length > 0 || !e) throw new ConfigError(problems)
 
@@ -90,6 +110,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     cronSecret: e.CRON_SECRET,
     seedDemo: e.SEED_DEMO ?? true,
     logLevel: e.LOG_LEVEL,
+    stripe:
+      e.STRIPE_SECRET_KEY && e.STRIPE_PUBLISHABLE_KEY && e.STRIPE_WEBHOOK_SECRET
+        ? { secretKey: e.STRIPE_SECRET_KEY, publishableKey: e.STRIPE_PUBLISHABLE_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiBase: e.STRIPE_API_BASE }
+        : undefined,
   }
 }
 

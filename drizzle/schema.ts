@@ -15,10 +15,12 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core'
 import type { CancellationPolicy, ResourceConfig } from '../shared/schemas'
+import { PAYMENT_STATUSES, type CancellationSettlement } from '../shared/types'
 
 const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
 
 export const BOOKING_STATUSES = ['pending', 'confirmed', 'cancelled', 'completed', 'no_show'] as const
+export { PAYMENT_STATUSES } from '../shared/types'
 export type BookingStatus = (typeof BOOKING_STATUSES)[number]
 
 export const bookableResources = pgTable(
@@ -97,8 +99,15 @@ export const bookings = pgTable(
     /** Money in integer minor units of `currency`. */
     amount: integer('amount'),
     currency: text('currency'),
+    /** Where the payment stands, as the provider last reported it; NULL = no payment taken. */
+    paymentStatus: text('payment_status', { enum: PAYMENT_STATUSES }),
+    amountAuthorized: integer('amount_authorized').notNull().default(0),
     amountCaptured: integer('amount_captured').notNull().default(0),
     amountRefunded: integer('amount_refunded').notNull().default(0),
+    /** When the card authorization lapses (from the charge); owner approval must come 12 h earlier. */
+    captureBefore: instant('capture_before'),
+    /** How a cancellation was settled by the policy, and whether the provider has done it. */
+    settlement: jsonb('settlement').$type<CancellationSettlement>(),
     /** The policy in force when the booking was made. */
     cancellationPolicy: jsonb('cancellation_policy').$type<CancellationPolicy>(),
     /** Unpaid pending bookings stop occupying the slot after this instant. */
@@ -115,9 +124,19 @@ export const bookings = pgTable(
     check('bookings_status_known', sql.raw(`status IN (${BOOKING_STATUSES.map((s) => `'${s}'`).join(', ')})`)),
     check('bookings_ends_after_start', sql`${t.endsAt} > ${t.startsAt}`),
     check('bookings_amounts_non_negative', sql`${t.amountCaptured} >= 0 AND ${t.amountRefunded} >= 0`),
+    check('bookings_refund_within_capture', sql`${t.amountRefunded} <= ${t.amountCaptured}`),
+    check('bookings_payment_status_known', sql.raw(`payment_status IS NULL OR payment_status IN (${PAYMENT_STATUSES.map((s) => `'${s}'`).join(', ')})`)),
+    index('bookings_settlement_open_idx').on(t.id).where(sql`${t.settlement} ->> 'state' IN ('pending', 'failed')`),
     index('bookings_expiring_idx').on(t.expiresAt).where(sql`${t.status} = 'pending' AND ${t.expiresAt} IS NOT NULL`),
   ],
 )
+
+/** Stripe event ids already handled: each webhook event takes effect once. */
+export const paymentEvents = pgTable('payment_events', {
+  id: text('id').primaryKey(),
+  type: text('type').notNull(),
+  processedAt: instant('processed_at').notNull().defaultNow(),
+})
 
 export type ResourceRow = typeof bookableResources.$inferSelect
 export type ScheduleRow = typeof resourceSchedules.$inferSelect

@@ -2,12 +2,16 @@ import type { CancellationPolicy } from './schemas'
 
 const HOUR_MS = 3_600_000
 
+/** The rung of the ladder a cancellation falls on. */
+export type RefundTier = 'full_refund' | 'partial_refund' | 'no_refund'
+
 export type CancellationDecision =
-  | { allowed: true; refundPercent: number }
+  | { allowed: true; refundPercent: number; tier: RefundTier }
   | { allowed: false; reason: 'started' | 'too_late' }
 
 /**
- * Reads the seed's policy as a ladder by hours before start h:
+ * Reads the seed's policy as a ladder by hours before start h, in real elapsed hours (a
+ * DST change in between makes "the same time yesterday" 23 or 25 hours earlier):
  * h ≥ free → 100 %; partial ≤ h < free → partial_refund_percent; no_refund ≤ h < partial → 0 %
  * (the guest may still cancel); h < no_refund → the guest can no longer cancel online.
  * Missing rungs fall away: with no policy a guest cancels free of charge until the start.
@@ -19,20 +23,30 @@ export function decideGuestCancellation(
 ): CancellationDecision {
   const hoursBefore = (startsAt - now) / HOUR_MS
   if (hoursBefore <= 0) return { allowed: false, reason: 'started' }
-  if (!policy) return { allowed: true, refundPercent: 100 }
+  if (!policy) return { allowed: true, refundPercent: 100, tier: 'full_refund' }
   if (policy.no_refund_hours !== undefined && hoursBefore < policy.no_refund_hours) {
     return { allowed: false, reason: 'too_late' }
   }
   if (policy.free_cancellation_hours === undefined || hoursBefore >= policy.free_cancellation_hours) {
-    return { allowed: true, refundPercent: 100 }
+    return { allowed: true, refundPercent: 100, tier: 'full_refund' }
   }
   if (policy.partial_refund_hours !== undefined && hoursBefore >= policy.partial_refund_hours) {
-    return { allowed: true, refundPercent: policy.partial_refund_percent ?? 0 }
+    const percent = policy.partial_refund_percent ?? 0
+    return { allowed: true, refundPercent: percent, tier: percent > 0 ? 'partial_refund' : 'no_refund' }
   }
-  return { allowed: true, refundPercent: 0 }
+  return { allowed: true, refundPercent: 0, tier: 'no_refund' }
 }
 
-/** Refund in minor units: a percentage of what was captured, rounded down. Integers only. */
-export function refundAmount(capturedMinor: number, refundPercent: number): number {
-  return Math.floor((capturedMinor * refundPercent) / 100)
+/** Refund in minor units: a percentage of what was paid, rounded down. Integers only. */
+export function refundAmount(paidMinor: number, refundPercent: number): number {
+  return Math.floor((paidMinor * refundPercent) / 100)
+}
+
+/**
+ * Splits a payment into the refunded and the kept part. Both are whole minor units and
+ * they add up to the payment exactly: the rounding remainder stays with the provider.
+ */
+export function splitPayment(paidMinor: number, refundPercent: number): { refund: number; kept: number } {
+  const refund = refundAmount(paidMinor, refundPercent)
+  return { refund, kept: paidMinor - refund }
 }

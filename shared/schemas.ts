@@ -29,13 +29,54 @@ export const moneySchema = z.object({
   currency: currencySchema,
 })
 
-/** The seed's policy shape, read as a ladder by hours before start (see design). */
-export const cancellationPolicySchema = z.object({
-  free_cancellation_hours: z.number().min(0).optional(),
-  partial_refund_hours: z.number().min(0).optional(),
-  partial_refund_percent: z.number().int().min(0).max(100).optional(),
-  no_refund_hours: z.number().min(0).optional(),
-})
+const POLICY_KEYS = {
+  freeCancellationHours: 'free_cancellation_hours',
+  partialRefundHours: 'partial_refund_hours',
+  partialRefundPercent: 'partial_refund_percent',
+  noRefundHours: 'no_refund_hours',
+} as const
+
+/**
+ * The seed's policy shape, read as a ladder by hours before start (see design). The seed's
+ * snake_case keys and the API's camelCase ones are both accepted; the stored form is the
+ * seed's. The rungs must not cross: no_refund ≤ partial_refund ≤ free_cancellation hours.
+ */
+export const cancellationPolicySchema = z.preprocess(
+  (value) => {
+    if (!value || typeof value !== 'object' || Array.isArray(value)) return value
+    const entries = Object.entries(value as Record<string, unknown>).map(([key, v]) => [
+      POLICY_KEYS[key as keyof typeof POLICY_KEYS] ?? key,
+      v,
+    ])
+    return Object.fromEntries(entries)
+  },
+  z
+    .object({
+      free_cancellation_hours: z.number().min(0).max(8760).optional(),
+      partial_refund_hours: z.number().min(0).max(8760).optional(),
+      partial_refund_percent: z.number().int().min(0).max(100).optional(),
+      no_refund_hours: z.number().min(0).max(8760).optional(),
+    })
+    .strict()
+    .superRefine((p, ctx) => {
+      const rungs = [
+        ['no_refund_hours', p.no_refund_hours],
+        ['partial_refund_hours', p.partial_refund_hours],
+        ['free_cancellation_hours', p.free_cancellation_hours],
+      ] as const
+      let lower: (typeof rungs)[number] | undefined
+      for (const rung of rungs) {
+        if (rung[1] === undefined) continue
+        if (lower && lower[1]! > rung[1]) {
+          ctx.addIssue({ code: 'custom', path: [rung[0]], message: `must be at least ${lower[0]} (${lower[1]})` })
+        }
+        lower = rung
+      }
+      if (p.partial_refund_hours !== undefined && p.partial_refund_percent === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['partial_refund_percent'], message: 'is required with partial_refund_hours' })
+      }
+    }),
+)
 
 export const resourceConfigSchema = z.object({
   durations: z.array(minutes).min(1).max(24).optional(),
@@ -49,6 +90,18 @@ export const resourceConfigSchema = z.object({
   payment: z.enum(['none', 'deposit', 'full']).optional(),
   depositAmount: z.number().int().min(0).optional(),
   cancellationPolicy: cancellationPolicySchema.optional(),
+}).superRefine((config, ctx) => {
+  const takesPayment = config.payment === 'deposit' || config.payment === 'full'
+  if (takesPayment && !(config.price && config.price.amount >= 1)) {
+    ctx.addIssue({ code: 'custom', path: ['price'], message: `is required (≥ 1 minor unit) with payment "${config.payment}"` })
+  }
+  if (config.payment === 'deposit') {
+    if (config.depositAmount === undefined || config.depositAmount < 1) {
+      ctx.addIssue({ code: 'custom', path: ['depositAmount'], message: 'is required (≥ 1 minor unit) with payment "deposit"' })
+    } else if (config.price && config.depositAmount > config.price.amount) {
+      ctx.addIssue({ code: 'custom', path: ['depositAmount'], message: 'cannot exceed price.amount' })
+    }
+  }
 })
 
 export type ResourceConfig = z.infer<typeof resourceConfigSchema>

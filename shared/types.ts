@@ -1,3 +1,4 @@
+import type { RefundTier } from './cancellation-policy'
 import type { CancellationPolicy, Money, ResourceConfig } from './schemas'
 
 export type { CancellationPolicy, Money, ResourceConfig }
@@ -38,6 +39,40 @@ export interface AvailabilityResponse {
 
 export type BookingStatus = 'pending' | 'confirmed' | 'cancelled' | 'completed' | 'no_show'
 
+/**
+ * Where a booking's payment stands: waiting for the card, authorized (money reserved, not
+ * taken), captured (taken), canceled (authorization released or never completed), failed.
+ */
+export const PAYMENT_STATUSES = ['requires_payment', 'authorized', 'captured', 'canceled', 'failed'] as const
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number]
+
+/**
+ * How a cancellation is settled under the booking's policy. `refund` and `kept` are minor
+ * units of `currency` and add up to what was paid or authorized. `method`: a refund of a
+ * captured payment, a partial capture of an authorization (keeping only `kept`), releasing
+ * the authorization, or nothing to do. `state` turns `done` when the provider confirmed.
+ */
+export interface CancellationSettlement {
+  tier: RefundTier | 'owner_override'
+  percent: number
+  refund: number
+  kept: number
+  currency: string | null
+  method: 'refund' | 'partial_capture' | 'release' | 'none'
+  state: 'pending' | 'done' | 'failed'
+  attempts: number
+  lastError?: string
+}
+
+/** A booking's payment as the guest sees it; amounts in minor units of `currency`. */
+export interface PublicPayment {
+  status: PaymentStatus
+  amount: number
+  currency: string
+  captured: number
+  refunded: number
+}
+
 /** A booking as the guest (and the widget) sees it. Instants are ISO-8601 UTC. */
 export interface PublicBooking {
   ref: string
@@ -56,6 +91,10 @@ export interface PublicBooking {
   expiresAt?: string
   cancelledAt?: string
   cancelReason?: string
+  /** Present when the booking takes payment. */
+  payment?: PublicPayment
+  /** Present once cancelled: what the policy refunds (`refund`) and the tier it fell on. */
+  refund?: { amount: number; currency: string | null; percent: number; tier: CancellationSettlement['tier']; state: CancellationSettlement['state'] }
 }
 
 /** `POST /v1/holds` → 201 `{hold}`. */

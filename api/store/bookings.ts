@@ -23,6 +23,8 @@ export interface NewBooking {
   manageTokenSealed?: string | undefined
   cancellationPolicy?: CancellationPolicy | undefined
   expiresAt?: number | undefined
+  /** For bookings that take payment: what is due now, in minor units. */
+  payment?: { amount: number; currency: string } | undefined
 }
 
 /** Raised when the idempotency key was used by a request that committed first. */
@@ -80,7 +82,25 @@ export async function moveBooking(db: Database, id: string, start: number, end: 
   })
 }
 
-type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0]
+/**
+ * Puts a booking that expired unpaid back into its slot as `pending` (its payment came
+ * through after all). Passes the constraint like any occupying write: if someone else
+ * has the time now, this throws 409 `slot_taken` and nothing changes.
+ */
+export async function reoccupyExpiredBooking(db: Database, id: string, now: number): Promise<BookingRow | undefined> {
+  const [current] = await db.select().from(bookings).where(eq(bookings.id, id))
+  if (!current || current.status !== 'cancelled' || current.cancelReason !== 'expired') return undefined
+  return writeOccupying(db, current.resourceId, current.startsAt.getTime(), current.endsAt.getTime(), now, async (tx) => {
+    const [row] = await tx
+      .update(bookings)
+      .set({ status: 'pending', cancelledAt: null, cancelReason: null, expiresAt: null, updatedAt: new Date(now) })
+      .where(and(eq(bookings.id, id), eq(bookings.status, 'cancelled'), eq(bookings.cancelReason, 'expired')))
+      .returning()
+    return row
+  })
+}
+
+export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0]
 
 /**
  * Runs a write that puts a booking into [start, end) on a resource, in a transaction.
@@ -203,6 +223,13 @@ export function toPublicBooking(row: BookingRow): PublicBooking {
   if (row.expiresAt && row.status === 'pending') view.expiresAt = row.expiresAt.toISOString()
   if (row.cancelledAt) view.cancelledAt = row.cancelledAt.toISOString()
   if (row.cancelReason) view.cancelReason = row.cancelReason
+  if (row.paymentStatus && row.amount !== null && row.currency) {
+    view.payment = { status: row.paymentStatus, amount: row.amount, currency: row.currency, captured: row.amountCaptured, refunded: row.amountRefunded }
+  }
+  if (row.settlement) {
+    const { refund, currency, percent, tier, state } = row.settlement
+    view.refund = { amount: refund, currency, percent, tier, state }
+  }
   return view
 }
 
@@ -226,6 +253,9 @@ function toValues(input: NewBooking, now: number): typeof bookings.$inferInsert 
     manageTokenSealed: input.manageTokenSealed ?? null,
     cancellationPolicy: input.cancellationPolicy ?? null,
     expiresAt: input.expiresAt !== undefined ? new Date(input.expiresAt) : null,
+    amount: input.payment?.amount ?? null,
+    currency: input.payment?.currency ?? null,
+    paymentStatus: input.payment ? 'requires_payment' : null,
     confirmedAt: input.status === 'confirmed' ? at : null,
     createdAt: at,
     updatedAt: at,

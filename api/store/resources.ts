@@ -27,6 +27,12 @@ export async function findActiveResource(db: Database, idOrSlug: string): Promis
   return row && row.isActive ? toResource(row) : undefined
 }
 
+/** A resource by id, active or not (a booking outlives its resource's deactivation). */
+export async function findResourceById(db: Database, id: string): Promise<Resource | undefined> {
+  const [row] = await db.select().from(bookableResources).where(eq(bookableResources.id, id)).limit(1)
+  return row ? toResource(row) : undefined
+}
+
 export async function listActiveResources(db: Database): Promise<Resource[]> {
   const rows = await db
     .select()
