@@ -14,6 +14,7 @@ import { bookingRoutes } from './routes/bookings'
 import { holdRoutes } from './routes/holds'
 import { internalRoutes } from './routes/internal'
 import { resourceRoutes } from './routes/resources'
+import { webhookRoutes } from './routes/webhooks'
 import { createResourceCatalog } from './store/resource-catalog'
 
 export type { AppDeps } from './app-env'
@@ -70,6 +71,7 @@ export function createApp(options: CreateAppOptions) {
   app.route('/v1/holds', holdRoutes)
   app.route('/v1/bookings', bookingRoutes)
   app.route('/v1/internal', internalRoutes)
+  app.route('/v1/webhooks', webhookRoutes)
   app.route('/', createAssetRoutes(assets))
 
   app.notFound((c) => errorResponse(c, new BookingError('not_found', `No route for ${c.req.method} ${c.req.path}.`)))

@@ -7,7 +7,8 @@ import { startUpstashBridge } from './dev/upstash-rest-bridge'
 import { describeError } from './errors'
 import { createHoldBackend } from './holds/create-hold-backend'
 import { createLogger } from './logger'
-import { expirePendingBookings } from './store/bookings'
+import { runDueWork } from './due-work'
+import { createStripeGateway } from './payments/stripe-gateway'
 import { seedDemo } from './seed-demo'
 import { loadStaticAssets } from './static-assets'
 
@@ -44,6 +45,13 @@ async function main(): Promise<void> {
   )
   if (!config.cronSecret) logger.info('cron: CRON_SECRET not set, POST /v1/internal/cron is closed (the in-process sweep still runs)')
 
+  const payments = config.stripe ? createStripeGateway(config.stripe) : undefined
+  logger.info(
+    payments
+      ? `payments: Stripe${config.stripe?.apiBase ? ` at ${config.stripe.apiBase}` : ''}, webhook at /v1/webhooks/stripe`
+      : 'payments: off (no STRIPE_SECRET_KEY); bookings of priced resources answer 422 payment_unavailable',
+  )
+
   const assets = await loadStaticAssets()
   if (!assets.widgetScript) logger.info('widget not built: /widget.js answers 503 until `npm run build` runs')
 
@@ -56,13 +64,15 @@ async function main(): Promise<void> {
     holdRateLimiter: holdBackend.holdRateLimiter,
     trustProxy: config.trustProxy,
     cronSecret: config.cronSecret,
+    payments,
   })
 
-  // Unpaid pending bookings past their window are cancelled here every minute; inserts also
-  // release them lazily, so a stopped sweep never leaves a slot stuck.
+  // Unpaid pending bookings past their window are cancelled here every minute (inserts also
+  // release them lazily, so a stopped sweep never leaves a slot stuck), with the payment work
+  // that comes due: abandoned intents, lapsing authorizations, settlements to retry.
   const sweep = setInterval(() => {
-    expirePendingBookings(database.db, Date.now()).then(
-      (expired) => expired > 0 && logger.info('expired pending bookings', { expired }),
+    runDueWork({ db: database.db, clock: systemClock, logger, payments }).then(
+      (done) => (done.expired > 0 || done.payments?.released || done.payments?.lapsed) && logger.info('due work done', done),
       (error: unknown) => logger.error('sweep failed', describeError(error)),
     )
   }, 60_000)

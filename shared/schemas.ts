@@ -78,6 +78,9 @@ export const cancellationPolicySchema = z.preprocess(
     }),
 )
 
+/** A hold (and the payment window of a booking that takes payment) lasts this long unless the resource says otherwise. */
+export const DEFAULT_HOLD_TTL_SEC = 600
+
 export const resourceConfigSchema = z.object({
   durations: z.array(minutes).min(1).max(24).optional(),
   bufferBeforeMin: nonNegativeMinutes.optional(),

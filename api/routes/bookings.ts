@@ -3,20 +3,22 @@ import type { BookingRow } from '../../drizzle/schema'
 import { decideGuestCancellation } from '../../shared/cancellation-policy'
 import { BookingError } from '../../shared/errors'
 import {
+  DEFAULT_HOLD_TTL_SEC,
   bookingRequestSchema,
   cancelRequestSchema,
   idempotencyKeySchema,
   rescheduleRequestSchema,
   type BookingRequest,
+  type ResourceConfig,
 } from '../../shared/schemas'
 import type { AppEnv } from '../app-env'
 import { bookingToIcs } from '../bookings/booking-ics'
 import { digestsEqual, randomRef, randomToken, sealToken, sha256Hex, unsealToken } from '../bookings/tokens'
 import { invalidRequest } from '../errors'
 import { bearerToken, readJson, requireSession } from '../request'
+import { cancelWithPolicy, startPayment } from '../payments/booking-payments'
 import {
   IdempotencyKeyTaken,
-  cancelBooking,
   findBookingByIdempotencyKey,
   findBookingByRef,
   insertBooking,
@@ -36,7 +38,7 @@ import {
  */
 export const bookingRoutes = new Hono<AppEnv>()
   .post('/', async (c) => {
-    const { db, holds, catalog, clock } = c.var.deps
+    const { db, holds, catalog, clock, payments, logger } = c.var.deps
     const sessionId = requireSession(c)
     const idempotencyKey = readIdempotencyKey(c)
     const request = await readJson(c, bookingRequestSchema)
@@ -58,13 +60,15 @@ export const bookingRoutes = new Hono<AppEnv>()
     const entry = await catalog.find(hold.resourceId)
     if (!entry) throw new BookingError('not_found', 'This resource is no longer bookable.')
     const { config } = entry.resource
-    if (config.payment === 'deposit' || config.payment === 'full') {
-      throw new BookingError('payment_unavailable', 'Online payment is not available for this resource yet.')
+    const due = amountDue(config)
+    if (due && !payments) {
+      throw new BookingError('payment_unavailable', 'This resource takes payment online, and online payment is not set up on this server.')
     }
 
     const now = clock.now()
     const manageToken = randomToken()
-    const needsOwner = config.requiresConfirmation === true
+    // A booking that takes payment waits, pending, for the money; its payment window is the hold's TTL.
+    const needsOwner = config.requiresConfirmation === true || due !== undefined
     let row: BookingRow
     try {
       row = await insertBooking(
@@ -84,6 +88,8 @@ export const bookingRoutes = new Hono<AppEnv>()
           requestHash: idempotency?.fingerprint,
           manageTokenSealed: idempotency ? await sealToken(manageToken, idempotency.key) : undefined,
           cancellationPolicy: config.cancellationPolicy,
+          payment: due,
+          expiresAt: due ? now + (config.holdTtlSec ?? DEFAULT_HOLD_TTL_SEC) * 1000 : undefined,
         },
         now,
       )
@@ -100,6 +106,10 @@ export const bookingRoutes = new Hono<AppEnv>()
     // After commit, never inside the transaction (Redis is a network call), and off the
     // response path: the row now occupies the slot whether or not the hold is gone yet.
     releaseAfterResponse(c, hold.id, sessionId)
+    if (due && payments) {
+      const payment = await startPayment({ db, payments, clock, logger }, row, `${entry.resource.name}, ${row.ref}`)
+      return c.json({ booking: toPublicBooking(row), manageToken, payment }, 201)
+    }
     return c.json({ booking: toPublicBooking(row), manageToken }, 201)
   })
   .get('/:ref', async (c) => {
@@ -107,12 +117,10 @@ export const bookingRoutes = new Hono<AppEnv>()
     return c.json({ booking: toPublicBooking(booking) })
   })
   .post('/:ref/cancel', async (c) => {
-    const { db, clock } = c.var.deps
     const booking = await requireManagedBooking(c)
     const request = await readJson(c, cancelRequestSchema, { optional: true })
-    const now = clock.now()
-    assertGuestMayChange(booking, now)
-    const cancelled = await cancelBooking(db, booking.id, request.reason ? `guest: ${request.reason}` : 'guest', now)
+    // Settled by the policy the booking was made under; the response states the refund and its tier.
+    const cancelled = await cancelWithPolicy(c.var.deps, booking.id, { by: 'guest', note: request.reason })
     return c.json({ booking: toPublicBooking(cancelled) })
   })
   .post('/:ref/reschedule', async (c) => {
@@ -144,6 +152,13 @@ export const bookingRoutes = new Hono<AppEnv>()
     c.header('Cache-Control', 'no-store')
     return c.body(ics)
   })
+
+/** What the guest pays when booking: the full price or the deposit; undefined = nothing online. */
+function amountDue(config: ResourceConfig): { amount: number; currency: string } | undefined {
+  if (!config.price || (config.payment !== 'full' && config.payment !== 'deposit')) return undefined
+  const amount = config.payment === 'deposit' ? (config.depositAmount ?? config.price.amount) : config.price.amount
+  return { amount, currency: config.price.currency }
+}
 
 /**
  * Releases a hold that a committed booking made redundant. A failure only means the hold
@@ -197,6 +212,11 @@ async function replayIfKnown(
   }
   const manageToken = await unsealToken(existing.manageTokenSealed, idempotency.key)
   c.header('Idempotent-Replayed', 'true')
+  const { db, clock, logger, payments } = c.var.deps
+  if (existing.status === 'pending' && existing.paymentStatus === 'requires_payment' && payments) {
+    const payment = await startPayment({ db, payments, clock, logger }, existing, existing.ref)
+    return c.json({ booking: toPublicBooking(existing), manageToken, payment }, 201)
+  }
   return c.json({ booking: toPublicBooking(existing), manageToken }, 201)
 }
 

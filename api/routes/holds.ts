@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
 import { BookingError } from '../../shared/errors'
-import { holdRequestSchema } from '../../shared/schemas'
+import { DEFAULT_HOLD_TTL_SEC, holdRequestSchema } from '../../shared/schemas'
 import type { PublicHold } from '../../shared/types'
 import type { AppEnv } from '../app-env'
 import { resolveOfferedSlot } from '../bookings/resolve-slot'
@@ -8,8 +8,6 @@ import type { Hold } from '../holds/hold-store'
 import { clientIp, readJson, requireSession } from '../request'
 
 const MINUTE_MS = 60_000
-const DEFAULT_HOLD_TTL_SEC = 600
-
 /**
  * Holds: a slot kept for one browser session while the guest types their details.
  *

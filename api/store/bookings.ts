@@ -152,16 +152,6 @@ async function writeOccupying<T>(
 /** Long enough for a normal commit to land, short next to the 1 s deadlock timeout. */
 const OPTIMISTIC_LOCK_TIMEOUT = '200ms'
 
-export async function cancelBooking(db: Database, id: string, reason: string, now: number): Promise<BookingRow> {
-  const [row] = await db
-    .update(bookings)
-    .set({ status: 'cancelled', cancelledAt: new Date(now), cancelReason: reason, updatedAt: new Date(now) })
-    .where(and(eq(bookings.id, id), inArray(bookings.status, OCCUPYING)))
-    .returning()
-  if (!row) throw new BookingError('invalid_transition', 'This booking is not active any more.')
-  return row
-}
-
 export async function findBookingByRef(db: Database, ref: string): Promise<BookingRow | undefined> {
   const [row] = await db.select().from(bookings).where(eq(bookings.ref, ref.toUpperCase())).limit(1)
   return row
