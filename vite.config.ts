@@ -10,28 +10,31 @@ const LIBS: Record<string, LibraryOptions> = {
   production: { entry: 'widget/embed.ts', formats: ['iife'], name: 'Booking', fileName: () => 'widget.js' },
   // The manage page's script, apart so the booking flow does not carry the manage view.
   manage: { entry: 'widget/manage-page.ts', formats: ['iife'], name: 'BookingManage', fileName: () => 'manage.js' },
+  // The card step, fetched by widget.js only for resources that take payment.
+  payment: { entry: 'widget/payment/stripe-payment.ts', formats: ['es'], fileName: () => 'payment.js' },
   // The ESM SDK, with preact left to the app's bundler; its types come from tsconfig.sdk.json.
   sdk: { entry: 'widget/sdk.ts', formats: ['es'], fileName: () => 'sdk.js' },
 }
 
 /**
- * `npm run build` runs all three: `vite build` (dist/widget/widget.js), `--mode manage`
- * (dist/widget/manage.js) and `--mode sdk` (dist/sdk/sdk.js).
+ * `npm run build` runs them all: `vite build` (dist/widget/widget.js), `--mode manage`
+ * (dist/widget/manage.js), `--mode payment` (dist/widget/payment.js) and `--mode sdk`
+ * (dist/sdk/sdk.js, with the card step split into its own chunk).
  */
 export default defineConfig(({ mode }) => {
   const lib = LIBS[mode]
   if (!lib) throw new Error(`unknown build mode ${mode}: use one of ${Object.keys(LIBS).join(', ')}`)
   const isSdk = mode === 'sdk'
   return {
-    define: { __WIDGET_VERSION__: JSON.stringify(version) },
+    define: { __WIDGET_VERSION__: JSON.stringify(version), __EMBED__: JSON.stringify(mode === 'production' || mode === 'manage') },
     oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
     publicDir: false,
     build: {
       target: 'es2020',
       minify: true,
       outDir: isSdk ? 'dist/sdk' : 'dist/widget',
-      // The widget build runs first and clears the folder; the manage build adds to it.
-      emptyOutDir: mode !== 'manage',
+      // The widget build runs first and clears the folder; the others add to it.
+      emptyOutDir: mode === 'production' || mode === 'sdk',
       reportCompressedSize: true,
       lib,
       rolldownOptions: isSdk ? { external: [/^preact(\/|$)/, /^@preact\/signals/] } : {},

@@ -11,6 +11,7 @@ export async function loadStaticAssets(): Promise<StaticAssets> {
     version: (JSON.parse((await file('../package.json')) ?? '{}') as { version?: string }).version,
     widgetScript: await file('../dist/widget/widget.js'),
     manageScript: await file('../dist/widget/manage.js'),
+    paymentScript: await file('../dist/widget/payment.js'),
     demoPage: await file('../examples/demo.html'),
     managePage: await file('../examples/manage.html'),
     popupPage: await file('../examples/popup.html'),

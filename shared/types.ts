@@ -14,6 +14,8 @@ export interface PublicResource {
   durations?: number[]
   price?: Money
   payment?: 'none' | 'deposit' | 'full'
+  /** What is paid when booking, for `payment: 'deposit'`. */
+  deposit?: Money
   cancellationPolicy?: CancellationPolicy
 }
 

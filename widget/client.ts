@@ -38,6 +38,16 @@ export interface CreatedBooking {
   booking: PublicBooking
   /** Shown once: the guest's key to view, cancel or reschedule this booking. */
   manageToken: string
+  /** For resources that take payment: what the card form needs. The booking stays pending until paid. */
+  payment?: PaymentDue
+}
+
+export interface PaymentDue {
+  clientSecret: string
+  publishableKey: string
+  /** Minor units of `currency`. */
+  amount: number
+  currency: string
 }
 
 export interface AvailabilityQuery {

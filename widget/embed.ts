@@ -8,7 +8,7 @@
 import { emit } from './events'
 import { addFloatingButton } from './launcher'
 import { findApiUrl, optionsFrom } from './host-options'
-import { mount, open, type MountHandle, type MountOptions } from './sdk'
+import { mount, open, setPaymentModuleLoader, type MountHandle, type MountOptions } from './sdk'
 
 interface BookingGlobal {
   mount: typeof mount
@@ -39,6 +39,9 @@ if (!window.Booking) {
 
 function start(): void {
   const apiUrl = findApiUrl(script)
+  // The card step is a sibling file (payment.js next to widget.js), fetched only when needed.
+  const paymentUrl = new URL('payment.js', script?.src || `${apiUrl}/widget.js`).href
+  setPaymentModuleLoader(() => import(/* @vite-ignore */ paymentUrl))
   const openPopup: BookingGlobal['open'] = (options) => {
     try {
       return open({ ...options, apiUrl: options?.apiUrl ?? apiUrl })

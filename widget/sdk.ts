@@ -4,6 +4,7 @@ import type { PublicBooking } from '../shared/types'
 import { createClient, describeValue, type BookingClient, type ClientError } from './client'
 import { emit, type BookingEventMap } from './events'
 import { pickLocale, type Locale } from './i18n'
+import type { LoadStripe } from './payment/stripe-payment'
 import { createBookingState, type GuestDraft } from './state'
 import { applyStyles } from './styles'
 import { BookingWidget } from './ui/BookingWidget'
@@ -24,6 +25,7 @@ export type {
   GuestDetails,
 } from './client'
 export type { BookingEventMap } from './events'
+export type { LoadStripe, StripeLike } from './payment/stripe-payment'
 export type { AvailabilityDay, AvailabilityResponse, PublicBooking, PublicHold, PublicResource, Slot } from '../shared/types'
 
 export type Theme = 'light' | 'dark' | 'auto'
@@ -43,6 +45,12 @@ export interface ViewOptions {
 export interface MountOptions extends ViewOptions {
   /** Resource id or slug. */
   resource: string
+  /**
+   * Loads Stripe.js for resources that take payment (default: `loadStripe` from
+   * `@stripe/stripe-js`, which fetches js.stripe.com). Pass your own to control loading,
+   * or a stand-in in tests.
+   */
+  loadStripe?: LoadStripe
   /** Prefill for the guest form. */
   guest?: Partial<GuestDraft>
   /**
@@ -155,6 +163,48 @@ interface ViewContext {
   cleanup: (fn: () => void) => void
 }
 
+
+// The card module is fetched only when a booking needs it. The SDK's bundler splits it off;
+// the embed script (one classic file, which cannot split) sets a loader for its sibling file.
+let loadPaymentModule: (() => Promise<typeof import('./payment/stripe-payment')>) | undefined = __EMBED__
+  ? undefined
+  : () => import('./payment/stripe-payment')
+
+/** @internal The embed script's loader for dist/widget/payment.js. */
+export function setPaymentModuleLoader(loader: () => Promise<typeof import('./payment/stripe-payment')>): void {
+  loadPaymentModule = loader
+}
+
+const RETURN_PARAMS = ['booking_ref', 'payment_intent', 'payment_intent_client_secret', 'redirect_status']
+const remembered = (ref: string) => `booking-widget:pay:${ref}`
+
+/** Where 3-D Secure sends the guest back: this page, marked with the booking's ref. */
+function returnUrl(ref: string): string {
+  const url = new URL(location.href)
+  url.hash = ''
+  for (const key of RETURN_PARAMS) url.searchParams.delete(key)
+  url.searchParams.set('booking_ref', ref)
+  return url.href
+}
+
+/** The booking a 3-D Secure redirect came back for, if it was started by this resource's widget. */
+function takeRedirectReturn(resource: string): { ref: string; token: string; succeeded: boolean } | undefined {
+  const params = new URLSearchParams(location.search)
+  const ref = params.get('booking_ref')
+  if (!ref) return undefined
+  try {
+    const saved = JSON.parse(sessionStorage.getItem(remembered(ref)) ?? 'null') as { token: string; resource: string } | null
+    if (!saved || saved.resource !== resource) return undefined
+    sessionStorage.removeItem(remembered(ref))
+    const clean = new URL(location.href)
+    for (const key of RETURN_PARAMS) clean.searchParams.delete(key)
+    history.replaceState(history.state, '', clean.href)
+    return { ref, token: saved.token, succeeded: params.get('redirect_status') === 'succeeded' }
+  } catch {
+    return undefined // storage blocked: the guest still has the confirmation email and manage link
+  }
+}
+
 function bookingView(ctx: ViewContext, options: MountOptions, resource: string, titleId?: string): ComponentChild {
   const { host } = ctx
   const state = createBookingState(ctx.client, {
@@ -165,12 +215,28 @@ function bookingView(ctx: ViewContext, options: MountOptions, resource: string, 
     guest: options.guest ?? {},
     onError: ctx.onError,
     onHeld: (hold) => emit(host, 'booking:slot-held', { hold }),
-    onBooked: (booking) => {
-      emit(host, 'booking:created', { booking })
-      if (booking.status === 'confirmed') emit(host, 'booking:confirmed', { booking })
-    },
+    onBooked: (booking) => emit(host, 'booking:created', { booking }),
+    onConfirmed: (booking) => emit(host, 'booking:confirmed', { booking }),
+    ...(loadPaymentModule
+      ? {
+          payment: {
+            loadModule: loadPaymentModule,
+            loadStripe: options.loadStripe,
+            returnUrl,
+            remember: (ref: string, token: string) => {
+              try {
+                sessionStorage.setItem(remembered(ref), JSON.stringify({ token, resource }))
+              } catch {
+                // Storage blocked: a redirect cannot resume here, the manage link still works.
+              }
+            },
+          },
+        }
+      : {}),
   })
   ctx.cleanup(() => state.releaseHeld())
+  const back = takeRedirectReturn(resource)
+  if (back) void state.resumeAfterRedirect(back.ref, back.token, back.succeeded)
   void state.load()
   const managePage = options.manageUrl === false ? undefined : (options.manageUrl ?? `${options.apiUrl.replace(/\/+$/, '')}/manage`)
   const manageUrl = managePage

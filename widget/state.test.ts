@@ -34,6 +34,7 @@ function createManualClient() {
     releaseHold: vi.fn<BookingClient['releaseHold']>(async () => ({ data: true as const })),
     createBooking: vi.fn<BookingClient['createBooking']>(),
     rescheduleBooking: vi.fn<BookingClient['rescheduleBooking']>(),
+    getBooking: vi.fn<BookingClient['getBooking']>(),
   }
   return { client, calls }
 }

@@ -1,13 +1,22 @@
 import { batch, computed, signal } from '@preact/signals'
 import type { AvailabilityResponse, PublicBooking, PublicHold, PublicResource, Slot } from '../shared/types'
 import { addMonths, monthOf, monthRange, todayIn } from './calendar'
-import { randomId, type AvailabilityQuery, type BookingClient, type ClientError, type ClientResult, type GuestDetails } from './client'
+import {
+  randomId,
+  type AvailabilityQuery,
+  type BookingClient,
+  type ClientError,
+  type ClientResult,
+  type GuestDetails,
+  type PaymentDue,
+} from './client'
+import type { CardPayment, LoadStripe } from './payment/stripe-payment'
 import type { Messages } from './i18n'
 
 export type LoadStatus = 'loading' | 'ready' | 'error'
 
-/** Where the guest is: picking a time, entering details under a hold, or done. */
-export type Step = 'pick' | 'details' | 'done'
+/** Where the guest is: picking a time, entering details under a hold, paying, or done. */
+export type Step = 'pick' | 'details' | 'pay' | 'done'
 
 export interface GuestDraft extends GuestDetails {
   notes: string
@@ -32,11 +41,22 @@ export interface BookingStateOptions {
   duration?: number
   /** Set when the chosen time moves an existing booking instead of making a new one. */
   reschedule?: { ref: string; token: string; onMoved: (booking: PublicBooking) => void }
+  /** Payments: the card module (loaded only when a booking needs it) and where 3-D Secure returns. */
+  payment?: {
+    loadModule: () => Promise<typeof import('./payment/stripe-payment')>
+    loadStripe?: LoadStripe | undefined
+    returnUrl: (ref: string) => string
+    /** Called before the card is confirmed, so a 3-D Secure redirect can resume the booking. */
+    remember?: (ref: string, token: string) => void
+  }
+  onConfirmed?: (booking: PublicBooking) => void
+  /** Pause between looks at a paid booking while the provider confirms it. */
+  pollMs?: number
 }
 
 export type BookingState = ReturnType<typeof createBookingState>
 
-type StateClient = Pick<BookingClient, 'getAvailability' | 'placeHold' | 'releaseHold' | 'createBooking' | 'rescheduleBooking'>
+type StateClient = Pick<BookingClient, 'getAvailability' | 'placeHold' | 'releaseHold' | 'createBooking' | 'rescheduleBooking' | 'getBooking'>
 
 /** Answers older than this are fetched again rather than shown from the month cache. */
 const CACHE_MS = 60_000
@@ -62,6 +82,8 @@ export function createBookingState(client: StateClient, options: BookingStateOpt
   const hold = signal<PublicHold | undefined>(undefined)
   const booking = signal<PublicBooking | undefined>(undefined)
   const manageToken = signal<string | undefined>(undefined)
+  /** What the card form needs, while the booking waits for its payment. */
+  const payment = signal<PaymentDue | undefined>(undefined)
   /** A plain-language note shown above the slots or the form (a lost race, an expired hold). */
   const notice = signal<string | undefined>(undefined)
   const busy = signal(false)
@@ -202,8 +224,97 @@ export function createBookingState(client: StateClient, options: BookingStateOpt
     )
     busy.value = false
     if (result.error) return recover(result.error)
-    finish(result.data.booking, result.data.manageToken)
-    options.onBooked?.(result.data.booking)
+    const { booking: created, manageToken: token, payment: due } = result.data
+    options.onBooked?.(created)
+    if (due) {
+      batch(() => {
+        booking.value = created
+        manageToken.value = token
+        payment.value = due
+        hold.value = undefined
+        step.value = 'pay'
+      })
+      return
+    }
+    finish(created, token)
+    if (created.status === 'confirmed') options.onConfirmed?.(created)
+  }
+
+  /** Loads the card module and mounts the card form into `target` (the pay step's slot). */
+  async function mountCard(target: HTMLElement): Promise<CardPayment> {
+    const due = payment.peek()
+    const setup = options.payment
+    if (!due || !setup) throw new Error('no payment to take')
+    const module = await setup.loadModule()
+    return module.startCardPayment(target, {
+      publishableKey: due.publishableKey,
+      clientSecret: due.clientSecret,
+      locale: options.locale,
+      loadStripe: setup.loadStripe,
+    })
+  }
+
+  /** Confirms the card; on success waits (briefly) for the booking to be confirmed. */
+  async function pay(card: CardPayment): Promise<void> {
+    const current = booking.peek()
+    const token = manageToken.peek()
+    if (!current || !token || busy.peek() || !options.payment) return
+    batch(() => {
+      busy.value = true
+      notice.value = undefined
+    })
+    options.payment.remember?.(current.ref, token)
+    let outcome: Awaited<ReturnType<CardPayment['confirm']>>
+    try {
+      outcome = await card.confirm(options.payment.returnUrl(current.ref))
+    } catch {
+      outcome = { status: 'failed', message: undefined }
+    }
+    if (outcome.status === 'failed') {
+      batch(() => {
+        busy.value = false
+        notice.value = outcome.status === 'failed' && outcome.message ? `${t.paymentFailed} (${outcome.message})` : t.paymentFailed
+      })
+      return
+    }
+    await settlePaid(current.ref, token)
+    busy.value = false
+  }
+
+  /**
+   * After the card went through (here, or on the page 3-D Secure returned to): the webhook
+   * confirms the booking within moments; show it as soon as it is, or as authorized.
+   */
+  async function settlePaid(ref: string, token: string, attempts = 8): Promise<void> {
+    let latestBooking = booking.peek()
+    for (let i = 0; i < attempts; i++) {
+      const result = await client.getBooking(ref, token)
+      if (result.data) {
+        latestBooking = result.data
+        const paid = result.data.payment?.status
+        if (result.data.status === 'confirmed' || paid === 'authorized' || paid === 'captured' || result.data.status === 'cancelled') break
+      }
+      await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 1500))
+    }
+    if (!latestBooking) return
+    finish(latestBooking, token)
+    payment.value = undefined
+    if (latestBooking.status === 'confirmed') options.onConfirmed?.(latestBooking)
+  }
+
+  /** The page came back from a 3-D Secure redirect: show how the booking stands. */
+  async function resumeAfterRedirect(ref: string, token: string, succeeded: boolean): Promise<void> {
+    if (!succeeded) {
+      const result = await client.getBooking(ref, token)
+      if (result.data?.status !== 'pending') return
+      batch(() => {
+        booking.value = result.data
+        manageToken.value = token
+        notice.value = t.paymentFailed
+      })
+      return
+    }
+    await settlePaid(ref, token)
   }
 
   /** Reschedule mode: moves the booking to the held time. */
@@ -305,6 +416,7 @@ export function createBookingState(client: StateClient, options: BookingStateOpt
     hold,
     booking,
     manageToken,
+    payment,
     notice,
     busy,
     draft,
@@ -322,6 +434,9 @@ export function createBookingState(client: StateClient, options: BookingStateOpt
     selectSlot,
     submitDetails,
     confirmMove,
+    mountCard,
+    pay,
+    resumeAfterRedirect,
     backToSlots,
     holdExpired,
     releaseHeld,

@@ -59,6 +59,9 @@ input,textarea{font:inherit;font-weight:400;color:inherit;background:var(--bg);b
 .danger{color:var(--err)}
 .done{display:grid;gap:6px}
 .done a{display:inline-block;padding:10px 0}
+.price{display:grid;gap:4px}
+.policy{margin:0;padding-inline-start:1.2em;color:var(--mu);font-size:.875em}
+.card-element{min-height:0}
 .facts{display:grid;grid-template-columns:auto 1fr;gap:4px 12px}
 .facts dt{color:var(--mu)}
 .ref{font-family:ui-monospace,monospace;letter-spacing:.05em}

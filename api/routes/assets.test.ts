@@ -33,6 +33,7 @@ describe('GET /widget.js', () => {
     expect(await pinned.text()).toBe('window.Booking={};')
     expect(pinned.headers.get('etag')).toBe((await app.request('/widget.js')).headers.get('etag'))
     expect(await (await app.request('/widget/v1.2.3/manage.js')).text()).toBe('/*m*/')
+    expect((await app.request('/payment.js')).status).toBe(503) // not built: says so, never a stale file
     const other = await app.request('/widget/v9.9.9/widget.js')
     expect(other.status).toBe(404)
     expect(await other.text()).toContain('v1.2.3')

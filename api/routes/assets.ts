@@ -10,6 +10,8 @@ export interface StaticAssets {
   widgetScript?: string | undefined
   /** The manage page's script (dist/widget/manage.js). */
   manageScript?: string | undefined
+  /** The card step, an ES module widget.js imports only for resources that take payment (dist/widget/payment.js). */
+  paymentScript?: string | undefined
   /** The demo page (examples/demo.html), served at `/`. */
   demoPage?: string | undefined
   /** The page the manage links point at (examples/manage.html), served at `/manage`. */
@@ -30,9 +32,9 @@ const MISSING_BUILD = '// widget not built: run `npm run build` (npm start does 
 
 /**
  * The widget scripts and the example pages.
- * - `GET /widget.js`, `GET /manage.js`: the current build, cached for 5 minutes with an ETag,
+ * - `GET /widget.js`, `GET /manage.js`, `GET /payment.js`: the current build, cached for 5 minutes with an ETag,
  *   because site owners never change their snippet and updates must still reach them.
- * - `GET /widget/v<version>/widget.js` (and `manage.js`): the same bytes, cached for a year,
+ * - `GET /widget/v<version>/widget.js` (and the others): the same bytes, cached for a year,
  *   for sites that pin a version.
  *
  * @example
@@ -41,7 +43,11 @@ const MISSING_BUILD = '// widget not built: run `npm run build` (npm start does 
  */
 export function createAssetRoutes(assets: StaticAssets) {
   const routes = new Hono<AppEnv>()
-  const scripts = { 'widget.js': withTag(assets.widgetScript), 'manage.js': withTag(assets.manageScript) }
+  const scripts = {
+    'widget.js': withTag(assets.widgetScript),
+    'manage.js': withTag(assets.manageScript),
+    'payment.js': withTag(assets.paymentScript),
+  }
 
   for (const [name, script] of Object.entries(scripts)) {
     routes.get(`/${name}`, (c) => serveScript(c, script, 'public, max-age=300, stale-while-revalidate=86400'))

@@ -59,6 +59,19 @@ describe('GET /v1/resources', () => {
 })
 
 describe('GET /v1/resources/:idOrSlug', () => {
+  it('states the deposit of a resource that takes one, and the policy in the seed form', async () => {
+    const row = await insertResource(database.db, {
+      config: { price: { amount: 5000, currency: 'JPY' }, payment: 'deposit', depositAmount: 1000, cancellationPolicy: { freeCancellationHours: 24 } as never },
+    })
+    const { body } = await getJson<{ resource: PublicResource }>(`/v1/resources/${row.slug}`)
+    expect(body.resource).toMatchObject({
+      payment: 'deposit',
+      price: { amount: 5000, currency: 'JPY' },
+      deposit: { amount: 1000, currency: 'JPY' },
+      cancellationPolicy: { free_cancellation_hours: 24 },
+    })
+  })
+
   it('finds a resource by slug and by id', async () => {
     const row = await insertResource(database.db)
     const bySlug = await getJson<{ resource: PublicResource }>(`/v1/resources/${row.slug}`)

@@ -59,6 +59,10 @@ export function toPublicResource(resource: Resource): PublicResource {
   if (config.durations) view.durations = config.durations
   if (config.price) view.price = config.price
   if (config.payment) view.payment = config.payment
+  // An addition to the design's public form: the widget states the deposit before the guest commits.
+  if (config.payment === 'deposit' && config.price && config.depositAmount !== undefined) {
+    view.deposit = { amount: config.depositAmount, currency: config.price.currency }
+  }
   if (config.cancellationPolicy) view.cancellationPolicy = config.cancellationPolicy
   return view
 }

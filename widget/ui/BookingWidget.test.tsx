@@ -46,6 +46,7 @@ function createFakeClient(freeDates = ['2026-03-30', '2026-03-31', '2026-04-02']
       data: { booking: bookingOf(guest.name), manageToken: 'manage-token' },
     })),
     rescheduleBooking: vi.fn<BookingClient['rescheduleBooking']>(),
+    getBooking: vi.fn<BookingClient['getBooking']>(),
     getCalendarFile: vi.fn<BookingClient['getCalendarFile']>(async () => ({ data: new Blob(['BEGIN:VCALENDAR']) })),
   }
   return client

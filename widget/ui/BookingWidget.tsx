@@ -6,6 +6,7 @@ import { Confirmation } from './Confirmation'
 import { DetailsForm } from './DetailsForm'
 import { DurationPicker } from './DurationPicker'
 import { MonthCalendar } from './MonthCalendar'
+import { PaymentStep } from './PaymentStep'
 import { SlotList } from './SlotList'
 import { ZonePicker } from './ZonePicker'
 
@@ -53,6 +54,8 @@ export function BookingWidget({ state, client, manageUrl, onReady, titleId }: Bo
       )}
       {step === 'details' ? (
         <DetailsForm state={state} key="details" />
+      ) : step === 'pay' ? (
+        <PaymentStep state={state} key="pay" />
       ) : step === 'done' ? (
         <Confirmation state={state} client={client} manageUrl={manageUrl} key="done" />
       ) : (

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { formatSlotRange } from '../format-time'
 import type { BookingState, GuestDraft } from '../state'
+import { PriceSummary } from './PriceSummary'
 
 /**
  * The guest's details while their hold runs, with the time left to finish. When moving an
@@ -23,6 +24,8 @@ export function DetailsForm({ state }: { state: BookingState }) {
   }
   const draft = state.draft.value
   const busy = state.busy.value
+  const payment = state.resource.value?.payment
+  const takesPayment = payment === 'full' || payment === 'deposit'
   return (
     <form class="details" onSubmit={onSubmit}>
       <h3 ref={heading} tabIndex={-1}>
@@ -35,6 +38,7 @@ export function DetailsForm({ state }: { state: BookingState }) {
       <p class="sr" aria-live="assertive">
         {secondsLeft > 0 && secondsLeft <= 60 ? t.minuteLeft : ''}
       </p>
+      {!state.isReschedule && <PriceSummary state={state} />}
       {!state.isReschedule && (
         <>
           <label>
@@ -57,7 +61,7 @@ export function DetailsForm({ state }: { state: BookingState }) {
           {t.back}
         </button>
         <button type="submit" class="primary" disabled={busy}>
-          {busy ? t.booking : state.isReschedule ? t.moveHere : t.book}
+          {busy ? t.booking : state.isReschedule ? t.moveHere : takesPayment ? t.continueToPay : t.book}
         </button>
       </div>
     </form>

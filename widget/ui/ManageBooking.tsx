@@ -2,6 +2,7 @@ import { signal } from '@preact/signals'
 import { useEffect, useMemo, useRef } from 'preact/hooks'
 import type { PublicBooking, PublicResource } from '../../shared/types'
 import type { BookingClient, ClientError } from '../client'
+import { formatMoney } from '../../shared/money'
 import { formatSlotRange } from '../format-time'
 import type { Messages } from '../i18n'
 import { createBookingState } from '../state'
@@ -122,6 +123,12 @@ export function ManageBooking(props: ManageBookingProps) {
         <dd>
           <strong>{t.status[booking.status]}</strong>
         </dd>
+        {booking.refund && booking.refund.amount > 0 && booking.refund.currency && (
+          <>
+            <dt class="sr">{t.cancelBooking}</dt>
+            <dd>{t.refundLine(formatMoney(booking.refund.amount, booking.refund.currency, locale), booking.refund.percent)}</dd>
+          </>
+        )}
       </dl>
       {active &&
         (model.view.value === 'confirm-cancel' ? (

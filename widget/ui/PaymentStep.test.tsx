@@ -1,0 +1,174 @@
+// @vitest-environment happy-dom
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import type { PublicBooking, PublicResource } from '../../shared/types'
+import type { BookingClient } from '../client'
+import { CATALOGUES } from '../i18n'
+import type { StripeLike } from '../payment/stripe-payment'
+import { createBookingState } from '../state'
+import { BookingWidget } from './BookingWidget'
+
+/*
+ * The payment step with a stand-in for Stripe.js passed through the loader seam (the real
+ * one loads from js.stripe.com, which tests cannot reach). The card module itself is the
+ * real one, loaded lazily as in production.
+ */
+
+const studio: PublicResource = {
+  id: 'r-9',
+  slug: 'studio',
+  type: 'room',
+  name: 'Studio',
+  timezone: 'Europe/Berlin',
+  price: { amount: 5000, currency: 'EUR' },
+  payment: 'deposit',
+  deposit: { amount: 1500, currency: 'EUR' },
+  cancellationPolicy: { free_cancellation_hours: 24, partial_refund_hours: 12, partial_refund_percent: 50, no_refund_hours: 2 },
+}
+const slot = { start: '2026-03-30T08:00:00Z', end: '2026-03-30T09:00:00Z' }
+const pending: PublicBooking = {
+  ref: 'PAY12345',
+  resourceId: studio.id,
+  status: 'pending',
+  start: slot.start,
+  end: slot.end,
+  guest: { name: 'Ada', email: 'ada@example.com' },
+  version: 1,
+  createdAt: '2026-03-27T12:00:00Z',
+  expiresAt: '2026-03-27T12:10:00Z',
+  payment: { status: 'requires_payment', amount: 1500, currency: 'EUR', captured: 0, refunded: 0 },
+}
+
+function standInStripe(confirm: StripeLike['confirmPayment']) {
+  const mounted: HTMLElement[] = []
+  const stripe: StripeLike = {
+    elements: vi.fn(() => ({
+      create: vi.fn(() => ({
+        mount: (target: HTMLElement) => {
+          target.append(Object.assign(document.createElement('div'), { className: 'fake-card', textContent: 'card form' }))
+          mounted.push(target)
+        },
+        destroy: vi.fn(),
+      })),
+    })),
+    confirmPayment: vi.fn(confirm),
+  }
+  return { stripe, mounted, loadStripe: vi.fn(async () => stripe) }
+}
+
+function setup(confirm: StripeLike['confirmPayment']) {
+  const fake = standInStripe(confirm)
+  const client = {
+    getAvailability: vi.fn<BookingClient['getAvailability']>(async () => ({
+      data: { resource: studio, timezone: 'Europe/Berlin', days: [{ date: '2026-03-30', slots: [slot] }] },
+    })),
+    placeHold: vi.fn<BookingClient['placeHold']>(async () => ({
+      data: { id: 'h_pay', resourceId: studio.id, ...slot, expiresAt: new Date(Date.now() + 600_000).toISOString() },
+    })),
+    releaseHold: vi.fn<BookingClient['releaseHold']>(async () => ({ data: true as const })),
+    createBooking: vi.fn<BookingClient['createBooking']>(async () => ({
+      data: { booking: pending, manageToken: 'tok-pay', payment: { clientSecret: 'pi_1_secret_x', publishableKey: 'pk_test_w', amount: 1500, currency: 'EUR' } },
+    })),
+    rescheduleBooking: vi.fn<BookingClient['rescheduleBooking']>(),
+    getBooking: vi.fn<BookingClient['getBooking']>(async () => ({
+      data: { ...pending, status: 'confirmed', expiresAt: undefined, payment: { ...pending.payment!, status: 'captured', captured: 1500 } } as PublicBooking,
+    })),
+    getCalendarFile: vi.fn<BookingClient['getCalendarFile']>(async () => ({ error: { code: 'not_found', message: '' } })),
+  }
+  const remember = vi.fn()
+  const onConfirmed = vi.fn()
+  const state = createBookingState(client, {
+    resource: 'studio',
+    zone: 'Europe/Berlin',
+    t: CATALOGUES.en!,
+    locale: 'en',
+    now: () => new Date('2026-03-27T12:00:00Z'),
+    pollMs: 1,
+    onConfirmed,
+    payment: {
+      loadModule: () => import('../payment/stripe-payment'),
+      loadStripe: fake.loadStripe,
+      returnUrl: (ref) => `https://site.test/book?booking_ref=${ref}`,
+      remember,
+    },
+  })
+  void state.load()
+  render(<BookingWidget state={state} client={client} />)
+  return { ...fake, client, state, remember, onConfirmed }
+}
+
+async function reachPayment() {
+  fireEvent.click(within(await screen.findByRole('listbox')).getAllByRole('option')[0]!)
+  await screen.findByRole('timer')
+}
+
+afterEach(cleanup)
+
+describe('the payment step', () => {
+  it('shows the deposit and the cancellation policy in plain words before asking for details', async () => {
+    setup(async () => ({}))
+    await reachPayment()
+    expect(screen.getByText('Deposit when you book: €15.00 (of €50.00)')).toBeTruthy()
+    expect(screen.getByText('Free cancellation until 24 h before the start.')).toBeTruthy()
+    expect(screen.getByText('50 % back if you cancel at least 12 h before.')).toBeTruthy()
+    expect(screen.getByText('Online cancellation closes 2 h before the start.')).toBeTruthy()
+    expect(screen.getByRole('button', { name: 'Continue to payment' })).toBeTruthy()
+  })
+
+  it('loads Stripe only now, mounts the Payment Element, and confirms: authorized → booked', async () => {
+    const s = setup(async () => ({ paymentIntent: { id: 'pi_1', status: 'requires_capture' } }))
+    await reachPayment()
+    expect(s.loadStripe).not.toHaveBeenCalled()
+    fireEvent.input(screen.getByLabelText('Name'), { target: { value: 'Ada' } })
+    fireEvent.input(screen.getByLabelText('Email'), { target: { value: 'ada@example.com' } })
+    fireEvent.submit(screen.getByRole('button', { name: 'Continue to payment' }).closest('form')!)
+
+    await screen.findByRole('heading', { name: 'Payment' })
+    await waitFor(() => expect(s.mounted).toHaveLength(1))
+    expect(s.loadStripe).toHaveBeenCalledWith('pk_test_w')
+    expect(s.stripe.elements).toHaveBeenCalledWith({ clientSecret: 'pi_1_secret_x', locale: 'en' })
+    const pay = await screen.findByRole('button', { name: 'Pay €15.00' })
+    await waitFor(() => expect((pay as HTMLButtonElement).disabled).toBe(false))
+
+    fireEvent.submit(pay.closest('form')!)
+    await screen.findByRole('heading', { name: 'Booked!' })
+    expect(s.remember).toHaveBeenCalledWith('PAY12345', 'tok-pay')
+    expect(s.stripe.confirmPayment).toHaveBeenCalledWith(
+      expect.objectContaining({ confirmParams: { return_url: 'https://site.test/book?booking_ref=PAY12345' }, redirect: 'if_required' }),
+    )
+    expect(s.client.getBooking).toHaveBeenCalledWith('PAY12345', 'tok-pay')
+    expect(s.onConfirmed).toHaveBeenCalledWith(expect.objectContaining({ ref: 'PAY12345', status: 'confirmed' }))
+  })
+
+  it('keeps the guest on the payment step with the card’s error when it is declined', async () => {
+    const s = setup(async () => ({ error: { type: 'card_error', message: 'Your card was declined.' } }))
+    await reachPayment()
+    fireEvent.input(screen.getByLabelText('Name'), { target: { value: 'Ada' } })
+    fireEvent.input(screen.getByLabelText('Email'), { target: { value: 'ada@example.com' } })
+    fireEvent.submit(screen.getByRole('button', { name: 'Continue to payment' }).closest('form')!)
+    const pay = await screen.findByRole('button', { name: 'Pay €15.00' })
+    await waitFor(() => expect((pay as HTMLButtonElement).disabled).toBe(false))
+    fireEvent.submit(pay.closest('form')!)
+    expect((await screen.findByRole('alert')).textContent).toBe(`${CATALOGUES.en!.paymentFailed} (Your card was declined.)`)
+    expect(screen.getByRole('heading', { name: 'Payment' })).toBeTruthy()
+    expect(s.client.getBooking).not.toHaveBeenCalled()
+  })
+
+  it('says payment is unavailable when Stripe.js cannot load', async () => {
+    const s = setup(async () => ({}))
+    s.loadStripe.mockResolvedValueOnce(null as never)
+    await reachPayment()
+    fireEvent.input(screen.getByLabelText('Name'), { target: { value: 'Ada' } })
+    fireEvent.input(screen.getByLabelText('Email'), { target: { value: 'ada@example.com' } })
+    fireEvent.submit(screen.getByRole('button', { name: 'Continue to payment' }).closest('form')!)
+    expect((await screen.findByRole('alert')).textContent).toBe(CATALOGUES.en!.paymentUnavailable)
+    expect((screen.getByRole('button', { name: 'Pay €15.00' }) as HTMLButtonElement).disabled).toBe(true)
+  })
+
+  it('resumes after a 3-D Secure redirect from the booking ref, showing the confirmation', async () => {
+    const s = setup(async () => ({}))
+    await s.state.resumeAfterRedirect('PAY12345', 'tok-pay', true)
+    await screen.findByRole('heading', { name: 'Booked!' })
+    expect(screen.getByText('PAY12345')).toBeTruthy()
+  })
+})
