@@ -6,6 +6,7 @@ import { chromium, type Browser, type Locator, type Page } from 'playwright-core
 import { createApp } from '../api/app'
 import { systemClock } from '../api/clock'
 import { seedDemo } from '../api/seed-demo'
+import type { PaymentGateway } from '../api/payments/gateway'
 import { loadStaticAssets } from '../api/static-assets'
 import { createTestDatabase, type TestDatabase } from './database'
 import { createTestHoldBackend } from './holds'
@@ -35,10 +36,15 @@ export interface DemoServer {
 }
 
 /** The real app with the built widget and example pages, on a fresh seeded database. */
-export async function startDemoServer(): Promise<DemoServer> {
+export async function startDemoServer(options: { payments?: PaymentGateway } = {}): Promise<DemoServer> {
   const database = await createTestDatabase()
   await seedDemo(database.db)
-  const app = createApp({ db: database.db, holds: createTestHoldBackend(systemClock).holds, assets: await loadStaticAssets() })
+  const app = createApp({
+    db: database.db,
+    holds: createTestHoldBackend(systemClock).holds,
+    assets: await loadStaticAssets(),
+    ...(options.payments ? { payments: options.payments } : {}),
+  })
   const server: ServerType = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' })
   await new Promise((resolve) => server.once('listening', resolve))
   return {
