@@ -155,7 +155,7 @@ async function updateFromIntent(db: Database, bookingId: string, intent: IntentS
       // Once the money is authorized or taken, the unpaid-booking window no longer applies.
       expiresAt: intent.status === 'requires_capture' || captured ? null : sql`${bookings.expiresAt}`,
       status: captured ? sql`CASE WHEN ${bookings.status} = 'pending' THEN 'confirmed' ELSE ${bookings.status} END` : sql`${bookings.status}`,
-      confirmedAt: captured ? sql`COALESCE(${bookings.confirmedAt}, ${at})` : sql`${bookings.confirmedAt}`,
+      confirmedAt: captured ? sql`COALESCE(${bookings.confirmedAt}, ${at.toISOString()}::timestamptz)` : sql`${bookings.confirmedAt}`,
       updatedAt: at,
     })
     .where(eq(bookings.id, bookingId))

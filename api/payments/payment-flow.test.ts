@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { bookings, type BookingRow } from '../../drizzle/schema'
+import { bookableResources, bookings, type BookingRow } from '../../drizzle/schema'
 import type { ErrorBody } from '../../shared/errors'
 import type { ResourceConfig } from '../../shared/schemas'
 import type { PublicBooking, PublicHold } from '../../shared/types'
@@ -13,7 +13,7 @@ import { fixedClock } from '../clock'
 import { runDueWork } from '../due-work'
 import { expirePendingBookings } from '../store/bookings'
 import { silentLogger } from '../logger'
-import { captureAndConfirm } from './booking-payments'
+import { cancelWithPolicy, captureAndConfirm } from './booking-payments'
 import { createStripeGateway } from './stripe-gateway'
 
 /*
@@ -364,6 +364,31 @@ describe('cancelling under the policy', () => {
     const res = await api.call<ErrorBody>('POST', `/v1/bookings/${booking.ref}/cancel`, { token: manageToken })
     expect([res.status, res.body.error.code]).toEqual([422, 'cancellation_closed'])
     expect(await row(booking.ref)).toMatchObject({ status: 'confirmed', settlement: null })
+  })
+
+  it('lets the owner cancel after the online cut-off: the ladder’s bottom rung, or the refund the owner names', async () => {
+    const api = setup()
+    const first = await paidBooking(api)
+    const second = await paidBooking(api)
+    api.clock.set(START.getTime() - HOUR) // past the 2 h online cut-off
+    const byPolicy = await cancelWithPolicy(api.deps, (await row(first.booking.ref)).id, { by: 'owner' })
+    expect(byPolicy).toMatchObject({ status: 'cancelled', cancelReason: 'owner', amountRefunded: 0, settlement: { tier: 'no_refund', percent: 0, method: 'none' } })
+    const generous = await cancelWithPolicy(api.deps, (await row(second.booking.ref)).id, { by: 'owner', refundPercent: 100 })
+    expect(generous).toMatchObject({ amountRefunded: 5000, settlement: { tier: 'owner_override', percent: 100, refund: 5000, state: 'done' } })
+    expect(stripe.requests.filter((q) => q.path === '/v1/refunds').map((q) => q.form.amount)).toEqual(['5000'])
+  })
+
+  it('keeps the policy the booking was made under, even after the owner changes the resource’s policy', async () => {
+    const api = setup()
+    const r = await pricedRoom()
+    const created = await book(api, r.id)
+    const intentId = (await row(created.body.booking.ref)).paymentIntentId!
+    stripe.authorize(intentId)
+    await webhook(api, 'payment_intent.amount_capturable_updated', intentId)
+    await database.db.update(bookableResources).set({ config: { payment: 'full', price: { amount: 5000, currency: 'EUR' }, cancellationPolicy: { no_refund_hours: 100 } } }).where(eq(bookableResources.id, r.id))
+    api.clock.set(START.getTime() - 13 * HOUR)
+    const res = await api.call<{ booking: PublicBooking }>('POST', `/v1/bookings/${created.body.booking.ref}/cancel`, { token: created.body.manageToken })
+    expect(res.body.booking.refund).toMatchObject({ amount: 2500, tier: 'partial_refund' })
   })
 
   it('retries a refund Stripe refused, from the sweep, with the same idempotency key', async () => {
