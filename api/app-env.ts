@@ -2,6 +2,8 @@ import type { Clock } from './clock'
 import type { Database } from './db/database'
 import type { Logger } from './logger'
 import type { HoldStore, RateLimiter } from './holds/hold-store'
+import type { OutboxPlanner } from './notify/outbox'
+import type { OutboxWorkerDeps } from './notify/worker'
 import type { PaymentGateway } from './payments/gateway'
 import type { ResourceCatalog } from './store/resource-catalog'
 
@@ -24,6 +26,12 @@ export interface AppDeps {
   cronSecret: string | undefined
   /** The payment provider; undefined = payments off (priced resources answer 422 payment_unavailable). */
   payments: PaymentGateway | undefined
+  /** Writes the messages a booking change owes into the outbox, inside that change's transaction. */
+  outbox: OutboxPlanner
+  /** Seals manage tokens for the links in messages sent later (APP_SECRET); none = no links in them. */
+  appSecret: string | undefined
+  /** Email/SMS providers for the outbox worker run by POST /v1/internal/cron; undefined = the outbox is not sent from here. */
+  notifiers: Omit<OutboxWorkerDeps, 'db' | 'clock' | 'logger'> | undefined
 }
 
 export interface AppEnv {

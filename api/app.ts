@@ -15,6 +15,7 @@ import { holdRoutes } from './routes/holds'
 import { internalRoutes } from './routes/internal'
 import { resourceRoutes } from './routes/resources'
 import { webhookRoutes } from './routes/webhooks'
+import { createOutboxPlanner } from './notify/outbox'
 import { createResourceCatalog } from './store/resource-catalog'
 
 export type { AppDeps } from './app-env'
@@ -35,6 +36,9 @@ export function createApp(options: CreateAppOptions) {
     trustProxy: false,
     cronSecret: undefined,
     payments: undefined,
+    outbox: createOutboxPlanner({ adminEmail: undefined }),
+    appSecret: undefined,
+    notifiers: undefined,
     ...given,
     holds: guardHoldStore(given.holds ?? createMemoryHoldStore(clock)),
   }

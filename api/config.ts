@@ -40,6 +40,19 @@ const envSchema = z.object({
     message: 'expected a Stripe webhook signing secret (whsec_…)',
   }),
   STRIPE_API_BASE: urlString(['http:', 'https:']),
+  SMTP_URL: urlString(['smtp:', 'smtps:']),
+  MAIL_FROM: optionalString,
+  MAIL_DIR: optionalString,
+  TWILIO_ACCOUNT_SID: optionalString.refine((v) => v === undefined || /^AC[0-9a-fA-F]{32}$/.test(v), {
+    message: 'expected a Twilio Account SID (AC followed by 32 hex digits)',
+  }),
+  TWILIO_AUTH_TOKEN: optionalString,
+  TWILIO_FROM: optionalString.refine((v) => v === undefined || /^(\+[1-9]\d{6,14}|MG[0-9a-fA-F]{32})$/.test(v), {
+    message: 'expected an E.164 number (+14155550100) or a Messaging Service SID (MG…)',
+  }),
+  TWILIO_API_BASE: urlString(['http:', 'https:']),
+  ADMIN_EMAIL: optionalString.refine((v) => v === undefined || z.email().safeParse(v).success, { message: 'expected an email address' }),
+  APP_SECRET: optionalString.refine((v) => v === undefined || v.length >= 32, { message: 'expected at least 32 characters' }),
 })
 
 export interface AppConfig {
@@ -59,6 +72,15 @@ export interface AppConfig {
   cronSecret: string | undefined
   seedDemo: boolean
   logLevel: 'silent' | 'error' | 'info' | 'debug'
+  /** SMTP for email; undefined = messages are written as .eml files under `mailDir`. */
+  smtpUrl: string | undefined
+  mailFrom: string
+  mailDir: string
+  /** Twilio for SMS, when all three are set; SMS rows are skipped otherwise. */
+  twilio: { accountSid: string; authToken: string; from: string; apiBase: string | undefined } | undefined
+  adminEmail: string | undefined
+  /** Seals manage tokens for links in messages; undefined = the Node entry makes one and keeps it in the data folder. */
+  appSecret: string | undefined
   /** Stripe, when all three keys are set; payments are off otherwise. */
   stripe: { secretKey: string; publishableKey: string; webhookSecret: string; apiBase: string | undefined } | undefined
 }
@@ -88,6 +110,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e?.STRIPE_SECRET_KEY && e.STRIPE_PUBLISHABLE_KEY && e.STRIPE_SECRET_KEY.split('_')[1] !== e.STRIPE_PUBLISHABLE_KEY.split('_')[1]) {
     problems.push('STRIPE_SECRET_KEY and STRIPE_PUBLISHABLE_KEY: one is a test key and the other a live key')
   }
+  const twilioKeys = ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM'] as const
+  const twilioSet = e ? twilioKeys.filter((key) => e[key] !== undefined) : []
+  if (twilioSet.length > 0 && twilioSet.length < twilioKeys.length) {
+    problems.push(`${twilioKeys.filter((k) => !twilioSet.includes(k)).join(', ')}: required with ${twilioSet.join(', ')} (set all three Twilio values or none)`)
+  }
   if (problems.length > 0 || !e) throw new ConfigError(problems)
 
   return {
@@ -110,6 +137,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     cronSecret: e.CRON_SECRET,
     seedDemo: e.SEED_DEMO ?? true,
     logLevel: e.LOG_LEVEL,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM ?? 'Bookings <bookings@localhost>',
+    mailDir: e.MAIL_DIR ?? '.data/mail',
+    twilio:
+      e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN && e.TWILIO_FROM
+        ? { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN, from: e.TWILIO_FROM, apiBase: e.TWILIO_API_BASE }
+        : undefined,
+    adminEmail: e.ADMIN_EMAIL,
+    appSecret: e.APP_SECRET,
     stripe:
       e.STRIPE_SECRET_KEY && e.STRIPE_PUBLISHABLE_KEY && e.STRIPE_WEBHOOK_SECRET
         ? { secretKey: e.STRIPE_SECRET_KEY, publishableKey: e.STRIPE_PUBLISHABLE_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiBase: e.STRIPE_API_BASE }

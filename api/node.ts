@@ -8,6 +8,8 @@ import { describeError } from './errors'
 import { createHoldBackend } from './holds/create-hold-backend'
 import { createLogger } from './logger'
 import { runDueWork } from './due-work'
+import { createNotifiers } from './notify/create-notifiers'
+import { createOutboxPlanner } from './notify/outbox'
 import { createStripeGateway } from './payments/stripe-gateway'
 import { seedDemo } from './seed-demo'
 import { loadStaticAssets } from './static-assets'
@@ -52,6 +54,9 @@ async function main(): Promise<void> {
       : 'payments: off (no STRIPE_SECRET_KEY); bookings of priced resources answer 422 payment_unavailable',
   )
 
+  const notifiers = await createNotifiers(config, logger)
+  const outbox = createOutboxPlanner({ adminEmail: config.adminEmail })
+
   const assets = await loadStaticAssets()
   if (!assets.widgetScript) logger.info('widget not built: /widget.js answers 503 until `npm run build` runs')
 
@@ -65,14 +70,19 @@ async function main(): Promise<void> {
     trustProxy: config.trustProxy,
     cronSecret: config.cronSecret,
     payments,
+    outbox,
+    notifiers,
+    appSecret: notifiers.links.appSecret,
   })
 
   // Unpaid pending bookings past their window are cancelled here every minute (inserts also
   // release them lazily, so a stopped sweep never leaves a slot stuck), with the payment work
   // that comes due: abandoned intents, lapsing authorizations, settlements to retry.
   const sweep = setInterval(() => {
-    runDueWork({ db: database.db, clock: systemClock, logger, payments }).then(
-      (done) => (done.expired > 0 || done.payments?.released || done.payments?.lapsed) && logger.info('due work done', done),
+    runDueWork({ db: database.db, clock: systemClock, logger, payments, outbox, notifiers }).then(
+      (done) =>
+        (done.expired > 0 || done.payments?.released || done.payments?.lapsed || done.notifications?.sent || done.notifications?.failed) &&
+        logger.info('due work done', done),
       (error: unknown) => logger.error('sweep failed', describeError(error)),
     )
   }, 60_000)

@@ -95,6 +95,10 @@ export const bookings = pgTable(
     sessionId: text('session_id'),
     /** Bumped on reschedule so reminders written for the old time never match. */
     version: integer('version').notNull().default(1),
+    /** Language of the guest's messages (`en`, `de`, `es`), as the widget spoke to them. */
+    locale: text('locale').notNull().default('en'),
+    /** The manage token sealed under APP_SECRET, so messages sent later can carry the manage link. */
+    manageLinkSealed: text('manage_link_sealed'),
     paymentIntentId: text('payment_intent_id').unique(),
     /** Money in integer minor units of `currency`. */
     amount: integer('amount'),
@@ -131,6 +135,46 @@ export const bookings = pgTable(
   ],
 )
 
+export const NOTIFICATION_EVENTS = ['created', 'confirmed', 'reminder_24h', 'reminder_1h', 'cancelled', 'admin_new_booking', 'admin_cancelled'] as const
+export const NOTIFICATION_CHANNELS = ['email', 'sms'] as const
+export const NOTIFICATION_STATUSES = ['pending', 'sending', 'sent', 'failed', 'skipped'] as const
+
+/**
+ * The outbox: one row per message, written in the transaction that changed the booking,
+ * sent by the worker. The unique key makes every message exist once per booking version,
+ * so a rescheduled booking's old reminders can never match the new time.
+ */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    bookingId: uuid('booking_id')
+      .notNull()
+      .references(() => bookings.id, { onDelete: 'cascade' }),
+    event: text('event', { enum: NOTIFICATION_EVENTS }).notNull(),
+    channel: text('channel', { enum: NOTIFICATION_CHANNELS }).notNull(),
+    /** Email address or E.164 phone; NULL when there is none (the row is then skipped). */
+    recipient: text('recipient'),
+    version: integer('version').notNull(),
+    status: text('status', { enum: NOTIFICATION_STATUSES }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    sendAfter: instant('send_after').notNull(),
+    /** A claimed row whose worker died is claimed again after this instant. */
+    leaseUntil: instant('lease_until'),
+    sentAt: instant('sent_at'),
+    lastError: text('last_error'),
+    /** Why a row was not sent: no recipient, no provider, stale, too late. */
+    skipReason: text('skip_reason'),
+    providerId: text('provider_id'),
+    createdAt: instant('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('notifications_once').on(t.bookingId, t.event, t.channel, t.version),
+    index('notifications_due_idx').on(t.sendAfter).where(sql`${t.status} IN ('pending', 'sending')`),
+    index('notifications_booking_idx').on(t.bookingId),
+  ],
+)
+
 /** Stripe event ids already handled: each webhook event takes effect once. */
 export const paymentEvents = pgTable('payment_events', {
   id: text('id').primaryKey(),
@@ -141,3 +185,4 @@ export const paymentEvents = pgTable('payment_events', {
 export type ResourceRow = typeof bookableResources.$inferSelect
 export type ScheduleRow = typeof resourceSchedules.$inferSelect
 export type BookingRow = typeof bookings.$inferSelect
+export type NotificationRow = typeof notifications.$inferSelect

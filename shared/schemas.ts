@@ -93,6 +93,8 @@ export const resourceConfigSchema = z.object({
   payment: z.enum(['none', 'deposit', 'full']).optional(),
   depositAmount: z.number().int().min(0).optional(),
   cancellationPolicy: cancellationPolicySchema.optional(),
+  /** Where new-booking and cancellation notices for this resource go (else ADMIN_EMAIL). */
+  notifyEmail: z.email().max(254).optional(),
 }).superRefine((config, ctx) => {
   const takesPayment = config.payment === 'deposit' || config.payment === 'full'
   if (takesPayment && !(config.price && config.price.amount >= 1)) {
@@ -197,7 +199,19 @@ export const bookingRequestSchema = z.object({
     .record(z.string().max(64), z.union([z.string().max(2000), z.number(), z.boolean()]))
     .refine((a) => Object.keys(a).length <= 50, { message: 'at most 50 answers' })
     .optional(),
+  /** Language for the guest's messages (any BCP 47 tag; `en`, `de`, `es` are spoken, others fall back to `en`). */
+  locale: z.string().regex(/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*$/).max(35).optional(),
 })
+
+/** The languages messages are written in; the widget speaks the same ones. */
+export const MESSAGE_LANGUAGES = ['en', 'de', 'es'] as const
+export type MessageLanguage = (typeof MESSAGE_LANGUAGES)[number]
+
+/** The message language for a requested tag: its language when spoken, else English. */
+export function messageLanguage(tag: string | null | undefined): MessageLanguage {
+  const language = (tag ?? '').toLowerCase().split(/[-_]/)[0]
+  return (MESSAGE_LANGUAGES as readonly string[]).includes(language ?? '') ? (language as MessageLanguage) : 'en'
+}
 
 export const rescheduleRequestSchema = z.object({ holdId: z.string().min(1).max(100) })
 

@@ -33,28 +33,34 @@ export function randomRef(): string {
 }
 
 /**
- * Encrypts the manage token under a key derived from the raw Idempotency-Key (which only
- * the client knows; the database keeps its hash). AES-GCM with a random IV.
+ * Why a token is sealed, and so which key seals it: under the raw Idempotency-Key (which
+ * only the client knows; the database keeps its hash) for replays, or under APP_SECRET for
+ * the links in messages the worker sends later. Each purpose derives its own key.
  */
-export async function sealToken(token: string, idempotencyKey: string): Promise<string> {
-  const key = await deriveSealKey(idempotencyKey)
+export type SealPurpose = 'replay' | 'message-links'
+
+/** Encrypts the manage token under a key derived from `secret` for `purpose`. AES-GCM with a random IV. */
+export async function sealToken(token: string, secret: string, purpose: SealPurpose = 'replay'): Promise<string> {
+  const key = await deriveSealKey(secret, purpose)
   const iv = crypto.getRandomValues(new Uint8Array(12))
   const sealed = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, key, encoder.encode(token)))
   return `${toBase64Url(iv)}.${toBase64Url(sealed)}`
 }
 
-export async function unsealToken(sealed: string, idempotencyKey: string): Promise<string> {
+export async function unsealToken(sealed: string, secret: string, purpose: SealPurpose = 'replay'): Promise<string> {
   const [iv, data] = sealed.split('.')
   if (!iv || !data) throw new Error('malformed sealed token')
-  const key = await deriveSealKey(idempotencyKey)
+  const key = await deriveSealKey(secret, purpose)
   const plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: fromBase64Url(iv) }, key, fromBase64Url(data))
   return new TextDecoder().decode(plain)
 }
 
-async function deriveSealKey(idempotencyKey: string): Promise<CryptoKey> {
-  const material = await crypto.subtle.importKey('raw', encoder.encode(idempotencyKey), 'HKDF', false, ['deriveKey'])
+async function deriveSealKey(secret: string, purpose: SealPurpose): Promise<CryptoKey> {
+  const material = await crypto.subtle.importKey('raw', encoder.encode(secret), 'HKDF', false, ['deriveKey'])
+  // The replay purpose keeps its original info string, so tokens sealed before still open.
+  const info = purpose === 'replay' ? 'booking-manage-token' : `booking-manage-token:${purpose}`
   return crypto.subtle.deriveKey(
-    { name: 'HKDF', hash: 'SHA-256', salt: encoder.encode('booking-embed'), info: encoder.encode('booking-manage-token') },
+    { name: 'HKDF', hash: 'SHA-256', salt: encoder.encode('booking-embed'), info: encoder.encode(info) },
     material,
     { name: 'AES-GCM', length: 256 },
     false,

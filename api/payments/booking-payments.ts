@@ -6,7 +6,8 @@ import type { CancellationSettlement } from '../../shared/types'
 import type { Clock } from '../clock'
 import type { Database } from '../db/database'
 import type { Logger } from '../logger'
-import { reoccupyExpiredBooking } from '../store/bookings'
+import type { OutboxPlanner } from '../notify/outbox'
+import { reoccupyExpiredBooking, type Transaction } from '../store/bookings'
 import { findResourceById } from '../store/resources'
 import { PaymentProviderError, type IntentState, type PaymentGateway } from './gateway'
 
@@ -22,6 +23,8 @@ export interface PaymentDeps {
   payments: PaymentGateway
   clock: Clock
   logger: Logger
+  /** Messages owed by the changes made here (created once paid, confirmed, cancelled). */
+  outbox?: OutboxPlanner | undefined
 }
 
 export interface PaymentStart {
@@ -95,19 +98,19 @@ export async function syncIntent(deps: PaymentDeps, intentId: string): Promise<B
         if (!(error instanceof BookingError && error.code === 'slot_taken')) throw error
         // Paid too late: someone else has the time now. Release the money at once.
         logger.info('authorization arrived after the slot was rebooked; releasing it', { bookingId: booking.id })
-        return updateFromIntent(db, booking.id, await payments.cancel(intent.id, `cancel:${booking.id}`), now)
+        return updateFromIntent(deps, booking.id, await payments.cancel(intent.id, `cancel:${booking.id}`), now)
       }
     }
     if (booking.status === 'cancelled') {
       // Cancelled while the guest was paying: nothing may be taken.
-      return updateFromIntent(db, booking.id, await releaseQuietly(payments, intent, booking.id), now)
+      return updateFromIntent(deps, booking.id, await releaseQuietly(payments, intent, booking.id), now)
     }
-    booking = (await updateFromIntent(db, booking.id, intent, now)) ?? booking
+    booking = (await updateFromIntent(deps, booking.id, intent, now)) ?? booking
     const resource = await findResourceById(db, booking.resourceId)
     if (booking.status === 'pending' && resource?.config.requiresConfirmation) return booking
     return captureAndConfirm(deps, booking)
   }
-  return updateFromIntent(db, booking.id, intent, now)
+  return updateFromIntent(deps, booking.id, intent, now)
 }
 
 /**
@@ -127,11 +130,29 @@ export async function captureAndConfirm(deps: PaymentDeps, booking: BookingRow):
     if (!(error instanceof PaymentProviderError) || error.status === undefined || error.status >= 500) throw error
     intent = await payments.getIntent(booking.paymentIntentId)
   }
-  return (await updateFromIntent(db, booking.id, intent, clock.now())) ?? booking
+  return (await updateFromIntent(deps, booking.id, intent, clock.now())) ?? booking
 }
 
-/** Records the intent's amounts and status on the booking; confirms it once money is captured. */
-async function updateFromIntent(db: Database, bookingId: string, intent: IntentState, now: number): Promise<BookingRow | undefined> {
+/**
+ * Records the intent's amounts and status on the booking; confirms it once money is
+ * captured. The first time money is reserved the booking counts as made (its messages go
+ * out); a pending booking that becomes confirmed gets its confirmation.
+ */
+async function updateFromIntent(deps: Pick<PaymentDeps, 'db' | 'outbox'>, bookingId: string, intent: IntentState, now: number): Promise<BookingRow | undefined> {
+  return deps.db.transaction(async (tx) => {
+    const [before] = await tx.select().from(bookings).where(eq(bookings.id, bookingId)).for('update')
+    if (!before) return undefined
+    const after = await writeIntentState(tx, bookingId, intent, now)
+    if (!after || !deps.outbox || after.status === 'cancelled') return after
+    const wasUnpaid = before.paymentStatus === 'requires_payment' || before.paymentStatus === 'failed'
+    const nowPaid = after.paymentStatus === 'authorized' || after.paymentStatus === 'captured'
+    if (wasUnpaid && nowPaid && before.amountAuthorized === 0 && before.amountCaptured === 0) await deps.outbox.created(tx, after, now)
+    else if (before.status === 'pending' && after.status === 'confirmed') await deps.outbox.confirmed(tx, after, now)
+    return after
+  })
+}
+
+async function writeIntentState(db: Database | Transaction, bookingId: string, intent: IntentState, now: number): Promise<BookingRow | undefined> {
   const at = new Date(now)
   const paymentStatus =
     intent.status === 'requires_capture'
@@ -223,6 +244,8 @@ export async function cancelWithPolicy(deps: Omit<PaymentDeps, 'payments'> & { p
       .set({ status: 'cancelled', cancelledAt: new Date(now), cancelReason: reason, settlement, expiresAt: null, updatedAt: new Date(now) })
       .where(eq(bookings.id, bookingId))
       .returning()
+    // A booking nobody was ever told about (unpaid) needs no cancellation notice either.
+    if (row.paymentStatus !== 'requires_payment') await deps.outbox?.cancelled(tx, cancelled!, now)
     return { row: cancelled!, changed: true }
   })
   if (!result.changed || result.row.settlement?.state !== 'pending') return result.row
@@ -277,7 +300,7 @@ export async function executeSettlement(deps: PaymentDeps, row: BookingRow): Pro
     } else {
       intent = await releaseQuietly(payments, await payments.getIntent(intentId), row.id)
     }
-    await updateFromIntent(db, row.id, intent, clock.now())
+    await updateFromIntent(deps, row.id, intent, clock.now())
     return setSettlement(db, row.id, { ...plan, state: 'done', attempts: plan.attempts + 1 })
   } catch (error) {
     logger.error('settlement at the payment provider failed; the sweep retries it', { bookingId: row.id, error: String(error) })
@@ -317,7 +340,7 @@ export async function runPaymentSweep(deps: PaymentDeps): Promise<{ released: nu
       await syncIntent(deps, intent.id) // paid after all: the webhook path decides
       continue
     }
-    await updateFromIntent(db, row.id, intent.status === 'canceled' ? intent : await releaseQuietly(payments, intent, row.id), now)
+    await updateFromIntent(deps, row.id, intent.status === 'canceled' ? intent : await releaseQuietly(payments, intent, row.id), now)
     released++
   }
 

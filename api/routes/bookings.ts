@@ -5,6 +5,7 @@ import { BookingError } from '../../shared/errors'
 import {
   DEFAULT_HOLD_TTL_SEC,
   bookingRequestSchema,
+  messageLanguage,
   cancelRequestSchema,
   idempotencyKeySchema,
   rescheduleRequestSchema,
@@ -38,7 +39,7 @@ import {
  */
 export const bookingRoutes = new Hono<AppEnv>()
   .post('/', async (c) => {
-    const { db, holds, catalog, clock, payments, logger } = c.var.deps
+    const { db, holds, catalog, clock, payments, logger, outbox, appSecret } = c.var.deps
     const sessionId = requireSession(c)
     const idempotencyKey = readIdempotencyKey(c)
     const request = await readJson(c, bookingRequestSchema)
@@ -87,11 +88,14 @@ export const bookingRoutes = new Hono<AppEnv>()
           idempotencyKeyHash: idempotency?.keyHash,
           requestHash: idempotency?.fingerprint,
           manageTokenSealed: idempotency ? await sealToken(manageToken, idempotency.key) : undefined,
+          manageLinkSealed: appSecret ? await sealToken(manageToken, appSecret, 'message-links') : undefined,
+          locale: messageLanguage(request.locale),
           cancellationPolicy: config.cancellationPolicy,
           payment: due,
           expiresAt: due ? now + (config.holdTtlSec ?? DEFAULT_HOLD_TTL_SEC) * 1000 : undefined,
         },
         now,
+        outbox,
       )
     } catch (error) {
       if (error instanceof IdempotencyKeyTaken || (error instanceof BookingError && error.code === 'slot_taken')) {
@@ -137,7 +141,7 @@ export const bookingRoutes = new Hono<AppEnv>()
         { path: 'holdId', message: 'hold is for another resource' },
       ])
     }
-    const moved = await moveBooking(db, booking.id, hold.start, hold.end, now)
+    const moved = await moveBooking(db, booking.id, hold.start, hold.end, now, c.var.deps.outbox)
     releaseAfterResponse(c, hold.id, sessionId)
     return c.json({ booking: toPublicBooking(moved) })
   })

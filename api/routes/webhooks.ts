@@ -23,7 +23,7 @@ const HANDLED = new Set([
  * → 200 {"received":true}
  */
 export const webhookRoutes = new Hono<AppEnv>().post('/stripe', async (c) => {
-  const { db, payments, clock, logger } = c.var.deps
+  const { db, payments, clock, logger, outbox } = c.var.deps
   if (!payments) throw new BookingError('not_found', 'Payments are not set up on this server.')
   const raw = await c.req.text()
   let event
@@ -36,7 +36,7 @@ export const webhookRoutes = new Hono<AppEnv>().post('/stripe', async (c) => {
     throw error
   }
   if (await isEventProcessed(db, event.id)) return c.json({ received: true, duplicate: true })
-  if (HANDLED.has(event.type) && event.intentId) await syncIntent({ db, payments, clock, logger }, event.intentId)
+  if (HANDLED.has(event.type) && event.intentId) await syncIntent({ db, payments, clock, logger, outbox }, event.intentId)
   // Recorded after the effect: a crash in between means Stripe retries, and the effect is idempotent.
   await markEventProcessed(db, event.id, event.type, clock.now())
   return c.json({ received: true })

@@ -4,6 +4,7 @@ import { BookingError } from '../../shared/errors'
 import type { CancellationPolicy } from '../../shared/schemas'
 import type { PublicBooking } from '../../shared/types'
 import { randomRef } from '../bookings/tokens'
+import { noOutbox, type OutboxPlanner } from '../notify/outbox'
 import type { Database } from '../db/database'
 import { DEADLOCK_DETECTED, EXCLUSION_VIOLATION, LOCK_NOT_AVAILABLE, UNIQUE_VIOLATION, sqlState } from '../db/sql-state'
 
@@ -21,6 +22,9 @@ export interface NewBooking {
   idempotencyKeyHash?: string | undefined
   requestHash?: string | undefined
   manageTokenSealed?: string | undefined
+  /** The manage token sealed under APP_SECRET, for links in messages sent later. */
+  manageLinkSealed?: string | undefined
+  locale?: string | undefined
   cancellationPolicy?: CancellationPolicy | undefined
   expiresAt?: number | undefined
   /** For bookings that take payment: what is due now, in minor units. */
@@ -42,12 +46,14 @@ const OCCUPYING: BookingStatus[] = ['pending', 'confirmed']
  * `writeOccupying` for conflicts, expired pending rows and lock waits). A duplicate
  * idempotency key raises `IdempotencyKeyTaken`; a colliding ref is drawn again.
  */
-export async function insertBooking(db: Database, input: NewBooking, now: number): Promise<BookingRow> {
+export async function insertBooking(db: Database, input: NewBooking, now: number, outbox: OutboxPlanner = noOutbox): Promise<BookingRow> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await writeOccupying(db, input.resourceId, input.start, input.end, now, async (tx) => {
         const [row] = await tx.insert(bookings).values(toValues(input, now)).returning()
         if (!row) throw new Error('insert returned no row')
+        // A booking that takes payment is announced when its payment comes through.
+        if (!input.payment) await outbox.created(tx, row, now)
         return row
       })
     } catch (error) {
@@ -63,7 +69,7 @@ export async function insertBooking(db: Database, input: NewBooking, now: number
  * Moves an occupying booking to a new interval in one statement: on conflict nothing
  * changes. The version bump makes reminders written for the old time stale.
  */
-export async function moveBooking(db: Database, id: string, start: number, end: number, now: number): Promise<BookingRow> {
+export async function moveBooking(db: Database, id: string, start: number, end: number, now: number, outbox: OutboxPlanner = noOutbox): Promise<BookingRow> {
   const [current] = await db.select({ resourceId: bookings.resourceId }).from(bookings).where(eq(bookings.id, id))
   if (!current) throw new BookingError('not_found', 'No such booking.')
   return writeOccupying(db, current.resourceId, start, end, now, async (tx) => {
@@ -78,6 +84,7 @@ export async function moveBooking(db: Database, id: string, start: number, end: 
       .where(and(eq(bookings.id, id), inArray(bookings.status, OCCUPYING)))
       .returning()
     if (!row) throw new BookingError('invalid_transition', 'This booking can no longer be rescheduled.')
+    await outbox.rescheduled(tx, row, now)
     return row
   })
 }
@@ -241,6 +248,8 @@ function toValues(input: NewBooking, now: number): typeof bookings.$inferInsert 
     idempotencyKey: input.idempotencyKeyHash ?? null,
     requestHash: input.requestHash ?? null,
     manageTokenSealed: input.manageTokenSealed ?? null,
+    manageLinkSealed: input.manageLinkSealed ?? null,
+    locale: input.locale ?? 'en',
     cancellationPolicy: input.cancellationPolicy ?? null,
     expiresAt: input.expiresAt !== undefined ? new Date(input.expiresAt) : null,
     amount: input.payment?.amount ?? null,

@@ -1,0 +1,53 @@
+import { mkdir, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import nodemailer from 'nodemailer'
+import type { Logger } from '../logger'
+
+export interface EmailMessage {
+  to: string
+  subject: string
+  text: string
+  html: string
+  /** Stable per outbox row, so a message sent twice after a crash is recognisably the same one. */
+  messageId: string
+  attachments?: { filename: string; content: string; contentType: string }[]
+}
+
+export interface EmailSender {
+  readonly kind: 'smtp' | 'file'
+  send(message: EmailMessage): Promise<{ id: string }>
+  close(): void
+}
+
+/** Email over SMTP (`SMTP_URL`, e.g. `smtps://user:pass@smtp.example.com`) with nodemailer. */
+export function createSmtpSender(options: { url: string; from: string }): EmailSender {
+  const transport = nodemailer.createTransport(options.url)
+  return {
+    kind: 'smtp',
+    async send(message) {
+      const info = await transport.sendMail({ from: options.from, ...message })
+      return { id: info.messageId }
+    },
+    close: () => transport.close(),
+  }
+}
+
+/**
+ * No SMTP configured: each message is written as an .eml file (open it in any mail
+ * client) and logged without its recipient, so the demo shows what would have been sent.
+ */
+export function createFileSender(options: { dir: string; from: string; logger: Logger }): EmailSender {
+  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' })
+  return {
+    kind: 'file',
+    async send(message) {
+      const info = await transport.sendMail({ from: options.from, ...message })
+      await mkdir(options.dir, { recursive: true })
+      const file = join(options.dir, `${message.messageId.replace(/[^\w.-]/g, '_')}.eml`)
+      await writeFile(file, info.message as Buffer)
+      options.logger.info('email written (no SMTP_URL)', { file, subject: message.subject })
+      return { id: info.messageId }
+    },
+    close: () => transport.close(),
+  }
+}

@@ -1,0 +1,214 @@
+import type { BookingRow, NotificationRow } from '../../drizzle/schema'
+import { formatMoney } from '../../shared/money'
+import type { MessageLanguage } from '../../shared/schemas'
+
+/*
+ * The words of every message, in the languages the widget speaks. Guest-supplied text is
+ * escaped in HTML; times are in the resource's zone and say which zone that is.
+ */
+
+export interface MessageContext {
+  event: NotificationRow['event']
+  language: MessageLanguage
+  booking: BookingRow
+  resourceName: string
+  timezone: string
+  /** The guest's manage page for this booking (with its token); none when it cannot be built. */
+  manageUrl: string | undefined
+}
+
+export interface EmailContent {
+  subject: string
+  text: string
+  html: string
+}
+
+interface Words {
+  hello: (name: string) => string
+  subject: Record<NotificationRow['event'], (what: string, when: string, ref: string) => string>
+  lead: Record<NotificationRow['event'], string>
+  pendingLead: string
+  when: string
+  reference: string
+  manage: string
+  guest: string
+  notes: string
+  refund: (amount: string, percent: number) => string
+  sms: Record<NotificationRow['event'], (what: string, when: string, ref: string) => string>
+}
+
+const en: Words = {
+  hello: (name) => `Hello ${name},`,
+  subject: {
+    created: (what, when) => `Booked: ${what}, ${when}`,
+    confirmed: (what, when) => `Confirmed: ${what}, ${when}`,
+    reminder_24h: (what, when) => `Reminder: ${what}, ${when}`,
+    reminder_1h: (what, when) => `Starting soon: ${what}, ${when}`,
+    cancelled: (what, when) => `Cancelled: ${what}, ${when}`,
+    admin_new_booking: (what, when, ref) => `New booking ${ref}: ${what}, ${when}`,
+    admin_cancelled: (what, when, ref) => `Booking ${ref} cancelled: ${what}, ${when}`,
+  },
+  lead: {
+    created: 'your booking is confirmed.',
+    confirmed: 'your booking has been confirmed.',
+    reminder_24h: 'a reminder of your booking tomorrow.',
+    reminder_1h: 'your booking starts in about an hour.',
+    cancelled: 'your booking has been cancelled.',
+    admin_new_booking: 'a new booking was made.',
+    admin_cancelled: 'a booking was cancelled.',
+  },
+  pendingLead: 'we have your booking request; you will hear from us once it is confirmed.',
+  when: 'When',
+  reference: 'Reference',
+  manage: 'Manage or cancel your booking',
+  guest: 'Guest',
+  notes: 'Notes',
+  refund: (amount, percent) => `Refund: ${amount} (${percent} %).`,
+  sms: {
+    created: (what, when, ref) => `Booked: ${what}, ${when}. Ref ${ref}.`,
+    confirmed: (what, when, ref) => `Confirmed: ${what}, ${when}. Ref ${ref}.`,
+    reminder_24h: (what, when, ref) => `Reminder: ${what}, ${when}. Ref ${ref}.`,
+    reminder_1h: (what, when, ref) => `Starting soon: ${what}, ${when}. Ref ${ref}.`,
+    cancelled: (what, when, ref) => `Cancelled: ${what}, ${when}. Ref ${ref}.`,
+    admin_new_booking: (what, when, ref) => `New booking ${ref}: ${what}, ${when}.`,
+    admin_cancelled: (what, when, ref) => `Cancelled ${ref}: ${what}, ${when}.`,
+  },
+}
+
+const de: Words = {
+  hello: (name) => `Hallo ${name},`,
+  subject: {
+    created: (what, when) => `Gebucht: ${what}, ${when}`,
+    confirmed: (what, when) => `Bestätigt: ${what}, ${when}`,
+    reminder_24h: (what, when) => `Erinnerung: ${what}, ${when}`,
+    reminder_1h: (what, when) => `Gleich geht es los: ${what}, ${when}`,
+    cancelled: (what, when) => `Storniert: ${what}, ${when}`,
+    admin_new_booking: (what, when, ref) => `Neue Buchung ${ref}: ${what}, ${when}`,
+    admin_cancelled: (what, when, ref) => `Buchung ${ref} storniert: ${what}, ${when}`,
+  },
+  lead: {
+    created: 'Ihre Buchung ist bestätigt.',
+    confirmed: 'Ihre Buchung wurde bestätigt.',
+    reminder_24h: 'eine Erinnerung an Ihre Buchung morgen.',
+    reminder_1h: 'Ihre Buchung beginnt in etwa einer Stunde.',
+    cancelled: 'Ihre Buchung wurde storniert.',
+    admin_new_booking: 'es gibt eine neue Buchung.',
+    admin_cancelled: 'eine Buchung wurde storniert.',
+  },
+  pendingLead: 'wir haben Ihre Buchungsanfrage erhalten und melden uns, sobald sie bestätigt ist.',
+  when: 'Wann',
+  reference: 'Buchungsnummer',
+  manage: 'Buchung verwalten oder stornieren',
+  guest: 'Gast',
+  notes: 'Anmerkungen',
+  refund: (amount, percent) => `Erstattung: ${amount} (${percent} %).`,
+  sms: {
+    created: (what, when, ref) => `Gebucht: ${what}, ${when}. Nr. ${ref}.`,
+    confirmed: (what, when, ref) => `Bestätigt: ${what}, ${when}. Nr. ${ref}.`,
+    reminder_24h: (what, when, ref) => `Erinnerung: ${what}, ${when}. Nr. ${ref}.`,
+    reminder_1h: (what, when, ref) => `Gleich: ${what}, ${when}. Nr. ${ref}.`,
+    cancelled: (what, when, ref) => `Storniert: ${what}, ${when}. Nr. ${ref}.`,
+    admin_new_booking: (what, when, ref) => `Neue Buchung ${ref}: ${what}, ${when}.`,
+    admin_cancelled: (what, when, ref) => `Storniert ${ref}: ${what}, ${when}.`,
+  },
+}
+
+const es: Words = {
+  hello: (name) => `Hola ${name}:`,
+  subject: {
+    created: (what, when) => `Reservado: ${what}, ${when}`,
+    confirmed: (what, when) => `Confirmado: ${what}, ${when}`,
+    reminder_24h: (what, when) => `Recordatorio: ${what}, ${when}`,
+    reminder_1h: (what, when) => `Empieza pronto: ${what}, ${when}`,
+    cancelled: (what, when) => `Cancelado: ${what}, ${when}`,
+    admin_new_booking: (what, when, ref) => `Nueva reserva ${ref}: ${what}, ${when}`,
+    admin_cancelled: (what, when, ref) => `Reserva ${ref} cancelada: ${what}, ${when}`,
+  },
+  lead: {
+    created: 'tu reserva está confirmada.',
+    confirmed: 'tu reserva ha sido confirmada.',
+    reminder_24h: 'te recordamos tu reserva de mañana.',
+    reminder_1h: 'tu reserva empieza en una hora aproximadamente.',
+    cancelled: 'tu reserva ha sido cancelada.',
+    admin_new_booking: 'hay una nueva reserva.',
+    admin_cancelled: 'se ha cancelado una reserva.',
+  },
+  pendingLead: 'hemos recibido tu solicitud de reserva; te avisaremos cuando esté confirmada.',
+  when: 'Cuándo',
+  reference: 'Referencia',
+  manage: 'Gestionar o cancelar tu reserva',
+  guest: 'Cliente',
+  notes: 'Notas',
+  refund: (amount, percent) => `Reembolso: ${amount} (${percent} %).`,
+  sms: {
+    created: (what, when, ref) => `Reservado: ${what}, ${when}. Ref. ${ref}.`,
+    confirmed: (what, when, ref) => `Confirmado: ${what}, ${when}. Ref. ${ref}.`,
+    reminder_24h: (what, when, ref) => `Recordatorio: ${what}, ${when}. Ref. ${ref}.`,
+    reminder_1h: (what, when, ref) => `Empieza pronto: ${what}, ${when}. Ref. ${ref}.`,
+    cancelled: (what, when, ref) => `Cancelado: ${what}, ${when}. Ref. ${ref}.`,
+    admin_new_booking: (what, when, ref) => `Nueva reserva ${ref}: ${what}, ${when}.`,
+    admin_cancelled: (what, when, ref) => `Cancelada ${ref}: ${what}, ${when}.`,
+  },
+}
+
+const WORDS: Record<MessageLanguage, Words> = { en, de, es }
+
+/** The start in the resource's zone, with the zone named: "Tuesday, 24 March 2026 at 09:00 (Europe/Berlin)". */
+export function formatWhen(start: Date, timezone: string, language: MessageLanguage): string {
+  const text = new Intl.DateTimeFormat(language, { dateStyle: 'full', timeStyle: 'short', timeZone: timezone }).format(start)
+  return `${text} (${timezone.replace(/_/g, ' ')})`
+}
+
+const isAdmin = (event: NotificationRow['event']) => event.startsWith('admin_')
+
+export function renderEmail(ctx: MessageContext): EmailContent {
+  const w = WORDS[ctx.language]
+  const { booking } = ctx
+  const when = formatWhen(booking.startsAt, ctx.timezone, ctx.language)
+  const lead = ctx.event === 'created' && booking.status === 'pending' ? w.pendingLead : w.lead[ctx.event]
+  const admin = isAdmin(ctx.event)
+  const facts: [string, string][] = [
+    [w.when, when],
+    [w.reference, booking.ref],
+  ]
+  if (admin) {
+    facts.push([w.guest, [booking.guestName, booking.guestEmail, booking.guestPhone].filter(Boolean).join(', ')])
+    if (booking.notes) facts.push([w.notes, booking.notes])
+  }
+  const refund = ctx.event === 'cancelled' && booking.settlement && booking.settlement.refund > 0 && booking.settlement.currency
+    ? w.refund(formatMoney(booking.settlement.refund, booking.settlement.currency, ctx.language), booking.settlement.percent)
+    : undefined
+  const manage = !admin && ctx.event !== 'cancelled' ? ctx.manageUrl : undefined
+  const greeting = admin ? '' : w.hello(booking.guestName)
+
+  const text = [
+    greeting ? `${greeting}\n` : '',
+    `${ctx.resourceName}: ${lead}\n`,
+    ...facts.map(([label, value]) => `${label}: ${value}`),
+    refund ? `\n${refund}` : '',
+    manage ? `\n${w.manage}: ${manage}` : '',
+  ]
+    .filter((line) => line !== '')
+    .join('\n')
+
+  const html = `<!doctype html><html lang="${ctx.language}"><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1f2937">
+${greeting ? `<p>${escapeHtml(greeting)}</p>` : ''}
+<p><strong>${escapeHtml(ctx.resourceName)}</strong>: ${escapeHtml(lead)}</p>
+<table role="presentation">${facts.map(([label, value]) => `<tr><th align="left" style="padding-right:12px">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`).join('')}</table>
+${refund ? `<p>${escapeHtml(refund)}</p>` : ''}
+${manage ? `<p><a href="${escapeHtml(manage)}">${escapeHtml(w.manage)}</a></p>` : ''}
+</body></html>`
+  return { subject: w.subject[ctx.event](ctx.resourceName, when, booking.ref), text, html }
+}
+
+/** One short SMS; a link only where the guest may act on it. */
+export function renderSms(ctx: MessageContext): string {
+  const w = WORDS[ctx.language]
+  const when = formatWhen(ctx.booking.startsAt, ctx.timezone, ctx.language)
+  const body = w.sms[ctx.event](ctx.resourceName, when, ctx.booking.ref)
+  return ctx.manageUrl && (ctx.event === 'created' || ctx.event === 'reminder_24h') ? `${body} ${ctx.manageUrl}` : body
+}
+
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
+}

@@ -1,0 +1,104 @@
+import { and, eq, inArray, lt, sql } from 'drizzle-orm'
+import { bookableResources, notifications, type BookingRow } from '../../drizzle/schema'
+import type { Transaction } from '../store/bookings'
+
+/*
+ * Which messages a booking's state change owes, written as outbox rows in the same
+ * transaction as the change, so a message exists exactly when the change committed.
+ *
+ *   booking created      → guest email + SMS, administrator email
+ *   confirmed later      → guest email
+ *   confirmed (either)   → 24 h reminder (email + SMS), 1 h reminder (SMS), planned now
+ *   rescheduled          → reminders planned again for the new version; old ones skipped
+ *   cancelled            → guest email, administrator email; unsent reminders skipped
+ *
+ * A booking that takes payment counts as created once its payment is authorized: an
+ * unpaid booking that simply expires never sent anything. Rows without a recipient are
+ * written as skipped, so the log shows why nothing went out.
+ */
+
+export interface OutboxPlanner {
+  created(tx: Transaction, booking: BookingRow, now: number): Promise<void>
+  confirmed(tx: Transaction, booking: BookingRow, now: number): Promise<void>
+  rescheduled(tx: Transaction, booking: BookingRow, now: number): Promise<void>
+  cancelled(tx: Transaction, booking: BookingRow, now: number): Promise<void>
+}
+
+type Row = typeof notifications.$inferInsert
+
+const HOUR = 3_600_000
+const REMINDER_EVENTS = ['reminder_24h', 'reminder_1h'] as const
+
+export function createOutboxPlanner(options: { adminEmail: string | undefined }): OutboxPlanner {
+  const adminFor = async (tx: Transaction, booking: BookingRow) => {
+    const [resource] = await tx.select({ config: bookableResources.config }).from(bookableResources).where(eq(bookableResources.id, booking.resourceId))
+    return resource?.config?.notifyEmail ?? options.adminEmail
+  }
+  const write = async (tx: Transaction, rows: Row[]) => {
+    if (rows.length > 0) await tx.insert(notifications).values(rows).onConflictDoNothing()
+  }
+  const message = (booking: BookingRow, event: Row['event'], channel: Row['channel'], recipient: string | null | undefined, sendAfter: number): Row => ({
+    bookingId: booking.id,
+    event,
+    channel,
+    recipient: recipient ?? null,
+    version: booking.version,
+    sendAfter: new Date(sendAfter),
+    ...(recipient ? {} : { status: 'skipped' as const, skipReason: channel === 'sms' ? 'the guest gave no phone number' : 'no administrator address (ADMIN_EMAIL or notifyEmail)' }),
+  })
+  const reminders = (booking: BookingRow): Row[] => {
+    const start = booking.startsAt.getTime()
+    return [
+      message(booking, 'reminder_24h', 'email', booking.guestEmail, start - 24 * HOUR),
+      message(booking, 'reminder_24h', 'sms', booking.guestPhone, start - 24 * HOUR),
+      message(booking, 'reminder_1h', 'sms', booking.guestPhone, start - HOUR),
+    ]
+  }
+  const skipUnsent = async (tx: Transaction, booking: BookingRow, events: readonly Row['event'][], reason: string, beforeVersion?: number) => {
+    await tx
+      .update(notifications)
+      .set({ status: 'skipped', skipReason: reason })
+      .where(
+        and(
+          eq(notifications.bookingId, booking.id),
+          inArray(notifications.event, [...events]),
+          eq(notifications.status, 'pending'),
+          beforeVersion !== undefined ? lt(notifications.version, beforeVersion) : sql`true`,
+        ),
+      )
+  }
+
+  return {
+    async created(tx, booking, now) {
+      const rows = [
+        message(booking, 'created', 'email', booking.guestEmail, now),
+        message(booking, 'created', 'sms', booking.guestPhone, now),
+        message(booking, 'admin_new_booking', 'email', await adminFor(tx, booking), now),
+      ]
+      if (booking.status === 'confirmed') rows.push(...reminders(booking))
+      await write(tx, rows)
+    },
+    async confirmed(tx, booking, now) {
+      await write(tx, [message(booking, 'confirmed', 'email', booking.guestEmail, now), ...reminders(booking)])
+    },
+    async rescheduled(tx, booking) {
+      await skipUnsent(tx, booking, REMINDER_EVENTS, 'rescheduled', booking.version)
+      if (booking.status === 'confirmed') await write(tx, reminders(booking))
+    },
+    async cancelled(tx, booking, now) {
+      await skipUnsent(tx, booking, [...REMINDER_EVENTS, 'created', 'confirmed'], 'cancelled')
+      await write(tx, [
+        message(booking, 'cancelled', 'email', booking.guestEmail, now),
+        message(booking, 'admin_cancelled', 'email', await adminFor(tx, booking), now),
+      ])
+    },
+  }
+}
+
+/** For callers without notifications (some tests, tools). */
+export const noOutbox: OutboxPlanner = {
+  created: async () => {},
+  confirmed: async () => {},
+  rescheduled: async () => {},
+  cancelled: async () => {},
+}

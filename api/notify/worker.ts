@@ -1,0 +1,183 @@
+import { and, eq, inArray, lte, or, sql } from 'drizzle-orm'
+import { bookableResources, bookings, notifications, type BookingRow, type NotificationRow } from '../../drizzle/schema'
+import { messageLanguage } from '../../shared/schemas'
+import { bookingToIcs } from '../bookings/booking-ics'
+import { unsealToken } from '../bookings/tokens'
+import type { Clock } from '../clock'
+import type { Database } from '../db/database'
+import type { Logger } from '../logger'
+import type { EmailSender } from './email'
+import { renderEmail, renderSms, type MessageContext } from './messages'
+import type { SmsSender } from './sms'
+
+export interface OutboxWorkerDeps {
+  db: Database
+  clock: Clock
+  logger: Logger
+  email: EmailSender
+  /** Undefined when no SMS provider is configured: SMS rows are skipped, saying so. */
+  sms: SmsSender | undefined
+  /** For manage links in messages: where the manage page is, and the key the tokens are sealed under. */
+  links: { publicUrl: string; appSecret: string | undefined }
+}
+
+export const MAX_ATTEMPTS = 8
+/** How long a claimed row is reserved for its worker; a worker that died loses it after this. */
+const LEASE_MS = 60_000
+const BATCH = 25
+const MINUTE = 60_000
+
+/** 30 s, 1 min, 2 min, … capped at an hour: a provider outage is ridden out, not hammered. */
+export function retryDelayMs(attempts: number): number {
+  return Math.min(30_000 * 2 ** Math.max(0, attempts - 1), 60 * MINUTE)
+}
+
+/**
+ * Sends what is due. Rows are claimed in short transactions with FOR UPDATE SKIP LOCKED
+ * and a lease, so any number of workers share the work and each row goes to one of them;
+ * sending happens outside any transaction. Returns how many rows ended sent, skipped,
+ * failed for good, or were put back for a retry.
+ */
+export async function processOutbox(deps: OutboxWorkerDeps, options: { maxBatches?: number } = {}) {
+  const totals = { sent: 0, skipped: 0, failed: 0, retrying: 0 }
+  for (let batch = 0; batch < (options.maxBatches ?? 40); batch++) {
+    const claimed = await claimDue(deps.db, deps.clock.now())
+    if (claimed.length === 0) break
+    for (const row of claimed) totals[await deliver(deps, row)]++
+  }
+  return totals
+}
+
+async function claimDue(db: Database, now: number): Promise<NotificationRow[]> {
+  const at = new Date(now)
+  return db.transaction(async (tx) => {
+    const due = await tx
+      .select({ id: notifications.id })
+      .from(notifications)
+      .where(
+        and(
+          lte(notifications.sendAfter, at),
+          or(eq(notifications.status, 'pending'), and(eq(notifications.status, 'sending'), lte(notifications.leaseUntil, at))),
+        ),
+      )
+      .orderBy(notifications.sendAfter)
+      .limit(BATCH)
+      .for('update', { skipLocked: true })
+    if (due.length === 0) return []
+    return tx
+      .update(notifications)
+      .set({ status: 'sending', leaseUntil: new Date(now + LEASE_MS), attempts: sql`${notifications.attempts} + 1` })
+      .where(inArray(notifications.id, due.map((d) => d.id)))
+      .returning()
+  })
+}
+
+type Outcome = 'sent' | 'skipped' | 'failed' | 'retrying'
+
+async function deliver(deps: OutboxWorkerDeps, row: NotificationRow): Promise<Outcome> {
+  const { db, clock } = deps
+  const [booking] = await db.select().from(bookings).where(eq(bookings.id, row.bookingId))
+  if (!booking) return finish(db, row, { status: 'skipped', skipReason: 'booking deleted' })
+  const now = clock.now()
+  const reason = skipReason(row, booking, now, deps.sms !== undefined)
+  if (reason) return finish(db, row, { status: 'skipped', skipReason: reason })
+
+  try {
+    const [resource] = await db.select().from(bookableResources).where(eq(bookableResources.id, booking.resourceId))
+    const ctx: MessageContext = {
+      event: row.event,
+      language: messageLanguage(booking.locale),
+      booking,
+      resourceName: resource?.name ?? 'Booking',
+      timezone: resource?.timezone ?? 'UTC',
+      manageUrl: await manageUrl(deps.links, booking),
+    }
+    let providerId: string
+    if (row.channel === 'email') {
+      const content = renderEmail(ctx)
+      const withCalendar = row.event === 'created' || row.event === 'confirmed'
+      const host = new URL(deps.links.publicUrl).hostname
+      const sent = await deps.email.send({
+        to: row.recipient!,
+        ...content,
+        messageId: `<${row.id}.${row.version}@${host}>`,
+        ...(withCalendar
+          ? {
+              attachments: [
+                {
+                  filename: `booking-${booking.ref}.ics`,
+                  content: bookingToIcs(booking, ctx.resourceName, { host, manageUrl: ctx.manageUrl, now }),
+                  contentType: 'text/calendar; charset=utf-8; method=PUBLISH',
+                },
+              ],
+            }
+          : {}),
+      })
+      providerId = sent.id
+    } else {
+      providerId = (await deps.sms!.send({ to: row.recipient!, body: renderSms(ctx) })).id
+    }
+    return finish(db, row, { status: 'sent', sentAt: new Date(clock.now()), providerId, lastError: null })
+  } catch (error) {
+    const message = redact(error instanceof Error ? error.message : String(error))
+    const giveUp = row.attempts >= MAX_ATTEMPTS
+    deps.logger.error(giveUp ? 'notification failed for good' : 'notification failed; will retry', {
+      notificationId: row.id,
+      event: row.event,
+      channel: row.channel,
+      attempts: row.attempts,
+      error: message,
+    })
+    return finish(
+      db,
+      row,
+      giveUp
+        ? { status: 'failed', lastError: message }
+        : { status: 'pending', lastError: message, sendAfter: new Date(clock.now() + retryDelayMs(row.attempts)) },
+    )
+  }
+}
+
+/**
+ * Why a due row must not go out now. Reminders are never sent for a booking that has
+ * started, that moved (its version changed) or is no longer confirmed; after an outage
+ * a 24 h reminder still goes with at least 2 h to spare, a 1 h reminder with 10 minutes.
+ */
+function skipReason(row: NotificationRow, booking: BookingRow, now: number, hasSms: boolean): string | undefined {
+  if (!row.recipient) return 'no recipient'
+  if (row.channel === 'sms' && !hasSms) return 'no SMS provider configured (TWILIO_*)'
+  const left = booking.startsAt.getTime() - now
+  if (row.event === 'reminder_24h' || row.event === 'reminder_1h') {
+    if (row.version !== booking.version) return 'rescheduled: this reminder is for an earlier time'
+    if (booking.status !== 'confirmed') return `booking is ${booking.status}`
+    if (left <= 0) return 'the booking has started'
+    if (row.event === 'reminder_24h' && left < 2 * 60 * MINUTE) return 'too late for the 24 h reminder (under 2 h left)'
+    if (row.event === 'reminder_1h' && left < 10 * MINUTE) return 'too late for the 1 h reminder (under 10 min left)'
+  }
+  if ((row.event === 'created' || row.event === 'confirmed') && booking.status === 'cancelled') return 'booking was cancelled before this was sent'
+  return undefined
+}
+
+async function manageUrl(links: OutboxWorkerDeps['links'], booking: BookingRow): Promise<string | undefined> {
+  if (!links.appSecret || !booking.manageLinkSealed) return undefined
+  try {
+    const token = await unsealToken(booking.manageLinkSealed, links.appSecret, 'message-links')
+    return `${links.publicUrl.replace(/\/+$/, '')}/manage#${new URLSearchParams({ ref: booking.ref, token })}`
+  } catch {
+    return undefined // sealed under another APP_SECRET: the message goes without a link
+  }
+}
+
+async function finish(db: Database, row: NotificationRow, change: Partial<typeof notifications.$inferInsert>): Promise<Outcome> {
+  // Only the lease holder may settle the row: a row whose lease ran out may be another worker's now.
+  await db
+    .update(notifications)
+    .set({ leaseUntil: null, ...change })
+    .where(and(eq(notifications.id, row.id), eq(notifications.status, 'sending'), eq(notifications.attempts, row.attempts)))
+  return change.status === 'pending' ? 'retrying' : (change.status as Outcome)
+}
+
+/** Provider errors may quote the address or number: keep them out of the log and the table. */
+function redact(message: string): string {
+  return message.replace(/[\w.+-]+@[\w-]+(\.[\w-]+)+/g, '[email]').replace(/\+?\d[\d\s().-]{6,}\d/g, '[number]').slice(0, 500)
+}
