@@ -21,7 +21,10 @@ export interface EmailSender {
 
 /** Email over SMTP (`SMTP_URL`, e.g. `smtps://user:pass@smtp.example.com`) with nodemailer. */
 export function createSmtpSender(options: { url: string; from: string }): EmailSender {
-  const transport = nodemailer.createTransport(options.url)
+  // A pool keeps connections open: the worker sends in batches, not one message a minute.
+  const url = new URL(options.url)
+  if (!url.searchParams.has('pool')) url.searchParams.set('pool', 'true')
+  const transport = nodemailer.createTransport(url.href)
   return {
     kind: 'smtp',
     async send(message) {

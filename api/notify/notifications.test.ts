@@ -1,0 +1,295 @@
+import { and, eq } from 'drizzle-orm'
+import type { ParsedMail } from 'mailparser'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { bookings, notifications } from '../../drizzle/schema'
+import type { ResourceConfig } from '../../shared/schemas'
+import type { PublicBooking, PublicHold } from '../../shared/types'
+import { createTestApi } from '../../test/api'
+import { createTestDatabase, type TestDatabase } from '../../test/database'
+import { FAKE_WEBHOOK_SECRET, startFakeStripe, type FakeStripe } from '../../test/fake-stripe'
+import { startFakeTwilio, type FakeTwilio } from '../../test/fake-twilio'
+import { everyDay, insertBooking, insertResource } from '../../test/fixtures'
+import { createTestHoldBackend, newSession } from '../../test/holds'
+import { startSmtpSink, type SmtpSink } from '../../test/smtp-sink'
+import { fixedClock } from '../clock'
+import { runDueWork } from '../due-work'
+import { silentLogger } from '../logger'
+import { createStripeGateway } from '../payments/stripe-gateway'
+import { createSmtpSender } from './email'
+import { createOutboxPlanner } from './outbox'
+import { createTwilioSender } from './sms'
+import { processOutbox, type OutboxWorkerDeps } from './worker'
+
+/*
+ * Every row of the notification table, produced through the real API and delivered over
+ * real protocols: SMTP to a local SMTP server (parsed with mailparser) and Twilio's REST
+ * shape on a local HTTP server.
+ */
+
+let database: TestDatabase
+let smtp: SmtpSink
+let twilio: FakeTwilio
+let stripe: FakeStripe
+beforeAll(async () => {
+  ;[database, smtp, twilio, stripe] = await Promise.all([createTestDatabase(), startSmtpSink(), startFakeTwilio(), startFakeStripe()])
+})
+afterAll(async () => {
+  await Promise.all([smtp?.close(), twilio?.close(), stripe?.close()])
+  await database?.close()
+})
+beforeEach(() => {
+  smtp.messages.length = 0
+  twilio.messages.length = 0
+})
+
+const HOUR = 3_600_000
+const ADMIN = 'owner@example.test'
+const APP_SECRET = 'test-app-secret-0123456789-abcdefghijkl'
+const PUBLIC_URL = 'https://book.example.test'
+const phone = '+442071234567'
+
+function setup(options: { at?: number; sms?: boolean } = {}) {
+  const clock = fixedClock(options.at ?? Date.now())
+  const email = createSmtpSender({ url: smtp.url, from: 'Bookings <bookings@example.test>' })
+  const notifiers: Omit<OutboxWorkerDeps, 'db' | 'clock' | 'logger'> = {
+    email,
+    sms: options.sms === false ? undefined : createTwilioSender({ accountSid: twilio.accountSid, authToken: twilio.authToken, from: '+14155550100', apiBase: twilio.url }),
+    links: { publicUrl: PUBLIC_URL, appSecret: APP_SECRET },
+  }
+  const payments = createStripeGateway({ secretKey: 'sk_test_n', publishableKey: 'pk_test_n', webhookSecret: FAKE_WEBHOOK_SECRET, apiBase: stripe.url })
+  const outbox = createOutboxPlanner({ adminEmail: ADMIN })
+  const api = createTestApi({ db: database.db, clock, holds: createTestHoldBackend(clock).holds, payments, outbox, notifiers, appSecret: APP_SECRET })
+  const deps = { db: database.db, clock, logger: silentLogger, payments, outbox, notifiers }
+  return { ...api, clock, deps, work: () => runDueWork(deps) }
+}
+
+async function room(config: ResourceConfig = {}) {
+  return insertResource(database.db, { name: 'Room Notify', timezone: 'Europe/Berlin', config, schedules: everyDay({ startTime: '00:00', endTime: '24:00', slotDuration: 60 }) })
+}
+
+/** Start of the hour `hours` after the clock's now, as the slot to book. */
+const hourAfter = (now: number, hours: number) => new Date(Math.floor(now / HOUR) * HOUR + hours * HOUR).toISOString()
+
+async function book(
+  api: ReturnType<typeof setup>,
+  resourceId: string,
+  start: string,
+  guest: Partial<Record<'name' | 'email' | 'phone', string | undefined>> = {},
+  extra: Record<string, unknown> = {},
+) {
+  const session = newSession()
+  const hold = await api.call<{ hold: PublicHold }>('POST', '/v1/holds', { session, body: { resourceId, start } })
+  expect(hold.status).toBe(201)
+  const res = await api.call<{ booking: PublicBooking; manageToken: string }>('POST', '/v1/bookings', {
+    session,
+    body: { holdId: hold.body.hold.id, guest: { name: 'Ada Lovelace', email: uniqueEmail(), phone, ...guest }, ...extra },
+  })
+  expect(res.status).toBe(201)
+  // Tests share a database and move the clock: each one reads only its own booking's messages.
+  return { ...res.body, email: res.body.booking.guest.email }
+}
+
+let emails = 0
+const uniqueEmail = () => `ada.${process.pid}.${++emails}@example.com`
+const smsFor = (ref: string) => twilio.messages.filter((m) => m.body.includes(ref))
+const adminMailFor = (ref: string) => mailTo(ADMIN).filter((m) => m.subject?.includes(ref))
+
+async function rowsFor(ref: string) {
+  const [booking] = await database.db.select().from(bookings).where(eq(bookings.ref, ref))
+  const rows = await database.db.select().from(notifications).where(eq(notifications.bookingId, booking!.id))
+  return rows.map((r) => ({ event: r.event, channel: r.channel, status: r.status, version: r.version, skipReason: r.skipReason }))
+}
+
+const mailTo = (address: string) => smtp.messages.filter((m) => (m.to as { text: string }).text === address)
+const html = (mail: ParsedMail | undefined) => (typeof mail?.html === 'string' ? mail.html : '')
+
+describe('the notification table, through the API and real protocols', () => {
+  it('booking created → guest email (with .ics and a working manage link) + guest SMS, and the administrator’s email', async () => {
+    const api = setup()
+    const r = await room()
+    const start = hourAfter(api.clock.now(), 72)
+    const { booking, email } = await book(api, r.id, start)
+    const done = await api.work()
+    expect(done.notifications?.sent).toBeGreaterThanOrEqual(3)
+
+    const [guestMail] = mailTo(email)
+    expect(guestMail?.subject).toMatch(new RegExp(`^Booked: Room Notify, .+\\(Europe/Berlin\\)$`))
+    expect(guestMail?.text).toContain(`Reference: ${booking.ref}`)
+    expect(guestMail?.attachments.map((a) => a.filename)).toEqual([`booking-${booking.ref}.ics`])
+    expect(guestMail?.attachments[0]?.content.toString()).toContain(`UID:${booking.ref}@book.example.test`)
+    const link = html(guestMail).match(/href="([^"]+)"/)?.[1]?.replace(/&amp;/g, '&')
+    expect(link).toMatch(new RegExp(`^${PUBLIC_URL}/manage#ref=${booking.ref}&token=`))
+    // The link's token opens the booking: the worker unsealed the real manage token.
+    const token = new URLSearchParams(link!.split('#')[1]).get('token')!
+    expect((await api.call('GET', `/v1/bookings/${booking.ref}`, { token })).status).toBe(200)
+
+    const [adminMail] = adminMailFor(booking.ref)
+    expect(adminMail?.subject).toMatch(new RegExp(`^New booking ${booking.ref}: Room Notify`))
+    expect(adminMail?.text).toContain(`Ada Lovelace, ${email}, +442071234567`)
+    expect(adminMail?.attachments).toHaveLength(0)
+
+    expect(smsFor(booking.ref)).toEqual([expect.objectContaining({ to: phone, from: '+14155550100' })])
+    expect(smsFor(booking.ref)[0]?.body).toMatch(new RegExp(`^Booked: Room Notify, .+ Ref ${booking.ref}\\. ${PUBLIC_URL}/manage#`))
+
+    // Sent once: another run sends nothing more for this booking.
+    await api.work()
+    expect(mailTo(email)).toHaveLength(1)
+    expect((await rowsFor(booking.ref)).filter((n) => n.status === 'sent')).toHaveLength(3)
+  })
+
+  it('keeps a guest’s name inert in HTML: <img src=x onerror=alert(1)> is escaped, not markup', async () => {
+    const api = setup()
+    const r = await room()
+    const name = '<img src=x onerror=alert(1)>'
+    const { booking, email } = await book(api, r.id, hourAfter(api.clock.now(), 80), { name }, { notes: '<script>alert(2)</script>' })
+    await api.work()
+    expect(mailTo(email)).toHaveLength(1)
+    for (const mail of [...mailTo(email), ...adminMailFor(booking.ref)]) {
+      expect(html(mail)).not.toContain('<img')
+      expect(html(mail)).not.toContain('<script')
+      expect(html(mail)).toContain('&lt;img src=x onerror=alert(1)&gt;')
+    }
+    expect(html(adminMailFor(booking.ref)[0])).toContain('&lt;script&gt;alert(2)&lt;/script&gt;')
+  })
+
+  it('writes in the booking’s language: German', async () => {
+    const api = setup()
+    const r = await room()
+    const { booking, email } = await book(api, r.id, hourAfter(api.clock.now(), 90), {}, { locale: 'de-AT' })
+    await api.work()
+    const [mail] = mailTo(email)
+    expect(mail?.subject).toMatch(/^Gebucht: Room Notify, .+\(Europe\/Berlin\)$/)
+    expect(mail?.text).toContain(`Buchungsnummer: ${booking.ref}`)
+    expect(smsFor(booking.ref)[0]?.body).toMatch(/^Gebucht:/)
+  })
+
+  it('confirmed later → guest email with the .ics (an owner-approval booking paid, then captured)', async () => {
+    const api = setup()
+    const r = await room({ requiresConfirmation: true, payment: 'full', price: { amount: 3000, currency: 'EUR' } })
+    const { booking, email } = await book(api, r.id, hourAfter(api.clock.now(), 100))
+    await api.work()
+    expect(mailTo(email)).toHaveLength(0) // unpaid: nothing announced yet
+    const intentId = (await database.db.select().from(bookings).where(eq(bookings.ref, booking.ref)))[0]!.paymentIntentId!
+    stripe.authorize(intentId)
+    const authorized = stripe.signedEvent('payment_intent.amount_capturable_updated', intentId)
+    await api.app.request('/v1/webhooks/stripe', { method: 'POST', headers: { 'Stripe-Signature': authorized.signature }, body: authorized.body })
+    await api.work()
+    expect(mailTo(email)[0]?.text).toContain('we have your booking request')
+    smtp.messages.length = 0
+
+    // The owner captures it (here, in Stripe's dashboard); the webhook confirms the booking.
+    const intent = stripe.intent(intentId)
+    Object.assign(intent, { status: 'succeeded', amount_received: intent.amount_capturable, amount_capturable: 0 })
+    const succeeded = stripe.signedEvent('payment_intent.succeeded', intentId)
+    await api.app.request('/v1/webhooks/stripe', { method: 'POST', headers: { 'Stripe-Signature': succeeded.signature }, body: succeeded.body })
+    await api.work()
+    const [confirmed] = mailTo(email)
+    expect(confirmed?.subject).toMatch(/^Confirmed: Room Notify/)
+    expect(confirmed?.attachments.map((a) => a.contentType)).toEqual(['text/calendar'])
+    expect(await rowsFor(booking.ref)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ event: 'confirmed', channel: 'email', status: 'sent' }),
+        expect.objectContaining({ event: 'reminder_24h', channel: 'email', status: 'pending' }),
+      ]),
+    )
+  })
+
+  it('24 h reminder → guest email + SMS; 1 h reminder → guest SMS', async () => {
+    const api = setup()
+    const r = await room()
+    const start = hourAfter(api.clock.now(), 72)
+    const { booking, email } = await book(api, r.id, start)
+    await api.work()
+    smtp.messages.length = 0
+    twilio.messages.length = 0
+
+    api.clock.set(Date.parse(start) - 24 * HOUR - 60_000)
+    await api.work()
+    expect(mailTo(email)).toHaveLength(0) // a minute early: nothing yet
+    api.clock.set(Date.parse(start) - 24 * HOUR)
+    await api.work()
+    expect(mailTo(email).map((m) => m.subject)).toEqual([expect.stringMatching(/^Reminder: Room Notify/)])
+    expect(smsFor(booking.ref).map((m) => m.body)).toEqual([expect.stringMatching(new RegExp(`^Reminder: Room Notify, .+ Ref ${booking.ref}\\.`))])
+
+    api.clock.set(Date.parse(start) - HOUR)
+    await api.work()
+    expect(smsFor(booking.ref).map((m) => m.body)).toEqual([expect.stringMatching(/^Reminder/), expect.stringMatching(/^Starting soon: Room Notify/)])
+    expect(mailTo(email)).toHaveLength(1) // the 1 h reminder is SMS only
+  })
+
+  it('cancellation → guest and administrator email; reminders not yet sent are dropped', async () => {
+    const api = setup()
+    const r = await room()
+    const start = hourAfter(api.clock.now(), 72)
+    const { booking, manageToken, email } = await book(api, r.id, start)
+    await api.work()
+    smtp.messages.length = 0
+    expect((await api.call('POST', `/v1/bookings/${booking.ref}/cancel`, { token: manageToken })).status).toBe(200)
+    await api.work()
+    expect(mailTo(email).map((m) => m.subject)).toEqual([expect.stringMatching(/^Cancelled: Room Notify/)])
+    expect(adminMailFor(booking.ref).map((m) => m.subject)).toEqual([expect.stringMatching(new RegExp(`^Booking ${booking.ref} cancelled`))])
+    api.clock.set(Date.parse(start) - HOUR)
+    await api.work()
+    expect(mailTo(email)).toHaveLength(1)
+    // Only the SMS sent when it was booked; no reminder after the cancellation.
+    expect(smsFor(booking.ref).map((m) => m.body)).toEqual([expect.stringMatching(/^Booked:/)])
+    const reminders = (await rowsFor(booking.ref)).filter((n) => n.event.startsWith('reminder'))
+    expect(reminders.every((n) => n.status === 'skipped' && n.skipReason === 'cancelled')).toBe(true)
+  })
+
+  it('records a channel without a recipient or a provider as skipped, with the reason', async () => {
+    const noSms = setup({ sms: false })
+    const r = await room()
+    const withPhone = await book(noSms, r.id, hourAfter(noSms.clock.now(), 75))
+    const withoutPhone = await book(noSms, r.id, hourAfter(noSms.clock.now(), 76), { phone: undefined })
+    await noSms.work()
+    expect(await rowsFor(withPhone.booking.ref)).toContainEqual(
+      expect.objectContaining({ event: 'created', channel: 'sms', status: 'skipped', skipReason: 'no SMS provider configured (TWILIO_*)' }),
+    )
+    expect(await rowsFor(withoutPhone.booking.ref)).toContainEqual(
+      expect.objectContaining({ event: 'reminder_1h', channel: 'sms', status: 'skipped', skipReason: 'the guest gave no phone number' }),
+    )
+    expect(smsFor(withPhone.booking.ref)).toHaveLength(0)
+    expect(mailTo(withPhone.email)).toHaveLength(1) // the email still went
+    expect(mailTo(withoutPhone.email)).toHaveLength(1)
+  })
+})
+
+describe('the outbox worker', () => {
+  it('two workers over 500 due notifications send each exactly once', async () => {
+    const api = setup({ sms: false })
+    const r = await room()
+    const base = api.clock.now() + 200 * HOUR
+    const rows = []
+    for (let i = 0; i < 250; i++) {
+      const booking = await insertBooking(database.db, { resourceId: r.id, start: new Date(base + i * HOUR), end: new Date(base + i * HOUR + HOUR) })
+      for (const event of ['created', 'admin_new_booking'] as const) {
+        rows.push({ bookingId: booking.id, event, channel: 'email' as const, recipient: `guest${i}@example.com`, version: 1, sendAfter: new Date(api.clock.now()) })
+      }
+    }
+    await database.db.insert(notifications).values(rows)
+    const [a, b] = await Promise.all([processOutbox({ ...api.deps, ...api.deps.notifiers }), processOutbox({ ...api.deps, ...api.deps.notifiers })])
+    expect(a.sent + b.sent).toBe(500)
+    const ids = smtp.messages.map((m) => m.messageId)
+    expect(ids).toHaveLength(500)
+    expect(new Set(ids).size).toBe(500)
+  }, 60_000)
+
+  it('retries a provider that fails twice: one message, 3 attempts', async () => {
+    const api = setup({ sms: false })
+    const r = await room()
+    const booking = await insertBooking(database.db, { resourceId: r.id, start: new Date(api.clock.now() + 300 * HOUR), end: new Date(api.clock.now() + 301 * HOUR) })
+    await database.db.insert(notifications).values({ bookingId: booking.id, event: 'created', channel: 'email', recipient: 'flaky@example.com', version: 1, sendAfter: new Date(api.clock.now()) })
+    const run = () => processOutbox({ ...api.deps, ...api.deps.notifiers })
+    smtp.refuseNext(2)
+    expect(await run()).toMatchObject({ retrying: 1 })
+    expect(await run()).toMatchObject({ retrying: 0, sent: 0 }) // backing off: not due yet
+    api.clock.set(api.clock.now() + 30_000) // the first retry is due after 30 s
+    expect(await run()).toMatchObject({ retrying: 1 })
+    api.clock.set(api.clock.now() + 60_000) // the second after 1 min more
+    expect(await run()).toMatchObject({ sent: 1 })
+    const [row] = await database.db.select().from(notifications).where(eq(notifications.bookingId, booking.id))
+    expect(row).toMatchObject({ status: 'sent', attempts: 3, lastError: null })
+    expect(mailTo('flaky@example.com')).toHaveLength(1)
+  })
+})
