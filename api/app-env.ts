@@ -32,6 +32,8 @@ export interface AppDeps {
   appSecret: string | undefined
   /** Email/SMS providers for the outbox worker run by POST /v1/internal/cron; undefined = the outbox is not sent from here. */
   notifiers: Omit<OutboxWorkerDeps, 'db' | 'clock' | 'logger'> | undefined
+  /** Asks the in-process worker to send what a request just wrote, instead of at the next minute. */
+  kickOutbox: (() => void) | undefined
 }
 
 export interface AppEnv {

@@ -39,6 +39,7 @@ export function createApp(options: CreateAppOptions) {
     outbox: createOutboxPlanner({ adminEmail: undefined }),
     appSecret: undefined,
     notifiers: undefined,
+    kickOutbox: undefined,
     ...given,
     holds: guardHoldStore(given.holds ?? createMemoryHoldStore(clock)),
   }
@@ -49,6 +50,8 @@ export function createApp(options: CreateAppOptions) {
   app.use(async (c, next) => {
     c.set('deps', deps)
     await next()
+    // A write that succeeded may have owed messages: let the worker send them now.
+    if (deps.kickOutbox && c.req.method !== 'GET' && c.res.status < 300) deps.kickOutbox()
   })
   app.use(
     '/v1/*',

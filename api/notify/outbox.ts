@@ -8,7 +8,8 @@ import type { Transaction } from '../store/bookings'
  *
  *   booking created      → guest email + SMS, administrator email
  *   confirmed later      → guest email
- *   confirmed (either)   → 24 h reminder (email + SMS), 1 h reminder (SMS), planned now
+ *   confirmed (either)   → 24 h reminder (email + SMS), 1 h reminder (SMS), planned now;
+ *                          a reminder whose moment has already passed is skipped
  *   rescheduled          → reminders planned again for the new version; old ones skipped
  *   cancelled            → guest email, administrator email; unsent reminders skipped
  *
@@ -46,13 +47,17 @@ export function createOutboxPlanner(options: { adminEmail: string | undefined })
     sendAfter: new Date(sendAfter),
     ...(recipient ? {} : { status: 'skipped' as const, skipReason: channel === 'sms' ? 'the guest gave no phone number' : 'no administrator address (ADMIN_EMAIL or notifyEmail)' }),
   })
-  const reminders = (booking: BookingRow): Row[] => {
+  const reminders = (booking: BookingRow, now: number): Row[] => {
     const start = booking.startsAt.getTime()
-    return [
+    const rows = [
       message(booking, 'reminder_24h', 'email', booking.guestEmail, start - 24 * HOUR),
       message(booking, 'reminder_24h', 'sms', booking.guestPhone, start - 24 * HOUR),
       message(booking, 'reminder_1h', 'sms', booking.guestPhone, start - HOUR),
     ]
+    // Booked (or moved) inside a reminder's window: the confirmation just sent says it all.
+    return rows.map((row) =>
+      row.status === undefined && row.sendAfter.getTime() < now ? { ...row, status: 'skipped' as const, skipReason: 'booked inside the reminder window' } : row,
+    )
   }
   const skipUnsent = async (tx: Transaction, booking: BookingRow, events: readonly Row['event'][], reason: string, beforeVersion?: number) => {
     await tx
@@ -75,15 +80,15 @@ export function createOutboxPlanner(options: { adminEmail: string | undefined })
         message(booking, 'created', 'sms', booking.guestPhone, now),
         message(booking, 'admin_new_booking', 'email', await adminFor(tx, booking), now),
       ]
-      if (booking.status === 'confirmed') rows.push(...reminders(booking))
+      if (booking.status === 'confirmed') rows.push(...reminders(booking, now))
       await write(tx, rows)
     },
     async confirmed(tx, booking, now) {
-      await write(tx, [message(booking, 'confirmed', 'email', booking.guestEmail, now), ...reminders(booking)])
+      await write(tx, [message(booking, 'confirmed', 'email', booking.guestEmail, now), ...reminders(booking, now)])
     },
-    async rescheduled(tx, booking) {
+    async rescheduled(tx, booking, now) {
       await skipUnsent(tx, booking, REMINDER_EVENTS, 'rescheduled', booking.version)
-      if (booking.status === 'confirmed') await write(tx, reminders(booking))
+      if (booking.status === 'confirmed') await write(tx, reminders(booking, now))
     },
     async cancelled(tx, booking, now) {
       await skipUnsent(tx, booking, [...REMINDER_EVENTS, 'created', 'confirmed'], 'cancelled')
