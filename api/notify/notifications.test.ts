@@ -292,4 +292,22 @@ describe('the outbox worker', () => {
     expect(row).toMatchObject({ status: 'sent', attempts: 3, lastError: null })
     expect(mailTo('flaky@example.com')).toHaveLength(1)
   })
+
+  it('gives up after 8 attempts and keeps the last error, without the address in it', async () => {
+    const api = setup({ sms: false })
+    const r = await room()
+    const booking = await insertBooking(database.db, { resourceId: r.id, start: new Date(api.clock.now() + 400 * HOUR), end: new Date(api.clock.now() + 401 * HOUR) })
+    await database.db.insert(notifications).values({ bookingId: booking.id, event: 'created', channel: 'email', recipient: 'never@example.com', version: 1, sendAfter: new Date(api.clock.now()) })
+    smtp.refuseNext(8)
+    const outcomes = []
+    for (let i = 0; i < 8; i++) {
+      outcomes.push(await processOutbox({ ...api.deps, ...api.deps.notifiers }))
+      api.clock.set(api.clock.now() + 2 * HOUR) // past any backoff
+    }
+    expect(outcomes.map((o) => (o.failed ? 'failed' : o.retrying ? 'retrying' : 'idle'))).toEqual([...Array(7).fill('retrying'), 'failed'])
+    const [row] = await database.db.select().from(notifications).where(eq(notifications.bookingId, booking.id))
+    expect(row).toMatchObject({ status: 'failed', attempts: 8 })
+    expect(row?.lastError).toMatch(/451/)
+    expect(row?.lastError).not.toContain('never@example.com')
+  })
 })
