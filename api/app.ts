@@ -10,6 +10,7 @@ import { silentLogger } from './logger'
 import { createAssetRoutes, type StaticAssets } from './routes/assets'
 import { guardHoldStore, guardRateLimiter } from './holds/guard-hold-store'
 import { createMemoryHoldStore } from './holds/memory-hold-store'
+import { adminRoutes } from './routes/admin'
 import { bookingRoutes } from './routes/bookings'
 import { holdRoutes } from './routes/holds'
 import { internalRoutes } from './routes/internal'
@@ -79,6 +80,7 @@ export function createApp(options: CreateAppOptions) {
   app.route('/v1/bookings', bookingRoutes)
   app.route('/v1/internal', internalRoutes)
   app.route('/v1/webhooks', webhookRoutes)
+  app.route('/v1/admin', adminRoutes)
   app.route('/', createAssetRoutes(assets))
 
   app.notFound((c) => errorResponse(c, new BookingError('not_found', `No route for ${c.req.method} ${c.req.path}.`)))

@@ -175,6 +175,20 @@ export const notifications = pgTable(
   ],
 )
 
+/**
+ * Owner API keys. Only a SHA-256 of each key is kept; `prefix` is the key's public part
+ * (shown in lists, used to find the row), never enough to use it.
+ */
+export const adminApiKeys = pgTable('admin_api_keys', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull(),
+  prefix: text('prefix').notNull().unique(),
+  keyHash: text('key_hash').notNull(),
+  createdAt: instant('created_at').notNull().defaultNow(),
+  lastUsedAt: instant('last_used_at'),
+  revokedAt: instant('revoked_at'),
+})
+
 /** Stripe event ids already handled: each webhook event takes effect once. */
 export const paymentEvents = pgTable('payment_events', {
   id: text('id').primaryKey(),
@@ -186,3 +200,4 @@ export type ResourceRow = typeof bookableResources.$inferSelect
 export type ScheduleRow = typeof resourceSchedules.$inferSelect
 export type BookingRow = typeof bookings.$inferSelect
 export type NotificationRow = typeof notifications.$inferSelect
+export type AdminKeyRow = typeof adminApiKeys.$inferSelect

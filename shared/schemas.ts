@@ -220,3 +220,86 @@ export const cancelRequestSchema = z.object({ reason: z.string().trim().max(500)
 export type HoldRequest = z.infer<typeof holdRequestSchema>
 export type BookingRequest = z.infer<typeof bookingRequestSchema>
 export type Guest = z.infer<typeof guestSchema>
+
+// ——— Owner (admin) API ———
+
+export const slugSchema = z
+  .string()
+  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, { message: 'lowercase letters, digits and single hyphens' })
+  .min(2)
+  .max(64)
+
+export const adminResourceCreateSchema = z.object({
+  slug: slugSchema,
+  type: z.string().trim().min(1).max(40),
+  name: z.string().trim().min(1).max(200),
+  timezone: timeZoneSchema,
+  config: resourceConfigSchema.default({}),
+})
+
+export const adminResourceUpdateSchema = z
+  .object({
+    slug: slugSchema,
+    type: z.string().trim().min(1).max(40),
+    name: z.string().trim().min(1).max(200),
+    timezone: timeZoneSchema,
+    config: resourceConfigSchema,
+    isActive: z.boolean(),
+  })
+  .partial()
+  .refine((u) => Object.keys(u).length > 0, { message: 'nothing to change' })
+
+const minutesOfDay = (time: string) => (time === '24:00' ? 1440 : Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5)))
+
+/**
+ * A resource's whole schedule, as the owner edits it: each window ends after it starts on
+ * its own day (write 22:00–24:00 and 00:00–02:00 for a night), and windows of one day
+ * (a weekday, or a specific date) do not overlap.
+ */
+export const adminScheduleSchema = z
+  .object({
+    schedules: z
+      .array(scheduleRuleSchema.refine((r) => minutesOfDay(r.endTime) > minutesOfDay(r.startTime), { message: 'endTime must be after startTime', path: ['endTime'] }))
+      .max(500),
+  })
+  .superRefine(({ schedules }, ctx) => {
+    const byDay = new Map<string, { start: number; end: number; index: number }[]>()
+    schedules.forEach((rule, index) => {
+      const day = rule.specificDate ?? `weekday ${rule.weekday}`
+      const windows = byDay.get(day) ?? []
+      windows.push({ start: minutesOfDay(rule.startTime), end: minutesOfDay(rule.endTime), index })
+      byDay.set(day, windows)
+    })
+    for (const [day, windows] of byDay) {
+      windows.sort((a, b) => a.start - b.start)
+      for (let i = 1; i < windows.length; i++) {
+        if (windows[i]!.start < windows[i - 1]!.end) {
+          ctx.addIssue({ code: 'custom', path: ['schedules', windows[i]!.index], message: `overlaps another window on ${day}` })
+        }
+      }
+    }
+  })
+
+export const BOOKING_STATUS_VALUES = ['pending', 'confirmed', 'cancelled', 'completed', 'no_show'] as const
+
+export const adminBookingsQuerySchema = z.object({
+  resourceId: z.uuid().optional(),
+  /** Bookings that end after `from` and start before `to` (ISO instants or dates, UTC). */
+  from: z.union([isoDateSchema, instantSchema]).optional(),
+  to: z.union([isoDateSchema, instantSchema]).optional(),
+  status: z
+    .string()
+    .transform((v) => v.split(',').map((s) => s.trim()))
+    .pipe(z.array(z.enum(BOOKING_STATUS_VALUES)).min(1))
+    .optional(),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+})
+
+export const adminCancelSchema = z.object({
+  /** Overrides the policy: the part of what was paid that is given back. */
+  refundPercent: z.number().int().min(0).max(100).optional(),
+  reason: z.string().trim().max(500).optional(),
+})
+
+export const adminNotificationsQuerySchema = z.object({ bookingId: z.uuid() })

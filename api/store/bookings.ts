@@ -90,6 +90,26 @@ export async function moveBooking(db: Database, id: string, start: number, end: 
 }
 
 /**
+ * The owner confirms a pending booking. Pending already occupies its slot, but the write
+ * still goes through the constraint like every occupying write (a stale pending row that
+ * lost its slot to an expiry and a newer booking cannot come back over it).
+ */
+export async function confirmBooking(db: Database, id: string, now: number, outbox: OutboxPlanner = noOutbox): Promise<BookingRow> {
+  const [current] = await db.select().from(bookings).where(eq(bookings.id, id))
+  if (!current) throw new BookingError('not_found', 'No such booking.')
+  return writeOccupying(db, current.resourceId, current.startsAt.getTime(), current.endsAt.getTime(), now, async (tx) => {
+    const [row] = await tx
+      .update(bookings)
+      .set({ status: 'confirmed', confirmedAt: new Date(now), expiresAt: null, updatedAt: new Date(now) })
+      .where(and(eq(bookings.id, id), eq(bookings.status, 'pending')))
+      .returning()
+    if (!row) throw new BookingError('invalid_transition', `Only a pending booking can be confirmed; this one is ${current.status.replace('_', ' ')}.`)
+    await outbox.confirmed(tx, row, now)
+    return row
+  })
+}
+
+/**
  * Puts a booking that expired unpaid back into its slot as `pending` (its payment came
  * through after all). Passes the constraint like any occupying write: if someone else
  * has the time now, this throws 409 `slot_taken` and nothing changes.

@@ -1,0 +1,229 @@
+import { eq } from 'drizzle-orm'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { adminApiKeys, bookings } from '../../drizzle/schema'
+import type { ErrorBody } from '../../shared/errors'
+import type { AvailabilityResponse, PublicHold } from '../../shared/types'
+import { createTestApi } from '../../test/api'
+import { createTestDatabase, type TestDatabase } from '../../test/database'
+import { everyDay, insertBooking, insertResource } from '../../test/fixtures'
+import { createTestHoldBackend, newSession } from '../../test/holds'
+import { createAdminKey, revokeAdminKey, verifyAdminKey } from '../admin/keys'
+import { fixedClock } from '../clock'
+import { createOutboxPlanner } from '../notify/outbox'
+import type { AdminResource } from '../store/admin'
+import type { AdminBooking } from './admin'
+
+let database: TestDatabase
+let key: string
+beforeAll(async () => {
+  database = await createTestDatabase()
+  key = (await createAdminKey(database.db, 'tests')).key
+})
+afterAll(() => database?.close())
+
+const NOW = '2026-03-20T12:00:00Z'
+
+function setup() {
+  const clock = fixedClock(NOW)
+  const api = createTestApi({ db: database.db, clock, holds: createTestHoldBackend(clock).holds, outbox: createOutboxPlanner({ adminEmail: 'owner@example.test' }) })
+  const admin = <T,>(method: string, path: string, body?: unknown) => api.call<T>(method, `/v1/admin${path}`, { token: key, ...(body !== undefined ? { body } : {}) })
+  return { ...api, clock, admin }
+}
+
+const newResource = (slug: string, extra: Record<string, unknown> = {}) => ({ slug, type: 'room', name: `Room ${slug}`, timezone: 'Europe/Berlin', ...extra })
+let counter = 0
+const slug = () => `admin-room-${process.pid}-${++counter}`
+
+describe('admin keys', () => {
+  it('makes a recognisable key with 256 random bits, stores only its SHA-256, and revokes it', async () => {
+    const { key: made, row } = await createAdminKey(database.db, 'front desk')
+    expect(made).toMatch(/^bka_[A-Za-z0-9]{8}_[A-Za-z0-9_-]{43}$/)
+    const [stored] = await database.db.select().from(adminApiKeys).where(eq(adminApiKeys.id, row.id))
+    expect(stored?.keyHash).toMatch(/^[0-9a-f]{64}$/)
+    expect(JSON.stringify(stored)).not.toContain(made.split('_')[2])
+    expect((await verifyAdminKey(database.db, made, Date.now()))?.id).toBe(row.id)
+    expect(await verifyAdminKey(database.db, `${made.slice(0, -1)}x`, Date.now())).toBeUndefined()
+    expect((await revokeAdminKey(database.db, row.prefix, Date.now()))?.id).toBe(row.id)
+    expect(await verifyAdminKey(database.db, made, Date.now())).toBeUndefined()
+  })
+})
+
+describe('every admin route needs a valid key', () => {
+  const routes: [string, string][] = [
+    ['GET', '/resources'],
+    ['POST', '/resources'],
+    ['GET', '/resources/00000000-0000-4000-8000-000000000000'],
+    ['PATCH', '/resources/00000000-0000-4000-8000-000000000000'],
+    ['DELETE', '/resources/00000000-0000-4000-8000-000000000000'],
+    ['GET', '/resources/00000000-0000-4000-8000-000000000000/schedules'],
+    ['PUT', '/resources/00000000-0000-4000-8000-000000000000/schedules'],
+    ['GET', '/bookings'],
+    ['GET', '/bookings/00000000-0000-4000-8000-000000000000'],
+    ['POST', '/bookings/00000000-0000-4000-8000-000000000000/confirm'],
+    ['POST', '/bookings/00000000-0000-4000-8000-000000000000/cancel'],
+    ['POST', '/bookings/00000000-0000-4000-8000-000000000000/no-show'],
+    ['POST', '/bookings/00000000-0000-4000-8000-000000000000/complete'],
+    ['GET', '/notifications?bookingId=00000000-0000-4000-8000-000000000000'],
+  ]
+  it.each(routes)('%s %s → 401 without a key, with a wrong one and with a revoked one', async (method, path) => {
+    const api = setup()
+    const revoked = await createAdminKey(database.db, 'gone')
+    await revokeAdminKey(database.db, revoked.row.prefix, Date.now())
+    for (const token of [undefined, 'bka_AAAAAAAA_' + 'A'.repeat(43), key.replace(/.$/, key.endsWith('A') ? 'B' : 'A'), revoked.key]) {
+      const res = await api.call<ErrorBody>(method, `/v1/admin${path}`, { ...(token ? { token } : {}), ...(method === 'GET' ? {} : { body: {} }) })
+      expect([res.status, res.body.error.code]).toEqual([401, 'unauthorized'])
+    }
+  })
+})
+
+describe('resources', () => {
+  it('creates, reads, lists (inactive too), updates, and deletes one nobody booked', async () => {
+    const { admin } = setup()
+    const s = slug()
+    const created = await admin<{ resource: AdminResource }>('POST', '/resources', newResource(s, { config: { durations: [60, 120], cancellationPolicy: { freeCancellationHours: 24 } } }))
+    expect(created.status).toBe(201)
+    expect(created.body.resource).toMatchObject({ slug: s, isActive: true, config: { durations: [60, 120], cancellationPolicy: { free_cancellation_hours: 24 } } })
+    const id = created.body.resource.id
+    expect((await admin<{ resource: AdminResource }>('GET', `/resources/${id}`)).body.resource.slug).toBe(s)
+    const updated = await admin<{ resource: AdminResource }>('PATCH', `/resources/${id}`, { name: 'Renamed', isActive: false })
+    expect(updated.body.resource).toMatchObject({ name: 'Renamed', isActive: false })
+    expect((await admin<{ resources: AdminResource[] }>('GET', '/resources')).body.resources.map((r) => r.id)).toContain(id)
+    expect((await admin('DELETE', `/resources/${id}`)).status).toBe(204)
+    expect((await admin<ErrorBody>('GET', `/resources/${id}`)).status).toBe(404)
+  })
+
+  it('deactivates instead of deleting a resource with bookings', async () => {
+    const { admin } = setup()
+    const r = await insertResource(database.db)
+    await insertBooking(database.db, { resourceId: r.id, start: new Date('2026-04-01T10:00:00Z'), end: new Date('2026-04-01T11:00:00Z') })
+    const res = await admin<{ resource: AdminResource }>('DELETE', `/resources/${r.id}`)
+    expect([res.status, res.body.resource.isActive]).toEqual([200, false])
+    expect((await admin<{ resource: AdminResource }>('GET', `/resources/${r.id}`)).body.resource.isActive).toBe(false)
+  })
+
+  it.each([
+    ['a slug with capitals', newResource('Bad Slug'), 'slug'],
+    ['an unknown time zone', newResource('tz-room', { timezone: 'Mars/Olympus' }), 'timezone'],
+    ['payment without a price', newResource('pay-room', { config: { payment: 'full' } }), 'config.price'],
+    ['a crossing policy ladder', newResource('ladder-room', { config: { cancellationPolicy: { free_cancellation_hours: 2, no_refund_hours: 24 } } }), 'config.cancellationPolicy.free_cancellation_hours'],
+    ['a float price', newResource('float-room', { config: { price: { amount: 12.5, currency: 'EUR' } } }), 'config.price.amount'],
+  ])('answers 400 with the field for %s, writing nothing', async (_label, body, path) => {
+    const { admin } = setup()
+    const res = await admin<ErrorBody>('POST', '/resources', body)
+    expect([res.status, res.body.error.code]).toEqual([400, 'invalid_request'])
+    expect((res.body.error.details as { path: string }[]).map((d) => d.path)).toContain(path)
+  })
+
+  it('refuses a slug another resource has', async () => {
+    const { admin } = setup()
+    const s = slug()
+    await admin('POST', '/resources', newResource(s))
+    const again = await admin<ErrorBody>('POST', '/resources', newResource(s))
+    expect([again.status, again.body.error.details]).toEqual([400, [{ path: 'slug', message: 'already used' }]])
+  })
+})
+
+describe('schedules', () => {
+  it('replaces the whole week with a break and a closed date, and availability follows at once', async () => {
+    const api = setup()
+    const r = await api.admin<{ resource: AdminResource }>('POST', '/resources', newResource(slug()))
+    const id = r.body.resource.id
+    const week = Array.from({ length: 7 }, (_, weekday) => [
+      { weekday, startTime: '09:00', endTime: '12:00', slotDuration: 60 },
+      { weekday, startTime: '13:00', endTime: '17:00', slotDuration: 60 },
+    ]).flat()
+    const closed = { specificDate: '2026-03-25', startTime: '00:00', endTime: '24:00', slotDuration: null, isAvailable: false }
+    const put = await api.admin<{ schedules: unknown[] }>('PUT', `/resources/${id}/schedules`, { schedules: [...week, closed] })
+    expect([put.status, put.body.schedules.length]).toEqual([200, 15])
+    expect((await api.admin<{ schedules: unknown[] }>('GET', `/resources/${id}/schedules`)).body.schedules).toEqual(put.body.schedules)
+
+    const avail = await api.call<AvailabilityResponse>('GET', `/v1/resources/${id}/availability?from=2026-03-24&to=2026-03-25`)
+    const [tuesday, wednesday] = avail.body.days
+    // Tuesday: 09–12 and 13–17 Berlin (UTC+1), the lunch hour missing; Wednesday closed.
+    expect(tuesday?.slots.map((s) => s.start.slice(11, 16))).toEqual(['08:00', '09:00', '10:00', '12:00', '13:00', '14:00', '15:00'])
+    expect(wednesday?.slots ?? []).toEqual([])
+  })
+
+  it.each([
+    ['overlapping windows on one day', [{ weekday: 0, startTime: '09:00', endTime: '12:00', slotDuration: 60 }, { weekday: 0, startTime: '11:00', endTime: '13:00', slotDuration: 60 }], 'schedules.1'],
+    ['an end before the start', [{ weekday: 1, startTime: '12:00', endTime: '09:00', slotDuration: 60 }], 'schedules.0.endTime'],
+    ['both a weekday and a date', [{ weekday: 1, specificDate: '2026-04-01', startTime: '09:00', endTime: '10:00', slotDuration: 60 }], 'schedules.0'],
+    ['neither a weekday nor a date', [{ startTime: '09:00', endTime: '10:00', slotDuration: 60 }], 'schedules.0'],
+  ])('refuses %s with 400 and keeps the old schedule', async (_label, schedules, path) => {
+    const api = setup()
+    const r = await insertResource(database.db, { schedules: everyDay({ startTime: '09:00', endTime: '10:00', slotDuration: 60 }) })
+    const res = await api.admin<ErrorBody>('PUT', `/resources/${r.id}/schedules`, { schedules })
+    expect([res.status, res.body.error.code]).toEqual([400, 'invalid_request'])
+    expect((res.body.error.details as { path: string }[]).map((d) => d.path)).toContain(path)
+    expect((await api.admin<{ schedules: unknown[] }>('GET', `/resources/${r.id}/schedules`)).body.schedules).toHaveLength(7)
+  })
+})
+
+describe('bookings console', () => {
+  async function bookedRoom(api: ReturnType<typeof setup>, config = {}) {
+    const r = await insertResource(database.db, { config, schedules: everyDay({ startTime: '09:00', endTime: '17:00', slotDuration: 60 }) })
+    const book = async (start: string) => {
+      const session = newSession()
+      const hold = await api.call<{ hold: PublicHold }>('POST', '/v1/holds', { session, body: { resourceId: r.id, start } })
+      const res = await api.call<{ booking: { ref: string } }>('POST', '/v1/bookings', { session, body: { holdId: hold.body.hold.id, guest: { name: 'Guest', email: 'g@example.com' } } })
+      const [row] = await database.db.select().from(bookings).where(eq(bookings.ref, res.body.booking.ref))
+      return row!
+    }
+    return { r, book }
+  }
+
+  it('lists by time with filters, a page at a time', async () => {
+    const api = setup()
+    const { r, book } = await bookedRoom(api)
+    for (const hour of ['08', '09', '10', '11', '12']) await book(`2026-03-24T${hour}:00:00Z`)
+    const seen: string[] = []
+    let cursor: string | null = null
+    let pages = 0
+    do {
+      const res: { body: { bookings: AdminBooking[]; nextCursor: string | null } } = await api.admin('GET', `/bookings?resourceId=${r.id}&limit=2${cursor ? `&cursor=${cursor}` : ''}`)
+      seen.push(...res.body.bookings.map((b) => b.start))
+      cursor = res.body.nextCursor
+      pages++
+    } while (cursor)
+    expect(pages).toBe(3)
+    expect(seen).toEqual(['08', '09', '10', '11', '12'].map((h) => `2026-03-24T${h}:00:00.000Z`))
+    const window = await api.admin<{ bookings: AdminBooking[] }>('GET', `/bookings?resourceId=${r.id}&from=2026-03-24T09:30:00Z&to=2026-03-24T11:00:00Z&status=confirmed,pending`)
+    expect(window.body.bookings.map((b) => b.start)).toEqual(['2026-03-24T09:00:00.000Z', '2026-03-24T10:00:00.000Z'])
+    expect((await api.admin<ErrorBody>('GET', '/bookings?status=lost')).status).toBe(400)
+    expect((await api.admin<ErrorBody>('GET', '/bookings?cursor=nonsense')).body.error.code).toBe('invalid_request')
+  })
+
+  it('confirms a pending booking (the guest is told), and refuses moves the table does not allow', async () => {
+    const api = setup()
+    const { book } = await bookedRoom(api, { requiresConfirmation: true })
+    const pending = await book('2026-03-25T09:00:00Z')
+    const confirmed = await api.admin<{ booking: AdminBooking }>('POST', `/bookings/${pending.id}/confirm`)
+    expect(confirmed.body.booking).toMatchObject({ id: pending.id, status: 'confirmed', confirmedAt: '2026-03-20T12:00:00.000Z' })
+    const log = await api.admin<{ notifications: { event: string; channel: string }[] }>('GET', `/notifications?bookingId=${pending.id}`)
+    expect(log.body.notifications.map((n) => `${n.event}/${n.channel}`)).toEqual(expect.arrayContaining(['created/email', 'confirmed/email', 'reminder_24h/email']))
+
+    const twice = await api.admin<ErrorBody>('POST', `/bookings/${pending.id}/confirm`)
+    expect([twice.status, twice.body.error.code]).toEqual([409, 'invalid_transition'])
+    const early = await api.admin<ErrorBody>('POST', `/bookings/${pending.id}/no-show`)
+    expect([early.status, early.body.error.code]).toEqual([409, 'invalid_transition'])
+    api.clock.set('2026-03-25T09:30:00Z')
+    expect((await api.admin<{ booking: AdminBooking }>('POST', `/bookings/${pending.id}/no-show`)).body.booking.status).toBe('no_show')
+    const after = await api.admin<ErrorBody>('POST', `/bookings/${pending.id}/complete`)
+    expect([after.status, after.body.error.code]).toEqual([409, 'invalid_transition'])
+    expect((await api.admin<ErrorBody>('POST', `/bookings/${pending.id}/teleport`)).status).toBe(404)
+  })
+
+  it('completes a started booking, and cancels another with the refund the owner names', async () => {
+    const api = setup()
+    const { book } = await bookedRoom(api)
+    const a = await book('2026-03-26T09:00:00Z')
+    const b = await book('2026-03-26T10:00:00Z')
+    const cancelled = await api.admin<{ booking: AdminBooking }>('POST', `/bookings/${b.id}/cancel`, { refundPercent: 100, reason: 'room flooded' })
+    expect(cancelled.body.booking).toMatchObject({ status: 'cancelled', cancelReason: 'owner', refund: { tier: 'owner_override', percent: 100 } })
+    expect((await api.admin<ErrorBody>('POST', `/bookings/${b.id}/cancel`)).status).toBe(409)
+    const bad = await api.admin<ErrorBody>('POST', `/bookings/${a.id}/cancel`, { refundPercent: 150 })
+    expect([bad.status, bad.body.error.code]).toEqual([400, 'invalid_request'])
+    api.clock.set('2026-03-26T10:00:00Z')
+    expect((await api.admin<{ booking: AdminBooking }>('POST', `/bookings/${a.id}/complete`)).body.booking.status).toBe('completed')
+  })
+})

@@ -1,0 +1,166 @@
+import { Hono, type Context } from 'hono'
+import type { BookingRow, NotificationRow } from '../../drizzle/schema'
+import { BookingError } from '../../shared/errors'
+import {
+  adminBookingsQuerySchema,
+  adminCancelSchema,
+  adminNotificationsQuerySchema,
+  adminResourceCreateSchema,
+  adminResourceUpdateSchema,
+  adminScheduleSchema,
+} from '../../shared/schemas'
+import type { PublicBooking } from '../../shared/types'
+import { verifyAdminKey } from '../admin/keys'
+import type { AppEnv } from '../app-env'
+import { invalidRequest } from '../errors'
+import { cancelWithPolicy, captureAndConfirm } from '../payments/booking-payments'
+import { bearerToken, readJson } from '../request'
+import {
+  createResource,
+  deleteOrDeactivateResource,
+  getBooking,
+  getResource,
+  getSchedules,
+  listBookings,
+  listNotifications,
+  listResources,
+  markAttendance,
+  replaceSchedules,
+  toAdminResource,
+  updateResource,
+} from '../store/admin'
+import { confirmBooking, toPublicBooking } from '../store/bookings'
+
+/** A booking as its owner sees it: the guest's view plus the internal id. */
+export type AdminBooking = PublicBooking & { id: string }
+
+const toAdminBooking = (row: BookingRow): AdminBooking => ({ id: row.id, ...toPublicBooking(row) })
+
+const toAdminNotification = (row: NotificationRow) => ({
+  id: row.id,
+  bookingId: row.bookingId,
+  event: row.event,
+  channel: row.channel,
+  recipient: row.recipient,
+  version: row.version,
+  status: row.status,
+  attempts: row.attempts,
+  sendAfter: row.sendAfter.toISOString(),
+  sentAt: row.sentAt?.toISOString() ?? null,
+  lastError: row.lastError,
+  skipReason: row.skipReason,
+})
+
+/**
+ * One table for every owner transition of a booking; anything else is 409
+ * `invalid_transition`. `confirm` captures an authorized payment; `cancel` settles by the
+ * policy unless the owner names a refund; attendance can only be marked once it started.
+ */
+const TRANSITIONS = {
+  confirm: { from: ['pending'] },
+  cancel: { from: ['pending', 'confirmed'] },
+  'no-show': { from: ['confirmed'] },
+  complete: { from: ['confirmed'] },
+} as const satisfies Record<string, { from: readonly BookingRow['status'][] }>
+
+type Transition = keyof typeof TRANSITIONS
+
+/**
+ * The owner API: resources and their schedules, bookings and their messages. Every route
+ * needs `Authorization: Bearer <admin key>` (made with `npm run admin:key`).
+ *
+ * @example
+ * POST /v1/admin/resources  Authorization: Bearer bka_…
+ *   {"slug":"yoga-room","type":"room","name":"Yoga room","timezone":"Europe/Berlin","config":{}}
+ * → 201 {"resource":{"id":"…","slug":"yoga-room",…,"isActive":true}}
+ * PUT /v1/admin/resources/<id>/schedules  {"schedules":[{"weekday":0,"startTime":"09:00","endTime":"12:00","slotDuration":60}]}
+ * POST /v1/admin/bookings/<id>/confirm
+ */
+export const adminRoutes = new Hono<AppEnv>()
+  .use(async (c, next) => {
+    const key = await verifyAdminKey(c.var.deps.db, bearerToken(c), c.var.deps.clock.now())
+    if (!key) throw new BookingError('unauthorized', 'A valid admin key is required (Authorization: Bearer <key>).')
+    await next()
+  })
+
+  .get('/resources', async (c) => c.json({ resources: (await listResources(c.var.deps.db)).map(toAdminResource) }))
+  .post('/resources', async (c) => {
+    const input = await readJson(c, adminResourceCreateSchema)
+    const row = await createResource(c.var.deps.db, input)
+    c.var.deps.catalog.invalidate()
+    return c.json({ resource: toAdminResource(row) }, 201)
+  })
+  .get('/resources/:id', async (c) => c.json({ resource: toAdminResource(await getResource(c.var.deps.db, c.req.param('id'))) }))
+  .patch('/resources/:id', async (c) => {
+    const change = await readJson(c, adminResourceUpdateSchema)
+    const row = await updateResource(c.var.deps.db, c.req.param('id'), change)
+    c.var.deps.catalog.invalidate()
+    return c.json({ resource: toAdminResource(row) })
+  })
+  .delete('/resources/:id', async (c) => {
+    const result = await deleteOrDeactivateResource(c.var.deps.db, c.req.param('id'))
+    c.var.deps.catalog.invalidate()
+    // A resource with bookings stays, inactive: the answer says so.
+    return result.deleted ? c.body(null, 204) : c.json({ resource: toAdminResource(result.row) })
+  })
+  .get('/resources/:id/schedules', async (c) => c.json({ schedules: await getSchedules(c.var.deps.db, c.req.param('id')) }))
+  .put('/resources/:id/schedules', async (c) => {
+    const { schedules } = await readJson(c, adminScheduleSchema)
+    const rules = schedules.map((r) => ({ ...r, weekday: r.weekday ?? null, specificDate: r.specificDate ?? null }))
+    const saved = await replaceSchedules(c.var.deps.db, c.req.param('id'), rules)
+    c.var.deps.catalog.invalidate()
+    return c.json({ schedules: saved })
+  })
+
+  .get('/bookings', async (c) => {
+    const parsed = adminBookingsQuerySchema.safeParse(c.req.query())
+    if (!parsed.success) throw invalidRequest(parsed.error)
+    const q = parsed.data
+    const instant = (v: string | number | undefined) => (v === undefined ? undefined : typeof v === 'number' ? v : Date.parse(`${v}T00:00:00Z`))
+    const page = await listBookings(c.var.deps.db, { resourceId: q.resourceId, from: instant(q.from), to: instant(q.to), status: q.status, cursor: q.cursor, limit: q.limit })
+    return c.json({ bookings: page.rows.map(toAdminBooking), nextCursor: page.nextCursor ?? null })
+  })
+  .get('/bookings/:id', async (c) => c.json({ booking: toAdminBooking(await getBooking(c.var.deps.db, c.req.param('id'))) }))
+  .post('/bookings/:id/:transition', async (c) => {
+    const transition = c.req.param('transition') as Transition
+    if (!(transition in TRANSITIONS)) throw new BookingError('not_found', `No transition "${transition}"; use confirm, cancel, no-show or complete.`)
+    return c.json({ booking: toAdminBooking(await applyTransition(c, c.req.param('id'), transition)) })
+  })
+
+  .get('/notifications', async (c) => {
+    const parsed = adminNotificationsQuerySchema.safeParse(c.req.query())
+    if (!parsed.success) throw invalidRequest(parsed.error)
+    await getBooking(c.var.deps.db, parsed.data.bookingId)
+    return c.json({ notifications: (await listNotifications(c.var.deps.db, parsed.data.bookingId)).map(toAdminNotification) })
+  })
+
+async function applyTransition(c: Context<AppEnv>, id: string, transition: Transition): Promise<BookingRow> {
+  const deps = c.var.deps
+  const { db, clock, outbox, payments, logger } = deps
+  const booking = await getBooking(db, id)
+  const allowed: readonly string[] = TRANSITIONS[transition].from
+  if (!allowed.includes(booking.status)) {
+    throw new BookingError('invalid_transition', `Cannot ${transition.replace('-', ' ')} a ${booking.status.replace('_', ' ')} booking.`)
+  }
+  const now = clock.now()
+  switch (transition) {
+    case 'confirm': {
+      if (booking.paymentStatus === 'requires_payment' || booking.paymentStatus === 'failed') {
+        throw new BookingError('invalid_transition', 'The guest has not paid yet; a booking that takes payment is confirmed once paid.')
+      }
+      if (booking.paymentStatus === 'authorized') {
+        if (!payments) throw new BookingError('payment_unavailable', 'The payment provider is not configured, so the payment cannot be captured.')
+        return captureAndConfirm({ db, payments, clock, logger, outbox }, booking)
+      }
+      return confirmBooking(db, id, now, outbox)
+    }
+    case 'cancel': {
+      const body = await readJson(c, adminCancelSchema, { optional: true })
+      return cancelWithPolicy(deps, id, { by: 'owner', ...(body.refundPercent !== undefined ? { refundPercent: body.refundPercent } : {}) })
+    }
+    case 'no-show':
+      return markAttendance(db, id, 'no_show', now)
+    case 'complete':
+      return markAttendance(db, id, 'completed', now)
+  }
+}
