@@ -8,6 +8,7 @@ import { systemClock } from './clock'
 import { createErrorHandler, describeError, errorResponse } from './errors'
 import { silentLogger } from './logger'
 import { createAssetRoutes, type StaticAssets } from './routes/assets'
+import { createDocsRoutes } from './routes/docs'
 import { guardHoldStore, guardRateLimiter } from './holds/guard-hold-store'
 import { createMemoryHoldStore } from './holds/memory-hold-store'
 import { adminRoutes } from './routes/admin'
@@ -81,6 +82,7 @@ export function createApp(options: CreateAppOptions) {
   app.route('/v1/internal', internalRoutes)
   app.route('/v1/webhooks', webhookRoutes)
   app.route('/v1/admin', adminRoutes)
+  app.route('/', createDocsRoutes(assets.docs ?? {}, assets.version ?? '0.0.0'))
   app.route('/', createAssetRoutes(assets))
 
   app.notFound((c) => errorResponse(c, new BookingError('not_found', `No route for ${c.req.method} ${c.req.path}.`)))

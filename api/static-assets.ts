@@ -16,6 +16,10 @@ export async function loadStaticAssets(): Promise<StaticAssets> {
     managePage: await file('../examples/manage.html'),
     popupPage: await file('../examples/popup.html'),
     exampleFiles: { 'examples.css': await file('../examples/examples.css'), 'popup.js': await file('../examples/popup.js') },
+    docs: {
+      swaggerJs: await readOptional(new URL(import.meta.resolve('swagger-ui-dist/swagger-ui-bundle.js'))),
+      swaggerCss: await readOptional(new URL(import.meta.resolve('swagger-ui-dist/swagger-ui.css'))),
+    },
   }
 }
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { Hono, type Context } from 'hono'
 import type { AppEnv } from '../app-env'
+import type { DocsAssets } from './docs'
 
 /** Files the API serves beside the JSON surface; read by the runtime entry, not by the app. */
 export interface StaticAssets {
@@ -20,6 +21,8 @@ export interface StaticAssets {
   popupPage?: string | undefined
   /** The example pages' own files by name (examples.css, popup.js), served under `/examples/`. */
   exampleFiles?: Record<string, string | undefined>
+  /** The API reference's files (swagger-ui-dist). */
+  docs?: DocsAssets
 }
 
 const EXAMPLE_TYPES: Record<string, string> = { css: 'text/css; charset=utf-8', js: 'text/javascript; charset=utf-8' }

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest'
+import { createApp } from './app'
+import type { Database } from './db/database'
+import { API_ROUTES } from './openapi'
+import { loadStaticAssets } from './static-assets'
+
+// Routes that serve pages and files rather than the API; everything else must be documented.
+const NOT_API = new Set(['/', '/manage', '/examples/popup', '/docs', '/docs/init.js', '/docs/swagger-ui-bundle.js', '/docs/swagger-ui.css'])
+const isStatic = (path: string) => NOT_API.has(path) || path.startsWith('/examples/') || path.startsWith('/widget/') || /^\/(manage|payment)\.js$/.test(path)
+
+describe('OpenAPI document', () => {
+  const app = createApp({ db: {} as Database, assets: { version: '9.9.9' } })
+
+  it('documents every route the app serves, and nothing it does not', async () => {
+    const served = new Set(
+      app.routes
+        .filter((r) => r.method !== 'ALL' && !isStatic(r.path))
+        .map((r) => `${r.method.toLowerCase()} ${r.path.replace(/:(\w+)/g, '{$1}')}`),
+    )
+    const documented = new Set(API_ROUTES.map((r) => `${r.method} ${r.path}`))
+    // Path parameter names may differ between router and document; compare shapes.
+    const shape = (key: string) => key.replace(/\{\w+\}/g, '{}')
+    expect([...served].map(shape).sort()).toEqual([...new Set([...documented].map(shape))].sort())
+  })
+
+  it('is served at /v1/openapi.json as OpenAPI 3.1, with request schemas from the routes’ zod schemas', async () => {
+    const res = await app.request('/v1/openapi.json')
+    const doc = (await res.json()) as {
+      openapi: string
+      info: { version: string }
+      paths: Record<string, Record<string, { requestBody?: { content: { 'application/json': { schema: { required?: string[]; properties?: Record<string, unknown> } } } }; parameters?: { name: string; in: string }[] }>>
+    }
+    expect(doc.openapi).toBe('3.1.0')
+    expect(doc.info.version).toBe('9.9.9')
+    const booking = doc.paths['/v1/bookings']?.post?.requestBody?.content['application/json'].schema
+    expect(booking?.required).toEqual(expect.arrayContaining(['holdId', 'guest']))
+    expect(Object.keys(booking?.properties ?? {})).toEqual(expect.arrayContaining(['holdId', 'guest', 'notes', 'answers', 'locale']))
+    const availability = doc.paths['/v1/resources/{idOrSlug}/availability']?.get?.parameters?.map((p) => `${p.in}:${p.name}`)
+    expect(availability).toEqual(expect.arrayContaining(['path:idOrSlug', 'query:from', 'query:to', 'query:tz', 'query:duration']))
+  })
+
+  it('serves an interactive reference at /docs that works offline', async () => {
+    const withAssets = createApp({ db: {} as Database, assets: await loadStaticAssets() })
+    const page = await withAssets.request('/docs')
+    expect(page.status).toBe(200)
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'")
+    const html = await page.text()
+    expect(html).toContain('/docs/swagger-ui-bundle.js')
+    const bundle = await withAssets.request('/docs/swagger-ui-bundle.js')
+    expect([bundle.status, (await bundle.text()).length > 100_000]).toEqual([200, true])
+    expect((await withAssets.request('/docs/swagger-ui.css')).status).toBe(200)
+  })
+})

@@ -1,0 +1,153 @@
+import { z } from 'zod'
+import { ERROR_CODES } from '../shared/errors'
+import {
+  adminBookingsQuerySchema,
+  adminCancelSchema,
+  adminNotificationsQuerySchema,
+  adminResourceCreateSchema,
+  adminResourceUpdateSchema,
+  adminScheduleSchema,
+  availabilityQuerySchema,
+  bookingRequestSchema,
+  cancelRequestSchema,
+  holdRequestSchema,
+  rescheduleRequestSchema,
+} from '../shared/schemas'
+
+/*
+ * The OpenAPI 3.1 document, generated from the same zod schemas the routes validate with
+ * (zod's own JSON Schema output, so a changed schema changes the document). The route
+ * list is checked against the app's real routes by a test: a route missing here fails it.
+ */
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete'
+
+interface RouteDoc {
+  method: Method
+  path: string
+  summary: string
+  tag: 'public' | 'guest' | 'owner' | 'system'
+  body?: z.ZodType
+  query?: z.ZodObject
+  /** Status → description of the success response. */
+  ok: [number, string]
+  auth?: 'manage-token' | 'admin-key' | 'cron-secret' | 'stripe-signature'
+  session?: boolean
+}
+
+export const API_ROUTES: RouteDoc[] = [
+  { method: 'get', path: '/health', summary: 'Liveness', tag: 'system', ok: [200, '{status: "ok"}'] },
+  { method: 'get', path: '/widget.js', summary: 'The embed script (5-minute cache, ETag)', tag: 'system', ok: [200, 'JavaScript'] },
+  { method: 'get', path: '/v1/openapi.json', summary: 'This document', tag: 'system', ok: [200, 'OpenAPI 3.1'] },
+  { method: 'get', path: '/v1/resources', summary: 'Active resources, public form', tag: 'public', ok: [200, '{resources}'] },
+  { method: 'get', path: '/v1/resources/{idOrSlug}', summary: 'One resource', tag: 'public', ok: [200, '{resource}'] },
+  {
+    method: 'get',
+    path: '/v1/resources/{idOrSlug}/availability',
+    summary: 'Free slots by day in a zone (at most 62 days)',
+    tag: 'public',
+    query: availabilityQuerySchema as unknown as z.ZodObject,
+    ok: [200, '{resource, timezone, days: [{date, slots: [{start, end}]}], holds?}'],
+  },
+  { method: 'post', path: '/v1/holds', summary: 'Hold a slot for this session', tag: 'public', body: holdRequestSchema, session: true, ok: [201, '{hold}'] },
+  { method: 'delete', path: '/v1/holds/{id}', summary: 'Release this session’s hold', tag: 'public', session: true, ok: [204, 'released'] },
+  {
+    method: 'post',
+    path: '/v1/bookings',
+    summary: 'Turn a hold into a booking (Idempotency-Key optional)',
+    tag: 'public',
+    body: bookingRequestSchema,
+    session: true,
+    ok: [201, '{booking, manageToken, payment?}'],
+  },
+  { method: 'get', path: '/v1/bookings/{ref}', summary: 'The guest’s booking', tag: 'guest', auth: 'manage-token', ok: [200, '{booking}'] },
+  { method: 'post', path: '/v1/bookings/{ref}/cancel', summary: 'Cancel under the policy; states the refund', tag: 'guest', auth: 'manage-token', body: cancelRequestSchema, ok: [200, '{booking}'] },
+  { method: 'post', path: '/v1/bookings/{ref}/reschedule', summary: 'Move to a held time', tag: 'guest', auth: 'manage-token', session: true, body: rescheduleRequestSchema, ok: [200, '{booking}'] },
+  { method: 'get', path: '/v1/bookings/{ref}/calendar.ics', summary: 'The booking as an iCalendar file', tag: 'guest', auth: 'manage-token', ok: [200, 'text/calendar'] },
+  { method: 'post', path: '/v1/webhooks/stripe', summary: 'Stripe events (signature checked)', tag: 'system', auth: 'stripe-signature', ok: [200, '{received}'] },
+  { method: 'post', path: '/v1/internal/cron', summary: 'Run the due work once', tag: 'system', auth: 'cron-secret', ok: [200, '{expired, payments?, notifications?}'] },
+  { method: 'get', path: '/v1/admin/resources', summary: 'All resources, inactive too', tag: 'owner', auth: 'admin-key', ok: [200, '{resources}'] },
+  { method: 'post', path: '/v1/admin/resources', summary: 'Create a resource', tag: 'owner', auth: 'admin-key', body: adminResourceCreateSchema, ok: [201, '{resource}'] },
+  { method: 'get', path: '/v1/admin/resources/{id}', summary: 'One resource', tag: 'owner', auth: 'admin-key', ok: [200, '{resource}'] },
+  { method: 'patch', path: '/v1/admin/resources/{id}', summary: 'Change a resource', tag: 'owner', auth: 'admin-key', body: adminResourceUpdateSchema, ok: [200, '{resource}'] },
+  { method: 'delete', path: '/v1/admin/resources/{id}', summary: 'Delete (204), or deactivate when it has bookings (200)', tag: 'owner', auth: 'admin-key', ok: [204, 'deleted'] },
+  { method: 'get', path: '/v1/admin/resources/{id}/schedules', summary: 'The whole schedule', tag: 'owner', auth: 'admin-key', ok: [200, '{schedules}'] },
+  { method: 'put', path: '/v1/admin/resources/{id}/schedules', summary: 'Replace the whole schedule', tag: 'owner', auth: 'admin-key', body: adminScheduleSchema, ok: [200, '{schedules}'] },
+  { method: 'get', path: '/v1/admin/bookings', summary: 'Bookings by time, filtered, paged', tag: 'owner', auth: 'admin-key', query: adminBookingsQuerySchema, ok: [200, '{bookings, nextCursor}'] },
+  { method: 'get', path: '/v1/admin/bookings/{id}', summary: 'One booking', tag: 'owner', auth: 'admin-key', ok: [200, '{booking}'] },
+  {
+    method: 'post',
+    path: '/v1/admin/bookings/{id}/{transition}',
+    summary: 'confirm | cancel ({refundPercent?}) | no-show | complete',
+    tag: 'owner',
+    auth: 'admin-key',
+    body: adminCancelSchema,
+    ok: [200, '{booking}'],
+  },
+  { method: 'get', path: '/v1/admin/notifications', summary: 'A booking’s messages', tag: 'owner', auth: 'admin-key', query: adminNotificationsQuerySchema, ok: [200, '{notifications}'] },
+]
+
+const SECURITY: Record<NonNullable<RouteDoc['auth']>, string> = {
+  'manage-token': 'manageToken',
+  'admin-key': 'adminKey',
+  'cron-secret': 'cronSecret',
+  'stripe-signature': 'stripeSignature',
+}
+
+const jsonSchema = (schema: z.ZodType) => {
+  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>
+  return rest
+}
+
+export function buildOpenApiDocument(version: string) {
+  const paths: Record<string, Record<string, unknown>> = {}
+  for (const route of API_ROUTES) {
+    const parameters: unknown[] = [...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({ name, in: 'path', required: true, schema: { type: 'string' } }))
+    if (route.query) {
+      const schema = jsonSchema(route.query) as { properties?: Record<string, unknown>; required?: string[] }
+      for (const [name, property] of Object.entries(schema.properties ?? {})) {
+        parameters.push({ name, in: 'query', required: schema.required?.includes(name) ?? false, schema: property })
+      }
+    }
+    if (route.session) parameters.push({ name: 'X-Booking-Session', in: 'header', required: true, schema: { type: 'string', minLength: 16, maxLength: 128 } })
+    paths[route.path] ??= {}
+    paths[route.path]![route.method] = {
+      summary: route.summary,
+      tags: [route.tag],
+      ...(parameters.length ? { parameters } : {}),
+      ...(route.body ? { requestBody: { required: route.method !== 'post' || route.body !== cancelRequestSchema, content: { 'application/json': { schema: jsonSchema(route.body) } } } } : {}),
+      ...(route.auth ? { security: [{ [SECURITY[route.auth]]: [] }] } : {}),
+      responses: {
+        [route.ok[0]]: { description: route.ok[1] },
+        '4XX': { description: 'An error the client can act on', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+        '503': { description: 'A dependency is unavailable; retry later (Retry-After)', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+      },
+    }
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Booking API', version, description: 'Embeddable booking: availability, holds, bookings, payments, the owner API.' },
+    paths,
+    components: {
+      securitySchemes: {
+        manageToken: { type: 'http', scheme: 'bearer', description: 'The guest’s manage token from the booking response' },
+        adminKey: { type: 'http', scheme: 'bearer', description: 'An owner key from `npm run admin:key`' },
+        cronSecret: { type: 'http', scheme: 'bearer', description: 'CRON_SECRET' },
+        stripeSignature: { type: 'apiKey', in: 'header', name: 'Stripe-Signature' },
+      },
+      schemas: {
+        Error: {
+          type: 'object',
+          required: ['error'],
+          properties: {
+            error: {
+              type: 'object',
+              required: ['code', 'message'],
+              properties: { code: { type: 'string', enum: [...ERROR_CODES] }, message: { type: 'string' }, details: {} },
+            },
+          },
+        },
+      },
+    },
+  }
+}

@@ -1,0 +1,46 @@
+import { Hono } from 'hono'
+import type { AppEnv } from '../app-env'
+import { buildOpenApiDocument } from '../openapi'
+
+export interface DocsAssets {
+  /** swagger-ui-dist's bundle and stylesheet, served from here: the docs work offline. */
+  swaggerJs?: string | undefined
+  swaggerCss?: string | undefined
+}
+
+// Swagger UI sets style attributes, so this page (ours, never embedded) allows inline styles.
+const DOCS_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; frame-ancestors 'none'"
+
+const PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Booking API reference</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/docs/swagger-ui.css"></head>
+<body><div id="swagger-ui"></div><script src="/docs/swagger-ui-bundle.js"></script><script src="/docs/init.js"></script></body></html>`
+
+const INIT = `window.ui = SwaggerUIBundle({ url: '/v1/openapi.json', dom_id: '#swagger-ui', deepLinking: true, tryItOutEnabled: false })\n`
+
+/**
+ * `GET /v1/openapi.json` (OpenAPI 3.1, generated from the routes' zod schemas) and
+ * `GET /docs`, an interactive reference.
+ *
+ * @example
+ * curl http://localhost:8787/v1/openapi.json
+ */
+export function createDocsRoutes(assets: DocsAssets, version: string) {
+  const document = JSON.stringify(buildOpenApiDocument(version))
+  const routes = new Hono<AppEnv>()
+  routes.get('/v1/openapi.json', (c) => c.body(document, 200, { 'Content-Type': 'application/json', 'Cache-Control': 'public, max-age=300' }))
+  routes.get('/docs', (c) => {
+    if (!assets.swaggerJs) return c.redirect('/v1/openapi.json')
+    c.header('Content-Security-Policy', DOCS_CSP)
+    return c.html(PAGE)
+  })
+  routes.get('/docs/init.js', (c) => c.body(INIT, 200, { 'Content-Type': 'text/javascript; charset=utf-8' }))
+  routes.get('/docs/swagger-ui-bundle.js', (c) =>
+    assets.swaggerJs ? c.body(assets.swaggerJs, 200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'public, max-age=86400' }) : c.notFound(),
+  )
+  routes.get('/docs/swagger-ui.css', (c) =>
+    assets.swaggerCss ? c.body(assets.swaggerCss, 200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'public, max-age=86400' }) : c.notFound(),
+  )
+  return routes
+}
