@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process'
 import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export interface RunningServer {
@@ -15,7 +17,8 @@ export async function startApiServer(env: Record<string, string | undefined>): P
   const port = await freePort()
   const entry = fileURLToPath(new URL('../api/node.ts', import.meta.url))
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'error', SEED_DEMO: '0' },
+    // Mail goes to a scratch folder, never into the project's .data/.
+    env: { ...process.env, MAIL_DIR: join(tmpdir(), `booking-mail-${process.pid}`), APP_SECRET: 'test-server-app-secret-0123456789abcdef', ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'error', SEED_DEMO: '0' },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   const url = `http://127.0.0.1:${port}`
