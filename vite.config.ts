@@ -12,6 +12,8 @@ const LIBS: Record<string, LibraryOptions> = {
   manage: { entry: 'widget/manage-page.ts', formats: ['iife'], name: 'BookingManage', fileName: () => 'manage.js' },
   // The card step, fetched by widget.js only for resources that take payment.
   payment: { entry: 'widget/payment/stripe-payment.ts', formats: ['es'], fileName: () => 'payment.js' },
+  // The owner console served at /admin.
+  admin: { entry: 'widget/admin/main.ts', formats: ['iife'], name: 'BookingAdmin', fileName: () => 'admin.js' },
   // The ESM SDK, with preact left to the app's bundler; its types come from tsconfig.sdk.json.
   sdk: { entry: 'widget/sdk.ts', formats: ['es'], fileName: () => 'sdk.js' },
 }
@@ -26,15 +28,15 @@ export default defineConfig(({ mode }) => {
   if (!lib) throw new Error(`unknown build mode ${mode}: use one of ${Object.keys(LIBS).join(', ')}`)
   const isSdk = mode === 'sdk'
   return {
-    define: { __WIDGET_VERSION__: JSON.stringify(version), __EMBED__: JSON.stringify(mode === 'production' || mode === 'manage') },
+    define: { __WIDGET_VERSION__: JSON.stringify(version), __EMBED__: JSON.stringify(mode === 'production' || mode === 'manage' || mode === 'admin') },
     oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
     publicDir: false,
     build: {
       target: 'es2020',
       minify: true,
-      outDir: isSdk ? 'dist/sdk' : 'dist/widget',
-      // The widget build runs first and clears the folder; the others add to it.
-      emptyOutDir: mode === 'production' || mode === 'sdk',
+      outDir: isSdk ? 'dist/sdk' : mode === 'admin' ? 'dist/admin' : 'dist/widget',
+      // The widget build runs first and clears its folder; manage and payment add to it.
+      emptyOutDir: mode === 'production' || mode === 'sdk' || mode === 'admin',
       reportCompressedSize: true,
       lib,
       rolldownOptions: isSdk ? { external: [/^preact(\/|$)/, /^@preact\/signals/] } : {},

@@ -21,6 +21,8 @@ export interface StaticAssets {
   popupPage?: string | undefined
   /** The example pages' own files by name (examples.css, popup.js), served under `/examples/`. */
   exampleFiles?: Record<string, string | undefined>
+  /** The owner console (dist/admin/admin.js), served with its page at `/admin`. */
+  adminScript?: string | undefined
   /** The API reference's files (swagger-ui-dist). */
   docs?: DocsAssets
 }
@@ -30,6 +32,11 @@ const EXAMPLE_TYPES: Record<string, string> = { css: 'text/css; charset=utf-8', 
 // Our pages prove the widget runs under a strict CSP: no inline script or style, no eval.
 const PAGE_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+const ADMIN_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Bookings console</title><link rel="icon" href="data:,"></head>
+<body><div id="admin"></div><script src="/admin/admin.js"></script></body></html>`
 
 const MISSING_BUILD = '// widget not built: run `npm run build` (npm start does it for you)\n'
 
@@ -72,6 +79,17 @@ export function createAssetRoutes(assets: StaticAssets) {
       return c.html(page)
     })
   }
+  // The console: never framed, no inline code; the key it holds stays in sessionStorage.
+  routes.get('/admin', (c) => {
+    c.header('Content-Security-Policy', PAGE_CSP)
+    c.header('Referrer-Policy', 'no-referrer')
+    c.header('X-Frame-Options', 'DENY')
+    c.header('Cache-Control', 'no-store')
+    return c.html(ADMIN_PAGE)
+  })
+  const adminScript = withTag(assets.adminScript)
+  routes.get('/admin/admin.js', (c) => serveScript(c, adminScript, 'no-cache'))
+
   for (const [name, body] of Object.entries(assets.exampleFiles ?? {})) {
     const type = EXAMPLE_TYPES[name.split('.').pop() ?? '']
     if (body === undefined || !type) continue

@@ -1,0 +1,48 @@
+import type { ErrorBody } from '../../shared/errors'
+
+/** The owner API with the key the owner signed in with (kept in sessionStorage only). */
+export interface AdminApi {
+  call<T>(method: string, path: string, body?: unknown): Promise<T>
+}
+
+export class AdminApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message)
+  }
+}
+
+export function createAdminApi(key: string, base = ''): AdminApi {
+  return {
+    async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+      let response: Response
+      try {
+        response = await fetch(`${base}/v1/admin${path}`, {
+          method,
+          headers: { Authorization: `Bearer ${key}`, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
+          ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        })
+      } catch {
+        throw new AdminApiError(0, 'network_error', 'Could not reach the server. Check your connection and try again.')
+      }
+      if (response.status === 204) return undefined as T
+      const json = (await response.json().catch(() => undefined)) as (T & Partial<ErrorBody>) | undefined
+      if (!response.ok) {
+        const error = json?.error
+        throw new AdminApiError(response.status, error?.code ?? 'invalid_response', error?.message ?? `HTTP ${response.status}`, error?.details)
+      }
+      return json as T
+    },
+  }
+}
+
+/** "path: message" lines of a validation error, for showing beside the form. */
+export function describeProblem(error: unknown): string {
+  if (!(error instanceof AdminApiError)) return String(error)
+  const details = Array.isArray(error.details) ? (error.details as { path: string; message: string }[]) : []
+  return [error.message, ...details.map((d) => `${d.path}: ${d.message}`)].join('\n')
+}
