@@ -17,16 +17,17 @@ import { holdRoutes } from './routes/holds'
 import { internalRoutes } from './routes/internal'
 import { resourceRoutes } from './routes/resources'
 import { webhookRoutes } from './routes/webhooks'
-import { createOutboxPlanner } from './notify/outbox'
+import { createMetrics, type Metrics } from './metrics'
+import { createOutboxPlanner, outboxBacklog } from './notify/outbox'
 import { createResourceCatalog } from './store/resource-catalog'
 
 export type { AppDeps } from './app-env'
 
-export type CreateAppOptions = Pick<AppDeps, 'db'> & Partial<Omit<AppDeps, 'db'>> & { assets?: StaticAssets }
+export type CreateAppOptions = Pick<AppDeps, 'db'> & Partial<Omit<AppDeps, 'db'>> & { assets?: StaticAssets; metrics?: Metrics }
 
 /** The whole HTTP surface as a Hono app; no side effects, so tests call `app.request()`. */
 export function createApp(options: CreateAppOptions) {
-  const { assets = {}, ...given } = options
+  const { assets = {}, metrics: injectedMetrics, ...given } = options
   const clock = given.clock ?? systemClock
   const deps: AppDeps = {
     clock,
@@ -46,12 +47,22 @@ export function createApp(options: CreateAppOptions) {
     holds: guardHoldStore(given.holds ?? createMemoryHoldStore(clock)),
   }
   if (deps.holdRateLimiter) deps.holdRateLimiter = guardRateLimiter(deps.holdRateLimiter)
+  const metrics = injectedMetrics ?? createMetrics()
   const app = new Hono<AppEnv>()
 
   app.use(requestId())
   app.use(async (c, next) => {
     c.set('deps', deps)
+    const started = performance.now()
     await next()
+    // Security headers on every response; HTML pages set their own CSP as well.
+    c.header('X-Content-Type-Options', 'nosniff')
+    if (!c.res.headers.has('Referrer-Policy')) c.header('Referrer-Policy', 'strict-origin-when-cross-origin')
+    // The route pattern, never the URL: refs and tokens stay out of logs and metrics.
+    const route = c.req.routePath === '/*' ? 'unmatched' : c.req.routePath
+    const ms = performance.now() - started
+    metrics.observe({ route, method: c.req.method, status: c.res.status, seconds: ms / 1000 })
+    deps.logger.info('request', { requestId: c.get('requestId'), method: c.req.method, route, status: c.res.status, ms: Math.round(ms * 10) / 10 })
     // A write that succeeded may have owed messages: let the worker send them now.
     if (deps.kickOutbox && c.req.method !== 'GET' && c.res.status < 300) deps.kickOutbox()
   })
@@ -76,6 +87,13 @@ export function createApp(options: CreateAppOptions) {
   )
 
   app.get('/health', (c) => c.json({ status: 'ok' }))
+  app.get('/metrics', async (c) => {
+    const backlog = await outboxBacklog(deps.db, deps.clock.now()).catch(() => -1)
+    return c.body(metrics.render({ booking_outbox_backlog: { help: 'Messages due and not yet sent (-1: the database did not answer).', value: backlog } }), 200, {
+      'Content-Type': 'text/plain; version=0.0.4; charset=utf-8',
+      'Cache-Control': 'no-store',
+    })
+  })
   app.route('/v1/resources', resourceRoutes)
   app.route('/v1/holds', holdRoutes)
   app.route('/v1/bookings', bookingRoutes)

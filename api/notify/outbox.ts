@@ -1,5 +1,6 @@
-import { and, eq, inArray, lt, sql } from 'drizzle-orm'
+import { and, eq, inArray, lt, lte, sql } from 'drizzle-orm'
 import { bookableResources, notifications, type BookingRow } from '../../drizzle/schema'
+import type { Database } from '../db/database'
 import type { Transaction } from '../store/bookings'
 
 /*
@@ -98,6 +99,15 @@ export function createOutboxPlanner(options: { adminEmail: string | undefined })
       ])
     },
   }
+}
+
+/** Messages due and not yet sent, for the metrics endpoint. */
+export async function outboxBacklog(db: Database, now: number): Promise<number> {
+  const [row] = await db
+    .select({ count: sql<number>`count(*)::int` })
+    .from(notifications)
+    .where(and(inArray(notifications.status, ['pending', 'sending']), lte(notifications.sendAfter, new Date(now))))
+  return Number(row?.count ?? 0)
 }
 
 /** For callers without notifications (some tests, tools). */

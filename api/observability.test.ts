@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { PublicBooking, PublicHold } from '../shared/types'
+import { createTestApi } from '../test/api'
+import { createTestDatabase, type TestDatabase } from '../test/database'
+import { everyDay, insertResource } from '../test/fixtures'
+import { createTestHoldBackend, newSession } from '../test/holds'
+import { fixedClock } from './clock'
+import type { Logger } from './logger'
+
+let database: TestDatabase
+beforeAll(async () => {
+  database = await createTestDatabase()
+})
+afterAll(() => database?.close())
+
+function recordingLogger() {
+  const lines: string[] = []
+  const logger: Logger = {
+    info: (message, fields) => lines.push(JSON.stringify({ level: 'info', message, ...fields })),
+    error: (message, fields) => lines.push(JSON.stringify({ level: 'error', message, ...fields })),
+  }
+  return { logger, lines }
+}
+
+describe('hardening', () => {
+  it('sends nosniff and a referrer policy on every response, errors and 404s included', async () => {
+    const { app } = createTestApi({ db: database.db })
+    for (const path of ['/health', '/v1/resources/nope', '/v1/no-such-route', '/v1/openapi.json']) {
+      const res = await app.request(path)
+      expect(res.headers.get('x-content-type-options'), path).toBe('nosniff')
+      expect(res.headers.get('referrer-policy'), path).toBeTruthy()
+    }
+  })
+
+  it('answers CORS for the allowed origins only, and never with credentials', async () => {
+    const { app } = createTestApi({ db: database.db, allowedOrigins: ['https://shop.example'] })
+    const allowed = await app.request('/v1/resources', { headers: { Origin: 'https://shop.example' } })
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://shop.example')
+    const other = await app.request('/v1/resources', { headers: { Origin: 'https://evil.example' } })
+    expect(other.headers.get('access-control-allow-origin')).toBeNull()
+    const preflight = await app.request('/v1/holds', { method: 'OPTIONS', headers: { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'POST' } })
+    expect(preflight.headers.get('access-control-allow-origin')).toBeNull()
+    for (const res of [allowed, other, preflight]) expect(res.headers.get('access-control-allow-credentials')).toBeNull()
+  })
+})
+
+describe('observability', () => {
+  it('logs one JSON line per request with its id and route pattern, and no PII, tokens or refs', async () => {
+    const { logger, lines } = recordingLogger()
+    const clock = fixedClock('2026-03-20T12:00:00Z')
+    const api = createTestApi({ db: database.db, clock, logger, holds: createTestHoldBackend(clock).holds })
+    const r = await insertResource(database.db, { schedules: everyDay({ startTime: '09:00', endTime: '12:00', slotDuration: 60 }) })
+    const session = newSession()
+    const hold = await api.call<{ hold: PublicHold }>('POST', '/v1/holds', { session, body: { resourceId: r.id, start: '2026-03-24T08:00:00Z' } })
+    const guest = { name: 'Private Person', email: 'private.person@example.com', phone: '+447700900123' }
+    const booked = await api.call<{ booking: PublicBooking; manageToken: string }>('POST', '/v1/bookings', { session, body: { holdId: hold.body.hold.id, guest } })
+    await api.call('GET', `/v1/bookings/${booked.body.booking.ref}`, { token: booked.body.manageToken })
+    await api.call('GET', `/v1/bookings/${booked.body.booking.ref}`, { token: 'wrong-token-wrong-token' })
+
+    const requests = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.message === 'request')
+    expect(requests).toHaveLength(4)
+    for (const line of requests) expect(line.requestId).toMatch(/[0-9a-f-]{36}/)
+    expect(requests.map((l) => `${l.method} ${l.route} ${l.status}`)).toEqual([
+      'POST /v1/holds 201',
+      'POST /v1/bookings 201',
+      'GET /v1/bookings/:ref 200',
+      'GET /v1/bookings/:ref 404',
+    ])
+    const all = lines.join('\n')
+    for (const secret of [guest.email, guest.phone, guest.name, booked.body.manageToken, booked.body.booking.ref, session]) expect(all).not.toContain(secret)
+  })
+
+  it('serves Prometheus metrics: requests by route and outcome, latency, bookings, conflicts, outbox backlog', async () => {
+    const clock = fixedClock('2026-03-20T12:00:00Z')
+    const api = createTestApi({ db: database.db, clock, holds: createTestHoldBackend(clock).holds })
+    const r = await insertResource(database.db, { schedules: everyDay({ startTime: '09:00', endTime: '12:00', slotDuration: 60 }) })
+    const a = newSession()
+    const hold = await api.call<{ hold: PublicHold }>('POST', '/v1/holds', { session: a, body: { resourceId: r.id, start: '2026-03-25T08:00:00Z' } })
+    await api.call('POST', '/v1/holds', { session: newSession(), body: { resourceId: r.id, start: '2026-03-25T08:00:00Z' } })
+    await api.call('POST', '/v1/bookings', { session: a, body: { holdId: hold.body.hold.id, guest: { name: 'M', email: 'm@example.com' } } })
+    const res = await api.app.request('/metrics')
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0.0.4/)
+    const text = await res.text()
+    expect(text).toContain('http_requests_total{route="/v1/holds",method="POST",outcome="2xx"} 1')
+    expect(text).toContain('http_requests_total{route="/v1/holds",method="POST",outcome="4xx"} 1')
+    expect(text).toMatch(/http_request_duration_seconds_count\{route="\/v1\/bookings"\} 1/)
+    expect(text).toContain('booking_bookings_created_total 1')
+    expect(text).toContain('booking_conflicts_total 1')
+    expect(text).toMatch(/booking_outbox_backlog \d+/)
+  })
+})
