@@ -19,6 +19,8 @@ export interface AppDeps {
   holds: HoldStore
   /** Hold creations per client IP; undefined = no limit (HOLD_RATE_LIMIT=0). */
   holdRateLimiter: RateLimiter | undefined
+  /** Manage-link requests per client IP (MANAGE_RATE_LIMIT); undefined = no limit. */
+  manageRateLimiter: RateLimiter | undefined
   limits: { holdsPerSession: number }
   /** Read the client IP from X-Forwarded-For (TRUST_PROXY). */
   trustProxy: boolean

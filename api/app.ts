@@ -35,6 +35,7 @@ export function createApp(options: CreateAppOptions) {
     allowedOrigins: ['*'],
     catalog: createResourceCatalog(given.db, clock),
     holdRateLimiter: undefined,
+    manageRateLimiter: undefined,
     limits: { holdsPerSession: 2 },
     trustProxy: false,
     cronSecret: undefined,
@@ -47,6 +48,7 @@ export function createApp(options: CreateAppOptions) {
     holds: guardHoldStore(given.holds ?? createMemoryHoldStore(clock)),
   }
   if (deps.holdRateLimiter) deps.holdRateLimiter = guardRateLimiter(deps.holdRateLimiter)
+  if (deps.manageRateLimiter) deps.manageRateLimiter = guardRateLimiter(deps.manageRateLimiter)
   const metrics = injectedMetrics ?? createMetrics()
   const app = new Hono<AppEnv>()
 

@@ -26,6 +26,7 @@ const envSchema = z.object({
   PUBLIC_URL: urlString(['http:', 'https:']),
   ALLOWED_ORIGINS: optionalString,
   HOLD_RATE_LIMIT: z.coerce.number().int().min(0).default(30),
+  MANAGE_RATE_LIMIT: z.coerce.number().int().min(0).default(60),
   TRUST_PROXY: optionalString.transform((v) => v === '1' || v === 'true'),
   CRON_SECRET: optionalString,
   SEED_DEMO: optionalString.transform((v) => v !== '0' && v !== 'false'),
@@ -68,6 +69,7 @@ export interface AppConfig {
   /** `['*']` allows any origin. */
   allowedOrigins: string[]
   holdRateLimitPerMinute: number
+  manageRateLimitPerMinute: number
   trustProxy: boolean
   cronSecret: string | undefined
   seedDemo: boolean
@@ -133,6 +135,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       .map((o) => o.trim())
       .filter(Boolean),
     holdRateLimitPerMinute: e.HOLD_RATE_LIMIT,
+    manageRateLimitPerMinute: e.MANAGE_RATE_LIMIT,
     trustProxy: e.TRUST_PROXY ?? false,
     cronSecret: e.CRON_SECRET,
     seedDemo: e.SEED_DEMO ?? true,

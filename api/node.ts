@@ -39,6 +39,7 @@ async function main(): Promise<void> {
   const holdBackend = createHoldBackend({
     upstash: config.redis ?? bridge,
     holdRateLimitPerMinute: config.holdRateLimitPerMinute,
+    manageRateLimitPerMinute: config.manageRateLimitPerMinute,
     clock: systemClock,
   })
   logger.info(
@@ -81,6 +82,7 @@ async function main(): Promise<void> {
     assets,
     holds: holdBackend.holds,
     holdRateLimiter: holdBackend.holdRateLimiter,
+    manageRateLimiter: holdBackend.manageRateLimiter,
     trustProxy: config.trustProxy,
     cronSecret: config.cronSecret,
     payments,

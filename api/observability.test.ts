@@ -89,3 +89,24 @@ describe('observability', () => {
     expect(text).toMatch(/booking_outbox_backlog \d+/)
   })
 })
+
+describe('the built scripts', () => {
+  it('carry no secrets and no personal data', async () => {
+    const { readFile, readdir } = await import('node:fs/promises')
+    const files = ['dist/widget', 'dist/admin', 'dist/sdk']
+    const scripts: [string, string][] = []
+    for (const dir of files) {
+      for (const name of await readdir(dir)) if (name.endsWith('.js')) scripts.push([`${dir}/${name}`, await readFile(`${dir}/${name}`, 'utf8')])
+    }
+    expect(scripts.map(([name]) => name)).toEqual(expect.arrayContaining(['dist/widget/widget.js', 'dist/widget/payment.js', 'dist/admin/admin.js', 'dist/sdk/sdk.js']))
+    const forbidden: [string, RegExp][] = [
+      ['a Stripe secret key', /\b(sk|rk)_(test|live)_[A-Za-z0-9]{8,}/],
+      ['a webhook secret', /\bwhsec_[A-Za-z0-9]{8,}/],
+      ['an admin key', /\bbka_[A-Za-z0-9]{8}_[A-Za-z0-9_-]{20,}/],
+      ['a Twilio account', /\bAC[0-9a-f]{32}\b/],
+      ['an email address', /[\w.+-]+@[\w-]+\.(com|net|org|de|es|test|example)\b/],
+      ['a database URL', /postgres(ql)?:\/\/\w+/],
+    ]
+    for (const [name, source] of scripts) for (const [what, pattern] of forbidden) expect(pattern.test(source), `${what} in ${name}`).toBe(false)
+  })
+})

@@ -9,6 +9,8 @@ export interface HoldBackend {
   kind: 'upstash' | 'memory'
   holds: HoldStore
   holdRateLimiter: RateLimiter | undefined
+  /** Manage-link requests (ref + token) per IP per minute: stops ref/token guessing. */
+  manageRateLimiter: RateLimiter | undefined
 }
 
 export interface HoldBackendOptions {
@@ -16,6 +18,8 @@ export interface HoldBackendOptions {
   upstash?: { url: string; token: string } | undefined
   /** Hold creations per IP per minute; 0 = no limit. */
   holdRateLimitPerMinute: number
+  /** Manage requests per IP per minute; 0 = no limit. */
+  manageRateLimitPerMinute?: number
   clock: Clock
   /** Namespace for Redis keys (tests give each file its own). */
   keyPrefix?: string
@@ -23,7 +27,7 @@ export interface HoldBackendOptions {
 
 /** Chooses the hold store and the per-IP limiter together, so both live in the same place. */
 export function createHoldBackend(options: HoldBackendOptions): HoldBackend {
-  const { upstash, holdRateLimitPerMinute: limit, clock, keyPrefix = '' } = options
+  const { upstash, holdRateLimitPerMinute: limit, manageRateLimitPerMinute: manageLimit = 0, clock, keyPrefix = '' } = options
   if (upstash) {
     // Few retries: a hold request should fail fast (503) rather than hang on a dead Redis.
     // Raw strings: the hold store parses its own entries. No auto-pipelining: each hold
@@ -41,11 +45,14 @@ export function createHoldBackend(options: HoldBackendOptions): HoldBackend {
       kind: 'upstash',
       holds: createUpstashHoldStore(redis, clock, { keyPrefix }),
       holdRateLimiter: limit > 0 ? createUpstashRateLimiter(redis, { limit, windowSec: 60, prefix: `${keyPrefix}ratelimit` }) : undefined,
+      manageRateLimiter:
+        manageLimit > 0 ? createUpstashRateLimiter(redis, { limit: manageLimit, windowSec: 60, prefix: `${keyPrefix}ratelimit:manage` }) : undefined,
     }
   }
   return {
     kind: 'memory',
     holds: createMemoryHoldStore(clock),
     holdRateLimiter: limit > 0 ? createMemoryRateLimiter(clock, { limit, windowMs: 60_000 }) : undefined,
+    manageRateLimiter: manageLimit > 0 ? createMemoryRateLimiter(clock, { limit: manageLimit, windowMs: 60_000 }) : undefined,
   }
 }

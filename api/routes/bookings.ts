@@ -16,7 +16,7 @@ import type { AppEnv } from '../app-env'
 import { bookingToIcs } from '../bookings/booking-ics'
 import { digestsEqual, randomRef, randomToken, sealToken, sha256Hex, unsealToken } from '../bookings/tokens'
 import { invalidRequest } from '../errors'
-import { bearerToken, readJson, requireSession } from '../request'
+import { bearerToken, clientIp, readJson, requireSession } from '../request'
 import { cancelWithPolicy, startPayment } from '../payments/booking-payments'
 import {
   IdempotencyKeyTaken,
@@ -226,6 +226,14 @@ async function replayIfKnown(
 
 /** The booking for a ref and its manage token. A wrong token answers exactly like an unknown ref. */
 async function requireManagedBooking(c: Context<AppEnv>): Promise<BookingRow> {
+  const { manageRateLimiter, trustProxy } = c.var.deps
+  // Refs are short; tokens are not, but guessing either is slowed to a crawl per address.
+  if (manageRateLimiter) {
+    const decision = await manageRateLimiter.consume(`manage:${clientIp(c, trustProxy)}`)
+    if (!decision.allowed) {
+      throw new BookingError('rate_limited', 'Too many booking look-ups from this address; please wait a moment.', { retryAfterSec: decision.retryAfterSec })
+    }
+  }
   const notFound = new BookingError('not_found', 'No booking with this reference.')
   const token = bearerToken(c)
   const ref = c.req.param('ref') ?? ''
