@@ -1,5 +1,6 @@
 import type { Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { isDatabaseUnavailable } from './db/sql-state'
 import { HTTPException } from 'hono/http-exception'
 import type { ZodError } from 'zod'
 import { BookingError, type ErrorBody, type ErrorCode } from '../shared/errors'
@@ -42,6 +43,8 @@ export type ErrorLogger = (requestId: string, error: unknown) => void
 export function createErrorHandler(logError: ErrorLogger) {
   return (err: Error, c: Context): Response => {
     const known = toBookingError(err)
+    // An outage of a dependency is worth a log line (with the request id); client errors are not.
+    if (known?.code === 'unavailable') logError(c.get('requestId') ?? 'unknown', err)
     if (known) return errorResponse(c, known)
     const requestId = c.get('requestId') ?? 'unknown'
     logError(requestId, err)
@@ -63,6 +66,10 @@ export function errorResponse(c: Context, error: BookingError): Response {
 
 function toBookingError(err: unknown): BookingError | undefined {
   if (err instanceof BookingError) return err
+  // The database restarting or unreachable is our outage, not the client's mistake: 503, retry.
+  if (isDatabaseUnavailable(err)) {
+    return new BookingError('unavailable', 'The booking service is briefly unavailable. Please try again in a few seconds.', { retryAfterSec: 5 }, { cause: err })
+  }
   if (err instanceof HTTPException) {
     // Hono raises these for malformed input it parses itself (bad JSON, body limit).
     if (err.status === 413) return new BookingError('payload_too_large', 'The request body is too large.')

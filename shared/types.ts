@@ -37,6 +37,8 @@ export interface AvailabilityResponse {
   days: AvailabilityDay[]
   /** The asking session's own live holds on this resource (its selection); omitted when none. */
   holds?: PublicHold[]
+  /** Present (true) when the hold store could not be asked: other guests' holds are not subtracted. */
+  holdsUnavailable?: true
 }
 
 export type BookingStatus = 'pending' | 'confirmed' | 'cancelled' | 'completed' | 'no_show'

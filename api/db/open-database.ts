@@ -34,7 +34,9 @@ async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<
   const client = postgres(url, {
     max: options.maxConnections ?? 20,
     onnotice: () => {},
-    connect_timeout: 10,
+    // Fail fast while the server is down or restarting: the request gets a 503 in seconds,
+    // and the next query reconnects on its own.
+    connect_timeout: 3,
     connection: { application_name: 'booking-api' },
   })
   try {

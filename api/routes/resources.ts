@@ -38,9 +38,17 @@ export const resourceRoutes = new Hono<AppEnv>()
     const now = clock.now()
     const range = busyQueryRange(query.from, query.to, viewZone, resource.config)
     const sessionId = optionalSession(c)
+    // Without the hold store (Redis down) availability is still served, from bookings
+    // alone, and says so: a time shown may then be held by someone (a 409 at hold time,
+    // never a double booking).
+    let holdsUnavailable = false
     const [booked, live] = await Promise.all([
       findBookedIntervals(db, resource.id, range, now),
-      holds.listLive(resource.id, range.start, range.end),
+      holds.listLive(resource.id, range.start, range.end).catch((error: unknown) => {
+        if (!(error instanceof BookingError && error.code === 'unavailable')) throw error
+        holdsUnavailable = true
+        return []
+      }),
     ])
     // Other sessions' holds are busy; this session's own hold is its selection, not a gap.
     const own = live.filter((h) => h.sessionId === sessionId)
@@ -60,6 +68,7 @@ export const resourceRoutes = new Hono<AppEnv>()
     c.header('Cache-Control', 'no-store')
     const body: AvailabilityResponse = { resource: toPublicResource(resource), timezone: viewZone, days }
     if (own.length > 0) body.holds = own.map(toPublicHold)
+    if (holdsUnavailable) body.holdsUnavailable = true
     return c.json(body)
   })
 
