@@ -17,3 +17,11 @@ describe('describeError', () => {
     expect(logged).not.toContain('Ada Lovelace')
   })
 })
+
+describe('error log lines', () => {
+  it('keep their own message: the error’s text goes in a field of its own', () => {
+    const fields = describeError(Object.assign(new Error('the database system is shutting down'), { code: '57P03' }))
+    expect(fields).not.toHaveProperty('message')
+    expect(fields).toMatchObject({ error: 'Error', code: '57P03', detail: 'the database system is shutting down' })
+  })
+})

@@ -96,7 +96,7 @@ export function describeError(error: unknown): Record<string, string> {
   const code = (innermost as { code?: unknown })?.code
   if (typeof code === 'string') out.code = code
   if (innermost !== error && innermost instanceof Error) out.cause = innermost.message.slice(0, 300)
-  else if (error instanceof Error && error.name !== 'DrizzleQueryError') out.message = error.message.slice(0, 300)
+  else if (error instanceof Error && error.name !== 'DrizzleQueryError') out.detail = error.message.slice(0, 300)
   // Only frame lines: a multi-line message (Drizzle's has "params: …") must not slip in.
   const frames = error instanceof Error ? (error.stack ?? '').split('\n').filter((l) => /^\s+at /.test(l)) : []
   if (frames.length > 0) out.at = frames.slice(0, 2).map((l) => l.trim()).join(' | ')
