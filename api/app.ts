@@ -25,6 +25,9 @@ export type { AppDeps } from './app-env'
 
 export type CreateAppOptions = Pick<AppDeps, 'db'> & Partial<Omit<AppDeps, 'db'>> & { assets?: StaticAssets; metrics?: Metrics }
 
+/** Requests whose success may have written messages (bookings, webhooks, owner transitions). */
+const WRITES_MESSAGES = /^\/v1\/(bookings|webhooks|admin\/bookings)(\/|$)/
+
 /** The whole HTTP surface as a Hono app; no side effects, so tests call `app.request()`. */
 export function createApp(options: CreateAppOptions) {
   const { assets = {}, metrics: injectedMetrics, ...given } = options
@@ -66,7 +69,7 @@ export function createApp(options: CreateAppOptions) {
     metrics.observe({ route, method: c.req.method, status: c.res.status, seconds: ms / 1000 })
     deps.logger.info('request', { requestId: c.get('requestId'), method: c.req.method, route, status: c.res.status, ms: Math.round(ms * 10) / 10 })
     // A write that succeeded may have owed messages: let the worker send them now.
-    if (deps.kickOutbox && c.req.method !== 'GET' && c.res.status < 300) deps.kickOutbox()
+    if (deps.kickOutbox && c.req.method !== 'GET' && c.res.status < 300 && WRITES_MESSAGES.test(c.req.path)) deps.kickOutbox()
   })
   app.use(
     '/v1/*',

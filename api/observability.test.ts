@@ -90,6 +90,24 @@ describe('observability', () => {
   })
 })
 
+describe('the in-process outbox kick', () => {
+  it('asks the worker to run after a booking is made, not after holds or reads', async () => {
+    const kicks: string[] = []
+    const clock = fixedClock('2026-03-20T12:00:00Z')
+    let last = ''
+    const api = createTestApi({ db: database.db, clock, holds: createTestHoldBackend(clock).holds, kickOutbox: () => kicks.push(last) })
+    const r = await insertResource(database.db, { schedules: everyDay({ startTime: '09:00', endTime: '12:00', slotDuration: 60 }) })
+    const session = newSession()
+    last = 'hold'
+    const hold = await api.call<{ hold: PublicHold }>('POST', '/v1/holds', { session, body: { resourceId: r.id, start: '2026-03-26T08:00:00Z' } })
+    last = 'availability'
+    await api.call('GET', `/v1/resources/${r.id}/availability?from=2026-03-26&to=2026-03-26`)
+    last = 'booking'
+    await api.call('POST', '/v1/bookings', { session, body: { holdId: hold.body.hold.id, guest: { name: 'K', email: 'k@example.com' } } })
+    expect(kicks).toEqual(['booking'])
+  })
+})
+
 describe('the built scripts', () => {
   it('carry no secrets and no personal data', async () => {
     const { readFile, readdir } = await import('node:fs/promises')
