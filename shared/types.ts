@@ -109,3 +109,15 @@ export interface PublicHold {
   end: string
   expiresAt: string
 }
+
+/** A resource as its owner sees it (the admin API): everything, inactive ones included. */
+export interface AdminResource {
+  id: string
+  slug: string
+  type: string
+  name: string
+  timezone: string
+  config: ResourceConfig
+  isActive: boolean
+  createdAt: string
+}

@@ -1,22 +1,12 @@
 import { and, asc, eq, gt, inArray, lt, or } from 'drizzle-orm'
 import { bookableResources, bookings, notifications, resourceSchedules, type BookingRow, type ResourceRow } from '../../drizzle/schema'
 import { BookingError } from '../../shared/errors'
-import type { ResourceConfig, ScheduleRule } from '../../shared/types'
+import type { AdminResource, ScheduleRule } from '../../shared/types'
+
+export type { AdminResource }
 import type { Database } from '../db/database'
 import { UNIQUE_VIOLATION, sqlState } from '../db/sql-state'
 import { loadScheduleRules } from './resources'
-
-/** A resource as its owner sees it: everything, including inactive ones. */
-export interface AdminResource {
-  id: string
-  slug: string
-  type: string
-  name: string
-  timezone: string
-  config: ResourceConfig
-  isActive: boolean
-  createdAt: string
-}
 
 export function toAdminResource(row: ResourceRow): AdminResource {
   return {

@@ -1,18 +1,10 @@
 import { useEffect, useState } from 'preact/hooks'
 import { parseMoney, toMajorText } from '../../shared/money'
-import type { ResourceConfig } from '../../shared/types'
+import type { AdminResource, ResourceConfig } from '../../shared/types'
+
+export type { AdminResource }
 import { describeProblem, type AdminApi } from './api'
 import { ScheduleEditor } from './ScheduleEditor'
-
-export interface AdminResource {
-  id: string
-  slug: string
-  type: string
-  name: string
-  timezone: string
-  config: ResourceConfig
-  isActive: boolean
-}
 
 /** The resources list; choosing one (or "New") opens its editor and its schedule. */
 export function ResourcesView({ api }: { api: AdminApi }) {
