@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import * as schema from '../../drizzle/schema'
 import type { Database, DatabaseHandle } from './database'
+import { connectPostgres } from './postgres-database'
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle/migrations', import.meta.url))
 
@@ -29,28 +30,19 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
 }
 
 async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<DatabaseHandle> {
-  const { default: postgres } = await import('postgres')
-  const { drizzle } = await import('drizzle-orm/postgres-js')
-  const client = postgres(url, {
-    max: options.maxConnections ?? 20,
-    onnotice: () => {},
-    // Fail fast while the server is down or restarting: the request gets a 503 in seconds,
-    // and the next query reconnects on its own.
-    connect_timeout: 3,
-    connection: { application_name: 'booking-api' },
-  })
+  const { client, db, close } = connectPostgres(url, options)
   try {
     await client`select 1`
   } catch (cause) {
     await client.end({ timeout: 1 }).catch(() => {})
     throw new Error(`Cannot connect to DATABASE_URL (${redactUrl(url)}): ${describe(cause)}`, { cause })
   }
-  const db = drizzle(client, { schema }) as unknown as Database
   if (options.migrate) {
+    const { drizzle } = await import('drizzle-orm/postgres-js')
     const { migrate } = await import('drizzle-orm/postgres-js/migrator')
     await migrate(drizzle(client, { schema }), { migrationsFolder: MIGRATIONS_FOLDER })
   }
-  return { db, kind: 'postgres', close: () => client.end({ timeout: 5 }) }
+  return { db, kind: 'postgres', close }
 }
 
 async function openPglite(options: OpenDatabaseOptions): Promise<DatabaseHandle> {

@@ -1,0 +1,87 @@
+/*
+ * The edge entry (Cloudflare Workers / workerd with `nodejs_compat`): the same Hono app as
+ * on Node, built from the Worker's bindings. Workers may not share a TCP socket between
+ * requests, so each request (and each cron run) gets its own small postgres.js pool,
+ * closed once the response and its waitUntil work are done. Holds live in Upstash Redis
+ * over HTTP; payments use Stripe's fetch client and SubtleCrypto webhook checks.
+ */
+import { createApp } from './app'
+import { systemClock } from './clock'
+import { ConfigError, loadConfig, type AppConfig } from './config'
+import { connectPostgres } from './db/postgres-database'
+import { runDueWork } from './due-work'
+import { createHoldBackend } from './holds/create-hold-backend'
+import { createLogger } from './logger'
+import { createOutboxPlanner } from './notify/outbox'
+import { createStripeGateway } from './payments/stripe-gateway'
+
+/**
+ * Bindings: the same names as the Node environment variables (see README, Deploy), plus an
+ * optional Hyperdrive binding `HYPERDRIVE`, whose connection string then replaces DATABASE_URL.
+ */
+export type WorkerEnv = Record<string, string | undefined> & { HYPERDRIVE?: { connectionString: string } }
+
+interface ExecutionContext {
+  waitUntil(promise: Promise<unknown>): void
+  passThroughOnException?(): void
+}
+
+let parsed: { source: WorkerEnv; config: AppConfig } | undefined
+
+/** The configuration, parsed once per isolate; the edge needs a server database and Upstash. */
+function configFrom(env: WorkerEnv): AppConfig {
+  if (parsed?.source === env) return parsed.config
+  const strings = Object.fromEntries(Object.entries(env).filter(([, v]) => typeof v === 'string')) as Record<string, string>
+  const config = loadConfig({ ...strings, ...(env.HYPERDRIVE ? { DATABASE_URL: env.HYPERDRIVE.connectionString } : {}) })
+  const missing = [
+    ...(config.databaseUrl ? [] : ['DATABASE_URL: required on the edge (there is no embedded database there)']),
+    ...(config.redis ? [] : ['UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN: required on the edge (memory holds would not be shared between isolates)']),
+  ]
+  if (missing.length > 0) throw new ConfigError(missing)
+  parsed = { source: env, config }
+  return config
+}
+
+function depsFor(config: AppConfig) {
+  const database = connectPostgres(config.databaseUrl!, { maxConnections: 3 })
+  const holdBackend = createHoldBackend({
+    upstash: config.redis,
+    holdRateLimitPerMinute: config.holdRateLimitPerMinute,
+    manageRateLimitPerMinute: config.manageRateLimitPerMinute,
+    clock: systemClock,
+  })
+  return {
+    database,
+    deps: {
+      db: database.db,
+      clock: systemClock,
+      logger: createLogger(config.logLevel),
+      allowedOrigins: config.allowedOrigins,
+      holds: holdBackend.holds,
+      holdRateLimiter: holdBackend.holdRateLimiter,
+      manageRateLimiter: holdBackend.manageRateLimiter,
+      trustProxy: config.trustProxy,
+      cronSecret: config.cronSecret,
+      payments: config.stripe ? createStripeGateway(config.stripe) : undefined,
+      outbox: createOutboxPlanner({ adminEmail: config.adminEmail }),
+      appSecret: config.appSecret,
+    },
+  }
+}
+
+export default {
+  async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response> {
+    const { database, deps } = depsFor(configFrom(env))
+    try {
+      return await createApp({ ...deps, assets: { version: env.APP_VERSION } }).fetch(request, env, ctx as never)
+    } finally {
+      ctx.waitUntil(database.close())
+    }
+  },
+
+  /** Cron Triggers: the same due work as `POST /v1/internal/cron` (messages go out from a Node worker). */
+  async scheduled(_event: unknown, env: WorkerEnv, ctx: ExecutionContext): Promise<void> {
+    const { database, deps } = depsFor(configFrom(env))
+    ctx.waitUntil(runDueWork(deps).finally(() => database.close()))
+  },
+}
