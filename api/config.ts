@@ -43,6 +43,8 @@ const envSchema = z.object({
   STRIPE_API_BASE: urlString(['http:', 'https:']),
   SMTP_URL: urlString(['smtp:', 'smtps:']),
   MAIL_FROM: optionalString,
+  EMAIL_API_KEY: optionalString,
+  EMAIL_API_URL: urlString(['http:', 'https:']),
   MAIL_DIR: optionalString,
   TWILIO_ACCOUNT_SID: optionalString.refine((v) => v === undefined || /^AC[0-9a-fA-F]{32}$/.test(v), {
     message: 'expected a Twilio Account SID (AC followed by 32 hex digits)',
@@ -78,6 +80,8 @@ export interface AppConfig {
   smtpUrl: string | undefined
   mailFrom: string
   mailDir: string
+  /** An HTTP email API (Resend's shape) when EMAIL_API_KEY is set; the choice on the edge. */
+  emailApi: { apiKey: string; apiUrl: string } | undefined
   /** Twilio for SMS, when all three are set; SMS rows are skipped otherwise. */
   twilio: { accountSid: string; authToken: string; from: string; apiBase: string | undefined } | undefined
   adminEmail: string | undefined
@@ -143,6 +147,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM ?? 'Bookings <bookings@localhost>',
     mailDir: e.MAIL_DIR ?? '.data/mail',
+    emailApi: e.EMAIL_API_KEY ? { apiKey: e.EMAIL_API_KEY, apiUrl: e.EMAIL_API_URL ?? 'https://api.resend.com' } : undefined,
     twilio:
       e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN && e.TWILIO_FROM
         ? { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN, from: e.TWILIO_FROM, apiBase: e.TWILIO_API_BASE }

@@ -7,6 +7,7 @@ import type { AvailabilityResponse, PublicBooking, PublicHold, PublicResource } 
 import { createTestDatabase, type TestDatabase } from '../test/database'
 import { everyDay, insertBooking, insertResource } from '../test/fixtures'
 import { createTestApi } from '../test/api'
+import { startFakeEmailApi, type FakeEmailApi } from '../test/fake-email-api'
 import { createTestHoldBackend, newSession } from '../test/holds'
 import { systemClock } from './clock'
 
@@ -22,9 +23,11 @@ if (!shared) console.warn('workerd tests skipped: they need DATABASE_URL and RED
 describe.skipIf(!shared)('the API in workerd', () => {
   let database: TestDatabase
   let worker: Miniflare
+  let emailApi: FakeEmailApi
   beforeAll(async () => {
     if (!existsSync(WORKER)) throw new Error('dist/worker/worker.js is missing: run npm run build')
     database = await createTestDatabase()
+    emailApi = await startFakeEmailApi()
     worker = new Miniflare({
       modules: true,
       scriptPath: WORKER.pathname,
@@ -37,12 +40,17 @@ describe.skipIf(!shared)('the API in workerd', () => {
         HOLD_RATE_LIMIT: '0',
         LOG_LEVEL: 'error',
         APP_SECRET: 'workerd-test-app-secret-0123456789abcdef',
+        PUBLIC_URL: 'https://book.example.test',
+        MAIL_FROM: 'Bookings <bookings@example.test>',
+        EMAIL_API_KEY: emailApi.apiKey,
+        EMAIL_API_URL: emailApi.url,
       },
     })
     await worker.ready
   }, 120_000)
   afterAll(async () => {
     await worker?.dispose()
+    await emailApi?.close()
     await database?.close()
   })
 
@@ -63,6 +71,25 @@ describe.skipIf(!shared)('the API in workerd', () => {
 
   it('runs the public booking flow: resources, availability, hold, book, replay, a lost race, guest cancel', () => bookingFlow(call, database))
   it('answers 404 and validation errors the same way as on Node', () => errorFlow(call))
+
+  it('sends the outbox from a Cron Trigger through the HTTP email API, with a working manage link', async () => {
+    const r = await insertResource(database.db, { timezone: 'UTC', schedules: everyDay({ startTime: '09:00', endTime: '17:00', slotDuration: 60 }) })
+    const day = new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10)
+    const session = newSession()
+    const hold = await call<{ hold: PublicHold }>('POST', '/v1/holds', { session, body: { resourceId: r.id, start: `${day}T09:00:00Z` } })
+    const email = `edge.mail.${Date.now()}@example.com`
+    const booked = await call<{ booking: PublicBooking; manageToken: string }>('POST', '/v1/bookings', { session, body: { holdId: hold.body.hold.id, guest: { name: 'Edge Mail', email } } })
+    expect(booked.status).toBe(201)
+    const scheduled = await worker.dispatchFetch('http://booking.test/cdn-cgi/mf/scheduled?cron=*+*+*+*+*')
+    expect(await scheduled.text()).toBe('ok')
+    const mine = emailApi.messages.filter((m) => m.to.includes(email))
+    expect(mine.map((m) => m.subject)).toEqual([expect.stringMatching(/^Booked: /)])
+    const link = mine[0]!.text.match(/https:\/\/book\.example\.test\/manage#\S+/)?.[0]
+    expect(link).toContain(`ref=${booked.body.booking.ref}`)
+    const token = new URLSearchParams(link!.split('#')[1]).get('token')!
+    expect((await call('GET', `/v1/bookings/${booked.body.booking.ref}`, { token })).status).toBe(200)
+    expect(mine[0]!.attachments?.map((a) => a.filename)).toEqual([`booking-${booked.body.booking.ref}.ics`])
+  })
 
   it('runs the due work from a Cron Trigger, as POST /v1/internal/cron does: an unpaid booking past its window expires', async () => {
     const r = await insertResource(database.db, { timezone: 'UTC', schedules: everyDay({ startTime: '09:00', endTime: '17:00', slotDuration: 60 }) })

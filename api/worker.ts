@@ -12,7 +12,9 @@ import { connectPostgres } from './db/postgres-database'
 import { runDueWork } from './due-work'
 import { createHoldBackend } from './holds/create-hold-backend'
 import { createLogger } from './logger'
+import { createHttpEmailSender } from './notify/http-email'
 import { createOutboxPlanner } from './notify/outbox'
+import { createTwilioSender } from './notify/sms'
 import { createStripeGateway } from './payments/stripe-gateway'
 
 /**
@@ -65,6 +67,14 @@ function depsFor(config: AppConfig) {
       payments: config.stripe ? createStripeGateway(config.stripe) : undefined,
       outbox: createOutboxPlanner({ adminEmail: config.adminEmail }),
       appSecret: config.appSecret,
+      // Sent from here only through HTTP providers; without an email API a Node worker sends them.
+      notifiers: config.emailApi
+        ? {
+            email: createHttpEmailSender({ ...config.emailApi, from: config.mailFrom }),
+            sms: config.twilio ? createTwilioSender(config.twilio) : undefined,
+            links: { publicUrl: config.publicUrl ?? 'http://localhost', appSecret: config.appSecret },
+          }
+        : undefined,
     },
   }
 }
@@ -79,7 +89,7 @@ export default {
     }
   },
 
-  /** Cron Triggers: the same due work as `POST /v1/internal/cron` (messages go out from a Node worker). */
+  /** Cron Triggers: the same due work as `POST /v1/internal/cron`, the outbox included when an email API is set. */
   async scheduled(_event: unknown, env: WorkerEnv, ctx: ExecutionContext): Promise<void> {
     const { database, deps } = depsFor(configFrom(env))
     ctx.waitUntil(runDueWork(deps).finally(() => database.close()))

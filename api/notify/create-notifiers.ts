@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path'
 import type { AppConfig } from '../config'
 import type { Logger } from '../logger'
 import { createFileSender, createSmtpSender } from './email'
+import { createHttpEmailSender } from './http-email'
 import { createTwilioSender } from './sms'
 import type { OutboxWorkerDeps } from './worker'
 
@@ -16,9 +17,12 @@ import type { OutboxWorkerDeps } from './worker'
 export async function createNotifiers(config: AppConfig, logger: Logger): Promise<Omit<OutboxWorkerDeps, 'db' | 'clock' | 'logger'>> {
   const email = config.smtpUrl
     ? createSmtpSender({ url: config.smtpUrl, from: config.mailFrom })
-    : createFileSender({ dir: config.mailDir, from: config.mailFrom, logger })
+    : config.emailApi
+      ? createHttpEmailSender({ ...config.emailApi, from: config.mailFrom })
+      : createFileSender({ dir: config.mailDir, from: config.mailFrom, logger })
   const sms = config.twilio ? createTwilioSender(config.twilio) : undefined
-  logger.info(`notifications: email ${email.kind === 'smtp' ? 'over SMTP' : `written to ${config.mailDir} (no SMTP_URL)`}, SMS ${sms ? 'through Twilio' : 'off (no TWILIO_*)'}`)
+  const how = { smtp: 'over SMTP', http: `through ${config.emailApi?.apiUrl}`, file: `written to ${config.mailDir} (no SMTP_URL or EMAIL_API_KEY)` }
+  logger.info(`notifications: email ${how[email.kind]}, SMS ${sms ? 'through Twilio' : 'off (no TWILIO_*)'}`)
   const appSecret = config.appSecret ?? (await localSecret(join(dirname(config.dataDir), 'app-secret'), logger))
   return { email, sms, links: { publicUrl: config.publicUrl ?? `http://localhost:${config.port}`, appSecret } }
 }

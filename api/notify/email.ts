@@ -14,7 +14,7 @@ export interface EmailMessage {
 }
 
 export interface EmailSender {
-  readonly kind: 'smtp' | 'file'
+  readonly kind: 'smtp' | 'http' | 'file'
   send(message: EmailMessage): Promise<{ id: string }>
   close(): void
 }

@@ -86,3 +86,30 @@ describe('SMS through Twilio’s REST API', () => {
     await expect(right.send({ to: '+442071234567', body: 'x' })).rejects.toThrow('Twilio answered 503')
   })
 })
+
+describe('email through an HTTP API (Resend’s shape), for runtimes without SMTP', () => {
+  it('posts JSON with a Bearer key, the attachment in base64 and the Message-ID as idempotency key', async () => {
+    const { startFakeEmailApi } = await import('../../test/fake-email-api')
+    const { createHttpEmailSender } = await import('./http-email')
+    const api = await startFakeEmailApi()
+    const sender = createHttpEmailSender({ apiUrl: api.url, apiKey: api.apiKey, from: 'Bookings <bookings@example.test>' })
+    const message = {
+      to: 'ada@example.com',
+      subject: 'Booked: Room',
+      text: 'Hello',
+      html: '<p>Hello</p>',
+      messageId: '<n9.1@example.test>',
+      attachments: [{ filename: 'booking-ABC.ics', content: 'BEGIN:VCALENDAR\r\nSUMMARY:Café\r\n', contentType: 'text/calendar' }],
+    }
+    const first = await sender.send(message)
+    const again = await sender.send(message)
+    expect(again.id).toBe(first.id) // the same row retried is the same message
+    expect(api.messages).toHaveLength(1)
+    const [sent] = api.messages
+    expect(sent).toMatchObject({ from: 'Bookings <bookings@example.test>', to: ['ada@example.com'], subject: 'Booked: Room', idempotencyKey: '<n9.1@example.test>' })
+    expect(Buffer.from(sent!.attachments![0]!.content, 'base64').toString('utf8')).toBe('BEGIN:VCALENDAR\r\nSUMMARY:Café\r\n')
+    const wrong = createHttpEmailSender({ apiUrl: api.url, apiKey: 'nope', from: 'x@example.test' })
+    await expect(wrong.send({ ...message, messageId: '<other@x>' })).rejects.toThrow('email API answered 401 (validation_error)')
+    await api.close()
+  })
+})
