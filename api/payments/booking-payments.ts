@@ -119,7 +119,7 @@ export async function syncIntent(deps: PaymentDeps, intentId: string): Promise<B
  * check: pending already occupies the slot.
  */
 export async function captureAndConfirm(deps: PaymentDeps, booking: BookingRow): Promise<BookingRow> {
-  const { db, payments, clock } = deps
+  const { payments, clock } = deps
   if (!booking.paymentIntentId) throw new Error(`booking ${booking.id} has no payment intent`)
   let intent: IntentState
   try {
