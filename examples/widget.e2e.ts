@@ -119,7 +119,8 @@ describe.skipIf(!browserAvailable())('the widget in Chromium', () => {
     const chosen = (await focusedElement(page)).text
     await page.keyboard.press('Enter')
     await room.locator('[role=timer]').waitFor({ timeout: 15_000 })
-    expect(await focusedElement(page)).toMatchObject({ tag: 'H3' })
+    // Focus moves in an effect just after the step renders.
+    await expect.poll(() => focusedElement(page)).toMatchObject({ tag: 'H3' })
     expect((await focusedElement(page)).text).toContain(chosen.replace(/\s+/g, ' ').split(' ')[0])
 
     await page.keyboard.press('Tab')
@@ -128,7 +129,7 @@ describe.skipIf(!browserAvailable())('the widget in Chromium', () => {
     await page.keyboard.type('ada@example.com')
     await page.keyboard.press('Enter') // submits the form
     await room.getByRole('heading', { name: 'Booked!' }).waitFor({ timeout: 15_000 })
-    expect(await focusedElement(page)).toMatchObject({ tag: 'H3', text: 'Booked!' })
+    await expect.poll(() => focusedElement(page)).toMatchObject({ tag: 'H3', text: 'Booked!' })
     const ref = (await room.locator('.ref').textContent())?.trim() ?? ''
     expect(await findBooking(ref)).toMatchObject({ guestName: 'Ada Lovelace', status: 'confirmed' })
     expect(problems).toEqual([])
