@@ -10,6 +10,12 @@ const LIBS: Record<string, LibraryOptions> = {
   production: { entry: 'widget/embed.ts', formats: ['iife'], name: 'Booking', fileName: () => 'widget.js' },
   // The manage page's script, apart so the booking flow does not carry the manage view.
   manage: { entry: 'widget/manage-page.ts', formats: ['iife'], name: 'BookingManage', fileName: () => 'manage.js' },
+  // German and Spanish words, fetched by widget.js and manage.js only for pages in those languages.
+  locales: {
+    entry: { 'locale-de': 'widget/locales/de.ts', 'locale-es': 'widget/locales/es.ts' },
+    formats: ['es'],
+    fileName: (_format, name) => `${name}.js`,
+  },
   // The card step, fetched by widget.js only for resources that take payment.
   payment: { entry: 'widget/payment/stripe-payment.ts', formats: ['es'], fileName: () => 'payment.js' },
   // The owner console served at /admin.

@@ -12,6 +12,7 @@ export async function loadStaticAssets(): Promise<StaticAssets> {
     widgetScript: await file('../dist/widget/widget.js'),
     manageScript: await file('../dist/widget/manage.js'),
     paymentScript: await file('../dist/widget/payment.js'),
+    localeScripts: { 'locale-de.js': await file('../dist/widget/locale-de.js'), 'locale-es.js': await file('../dist/widget/locale-es.js') },
     adminScript: await file('../dist/admin/admin.js'),
     demoPage: await file('../examples/demo.html'),
     managePage: await file('../examples/manage.html'),

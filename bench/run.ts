@@ -85,7 +85,13 @@ try {
   const BUDGET = 15 * 1024
   for (const size of await measureWidgetSizes()) {
     const isEmbed = size.file.endsWith('/widget.js')
-    const note = isEmbed ? `  ${verdict(size.gzipBytes <= BUDGET, '≤ 15 KB (15,360 bytes)')}` : '  (loaded only by the manage page)'
+    const loadedBy: Record<string, string> = {
+      'locale-de.js': 'German pages only',
+      'locale-es.js': 'Spanish pages only',
+      'payment.js': 'resources that take payment only',
+      'manage.js': 'the manage page only',
+    }
+    const note = isEmbed ? `  ${verdict(size.gzipBytes <= BUDGET, '≤ 15 KB (15,360 bytes)')}` : `  (loaded for ${loadedBy[size.file.split('/').pop()!] ?? '?'})`
     console.log(`  ${size.file.padEnd(24)} ${fmt(size.bytes / 1024, 1)} KB raw, ${fmt(size.gzipBytes / 1024, 2)} KB gzip${note}`)
   }
   const timing = await measureTimeToFirstSlots({ databaseUrl, quick })

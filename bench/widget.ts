@@ -26,7 +26,7 @@ export interface WidgetTiming {
 
 /** gzip -9 sizes of the built scripts (what a browser downloads with Content-Encoding: gzip). */
 export async function measureWidgetSizes(): Promise<WidgetSize[]> {
-  const files = ['dist/widget/widget.js', 'dist/widget/manage.js']
+  const files = ['dist/widget/widget.js', 'dist/widget/locale-de.js', 'dist/widget/locale-es.js', 'dist/widget/payment.js', 'dist/widget/manage.js']
   return Promise.all(
     files.map(async (file) => {
       const body = await readFile(file)

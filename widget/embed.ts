@@ -8,6 +8,7 @@
 import { emit } from './events'
 import { addFloatingButton } from './launcher'
 import { findApiUrl, optionsFrom } from './host-options'
+import { setCatalogueLoader, type Messages } from './i18n'
 import { mount, open, setPaymentModuleLoader, type MountHandle, type MountOptions } from './sdk'
 
 interface BookingGlobal {
@@ -42,6 +43,10 @@ function start(): void {
   // The card step is a sibling file (payment.js next to widget.js), fetched only when needed.
   const paymentUrl = new URL('payment.js', script?.src || `${apiUrl}/widget.js`).href
   setPaymentModuleLoader(() => import(/* @vite-ignore */ paymentUrl))
+  // So are the catalogues of languages other than English (locale-de.js, locale-es.js).
+  setCatalogueLoader((language) =>
+    import(/* @vite-ignore */ new URL(`locale-${language}.js`, script?.src || `${apiUrl}/widget.js`).href).then((m: { default: Messages }) => m.default),
+  )
   const openPopup: BookingGlobal['open'] = (options) => {
     try {
       return open({ ...options, apiUrl: options?.apiUrl ?? apiUrl })

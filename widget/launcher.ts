@@ -1,4 +1,4 @@
-import { pickLocale } from './i18n'
+import { loadMessages, pickLocale } from './i18n'
 import type { ViewOptions } from './sdk'
 import { applyStyles } from './styles'
 
@@ -17,10 +17,14 @@ export function addFloatingButton(label: string | null, options: ViewOptions, on
   const button = document.createElement('button')
   button.type = 'button'
   button.className = 'primary fab'
-  button.textContent = label || pickLocale([options.locale, document.documentElement.lang, ...navigator.languages]).t.bookNow
   button.addEventListener('click', onPress)
   root.append(button)
   shadow.append(root)
-  document.body.append(host)
+  // Shown once its label is known in the page's language, so it never flashes in English.
+  const { language } = pickLocale([options.locale, document.documentElement.lang, ...navigator.languages])
+  void loadMessages(language).then((t) => {
+    button.textContent = label || t.bookNow
+    document.body.append(host)
+  })
   return host
 }

@@ -6,12 +6,17 @@
  */
 import { emit } from './events'
 import { findApiUrl, optionsFrom } from './host-options'
+import { setCatalogueLoader, type Messages } from './i18n'
 import { manage } from './sdk'
 
 const script = document.currentScript as HTMLScriptElement | null
 
 function start(): void {
   const apiUrl = findApiUrl(script)
+  // Languages other than English come from sibling files, as for widget.js.
+  setCatalogueLoader((language) =>
+    import(/* @vite-ignore */ new URL(`locale-${language}.js`, script?.src || `${apiUrl}/manage.js`).href).then((m: { default: Messages }) => m.default),
+  )
   const link = new URLSearchParams(location.hash.slice(1))
   document.querySelectorAll('[data-booking-manage]').forEach((el) => {
     try {

@@ -3,7 +3,7 @@ import { isValidTimeZone } from '../shared/time-zone'
 import type { PublicBooking } from '../shared/types'
 import { createClient, describeValue, type BookingClient, type ClientError } from './client'
 import { emit, type BookingEventMap } from './events'
-import { pickLocale, type Locale } from './i18n'
+import { loadMessages, pickLocale, type Messages } from './i18n'
 import type { LoadStripe } from './payment/stripe-payment'
 import { createBookingState, type GuestDraft } from './state'
 import { applyStyles } from './styles'
@@ -156,7 +156,7 @@ export function manage(el: Element, options: ManageOptions): MountHandle {
 interface ViewContext {
   client: BookingClient
   zone: string
-  locale: Locale
+  locale: { tag: string; t: Messages }
   host: Element
   onError: (error: ClientError) => void
   /** Runs when the view is destroyed. */
@@ -274,8 +274,13 @@ function attach(el: Element, options: ViewOptions, view: (ctx: ViewContext) => C
 
   const cleanups: (() => void)[] = []
   const onError = (error: ClientError) => emit(el, 'booking:error', error)
-  const ctx: ViewContext = { client, zone: tz ?? viewerZone(), locale, host: el, onError, cleanup: (fn) => cleanups.push(fn) }
-  render(h(ErrorBoundary, { message: locale.t.crashed, onError }, view(ctx)), container)
+  let destroyed = false
+  // English is at hand; another language's words arrive first (a small file, then cached).
+  void loadMessages(locale.language).then((t) => {
+    if (destroyed) return
+    const ctx: ViewContext = { client, zone: tz ?? viewerZone(), locale: { tag: locale.tag, t }, host: el, onError, cleanup: (fn) => cleanups.push(fn) }
+    render(h(ErrorBoundary, { message: t.crashed, onError }, view(ctx)), container)
+  })
 
   // Listener → the DOM listener wrapping it, per event type, so `off` and `destroy` can find it.
   const listeners = new Map<string, Map<unknown, EventListener>>()
@@ -297,6 +302,7 @@ function attach(el: Element, options: ViewOptions, view: (ctx: ViewContext) => C
     destroy() {
       if ((el as HostElement)[MOUNTED] !== handle) return
       delete (el as HostElement)[MOUNTED]
+      destroyed = true
       for (const fn of cleanups) fn()
       render(null, container)
       container.remove()

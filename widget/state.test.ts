@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest'
 import type { AvailabilityResponse, PublicResource } from '../shared/types'
 import type { AvailabilityQuery, BookingClient, ClientResult } from './client'
-import { CATALOGUES } from './i18n'
+import { CATALOGUES } from './locales'
 import { createBookingState, type BookingStateOptions } from './state'
 
 const t = CATALOGUES.en!

@@ -13,6 +13,8 @@ export interface StaticAssets {
   manageScript?: string | undefined
   /** The card step, an ES module widget.js imports only for resources that take payment (dist/widget/payment.js). */
   paymentScript?: string | undefined
+  /** Catalogues of languages other than English, by file name (dist/widget/locale-de.js …), imported on demand. */
+  localeScripts?: Record<string, string | undefined>
   /** The demo page (examples/demo.html), served at `/`. */
   demoPage?: string | undefined
   /** The page the manage links point at (examples/manage.html), served at `/manage`. */
@@ -57,6 +59,7 @@ export function createAssetRoutes(assets: StaticAssets) {
     'widget.js': withTag(assets.widgetScript),
     'manage.js': withTag(assets.manageScript),
     'payment.js': withTag(assets.paymentScript),
+    ...Object.fromEntries(Object.entries(assets.localeScripts ?? {}).map(([name, body]) => [name, withTag(body)])),
   }
 
   for (const [name, script] of Object.entries(scripts)) {

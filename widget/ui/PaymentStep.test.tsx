@@ -3,7 +3,7 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-li
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { PublicBooking, PublicResource } from '../../shared/types'
 import type { BookingClient } from '../client'
-import { CATALOGUES } from '../i18n'
+import { CATALOGUES } from '../locales'
 import type { StripeLike } from '../payment/stripe-payment'
 import { createBookingState } from '../state'
 import { BookingWidget } from './BookingWidget'

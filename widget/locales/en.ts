@@ -1,0 +1,3 @@
+import { en } from '../i18n'
+
+export default en
