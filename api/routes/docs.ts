@@ -26,8 +26,12 @@ const INIT = `window.ui = SwaggerUIBundle({ url: '/v1/openapi.json', dom_id: '#s
  * @example
  * curl http://localhost:8787/v1/openapi.json
  */
+// Built once per version: the edge entry creates the app for every request.
+const documents = new Map<string, string>()
+
 export function createDocsRoutes(assets: DocsAssets, version: string) {
-  const document = JSON.stringify(buildOpenApiDocument(version))
+  let document = documents.get(version)
+  if (!document) documents.set(version, (document = JSON.stringify(buildOpenApiDocument(version))))
   const routes = new Hono<AppEnv>()
   routes.get('/v1/openapi.json', (c) => c.body(document, 200, { 'Content-Type': 'application/json', 'Cache-Control': 'public, max-age=300' }))
   routes.get('/docs', (c) => {

@@ -6,19 +6,11 @@ import type { AdminResource, ScheduleRule } from '../../shared/types'
 export type { AdminResource }
 import type { Database } from '../db/database'
 import { UNIQUE_VIOLATION, sqlState } from '../db/sql-state'
-import { loadScheduleRules } from './resources'
+import { loadScheduleRules, toResource } from './resources'
 
+/** The owner's view: the same parsed resource the API uses, plus when it was created. */
 export function toAdminResource(row: ResourceRow): AdminResource {
-  return {
-    id: row.id,
-    slug: row.slug,
-    type: row.type,
-    name: row.name,
-    timezone: row.timezone,
-    config: row.config ?? {},
-    isActive: row.isActive,
-    createdAt: row.createdAt.toISOString(),
-  }
+  return { ...toResource(row), createdAt: row.createdAt.toISOString() }
 }
 
 export async function listResources(db: Database): Promise<ResourceRow[]> {

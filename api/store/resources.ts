@@ -67,7 +67,7 @@ export function toPublicResource(resource: Resource): PublicResource {
   return view
 }
 
-function toResource(row: ResourceRow): Resource {
+export function toResource(row: ResourceRow): Resource {
   // Config is validated on write; parsing again on read keeps a hand-edited row from
   // reaching the engine with a wrong shape (unknown keys are dropped, bad ones fail loudly).
   const config = resourceConfigSchema.parse(row.config ?? {})
