@@ -236,7 +236,9 @@ describe.skipIf(!browserAvailable())('the widget in Chromium', () => {
   it('passes axe’s WCAG 2.1 AA checks (contrast included) in every step, light and dark', async () => {
     const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
     // axe is injected as an inline script, which the page's own CSP rightly forbids.
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, bypassCSP: true })
+    // Reduced motion turns the widget's colour transitions off, so axe measures settled
+    // colours, not a frame halfway between a day's normal and selected look.
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, bypassCSP: true, reducedMotion: 'reduce' })
     const page = await context.newPage()
     pages.push(page)
     await page.goto(server.url + '/')
