@@ -3,7 +3,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { isDatabaseUnavailable } from './db/sql-state'
 import { HTTPException } from 'hono/http-exception'
 import type { ZodError } from 'zod'
-import { BookingError, type ErrorBody, type ErrorCode } from '../shared/errors'
+import { BookingError, type ErrorBody, type ErrorCode, type FieldError, type FieldErrorCode } from '../shared/errors'
 
 /** The one place that turns an error code into an HTTP status. */
 export const STATUS_BY_CODE: Record<ErrorCode, ContentfulStatusCode> = {
@@ -30,8 +30,30 @@ export function invalidRequest(error: ZodError, message = 'The request is not va
   return new BookingError(
     'invalid_request',
     message,
-    error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    error.issues.map((i): FieldError => ({ path: i.path.join('.'), code: fieldErrorCode(i), message: i.message })),
   )
+}
+
+/** A 400 `invalid_request` about one field, for checks made after the schema (e.g. with the resource known). */
+export function invalidField(path: string, code: FieldErrorCode, fieldMessage: string, message = 'The request is not valid.'): BookingError {
+  const details: FieldError[] = [{ path, code, message: fieldMessage }]
+  return new BookingError('invalid_request', message, details)
+}
+
+/**
+ * The code for a zod issue. Zod drops the rejected input from its issues, so "missing"
+ * is read from its default message ("…, received undefined"); a schema that words its own
+ * message for a missing value falls back to `invalid`.
+ */
+export function fieldErrorCode(issue: ZodError['issues'][number]): FieldErrorCode {
+  const missing = issue.code === 'invalid_type' && /received (undefined|null)$/.test(issue.message)
+  const empty = issue.code === 'too_small' && issue.origin === 'string' && Number(issue.minimum) <= 1
+  if (missing || empty) return 'required'
+  // Any other rejection of a phone number means the same to a guest: not a number we can use.
+  if (issue.path[issue.path.length - 1] === 'phone') return 'invalid_phone'
+  if (issue.code === 'invalid_format' && issue.format === 'email') return 'invalid_email'
+  if (issue.code === 'too_big' && issue.origin === 'string') return 'too_long'
+  return 'invalid'
 }
 
 export type ErrorLogger = (requestId: string, error: unknown) => void

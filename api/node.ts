@@ -13,6 +13,7 @@ import { createOutboxPlanner } from './notify/outbox'
 import { processOutbox } from './notify/worker'
 import { createStripeGateway } from './payments/stripe-gateway'
 import { seedDemo } from './seed-demo'
+import { listActiveResources, paymentModeOf } from './store/resources'
 import { loadStaticAssets } from './static-assets'
 
 /** Node entry (`npm start`): config → database (+ migrations when embedded) → demo seed → HTTP. */
@@ -50,10 +51,17 @@ async function main(): Promise<void> {
   if (!config.cronSecret) logger.info('cron: CRON_SECRET not set, POST /v1/internal/cron is closed (the in-process sweep still runs)')
 
   const payments = config.stripe ? createStripeGateway(config.stripe) : undefined
+  // What guests will meet, by resource: card at booking, pay on site, or not offered.
+  const bySlug = { online: [] as string[], on_site: [] as string[] }
+  for (const resource of await listActiveResources(database.db)) {
+    const mode = paymentModeOf(resource.config)
+    if (mode !== 'free') bySlug[mode].push(resource.slug)
+  }
   logger.info(
     payments
-      ? `payments: Stripe${config.stripe?.apiBase ? ` at ${config.stripe.apiBase}` : ''}, webhook at /v1/webhooks/stripe`
-      : 'payments: off (no STRIPE_SECRET_KEY); bookings of priced resources answer 422 payment_unavailable',
+      ? `payments: Stripe${config.stripe?.apiBase ? ` at ${config.stripe.apiBase}` : ''}, webhook at /v1/webhooks/stripe; resources with payment "full" or "deposit" take the card when booking, priced ones with payment "none" are paid on site`
+      : 'payments: off (no STRIPE_SECRET_KEY); resources with payment "full" or "deposit" are shown as not bookable (payment_unavailable), priced ones with payment "none" are booked and paid on site',
+    { payOnline: bySlug.online, payOnSite: bySlug.on_site },
   )
 
   const notifiers = await createNotifiers(config, logger)

@@ -52,7 +52,7 @@ describe('observability', () => {
     const r = await insertResource(database.db, { schedules: everyDay({ startTime: '09:00', endTime: '12:00', slotDuration: 60 }) })
     const session = newSession()
     const hold = await api.call<{ hold: PublicHold }>('POST', '/v1/holds', { session, body: { resourceId: r.id, start: '2026-03-24T08:00:00Z' } })
-    const guest = { name: 'Private Person', email: 'private.person@example.com', phone: '+447700900123' }
+    const guest = { name: 'Private Person', email: 'private.person@example.com', phone: '+447400123456' }
     const booked = await api.call<{ booking: PublicBooking; manageToken: string }>('POST', '/v1/bookings', { session, body: { holdId: hold.body.hold.id, guest } })
     await api.call('GET', `/v1/bookings/${booked.body.booking.ref}`, { token: booked.body.manageToken })
     await api.call('GET', `/v1/bookings/${booked.body.booking.ref}`, { token: 'wrong-token-wrong-token' })

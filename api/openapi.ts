@@ -11,6 +11,7 @@ import {
   bookingRequestSchema,
   cancelRequestSchema,
   holdRequestSchema,
+  nextAvailableQuerySchema,
   rescheduleRequestSchema,
 } from '../shared/schemas'
 
@@ -50,6 +51,14 @@ export const API_ROUTES: RouteDoc[] = [
     query: availabilityQuerySchema as unknown as z.ZodObject,
     ok: [200, '{resource, timezone, days: [{date, slots: [{start, end}]}], holds?}'],
   },
+  {
+    method: 'get',
+    path: '/v1/resources/{idOrSlug}/next-available',
+    summary: 'The first free slot on or after a day (in a zone), within the booking horizon',
+    tag: 'public',
+    query: nextAvailableQuerySchema,
+    ok: [200, '{nextAvailable: {date, start, end} | null}'],
+  },
   { method: 'post', path: '/v1/holds', summary: 'Hold a slot for this session', tag: 'public', body: holdRequestSchema, session: true, ok: [201, '{hold}'] },
   { method: 'delete', path: '/v1/holds/{id}', summary: 'Release this session’s hold', tag: 'public', session: true, ok: [204, 'released'] },
   {
@@ -61,7 +70,7 @@ export const API_ROUTES: RouteDoc[] = [
     session: true,
     ok: [201, '{booking, manageToken, payment?}'],
   },
-  { method: 'get', path: '/v1/bookings/{ref}', summary: 'The guest’s booking', tag: 'guest', auth: 'manage-token', ok: [200, '{booking}'] },
+  { method: 'get', path: '/v1/bookings/{ref}', summary: 'The guest’s booking, with what cancelling now would give back', tag: 'guest', auth: 'manage-token', ok: [200, '{booking: {…, cancellation?: {allowed, percent, refund?}}}'] },
   { method: 'post', path: '/v1/bookings/{ref}/cancel', summary: 'Cancel under the policy; states the refund', tag: 'guest', auth: 'manage-token', body: cancelRequestSchema, ok: [200, '{booking}'] },
   { method: 'post', path: '/v1/bookings/{ref}/reschedule', summary: 'Move to a held time', tag: 'guest', auth: 'manage-token', session: true, body: rescheduleRequestSchema, ok: [200, '{booking}'] },
   { method: 'get', path: '/v1/bookings/{ref}/calendar.ics', summary: 'The booking as an iCalendar file', tag: 'guest', auth: 'manage-token', ok: [200, 'text/calendar'] },

@@ -14,7 +14,10 @@ interface DemoResource {
 
 const weekdays = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i)
 
-/** Three resources of different kinds and zones, so the demo shows what the engine does. */
+/**
+ * Three resources of different kinds and zones, so the demo shows what the engine does.
+ * None takes payment online: the demo books every one of them with no payment provider.
+ */
 export const DEMO_RESOURCES: DemoResource[] = [
   {
     slug: 'meeting-room',
@@ -29,12 +32,16 @@ export const DEMO_RESOURCES: DemoResource[] = [
     type: 'specialist',
     name: 'Dr. Ana Rivera, physiotherapy',
     timezone: 'America/New_York',
+    // Priced, paid at the practice: the widget shows the price as "pay on site", and the
+    // demo books it without a payment provider. Nothing is paid online, so the policy only
+    // says until when a guest may cancel online, not a refund.
     config: {
       minNoticeMin: 120,
       horizonDays: 60,
       bufferBeforeMin: 10,
       price: { amount: 9500, currency: 'USD' },
-      cancellationPolicy: { free_cancellation_hours: 24, partial_refund_hours: 6, partial_refund_percent: 50, no_refund_hours: 2 },
+      payment: 'none',
+      cancellationPolicy: { no_refund_hours: 2 },
     },
     // Morning and afternoon windows: the gap is the lunch break.
     schedules: weekdays(0, 4).flatMap((weekday) => [

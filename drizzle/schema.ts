@@ -97,6 +97,8 @@ export const bookings = pgTable(
     version: integer('version').notNull().default(1),
     /** Language of the guest's messages (`en`, `de`, `es`), as the widget spoke to them. */
     locale: text('locale').notNull().default('en'),
+    /** The IANA zone the guest saw times in when booking; messages state times in it. NULL = the resource's zone. */
+    guestTimezone: text('guest_timezone'),
     /** The manage token sealed under APP_SECRET, so messages sent later can carry the manage link. */
     manageLinkSealed: text('manage_link_sealed'),
     paymentIntentId: text('payment_intent_id').unique(),
@@ -135,9 +137,34 @@ export const bookings = pgTable(
   ],
 )
 
-export const NOTIFICATION_EVENTS = ['created', 'confirmed', 'reminder_24h', 'reminder_1h', 'cancelled', 'admin_new_booking', 'admin_cancelled'] as const
+/**
+ * Checked by the application only: `event` is a plain text column (no CHECK, no PostgreSQL
+ * enum), so a new event such as `moved` needs no migration of its own.
+ */
+export const NOTIFICATION_EVENTS = [
+  'created',
+  'confirmed',
+  'moved',
+  'reminder_24h',
+  'reminder_1h',
+  'cancelled',
+  'admin_new_booking',
+  'admin_moved',
+  'admin_cancelled',
+] as const
 export const NOTIFICATION_CHANNELS = ['email', 'sms'] as const
 export const NOTIFICATION_STATUSES = ['pending', 'sending', 'sent', 'failed', 'skipped'] as const
+
+/** An interval as ISO-8601 UTC instants. */
+export interface StoredInterval {
+  start: string
+  end: string
+}
+
+export interface NotificationPayload {
+  /** `moved` / `admin_moved`: the time the guest last knew, and the new one. */
+  move?: { from: StoredInterval; to: StoredInterval }
+}
 
 /**
  * The outbox: one row per message, written in the transaction that changed the booking,
@@ -166,6 +193,14 @@ export const notifications = pgTable(
     /** Why a row was not sent: no recipient, no provider, stale, too late. */
     skipReason: text('skip_reason'),
     providerId: text('provider_id'),
+    /**
+     * What this one message announces beyond the booking's current row. A move keeps the
+     * interval it left and the one it went to: the worker renders the message later, when
+     * the booking row only knows its latest time (and may have moved again since), so the
+     * row carries its own "from → to" rather than a previous-start column on the booking,
+     * which would hold one move only.
+     */
+    payload: jsonb('payload').$type<NotificationPayload>(),
     createdAt: instant('created_at').notNull().defaultNow(),
   },
   (t) => [

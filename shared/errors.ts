@@ -23,6 +23,20 @@ export const ERROR_CODES = [
 
 export type ErrorCode = (typeof ERROR_CODES)[number]
 
+/**
+ * Why one field of an `invalid_request` was refused (`details: [{path, code, message}]`).
+ * Clients show their own words for the code; `message` is English for developers.
+ */
+export const FIELD_ERROR_CODES = ['required', 'invalid_email', 'invalid_phone', 'too_long', 'invalid'] as const
+export type FieldErrorCode = (typeof FIELD_ERROR_CODES)[number]
+
+/** One item of an `invalid_request`'s details: the dotted path of the field, why, and in words. */
+export interface FieldError {
+  path: string
+  code: FieldErrorCode
+  message: string
+}
+
 export class BookingError extends Error {
   constructor(
     readonly code: ErrorCode,

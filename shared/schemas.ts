@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { isValidTimeZone } from './time-zone'
+import { isPhoneRegion } from './phone'
 
 /** Days one availability request may span (inclusive), per the design. */
 export const MAX_AVAILABILITY_DAYS = 62
@@ -81,6 +82,13 @@ export const cancellationPolicySchema = z.preprocess(
 /** A hold (and the payment window of a booking that takes payment) lasts this long unless the resource says otherwise. */
 export const DEFAULT_HOLD_TTL_SEC = 600
 
+/**
+ * How far ahead guests are shown a resource with no `horizonDays`: the widget pages this
+ * far and next-available looks no further. Availability itself stays open-ended for such
+ * a resource, as it always was, so API clients that book further ahead keep working.
+ */
+export const DEFAULT_HORIZON_DAYS = 365
+
 export const resourceConfigSchema = z.object({
   durations: z.array(minutes).min(1).max(24).optional(),
   bufferBeforeMin: nonNegativeMinutes.optional(),
@@ -95,6 +103,8 @@ export const resourceConfigSchema = z.object({
   cancellationPolicy: cancellationPolicySchema.optional(),
   /** Where new-booking and cancellation notices for this resource go (else ADMIN_EMAIL). */
   notifyEmail: z.email().max(254).optional(),
+  /** ISO 3166-1 alpha-2 country whose national phone numbers guests type (else the zone's country). */
+  country: z.string().refine(isPhoneRegion, { message: 'expected an ISO 3166-1 alpha-2 country code such as DE' }).optional(),
 }).superRefine((config, ctx) => {
   const takesPayment = config.payment === 'deposit' || config.payment === 'full'
   if (takesPayment && !(config.price && config.price.amount >= 1)) {
@@ -147,6 +157,15 @@ export const availabilityQuerySchema = z
 
 export type AvailabilityQuery = z.infer<typeof availabilityQuerySchema>
 
+/** `next-available`: the first free slot on or after `from` (a day in `tz`), within the horizon. */
+export const nextAvailableQuerySchema = z.object({
+  from: isoDateSchema,
+  tz: timeZoneSchema.optional(),
+  duration: z.coerce.number().int().positive().max(7 * 24 * 60).optional(),
+})
+
+export type NextAvailableQuery = z.infer<typeof nextAvailableQuerySchema>
+
 function isRealDate(value: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false
   const ms = Date.parse(`${value}T00:00:00Z`)
@@ -183,10 +202,18 @@ export const holdRequestSchema = z.object({
 
 export const guestSchema = z.object({
   name: z.string().trim().min(1, { message: 'name is required' }).max(200),
-  email: z.email({ message: 'expected an email address' }).max(254),
+  // A missing email keeps zod's own message, which is how a client tells "required" from "malformed".
+  email: z.email({ error: (issue) => (issue.input === undefined ? undefined : 'expected an email address') }).max(254),
+  /**
+   * As typed: digits with spaces, dashes, brackets, dots or slashes, national (`030 1234567`)
+   * or international (`+44 20 7123 4567`). Whether it is a real number depends on the
+   * resource's country, so the booking route checks that and stores it in E.164.
+   */
   phone: z
     .string()
-    .regex(/^\+[1-9]\d{6,14}$/, { message: 'expected a phone number in E.164 form, e.g. +4915112345678' })
+    .trim()
+    .max(40)
+    .regex(/^[\d\s()+.\/-]*\d[\d\s()+.\/-]*$/, { message: 'expected a phone number, e.g. +44 20 7123 4567' })
     .optional(),
 })
 
@@ -201,6 +228,8 @@ export const bookingRequestSchema = z.object({
     .optional(),
   /** Language for the guest's messages (any BCP 47 tag; `en`, `de`, `es` are spoken, others fall back to `en`). */
   locale: z.string().regex(/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*$/).max(35).optional(),
+  /** The IANA zone the guest saw the times in; messages state times in it (else the resource's zone). */
+  timezone: timeZoneSchema.optional(),
 })
 
 /** The languages messages are written in; the widget speaks the same ones. */

@@ -17,6 +17,24 @@ export interface PublicResource {
   /** What is paid when booking, for `payment: 'deposit'`. */
   deposit?: Money
   cancellationPolicy?: CancellationPolicy
+  /**
+   * How many days ahead the guest can book: the configured horizon, else
+   * DEFAULT_HORIZON_DAYS (how far the widget pages and next-available looks). Always sent
+   * by this server; optional for clients of servers from before it was added.
+   */
+  horizonDays?: number
+  /**
+   * False when this server cannot take a booking of it at all: it takes payment online and
+   * no payment provider is configured (`notBookableReason: 'payment_unavailable'`). Always
+   * sent by this server.
+   */
+  bookable?: boolean
+  notBookableReason?: 'payment_unavailable'
+}
+
+/** `GET /v1/resources/:idOrSlug/next-available` → the first free slot on or after a day, or null. */
+export interface NextAvailableResponse {
+  nextAvailable: { date: string; start: string; end: string } | null
 }
 
 /** A bookable slot; instants are ISO-8601 UTC with `Z`. */
@@ -99,6 +117,11 @@ export interface PublicBooking {
   payment?: PublicPayment
   /** Present once cancelled: what the policy refunds (`refund`) and the tier it fell on. */
   refund?: { amount: number; currency: string | null; percent: number; tier: CancellationSettlement['tier']; state: CancellationSettlement['state'] }
+  /**
+   * While pending or confirmed (the manage view): what a guest cancel right now would give
+   * back under the booking's policy; `allowed` is false once online cancellation has closed.
+   */
+  cancellation?: { allowed: boolean; percent: number; refund?: { amount: number; currency: string } }
 }
 
 /** `POST /v1/holds` → 201 `{hold}`. */

@@ -1,5 +1,6 @@
-import ical, { ICalEventStatus } from 'ical-generator'
+import ical, { ICalAttendeeRole, ICalAttendeeStatus, ICalCalendarMethod, ICalEventStatus } from 'ical-generator'
 import type { BookingRow } from '../../drizzle/schema'
+import { messageLanguage, type MessageLanguage } from '../../shared/schemas'
 
 const STATUS: Record<BookingRow['status'], ICalEventStatus> = {
   pending: ICalEventStatus.TENTATIVE,
@@ -9,22 +10,67 @@ const STATUS: Record<BookingRow['status'], ICalEventStatus> = {
   cancelled: ICalEventStatus.CANCELLED,
 }
 
+const WORDS: Record<MessageLanguage, { summary: (what: string, ref: string) => string; reference: string; manage: string }> = {
+  en: { summary: (what, ref) => `${what} (booking ${ref})`, reference: 'Booking reference', manage: 'Manage or cancel' },
+  de: { summary: (what, ref) => `${what} (Buchung ${ref})`, reference: 'Buchungsnummer', manage: 'Verwalten oder stornieren' },
+  es: { summary: (what, ref) => `${what} (reserva ${ref})`, reference: 'Referencia de la reserva', manage: 'Gestionar o cancelar' },
+}
+
 /**
- * One VEVENT in UTC. The UID is stable per booking and SEQUENCE follows the booking's
- * version, so a calendar that imported it before a reschedule updates the same event.
+ * What the calendar file asks of the guest's calendar (RFC 5546):
+ * - `request`: add or update the event (created, confirmed, moved);
+ * - `cancel`: remove it;
+ * - `download`: no METHOD, a plain file to import (the manage page's "Add to calendar").
  */
-export function bookingToIcs(booking: BookingRow, resourceName: string, options: { host: string; manageUrl?: string | undefined; now: number }): string {
-  const calendar = ical({ prodId: { company: 'booking-embed', product: 'booking', language: 'EN' }, name: resourceName })
-  calendar.createEvent({
+export type IcsMethod = 'request' | 'cancel' | 'download'
+
+export interface BookingIcsOptions {
+  host: string
+  manageUrl?: string | undefined
+  now: number
+  method?: IcsMethod | undefined
+  /** Who sends the invitation (the From of the email); RFC 5546 wants one on REQUEST and CANCEL. */
+  organizer?: { name: string; email: string } | undefined
+  /** Default: the booking's language. */
+  language?: MessageLanguage | undefined
+}
+
+/**
+ * One VEVENT in UTC, in the booking's language. The UID is the same for the booking's
+ * whole life and SEQUENCE follows its version (version − 1), so a calendar that imported
+ * it before a reschedule updates the same event. A cancellation is one more revision of
+ * the event (its STATUS changes), so it goes out one SEQUENCE above the last request.
+ */
+export function bookingToIcs(booking: BookingRow, resourceName: string, options: BookingIcsOptions): string {
+  const method = options.method ?? 'download'
+  const language = options.language ?? messageLanguage(booking.locale)
+  const words = WORDS[language]
+  const calendar = ical({
+    prodId: { company: 'booking-embed', product: 'booking', language: language.toUpperCase() },
+    name: resourceName,
+    ...(method === 'request' ? { method: ICalCalendarMethod.REQUEST } : method === 'cancel' ? { method: ICalCalendarMethod.CANCEL } : {}),
+  })
+  const event = calendar.createEvent({
     id: `${booking.ref}@${options.host}`,
-    sequence: booking.version - 1,
+    sequence: booking.version - 1 + (method === 'cancel' ? 1 : 0),
     stamp: new Date(options.now),
     start: booking.startsAt,
     end: booking.endsAt,
-    summary: `${resourceName} (booking ${booking.ref})`,
-    description: `Booking reference ${booking.ref}${options.manageUrl ? `\nManage: ${options.manageUrl}` : ''}`,
-    status: STATUS[booking.status],
+    summary: words.summary(resourceName, booking.ref),
+    description: `${words.reference} ${booking.ref}${options.manageUrl ? `\n${words.manage}: ${options.manageUrl}` : ''}`,
+    status: method === 'cancel' ? ICalEventStatus.CANCELLED : STATUS[booking.status],
     ...(options.manageUrl ? { url: options.manageUrl } : {}),
   })
+  if (method !== 'download' && options.organizer) {
+    event.organizer(options.organizer)
+    event.createAttendee({
+      email: booking.guestEmail,
+      name: booking.guestName,
+      role: ICalAttendeeRole.REQ,
+      // The guest chose this time themselves: nothing to accept or decline, no reply wanted.
+      status: ICalAttendeeStatus.ACCEPTED,
+      rsvp: false,
+    })
+  }
   return calendar.toString()
 }

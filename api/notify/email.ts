@@ -15,6 +15,8 @@ export interface EmailMessage {
 
 export interface EmailSender {
   readonly kind: 'smtp' | 'http' | 'file'
+  /** The From address (`Name <address>` or a bare address); calendar invitations name it as organizer. */
+  readonly from: string
   send(message: EmailMessage): Promise<{ id: string }>
   close(): void
 }
@@ -27,6 +29,7 @@ export function createSmtpSender(options: { url: string; from: string }): EmailS
   const transport = nodemailer.createTransport(url.href)
   return {
     kind: 'smtp',
+    from: options.from,
     async send(message) {
       const info = await transport.sendMail({ from: options.from, ...message })
       return { id: info.messageId }
@@ -43,6 +46,7 @@ export function createFileSender(options: { dir: string; from: string; logger: L
   const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' })
   return {
     kind: 'file',
+    from: options.from,
     async send(message) {
       const info = await transport.sendMail({ from: options.from, ...message })
       await mkdir(options.dir, { recursive: true })

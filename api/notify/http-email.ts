@@ -16,6 +16,7 @@ export function createHttpEmailSender(options: HttpEmailOptions): EmailSender {
   const url = `${options.apiUrl.replace(/\/+$/, '')}/emails`
   return {
     kind: 'http',
+    from: options.from,
     async send(message) {
       const response = await fetch(url, {
         method: 'POST',

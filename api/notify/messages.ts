@@ -1,20 +1,28 @@
 import type { BookingRow, NotificationRow } from '../../drizzle/schema'
 import { formatMoney } from '../../shared/money'
 import type { MessageLanguage } from '../../shared/schemas'
+import { isValidTimeZone } from '../../shared/time-zone'
+import { formatMessageTime } from './message-time'
 
 /*
  * The words of every message, in the languages the widget speaks. Guest-supplied text is
- * escaped in HTML; times are in the resource's zone and say which zone that is.
+ * escaped in HTML. A guest reads times on the clock they booked with (the resource's
+ * clock beside it when that shows another time); the owner reads them on the resource's
+ * clock, the guest's beside.
  */
 
 export interface MessageContext {
   event: NotificationRow['event']
   language: MessageLanguage
+  /** For a move: the booking at its new time. */
   booking: BookingRow
   resourceName: string
+  /** The resource's zone. */
   timezone: string
   /** The guest's manage page for this booking (with its token); none when it cannot be built. */
   manageUrl: string | undefined
+  /** For `moved` / `admin_moved`: the start the booking moved away from. */
+  previousStart?: Date | undefined
 }
 
 export interface EmailContent {
@@ -29,12 +37,14 @@ interface Words {
   lead: Record<NotificationRow['event'], string>
   pendingLead: string
   when: string
+  previously: string
   reference: string
   manage: string
   guest: string
   notes: string
   refund: (amount: string, percent: number) => string
-  sms: Record<NotificationRow['event'], (what: string, when: string, ref: string) => string>
+  /** `before` is the previous time, for a move (else empty). */
+  sms: Record<NotificationRow['event'], (what: string, when: string, ref: string, before: string) => string>
 }
 
 const en: Words = {
@@ -42,23 +52,28 @@ const en: Words = {
   subject: {
     created: (what, when) => `Booked: ${what}, ${when}`,
     confirmed: (what, when) => `Confirmed: ${what}, ${when}`,
+    moved: (what, when) => `Moved: ${what}, ${when}`,
     reminder_24h: (what, when) => `Reminder: ${what}, ${when}`,
     reminder_1h: (what, when) => `Starting soon: ${what}, ${when}`,
     cancelled: (what, when) => `Cancelled: ${what}, ${when}`,
     admin_new_booking: (what, when, ref) => `New booking ${ref}: ${what}, ${when}`,
+    admin_moved: (what, when, ref) => `Booking ${ref} moved: ${what}, ${when}`,
     admin_cancelled: (what, when, ref) => `Booking ${ref} cancelled: ${what}, ${when}`,
   },
   lead: {
     created: 'your booking is confirmed.',
     confirmed: 'your booking has been confirmed.',
+    moved: 'your booking has been moved to a new time.',
     reminder_24h: 'a reminder of your booking tomorrow.',
     reminder_1h: 'your booking starts in about an hour.',
     cancelled: 'your booking has been cancelled.',
     admin_new_booking: 'a new booking was made.',
+    admin_moved: 'a booking was moved to a new time.',
     admin_cancelled: 'a booking was cancelled.',
   },
   pendingLead: 'we have your booking request; you will hear from us once it is confirmed.',
   when: 'When',
+  previously: 'Previously',
   reference: 'Reference',
   manage: 'Manage or cancel your booking',
   guest: 'Guest',
@@ -67,10 +82,12 @@ const en: Words = {
   sms: {
     created: (what, when, ref) => `Booked: ${what}, ${when}. Ref ${ref}.`,
     confirmed: (what, when, ref) => `Confirmed: ${what}, ${when}. Ref ${ref}.`,
+    moved: (what, when, ref, before) => `Moved: ${what}, now ${when}${before ? `; previously ${before}` : ''}. Ref ${ref}.`,
     reminder_24h: (what, when, ref) => `Reminder: ${what}, ${when}. Ref ${ref}.`,
     reminder_1h: (what, when, ref) => `Starting soon: ${what}, ${when}. Ref ${ref}.`,
     cancelled: (what, when, ref) => `Cancelled: ${what}, ${when}. Ref ${ref}.`,
     admin_new_booking: (what, when, ref) => `New booking ${ref}: ${what}, ${when}.`,
+    admin_moved: (what, when, ref, before) => `Moved ${ref}: ${what}, now ${when}${before ? `; previously ${before}` : ''}.`,
     admin_cancelled: (what, when, ref) => `Cancelled ${ref}: ${what}, ${when}.`,
   },
 }
@@ -80,23 +97,28 @@ const de: Words = {
   subject: {
     created: (what, when) => `Gebucht: ${what}, ${when}`,
     confirmed: (what, when) => `Bestätigt: ${what}, ${when}`,
+    moved: (what, when) => `Verschoben: ${what}, ${when}`,
     reminder_24h: (what, when) => `Erinnerung: ${what}, ${when}`,
     reminder_1h: (what, when) => `Gleich geht es los: ${what}, ${when}`,
     cancelled: (what, when) => `Storniert: ${what}, ${when}`,
     admin_new_booking: (what, when, ref) => `Neue Buchung ${ref}: ${what}, ${when}`,
+    admin_moved: (what, when, ref) => `Buchung ${ref} verschoben: ${what}, ${when}`,
     admin_cancelled: (what, when, ref) => `Buchung ${ref} storniert: ${what}, ${when}`,
   },
   lead: {
     created: 'Ihre Buchung ist bestätigt.',
     confirmed: 'Ihre Buchung wurde bestätigt.',
+    moved: 'Ihre Buchung wurde auf einen neuen Termin verschoben.',
     reminder_24h: 'eine Erinnerung an Ihre Buchung morgen.',
     reminder_1h: 'Ihre Buchung beginnt in etwa einer Stunde.',
     cancelled: 'Ihre Buchung wurde storniert.',
     admin_new_booking: 'es gibt eine neue Buchung.',
+    admin_moved: 'eine Buchung wurde verschoben.',
     admin_cancelled: 'eine Buchung wurde storniert.',
   },
   pendingLead: 'wir haben Ihre Buchungsanfrage erhalten und melden uns, sobald sie bestätigt ist.',
   when: 'Wann',
+  previously: 'Bisher',
   reference: 'Buchungsnummer',
   manage: 'Buchung verwalten oder stornieren',
   guest: 'Gast',
@@ -105,10 +127,12 @@ const de: Words = {
   sms: {
     created: (what, when, ref) => `Gebucht: ${what}, ${when}. Nr. ${ref}.`,
     confirmed: (what, when, ref) => `Bestätigt: ${what}, ${when}. Nr. ${ref}.`,
+    moved: (what, when, ref, before) => `Verschoben: ${what}, jetzt ${when}${before ? `; bisher ${before}` : ''}. Nr. ${ref}.`,
     reminder_24h: (what, when, ref) => `Erinnerung: ${what}, ${when}. Nr. ${ref}.`,
     reminder_1h: (what, when, ref) => `Gleich: ${what}, ${when}. Nr. ${ref}.`,
     cancelled: (what, when, ref) => `Storniert: ${what}, ${when}. Nr. ${ref}.`,
     admin_new_booking: (what, when, ref) => `Neue Buchung ${ref}: ${what}, ${when}.`,
+    admin_moved: (what, when, ref, before) => `Verschoben ${ref}: ${what}, jetzt ${when}${before ? `; bisher ${before}` : ''}.`,
     admin_cancelled: (what, when, ref) => `Storniert ${ref}: ${what}, ${when}.`,
   },
 }
@@ -118,23 +142,28 @@ const es: Words = {
   subject: {
     created: (what, when) => `Reservado: ${what}, ${when}`,
     confirmed: (what, when) => `Confirmado: ${what}, ${when}`,
+    moved: (what, when) => `Reprogramado: ${what}, ${when}`,
     reminder_24h: (what, when) => `Recordatorio: ${what}, ${when}`,
     reminder_1h: (what, when) => `Empieza pronto: ${what}, ${when}`,
     cancelled: (what, when) => `Cancelado: ${what}, ${when}`,
     admin_new_booking: (what, when, ref) => `Nueva reserva ${ref}: ${what}, ${when}`,
+    admin_moved: (what, when, ref) => `Reserva ${ref} reprogramada: ${what}, ${when}`,
     admin_cancelled: (what, when, ref) => `Reserva ${ref} cancelada: ${what}, ${when}`,
   },
   lead: {
     created: 'tu reserva está confirmada.',
     confirmed: 'tu reserva ha sido confirmada.',
+    moved: 'tu reserva ha cambiado de fecha u hora.',
     reminder_24h: 'te recordamos tu reserva de mañana.',
     reminder_1h: 'tu reserva empieza en una hora aproximadamente.',
     cancelled: 'tu reserva ha sido cancelada.',
     admin_new_booking: 'hay una nueva reserva.',
+    admin_moved: 'se ha reprogramado una reserva.',
     admin_cancelled: 'se ha cancelado una reserva.',
   },
   pendingLead: 'hemos recibido tu solicitud de reserva; te avisaremos cuando esté confirmada.',
   when: 'Cuándo',
+  previously: 'Antes',
   reference: 'Referencia',
   manage: 'Gestionar o cancelar tu reserva',
   guest: 'Cliente',
@@ -143,34 +172,41 @@ const es: Words = {
   sms: {
     created: (what, when, ref) => `Reservado: ${what}, ${when}. Ref. ${ref}.`,
     confirmed: (what, when, ref) => `Confirmado: ${what}, ${when}. Ref. ${ref}.`,
+    moved: (what, when, ref, before) => `Reprogramado: ${what}, ahora ${when}${before ? `; antes ${before}` : ''}. Ref. ${ref}.`,
     reminder_24h: (what, when, ref) => `Recordatorio: ${what}, ${when}. Ref. ${ref}.`,
     reminder_1h: (what, when, ref) => `Empieza pronto: ${what}, ${when}. Ref. ${ref}.`,
     cancelled: (what, when, ref) => `Cancelado: ${what}, ${when}. Ref. ${ref}.`,
     admin_new_booking: (what, when, ref) => `Nueva reserva ${ref}: ${what}, ${when}.`,
+    admin_moved: (what, when, ref, before) => `Reprogramada ${ref}: ${what}, ahora ${when}${before ? `; antes ${before}` : ''}.`,
     admin_cancelled: (what, when, ref) => `Cancelada ${ref}: ${what}, ${when}.`,
   },
 }
 
 const WORDS: Record<MessageLanguage, Words> = { en, de, es }
 
-/** The start in the resource's zone, with the zone named: "Tuesday, 24 March 2026 at 09:00 (Europe/Berlin)". */
-export function formatWhen(start: Date, timezone: string, language: MessageLanguage): string {
-  const text = new Intl.DateTimeFormat(language, { dateStyle: 'full', timeStyle: 'short', timeZone: timezone }).format(start)
-  return `${text} (${timezone.replace(/_/g, ' ')})`
-}
-
 const isAdmin = (event: NotificationRow['event']) => event.startsWith('admin_')
+
+/**
+ * A time as this message's reader reads it: the guest on the clock they booked with
+ * (the resource's beside), the owner on the resource's clock (the guest's beside).
+ */
+export function formatWhen(at: Date, ctx: Pick<MessageContext, 'event' | 'language' | 'booking' | 'timezone'>): string {
+  const booked = ctx.booking.guestTimezone
+  const guestZone = booked && isValidTimeZone(booked) ? booked : ctx.timezone
+  return isAdmin(ctx.event)
+    ? formatMessageTime(at, ctx.language, ctx.timezone, guestZone)
+    : formatMessageTime(at, ctx.language, guestZone, ctx.timezone)
+}
 
 export function renderEmail(ctx: MessageContext): EmailContent {
   const w = WORDS[ctx.language]
   const { booking } = ctx
-  const when = formatWhen(booking.startsAt, ctx.timezone, ctx.language)
+  const when = formatWhen(booking.startsAt, ctx)
   const lead = ctx.event === 'created' && booking.status === 'pending' ? w.pendingLead : w.lead[ctx.event]
   const admin = isAdmin(ctx.event)
-  const facts: [string, string][] = [
-    [w.when, when],
-    [w.reference, booking.ref],
-  ]
+  const facts: [string, string][] = [[w.when, when]]
+  if (ctx.previousStart) facts.push([w.previously, formatWhen(ctx.previousStart, ctx)])
+  facts.push([w.reference, booking.ref])
   if (admin) {
     facts.push([w.guest, [booking.guestName, booking.guestEmail, booking.guestPhone].filter(Boolean).join(', ')])
     if (booking.notes) facts.push([w.notes, booking.notes])
@@ -204,9 +240,11 @@ ${manage ? `<p><a href="${escapeHtml(manage)}">${escapeHtml(w.manage)}</a></p>` 
 /** One short SMS; a link only where the guest may act on it. */
 export function renderSms(ctx: MessageContext): string {
   const w = WORDS[ctx.language]
-  const when = formatWhen(ctx.booking.startsAt, ctx.timezone, ctx.language)
-  const body = w.sms[ctx.event](ctx.resourceName, when, ctx.booking.ref)
-  return ctx.manageUrl && (ctx.event === 'created' || ctx.event === 'reminder_24h') ? `${body} ${ctx.manageUrl}` : body
+  const when = formatWhen(ctx.booking.startsAt, ctx)
+  const before = ctx.previousStart ? formatWhen(ctx.previousStart, ctx) : ''
+  const body = w.sms[ctx.event](ctx.resourceName, when, ctx.booking.ref, before)
+  const withLink = ctx.event === 'created' || ctx.event === 'moved' || ctx.event === 'reminder_24h'
+  return ctx.manageUrl && withLink ? `${body} ${ctx.manageUrl}` : body
 }
 
 export function escapeHtml(value: string): string {

@@ -113,12 +113,13 @@ describe('the notification table, through the API and real protocols', () => {
     expect(done.notifications?.sent).toBeGreaterThanOrEqual(3)
 
     const [guestMail] = mailTo(email)
-    expect(guestMail?.subject).toMatch(new RegExp(`^Booked: Room Notify, .+\\(Europe/Berlin\\)$`))
+    // No zone came with the booking: the time is on the room's clock, which is named.
+    expect(guestMail?.subject).toMatch(/^Booked: Room Notify, \w+day, \d{1,2} \w+ \d{4}, \d\d:\d\d Berlin time$/)
     expect(guestMail?.text).toContain(`Reference: ${booking.ref}`)
     expect(guestMail?.attachments.map((a) => a.filename)).toEqual([`booking-${booking.ref}.ics`])
     expect(guestMail?.attachments[0]?.content.toString()).toContain(`UID:${booking.ref}@book.example.test`)
     const link = html(guestMail).match(/href="([^"]+)"/)?.[1]?.replace(/&amp;/g, '&')
-    expect(link).toMatch(new RegExp(`^${PUBLIC_URL}/manage#ref=${booking.ref}&token=`))
+    expect(link).toMatch(new RegExp(`^${PUBLIC_URL}/manage#ref=${booking.ref}&token=[\\w-]+&lang=en$`))
     // The link's token opens the booking: the worker unsealed the real manage token.
     const token = new URLSearchParams(link!.split('#')[1]).get('token')!
     expect((await api.call('GET', `/v1/bookings/${booking.ref}`, { token })).status).toBe(200)
@@ -158,7 +159,7 @@ describe('the notification table, through the API and real protocols', () => {
     const { booking, email } = await book(api, r.id, hourAfter(api.clock.now(), 90), {}, { locale: 'de-AT' })
     await api.work()
     const [mail] = mailTo(email)
-    expect(mail?.subject).toMatch(/^Gebucht: Room Notify, .+\(Europe\/Berlin\)$/)
+    expect(mail?.subject).toMatch(/^Gebucht: Room Notify, [^,]+, \d{1,2}\. [^ ]+ \d{4}, \d\d:\d\d Uhr Ortszeit Berlin$/)
     expect(mail?.text).toContain(`Buchungsnummer: ${booking.ref}`)
     expect(smsFor(booking.ref)[0]?.body).toMatch(/^Gebucht:/)
   })
@@ -309,5 +310,191 @@ describe('the outbox worker', () => {
     expect(row).toMatchObject({ status: 'failed', attempts: 8 })
     expect(row?.lastError).toMatch(/451/)
     expect(row?.lastError).not.toContain('never@example.com')
+  })
+})
+
+/** The calendar event attached to a mail, as a calendar app reads its main lines. */
+function calendarOf(mail: ParsedMail | undefined) {
+  const attachment = mail?.attachments.find((a) => a.contentType === 'text/calendar')
+  const lines = (attachment?.content.toString('utf8') ?? '').replace(/\r\n[ \t]/g, '').split('\r\n')
+  const value = (name: string) => lines.find((line) => line.startsWith(`${name}:`))?.slice(name.length + 1)
+  return {
+    filename: attachment?.filename,
+    method: value('METHOD'),
+    uid: value('UID'),
+    sequence: Number(value('SEQUENCE')),
+    status: value('STATUS'),
+    start: value('DTSTART'),
+    summary: value('SUMMARY'),
+    description: value('DESCRIPTION')?.replace(/\\n/g, '\n'),
+    organizer: lines.find((line) => line.startsWith('ORGANIZER'))?.split(':mailto:')[1],
+  }
+}
+
+describe('a guest’s language and clock, a move and a cancellation', () => {
+  // A German guest on London time books a Berlin room: in November London is an hour behind.
+  const AT = Date.parse('2030-11-20T09:00:00Z')
+  const FIRST = '2030-11-25T15:00:00.000Z'
+  const FIRST_GUEST = 'Montag, 25. November 2030, 15:00 Uhr Ortszeit London (16:00 Uhr in Berlin)'
+  const FIRST_OWNER = 'Montag, 25. November 2030, 16:00 Uhr Ortszeit Berlin (15:00 Uhr in London)'
+  const SECOND = '2030-11-27T09:00:00.000Z'
+  const SECOND_GUEST = 'Mittwoch, 27. November 2030, 09:00 Uhr Ortszeit London (10:00 Uhr in Berlin)'
+  const SECOND_OWNER = 'Mittwoch, 27. November 2030, 10:00 Uhr Ortszeit Berlin (09:00 Uhr in London)'
+  const THIRD = '2030-11-28T12:00:00.000Z'
+  const THIRD_GUEST = 'Donnerstag, 28. November 2030, 12:00 Uhr Ortszeit London (13:00 Uhr in Berlin)'
+  const LONDON_GERMAN = { locale: 'de-DE', timezone: 'Europe/London' }
+
+  async function move(api: ReturnType<typeof setup>, resourceId: string, ref: string, token: string, start: string) {
+    const session = newSession()
+    const hold = await api.call<{ hold: PublicHold }>('POST', '/v1/holds', { session, body: { resourceId, start } })
+    expect(hold.status).toBe(201)
+    const moved = await api.call<{ booking: PublicBooking }>('POST', `/v1/bookings/${ref}/reschedule`, { session, token, body: { holdId: hold.body.hold.id } })
+    expect(moved.status).toBe(200)
+    return moved.body.booking
+  }
+
+  it('confirms in German, on the London clock the guest booked with and Berlin’s beside, with a German .ics and a German manage link', async () => {
+    const api = setup({ at: AT })
+    const r = await room()
+    const { booking, email } = await book(api, r.id, FIRST, {}, LONDON_GERMAN)
+    const [stored] = await database.db.select().from(bookings).where(eq(bookings.ref, booking.ref))
+    expect(stored?.guestTimezone).toBe('Europe/London')
+    await api.work()
+
+    const [mail] = mailTo(email)
+    expect(mail?.subject).toBe(`Gebucht: Room Notify, ${FIRST_GUEST}`)
+    expect(mail?.text).toContain(`Wann: ${FIRST_GUEST}`)
+    const link = html(mail).match(/href="([^"]+)"/)?.[1]?.replace(/&amp;/g, '&')
+    expect(link).toMatch(new RegExp(`^${PUBLIC_URL}/manage#ref=${booking.ref}&token=[\\w-]+&lang=de$`))
+    expect(calendarOf(mail)).toEqual({
+      filename: `booking-${booking.ref}.ics`,
+      method: 'REQUEST',
+      uid: `${booking.ref}@book.example.test`,
+      sequence: 0,
+      status: 'CONFIRMED',
+      start: '20301125T150000Z',
+      summary: `Room Notify (Buchung ${booking.ref})`,
+      description: `Buchungsnummer ${booking.ref}\nVerwalten oder stornieren: ${link}`,
+      organizer: 'bookings@example.test',
+    })
+
+    expect(smsFor(booking.ref).map((m) => m.body)).toEqual([`Gebucht: Room Notify, ${FIRST_GUEST}. Nr. ${booking.ref}. ${link}`])
+    // The owner reads the room's clock first.
+    const [notice] = adminMailFor(booking.ref)
+    expect(notice?.subject).toBe(`Neue Buchung ${booking.ref}: Room Notify, ${FIRST_OWNER}`)
+    expect(notice?.attachments).toHaveLength(0)
+  })
+
+  it('a move tells the guest (email with the old and new time and an updated .ics, SMS) and the owner, and plans reminders for the new time', async () => {
+    const api = setup({ at: AT })
+    const r = await room()
+    const { booking, manageToken, email } = await book(api, r.id, FIRST, {}, LONDON_GERMAN)
+    await api.work()
+    const first = calendarOf(mailTo(email)[0])
+    smtp.messages.length = 0
+    twilio.messages.length = 0
+
+    expect(await move(api, r.id, booking.ref, manageToken, SECOND)).toMatchObject({ start: SECOND, version: 2 })
+    await api.work()
+
+    const [moved] = mailTo(email)
+    expect(mailTo(email)).toHaveLength(1)
+    expect(moved?.subject).toBe(`Verschoben: Room Notify, ${SECOND_GUEST}`)
+    expect(moved?.text).toContain(`Ihre Buchung wurde auf einen neuen Termin verschoben.`)
+    expect(moved?.text).toContain(`Wann: ${SECOND_GUEST}\nBisher: ${FIRST_GUEST}`)
+    const link = html(moved).match(/href="([^"]+)"/)?.[1]?.replace(/&amp;/g, '&')
+    expect(link).toMatch(/&lang=de$/)
+    // The same event in the guest's calendar, one revision later: it replaces the first.
+    const updated = calendarOf(moved)
+    expect(updated).toMatchObject({ method: 'REQUEST', uid: first.uid, start: '20301127T090000Z', status: 'CONFIRMED' })
+    expect(updated.sequence).toBeGreaterThan(first.sequence)
+
+    expect(smsFor(booking.ref).map((m) => m.body)).toEqual([
+      `Verschoben: Room Notify, jetzt ${SECOND_GUEST}; bisher ${FIRST_GUEST}. Nr. ${booking.ref}. ${link}`,
+    ])
+
+    const [notice] = adminMailFor(booking.ref)
+    expect(notice?.subject).toBe(`Buchung ${booking.ref} verschoben: Room Notify, ${SECOND_OWNER}`)
+    expect(notice?.text).toContain(`Wann: ${SECOND_OWNER}\nBisher: ${FIRST_OWNER}`)
+    expect(notice?.text).toContain(`Ada Lovelace, ${email}, ${phone}`)
+    expect(notice?.attachments).toHaveLength(0)
+
+    const rows = await rowsFor(booking.ref)
+    expect(rows.filter((n) => n.version === 2 && !n.event.startsWith('reminder'))).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ event: 'moved', channel: 'email', status: 'sent' }),
+        expect.objectContaining({ event: 'moved', channel: 'sms', status: 'sent' }),
+        expect.objectContaining({ event: 'admin_moved', channel: 'email', status: 'sent' }),
+      ]),
+    )
+    const reminders = rows.filter((n) => n.event === 'reminder_24h' && n.channel === 'email').map((n) => [n.version, n.status, n.skipReason])
+    expect(reminders.sort()).toEqual([
+      [1, 'skipped', 'rescheduled'],
+      [2, 'pending', null],
+    ])
+  })
+
+  it('two moves before the worker runs reach the guest as one message, from the first time to the last', async () => {
+    const api = setup({ at: AT })
+    const r = await room()
+    const { booking, manageToken, email } = await book(api, r.id, FIRST, { phone: undefined }, LONDON_GERMAN)
+    await api.work()
+    smtp.messages.length = 0
+    await move(api, r.id, booking.ref, manageToken, SECOND)
+    await move(api, r.id, booking.ref, manageToken, THIRD)
+    await api.work()
+
+    expect(mailTo(email).map((m) => m.subject)).toEqual([`Verschoben: Room Notify, ${THIRD_GUEST}`])
+    expect(mailTo(email)[0]?.text).toContain(`Wann: ${THIRD_GUEST}\nBisher: ${FIRST_GUEST}`)
+    expect(calendarOf(mailTo(email)[0])).toMatchObject({ sequence: 2, start: '20301128T120000Z' })
+    expect(adminMailFor(booking.ref)).toHaveLength(1)
+    const moves = (await rowsFor(booking.ref)).filter((n) => n.event === 'moved' && n.channel === 'email')
+    expect(moves.map((n) => [n.version, n.status, n.skipReason]).sort()).toEqual([
+      [2, 'skipped', 'moved again before this was sent'],
+      [3, 'sent', null],
+    ])
+    // No phone: the SMS is recorded as not sent, saying why.
+    expect(await rowsFor(booking.ref)).toContainEqual(
+      expect.objectContaining({ event: 'moved', channel: 'sms', version: 3, status: 'skipped', skipReason: 'the guest gave no phone number' }),
+    )
+  })
+
+  it('the cancellation email carries a METHOD:CANCEL .ics for the same event, which the calendar removes', async () => {
+    const api = setup({ at: AT })
+    const r = await room()
+    const { booking, manageToken, email } = await book(api, r.id, FIRST, {}, LONDON_GERMAN)
+    await api.work()
+    const first = calendarOf(mailTo(email)[0])
+    smtp.messages.length = 0
+    expect((await api.call('POST', `/v1/bookings/${booking.ref}/cancel`, { token: manageToken })).status).toBe(200)
+    await api.work()
+
+    const [cancelled] = mailTo(email)
+    expect(cancelled?.subject).toBe(`Storniert: Room Notify, ${FIRST_GUEST}`)
+    const removal = calendarOf(cancelled)
+    expect(removal).toMatchObject({ method: 'CANCEL', uid: first.uid, status: 'CANCELLED', summary: `Room Notify (Buchung ${booking.ref})` })
+    expect(removal.sequence).toBeGreaterThan(first.sequence)
+    expect(adminMailFor(booking.ref)[0]?.attachments).toHaveLength(0)
+  })
+
+  it('a booking still waiting for its payment moves silently: its announcement will state the new time', async () => {
+    const api = setup({ at: AT })
+    const r = await room({ payment: 'full', price: { amount: 3000, currency: 'EUR' } })
+    const { booking, manageToken } = await book(api, r.id, FIRST, {}, LONDON_GERMAN)
+    await move(api, r.id, booking.ref, manageToken, SECOND)
+    expect(await rowsFor(booking.ref)).toEqual([])
+  })
+
+  it('a booking without a zone is written on the room’s clock alone; the download keeps no METHOD and speaks the booking’s language', async () => {
+    const api = setup({ at: AT })
+    const r = await room()
+    const { booking, manageToken, email } = await book(api, r.id, FIRST, {}, { locale: 'es' })
+    await api.work()
+    expect(mailTo(email)[0]?.subject).toBe('Reservado: Room Notify, lunes, 25 de noviembre de 2030, 16:00 hora de Berlín')
+    const download = await api.call('GET', `/v1/bookings/${booking.ref}/calendar.ics`, { token: manageToken })
+    expect(download.status).toBe(200)
+    expect(download.text).not.toMatch(/^METHOD:/m)
+    expect(download.text).toContain(`SUMMARY:Room Notify (reserva ${booking.ref})`)
+    expect(download.text).toContain(`SEQUENCE:0`)
   })
 })

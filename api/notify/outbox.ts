@@ -1,5 +1,5 @@
 import { and, eq, inArray, lt, lte, sql } from 'drizzle-orm'
-import { bookableResources, notifications, type BookingRow } from '../../drizzle/schema'
+import { bookableResources, notifications, type BookingRow, type NotificationPayload, type StoredInterval } from '../../drizzle/schema'
 import type { Database } from '../db/database'
 import type { Transaction } from '../store/bookings'
 
@@ -11,7 +11,9 @@ import type { Transaction } from '../store/bookings'
  *   confirmed later      → guest email
  *   confirmed (either)   → 24 h reminder (email + SMS), 1 h reminder (SMS), planned now;
  *                          a reminder whose moment has already passed is skipped
- *   rescheduled          → reminders planned again for the new version; old ones skipped
+ *   rescheduled          → guest email + SMS and administrator email, each with the old and
+ *                          the new time (once the booking was announced); reminders planned
+ *                          again for the new version, old ones skipped
  *   cancelled            → guest email, administrator email; unsent reminders skipped
  *
  * A booking that takes payment counts as created once its payment is authorized: an
@@ -22,7 +24,8 @@ import type { Transaction } from '../store/bookings'
 export interface OutboxPlanner {
   created(tx: Transaction, booking: BookingRow, now: number): Promise<void>
   confirmed(tx: Transaction, booking: BookingRow, now: number): Promise<void>
-  rescheduled(tx: Transaction, booking: BookingRow, now: number): Promise<void>
+  /** `from` is the interval the booking left; `booking` is already at its new time. */
+  rescheduled(tx: Transaction, booking: BookingRow, now: number, from: { startsAt: Date; endsAt: Date }): Promise<void>
   cancelled(tx: Transaction, booking: BookingRow, now: number): Promise<void>
 }
 
@@ -30,6 +33,7 @@ type Row = typeof notifications.$inferInsert
 
 const HOUR = 3_600_000
 const REMINDER_EVENTS = ['reminder_24h', 'reminder_1h'] as const
+const MOVE_EVENTS = ['moved', 'admin_moved'] as const
 
 export function createOutboxPlanner(options: { adminEmail: string | undefined }): OutboxPlanner {
   const adminFor = async (tx: Transaction, booking: BookingRow) => {
@@ -39,13 +43,21 @@ export function createOutboxPlanner(options: { adminEmail: string | undefined })
   const write = async (tx: Transaction, rows: Row[]) => {
     if (rows.length > 0) await tx.insert(notifications).values(rows).onConflictDoNothing()
   }
-  const message = (booking: BookingRow, event: Row['event'], channel: Row['channel'], recipient: string | null | undefined, sendAfter: number): Row => ({
+  const message = (
+    booking: BookingRow,
+    event: Row['event'],
+    channel: Row['channel'],
+    recipient: string | null | undefined,
+    sendAfter: number,
+    payload?: NotificationPayload,
+  ): Row => ({
     bookingId: booking.id,
     event,
     channel,
     recipient: recipient ?? null,
     version: booking.version,
     sendAfter: new Date(sendAfter),
+    ...(payload ? { payload } : {}),
     ...(recipient ? {} : { status: 'skipped' as const, skipReason: channel === 'sms' ? 'the guest gave no phone number' : 'no administrator address (ADMIN_EMAIL or notifyEmail)' }),
   })
   const reminders = (booking: BookingRow, now: number): Row[] => {
@@ -87,12 +99,45 @@ export function createOutboxPlanner(options: { adminEmail: string | undefined })
     async confirmed(tx, booking, now) {
       await write(tx, [message(booking, 'confirmed', 'email', booking.guestEmail, now), ...reminders(booking, now)])
     },
-    async rescheduled(tx, booking, now) {
+    async rescheduled(tx, booking, now, from) {
       await skipUnsent(tx, booking, REMINDER_EVENTS, 'rescheduled', booking.version)
       if (booking.status === 'confirmed') await write(tx, reminders(booking, now))
+      // Nobody was told of a booking still waiting for its payment: its announcement,
+      // when it comes, states the time as it is then.
+      const [announced] = await tx
+        .select({ id: notifications.id })
+        .from(notifications)
+        .where(and(eq(notifications.bookingId, booking.id), eq(notifications.event, 'created')))
+        .limit(1)
+      if (!announced) return
+      // A move not yet told (the booking moved again before the worker sent it) is folded
+      // into this one: the reader hears once, from the time they last knew to the new one.
+      const unsent = await tx
+        .update(notifications)
+        .set({ status: 'skipped', skipReason: 'moved again before this was sent' })
+        .where(
+          and(
+            eq(notifications.bookingId, booking.id),
+            inArray(notifications.event, [...MOVE_EVENTS]),
+            eq(notifications.status, 'pending'),
+            lt(notifications.version, booking.version),
+          ),
+        )
+        .returning({ event: notifications.event, channel: notifications.channel, version: notifications.version, payload: notifications.payload })
+      const left: StoredInterval = { start: from.startsAt.toISOString(), end: from.endsAt.toISOString() }
+      const to: StoredInterval = { start: booking.startsAt.toISOString(), end: booking.endsAt.toISOString() }
+      const moveFor = (event: Row['event'], channel: Row['channel']): NotificationPayload => {
+        const earliest = unsent.filter((u) => u.event === event && u.channel === channel && u.payload?.move).sort((a, b) => a.version - b.version)[0]
+        return { move: { from: earliest?.payload?.move?.from ?? left, to } }
+      }
+      await write(tx, [
+        message(booking, 'moved', 'email', booking.guestEmail, now, moveFor('moved', 'email')),
+        message(booking, 'moved', 'sms', booking.guestPhone, now, moveFor('moved', 'sms')),
+        message(booking, 'admin_moved', 'email', await adminFor(tx, booking), now, moveFor('admin_moved', 'email')),
+      ])
     },
     async cancelled(tx, booking, now) {
-      await skipUnsent(tx, booking, [...REMINDER_EVENTS, 'created', 'confirmed'], 'cancelled')
+      await skipUnsent(tx, booking, [...REMINDER_EVENTS, 'created', 'confirmed', 'moved'], 'cancelled')
       await write(tx, [
         message(booking, 'cancelled', 'email', booking.guestEmail, now),
         message(booking, 'admin_cancelled', 'email', await adminFor(tx, booking), now),

@@ -1,7 +1,7 @@
 import { and, eq, inArray, lte, or, sql } from 'drizzle-orm'
 import { bookableResources, bookings, notifications, type BookingRow, type NotificationRow } from '../../drizzle/schema'
 import { messageLanguage } from '../../shared/schemas'
-import { bookingToIcs } from '../bookings/booking-ics'
+import { bookingToIcs, type IcsMethod } from '../bookings/booking-ics'
 import { unsealToken } from '../bookings/tokens'
 import type { Clock } from '../clock'
 import type { Database } from '../db/database'
@@ -84,30 +84,40 @@ async function deliver(deps: OutboxWorkerDeps, row: NotificationRow): Promise<Ou
 
   try {
     const [resource] = await db.select().from(bookableResources).where(eq(bookableResources.id, booking.resourceId))
+    const move = row.payload?.move
     const ctx: MessageContext = {
       event: row.event,
       language: messageLanguage(booking.locale),
-      booking,
+      // A move is told as it was made (the booking may have moved again since this row was claimed).
+      booking: move ? { ...booking, startsAt: new Date(move.to.start), endsAt: new Date(move.to.end), version: row.version } : booking,
       resourceName: resource?.name ?? 'Booking',
       timezone: resource?.timezone ?? 'UTC',
       manageUrl: await manageUrl(deps.links, booking),
+      previousStart: move ? new Date(move.from.start) : undefined,
     }
     let providerId: string
     if (row.channel === 'email') {
       const content = renderEmail(ctx)
-      const withCalendar = row.event === 'created' || row.event === 'confirmed'
+      const method = CALENDAR_METHOD[row.event]
       const host = new URL(deps.links.publicUrl).hostname
       const sent = await deps.email.send({
         to: row.recipient!,
         ...content,
         messageId: `<${row.id}.${row.version}@${host}>`,
-        ...(withCalendar
+        ...(method
           ? {
               attachments: [
                 {
                   filename: `booking-${booking.ref}.ics`,
-                  content: bookingToIcs(booking, ctx.resourceName, { host, manageUrl: ctx.manageUrl, now }),
-                  contentType: 'text/calendar; charset=utf-8; method=PUBLISH',
+                  content: bookingToIcs(ctx.booking, ctx.resourceName, {
+                    host,
+                    manageUrl: ctx.manageUrl,
+                    now,
+                    method,
+                    language: ctx.language,
+                    organizer: mailbox(deps.email.from),
+                  }),
+                  contentType: `text/calendar; charset=utf-8; method=${method.toUpperCase()}`,
                 },
               ],
             }
@@ -139,6 +149,24 @@ async function deliver(deps: OutboxWorkerDeps, row: NotificationRow): Promise<Ou
 }
 
 /**
+ * The guest's emails carry the event for their calendar: added or updated (the same UID,
+ * a higher SEQUENCE after each move), or removed on cancellation. The owner's notices do not.
+ */
+const CALENDAR_METHOD: Partial<Record<NotificationRow['event'], Exclude<IcsMethod, 'download'>>> = {
+  created: 'request',
+  confirmed: 'request',
+  moved: 'request',
+  cancelled: 'cancel',
+}
+
+/** `Bookings <bookings@example.com>` or a bare address, as the calendar's organizer. */
+function mailbox(from: string): { name: string; email: string } {
+  const match = /^\s*"?([^"<]*?)"?\s*<([^>]+)>\s*$/.exec(from)
+  if (match) return { name: match[1] || match[2]!, email: match[2]! }
+  return { name: from.trim(), email: from.trim() }
+}
+
+/**
  * Why a due row must not go out now. Reminders are never sent for a booking that has
  * started, that moved (its version changed) or is no longer confirmed; after an outage
  * a 24 h reminder still goes with at least 2 h to spare, a 1 h reminder with 10 minutes.
@@ -154,7 +182,7 @@ function skipReason(row: NotificationRow, booking: BookingRow, now: number, hasS
     if (row.event === 'reminder_24h' && left < 2 * 60 * MINUTE) return 'too late for the 24 h reminder (under 2 h left)'
     if (row.event === 'reminder_1h' && left < 10 * MINUTE) return 'too late for the 1 h reminder (under 10 min left)'
   }
-  if ((row.event === 'created' || row.event === 'confirmed') && booking.status === 'cancelled') return 'booking was cancelled before this was sent'
+  if ((row.event === 'created' || row.event === 'confirmed' || row.event === 'moved') && booking.status === 'cancelled') return 'booking was cancelled before this was sent'
   return undefined
 }
 
@@ -162,7 +190,9 @@ async function manageUrl(links: OutboxWorkerDeps['links'], booking: BookingRow):
   if (!links.appSecret || !booking.manageLinkSealed) return undefined
   try {
     const token = await unsealToken(booking.manageLinkSealed, links.appSecret, 'message-links')
-    return `${links.publicUrl.replace(/\/+$/, '')}/manage#${new URLSearchParams({ ref: booking.ref, token })}`
+    // The manage page opens in the language the guest's messages are in.
+    const fragment = new URLSearchParams({ ref: booking.ref, token, lang: messageLanguage(booking.locale) })
+    return `${links.publicUrl.replace(/\/+$/, '')}/manage#${fragment}`
   } catch {
     return undefined // sealed under another APP_SECRET: the message goes without a link
   }

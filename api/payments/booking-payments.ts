@@ -2,7 +2,7 @@ import { and, eq, inArray, isNotNull, lte, or, sql } from 'drizzle-orm'
 import { bookings, paymentEvents, type BookingRow } from '../../drizzle/schema'
 import { decideGuestCancellation, splitPayment, type CancellationDecision } from '../../shared/cancellation-policy'
 import { BookingError } from '../../shared/errors'
-import type { CancellationSettlement } from '../../shared/types'
+import type { CancellationSettlement, PublicBooking } from '../../shared/types'
 import type { Clock } from '../clock'
 import type { Database } from '../db/database'
 import type { Logger } from '../logger'
@@ -251,6 +251,22 @@ export async function cancelWithPolicy(deps: Omit<PaymentDeps, 'payments'> & { p
   if (!result.changed || result.row.settlement?.state !== 'pending') return result.row
   if (!deps.payments) return result.row
   return (await executeSettlement({ ...deps, payments: deps.payments }, result.row)) ?? result.row
+}
+
+/**
+ * What a guest cancel right now would give back, decided as `cancelWithPolicy` decides it
+ * (the booking's policy snapshot, then the same settlement plan). `refund` is stated for
+ * bookings that take payment: the part of what was paid or authorized that comes back.
+ */
+export function previewGuestCancellation(row: BookingRow, now: number): NonNullable<PublicBooking['cancellation']> {
+  const decision = decideGuestCancellation(row.cancellationPolicy, row.startsAt.getTime(), now)
+  if (!decision.allowed) return { allowed: false, percent: 0 }
+  const plan = planSettlement(row, decision.tier, decision.refundPercent)
+  return {
+    allowed: true,
+    percent: decision.refundPercent,
+    ...(row.currency ? { refund: { amount: plan.refund, currency: row.currency } } : {}),
+  }
 }
 
 function closedError(decision: Extract<CancellationDecision, { allowed: false }>): BookingError {

@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono'
 import type { BookingRow } from '../../drizzle/schema'
 import { decideGuestCancellation } from '../../shared/cancellation-policy'
 import { BookingError } from '../../shared/errors'
+import { normalizePhone, phoneRegionOf } from '../../shared/phone'
 import {
   DEFAULT_HOLD_TTL_SEC,
   bookingRequestSchema,
@@ -15,9 +16,9 @@ import {
 import type { AppEnv } from '../app-env'
 import { bookingToIcs } from '../bookings/booking-ics'
 import { digestsEqual, randomRef, randomToken, sealToken, sha256Hex, unsealToken } from '../bookings/tokens'
-import { invalidRequest } from '../errors'
+import { invalidField, invalidRequest } from '../errors'
 import { bearerToken, clientIp, readJson, requireSession } from '../request'
-import { cancelWithPolicy, startPayment } from '../payments/booking-payments'
+import { cancelWithPolicy, previewGuestCancellation, startPayment } from '../payments/booking-payments'
 import {
   IdempotencyKeyTaken,
   findBookingByIdempotencyKey,
@@ -61,6 +62,10 @@ export const bookingRoutes = new Hono<AppEnv>()
     const entry = await catalog.find(hold.resourceId)
     if (!entry) throw new BookingError('not_found', 'This resource is no longer bookable.')
     const { config } = entry.resource
+    // A national number is read in the resource's country; it is stored and sent in E.164.
+    const phone = request.guest.phone === undefined ? undefined : normalizePhone(request.guest.phone, phoneRegionOf(entry.resource))
+    if (phone && !phone.ok) throw invalidField('guest.phone', 'invalid_phone', 'not a phone number; include the country code, e.g. +44 20 7123 4567')
+    const guest = phone?.ok ? { ...request.guest, phone: phone.e164 } : request.guest
     const due = amountDue(config)
     if (due && !payments) {
       throw new BookingError('payment_unavailable', 'This resource takes payment online, and online payment is not set up on this server.')
@@ -80,7 +85,7 @@ export const bookingRoutes = new Hono<AppEnv>()
           status: needsOwner ? 'pending' : 'confirmed',
           start: hold.start,
           end: hold.end,
-          guest: request.guest,
+          guest,
           notes: request.notes,
           answers: request.answers,
           sessionId,
@@ -90,6 +95,7 @@ export const bookingRoutes = new Hono<AppEnv>()
           manageTokenSealed: idempotency ? await sealToken(manageToken, idempotency.key) : undefined,
           manageLinkSealed: appSecret ? await sealToken(manageToken, appSecret, 'message-links') : undefined,
           locale: messageLanguage(request.locale),
+          guestTimezone: request.timezone,
           cancellationPolicy: config.cancellationPolicy,
           payment: due,
           expiresAt: due ? now + (config.holdTtlSec ?? DEFAULT_HOLD_TTL_SEC) * 1000 : undefined,
@@ -118,7 +124,10 @@ export const bookingRoutes = new Hono<AppEnv>()
   })
   .get('/:ref', async (c) => {
     const booking = await requireManagedBooking(c)
-    return c.json({ booking: toPublicBooking(booking) })
+    const view = toPublicBooking(booking)
+    // The manage page states the refund before the guest decides to cancel.
+    if (booking.status === 'pending' || booking.status === 'confirmed') view.cancellation = previewGuestCancellation(booking, c.var.deps.clock.now())
+    return c.json({ booking: view })
   })
   .post('/:ref/cancel', async (c) => {
     const booking = await requireManagedBooking(c)
@@ -138,7 +147,7 @@ export const bookingRoutes = new Hono<AppEnv>()
     if (!hold) throw new BookingError('hold_expired', 'Your hold on the new time has expired. Please pick a time again.')
     if (hold.resourceId !== booking.resourceId) {
       throw new BookingError('invalid_request', 'A booking can only move to another time of the same resource.', [
-        { path: 'holdId', message: 'hold is for another resource' },
+        { path: 'holdId', code: 'invalid', message: 'hold is for another resource' },
       ])
     }
     const moved = await moveBooking(db, booking.id, hold.start, hold.end, now, c.var.deps.outbox)

@@ -1,11 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { AvailabilityResponse, PublicResource } from '../../shared/types'
+import { DEFAULT_HORIZON_DAYS, type ResourceConfig } from '../../shared/schemas'
+import type { AvailabilityResponse, NextAvailableResponse, PublicResource } from '../../shared/types'
 import type { ErrorBody } from '../../shared/errors'
 import { createApp } from '../app'
 import { fixedClock } from '../clock'
 import type { Database } from '../db/database'
+import type { HoldStore } from '../holds/hold-store'
+import { createMemoryHoldStore } from '../holds/memory-hold-store'
+import { createStripeGateway } from '../payments/stripe-gateway'
 import { createTestDatabase, type TestDatabase } from '../../test/database'
 import { everyDay, insertBooking, insertResource } from '../../test/fixtures'
+import { createTestHoldBackend, newSession } from '../../test/holds'
 
 let database: TestDatabase
 const clock = fixedClock('2026-03-20T12:00:00Z')
@@ -54,7 +59,53 @@ describe('GET /v1/resources', () => {
       durations: [60],
       price: { amount: 2500, currency: 'EUR' },
       payment: 'full',
+      horizonDays: DEFAULT_HORIZON_DAYS,
+      // This app has no payment provider.
+      bookable: false,
+      notBookableReason: 'payment_unavailable',
     })
+  })
+})
+
+describe('public form: horizon and whether it can be booked here', () => {
+  const stripe = createStripeGateway({ secretKey: 'sk_test_form', publishableKey: 'pk_test_form', webhookSecret: 'whsec_form', apiBase: 'http://127.0.0.1:9' })
+  const withPayments = () => createApp({ db: database.db, clock, payments: stripe })
+  const read = async (target: ReturnType<typeof createApp>, slug: string) => {
+    const one = (await (await target.request(`/v1/resources/${slug}`)).json()) as { resource: PublicResource }
+    const list = (await (await target.request('/v1/resources')).json()) as { resources: PublicResource[] }
+    const availability = (await (await target.request(`/v1/resources/${slug}/availability?from=2026-03-24&to=2026-03-24`)).json()) as AvailabilityResponse
+    // The three places a resource is shown agree.
+    expect(list.resources.find((r) => r.slug === slug)).toEqual(one.resource)
+    expect(availability.resource).toEqual(one.resource)
+    return one.resource
+  }
+
+  it('states the configured horizon, or the default one when none is configured', async () => {
+    const configured = await insertResource(database.db, { config: { horizonDays: 30 } })
+    const open = await insertResource(database.db)
+    expect((await read(app, configured.slug)).horizonDays).toBe(30)
+    expect((await read(app, open.slug)).horizonDays).toBe(DEFAULT_HORIZON_DAYS)
+  })
+
+  it.each([
+    ['full payment', { payment: 'full', price: { amount: 2500, currency: 'EUR' } }],
+    ['a deposit', { payment: 'deposit', price: { amount: 2500, currency: 'EUR' }, depositAmount: 500 }],
+  ] satisfies [string, ResourceConfig][])('offers a resource taking %s only where a payment provider is configured', async (_label, config) => {
+    const row = await insertResource(database.db, { config })
+    expect(await read(app, row.slug)).toMatchObject({ bookable: false, notBookableReason: 'payment_unavailable' })
+    const paid = await read(withPayments(), row.slug)
+    expect(paid.bookable).toBe(true)
+    expect(paid).not.toHaveProperty('notBookableReason')
+  })
+
+  it('offers free resources and priced ones paid on site without a payment provider', async () => {
+    const free = await insertResource(database.db)
+    const onSite = await insertResource(database.db, { config: { payment: 'none', price: { amount: 4000, currency: 'EUR' } } })
+    for (const row of [free, onSite]) {
+      const resource = await read(app, row.slug)
+      expect(resource.bookable).toBe(true)
+      expect(resource).not.toHaveProperty('notBookableReason')
+    }
   })
 })
 
@@ -203,6 +254,130 @@ describe('GET /v1/resources/:idOrSlug/availability', () => {
     const { status, body } = await getJson<ErrorBody>('/v1/resources/nowhere/availability?from=2026-04-01&to=2026-04-01')
     expect(status).toBe(404)
     expect(body.error.code).toBe('not_found')
+  })
+})
+
+describe('GET /v1/resources/:idOrSlug/next-available', () => {
+  type Next = NextAvailableResponse['nextAvailable']
+  const next = async (slug: string, query: string, target = app, init?: RequestInit) => {
+    const res = await target.request(`/v1/resources/${slug}/next-available?${query}`, init)
+    return { status: res.status, headers: res.headers, body: (await res.json()) as { nextAvailable: Next } & ErrorBody }
+  }
+
+  /** A hold store that counts how often it is asked for live holds: one ask per step of the scan. */
+  function countingHolds() {
+    const store = createMemoryHoldStore(clock)
+    const counter = { listLive: 0 }
+    const holds: HoldStore = {
+      ...store,
+      listLive: (resourceId, from, to) => {
+        counter.listLive++
+        return store.listLive(resourceId, from, to)
+      },
+    }
+    return { holds, counter }
+  }
+
+  it('skips a fully booked month: the answer is the first free slot of the next one', async () => {
+    const row = await insertResource(database.db, {
+      config: { horizonDays: 90 },
+      schedules: everyDay({ startTime: '09:00', endTime: '10:00', slotDuration: 60 }),
+    })
+    // Every day of April is booked (09:00 Berlin is 07:00Z in summer time).
+    for (let day = 1; day <= 30; day++) {
+      const date = `2026-04-${String(day).padStart(2, '0')}`
+      await insertBooking(database.db, { resourceId: row.id, start: `${date}T07:00:00Z`, end: `${date}T08:00:00Z` })
+    }
+    const { status, headers, body } = await next(row.slug, 'from=2026-04-01')
+    expect(status).toBe(200)
+    expect(headers.get('cache-control')).toBe('no-store')
+    expect(body).toEqual({ nextAvailable: { date: '2026-05-01', start: '2026-05-01T07:00:00.000Z', end: '2026-05-01T08:00:00.000Z' } })
+  })
+
+  it('looks past closed months without asking for bookings or holds there', async () => {
+    const row = await insertResource(database.db, {
+      config: { horizonDays: 365 },
+      schedules: [{ specificDate: '2026-09-07', startTime: '10:00', endTime: '11:00', slotDuration: 60 }],
+    })
+    const { holds, counter } = countingHolds()
+    const target = createApp({ db: database.db, clock, holds })
+    const { body } = await next(row.slug, 'from=2026-03-20', target)
+    expect(body.nextAvailable).toEqual({ date: '2026-09-07', start: '2026-09-07T08:00:00.000Z', end: '2026-09-07T09:00:00.000Z' })
+    // Five closed months cost nothing; only the 31 days around 7 September were looked up.
+    expect(counter.listLive).toBe(1)
+  })
+
+  it('answers null when every slot within the horizon is booked or held by someone else, and the holder sees its own', async () => {
+    // Now is 20 March 12:00Z; three days of horizon offer 21, 22 and 23 March at 09:00 Berlin (08:00Z).
+    const row = await insertResource(database.db, {
+      config: { horizonDays: 3 },
+      schedules: everyDay({ startTime: '09:00', endTime: '10:00', slotDuration: 60 }),
+    })
+    await insertBooking(database.db, { resourceId: row.id, start: '2026-03-21T08:00:00Z', end: '2026-03-21T09:00:00Z' })
+    await insertBooking(database.db, { resourceId: row.id, start: '2026-03-22T08:00:00Z', end: '2026-03-22T09:00:00Z' })
+    const backend = createTestHoldBackend(clock)
+    const target = createApp({ db: database.db, clock, holds: backend.holds })
+    const holder = newSession()
+    const hold = await target.request('/v1/holds', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Booking-Session': holder },
+      body: JSON.stringify({ resourceId: row.id, start: '2026-03-23T08:00:00Z' }),
+    })
+    expect(hold.status).toBe(201)
+
+    expect((await next(row.slug, 'from=2026-03-20', target, { headers: { 'X-Booking-Session': newSession() } })).body).toEqual({ nextAvailable: null })
+    expect((await next(row.slug, 'from=2026-03-20', target, { headers: { 'X-Booking-Session': holder } })).body.nextAvailable?.start).toBe('2026-03-23T08:00:00.000Z')
+    // The 24th would be free, but it is past the horizon.
+    expect((await next(row.slug, 'from=2026-03-24', target)).body).toEqual({ nextAvailable: null })
+  })
+
+  it('labels the day in the asked zone (default: the resource’s)', async () => {
+    // 00:30 in Berlin on 25 March is 19:30 on the 24th in New York.
+    const row = await insertResource(database.db, {
+      timezone: 'Europe/Berlin',
+      schedules: [{ specificDate: '2026-03-25', startTime: '00:30', endTime: '01:30', slotDuration: 60 }],
+    })
+    const slot = { start: '2026-03-24T23:30:00.000Z', end: '2026-03-25T00:30:00.000Z' }
+    expect((await next(row.slug, 'from=2026-03-24')).body.nextAvailable).toEqual({ date: '2026-03-25', ...slot })
+    expect((await next(row.slug, 'from=2026-03-24&tz=America/New_York')).body.nextAvailable).toEqual({ date: '2026-03-24', ...slot })
+    // From the 25th in New York, the slot (on the 24th there) has gone by.
+    expect((await next(row.slug, 'from=2026-03-25&tz=America/New_York')).body.nextAvailable).toBeNull()
+  })
+
+  it('finds a slot of the asked duration in undivided windows', async () => {
+    const row = await insertResource(database.db, {
+      type: 'car',
+      timezone: 'Europe/Lisbon',
+      config: { durations: [120, 240] },
+      schedules: everyDay({ startTime: '08:00', endTime: '12:00', slotDuration: null }),
+    })
+    await insertBooking(database.db, { resourceId: row.id, start: '2026-03-24T08:00:00Z', end: '2026-03-24T10:00:00Z' })
+    expect((await next(row.slug, 'from=2026-03-24')).body.nextAvailable).toEqual({ date: '2026-03-24', start: '2026-03-24T10:00:00.000Z', end: '2026-03-24T12:00:00.000Z' })
+    expect((await next(row.slug, 'from=2026-03-24&duration=240')).body.nextAvailable).toEqual({ date: '2026-03-25', start: '2026-03-25T08:00:00.000Z', end: '2026-03-25T12:00:00.000Z' })
+  })
+
+  it('starts from today when asked about a day that has passed', async () => {
+    const row = await insertResource(database.db, { schedules: everyDay({ startTime: '09:00', endTime: '10:00', slotDuration: 60 }) })
+    expect((await next(row.slug, 'from=2020-01-01')).body.nextAvailable?.date).toBe('2026-03-21')
+  })
+
+  it.each([
+    ['a missing from', 'tz=Europe/Berlin', 'from', 'required'],
+    ['a malformed date', 'from=2026-4-1', 'from', 'invalid'],
+    ['an impossible date', 'from=2026-02-30', 'from', 'invalid'],
+    ['an unknown zone', 'from=2026-04-01&tz=Mars/Olympus_Mons', 'tz', 'invalid'],
+    ['a non-numeric duration', 'from=2026-04-01&duration=long', 'duration', 'invalid'],
+    ['a duration the resource does not offer', 'from=2026-04-01&duration=45', 'duration', 'invalid'],
+  ])('answers 400 invalid_request for %s', async (_label, query, path, code) => {
+    const row = await insertResource(database.db, { schedules: everyDay({ startTime: '09:00', endTime: '10:00' }) })
+    const { status, body } = await next(row.slug, query)
+    expect([status, body.error.code]).toEqual([400, 'invalid_request'])
+    expect(body.error.details).toEqual(expect.arrayContaining([expect.objectContaining({ path, code })]))
+  })
+
+  it('answers 404 not_found for an unknown resource', async () => {
+    const { status, body } = await next('nowhere', 'from=2026-04-01')
+    expect([status, body.error.code]).toEqual([404, 'not_found'])
   })
 })
 

@@ -1,14 +1,18 @@
 import { Hono } from 'hono'
-import { availabilityQuerySchema } from '../../shared/schemas'
 import { BookingError } from '../../shared/errors'
+import { DEFAULT_HORIZON_DAYS, availabilityQuerySchema, nextAvailableQuerySchema } from '../../shared/schemas'
+import { DAY_MS, formatEpochDay, toEpochDay } from '../../shared/slots/calendar-days'
 import { busyQueryRange, computeSlots } from '../../shared/slots/compute-slots'
-import type { AvailabilityResponse, ScheduleRule } from '../../shared/types'
-import type { AppEnv } from '../app-env'
+import type { SlotConfig } from '../../shared/slots/types'
+import { createZoneClock } from '../../shared/slots/zone-clock'
+import type { AvailabilityDay, AvailabilityResponse, NextAvailableResponse, ScheduleRule } from '../../shared/types'
+import type { AppDeps, AppEnv } from '../app-env'
 import { invalidRequest } from '../errors'
+import type { Hold } from '../holds/hold-store'
 import { optionalSession } from '../request'
 import { toPublicHold } from './holds'
 import { findBookedIntervals } from '../store/busy-intervals'
-import { listActiveResources, toPublicResource, type Resource } from '../store/resources'
+import { listActiveResources, toPublicResource, type Resource, type ServerCapabilities } from '../store/resources'
 import type { CatalogEntry, ResourceCatalog } from '../store/resource-catalog'
 
 /**
@@ -17,60 +21,145 @@ import type { CatalogEntry, ResourceCatalog } from '../store/resource-catalog'
  * @example
  * GET /v1/resources/meeting-room/availability?from=2026-03-27&to=2026-03-30&tz=Europe/London
  * → { resource: {...}, timezone: "Europe/London", days: [{ date: "2026-03-27", slots: [{ start, end }] }] }
+ * GET /v1/resources/meeting-room/next-available?from=2026-04-01&tz=Europe/London
+ * → { nextAvailable: { date: "2026-04-06", start: "2026-04-06T07:00:00.000Z", end: "2026-04-06T07:30:00.000Z" } }
  */
 export const resourceRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
     const resources = await listActiveResources(c.var.deps.db)
-    return c.json({ resources: resources.map(toPublicResource) })
+    const server = capabilities(c.var.deps)
+    return c.json({ resources: resources.map((r) => toPublicResource(r, server)) })
   })
   .get('/:idOrSlug', async (c) => {
     const { resource } = await requireResource(c.var.deps.catalog, c.req.param('idOrSlug'))
-    return c.json({ resource: toPublicResource(resource) })
+    return c.json({ resource: toPublicResource(resource, capabilities(c.var.deps)) })
   })
   .get('/:idOrSlug/availability', async (c) => {
-    const { db, clock, catalog, holds } = c.var.deps
+    const { clock, catalog } = c.var.deps
     const parsed = availabilityQuerySchema.safeParse(c.req.query())
     if (!parsed.success) throw invalidRequest(parsed.error, 'The availability query is not valid.')
     const query = parsed.data
-    const { resource, rules } = await requireResource(catalog, c.req.param('idOrSlug'))
+    const entry = await requireResource(catalog, c.req.param('idOrSlug'))
+    const { resource, rules } = entry
     if (query.duration !== undefined) assertKnownDuration(query.duration, resource, rules)
     const viewZone = query.tz ?? resource.timezone
-    const now = clock.now()
-    const range = busyQueryRange(query.from, query.to, viewZone, resource.config)
     const sessionId = optionalSession(c)
-    // Without the hold store (Redis down) availability is still served, from bookings
-    // alone, and says so: a time shown may then be held by someone (a 409 at hold time,
-    // never a double booking).
-    let holdsUnavailable = false
-    const [booked, live] = await Promise.all([
-      findBookedIntervals(db, resource.id, range, now),
-      holds.listLive(resource.id, range.start, range.end).catch((error: unknown) => {
-        if (!(error instanceof BookingError && error.code === 'unavailable')) throw error
-        holdsUnavailable = true
-        return []
-      }),
-    ])
-    // Other sessions' holds are busy; this session's own hold is its selection, not a gap.
-    const own = live.filter((h) => h.sessionId === sessionId)
-    const busy = booked
-    for (const hold of live) if (hold.sessionId !== sessionId) busy.push({ start: hold.start, end: hold.end })
-    const days = computeSlots({
-      timezone: resource.timezone,
-      rules,
-      config: resource.config,
-      busy,
+    const free = await findFreeSlots(c.var.deps, entry, resource.config, {
       from: query.from,
       to: query.to,
       viewZone,
-      now,
-      ...(query.duration !== undefined ? { duration: query.duration } : {}),
+      duration: query.duration,
+      sessionId,
+      now: clock.now(),
     })
     c.header('Cache-Control', 'no-store')
-    const body: AvailabilityResponse = { resource: toPublicResource(resource), timezone: viewZone, days }
+    const body: AvailabilityResponse = { resource: toPublicResource(resource, capabilities(c.var.deps)), timezone: viewZone, days: free.days }
+    // Other sessions' holds are busy; this session's own hold is its selection, not a gap.
+    const own = free.holds.filter((h) => h.sessionId === sessionId)
     if (own.length > 0) body.holds = own.map(toPublicHold)
-    if (holdsUnavailable) body.holdsUnavailable = true
+    if (free.holdsUnavailable) body.holdsUnavailable = true
     return c.json(body)
   })
+  .get('/:idOrSlug/next-available', async (c) => {
+    const { clock, catalog } = c.var.deps
+    const parsed = nextAvailableQuerySchema.safeParse(c.req.query())
+    if (!parsed.success) throw invalidRequest(parsed.error, 'The next-available query is not valid.')
+    const query = parsed.data
+    const entry = await requireResource(catalog, c.req.param('idOrSlug'))
+    const { resource, rules } = entry
+    if (query.duration !== undefined) assertKnownDuration(query.duration, resource, rules)
+    const viewZone = query.tz ?? resource.timezone
+    const now = clock.now()
+    // The horizon the public form states is the one searched, configured or not.
+    const config = { ...resource.config, horizonDays: resource.config.horizonDays ?? DEFAULT_HORIZON_DAYS }
+    const dayOf = createZoneClock(viewZone, { start: now - 2 * DAY_MS, end: now + (config.horizonDays + 2) * DAY_MS }).dayOf
+    const lastDay = dayOf(now + config.horizonDays * DAY_MS)
+    // No day before today (in the asked zone) can hold a slot that has not started.
+    let chunkStart = Math.max(toEpochDay(query.from), dayOf(now))
+    let nextAvailable: NextAvailableResponse['nextAvailable'] = null
+    const sessionId = optionalSession(c)
+    while (nextAvailable === null && chunkStart <= lastDay) {
+      const chunkEnd = Math.min(chunkStart + NEXT_AVAILABLE_CHUNK_DAYS - 1, lastDay)
+      const free = await findFreeSlots(c.var.deps, entry, config, {
+        from: formatEpochDay(chunkStart),
+        to: formatEpochDay(chunkEnd),
+        viewZone,
+        duration: query.duration,
+        sessionId,
+        now,
+        // Closed weeks and months (holidays, a season) cost no queries.
+        skipClosedRange: true,
+      })
+      const day = free.days.find((d) => d.slots.length > 0)
+      const slot = day?.slots[0]
+      if (day && slot) nextAvailable = { date: day.date, start: slot.start, end: slot.end }
+      chunkStart = chunkEnd + 1
+    }
+    c.header('Cache-Control', 'no-store')
+    const body: NextAvailableResponse = { nextAvailable }
+    return c.json(body)
+  })
+
+/** Days next-available looks at per step: an empty month costs one step, a year at most twelve. */
+const NEXT_AVAILABLE_CHUNK_DAYS = 31
+
+interface FreeSlotsQuery {
+  from: string
+  to: string
+  viewZone: string
+  duration: number | undefined
+  /** The asking browser session: its own holds are its selection, not busy time. */
+  sessionId: string | undefined
+  now: number
+  /** Answer a range the schedule leaves empty without asking the database or the hold store (one more pass of the engine otherwise). */
+  skipClosedRange?: boolean
+}
+
+interface FreeSlots {
+  days: AvailabilityDay[]
+  /** Live holds on the range, every session's. */
+  holds: Hold[]
+  /** The hold store could not be asked: other guests' holds are not subtracted. */
+  holdsUnavailable: boolean
+}
+
+/** Free slots by day as the asking session may take them: the schedule minus bookings and other sessions' live holds. */
+async function findFreeSlots(deps: AppDeps, { resource, rules }: CatalogEntry, config: SlotConfig, query: FreeSlotsQuery): Promise<FreeSlots> {
+  const input = {
+    timezone: resource.timezone,
+    rules,
+    config,
+    from: query.from,
+    to: query.to,
+    viewZone: query.viewZone,
+    now: query.now,
+    ...(query.duration !== undefined ? { duration: query.duration } : {}),
+  }
+  if (query.skipClosedRange) {
+    const offered = computeSlots({ ...input, busy: [] })
+    if (offered.every((d) => d.slots.length === 0)) return { days: offered, holds: [], holdsUnavailable: false }
+  }
+  const range = busyQueryRange(query.from, query.to, query.viewZone, config)
+  // Without the hold store (Redis down) slots are still served, from bookings alone, and
+  // say so: a time shown may then be held by someone (a 409 at hold time, never a double
+  // booking).
+  let holdsUnavailable = false
+  const [booked, live] = await Promise.all([
+    findBookedIntervals(deps.db, resource.id, range, query.now),
+    deps.holds.listLive(resource.id, range.start, range.end).catch((error: unknown) => {
+      if (!(error instanceof BookingError && error.code === 'unavailable')) throw error
+      holdsUnavailable = true
+      return []
+    }),
+  ])
+  const busy = booked
+  for (const hold of live) if (hold.sessionId !== query.sessionId) busy.push({ start: hold.start, end: hold.end })
+  return { days: computeSlots({ ...input, busy }), holds: live, holdsUnavailable }
+}
+
+function capabilities(deps: AppDeps): ServerCapabilities {
+  return { payments: deps.payments !== undefined }
+}
 
 async function requireResource(catalog: ResourceCatalog, idOrSlug: string): Promise<CatalogEntry> {
   const entry = await catalog.find(idOrSlug)
@@ -84,7 +173,7 @@ function assertKnownDuration(duration: number, resource: Resource, rules: Schedu
   for (const rule of rules) if (rule.slotDuration !== null) offered.add(rule.slotDuration)
   if (!offered.has(duration)) {
     throw new BookingError('invalid_request', `This resource does not offer ${duration}-minute bookings.`, [
-      { path: 'duration', message: `expected one of ${[...offered].sort((a, b) => a - b).join(', ') || '(none)'}` },
+      { path: 'duration', code: 'invalid', message: `expected one of ${[...offered].sort((a, b) => a - b).join(', ') || '(none)'}` },
     ])
   }
 }

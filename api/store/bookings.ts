@@ -25,6 +25,8 @@ export interface NewBooking {
   /** The manage token sealed under APP_SECRET, for links in messages sent later. */
   manageLinkSealed?: string | undefined
   locale?: string | undefined
+  /** The IANA zone the guest saw times in (messages state times in it). */
+  guestTimezone?: string | undefined
   cancellationPolicy?: CancellationPolicy | undefined
   expiresAt?: number | undefined
   /** For bookings that take payment: what is due now, in minor units. */
@@ -73,6 +75,13 @@ export async function moveBooking(db: Database, id: string, start: number, end: 
   const [current] = await db.select({ resourceId: bookings.resourceId }).from(bookings).where(eq(bookings.id, id))
   if (!current) throw new BookingError('not_found', 'No such booking.')
   return writeOccupying(db, current.resourceId, start, end, now, async (tx) => {
+    // The interval being left, read under the row lock: the "moved" messages state it, and
+    // a concurrent move of the same booking must not slip between this read and the update.
+    const [before] = await tx
+      .select({ startsAt: bookings.startsAt, endsAt: bookings.endsAt })
+      .from(bookings)
+      .where(eq(bookings.id, id))
+      .for('update')
     const [row] = await tx
       .update(bookings)
       .set({
@@ -83,8 +92,8 @@ export async function moveBooking(db: Database, id: string, start: number, end: 
       })
       .where(and(eq(bookings.id, id), inArray(bookings.status, OCCUPYING)))
       .returning()
-    if (!row) throw new BookingError('invalid_transition', 'This booking can no longer be rescheduled.')
-    await outbox.rescheduled(tx, row, now)
+    if (!row || !before) throw new BookingError('invalid_transition', 'This booking can no longer be rescheduled.')
+    await outbox.rescheduled(tx, row, now, before)
     return row
   })
 }
@@ -270,6 +279,7 @@ function toValues(input: NewBooking, now: number): typeof bookings.$inferInsert 
     manageTokenSealed: input.manageTokenSealed ?? null,
     manageLinkSealed: input.manageLinkSealed ?? null,
     locale: input.locale ?? 'en',
+    guestTimezone: input.guestTimezone ?? null,
     cancellationPolicy: input.cancellationPolicy ?? null,
     expiresAt: input.expiresAt !== undefined ? new Date(input.expiresAt) : null,
     amount: input.payment?.amount ?? null,

@@ -1,6 +1,6 @@
 import { asc, eq, or } from 'drizzle-orm'
 import { bookableResources, resourceSchedules, type ResourceRow, type ScheduleRow } from '../../drizzle/schema'
-import { resourceConfigSchema, type ResourceConfig } from '../../shared/schemas'
+import { DEFAULT_HORIZON_DAYS, resourceConfigSchema, type ResourceConfig } from '../../shared/schemas'
 import type { PublicResource, ScheduleRule } from '../../shared/types'
 import type { Database } from '../db/database'
 
@@ -47,15 +47,40 @@ export async function loadScheduleRules(db: Database, resourceId: string): Promi
   return rows.map(toScheduleRule)
 }
 
-export function toPublicResource(resource: Resource): PublicResource {
+/**
+ * How a resource is paid for: `online` (card when booking, `payment` full or deposit; needs
+ * a payment provider), `on_site` (a price, `payment` none or unset: the guest pays there),
+ * or `free`.
+ */
+export function paymentModeOf(config: ResourceConfig): 'online' | 'on_site' | 'free' {
+  if (config.payment === 'deposit' || config.payment === 'full') return 'online'
+  return config.price && config.price.amount > 0 ? 'on_site' : 'free'
+}
+
+/** What the server can do that changes how a resource is offered. */
+export interface ServerCapabilities {
+  /** A payment provider is configured. */
+  payments: boolean
+}
+
+/**
+ * The public form. A resource that takes payment online on a server without a payment
+ * provider is listed but not bookable, so the widget can say so before the guest fills in
+ * the form (booking it would answer 422 `payment_unavailable`).
+ */
+export function toPublicResource(resource: Resource, server: ServerCapabilities): PublicResource {
   const { config } = resource
+  const bookable = paymentModeOf(config) !== 'online' || server.payments
   const view: PublicResource = {
     id: resource.id,
     slug: resource.slug,
     type: resource.type,
     name: resource.name,
     timezone: resource.timezone,
+    horizonDays: config.horizonDays ?? DEFAULT_HORIZON_DAYS,
+    bookable,
   }
+  if (!bookable) view.notBookableReason = 'payment_unavailable'
   if (config.durations) view.durations = config.durations
   if (config.price) view.price = config.price
   if (config.payment) view.payment = config.payment
