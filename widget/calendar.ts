@@ -84,3 +84,12 @@ export function firstDayOfWeek(locale: string): number {
     return 1
   }
 }
+
+/** `monthGrid`'s weeks with the empty cells filled by the neighbouring months' days. */
+export function withNeighbourDays(weeks: (string | null)[][]): string[][] {
+  return weeks.map((week) => {
+    const index = week.findIndex(Boolean)
+    const anchor = week[index]!
+    return week.map((date, i) => date ?? addDays(anchor, i - index))
+  })
+}

@@ -32,6 +32,18 @@ export interface BookingInput {
   holdId: string
   guest: GuestDetails
   notes?: string
+  /** Language of the guest's messages and manage page (a BCP 47 tag such as `de-AT`). */
+  locale?: string
+  /** IANA zone the guest saw the times in; messages state times in it. */
+  timezone?: string
+}
+
+/** The first free time on or after a day (`GET …/next-available`). */
+export interface NextAvailable {
+  /** The day in the asked zone, `YYYY-MM-DD`. */
+  date: string
+  start: string
+  end: string
 }
 
 export interface CreatedBooking {
@@ -66,6 +78,8 @@ export interface BookingClient {
   readonly sessionId: string
   getResource(idOrSlug: string): Promise<ClientResult<PublicResource>>
   getAvailability(idOrSlug: string, query: AvailabilityQuery): Promise<ClientResult<AvailabilityResponse>>
+  /** The first free time on or after `from` within the booking horizon; `null` when there is none. */
+  getNextAvailable(idOrSlug: string, query: { from: string; tz?: string; duration?: number }): Promise<ClientResult<NextAvailable | null>>
   /** Keeps a slot for this session while the guest types; `end` omitted = the slot starting at `start`. */
   placeHold(input: { resourceId: string; start: string; end?: string }): Promise<ClientResult<PublicHold>>
   releaseHold(holdId: string): Promise<ClientResult<true>>
@@ -130,6 +144,15 @@ export function createClient(options: ClientOptions): BookingClient {
       // The session header lets the API show this session's own hold as its selection.
       return request(`${resourcePath(idOrSlug)}/availability?${params}`, { headers: session }, (body) =>
         isRecord(body) && Array.isArray(body.days) ? (body as unknown as AvailabilityResponse) : undefined,
+      )
+    },
+
+    getNextAvailable: (idOrSlug, query) => {
+      const params = new URLSearchParams({ from: query.from })
+      if (query.tz) params.set('tz', query.tz)
+      if (query.duration !== undefined) params.set('duration', String(query.duration))
+      return request(`${resourcePath(idOrSlug)}/next-available?${params}`, { headers: session }, (body) =>
+        isRecord(body) && 'nextAvailable' in body ? (body.nextAvailable as NextAvailable | null) : undefined,
       )
     },
 

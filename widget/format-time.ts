@@ -62,3 +62,66 @@ export function formatDuration(minutes: number, locale?: string): string {
   if (hours === 0) return unit(rest, 'minute')
   return rest === 0 ? unit(hours, 'hour') : `${unit(hours, 'hour')} ${unit(rest, 'minute')}`
 }
+
+/**
+ * The zone's name in the guest's language ("Central European Time", "Mitteleuropäische
+ * Zeit", "hora de Reino Unido"), as the zone picker names it.
+ */
+export function formatZoneName(zone: string, locale?: string, at: Date = new Date()): string {
+  const named = (style: 'longGeneric' | 'long') => {
+    try {
+      return formatter(locale, zone, { timeZoneName: style })
+        .formatToParts(at)
+        .find((part) => part.type === 'timeZoneName')?.value
+    } catch {
+      return undefined // a browser without longGeneric
+    }
+  }
+  const generic = named('longGeneric')
+  // Zones without a region name (UTC, Etc/GMT-3) come back as a bare offset; the long style names UTC.
+  if (generic && !/^(GMT|UTC)([+−-]|$)/.test(generic)) return generic
+  return named('long') ?? generic ?? zone.replace(/_/g, ' ')
+}
+
+const yearIn = (instant: Date, zone: string) => formatter('en', zone, { year: 'numeric' }).format(instant)
+const offsetIn = (instant: Date, zone: string) =>
+  formatter('en', zone, { timeZoneName: 'longOffset' }).formatToParts(instant).find((part) => part.type === 'timeZoneName')?.value
+
+/**
+ * A time as a guest should read it anywhere it is shown after the pick: the day, both ends,
+ * the year when it is not the current one, and the zone, e.g. "Mon 30 Nov, 15:00–16:00
+ * (United Kingdom Time)" or "Mon, 4 Jan 2027, 15:00–16:00 (United Kingdom Time)".
+ * When a clock change falls inside the range each end carries its UTC offset, so
+ * 01:30–01:30 on a fall-back night reads as two different instants.
+ */
+export function formatRangeWithZone(slot: Slot, zone: string, locale?: string, now: Date = new Date()): string {
+  const start = new Date(slot.start)
+  const end = new Date(slot.end)
+  const thisYear = yearIn(now, zone)
+  const showYear = yearIn(start, zone) !== thisYear || yearIn(end, zone) !== thisYear
+  const { hourCycle } = formatter(locale, zone, TIME).resolvedOptions()
+  const clock: Intl.DateTimeFormatOptions = { hour: 'numeric', minute: '2-digit', hourCycle }
+  const day: Intl.DateTimeFormatOptions = showYear ? { ...DAY, year: 'numeric' } : DAY
+  let when: string
+  if (offsetIn(start, zone) === offsetIn(end, zone)) {
+    when = formatter(locale, zone, { ...day, ...clock }).formatRange(start, end)
+  } else {
+    const sameDay = formatter('en', zone, { dateStyle: 'short' }).format(start) === formatter('en', zone, { dateStyle: 'short' }).format(end)
+    const from = formatter(locale, zone, { ...day, ...clock, timeZoneName: 'shortOffset' }).format(start)
+    const to = formatter(locale, zone, { ...(sameDay ? {} : day), ...clock, timeZoneName: 'shortOffset' }).format(end)
+    when = `${from} – ${to}`
+  }
+  return `${when} (${formatZoneName(zone, locale, start)})`
+}
+
+/** A day as the heading over its times: "Monday, 30 November", with the year when it is not `today`'s. */
+export function formatDayHeading(date: string, today: string, locale?: string): string {
+  const options: Intl.DateTimeFormatOptions = { weekday: 'long', day: 'numeric', month: 'long' }
+  if (date.slice(0, 4) !== today.slice(0, 4)) options.year = 'numeric'
+  return formatter(locale, 'UTC', options).format(labelDate(date))
+}
+
+/** The zone's offset from UTC at `at`, as the locale writes it ("GMT+1", "GMT-5", "GMT"). */
+export function formatZoneOffset(zone: string, locale?: string, at: Date = new Date()): string {
+  return formatter(locale, zone, { timeZoneName: 'shortOffset' }).formatToParts(at).find((part) => part.type === 'timeZoneName')?.value ?? ''
+}

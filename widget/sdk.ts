@@ -5,7 +5,7 @@ import { createClient, describeValue, type BookingClient, type ClientError } fro
 import { emit, type BookingEventMap } from './events'
 import { loadMessages, pickLocale, type Messages } from './i18n'
 import type { LoadStripe } from './payment/stripe-payment'
-import { createBookingState, type GuestDraft } from './state'
+import { createBookingState, type BookingState, type GuestDraft } from './state'
 import { applyStyles } from './styles'
 import { BookingWidget } from './ui/BookingWidget'
 import { ErrorBoundary } from './ui/ErrorBoundary'
@@ -54,7 +54,7 @@ export interface MountOptions extends ViewOptions {
   /** Prefill for the guest form. */
   guest?: Partial<GuestDraft>
   /**
-   * The page that manages a booking (its link gets `#ref=…&token=…`); the API's own
+   * The page that manages a booking (its link gets `#ref=…&token=…&lang=…&theme=…`); the API's own
    * `/manage` page by default, `false` for no manage link.
    */
   manageUrl?: string | false
@@ -109,8 +109,19 @@ export function open(options: MountOptions): MountHandle {
   const host = document.createElement('div')
   host.setAttribute('data-booking-popup', resource)
   document.body.append(host)
+  let state: BookingState | undefined
   const handle = attach(host, options, (ctx) =>
-    h(Popup, { labelledBy: 'booking-title', closeLabel: ctx.locale.t.close, onClose: () => handle.destroy() }, bookingView(ctx, options, resource, 'booking-title')),
+    h(
+      Popup,
+      {
+        labelledBy: 'booking-title',
+        closeLabel: ctx.locale.t.close,
+        onClose: () => handle.destroy(),
+        // Closing while a time is held asks first; leaving destroys the view, which releases the hold.
+        confirmLeave: { isHolding: () => state?.hold.peek() !== undefined, words: ctx.locale.t },
+      },
+      bookingView(ctx, options, resource, 'booking-title', (created) => (state = created)),
+    ),
   )
   const destroy = handle.destroy
   handle.destroy = () => {
@@ -205,7 +216,13 @@ function takeRedirectReturn(resource: string): { ref: string; token: string; suc
   }
 }
 
-function bookingView(ctx: ViewContext, options: MountOptions, resource: string, titleId?: string): ComponentChild {
+function bookingView(
+  ctx: ViewContext,
+  options: MountOptions,
+  resource: string,
+  titleId?: string,
+  expose?: (state: BookingState) => void,
+): ComponentChild {
   const { host } = ctx
   const state = createBookingState(ctx.client, {
     resource,
@@ -235,12 +252,15 @@ function bookingView(ctx: ViewContext, options: MountOptions, resource: string, 
       : {}),
   })
   ctx.cleanup(() => state.releaseHeld())
+  expose?.(state)
   const back = takeRedirectReturn(resource)
   if (back) void state.resumeAfterRedirect(back.ref, back.token, back.succeeded)
   void state.load()
   const managePage = options.manageUrl === false ? undefined : (options.manageUrl ?? `${options.apiUrl.replace(/\/+$/, '')}/manage`)
+  // The link carries the language and theme the guest booked in, so the manage page opens in them.
+  const linkParams = { lang: ctx.locale.tag, theme: options.theme ?? 'light' }
   const manageUrl = managePage
-    ? (ref: string, token: string) => `${managePage}#${new URLSearchParams({ ref, token })}`
+    ? (ref: string, token: string) => `${managePage}#${new URLSearchParams({ ref, token, ...linkParams })}`
     : undefined
   return h(BookingWidget, {
     state,

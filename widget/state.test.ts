@@ -30,6 +30,7 @@ function createManualClient() {
   const client = {
     getAvailability: (_id: string, query: AvailabilityQuery) =>
       new Promise<ClientResult<AvailabilityResponse>>((resolve) => calls.push({ query, answer: resolve })),
+    getNextAvailable: vi.fn<BookingClient['getNextAvailable']>(async () => ({ data: null })),
     placeHold: vi.fn<BookingClient['placeHold']>(),
     releaseHold: vi.fn<BookingClient['releaseHold']>(async () => ({ data: true as const })),
     createBooking: vi.fn<BookingClient['createBooking']>(),
@@ -79,7 +80,7 @@ const booking = {
 const details = { name: ' Ada ', email: 'ada@example.com', phone: '+44 20 7123 4567', notes: '' }
 
 describe('booking flow', () => {
-  it('holds the chosen slot, then books it with the guest’s details', async () => {
+  it('holds the chosen slot, then books it with the guest’s details, language and zone', async () => {
     const s = setup()
     await ready(s)
     s.client.placeHold.mockResolvedValue({ data: hold })
@@ -91,7 +92,13 @@ describe('booking flow', () => {
 
     await s.state.submitDetails(details)
     const [input, opts] = s.client.createBooking.mock.calls[0]!
-    expect(input).toEqual({ holdId: hold.id, guest: { name: 'Ada', email: 'ada@example.com', phone: '+442071234567' } })
+    // The phone goes as typed: the server normalises it with the resource's country.
+    expect(input).toEqual({
+      holdId: hold.id,
+      guest: { name: 'Ada', email: 'ada@example.com', phone: '+44 20 7123 4567' },
+      locale: 'en',
+      timezone: 'Europe/London',
+    })
     expect(opts?.idempotencyKey).toMatch(/^book_[0-9a-f]{32}$/)
     expect(s.state.step.value).toBe('done')
     expect(s.state.booking.value?.ref).toBe('K7Q2XM3D')

@@ -1,6 +1,6 @@
 import { batch, computed, signal } from '@preact/signals'
 import type { AvailabilityResponse, PublicBooking, PublicHold, PublicResource, Slot } from '../shared/types'
-import { addMonths, monthOf, monthRange, todayIn } from './calendar'
+import { addDays, addMonths, lastDayOf, monthOf, monthRange, todayIn } from './calendar'
 import {
   randomId,
   type AvailabilityQuery,
@@ -11,6 +11,8 @@ import {
   type PaymentDue,
 } from './client'
 import type { CardPayment, LoadStripe } from './payment/stripe-payment'
+import { errorText, fieldErrorsFrom } from './error-text'
+import type { FieldErrors, GuestField } from './guest-fields'
 import type { Messages } from './i18n'
 
 export type LoadStatus = 'loading' | 'ready' | 'error'
@@ -56,7 +58,7 @@ export interface BookingStateOptions {
 
 export type BookingState = ReturnType<typeof createBookingState>
 
-type StateClient = Pick<BookingClient, 'getAvailability' | 'placeHold' | 'releaseHold' | 'createBooking' | 'rescheduleBooking' | 'getBooking'>
+type StateClient = Pick<BookingClient, 'getAvailability' | 'getNextAvailable' | 'placeHold' | 'releaseHold' | 'createBooking' | 'rescheduleBooking' | 'getBooking'>
 
 /** Answers older than this are fetched again rather than shown from the month cache. */
 const CACHE_MS = 60_000
@@ -87,8 +89,17 @@ export function createBookingState(client: StateClient, options: BookingStateOpt
   /** A plain-language note shown above the slots or the form (a lost race, an expired hold). */
   const notice = signal<string | undefined>(undefined)
   const busy = signal(false)
-  /** The form's values survive a lost race, so the guest never types them twice. */
+  /**
+   * What the guest has typed: the inputs write here on every keystroke and read from here,
+   * so a re-render (a refetch, an error, a lost race) shows exactly what was typed.
+   */
   const draft = signal<GuestDraft>({ name: '', email: '', phone: '', notes: '', ...options.guest })
+  /** The server's objections, each under its own field; a field's goes once the guest edits it. */
+  const fieldErrors = signal<FieldErrors>({})
+  /** Bumped each time the server refuses fields, so the form moves focus to the first bad one. */
+  const fieldErrorsShown = signal(0)
+  /** The first day with a free time after an empty month or day, when there is one. */
+  const nextAvailable = signal<{ date: string } | null | undefined>(undefined)
   /** One key per hold: a double click or a retry after a timeout cannot book twice. */
   let idempotencyKey = ''
 
@@ -98,6 +109,23 @@ export function createBookingState(client: StateClient, options: BookingStateOpt
   const slotsOfSelectedDate = computed(() => (selectedDate.value ? (slotsByDate.value.get(selectedDate.value) ?? []) : []))
   const durations = computed(() => [...(resource.value?.durations ?? [])].sort((a, b) => a - b))
   const activeDuration = computed(() => duration.value ?? durations.value[0])
+  /** Length of the fixed slots (resources without a duration choice), read off the times shown. */
+  const slotMinutes = computed(() => {
+    for (const slots of slotsByDate.value.values()) {
+      const first = slots[0]
+      if (first) return (Date.parse(first.end) - Date.parse(first.start)) / 60_000
+    }
+    return undefined
+  })
+  /** The last day the horizon lets the guest book; undefined when the resource sets none. */
+  const lastBookableDate = computed(() => {
+    const days = resource.value?.horizonDays
+    return days === undefined ? undefined : addDays(todayIn(zone.value, now()), days)
+  })
+  const canGoForward = computed(() => {
+    const last = lastBookableDate.value
+    return last === undefined || `${addMonths(month.value, 1)}-01` <= last
+  })
 
   // Months already asked for, by zone and duration; the next month is fetched ahead so
   // paging forward paints at once.
@@ -128,6 +156,7 @@ export function createBookingState(client: StateClient, options: BookingStateOpt
       status.value = 'loading'
       error.value = undefined
       selected.value = undefined
+      nextAvailable.value = undefined
       if (!opts.keepNotice) notice.value = undefined
     })
     const shown = month.peek()
@@ -151,12 +180,43 @@ export function createBookingState(client: StateClient, options: BookingStateOpt
       selectedDate.value = keep && byDate.has(keep) ? keep : byDate.keys().next().value
       status.value = 'ready'
     })
+    if (byDate.size === 0) void lookForNext(lastDayOf(shown))
     void fetchMonth(addMonths(shown, 1))
+  }
+
+  let nextLookup = 0
+  /**
+   * The first day with a free time after `after`: from the month already shown when it has
+   * one, else one request that searches ahead on the server (never a month-by-month crawl).
+   */
+  async function lookForNext(after: string): Promise<void> {
+    const lookup = ++nextLookup
+    const shownLater = [...slotsByDate.peek().keys()].find((date) => date > after)
+    if (shownLater) {
+      nextAvailable.value = { date: shownLater }
+      return
+    }
+    nextAvailable.value = undefined
+    const from = addDays(after, 1) < today() ? today() : addDays(after, 1)
+    const last = lastBookableDate.peek()
+    if (last !== undefined && from > last) {
+      nextAvailable.value = null
+      return
+    }
+    const minutes = duration.peek()
+    const result = await client.getNextAvailable(options.resource, { from, tz: zone.peek(), ...(minutes !== undefined ? { duration: minutes } : {}) })
+    if (lookup !== nextLookup || result.error) return
+    nextAvailable.value = result.data ? { date: result.data.date } : null
+  }
+
+  function jumpToNextAvailable(): void {
+    const next = nextAvailable.peek()
+    if (next) selectDate(next.date)
   }
 
   function showMonth(months: number): Promise<void> | undefined {
     const next = addMonths(month.peek(), months)
-    if (next < firstMonth.peek()) return undefined
+    if (next < firstMonth.peek() || (months > 0 && !canGoForward.peek())) return undefined
     batch(() => {
       month.value = next
       selectedDate.value = undefined
@@ -166,12 +226,18 @@ export function createBookingState(client: StateClient, options: BookingStateOpt
 
   function selectDate(date: string): void {
     if (monthOf(date) !== month.peek()) {
-      month.value = monthOf(date)
-      selectedDate.value = date
+      batch(() => {
+        month.value = monthOf(date)
+        selectedDate.value = date
+      })
       void load()
       return
     }
-    selectedDate.value = date
+    batch(() => {
+      selectedDate.value = date
+      nextAvailable.value = undefined
+    })
+    if (!slotsByDate.peek().has(date)) void lookForNext(date)
   }
 
   function chooseZone(next: string): Promise<void> | undefined {
@@ -208,18 +274,41 @@ export function createBookingState(client: StateClient, options: BookingStateOpt
     options.onHeld?.(result.data)
   }
 
-  async function submitDetails(values: GuestDraft): Promise<void> {
+  /** Follows the guest's typing; an edited field's server error is taken away. */
+  function updateDraft(field: GuestField, value: string): void {
+    batch(() => {
+      draft.value = { ...draft.peek(), [field]: value }
+      if (fieldErrors.peek()[field]) {
+        const { [field]: _, ...rest } = fieldErrors.peek()
+        fieldErrors.value = rest
+      }
+    })
+  }
+
+  /** Shows why fields were refused, under each, and sends the guest to the first. */
+  function rejectFields(errors: FieldErrors): void {
+    batch(() => {
+      fieldErrors.value = errors
+      fieldErrorsShown.value++
+      notice.value = t.checkFields
+    })
+  }
+
+  async function submitDetails(values: GuestDraft = draft.peek()): Promise<void> {
     const held = hold.peek()
     if (!held || busy.peek()) return
     batch(() => {
       draft.value = values
       busy.value = true
       notice.value = undefined
+      fieldErrors.value = {}
     })
     const guest: GuestDetails = { name: values.name.trim(), email: values.email.trim() }
-    if (values.phone?.trim()) guest.phone = values.phone.replace(/[\s().-]/g, '')
+    // Sent as typed ("030 123 4567"): the server knows the resource's country and normalises it.
+    if (values.phone?.trim()) guest.phone = values.phone.trim()
+    const notes = values.notes.trim()
     const result = await client.createBooking(
-      { holdId: held.id, guest, ...(values.notes.trim() ? { notes: values.notes.trim() } : {}) },
+      { holdId: held.id, guest, ...(notes ? { notes } : {}), locale: options.locale, timezone: zone.peek() },
       { idempotencyKey },
     )
     busy.value = false
@@ -376,18 +465,19 @@ export function createBookingState(client: StateClient, options: BookingStateOpt
         return backToPick(t.holdExpired)
       case 'outside_availability':
         return backToPick(t.noLongerOffered)
-      case 'rate_limited':
-        notice.value = t.rateLimited
+      case 'invalid_request': {
+        const fields = fieldErrorsFrom(failure.details, t)
+        if (Object.keys(fields).length > 0) rejectFields(fields)
+        else notice.value = errorText(t, failure.code)
         break
+      }
+      case 'rate_limited':
       case 'network_error':
         // The guest presses the same button again; the idempotency key makes that safe.
-        notice.value = t.networkError
-        break
-      case 'invalid_request':
-        notice.value = failure.message
+        notice.value = errorText(t, failure.code)
         break
       default:
-        notice.value = failure.message
+        notice.value = errorText(t, failure.code)
         options.onError?.(failure)
     }
   }
@@ -412,6 +502,7 @@ export function createBookingState(client: StateClient, options: BookingStateOpt
     canGoBack,
     durations,
     activeDuration,
+    slotMinutes,
     step,
     hold,
     booking,
@@ -420,19 +511,28 @@ export function createBookingState(client: StateClient, options: BookingStateOpt
     notice,
     busy,
     draft,
+    fieldErrors,
+    fieldErrorsShown,
+    nextAvailable,
+    canGoForward,
+    lastBookableDate,
     isReschedule: options.reschedule !== undefined,
     t,
     locale: options.locale,
     /** The zone the widget started in (the viewer's, or the one the site chose). */
     viewerZone: options.zone,
     today,
+    now,
     load,
     showMonth,
     selectDate,
     chooseZone,
     chooseDuration,
     selectSlot,
+    updateDraft,
+    rejectFields,
     submitDetails,
+    jumpToNextAvailable,
     confirmMove,
     mountCard,
     pay,
@@ -440,5 +540,15 @@ export function createBookingState(client: StateClient, options: BookingStateOpt
     backToSlots,
     holdExpired,
     releaseHeld,
+    /** After a booking: back to the calendar, with availability asked afresh (the booked time is gone). */
+    bookAnother(): Promise<void> {
+      batch(() => {
+        booking.value = undefined
+        manageToken.value = undefined
+        payment.value = undefined
+        step.value = 'pick'
+      })
+      return load({ fresh: true })
+    },
   }
 }

@@ -59,6 +59,9 @@ input,textarea{font:inherit;font-weight:400;color:inherit;background:var(--bg);b
 .danger{color:var(--err)}
 .done{display:grid;gap:6px}
 .done a{display:inline-block;padding:10px 0}
+.links{display:flex;flex-wrap:wrap;gap:0 20px}
+.links a{display:inline-flex;align-items:center;min-height:44px;padding:0}
+.confirm{display:grid;gap:10px}
 .price{display:grid;gap:4px}
 .policy{margin:0;padding-inline-start:1.2em;color:var(--mu);font-size:.875em}
 .card-element{min-height:0}
@@ -71,6 +74,24 @@ a{color:var(--a)}
 .popup .card{max-height:calc(100dvh - 2em);overflow-y:auto}
 .close{position:absolute;top:6px;inset-inline-end:6px;border:0;background:none;z-index:1}
 .fab{position:fixed;bottom:20px;inset-inline-end:20px;z-index:2147483000;border-radius:999px;padding:0 22px;box-shadow:0 6px 20px rgb(0 0 0/.25);font-weight:600}
+.field{display:grid;gap:4px;font-size:.875em}
+.field label{font-weight:600}
+.field input,.field textarea{font-size:1rem}
+.field-error{color:var(--err)}
+[aria-invalid=true]{border-color:var(--err);box-shadow:inset 0 0 0 1px var(--err)}
+.day.other{color:var(--mu);font-weight:400}
+.day-heading{margin:0 0 6px;font-size:.95em}
+.next{width:100%;margin-top:8px}
+.center{text-align:center}
+.summary{display:grid;gap:4px}
+.summary:empty{display:none}
+.zone{display:grid;gap:6px}
+.zone-toggle{flex:1 1 14em;text-align:start;min-width:0;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+.zone-search{display:grid;gap:6px}
+.zone-search ul{list-style:none;margin:0;padding:0;max-height:14rem;overflow-y:auto;border:1px solid var(--ln);border-radius:calc(var(--r)*.6)}
+.zone-search li{padding:10px 12px;min-height:44px;cursor:pointer}
+.zone-search li[aria-selected=true]{background:var(--soft);box-shadow:inset 3px 0 0 var(--a)}
+.leave{display:grid;gap:10px}
 @media (prefers-reduced-motion:reduce){button{transition:none}}
 `
 

@@ -40,6 +40,7 @@ function createFakeClient(freeDates = ['2026-03-30', '2026-03-31', '2026-04-02']
   })
   const client = {
     getAvailability: vi.fn<BookingClient['getAvailability']>(async (_id, query) => ({ data: availability(query, freeDates) })),
+    getNextAvailable: vi.fn<BookingClient['getNextAvailable']>(async () => ({ data: null })),
     placeHold: vi.fn<BookingClient['placeHold']>(async ({ start, end }) => ({ data: hold(start, end ?? start) })),
     releaseHold: vi.fn<BookingClient['releaseHold']>(async () => ({ data: true as const })),
     createBooking: vi.fn<BookingClient['createBooking']>(async ({ guest }) => ({
@@ -143,9 +144,17 @@ describe('picking a time', () => {
   it('asks again in another zone when the guest switches it', async () => {
     const { client } = renderWidget()
     await timesList()
-    fireEvent.change(screen.getByLabelText('Time zone'), { target: { value: 'America/New_York' } })
+    fireEvent.click(screen.getByRole('button', { name: /^Change time zone: Berlin · Central European (Standard )?Time/ }))
+    const search = screen.getByRole('combobox', { name: 'Search for a city or time zone' })
+    // The guest's own zone and the resource's are offered first, before any typing.
+    expect(within(screen.getByRole('listbox', { name: 'Time zone' })).getAllByRole('option')[0]?.textContent).toMatch(/^Berlin/)
+    fireEvent.input(search, { target: { value: 'new yo' } })
+    const match = within(screen.getByRole('listbox', { name: 'Time zone' })).getAllByRole('option')
+    expect(match.map((o) => o.textContent)).toEqual([expect.stringMatching(/^New York .*Eastern.*\(GMT-4\)/)])
+    fireEvent.keyDown(search, { key: 'Enter' })
     await waitFor(() => expect(client.getAvailability.mock.calls.some(([, q]) => q.tz === 'America/New_York')).toBe(true))
-    expect(await screen.findByText('Meeting room is in Europe/Berlin.')).toBeTruthy()
+    expect(await screen.findByText('Meeting room is in Berlin.')).toBeTruthy()
+    expect(screen.getByRole('button', { name: /^Change time zone: New York/ })).toBeTruthy()
     expect(within(await timesList()).getAllByRole('option')[0]?.textContent).toBe('4:00 AM')
   })
 
@@ -177,7 +186,9 @@ describe('holding and booking', () => {
     const heading = await screen.findByRole('heading', { name: 'Booked!' })
     expect(client.createBooking.mock.calls[0]?.[0]).toEqual({
       holdId: 'h_2026-03-30T08:00:00Z',
-      guest: { name: 'Ada Lovelace', email: 'ada@example.com', phone: '+49301234567' },
+      guest: { name: 'Ada Lovelace', email: 'ada@example.com', phone: '+49 30 1234567' },
+      locale: 'en',
+      timezone: 'Europe/Berlin',
     })
     await waitFor(() => expect(document.activeElement).toBe(heading))
     expect(screen.getByText('K7Q2XM3D')).toBeTruthy()

@@ -4,9 +4,12 @@ import type { BookingClient } from '../client'
 import type { BookingState } from '../state'
 import { Confirmation } from './Confirmation'
 import { DetailsForm } from './DetailsForm'
+import { errorText } from '../error-text'
 import { DurationPicker } from './DurationPicker'
 import { MonthCalendar } from './MonthCalendar'
+import { NextAvailable } from './NextAvailable'
 import { PaymentStep } from './PaymentStep'
+import { ResourceSummary } from './ResourceSummary'
 import { SlotList } from './SlotList'
 import { ZonePicker } from './ZonePicker'
 
@@ -68,15 +71,33 @@ export function BookingWidget({ state, client, manageUrl, onReady, titleId }: Bo
 function Pick({ state, focusHeading }: { state: BookingState; focusHeading: boolean }) {
   const { t } = state
   const status = state.status.value
+  const resource = state.resource.value
   const heading = useRef<HTMLHeadingElement>(null)
   useEffect(() => {
     if (focusHeading) heading.current?.focus()
   }, [])
+  if (status === 'error' && state.error.value?.code === 'not_found') {
+    // Nothing the guest can retry: the embed names a calendar that does not exist (the owner
+    // is told through booking:error).
+    return (
+      <p class="msg muted" role="alert">
+        {t.errors.not_found}
+      </p>
+    )
+  }
+  if (resource?.bookable === false) {
+    return (
+      <p class="msg muted" role="alert">
+        {t.paymentNotSetUp}
+      </p>
+    )
+  }
   return (
     <>
       <h3 class="sr" ref={heading} tabIndex={-1}>
         {t.chooseTime}
       </h3>
+      <ResourceSummary state={state} />
       <ZonePicker state={state} />
       <DurationPicker state={state} />
       <div class="pick">
@@ -88,13 +109,16 @@ function Pick({ state, focusHeading }: { state: BookingState; focusHeading: bool
             </p>
           ) : status === 'error' ? (
             <div class="msg error" role="alert">
-              <p>{state.error.value?.code === 'network_error' ? t.networkError : state.error.value?.message}</p>
+              <p>{errorText(t, state.error.value?.code ?? 'internal')}</p>
               <button type="button" onClick={() => void state.load()}>
                 {t.retry}
               </button>
             </div>
           ) : state.isEmpty.value ? (
-            <p class="msg muted">{t.noTimesMonth}</p>
+            <>
+              <p class="msg muted">{t.noTimesMonth}</p>
+              <NextAvailable state={state} />
+            </>
           ) : (
             <SlotList state={state} />
           )}

@@ -1,7 +1,8 @@
-import { useEffect, useRef, useState } from 'preact/hooks'
+import { useEffect, useRef } from 'preact/hooks'
 import type { BookingClient } from '../client'
-import { formatSlotRange } from '../format-time'
+import { formatRangeWithZone } from '../format-time'
 import type { BookingState } from '../state'
+import { CalendarLinks } from './CalendarLinks'
 
 export interface ConfirmationProps {
   state: BookingState
@@ -9,42 +10,38 @@ export interface ConfirmationProps {
   manageUrl?: ((ref: string, token: string) => string) | undefined
 }
 
-/** The booking's reference, its time, a calendar file to keep and the link to manage it. */
+/**
+ * The booking's reference and its time with the zone, ways to put it in a calendar, the
+ * link to manage it, and a way back to the calendar to book another time.
+ */
 export function Confirmation({ state, client, manageUrl }: ConfirmationProps) {
   const { t, locale } = state
   const booking = state.booking.value
   const token = state.manageToken.value
   const heading = useRef<HTMLHeadingElement>(null)
-  const [calendarUrl, setCalendarUrl] = useState<string | undefined>(undefined)
   useEffect(() => heading.current?.focus(), [])
-  useEffect(() => {
-    if (!booking || !token) return undefined
-    let url: string | undefined
-    // The file needs the manage token in a header, so it is fetched and offered as a blob.
-    void client.getCalendarFile(booking.ref, token).then((result) => {
-      if (result.data) setCalendarUrl((url = URL.createObjectURL(result.data)))
-    })
-    return () => url && URL.revokeObjectURL(url)
-  }, [booking?.ref, booking?.version, token])
   if (!booking) return null
   return (
     <div class="done" role="status">
       <h3 ref={heading} tabIndex={-1}>
         {state.isReschedule ? t.moved : booking.status === 'confirmed' ? t.booked : t.requested}
       </h3>
-      <p>{formatSlotRange(booking, state.zone.value, locale)}</p>
+      <p>{formatRangeWithZone(booking, state.zone.value, locale, state.now())}</p>
       <p>
         {t.reference} <strong class="ref">{booking.ref}</strong>
       </p>
-      {calendarUrl && (
-        <a href={calendarUrl} download={`booking-${booking.ref}.ics`}>
-          {t.addToCalendar}
-        </a>
-      )}
+      {token && <CalendarLinks booking={booking} token={token} title={state.resource.value?.name ?? t.yourBooking} t={t} client={client} />}
       {manageUrl && token && !state.isReschedule && (
         <a href={manageUrl(booking.ref, token)} target="_blank" rel="noopener">
           {t.manageLink}
         </a>
+      )}
+      {!state.isReschedule && (
+        <div class="actions">
+          <button type="button" onClick={() => void state.bookAnother()}>
+            {t.bookAnother}
+          </button>
+        </div>
       )}
     </div>
   )

@@ -1,59 +1,55 @@
-import { useEffect, useRef, useState } from 'preact/hooks'
-import { formatSlotRange } from '../format-time'
-import type { BookingState, GuestDraft } from '../state'
+import { useEffect, useRef } from 'preact/hooks'
+import { formatRangeWithZone } from '../format-time'
+import { GUEST_FIELDS, type FieldErrors, type GuestField } from '../guest-fields'
+import type { Messages } from '../i18n'
+import type { BookingState } from '../state'
+import { HoldCountdown } from './HoldCountdown'
 import { PriceSummary } from './PriceSummary'
 
 /**
- * The guest's details while their hold runs, with the time left to finish. When moving an
+ * The guest's details while their hold runs. Every input reads from and writes to the
+ * state's draft on each keystroke, and the countdown is its own component, so nothing that
+ * re-renders (the timer, a refetch, an error) can put back an older value. When moving an
  * existing booking there is nothing to type: the held time is confirmed instead.
  */
 export function DetailsForm({ state }: { state: BookingState }) {
   const { t, locale } = state
   const hold = state.hold.value
   const heading = useRef<HTMLHeadingElement>(null)
-  const secondsLeft = useCountdown(hold?.expiresAt, () => void state.holdExpired())
+  const form = useRef<HTMLFormElement>(null)
+  const shown = state.fieldErrorsShown.value
   useEffect(() => heading.current?.focus(), [])
+  // After the server refused fields, the guest lands on the first one to fix.
+  useEffect(() => {
+    if (shown > 0) form.current?.querySelector<HTMLElement>('[aria-invalid=true]')?.focus()
+  }, [shown])
   if (!hold) return null
 
   const onSubmit = (event: Event) => {
     event.preventDefault()
     if (state.isReschedule) return void state.confirmMove()
-    const form = new FormData(event.currentTarget as HTMLFormElement)
-    const field = (name: keyof GuestDraft) => String(form.get(name) ?? '')
-    void state.submitDetails({ name: field('name'), email: field('email'), phone: field('phone'), notes: field('notes') })
+    // The browser's own bubbles speak the browser's language, not the widget's: the form
+    // checks itself (noValidate) and shows the reasons under the fields like the server's.
+    const invalid = invalidFields(event.currentTarget as HTMLFormElement, state.t)
+    if (Object.keys(invalid).length > 0) return state.rejectFields(invalid)
+    void state.submitDetails()
   }
-  const draft = state.draft.value
   const busy = state.busy.value
   const payment = state.resource.value?.payment
   const takesPayment = payment === 'full' || payment === 'deposit'
   return (
-    <form class="details" onSubmit={onSubmit}>
+    <form class="details" onSubmit={onSubmit} ref={form} noValidate>
       <h3 ref={heading} tabIndex={-1}>
-        {formatSlotRange(hold, state.zone.value, locale)}
+        {formatRangeWithZone(hold, state.zone.value, locale, state.now())}
       </h3>
-      <p class="muted" role="timer" aria-live="off">
-        {t.heldFor(formatCountdown(secondsLeft))}
-      </p>
-      {/* Announced once, when a minute is left; the ticking timer itself stays quiet. */}
-      <p class="sr" aria-live="assertive">
-        {secondsLeft > 0 && secondsLeft <= 60 ? t.minuteLeft : ''}
-      </p>
+      <HoldCountdown t={t} expiresAt={hold.expiresAt} onZero={() => void state.holdExpired()} />
       {!state.isReschedule && <PriceSummary state={state} />}
       {!state.isReschedule && (
         <>
-          <label>
-            {t.name} <input name="name" autoComplete="name" required maxLength={200} value={draft.name} />
-          </label>
-          <label>
-            {t.email} <input name="email" type="email" autoComplete="email" required maxLength={254} value={draft.email} />
-          </label>
-          <label>
-            {t.phone}{' '}
-            <input name="phone" type="tel" autoComplete="tel" placeholder="+44 20 7123 4567" maxLength={32} value={draft.phone} />
-          </label>
-          <label>
-            {t.notes} <textarea name="notes" rows={2} maxLength={2000} value={draft.notes} />
-          </label>
+          <Field state={state} field="name" label={t.name} required maxLength={200} autoComplete="name" />
+          <Field state={state} field="email" label={t.email} required maxLength={254} autoComplete="email" type="email" inputMode="email" />
+          <Field state={state} field="phone" label={t.phone} maxLength={32} autoComplete="tel" type="tel" inputMode="tel" />
+          <Field state={state} field="notes" label={t.notes} maxLength={2000} multiline />
         </>
       )}
       <div class="actions">
@@ -68,24 +64,59 @@ export function DetailsForm({ state }: { state: BookingState }) {
   )
 }
 
-function useCountdown(until: string | undefined, onZero: () => void): number {
-  const left = () => (until ? Math.max(0, Math.round((Date.parse(until) - Date.now()) / 1000)) : 0)
-  const [seconds, setSeconds] = useState(left)
-  useEffect(() => {
-    if (!until) return undefined
-    const timer = setInterval(() => {
-      const next = left()
-      setSeconds(next)
-      if (next === 0) {
-        clearInterval(timer)
-        onZero()
-      }
-    }, 1000)
-    return () => clearInterval(timer)
-  }, [until])
-  return seconds
+interface FieldProps {
+  state: BookingState
+  field: GuestField
+  label: string
+  required?: boolean
+  maxLength: number
+  autoComplete?: string
+  type?: 'email' | 'tel'
+  inputMode?: 'email' | 'tel'
+  multiline?: boolean
 }
 
-function formatCountdown(seconds: number): string {
-  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`
+/** One input with its label and, when the server refused it, the reason under it. */
+function Field({ state, field, label, multiline, required = false, maxLength, autoComplete = 'off', type, inputMode }: FieldProps) {
+  const id = `booking-${field}`
+  const error = state.fieldErrors.value[field]
+  const props = {
+    id,
+    name: field,
+    value: state.draft.value[field] ?? '',
+    onInput: (event: Event) => state.updateDraft(field, (event.currentTarget as HTMLInputElement).value),
+    'aria-invalid': error ? ('true' as const) : undefined,
+    'aria-describedby': error ? `${id}-error` : undefined,
+  }
+  // The message sits outside the label: it describes the field (aria-describedby), it is not its name.
+  return (
+    <div class="field">
+      <label for={id}>{label}</label>
+      {multiline ? (
+        <textarea rows={2} {...props} maxLength={maxLength} />
+      ) : (
+        <input {...props} {...inputType(type)} inputMode={inputMode ?? 'text'} required={required} maxLength={maxLength} autoComplete={autoComplete} />
+      )}
+      {error && (
+        <span class="field-error" id={`${id}-error`}>
+          {error}
+        </span>
+      )}
+    </div>
+  )
+}
+
+// Preact types each input `type` separately; a literal per branch keeps that checking.
+const inputType = (type: FieldProps['type']) => (type === 'email' ? { type: 'email' as const } : type === 'tel' ? { type: 'tel' as const } : { type: 'text' as const })
+
+/** The fields the browser's constraint checks refuse (empty, not an email, too long), translated. */
+function invalidFields(form: HTMLFormElement, t: Messages): FieldErrors {
+  const errors: FieldErrors = {}
+  for (const field of GUEST_FIELDS) {
+    const input = form.elements.namedItem(field) as HTMLInputElement | HTMLTextAreaElement | null
+    const validity = input?.validity
+    if (!validity || validity.valid) continue
+    errors[field] = validity.valueMissing ? t.fieldError.required : validity.typeMismatch ? t.fieldError.invalid_email : validity.tooLong ? t.fieldError.too_long : t.fieldError.invalid
+  }
+  return errors
 }

@@ -1,12 +1,14 @@
 import { signal } from '@preact/signals'
 import { useEffect, useMemo, useRef } from 'preact/hooks'
 import type { PublicBooking, PublicResource } from '../../shared/types'
-import type { BookingClient, ClientError } from '../client'
+import type { BookingClient, ClientError, ClientErrorCode } from '../client'
 import { formatMoney } from '../../shared/money'
-import { formatSlotRange } from '../format-time'
+import { errorText } from '../error-text'
+import { formatRangeWithZone } from '../format-time'
 import type { Messages } from '../i18n'
 import { createBookingState } from '../state'
 import { BookingWidget } from './BookingWidget'
+import { CalendarLinks } from './CalendarLinks'
 
 export interface ManageBookingProps {
   client: BookingClient
@@ -21,51 +23,69 @@ export interface ManageBookingProps {
 
 type View = 'show' | 'confirm-cancel' | 'reschedule'
 
+/** The longest reason the API takes. */
+const REASON_MAX = 500
+
 /**
  * The guest's own booking, opened from the manage link: its time and status, and the two
- * things a guest may do with it: cancel it, or move it to another free time.
+ * things a guest may do with it: cancel it (seeing first what they get back), or move it
+ * to another free time.
  */
 export function ManageBooking(props: ManageBookingProps) {
   const { client, t, locale, zone } = props
   const model = useMemo(() => {
     const booking = signal<PublicBooking | undefined>(undefined)
     const resource = signal<PublicResource | undefined>(undefined)
-    const failure = signal<string | undefined>(undefined)
+    // Codes, not sentences: the words are looked up at render, in the language shown then.
+    const failure = signal<ClientErrorCode | undefined>(undefined)
     const view = signal<View>('show')
     const busy = signal(false)
-    const done = signal<string | undefined>(undefined)
-    return { booking, resource, failure, view, busy, done }
+    const done = signal<'moved' | 'cancelled' | undefined>(undefined)
+    /** What the guest types as the reason; lives here so no re-render or "Keep it" loses it. */
+    const reason = signal('')
+    return { booking, resource, failure, view, busy, done, reason }
   }, [])
   const heading = useRef<HTMLHeadingElement>(null)
+  const question = useRef<HTMLParagraphElement>(null)
 
   const show = (error: ClientError) => {
-    model.failure.value = error.code === 'not_found' ? t.notFound : error.code === 'network_error' ? t.networkError : error.message
+    model.failure.value = error.code
     if (error.code !== 'not_found') props.onError(error)
+  }
+
+  const fetchBooking = async () => {
+    const result = await client.getBooking(props.ref_, props.token)
+    if (result.error) return show(result.error)
+    model.booking.value = result.data
+    return result.data
   }
 
   useEffect(() => {
     if (!props.ref_ || !props.token) return show({ code: 'not_found', message: '' })
-    void client.getBooking(props.ref_, props.token).then(async (result) => {
-      if (result.error) return show(result.error)
-      model.booking.value = result.data
-      const resource = await client.getResource(result.data.resourceId)
+    void fetchBooking().then(async (booking) => {
+      if (!booking) return
+      const resource = await client.getResource(booking.resourceId)
       if (resource.data) model.resource.value = resource.data
     })
   }, [])
 
+  const view = model.view.value
   useEffect(() => {
-    if (model.view.value === 'show') heading.current?.focus()
-  }, [model.view.value])
+    if (view === 'show') heading.current?.focus()
+    else if (view === 'confirm-cancel') question.current?.focus()
+  }, [view])
 
   const booking = model.booking.value
   const failure = model.failure.value
+  // A wrong or stale link is the guest's "not valid" message, not the resource's.
+  const failureText = failure && (failure === 'not_found' ? t.notFound : errorText(t, failure))
   if (!booking) {
     return (
       <section class="card">
         <h2>{t.yourBooking}</h2>
-        {failure ? (
+        {failureText ? (
           <p class="notice" role="alert">
-            {failure}
+            {failureText}
           </p>
         ) : (
           <p class="msg muted" role="status">
@@ -76,10 +96,11 @@ export function ManageBooking(props: ManageBookingProps) {
     )
   }
 
-  if (model.view.value === 'reschedule') {
+  if (view === 'reschedule') {
     const onDone = (moved: PublicBooking) => {
       model.booking.value = moved
-      model.done.value = t.moved
+      model.done.value = 'moved'
+      model.failure.value = undefined
       model.view.value = 'show'
       props.onChanged(moved)
     }
@@ -88,38 +109,50 @@ export function ManageBooking(props: ManageBookingProps) {
 
   const cancel = async () => {
     model.busy.value = true
-    const result = await client.cancelBooking(booking.ref, props.token)
+    model.failure.value = undefined
+    const reason = model.reason.peek().trim()
+    const result = await client.cancelBooking(booking.ref, props.token, reason || undefined)
     model.busy.value = false
-    if (result.error) return show(result.error)
+    if (result.error) {
+      show(result.error)
+      // Closed or changed meanwhile (the start came closer, the owner acted): show how it stands now.
+      if (result.error.code === 'cancellation_closed' || result.error.code === 'invalid_transition') {
+        model.view.value = 'show'
+        void fetchBooking()
+      }
+      return
+    }
     model.booking.value = result.data
-    model.done.value = t.cancelled
+    model.done.value = 'cancelled'
     model.view.value = 'show'
     props.onChanged(result.data)
   }
 
   const active = booking.status === 'pending' || booking.status === 'confirmed'
+  const closed = booking.cancellation?.allowed === false
   const busy = model.busy.value
+  const done = model.done.value
   return (
     <section class="card" aria-labelledby="booking-manage-title">
       <h2 id="booking-manage-title" ref={heading} tabIndex={-1}>
         {model.resource.value?.name ?? t.yourBooking}
       </h2>
-      {model.done.value && (
+      {done && (
         <p class="done" role="status">
-          {model.done.value}
+          {done === 'moved' ? t.moved : t.cancelled}
         </p>
       )}
-      {failure && (
+      {failureText && (
         <p class="notice" role="alert">
-          {failure}
+          {failureText}
         </p>
       )}
       <dl class="facts">
         <dt>{t.yourBooking}</dt>
-        <dd>{formatSlotRange(booking, zone, locale)}</dd>
+        <dd>{formatRangeWithZone(booking, zone, locale)}</dd>
         <dt>{t.reference}</dt>
         <dd class="ref">{booking.ref}</dd>
-        <dt class="sr">Status</dt>
+        <dt class="sr">{t.bookingStatus}</dt>
         <dd>
           <strong>{t.status[booking.status]}</strong>
         </dd>
@@ -130,16 +163,35 @@ export function ManageBooking(props: ManageBookingProps) {
           </>
         )}
       </dl>
+      {active && done === 'moved' && (
+        <CalendarLinks booking={booking} token={props.token} title={model.resource.value?.name ?? t.yourBooking} t={t} client={client} />
+      )}
+      {active && closed && <p class="notice">{t.manageClosed}</p>}
       {active &&
-        (model.view.value === 'confirm-cancel' ? (
-          <div class="actions" role="group" aria-label={t.confirmCancel}>
-            <p class="grow">{t.confirmCancel}</p>
-            <button type="button" onClick={() => (model.view.value = 'show')} disabled={busy}>
-              {t.keep}
-            </button>
-            <button type="button" class="danger" onClick={() => void cancel()} disabled={busy}>
-              {t.yesCancel}
-            </button>
+        !closed &&
+        (view === 'confirm-cancel' ? (
+          <div class="confirm" role="group" aria-labelledby="booking-cancel-question">
+            <p id="booking-cancel-question" ref={question} tabIndex={-1}>
+              {t.confirmCancel}
+            </p>
+            <RefundPreview booking={booking} t={t} locale={locale} />
+            <label>
+              {t.cancelReason}
+              <textarea
+                rows={2}
+                maxLength={REASON_MAX}
+                value={model.reason.value}
+                onInput={(event) => (model.reason.value = event.currentTarget.value)}
+              />
+            </label>
+            <div class="actions">
+              <button type="button" onClick={() => (model.view.value = 'show')} disabled={busy}>
+                {t.keep}
+              </button>
+              <button type="button" class="danger" onClick={() => void cancel()} disabled={busy}>
+                {t.yesCancel}
+              </button>
+            </div>
           </div>
         ) : (
           <div class="actions">
@@ -153,6 +205,20 @@ export function ManageBooking(props: ManageBookingProps) {
         ))}
     </section>
   )
+}
+
+/**
+ * What cancelling now gives back, from the API's preview under the booking's policy. A
+ * booking without payment has nothing to get back and says nothing; one whose payment is
+ * not made yet neither.
+ */
+function RefundPreview({ booking, t, locale }: { booking: PublicBooking; t: Messages; locale: string }) {
+  const preview = booking.cancellation
+  const refund = preview?.refund
+  if (!preview?.allowed || !refund) return null
+  if (refund.amount > 0) return <p>{t.refundPreview(formatMoney(refund.amount, refund.currency, locale), preview.percent)}</p>
+  if (preview.percent === 0) return <p>{t.noRefundPreview}</p>
+  return null
 }
 
 /** The booking flow's calendar and hold, ending in a move instead of a new booking. */

@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'preact/hooks'
-import { addDays, firstDayOfWeek, isoWeekday, monthGrid } from '../calendar'
+import { addDays, firstDayOfWeek, isoWeekday, monthGrid, monthOf, withNeighbourDays } from '../calendar'
 import { formatDayLabel, formatMonth, formatWeekday } from '../format-time'
 import type { BookingState } from '../state'
 
@@ -13,17 +13,20 @@ const MOVES: Record<string, number> = { ArrowLeft: -1, ArrowRight: 1, ArrowUp: -
 export function MonthCalendar({ state }: { state: BookingState }) {
   const { t, locale } = state
   const month = state.month.value
-  const free = state.slotsByDate.value
+  const freeDays = state.slotsByDate.value
   const selected = state.selectedDate.value
   const today = state.today()
   const firstDay = firstDayOfWeek(locale)
-  const weeks = monthGrid(month, firstDay)
+  // The neighbouring months' days fill the first and last weeks (muted), so a week reads whole.
+  const weeks = withNeighbourDays(monthGrid(month, firstDay))
+  const last = state.lastBookableDate.value
+  const outOfReach = (date: string) => date < today || (last !== undefined && date > last)
   const grid = useRef<HTMLTableElement>(null)
   const moved = useRef(false)
   const loading = state.status.value === 'loading'
 
   // The focusable day: the selected one, else the first day that can be picked.
-  const focusable = selected && selected.startsWith(month) ? selected : (weeks.flat().find((d) => d && d >= today) ?? undefined)
+  const focusable = selected && selected.startsWith(month) ? selected : weeks.flat().find((d) => monthOf(d) === month && d >= today)
 
   useEffect(() => {
     if (!moved.current) return
@@ -46,7 +49,7 @@ export function MonthCalendar({ state }: { state: BookingState }) {
       return
     } else return
     event.preventDefault()
-    if (target < today) return
+    if (outOfReach(target)) return
     moved.current = true
     state.selectDate(target)
   }
@@ -61,7 +64,7 @@ export function MonthCalendar({ state }: { state: BookingState }) {
         <p class="range" id="booking-month" aria-live="polite">
           {formatMonth(month, locale)}
         </p>
-        <button type="button" class="icon" aria-label={t.nextMonth} onClick={() => void state.showMonth(1)}>
+        <button type="button" class="icon" aria-label={t.nextMonth} disabled={!state.canGoForward.value} onClick={() => void state.showMonth(1)}>
           ›
         </button>
       </div>
@@ -77,26 +80,26 @@ export function MonthCalendar({ state }: { state: BookingState }) {
         </thead>
         <tbody>
           {weeks.map((week) => (
-            <tr key={week.find(Boolean)}>
-              {week.map((date, i) =>
-                date ? (
+            <tr key={week[0]}>
+              {week.map((date) => {
+                const inMonth = monthOf(date) === month
+                const free = inMonth && freeDays.has(date)
+                return (
                   <td role="gridcell" key={date} aria-selected={date === selected ? 'true' : 'false'}>
                     <button
                       type="button"
-                      class={free.has(date) ? 'day free' : 'day'}
+                      class={free ? 'day free' : inMonth ? 'day' : 'day other'}
                       tabIndex={date === focusable ? 0 : -1}
-                      disabled={date < today}
+                      disabled={outOfReach(date)}
                       aria-label={formatDayLabel(date, locale, true)}
-                      aria-describedby={!loading && !free.has(date) && date >= today ? 'booking-none' : undefined}
+                      aria-describedby={inMonth && !loading && !free && !outOfReach(date) ? 'booking-none' : undefined}
                       onClick={() => state.selectDate(date)}
                     >
                       {Number(date.slice(8))}
                     </button>
                   </td>
-                ) : (
-                  <td key={`pad${i}`} />
-                ),
-              )}
+                )
+              })}
             </tr>
           ))}
         </tbody>

@@ -62,6 +62,7 @@ function setup(confirm: StripeLike['confirmPayment']) {
     getAvailability: vi.fn<BookingClient['getAvailability']>(async () => ({
       data: { resource: studio, timezone: 'Europe/Berlin', days: [{ date: '2026-03-30', slots: [slot] }] },
     })),
+    getNextAvailable: vi.fn<BookingClient['getNextAvailable']>(async () => ({ data: null })),
     placeHold: vi.fn<BookingClient['placeHold']>(async () => ({
       data: { id: 'h_pay', resourceId: studio.id, ...slot, expiresAt: new Date(Date.now() + 600_000).toISOString() },
     })),

@@ -1,11 +1,18 @@
 import type { ComponentChildren } from 'preact'
-import { useEffect, useRef } from 'preact/hooks'
+import { useEffect, useRef, useState } from 'preact/hooks'
+
+/** Asked before closing while the guest holds a time, so a stray Esc or tap loses nothing. */
+export interface LeaveConfirmation {
+  isHolding: () => boolean
+  words: { leaveTitle: string; leaveText: string; stay: string; leave: string }
+}
 
 export interface PopupProps {
   /** id of the element that names the dialog (the widget's title). */
   labelledBy: string
   closeLabel: string
   onClose: () => void
+  confirmLeave?: LeaveConfirmation
   children?: ComponentChildren
 }
 
@@ -13,8 +20,11 @@ export interface PopupProps {
  * A modal <dialog>: showModal() makes the rest of the page inert (the focus trap) and turns
  * Esc into a `cancel` event; focus returns to where it was when the dialog closes.
  */
-export function Popup({ labelledBy, closeLabel, onClose, children }: PopupProps) {
+export function Popup({ labelledBy, closeLabel, onClose, confirmLeave, children }: PopupProps) {
   const dialog = useRef<HTMLDialogElement>(null)
+  const closeButton = useRef<HTMLButtonElement>(null)
+  const stayButton = useRef<HTMLButtonElement>(null)
+  const [asking, setAsking] = useState(false)
   useEffect(() => {
     const element = dialog.current
     if (!element) return undefined
@@ -25,6 +35,19 @@ export function Popup({ labelledBy, closeLabel, onClose, children }: PopupProps)
       opener?.focus()
     }
   }, [])
+  useEffect(() => {
+    if (asking) stayButton.current?.focus()
+  }, [asking])
+
+  const requestClose = () => {
+    if (asking || !confirmLeave?.isHolding()) return onClose()
+    setAsking(true)
+  }
+  const stay = () => {
+    setAsking(false)
+    closeButton.current?.focus()
+  }
+  const words = confirmLeave?.words
   return (
     <dialog
       ref={dialog}
@@ -32,17 +55,33 @@ export function Popup({ labelledBy, closeLabel, onClose, children }: PopupProps)
       aria-labelledby={labelledBy}
       onCancel={(event) => {
         event.preventDefault()
-        onClose()
+        if (asking) stay()
+        else requestClose()
       }}
       onClick={(event) => {
         // A click on the backdrop lands on the dialog element itself.
-        if (event.target === dialog.current) onClose()
+        if (event.target === dialog.current) requestClose()
       }}
     >
-      <button type="button" class="icon close" aria-label={closeLabel} onClick={onClose}>
+      <button type="button" class="icon close" aria-label={closeLabel} onClick={requestClose} ref={closeButton} hidden={asking}>
         ×
       </button>
-      {children}
+      {asking && words && (
+        <div class="card leave" role="alertdialog" aria-modal="true" aria-labelledby="booking-leave-title" aria-describedby="booking-leave-text">
+          <h2 id="booking-leave-title">{words.leaveTitle}</h2>
+          <p id="booking-leave-text">{words.leaveText}</p>
+          <div class="actions">
+            <button type="button" class="danger" onClick={onClose}>
+              {words.leave}
+            </button>
+            <button type="button" class="primary" onClick={stay} ref={stayButton}>
+              {words.stay}
+            </button>
+          </div>
+        </div>
+      )}
+      {/* Hidden, not unmounted: the form and its countdown carry on underneath the question. */}
+      <div hidden={asking}>{children}</div>
     </dialog>
   )
 }

@@ -2,24 +2,39 @@ import { formatMoney } from '../../shared/money'
 import { describePolicy } from '../policy-text'
 import type { BookingState } from '../state'
 
-/** Price, what is paid now (all or a deposit) and the cancellation policy, in plain words. */
+/**
+ * Price, what is paid now (all, a deposit, or nothing online: "paid on site") and the
+ * cancellation policy, in plain words. Nothing for a free resource without a policy.
+ */
 export function PriceSummary({ state }: { state: BookingState }) {
   const resource = state.resource.value
   const { t, locale } = state
-  if (!resource?.price || !resource.payment || resource.payment === 'none') return null
-  const price = formatMoney(resource.price.amount, resource.price.currency, locale)
-  const due = state.payment.value ?? resource.deposit
-  const now = due ? formatMoney(due.amount, due.currency, locale) : price
+  if (!resource) return null
+  const takesPayment = resource.payment === 'full' || resource.payment === 'deposit'
+  const price = resource.price ? formatMoney(resource.price.amount, resource.price.currency, locale) : undefined
+  let line: string | undefined
+  if (price && takesPayment) {
+    const due = state.payment.value ?? resource.deposit
+    line = resource.payment === 'deposit' ? t.payDeposit(due ? formatMoney(due.amount, due.currency, locale) : price, price) : t.payFull(price)
+  } else if (price) line = t.payOnSite(price)
+  // The policy matters once money or a firm commitment is involved; a free, policy-less
+  // resource would only get "free cancellation until the start", which is noise.
+  const policy = takesPayment || resource.cancellationPolicy ? describePolicy(resource.cancellationPolicy, t) : []
+  if (!line && policy.length === 0) return null
   return (
     <div class="price">
-      <p>
-        <strong>{resource.payment === 'deposit' ? t.payDeposit(now, price) : t.payFull(price)}</strong>
-      </p>
-      <ul class="policy">
-        {describePolicy(resource.cancellationPolicy, t).map((line) => (
-          <li key={line}>{line}</li>
-        ))}
-      </ul>
+      {line && (
+        <p>
+          <strong>{line}</strong>
+        </p>
+      )}
+      {policy.length > 0 && (
+        <ul class="policy">
+          {policy.map((text) => (
+            <li key={text}>{text}</li>
+          ))}
+        </ul>
+      )}
     </div>
   )
 }

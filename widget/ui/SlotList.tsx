@@ -1,6 +1,7 @@
 import { useRef } from 'preact/hooks'
-import { formatDayLabel, formatSlotTime } from '../format-time'
+import { formatDayHeading, formatDayLabel, formatSlotTime } from '../format-time'
 import type { BookingState } from '../state'
+import { NextAvailable } from './NextAvailable'
 
 /**
  * The chosen day's start times as a listbox. Arrow keys move focus only; Enter, Space or a
@@ -15,11 +16,20 @@ export function SlotList({ state }: { state: BookingState }) {
   const list = useRef<HTMLDivElement>(null)
   if (!date) return null
   const label = `${t.chooseTime}, ${formatDayLabel(date, locale, true)}`
+  const heading = (
+    <h3 class="day-heading" aria-hidden="true">
+      {formatDayHeading(date, state.today(), locale)}
+    </h3>
+  )
   if (slots.length === 0) {
     return (
-      <p class="msg muted" aria-label={label}>
-        {t.noTimesDay}
-      </p>
+      <>
+        {heading}
+        <p class="msg muted" aria-label={label}>
+          {t.noTimesDay}
+        </p>
+        <NextAvailable state={state} />
+      </>
     )
   }
 
@@ -45,20 +55,23 @@ export function SlotList({ state }: { state: BookingState }) {
   }
 
   return (
-    <div class="slots" role="listbox" aria-label={label} aria-busy={busy ? 'true' : 'false'} ref={list} onKeyDown={onKeyDown}>
-      {slots.map((slot, i) => (
-        <button
-          type="button"
-          role="option"
-          class="slot"
-          key={slot.start}
-          tabIndex={i === focusIndex ? 0 : -1}
-          aria-selected={isSelected(slot) ? 'true' : 'false'}
-          onClick={() => void state.selectSlot(slot)}
-        >
-          {formatSlotTime(slot.start, state.zone.value, locale)}
-        </button>
-      ))}
-    </div>
+    <>
+      {heading}
+      <div class="slots" role="listbox" aria-label={label} aria-busy={busy ? 'true' : 'false'} ref={list} onKeyDown={onKeyDown}>
+        {slots.map((slot, i) => (
+          <button
+            type="button"
+            role="option"
+            class="slot"
+            key={slot.start}
+            tabIndex={i === focusIndex ? 0 : -1}
+            aria-selected={isSelected(slot) ? 'true' : 'false'}
+            onClick={() => void state.selectSlot(slot)}
+          >
+            {formatSlotTime(slot.start, state.zone.value, locale)}
+          </button>
+        ))}
+      </div>
+    </>
   )
 }

@@ -1,0 +1,211 @@
+// @vitest-environment happy-dom
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { AvailabilityResponse, PublicBooking, PublicResource } from '../../shared/types'
+import type { AvailabilityQuery, BookingClient } from '../client'
+import type { Messages } from '../i18n'
+import { CATALOGUES } from '../locales'
+import { ManageBooking, type ManageBookingProps } from './ManageBooking'
+
+/*
+ * The manage page as a guest uses it from the link in their confirmation: reading the
+ * time, deciding whether to cancel (and what they get back), typing a reason, moving it.
+ */
+
+const room: PublicResource = { id: 'r-1', slug: 'room', type: 'room', name: 'Meeting room', timezone: 'Europe/Berlin' }
+
+const booked: PublicBooking = {
+  ref: 'K7Q2XM3D',
+  resourceId: room.id,
+  status: 'confirmed',
+  start: '2026-12-07T09:00:00Z',
+  end: '2026-12-07T10:00:00Z',
+  guest: { name: 'Ada Lovelace', email: 'ada@example.com' },
+  version: 1,
+  createdAt: '2026-11-20T12:00:00Z',
+  payment: { status: 'captured', amount: 2500, currency: 'EUR', captured: 2500, refunded: 0 },
+  cancellation: { allowed: true, percent: 100, refund: { amount: 2500, currency: 'EUR' } },
+}
+
+function availability(query: AvailabilityQuery): AvailabilityResponse {
+  const date = '2026-11-30'
+  const days = date >= query.from && date <= query.to ? [{ date, slots: [{ start: `${date}T13:00:00Z`, end: `${date}T14:00:00Z` }] }] : []
+  return { resource: room, timezone: query.tz ?? room.timezone, days }
+}
+
+function createFakeClient(booking: PublicBooking = booked) {
+  return {
+    sessionId: 's_test',
+    getResource: vi.fn<BookingClient['getResource']>(async () => ({ data: room })),
+    getAvailability: vi.fn<BookingClient['getAvailability']>(async (_id, query) => ({ data: availability(query) })),
+    getNextAvailable: vi.fn<BookingClient['getNextAvailable']>(async () => ({ data: null })),
+    placeHold: vi.fn<BookingClient['placeHold']>(async ({ start, end }) => ({
+      data: { id: 'h_1', resourceId: room.id, start, end: end ?? start, expiresAt: new Date(Date.now() + 600_000).toISOString() },
+    })),
+    releaseHold: vi.fn<BookingClient['releaseHold']>(async () => ({ data: true as const })),
+    createBooking: vi.fn<BookingClient['createBooking']>(),
+    getCalendarFile: vi.fn<BookingClient['getCalendarFile']>(async () => ({ data: new Blob(['BEGIN:VCALENDAR']) })),
+    getBooking: vi.fn<BookingClient['getBooking']>(async () => ({ data: booking })),
+    cancelBooking: vi.fn<BookingClient['cancelBooking']>(async () => ({
+      data: { ...booking, status: 'cancelled', cancelledAt: '2026-11-29T08:00:00Z', cancellation: undefined },
+    })),
+    rescheduleBooking: vi.fn<BookingClient['rescheduleBooking']>(async () => ({
+      data: { ...booking, start: '2026-11-30T13:00:00Z', end: '2026-11-30T14:00:00Z', version: 2 },
+    })),
+  }
+}
+
+function renderManage(client = createFakeClient(), language: 'en' | 'de' | 'es' = 'en') {
+  const props: ManageBookingProps = {
+    client,
+    ref_: 'K7Q2XM3D',
+    token: 'tok',
+    zone: 'Europe/Berlin',
+    t: CATALOGUES[language] as Messages,
+    locale: language,
+    onError: vi.fn(),
+    onChanged: vi.fn(),
+  }
+  const view = render(<ManageBooking {...props} />)
+  return { client, props, view }
+}
+
+const button = (name: string) => screen.getByRole('button', { name })
+
+beforeEach(() => {
+  // Only the clock: "this year" is 2026, so December dates leave the year out.
+  vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-11-29T08:00:00Z') })
+})
+afterEach(() => {
+  cleanup()
+  vi.useRealTimers()
+})
+
+describe('reading the booking', () => {
+  it('states the time with its zone', async () => {
+    renderManage()
+    await screen.findByRole('heading', { name: 'Meeting room' })
+    expect(screen.getByText(/Dec 7/).textContent?.replace(/\s+/g, ' ')).toBe('Mon, Dec 7, 10:00 – 11:00 AM (Central European Time)')
+  })
+
+  it('speaks German, times included', async () => {
+    renderManage(createFakeClient(), 'de')
+    await screen.findByRole('heading', { name: 'Meeting room' })
+    expect(screen.getByText(/Dez/).textContent).toBe('Mo., 7. Dez., 10:00–11:00 Uhr (Mitteleuropäische Zeit)')
+    expect(button('Buchung stornieren')).toBeTruthy()
+  })
+})
+
+describe('cancelling', () => {
+  it('shows what the guest gets back before they confirm, and cancels only on "Yes, cancel"', async () => {
+    const { client } = renderManage()
+    fireEvent.click(await screen.findByRole('button', { name: 'Cancel booking' }))
+    const group = screen.getByRole('group', { name: CATALOGUES.en!.confirmCancel })
+    expect(within(group).getByText('You get back €25.00 (100 %).')).toBeTruthy()
+    expect(client.cancelBooking).not.toHaveBeenCalled()
+    fireEvent.click(within(group).getByRole('button', { name: 'Yes, cancel' }))
+    await screen.findByText('Your booking is cancelled.')
+    expect(client.cancelBooking).toHaveBeenCalledWith('K7Q2XM3D', 'tok', undefined)
+    expect(screen.getByText('Cancelled')).toBeTruthy()
+  })
+
+  it('says so when the policy gives nothing back', async () => {
+    renderManage(createFakeClient({ ...booked, cancellation: { allowed: true, percent: 0, refund: { amount: 0, currency: 'EUR' } } }))
+    fireEvent.click(await screen.findByRole('button', { name: 'Cancel booking' }))
+    expect(screen.getByText('No refund under the cancellation policy.')).toBeTruthy()
+    expect(screen.queryByText(/You get back/)).toBeNull()
+  })
+
+  it('promises no refund for a booking that took no money', async () => {
+    const { payment: _unpaid, ...free } = booked
+    renderManage(createFakeClient({ ...free, cancellation: { allowed: true, percent: 100 } }))
+    fireEvent.click(await screen.findByRole('button', { name: 'Cancel booking' }))
+    expect(screen.getByRole('group').textContent).not.toMatch(/refund|get back/i)
+  })
+
+  it('keeps the reason typed at human speed through re-renders, and sends it with the cancel', async () => {
+    const client = createFakeClient()
+    // The resource's name arrives while the guest is typing: a re-render mid-sentence.
+    let resourceArrives: () => void = () => undefined
+    client.getResource.mockImplementationOnce(() => new Promise((resolve) => (resourceArrives = () => resolve({ data: room }))))
+    const { props, view } = renderManage(client)
+    fireEvent.click(await screen.findByRole('button', { name: 'Cancel booking' }))
+    const reason = screen.getByLabelText('Reason (optional)') as HTMLTextAreaElement
+    const typed = 'My train is cancelled'
+    for (let i = 1; i <= typed.length; i++) {
+      fireEvent.input(reason, { target: { value: typed.slice(0, i) } })
+      if (i === 5) resourceArrives()
+      // The host re-renders with fresh props (e.g. after the language loaded).
+      if (i === 10) view.rerender(<ManageBooking {...props} t={{ ...CATALOGUES.en! }} />)
+    }
+    await screen.findByRole('heading', { name: 'Meeting room' })
+    view.rerender(<ManageBooking {...props} onChanged={vi.fn()} />)
+    expect((screen.getByLabelText('Reason (optional)') as HTMLTextAreaElement).value).toBe(typed)
+    // "Keep it" and back again: still there.
+    fireEvent.click(button('Keep it'))
+    fireEvent.click(button('Cancel booking'))
+    expect((screen.getByLabelText('Reason (optional)') as HTMLTextAreaElement).value).toBe(typed)
+    fireEvent.click(button('Yes, cancel'))
+    await screen.findByText('Your booking is cancelled.')
+    expect(client.cancelBooking).toHaveBeenCalledWith('K7Q2XM3D', 'tok', typed)
+  })
+
+  it('explains that online cancellation has closed and offers no cancel button', async () => {
+    renderManage(createFakeClient({ ...booked, cancellation: { allowed: false, percent: 0 } }))
+    expect(await screen.findByText(CATALOGUES.en!.manageClosed)).toBeTruthy()
+    expect(screen.queryByRole('button', { name: 'Cancel booking' })).toBeNull()
+    // The API refuses a move inside the same window, so none is offered either.
+    expect(screen.queryByRole('button', { name: 'Change time' })).toBeNull()
+  })
+
+  it('words a refusal from its code in the guest’s language, never the API’s English, and shows how the booking stands now', async () => {
+    const client = createFakeClient()
+    const english = 'It is too close to the start to change this booking online; please contact the provider.'
+    client.cancelBooking.mockResolvedValueOnce({ error: { code: 'cancellation_closed', message: english, status: 422 } })
+    renderManage(client, 'de')
+    fireEvent.click(await screen.findByRole('button', { name: 'Buchung stornieren' }))
+    client.getBooking.mockResolvedValueOnce({ data: { ...booked, cancellation: { allowed: false, percent: 0 } } })
+    fireEvent.click(button('Ja, stornieren'))
+    expect((await screen.findByRole('alert')).textContent).toBe(CATALOGUES.de!.errors.cancellation_closed)
+    expect(document.body.textContent).not.toContain(english)
+    await screen.findByText(CATALOGUES.de!.manageClosed)
+    expect(screen.queryByRole('button', { name: 'Buchung stornieren' })).toBeNull()
+  })
+
+  it.each([
+    ['rate_limited', 'Too many tries in a short time. Please wait a minute and try again.'],
+    ['network_error', 'Could not reach the booking service. Check your connection and try again.'],
+    ['not_found', 'This booking link is not valid. Please use the link from your confirmation.'],
+  ] as const)('on loading, answers %s with the catalogue’s words', async (code, text) => {
+    const client = createFakeClient()
+    client.getBooking.mockResolvedValueOnce({ error: { code, message: 'server words', status: 400 } })
+    renderManage(client)
+    expect((await screen.findByRole('alert')).textContent).toBe(text)
+  })
+})
+
+describe('moving', () => {
+  it('after a move offers the new time for the calendar again: .ics, Google and Outlook', async () => {
+    const { client } = renderManage()
+    await screen.findByRole('heading', { name: 'Meeting room' })
+    // Nothing to add before the booking changed: the confirmation offered it already.
+    expect(screen.queryByRole('link', { name: 'Google Calendar' })).toBeNull()
+    fireEvent.click(button('Change time'))
+    const list = await screen.findByRole('listbox')
+    fireEvent.click(within(list).getAllByRole('option')[0]!)
+    fireEvent.click(await screen.findByRole('button', { name: 'Move to this time' }))
+    await screen.findByText('Your booking has moved to the new time.')
+    expect(client.rescheduleBooking).toHaveBeenCalledWith('K7Q2XM3D', 'tok', 'h_1')
+    expect(screen.getByText(/Nov 30/).textContent?.replace(/\s+/g, ' ')).toBe('Mon, Nov 30, 2:00 – 3:00 PM (Central European Time)')
+
+    const links = screen.getByRole('group', { name: 'Add to your calendar' })
+    const google = new URL(within(links).getByRole('link', { name: 'Google Calendar' }).getAttribute('href')!)
+    expect(google.searchParams.get('dates')).toBe('20261130T130000Z/20261130T140000Z')
+    expect(google.searchParams.get('text')).toBe('Meeting room')
+    const outlook = new URL(within(links).getByRole('link', { name: 'Outlook' }).getAttribute('href')!)
+    expect([outlook.searchParams.get('startdt'), outlook.searchParams.get('enddt')]).toEqual(['2026-11-30T13:00:00Z', '2026-11-30T14:00:00Z'])
+    const file = await within(links).findByRole('link', { name: 'Add to calendar (.ics)' })
+    expect(file.getAttribute('download')).toBe('booking-K7Q2XM3D.ics')
+    expect(client.getCalendarFile).toHaveBeenCalledWith('K7Q2XM3D', 'tok')
+  })
+})

@@ -1,0 +1,17 @@
+import { formatDuration } from '../format-time'
+import type { BookingState } from '../state'
+import { PriceSummary } from './PriceSummary'
+
+/**
+ * What is being booked, before a time is picked: how long (when there is no choice to
+ * make), what it costs and how cancelling works. The name is the widget's heading.
+ */
+export function ResourceSummary({ state }: { state: BookingState }) {
+  const minutes = state.durations.value.length === 0 ? state.slotMinutes.value : undefined
+  return (
+    <div class="summary">
+      {minutes !== undefined && <p class="muted">{`${state.t.duration}: ${formatDuration(minutes, state.locale)}`}</p>}
+      <PriceSummary state={state} />
+    </div>
+  )
+}
