@@ -24,7 +24,7 @@ export const en = {
   fieldError: {
     required: 'Please fill in this field.',
     invalid_email: 'Please enter a whole email address: a name, @ and a domain.',
-    invalid_phone: 'This does not look like a phone number. Check the digits, or add the country code (+44 …).',
+    invalid_phone: 'This does not look like a phone number. Check the digits, or add the country code (such as +1 or +44).',
     too_long: 'This is too long. Please shorten it.',
     invalid: 'Please check this field.',
   },
@@ -42,6 +42,7 @@ export const en = {
   zoneChange: 'Change time zone',
   zoneYours: 'Your time zone',
   zoneResource: 'Time zone of the venue',
+  movingFrom: (time: string) => `Instead of ${time}`,
   freeTimes: 'Free times',
   loading: 'Loading free times…',
   retry: 'Try again',

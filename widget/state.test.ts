@@ -162,7 +162,7 @@ describe('booking flow', () => {
 describe('rescheduling', () => {
   it('moves the booking to the held time instead of creating one', async () => {
     const onMoved = vi.fn()
-    const s = setup(vi.fn(), { reschedule: { ref: 'K7Q2XM3D', token: 'tok', onMoved } })
+    const s = setup(vi.fn(), { reschedule: { ref: 'K7Q2XM3D', token: 'tok', from: slot, onMoved } })
     await ready(s)
     s.client.placeHold.mockResolvedValue({ data: hold })
     const moved = { ...booking, version: 2 }

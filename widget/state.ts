@@ -42,7 +42,7 @@ export interface BookingStateOptions {
   /** Initial length in minutes, for resources that offer several. */
   duration?: number
   /** Set when the chosen time moves an existing booking instead of making a new one. */
-  reschedule?: { ref: string; token: string; onMoved: (booking: PublicBooking) => void }
+  reschedule?: { ref: string; token: string; from: Slot; onMoved: (booking: PublicBooking) => void }
   /** Payments: the card module (loaded only when a booking needs it) and where 3-D Secure returns. */
   payment?: {
     loadModule: () => Promise<typeof import('./payment/stripe-payment')>
@@ -517,6 +517,8 @@ export function createBookingState(client: StateClient, options: BookingStateOpt
     canGoForward,
     lastBookableDate,
     isReschedule: options.reschedule !== undefined,
+    /** The booking's time before the move, shown beside the new one. */
+    movingFrom: options.reschedule?.from,
     t,
     locale: options.locale,
     /** The zone the widget started in (the viewer's, or the one the site chose). */

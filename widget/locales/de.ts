@@ -39,6 +39,7 @@ const de: Messages = {
   zoneChange: 'Zeitzone ändern',
   zoneYours: 'Ihre Zeitzone',
   zoneResource: 'Zeitzone des Anbieters',
+  movingFrom: (time) => `Statt ${time}`,
   freeTimes: 'Freie Termine',
   loading: 'Freie Termine werden geladen…',
   retry: 'Erneut versuchen',

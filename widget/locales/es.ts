@@ -39,6 +39,7 @@ const es: Messages = {
   zoneChange: 'Cambiar zona horaria',
   zoneYours: 'Tu zona horaria',
   zoneResource: 'Zona horaria del lugar',
+  movingFrom: (time) => `En lugar de ${time}`,
   freeTimes: 'Horarios libres',
   loading: 'Cargando horarios libres…',
   retry: 'Reintentar',

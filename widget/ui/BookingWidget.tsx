@@ -22,10 +22,12 @@ export interface BookingWidgetProps {
   onReady?: (resource: PublicResource) => void
   /** id of the title heading, so a dialog around the widget can be named by it. */
   titleId?: string
+  /** Offers a Back button under the times (the manage page's way out of choosing a new time). */
+  onLeavePick?: () => void
 }
 
 /** The whole booking flow: pick a time, enter details under a hold, see the confirmation. */
-export function BookingWidget({ state, client, manageUrl, onReady, titleId }: BookingWidgetProps) {
+export function BookingWidget({ state, client, manageUrl, onReady, titleId, onLeavePick }: BookingWidgetProps) {
   const { t } = state
   const status = state.status.value
   const resource = state.resource.value
@@ -62,13 +64,13 @@ export function BookingWidget({ state, client, manageUrl, onReady, titleId }: Bo
       ) : step === 'done' ? (
         <Confirmation state={state} client={client} manageUrl={manageUrl} key="done" />
       ) : (
-        <Pick state={state} focusHeading={focusHeading} key="pick" />
+        <Pick state={state} focusHeading={focusHeading} key="pick" onLeave={onLeavePick} />
       )}
     </section>
   )
 }
 
-function Pick({ state, focusHeading }: { state: BookingState; focusHeading: boolean }) {
+function Pick({ state, focusHeading, onLeave }: { state: BookingState; focusHeading: boolean; onLeave?: (() => void) | undefined }) {
   const { t } = state
   const status = state.status.value
   const resource = state.resource.value
@@ -124,6 +126,13 @@ function Pick({ state, focusHeading }: { state: BookingState; focusHeading: bool
           )}
         </div>
       </div>
+      {onLeave && (
+        <div class="actions">
+          <button type="button" onClick={onLeave}>
+            {t.back}
+          </button>
+        </div>
+      )}
     </>
   )
 }

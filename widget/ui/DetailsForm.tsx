@@ -42,6 +42,7 @@ export function DetailsForm({ state }: { state: BookingState }) {
       <h3 ref={heading} tabIndex={-1}>
         {formatRangeWithZone(hold, state.zone.value, locale, state.now())}
       </h3>
+      {state.movingFrom && <p class="muted">{t.movingFrom(formatRangeWithZone(state.movingFrom, state.zone.value, locale, state.now()))}</p>}
       <HoldCountdown t={t} expiresAt={hold.expiresAt} onZero={() => void state.holdExpired()} />
       {!state.isReschedule && <PriceSummary state={state} />}
       {!state.isReschedule && (

@@ -241,7 +241,7 @@ function Reschedule(
         // The same length as now: a move changes when, not how long.
         duration: props.resource?.durations?.length ? (Date.parse(booking.end) - Date.parse(booking.start)) / 60_000 : undefined,
         onError: props.onError,
-        reschedule: { ref: booking.ref, token: props.token, onMoved: props.onDone },
+        reschedule: { ref: booking.ref, token: props.token, from: { start: booking.start, end: booking.end }, onMoved: props.onDone },
       }),
     [],
   )
@@ -249,16 +249,6 @@ function Reschedule(
     void state.load()
     return () => state.releaseHeld()
   }, [])
-  return (
-    <>
-      <BookingWidget state={state} client={client} titleId="booking-reschedule-title" />
-      {state.step.value === 'pick' && (
-        <div class="actions">
-          <button type="button" onClick={props.onBack}>
-            {props.t.back}
-          </button>
-        </div>
-      )}
-    </>
-  )
+  // Back to the booking sits inside the card, under the times, where the thumb already is.
+  return <BookingWidget state={state} client={client} titleId="booking-reschedule-title" onLeavePick={props.onBack} />
 }

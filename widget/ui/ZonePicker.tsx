@@ -112,7 +112,7 @@ function ZoneSearch({ state, first, onChoose, onClose }: { state: BookingState; 
           >
             <span>{zone.city}</span>{' '}
             <span class="muted">
-              {zone.id === state.viewerZone ? `${t.zoneYours} · ` : ''}
+              {zone.id === state.viewerZone ? `${t.zoneYours} · ` : zone.id === state.resource.value?.timezone ? `${t.zoneResource} · ` : ''}
               {zone.name} ({zone.offset})
             </span>
           </li>
