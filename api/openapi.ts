@@ -4,6 +4,7 @@ import {
   adminBookingsQuerySchema,
   adminCancelSchema,
   adminNotificationsQuerySchema,
+  adminRescheduleSchema,
   adminResourceCreateSchema,
   adminResourceUpdateSchema,
   adminScheduleSchema,
@@ -85,6 +86,15 @@ export const API_ROUTES: RouteDoc[] = [
   { method: 'put', path: '/v1/admin/resources/{id}/schedules', summary: 'Replace the whole schedule', tag: 'owner', auth: 'admin-key', body: adminScheduleSchema, ok: [200, '{schedules}'] },
   { method: 'get', path: '/v1/admin/bookings', summary: 'Bookings by time, filtered, paged', tag: 'owner', auth: 'admin-key', query: adminBookingsQuerySchema, ok: [200, '{bookings, nextCursor}'] },
   { method: 'get', path: '/v1/admin/bookings/{id}', summary: 'One booking', tag: 'owner', auth: 'admin-key', ok: [200, '{booking}'] },
+  {
+    method: 'post',
+    path: '/v1/admin/bookings/{id}/reschedule',
+    summary: 'Move a pending or confirmed booking to a future time, off the schedule if need be, never onto another booking (end omitted: same length)',
+    tag: 'owner',
+    auth: 'admin-key',
+    body: adminRescheduleSchema,
+    ok: [200, '{booking}'],
+  },
   {
     method: 'post',
     path: '/v1/admin/bookings/{id}/{transition}',

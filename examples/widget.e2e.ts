@@ -191,6 +191,37 @@ describe.skipIf(!browserAvailable())('the widget in Chromium', () => {
     expect(problems).toEqual([])
   }, 60_000)
 
+  it('asks before the popup drops a held time (Esc, ×, backdrop); leaving gives the time back to others', async () => {
+    const { page, problems } = await openPage('/examples/popup')
+    await page.locator('[data-booking-launcher] button').click({ timeout: 15_000 })
+    const dialog = page.locator('[data-booking-popup="meeting-room"] dialog[open]')
+    const first = timeOptions(dialog).first()
+    const held = (await first.textContent({ timeout: 15_000 }))?.trim()
+    await first.click()
+    await dialog.getByRole('timer').waitFor()
+    await dialog.getByLabel('Name').pressSequentially('Ada', { delay: 100 })
+
+    const question = dialog.getByRole('alertdialog', { name: 'Leave without booking?' })
+    await page.keyboard.press('Escape')
+    await question.waitFor()
+    await question.getByRole('button', { name: 'Keep my time' }).click()
+    await expect.poll(() => dialog.getByLabel('Name').inputValue()).toBe('Ada')
+    // A click on the backdrop, above the centred dialog, asks too.
+    await page.mouse.click(195, 10)
+    await question.waitFor()
+    await question.getByRole('button', { name: 'Keep my time' }).click()
+    await dialog.getByRole('button', { name: 'Close' }).click()
+    await question.getByRole('button', { name: 'Leave' }).click()
+    await page.locator('[data-booking-popup]').waitFor({ state: 'detached' })
+
+    // Another guest sees the time free again at once, not after the hold's ten minutes.
+    const other = await openPage('/examples/popup')
+    await other.page.locator('[data-booking-launcher] button').click({ timeout: 15_000 })
+    const otherDialog = other.page.locator('[data-booking-popup="meeting-room"] dialog[open]')
+    await expect.poll(() => timeOptions(otherDialog).first().textContent({ timeout: 15_000 }).then((t) => t?.trim())).toBe(held)
+    expect(problems).toEqual([])
+  }, 60_000)
+
   it('finds elements added later, and a second copy of the script changes nothing', async () => {
     const { page, problems } = await openPage('/examples/popup')
     await page.waitForFunction(() => Boolean(window.Booking?.version))

@@ -332,3 +332,18 @@ export const adminCancelSchema = z.object({
 })
 
 export const adminNotificationsQuerySchema = z.object({ bookingId: z.uuid() })
+
+/** The longest interval an owner may move a booking into: a week. */
+export const ADMIN_MOVE_MAX_MS = 7 * 24 * 3_600_000
+
+/**
+ * The owner moves a booking: a new start and, optionally, end (omitted: the booking keeps
+ * its length). Whether the start is still ahead depends on the clock; the route checks it.
+ */
+export const adminRescheduleSchema = z
+  .object({ start: instantSchema, end: instantSchema.optional() })
+  .superRefine(({ start, end }, ctx) => {
+    if (end === undefined) return
+    if (end <= start) ctx.addIssue({ code: 'custom', path: ['end'], message: 'end must be after start' })
+    else if (end - start > ADMIN_MOVE_MAX_MS) ctx.addIssue({ code: 'custom', path: ['end'], message: 'a booking lasts at most 7 days' })
+  })

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { adminApiKeys, bookings } from '../../drizzle/schema'
+import { adminApiKeys, bookings, notifications } from '../../drizzle/schema'
 import type { ErrorBody } from '../../shared/errors'
 import type { AvailabilityResponse, PublicHold } from '../../shared/types'
 import { createTestApi } from '../../test/api'
@@ -9,7 +9,10 @@ import { everyDay, insertBooking, insertResource } from '../../test/fixtures'
 import { createTestHoldBackend, newSession } from '../../test/holds'
 import { createAdminKey, revokeAdminKey, verifyAdminKey } from '../admin/keys'
 import { fixedClock } from '../clock'
+import { silentLogger } from '../logger'
+import type { EmailMessage } from '../notify/email'
 import { createOutboxPlanner } from '../notify/outbox'
+import { processOutbox } from '../notify/worker'
 import type { AdminResource } from '../store/admin'
 import type { AdminBooking } from './admin'
 
@@ -66,6 +69,7 @@ describe('every admin route needs a valid key', () => {
     ['POST', '/bookings/00000000-0000-4000-8000-000000000000/cancel'],
     ['POST', '/bookings/00000000-0000-4000-8000-000000000000/no-show'],
     ['POST', '/bookings/00000000-0000-4000-8000-000000000000/complete'],
+    ['POST', '/bookings/00000000-0000-4000-8000-000000000000/reschedule'],
     ['GET', '/notifications?bookingId=00000000-0000-4000-8000-000000000000'],
   ]
   it.each(routes)('%s %s → 401 without a key, with a wrong one and with a revoked one', async (method, path) => {
@@ -228,5 +232,95 @@ describe('bookings console', () => {
     expect([bad.status, bad.body.error.code]).toEqual([400, 'invalid_request'])
     api.clock.set('2026-03-26T10:00:00Z')
     expect((await api.admin<{ booking: AdminBooking }>('POST', `/bookings/${a.id}/complete`)).body.booking.status).toBe('completed')
+  })
+
+  describe('the owner moves a booking', () => {
+    const movedRows = async (bookingId: string) =>
+      (await database.db.select().from(notifications).where(eq(notifications.bookingId, bookingId)))
+        .filter((n) => n.event === 'moved' || n.event === 'admin_moved')
+        .map((n) => ({ event: n.event, channel: n.channel, version: n.version, recipient: n.recipient, status: n.status, payload: n.payload }))
+
+    it('moves a confirmed booking off the schedule: 200 with the new times and version, the guest and the owner told with the old time', async () => {
+      const api = setup()
+      const { book } = await bookedRoom(api)
+      const booking = await book('2026-03-27T09:00:00Z')
+      // 19:30 in Berlin, after the room's 09–17 schedule: the owner's calendar, the owner's call.
+      const res = await api.admin<{ booking: AdminBooking }>('POST', `/bookings/${booking.id}/reschedule`, { start: '2026-03-28T18:30:00Z' })
+      expect(res.status).toBe(200)
+      // No end: the booking keeps its hour.
+      expect(res.body.booking).toMatchObject({ id: booking.id, ref: booking.ref, status: 'confirmed', start: '2026-03-28T18:30:00.000Z', end: '2026-03-28T19:30:00.000Z', version: 2 })
+
+      const from = { start: '2026-03-27T09:00:00.000Z', end: '2026-03-27T10:00:00.000Z' }
+      const to = { start: '2026-03-28T18:30:00.000Z', end: '2026-03-28T19:30:00.000Z' }
+      expect(await movedRows(booking.id)).toEqual(
+        expect.arrayContaining([
+          { event: 'moved', channel: 'email', version: 2, recipient: 'g@example.com', status: 'pending', payload: { move: { from, to } } },
+          { event: 'admin_moved', channel: 'email', version: 2, recipient: 'owner@example.test', status: 'pending', payload: { move: { from, to } } },
+          expect.objectContaining({ event: 'moved', channel: 'sms', version: 2, status: 'skipped' }),
+        ]),
+      )
+
+      // The same move again (a retry after a lost response) changes nothing and tells nobody twice.
+      const again = await api.admin<{ booking: AdminBooking }>('POST', `/bookings/${booking.id}/reschedule`, { start: '2026-03-28T18:30:00Z', end: '2026-03-28T19:30:00Z' })
+      expect([again.status, again.body.booking.version]).toEqual([200, 2])
+      expect(await movedRows(booking.id)).toHaveLength(3)
+
+      // Through the worker: the guest's email states both times and carries the event one revision on.
+      const sent: EmailMessage[] = []
+      const email = { kind: 'smtp' as const, from: 'bookings@example.test', send: async (m: EmailMessage) => (sent.push(m), { id: m.messageId }), close: () => {} }
+      await processOutbox({ db: database.db, clock: api.clock, logger: silentLogger, email, sms: undefined, links: { publicUrl: 'https://book.example.test', appSecret: undefined } })
+      const ics = (m: EmailMessage) => m.attachments?.[0]?.content ?? ''
+      const moved = sent.find((m) => m.subject.startsWith('Moved:') && ics(m).includes(`UID:${booking.ref}@book.example.test`))
+      expect(moved?.to).toBe('g@example.com')
+      expect(moved?.text).toContain('When: Saturday, 28 March 2026, 19:30 Berlin time\nPreviously: Friday, 27 March 2026, 10:00 Berlin time')
+      expect(ics(moved!)).toMatch(/METHOD:REQUEST\r\n/)
+      expect(ics(moved!)).toMatch(/SEQUENCE:1\r\n/)
+      expect(ics(moved!)).toMatch(/DTSTART:20260328T183000Z\r\n/)
+      const notice = sent.find((m) => m.to === 'owner@example.test' && m.subject.startsWith(`Booking ${booking.ref} moved:`))
+      expect(notice?.text).toContain('Previously: Friday, 27 March 2026, 10:00 Berlin time')
+    })
+
+    it('refuses to move onto another booking with 409 slot_taken, changing nothing; touching it, inside its buffer, is allowed', async () => {
+      const api = setup()
+      const { book } = await bookedRoom(api, { bufferAfterMin: 15 })
+      const first = await book('2026-03-30T08:00:00Z')
+      const second = await book('2026-03-30T11:00:00Z')
+      const onto = await api.admin<ErrorBody>('POST', `/bookings/${second.id}/reschedule`, { start: '2026-03-30T08:30:00Z' })
+      expect([onto.status, onto.body.error.code]).toEqual([409, 'slot_taken'])
+      const [after] = await database.db.select().from(bookings).where(eq(bookings.id, second.id))
+      expect([after?.startsAt.toISOString(), after?.endsAt.toISOString(), after?.version]).toEqual(['2026-03-30T11:00:00.000Z', '2026-03-30T12:00:00.000Z', 1])
+      expect(await movedRows(second.id)).toEqual([])
+
+      // The write is checked against the bookings themselves, as a guest's move is; buffers
+      // belong to the published availability, which the owner may overrule.
+      const touching = await api.admin<{ booking: AdminBooking }>('POST', `/bookings/${second.id}/reschedule`, { start: '2026-03-30T09:00:00Z', end: '2026-03-30T09:45:00Z' })
+      expect([touching.status, touching.body.booking.start, touching.body.booking.end]).toEqual([200, '2026-03-30T09:00:00.000Z', '2026-03-30T09:45:00.000Z'])
+      expect((await api.admin<{ booking: AdminBooking }>('GET', `/bookings/${first.id}`)).body.booking).toMatchObject({ start: '2026-03-30T08:00:00.000Z', version: 1 })
+    })
+
+    it('refuses to move a cancelled booking with 409 invalid_transition', async () => {
+      const api = setup()
+      const { book } = await bookedRoom(api)
+      const booking = await book('2026-03-31T09:00:00Z')
+      expect((await api.admin('POST', `/bookings/${booking.id}/cancel`)).status).toBe(200)
+      const res = await api.admin<ErrorBody>('POST', `/bookings/${booking.id}/reschedule`, { start: '2026-03-31T12:00:00Z' })
+      expect([res.status, res.body.error.code]).toEqual([409, 'invalid_transition'])
+      const [after] = await database.db.select().from(bookings).where(eq(bookings.id, booking.id))
+      expect([after?.status, after?.startsAt.toISOString()]).toEqual(['cancelled', '2026-03-31T09:00:00.000Z'])
+    })
+
+    it.each([
+      ['a start in the past', { start: '2026-03-20T11:00:00Z' }, { path: 'start', code: 'invalid', message: 'must be in the future' }],
+      ['an end before the start', { start: '2026-04-01T10:00:00Z', end: '2026-04-01T09:00:00Z' }, { path: 'end', code: 'invalid', message: 'end must be after start' }],
+      ['a booking longer than 7 days', { start: '2026-04-01T10:00:00Z', end: '2026-04-08T10:01:00Z' }, { path: 'end', code: 'invalid', message: 'a booking lasts at most 7 days' }],
+    ])('refuses %s with 400 and the field, changing nothing', async (_label, body, detail) => {
+      const api = setup()
+      const { book } = await bookedRoom(api)
+      const booking = await book('2026-04-02T09:00:00Z')
+      const res = await api.admin<ErrorBody>('POST', `/bookings/${booking.id}/reschedule`, body)
+      expect([res.status, res.body.error.code, res.body.error.details]).toEqual([400, 'invalid_request', [detail]])
+      const [after] = await database.db.select().from(bookings).where(eq(bookings.id, booking.id))
+      expect([after?.startsAt.toISOString(), after?.version]).toEqual(['2026-04-02T09:00:00.000Z', 1])
+    })
   })
 })

@@ -5,6 +5,7 @@ import {
   adminBookingsQuerySchema,
   adminCancelSchema,
   adminNotificationsQuerySchema,
+  adminRescheduleSchema,
   adminResourceCreateSchema,
   adminResourceUpdateSchema,
   adminScheduleSchema,
@@ -12,7 +13,7 @@ import {
 import type { PublicBooking } from '../../shared/types'
 import { verifyAdminKey } from '../admin/keys'
 import type { AppEnv } from '../app-env'
-import { invalidRequest } from '../errors'
+import { invalidField, invalidRequest } from '../errors'
 import { cancelWithPolicy, captureAndConfirm } from '../payments/booking-payments'
 import { bearerToken, readJson } from '../request'
 import {
@@ -29,7 +30,7 @@ import {
   toAdminResource,
   updateResource,
 } from '../store/admin'
-import { confirmBooking, toPublicBooking } from '../store/bookings'
+import { confirmBooking, moveBooking, toPublicBooking } from '../store/bookings'
 
 /** A booking as its owner sees it: the guest's view plus the internal id. */
 export type AdminBooking = PublicBooking & { id: string }
@@ -75,6 +76,7 @@ type Transition = keyof typeof TRANSITIONS
  * → 201 {"resource":{"id":"…","slug":"yoga-room",…,"isActive":true}}
  * PUT /v1/admin/resources/<id>/schedules  {"schedules":[{"weekday":0,"startTime":"09:00","endTime":"12:00","slotDuration":60}]}
  * POST /v1/admin/bookings/<id>/confirm
+ * POST /v1/admin/bookings/<id>/reschedule  {"start":"2026-04-02T09:00:00Z"}  → 200 {"booking":{…,"version":2}}
  */
 export const adminRoutes = new Hono<AppEnv>()
   .use(async (c, next) => {
@@ -121,6 +123,26 @@ export const adminRoutes = new Hono<AppEnv>()
     return c.json({ bookings: page.rows.map(toAdminBooking), nextCursor: page.nextCursor ?? null })
   })
   .get('/bookings/:id', async (c) => c.json({ booking: toAdminBooking(await getBooking(c.var.deps.db, c.req.param('id'))) }))
+  // Registered before `/:transition`, which would otherwise take "reschedule" as its name.
+  .post('/bookings/:id/reschedule', async (c) => {
+    const { db, clock, outbox } = c.var.deps
+    const booking = await getBooking(db, c.req.param('id'))
+    const request = await readJson(c, adminRescheduleSchema)
+    if (booking.status !== 'pending' && booking.status !== 'confirmed') {
+      throw new BookingError('invalid_transition', `Cannot move a ${booking.status.replace('_', ' ')} booking.`)
+    }
+    const now = clock.now()
+    if (request.start <= now) throw invalidField('start', 'invalid', 'must be in the future')
+    const start = request.start
+    const end = request.end ?? start + (booking.endsAt.getTime() - booking.startsAt.getTime())
+    // A repeated request (a retry after a lost response) changes nothing and tells nobody again.
+    if (start === booking.startsAt.getTime() && end === booking.endsAt.getTime()) return c.json({ booking: toAdminBooking(booking) })
+    // The owner may leave the published schedule (and the buffers, which are part of it),
+    // but never land on another booking: the write passes the same EXCLUDE constraint as a
+    // guest's move (409 slot_taken, nothing changed) and writes the same moved messages.
+    const moved = await moveBooking(db, booking.id, start, end, now, outbox)
+    return c.json({ booking: toAdminBooking(moved) })
+  })
   .post('/bookings/:id/:transition', async (c) => {
     const transition = c.req.param('transition') as Transition
     if (!(transition in TRANSITIONS)) throw new BookingError('not_found', `No transition "${transition}"; use confirm, cancel, no-show or complete.`)
