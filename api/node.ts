@@ -10,7 +10,7 @@ import { createLogger } from './logger'
 import { runDueWork } from './due-work'
 import { createNotifiers } from './notify/create-notifiers'
 import { createOutboxPlanner } from './notify/outbox'
-import { processOutbox } from './notify/worker'
+import { createOutboxKicker } from './notify/outbox-kicker'
 import { createStripeGateway } from './payments/stripe-gateway'
 import { seedDemo } from './seed-demo'
 import { listActiveResources, paymentModeOf } from './store/resources'
@@ -68,17 +68,7 @@ async function main(): Promise<void> {
   const outbox = createOutboxPlanner({ adminEmail: config.adminEmail })
 
   // Messages a request wrote go out moments later; the minute sweep catches anything else.
-  let kickTimer: NodeJS.Timeout | undefined
-  let sending: Promise<unknown> = Promise.resolve()
-  const kickOutbox = () => {
-    if (kickTimer) return
-    kickTimer = setTimeout(() => {
-      kickTimer = undefined
-      sending = sending
-        .then(() => processOutbox({ db: database.db, clock: systemClock, logger, ...notifiers }))
-        .catch((error: unknown) => logger.error('outbox run failed', describeError(error)))
-    }, 200)
-  }
+  const outboxKicker = createOutboxKicker({ db: database.db, clock: systemClock, logger, ...notifiers })
 
   const assets = await loadStaticAssets()
   if (!assets.widgetScript) logger.info('widget not built: /widget.js answers 503 until `npm run build` runs')
@@ -97,7 +87,7 @@ async function main(): Promise<void> {
     outbox,
     notifiers,
     appSecret: notifiers.links.appSecret,
-    kickOutbox,
+    kickOutbox: outboxKicker.kick,
   })
 
   // Unpaid pending bookings past their window are cancelled here every minute (inserts also
@@ -131,10 +121,9 @@ async function main(): Promise<void> {
   const shutdown = () => {
     setTimeout(() => process.exit(1), 10_000).unref()
     clearInterval(sweep)
-    if (kickTimer) clearTimeout(kickTimer)
     server.close(async () => {
       while (inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 20))
-      await sending // a batch being sent is finished, not cut off
+      await outboxKicker.stop() // a batch being sent is finished, not cut off
       notifiers.email.close()
       await Promise.allSettled([database.close(), bridge?.close()])
       process.exit(0)

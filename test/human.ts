@@ -7,12 +7,12 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
 import { bookings, type BookingRow } from '../drizzle/schema'
 import { createApp } from '../api/app'
 import { systemClock } from '../api/clock'
-import { describeError } from '../api/errors'
 import type { Logger } from '../api/logger'
 import { createSmtpSender } from '../api/notify/email'
 import { createOutboxPlanner } from '../api/notify/outbox'
 import { createTwilioSender } from '../api/notify/sms'
-import { processOutbox, type OutboxWorkerDeps } from '../api/notify/worker'
+import { createOutboxKicker } from '../api/notify/outbox-kicker'
+import type { OutboxWorkerDeps } from '../api/notify/worker'
 import { seedDemo } from '../api/seed-demo'
 import { loadStaticAssets } from '../api/static-assets'
 import { watchProblems } from './browser'
@@ -66,18 +66,8 @@ export async function startHumanHarness(): Promise<HumanHarness> {
     sms: createTwilioSender({ accountSid: sms.accountSid, authToken: sms.authToken, from: '+4915550100', apiBase: sms.url }),
     links: { publicUrl: apiUrl, appSecret },
   }
-  // As api/node.ts does: a write that owes messages wakes the worker 200 ms later.
-  let kickTimer: NodeJS.Timeout | undefined
-  let sending: Promise<unknown> = Promise.resolve()
-  const kickOutbox = () => {
-    if (kickTimer) return
-    kickTimer = setTimeout(() => {
-      kickTimer = undefined
-      sending = sending
-        .then(() => processOutbox({ db: database.db, clock: systemClock, logger, ...notifiers }))
-        .catch((error: unknown) => logger.error('outbox run failed', describeError(error)))
-    }, 200)
-  }
+  // As npm start does: a write that owes messages wakes the worker 200 ms later.
+  const outboxKicker = createOutboxKicker({ db: database.db, clock: systemClock, logger, ...notifiers })
 
   const app = createApp({
     db: database.db,
@@ -88,7 +78,7 @@ export async function startHumanHarness(): Promise<HumanHarness> {
     outbox: createOutboxPlanner({ adminEmail: OWNER_EMAIL }),
     notifiers,
     appSecret,
-    kickOutbox,
+    kickOutbox: outboxKicker.kick,
   })
   handle = app.fetch
 
@@ -105,9 +95,8 @@ export async function startHumanHarness(): Promise<HumanHarness> {
     },
     findBooking: async (ref) => (await database.db.select().from(bookings).where(eq(bookings.ref, ref)))[0],
     async close() {
-      if (kickTimer) clearTimeout(kickTimer)
       await new Promise((resolve) => server.close(resolve))
-      await sending
+      await outboxKicker.stop()
       notifiers.email.close()
       await Promise.allSettled([mailbox.close(), sms.close(), site.close()])
       await database.close()
