@@ -19,7 +19,7 @@ const LIBS: Record<string, LibraryOptions> = {
   // The card step, fetched by widget.js only for resources that take payment.
   payment: { entry: 'widget/payment/stripe-payment.ts', formats: ['es'], fileName: () => 'payment.js' },
   // The owner console served at /admin.
-  admin: { entry: 'widget/admin/main.ts', formats: ['iife'], name: 'BookingAdmin', fileName: () => 'admin.js' },
+  admin: { entry: 'console/main.ts', formats: ['iife'], name: 'BookingAdmin', fileName: () => 'admin.js' },
   // The ESM SDK, with preact left to the app's bundler; its types come from tsconfig.sdk.json.
   sdk: { entry: 'widget/sdk.ts', formats: ['es'], fileName: () => 'sdk.js' },
 }

@@ -7,7 +7,7 @@ export default defineConfig({
   // The same build-time constants as vite.config.ts, for tests that import widget entries.
   define: { __WIDGET_VERSION__: JSON.stringify(version), __EMBED__: 'false' },
   test: {
-    include: ['{shared,api,widget,drizzle,examples,bench}/**/*.{test,e2e}.{ts,tsx}'],
+    include: ['{shared,api,widget,console,drizzle,examples,bench}/**/*.{test,e2e}.{ts,tsx}'],
     globalSetup: ['test/global-setup.ts'],
     // Separate processes: PGlite instances and postgres.js pools stay per test file.
     pool: 'forks',

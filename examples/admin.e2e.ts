@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createAdminKey } from '../api/admin/keys'
 import { bookings } from '../drizzle/schema'
-import { addDays, todayIn } from '../widget/calendar'
+import { addDays, todayIn } from '../shared/calendar-labels'
 import { browserAvailable, launchChromium, screenshotOnFailure, startDemoServer, timeOptions, watchProblems, type DemoServer } from '../test/browser'
 
 /*

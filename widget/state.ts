@@ -1,6 +1,6 @@
 import { batch, computed, signal } from '@preact/signals'
 import type { AvailabilityResponse, PublicBooking, PublicHold, PublicResource, Slot } from '../shared/types'
-import { addDays, addMonths, lastDayOf, monthOf, monthRange, todayIn } from './calendar'
+import { addDays, addMonths, lastDayOf, monthOf, monthRange, todayIn } from '../shared/calendar-labels'
 import {
   randomId,
   type AvailabilityQuery,

@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'preact/hooks'
-import { addDays, firstDayOfWeek, isoWeekday, monthGrid, monthOf, withNeighbourDays } from '../calendar'
+import { addDays, firstDayOfWeek, isoWeekday, monthGrid, monthOf, withNeighbourDays } from '../../shared/calendar-labels'
 import { formatDayLabel, formatMonth, formatWeekday } from '../format-time'
 import type { BookingState } from '../state'
 

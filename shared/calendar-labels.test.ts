@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { addDays, addMonths, firstDayOfWeek, isoWeekday, lastDayOf, monthGrid, monthOf, monthRange, todayIn } from './calendar'
+import { addDays, addMonths, firstDayOfWeek, isoWeekday, lastDayOf, monthGrid, monthOf, monthRange, todayIn } from './calendar-labels'
 
 describe('todayIn', () => {
   it.each([

@@ -1,4 +1,4 @@
-import type { ErrorBody } from '../../shared/errors'
+import type { ErrorBody } from '../shared/errors'
 
 /** The owner API with the key the owner signed in with (kept in sessionStorage only). */
 export interface AdminApi {

@@ -1,8 +1,8 @@
 import { Fragment } from 'preact'
 import { useEffect, useState } from 'preact/hooks'
-import { formatMoney } from '../../shared/money'
-import type { PublicBooking } from '../../shared/types'
-import { addDays, todayIn } from '../calendar'
+import { formatMoney } from '../shared/money'
+import type { PublicBooking } from '../shared/types'
+import { addDays, todayIn } from '../shared/calendar-labels'
 import { describeProblem, type AdminApi } from './api'
 import type { AdminResource } from './ResourcesView'
 

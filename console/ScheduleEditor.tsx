@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks'
-import type { ScheduleRule } from '../../shared/types'
+import type { ScheduleRule } from '../shared/types'
 import { describeProblem, type AdminApi } from './api'
 import type { AdminResource } from './ResourcesView'
 

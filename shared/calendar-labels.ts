@@ -1,4 +1,4 @@
-import { formatEpochDay, toEpochDay } from '../shared/slots/calendar-days'
+import { formatEpochDay, toEpochDay } from './slots/calendar-days'
 
 /*
  * Calendar arithmetic on plain `YYYY-MM-DD` labels (and `YYYY-MM` months). A label names a

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks'
-import { parseMoney, toMajorText } from '../../shared/money'
-import type { AdminResource, ResourceConfig } from '../../shared/types'
+import { parseMoney, toMajorText } from '../shared/money'
+import type { AdminResource, ResourceConfig } from '../shared/types'
 
 export type { AdminResource }
 import { describeProblem, type AdminApi } from './api'
