@@ -115,7 +115,7 @@ describe('booking flow', () => {
     await s.state.selectSlot(slot)
     await s.state.submitDetails(details)
     expect(s.state.step.value).toBe('details')
-    expect(s.state.notice.value).toBe(t.networkError)
+    expect(s.state.notice.value).toBe(t.errors.network_error)
     await s.state.submitDetails(details)
     const keys = s.client.createBooking.mock.calls.map(([, o]) => o?.idempotencyKey)
     expect(keys[0]).toBe(keys[1])
@@ -287,8 +287,8 @@ describe('createBookingState', () => {
   })
 
   it.each([
-    ['rate_limited', t.rateLimited],
-    ['network_error', t.networkError],
+    ['rate_limited', t.errors.rate_limited],
+    ['network_error', t.errors.network_error],
   ] as const)('keeps the guest on the form with a plain message on %s', async (code, message) => {
     const s = setup()
     await ready(s)

@@ -462,9 +462,9 @@ export function createBookingState(client: StateClient, options: BookingStateOpt
       case 'slot_taken':
         return backToPick(t.slotTaken)
       case 'hold_expired':
-        return backToPick(t.holdExpired)
+        return backToPick(t.errors.hold_expired)
       case 'outside_availability':
-        return backToPick(t.noLongerOffered)
+        return backToPick(t.errors.outside_availability)
       case 'invalid_request': {
         const fields = fieldErrorsFrom(failure.details, t)
         if (Object.keys(fields).length > 0) rejectFields(fields)

@@ -164,7 +164,7 @@ describe('picking a time', () => {
     const onError = vi.fn()
     renderWidget(client, { onError })
     const alert = await screen.findByRole('alert')
-    expect(alert.textContent).toContain(CATALOGUES.en!.networkError)
+    expect(alert.textContent).toContain(CATALOGUES.en!.errors.network_error)
     expect(onError).toHaveBeenCalledWith({ code: 'network_error', message: 'offline' })
     fireEvent.click(within(alert).getByRole('button', { name: 'Try again' }))
     expect(await timesList()).toBeTruthy()
@@ -223,7 +223,7 @@ describe('holding and booking', () => {
     await holdFirstTime()
     client.createBooking.mockResolvedValueOnce({ error: { code: 'hold_expired', message: 'gone', status: 410 } })
     await fillAndBook()
-    expect((await screen.findByRole('alert')).textContent).toBe(CATALOGUES.en!.holdExpired)
+    expect((await screen.findByRole('alert')).textContent).toBe(CATALOGUES.en!.errors.hold_expired)
     expect(await timesList()).toBeTruthy()
   })
 
@@ -233,7 +233,7 @@ describe('holding and booking', () => {
     await holdFirstTime()
     client.createBooking.mockResolvedValueOnce({ error: { code: 'rate_limited', message: 'slow down', status: 429 } })
     await fillAndBook()
-    expect((await screen.findByRole('alert')).textContent).toBe(CATALOGUES.en!.rateLimited)
+    expect((await screen.findByRole('alert')).textContent).toBe(CATALOGUES.en!.errors.rate_limited)
     expect(screen.getByRole('timer')).toBeTruthy()
   })
 
@@ -243,7 +243,7 @@ describe('holding and booking', () => {
     await holdFirstTime()
     client.createBooking.mockResolvedValueOnce({ error: { code: 'network_error', message: 'offline' } })
     await fillAndBook()
-    expect((await screen.findByRole('alert')).textContent).toBe(CATALOGUES.en!.networkError)
+    expect((await screen.findByRole('alert')).textContent).toBe(CATALOGUES.en!.errors.network_error)
     fireEvent.submit(screen.getByRole('button', { name: 'Book' }).closest('form')!)
     await screen.findByRole('heading', { name: 'Booked!' })
     const [first, second] = client.createBooking.mock.calls
