@@ -14,7 +14,7 @@ import { createMemoryHoldStore } from './holds/memory-hold-store'
 import { adminRoutes } from './routes/admin'
 import { bookingRoutes } from './routes/bookings'
 import { holdRoutes } from './routes/holds'
-import { internalRoutes } from './routes/internal'
+import { createInternalRoutes } from './routes/internal'
 import { resourceRoutes } from './routes/resources'
 import { webhookRoutes } from './routes/webhooks'
 import { createMetrics, type Metrics } from './metrics'
@@ -23,14 +23,20 @@ import { createResourceCatalog } from './store/resource-catalog'
 
 export type { AppDeps } from './app-env'
 
-export type CreateAppOptions = Pick<AppDeps, 'db'> & Partial<Omit<AppDeps, 'db'>> & { assets?: StaticAssets; metrics?: Metrics }
+export type CreateAppOptions = Pick<AppDeps, 'db'> &
+  Partial<Omit<AppDeps, 'db'>> & {
+    assets?: StaticAssets
+    metrics?: Metrics
+    /** Opens `/v1/internal/admin-keys` to `npm run admin:key` on this machine (embedded database only). */
+    localSecret?: string | undefined
+  }
 
 /** Requests whose success may have written messages (bookings, webhooks, owner transitions). */
 const WRITES_MESSAGES = /^\/v1\/(bookings|webhooks|admin\/bookings)(\/|$)/
 
 /** The whole HTTP surface as a Hono app; no side effects, so tests call `app.request()`. */
 export function createApp(options: CreateAppOptions) {
-  const { assets = {}, metrics: injectedMetrics, ...given } = options
+  const { assets = {}, metrics: injectedMetrics, localSecret, ...given } = options
   const clock = given.clock ?? systemClock
   const deps: AppDeps = {
     clock,
@@ -102,7 +108,7 @@ export function createApp(options: CreateAppOptions) {
   app.route('/v1/resources', resourceRoutes)
   app.route('/v1/holds', holdRoutes)
   app.route('/v1/bookings', bookingRoutes)
-  app.route('/v1/internal', internalRoutes)
+  app.route('/v1/internal', createInternalRoutes({ localSecret }))
   app.route('/v1/webhooks', webhookRoutes)
   app.route('/v1/admin', adminRoutes)
   app.route('/', createDocsRoutes(assets.docs ?? {}, assets.version ?? '0.0.0'))

@@ -1,5 +1,8 @@
 import { serve } from '@hono/node-server'
+import { channelUrl, claimLock, DatabaseInUseError } from './admin/local-channel'
+import { createSetupToken, hasActiveAdminKey } from './admin/setup'
 import { createApp } from './app'
+import { randomToken } from './bookings/tokens'
 import { ConfigError, loadConfig } from './config'
 import { openDatabase, redactUrl } from './db/open-database'
 import { systemClock } from './clock'
@@ -22,6 +25,13 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel)
 
   const embedded = !config.databaseUrl
+  // PGlite is one process's: hold the folder's lock file before opening it (a running
+  // `npm run admin:key` finishes first), and refuse to start beside another server on it.
+  const lock = embedded
+    ? await claimLock(config.dataDir, 'server', {
+        onWait: (other) => logger.info(`waiting for ${other.holder === 'cli' ? 'npm run admin:key' : 'the server'} (pid ${other.pid}) to finish with the embedded database`),
+      })
+    : undefined
   const database = await openDatabase({
     url: config.databaseUrl,
     dataDir: config.dataDir,
@@ -73,8 +83,14 @@ async function main(): Promise<void> {
   const assets = await loadStaticAssets()
   if (!assets.widgetScript) logger.info('widget not built: /widget.js answers 503 until `npm run build` runs')
 
+  // While no key can sign in, a one-time link creates the first one (printed once listening).
+  const setup = (await hasActiveAdminKey(database.db)) ? undefined : await createSetupToken(database.db, systemClock.now())
+  // `npm run admin:key` reaches the embedded database through this server, with this secret.
+  const localSecret = lock ? randomToken(32) : undefined
+
   const app = createApp({
     db: database.db,
+    localSecret,
     logger,
     allowedOrigins: config.allowedOrigins,
     assets,
@@ -113,8 +129,18 @@ async function main(): Promise<void> {
     }
   }
   const server = serve({ fetch, port: config.port, ...(config.host ? { hostname: config.host } : {}) }, (info) => {
-    const url = config.publicUrl ?? `http://localhost:${info.port}`
-    console.log(`Booking demo running at ${url}  (API: ${url}/v1/resources)`)
+    const url = (config.publicUrl ?? `http://localhost:${info.port}`).replace(/\/+$/, '')
+    const announce = () => {
+      console.log(`Booking demo running at ${url}  (API: ${url}/v1/resources)`)
+      if (setup) console.log(`Open ${url}/admin#setup=${setup.token} to create your owner key (valid 30 minutes, once).`)
+    }
+    // The channel is written before "running at": a CLI started after that line finds it.
+    if (lock && localSecret) {
+      lock.publish(channelUrl(info.address, info.port), localSecret).then(announce, (error: unknown) => {
+        logger.error('could not write the embedded database lock file', describeError(error))
+        announce()
+      })
+    } else announce()
   })
 
   // Finish in-flight requests before closing the database they are using.
@@ -126,6 +152,8 @@ async function main(): Promise<void> {
       await outboxKicker.stop() // a batch being sent is finished, not cut off
       notifiers.email.close()
       await Promise.allSettled([database.close(), bridge?.close()])
+      // Only now may another process open the folder.
+      await lock?.release()
       process.exit(0)
     })
   }
@@ -134,6 +162,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? error.message : error)
+  console.error(error instanceof ConfigError || error instanceof DatabaseInUseError ? error.message : error)
   process.exit(1)
 })

@@ -5,7 +5,7 @@ import { API_ROUTES } from './openapi'
 import { loadStaticAssets } from './static-assets'
 
 // Routes that serve pages and files rather than the API; everything else must be documented.
-const NOT_API = new Set(['/', '/manage', '/admin', '/admin/admin.js', '/examples/popup', '/docs', '/docs/init.js', '/docs/swagger-ui-bundle.js', '/docs/swagger-ui.css'])
+const NOT_API = new Set(['/', '/manage', '/admin', '/admin/admin.js', '/admin/preview', '/examples/popup', '/docs', '/docs/init.js', '/docs/swagger-ui-bundle.js', '/docs/swagger-ui.css'])
 const isStatic = (path: string) => NOT_API.has(path) || path.startsWith('/examples/') || path.startsWith('/widget/') || /^\/(manage|payment|locale-\w+)\.js$/.test(path)
 
 describe('OpenAPI document', () => {

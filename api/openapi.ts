@@ -8,10 +8,12 @@ import {
   adminResourceCreateSchema,
   adminResourceUpdateSchema,
   adminScheduleSchema,
+  adminSetupSchema,
   availabilityQuerySchema,
   bookingRequestSchema,
   cancelRequestSchema,
   holdRequestSchema,
+  localAdminKeyCreateSchema,
   nextAvailableQuerySchema,
   rescheduleRequestSchema,
 } from '../shared/schemas'
@@ -33,7 +35,7 @@ interface RouteDoc {
   query?: z.ZodObject
   /** Status → description of the success response. */
   ok: [number, string]
-  auth?: 'manage-token' | 'admin-key' | 'cron-secret' | 'stripe-signature'
+  auth?: 'manage-token' | 'admin-key' | 'cron-secret' | 'stripe-signature' | 'local-secret'
   session?: boolean
 }
 
@@ -77,6 +79,32 @@ export const API_ROUTES: RouteDoc[] = [
   { method: 'get', path: '/v1/bookings/{ref}/calendar.ics', summary: 'The booking as an iCalendar file', tag: 'guest', auth: 'manage-token', ok: [200, 'text/calendar'] },
   { method: 'post', path: '/v1/webhooks/stripe', summary: 'Stripe events (signature checked)', tag: 'system', auth: 'stripe-signature', ok: [200, '{received}'] },
   { method: 'post', path: '/v1/internal/cron', summary: 'Run the due work once', tag: 'system', auth: 'cron-secret', ok: [200, '{expired, payments?, notifications?}'] },
+  {
+    method: 'get',
+    path: '/v1/internal/admin-keys',
+    summary: 'npm run admin:key -- --list through the running server (embedded database; from this machine, with the lock file’s secret)',
+    tag: 'system',
+    auth: 'local-secret',
+    ok: [200, '{keys: [{id, prefix, name, createdAt, lastUsedAt, revokedAt}]}'],
+  },
+  {
+    method: 'post',
+    path: '/v1/internal/admin-keys',
+    summary: 'npm run admin:key -- --name through the running server: the key is made in the database the server holds',
+    tag: 'system',
+    auth: 'local-secret',
+    body: localAdminKeyCreateSchema,
+    ok: [201, '{key, id, prefix, name, createdAt, lastUsedAt, revokedAt}'],
+  },
+  { method: 'delete', path: '/v1/internal/admin-keys/{idOrPrefix}', summary: 'npm run admin:key -- --revoke through the running server', tag: 'system', auth: 'local-secret', ok: [200, '{key}'] },
+  {
+    method: 'post',
+    path: '/v1/admin/setup',
+    summary: 'Trade the one-time token of the first-run link (/admin#setup=<token>, printed by npm start while no key is active) for the first owner key; no key needed. Unknown, used and expired tokens alike: 401',
+    tag: 'owner',
+    body: adminSetupSchema,
+    ok: [201, '{key, prefix, name}'],
+  },
   { method: 'get', path: '/v1/admin/resources', summary: 'All resources, inactive too', tag: 'owner', auth: 'admin-key', ok: [200, '{resources}'] },
   { method: 'post', path: '/v1/admin/resources', summary: 'Create a resource', tag: 'owner', auth: 'admin-key', body: adminResourceCreateSchema, ok: [201, '{resource}'] },
   { method: 'get', path: '/v1/admin/resources/{id}', summary: 'One resource', tag: 'owner', auth: 'admin-key', ok: [200, '{resource}'] },
@@ -84,8 +112,16 @@ export const API_ROUTES: RouteDoc[] = [
   { method: 'delete', path: '/v1/admin/resources/{id}', summary: 'Delete (204), or deactivate when it has bookings (200)', tag: 'owner', auth: 'admin-key', ok: [204, 'deleted'] },
   { method: 'get', path: '/v1/admin/resources/{id}/schedules', summary: 'The whole schedule', tag: 'owner', auth: 'admin-key', ok: [200, '{schedules}'] },
   { method: 'put', path: '/v1/admin/resources/{id}/schedules', summary: 'Replace the whole schedule', tag: 'owner', auth: 'admin-key', body: adminScheduleSchema, ok: [200, '{schedules}'] },
-  { method: 'get', path: '/v1/admin/bookings', summary: 'Bookings by time, filtered, paged', tag: 'owner', auth: 'admin-key', query: adminBookingsQuerySchema, ok: [200, '{bookings, nextCursor}'] },
-  { method: 'get', path: '/v1/admin/bookings/{id}', summary: 'One booking', tag: 'owner', auth: 'admin-key', ok: [200, '{booking}'] },
+  {
+    method: 'get',
+    path: '/v1/admin/bookings',
+    summary: 'Bookings by time, filtered (q: part of the ref, guest name or email), paged; pending and confirmed ones state what cancelling now refunds',
+    tag: 'owner',
+    auth: 'admin-key',
+    query: adminBookingsQuerySchema,
+    ok: [200, '{bookings: [{…, cancellation?: {allowed: true, percent, refund?}}], nextCursor}'],
+  },
+  { method: 'get', path: '/v1/admin/bookings/{id}', summary: 'One booking, with what cancelling now refunds while it is pending or confirmed', tag: 'owner', auth: 'admin-key', ok: [200, '{booking: {…, cancellation?: {allowed: true, percent, refund?}}}'] },
   {
     method: 'post',
     path: '/v1/admin/bookings/{id}/reschedule',
@@ -112,6 +148,7 @@ const SECURITY: Record<NonNullable<RouteDoc['auth']>, string> = {
   'admin-key': 'adminKey',
   'cron-secret': 'cronSecret',
   'stripe-signature': 'stripeSignature',
+  'local-secret': 'localSecret',
 }
 
 const jsonSchema = (schema: z.ZodType) => {
@@ -154,6 +191,7 @@ export function buildOpenApiDocument(version: string) {
         adminKey: { type: 'http', scheme: 'bearer', description: 'An owner key from `npm run admin:key`' },
         cronSecret: { type: 'http', scheme: 'bearer', description: 'CRON_SECRET' },
         stripeSignature: { type: 'apiKey', in: 'header', name: 'Stripe-Signature' },
+        localSecret: { type: 'http', scheme: 'bearer', description: 'The secret in the embedded database’s lock file (<DATA_DIR>.lock.json, mode 0600); accepted only from this machine' },
       },
       schemas: {
         Error: {

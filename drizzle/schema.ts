@@ -224,6 +224,21 @@ export const adminApiKeys = pgTable('admin_api_keys', {
   revokedAt: instant('revoked_at'),
 })
 
+/**
+ * One-time links that create the first owner key (printed by `npm start` while no active
+ * key exists). Only the token's SHA-256 is kept; exchanging it sets `used_at` in the same
+ * statement that checks it is unused and unexpired, so one token makes at most one key.
+ */
+export const adminSetupTokens = pgTable('admin_setup_tokens', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  tokenHash: text('token_hash').notNull().unique(),
+  createdAt: instant('created_at').notNull().defaultNow(),
+  expiresAt: instant('expires_at').notNull(),
+  usedAt: instant('used_at'),
+  /** The key the token was exchanged for. */
+  adminKeyId: uuid('admin_key_id').references(() => adminApiKeys.id, { onDelete: 'set null' }),
+})
+
 /** Stripe event ids already handled: each webhook event takes effect once. */
 export const paymentEvents = pgTable('payment_events', {
   id: text('id').primaryKey(),
@@ -236,3 +251,4 @@ export type ScheduleRow = typeof resourceSchedules.$inferSelect
 export type BookingRow = typeof bookings.$inferSelect
 export type NotificationRow = typeof notifications.$inferSelect
 export type AdminKeyRow = typeof adminApiKeys.$inferSelect
+export type AdminSetupTokenRow = typeof adminSetupTokens.$inferSelect

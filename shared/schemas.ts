@@ -280,31 +280,53 @@ export const adminResourceUpdateSchema = z
 
 const minutesOfDay = (time: string) => (time === '24:00' ? 1440 : Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5)))
 
+const WEEKDAY_NAMES = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'] as const
+
+/** The day a schedule rule is for, as an owner reads it: "Friday", or "2026-04-03" for a date. */
+const scheduleDay = (rule: { weekday?: number | null | undefined; specificDate?: string | null | undefined }) =>
+  rule.specificDate ?? WEEKDAY_NAMES[rule.weekday ?? 0] ?? `weekday ${rule.weekday}`
+
 /**
  * A resource's whole schedule, as the owner edits it: each window ends after it starts on
  * its own day (write 22:00–24:00 and 00:00–02:00 for a night), and windows of one day
- * (a weekday, or a specific date) do not overlap.
+ * (a weekday, or a specific date) do not overlap. Messages name the day and the times
+ * ("Friday 09:00–12:00 overlaps Friday 11:00–14:00"), never an index or a weekday number.
  */
 export const adminScheduleSchema = z
   .object({
     schedules: z
-      .array(scheduleRuleSchema.refine((r) => minutesOfDay(r.endTime) > minutesOfDay(r.startTime), { message: 'endTime must be after startTime', path: ['endTime'] }))
+      .array(
+        scheduleRuleSchema.refine((r) => minutesOfDay(r.endTime) >= minutesOfDay(r.startTime), {
+          // Equal times are refused by scheduleRuleSchema's own "cannot be empty".
+          error: (issue) => {
+            const r = issue.input as { weekday?: number | null; specificDate?: string | null; startTime: string; endTime: string }
+            return `${scheduleDay(r)}: the window must end after it starts (${r.startTime}–${r.endTime})`
+          },
+          path: ['endTime'],
+        }),
+      )
       .max(500),
   })
   .superRefine(({ schedules }, ctx) => {
-    const byDay = new Map<string, { start: number; end: number; index: number }[]>()
+    const byDay = new Map<string, { start: number; end: number; index: number; label: string }[]>()
     schedules.forEach((rule, index) => {
-      const day = rule.specificDate ?? `weekday ${rule.weekday}`
+      // A window that ends before it starts has its own message; it overlaps nothing.
+      if (minutesOfDay(rule.endTime) <= minutesOfDay(rule.startTime)) return
+      const day = scheduleDay(rule)
       const windows = byDay.get(day) ?? []
-      windows.push({ start: minutesOfDay(rule.startTime), end: minutesOfDay(rule.endTime), index })
+      windows.push({ start: minutesOfDay(rule.startTime), end: minutesOfDay(rule.endTime), index, label: `${day} ${rule.startTime}–${rule.endTime}` })
       byDay.set(day, windows)
     })
-    for (const [day, windows] of byDay) {
-      windows.sort((a, b) => a.start - b.start)
-      for (let i = 1; i < windows.length; i++) {
-        if (windows[i]!.start < windows[i - 1]!.end) {
-          ctx.addIssue({ code: 'custom', path: ['schedules', windows[i]!.index], message: `overlaps another window on ${day}` })
+    for (const windows of byDay.values()) {
+      windows.sort((a, b) => a.start - b.start || a.index - b.index)
+      // Compared with the window reaching furthest so far, not only the one before: 09–17
+      // overlaps 12–13 even with 10–11 between them.
+      let reach = windows[0]
+      for (const window of windows.slice(1)) {
+        if (reach && window.start < reach.end) {
+          ctx.addIssue({ code: 'custom', path: ['schedules', window.index], message: `${reach.label} overlaps ${window.label}` })
         }
+        if (!reach || window.end > reach.end) reach = window
       }
     }
   })
@@ -323,7 +345,20 @@ export const adminBookingsQuerySchema = z.object({
     .optional(),
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
+  /** Search: a case-insensitive part of the ref, the guest's name or the guest's email. */
+  q: z
+    .string()
+    .trim()
+    .max(200)
+    .transform((v) => (v === '' ? undefined : v))
+    .optional(),
 })
+
+/** `POST /v1/admin/setup`: the token from the first-run link (`/admin#setup=<token>`). */
+export const adminSetupSchema = z.object({ token: z.string().min(1).max(200) })
+
+/** The local admin:key channel (`POST /v1/internal/admin-keys`): the new key's name. */
+export const localAdminKeyCreateSchema = z.object({ name: z.string().trim().min(1).max(200) })
 
 export const adminCancelSchema = z.object({
   /** Overrides the policy: the part of what was paid that is given back. */

@@ -6,6 +6,10 @@ import { fileURLToPath } from 'node:url'
 
 export interface RunningServer {
   url: string
+  /** The server process's id. */
+  pid: number
+  /** Everything it printed on stdout so far (the start-up lines, a first-run setup link). */
+  output(): string
   stop(): Promise<void>
 }
 
@@ -22,10 +26,12 @@ export async function startApiServer(env: Record<string, string | undefined>): P
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   const url = `http://127.0.0.1:${port}`
+  let printed = ''
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('API server did not start within 60 s')), 60_000)
     child.stdout.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('running at')) {
+      printed += chunk.toString()
+      if (printed.includes('running at')) {
         clearTimeout(timer)
         resolve()
       }
@@ -37,8 +43,11 @@ export async function startApiServer(env: Record<string, string | undefined>): P
   })
   return {
     url,
+    pid: child.pid!,
+    output: () => printed,
     stop: () =>
       new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve()
         child.once('exit', () => resolve())
         child.kill('SIGTERM')
       }),

@@ -202,7 +202,7 @@ async function findByIntent(db: Database, intent: IntentState): Promise<BookingR
   return row
 }
 
-export type Canceller = { by: 'guest'; note?: string | undefined } | { by: 'owner'; refundPercent?: number } | { by: 'system'; reason: string }
+export type Canceller = { by: 'guest'; note?: string | undefined } | { by: 'owner'; refundPercent?: number; note?: string | undefined } | { by: 'system'; reason: string }
 
 /**
  * Cancels a booking and settles its money by the policy snapshot it was made under:
@@ -234,11 +234,10 @@ export async function cancelWithPolicy(deps: Omit<PaymentDeps, 'payments'> & { p
       // The system cancels only for its own reasons (an expiring authorization): all back.
       ;({ tier, percent } = { tier: 'full_refund', percent: 100 })
     } else {
-      // The owner may cancel at any time; past the online cut-off the ladder's bottom rung applies.
-      ;({ tier, percent } = decision.allowed ? { tier: decision.tier, percent: decision.refundPercent } : { tier: 'no_refund', percent: 0 })
+      ;({ tier, percent } = ownerPolicyRefund(decision))
     }
     const settlement = planSettlement(row, tier, percent)
-    const reason = who.by === 'system' ? who.reason : who.by === 'guest' && who.note ? `guest: ${who.note}` : who.by
+    const reason = who.by === 'system' ? who.reason : who.note ? `${who.by}: ${who.note}` : who.by
     const [cancelled] = await tx
       .update(bookings)
       .set({ status: 'cancelled', cancelledAt: new Date(now), cancelReason: reason, settlement, expiresAt: null, updatedAt: new Date(now) })
@@ -267,6 +266,22 @@ export function previewGuestCancellation(row: BookingRow, now: number): NonNulla
     percent: decision.refundPercent,
     ...(row.currency ? { refund: { amount: plan.refund, currency: row.currency } } : {}),
   }
+}
+
+/**
+ * What an owner cancel right now would give back by the policy (no override): owners may
+ * always cancel, so `allowed` is always true; the refund is decided as `cancelWithPolicy`
+ * decides it for the owner.
+ */
+export function previewOwnerCancellation(row: BookingRow, now: number): NonNullable<PublicBooking['cancellation']> {
+  const { tier, percent } = ownerPolicyRefund(decideGuestCancellation(row.cancellationPolicy, row.startsAt.getTime(), now))
+  const plan = planSettlement(row, tier, percent)
+  return { allowed: true, percent, ...(row.currency ? { refund: { amount: plan.refund, currency: row.currency } } : {}) }
+}
+
+/** The owner may cancel at any time; past the online cut-off the ladder's bottom rung applies. */
+function ownerPolicyRefund(decision: CancellationDecision): { tier: CancellationSettlement['tier']; percent: number } {
+  return decision.allowed ? { tier: decision.tier, percent: decision.refundPercent } : { tier: 'no_refund', percent: 0 }
 }
 
 function closedError(decision: Extract<CancellationDecision, { allowed: false }>): BookingError {

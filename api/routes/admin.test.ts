@@ -1,14 +1,18 @@
 import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { adminApiKeys, bookings, notifications } from '../../drizzle/schema'
+import { adminApiKeys, adminSetupTokens, bookings, notifications } from '../../drizzle/schema'
 import type { ErrorBody } from '../../shared/errors'
+import type { CancellationPolicy } from '../../shared/schemas'
 import type { AvailabilityResponse, PublicHold } from '../../shared/types'
 import { createTestApi } from '../../test/api'
 import { createTestDatabase, type TestDatabase } from '../../test/database'
-import { everyDay, insertBooking, insertResource } from '../../test/fixtures'
+import { bookingValues, everyDay, insertBooking, insertResource } from '../../test/fixtures'
 import { createTestHoldBackend, newSession } from '../../test/holds'
 import { createAdminKey, revokeAdminKey, verifyAdminKey } from '../admin/keys'
+import { createSetupToken, SETUP_TOKEN_TTL_MS } from '../admin/setup'
+import { sha256Hex } from '../bookings/tokens'
 import { fixedClock } from '../clock'
+import { createMemoryRateLimiter } from '../holds/rate-limiter'
 import { silentLogger } from '../logger'
 import type { EmailMessage } from '../notify/email'
 import { createOutboxPlanner } from '../notify/outbox'
@@ -121,12 +125,16 @@ describe('resources', () => {
     expect((res.body.error.details as { path: string }[]).map((d) => d.path)).toContain(path)
   })
 
-  it('refuses a slug another resource has', async () => {
+  it('refuses a slug another resource has, on create and on rename, with a detail the form can put beside the slug', async () => {
     const { admin } = setup()
     const s = slug()
     await admin('POST', '/resources', newResource(s))
+    const taken = [{ path: 'slug', code: 'invalid', message: 'already used by another resource' }]
     const again = await admin<ErrorBody>('POST', '/resources', newResource(s))
-    expect([again.status, again.body.error.details]).toEqual([400, [{ path: 'slug', message: 'already used' }]])
+    expect([again.status, again.body.error.code, again.body.error.details]).toEqual([400, 'invalid_request', taken])
+    const other = await admin<{ resource: AdminResource }>('POST', '/resources', newResource(slug()))
+    const renamed = await admin<ErrorBody>('PATCH', `/resources/${other.body.resource.id}`, { slug: s })
+    expect([renamed.status, renamed.body.error.code, renamed.body.error.details]).toEqual([400, 'invalid_request', taken])
   })
 })
 
@@ -163,6 +171,35 @@ describe('schedules', () => {
     expect([res.status, res.body.error.code]).toEqual([400, 'invalid_request'])
     expect((res.body.error.details as { path: string }[]).map((d) => d.path)).toContain(path)
     expect((await api.admin<{ schedules: unknown[] }>('GET', `/resources/${r.id}/schedules`)).body.schedules).toHaveLength(7)
+  })
+  it('words its refusals with day names and times, on the later of two overlapping windows', async () => {
+    const api = setup()
+    const r = await insertResource(database.db)
+    const res = await api.admin<ErrorBody>('PUT', `/resources/${r.id}/schedules`, {
+      schedules: [
+        { weekday: 4, startTime: '09:00', endTime: '12:00', slotDuration: 60 },
+        { weekday: 4, startTime: '11:00', endTime: '14:00', slotDuration: 60 },
+        { weekday: 0, startTime: '09:00', endTime: '17:00', slotDuration: 60 },
+        { weekday: 0, startTime: '10:00', endTime: '11:00', slotDuration: 60 },
+        // Inside Monday's 09–17 though it does not touch the 10–11 before it.
+        { weekday: 0, startTime: '12:00', endTime: '13:00', slotDuration: 60 },
+        { specificDate: '2026-04-03', startTime: '08:00', endTime: '10:00', slotDuration: null },
+        { specificDate: '2026-04-03', startTime: '09:30', endTime: '11:00', slotDuration: null },
+        { weekday: 4, startTime: '18:00', endTime: '08:00', slotDuration: 60 },
+      ],
+    })
+    expect([res.status, res.body.error.code]).toEqual([400, 'invalid_request'])
+    expect(res.body.error.details).toEqual(
+      expect.arrayContaining([
+        { path: 'schedules.1', code: 'invalid', message: 'Friday 09:00–12:00 overlaps Friday 11:00–14:00' },
+        { path: 'schedules.3', code: 'invalid', message: 'Monday 09:00–17:00 overlaps Monday 10:00–11:00' },
+        { path: 'schedules.4', code: 'invalid', message: 'Monday 09:00–17:00 overlaps Monday 12:00–13:00' },
+        { path: 'schedules.6', code: 'invalid', message: '2026-04-03 08:00–10:00 overlaps 2026-04-03 09:30–11:00' },
+        { path: 'schedules.7.endTime', code: 'invalid', message: 'Friday: the window must end after it starts (18:00–08:00)' },
+      ]),
+    )
+    // Nothing else: no array index or weekday number in words, and the reversed window overlaps nothing.
+    expect(res.body.error.details).toHaveLength(5)
   })
 })
 
@@ -220,13 +257,13 @@ describe('bookings console', () => {
     expect((await api.admin<ErrorBody>('POST', `/bookings/${pending.id}/teleport`)).status).toBe(404)
   })
 
-  it('completes a started booking, and cancels another with the refund the owner names', async () => {
+  it('completes a started booking, and cancels another with the refund and the reason the owner names', async () => {
     const api = setup()
     const { book } = await bookedRoom(api)
     const a = await book('2026-03-26T09:00:00Z')
     const b = await book('2026-03-26T10:00:00Z')
     const cancelled = await api.admin<{ booking: AdminBooking }>('POST', `/bookings/${b.id}/cancel`, { refundPercent: 100, reason: 'room flooded' })
-    expect(cancelled.body.booking).toMatchObject({ status: 'cancelled', cancelReason: 'owner', refund: { tier: 'owner_override', percent: 100 } })
+    expect(cancelled.body.booking).toMatchObject({ status: 'cancelled', cancelReason: 'owner: room flooded', refund: { tier: 'owner_override', percent: 100 } })
     expect((await api.admin<ErrorBody>('POST', `/bookings/${b.id}/cancel`)).status).toBe(409)
     const bad = await api.admin<ErrorBody>('POST', `/bookings/${a.id}/cancel`, { refundPercent: 150 })
     expect([bad.status, bad.body.error.code]).toEqual([400, 'invalid_request'])
@@ -322,5 +359,155 @@ describe('bookings console', () => {
       const [after] = await database.db.select().from(bookings).where(eq(bookings.id, booking.id))
       expect([after?.startsAt.toISOString(), after?.version]).toEqual(['2026-04-02T09:00:00.000Z', 1])
     })
+  })
+})
+
+describe('the first-run setup link', () => {
+  const exchange = (api: ReturnType<typeof setup>, token: unknown) => api.call<{ key: string; prefix: string; name: string } & ErrorBody>('POST', '/v1/admin/setup', { body: { token } })
+
+  it('trades its token, without an admin key, for a working key named "first key", once; only the token’s hash is kept', async () => {
+    const api = setup()
+    const { token, expiresAt } = await createSetupToken(database.db, api.clock.now())
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    expect(expiresAt.toISOString()).toBe('2026-03-20T12:30:00.000Z')
+
+    const made = await exchange(api, token)
+    expect([made.status, made.body.name, made.body.prefix]).toEqual([201, 'first key', made.body.key.slice(4, 12)])
+    expect((await api.call('GET', '/v1/admin/resources', { token: made.body.key })).status).toBe(200)
+
+    const [stored] = await database.db.select().from(adminSetupTokens).where(eq(adminSetupTokens.expiresAt, expiresAt))
+    expect(JSON.stringify(stored)).not.toContain(token)
+    const [key] = await database.db.select().from(adminApiKeys).where(eq(adminApiKeys.prefix, made.body.prefix))
+    expect([stored?.usedAt?.toISOString(), stored?.adminKeyId]).toEqual([NOW.replace('Z', '.000Z'), key?.id])
+
+    const again = await exchange(api, token)
+    expect([again.status, again.body.error.code]).toEqual([401, 'unauthorized'])
+  })
+
+  it('answers an unknown, a used and an expired token alike: 401, nothing made', async () => {
+    const api = setup()
+    const used = (await createSetupToken(database.db, api.clock.now())).token
+    expect((await exchange(api, used)).status).toBe(201)
+    const expired = (await createSetupToken(database.db, api.clock.now() - SETUP_TOKEN_TTL_MS)).token
+    const keysBefore = (await database.db.select().from(adminApiKeys)).length
+    const answers = []
+    for (const token of ['A'.repeat(43), used, expired, 'not a token']) {
+      const res = await exchange(api, token)
+      answers.push([res.status, res.body.error])
+    }
+    expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1)
+    expect(answers[0]?.[0]).toBe(401)
+    expect((await database.db.select().from(adminApiKeys)).length).toBe(keysBefore)
+    expect((await exchange(api, undefined)).status).toBe(400)
+  })
+
+  it('makes exactly one key when the same token is sent 10 times at once', async () => {
+    const api = setup()
+    const { token } = await createSetupToken(database.db, api.clock.now())
+    const firstKeys = async () => (await database.db.select().from(adminApiKeys).where(eq(adminApiKeys.name, 'first key'))).length
+    const before = await firstKeys()
+    const results = await Promise.all(Array.from({ length: 10 }, () => exchange(api, token)))
+    expect(results.map((r) => r.status).sort()).toEqual([201, ...Array<number>(9).fill(401)])
+    expect(await firstKeys()).toBe(before + 1)
+    const winner = results.find((r) => r.status === 201)!
+    const [stored] = await database.db.select().from(adminSetupTokens).where(eq(adminSetupTokens.tokenHash, await sha256Hex(token)))
+    const [key] = await database.db.select().from(adminApiKeys).where(eq(adminApiKeys.prefix, winner.body.prefix))
+    expect(stored?.adminKeyId).toBe(key?.id)
+  })
+
+  it('slows guessing to the per-address limit', async () => {
+    const clock = fixedClock(NOW)
+    const api = createTestApi({ db: database.db, clock, manageRateLimiter: createMemoryRateLimiter(clock, { limit: 2, windowMs: 60_000 }) })
+    const guess = () => api.call<ErrorBody>('POST', '/v1/admin/setup', { body: { token: 'B'.repeat(43) } })
+    expect([(await guess()).status, (await guess()).status]).toEqual([401, 401])
+    const third = await guess()
+    expect([third.status, third.body.error.code]).toEqual([429, 'rate_limited'])
+  })
+})
+
+describe('bookings search', () => {
+  it('finds by a part of the ref, the guest’s name or email, in any case, taking % and _ literally', async () => {
+    const api = setup()
+    const r = await insertResource(database.db)
+    const add = async (hour: number, guestName: string, guestEmail: string) => {
+      const start = `2026-04-10T${String(hour).padStart(2, '0')}:00:00Z`
+      const [row] = await database.db
+        .insert(bookings)
+        .values({ ...bookingValues({ resourceId: r.id, start, end: `2026-04-10T${String(hour).padStart(2, '0')}:30:00Z` }), guestName, guestEmail })
+        .returning()
+      return row!
+    }
+    const ana = await add(8, 'Ana Lopez', 'ana@example.org')
+    const bob = await add(9, 'Bob 100% Smith', 'bob_s@example.net')
+    const carol = await add(10, 'Carol Weiss', 'carol@example.com')
+    const search = async (q: string) => {
+      const res = await api.admin<{ bookings: AdminBooking[] }>('GET', `/bookings?resourceId=${r.id}&q=${encodeURIComponent(q)}`)
+      expect(res.status).toBe(200)
+      return res.body.bookings.map((b) => b.guest.name)
+    }
+    expect(await search('LOPEZ')).toEqual(['Ana Lopez'])
+    expect(await search('Example.NET')).toEqual(['Bob 100% Smith'])
+    expect(await search(carol.ref.slice(2, 7).toLowerCase())).toEqual(['Carol Weiss'])
+    expect(await search(ana.ref)).toEqual(['Ana Lopez'])
+    expect(await search('100%')).toEqual(['Bob 100% Smith'])
+    expect(await search('%')).toEqual(['Bob 100% Smith'])
+    expect(await search('_')).toEqual(['Bob 100% Smith'])
+    expect(await search('b_s')).toEqual(['Bob 100% Smith'])
+    expect(await search('nobody')).toEqual([])
+    expect(await search('  ')).toEqual(['Ana Lopez', 'Bob 100% Smith', 'Carol Weiss'])
+    expect(bob.guestEmail).toBe('bob_s@example.net')
+    expect((await api.admin<ErrorBody>('GET', `/bookings?q=${'x'.repeat(201)}`)).status).toBe(400)
+  })
+})
+
+describe('what cancelling a booking now would refund, as the owner sees it', () => {
+  const HOUR = 3_600_000
+  const LADDER: CancellationPolicy = { free_cancellation_hours: 24, partial_refund_hours: 6, partial_refund_percent: 50, no_refund_hours: 2 }
+
+  async function paidBooking(hoursAhead: number, policy: CancellationPolicy, amount = 9500) {
+    const r = await insertResource(database.db)
+    const start = Date.parse(NOW) + hoursAhead * HOUR
+    const [row] = await database.db
+      .insert(bookings)
+      .values({
+        ...bookingValues({ resourceId: r.id, start: new Date(start), end: new Date(start + HOUR) }),
+        cancellationPolicy: policy,
+        amount,
+        currency: 'USD',
+        paymentStatus: 'captured',
+        amountCaptured: amount,
+      })
+      .returning()
+    return row!
+  }
+
+  async function seen(api: ReturnType<typeof setup>, id: string, resourceId: string) {
+    const one = await api.admin<{ booking: AdminBooking }>('GET', `/bookings/${id}`)
+    const listed = await api.admin<{ bookings: AdminBooking[] }>('GET', `/bookings?resourceId=${resourceId}`)
+    expect(listed.body.bookings.find((b) => b.id === id)?.cancellation).toEqual(one.body.booking.cancellation)
+    return one.body.booking.cancellation
+  }
+
+  it.each([
+    ['72 h ahead under a free-24 h policy: all of it', 72, { free_cancellation_hours: 24 }, 9500, { allowed: true, percent: 100, refund: { amount: 9500, currency: 'USD' } }],
+    ['12 h ahead on the ladder: half, rounded down as the cancel rounds it', 12, LADDER, 9999, { allowed: true, percent: 50, refund: { amount: 4999, currency: 'USD' } }],
+    ['1 h ahead, where guests can no longer cancel: the owner still may, refunding nothing', 1, LADDER, 9500, { allowed: true, percent: 0, refund: { amount: 0, currency: 'USD' } }],
+  ])('%s', async (_label, hours, policy, amount, expected) => {
+    const api = setup()
+    const booking = await paidBooking(hours, policy, amount)
+    expect(await seen(api, booking.id, booking.resourceId)).toEqual(expected)
+    // The cancel without an override gives exactly what was stated.
+    const cancelled = await api.admin<{ booking: AdminBooking }>('POST', `/bookings/${booking.id}/cancel`)
+    expect(cancelled.body.booking.refund).toMatchObject({ amount: expected.refund.amount, percent: expected.percent })
+    expect(cancelled.body.booking.cancellation).toBeUndefined()
+  })
+
+  it('states the percent without an amount for a booking that takes no payment, and nothing once it is over', async () => {
+    const api = setup()
+    const r = await insertResource(database.db)
+    const pending = await insertBooking(database.db, { resourceId: r.id, status: 'pending', start: '2026-04-12T09:00:00Z', end: '2026-04-12T10:00:00Z' })
+    const done = await insertBooking(database.db, { resourceId: r.id, status: 'completed', start: '2026-03-19T09:00:00Z', end: '2026-03-19T10:00:00Z' })
+    expect(await seen(api, pending.id, r.id)).toEqual({ allowed: true, percent: 100 })
+    expect(await seen(api, done.id, r.id)).toBeUndefined()
   })
 })

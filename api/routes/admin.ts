@@ -9,13 +9,15 @@ import {
   adminResourceCreateSchema,
   adminResourceUpdateSchema,
   adminScheduleSchema,
+  adminSetupSchema,
 } from '../../shared/schemas'
 import type { PublicBooking } from '../../shared/types'
 import { verifyAdminKey } from '../admin/keys'
+import { exchangeSetupToken } from '../admin/setup'
 import type { AppEnv } from '../app-env'
 import { invalidField, invalidRequest } from '../errors'
-import { cancelWithPolicy, captureAndConfirm } from '../payments/booking-payments'
-import { bearerToken, readJson } from '../request'
+import { cancelWithPolicy, captureAndConfirm, previewOwnerCancellation } from '../payments/booking-payments'
+import { bearerToken, clientIp, readJson } from '../request'
 import {
   createResource,
   deleteOrDeactivateResource,
@@ -32,10 +34,17 @@ import {
 } from '../store/admin'
 import { confirmBooking, moveBooking, toPublicBooking } from '../store/bookings'
 
-/** A booking as its owner sees it: the guest's view plus the internal id. */
+/**
+ * A booking as its owner sees it: the guest's view plus the internal id, and while it is
+ * pending or confirmed, what cancelling it now would refund by its policy.
+ */
 export type AdminBooking = PublicBooking & { id: string }
 
-const toAdminBooking = (row: BookingRow): AdminBooking => ({ id: row.id, ...toPublicBooking(row) })
+function toAdminBooking(row: BookingRow, now: number): AdminBooking {
+  const booking: AdminBooking = { id: row.id, ...toPublicBooking(row) }
+  if (row.status === 'pending' || row.status === 'confirmed') booking.cancellation = previewOwnerCancellation(row, now)
+  return booking
+}
 
 const toAdminNotification = (row: NotificationRow) => ({
   id: row.id,
@@ -68,7 +77,8 @@ type Transition = keyof typeof TRANSITIONS
 
 /**
  * The owner API: resources and their schedules, bookings and their messages. Every route
- * needs `Authorization: Bearer <admin key>` (made with `npm run admin:key`).
+ * needs `Authorization: Bearer <admin key>` (made with `npm run admin:key`), except
+ * `POST /setup`, which trades the first-run link's one-time token for the first key.
  *
  * @example
  * POST /v1/admin/resources  Authorization: Bearer bka_…
@@ -79,6 +89,21 @@ type Transition = keyof typeof TRANSITIONS
  * POST /v1/admin/bookings/<id>/reschedule  {"start":"2026-04-02T09:00:00Z"}  → 200 {"booking":{…,"version":2}}
  */
 export const adminRoutes = new Hono<AppEnv>()
+  // Registered before the key check: Hono runs handlers in the order they were added, and
+  // this one answers without calling next(), so the check below never sees /setup.
+  .post('/setup', async (c) => {
+    const { db, clock, manageRateLimiter, trustProxy } = c.var.deps
+    // 256-bit tokens cannot be guessed; the per-address limit keeps anyone from trying.
+    if (manageRateLimiter) {
+      const decision = await manageRateLimiter.consume(`setup:${clientIp(c, trustProxy)}`)
+      if (!decision.allowed) throw new BookingError('rate_limited', 'Too many attempts from this address; please wait a moment.', { retryAfterSec: decision.retryAfterSec })
+    }
+    const { token } = await readJson(c, adminSetupSchema)
+    const made = await exchangeSetupToken(db, token, clock.now())
+    // Unknown, used and expired tokens get the same answer.
+    if (!made) throw new BookingError('unauthorized', 'This setup link is unknown, used or expired. Restarting the server prints a new one while no owner key exists; or run npm run admin:key.')
+    return c.json({ key: made.key, prefix: made.row.prefix, name: made.row.name }, 201)
+  })
   .use(async (c, next) => {
     const key = await verifyAdminKey(c.var.deps.db, bearerToken(c), c.var.deps.clock.now())
     if (!key) throw new BookingError('unauthorized', 'A valid admin key is required (Authorization: Bearer <key>).')
@@ -119,10 +144,11 @@ export const adminRoutes = new Hono<AppEnv>()
     if (!parsed.success) throw invalidRequest(parsed.error)
     const q = parsed.data
     const instant = (v: string | number | undefined) => (v === undefined ? undefined : typeof v === 'number' ? v : Date.parse(`${v}T00:00:00Z`))
-    const page = await listBookings(c.var.deps.db, { resourceId: q.resourceId, from: instant(q.from), to: instant(q.to), status: q.status, cursor: q.cursor, limit: q.limit })
-    return c.json({ bookings: page.rows.map(toAdminBooking), nextCursor: page.nextCursor ?? null })
+    const page = await listBookings(c.var.deps.db, { resourceId: q.resourceId, from: instant(q.from), to: instant(q.to), status: q.status, q: q.q, cursor: q.cursor, limit: q.limit })
+    const now = c.var.deps.clock.now()
+    return c.json({ bookings: page.rows.map((row) => toAdminBooking(row, now)), nextCursor: page.nextCursor ?? null })
   })
-  .get('/bookings/:id', async (c) => c.json({ booking: toAdminBooking(await getBooking(c.var.deps.db, c.req.param('id'))) }))
+  .get('/bookings/:id', async (c) => c.json({ booking: toAdminBooking(await getBooking(c.var.deps.db, c.req.param('id')), c.var.deps.clock.now()) }))
   // Registered before `/:transition`, which would otherwise take "reschedule" as its name.
   .post('/bookings/:id/reschedule', async (c) => {
     const { db, clock, outbox } = c.var.deps
@@ -136,17 +162,17 @@ export const adminRoutes = new Hono<AppEnv>()
     const start = request.start
     const end = request.end ?? start + (booking.endsAt.getTime() - booking.startsAt.getTime())
     // A repeated request (a retry after a lost response) changes nothing and tells nobody again.
-    if (start === booking.startsAt.getTime() && end === booking.endsAt.getTime()) return c.json({ booking: toAdminBooking(booking) })
+    if (start === booking.startsAt.getTime() && end === booking.endsAt.getTime()) return c.json({ booking: toAdminBooking(booking, now) })
     // The owner may leave the published schedule (and the buffers, which are part of it),
     // but never land on another booking: the write passes the same EXCLUDE constraint as a
     // guest's move (409 slot_taken, nothing changed) and writes the same moved messages.
     const moved = await moveBooking(db, booking.id, start, end, now, outbox)
-    return c.json({ booking: toAdminBooking(moved) })
+    return c.json({ booking: toAdminBooking(moved, clock.now()) })
   })
   .post('/bookings/:id/:transition', async (c) => {
     const transition = c.req.param('transition') as Transition
     if (!(transition in TRANSITIONS)) throw new BookingError('not_found', `No transition "${transition}"; use confirm, cancel, no-show or complete.`)
-    return c.json({ booking: toAdminBooking(await applyTransition(c, c.req.param('id'), transition)) })
+    return c.json({ booking: toAdminBooking(await applyTransition(c, c.req.param('id'), transition), c.var.deps.clock.now()) })
   })
 
   .get('/notifications', async (c) => {
@@ -178,7 +204,7 @@ async function applyTransition(c: Context<AppEnv>, id: string, transition: Trans
     }
     case 'cancel': {
       const body = await readJson(c, adminCancelSchema, { optional: true })
-      return cancelWithPolicy(deps, id, { by: 'owner', ...(body.refundPercent !== undefined ? { refundPercent: body.refundPercent } : {}) })
+      return cancelWithPolicy(deps, id, { by: 'owner', note: body.reason, ...(body.refundPercent !== undefined ? { refundPercent: body.refundPercent } : {}) })
     }
     case 'no-show':
       return markAttendance(db, id, 'no_show', now)

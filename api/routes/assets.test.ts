@@ -68,3 +68,33 @@ describe('GET /', () => {
     expect(csp).not.toContain('unsafe-inline')
   })
 })
+
+describe('GET /admin/preview', () => {
+  it('mounts the widget for one resource on a page only the console may frame', async () => {
+    const res = await createApp({ db }).request('/admin/preview?resource=blue-room')
+    expect(res.status).toBe(200)
+    const page = await res.text()
+    expect(page).toContain('<div data-booking-resource="blue-room"></div>')
+    expect(page).toContain('<script src="/widget.js" async></script>')
+    const csp = res.headers.get('content-security-policy') ?? ''
+    expect(csp).toContain("frame-ancestors 'self'")
+    expect(csp).toContain("script-src 'self'")
+    expect(csp).toContain("default-src 'self'")
+    expect(csp).not.toContain('unsafe-inline')
+    expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN')
+    expect(res.headers.get('cache-control')).toBe('no-store')
+  })
+
+  it('lets the console page frame same-origin pages (the preview) but keeps itself unframeable', async () => {
+    const res = await createApp({ db }).request('/admin')
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'self'")
+    expect(res.headers.get('content-security-policy')).not.toMatch(/frame-src 'none'/)
+    expect(res.headers.get('x-frame-options')).toBe('DENY')
+  })
+
+  it.each(['', '?resource=', '?resource=%22%3E%3Cscript%3E', '?resource=Blue'])('refuses %s: only a slug reaches the markup', async (query) => {
+    const res = await createApp({ db }).request(`/admin/preview${query}`)
+    expect(res.status).toBe(400)
+    expect(await res.text()).not.toContain('<script')
+  })
+})

@@ -40,6 +40,19 @@ const ADMIN_PAGE = `<!doctype html>
 <title>Bookings console</title><link rel="icon" href="data:,"></head>
 <body><div id="admin"></div><script src="/admin/admin.js"></script></body></html>`
 
+// The console's widget preview is framed by the console itself, and by nothing else.
+const PREVIEW_CSP = PAGE_CSP.replace("frame-ancestors 'none'", "frame-ancestors 'self'")
+
+/** The slug rule of the admin API: nothing else ever reaches the page's markup. */
+const PREVIEW_SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/
+
+/** The embed snippet as a site would paste it, on a page of its own (the console's page runs only its own script). */
+const previewPage = (slug: string) => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Widget preview</title><link rel="icon" href="data:,"></head>
+<body><div data-booking-resource="${slug}"></div>
+<script src="/widget.js" async></script></body></html>`
+
 const MISSING_BUILD = '// widget not built: run `npm run build` (npm start does it for you)\n'
 
 /**
@@ -89,6 +102,16 @@ export function createAssetRoutes(assets: StaticAssets) {
     c.header('X-Frame-Options', 'DENY')
     c.header('Cache-Control', 'no-store')
     return c.html(ADMIN_PAGE)
+  })
+  // The console's live preview of a resource's widget: framed by /admin only, never cached.
+  routes.get('/admin/preview', (c) => {
+    const slug = c.req.query('resource') ?? ''
+    if (!PREVIEW_SLUG.test(slug) || slug.length > 64) return c.text('Give ?resource=<slug> of a resource.', 400)
+    c.header('Content-Security-Policy', PREVIEW_CSP)
+    c.header('Referrer-Policy', 'no-referrer')
+    c.header('X-Frame-Options', 'SAMEORIGIN')
+    c.header('Cache-Control', 'no-store')
+    return c.html(previewPage(slug))
   })
   const adminScript = withTag(assets.adminScript)
   routes.get('/admin/admin.js', (c) => serveScript(c, adminScript, 'no-cache'))

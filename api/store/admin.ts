@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, lt, or } from 'drizzle-orm'
+import { and, asc, eq, gt, ilike, inArray, lt, or } from 'drizzle-orm'
 import { bookableResources, bookings, notifications, resourceSchedules, type BookingRow, type ResourceRow } from '../../drizzle/schema'
 import { BookingError } from '../../shared/errors'
 import type { AdminResource, ScheduleRule } from '../../shared/types'
@@ -92,6 +92,8 @@ export interface BookingFilter {
   from?: number | undefined
   to?: number | undefined
   status?: BookingRow['status'][] | undefined
+  /** A part of the ref, the guest's name or email, any case. */
+  q?: string | undefined
   cursor?: string | undefined
   limit: number
 }
@@ -99,6 +101,8 @@ export interface BookingFilter {
 /** Bookings by start time (then id), filtered, a page at a time with an opaque cursor. */
 export async function listBookings(db: Database, filter: BookingFilter): Promise<{ rows: BookingRow[]; nextCursor: string | undefined }> {
   const after = filter.cursor ? decodeCursor(filter.cursor) : undefined
+  // Bound as a parameter; the owner's % and _ are matched as themselves, not as wildcards.
+  const pattern = filter.q ? `%${escapeLike(filter.q)}%` : undefined
   const rows = await db
     .select()
     .from(bookings)
@@ -108,6 +112,7 @@ export async function listBookings(db: Database, filter: BookingFilter): Promise
         filter.from !== undefined ? gt(bookings.endsAt, new Date(filter.from)) : undefined,
         filter.to !== undefined ? lt(bookings.startsAt, new Date(filter.to)) : undefined,
         filter.status ? inArray(bookings.status, filter.status) : undefined,
+        pattern ? or(ilike(bookings.ref, pattern), ilike(bookings.guestName, pattern), ilike(bookings.guestEmail, pattern)) : undefined,
         after
           ? or(gt(bookings.startsAt, new Date(after.start)), and(eq(bookings.startsAt, new Date(after.start)), gt(bookings.id, after.id)))
           : undefined,
@@ -156,11 +161,16 @@ function decodeCursor(cursor: string): { start: number; id: string } {
   throw new BookingError('invalid_request', 'The cursor is not valid; start again without one.', [{ path: 'cursor', message: 'not a cursor from this API' }])
 }
 
+/** LIKE's wildcards and its escape character (backslash, PostgreSQL's default) taken literally. */
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (ch) => `\\${ch}`)
+}
+
 function isUuid(value: string): boolean {
   return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)
 }
 
 function slugTaken(error: unknown): BookingError | undefined {
   if (sqlState(error) !== UNIQUE_VIOLATION) return undefined
-  return new BookingError('invalid_request', 'Another resource already uses this slug.', [{ path: 'slug', message: 'already used' }])
+  return new BookingError('invalid_request', 'Another resource already uses this slug.', [{ path: 'slug', code: 'invalid', message: 'already used by another resource' }])
 }
