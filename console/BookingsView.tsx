@@ -1,215 +1,318 @@
-import { Fragment } from 'preact'
-import { useEffect, useState } from 'preact/hooks'
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
+import { addDays, firstDayOfWeek, todayIn } from '../shared/calendar-labels'
 import { formatMoney } from '../shared/money'
-import type { PublicBooking } from '../shared/types'
-import { addDays, todayIn } from '../shared/calendar-labels'
+import type { AdminResource } from '../shared/types'
 import { describeProblem, type AdminApi } from './api'
-import type { AdminResource } from './ResourcesView'
+import { BookingCard } from './BookingCard'
+import {
+  STATUS_FILTERS,
+  browserZone,
+  bookingsQuery,
+  cityOf,
+  dayLabel,
+  gridZone,
+  groupByDay,
+  layoutWeek,
+  matchesFilter,
+  startOfDayIn,
+  timeLabel,
+  timeLabelText,
+  weekStart,
+  type AdminBooking,
+  type Notice,
+  type OwnerAction,
+  type StatusFilter,
+} from './bookings-model'
+import { CancelDialog, type CancelRequest } from './CancelDialog'
+import { WeekGrid } from './WeekGrid'
 
-type AdminBooking = PublicBooking & { id: string }
-
-interface Notice {
-  id: string
-  event: string
-  channel: string
-  recipient: string | null
-  status: string
-  attempts: number
-  sendAfter: string
-  sentAt: string | null
-  lastError: string | null
-  skipReason: string | null
+export interface BookingsViewProps {
+  api: AdminApi
+  /** The owner's own zone; the browser's unless a test says otherwise. */
+  ownerZone?: string
+  locale?: string
+  /** The clock the legal actions are judged by. */
+  now?: () => number
+  /** How long typing in the search box pauses before it asks the server. */
+  searchDelayMs?: number
 }
 
-const ACTIONS: Record<string, { label: string; transition: string; danger?: boolean }[]> = {
-  pending: [
-    { label: 'Confirm', transition: 'confirm' },
-    { label: 'Cancel', transition: 'cancel', danger: true },
-  ],
-  confirmed: [
-    { label: 'Completed', transition: 'complete' },
-    { label: 'No-show', transition: 'no-show' },
-    { label: 'Cancel', transition: 'cancel', danger: true },
-  ],
-}
+/** Below this width the week is a list of cards: seven columns do not fit a phone. */
+const NARROW = '(max-width: 40rem)'
+/** A week rarely holds more; beyond it the owner is told to narrow the view. */
+const PAGE = 200
+const MAX_PAGES = 5
+const SEARCH_LIMIT = 100
 
-const zone = Intl.DateTimeFormat().resolvedOptions().timeZone
-const dayLabel = new Intl.DateTimeFormat(undefined, { weekday: 'long', day: 'numeric', month: 'long' })
-const timeLabel = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' })
+const DONE: Record<Exclude<OwnerAction, 'cancel'>, string> = { confirm: 'confirmed', 'no-show': 'marked as a no-show', complete: 'marked as completed' }
 
-/** Bookings by day or week, with the owner's actions and each booking's message log. */
-export function BookingsView({ api }: { api: AdminApi }) {
-  const [view, setView] = useState<'day' | 'week'>('week')
-  const [from, setFrom] = useState(() => todayIn(zone, new Date()))
+/**
+ * The owner's bookings: a week grid or a day list, filtered by status (cancelled ones hidden
+ * unless asked for), searchable by ref, name or email across all dates, each booking with
+ * its guest, notes, answers, money and the actions that are legal right now.
+ */
+export function BookingsView({ api, ownerZone = browserZone(), locale, now = Date.now, searchDelayMs = 300 }: BookingsViewProps) {
+  const [view, setView] = useState<'week' | 'day'>('week')
+  const [anchor, setAnchor] = useState(() => todayIn(ownerZone, new Date(now())))
   const [resourceId, setResourceId] = useState('')
-  const [resources, setResources] = useState<AdminResource[]>([])
+  const [status, setStatus] = useState<StatusFilter>('open')
+  const [searchText, setSearchText] = useState('')
+  const [q, setQ] = useState('')
+  const [resources, setResources] = useState<AdminResource[] | undefined>(undefined)
   const [list, setList] = useState<AdminBooking[] | undefined>(undefined)
+  const [truncated, setTruncated] = useState(false)
   const [error, setError] = useState<string | undefined>(undefined)
-  const [log, setLog] = useState<{ id: string; rows: Notice[] } | undefined>(undefined)
-  const days = view === 'day' ? 1 : 7
+  const [notice, setNotice] = useState('')
+  const [selectedId, setSelectedId] = useState<string | undefined>(undefined)
+  const [busyId, setBusyId] = useState<string | undefined>(undefined)
+  const [cardError, setCardError] = useState<{ id: string; message: string } | undefined>(undefined)
+  const [cancelling, setCancelling] = useState<AdminBooking | undefined>(undefined)
+  const narrow = useMediaQuery(NARROW)
+  const request = useRef(0)
+  const selectedCard = useRef<HTMLDivElement>(null)
+  // A chosen block's card sits under the grid, which can be taller than the screen.
+  useEffect(() => selectedCard.current?.scrollIntoView?.({ block: 'nearest', behavior: 'smooth' }), [selectedId])
+
+  const zone = gridZone(resources ?? [], resourceId, ownerZone)
+  const firstDay = useMemo(() => firstDayOfWeek(locale ?? (typeof navigator === 'undefined' ? 'en' : navigator.language)), [locale])
+  const first = view === 'week' ? weekStart(anchor, firstDay) : anchor
+  const days = Array.from({ length: view === 'week' ? 7 : 1 }, (_, i) => addDays(first, i))
+  const searching = q !== ''
+
+  useEffect(() => {
+    void api.call<{ resources: AdminResource[] }>('GET', '/resources').then(
+      (r) => setResources(r.resources),
+      // Without the list the bookings still load, read in the owner's zone.
+      () => setResources([]),
+    )
+  }, [])
+  useEffect(() => {
+    const timer = setTimeout(() => setQ(searchText.trim()), searchDelayMs)
+    return () => clearTimeout(timer)
+  }, [searchText])
 
   const load = async () => {
+    // Only the latest answer counts: a slow earlier one must not replace a newer search.
+    const mine = ++request.current
     setError(undefined)
-    const start = new Date(`${from}T00:00:00`).toISOString()
-    const end = new Date(`${addDays(from, days)}T00:00:00`).toISOString()
-    const query = new URLSearchParams({ from: start, to: end, limit: '200', ...(resourceId ? { resourceId } : {}) })
     try {
-      setList((await api.call<{ bookings: AdminBooking[] }>('GET', `/bookings?${query}`)).bookings)
+      const rows: AdminBooking[] = []
+      let cursor: string | undefined
+      let pages = 0
+      do {
+        const query = bookingsQuery({
+          ...(searching ? {} : { from: startOfDayIn(days[0]!, zone), to: startOfDayIn(addDays(days[days.length - 1]!, 1), zone) }),
+          ...(resourceId ? { resourceId } : {}),
+          status,
+          q,
+          limit: searching ? SEARCH_LIMIT : PAGE,
+          ...(cursor ? { cursor } : {}),
+        })
+        const page = await api.call<{ bookings: AdminBooking[]; nextCursor?: string | null }>('GET', `/bookings?${query}`)
+        rows.push(...page.bookings)
+        cursor = page.nextCursor ?? undefined
+        pages++
+      } while (cursor && !searching && pages < MAX_PAGES)
+      if (mine !== request.current) return
+      setList(rows.filter((b) => matchesFilter(b, status, q)))
+      setTruncated(cursor !== undefined)
     } catch (e) {
-      setError(describeProblem(e))
+      if (mine === request.current) setError(describeProblem(e))
     }
   }
+  const listedSearch = useRef(false)
   useEffect(() => {
-    void api.call<{ resources: AdminResource[] }>('GET', '/resources').then((r) => setResources(r.resources), () => undefined)
-  }, [])
-  useEffect(() => void load(), [from, view, resourceId])
+    if (!resources) return
+    // The week's bookings are not matches of a search (nor the other way round): clear them.
+    if (listedSearch.current !== searching) {
+      listedSearch.current = searching
+      setList(undefined)
+    }
+    void load()
+  }, [resources, first, view, resourceId, status, q, zone])
 
-  const act = async (booking: AdminBooking, transition: string) => {
-    if (transition === 'cancel' && !confirm(`Cancel booking ${booking.ref}? The guest is told and refunded by the policy.`)) return
+  const byId = new Map((resources ?? []).map((r) => [r.id, r]))
+  const zoneOf = (b: AdminBooking) => byId.get(b.resourceId)?.timezone ?? zone
+  const today = todayIn(zone, new Date(now()))
+  const loadMessages = async (b: AdminBooking) =>
+    (await api.call<{ notifications: Notice[] }>('GET', `/notifications?bookingId=${encodeURIComponent(b.id)}`)).notifications
+
+  const act = async (b: AdminBooking, action: OwnerAction) => {
+    if (action === 'cancel') return setCancelling(b)
+    setBusyId(b.id)
+    setCardError(undefined)
     try {
-      await api.call('POST', `/bookings/${booking.id}/${transition}`, transition === 'cancel' ? {} : undefined)
+      await api.call('POST', `/bookings/${b.id}/${action}`)
+      setNotice(`Booking ${b.ref} ${DONE[action]}.`)
       await load()
     } catch (e) {
-      setError(describeProblem(e))
+      setCardError({ id: b.id, message: describeProblem(e) })
+    } finally {
+      setBusyId(undefined)
     }
   }
-  const showLog = async (booking: AdminBooking) => {
-    const rows = (await api.call<{ notifications: Notice[] }>('GET', `/notifications?bookingId=${booking.id}`)).notifications
-    setLog({ id: booking.id, rows })
-  }
-  const names = new Map(resources.map((r) => [r.id, r.name]))
-  const byDay = new Map<string, AdminBooking[]>()
-  for (const b of list ?? []) {
-    const key = todayIn(zone, new Date(b.start))
-    byDay.set(key, [...(byDay.get(key) ?? []), b])
+  const cancel = async (b: AdminBooking, body: CancelRequest) => {
+    const { booking } = await api.call<{ booking: AdminBooking }>('POST', `/bookings/${b.id}/cancel`, body)
+    setCancelling(undefined)
+    const back = booking.refund && booking.refund.amount > 0 && booking.refund.currency ? `; ${formatMoney(booking.refund.amount, booking.refund.currency, locale)} goes back to the guest` : ''
+    setNotice(`Booking ${b.ref} cancelled${back}.`)
+    await load()
   }
 
+  const card = (b: AdminBooking) => (
+    <BookingCard
+      key={b.id}
+      booking={b}
+      resourceName={byId.get(b.resourceId)?.name ?? 'Resource'}
+      resourceZone={zoneOf(b)}
+      ownerZone={ownerZone}
+      locale={locale}
+      now={now()}
+      busy={busyId === b.id}
+      error={cardError?.id === b.id ? cardError.message : undefined}
+      onAction={(booking, action) => void act(booking, action)}
+      loadMessages={loadMessages}
+    />
+  )
+  const dayGroups = (bookings: AdminBooking[]) =>
+    groupByDay(bookings, zone).map(([date, items]) => (
+      <section key={date} class="bk-day" aria-label={dayLabel(date, locale)}>
+        <h3>{dayLabel(date, locale)}</h3>
+        {items.map(card)}
+      </section>
+    ))
+
+  const shown = list ?? []
+  const selected = shown.find((b) => b.id === selectedId)
+  const period = view === 'week' ? `Week of ${dayLabel(days[0]!, locale)}` : dayLabel(days[0]!, locale)
+
   return (
-    <section aria-labelledby="bookings-title">
+    <section aria-labelledby="bookings-title" class="bk">
       <h2 id="bookings-title">Bookings</h2>
-      <div class="row">
-        <button type="button" aria-current={view === 'day' ? 'page' : undefined} onClick={() => setView('day')}>
-          Day
-        </button>
-        <button type="button" aria-current={view === 'week' ? 'page' : undefined} onClick={() => setView('week')}>
-          Week
-        </button>
-        <button type="button" aria-label="Earlier" onClick={() => setFrom(addDays(from, -days))}>
-          ‹
-        </button>
-        <label>
-          From <input type="date" value={from} onChange={(e) => setFrom((e.currentTarget as HTMLInputElement).value)} />
-        </label>
-        <button type="button" aria-label="Later" onClick={() => setFrom(addDays(from, days))}>
-          ›
-        </button>
+      <div class="bk-toolbar">
+        <div class="bk-switch" role="group" aria-label="View">
+          <button type="button" aria-pressed={view === 'week'} onClick={() => setView('week')}>
+            Week
+          </button>
+          <button type="button" aria-pressed={view === 'day'} onClick={() => setView('day')}>
+            Day
+          </button>
+        </div>
+        <div class="bk-nav" role="group" aria-label="Dates">
+          <button type="button" aria-label={view === 'week' ? 'Previous week' : 'Previous day'} onClick={() => setAnchor(addDays(anchor, view === 'week' ? -7 : -1))}>
+            ‹
+          </button>
+          <button type="button" onClick={() => setAnchor(todayIn(zone, new Date(now())))}>
+            Today
+          </button>
+          <button type="button" aria-label={view === 'week' ? 'Next week' : 'Next day'} onClick={() => setAnchor(addDays(anchor, view === 'week' ? 7 : 1))}>
+            ›
+          </button>
+          <label class="bk-date-field">
+            <span class="sr-only">Go to date</span>
+            <input
+              type="date"
+              value={anchor}
+              onChange={(e) => {
+                const value = (e.currentTarget as HTMLInputElement).value
+                if (value) setAnchor(value)
+              }}
+            />
+          </label>
+        </div>
+      </div>
+      <div class="bk-toolbar">
         <label>
           Resource
           <select value={resourceId} onChange={(e) => setResourceId((e.currentTarget as HTMLSelectElement).value)}>
-            <option value="">all</option>
-            {resources.map((r) => (
+            <option value="">All resources</option>
+            {(resources ?? []).map((r) => (
               <option key={r.id} value={r.id}>
                 {r.name}
               </option>
             ))}
           </select>
         </label>
+        <label>
+          Status
+          <select value={status} onChange={(e) => setStatus((e.currentTarget as HTMLSelectElement).value as StatusFilter)}>
+            {STATUS_FILTERS.map((f) => (
+              <option key={f.value} value={f.value}>
+                {f.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label class="bk-search">
+          Search
+          <input
+            type="search"
+            value={searchText}
+            placeholder="Ref, name or email"
+            maxLength={200}
+            autoComplete="off"
+            onInput={(e) => setSearchText((e.currentTarget as HTMLInputElement).value)}
+          />
+        </label>
       </div>
+      <p class="muted bk-caption">
+        {searching ? `Matches for “${q}” on any date` : period} · times in {cityOf(zone)} time
+        {zone !== ownerZone ? ` (your clock: ${cityOf(ownerZone)})` : ''}
+      </p>
       {error && (
         <p class="error" role="alert">
           {error}
         </p>
       )}
-      {list && list.length === 0 && <p class="muted">No bookings in this {view}.</p>}
-      {[...byDay.entries()].map(([date, items]) => (
-        <div key={date}>
-          <h3>{dayLabel.format(new Date(`${date}T12:00:00`))}</h3>
-          <div class="scroll">
-            <table>
-              <tbody>
-                {items.map((b) => (
-                  <Fragment key={b.id}>
-                    <tr data-ref={b.ref}>
-                      <td>
-                        {timeLabel.format(new Date(b.start))}–{timeLabel.format(new Date(b.end))}
-                      </td>
-                      <td>{names.get(b.resourceId) ?? 'resource'}</td>
-                      <td>
-                        {b.guest.name}
-                        <br />
-                        <span class="muted">
-                          {b.guest.email}
-                          {b.guest.phone ? ` · ${b.guest.phone}` : ''}
-                        </span>
-                      </td>
-                      <td>
-                        <span class={`status ${b.status}`}>{b.status.replace('_', ' ')}</span> <code>{b.ref}</code>
-                        {b.payment && (
-                          <div class="muted">
-                            {formatMoney(b.payment.amount, b.payment.currency)} · {b.payment.status}
-                          </div>
-                        )}
-                      </td>
-                      <td>
-                        <div class="actions">
-                          {(ACTIONS[b.status] ?? []).map((a) => (
-                            <button key={a.transition} type="button" class={a.danger ? 'danger' : ''} onClick={() => void act(b, a.transition)}>
-                              {a.label}
-                            </button>
-                          ))}
-                          <button type="button" onClick={() => void showLog(b)}>
-                            Messages
-                          </button>
-                        </div>
-                      </td>
-                    </tr>
-                    {log?.id === b.id && (
-                      <tr>
-                        <td colSpan={5}>
-                          <MessageLog rows={log.rows} />
-                        </td>
-                      </tr>
-                    )}
-                  </Fragment>
-                ))}
-              </tbody>
-            </table>
+      <p class="ok" role="status">
+        {notice}
+      </p>
+      {!list && !error && <p class="muted">Loading bookings…</p>}
+      {list && shown.length === 0 && (
+        <p class="muted">{searching ? 'No booking matches that ref, name or email.' : `No bookings this ${view}${status === 'open' ? ' (cancelled ones are hidden)' : ''}.`}</p>
+      )}
+      {truncated && <p class="muted">Showing the first {shown.length}; narrow the filter or the search to see the rest.</p>}
+      {!searching && view === 'week' && !narrow ? (
+        <>
+          <WeekGrid
+            layout={layoutWeek(shown, days, zone)}
+            today={today}
+            ownerZone={ownerZone}
+            locale={locale}
+            selectedId={selected?.id}
+            zoneOf={zoneOf}
+            onSelect={(b) => setSelectedId(b.id)}
+          />
+          <div ref={selectedCard}>
+            {selected ? card(selected) : shown.length > 0 && <p class="muted">Choose a booking to see the guest, their notes and the actions.</p>}
           </div>
-        </div>
-      ))}
+        </>
+      ) : (
+        dayGroups(shown)
+      )}
+      {cancelling && (
+        <CancelDialog
+          booking={cancelling}
+          when={timeLabelText(timeLabel(cancelling.start, cancelling.end, zoneOf(cancelling), ownerZone, locale))}
+          locale={locale}
+          onClose={() => setCancelling(undefined)}
+          onConfirm={(body) => cancel(cancelling, body)}
+        />
+      )}
     </section>
   )
 }
 
-function MessageLog({ rows }: { rows: Notice[] }) {
-  if (rows.length === 0) return <p class="muted">No messages for this booking.</p>
-  return (
-    <table aria-label="Messages">
-      <thead>
-        <tr>
-          <th>Message</th>
-          <th>To</th>
-          <th>State</th>
-          <th>When</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((n) => (
-          <tr key={n.id}>
-            <td>
-              {n.event.replace(/_/g, ' ')} · {n.channel}
-            </td>
-            <td>{n.recipient ?? '—'}</td>
-            <td>
-              {n.status}
-              {n.skipReason ? ` (${n.skipReason})` : ''}
-              {n.lastError ? ` — ${n.lastError}` : ''}
-              {n.attempts > 1 ? ` · ${n.attempts} tries` : ''}
-            </td>
-            <td>{new Date(n.sentAt ?? n.sendAfter).toLocaleString()}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  )
+/** Whether a media query matches, following changes (a phone turned sideways). */
+function useMediaQuery(query: string): boolean {
+  const read = () => typeof matchMedia === 'function' && matchMedia(query).matches
+  const [matches, setMatches] = useState(read)
+  useEffect(() => {
+    if (typeof matchMedia !== 'function') return undefined
+    const list = matchMedia(query)
+    const update = () => setMatches(list.matches)
+    list.addEventListener('change', update)
+    return () => list.removeEventListener('change', update)
+  }, [query])
+  return matches
 }

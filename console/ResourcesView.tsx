@@ -1,15 +1,30 @@
+import type { ComponentChildren } from 'preact'
 import { useEffect, useState } from 'preact/hooks'
-import { parseMoney, toMajorText } from '../shared/money'
-import type { AdminResource, ResourceConfig } from '../shared/types'
-
-export type { AdminResource }
-import { describeProblem, type AdminApi } from './api'
+import { describePolicyIn, ENGLISH_POLICY_WORDS } from '../shared/policy-words'
+import type { AdminResource } from '../shared/types'
+import { AdminApiError, describeProblem, type AdminApi } from './api'
+import { EmbedPanel } from './EmbedPanel'
+import {
+  FIELD_ORDER,
+  formFromResource,
+  mapServerDetails,
+  policyFromForm,
+  RESOURCE_TYPES,
+  toResourceBody,
+  type FieldErrors,
+  type ResourceField,
+  type ResourceFormValues,
+} from './resource-form'
 import { ScheduleEditor } from './ScheduleEditor'
 
-/** The resources list; choosing one (or "New") opens its editor and its schedule. */
-export function ResourcesView({ api }: { api: AdminApi }) {
+export type { AdminResource }
+
+/** The resources list; choosing one (or "New") opens its editor, its embed snippet and its schedule. */
+export function ResourcesView({ api, origin = location.origin }: { api: AdminApi; origin?: string }) {
   const [resources, setResources] = useState<AdminResource[] | undefined>(undefined)
   const [editing, setEditing] = useState<AdminResource | 'new' | undefined>(undefined)
+  const [createdId, setCreatedId] = useState<string | undefined>(undefined)
+  const [previewVersion, setPreviewVersion] = useState(0)
   const [error, setError] = useState<string | undefined>(undefined)
   const load = () =>
     api.call<{ resources: AdminResource[] }>('GET', '/resources').then(
@@ -17,53 +32,41 @@ export function ResourcesView({ api }: { api: AdminApi }) {
       (e: unknown) => setError(describeProblem(e)),
     )
   useEffect(() => void load(), [])
+  const open = (next: AdminResource | 'new') => {
+    setCreatedId(undefined)
+    setEditing(next)
+  }
 
   return (
     <>
-      <section aria-labelledby="resources-title">
+      <section aria-labelledby="resources-title" class="resources">
         <div class="row">
           <h2 id="resources-title" class="grow">
             Resources
           </h2>
-          <button type="button" class="primary" onClick={() => setEditing('new')}>
+          <button type="button" class="primary" onClick={() => open('new')}>
             New resource
           </button>
         </div>
         {error && <p class="error">{error}</p>}
-        {resources && resources.length === 0 && <p class="muted">No resources yet.</p>}
+        {resources && resources.length === 0 && <p class="muted">No resources yet. Make one with “New resource”.</p>}
         {resources && resources.length > 0 && (
-          <div class="scroll">
-            <table>
-              <thead>
-                <tr>
-                  <th>Name</th>
-                  <th>Slug</th>
-                  <th>Type</th>
-                  <th>Zone</th>
-                  <th>State</th>
-                  <th />
-                </tr>
-              </thead>
-              <tbody>
-                {resources.map((r) => (
-                  <tr key={r.id}>
-                    <td>{r.name}</td>
-                    <td>
-                      <code>{r.slug}</code>
-                    </td>
-                    <td>{r.type}</td>
-                    <td>{r.timezone}</td>
-                    <td>{r.isActive ? 'active' : 'inactive'}</td>
-                    <td>
-                      <button type="button" onClick={() => setEditing(r)} aria-label={`Edit ${r.name}`}>
-                        Edit
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <ul class="resource-list">
+            {resources.map((r) => (
+              <li key={r.id}>
+                <span class="grow">
+                  <strong>{r.name}</strong> <code>{r.slug}</code>
+                  <span class="muted">
+                    {' '}
+                    · {r.type} · {r.timezone} · {r.isActive ? 'active' : 'inactive'}
+                  </span>
+                </span>
+                <button type="button" onClick={() => open(r)} aria-label={`Edit ${r.name}`}>
+                  Edit
+                </button>
+              </li>
+            ))}
+          </ul>
         )}
       </section>
       {editing && (
@@ -71,159 +74,281 @@ export function ResourcesView({ api }: { api: AdminApi }) {
           key={editing === 'new' ? 'new' : editing.id}
           api={api}
           resource={editing === 'new' ? undefined : editing}
-          onSaved={(saved) => {
+          onSaved={(saved, created) => {
+            if (created) setCreatedId(saved.id)
             setEditing(saved)
+            setPreviewVersion((v) => v + 1)
             void load()
           }}
         />
       )}
-      {editing && editing !== 'new' && <ScheduleEditor key={`s-${editing.id}`} api={api} resource={editing} />}
+      {editing && editing !== 'new' && (
+        <EmbedPanel resource={editing} origin={origin} justCreated={createdId === editing.id} previewVersion={previewVersion} />
+      )}
+      {editing && editing !== 'new' && (
+        <ScheduleEditor
+          key={`s-${editing.id}`}
+          api={api}
+          resource={editing}
+          onSaved={() => {
+            // "…then set the opening hours below" is done: the schedule editor now says they are saved.
+            setCreatedId(undefined)
+            setPreviewVersion((v) => v + 1)
+          }}
+        />
+      )}
     </>
   )
 }
 
 const zones = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : ['UTC']
-const numberOrUndefined = (value: FormDataEntryValue | null) => (value === null || String(value).trim() === '' ? undefined : Number(value))
+const localZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone
 
-function ResourceEditor({ api, resource, onSaved }: { api: AdminApi; resource: AdminResource | undefined; onSaved: (r: AdminResource) => void }) {
-  const [error, setError] = useState<string | undefined>(undefined)
+/**
+ * One short line under each field: what it does for guests, an example, and what an empty
+ * field means. The fields carry no placeholders: a grey number in an empty field reads as a
+ * value that is set, and the policy guests read is the empty field's, not the example's.
+ */
+const HELP: Record<ResourceField, string> = {
+  name: 'Guests see this name at the top of the booking form.',
+  slug: 'Names this resource in the embed snippet: lowercase letters, digits and hyphens.',
+  type: 'What kind of thing is booked; only for your own lists.',
+  timezone: 'Opening hours are in this zone; guests elsewhere see times converted.',
+  country: 'Two letters, e.g. DE: guests may type local phone numbers of this country. Empty: the time zone’s country.',
+  isActive: 'Inactive resources keep their bookings but take no new ones.',
+  durations: 'Lengths guests choose from in hours without a slot length, e.g. 60, 120. Empty: the whole window.',
+  bufferBefore: 'Kept free before each booking, e.g. 15 to prepare the room. Empty: none.',
+  bufferAfter: 'Kept free after each booking, e.g. 15 to clean up. Empty: none.',
+  notice: 'How soon a booking may start: e.g. 120 means nobody books less than 2 hours ahead. Empty: right up to the start.',
+  horizon: 'How far ahead guests can book, e.g. 90. Empty: up to a year.',
+  requiresConfirmation: 'New bookings stay pending until you confirm them under Bookings.',
+  price: 'Per booking, e.g. 25 or 25.50. Empty: free.',
+  currency: 'Three letters, e.g. EUR, USD, GBP.',
+  payment: 'What guests pay by card when they book; with none, they pay you directly.',
+  deposit: 'Paid when booking, e.g. 10; the rest is settled with you.',
+  freeHours: 'Guests get everything back if they cancel at least this many hours before, e.g. 24. Empty: free cancellation until the start.',
+  partialHours: 'After free cancellation ends, a part is refunded until this many hours before, e.g. 12. Empty: no partial refund.',
+  partialPercent: 'The part refunded in that period, 0 to 100, e.g. 50.',
+  closedHours: 'Guests can no longer cancel online this many hours before the start, e.g. 2. Empty: they can until the start.',
+  notifyEmail: 'New bookings and cancellations are sent here. Empty: the server’s admin address.',
+}
+
+const inputId = (field: ResourceField) => `rf-${field}`
+
+function ResourceEditor({
+  api,
+  resource,
+  onSaved,
+}: {
+  api: AdminApi
+  resource: AdminResource | undefined
+  onSaved: (r: AdminResource, created: boolean) => void
+}) {
+  const [values, setValues] = useState<ResourceFormValues>(() => formFromResource(resource, localZone()))
+  const [errors, setErrors] = useState<FieldErrors>({})
+  const [formError, setFormError] = useState<string | undefined>(undefined)
   const [saved, setSaved] = useState(false)
-  const config = resource?.config ?? {}
-  const currency = config.price?.currency ?? 'EUR'
-  const policy = config.cancellationPolicy ?? {}
+  const [busy, setBusy] = useState(false)
+  const [focusRequest, setFocusRequest] = useState(0)
+
+  // After a refused save, the first field to fix gets the focus (once per attempt).
+  useEffect(() => {
+    if (focusRequest === 0) return
+    const first = FIELD_ORDER.find((field) => errors[field])
+    if (first) document.getElementById(inputId(first))?.focus()
+  }, [focusRequest])
+
+  const set = <K extends ResourceField>(field: K, value: ResourceFormValues[K]) => {
+    setValues((current) => ({ ...current, [field]: value }))
+    setSaved(false)
+    // Changing a field takes its message away; the other messages stay until the next save.
+    if (errors[field]) setErrors((current) => Object.fromEntries(Object.entries(current).filter(([key]) => key !== field)))
+  }
+
+  const refuse = (fieldErrors: FieldErrors, message: string | undefined) => {
+    setErrors(fieldErrors)
+    setFormError(message)
+    setFocusRequest((n) => n + 1)
+  }
 
   const submit = async (event: Event) => {
     event.preventDefault()
-    setError(undefined)
     setSaved(false)
-    const form = new FormData(event.currentTarget as HTMLFormElement)
-    const text = (name: string) => String(form.get(name) ?? '').trim()
-    const chosenCurrency = text('currency').toUpperCase() || 'EUR'
-    const priceText = text('price')
-    const price = priceText ? parseMoney(priceText, chosenCurrency) : undefined
-    const deposit = text('deposit') ? parseMoney(text('deposit'), chosenCurrency) : undefined
-    if ((priceText && price === undefined) || (text('deposit') && deposit === undefined)) {
-      setError(`Amounts must be numbers in ${chosenCurrency}, e.g. 25 or 25.50.`)
+    const result = toResourceBody(values, resource?.config)
+    if (result.errors) {
+      refuse(result.errors, 'Some fields need a change; each says why.')
       return
     }
-    const ladder = {
-      free_cancellation_hours: numberOrUndefined(form.get('freeHours')),
-      partial_refund_hours: numberOrUndefined(form.get('partialHours')),
-      partial_refund_percent: numberOrUndefined(form.get('partialPercent')),
-      no_refund_hours: numberOrUndefined(form.get('closedHours')),
-    }
-    const next: ResourceConfig = {
-      ...(text('durations') ? { durations: text('durations').split(/[\s,]+/).filter(Boolean).map(Number) } : {}),
-      ...(numberOrUndefined(form.get('bufferBefore')) !== undefined ? { bufferBeforeMin: numberOrUndefined(form.get('bufferBefore')) } : {}),
-      ...(numberOrUndefined(form.get('bufferAfter')) !== undefined ? { bufferAfterMin: numberOrUndefined(form.get('bufferAfter')) } : {}),
-      ...(numberOrUndefined(form.get('notice')) !== undefined ? { minNoticeMin: numberOrUndefined(form.get('notice')) } : {}),
-      ...(numberOrUndefined(form.get('horizon')) !== undefined ? { horizonDays: numberOrUndefined(form.get('horizon')) } : {}),
-      ...(form.get('requiresConfirmation') ? { requiresConfirmation: true } : {}),
-      ...(price !== undefined ? { price: { amount: price, currency: chosenCurrency } } : {}),
-      ...(text('payment') && text('payment') !== 'none' ? { payment: text('payment') as 'full' | 'deposit' } : {}),
-      ...(deposit !== undefined ? { depositAmount: deposit } : {}),
-      ...(Object.values(ladder).some((v) => v !== undefined)
-        ? { cancellationPolicy: Object.fromEntries(Object.entries(ladder).filter(([, v]) => v !== undefined)) }
-        : {}),
-      ...(text('notifyEmail') ? { notifyEmail: text('notifyEmail') } : {}),
-    }
-    const body = { slug: text('slug'), type: text('type'), name: text('name'), timezone: text('timezone'), config: next }
+    setBusy(true)
     try {
-      const result = resource
-        ? await api.call<{ resource: AdminResource }>('PATCH', `/resources/${resource.id}`, { ...body, isActive: form.get('isActive') === 'on' })
-        : await api.call<{ resource: AdminResource }>('POST', '/resources', body)
+      const saved = resource
+        ? await api.call<{ resource: AdminResource }>('PATCH', `/resources/${resource.id}`, { ...result.body, isActive: values.isActive })
+        : await api.call<{ resource: AdminResource }>('POST', '/resources', result.body)
+      setErrors({})
+      setFormError(undefined)
       setSaved(true)
-      onSaved(result.resource)
+      onSaved(saved.resource, !resource)
     } catch (e) {
-      setError(describeProblem(e))
+      const { fields, other } = e instanceof AdminApiError ? mapServerDetails(e.details) : { fields: {}, other: [] }
+      const summary = Object.keys(fields).length > 0 ? 'Some fields need a change; each says why.' : e instanceof AdminApiError ? e.message : String(e)
+      refuse(fields, [summary, ...other].join('\n'))
+    } finally {
+      setBusy(false)
     }
   }
 
+  /** Label, control, help and (when refused) the reason, wired for screen readers. */
+  const field = (name: ResourceField, label: string, control: (a11y: Record<string, string | boolean | undefined>) => ComponentChildren) => {
+    const error = errors[name]
+    const a11y = {
+      id: inputId(name),
+      'aria-invalid': error ? 'true' : undefined,
+      'aria-describedby': error ? `${inputId(name)}-error ${inputId(name)}-help` : `${inputId(name)}-help`,
+    }
+    return (
+      <div class={`field${error ? ' invalid' : ''}`}>
+        <label for={inputId(name)}>{label}</label>
+        {control(a11y)}
+        {error && (
+          <p class="field-error" id={`${inputId(name)}-error`}>
+            {error}
+          </p>
+        )}
+        <p class="help" id={`${inputId(name)}-help`}>
+          {HELP[name]}
+        </p>
+      </div>
+    )
+  }
+  const text = (name: Exclude<ResourceField, 'payment' | 'requiresConfirmation' | 'isActive'>, label: string, extra: Record<string, string | number | boolean> = {}) =>
+    field(name, label, (a11y) => (
+      <input {...a11y} {...extra} value={values[name]} onInput={(e) => set(name, (e.currentTarget as HTMLInputElement).value)} />
+    ))
+  const check = (name: 'requiresConfirmation' | 'isActive', label: string) => {
+    const error = errors[name]
+    return (
+      <div class={`field${error ? ' invalid' : ''}`}>
+        <label class="check">
+          <input
+            type="checkbox"
+            id={inputId(name)}
+            checked={values[name]}
+            aria-invalid={error ? 'true' : undefined}
+            aria-describedby={error ? `${inputId(name)}-error ${inputId(name)}-help` : `${inputId(name)}-help`}
+            onChange={(e) => set(name, (e.currentTarget as HTMLInputElement).checked)}
+          />
+          {label}
+        </label>
+        {error && (
+          <p class="field-error" id={`${inputId(name)}-error`}>
+            {error}
+          </p>
+        )}
+        <p class="help" id={`${inputId(name)}-help`}>
+          {HELP[name]}
+        </p>
+      </div>
+    )
+  }
+  const policyLines = describePolicyIn(ENGLISH_POLICY_WORDS, policyFromForm(values))
+  const currency = values.currency.trim().toUpperCase() || 'EUR'
+
   return (
-    <section aria-labelledby="editor-title">
+    <section aria-labelledby="editor-title" class="resource-form">
       <h2 id="editor-title">{resource ? `Edit ${resource.name}` : 'New resource'}</h2>
-      <form onSubmit={submit}>
-        <div class="grid">
-          <label>
-            Name <input name="name" required maxLength={200} value={resource?.name ?? ''} />
-          </label>
-          <label>
-            Slug (used in the embed) <input name="slug" required pattern="[a-z0-9]+(-[a-z0-9]+)*" value={resource?.slug ?? ''} />
-          </label>
-          <label>
-            Type
-            <select name="type" value={resource?.type ?? 'room'}>
-              {['room', 'specialist', 'table', 'car', 'other'].map((t) => (
-                <option key={t}>{t}</option>
+      <form onSubmit={submit} noValidate>
+        <fieldset>
+          <legend>Basics</legend>
+          <div class="grid">
+            {text('name', 'Name', { maxLength: 200, autoComplete: 'off' })}
+            {text('slug', 'Slug', { maxLength: 64, autoComplete: 'off', autoCapitalize: 'none', spellcheck: false })}
+            {field('type', 'Type', (a11y) => (
+              <select {...a11y} value={values.type} onChange={(e) => set('type', (e.currentTarget as HTMLSelectElement).value)}>
+                {[...new Set([...RESOURCE_TYPES, values.type])].map((t) => (
+                  <option key={t} value={t}>
+                    {t}
+                  </option>
+                ))}
+              </select>
+            ))}
+            {field('timezone', 'Time zone', (a11y) => (
+              <select {...a11y} value={values.timezone} onChange={(e) => set('timezone', (e.currentTarget as HTMLSelectElement).value)}>
+                {[...new Set([...zones, values.timezone])].map((z) => (
+                  <option key={z} value={z}>
+                    {z}
+                  </option>
+                ))}
+              </select>
+            ))}
+            {text('country', 'Phone country (optional)', { maxLength: 2, autoComplete: 'off', autoCapitalize: 'characters' })}
+            {resource && check('isActive', 'Active (bookable)')}
+          </div>
+        </fieldset>
+
+        <fieldset>
+          <legend>Availability rules</legend>
+          <div class="grid">
+            {text('durations', 'Booking lengths, minutes', { autoComplete: 'off' })}
+            {text('bufferBefore', 'Buffer before, minutes', { inputMode: 'numeric' })}
+            {text('bufferAfter', 'Buffer after, minutes', { inputMode: 'numeric' })}
+            {text('notice', 'Minimum notice, minutes', { inputMode: 'numeric' })}
+            {text('horizon', 'Bookable ahead, days', { inputMode: 'numeric' })}
+            {check('requiresConfirmation', 'I confirm each booking myself')}
+          </div>
+        </fieldset>
+
+        <fieldset>
+          <legend>Payment</legend>
+          <div class="grid">
+            {field('payment', 'Online payment', (a11y) => (
+              <select
+                {...a11y}
+                value={values.payment}
+                onChange={(e) => set('payment', (e.currentTarget as HTMLSelectElement).value as ResourceFormValues['payment'])}
+              >
+                <option value="none">No online payment</option>
+                <option value="full">Full price online</option>
+                <option value="deposit">Deposit online</option>
+              </select>
+            ))}
+            {text('price', `Price, ${currency}`, { inputMode: 'decimal' })}
+            {text('currency', 'Currency', { maxLength: 3, autoComplete: 'off', autoCapitalize: 'characters' })}
+            {values.payment === 'deposit' || values.deposit !== '' || errors.deposit
+              ? text('deposit', `Deposit, ${currency}`, { inputMode: 'decimal' })
+              : null}
+          </div>
+        </fieldset>
+
+        <fieldset>
+          <legend>Cancellation policy</legend>
+          <div class="grid">
+            {text('freeHours', 'Free cancellation until, hours before', { inputMode: 'decimal' })}
+            {text('partialHours', 'Partial refund until, hours before', { inputMode: 'decimal' })}
+            {text('partialPercent', 'Partial refund, %', { inputMode: 'numeric' })}
+            {text('closedHours', 'No online cancelling within, hours', { inputMode: 'decimal' })}
+          </div>
+          <div class="policy-words" aria-live="polite">
+            <p class="muted">Guests will read:</p>
+            <ul>
+              {policyLines.map((line) => (
+                <li key={line}>{line}</li>
               ))}
-            </select>
-          </label>
-          <label>
-            Time zone
-            <select name="timezone" value={resource?.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone}>
-              {zones.map((z) => (
-                <option key={z}>{z}</option>
-              ))}
-            </select>
-          </label>
-          <label>
-            Durations, minutes (undivided windows) <input name="durations" placeholder="60, 120" value={config.durations?.join(', ') ?? ''} />
-          </label>
-          <label>
-            Buffer before, min <input name="bufferBefore" type="number" min="0" value={config.bufferBeforeMin ?? ''} />
-          </label>
-          <label>
-            Buffer after, min <input name="bufferAfter" type="number" min="0" value={config.bufferAfterMin ?? ''} />
-          </label>
-          <label>
-            Minimum notice, min <input name="notice" type="number" min="0" value={config.minNoticeMin ?? ''} />
-          </label>
-          <label>
-            Bookable ahead, days <input name="horizon" type="number" min="1" value={config.horizonDays ?? ''} />
-          </label>
-          <label>
-            Price <input name="price" inputMode="decimal" placeholder="25.00" value={config.price ? toMajorText(config.price.amount, currency) : ''} />
-          </label>
-          <label>
-            Currency <input name="currency" maxLength={3} value={currency} />
-          </label>
-          <label>
-            Payment
-            <select name="payment" value={config.payment ?? 'none'}>
-              <option value="none">none</option>
-              <option value="full">full price</option>
-              <option value="deposit">deposit</option>
-            </select>
-          </label>
-          <label>
-            Deposit <input name="deposit" inputMode="decimal" value={config.depositAmount !== undefined ? toMajorText(config.depositAmount, currency) : ''} />
-          </label>
-          <label>
-            Free cancellation until, h before <input name="freeHours" type="number" min="0" value={policy.free_cancellation_hours ?? ''} />
-          </label>
-          <label>
-            Partial refund until, h before <input name="partialHours" type="number" min="0" value={policy.partial_refund_hours ?? ''} />
-          </label>
-          <label>
-            Partial refund, % <input name="partialPercent" type="number" min="0" max="100" value={policy.partial_refund_percent ?? ''} />
-          </label>
-          <label>
-            No online cancel within, h <input name="closedHours" type="number" min="0" value={policy.no_refund_hours ?? ''} />
-          </label>
-          <label>
-            Notify email <input name="notifyEmail" type="email" value={config.notifyEmail ?? ''} />
-          </label>
-          <label class="check">
-            <input type="checkbox" name="requiresConfirmation" checked={config.requiresConfirmation === true} /> Owner confirms each booking
-          </label>
-          {resource && (
-            <label class="check">
-              <input type="checkbox" name="isActive" checked={resource.isActive} /> Active (bookable)
-            </label>
-          )}
-        </div>
+            </ul>
+          </div>
+        </fieldset>
+
+        <fieldset>
+          <legend>Notifications</legend>
+          <div class="grid">{text('notifyEmail', 'Notify email', { type: 'email', autoComplete: 'email' })}</div>
+        </fieldset>
+
+        {formError && (
+          <p class="error" role="alert">
+            {formError}
+          </p>
+        )}
         <div class="row">
-          <button type="submit" class="primary">
+          <button type="submit" class="primary" disabled={busy}>
             {resource ? 'Save' : 'Create'}
           </button>
           {saved && (
@@ -232,11 +357,6 @@ function ResourceEditor({ api, resource, onSaved }: { api: AdminApi; resource: A
             </span>
           )}
         </div>
-        {error && (
-          <p class="error" role="alert">
-            {error}
-          </p>
-        )}
       </form>
     </section>
   )

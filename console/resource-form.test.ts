@@ -1,0 +1,179 @@
+import { describe, expect, it } from 'vitest'
+import { describePolicyIn, ENGLISH_POLICY_WORDS } from '../shared/policy-words'
+import type { AdminResource, CancellationPolicy } from '../shared/types'
+import { en } from '../widget/i18n'
+import { describePolicy } from '../widget/policy-text'
+import { embedSnippet, fieldForPath, formFromResource, mapServerDetails, policyFromForm, toResourceBody, type ResourceFormValues } from './resource-form'
+
+const everything: AdminResource = {
+  id: 'r-1',
+  slug: 'blue-room',
+  type: 'specialist',
+  name: 'Blue room',
+  timezone: 'Europe/Berlin',
+  isActive: false,
+  createdAt: '2026-01-01T00:00:00Z',
+  config: {
+    durations: [60, 90],
+    bufferBeforeMin: 10,
+    bufferAfterMin: 15,
+    minNoticeMin: 120,
+    horizonDays: 60,
+    requiresConfirmation: true,
+    price: { amount: 2550, currency: 'EUR' },
+    payment: 'deposit',
+    depositAmount: 1000,
+    cancellationPolicy: { free_cancellation_hours: 48, partial_refund_hours: 24, partial_refund_percent: 50, no_refund_hours: 2 },
+    notifyEmail: 'owner@example.com',
+    country: 'AT',
+    holdTtlSec: 300,
+  },
+}
+
+describe('the resource form ↔ config mapping', () => {
+  it('shows every stored field as the owner edits it', () => {
+    expect(formFromResource(everything, 'UTC')).toEqual<ResourceFormValues>({
+      name: 'Blue room',
+      slug: 'blue-room',
+      type: 'specialist',
+      timezone: 'Europe/Berlin',
+      country: 'AT',
+      durations: '60, 90',
+      bufferBefore: '10',
+      bufferAfter: '15',
+      notice: '120',
+      horizon: '60',
+      requiresConfirmation: true,
+      price: '25.50',
+      currency: 'EUR',
+      payment: 'deposit',
+      deposit: '10.00',
+      freeHours: '48',
+      partialHours: '24',
+      partialPercent: '50',
+      closedHours: '2',
+      notifyEmail: 'owner@example.com',
+      isActive: false,
+    })
+  })
+
+  it('gives back the same resource for every field, keeping config keys the form does not show', () => {
+    const { body } = toResourceBody(formFromResource(everything, 'UTC'), everything.config)
+    expect(body).toEqual({ slug: 'blue-room', type: 'specialist', name: 'Blue room', timezone: 'Europe/Berlin', config: everything.config })
+  })
+
+  it('starts a new resource empty in the browser’s zone, and an untouched new form sends no config', () => {
+    const values = formFromResource(undefined, 'America/Chicago')
+    expect(values).toMatchObject({ name: '', slug: '', type: 'room', timezone: 'America/Chicago', currency: 'EUR', payment: 'none', isActive: true })
+    const { body } = toResourceBody({ ...values, name: 'Court 1', slug: 'court-1' })
+    expect(body).toEqual({ slug: 'court-1', type: 'room', name: 'Court 1', timezone: 'America/Chicago', config: {} })
+  })
+
+  it('reads amounts exactly in the currency’s minor units and tidies codes', () => {
+    const values = { ...formFromResource(undefined, 'UTC'), name: 'Car', slug: 'car', price: '1500', currency: 'jpy', payment: 'full' as const, country: 'jp' }
+    expect(toResourceBody(values).body?.config).toEqual({ price: { amount: 1500, currency: 'JPY' }, payment: 'full', country: 'JP' })
+    const comma = { ...values, price: '25,5', currency: 'EUR' }
+    expect(toResourceBody(comma).body?.config.price).toEqual({ amount: 2550, currency: 'EUR' })
+  })
+
+  it('says what to fix beside each field instead of sending what the server would refuse', () => {
+    const values: ResourceFormValues = {
+      ...formFromResource(undefined, 'UTC'),
+      name: ' ',
+      slug: 'Blue Room',
+      price: '12.345',
+      payment: 'deposit',
+      durations: '60, an hour',
+      horizon: '0',
+      partialHours: '24',
+      country: 'Austria',
+    }
+    expect(toResourceBody(values).errors).toEqual({
+      name: 'Give it a name guests will recognise.',
+      slug: 'Use lowercase letters, digits and single hyphens, e.g. blue-room.',
+      price: 'Write an amount in EUR, e.g. 25 or 25.50.',
+      deposit: 'Set the deposit guests pay when booking.',
+      durations: 'Write minutes as whole numbers, e.g. 60, 90.',
+      horizon: 'Write a whole number of at least 1.',
+      partialHours: 'Set “Free cancellation until” as well: without it guests always get everything back.',
+      partialPercent: 'Say how much is refunded in this period.',
+      country: 'Write a two-letter country code, e.g. DE, or leave it empty.',
+    })
+  })
+
+  it('refuses policy rungs that would never apply, so guests read what they get', () => {
+    const base = { ...formFromResource(undefined, 'UTC'), name: 'Court', slug: 'court' }
+    expect(toResourceBody({ ...base, partialHours: '24', partialPercent: '50' }).errors).toEqual({
+      partialHours: 'Set “Free cancellation until” as well: without it guests always get everything back.',
+    })
+    expect(toResourceBody({ ...base, freeHours: '48', partialPercent: '50' }).errors).toEqual({
+      partialPercent: 'Set “Partial refund until” as well, or leave the percentage empty.',
+    })
+    expect(toResourceBody({ ...base, freeHours: '48', partialHours: '24', partialPercent: '0' }).body?.config.cancellationPolicy).toEqual({
+      free_cancellation_hours: 48,
+      partial_refund_hours: 24,
+      partial_refund_percent: 0,
+    })
+  })
+
+  it('reads the policy to the owner as the server will apply it while it is typed', () => {
+    const base = formFromResource(undefined, 'UTC')
+    expect(policyFromForm(base)).toBeUndefined()
+    // No free-cancellation rung: every cancel is refunded in full, the partial rung never applies.
+    expect(policyFromForm({ ...base, partialHours: '24', partialPercent: '50', closedHours: '2' })).toEqual({ no_refund_hours: 2 })
+    expect(policyFromForm({ ...base, freeHours: '48', partialHours: '24', partialPercent: '150' })).toEqual({
+      free_cancellation_hours: 48,
+      partial_refund_hours: 24,
+      partial_refund_percent: 100,
+    })
+  })
+})
+
+describe('the server’s field details', () => {
+  it.each([
+    ['slug', 'slug'],
+    ['config.price.amount', 'price'],
+    ['config.price.currency', 'currency'],
+    ['config.depositAmount', 'deposit'],
+    ['config.cancellationPolicy.no_refund_hours', 'closedHours'],
+    ['config.cancellationPolicy.partial_refund_percent', 'partialPercent'],
+    ['config.durations.1', 'durations'],
+    ['config.country', 'country'],
+    ['config.notifyEmail', 'notifyEmail'],
+    ['config.minNoticeMin', 'notice'],
+  ])('put %s beside the %s field', (path, field) => {
+    expect(fieldForPath(path)).toBe(field)
+  })
+
+  it('keeps the server’s words beside the field, and what is about no field apart', () => {
+    const { fields, other } = mapServerDetails([
+      { path: 'slug', code: 'invalid', message: 'already used by another resource' },
+      { path: 'config.cancellationPolicy.partial_refund_hours', code: 'invalid', message: 'must be at least no_refund_hours (48)' },
+      { path: 'config.holdTtlSec', code: 'invalid', message: 'too big' },
+    ])
+    expect(fields).toEqual({
+      slug: 'Already used by another resource',
+      partialHours: 'Must be at least "no online cancel within" (48)',
+    })
+    expect(other).toEqual(['config.holdTtlSec: too big'])
+  })
+})
+
+describe('the policy in plain words', () => {
+  it.each<CancellationPolicy | undefined>([
+    undefined,
+    { free_cancellation_hours: 48 },
+    { free_cancellation_hours: 48, partial_refund_hours: 24, partial_refund_percent: 50, no_refund_hours: 2 },
+    { no_refund_hours: 6 },
+  ])('reads %j to the owner exactly as the widget reads it to English guests', (policy) => {
+    expect(describePolicyIn(ENGLISH_POLICY_WORDS, policy)).toEqual(describePolicy(policy, en))
+  })
+})
+
+describe('the embed snippet', () => {
+  it('is the element and the script from this server', () => {
+    expect(embedSnippet('blue-room', 'https://book.example.com')).toBe(
+      '<div data-booking-resource="blue-room"></div>\n<script src="https://book.example.com/widget.js" async></script>',
+    )
+  })
+})

@@ -1,0 +1,305 @@
+import { parseMoney, toMajorText } from '../shared/money'
+import type { AdminResource, CancellationPolicy, ResourceConfig } from '../shared/types'
+
+/**
+ * The resource form as the owner types it: every field is the text (or choice) on screen,
+ * so nothing typed is lost to a parse, an error or a re-render. `toResourceBody` turns it
+ * into the API's resource; `formFromResource` does the reverse.
+ */
+export interface ResourceFormValues {
+  name: string
+  slug: string
+  type: string
+  timezone: string
+  country: string
+  durations: string
+  bufferBefore: string
+  bufferAfter: string
+  notice: string
+  horizon: string
+  requiresConfirmation: boolean
+  price: string
+  currency: string
+  payment: 'none' | 'full' | 'deposit'
+  deposit: string
+  freeHours: string
+  partialHours: string
+  partialPercent: string
+  closedHours: string
+  notifyEmail: string
+  isActive: boolean
+}
+
+export type ResourceField = keyof ResourceFormValues
+export type FieldErrors = Partial<Record<ResourceField, string>>
+
+/** Form order: the first field with an error is the one focused. */
+export const FIELD_ORDER: readonly ResourceField[] = [
+  'name',
+  'slug',
+  'type',
+  'timezone',
+  'country',
+  'isActive',
+  'durations',
+  'bufferBefore',
+  'bufferAfter',
+  'notice',
+  'horizon',
+  'requiresConfirmation',
+  'price',
+  'currency',
+  'payment',
+  'deposit',
+  'freeHours',
+  'partialHours',
+  'partialPercent',
+  'closedHours',
+  'notifyEmail',
+]
+
+export const RESOURCE_TYPES = ['room', 'specialist', 'table', 'car', 'other'] as const
+
+/** The config keys this form edits; any other key of a stored config is carried over untouched. */
+const FORM_CONFIG_KEYS = new Set<keyof ResourceConfig>([
+  'durations',
+  'bufferBeforeMin',
+  'bufferAfterMin',
+  'minNoticeMin',
+  'horizonDays',
+  'requiresConfirmation',
+  'price',
+  'payment',
+  'depositAmount',
+  'cancellationPolicy',
+  'notifyEmail',
+  'country',
+])
+
+const textOf = (value: number | undefined) => (value === undefined ? '' : String(value))
+
+export function formFromResource(resource: AdminResource | undefined, defaultZone: string): ResourceFormValues {
+  const config = resource?.config ?? {}
+  const currency = config.price?.currency ?? 'EUR'
+  const policy: CancellationPolicy = config.cancellationPolicy ?? {}
+  return {
+    name: resource?.name ?? '',
+    slug: resource?.slug ?? '',
+    type: resource?.type ?? 'room',
+    timezone: resource?.timezone ?? defaultZone,
+    country: config.country ?? '',
+    durations: config.durations?.join(', ') ?? '',
+    bufferBefore: textOf(config.bufferBeforeMin),
+    bufferAfter: textOf(config.bufferAfterMin),
+    notice: textOf(config.minNoticeMin),
+    horizon: textOf(config.horizonDays),
+    requiresConfirmation: config.requiresConfirmation === true,
+    price: config.price ? toMajorText(config.price.amount, currency) : '',
+    currency,
+    payment: config.payment ?? 'none',
+    deposit: config.depositAmount !== undefined ? toMajorText(config.depositAmount, currency) : '',
+    freeHours: textOf(policy.free_cancellation_hours),
+    partialHours: textOf(policy.partial_refund_hours),
+    partialPercent: textOf(policy.partial_refund_percent),
+    closedHours: textOf(policy.no_refund_hours),
+    notifyEmail: config.notifyEmail ?? '',
+    isActive: resource?.isActive ?? true,
+  }
+}
+
+export interface ResourceBody {
+  slug: string
+  type: string
+  name: string
+  timezone: string
+  config: ResourceConfig
+}
+
+/** A whole number ≥ min, or undefined when the field is empty; an error when it is not one. */
+function wholeNumber(text: string, min: number, errors: FieldErrors, field: ResourceField): number | undefined {
+  const trimmed = text.trim()
+  if (trimmed === '') return undefined
+  if (!/^\d+$/.test(trimmed) || Number(trimmed) < min) {
+    errors[field] = min > 0 ? `Write a whole number of at least ${min}.` : 'Write a whole number, 0 or more.'
+    return undefined
+  }
+  return Number(trimmed)
+}
+
+/** Hours may be fractional (1.5 h); the API takes any number from 0 to 8760. */
+function hours(text: string, errors: FieldErrors, field: ResourceField): number | undefined {
+  const trimmed = text.trim().replace(',', '.')
+  if (trimmed === '') return undefined
+  const value = Number(trimmed)
+  if (!/^\d+(\.\d+)?$/.test(trimmed) || value > 8760) {
+    errors[field] = 'Write a number of hours, e.g. 24.'
+    return undefined
+  }
+  return value
+}
+
+/**
+ * The policy as guests will get it, from the form's four ladder fields (numbers only,
+ * unchecked). The partial rung counts only below a free-cancellation rung, as the server
+ * reads it: with free cancellation empty every cancel is refunded in full, so a partial
+ * refund typed without it is not shown as if it applied (the form asks for the missing
+ * field on save).
+ */
+export function policyFromForm(values: ResourceFormValues): CancellationPolicy | undefined {
+  const scratch: FieldErrors = {}
+  const ladder: CancellationPolicy = {}
+  const free = hours(values.freeHours, scratch, 'freeHours')
+  const partial = hours(values.partialHours, scratch, 'partialHours')
+  const percent = wholeNumber(values.partialPercent, 0, scratch, 'partialPercent')
+  const closed = hours(values.closedHours, scratch, 'closedHours')
+  if (free !== undefined) {
+    ladder.free_cancellation_hours = free
+    if (partial !== undefined) ladder.partial_refund_hours = partial
+    if (partial !== undefined && percent !== undefined) ladder.partial_refund_percent = Math.min(percent, 100)
+  }
+  if (closed !== undefined) ladder.no_refund_hours = closed
+  return Object.keys(ladder).length > 0 ? ladder : undefined
+}
+
+/**
+ * The API's resource from the form, or the fields the owner has to fix first (in words,
+ * beside each field). `base` is the stored config: keys the form does not show survive.
+ */
+export function toResourceBody(values: ResourceFormValues, base: ResourceConfig = {}): { body: ResourceBody; errors?: undefined } | { body?: undefined; errors: FieldErrors } {
+  const errors: FieldErrors = {}
+  const currency = values.currency.trim().toUpperCase() || 'EUR'
+  if (!/^[A-Z]{3}$/.test(currency)) errors.currency = 'Write a three-letter currency code, e.g. EUR.'
+  const country = values.country.trim().toUpperCase()
+  if (country !== '' && !/^[A-Z]{2}$/.test(country)) errors.country = 'Write a two-letter country code, e.g. DE, or leave it empty.'
+
+  const durationWords = values.durations.split(/[\s,;]+/).filter(Boolean)
+  if (durationWords.some((d) => !/^\d+$/.test(d) || Number(d) < 1)) errors.durations = 'Write minutes as whole numbers, e.g. 60, 90.'
+  const durations = durationWords.map(Number)
+
+  const money = (text: string, field: 'price' | 'deposit') => {
+    if (text.trim() === '' || errors.currency) return undefined
+    const amount = parseMoney(text, currency)
+    if (amount === undefined) errors[field] = `Write an amount in ${currency}, e.g. 25 or 25.50.`
+    return amount
+  }
+  const price = money(values.price, 'price')
+  const deposit = money(values.deposit, 'deposit')
+  if (values.payment !== 'none' && values.price.trim() === '') errors.price = 'Set a price to take payment online.'
+  if (values.payment === 'deposit' && values.deposit.trim() === '') errors.deposit = 'Set the deposit guests pay when booking.'
+
+  const bufferBefore = wholeNumber(values.bufferBefore, 0, errors, 'bufferBefore')
+  const bufferAfter = wholeNumber(values.bufferAfter, 0, errors, 'bufferAfter')
+  const notice = wholeNumber(values.notice, 0, errors, 'notice')
+  const horizon = wholeNumber(values.horizon, 1, errors, 'horizon')
+  const free = hours(values.freeHours, errors, 'freeHours')
+  const partial = hours(values.partialHours, errors, 'partialHours')
+  const percent = wholeNumber(values.partialPercent, 0, errors, 'partialPercent')
+  if (percent !== undefined && percent > 100) errors.partialPercent = 'Write a percentage from 0 to 100.'
+  const closed = hours(values.closedHours, errors, 'closedHours')
+  if (partial !== undefined && percent === undefined && !errors.partialPercent) errors.partialPercent = 'Say how much is refunded in this period.'
+  // A rung that would never apply is refused, so what guests read matches what they get.
+  if (partial !== undefined && free === undefined && !errors.freeHours) {
+    errors.partialHours = 'Set “Free cancellation until” as well: without it guests always get everything back.'
+  }
+  if (percent !== undefined && values.partialHours.trim() === '' && !errors.partialPercent) {
+    errors.partialPercent = 'Set “Partial refund until” as well, or leave the percentage empty.'
+  }
+
+  if (values.name.trim() === '') errors.name = 'Give it a name guests will recognise.'
+  const slug = values.slug.trim()
+  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(slug) || slug.length < 2) errors.slug = 'Use lowercase letters, digits and single hyphens, e.g. blue-room.'
+  if (Object.keys(errors).length > 0) return { errors }
+
+  const kept = Object.fromEntries(Object.entries(base).filter(([key]) => !FORM_CONFIG_KEYS.has(key as keyof ResourceConfig))) as ResourceConfig
+  const config: ResourceConfig = { ...kept }
+  if (durations.length > 0) config.durations = durations
+  if (bufferBefore !== undefined) config.bufferBeforeMin = bufferBefore
+  if (bufferAfter !== undefined) config.bufferAfterMin = bufferAfter
+  if (notice !== undefined) config.minNoticeMin = notice
+  if (horizon !== undefined) config.horizonDays = horizon
+  if (values.requiresConfirmation) config.requiresConfirmation = true
+  if (price !== undefined) config.price = { amount: price, currency }
+  if (values.payment !== 'none') config.payment = values.payment
+  if (deposit !== undefined) config.depositAmount = deposit
+  const policy: CancellationPolicy = {}
+  if (free !== undefined) policy.free_cancellation_hours = free
+  if (partial !== undefined) policy.partial_refund_hours = partial
+  if (percent !== undefined) policy.partial_refund_percent = percent
+  if (closed !== undefined) policy.no_refund_hours = closed
+  if (Object.keys(policy).length > 0) config.cancellationPolicy = policy
+  if (values.notifyEmail.trim() !== '') config.notifyEmail = values.notifyEmail.trim()
+  if (country !== '') config.country = country
+  return { body: { slug, type: values.type, name: values.name.trim(), timezone: values.timezone, config } }
+}
+
+const CONFIG_FIELDS: Record<string, ResourceField> = {
+  durations: 'durations',
+  bufferBeforeMin: 'bufferBefore',
+  bufferAfterMin: 'bufferAfter',
+  minNoticeMin: 'notice',
+  horizonDays: 'horizon',
+  requiresConfirmation: 'requiresConfirmation',
+  price: 'price',
+  payment: 'payment',
+  depositAmount: 'deposit',
+  notifyEmail: 'notifyEmail',
+  country: 'country',
+  cancellationPolicy: 'freeHours',
+}
+
+const POLICY_FIELDS: Record<string, ResourceField> = {
+  free_cancellation_hours: 'freeHours',
+  freeCancellationHours: 'freeHours',
+  partial_refund_hours: 'partialHours',
+  partialRefundHours: 'partialHours',
+  partial_refund_percent: 'partialPercent',
+  partialRefundPercent: 'partialPercent',
+  no_refund_hours: 'closedHours',
+  noRefundHours: 'closedHours',
+}
+
+/** The form field a server detail's dotted path is about (`slug`, `config.price.amount` …), if any. */
+export function fieldForPath(path: string): ResourceField | undefined {
+  const [head, second, third] = path.split('.')
+  if (head === 'config') {
+    if (second === 'cancellationPolicy' && third && POLICY_FIELDS[third]) return POLICY_FIELDS[third]
+    if (second === 'price' && third === 'currency') return 'currency'
+    return second ? CONFIG_FIELDS[second] : undefined
+  }
+  const top: readonly string[] = ['slug', 'name', 'type', 'timezone', 'isActive']
+  return head && top.includes(head) ? (head as ResourceField) : undefined
+}
+
+/** The field labels, for putting the API's key names (no_refund_hours …) into the owner's words. */
+const KEY_WORDS: Record<string, string> = {
+  no_refund_hours: '"no online cancel within"',
+  partial_refund_hours: '"partial refund until"',
+  free_cancellation_hours: '"free cancellation until"',
+  partial_refund_percent: '"partial refund, %"',
+  'price.amount': 'the price',
+}
+
+/**
+ * The server's field details split into messages beside fields and the rest (shown above
+ * the Save button). Only the first message per field is kept.
+ */
+export function mapServerDetails(details: unknown): { fields: FieldErrors; other: string[] } {
+  const fields: FieldErrors = {}
+  const other: string[] = []
+  if (!Array.isArray(details)) return { fields, other }
+  for (const detail of details as unknown[]) {
+    if (!detail || typeof detail !== 'object') continue
+    const { path, message } = detail as { path?: unknown; message?: unknown }
+    if (typeof path !== 'string' || typeof message !== 'string') continue
+    const words = Object.entries(KEY_WORDS).reduce((text, [key, label]) => text.split(key).join(label), message)
+    const field = fieldForPath(path)
+    if (!field) other.push(path ? `${path}: ${words}` : words)
+    else fields[field] ??= words.charAt(0).toUpperCase() + words.slice(1)
+  }
+  return { fields, other }
+}
+
+/** The snippet an owner pastes into their site, with the widget from this server. */
+export function embedSnippet(slug: string, origin: string): string {
+  return `<div data-booking-resource="${slug}"></div>\n<script src="${origin}/widget.js" async></script>`
+}
