@@ -10,6 +10,12 @@ describe('pickLocale', () => {
     [[undefined, 'fr-FR', 'es_MX'], { tag: 'es-MX', language: 'es' }],
     [['fr', 'it'], { tag: 'en', language: 'en' }],
     [[null, ''], { tag: 'en', language: 'en' }],
+    // A page that says only "en" takes the reader's region for dates and times…
+    [[undefined, 'en', 'en-GB', 'de-DE'], { tag: 'en-GB', language: 'en' }],
+    [['de', 'en-US', 'de-AT'], { tag: 'de-AT', language: 'de' }],
+    // …but never another language's region, and a regional page tag is kept as written.
+    [['en', 'de-DE'], { tag: 'en', language: 'en' }],
+    [['en-US', 'en-GB'], { tag: 'en-US', language: 'en' }],
   ])('picks the first spoken language of %j', async (requested, expected) => {
     expect((await fresh()).pickLocale(requested)).toEqual(expected)
   })

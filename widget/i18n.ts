@@ -127,13 +127,18 @@ export interface Locale {
 /**
  * The first of `requested` (e.g. `data-locale`, then `<html lang>`, then the browser's
  * languages) whose language has a catalogue; English when none does. The full tag is kept
- * for Intl, so `de-CH` gets Swiss dates with German sentences.
+ * for Intl, so `de-CH` gets Swiss dates with German sentences. A page that names only the
+ * language (`lang="en"`) borrows the region of a later tag of that language (the browser's
+ * `en-GB`), so a British reader of an English page sees 24-hour times and Monday-first weeks.
  */
 export function pickLocale(requested: readonly (string | null | undefined)[]): Locale {
-  for (const candidate of requested) {
+  const languageOf = (tag: string) => tag.toLowerCase().split(/[-_]/)[0] ?? ''
+  for (const [index, candidate] of requested.entries()) {
     if (!candidate) continue
-    const language = candidate.toLowerCase().split(/[-_]/)[0] ?? ''
-    if ((LANGUAGES as readonly string[]).includes(language)) return { tag: safeTag(candidate) ?? language, language: language as Language }
+    const language = languageOf(candidate)
+    if (!(LANGUAGES as readonly string[]).includes(language)) continue
+    const regional = /[-_]/.test(candidate) ? undefined : requested.slice(index + 1).find((later) => later && /[-_]/.test(later) && languageOf(later) === language)
+    return { tag: safeTag(regional ?? candidate) ?? language, language: language as Language }
   }
   return { tag: 'en', language: 'en' }
 }
