@@ -6,6 +6,7 @@ import { eq } from 'drizzle-orm'
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
 import { bookings, type BookingRow } from '../drizzle/schema'
 import { createApp } from '../api/app'
+import type { PaymentGateway } from '../api/payments/gateway'
 import { systemClock } from '../api/clock'
 import type { Logger } from '../api/logger'
 import { createSmtpSender } from '../api/notify/email'
@@ -44,7 +45,8 @@ export interface HumanHarness {
   close(): Promise<void>
 }
 
-export async function startHumanHarness(): Promise<HumanHarness> {
+/** `payments`: the payment gateway the app takes money through (none by default: priced resources are paid on site). */
+export async function startHumanHarness(options: { payments?: PaymentGateway } = {}): Promise<HumanHarness> {
   const [database, mailbox, sms, site, assets] = await Promise.all([createTestDatabase(), startMailbox(), startFakeTwilio(), startOwnerSite(), loadStaticAssets()])
   await seedDemo(database.db)
 
@@ -79,6 +81,7 @@ export async function startHumanHarness(): Promise<HumanHarness> {
     notifiers,
     appSecret,
     kickOutbox: outboxKicker.kick,
+    payments: options.payments,
   })
   handle = app.fetch
 
@@ -120,8 +123,9 @@ export async function openPhone(browser: Browser, options: { locale: string; tim
 /**
  * How one person types and hesitates. Delays vary per field within 80–150 ms a key and
  * pauses within 2–3 s, from a seeded sequence so a failing run can be replayed exactly.
+ * A phone person taps; a desktop one (`pointer: 'mouse'`) clicks.
  */
-export function person(page: Page, seed: number) {
+export function person(page: Page, seed: number, options: { pointer?: 'touch' | 'mouse' } = {}) {
   let state = seed >>> 0
   const random = () => {
     // mulberry32
@@ -132,23 +136,24 @@ export function person(page: Page, seed: number) {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296
   }
   const between = (low: number, high: number) => Math.round(low + random() * (high - low))
+  const press = (target: Locator) => (options.pointer === 'mouse' ? target.click() : target.tap())
   return {
     /** A deliberate human pause (reading, thinking), not a wait for the page. */
     pause: () => page.waitForTimeout(between(2000, 3000)),
     /** Taps the field, then types `text` key by key. */
     async type(field: Locator, text: string) {
-      await field.tap()
+      await press(field)
       await field.pressSequentially(text, { delay: between(80, 150) })
     },
     /** Taps the field, moves to the end of what is there and types `text` after it. */
     async append(field: Locator, text: string) {
-      await field.tap()
+      await press(field)
       await field.press('End')
       await field.pressSequentially(text, { delay: between(80, 150) })
     },
     /** Selects what the field holds and types `text` over it. */
     async retype(field: Locator, text: string) {
-      await field.tap()
+      await press(field)
       await field.selectText()
       await field.pressSequentially(text, { delay: between(80, 150) })
     },
