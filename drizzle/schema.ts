@@ -116,6 +116,12 @@ export const bookings = pgTable(
     settlement: jsonb('settlement').$type<CancellationSettlement>(),
     /** The policy in force when the booking was made. */
     cancellationPolicy: jsonb('cancellation_policy').$type<CancellationPolicy>(),
+    /**
+     * The most a cancellation may refund, in percent: set when the booking was moved while a
+     * cancel would have refunded less than all (the tier's percentage then), so moving never
+     * buys a better refund; only ever lowered. NULL = the policy alone decides.
+     */
+    refundCeilingPercent: integer('refund_ceiling_percent'),
     /** Unpaid pending bookings stop occupying the slot after this instant. */
     expiresAt: instant('expires_at'),
     confirmedAt: instant('confirmed_at'),

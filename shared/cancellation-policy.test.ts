@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { decideGuestCancellation, refundAmount, splitPayment } from './cancellation-policy'
+import { capRefund, decideGuestCancellation, refundAmount, refundCeilingAfterMove, splitPayment } from './cancellation-policy'
 import { cancellationPolicySchema } from './schemas'
 
 const HOUR = 3_600_000
@@ -103,5 +103,34 @@ describe('cancellationPolicySchema', () => {
     const result = cancellationPolicySchema.safeParse(policy)
     expect(result.success).toBe(false)
     expect(result.error?.issues.map((i) => i.path.join('.'))).toContain(path)
+  })
+})
+
+describe('refundCeilingAfterMove: a move never buys a better refund than cancelling instead', () => {
+  it.each([
+    ['in the free tier, with no earlier ceiling', 48 * HOUR, null, null],
+    ['in the 50 % tier', 13 * HOUR, null, 50],
+    ['in the 0 % tier', 3 * HOUR, null, 0],
+    ['after online cancelling closed (an owner move)', HOUR, null, 0],
+    ['in the free tier of a booking already capped at 50 %', 48 * HOUR, 50, 50],
+    ['in the 0 % tier of a booking capped at 50 %', 3 * HOUR, 50, 0],
+    ['in the 50 % tier of a booking capped at 0 %', 13 * HOUR, 0, 0],
+  ])('moved %s', (_when, before, ceiling, expected) => {
+    expect(refundCeilingAfterMove(ladder, start, start - before, ceiling)).toBe(expected)
+  })
+
+  it('leaves no ceiling for a booking without a policy (cancelling is always free)', () => {
+    expect(refundCeilingAfterMove(undefined, start, start - HOUR, null)).toBeNull()
+  })
+})
+
+describe('capRefund', () => {
+  it.each([
+    [100, 'full_refund', null, { refundPercent: 100, tier: 'full_refund' }],
+    [100, 'full_refund', 50, { refundPercent: 50, tier: 'partial_refund' }],
+    [50, 'partial_refund', 0, { refundPercent: 0, tier: 'no_refund' }],
+    [0, 'no_refund', 50, { refundPercent: 0, tier: 'no_refund' }],
+  ] as const)('holds %i %% (%s) to a ceiling of %s', (percent, tier, ceiling, expected) => {
+    expect(capRefund(percent, tier, ceiling)).toEqual(expected)
   })
 })

@@ -50,3 +50,29 @@ export function splitPayment(paidMinor: number, refundPercent: number): { refund
   const refund = refundAmount(paidMinor, refundPercent)
   return { refund, kept: paidMinor - refund }
 }
+
+/**
+ * The refund ceiling a booking carries after a move made at `now` from `startsAt`: what a
+ * cancel at the moment of the move would have refunded (the ladder's bottom rung, 0 %, once
+ * online cancellation has closed — only the owner moves then), never above an earlier
+ * ceiling. Moving must not buy a better refund than cancelling instead would have given,
+ * and a later move into a free tier must not wash out what an earlier one kept.
+ * `null` = no ceiling (every move so far was made in the free tier).
+ */
+export function refundCeilingAfterMove(
+  policy: CancellationPolicy | null | undefined,
+  startsAt: number,
+  now: number,
+  ceiling: number | null,
+): number | null {
+  const decision = decideGuestCancellation(policy, startsAt, now)
+  const atMove = decision.allowed ? decision.refundPercent : 0
+  const next = ceiling === null ? atMove : Math.min(ceiling, atMove)
+  return next >= 100 ? null : next
+}
+
+/** A policy refund held to the booking's ceiling (see `refundCeilingAfterMove`); the tier follows the capped percentage. */
+export function capRefund(refundPercent: number, tier: RefundTier, ceiling: number | null): { refundPercent: number; tier: RefundTier } {
+  if (ceiling === null || refundPercent <= ceiling) return { refundPercent, tier }
+  return { refundPercent: ceiling, tier: ceiling > 0 ? 'partial_refund' : 'no_refund' }
+}

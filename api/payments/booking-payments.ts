@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNotNull, lte, or, sql } from 'drizzle-orm'
 import { bookings, paymentEvents, type BookingRow } from '../../drizzle/schema'
-import { decideGuestCancellation, splitPayment, type CancellationDecision } from '../../shared/cancellation-policy'
+import { capRefund, decideGuestCancellation, splitPayment, type CancellationDecision } from '../../shared/cancellation-policy'
 import { BookingError } from '../../shared/errors'
 import type { CancellationSettlement, PublicBooking } from '../../shared/types'
 import type { Clock } from '../clock'
@@ -222,7 +222,7 @@ export async function cancelWithPolicy(deps: Omit<PaymentDeps, 'payments'> & { p
     if (!OCCUPYING.includes(row.status as (typeof OCCUPYING)[number])) {
       throw new BookingError('invalid_transition', `This booking is ${row.status.replace('_', ' ')} and cannot be cancelled.`)
     }
-    const decision = decideGuestCancellation(row.cancellationPolicy, row.startsAt.getTime(), now)
+    const decision = policyDecision(row, now)
     let tier: CancellationSettlement['tier']
     let percent: number
     if (who.by === 'guest') {
@@ -258,7 +258,7 @@ export async function cancelWithPolicy(deps: Omit<PaymentDeps, 'payments'> & { p
  * bookings that take payment: the part of what was paid or authorized that comes back.
  */
 export function previewGuestCancellation(row: BookingRow, now: number): NonNullable<PublicBooking['cancellation']> {
-  const decision = decideGuestCancellation(row.cancellationPolicy, row.startsAt.getTime(), now)
+  const decision = policyDecision(row, now)
   if (!decision.allowed) return { allowed: false, percent: 0 }
   const plan = planSettlement(row, decision.tier, decision.refundPercent)
   return {
@@ -274,9 +274,21 @@ export function previewGuestCancellation(row: BookingRow, now: number): NonNulla
  * decides it for the owner.
  */
 export function previewOwnerCancellation(row: BookingRow, now: number): NonNullable<PublicBooking['cancellation']> {
-  const { tier, percent } = ownerPolicyRefund(decideGuestCancellation(row.cancellationPolicy, row.startsAt.getTime(), now))
+  const { tier, percent } = ownerPolicyRefund(policyDecision(row, now))
   const plan = planSettlement(row, tier, percent)
   return { allowed: true, percent, ...(row.currency ? { refund: { amount: plan.refund, currency: row.currency } } : {}) }
+}
+
+/**
+ * The ladder of the booking's policy snapshot at `now`, held to the ceiling a move left on
+ * the booking (`refund_ceiling_percent`): the lower of the two. Guest cancels, owner cancels
+ * by the policy and both previews decide through here, so they always agree; an owner's
+ * explicit refund and the system's own cancellations do not.
+ */
+function policyDecision(row: BookingRow, now: number): CancellationDecision {
+  const decision = decideGuestCancellation(row.cancellationPolicy, row.startsAt.getTime(), now)
+  if (!decision.allowed) return decision
+  return { allowed: true, ...capRefund(decision.refundPercent, decision.tier, row.refundCeilingPercent) }
 }
 
 /** The owner may cancel at any time; past the online cut-off the ladder's bottom rung applies. */

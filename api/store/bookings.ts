@@ -1,5 +1,6 @@
 import { and, eq, inArray, lte, sql } from 'drizzle-orm'
 import { bookings, type BookingRow, type BookingStatus } from '../../drizzle/schema'
+import { refundCeilingAfterMove } from '../../shared/cancellation-policy'
 import { BookingError } from '../../shared/errors'
 import type { CancellationPolicy } from '../../shared/schemas'
 import type { PublicBooking } from '../../shared/types'
@@ -78,7 +79,7 @@ export async function moveBooking(db: Database, id: string, start: number, end: 
     // The interval being left, read under the row lock: the "moved" messages state it, and
     // a concurrent move of the same booking must not slip between this read and the update.
     const [before] = await tx
-      .select({ startsAt: bookings.startsAt, endsAt: bookings.endsAt })
+      .select({ startsAt: bookings.startsAt, endsAt: bookings.endsAt, cancellationPolicy: bookings.cancellationPolicy, refundCeilingPercent: bookings.refundCeilingPercent })
       .from(bookings)
       .where(eq(bookings.id, id))
       .for('update')
@@ -87,6 +88,10 @@ export async function moveBooking(db: Database, id: string, start: number, end: 
       .set({
         startsAt: new Date(start),
         endsAt: new Date(end),
+        // Whoever moves it (guest or owner), the refund can never exceed what cancelling
+        // instead of moving would have given at this moment: otherwise a guest inside a
+        // reduced-refund tier moves days ahead and cancels for 100 %.
+        ...(before ? { refundCeilingPercent: refundCeilingAfterMove(before.cancellationPolicy, before.startsAt.getTime(), now, before.refundCeilingPercent) } : {}),
         version: sql`${bookings.version} + 1`,
         updatedAt: new Date(now),
       })

@@ -1,0 +1,1 @@
+ALTER TABLE "bookings" ADD COLUMN "refund_ceiling_percent" integer;
