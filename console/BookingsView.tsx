@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
-import { addDays, firstDayOfWeek, todayIn } from '../shared/calendar-labels'
+import { addDays, cityOf, firstDayOfWeek, todayIn } from '../shared/calendar-labels'
 import { formatMoney } from '../shared/money'
 import type { AdminResource } from '../shared/types'
 import { describeProblem, type AdminApi } from './api'
@@ -8,7 +8,6 @@ import {
   STATUS_FILTERS,
   browserZone,
   bookingsQuery,
-  cityOf,
   dayLabel,
   gridZone,
   groupByDay,

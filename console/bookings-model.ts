@@ -1,4 +1,4 @@
-import { addDays, isoWeekday } from '../shared/calendar-labels'
+import { addDays, cityOf, dateOf, isoWeekday, wallClockIn } from '../shared/calendar-labels'
 import { refundAmount } from '../shared/cancellation-policy'
 import { formatMoney } from '../shared/money'
 import { toEpochDay } from '../shared/slots/calendar-days'
@@ -191,41 +191,15 @@ export function parsePercent(text: string): number | undefined {
 
 // ---------------------------------------------------------------- zones
 
-const partFormatters = new Map<string, Intl.DateTimeFormat>()
-
-function zoneParts(ms: number, zone: string): Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', number> {
-  let format = partFormatters.get(zone)
-  if (!format) {
-    // Gregorian, Latin digits and a 00–23 hour, so every part is a plain number.
-    format = new Intl.DateTimeFormat('en-US-u-ca-gregory-nu-latn', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    })
-    partFormatters.set(zone, format)
-  }
-  const out = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 }
-  for (const part of format.formatToParts(new Date(ms))) {
-    if (part.type in out) out[part.type as keyof typeof out] = Number(part.value)
-  }
-  return out
-}
-
 /** The calendar date and minute of the day an instant shows in `zone`. */
 export function wallTime(ms: number, zone: string): { date: string; minute: number } {
-  const p = zoneParts(ms, zone)
-  const date = `${String(p.year).padStart(4, '0')}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`
-  return { date, minute: p.hour * 60 + p.minute }
+  const p = wallClockIn(ms, zone)
+  return { date: dateOf(p), minute: p.hour * 60 + p.minute }
 }
 
 /** How far `zone`'s clock is ahead of UTC at `ms`. */
 function offsetAt(ms: number, zone: string): number {
-  const p = zoneParts(ms, zone)
+  const p = wallClockIn(ms, zone)
   const wall = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second)
   return wall - Math.floor(ms / 1000) * 1000
 }
@@ -240,8 +214,6 @@ export function startOfDayIn(date: string, zone: string): number {
   return wall - offsetAt(guess, zone)
 }
 
-/** The place name of a zone, as people say it: "Europe/Berlin" → "Berlin". */
-export const cityOf = (zone: string): string => (zone.split('/').pop() ?? zone).replace(/_/g, ' ')
 
 /** The browser's zone: the owner's own clock. */
 export const browserZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone

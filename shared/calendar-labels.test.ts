@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { addDays, addMonths, firstDayOfWeek, isoWeekday, lastDayOf, monthGrid, monthOf, monthRange, todayIn } from './calendar-labels'
+import { addDays, addMonths, cityOf, firstDayOfWeek, isoWeekday, lastDayOf, monthGrid, monthOf, monthRange, todayIn, wallClockIn } from './calendar-labels'
 
 describe('todayIn', () => {
   it.each([
@@ -89,5 +89,22 @@ describe('firstDayOfWeek', () => {
   it('is an ISO weekday, Monday where the runtime has no week data', () => {
     expect([1, 6, 7]).toContain(firstDayOfWeek('en-US'))
     expect(firstDayOfWeek('not a locale!')).toBe(1)
+  })
+})
+
+describe('wallClockIn', () => {
+  it.each([
+    // Berlin springs forward at 01:00Z on 29 March 2026: 00:59Z reads 01:59, 01:00Z reads 03:00.
+    ['2026-03-29T00:59:00Z', 'Europe/Berlin', { year: 2026, month: 3, day: 29, hour: 1, minute: 59, second: 0 }],
+    ['2026-03-29T01:00:00Z', 'Europe/Berlin', { year: 2026, month: 3, day: 29, hour: 3, minute: 0, second: 0 }],
+    // Midnight reads 00, never 24; New York is still on the previous day.
+    ['2026-01-01T00:00:00Z', 'UTC', { year: 2026, month: 1, day: 1, hour: 0, minute: 0, second: 0 }],
+    ['2026-01-01T00:00:00Z', 'America/New_York', { year: 2025, month: 12, day: 31, hour: 19, minute: 0, second: 0 }],
+  ])('reads %s in %s', (instant, zone, expected) => {
+    expect(wallClockIn(Date.parse(instant), zone)).toEqual(expected)
+  })
+
+  it('names a zone by its city', () => {
+    expect([cityOf('America/New_York'), cityOf('America/Argentina/Buenos_Aires'), cityOf('UTC')]).toEqual(['New York', 'Buenos Aires', 'UTC'])
   })
 })

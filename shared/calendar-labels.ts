@@ -5,25 +5,45 @@ import { formatEpochDay, toEpochDay } from './slots/calendar-days'
  * day, not an instant, so none of this depends on a time zone except `todayIn`.
  */
 
-const dateFormatters = new Map<string, Intl.DateTimeFormat>()
+const wallFormatters = new Map<string, Intl.DateTimeFormat>()
 
-/** The calendar date (`YYYY-MM-DD`) it is in `zone` at `now`. */
-export function todayIn(zone: string, now: Date): string {
-  let format = dateFormatters.get(zone)
+export type WallClock = Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', number>
+
+/** What a clock in `zone` reads at the instant `ms`, as plain numbers. */
+export function wallClockIn(ms: number, zone: string): WallClock {
+  let format = wallFormatters.get(zone)
   if (!format) {
-    // Gregorian calendar and Latin digits forced, so the parts are plain ASCII numbers.
+    // Gregorian, Latin digits and a 00–23 hour, so every part is a plain number.
     format = new Intl.DateTimeFormat('en-US-u-ca-gregory-nu-latn', {
       timeZone: zone,
+      hourCycle: 'h23',
       year: 'numeric',
       month: '2-digit',
       day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
     })
-    dateFormatters.set(zone, format)
+    wallFormatters.set(zone, format)
   }
-  const parts = format.formatToParts(now)
-  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? ''
-  return `${part('year').padStart(4, '0')}-${part('month')}-${part('day')}`
+  const clock: WallClock = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 }
+  for (const part of format.formatToParts(new Date(ms))) {
+    if (part.type in clock) clock[part.type as keyof WallClock] = Number(part.value)
+  }
+  return clock
 }
+
+/** The `YYYY-MM-DD` label of a wall clock's day. */
+export const dateOf = (clock: WallClock): string =>
+  `${String(clock.year).padStart(4, '0')}-${String(clock.month).padStart(2, '0')}-${String(clock.day).padStart(2, '0')}`
+
+/** The calendar date (`YYYY-MM-DD`) it is in `zone` at `now`. */
+export function todayIn(zone: string, now: Date): string {
+  return dateOf(wallClockIn(now.getTime(), zone))
+}
+
+/** The place name of a zone, as people say it: "Europe/Berlin" → "Berlin". */
+export const cityOf = (zone: string): string => (zone.split('/').pop() ?? zone).replace(/_/g, ' ')
 
 /** `date` moved by `days` calendar days. */
 export function addDays(date: string, days: number): string {

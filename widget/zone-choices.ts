@@ -1,3 +1,4 @@
+import { cityOf } from '../shared/calendar-labels'
 import { formatZoneName, formatZoneOffset } from './format-time'
 
 /** A zone as the picker lists it. */
@@ -19,7 +20,6 @@ const REGION = /^(Africa|America|Antarctica|Asia|Atlantic|Australia|Europe|India
 
 const fold = (text: string) => text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase()
 
-export const cityOf = (zone: string) => (zone.split('/').pop() ?? zone).replace(/_/g, ' ')
 
 /** One zone named for `locale` at the instant `at`. */
 export function describeZone(id: string, locale: string, at: Date): ZoneChoice {

@@ -1,6 +1,7 @@
 import { useMemo, useRef, useState } from 'preact/hooks'
 import type { BookingState } from '../state'
-import { allZones, cityOf, describeZone, matchZones, type ZoneChoice } from '../zone-choices'
+import { cityOf } from '../../shared/calendar-labels'
+import { allZones, describeZone, matchZones, type ZoneChoice } from '../zone-choices'
 
 /**
  * Which zone the times are shown in, as a searchable list: the guest's own zone and the
