@@ -1,3 +1,4 @@
+import type { TrustProxy } from './client-ip'
 import type { Clock } from './clock'
 import type { Database } from './db/database'
 import type { Logger } from './logger'
@@ -21,9 +22,12 @@ export interface AppDeps {
   holdRateLimiter: RateLimiter | undefined
   /** Manage-link requests per client IP (MANAGE_RATE_LIMIT); undefined = no limit. */
   manageRateLimiter: RateLimiter | undefined
-  limits: { holdsPerSession: number }
-  /** Read the client IP from X-Forwarded-For (TRUST_PROXY). */
-  trustProxy: boolean
+  /** Failed admin authentications (bad key or setup token) per client (ADMIN_AUTH_FAILURE_LIMIT); undefined = no limit. */
+  adminAuthRateLimiter: RateLimiter | undefined
+  /** `holdsPerClient`: live holds per client key across its sessions (HOLD_MAX_LIVE_PER_IP); undefined = no limit. */
+  limits: { holdsPerSession: number; holdsPerClient?: number | undefined }
+  /** Which X-Forwarded-For hops to believe for the client's address (TRUST_PROXY). */
+  trustProxy: TrustProxy
   /** Bearer secret for POST /v1/internal/cron; undefined closes it. */
   cronSecret: string | undefined
   /** The payment provider; undefined = payments off (priced resources answer 422 payment_unavailable). */

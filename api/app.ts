@@ -5,6 +5,7 @@ import { requestId } from 'hono/request-id'
 import { BookingError } from '../shared/errors'
 import type { AppDeps, AppEnv } from './app-env'
 import { systemClock } from './clock'
+import { TRUST_NO_PROXY, warnOnUntrustedForwarding } from './client-ip'
 import { createErrorHandler, describeError, errorResponse } from './errors'
 import { silentLogger } from './logger'
 import { createAssetRoutes, type StaticAssets } from './routes/assets'
@@ -17,8 +18,8 @@ import { holdRoutes } from './routes/holds'
 import { createInternalRoutes } from './routes/internal'
 import { resourceRoutes } from './routes/resources'
 import { webhookRoutes } from './routes/webhooks'
-import { createMetrics, type Metrics } from './metrics'
-import { createOutboxPlanner, outboxBacklog } from './notify/outbox'
+import { createMetrics, metricsHandler, type Metrics, type MetricsAccess } from './metrics'
+import { createOutboxPlanner } from './notify/outbox'
 import { createResourceCatalog } from './store/resource-catalog'
 
 export type { AppDeps } from './app-env'
@@ -27,6 +28,8 @@ export type CreateAppOptions = Pick<AppDeps, 'db'> &
   Partial<Omit<AppDeps, 'db'>> & {
     assets?: StaticAssets
     metrics?: Metrics
+    /** Who may read `/metrics` (METRICS_TOKEN, production); open when not given. */
+    metricsAccess?: MetricsAccess
     /** Opens `/v1/internal/admin-keys` to `npm run admin:key` on this machine (embedded database only). */
     localSecret?: string | undefined
   }
@@ -36,7 +39,7 @@ const WRITES_MESSAGES = /^\/v1\/(bookings|webhooks|admin\/bookings)(\/|$)/
 
 /** The whole HTTP surface as a Hono app; no side effects, so tests call `app.request()`. */
 export function createApp(options: CreateAppOptions) {
-  const { assets = {}, metrics: injectedMetrics, localSecret, ...given } = options
+  const { assets = {}, metrics: injectedMetrics, metricsAccess = { open: true }, localSecret, ...given } = options
   const clock = given.clock ?? systemClock
   const deps: AppDeps = {
     clock,
@@ -45,8 +48,9 @@ export function createApp(options: CreateAppOptions) {
     catalog: createResourceCatalog(given.db, clock),
     holdRateLimiter: undefined,
     manageRateLimiter: undefined,
+    adminAuthRateLimiter: undefined,
     limits: { holdsPerSession: 2 },
-    trustProxy: false,
+    trustProxy: TRUST_NO_PROXY,
     cronSecret: undefined,
     payments: undefined,
     outbox: createOutboxPlanner({ adminEmail: undefined }),
@@ -87,6 +91,7 @@ export function createApp(options: CreateAppOptions) {
     }),
   )
 
+  app.use('/v1/*', warnOnUntrustedForwarding(deps.trustProxy, deps.logger))
   app.use(
     '/v1/*',
     bodyLimit({
@@ -98,13 +103,7 @@ export function createApp(options: CreateAppOptions) {
   )
 
   app.get('/health', (c) => c.json({ status: 'ok' }))
-  app.get('/metrics', async (c) => {
-    const backlog = await outboxBacklog(deps.db, deps.clock.now()).catch(() => -1)
-    return c.body(metrics.render({ booking_outbox_backlog: { help: 'Messages due and not yet sent (-1: the database did not answer).', value: backlog } }), 200, {
-      'Content-Type': 'text/plain; version=0.0.4; charset=utf-8',
-      'Cache-Control': 'no-store',
-    })
-  })
+  app.get('/metrics', metricsHandler(metrics, metricsAccess))
   app.route('/v1/resources', resourceRoutes)
   app.route('/v1/holds', holdRoutes)
   app.route('/v1/bookings', bookingRoutes)

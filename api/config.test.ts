@@ -10,7 +10,9 @@ describe('loadConfig', () => {
       port: 8787,
       allowedOrigins: ['*'],
       holdRateLimitPerMinute: 30,
-      trustProxy: false,
+      trustProxy: { kind: 'off' },
+      holdMaxLivePerClient: 4,
+      adminAuthFailureLimit: 10,
     })
   })
 
@@ -30,8 +32,19 @@ describe('loadConfig', () => {
       port: 9000,
       allowedOrigins: ['https://a.example', 'https://b.example'],
       holdRateLimitPerMinute: 0,
-      trustProxy: true,
+      trustProxy: { kind: 'hops', hops: 1 },
     })
+  })
+
+  it('reads TRUST_PROXY as hops or a proxy list and the client limits, refusing what it cannot read', () => {
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toEqual({ kind: 'hops', hops: 2 })
+    expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toEqual({ kind: 'off' })
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 2001:db8::/32' }).trustProxy).toMatchObject({ kind: 'proxies', ranges: [{ text: '10.0.0.0/8' }, { text: '2001:db8::/32' }] })
+    expect(() => loadConfig({ TRUST_PROXY: 'yes' })).toThrow(/TRUST_PROXY: expected/)
+    expect(() => loadConfig({ TRUST_PROXY: '10.0.0.0/8, proxy.local' })).toThrow(/TRUST_PROXY: .*proxy\.local/)
+    expect(loadConfig({ HOLD_MAX_LIVE_PER_IP: '0', ADMIN_AUTH_FAILURE_LIMIT: '0' })).toMatchObject({ holdMaxLivePerClient: 0, adminAuthFailureLimit: 0 })
+    expect(loadConfig({ HOLD_MAX_LIVE_PER_IP: '12', ADMIN_AUTH_FAILURE_LIMIT: '25' })).toMatchObject({ holdMaxLivePerClient: 12, adminAuthFailureLimit: 25 })
+    expect(() => loadConfig({ HOLD_MAX_LIVE_PER_IP: '-1', ADMIN_AUTH_FAILURE_LIMIT: 'ten' })).toThrow(/HOLD_MAX_LIVE_PER_IP[\s\S]*ADMIN_AUTH_FAILURE_LIMIT/)
   })
 
   it('reports every malformed variable by name at once', () => {
@@ -74,5 +87,13 @@ describe('loadConfig', () => {
     [{ STRIPE_SECRET_KEY: 'sk_live_abc', STRIPE_PUBLISHABLE_KEY: 'pk_test_abc', STRIPE_WEBHOOK_SECRET: 'whsec_x' }, /test key and the other a live key/],
   ])('refuses a half or mismatched Stripe setup: %j', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message)
+  })
+
+  it('migrates at start-up unless MIGRATE_ON_START is false or 0, and refuses a value it cannot read', () => {
+    expect(loadConfig({}).migrateOnStart).toBe(true)
+    expect(loadConfig({ MIGRATE_ON_START: 'true' }).migrateOnStart).toBe(true)
+    expect(loadConfig({ MIGRATE_ON_START: 'false' }).migrateOnStart).toBe(false)
+    expect(loadConfig({ MIGRATE_ON_START: '0' }).migrateOnStart).toBe(false)
+    expect(() => loadConfig({ MIGRATE_ON_START: 'no' })).toThrow(/MIGRATE_ON_START: expected true or false/)
   })
 })

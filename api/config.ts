@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { parseTrustProxy, TRUST_NO_PROXY, type TrustProxy } from './client-ip'
 
 /**
  * The only reader of the environment. Parsed once at start-up; every bad key is
@@ -27,9 +28,22 @@ const envSchema = z.object({
   ALLOWED_ORIGINS: optionalString,
   HOLD_RATE_LIMIT: z.coerce.number().int().min(0).default(30),
   MANAGE_RATE_LIMIT: z.coerce.number().int().min(0).default(60),
-  TRUST_PROXY: optionalString.transform((v) => v === '1' || v === 'true'),
+  HOLD_MAX_LIVE_PER_IP: z.coerce.number().int().min(0).default(4),
+  ADMIN_AUTH_FAILURE_LIMIT: z.coerce.number().int().min(0).default(10),
+  TRUST_PROXY: optionalString.transform((v, ctx): TrustProxy => {
+    try {
+      return parseTrustProxy(v)
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message })
+      return z.NEVER
+    }
+  }),
   CRON_SECRET: optionalString,
   SEED_DEMO: optionalString.transform((v) => v !== '0' && v !== 'false'),
+  // Strict: a mistyped opt-out must not silently migrate a database a release step owns.
+  MIGRATE_ON_START: optionalString
+    .refine((v) => v === undefined || /^(1|0|true|false)$/i.test(v), { message: 'expected true or false (1 or 0)' })
+    .transform((v) => (v === undefined ? undefined : !/^(0|false)$/i.test(v))),
   LOG_LEVEL: z.enum(['silent', 'error', 'info', 'debug']).default('info'),
   STRIPE_SECRET_KEY: optionalString.refine((v) => v === undefined || /^(sk|rk)_(test|live)_\w+$/.test(v), {
     message: 'expected a Stripe secret key (sk_test_…, sk_live_… or a restricted rk_… key)',
@@ -56,6 +70,10 @@ const envSchema = z.object({
   TWILIO_API_BASE: urlString(['http:', 'https:']),
   ADMIN_EMAIL: optionalString.refine((v) => v === undefined || z.email().safeParse(v).success, { message: 'expected an email address' }),
   APP_SECRET: optionalString.refine((v) => v === undefined || v.length >= 32, { message: 'expected at least 32 characters' }),
+  METRICS_TOKEN: optionalString.refine((v) => v === undefined || /^[\x21-\x7e]{16,}$/.test(v), {
+    message: 'expected at least 16 printable characters without spaces',
+  }),
+  NODE_ENV: optionalString,
 })
 
 export interface AppConfig {
@@ -72,9 +90,19 @@ export interface AppConfig {
   allowedOrigins: string[]
   holdRateLimitPerMinute: number
   manageRateLimitPerMinute: number
-  trustProxy: boolean
+  /** Live holds one client (IPv4 address or IPv6 /64) may have at once; 0 = no limit. */
+  holdMaxLivePerClient: number
+  /** Failed admin authentications per client per 15 minutes before it is refused; 0 = no limit. */
+  adminAuthFailureLimit: number
+  trustProxy: TrustProxy
   cronSecret: string | undefined
   seedDemo: boolean
+  /**
+   * Apply pending migrations to DATABASE_URL at start-up, under an advisory lock (default);
+   * false = a release step migrates and start-up refuses a schema that is behind. The
+   * embedded database is always migrated.
+   */
+  migrateOnStart: boolean
   logLevel: 'silent' | 'error' | 'info' | 'debug'
   /** SMTP for email; undefined = messages are written as .eml files under `mailDir`. */
   smtpUrl: string | undefined
@@ -87,6 +115,10 @@ export interface AppConfig {
   adminEmail: string | undefined
   /** Seals manage tokens for links in messages; undefined = the Node entry makes one and keeps it in the data folder. */
   appSecret: string | undefined
+  /** Bearer token `/metrics` requires; undefined = open, or hidden (404) in production. */
+  metricsToken: string | undefined
+  /** NODE_ENV=production. */
+  production: boolean
   /** Stripe, when all three keys are set; payments are off otherwise. */
   stripe: { secretKey: string; publishableKey: string; webhookSecret: string; apiBase: string | undefined } | undefined
 }
@@ -140,9 +172,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       .filter(Boolean),
     holdRateLimitPerMinute: e.HOLD_RATE_LIMIT,
     manageRateLimitPerMinute: e.MANAGE_RATE_LIMIT,
-    trustProxy: e.TRUST_PROXY ?? false,
+    holdMaxLivePerClient: e.HOLD_MAX_LIVE_PER_IP,
+    adminAuthFailureLimit: e.ADMIN_AUTH_FAILURE_LIMIT,
+    trustProxy: e.TRUST_PROXY ?? TRUST_NO_PROXY,
     cronSecret: e.CRON_SECRET,
     seedDemo: e.SEED_DEMO ?? true,
+    migrateOnStart: e.MIGRATE_ON_START ?? true,
     logLevel: e.LOG_LEVEL,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM ?? 'Bookings <bookings@localhost>',
@@ -154,6 +189,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         : undefined,
     adminEmail: e.ADMIN_EMAIL,
     appSecret: e.APP_SECRET,
+    metricsToken: e.METRICS_TOKEN,
+    production: e.NODE_ENV === 'production',
     stripe:
       e.STRIPE_SECRET_KEY && e.STRIPE_PUBLISHABLE_KEY && e.STRIPE_WEBHOOK_SECRET
         ? { secretKey: e.STRIPE_SECRET_KEY, publishableKey: e.STRIPE_PUBLISHABLE_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiBase: e.STRIPE_API_BASE }

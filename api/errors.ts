@@ -19,6 +19,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, ContentfulStatusCode> = {
   payload_too_large: 413,
   outside_availability: 422,
   cancellation_closed: 422,
+  reschedule_closed: 422,
   payment_unavailable: 422,
   rate_limited: 429,
   unavailable: 503,

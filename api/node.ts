@@ -1,15 +1,16 @@
-import { serve } from '@hono/node-server'
-import { channelUrl, claimLock, DatabaseInUseError } from './admin/local-channel'
+import { channelUrl, claimLock } from './admin/local-channel'
 import { createSetupToken, hasActiveAdminKey } from './admin/setup'
 import { createApp } from './app'
 import { randomToken } from './bookings/tokens'
-import { ConfigError, loadConfig } from './config'
+import { loadConfig } from './config'
 import { openDatabase, redactUrl } from './db/open-database'
 import { systemClock } from './clock'
 import { startUpstashBridge } from './dev/upstash-rest-bridge'
 import { describeError } from './errors'
 import { createHoldBackend } from './holds/create-hold-backend'
+import { startHttpServer } from './http-server'
 import { createLogger } from './logger'
+import { metricsAccessFrom } from './metrics'
 import { runDueWork } from './due-work'
 import { createNotifiers } from './notify/create-notifiers'
 import { createOutboxPlanner } from './notify/outbox'
@@ -18,8 +19,9 @@ import { createStripeGateway } from './payments/stripe-gateway'
 import { seedDemo } from './seed-demo'
 import { listActiveResources, paymentModeOf } from './store/resources'
 import { loadStaticAssets } from './static-assets'
+import { exitOnStartupFailure, listenFailure } from './startup-errors'
 
-/** Node entry (`npm start`): config → database (+ migrations when embedded) → demo seed → HTTP. */
+/** Node entry (`npm start`): config → database (+ pending migrations, under a lock on a server) → demo seed → HTTP. */
 async function main(): Promise<void> {
   const config = loadConfig()
   const logger = createLogger(config.logLevel)
@@ -35,12 +37,16 @@ async function main(): Promise<void> {
   const database = await openDatabase({
     url: config.databaseUrl,
     dataDir: config.dataDir,
-    // A server database is migrated deliberately with `npm run db:migrate`.
-    migrate: embedded,
+    // Processes starting together migrate once (advisory lock); with MIGRATE_ON_START=false
+    // a release step migrates, and a schema it left behind stops start-up with one line.
+    migrate: embedded || config.migrateOnStart,
+    requireMigrated: true,
+    onMigrationWait: () => logger.info('waiting for another process to finish migrating the database'),
   })
   logger.info('database ready', {
     kind: database.kind,
     where: config.databaseUrl ? redactUrl(config.databaseUrl) : config.dataDir,
+    migrationsApplied: database.migrationsApplied,
   })
   if (config.seedDemo) {
     const created = await seedDemo(database.db)
@@ -51,6 +57,7 @@ async function main(): Promise<void> {
     upstash: config.redis ?? bridge,
     holdRateLimitPerMinute: config.holdRateLimitPerMinute,
     manageRateLimitPerMinute: config.manageRateLimitPerMinute,
+    adminAuthFailureLimit: config.adminAuthFailureLimit,
     clock: systemClock,
   })
   logger.info(
@@ -97,6 +104,8 @@ async function main(): Promise<void> {
     holds: holdBackend.holds,
     holdRateLimiter: holdBackend.holdRateLimiter,
     manageRateLimiter: holdBackend.manageRateLimiter,
+    adminAuthRateLimiter: holdBackend.adminAuthRateLimiter,
+    limits: { holdsPerSession: 2, holdsPerClient: config.holdMaxLivePerClient || undefined },
     trustProxy: config.trustProxy,
     cronSecret: config.cronSecret,
     payments,
@@ -104,6 +113,7 @@ async function main(): Promise<void> {
     notifiers,
     appSecret: notifiers.links.appSecret,
     kickOutbox: outboxKicker.kick,
+    metricsAccess: metricsAccessFrom(config),
   })
 
   // Unpaid pending bookings past their window are cancelled here every minute (inserts also
@@ -128,7 +138,8 @@ async function main(): Promise<void> {
       inFlight--
     }
   }
-  const server = serve({ fetch, port: config.port, ...(config.host ? { hostname: config.host } : {}) }, (info) => {
+  // Production timeouts and a connection cap: slow or greedy clients cannot pin the process.
+  const server = startHttpServer({ fetch, port: config.port, hostname: config.host }, (info) => {
     const url = (config.publicUrl ?? `http://localhost:${info.port}`).replace(/\/+$/, '')
     const announce = () => {
       console.log(`Booking demo running at ${url}  (API: ${url}/v1/resources)`)
@@ -142,6 +153,9 @@ async function main(): Promise<void> {
       })
     } else announce()
   })
+
+  // A port in use (or not ours to take) is a start-up failure like the others: one line.
+  server.once('error', (error) => exitOnStartupFailure(listenFailure(error, config.port, config.host) ?? error))
 
   // Finish in-flight requests before closing the database they are using.
   const shutdown = () => {
@@ -161,7 +175,6 @@ async function main(): Promise<void> {
   process.once('SIGTERM', shutdown)
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError || error instanceof DatabaseInUseError ? error.message : error)
-  process.exit(1)
-})
+// Every start-up failure is one line on stderr (what failed, what to do) and exit 1; only an
+// unexpected error (a bug) adds its stack.
+main().catch(exitOnStartupFailure)

@@ -5,7 +5,9 @@ import { createTestDatabase, type TestDatabase } from '../test/database'
 import { everyDay, insertResource } from '../test/fixtures'
 import { createTestHoldBackend, newSession } from '../test/holds'
 import { fixedClock } from './clock'
+import { loadConfig } from './config'
 import type { Logger } from './logger'
+import { metricsAccessFrom } from './metrics'
 
 let database: TestDatabase
 beforeAll(async () => {
@@ -87,6 +89,69 @@ describe('observability', () => {
     expect(text).toContain('booking_bookings_created_total 1')
     expect(text).toContain('booking_conflicts_total 1')
     expect(text).toMatch(/booking_outbox_backlog \d+/)
+  })
+})
+
+/** The database handle with its `select` calls counted: the metrics gauge is the only reader on /metrics. */
+function countingSelects(db: TestDatabase['db']) {
+  const counter = { selects: 0 }
+  const counted = new Proxy(db, {
+    get(target, property, receiver) {
+      if (property === 'select') counter.selects++
+      return Reflect.get(target, property, receiver)
+    },
+  })
+  return { db: counted, counter }
+}
+
+describe('/metrics access', () => {
+  const token = 'scrape-token-0123456789abcdef'
+
+  it('requires the bearer token when one is set: none or a wrong one is 401 unauthorized, the right one 200', async () => {
+    const { app } = createTestApi({ db: database.db, metricsAccess: { token, open: false } })
+    const none = await app.request('/metrics')
+    expect(none.status).toBe(401)
+    expect(((await none.json()) as { error: { code: string } }).error.code).toBe('unauthorized')
+    for (const header of [`Bearer ${token}x`, `Bearer ${token.slice(0, -1)}`, 'Bearer ', token, `Basic ${token}`]) {
+      const res = await app.request('/metrics', { headers: { Authorization: header } })
+      expect(res.status, header).toBe(401)
+    }
+    const ok = await app.request('/metrics', { headers: { Authorization: `Bearer ${token}` } })
+    expect(ok.status).toBe(200)
+    expect(await ok.text()).toContain('booking_outbox_backlog')
+  })
+
+  it('is a 404 without a token in production, and open without one otherwise', async () => {
+    const closed = createTestApi({ db: database.db, metricsAccess: { open: false } }).app
+    const res = await closed.request('/metrics')
+    expect(res.status).toBe(404)
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('not_found')
+    const open = createTestApi({ db: database.db, metricsAccess: { open: true } }).app
+    expect((await open.request('/metrics')).status).toBe(200)
+  })
+
+  it('takes METRICS_TOKEN and NODE_ENV from the environment', () => {
+    expect(metricsAccessFrom(loadConfig({ METRICS_TOKEN: token, NODE_ENV: 'production' }))).toEqual({ token, open: false })
+    expect(metricsAccessFrom(loadConfig({ NODE_ENV: 'production' }))).toEqual({ open: false })
+    expect(metricsAccessFrom(loadConfig({}))).toEqual({ open: true })
+    expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN/)
+  })
+
+  it('reads the outbox backlog once per 5 s however many scrapes come, at once or one after another', async () => {
+    const clock = fixedClock('2026-03-20T12:00:00Z')
+    const { db, counter } = countingSelects(database.db)
+    const { app } = createTestApi({ db, clock, metricsAccess: { open: true } })
+    const flood = await Promise.all(Array.from({ length: 20 }, () => app.request('/metrics')))
+    expect(flood.map((res) => res.status)).toEqual(flood.map(() => 200))
+    for (let i = 0; i < 20; i++) {
+      clock.set(Date.parse('2026-03-20T12:00:00Z') + i * 200) // 0 … 3.8 s
+      expect((await app.request('/metrics')).status).toBe(200)
+    }
+    expect(counter.selects).toBe(1)
+    clock.set('2026-03-20T12:00:05Z')
+    const later = await app.request('/metrics')
+    expect(await later.text()).toMatch(/booking_outbox_backlog \d+/)
+    expect(counter.selects).toBe(2)
   })
 })
 

@@ -72,6 +72,20 @@ describe.skipIf(!shared)('the API in workerd', () => {
   it('runs the public booking flow: resources, availability, hold, book, replay, a lost race, guest cancel', () => bookingFlow(call, database))
   it('answers 404 and validation errors the same way as on Node', () => errorFlow(call))
 
+  it('knows clients by CF-Connecting-IP: one holds at most HOLD_MAX_LIVE_PER_IP (default 4) live holds, its /64 alike; others are unaffected', async () => {
+    const r = await insertResource(database.db, { timezone: 'UTC', schedules: everyDay({ startTime: '09:00', endTime: '17:00', slotDuration: 60 }) })
+    const day = new Date(Date.now() + 6 * 86_400_000).toISOString().slice(0, 10)
+    const hold = (hour: number, ip: string) =>
+      call<{ error?: { code: string } }>('POST', '/v1/holds', { session: newSession(), body: { resourceId: r.id, start: `${day}T${String(hour).padStart(2, '0')}:00:00Z` }, headers: { 'CF-Connecting-IP': ip } })
+    // Fresh addresses each run: the Worker's Redis keys carry no per-test prefix.
+    const net = Math.floor(Math.random() * 0xffff).toString(16)
+    const squatter = []
+    for (const [i, hour] of [9, 10, 11, 12, 13].entries()) squatter.push(await hold(hour, `2001:db8:${net}:1::${i + 1}`))
+    expect(squatter.map((res) => res.status)).toEqual([201, 201, 201, 201, 429])
+    expect(squatter[4]!.body.error?.code).toBe('rate_limited')
+    expect((await hold(13, `2001:db8:${net}:2::1`)).status).toBe(201)
+  })
+
   it('sends the outbox from a Cron Trigger through the HTTP email API, with a working manage link', async () => {
     const r = await insertResource(database.db, { timezone: 'UTC', schedules: everyDay({ startTime: '09:00', endTime: '17:00', slotDuration: 60 }) })
     const day = new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10)

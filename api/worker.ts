@@ -12,6 +12,7 @@ import { connectPostgres } from './db/postgres-database'
 import { runDueWork } from './due-work'
 import { createHoldBackend } from './holds/create-hold-backend'
 import { createLogger } from './logger'
+import { createMetrics, metricsAccessFrom, type MetricsAccess } from './metrics'
 import { createHttpEmailSender } from './notify/http-email'
 import { createOutboxPlanner } from './notify/outbox'
 import { createTwilioSender } from './notify/sms'
@@ -29,6 +30,12 @@ interface ExecutionContext {
 }
 
 let parsed: { source: WorkerEnv; config: AppConfig } | undefined
+
+/** Counters (and the cached outbox gauge) live as long as the isolate, not one request. */
+const metrics = createMetrics()
+
+/** The edge is a deployment, never a dev server: `/metrics` is served only with METRICS_TOKEN. */
+const edgeMetricsAccess = (config: AppConfig): MetricsAccess => metricsAccessFrom({ metricsToken: config.metricsToken, production: true })
 
 /** The configuration, parsed once per isolate; the edge needs a server database and Upstash. */
 function configFrom(env: WorkerEnv): AppConfig {
@@ -50,6 +57,7 @@ function depsFor(config: AppConfig) {
     upstash: config.redis,
     holdRateLimitPerMinute: config.holdRateLimitPerMinute,
     manageRateLimitPerMinute: config.manageRateLimitPerMinute,
+    adminAuthFailureLimit: config.adminAuthFailureLimit,
     clock: systemClock,
   })
   return {
@@ -62,6 +70,8 @@ function depsFor(config: AppConfig) {
       holds: holdBackend.holds,
       holdRateLimiter: holdBackend.holdRateLimiter,
       manageRateLimiter: holdBackend.manageRateLimiter,
+      adminAuthRateLimiter: holdBackend.adminAuthRateLimiter,
+      limits: { holdsPerSession: 2, holdsPerClient: config.holdMaxLivePerClient || undefined },
       trustProxy: config.trustProxy,
       cronSecret: config.cronSecret,
       payments: config.stripe ? createStripeGateway(config.stripe) : undefined,
@@ -83,7 +93,7 @@ export default {
   async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response> {
     const { database, deps } = depsFor(configFrom(env))
     try {
-      return await createApp({ ...deps, assets: { version: env.APP_VERSION } }).fetch(request, env, ctx as never)
+      return await createApp({ ...deps, assets: { version: env.APP_VERSION }, metrics, metricsAccess: edgeMetricsAccess(configFrom(env)) }).fetch(request, env, ctx as never)
     } finally {
       ctx.waitUntil(database.close())
     }

@@ -62,6 +62,8 @@ export async function benchBookings(options: BookingBenchOptions): Promise<Booki
     DATABASE_URL: options.databaseUrl,
     DATA_DIR: dataDir,
     HOLD_RATE_LIMIT: '0',
+    // Every hold comes from 127.0.0.1, and all are placed before any is booked.
+    HOLD_MAX_LIVE_PER_IP: '0',
     ...(options.upstash
       ? { UPSTASH_REDIS_REST_URL: options.upstash.url, UPSTASH_REDIS_REST_TOKEN: options.upstash.token }
       : { UPSTASH_REDIS_REST_URL: undefined, UPSTASH_REDIS_REST_TOKEN: undefined, REDIS_URL: undefined }),

@@ -66,6 +66,8 @@ const TYPED: [string | RegExp, string][] = [
   ['Partial refund until, hours before', '24'],
   ['Partial refund, %', '50'],
   ['No online cancelling within, hours', '2'],
+  ['Minimum notice to move, hours', '6'],
+  ['Minimum notice to cancel, hours', '24'],
   ['Notify email', 'owner@example.com'],
 ]
 
@@ -142,6 +144,8 @@ describe('creating a resource', () => {
         payment: 'deposit',
         depositAmount: 1000,
         cancellationPolicy: { free_cancellation_hours: 48, partial_refund_hours: 24, partial_refund_percent: 50, no_refund_hours: 2 },
+        minRescheduleNoticeHours: 6,
+        minCancelNoticeHours: 24,
         notifyEmail: 'owner@example.com',
         country: 'DE',
       },
@@ -213,6 +217,16 @@ describe('creating a resource', () => {
       'No refund after that.',
       'Online cancellation closes 2 h before the start.',
     ])
+    type('Minimum notice to cancel, hours', '24')
+    type('Minimum notice to move, hours', '12')
+    expect(words()).toEqual([
+      'Free cancellation until 48 h before the start.',
+      '50 % back if you cancel at least 24 h before.',
+      'No refund after that.',
+      'Online cancellation closes 24 h before the start.',
+      'Changing the time online closes 12 h before the start.',
+    ])
+    expect(describedBy(screen.getByLabelText('Minimum notice to move, hours'))).toContain('You can always move a booking yourself')
   })
 
   it('shows no made-up numbers in empty fields: the help gives the examples and the policy guests read is the empty one', async () => {
@@ -258,7 +272,7 @@ describe('creating a resource', () => {
       'Notifications',
     ])
     const fields = document.querySelectorAll('.resource-form :is(input, select)')
-    expect(fields.length).toBeGreaterThanOrEqual(19)
+    expect(fields.length).toBeGreaterThanOrEqual(21)
     for (const field of fields) expect(describedBy(field as HTMLElement).trim()).not.toBe('')
   })
 })

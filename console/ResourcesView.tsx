@@ -8,6 +8,7 @@ import {
   FIELD_ORDER,
   formFromResource,
   mapServerDetails,
+  noticeFromForm,
   policyFromForm,
   RESOURCE_TYPES,
   toResourceBody,
@@ -130,6 +131,9 @@ const HELP: Record<ResourceField, string> = {
   partialHours: 'After free cancellation ends, a part is refunded until this many hours before, e.g. 12. Empty: no partial refund.',
   partialPercent: 'The part refunded in that period, 0 to 100, e.g. 50.',
   closedHours: 'Guests can no longer cancel online this many hours before the start, e.g. 2. Empty: they can until the start.',
+  moveNotice:
+    'Guests can no longer change the time online this many hours before the start, e.g. 24. Empty: as for cancelling above. You can always move a booking yourself.',
+  cancelNotice: 'Guests can no longer cancel online this many hours before the start, whatever the refund, e.g. 48. Empty: as above.',
   notifyEmail: 'New bookings and cancellations are sent here. Empty: the server’s admin address.',
 }
 
@@ -250,7 +254,7 @@ function ResourceEditor({
       </div>
     )
   }
-  const policyLines = describePolicyIn(ENGLISH_POLICY_WORDS, policyFromForm(values))
+  const policyLines = describePolicyIn(ENGLISH_POLICY_WORDS, policyFromForm(values), noticeFromForm(values))
   const currency = values.currency.trim().toUpperCase() || 'EUR'
 
   return (
@@ -326,6 +330,8 @@ function ResourceEditor({
             {text('partialHours', 'Partial refund until, hours before', { inputMode: 'decimal' })}
             {text('partialPercent', 'Partial refund, %', { inputMode: 'numeric' })}
             {text('closedHours', 'No online cancelling within, hours', { inputMode: 'decimal' })}
+            {text('moveNotice', 'Minimum notice to move, hours', { inputMode: 'decimal' })}
+            {text('cancelNotice', 'Minimum notice to cancel, hours', { inputMode: 'decimal' })}
           </div>
           <div class="policy-words" aria-live="polite">
             <p class="muted">Guests will read:</p>

@@ -3,7 +3,7 @@ import { describePolicyIn, ENGLISH_POLICY_WORDS } from '../shared/policy-words'
 import type { AdminResource, CancellationPolicy } from '../shared/types'
 import { en } from '../widget/i18n'
 import { describePolicy } from '../widget/policy-text'
-import { embedSnippet, fieldForPath, formFromResource, mapServerDetails, policyFromForm, toResourceBody, type ResourceFormValues } from './resource-form'
+import { embedSnippet, fieldForPath, formFromResource, mapServerDetails, noticeFromForm, policyFromForm, toResourceBody, type ResourceFormValues } from './resource-form'
 
 const everything: AdminResource = {
   id: 'r-1',
@@ -24,6 +24,8 @@ const everything: AdminResource = {
     payment: 'deposit',
     depositAmount: 1000,
     cancellationPolicy: { free_cancellation_hours: 48, partial_refund_hours: 24, partial_refund_percent: 50, no_refund_hours: 2 },
+    minRescheduleNoticeHours: 6,
+    minCancelNoticeHours: 24.5,
     notifyEmail: 'owner@example.com',
     country: 'AT',
     holdTtlSec: 300,
@@ -52,6 +54,8 @@ describe('the resource form ↔ config mapping', () => {
       partialHours: '24',
       partialPercent: '50',
       closedHours: '2',
+      moveNotice: '6',
+      cancelNotice: '24.5',
       notifyEmail: 'owner@example.com',
       isActive: false,
     })
@@ -101,6 +105,25 @@ describe('the resource form ↔ config mapping', () => {
     })
   })
 
+  it('refuses what the API would refuse: slots under 5 minutes, amounts above 999,999.99', () => {
+    const base = { ...formFromResource(undefined, 'UTC'), name: 'Court', slug: 'court' }
+    expect(toResourceBody({ ...base, durations: '30, 4' }).errors).toEqual({ durations: 'Each length is at least 5 minutes.' })
+    expect(toResourceBody({ ...base, durations: '5' }).body?.config.durations).toEqual([5])
+    expect(toResourceBody({ ...base, price: '1000000' }).errors).toEqual({ price: 'At most 999999.99 EUR.' })
+    expect(toResourceBody({ ...base, price: '999999.99' }).body?.config.price).toEqual({ amount: 99_999_999, currency: 'EUR' })
+  })
+
+  it('reads the minimum notices as hours (a comma as the decimal point too), empty as not set, and refuses what is not a number of hours', () => {
+    const base = { ...formFromResource(undefined, 'UTC'), name: 'Court', slug: 'court' }
+    expect(toResourceBody({ ...base, moveNotice: '0', cancelNotice: '1,5' }).body?.config).toEqual({ minRescheduleNoticeHours: 0, minCancelNoticeHours: 1.5 })
+    expect(toResourceBody({ ...base, moveNotice: ' ', cancelNotice: '' }).body?.config).toEqual({})
+    expect(toResourceBody({ ...base, moveNotice: 'a day', cancelNotice: '9000' }).errors).toEqual({
+      moveNotice: 'Write a number of hours, e.g. 24.',
+      cancelNotice: 'Write a number of hours, e.g. 24.',
+    })
+    expect(noticeFromForm({ ...base, moveNotice: '6', cancelNotice: 'soon' })).toEqual({ minRescheduleNoticeHours: 6 })
+  })
+
   it('refuses policy rungs that would never apply, so guests read what they get', () => {
     const base = { ...formFromResource(undefined, 'UTC'), name: 'Court', slug: 'court' }
     expect(toResourceBody({ ...base, partialHours: '24', partialPercent: '50' }).errors).toEqual({
@@ -141,6 +164,8 @@ describe('the server’s field details', () => {
     ['config.country', 'country'],
     ['config.notifyEmail', 'notifyEmail'],
     ['config.minNoticeMin', 'notice'],
+    ['config.minRescheduleNoticeHours', 'moveNotice'],
+    ['config.minCancelNoticeHours', 'cancelNotice'],
   ])('put %s beside the %s field', (path, field) => {
     expect(fieldForPath(path)).toBe(field)
   })
@@ -167,6 +192,16 @@ describe('the policy in plain words', () => {
     { no_refund_hours: 6 },
   ])('reads %j to the owner exactly as the widget reads it to English guests', (policy) => {
     expect(describePolicyIn(ENGLISH_POLICY_WORDS, policy)).toEqual(describePolicy(policy, en))
+  })
+
+  it.each([
+    [undefined, { minCancelNoticeHours: 24 }, ['Free cancellation until the start.', 'Online cancellation closes 24 h before the start.']],
+    [{ no_refund_hours: 6 }, { minCancelNoticeHours: 2 }, ['Free cancellation until the start.', 'Online cancellation closes 6 h before the start.']],
+    [{ no_refund_hours: 2 }, { minRescheduleNoticeHours: 24 }, ['Free cancellation until the start.', 'Online cancellation closes 2 h before the start.', 'Changing the time online closes 24 h before the start.']],
+    [{ free_cancellation_hours: 48 }, { minRescheduleNoticeHours: 0, minCancelNoticeHours: 0 }, ['Free cancellation until 48 h before the start.', 'No refund after that.']],
+  ] as const)('reads %j with the notices %j the same to the owner and to English guests', (policy, notice, lines) => {
+    expect(describePolicyIn(ENGLISH_POLICY_WORDS, policy, notice)).toEqual(lines)
+    expect(describePolicy(policy, en, notice)).toEqual(lines)
   })
 })
 

@@ -1,4 +1,6 @@
+import type { ChangeNotice } from '../shared/cancellation-policy'
 import { parseMoney, toMajorText } from '../shared/money'
+import { MAX_AMOUNT_MINOR, MIN_SLOT_MINUTES } from '../shared/limits'
 import type { AdminResource, CancellationPolicy, ResourceConfig } from '../shared/types'
 
 /**
@@ -26,6 +28,9 @@ export interface ResourceFormValues {
   partialHours: string
   partialPercent: string
   closedHours: string
+  /** Minimum notice for a guest's own move / cancel online, in hours (the owner is never bound). */
+  moveNotice: string
+  cancelNotice: string
   notifyEmail: string
   isActive: boolean
 }
@@ -55,6 +60,8 @@ export const FIELD_ORDER: readonly ResourceField[] = [
   'partialHours',
   'partialPercent',
   'closedHours',
+  'moveNotice',
+  'cancelNotice',
   'notifyEmail',
 ]
 
@@ -72,6 +79,8 @@ const FORM_CONFIG_KEYS = new Set<keyof ResourceConfig>([
   'payment',
   'depositAmount',
   'cancellationPolicy',
+  'minRescheduleNoticeHours',
+  'minCancelNoticeHours',
   'notifyEmail',
   'country',
 ])
@@ -102,6 +111,8 @@ export function formFromResource(resource: AdminResource | undefined, defaultZon
     partialHours: textOf(policy.partial_refund_hours),
     partialPercent: textOf(policy.partial_refund_percent),
     closedHours: textOf(policy.no_refund_hours),
+    moveNotice: textOf(config.minRescheduleNoticeHours),
+    cancelNotice: textOf(config.minCancelNoticeHours),
     notifyEmail: config.notifyEmail ?? '',
     isActive: resource?.isActive ?? true,
   }
@@ -161,6 +172,17 @@ export function policyFromForm(values: ResourceFormValues): CancellationPolicy |
   return Object.keys(ladder).length > 0 ? ladder : undefined
 }
 
+/** The two minimum notices as guests will get them (numbers only, unchecked; what is not a number is left out). */
+export function noticeFromForm(values: ResourceFormValues): ChangeNotice {
+  const scratch: FieldErrors = {}
+  const notice: ChangeNotice = {}
+  const move = hours(values.moveNotice, scratch, 'moveNotice')
+  const cancel = hours(values.cancelNotice, scratch, 'cancelNotice')
+  if (move !== undefined) notice.minRescheduleNoticeHours = move
+  if (cancel !== undefined) notice.minCancelNoticeHours = cancel
+  return notice
+}
+
 /**
  * The API's resource from the form, or the fields the owner has to fix first (in words,
  * beside each field). `base` is the stored config: keys the form does not show survive.
@@ -173,13 +195,15 @@ export function toResourceBody(values: ResourceFormValues, base: ResourceConfig 
   if (country !== '' && !/^[A-Z]{2}$/.test(country)) errors.country = 'Write a two-letter country code, e.g. DE, or leave it empty.'
 
   const durationWords = values.durations.split(/[\s,;]+/).filter(Boolean)
-  if (durationWords.some((d) => !/^\d+$/.test(d) || Number(d) < 1)) errors.durations = 'Write minutes as whole numbers, e.g. 60, 90.'
+  if (durationWords.some((d) => !/^\d+$/.test(d))) errors.durations = 'Write minutes as whole numbers, e.g. 60, 90.'
+  else if (durationWords.some((d) => Number(d) < MIN_SLOT_MINUTES)) errors.durations = `Each length is at least ${MIN_SLOT_MINUTES} minutes.`
   const durations = durationWords.map(Number)
 
   const money = (text: string, field: 'price' | 'deposit') => {
     if (text.trim() === '' || errors.currency) return undefined
     const amount = parseMoney(text, currency)
     if (amount === undefined) errors[field] = `Write an amount in ${currency}, e.g. 25 or 25.50.`
+    else if (amount > MAX_AMOUNT_MINOR) errors[field] = `At most ${toMajorText(MAX_AMOUNT_MINOR, currency)} ${currency}.`
     return amount
   }
   const price = money(values.price, 'price')
@@ -196,6 +220,8 @@ export function toResourceBody(values: ResourceFormValues, base: ResourceConfig 
   const percent = wholeNumber(values.partialPercent, 0, errors, 'partialPercent')
   if (percent !== undefined && percent > 100) errors.partialPercent = 'Write a percentage from 0 to 100.'
   const closed = hours(values.closedHours, errors, 'closedHours')
+  const moveNotice = hours(values.moveNotice, errors, 'moveNotice')
+  const cancelNotice = hours(values.cancelNotice, errors, 'cancelNotice')
   if (partial !== undefined && percent === undefined && !errors.partialPercent) errors.partialPercent = 'Say how much is refunded in this period.'
   // A rung that would never apply is refused, so what guests read matches what they get.
   if (partial !== undefined && free === undefined && !errors.freeHours) {
@@ -227,6 +253,8 @@ export function toResourceBody(values: ResourceFormValues, base: ResourceConfig 
   if (percent !== undefined) policy.partial_refund_percent = percent
   if (closed !== undefined) policy.no_refund_hours = closed
   if (Object.keys(policy).length > 0) config.cancellationPolicy = policy
+  if (moveNotice !== undefined) config.minRescheduleNoticeHours = moveNotice
+  if (cancelNotice !== undefined) config.minCancelNoticeHours = cancelNotice
   if (values.notifyEmail.trim() !== '') config.notifyEmail = values.notifyEmail.trim()
   if (country !== '') config.country = country
   return { body: { slug, type: values.type, name: values.name.trim(), timezone: values.timezone, config } }
@@ -245,6 +273,8 @@ const CONFIG_FIELDS: Record<string, ResourceField> = {
   notifyEmail: 'notifyEmail',
   country: 'country',
   cancellationPolicy: 'freeHours',
+  minRescheduleNoticeHours: 'moveNotice',
+  minCancelNoticeHours: 'cancelNotice',
 }
 
 const POLICY_FIELDS: Record<string, ResourceField> = {

@@ -3,6 +3,7 @@ import {
   boolean,
   check,
   date,
+  doublePrecision,
   index,
   integer,
   jsonb,
@@ -122,6 +123,13 @@ export const bookings = pgTable(
      * buys a better refund; only ever lowered. NULL = the policy alone decides.
      */
     refundCeilingPercent: integer('refund_ceiling_percent'),
+    /**
+     * The resource's minimum notice for the guest's own move / cancel online, in hours before
+     * the start, as it stood when the booking was made (later edits do not change the terms a
+     * guest booked under). NULL = not set: moves close at the policy's no_refund_hours.
+     */
+    minRescheduleNoticeHours: doublePrecision('min_reschedule_notice_hours'),
+    minCancelNoticeHours: doublePrecision('min_cancel_notice_hours'),
     /** Unpaid pending bookings stop occupying the slot after this instant. */
     expiresAt: instant('expires_at'),
     confirmedAt: instant('confirmed_at'),

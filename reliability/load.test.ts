@@ -22,7 +22,8 @@ let servers: RunningServer[] = []
 describe.skipIf(!shared)('two API processes under load', () => {
   beforeAll(async () => {
     database = await createTestDatabase()
-    const env = { DATABASE_URL: database.url, HOLD_RATE_LIMIT: '0', MANAGE_RATE_LIMIT: '0' }
+    // Every simulated guest comes from 127.0.0.1: no per-address limits.
+    const env = { DATABASE_URL: database.url, HOLD_RATE_LIMIT: '0', MANAGE_RATE_LIMIT: '0', HOLD_MAX_LIVE_PER_IP: '0' }
     servers = await Promise.all([startApiServer(env), startApiServer(env)])
   }, 120_000)
   afterAll(async () => {

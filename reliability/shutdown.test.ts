@@ -23,7 +23,8 @@ afterAll(() => database?.close())
 
 describe.skipIf(!serverDatabase)('graceful shutdown', () => {
   it('finishes in-flight bookings on SIGTERM and exits within 10 s; every 201 is in the database', async () => {
-    const server = await startApiServer({ DATABASE_URL: database.url, HOLD_RATE_LIMIT: '0' })
+    // 40 guests, all from 127.0.0.1: no per-address limits.
+    const server = await startApiServer({ DATABASE_URL: database.url, HOLD_RATE_LIMIT: '0', HOLD_MAX_LIVE_PER_IP: '0' })
     const r = await insertResource(database.db, { timezone: 'UTC', schedules: everyDay({ startTime: '00:00', endTime: '24:00', slotDuration: 30 }) })
     const from = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10)
     const offered = (await fetch(`${server.url}/v1/resources/${r.id}/availability?from=${from}&to=${from}`).then((res) => res.json())) as AvailabilityResponse

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest'
-import { capRefund, decideGuestCancellation, refundAmount, refundCeilingAfterMove, splitPayment } from './cancellation-policy'
-import { cancellationPolicySchema } from './schemas'
+import {
+  capRefund,
+  decideGuestCancellation,
+  decideGuestReschedule,
+  guestChangeDeadlines,
+  refundAmount,
+  refundCeilingAfterMove,
+  splitPayment,
+} from './cancellation-policy'
+import { cancellationPolicySchema, resourceConfigSchema } from './schemas'
 
 const HOUR = 3_600_000
 const SECOND = 1_000
@@ -132,5 +140,136 @@ describe('capRefund', () => {
     [0, 'no_refund', 50, { refundPercent: 0, tier: 'no_refund' }],
   ] as const)('holds %i %% (%s) to a ceiling of %s', (percent, tier, ceiling, expected) => {
     expect(capRefund(percent, tier, ceiling)).toEqual(expected)
+  })
+})
+
+describe('decideGuestReschedule: the minimum notice for a guest’s move, at every boundary ±1 s', () => {
+  const closed = { allowed: false, reason: 'too_late' } as const
+  const started = { allowed: false, reason: 'started' } as const
+  const open = { allowed: true } as const
+
+  it.each([
+    ['6 h + 1 s before', 6 * HOUR + SECOND, open],
+    ['exactly 6 h before', 6 * HOUR, open],
+    ['6 h − 1 s before', 6 * HOUR - SECOND, closed],
+    ['1 s before the start', SECOND, closed],
+    ['exactly at the start', 0, started],
+    ['1 s after the start', -SECOND, started],
+  ] as const)('a 6 h reschedule notice, %s', (_label, before, expected) => {
+    expect(decideGuestReschedule(ladder, { minRescheduleNoticeHours: 6 }, start, start - before)).toEqual(expected)
+  })
+
+  it.each([
+    ['no notice set: the ladder’s online cut-off (2 h) closes moves as it always did, 2 h + 1 s', ladder, {}, 2 * HOUR + SECOND, open],
+    ['no notice set: exactly 2 h', ladder, {}, 2 * HOUR, open],
+    ['no notice set: 2 h − 1 s', ladder, { minRescheduleNoticeHours: null }, 2 * HOUR - SECOND, closed],
+    ['a notice shorter than the ladder’s cut-off wins for moves: 1 h + 1 s', ladder, { minRescheduleNoticeHours: 1 }, HOUR + SECOND, open],
+    ['a notice of 0 opens moves until the start', ladder, { minRescheduleNoticeHours: 0 }, SECOND, open],
+    ['a notice of 0 still closes at the start', ladder, { minRescheduleNoticeHours: 0 }, 0, started],
+    ['no policy and no notice: until the start', undefined, undefined, SECOND, open],
+    ['fractional hours: 1.5 h notice, 1.5 h − 1 s before', undefined, { minRescheduleNoticeHours: 1.5 }, 1.5 * HOUR - SECOND, closed],
+    ['the cancel notice does not close moves', undefined, { minCancelNoticeHours: 48 }, 24 * HOUR, open],
+  ] as const)('%s', (_label, policy, notice, before, expected) => {
+    expect(decideGuestReschedule(policy, notice, start, start - before)).toEqual(expected)
+  })
+})
+
+describe('decideGuestCancellation with a minimum cancel notice', () => {
+  const closed = { allowed: false, reason: 'too_late' } as const
+  it.each([
+    ['6 h notice on the ladder, 6 h + 1 s before: the ladder’s 0 % rung', ladder, 6, 6 * HOUR + SECOND, none],
+    ['6 h notice on the ladder, exactly 6 h before', ladder, 6, 6 * HOUR, none],
+    ['6 h notice on the ladder, 6 h − 1 s before: closed', ladder, 6, 6 * HOUR - SECOND, closed],
+    ['a notice shorter than no_refund_hours: the ladder still closes, 2 h − 1 s', ladder, 1, 2 * HOUR - SECOND, closed],
+    ['a notice inside the 50 % tier closes it early: 13 h notice, 13 h − 1 s', ladder, 13, 13 * HOUR - SECOND, closed],
+    ['no policy, 24 h notice, 24 h + 1 s: free', undefined, 24, 24 * HOUR + SECOND, full],
+    ['no policy, 24 h notice, exactly 24 h: free', undefined, 24, 24 * HOUR, full],
+    ['no policy, 24 h notice, 24 h − 1 s: closed', undefined, 24, 24 * HOUR - SECOND, closed],
+    ['a notice of 0 changes nothing', undefined, 0, SECOND, full],
+  ] as const)('%s', (_label, policy, hours, before, expected) => {
+    expect(decideGuestCancellation(policy, start, start - before, { minCancelNoticeHours: hours })).toEqual(expected)
+  })
+
+  it('the reschedule notice does not close cancels', () => {
+    expect(decideGuestCancellation(undefined, start, start - HOUR, { minRescheduleNoticeHours: 48 })).toEqual(full)
+  })
+})
+
+describe('notice hours are real elapsed hours across a DST change in Europe/Berlin', () => {
+  const notice = { minRescheduleNoticeHours: 24, minCancelNoticeHours: 24 }
+
+  it('spring forward: 10:00 the day before Sunday 29 March 10:00 is 23 h before, closed; 09:00 is 24 h before, open', () => {
+    const sunday = Date.parse('2026-03-29T08:00:00Z') // 10:00 CEST, after 02:00 → 03:00
+    const saturday10 = Date.parse('2026-03-28T09:00:00Z') // 10:00 CET
+    const saturday09 = Date.parse('2026-03-28T08:00:00Z') // 09:00 CET
+    expect((sunday - saturday10) / HOUR).toBe(23)
+    expect(decideGuestReschedule(undefined, notice, sunday, saturday10)).toEqual({ allowed: false, reason: 'too_late' })
+    expect(decideGuestReschedule(undefined, notice, sunday, saturday09)).toEqual({ allowed: true })
+    expect(decideGuestReschedule(undefined, notice, sunday, saturday09 + SECOND)).toEqual({ allowed: false, reason: 'too_late' })
+    expect(decideGuestCancellation(undefined, sunday, saturday09, notice)).toEqual(full)
+    expect(decideGuestCancellation(undefined, sunday, saturday09 + SECOND, notice)).toEqual({ allowed: false, reason: 'too_late' })
+    // The deadline the manage view states is that instant: 09:00 CET, not the wall-clock 10:00.
+    expect(guestChangeDeadlines(undefined, notice, sunday, saturday09 - HOUR)).toEqual({ reschedule: saturday09, cancel: saturday09 })
+  })
+
+  it('fall back: 10:00 the day before Sunday 25 October 10:00 is 25 h before, open until 11:00 CEST', () => {
+    const sunday = Date.parse('2026-10-25T09:00:00Z') // 10:00 CET, after 03:00 → 02:00
+    const saturday10 = Date.parse('2026-10-24T08:00:00Z') // 10:00 CEST
+    const saturday11 = Date.parse('2026-10-24T09:00:00Z') // 11:00 CEST: exactly 24 h before
+    expect((sunday - saturday10) / HOUR).toBe(25)
+    expect(decideGuestReschedule(undefined, notice, sunday, saturday10)).toEqual({ allowed: true })
+    expect(decideGuestReschedule(undefined, notice, sunday, saturday11 - SECOND)).toEqual({ allowed: true })
+    expect(decideGuestReschedule(undefined, notice, sunday, saturday11)).toEqual({ allowed: true })
+    expect(decideGuestReschedule(undefined, notice, sunday, saturday11 + SECOND)).toEqual({ allowed: false, reason: 'too_late' })
+    expect(decideGuestCancellation(undefined, sunday, saturday11 + SECOND, notice)).toEqual({ allowed: false, reason: 'too_late' })
+    expect(guestChangeDeadlines(undefined, notice, sunday, saturday10)).toEqual({ reschedule: saturday11, cancel: saturday11 })
+  })
+})
+
+describe('guestChangeDeadlines: until when the guest may still move and cancel online', () => {
+  it('states each closing instant while it is open, and null once it has closed', () => {
+    const notice = { minRescheduleNoticeHours: 6, minCancelNoticeHours: 24 }
+    expect(guestChangeDeadlines(ladder, notice, start, start - 48 * HOUR)).toEqual({ reschedule: start - 6 * HOUR, cancel: start - 24 * HOUR })
+    expect(guestChangeDeadlines(ladder, notice, start, start - 24 * HOUR + SECOND)).toEqual({ reschedule: start - 6 * HOUR, cancel: null })
+    expect(guestChangeDeadlines(ladder, notice, start, start - 6 * HOUR + SECOND)).toEqual({ reschedule: null, cancel: null })
+  })
+
+  it('with no notice set: both close at the ladder’s cut-off, as before; with nothing at all, at the start', () => {
+    expect(guestChangeDeadlines(ladder, undefined, start, start - 48 * HOUR)).toEqual({ reschedule: start - 2 * HOUR, cancel: start - 2 * HOUR })
+    expect(guestChangeDeadlines(undefined, undefined, start, start - HOUR)).toEqual({ reschedule: start, cancel: start })
+    expect(guestChangeDeadlines(undefined, undefined, start, start)).toEqual({ reschedule: null, cancel: null })
+  })
+
+  it('the cancel deadline is the later of the ladder’s cut-off and the cancel notice', () => {
+    expect(guestChangeDeadlines(ladder, { minCancelNoticeHours: 1 }, start, start - 48 * HOUR).cancel).toBe(start - 2 * HOUR)
+  })
+
+  it('never states an instant a fractional notice would refuse', () => {
+    const deadline = guestChangeDeadlines(undefined, { minRescheduleNoticeHours: 1 / 3 }, start, start - HOUR).reschedule!
+    expect(Number.isInteger(deadline)).toBe(true)
+    expect(decideGuestReschedule(undefined, { minRescheduleNoticeHours: 1 / 3 }, start, deadline)).toEqual({ allowed: true })
+  })
+})
+
+describe('refundCeilingAfterMove and the cancel notice', () => {
+  it('a move made while the cancel notice had closed cancelling keeps nothing back (0 %); one made before it, no ceiling', () => {
+    const notice = { minCancelNoticeHours: 48 }
+    expect(refundCeilingAfterMove(undefined, start, start - 30 * HOUR, null, notice)).toBe(0)
+    expect(refundCeilingAfterMove(undefined, start, start - 72 * HOUR, null, notice)).toBeNull()
+  })
+})
+
+describe('resourceConfigSchema: the notice keys', () => {
+  it.each([0, 1.5, 24, 8760])('accepts %s hours', (hours) => {
+    const parsed = resourceConfigSchema.parse({ minRescheduleNoticeHours: hours, minCancelNoticeHours: hours })
+    expect(parsed).toMatchObject({ minRescheduleNoticeHours: hours, minCancelNoticeHours: hours })
+  })
+
+  it.each([-1, 8761, '24', Number.NaN])('refuses %s, naming the key', (hours) => {
+    for (const key of ['minRescheduleNoticeHours', 'minCancelNoticeHours']) {
+      const result = resourceConfigSchema.safeParse({ [key]: hours })
+      expect(result.success).toBe(false)
+      expect(result.error?.issues.map((i) => i.path.join('.'))).toContain(key)
+    }
   })
 })

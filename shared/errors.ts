@@ -15,6 +15,7 @@ export const ERROR_CODES = [
   'payload_too_large',
   'outside_availability',
   'cancellation_closed',
+  'reschedule_closed',
   'payment_unavailable',
   'rate_limited',
   'unavailable',

@@ -1,3 +1,4 @@
+import type { ChangeNotice } from './cancellation-policy'
 import type { CancellationPolicy } from './schemas'
 
 /** The sentences a cancellation ladder is told in; each language of the widget has its own. */
@@ -7,6 +8,7 @@ export interface PolicyWords {
   policyNone: string
   policyClosed: (hours: number) => string
   policyAlwaysFree: string
+  policyMoveClosed: (hours: number) => string
 }
 
 /** The English sentences, as the widget's English catalogue words them (a test keeps the two equal). */
@@ -16,17 +18,25 @@ export const ENGLISH_POLICY_WORDS: PolicyWords = {
   policyNone: 'No refund after that.',
   policyClosed: (hours) => `Online cancellation closes ${hours} h before the start.`,
   policyAlwaysFree: 'Free cancellation until the start.',
+  policyMoveClosed: (hours) => `Changing the time online closes ${hours} h before the start.`,
 }
 
-/** The cancellation ladder in plain sentences, top rung first, as the guest reads it before paying. */
-export function describePolicyIn(words: PolicyWords, policy: CancellationPolicy | undefined): string[] {
-  if (!policy) return [words.policyAlwaysFree]
+/**
+ * The cancellation ladder in plain sentences, top rung first, as the guest reads it before
+ * paying; then when online cancelling closes (the ladder's cut-off or the cancel notice,
+ * whichever is earlier before the start) and, when the resource sets its own reschedule
+ * notice, when online moves close.
+ */
+export function describePolicyIn(words: PolicyWords, policy: CancellationPolicy | undefined, notice: ChangeNotice = {}): string[] {
   const lines: string[] = []
-  const { free_cancellation_hours: free, partial_refund_hours: partial, partial_refund_percent: percent, no_refund_hours: closed } = policy
+  const { free_cancellation_hours: free, partial_refund_hours: partial, partial_refund_percent: percent, no_refund_hours: cutOff } = policy ?? {}
   if (free !== undefined) lines.push(words.policyFree(free))
   else lines.push(words.policyAlwaysFree)
   if (partial !== undefined && percent) lines.push(words.policyPartial(percent, partial))
   if (free !== undefined) lines.push(words.policyNone)
-  if (closed !== undefined && closed > 0) lines.push(words.policyClosed(closed))
+  const closed = Math.max(cutOff ?? 0, notice.minCancelNoticeHours ?? 0)
+  if (closed > 0) lines.push(words.policyClosed(closed))
+  const moveClosed = notice.minRescheduleNoticeHours
+  if (moveClosed !== undefined && moveClosed !== null && moveClosed > 0) lines.push(words.policyMoveClosed(moveClosed))
   return lines
 }

@@ -1,16 +1,54 @@
 import { z } from 'zod'
 import { isValidTimeZone } from './time-zone'
+import { MAX_AMOUNT_MINOR, MIN_SLOT_MINUTES } from './limits'
 import { isPhoneRegion } from './phone'
+
+export { MAX_AMOUNT_MINOR, MAX_SLOTS_PER_RESPONSE, MIN_SLOT_MINUTES } from './limits'
 
 /** Days one availability request may span (inclusive), per the design. */
 export const MAX_AVAILABILITY_DAYS = 62
 
-export const timeZoneSchema = z
-  .string()
-  .refine(isValidTimeZone, { message: 'unknown IANA time zone' })
+/** C0 control characters (U+0000–U+001F) and DEL (U+007F). */
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/
+/** The same less tab, line feed and carriage return, which multi-line free text keeps. */
+const CONTROL_CHARACTER_BUT_LINE_BREAKS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/
 
-/** A calendar date `YYYY-MM-DD` that really exists (no 2026-02-30). */
-export const isoDateSchema = z.string().refine(isRealDate, { message: 'expected a date YYYY-MM-DD' })
+export const CONTROL_CHARACTERS_MESSAGE = 'must not contain control characters'
+
+/** Whether `text` holds a control character; `multiline` text may hold tabs and line breaks. */
+export function hasControlCharacters(text: string, options: { multiline?: boolean } = {}): boolean {
+  return (options.multiline ? CONTROL_CHARACTER_BUT_LINE_BREAKS : CONTROL_CHARACTER).test(text)
+}
+
+/**
+ * A string without control characters. They are refused, not stripped, so what is stored
+ * is what was sent: PostgreSQL cannot store NUL at all, and the others end up in emails,
+ * SMS, calendar files and the owner's console, where they break lines or hide text.
+ * `multiline` free text (notes, answers, reasons) keeps tabs and line breaks. Checked
+ * before the rest of the chain (trim, lengths), and alone: one clear message per field.
+ */
+export function plainText(options: { multiline?: boolean } = {}) {
+  return z.string().refine((text) => !hasControlCharacters(text, options), { message: CONTROL_CHARACTERS_MESSAGE, abort: true })
+}
+
+export const timeZoneSchema = plainText().refine(isValidTimeZone, { message: 'unknown IANA time zone' })
+
+/**
+ * Every date and instant a request may carry lies in [1970-01-01T00:00:00Z,
+ * 3000-01-01T00:00:00Z). Beyond it nothing is bookable, and the ends of the calendar break
+ * what comes after parsing: PostgreSQL has no year 0, and years past 9999 are written
+ * (`+010000-…`) in a form it does not read.
+ */
+export const EARLIEST_INSTANT_MS = Date.UTC(1970, 0, 1)
+export const INSTANT_LIMIT_MS = Date.UTC(3000, 0, 1)
+const CALENDAR_RANGE_MESSAGE = 'must be from 1970-01-01 up to 2999-12-31 (UTC)'
+const inCalendarRange = (ms: number) => ms >= EARLIEST_INSTANT_MS && ms < INSTANT_LIMIT_MS
+
+/** A calendar date `YYYY-MM-DD` that really exists (no 2026-02-30), from 1970-01-01 to 2999-12-31. */
+export const isoDateSchema = z
+  .string()
+  .refine(isRealDate, { message: 'expected a date YYYY-MM-DD', abort: true })
+  .refine((date) => inCalendarRange(Date.parse(`${date}T00:00:00Z`)), { message: CALENDAR_RANGE_MESSAGE })
 
 /** Wall-clock time `HH:MM`; `24:00` is allowed as the end of a day. */
 export const wallTimeSchema = z
@@ -19,6 +57,8 @@ export const wallTimeSchema = z
 
 const minutes = z.number().int().positive().max(7 * 24 * 60)
 const nonNegativeMinutes = z.number().int().min(0).max(7 * 24 * 60)
+
+const slotTooShort = (field: string) => `${field} must be at least ${MIN_SLOT_MINUTES} minutes`
 
 export const currencySchema = z
   .string()
@@ -101,6 +141,13 @@ export const resourceConfigSchema = z.object({
   payment: z.enum(['none', 'deposit', 'full']).optional(),
   depositAmount: z.number().int().min(0).optional(),
   cancellationPolicy: cancellationPolicySchema.optional(),
+  /**
+   * Minimum notice, in hours before the start, for a guest's own move / cancel online
+   * (owners are not bound). Separate from the refund ladder; kept on each booking as made.
+   * No reschedule notice: moves close at the ladder's no_refund_hours, as they always did.
+   */
+  minRescheduleNoticeHours: z.number().min(0).max(8760).optional(),
+  minCancelNoticeHours: z.number().min(0).max(8760).optional(),
   /** Where new-booking and cancellation notices for this resource go (else ADMIN_EMAIL). */
   notifyEmail: z.email().max(254).optional(),
   /** ISO 3166-1 alpha-2 country whose national phone numbers guests type (else the zone's country). */
@@ -120,6 +167,20 @@ export const resourceConfigSchema = z.object({
 })
 
 export type ResourceConfig = z.infer<typeof resourceConfigSchema>
+
+/** Amounts the admin API refuses: above MAX_AMOUNT_MINOR, a booking could not be stored or paid. */
+function refuseAmountsAboveCeiling(config: ResourceConfig, ctx: z.RefinementCtx): void {
+  const tooMuch = `must be at most ${MAX_AMOUNT_MINOR} (minor units)`
+  if (config.price && config.price.amount > MAX_AMOUNT_MINOR) ctx.addIssue({ code: 'custom', path: ['price', 'amount'], message: tooMuch })
+  if (config.depositAmount !== undefined && config.depositAmount > MAX_AMOUNT_MINOR) ctx.addIssue({ code: 'custom', path: ['depositAmount'], message: tooMuch })
+}
+
+/** A config as the admin API takes it: the stored shape, with no slot shorter than MIN_SLOT_MINUTES and no amount above MAX_AMOUNT_MINOR. */
+const adminResourceConfigSchema = resourceConfigSchema.superRefine(refuseAmountsAboveCeiling).superRefine((config, ctx) => {
+  config.durations?.forEach((duration, index) => {
+    if (duration < MIN_SLOT_MINUTES) ctx.addIssue({ code: 'custom', path: ['durations', index], message: slotTooShort('each duration') })
+  })
+})
 export type CancellationPolicy = z.infer<typeof cancellationPolicySchema>
 export type Money = z.infer<typeof moneySchema>
 
@@ -133,7 +194,7 @@ export const scheduleRuleSchema = z
     specificDate: isoDateSchema.nullable().optional(),
     startTime: wallTimeSchema,
     endTime: wallTimeSchema,
-    slotDuration: minutes.nullable(),
+    slotDuration: z.number().int().min(MIN_SLOT_MINUTES, { message: slotTooShort('slotDuration') }).max(7 * 24 * 60).nullable(),
     isAvailable: z.boolean().default(true),
   })
   .refine((r) => (r.weekday == null) !== (r.specificDate == null), {
@@ -177,10 +238,11 @@ export function daysBetween(a: string, b: string): number {
   return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000)
 }
 
-/** An instant: ISO-8601 with `Z` or an offset; normalised to epoch ms. */
+/** An instant: ISO-8601 with `Z` or an offset, in the calendar range; normalised to epoch ms. */
 export const instantSchema = z.iso
   .datetime({ offset: true, message: 'expected an ISO-8601 instant such as 2026-03-29T10:00:00Z' })
   .transform((value) => Date.parse(value))
+  .refine(inCalendarRange, { message: CALENDAR_RANGE_MESSAGE })
 
 /** Opaque random id the SDK makes per browser session (`X-Booking-Session`). */
 export const sessionIdSchema = z
@@ -194,14 +256,14 @@ export const idempotencyKeySchema = z
 
 export const holdRequestSchema = z.object({
   /** Resource id or slug. */
-  resourceId: z.string().min(1).max(100),
+  resourceId: plainText().min(1).max(100),
   start: instantSchema,
   /** Omitted: the slot that starts at `start` (for undivided windows, the shortest duration). */
   end: instantSchema.optional(),
 })
 
 export const guestSchema = z.object({
-  name: z.string().trim().min(1, { message: 'name is required' }).max(200),
+  name: plainText().trim().min(1, { message: 'name is required' }).max(200),
   // A missing email keeps zod's own message, which is how a client tells "required" from "malformed".
   email: z.email({ error: (issue) => (issue.input === undefined ? undefined : 'expected an email address') }).max(254),
   /**
@@ -209,8 +271,7 @@ export const guestSchema = z.object({
    * or international (`+44 20 7123 4567`). Whether it is a real number depends on the
    * resource's country, so the booking route checks that and stores it in E.164.
    */
-  phone: z
-    .string()
+  phone: plainText()
     .trim()
     .max(40)
     .regex(/^[\d\s()+.\/-]*\d[\d\s()+.\/-]*$/, { message: 'expected a phone number, e.g. +44 20 7123 4567' })
@@ -218,13 +279,21 @@ export const guestSchema = z.object({
 })
 
 export const bookingRequestSchema = z.object({
-  holdId: z.string().min(1).max(100),
+  holdId: plainText().min(1).max(100),
   guest: guestSchema,
-  notes: z.string().max(2000).optional(),
+  notes: plainText({ multiline: true }).max(2000).optional(),
   /** Answers to the resource's custom questions: short scalar values by key. */
   answers: z
     .record(z.string().max(64), z.union([z.string().max(2000), z.number(), z.boolean()]))
     .refine((a) => Object.keys(a).length <= 50, { message: 'at most 50 answers' })
+    // Here rather than in the key and value schemas, whose failures zod words only as
+    // "Invalid key in record" / "Invalid input". A key is one line; a value may be several.
+    .superRefine((answers, ctx) => {
+      for (const [key, value] of Object.entries(answers)) {
+        if (hasControlCharacters(key)) ctx.addIssue({ code: 'custom', path: [], message: `question keys ${CONTROL_CHARACTERS_MESSAGE}` })
+        else if (typeof value === 'string' && hasControlCharacters(value, { multiline: true })) ctx.addIssue({ code: 'custom', path: [key], message: CONTROL_CHARACTERS_MESSAGE })
+      }
+    })
     .optional(),
   /** Language for the guest's messages (any BCP 47 tag; `en`, `de`, `es` are spoken, others fall back to `en`). */
   locale: z.string().regex(/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*$/).max(35).optional(),
@@ -242,9 +311,9 @@ export function messageLanguage(tag: string | null | undefined): MessageLanguage
   return (MESSAGE_LANGUAGES as readonly string[]).includes(language ?? '') ? (language as MessageLanguage) : 'en'
 }
 
-export const rescheduleRequestSchema = z.object({ holdId: z.string().min(1).max(100) })
+export const rescheduleRequestSchema = z.object({ holdId: plainText().min(1).max(100) })
 
-export const cancelRequestSchema = z.object({ reason: z.string().trim().max(500).optional() })
+export const cancelRequestSchema = z.object({ reason: plainText({ multiline: true }).trim().max(500).optional() })
 
 export type HoldRequest = z.infer<typeof holdRequestSchema>
 export type BookingRequest = z.infer<typeof bookingRequestSchema>
@@ -260,19 +329,19 @@ export const slugSchema = z
 
 export const adminResourceCreateSchema = z.object({
   slug: slugSchema,
-  type: z.string().trim().min(1).max(40),
-  name: z.string().trim().min(1).max(200),
+  type: plainText().trim().min(1).max(40),
+  name: plainText().trim().min(1).max(200),
   timezone: timeZoneSchema,
-  config: resourceConfigSchema.default({}),
+  config: adminResourceConfigSchema.default({}),
 })
 
 export const adminResourceUpdateSchema = z
   .object({
     slug: slugSchema,
-    type: z.string().trim().min(1).max(40),
-    name: z.string().trim().min(1).max(200),
+    type: plainText().trim().min(1).max(40),
+    name: plainText().trim().min(1).max(200),
     timezone: timeZoneSchema,
-    config: resourceConfigSchema,
+    config: adminResourceConfigSchema,
     isActive: z.boolean(),
   })
   .partial()
@@ -333,21 +402,22 @@ export const adminScheduleSchema = z
 
 export const BOOKING_STATUS_VALUES = ['pending', 'confirmed', 'cancelled', 'completed', 'no_show'] as const
 
+const DAY_OR_INSTANT_MESSAGE = `expected a date YYYY-MM-DD or an ISO-8601 instant, ${CALENDAR_RANGE_MESSAGE.replace('must be ', '')}`
+
 export const adminBookingsQuerySchema = z.object({
   resourceId: z.uuid().optional(),
   /** Bookings that end after `from` and start before `to` (ISO instants or dates, UTC). */
-  from: z.union([isoDateSchema, instantSchema]).optional(),
-  to: z.union([isoDateSchema, instantSchema]).optional(),
+  from: z.union([isoDateSchema, instantSchema], { error: DAY_OR_INSTANT_MESSAGE }).optional(),
+  to: z.union([isoDateSchema, instantSchema], { error: DAY_OR_INSTANT_MESSAGE }).optional(),
   status: z
     .string()
     .transform((v) => v.split(',').map((s) => s.trim()))
     .pipe(z.array(z.enum(BOOKING_STATUS_VALUES)).min(1))
     .optional(),
-  cursor: z.string().max(200).optional(),
+  cursor: plainText().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   /** Search: a case-insensitive part of the ref, the guest's name or the guest's email. */
-  q: z
-    .string()
+  q: plainText()
     .trim()
     .max(200)
     .transform((v) => (v === '' ? undefined : v))
@@ -355,15 +425,15 @@ export const adminBookingsQuerySchema = z.object({
 })
 
 /** `POST /v1/admin/setup`: the token from the first-run link (`/admin#setup=<token>`). */
-export const adminSetupSchema = z.object({ token: z.string().min(1).max(200) })
+export const adminSetupSchema = z.object({ token: plainText().min(1).max(200) })
 
 /** The local admin:key channel (`POST /v1/internal/admin-keys`): the new key's name. */
-export const localAdminKeyCreateSchema = z.object({ name: z.string().trim().min(1).max(200) })
+export const localAdminKeyCreateSchema = z.object({ name: plainText().trim().min(1).max(200) })
 
 export const adminCancelSchema = z.object({
   /** Overrides the policy: the part of what was paid that is given back. */
   refundPercent: z.number().int().min(0).max(100).optional(),
-  reason: z.string().trim().max(500).optional(),
+  reason: plainText({ multiline: true }).trim().max(500).optional(),
 })
 
 export const adminNotificationsQuerySchema = z.object({ bookingId: z.uuid() })

@@ -17,6 +17,9 @@ export interface PublicResource {
   /** What is paid when booking, for `payment: 'deposit'`. */
   deposit?: Money
   cancellationPolicy?: CancellationPolicy
+  /** Hours before the start after which a guest can no longer move / cancel online (when the resource sets them). */
+  minRescheduleNoticeHours?: number
+  minCancelNoticeHours?: number
   /**
    * How many days ahead the guest can book: the configured horizon, else
    * DEFAULT_HORIZON_DAYS (how far the widget pages and next-available looks). Always sent
@@ -122,6 +125,13 @@ export interface PublicBooking {
    * back under the booking's policy; `allowed` is false once online cancellation has closed.
    */
   cancellation?: { allowed: boolean; percent: number; refund?: { amount: number; currency: string } }
+  /**
+   * While pending or confirmed (the manage view, and a guest's move): until when the guest
+   * may still move (`reschedule`) and cancel (`cancel`) it online, as ISO instants (the start
+   * itself when no notice applies); null once that has closed (too close to the start, or
+   * started). Set by this server; absent from older ones.
+   */
+  changeableUntil?: { reschedule: string | null; cancel: string | null }
 }
 
 /** `POST /v1/holds` → 201 `{hold}`. */

@@ -37,6 +37,8 @@ export async function verifyAdminKey(db: Database, presented: string | undefined
 /** Revokes by id or prefix; returns the revoked row, or undefined when none matched. */
 export async function revokeAdminKey(db: Database, idOrPrefix: string, now: number): Promise<AdminKeyRow | undefined> {
   const isUuid = /^[0-9a-f-]{36}$/i.test(idOrPrefix)
+  // Only an id or a prefix can match; anything else (a NUL, which PostgreSQL refuses) is no key.
+  if (!isUuid && !/^[A-Za-z0-9]{1,64}$/.test(idOrPrefix)) return undefined
   const [row] = await db
     .update(adminApiKeys)
     .set({ revokedAt: new Date(now) })

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import * as schema from '../../drizzle/schema'
 import type { Database, DatabaseHandle } from './database'
+import { connectionFailure } from '../startup-errors'
 import { connectPostgres } from './postgres-database'
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle/migrations', import.meta.url))
@@ -13,8 +14,15 @@ export interface OpenDatabaseOptions {
   dataDir?: string | undefined
   /** A PGlite data dump (from `dumpDataDir`) to start from, e.g. a migrated template in tests. */
   loadDataDir?: Blob | undefined
-  /** Apply pending migrations after connecting. */
+  /**
+   * Apply pending migrations after connecting (on a server, under an advisory lock, so
+   * processes starting together migrate once). The embedded database is always one process's.
+   */
   migrate?: boolean
+  /** On a server when not migrating: refuse a schema that is missing or behind (a StartupError). */
+  requireMigrated?: boolean
+  /** Called when another process is migrating the server database and this one waits for it. */
+  onMigrationWait?: () => void
   /** postgres.js pool size. */
   maxConnections?: number
 }
@@ -24,25 +32,34 @@ export interface OpenDatabaseOptions {
  * with btree_gist (needed by the no-overlap constraint). A given URL that cannot be reached
  * is an error — never a silent fall back to the embedded database.
  */
-export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
+export async function openDatabase(options: OpenDatabaseOptions): Promise<OpenedDatabase> {
   if (options.url) return openPostgres(options.url, options)
   return openPglite(options)
 }
 
-async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<DatabaseHandle> {
+export interface OpenedDatabase extends DatabaseHandle {
+  /** How many migrations this open applied on a server (0 when another process had done it). */
+  migrationsApplied?: number
+}
+
+async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<OpenedDatabase> {
   const { client, db, close } = connectPostgres(url, options)
+  let migrationsApplied: number | undefined
   try {
-    await client`select 1`
-  } catch (cause) {
+    try {
+      await client`select 1`
+    } catch (cause) {
+      // A StartupError (what failed, what to do) whose message names the host, never the password.
+      throw connectionFailure(cause, url)
+    }
+    const { assertMigrated, migratePostgres } = await import('./migrate')
+    if (options.migrate) migrationsApplied = await migratePostgres(url, client, { onWait: options.onMigrationWait })
+    else if (options.requireMigrated) await assertMigrated(client)
+  } catch (error) {
     await client.end({ timeout: 1 }).catch(() => {})
-    throw new Error(`Cannot connect to DATABASE_URL (${redactUrl(url)}): ${describe(cause)}`, { cause })
+    throw error
   }
-  if (options.migrate) {
-    const { drizzle } = await import('drizzle-orm/postgres-js')
-    const { migrate } = await import('drizzle-orm/postgres-js/migrator')
-    await migrate(drizzle(client, { schema }), { migrationsFolder: MIGRATIONS_FOLDER })
-  }
-  return { db, kind: 'postgres', close }
+  return { db, kind: 'postgres', close, ...(migrationsApplied === undefined ? {} : { migrationsApplied }) }
 }
 
 async function openPglite(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
@@ -72,8 +89,4 @@ export function redactUrl(url: string): string {
   } catch {
     return '(unparsable URL)'
   }
-}
-
-function describe(cause: unknown): string {
-  return cause instanceof Error ? cause.message : String(cause)
 }

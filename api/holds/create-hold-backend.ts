@@ -11,6 +11,8 @@ export interface HoldBackend {
   holdRateLimiter: RateLimiter | undefined
   /** Manage-link requests (ref + token) per IP per minute: stops ref/token guessing. */
   manageRateLimiter: RateLimiter | undefined
+  /** Failed admin authentications per client per 15 minutes: stops key and setup-token guessing. */
+  adminAuthRateLimiter: RateLimiter | undefined
 }
 
 export interface HoldBackendOptions {
@@ -20,14 +22,18 @@ export interface HoldBackendOptions {
   holdRateLimitPerMinute: number
   /** Manage requests per IP per minute; 0 = no limit. */
   manageRateLimitPerMinute?: number
+  /** Failed admin authentications per client per 15 minutes; 0 or absent = no limit. */
+  adminAuthFailureLimit?: number
   clock: Clock
   /** Namespace for Redis keys (tests give each file its own). */
   keyPrefix?: string
 }
 
+export const ADMIN_AUTH_WINDOW_SEC = 15 * 60
+
 /** Chooses the hold store and the per-IP limiter together, so both live in the same place. */
 export function createHoldBackend(options: HoldBackendOptions): HoldBackend {
-  const { upstash, holdRateLimitPerMinute: limit, manageRateLimitPerMinute: manageLimit = 0, clock, keyPrefix = '' } = options
+  const { upstash, holdRateLimitPerMinute: limit, manageRateLimitPerMinute: manageLimit = 0, adminAuthFailureLimit: authLimit = 0, clock, keyPrefix = '' } = options
   if (upstash) {
     // Few retries: a hold request should fail fast (503) rather than hang on a dead Redis.
     // Raw strings: the hold store parses its own entries. No auto-pipelining: each hold
@@ -47,6 +53,8 @@ export function createHoldBackend(options: HoldBackendOptions): HoldBackend {
       holdRateLimiter: limit > 0 ? createUpstashRateLimiter(redis, { limit, windowSec: 60, prefix: `${keyPrefix}ratelimit` }) : undefined,
       manageRateLimiter:
         manageLimit > 0 ? createUpstashRateLimiter(redis, { limit: manageLimit, windowSec: 60, prefix: `${keyPrefix}ratelimit:manage` }) : undefined,
+      adminAuthRateLimiter:
+        authLimit > 0 ? createUpstashRateLimiter(redis, { limit: authLimit, windowSec: ADMIN_AUTH_WINDOW_SEC, prefix: `${keyPrefix}ratelimit:admin-auth` }) : undefined,
     }
   }
   return {
@@ -54,5 +62,6 @@ export function createHoldBackend(options: HoldBackendOptions): HoldBackend {
     holds: createMemoryHoldStore(clock),
     holdRateLimiter: limit > 0 ? createMemoryRateLimiter(clock, { limit, windowMs: 60_000 }) : undefined,
     manageRateLimiter: manageLimit > 0 ? createMemoryRateLimiter(clock, { limit: manageLimit, windowMs: 60_000 }) : undefined,
+    adminAuthRateLimiter: authLimit > 0 ? createMemoryRateLimiter(clock, { limit: authLimit, windowMs: ADMIN_AUTH_WINDOW_SEC * 1000 }) : undefined,
   }
 }

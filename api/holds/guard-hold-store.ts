@@ -30,5 +30,6 @@ export function guardHoldStore(store: HoldStore): HoldStore {
 export function guardRateLimiter(limiter: RateLimiter): RateLimiter {
   return {
     consume: (key) => limiter.consume(key).catch((error: unknown) => Promise.reject(unavailable(error))),
+    peek: (key) => limiter.peek(key).catch((error: unknown) => Promise.reject(unavailable(error))),
   }
 }

@@ -98,6 +98,64 @@ describe.each(variants)('$name hold store', ({ upstash }) => {
     expect((await holds.place(request({ resourceId: id('r3'), sessionId }))).ok).toBe(true)
   })
 
+  describe('per client', () => {
+    const at = (i: number) => ({ start: T0 + i * HOUR, end: T0 + (i + 1) * HOUR, blockStart: T0 + i * HOUR, blockEnd: T0 + (i + 1) * HOUR })
+
+    it('caps live holds per client across sessions, counts a move once, and names the earliest expiry', async () => {
+      const { holds, clock } = make()
+      const [resourceId, client] = [id('r'), id('client')]
+      const sessions = [id('s'), id('s'), id('s')]
+      for (const [i, sessionId] of sessions.entries()) {
+        clock.set(Date.parse('2026-05-01T00:00:00Z') + i * 1000)
+        await placed(holds, request({ resourceId, sessionId, clientKey: client, maxPerClient: 3, ...at(i) }))
+      }
+      const over = await holds.place(request({ resourceId, sessionId: id('s'), clientKey: client, maxPerClient: 3, ...at(3) }))
+      expect(over).toEqual({ ok: false, reason: 'client_limit', retryAt: Date.parse('2026-05-01T00:10:00Z') })
+      // The same session moving its hold is not a new one.
+      const moved = await placed(holds, request({ resourceId, sessionId: sessions[0]!, clientKey: client, maxPerClient: 3, ...at(4) }))
+      expect(moved.replaced).toHaveLength(1)
+      // Another client is not affected; the refused request left nothing behind.
+      await placed(holds, request({ resourceId, sessionId: id('s'), clientKey: id('client'), maxPerClient: 3, ...at(3) }))
+      expect(await holds.listLive(resourceId, T0, T0 + 10 * HOUR)).toHaveLength(4)
+    })
+
+    it('frees the budget when a hold is released or expires', async () => {
+      const { holds, clock } = make()
+      const [resourceId, client] = [id('r'), id('client')]
+      const a = await placed(holds, request({ resourceId, sessionId: id('s'), clientKey: client, maxPerClient: 2, ttlMs: 60_000, ...at(0) }))
+      const bSession = id('s')
+      const b = await placed(holds, request({ resourceId, sessionId: bSession, clientKey: client, maxPerClient: 2, ttlMs: 120_000, ...at(1) }))
+      expect(await holds.place(request({ resourceId, sessionId: id('s'), clientKey: client, maxPerClient: 2, ...at(2) }))).toMatchObject({ reason: 'client_limit' })
+      expect(await holds.release(b.hold.id, bSession)).toBe(true)
+      await placed(holds, request({ resourceId, sessionId: id('s'), clientKey: client, maxPerClient: 2, ...at(2) }))
+      expect(await holds.place(request({ resourceId, sessionId: id('s'), clientKey: client, maxPerClient: 2, ...at(3) }))).toMatchObject({ reason: 'client_limit', retryAt: a.hold.expiresAt })
+      clock.set(a.hold.expiresAt)
+      await placed(holds, request({ resourceId, sessionId: id('s'), clientKey: client, maxPerClient: 2, ...at(3) }))
+    })
+
+    it('moves a session’s hold out of its old client’s budget when the session comes back from another address', async () => {
+      const { holds } = make()
+      const [resourceId, home, mobile, sessionId] = [id('r'), id('home'), id('mobile'), id('s')]
+      await placed(holds, request({ resourceId, sessionId, clientKey: home, maxPerClient: 1, ...at(0) }))
+      await placed(holds, request({ resourceId, sessionId, clientKey: mobile, maxPerClient: 1, ...at(1) }))
+      await placed(holds, request({ resourceId, sessionId: id('s'), clientKey: home, maxPerClient: 1, ...at(2) }))
+    })
+
+    it('lets one client win exactly its limit of 50 simultaneous holds', async () => {
+      const { holds } = make()
+      const [resourceId, client] = [id('r'), id('client')]
+      const results = await Promise.all(Array.from({ length: 50 }, (_, i) => holds.place(request({ resourceId, sessionId: id('s'), clientKey: client, maxPerClient: 4, ...at(i) }))))
+      expect(results.filter((r) => r.ok)).toHaveLength(4)
+      expect(results.filter((r) => !r.ok && r.reason === 'client_limit')).toHaveLength(46)
+    })
+
+    it('ignores the client when no limit is given', async () => {
+      const { holds } = make()
+      const [resourceId, client] = [id('r'), id('client')]
+      for (let i = 0; i < 6; i++) await placed(holds, request({ resourceId, sessionId: id('s'), clientKey: client, ...at(i) }))
+    })
+  })
+
   it('releases compare-then-delete: only the owner, only once', async () => {
     const { holds } = make()
     const [resourceId, sessionId] = [id('r'), id('s')]
@@ -137,5 +195,18 @@ describe.each(variants)('$name hold store', ({ upstash }) => {
     expect(decisions.map((d) => d.allowed)).toEqual([true, true, true, false])
     expect(decisions[3]!.retryAfterSec).toBeGreaterThan(0)
     expect((await limiter!.consume(id('other-ip'))).allowed).toBe(true)
+  })
+
+  it('peeks at a key’s budget without spending it', async () => {
+    const { limiter } = make(2)
+    const key = id('ip')
+    for (let i = 0; i < 5; i++) expect(await limiter!.peek(key)).toEqual({ allowed: true, retryAfterSec: 0 })
+    await limiter!.consume(key)
+    expect((await limiter!.peek(key)).allowed).toBe(true)
+    await limiter!.consume(key)
+    const refused = await limiter!.peek(key)
+    expect(refused.allowed).toBe(false)
+    expect(refused.retryAfterSec).toBeGreaterThan(0)
+    expect((await limiter!.peek(id('other-ip'))).allowed).toBe(true)
   })
 })

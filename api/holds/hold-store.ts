@@ -15,6 +15,8 @@ export interface Hold {
   blockStart: number
   blockEnd: number
   expiresAt: number
+  /** Who placed it (a client key: IPv4 address or IPv6 /64), when a per-client limit applied. */
+  clientKey?: string
 }
 
 export interface PlaceHoldRequest {
@@ -27,6 +29,10 @@ export interface PlaceHoldRequest {
   ttlMs: number
   /** Live holds one session may have across all resources. */
   maxPerSession: number
+  /** The client placing it (IPv4 address or IPv6 /64); counted only with `maxPerClient`. */
+  clientKey?: string
+  /** Live holds one client may have across all its sessions; undefined or 0 = no limit. */
+  maxPerClient?: number
 }
 
 export type PlaceHoldResult =
@@ -36,12 +42,14 @@ export type PlaceHoldResult =
   | { ok: false; reason: 'slot_held' }
   /** The session already has `maxPerSession` live holds on other resources. */
   | { ok: false; reason: 'session_limit' }
+  /** The client already has `maxPerClient` live holds; `retryAt` (epoch ms) is when the first of them lapses. */
+  | { ok: false; reason: 'client_limit'; retryAt: number }
 
 export interface HoldStore {
   /**
    * Atomically: drop expired holds, refuse on overlap with another session's live hold,
-   * enforce the per-session limit, release the session's own earlier holds on this
-   * resource (a re-hold moves), and insert the new hold.
+   * enforce the per-session and per-client limits, release the session's own earlier holds
+   * on this resource (a re-hold moves, and is not counted twice), and insert the new hold.
    */
   place(request: PlaceHoldRequest): Promise<PlaceHoldResult>
   /** The session's live hold with this id, or undefined (unknown, expired, or not its own). */
@@ -61,4 +69,6 @@ export interface RateLimitDecision {
 /** Fixed budget of events per key per window. Errors propagate: callers fail closed. */
 export interface RateLimiter {
   consume(key: string): Promise<RateLimitDecision>
+  /** What `consume` would answer now, without spending: for budgets only some events draw on (failures). */
+  peek(key: string): Promise<RateLimitDecision>
 }

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock'
 import type { Hold, HoldStore, PlaceHoldResult } from './hold-store'
-import { newHold, overlaps } from './new-hold'
+import { limitsClient, newHold, overlaps } from './new-hold'
 
 /**
  * The embedded default: holds in this process's memory, same semantics as the Redis store.
@@ -32,6 +32,17 @@ export function createMemoryHoldStore(clock: Clock): HoldStore {
         }
       }
       if (otherResources + 1 > request.maxPerSession) return { ok: false, reason: 'session_limit' }
+      if (limitsClient(request)) {
+        // The client's live holds, less the one this request moves (replaced holds go).
+        let count = 0
+        let retryAt = Infinity
+        for (const hold of byId.values()) {
+          if (hold.clientKey !== request.clientKey || replaced.includes(hold.id)) continue
+          count++
+          retryAt = Math.min(retryAt, hold.expiresAt)
+        }
+        if (count + 1 > request.maxPerClient) return { ok: false, reason: 'client_limit', retryAt }
+      }
       for (const id of replaced) byId.delete(id)
       const hold = newHold(request, now)
       byId.set(hold.id, hold)

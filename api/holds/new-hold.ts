@@ -30,5 +30,11 @@ export function newHold(request: PlaceHoldRequest, now: number): Hold {
     blockStart: request.blockStart,
     blockEnd: request.blockEnd,
     expiresAt: now + request.ttlMs,
+    ...(limitsClient(request) ? { clientKey: request.clientKey } : {}),
   }
+}
+
+/** Whether a request is counted against its client (a key and a positive limit). */
+export function limitsClient(request: PlaceHoldRequest): request is PlaceHoldRequest & { clientKey: string; maxPerClient: number } {
+  return request.clientKey !== undefined && (request.maxPerClient ?? 0) > 0
 }

@@ -26,6 +26,12 @@ export function createMemoryRateLimiter(clock: Clock, options: { limit: number; 
       window.count++
       return { allowed: true, retryAfterSec: 0 }
     },
+    async peek(key): Promise<RateLimitDecision> {
+      const now = clock.now()
+      const window = windows.get(key)
+      if (!window || now - window.startedAt >= options.windowMs || window.count < options.limit) return { allowed: true, retryAfterSec: 0 }
+      return { allowed: false, retryAfterSec: Math.max(1, Math.ceil((window.startedAt + options.windowMs - now) / 1000)) }
+    },
   }
 }
 
@@ -41,6 +47,10 @@ export function createUpstashRateLimiter(redis: Redis, options: { limit: number;
     async consume(key): Promise<RateLimitDecision> {
       const { success, reset } = await limiter.limit(key)
       return success ? { allowed: true, retryAfterSec: 0 } : { allowed: false, retryAfterSec: Math.max(1, Math.ceil((reset - Date.now()) / 1000)) }
+    },
+    async peek(key): Promise<RateLimitDecision> {
+      const { remaining, reset } = await limiter.getRemaining(key)
+      return remaining > 0 ? { allowed: true, retryAfterSec: 0 } : { allowed: false, retryAfterSec: Math.max(1, Math.ceil((reset - Date.now()) / 1000)) }
     },
   }
 }

@@ -1,12 +1,13 @@
 import type { Redis } from '@upstash/redis'
 import type { Clock } from '../clock'
 import type { Hold, HoldStore, PlaceHoldResult } from './hold-store'
-import { newHold, overlaps, resourceOfHoldId } from './new-hold'
+import { limitsClient, newHold, overlaps, resourceOfHoldId } from './new-hold'
 
 /**
  * Key layout (every key a script touches is passed in KEYS):
  *   {prefix}holds:r:{resourceId}  hash holdId → hold JSON   (overlap checks, availability)
  *   {prefix}holds:s:{sessionId}   hash holdId → hold JSON   (get, release, per-session limit)
+ *   {prefix}holds:c:{clientKey}   hash holdId → hold JSON   (per-client limit; only with one)
  * Expiry is logical: `ex` against the app clock passed in ARGV, so Redis and memory agree
  * and every app process uses the same rule. PEXPIRE on the hashes only collects garbage.
  */
@@ -22,7 +23,7 @@ for i = 1, #entries, 2 do
   if h.ex <= now then
     redis.call('HDEL', KEYS[1], entries[i])
   elseif h.s == hold.s then
-    replaced[#replaced + 1] = entries[i]
+    replaced[#replaced + 1] = h
   elseif h.bs < hold.be and hold.bs < h.be then
     return {'slot_held'}
   end
@@ -38,17 +39,36 @@ for i = 1, #mine, 2 do
   end
 end
 if others + 1 > max then return {'session_limit'} end
-for _, id in ipairs(replaced) do
-  redis.call('HDEL', KEYS[1], id)
-  redis.call('HDEL', KEYS[2], id)
+if KEYS[3] then
+  local moving = {}
+  for _, h in ipairs(replaced) do moving[h.id] = true end
+  local count, first = 0, nil
+  local theirs = redis.call('HGETALL', KEYS[3])
+  for i = 1, #theirs, 2 do
+    local h = cjson.decode(theirs[i + 1])
+    if h.ex <= now then
+      redis.call('HDEL', KEYS[3], theirs[i])
+    elseif not moving[h.id] then
+      count = count + 1
+      if first == nil or h.ex < first then first = h.ex end
+    end
+  end
+  if count + 1 > tonumber(ARGV[5]) then return {'client_limit', first} end
 end
-redis.call('HSET', KEYS[1], hold.id, ARGV[2])
-redis.call('HSET', KEYS[2], hold.id, ARGV[2])
-for k = 1, 2 do
+for _, h in ipairs(replaced) do
+  redis.call('HDEL', KEYS[1], h.id)
+  redis.call('HDEL', KEYS[2], h.id)
+  if KEYS[3] and h.c == hold.c then redis.call('HDEL', KEYS[3], h.id) end
+end
+for k = 1, #KEYS do
+  redis.call('HSET', KEYS[k], hold.id, ARGV[2])
   if redis.call('PTTL', KEYS[k]) < ttl then redis.call('PEXPIRE', KEYS[k], ttl) end
 end
 local out = {'ok'}
-for _, id in ipairs(replaced) do out[#out + 1] = id end
+for _, h in ipairs(replaced) do
+  out[#out + 1] = h.id
+  out[#out + 1] = h.c or ''
+end
 return out
 `
 
@@ -72,6 +92,7 @@ interface Packed {
   bs: number
   be: number
   ex: number
+  c?: string
 }
 
 export interface UpstashHoldStoreOptions {
@@ -86,6 +107,7 @@ export function createUpstashHoldStore(redis: Redis, clock: Clock, options: Upst
   const prefix = options.keyPrefix ?? ''
   const resourceKey = (id: string) => `${prefix}holds:r:${id}`
   const sessionKey = (id: string) => `${prefix}holds:s:${id}`
+  const clientKey = (key: string) => `${prefix}holds:c:${key}`
   const placeScript = redis.createScript<string[]>(PLACE)
   const releaseScript = redis.createScript<string | null>(RELEASE)
 
@@ -93,13 +115,25 @@ export function createUpstashHoldStore(redis: Redis, clock: Clock, options: Upst
     async place(request): Promise<PlaceHoldResult> {
       const now = clock.now()
       const hold = newHold(request, now)
+      const counted = limitsClient(request)
       const reply = await placeScript.exec(
-        [resourceKey(request.resourceId), sessionKey(request.sessionId)],
-        [String(now), pack(hold), String(request.maxPerSession), String(request.ttlMs)],
+        [resourceKey(request.resourceId), sessionKey(request.sessionId), ...(counted ? [clientKey(request.clientKey)] : [])],
+        [String(now), pack(hold), String(request.maxPerSession), String(request.ttlMs), ...(counted ? [String(request.maxPerClient)] : [])],
       )
-      const [status, ...replaced] = reply.map(String)
+      const [status, ...rest] = reply.map(String)
       if (status === 'slot_held' || status === 'session_limit') return { ok: false, reason: status }
+      if (status === 'client_limit') return { ok: false, reason: status, retryAt: Number(rest[0]) }
       if (status !== 'ok') throw new Error(`unexpected hold script reply: ${status}`)
+      const replaced: string[] = []
+      const elsewhere: Promise<unknown>[] = []
+      for (let i = 0; i < rest.length; i += 2) {
+        const [id, client] = [rest[i]!, rest[i + 1]!]
+        replaced.push(id)
+        // A session that moved from another address: its old client's entry goes too (the
+        // script may only touch the keys it was given; until then it errs towards stricter).
+        if (client !== '' && !(counted && client === request.clientKey)) elsewhere.push(redis.hdel(clientKey(client), id))
+      }
+      await Promise.all(elsewhere)
       return { ok: true, hold, replaced }
     },
     async get(holdId, sessionId) {
@@ -112,7 +146,12 @@ export function createUpstashHoldStore(redis: Redis, clock: Clock, options: Upst
       const resourceId = resourceOfHoldId(holdId)
       if (!resourceId) return false
       const removed: unknown = await releaseScript.exec([resourceKey(resourceId), sessionKey(sessionId)], [holdId])
-      return typeof removed === 'string' && unpack(removed).expiresAt > clock.now()
+      if (typeof removed !== 'string') return false
+      const hold = unpack(removed)
+      // A second step, because the script cannot know the client's key in advance; should it
+      // fail, the hold only counts against its client until it would have expired anyway.
+      if (hold.clientKey !== undefined) await redis.hdel(clientKey(hold.clientKey), holdId)
+      return hold.expiresAt > clock.now()
     },
     async listLive(resourceId, from, to) {
       const values: unknown[] = await redis.hvals(resourceKey(resourceId))
@@ -134,11 +173,12 @@ function pack(hold: Hold): string {
     bs: hold.blockStart,
     be: hold.blockEnd,
     ex: hold.expiresAt,
+    ...(hold.clientKey !== undefined ? { c: hold.clientKey } : {}),
   }
   return JSON.stringify(packed)
 }
 
 function unpack(raw: string): Hold {
   const p = JSON.parse(raw) as Packed
-  return { id: p.id, resourceId: p.r, sessionId: p.s, start: p.st, end: p.en, blockStart: p.bs, blockEnd: p.be, expiresAt: p.ex }
+  return { id: p.id, resourceId: p.r, sessionId: p.s, start: p.st, end: p.en, blockStart: p.bs, blockEnd: p.be, expiresAt: p.ex, ...(p.c !== undefined ? { clientKey: p.c } : {}) }
 }

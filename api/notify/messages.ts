@@ -5,10 +5,11 @@ import { isValidTimeZone } from '../../shared/time-zone'
 import { formatMessageTime } from './message-time'
 
 /*
- * The words of every message, in the languages the widget speaks. Guest-supplied text is
- * escaped in HTML. A guest reads times on the clock they booked with (the resource's
- * clock beside it when that shows another time); the owner reads them on the resource's
- * clock, the guest's beside.
+ * The words of every message, in the languages the widget speaks. Text a guest or owner
+ * typed (names, notes, the resource's name) enters every message through `oneLine`, so it
+ * cannot start a line or a header of its own, and is escaped in HTML. A guest reads times
+ * on the clock they booked with (the resource's clock beside it when that shows another
+ * time); the owner reads them on the resource's clock, the guest's beside.
  */
 
 export interface MessageContext {
@@ -198,7 +199,32 @@ export function formatWhen(at: Date, ctx: Pick<MessageContext, 'event' | 'langua
     : formatMessageTime(at, ctx.language, guestZone, ctx.timezone)
 }
 
-export function renderEmail(ctx: MessageContext): EmailContent {
+/**
+ * Typed text as one line: every run of whitespace, control characters (C0, DEL, C1) and
+ * Unicode line or paragraph separators becomes one space, ends trimmed.
+ */
+export function oneLine(value: string): string {
+  return value.replace(/[\s\p{Cc}\u2028\u2029]+/gu, ' ').trim()
+}
+
+/** The context with what was typed made single-line; the only way typed text reaches a message. */
+function typedAsOneLine(ctx: MessageContext): MessageContext {
+  const { booking } = ctx
+  return {
+    ...ctx,
+    resourceName: oneLine(ctx.resourceName),
+    booking: {
+      ...booking,
+      guestName: oneLine(booking.guestName),
+      guestEmail: oneLine(booking.guestEmail),
+      guestPhone: booking.guestPhone === null ? null : oneLine(booking.guestPhone),
+      notes: booking.notes === null ? null : oneLine(booking.notes),
+    },
+  }
+}
+
+export function renderEmail(typed: MessageContext): EmailContent {
+  const ctx = typedAsOneLine(typed)
   const w = WORDS[ctx.language]
   const { booking } = ctx
   const when = formatWhen(booking.startsAt, ctx)
@@ -234,11 +260,13 @@ ${greeting ? `<p>${escapeHtml(greeting)}</p>` : ''}
 ${refund ? `<p>${escapeHtml(refund)}</p>` : ''}
 ${manage ? `<p><a href="${escapeHtml(manage)}">${escapeHtml(w.manage)}</a></p>` : ''}
 </body></html>`
-  return { subject: w.subject[ctx.event](ctx.resourceName, when, booking.ref), text, html }
+  // One line whatever the words or a zone's name hold: a subject is a header.
+  return { subject: oneLine(w.subject[ctx.event](ctx.resourceName, when, booking.ref)), text, html }
 }
 
 /** One short SMS; a link only where the guest may act on it. */
-export function renderSms(ctx: MessageContext): string {
+export function renderSms(typed: MessageContext): string {
+  const ctx = typedAsOneLine(typed)
   const w = WORDS[ctx.language]
   const when = formatWhen(ctx.booking.startsAt, ctx)
   const before = ctx.previousStart ? formatWhen(ctx.previousStart, ctx) : ''

@@ -82,7 +82,16 @@ export async function startPayment(deps: PaymentDeps, row: BookingRow, descripti
  */
 export async function syncIntent(deps: PaymentDeps, intentId: string): Promise<BookingRow | undefined> {
   const { db, payments, clock, logger } = deps
-  const intent = await payments.getIntent(intentId)
+  let intent: IntentState
+  try {
+    intent = await payments.getIntent(intentId)
+  } catch (error) {
+    // An intent the provider itself does not know (deleted, another account's, test mode):
+    // there is nothing to bring in line, and failing would only make the provider retry.
+    if (!(error instanceof PaymentProviderError && error.status === 404)) throw error
+    logger.info('payment event for an intent the provider does not know; ignored', { intentId })
+    return undefined
+  }
   let booking = await findByIntent(db, intent)
   if (!booking) {
     logger.info('payment event for an intent with no booking; ignored', { intentId })
@@ -193,11 +202,14 @@ async function releaseQuietly(payments: PaymentGateway, intent: IntentState, boo
   }
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
 async function findByIntent(db: Database, intent: IntentState): Promise<BookingRow | undefined> {
   const [row] = await db
     .select()
     .from(bookings)
-    .where(intent.bookingId ? or(eq(bookings.paymentIntentId, intent.id), eq(bookings.id, intent.bookingId)) : eq(bookings.paymentIntentId, intent.id))
+    // The metadata is anyone's who can make intents on the account: only a uuid can be one of our ids.
+    .where(intent.bookingId && UUID.test(intent.bookingId) ? or(eq(bookings.paymentIntentId, intent.id), eq(bookings.id, intent.bookingId)) : eq(bookings.paymentIntentId, intent.id))
     .limit(1)
   return row
 }
@@ -222,7 +234,7 @@ export async function cancelWithPolicy(deps: Omit<PaymentDeps, 'payments'> & { p
     if (!OCCUPYING.includes(row.status as (typeof OCCUPYING)[number])) {
       throw new BookingError('invalid_transition', `This booking is ${row.status.replace('_', ' ')} and cannot be cancelled.`)
     }
-    const decision = policyDecision(row, now)
+    const decision = policyDecision(row, now, who.by === 'guest')
     let tier: CancellationSettlement['tier']
     let percent: number
     if (who.by === 'guest') {
@@ -258,7 +270,7 @@ export async function cancelWithPolicy(deps: Omit<PaymentDeps, 'payments'> & { p
  * bookings that take payment: the part of what was paid or authorized that comes back.
  */
 export function previewGuestCancellation(row: BookingRow, now: number): NonNullable<PublicBooking['cancellation']> {
-  const decision = policyDecision(row, now)
+  const decision = policyDecision(row, now, true)
   if (!decision.allowed) return { allowed: false, percent: 0 }
   const plan = planSettlement(row, decision.tier, decision.refundPercent)
   return {
@@ -274,7 +286,7 @@ export function previewGuestCancellation(row: BookingRow, now: number): NonNulla
  * decides it for the owner.
  */
 export function previewOwnerCancellation(row: BookingRow, now: number): NonNullable<PublicBooking['cancellation']> {
-  const { tier, percent } = ownerPolicyRefund(policyDecision(row, now))
+  const { tier, percent } = ownerPolicyRefund(policyDecision(row, now, false))
   const plan = planSettlement(row, tier, percent)
   return { allowed: true, percent, ...(row.currency ? { refund: { amount: plan.refund, currency: row.currency } } : {}) }
 }
@@ -283,10 +295,11 @@ export function previewOwnerCancellation(row: BookingRow, now: number): NonNulla
  * The ladder of the booking's policy snapshot at `now`, held to the ceiling a move left on
  * the booking (`refund_ceiling_percent`): the lower of the two. Guest cancels, owner cancels
  * by the policy and both previews decide through here, so they always agree; an owner's
- * explicit refund and the system's own cancellations do not.
+ * explicit refund and the system's own cancellations do not. The booking's cancel notice
+ * closes only the guest's own cancel (`guest`); the owner's refund follows the ladder alone.
  */
-function policyDecision(row: BookingRow, now: number): CancellationDecision {
-  const decision = decideGuestCancellation(row.cancellationPolicy, row.startsAt.getTime(), now)
+function policyDecision(row: BookingRow, now: number, guest: boolean): CancellationDecision {
+  const decision = decideGuestCancellation(row.cancellationPolicy, row.startsAt.getTime(), now, guest ? row : undefined)
   if (!decision.allowed) return decision
   return { allowed: true, ...capRefund(decision.refundPercent, decision.tier, row.refundCeilingPercent) }
 }
@@ -301,7 +314,7 @@ function closedError(decision: Extract<CancellationDecision, { allowed: false }>
     'cancellation_closed',
     decision.reason === 'started'
       ? 'This booking has already started.'
-      : 'It is too close to the start to change this booking online; please contact the provider.',
+      : 'It is too close to the start to cancel this booking online; please contact the provider.',
   )
 }
 

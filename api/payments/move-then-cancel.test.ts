@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { bookings, type BookingRow } from '../../drizzle/schema'
 import type { ErrorBody } from '../../shared/errors'
+import type { ResourceConfig } from '../../shared/schemas'
 import type { PublicBooking, PublicHold } from '../../shared/types'
 import { createTestApi } from '../../test/api'
 import { createTestDatabase, type TestDatabase } from '../../test/database'
@@ -65,10 +66,10 @@ async function row(ref: string): Promise<BookingRow> {
 }
 
 /** A confirmed booking at START, paid in full (authorized, then captured on the webhook). */
-async function paidBooking(api: Api) {
+async function paidBooking(api: Api, terms: Pick<ResourceConfig, 'cancellationPolicy' | 'minRescheduleNoticeHours' | 'minCancelNoticeHours'> = { cancellationPolicy: ladder }) {
   const resource = await insertResource(database.db, {
     name: 'Studio',
-    config: { payment: 'full', price: { amount: PRICE, currency: 'EUR' }, cancellationPolicy: ladder },
+    config: { payment: 'full', price: { amount: PRICE, currency: 'EUR' }, ...terms },
     schedules: everyDay({ startTime: '00:00', endTime: '24:00', slotDuration: 60 }),
   })
   const session = newSession()
@@ -148,9 +149,11 @@ describe('a guest who moves and then cancels gets no more than at the moment of 
     const booking = await paidBooking(api)
     api.clock.set(START.getTime() - 2 * HOUR + SECOND)
     const moved = await guestMove(api, booking, LATER)
-    expect([moved.status, moved.body.error.code]).toEqual([422, 'cancellation_closed'])
+    // The move closes at the ladder's cut-off (no reschedule notice set), with its own code.
+    expect([moved.status, moved.body.error.code]).toEqual([422, 'reschedule_closed'])
     expect(await row(booking.ref)).toMatchObject({ startsAt: START, refundCeilingPercent: null, status: 'confirmed' })
-    expect((await guestCancel(api, booking)).status).toBe(422)
+    const cancelled = await guestCancel(api, booking)
+    expect([cancelled.status, cancelled.body.error.code]).toEqual([422, 'cancellation_closed'])
     expect(refundsAtStripe(booking)).toEqual([])
   })
 
@@ -189,6 +192,71 @@ describe('a guest who moves and then cancels gets no more than at the moment of 
     expect(await row(booking.ref)).toMatchObject({ refundCeilingPercent: null })
     expect((await guestCancel(api, booking)).body.booking.refund).toMatchObject({ amount: PRICE, percent: 100, tier: 'full_refund' })
     expect(refundsAtStripe(booking)).toEqual([PRICE])
+  })
+})
+
+describe('the cancel after a move, at every tier boundary of the new time ±1 s: the lower of ceiling and ladder', () => {
+  // Moved 13 h before the original start (ceiling 50 %), then cancelled this long before the new start.
+  it.each([
+    ['24 h + 1 s (ladder 100 %, ceiling 50 %)', 24 * HOUR + SECOND, PRICE / 2],
+    ['exactly 24 h (ladder 100 %)', 24 * HOUR, PRICE / 2],
+    ['24 h − 1 s (ladder 50 %)', 24 * HOUR - SECOND, PRICE / 2],
+    ['12 h + 1 s (ladder 50 %)', 12 * HOUR + SECOND, PRICE / 2],
+    ['exactly 12 h (ladder 50 %)', 12 * HOUR, PRICE / 2],
+    ['12 h − 1 s (ladder 0 %)', 12 * HOUR - SECOND, 0],
+    ['2 h + 1 s (ladder 0 %)', 2 * HOUR + SECOND, 0],
+    ['exactly 2 h (ladder 0 %)', 2 * HOUR, 0],
+  ])('cancelled %s before the new start', async (_label, beforeNewStart, refund) => {
+    const api = setup()
+    const booking = await paidBooking(api)
+    api.clock.set(START.getTime() - 13 * HOUR)
+    expect((await guestMove(api, booking, LATER)).status).toBe(200)
+    api.clock.set(LATER - beforeNewStart)
+    const res = await guestCancel(api, booking)
+    expect(res.status).toBe(200)
+    expect(res.body.booking.refund).toMatchObject({ amount: refund, percent: (refund / PRICE) * 100 })
+    expect(refundedAtStripe(booking)).toBe(refund)
+  })
+
+  it('2 h − 1 s before the new start the cancel is closed: Stripe is asked for nothing', async () => {
+    const api = setup()
+    const booking = await paidBooking(api)
+    api.clock.set(START.getTime() - 13 * HOUR)
+    expect((await guestMove(api, booking, LATER)).status).toBe(200)
+    api.clock.set(LATER - 2 * HOUR + SECOND)
+    const res = await guestCancel(api, booking)
+    expect([res.status, res.body.error.code]).toEqual([422, 'cancellation_closed'])
+    expect(refundsAtStripe(booking)).toEqual([])
+  })
+})
+
+describe('the minimum notices and the refund', () => {
+  // No ladder: a guest who may cancel gets everything back, but not within 48 h; moves stay open until 6 h.
+  const notices = { minCancelNoticeHours: 48, minRescheduleNoticeHours: 6 }
+
+  it.each([
+    ['48 h + 1 s before (cancelling still open): no ceiling, all back', 48 * HOUR + SECOND, PRICE],
+    ['exactly 48 h before: all back', 48 * HOUR, PRICE],
+    ['48 h − 1 s before (cancelling closed, moving open): nothing back', 48 * HOUR - SECOND, 0],
+    ['6 h + 1 s before: nothing back', 6 * HOUR + SECOND, 0],
+  ])('a move made %s, then a cancel days ahead of the new time', async (_label, beforeStart, refund) => {
+    const api = setup()
+    const booking = await paidBooking(api, notices)
+    api.clock.set(START.getTime() - beforeStart)
+    expect((await guestMove(api, booking, LATER)).status).toBe(200)
+    const res = await guestCancel(api, booking)
+    expect(res.status).toBe(200)
+    expect(res.body.booking.refund).toMatchObject({ amount: refund })
+    expect(refundedAtStripe(booking)).toBe(refund)
+  })
+
+  it('6 h − 1 s before, the move itself is closed (reschedule_closed) and nothing changes', async () => {
+    const api = setup()
+    const booking = await paidBooking(api, notices)
+    api.clock.set(START.getTime() - 6 * HOUR + SECOND)
+    const moved = await guestMove(api, booking, LATER)
+    expect([moved.status, moved.body.error.code]).toEqual([422, 'reschedule_closed'])
+    expect(await row(booking.ref)).toMatchObject({ startsAt: START, refundCeilingPercent: null })
   })
 })
 

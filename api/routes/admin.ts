@@ -12,12 +12,14 @@ import {
   adminSetupSchema,
 } from '../../shared/schemas'
 import type { PublicBooking } from '../../shared/types'
+import { countAuthFailure, refuseIfLockedOut } from '../admin/auth-failures'
 import { verifyAdminKey } from '../admin/keys'
 import { exchangeSetupToken } from '../admin/setup'
 import type { AppEnv } from '../app-env'
 import { invalidField, invalidRequest } from '../errors'
 import { cancelWithPolicy, captureAndConfirm, previewOwnerCancellation } from '../payments/booking-payments'
-import { bearerToken, clientIp, readJson } from '../request'
+import { clientKey } from '../client-ip'
+import { bearerToken, readJson } from '../request'
 import {
   createResource,
   deleteOrDeactivateResource,
@@ -95,18 +97,27 @@ export const adminRoutes = new Hono<AppEnv>()
     const { db, clock, manageRateLimiter, trustProxy } = c.var.deps
     // 256-bit tokens cannot be guessed; the per-address limit keeps anyone from trying.
     if (manageRateLimiter) {
-      const decision = await manageRateLimiter.consume(`setup:${clientIp(c, trustProxy)}`)
+      const decision = await manageRateLimiter.consume(`setup:${clientKey(c, trustProxy)}`)
       if (!decision.allowed) throw new BookingError('rate_limited', 'Too many attempts from this address; please wait a moment.', { retryAfterSec: decision.retryAfterSec })
     }
+    await refuseIfLockedOut(c)
     const { token } = await readJson(c, adminSetupSchema)
     const made = await exchangeSetupToken(db, token, clock.now())
+    if (!made) await countAuthFailure(c)
     // Unknown, used and expired tokens get the same answer.
     if (!made) throw new BookingError('unauthorized', 'This setup link is unknown, used or expired. Restarting the server prints a new one while no owner key exists; or run npm run admin:key.')
     return c.json({ key: made.key, prefix: made.row.prefix, name: made.row.name }, 201)
   })
   .use(async (c, next) => {
+    const unauthorized = () => new BookingError('unauthorized', 'A valid admin key is required (Authorization: Bearer <key>).')
+    // No Authorization header at all is no sign-in attempt (a console opened before signing in).
+    if (c.req.header('authorization') === undefined) throw unauthorized()
+    await refuseIfLockedOut(c)
     const key = await verifyAdminKey(c.var.deps.db, bearerToken(c), c.var.deps.clock.now())
-    if (!key) throw new BookingError('unauthorized', 'A valid admin key is required (Authorization: Bearer <key>).')
+    if (!key) {
+      await countAuthFailure(c)
+      throw unauthorized()
+    }
     await next()
   })
 

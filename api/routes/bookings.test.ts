@@ -185,8 +185,13 @@ describe('guest self-service', () => {
     const { body } = await holdAndBook(api, r.id, SLOT_9.start)
     const ok = await api.call<{ booking: PublicBooking }>('GET', `/v1/bookings/${body.booking.ref}`, { token: body.manageToken })
     expect(ok.status).toBe(200)
-    // The manage view adds what a cancel would give back now (the room has no policy: all of it).
-    expect(ok.body.booking).toEqual({ ...body.booking, cancellation: { allowed: true, percent: 100 } })
+    // The manage view adds what a cancel would give back now (the room has no policy: all of it),
+    // and until when moving and cancelling stay open online (no notice: until the start).
+    expect(ok.body.booking).toEqual({
+      ...body.booking,
+      cancellation: { allowed: true, percent: 100 },
+      changeableUntil: { reschedule: body.booking.start, cancel: body.booking.start },
+    })
     const wrong = await api.call('GET', `/v1/bookings/${body.booking.ref}`, { token: 'x'.repeat(43) })
     const missing = await api.call('GET', `/v1/bookings/ZZZZZZZZ`, { token: body.manageToken })
     const none = await api.call('GET', `/v1/bookings/${body.booking.ref}`)

@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono'
 import type { BookingRow } from '../../drizzle/schema'
-import { decideGuestCancellation } from '../../shared/cancellation-policy'
+import { decideGuestReschedule, guestChangeDeadlines } from '../../shared/cancellation-policy'
 import { BookingError } from '../../shared/errors'
 import { normalizePhone, phoneRegionOf } from '../../shared/phone'
 import {
@@ -13,11 +13,13 @@ import {
   type BookingRequest,
   type ResourceConfig,
 } from '../../shared/schemas'
+import type { PublicBooking } from '../../shared/types'
 import type { AppEnv } from '../app-env'
 import { bookingToIcs } from '../bookings/booking-ics'
 import { digestsEqual, randomRef, randomToken, sealToken, sha256Hex, unsealToken } from '../bookings/tokens'
 import { invalidField, invalidRequest } from '../errors'
-import { bearerToken, clientIp, readJson, requireSession } from '../request'
+import { clientKey } from '../client-ip'
+import { bearerToken, readJson, requireSession } from '../request'
 import { cancelWithPolicy, previewGuestCancellation, startPayment } from '../payments/booking-payments'
 import {
   IdempotencyKeyTaken,
@@ -97,6 +99,8 @@ export const bookingRoutes = new Hono<AppEnv>()
           locale: messageLanguage(request.locale),
           guestTimezone: request.timezone,
           cancellationPolicy: config.cancellationPolicy,
+          // Kept on the booking like the policy: the notice a guest booked under stays theirs.
+          notice: { minRescheduleNoticeHours: config.minRescheduleNoticeHours, minCancelNoticeHours: config.minCancelNoticeHours },
           payment: due,
           expiresAt: due ? now + (config.holdTtlSec ?? DEFAULT_HOLD_TTL_SEC) * 1000 : undefined,
         },
@@ -124,10 +128,7 @@ export const bookingRoutes = new Hono<AppEnv>()
   })
   .get('/:ref', async (c) => {
     const booking = await requireManagedBooking(c)
-    const view = toPublicBooking(booking)
-    // The manage page states the refund before the guest decides to cancel.
-    if (booking.status === 'pending' || booking.status === 'confirmed') view.cancellation = previewGuestCancellation(booking, c.var.deps.clock.now())
-    return c.json({ booking: view })
+    return c.json({ booking: manageView(booking, c.var.deps.clock.now()) })
   })
   .post('/:ref/cancel', async (c) => {
     const booking = await requireManagedBooking(c)
@@ -142,7 +143,7 @@ export const bookingRoutes = new Hono<AppEnv>()
     const sessionId = requireSession(c)
     const request = await readJson(c, rescheduleRequestSchema)
     const now = clock.now()
-    assertGuestMayChange(booking, now)
+    assertGuestMayMove(booking, now)
     const hold = await holds.get(request.holdId, sessionId)
     if (!hold) throw new BookingError('hold_expired', 'Your hold on the new time has expired. Please pick a time again.')
     if (hold.resourceId !== booking.resourceId) {
@@ -152,7 +153,8 @@ export const bookingRoutes = new Hono<AppEnv>()
     }
     const moved = await moveBooking(db, booking.id, hold.start, hold.end, now, c.var.deps.outbox)
     releaseAfterResponse(c, hold.id, sessionId)
-    return c.json({ booking: toPublicBooking(moved) })
+    // The manage page goes on from here: it reads the new time's refund and deadlines too.
+    return c.json({ booking: manageView(moved, now) })
   })
   .get('/:ref/calendar.ics', async (c) => {
     const { catalog, clock } = c.var.deps
@@ -238,7 +240,7 @@ async function requireManagedBooking(c: Context<AppEnv>): Promise<BookingRow> {
   const { manageRateLimiter, trustProxy } = c.var.deps
   // Refs are short; tokens are not, but guessing either is slowed to a crawl per address.
   if (manageRateLimiter) {
-    const decision = await manageRateLimiter.consume(`manage:${clientIp(c, trustProxy)}`)
+    const decision = await manageRateLimiter.consume(`manage:${clientKey(c, trustProxy)}`)
     if (!decision.allowed) {
       throw new BookingError('rate_limited', 'Too many booking look-ups from this address; please wait a moment.', { retryAfterSec: decision.retryAfterSec })
     }
@@ -252,17 +254,36 @@ async function requireManagedBooking(c: Context<AppEnv>): Promise<BookingRow> {
   return booking
 }
 
-function assertGuestMayChange(booking: BookingRow, now: number): void {
+/**
+ * The booking as its manage page reads it. While it can still change: what a cancel now
+ * gives back, and until when the guest may move and cancel online (ISO instants; null once
+ * closed), decided as the routes decide.
+ */
+function manageView(booking: BookingRow, now: number): PublicBooking {
+  const view = toPublicBooking(booking)
+  if (booking.status !== 'pending' && booking.status !== 'confirmed') return view
+  view.cancellation = previewGuestCancellation(booking, now)
+  const until = guestChangeDeadlines(booking.cancellationPolicy, booking, booking.startsAt.getTime(), now)
+  const iso = (at: number | null) => (at === null ? null : new Date(at).toISOString())
+  view.changeableUntil = { reschedule: iso(until.reschedule), cancel: iso(until.cancel) }
+  return view
+}
+
+/**
+ * A guest's move closes at the booking's reschedule notice (else the policy's online
+ * cut-off) and at the start; the owner's move is not bound by it.
+ */
+function assertGuestMayMove(booking: BookingRow, now: number): void {
   if (booking.status !== 'pending' && booking.status !== 'confirmed') {
     throw new BookingError('invalid_transition', `This booking is ${booking.status.replace('_', ' ')}.`)
   }
-  const decision = decideGuestCancellation(booking.cancellationPolicy, booking.startsAt.getTime(), now)
+  const decision = decideGuestReschedule(booking.cancellationPolicy, booking, booking.startsAt.getTime(), now)
   if (!decision.allowed) {
     throw new BookingError(
-      'cancellation_closed',
+      'reschedule_closed',
       decision.reason === 'started'
         ? 'This booking has already started.'
-        : 'It is too close to the start to change this booking online; please contact the provider.',
+        : 'It is too close to the start to move this booking online; please contact the provider.',
     )
   }
 }

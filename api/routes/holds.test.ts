@@ -8,6 +8,7 @@ import { createTestDatabase, type TestDatabase } from '../../test/database'
 import { everyDay, insertBooking, insertResource } from '../../test/fixtures'
 import { createTestHoldBackend, newSession } from '../../test/holds'
 import type { RateLimiter } from '../holds/hold-store'
+import { parseTrustProxy, type TrustProxy } from '../client-ip'
 
 let database: TestDatabase
 beforeAll(async () => {
@@ -22,7 +23,7 @@ const NOW = '2026-03-20T12:00:00Z'
 const SLOT_9 = { start: '2026-03-24T08:00:00.000Z', end: '2026-03-24T09:00:00.000Z' }
 const SLOT_10 = { start: '2026-03-24T09:00:00.000Z', end: '2026-03-24T10:00:00.000Z' }
 
-function setup(options: { rateLimitPerMinute?: number; holdRateLimiter?: RateLimiter } = {}) {
+function setup(options: { rateLimitPerMinute?: number; holdRateLimiter?: RateLimiter; trustProxy?: TrustProxy; holdsPerClient?: number } = {}) {
   const clock = fixedClock(NOW)
   const backend = createTestHoldBackend(clock, options)
   const api = createTestApi({
@@ -30,9 +31,14 @@ function setup(options: { rateLimitPerMinute?: number; holdRateLimiter?: RateLim
     clock,
     holds: backend.holds,
     holdRateLimiter: options.holdRateLimiter ?? backend.holdRateLimiter,
+    ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
+    limits: { holdsPerSession: 2, holdsPerClient: options.holdsPerClient },
   })
   return { ...api, clock }
 }
+
+/** 08:00Z on 24 + n March: 09:00 or (from the 29th, summer time) 10:00 in Berlin, offered either way. */
+const nineOn = (n: number) => `2026-03-${24 + n}T08:00:00.000Z`
 
 async function room(config: ResourceConfig = {}) {
   return insertResource(database.db, { config, schedules: everyDay({ startTime: '09:00', endTime: '12:00', slotDuration: 60 }) })
@@ -141,7 +147,7 @@ describe('POST /v1/holds', () => {
   })
 
   it('fails closed with 503 when the rate limiter cannot answer', async () => {
-    const broken: RateLimiter = { consume: () => Promise.reject(new Error('ECONNREFUSED')) }
+    const broken: RateLimiter = { consume: () => Promise.reject(new Error('ECONNREFUSED')), peek: () => Promise.reject(new Error('ECONNREFUSED')) }
     const { call } = setup({ holdRateLimiter: broken })
     const r = await room()
     const res = await call<ErrorBody>('POST', '/v1/holds', { session: newSession(), body: { resourceId: r.id, start: SLOT_9.start } })
@@ -156,6 +162,65 @@ describe('POST /v1/holds', () => {
     clock.set('2026-03-20T12:01:01Z')
     const res = await call('POST', '/v1/holds', { session: newSession(), body: { resourceId: r.id, start: SLOT_9.start } })
     expect(res.status).toBe(201)
+  })
+})
+
+describe('POST /v1/holds per client', () => {
+  const from = (xff: string) => ({ 'X-Forwarded-For': xff })
+
+  it('keys the per-IP rate on the hop the proxy added, never a spoofed left-most entry, and on the /64 for IPv6', async () => {
+    const { call } = setup({ rateLimitPerMinute: 2, trustProxy: parseTrustProxy('1') })
+    const r = await room()
+    const hold = (n: number, xff: string) => call<ErrorBody>('POST', '/v1/holds', { session: newSession(), body: { resourceId: r.id, start: nineOn(n) }, headers: from(xff) })
+    const spoofed = [await hold(0, '1.1.1.1, 203.0.113.7'), await hold(1, '2.2.2.2, 203.0.113.7'), await hold(2, '3.3.3.3, 203.0.113.7')]
+    expect(spoofed.map((res) => res.status)).toEqual([201, 201, 429])
+    const sameSubnet = [await hold(3, '2001:db8:1:2::1'), await hold(4, '2001:DB8:1:2:0:0:0:2'), await hold(5, '2001:db8:1:2:ffff::3')]
+    expect(sameSubnet.map((res) => res.status)).toEqual([201, 201, 429])
+    expect((await hold(5, '2001:db8:1:3::1')).status).toBe(201)
+  })
+
+  it('caps one client’s live holds across all its sessions, says when to retry, and frees the budget on release and expiry', async () => {
+    const { call, clock } = setup({ holdsPerClient: 4, trustProxy: parseTrustProxy('1') })
+    const r = await room({ holdTtlSec: 300 })
+    const hold = (n: number, xff: string, session = newSession()) =>
+      call<{ hold: PublicHold } & ErrorBody>('POST', '/v1/holds', { session, body: { resourceId: r.id, start: nineOn(n) }, headers: from(xff) })
+    const sessions = [newSession(), newSession(), newSession(), newSession()]
+    const held = []
+    for (const [i, session] of sessions.entries()) {
+      clock.set(Date.parse(NOW) + i * 10_000)
+      held.push(await hold(i, '203.0.113.7', session))
+    }
+    expect(held.map((res) => res.status)).toEqual([201, 201, 201, 201])
+    clock.set('2026-03-20T12:00:40Z')
+
+    // A fifth session from the same address: refused until the first hold (12:05:00) expires.
+    const fifth = await hold(4, '9.9.9.9, 203.0.113.7')
+    expect([fifth.status, fifth.body.error.code]).toEqual([429, 'rate_limited'])
+    expect(fifth.body.error.message).toMatch(/4/)
+    expect(fifth.body.error.details).toMatchObject({ limit: 4, retryAfterSec: 260 })
+    expect(fifth.headers.get('retry-after')).toBe('260')
+
+    // Everyone else is unaffected.
+    expect((await hold(4, '198.51.100.20')).status).toBe(201)
+    // A session moving its own hold does not count twice.
+    expect((await hold(5, '203.0.113.7', sessions[0])).status).toBe(201)
+
+    // Releasing one frees a place; taking it fills the budget again.
+    expect((await call('DELETE', `/v1/holds/${held[1]!.body.hold.id}`, { session: sessions[1] })).status).toBe(204)
+    expect((await hold(6, '203.0.113.7')).status).toBe(201)
+    expect((await hold(7, '203.0.113.7')).status).toBe(429)
+
+    // Once the earliest hold lapses (session 0 moved at 12:00:40, so held[2] at 12:00:20 → 12:05:20), there is room.
+    clock.set('2026-03-20T12:05:21Z')
+    expect((await hold(7, '203.0.113.7')).status).toBe(201)
+  })
+
+  it('is off when the limit is not set', async () => {
+    const { call } = setup({ trustProxy: parseTrustProxy('1') })
+    const r = await room()
+    const statuses = []
+    for (let n = 0; n < 6; n++) statuses.push((await call('POST', '/v1/holds', { session: newSession(), body: { resourceId: r.id, start: nineOn(n) }, headers: from('203.0.113.7') })).status)
+    expect(statuses).toEqual([201, 201, 201, 201, 201, 201])
   })
 })
 

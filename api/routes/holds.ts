@@ -5,7 +5,8 @@ import type { PublicHold } from '../../shared/types'
 import type { AppEnv } from '../app-env'
 import { resolveOfferedSlot } from '../bookings/resolve-slot'
 import type { Hold } from '../holds/hold-store'
-import { clientIp, readJson, requireSession } from '../request'
+import { clientKey } from '../client-ip'
+import { readJson, requireSession } from '../request'
 
 const MINUTE_MS = 60_000
 /**
@@ -19,8 +20,9 @@ export const holdRoutes = new Hono<AppEnv>()
   .post('/', async (c) => {
     const { holds, holdRateLimiter, catalog, db, clock, limits, trustProxy } = c.var.deps
     const sessionId = requireSession(c)
+    const client = clientKey(c, trustProxy)
     if (holdRateLimiter) {
-      const decision = await holdRateLimiter.consume(`holds:${clientIp(c, trustProxy)}`)
+      const decision = await holdRateLimiter.consume(`holds:${client}`)
       if (!decision.allowed) {
         throw new BookingError('rate_limited', 'Too many holds from this address; please wait a moment.', {
           retryAfterSec: Math.max(1, decision.retryAfterSec),
@@ -43,9 +45,18 @@ export const holdRoutes = new Hono<AppEnv>()
       blockEnd: slot.end + bufferAfterMin * MINUTE_MS,
       ttlMs: holdTtlSec * 1000,
       maxPerSession: limits.holdsPerSession,
+      // New sessions cost nothing, so the session limit alone does not stop one client squatting.
+      ...(limits.holdsPerClient ? { clientKey: client, maxPerClient: limits.holdsPerClient } : {}),
     })
     if (!result.ok && result.reason === 'slot_held') {
       throw new BookingError('slot_held', 'Someone else is booking this time right now. Pick another, or try again in a few minutes.')
+    }
+    if (!result.ok && result.reason === 'client_limit') {
+      throw new BookingError(
+        'rate_limited',
+        `This address already holds ${limits.holdsPerClient} slots, the most one visitor may hold at once; book or release one, or wait until one expires.`,
+        { limit: limits.holdsPerClient, retryAfterSec: Math.max(1, Math.ceil((result.retryAt - clock.now()) / 1000)) },
+      )
     }
     if (!result.ok) {
       throw new BookingError('rate_limited', `A session may hold at most ${limits.holdsPerSession} slots at once; finish or release one first.`, {

@@ -51,6 +51,8 @@ describe('the local admin:key channel', () => {
       expect([revoked.status, revoked.body.key.prefix]).toEqual([200, made.body.prefix])
       expect(await verifyAdminKey(database.db, made.body.key, Date.now())).toBeUndefined()
       expect((await call<ErrorBody>('DELETE', `/${made.body.prefix}`, local, SECRET)).status).toBe(404)
+      // Nothing but a key's id or prefix reaches the database: a NUL would otherwise be a 500.
+      for (const odd of ['%00', 'a%00b', '%E2%80%AE', 'x'.repeat(300)]) expect((await call<ErrorBody>('DELETE', `/${odd}`, local, SECRET)).status).toBe(404)
     }
   })
 

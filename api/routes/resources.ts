@@ -1,8 +1,8 @@
 import { Hono } from 'hono'
 import { BookingError } from '../../shared/errors'
-import { DEFAULT_HORIZON_DAYS, availabilityQuerySchema, nextAvailableQuerySchema } from '../../shared/schemas'
+import { DEFAULT_HORIZON_DAYS, MAX_SLOTS_PER_RESPONSE, availabilityQuerySchema, nextAvailableQuerySchema } from '../../shared/schemas'
 import { DAY_MS, formatEpochDay, toEpochDay } from '../../shared/slots/calendar-days'
-import { busyQueryRange, computeSlots } from '../../shared/slots/compute-slots'
+import { busyQueryRange, computeSlots, daysWithinSlotLimit } from '../../shared/slots/compute-slots'
 import type { SlotConfig } from '../../shared/slots/types'
 import { createZoneClock } from '../../shared/slots/zone-clock'
 import type { AvailabilityDay, AvailabilityResponse, NextAvailableResponse, ScheduleRule } from '../../shared/types'
@@ -44,14 +44,11 @@ export const resourceRoutes = new Hono<AppEnv>()
     if (query.duration !== undefined) assertKnownDuration(query.duration, resource, rules)
     const viewZone = query.tz ?? resource.timezone
     const sessionId = optionalSession(c)
-    const free = await findFreeSlots(c.var.deps, entry, resource.config, {
-      from: query.from,
-      to: query.to,
-      viewZone,
-      duration: query.duration,
-      sessionId,
-      now: clock.now(),
-    })
+    const range = { from: query.from, to: query.to, viewZone, duration: query.duration, now: clock.now() }
+    // Weighed before any query: a range of more slots than one answer carries is refused.
+    const fit = daysWithinSlotLimit(engineInput(entry, resource.config, range), MAX_SLOTS_PER_RESPONSE)
+    if (fit !== undefined) throw tooManySlots(fit)
+    const free = await findFreeSlots(c.var.deps, entry, resource.config, { ...range, sessionId })
     c.header('Cache-Control', 'no-store')
     const body: AvailabilityResponse = { resource: toPublicResource(resource, capabilities(c.var.deps)), timezone: viewZone, days: free.days }
     // Other sessions' holds are busy; this session's own hold is its selection, not a gap.
@@ -79,7 +76,13 @@ export const resourceRoutes = new Hono<AppEnv>()
     let nextAvailable: NextAvailableResponse['nextAvailable'] = null
     const sessionId = optionalSession(c)
     while (nextAvailable === null && chunkStart <= lastDay) {
-      const chunkEnd = Math.min(chunkStart + NEXT_AVAILABLE_CHUNK_DAYS - 1, lastDay)
+      let chunkEnd = Math.min(chunkStart + NEXT_AVAILABLE_CHUNK_DAYS - 1, lastDay)
+      // Very short slots are searched a few days at a time, each step within the same cap.
+      const fit = daysWithinSlotLimit(
+        engineInput(entry, config, { from: formatEpochDay(chunkStart), to: formatEpochDay(chunkEnd), viewZone, duration: query.duration, now }),
+        MAX_SLOTS_PER_RESPONSE,
+      )
+      if (fit !== undefined) chunkEnd = chunkStart + Math.max(fit, 1) - 1
       const free = await findFreeSlots(c.var.deps, entry, config, {
         from: formatEpochDay(chunkStart),
         to: formatEpochDay(chunkEnd),
@@ -123,9 +126,9 @@ interface FreeSlots {
   holdsUnavailable: boolean
 }
 
-/** Free slots by day as the asking session may take them: the schedule minus bookings and other sessions' live holds. */
-async function findFreeSlots(deps: AppDeps, { resource, rules }: CatalogEntry, config: SlotConfig, query: FreeSlotsQuery): Promise<FreeSlots> {
-  const input = {
+/** The engine's input for a resource and a range, busy time aside. */
+function engineInput({ resource, rules }: CatalogEntry, config: SlotConfig, query: Pick<FreeSlotsQuery, 'from' | 'to' | 'viewZone' | 'duration' | 'now'>) {
+  return {
     timezone: resource.timezone,
     rules,
     config,
@@ -135,6 +138,21 @@ async function findFreeSlots(deps: AppDeps, { resource, rules }: CatalogEntry, c
     now: query.now,
     ...(query.duration !== undefined ? { duration: query.duration } : {}),
   }
+}
+
+/** The refusal of a range that would carry more than MAX_SLOTS_PER_RESPONSE slots. */
+function tooManySlots(daysThatFit: number): BookingError {
+  const message =
+    daysThatFit > 0
+      ? `a range covers at most ${daysThatFit} days for this resource (${MAX_SLOTS_PER_RESPONSE} slots per request); ask for fewer days`
+      : `a range covers at most 0 days for this resource: it offers more than ${MAX_SLOTS_PER_RESPONSE} slots in one day`
+  return new BookingError('invalid_request', 'The availability range holds more slots than one answer carries.', [{ path: 'to', code: 'invalid', message }])
+}
+
+/** Free slots by day as the asking session may take them: the schedule minus bookings and other sessions' live holds. */
+async function findFreeSlots(deps: AppDeps, entry: CatalogEntry, config: SlotConfig, query: FreeSlotsQuery): Promise<FreeSlots> {
+  const { resource } = entry
+  const input = engineInput(entry, config, query)
   if (query.skipClosedRange) {
     const offered = computeSlots({ ...input, busy: [] })
     if (offered.every((d) => d.slots.length === 0)) return { days: offered, holds: [], holdsUnavailable: false }

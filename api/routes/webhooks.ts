@@ -2,7 +2,8 @@ import { Hono } from 'hono'
 import { BookingError } from '../../shared/errors'
 import type { AppEnv } from '../app-env'
 import { isEventProcessed, markEventProcessed, syncIntent } from '../payments/booking-payments'
-import { WebhookSignatureError } from '../payments/gateway'
+import { PaymentProviderError, WebhookSignatureError, type PaymentEvent } from '../payments/gateway'
+import type { Logger } from '../logger'
 
 /** The events that can change a booking; others are acknowledged and ignored. */
 const HANDLED = new Set([
@@ -36,8 +37,29 @@ export const webhookRoutes = new Hono<AppEnv>().post('/stripe', async (c) => {
     throw error
   }
   if (await isEventProcessed(db, event.id)) return c.json({ received: true, duplicate: true })
-  if (HANDLED.has(event.type) && event.intentId) await syncIntent({ db, payments, clock, logger, outbox }, event.intentId)
+  // An intent this server never made (another integration on the account, a deleted one)
+  // is acknowledged with a log line naming the event: anything but 2xx, Stripe retries for days.
+  if (HANDLED.has(event.type) && event.intentId) {
+    try {
+      await syncIntent({ db, payments, clock, logger: aboutEvent(logger, event), outbox }, event.intentId)
+    } catch (error) {
+      // Stripe down or slow is an outage on its side, not a bug on ours: 503, and Stripe retries.
+      if (error instanceof PaymentProviderError && (error.status === undefined || error.status >= 500)) {
+        throw new BookingError('unavailable', 'The payment provider could not be reached; please retry.', { retryAfterSec: 60 }, { cause: error })
+      }
+      throw error
+    }
+  }
   // Recorded after the effect: a crash in between means Stripe retries, and the effect is idempotent.
   await markEventProcessed(db, event.id, event.type, clock.now())
   return c.json({ received: true })
 })
+
+/** The logger with the event's id and type on every line, so a log line leads back to the event in Stripe. */
+function aboutEvent(logger: Logger, event: PaymentEvent): Logger {
+  const fields = { eventId: event.id, eventType: event.type }
+  return {
+    info: (message, extra) => logger.info(message, { ...extra, ...fields }),
+    error: (message, extra) => logger.error(message, { ...extra, ...fields }),
+  }
+}

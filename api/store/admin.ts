@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, ilike, inArray, lt, or } from 'drizzle-orm'
 import { bookableResources, bookings, notifications, resourceSchedules, type BookingRow, type ResourceRow } from '../../drizzle/schema'
 import { BookingError } from '../../shared/errors'
+import { EARLIEST_INSTANT_MS, INSTANT_LIMIT_MS } from '../../shared/schemas'
 import type { AdminResource, ScheduleRule } from '../../shared/types'
 
 export type { AdminResource }
@@ -154,11 +155,12 @@ function encodeCursor(row: BookingRow): string {
 function decodeCursor(cursor: string): { start: number; id: string } {
   try {
     const [start, id] = JSON.parse(atob(cursor.replace(/-/g, '+').replace(/_/g, '/'))) as [unknown, unknown]
-    if (typeof start === 'number' && typeof id === 'string' && isUuid(id)) return { start, id }
+    // A hand-made cursor may hold any number; only an instant bookings can have becomes a query date.
+    if (typeof start === 'number' && Number.isInteger(start) && start >= EARLIEST_INSTANT_MS && start < INSTANT_LIMIT_MS && typeof id === 'string' && isUuid(id)) return { start, id }
   } catch {
     // fall through
   }
-  throw new BookingError('invalid_request', 'The cursor is not valid; start again without one.', [{ path: 'cursor', message: 'not a cursor from this API' }])
+  throw new BookingError('invalid_request', 'The cursor is not valid; start again without one.', [{ path: 'cursor', code: 'invalid', message: 'not a cursor from this API' }])
 }
 
 /** LIKE's wildcards and its escape character (backslash, PostgreSQL's default) taken literally. */

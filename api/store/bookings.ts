@@ -1,6 +1,6 @@
 import { and, eq, inArray, lte, sql } from 'drizzle-orm'
 import { bookings, type BookingRow, type BookingStatus } from '../../drizzle/schema'
-import { refundCeilingAfterMove } from '../../shared/cancellation-policy'
+import { refundCeilingAfterMove, type ChangeNotice } from '../../shared/cancellation-policy'
 import { BookingError } from '../../shared/errors'
 import type { CancellationPolicy } from '../../shared/schemas'
 import type { PublicBooking } from '../../shared/types'
@@ -29,6 +29,8 @@ export interface NewBooking {
   /** The IANA zone the guest saw times in (messages state times in it). */
   guestTimezone?: string | undefined
   cancellationPolicy?: CancellationPolicy | undefined
+  /** The resource's minimum notice for the guest's own move / cancel, kept as booked. */
+  notice?: ChangeNotice | undefined
   expiresAt?: number | undefined
   /** For bookings that take payment: what is due now, in minor units. */
   payment?: { amount: number; currency: string } | undefined
@@ -79,7 +81,13 @@ export async function moveBooking(db: Database, id: string, start: number, end: 
     // The interval being left, read under the row lock: the "moved" messages state it, and
     // a concurrent move of the same booking must not slip between this read and the update.
     const [before] = await tx
-      .select({ startsAt: bookings.startsAt, endsAt: bookings.endsAt, cancellationPolicy: bookings.cancellationPolicy, refundCeilingPercent: bookings.refundCeilingPercent })
+      .select({
+        startsAt: bookings.startsAt,
+        endsAt: bookings.endsAt,
+        cancellationPolicy: bookings.cancellationPolicy,
+        refundCeilingPercent: bookings.refundCeilingPercent,
+        minCancelNoticeHours: bookings.minCancelNoticeHours,
+      })
       .from(bookings)
       .where(eq(bookings.id, id))
       .for('update')
@@ -90,8 +98,9 @@ export async function moveBooking(db: Database, id: string, start: number, end: 
         endsAt: new Date(end),
         // Whoever moves it (guest or owner), the refund can never exceed what cancelling
         // instead of moving would have given at this moment: otherwise a guest inside a
-        // reduced-refund tier moves days ahead and cancels for 100 %.
-        ...(before ? { refundCeilingPercent: refundCeilingAfterMove(before.cancellationPolicy, before.startsAt.getTime(), now, before.refundCeilingPercent) } : {}),
+        // reduced-refund tier moves days ahead and cancels for 100 %. A move made once the
+        // cancel notice had closed cancelling keeps nothing back, like one past the cut-off.
+        ...(before ? { refundCeilingPercent: refundCeilingAfterMove(before.cancellationPolicy, before.startsAt.getTime(), now, before.refundCeilingPercent, before) } : {}),
         version: sql`${bookings.version} + 1`,
         updatedAt: new Date(now),
       })
@@ -286,6 +295,8 @@ function toValues(input: NewBooking, now: number): typeof bookings.$inferInsert 
     locale: input.locale ?? 'en',
     guestTimezone: input.guestTimezone ?? null,
     cancellationPolicy: input.cancellationPolicy ?? null,
+    minRescheduleNoticeHours: input.notice?.minRescheduleNoticeHours ?? null,
+    minCancelNoticeHours: input.notice?.minCancelNoticeHours ?? null,
     expiresAt: input.expiresAt !== undefined ? new Date(input.expiresAt) : null,
     amount: input.payment?.amount ?? null,
     currency: input.payment?.currency ?? null,

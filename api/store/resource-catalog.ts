@@ -1,3 +1,4 @@
+import { hasControlCharacters } from '../../shared/schemas'
 import type { ScheduleRule } from '../../shared/types'
 import type { Clock } from '../clock'
 import type { Database } from '../db/database'
@@ -40,6 +41,9 @@ export function createResourceCatalog(db: Database, clock: Clock, options: Resou
 
   return {
     find(idOrSlug) {
+      // No id or slug holds a control character, and PostgreSQL refuses NUL in a query
+      // outright: such a key (from a URL anyone can type) is a miss without asking.
+      if (hasControlCharacters(idOrSlug)) return Promise.resolve(undefined)
       const now = clock.now()
       const hit = cache.get(idOrSlug)
       if (hit && hit.expiresAt > now) return hit.entry

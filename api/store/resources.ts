@@ -89,6 +89,9 @@ export function toPublicResource(resource: Resource, server: ServerCapabilities)
     view.deposit = { amount: config.depositAmount, currency: config.price.currency }
   }
   if (config.cancellationPolicy) view.cancellationPolicy = config.cancellationPolicy
+  // The guest reads these beside the policy before booking.
+  if (config.minRescheduleNoticeHours !== undefined) view.minRescheduleNoticeHours = config.minRescheduleNoticeHours
+  if (config.minCancelNoticeHours !== undefined) view.minCancelNoticeHours = config.minCancelNoticeHours
   return view
 }
 

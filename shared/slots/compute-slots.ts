@@ -3,7 +3,7 @@ import type { Interval, ScheduleRule, SlotConfig } from './types'
 import { DAY_MS, MINUTE_MS, formatEpochDay, toEpochDay } from './calendar-days'
 import { createZoneClock } from './zone-clock'
 import { expandWindows } from './expand-windows'
-import { cutSlots } from './cut-slots'
+import { cutSlots, slotLimitCutoff, type CutSlotsOptions } from './cut-slots'
 import { subtractBusy } from './subtract-busy'
 import { createInstantFormatter } from './format-instant'
 
@@ -37,6 +37,39 @@ const MAX_WINDOW_MS = 48 * 60 * MINUTE_MS
  * in order. A slot belongs to the view-zone day its start falls on. Pure: `now` comes in.
  */
 export function computeSlots(input: ComputeSlotsInput): AvailabilityDay[] {
+  const { windows, cut, dayStarts, fromDay, toDay } = prepare(input)
+  const candidates = cutSlots(windows, cut)
+  const free = subtractBusy(candidates, input.busy, bufferMs(input.config))
+
+  const days: AvailabilityDay[] = []
+  for (let day = fromDay; day <= toDay; day++) days.push({ date: formatEpochDay(day), slots: [] })
+  const format = createInstantFormatter()
+  let index = 0
+  for (const slot of free) {
+    while (slot.start >= (dayStarts[index + 1] as number)) index++
+    ;(days[index] as AvailabilityDay).slots.push({ start: format(slot.start), end: format(slot.end) })
+  }
+  return days
+}
+
+/**
+ * How many whole days from `from` the range may span for `computeSlots` to offer at most
+ * `maxSlots` slots (before busy time is taken out), when the whole range would offer more;
+ * undefined when it fits. Answered from the windows' arithmetic, without cutting a slot,
+ * so asking about a huge range costs what asking about a small one does.
+ */
+export function daysWithinSlotLimit(input: Omit<ComputeSlotsInput, 'busy'>, maxSlots: number): number | undefined {
+  const { windows, cut, dayStarts } = prepare(input)
+  const cutoff = slotLimitCutoff(windows, cut, maxSlots)
+  if (cutoff === undefined) return undefined
+  // Days that end by the cutoff; dayStarts[d + 1] is the end of day d.
+  let days = 0
+  while (days + 1 < dayStarts.length && (dayStarts[days + 1] as number) <= cutoff) days++
+  return days
+}
+
+/** The windows of the range and the bounds slots are cut within, shared by the cut and the count. */
+function prepare(input: Omit<ComputeSlotsInput, 'busy'>) {
   const { config, now } = input
   const fromDay = toEpochDay(input.from)
   const toDay = toEpochDay(input.to)
@@ -52,24 +85,14 @@ export function computeSlots(input: ComputeSlotsInput): AvailabilityDay[] {
   // A window starting the local day before the range can cross midnight into it.
   const windows = expandWindows(input.rules, clock, clock.dayOf(rangeStart) - 1, clock.dayOf(rangeEnd - 1))
   const horizon = config.horizonDays != null ? now + config.horizonDays * DAY_MS : Infinity
-  const candidates = cutSlots(windows, {
+  const cut: CutSlotsOptions = {
     durations: config.durations,
     duration: input.duration,
     earliestStart: Math.max(rangeStart, now + (config.minNoticeMin ?? 0) * MINUTE_MS),
     // Starts are whole milliseconds, so "before rangeEnd" is "at most rangeEnd − 1".
     latestStart: Math.min(rangeEnd - 1, horizon),
-  })
-  const free = subtractBusy(candidates, input.busy, bufferMs(config))
-
-  const days: AvailabilityDay[] = []
-  for (let day = fromDay; day <= toDay; day++) days.push({ date: formatEpochDay(day), slots: [] })
-  const format = createInstantFormatter()
-  let index = 0
-  for (const slot of free) {
-    while (slot.start >= (dayStarts[index + 1] as number)) index++
-    ;(days[index] as AvailabilityDay).slots.push({ start: format(slot.start), end: format(slot.end) })
   }
-  return days
+  return { windows, cut, dayStarts, fromDay, toDay }
 }
 
 /**

@@ -20,30 +20,56 @@ export interface CutSlotsOptions {
  * or more slots, never shifted ones; every slot fits inside its window.
  */
 export function cutSlots(windows: Window[], options: CutSlotsOptions): Interval[] {
-  const { earliestStart, latestStart } = options
-  const durations = options.durations ?? []
-  const smallest = durations.length > 0 ? Math.min(...durations) * MINUTE_MS : null
   const slots: Interval[] = []
   for (const window of windows) {
-    let step: number
-    let length: number
-    if (window.slotDuration != null) {
-      step = length = window.slotDuration * MINUTE_MS
-    } else if (smallest !== null) {
-      step = smallest
-      length = options.duration != null ? options.duration * MINUTE_MS : smallest
-    } else {
-      step = length = window.end - window.start
-    }
-    // Skip straight to the first start in bounds: long windows with short steps mostly fall outside.
-    let start = window.start
-    if (start < earliestStart) start += Math.ceil((earliestStart - start) / step) * step
-    for (; start + length <= window.end && start <= latestStart; start += step) {
-      slots.push({ start, end: start + length })
-    }
+    const { first, step, length, count } = gridOf(window, options)
+    for (let i = 0, start = first; i < count; i++, start += step) slots.push({ start, end: start + length })
   }
   slots.sort((a, b) => a.start - b.start || a.end - b.end)
   return removeRepeats(slots)
+}
+
+/**
+ * When `windows` would give more than `maxSlots` candidates: an instant before which at
+ * most `maxSlots` of them start, reached without cutting any. Undefined when all fit. The
+ * count is each window's own, so slots that overlapping windows share count twice (never
+ * too few). `windows` must be sorted by start, as `expandWindows` returns them.
+ */
+export function slotLimitCutoff(windows: Window[], options: CutSlotsOptions, maxSlots: number): number | undefined {
+  let counted = 0
+  for (let k = 0; k < windows.length; k++) {
+    const grid = gridOf(windows[k] as Window, options)
+    if (counted + grid.count <= maxSlots) {
+      counted += grid.count
+      continue
+    }
+    // The first start of this window that does not fit; later windows start no earlier
+    // than the next one does, so nothing of theirs comes before that either.
+    const firstOver = grid.first + (maxSlots - counted) * grid.step
+    return Math.min(firstOver, windows[k + 1]?.start ?? Infinity)
+  }
+  return undefined
+}
+
+/** A window's slots as arithmetic: the first start in bounds, the step, the length and how many. */
+function gridOf(window: Window, options: CutSlotsOptions): { first: number; step: number; length: number; count: number } {
+  const durations = options.durations ?? []
+  let step: number
+  let length: number
+  if (window.slotDuration != null) {
+    step = length = window.slotDuration * MINUTE_MS
+  } else if (durations.length > 0) {
+    step = Math.min(...durations) * MINUTE_MS
+    length = options.duration != null ? options.duration * MINUTE_MS : step
+  } else {
+    step = length = window.end - window.start
+  }
+  // Skip straight to the first start in bounds: long windows with short steps mostly fall outside.
+  let first = window.start
+  if (first < options.earliestStart) first += Math.ceil((options.earliestStart - first) / step) * step
+  const last = Math.min(window.end - length, options.latestStart)
+  const count = first <= last ? Math.floor((last - first) / step) + 1 : 0
+  return { first, step, length, count }
 }
 
 function removeRepeats(sorted: Interval[]): Interval[] {

@@ -173,7 +173,7 @@ describe('cancelling', () => {
   })
 
   it.each([
-    ['rate_limited', 'Too many tries in a short time. Please wait a minute and try again.'],
+    ['rate_limited', 'Too many tries, or too many times held at once from this network. Please wait a few minutes and try again.'],
     ['network_error', 'Could not reach the booking service. Check your connection and try again.'],
     ['not_found', 'This booking link is not valid. Please use the link from your confirmation.'],
   ] as const)('on loading, answers %s with the catalogue’s words', async (code, text) => {
@@ -181,6 +181,77 @@ describe('cancelling', () => {
     client.getBooking.mockResolvedValueOnce({ error: { code, message: 'server words', status: 400 } })
     renderManage(client)
     expect((await screen.findByRole('alert')).textContent).toBe(text)
+  })
+})
+
+describe('the minimum notices: until when the guest can move and cancel online', () => {
+  // Start Mon 7 Dec 10:00 Berlin; moves close 6 h before, cancels 24 h before.
+  const withNotice = (reschedule: string | null, cancel: string | null): PublicBooking => ({
+    ...booked,
+    changeableUntil: { reschedule, cancel },
+    cancellation: cancel === null ? { allowed: false, percent: 0 } : booked.cancellation!,
+  })
+
+  it('states both deadlines in the guest’s zone while both are open', async () => {
+    renderManage(createFakeClient(withNotice('2026-12-07T03:00:00Z', '2026-12-06T09:00:00Z')))
+    await screen.findByRole('heading', { name: 'Meeting room' })
+    expect(screen.getByText(/^You can change the time online until/).textContent?.replace(/\s+/g, ' ')).toBe('You can change the time online until Mon, Dec 7, 4:00 AM.')
+    expect(screen.getByText(/^You can cancel online until/).textContent?.replace(/\s+/g, ' ')).toBe('You can cancel online until Sun, Dec 6, 10:00 AM.')
+    expect(button('Change time')).toBeTruthy()
+    expect(button('Cancel booking')).toBeTruthy()
+  })
+
+  it('says one sentence when both close at the same time, and nothing when they stay open until the start', async () => {
+    renderManage(createFakeClient(withNotice('2026-12-06T09:00:00Z', '2026-12-06T09:00:00Z')))
+    await screen.findByRole('heading', { name: 'Meeting room' })
+    expect(screen.getByText(CATALOGUES.en!.changeUntil('Sun, Dec 6, 10:00 AM'))).toBeTruthy()
+    cleanup()
+    renderManage(createFakeClient(withNotice(booked.start, booked.start)))
+    await screen.findByRole('heading', { name: 'Meeting room' })
+    expect(document.body.textContent).not.toMatch(/online until/)
+  })
+
+  it('once cancelling has closed, still offers the move and says why there is no cancel button', async () => {
+    renderManage(createFakeClient(withNotice('2026-12-07T03:00:00Z', null)))
+    expect(await screen.findByText(CATALOGUES.en!.cancelClosed)).toBeTruthy()
+    expect(screen.queryByRole('button', { name: 'Cancel booking' })).toBeNull()
+    expect(button('Change time')).toBeTruthy()
+    expect(screen.queryByText(CATALOGUES.en!.manageClosed)).toBeNull()
+  })
+
+  it.each(['en', 'de', 'es'] as const)('once moving has closed, still offers the cancel and says why there is no move (%s)', async (language) => {
+    const t = CATALOGUES[language]!
+    renderManage(createFakeClient(withNotice(null, '2026-12-06T09:00:00Z')), language)
+    expect(await screen.findByText(t.moveClosed)).toBeTruthy()
+    expect(screen.queryByRole('button', { name: t.changeTime })).toBeNull()
+    expect(button(t.cancelBooking)).toBeTruthy()
+  })
+
+  it('with both closed, says so once and offers neither', async () => {
+    renderManage(createFakeClient(withNotice(null, null)))
+    expect(await screen.findByText(CATALOGUES.en!.manageClosed)).toBeTruthy()
+    expect(screen.queryByRole('button', { name: 'Change time' })).toBeNull()
+    expect(screen.queryByRole('button', { name: 'Cancel booking' })).toBeNull()
+  })
+
+  it.each(['en', 'de', 'es'] as const)('words reschedule_closed from the catalogue (%s), back on the booking with the move gone', async (language) => {
+    const t = CATALOGUES[language]!
+    const client = createFakeClient(withNotice('2026-12-07T03:00:00Z', '2026-12-06T09:00:00Z'))
+    const english = 'It is too close to the start to move this booking online; please contact the provider.'
+    client.rescheduleBooking.mockResolvedValueOnce({ error: { code: 'reschedule_closed', message: english, status: 422 } })
+    renderManage(client, language)
+    fireEvent.click(await screen.findByRole('button', { name: t.changeTime }))
+    const list = await screen.findByRole('listbox')
+    fireEvent.click(within(list).getAllByRole('option')[0]!)
+    // The clock moved on while the guest chose: the server now says moving has closed.
+    client.getBooking.mockResolvedValueOnce({ data: withNotice(null, '2026-12-06T09:00:00Z') })
+    fireEvent.click(await screen.findByRole('button', { name: t.moveHere }))
+    expect((await screen.findByRole('alert')).textContent).toBe(t.errors.reschedule_closed)
+    expect(t.errors.reschedule_closed).not.toBe(t.errors.generic)
+    expect(document.body.textContent).not.toContain(english)
+    await screen.findByText(t.moveClosed)
+    expect(screen.queryByRole('button', { name: t.changeTime })).toBeNull()
+    expect(button(t.cancelBooking)).toBeTruthy()
   })
 })
 

@@ -104,7 +104,13 @@ export function ManageBooking(props: ManageBookingProps) {
       model.view.value = 'show'
       props.onChanged(moved)
     }
-    return <Reschedule {...props} booking={booking} resource={model.resource.value} onDone={onDone} onBack={() => (model.view.value = 'show')} />
+    // Moving closed (or the booking changed) while the guest chose: back to the booking as it stands now.
+    const onClosed = (error: ClientError) => {
+      show(error)
+      model.view.value = 'show'
+      void fetchBooking()
+    }
+    return <Reschedule {...props} booking={booking} resource={model.resource.value} onDone={onDone} onClosed={onClosed} onBack={() => (model.view.value = 'show')} />
   }
 
   const cancel = async () => {
@@ -129,7 +135,11 @@ export function ManageBooking(props: ManageBookingProps) {
   }
 
   const active = booking.status === 'pending' || booking.status === 'confirmed'
-  const closed = booking.cancellation?.allowed === false
+  const until = booking.changeableUntil
+  // A server from before the notices only said whether cancelling had closed; moves closed with it.
+  const cancelClosed = until ? until.cancel === null : booking.cancellation?.allowed === false
+  const moveClosed = until ? until.reschedule === null : cancelClosed
+  const closedNote = cancelClosed && moveClosed ? t.manageClosed : moveClosed ? t.moveClosed : cancelClosed ? t.cancelClosed : undefined
   const busy = model.busy.value
   const done = model.done.value
   return (
@@ -166,10 +176,11 @@ export function ManageBooking(props: ManageBookingProps) {
       {active && done === 'moved' && (
         <CalendarLinks booking={booking} token={props.token} title={model.resource.value?.name ?? t.yourBooking} t={t} client={client} />
       )}
-      {active && closed && <p class="notice">{t.manageClosed}</p>}
+      {active && closedNote && <p class="notice">{closedNote}</p>}
+      {active && <Deadlines booking={booking} moveClosed={moveClosed} cancelClosed={cancelClosed} t={t} zone={zone} locale={locale} />}
       {active &&
-        !closed &&
-        (view === 'confirm-cancel' ? (
+        !(cancelClosed && moveClosed) &&
+        (view === 'confirm-cancel' && !cancelClosed ? (
           <div class="confirm" role="group" aria-labelledby="booking-cancel-question">
             <p id="booking-cancel-question" ref={question} tabIndex={-1}>
               {t.confirmCancel}
@@ -195,12 +206,16 @@ export function ManageBooking(props: ManageBookingProps) {
           </div>
         ) : (
           <div class="actions">
-            <button type="button" onClick={() => (model.view.value = 'reschedule')}>
-              {t.changeTime}
-            </button>
-            <button type="button" class="danger" onClick={() => (model.view.value = 'confirm-cancel')}>
-              {t.cancelBooking}
-            </button>
+            {!moveClosed && (
+              <button type="button" onClick={() => (model.view.value = 'reschedule')}>
+                {t.changeTime}
+              </button>
+            )}
+            {!cancelClosed && (
+              <button type="button" class="danger" onClick={() => (model.view.value = 'confirm-cancel')}>
+                {t.cancelBooking}
+              </button>
+            )}
           </div>
         ))}
     </section>
@@ -221,12 +236,51 @@ function RefundPreview({ booking, t, locale }: { booking: PublicBooking; t: Mess
   return null
 }
 
+/**
+ * Until when the guest may still move and cancel online, when a notice closes either before
+ * the start (with none, both stay open until the start, which needs no saying). One
+ * sentence when both close together.
+ */
+function Deadlines(props: { booking: PublicBooking; moveClosed: boolean; cancelClosed: boolean; t: Messages; zone: string; locale: string }) {
+  const { booking, t } = props
+  const early = (at: string | null | undefined) => (at && Date.parse(at) < Date.parse(booking.start) ? at : undefined)
+  const move = props.moveClosed ? undefined : early(booking.changeableUntil?.reschedule)
+  const cancel = props.cancelClosed ? undefined : early(booking.changeableUntil?.cancel)
+  const when = (at: string) => formatDeadline(at, props.zone, props.locale)
+  if (move && move === cancel) return <p class="muted">{t.changeUntil(when(move))}</p>
+  if (!move && !cancel) return null
+  return (
+    <>
+      {move && <p class="muted">{t.moveUntil(when(move))}</p>}
+      {cancel && <p class="muted">{t.cancelUntil(when(cancel))}</p>}
+    </>
+  )
+}
+
+/** An instant as the guest reads a deadline, in the zone the booking is shown in: "Sun, Dec 6, 10:00 AM" (with the year when not this one). */
+function formatDeadline(instant: string, zone: string, locale: string): string {
+  const at = new Date(instant)
+  const year = (d: Date) => new Intl.DateTimeFormat('en', { timeZone: zone, year: 'numeric' }).format(d)
+  const { hourCycle } = new Intl.DateTimeFormat(locale, { timeZone: zone, timeStyle: 'short' }).resolvedOptions()
+  return new Intl.DateTimeFormat(locale, {
+    timeZone: zone,
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    ...(year(at) !== year(new Date()) ? { year: 'numeric' } : {}),
+    hour: 'numeric',
+    minute: '2-digit',
+    hourCycle,
+  }).format(at)
+}
+
 /** The booking flow's calendar and hold, ending in a move instead of a new booking. */
 function Reschedule(
   props: ManageBookingProps & {
     booking: PublicBooking
     resource: PublicResource | undefined
     onDone: (booking: PublicBooking) => void
+    onClosed: (error: ClientError) => void
     onBack: () => void
   },
 ) {
@@ -240,7 +294,8 @@ function Reschedule(
         locale: props.locale,
         // The same length as now: a move changes when, not how long.
         duration: props.resource?.durations?.length ? (Date.parse(booking.end) - Date.parse(booking.start)) / 60_000 : undefined,
-        onError: props.onError,
+        // A refusal that ends the move is answered on the booking itself; the rest stay in the calendar.
+        onError: (error) => (error.code === 'reschedule_closed' || error.code === 'invalid_transition' ? props.onClosed(error) : props.onError(error)),
         reschedule: { ref: booking.ref, token: props.token, from: { start: booking.start, end: booking.end }, onMoved: props.onDone },
       }),
     [],

@@ -19,7 +19,9 @@ export function PriceSummary({ state }: { state: BookingState }) {
   } else if (price) line = t.payOnSite(price)
   // The policy matters once money or a firm commitment is involved; a free, policy-less
   // resource would only get "free cancellation until the start", which is noise.
-  const policy = takesPayment || resource.cancellationPolicy ? describePolicy(resource.cancellationPolicy, t) : []
+  const notice = { minRescheduleNoticeHours: resource.minRescheduleNoticeHours, minCancelNoticeHours: resource.minCancelNoticeHours }
+  const committed = takesPayment || resource.cancellationPolicy || notice.minRescheduleNoticeHours || notice.minCancelNoticeHours
+  const policy = committed ? describePolicy(resource.cancellationPolicy, t, notice) : []
   if (!line && policy.length === 0) return null
   return (
     <div class="price">
