@@ -21,15 +21,25 @@ import type { Transaction } from '../store/bookings'
  * written as skipped, so the log shows why nothing went out.
  */
 
+/** What the "created" messages need of a booking, known before its row is written. */
+export type PlannedBooking = Pick<BookingRow, 'id' | 'version' | 'status' | 'startsAt' | 'guestEmail' | 'guestPhone'>
+
 export interface OutboxPlanner {
   created(tx: Transaction, booking: BookingRow, now: number): Promise<void>
+  /**
+   * The rows `created` writes, planned without the database so the insert can write them in
+   * the same statement as the booking. `notifyEmail` is the resource's own address (from the
+   * resource catalog); without it the server-wide address is used.
+   */
+  createdRows(booking: PlannedBooking, now: number, notifyEmail: string | undefined): NotificationInsert[]
   confirmed(tx: Transaction, booking: BookingRow, now: number): Promise<void>
   /** `from` is the interval the booking left; `booking` is already at its new time. */
   rescheduled(tx: Transaction, booking: BookingRow, now: number, from: { startsAt: Date; endsAt: Date }): Promise<void>
   cancelled(tx: Transaction, booking: BookingRow, now: number): Promise<void>
 }
 
-type Row = typeof notifications.$inferInsert
+export type NotificationInsert = typeof notifications.$inferInsert
+type Row = NotificationInsert
 
 const HOUR = 3_600_000
 const REMINDER_EVENTS = ['reminder_24h', 'reminder_1h'] as const
@@ -44,7 +54,7 @@ export function createOutboxPlanner(options: { adminEmail: string | undefined })
     if (rows.length > 0) await tx.insert(notifications).values(rows).onConflictDoNothing()
   }
   const message = (
-    booking: BookingRow,
+    booking: Pick<BookingRow, 'id' | 'version'>,
     event: Row['event'],
     channel: Row['channel'],
     recipient: string | null | undefined,
@@ -60,7 +70,7 @@ export function createOutboxPlanner(options: { adminEmail: string | undefined })
     ...(payload ? { payload } : {}),
     ...(recipient ? {} : { status: 'skipped' as const, skipReason: channel === 'sms' ? 'the guest gave no phone number' : 'no administrator address (ADMIN_EMAIL or notifyEmail)' }),
   })
-  const reminders = (booking: BookingRow, now: number): Row[] => {
+  const reminders = (booking: PlannedBooking, now: number): Row[] => {
     const start = booking.startsAt.getTime()
     const rows = [
       message(booking, 'reminder_24h', 'email', booking.guestEmail, start - 24 * HOUR),
@@ -86,15 +96,22 @@ export function createOutboxPlanner(options: { adminEmail: string | undefined })
       )
   }
 
+  const createdRows = (booking: PlannedBooking, now: number, admin: string | undefined): Row[] => {
+    const rows = [
+      message(booking, 'created', 'email', booking.guestEmail, now),
+      message(booking, 'created', 'sms', booking.guestPhone, now),
+      message(booking, 'admin_new_booking', 'email', admin, now),
+    ]
+    if (booking.status === 'confirmed') rows.push(...reminders(booking, now))
+    return rows
+  }
+
   return {
     async created(tx, booking, now) {
-      const rows = [
-        message(booking, 'created', 'email', booking.guestEmail, now),
-        message(booking, 'created', 'sms', booking.guestPhone, now),
-        message(booking, 'admin_new_booking', 'email', await adminFor(tx, booking), now),
-      ]
-      if (booking.status === 'confirmed') rows.push(...reminders(booking, now))
-      await write(tx, rows)
+      await write(tx, createdRows(booking, now, await adminFor(tx, booking)))
+    },
+    createdRows(booking, now, notifyEmail) {
+      return createdRows(booking, now, notifyEmail ?? options.adminEmail)
     },
     async confirmed(tx, booking, now) {
       await write(tx, [message(booking, 'confirmed', 'email', booking.guestEmail, now), ...reminders(booking, now)])
@@ -158,6 +175,7 @@ export async function outboxBacklog(db: Database, now: number): Promise<number> 
 /** For callers without notifications (some tests, tools). */
 export const noOutbox: OutboxPlanner = {
   created: async () => {},
+  createdRows: () => [],
   confirmed: async () => {},
   rescheduled: async () => {},
   cancelled: async () => {},

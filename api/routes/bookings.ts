@@ -51,10 +51,13 @@ export const bookingRoutes = new Hono<AppEnv>()
       : undefined
 
     const replay = async () => (idempotency ? replayIfKnown(c, idempotency) : undefined)
+    // The hold is read while the replay is looked up (one wait instead of two); a replay
+    // still wins over whatever the hold read says, failures included.
+    const holdRead = holds.get(request.holdId, sessionId)
+    holdRead.catch(() => {})
     const earlier = await replay()
     if (earlier) return earlier
-
-    const hold = await holds.get(request.holdId, sessionId)
+    const hold = await holdRead
     if (!hold) {
       // A concurrent twin of this request may have committed and released the hold.
       const twin = await replay()
@@ -102,6 +105,8 @@ export const bookingRoutes = new Hono<AppEnv>()
           // Kept on the booking like the policy: the notice a guest booked under stays theirs.
           notice: { minRescheduleNoticeHours: config.minRescheduleNoticeHours, minCancelNoticeHours: config.minCancelNoticeHours },
           payment: due,
+          // From the cached catalog: the owner's address is not read inside the write.
+          notifyEmail: config.notifyEmail,
           expiresAt: due ? now + (config.holdTtlSec ?? DEFAULT_HOLD_TTL_SEC) * 1000 : undefined,
         },
         now,

@@ -1,11 +1,11 @@
 import { and, eq, inArray, lte, sql } from 'drizzle-orm'
-import { bookings, type BookingRow, type BookingStatus } from '../../drizzle/schema'
+import { bookings, notifications, type BookingRow, type BookingStatus } from '../../drizzle/schema'
 import { refundCeilingAfterMove, type ChangeNotice } from '../../shared/cancellation-policy'
 import { BookingError } from '../../shared/errors'
 import type { CancellationPolicy } from '../../shared/schemas'
 import type { PublicBooking } from '../../shared/types'
 import { randomRef } from '../bookings/tokens'
-import { noOutbox, type OutboxPlanner } from '../notify/outbox'
+import { noOutbox, type NotificationInsert, type OutboxPlanner } from '../notify/outbox'
 import type { Database } from '../db/database'
 import { DEADLOCK_DETECTED, EXCLUSION_VIOLATION, LOCK_NOT_AVAILABLE, UNIQUE_VIOLATION, sqlState } from '../db/sql-state'
 
@@ -34,6 +34,8 @@ export interface NewBooking {
   expiresAt?: number | undefined
   /** For bookings that take payment: what is due now, in minor units. */
   payment?: { amount: number; currency: string } | undefined
+  /** The resource's own address for the owner's message (read from the resource catalog). */
+  notifyEmail?: string | undefined
 }
 
 /** Raised when the idempotency key was used by a request that committed first. */
@@ -47,19 +49,27 @@ export class IdempotencyKeyTaken extends Error {
 const OCCUPYING: BookingStatus[] = ['pending', 'confirmed']
 
 /**
- * Inserts a booking in one transaction; the EXCLUDE constraint is the last word (see
- * `writeOccupying` for conflicts, expired pending rows and lock waits). A duplicate
- * idempotency key raises `IdempotencyKeyTaken`; a colliding ref is drawn again.
+ * Inserts a booking and its outbox rows in one statement, so one round trip (see
+ * `insertWithOutbox`); the EXCLUDE constraint is the last word (see `writeOccupying` for
+ * conflicts, expired pending rows and lock waits). A duplicate idempotency key raises
+ * `IdempotencyKeyTaken`; a colliding ref is drawn again.
  */
 export async function insertBooking(db: Database, input: NewBooking, now: number, outbox: OutboxPlanner = noOutbox): Promise<BookingRow> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await writeOccupying(db, input.resourceId, input.start, input.end, now, async (tx) => {
-        const [row] = await tx.insert(bookings).values(toValues(input, now)).returning()
-        if (!row) throw new Error('insert returned no row')
-        // A booking that takes payment is announced when its payment comes through.
-        if (!input.payment) await outbox.created(tx, row, now)
-        return row
+      // The id is drawn here so the outbox rows can name it before the row exists.
+      const values = { ...toValues(input, now), id: crypto.randomUUID(), version: 1 }
+      // A booking that takes payment is announced when its payment comes through.
+      const messages = input.payment
+        ? []
+        : outbox.createdRows(
+            { id: values.id, version: values.version, status: input.status, startsAt: new Date(input.start), guestEmail: input.guest.email, guestPhone: input.guest.phone ?? null },
+            now,
+            input.notifyEmail,
+          )
+      return await writeOccupying(db, input.resourceId, input.start, input.end, now, {
+        alone: (d) => insertWithOutbox(d, values, messages, true),
+        serialised: (tx) => insertWithOutbox(tx, values, messages, false),
       })
     } catch (error) {
       if (sqlState(error) !== UNIQUE_VIOLATION) throw error
@@ -153,6 +163,38 @@ export async function reoccupyExpiredBooking(db: Database, id: string, now: numb
 export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0]
 
 /**
+ * One statement, committed on its own: the booking in a data-modifying CTE and its outbox
+ * rows in another (PostgreSQL runs both to completion; the foreign key is checked at the
+ * end of the statement, when the booking exists). With `lockTimeout`, the optimistic lock
+ * timeout is set for this statement's own transaction by a `set_config` evaluated while
+ * the row is formed, i.e. before the exclusion check that may wait; it ends with the
+ * statement, so the pooled connection keeps its default.
+ */
+async function insertWithOutbox(
+  db: Database,
+  values: typeof bookings.$inferInsert,
+  messages: NotificationInsert[],
+  lockTimeout: boolean,
+): Promise<BookingRow> {
+  const row = lockTimeout
+    ? { ...values, resourceId: sql`(select ${values.resourceId}::uuid from (select set_config('lock_timeout', ${OPTIMISTIC_LOCK_TIMEOUT}, true)) as optimistic)` }
+    : values
+  const inserted = db.$with('inserted').as(db.insert(bookings).values(row).returning())
+  const ctes =
+    messages.length > 0
+      ? [inserted, db.$with('outbox_rows').as(db.insert(notifications).values(messages).onConflictDoNothing().returning({ id: notifications.id }))]
+      : [inserted]
+  const [booking] = await db.with(...ctes).select().from(inserted)
+  if (!booking) throw new Error('insert returned no row')
+  return booking
+}
+
+/** A write through `writeOccupying`: either always in a transaction, or one statement that sets its own lock timeout. */
+type OccupyingWrite<T> =
+  | ((tx: Transaction) => Promise<T>)
+  | { alone: (db: Database) => Promise<T>; serialised: (tx: Transaction) => Promise<T> }
+
+/**
  * Runs a write that puts a booking into [start, end) on a resource, in a transaction.
  *
  * - Optimistic first, with a short lock_timeout: writes to different times proceed in
@@ -170,16 +212,17 @@ async function writeOccupying<T>(
   start: number,
   end: number,
   now: number,
-  write: (tx: Transaction) => Promise<T>,
+  write: OccupyingWrite<T>,
 ): Promise<T> {
   let serialised = false
   let expiredChecked = false
   for (;;) {
     try {
+      if (!serialised && typeof write !== 'function') return await write.alone(db)
       return await db.transaction(async (tx) => {
         if (serialised) await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${resourceId}, 0))`)
         else await tx.execute(sql`select set_config('lock_timeout', ${OPTIMISTIC_LOCK_TIMEOUT}, true)`)
-        return write(tx)
+        return typeof write === 'function' ? write(tx) : write.serialised(tx)
       })
     } catch (error) {
       const state = sqlState(error)
