@@ -1,4 +1,4 @@
-import { Hono } from 'hono'
+import { Hono, type MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
 import { requestId } from 'hono/request-id'
@@ -32,6 +32,8 @@ export type CreateAppOptions = Pick<AppDeps, 'db'> &
     metricsAccess?: MetricsAccess
     /** Opens `/v1/internal/admin-keys` to `npm run admin:key` on this machine (embedded database only). */
     localSecret?: string | undefined
+    /** On-the-fly compression of dynamic responses (Node; on Workers the platform compresses). */
+    compression?: MiddlewareHandler<AppEnv>
   }
 
 /** Requests whose success may have written messages (bookings, webhooks, owner transitions). */
@@ -39,7 +41,7 @@ const WRITES_MESSAGES = /^\/v1\/(bookings|webhooks|admin\/bookings)(\/|$)/
 
 /** The whole HTTP surface as a Hono app; no side effects, so tests call `app.request()`. */
 export function createApp(options: CreateAppOptions) {
-  const { assets = {}, metrics: injectedMetrics, metricsAccess = { open: true }, localSecret, ...given } = options
+  const { assets = {}, metrics: injectedMetrics, metricsAccess = { open: true }, localSecret, compression, ...given } = options
   const clock = given.clock ?? systemClock
   const deps: AppDeps = {
     clock,
@@ -65,6 +67,8 @@ export function createApp(options: CreateAppOptions) {
   const metrics = injectedMetrics ?? createMetrics()
   const app = new Hono<AppEnv>()
 
+  // Outermost: it sees every response as finally sent, errors and 404s included.
+  if (compression) app.use(compression)
   app.use(requestId())
   app.use(async (c, next) => {
     c.set('deps', deps)

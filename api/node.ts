@@ -1,5 +1,6 @@
 import { channelUrl, claimLock } from './admin/local-channel'
 import { createSetupToken, hasActiveAdminKey } from './admin/setup'
+import { compression } from './compression'
 import { createApp } from './app'
 import { randomToken } from './bookings/tokens'
 import { loadConfig } from './config'
@@ -114,6 +115,8 @@ async function main(): Promise<void> {
     appSecret: notifiers.links.appSecret,
     kickOutbox: outboxKicker.kick,
     metricsAccess: metricsAccessFrom(config),
+    // Node compresses its own dynamic responses; the Worker leaves that to the platform.
+    compression: compression(),
   })
 
   // Unpaid pending bookings past their window are cancelled here every minute (inserts also

@@ -1,33 +1,86 @@
 import { readFile } from 'node:fs/promises'
+import { relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import type { StaticAssets } from './routes/assets'
+import type { StaticFile } from './routes/static-file'
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url))
+
+/** Every file served as is, by where it lives; `npm run build` precompresses each of them. */
+export function staticSources() {
+  const at = (path: string) => fileURLToPath(new URL(path, import.meta.url))
+  return {
+    widgetScript: at('../dist/widget/widget.js'),
+    manageScript: at('../dist/widget/manage.js'),
+    paymentScript: at('../dist/widget/payment.js'),
+    'locale-de.js': at('../dist/widget/locale-de.js'),
+    'locale-es.js': at('../dist/widget/locale-es.js'),
+    adminScript: at('../dist/admin/admin.js'),
+    demoPage: at('../examples/demo.html'),
+    managePage: at('../examples/manage.html'),
+    popupPage: at('../examples/popup.html'),
+    'examples.css': at('../examples/examples.css'),
+    'popup.js': at('../examples/popup.js'),
+    swaggerJs: fileURLToPath(import.meta.resolve('swagger-ui-dist/swagger-ui-bundle.js')),
+    swaggerCss: fileURLToPath(import.meta.resolve('swagger-ui-dist/swagger-ui.css')),
+  }
+}
+
+/**
+ * Where a file's `.br`/`.gz` live (without the suffix): beside it in dist/, and for sources
+ * outside dist/ (example pages, swagger-ui-dist) under dist/precompressed/ by their path.
+ */
+export function variantBase(source: string, root = ROOT): string {
+  const path = relative(root, source)
+  return path.startsWith('dist/') ? source : `${root}/dist/precompressed/${path}`.replace(/\/+/g, '/')
+}
 
 /**
  * Reads the built widget scripts and the example pages from disk (Node only; an edge
  * deployment bundles them instead). Missing files are left out: the routes say how to build.
  */
 export async function loadStaticAssets(): Promise<StaticAssets> {
-  const file = (path: string) => readOptional(new URL(path, import.meta.url))
+  const sources = staticSources()
+  const file = (key: keyof typeof sources) => readStaticFile(sources[key])
   return {
-    version: (JSON.parse((await file('../package.json')) ?? '{}') as { version?: string }).version,
-    widgetScript: await file('../dist/widget/widget.js'),
-    manageScript: await file('../dist/widget/manage.js'),
-    paymentScript: await file('../dist/widget/payment.js'),
-    localeScripts: { 'locale-de.js': await file('../dist/widget/locale-de.js'), 'locale-es.js': await file('../dist/widget/locale-es.js') },
-    adminScript: await file('../dist/admin/admin.js'),
-    demoPage: await file('../examples/demo.html'),
-    managePage: await file('../examples/manage.html'),
-    popupPage: await file('../examples/popup.html'),
-    exampleFiles: { 'examples.css': await file('../examples/examples.css'), 'popup.js': await file('../examples/popup.js') },
-    docs: {
-      swaggerJs: await readOptional(new URL(import.meta.resolve('swagger-ui-dist/swagger-ui-bundle.js'))),
-      swaggerCss: await readOptional(new URL(import.meta.resolve('swagger-ui-dist/swagger-ui.css'))),
-    },
+    version: (JSON.parse((await readOptional(new URL('../package.json', import.meta.url))) ?? '{}') as { version?: string }).version,
+    widgetScript: await file('widgetScript'),
+    manageScript: await file('manageScript'),
+    paymentScript: await file('paymentScript'),
+    localeScripts: { 'locale-de.js': await file('locale-de.js'), 'locale-es.js': await file('locale-es.js') },
+    adminScript: await file('adminScript'),
+    demoPage: await file('demoPage'),
+    managePage: await file('managePage'),
+    popupPage: await file('popupPage'),
+    exampleFiles: { 'examples.css': await file('examples.css'), 'popup.js': await file('popup.js') },
+    docs: { swaggerJs: await file('swaggerJs'), swaggerCss: await file('swaggerCss') },
   }
 }
 
-async function readOptional(url: URL): Promise<string | undefined> {
+/**
+ * A file with whichever build-time variants still decode to its current bytes: a page edited
+ * since the last build is served uncompressed by the route rather than stale.
+ */
+export async function readStaticFile(source: string, base = variantBase(source)): Promise<StaticFile | undefined> {
+  const text = await readOptional(source)
+  if (text === undefined) return undefined
+  const bytes = Buffer.from(text)
+  const variant = async (suffix: string, decode: (data: Buffer) => Buffer) => {
+    const data = await readFile(`${base}${suffix}`).catch(() => undefined)
+    if (!data) return undefined
+    try {
+      return decode(data).equals(bytes) ? new Uint8Array(data) : undefined
+    } catch {
+      return undefined
+    }
+  }
+  return { text, br: await variant('.br', brotliDecompressSync), gzip: await variant('.gz', gunzipSync) }
+}
+
+async function readOptional(path: string | URL): Promise<string | undefined> {
   try {
-    return await readFile(url, 'utf8')
+    return await readFile(path, 'utf8')
   } catch {
     return undefined
   }

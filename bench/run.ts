@@ -3,7 +3,7 @@ import { benchAvailability } from './availability'
 import { benchBookings } from './bookings'
 import { benchHoldLatency } from './holds'
 import type { LoadResult } from './load'
-import { measureTimeToFirstSlots, measureWidgetSizes } from './widget'
+import { measureOnTheWire, measureTimeToFirstSlots, measureWidgetSizes } from './widget'
 
 /**
  * `npm run bench [-- --quick]`: speed figures, each with a baseline measured in the same
@@ -101,6 +101,23 @@ try {
     console.log(`    baseline page ${fmt(timing.baselineMs, 1)} ms (a script that renders one <div>)  ratio ${fmt(timing.widgetMs / timing.baselineMs, 1)}×`)
   } else {
     console.log('  time to first slots: skipped, /usr/bin/chromium not found (apt-get install -y chromium)')
+  }
+
+  console.log('\nOn the wire (the snippet page in headless Chromium, 400 ms RTT / 50 KB/s, first visit)')
+  const wire = await measureOnTheWire({ databaseUrl, quick })
+  if (wire) {
+    const { compressed: c, identity: i } = wire
+    const kb = (bytes: number) => `${fmt(bytes / 1024, 1)} KB`
+    const bytesOk = c.bytesToFirstSlots <= 28 * 1024
+    console.log(`  bytes, script request → first slots (CDP encodedDataLength, median of ${wire.runs}):`)
+    console.log(`    Accept-Encoding: br, gzip   ${kb(c.bytesToFirstSlots)} (${kb(c.bytesSettled)} once idle)  ${verdict(bytesOk, '≤ 28 KB (28,672 bytes)')}`)
+    console.log(`    identity (baseline)         ${kb(i.bytesToFirstSlots)} (${kb(i.bytesSettled)} once idle)  ratio ${fmt(c.bytesToFirstSlots / i.bytesToFirstSlots, 2)}`)
+    for (const r of c.requests) console.log(`      ${r.beforePaint ? 'before paint' : 'after paint '} ${r.encoding.padEnd(8)} ${fmt(r.bytes).padStart(7)} B  ${r.url.replace(/\?.*/, '')}`)
+    console.log('  time to first slots painted, throttled:')
+    console.log(`    Accept-Encoding: br, gzip   ${fmt(c.ms)} ms  ${verdict(c.ms <= 1200, '≤ 1.2 s')}`)
+    console.log(`    identity (baseline)         ${fmt(i.ms)} ms  ratio ${fmt(c.ms / i.ms, 2)}`)
+  } else {
+    console.log('  skipped, /usr/bin/chromium not found (apt-get install -y chromium)')
   }
 } finally {
   await bridge?.stop()

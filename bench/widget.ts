@@ -105,3 +105,91 @@ function median(values: number[]): number {
   const mid = Math.floor(sorted.length / 2)
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
 }
+
+/** 400 ms round trip, 50 KB/s both ways: a weak mobile connection (CDP Network.emulateNetworkConditions). */
+export const SLOW_NETWORK = { offline: false, latency: 400, downloadThroughput: 50 * 1024, uploadThroughput: 50 * 1024 }
+
+export interface WireRun {
+  /** CDP encodedDataLength (headers + body as sent) of the requests from the script's to the last one finished by first slots painted. */
+  bytesToFirstSlots: number
+  /** The same once the network is idle (the prefetched month and anything else the widget loads after painting). */
+  bytesSettled: number
+  /** Script fetch start → first slots painted, on SLOW_NETWORK. */
+  ms: number
+  requests: { url: string; bytes: number; encoding: string; beforePaint: boolean }[]
+}
+
+export interface WireFigures {
+  runs: number
+  /** Median run as served with Accept-Encoding: br, gzip. */
+  compressed: WireRun
+  /** Median run with Accept-Encoding: identity: the same server before any compression (the baseline). */
+  identity: WireRun
+}
+
+/**
+ * The embed snippet's page (/admin/preview, served by the app) in headless Chromium on a
+ * throttled network, each run a fresh context: bytes on the wire and time from the script
+ * request to the first slots painted, as served with `Accept-Encoding: br, gzip` and, as the
+ * baseline, with `identity`. Bytes are CDP's encodedDataLength, so they are what crossed the wire.
+ */
+export async function measureOnTheWire(options: { databaseUrl: string | undefined; quick: boolean }): Promise<WireFigures | undefined> {
+  if (!existsSync(CHROMIUM)) return undefined
+  const dataDir = options.databaseUrl ? undefined : await mkdtemp(join(tmpdir(), 'booking-bench-wire-'))
+  const handle = await openDatabase({ url: options.databaseUrl, dataDir, migrate: true })
+  const slug = uniqueSlug('bench-wire')
+  await insertResource(handle.db, { slug, timezone: 'Europe/Berlin', schedules: everyDay({ startTime: '00:00', endTime: '24:00', slotDuration: 30 }) })
+  await handle.close()
+
+  const server = await startApiServer({ DATABASE_URL: options.databaseUrl, DATA_DIR: dataDir })
+  let browser: Browser | undefined
+  try {
+    browser = await launchChromium()
+    const once = async (acceptEncoding: string): Promise<WireRun> => {
+      const context = await browser!.newContext({ extraHTTPHeaders: { 'Accept-Encoding': acceptEncoding } })
+      const page = await context.newPage()
+      await page.addInitScript(`document.addEventListener('booking:ready', () => { ${MARK_PAINT}; __mark() })`)
+      const cdp = await context.newCDPSession(page)
+      const sent = new Map<string, { url: string; at: number }>()
+      const encodings = new Map<string, string>()
+      const finished: { id: string; at: number; bytes: number }[] = []
+      cdp.on('Network.requestWillBeSent', (e) => sent.set(e.requestId, { url: e.request.url, at: e.timestamp }))
+      cdp.on('Network.responseReceived', (e) => encodings.set(e.requestId, String(e.response.headers['content-encoding'] ?? e.response.headers['Content-Encoding'] ?? 'identity')))
+      cdp.on('Network.loadingFinished', (e) => finished.push({ id: e.requestId, at: e.timestamp, bytes: e.encodedDataLength }))
+      await cdp.send('Network.enable')
+      await cdp.send('Network.emulateNetworkConditions', SLOW_NETWORK)
+      await page.goto(`${server.url}/admin/preview?resource=${slug}`)
+      await page.waitForFunction(() => (window as unknown as { __painted?: number }).__painted !== undefined, undefined, { timeout: 30_000 })
+      const marks = await page.evaluate(() => {
+        const entry = performance.getEntriesByType('resource').find((e) => e.name.endsWith('/widget.js'))
+        return { painted: (window as unknown as { __painted: number }).__painted, scriptStart: entry?.startTime ?? 0 }
+      })
+      await page.waitForLoadState('networkidle')
+      await context.close()
+      const script = [...sent.entries()].find(([, r]) => r.url.endsWith('/widget.js'))
+      if (!script) throw new Error('widget.js was never requested')
+      // CDP timestamps are seconds on the browser's monotonic clock; anchor both at the script request.
+      const paintedAt = script[1].at + (marks.painted - marks.scriptStart) / 1000
+      const requests = finished
+        .filter((f) => (sent.get(f.id)?.at ?? -1) >= script[1].at)
+        .map((f) => ({ url: sent.get(f.id)!.url.replace(server.url, ''), bytes: f.bytes, encoding: encodings.get(f.id) ?? '?', beforePaint: f.at <= paintedAt }))
+      const sum = (list: typeof requests) => list.reduce((total, r) => total + r.bytes, 0)
+      return { bytesToFirstSlots: sum(requests.filter((r) => r.beforePaint)), bytesSettled: sum(requests), ms: marks.painted - marks.scriptStart, requests }
+    }
+
+    await once('br, gzip') // warm-up: the server's first request compiles routes and opens the pool
+    const runs = options.quick ? 3 : 7
+    const compressed: WireRun[] = []
+    const identity: WireRun[] = []
+    for (let i = 0; i < runs; i++) {
+      compressed.push(await once('br, gzip'))
+      identity.push(await once('identity'))
+    }
+    const medianRun = (list: WireRun[]) => [...list].sort((a, b) => a.ms - b.ms)[Math.floor(list.length / 2)]!
+    return { runs, compressed: medianRun(compressed), identity: medianRun(identity) }
+  } finally {
+    await browser?.close()
+    await server.stop()
+    if (dataDir) await rm(dataDir, { recursive: true, force: true })
+  }
+}

@@ -1,6 +1,16 @@
-import { describe, expect, it } from 'vitest'
+import { existsSync, readFileSync } from 'node:fs'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { brotliCompressSync, gzipSync } from 'node:zlib'
+import { serve, type ServerType } from '@hono/node-server'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { rawGet } from '../../test/raw-http'
 import { createApp } from '../app'
+import { compression } from '../compression'
 import type { Database } from '../db/database'
+import { loadStaticAssets, readStaticFile, staticSources, variantBase } from '../static-assets'
 
 // These routes never touch the database.
 const db = {} as Database
@@ -96,5 +106,123 @@ describe('GET /admin/preview', () => {
     const res = await createApp({ db }).request(`/admin/preview${query}`)
     expect(res.status).toBe(400)
     expect(await res.text()).not.toContain('<script')
+  })
+})
+
+describe('precompressed variants', () => {
+  const text = 'window.Booking={};'.repeat(100)
+  const br = new Uint8Array(brotliCompressSync(text))
+  const gzip = new Uint8Array(gzipSync(text))
+  const app = createApp({ db, assets: { widgetScript: { text, br, gzip }, demoPage: { text: '<p>demo</p>', gzip: new Uint8Array(gzipSync('<p>demo</p>')) } } })
+
+  it.each([
+    ['br, gzip', 'br', br],
+    ['gzip, deflate', 'gzip', gzip],
+    ['', null, undefined],
+  ] as const)('Accept-Encoding "%s" gets the %s bytes as stored, with their own ETag', async (accept, encoding, bytes) => {
+    const res = await app.request('/widget.js', { headers: accept ? { 'Accept-Encoding': accept } : {} })
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-encoding')).toBe(encoding)
+    expect(res.headers.get('vary')).toBe('Accept-Encoding')
+    const body = new Uint8Array(await res.arrayBuffer())
+    if (bytes) {
+      expect(body).toEqual(bytes)
+      expect(res.headers.get('content-length')).toBe(String(bytes.length))
+    } else expect(new TextDecoder().decode(body)).toBe(text)
+    const etag = res.headers.get('etag')!
+    expect(etag).toMatch(encoding === 'br' ? /-br"$/ : encoding === 'gzip' ? /-gz"$/ : /^"[\w-]{16}"$/)
+    const again = await app.request('/widget.js', { headers: { ...(accept ? { 'Accept-Encoding': accept } : {}), 'If-None-Match': etag } })
+    expect(again.status).toBe(304)
+    expect(again.headers.get('vary')).toBe('Accept-Encoding')
+  })
+
+  it('answers a tag of another encoding with the full body', async () => {
+    const brTag = (await app.request('/widget.js', { headers: { 'Accept-Encoding': 'br' } })).headers.get('etag')!
+    const res = await app.request('/widget.js', { headers: { 'Accept-Encoding': 'gzip', 'If-None-Match': brTag } })
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-encoding')).toBe('gzip')
+  })
+
+  it('serves pages the same way, falling back to text for an encoding it has no variant of', async () => {
+    const gz = await app.request('/', { headers: { 'Accept-Encoding': 'br, gzip' } })
+    expect(gz.headers.get('content-encoding')).toBe('gzip')
+    expect(gz.headers.get('content-type')).toMatch(/^text\/html/)
+    expect(gz.headers.get('content-security-policy')).toContain("script-src 'self'")
+    const plain = await app.request('/', { headers: { 'Accept-Encoding': 'br' } })
+    expect(plain.headers.get('content-encoding')).toBeNull()
+    expect(await plain.text()).toBe('<p>demo</p>')
+  })
+})
+
+describe('build-time variants on disk', () => {
+  it('uses a variant only while it decodes to the file as it is now', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'booking-static-'))
+    try {
+      const source = join(dir, 'page.html')
+      await writeFile(source, '<p>new</p>')
+      await writeFile(`${source}.br`, brotliCompressSync('<p>new</p>'))
+      await writeFile(`${source}.gz`, gzipSync('<p>old</p>')) // edited since the last build
+      const file = await readStaticFile(source, source)
+      expect(file?.text).toBe('<p>new</p>')
+      expect(file?.br).toBeDefined()
+      expect(file?.gzip).toBeUndefined()
+      expect(await readStaticFile(join(dir, 'missing.js'))).toBeUndefined()
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('keeps variants of sources outside dist/ under dist/precompressed/', () => {
+    expect(variantBase('/app/dist/widget/widget.js', '/app/')).toBe('/app/dist/widget/widget.js')
+    expect(variantBase('/app/examples/demo.html', '/app/')).toBe('/app/dist/precompressed/examples/demo.html')
+  })
+})
+
+// The built files through a real listener with the Node middleware on, as `npm start` serves them.
+describe.runIf(existsSync(new URL('../../dist/widget/widget.js.br', import.meta.url)))('the built assets over HTTP', () => {
+  let server: ServerType
+  let base = ''
+  beforeAll(async () => {
+    const app = createApp({ db, assets: await loadStaticAssets(), compression: compression() })
+    server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' })
+    await new Promise((resolve) => server.once('listening', resolve))
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  })
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())))
+
+  const sources = staticSources()
+  const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+  const paths: [string, string][] = [
+    ['/widget.js', sources.widgetScript],
+    [`/widget/v${version}/widget.js`, sources.widgetScript],
+    ['/manage.js', sources.manageScript],
+    ['/payment.js', sources.paymentScript],
+    ['/locale-de.js', sources['locale-de.js']],
+    ['/locale-es.js', sources['locale-es.js']],
+    ['/admin/admin.js', sources.adminScript],
+    ['/', sources.demoPage],
+    ['/manage', sources.managePage],
+    ['/examples/popup', sources.popupPage],
+    ['/examples/examples.css', sources['examples.css']],
+    ['/examples/popup.js', sources['popup.js']],
+    ['/docs/swagger-ui-bundle.js', sources.swaggerJs],
+    ['/docs/swagger-ui.css', sources.swaggerCss],
+  ]
+
+  it.each(paths)('%s: the build-time .br/.gz byte for byte, decoding to the file', async (path, source) => {
+    const original = await readFile(source)
+    const sizes: string[] = []
+    for (const [accept, encoding, suffix] of [['br, gzip', 'br', '.br'], ['gzip', 'gzip', '.gz'], ['', undefined, '']] as const) {
+      const res = await rawGet(`${base}${path}`, accept ? { 'Accept-Encoding': accept } : {})
+      expect(res.status).toBe(200)
+      expect(res.headers['content-encoding']).toBe(encoding)
+      expect(res.headers.vary).toBe('Accept-Encoding')
+      expect(res.decoded.equals(original)).toBe(true)
+      expect(Number(res.headers['content-length'])).toBe(res.wire.length)
+      // Not compressed per request: exactly the file the build wrote.
+      if (suffix) expect(res.wire.equals(await readFile(`${variantBase(source)}${suffix}`))).toBe(true)
+      sizes.push(`${encoding ?? 'identity'} ${res.wire.length}`)
+    }
+    console.log(`  ${path}: ${sizes.join(', ')} bytes`)
   })
 })

@@ -1,30 +1,33 @@
-import { createHash } from 'node:crypto'
 import { Hono, type Context } from 'hono'
 import type { AppEnv } from '../app-env'
 import type { DocsAssets } from './docs'
+import { prepareStatic, sendStatic, type ServedFile, type StaticBody } from './static-file'
 
-/** Files the API serves beside the JSON surface; read by the runtime entry, not by the app. */
+/**
+ * Files the API serves beside the JSON surface; read by the runtime entry, not by the app.
+ * Each is its text, or its text with the brotli and gzip variants made at build time.
+ */
 export interface StaticAssets {
   /** The built widget's version (package.json), for the immutable `/widget/v<version>/…` copies. */
   version?: string | undefined
   /** The built embed script (dist/widget/widget.js). */
-  widgetScript?: string | undefined
+  widgetScript?: StaticBody | undefined
   /** The manage page's script (dist/widget/manage.js). */
-  manageScript?: string | undefined
+  manageScript?: StaticBody | undefined
   /** The card step, an ES module widget.js imports only for resources that take payment (dist/widget/payment.js). */
-  paymentScript?: string | undefined
+  paymentScript?: StaticBody | undefined
   /** Catalogues of languages other than English, by file name (dist/widget/locale-de.js …), imported on demand. */
-  localeScripts?: Record<string, string | undefined>
+  localeScripts?: Record<string, StaticBody | undefined>
   /** The demo page (examples/demo.html), served at `/`. */
-  demoPage?: string | undefined
+  demoPage?: StaticBody | undefined
   /** The page the manage links point at (examples/manage.html), served at `/manage`. */
-  managePage?: string | undefined
+  managePage?: StaticBody | undefined
   /** The popup and floating-button example (examples/popup.html), served at `/examples/popup`. */
-  popupPage?: string | undefined
+  popupPage?: StaticBody | undefined
   /** The example pages' own files by name (examples.css, popup.js), served under `/examples/`. */
-  exampleFiles?: Record<string, string | undefined>
+  exampleFiles?: Record<string, StaticBody | undefined>
   /** The owner console (dist/admin/admin.js), served with its page at `/admin`. */
-  adminScript?: string | undefined
+  adminScript?: StaticBody | undefined
   /** The API reference's files (swagger-ui-dist). */
   docs?: DocsAssets
 }
@@ -61,6 +64,8 @@ const MISSING_BUILD = '// widget not built: run `npm run build` (npm start does 
  *   because site owners never change their snippet and updates must still reach them.
  * - `GET /widget/v<version>/widget.js` (and the others): the same bytes, cached for a year,
  *   for sites that pin a version.
+ * - Every file goes out as the brotli or gzip variant made at build time when Accept-Encoding
+ *   allows (each encoding its own ETag, `Vary: Accept-Encoding`), never compressed per request.
  *
  * @example
  * <script src="https://book.example.com/widget.js" async></script>
@@ -69,10 +74,10 @@ const MISSING_BUILD = '// widget not built: run `npm run build` (npm start does 
 export function createAssetRoutes(assets: StaticAssets) {
   const routes = new Hono<AppEnv>()
   const scripts = {
-    'widget.js': withTag(assets.widgetScript),
-    'manage.js': withTag(assets.manageScript),
-    'payment.js': withTag(assets.paymentScript),
-    ...Object.fromEntries(Object.entries(assets.localeScripts ?? {}).map(([name, body]) => [name, withTag(body)])),
+    'widget.js': prepareStatic(assets.widgetScript),
+    'manage.js': prepareStatic(assets.manageScript),
+    'payment.js': prepareStatic(assets.paymentScript),
+    ...Object.fromEntries(Object.entries(assets.localeScripts ?? {}).map(([name, body]) => [name, prepareStatic(body)])),
   }
 
   for (const [name, script] of Object.entries(scripts)) {
@@ -85,14 +90,14 @@ export function createAssetRoutes(assets: StaticAssets) {
     })
   }
 
-  const pages: Record<string, string | undefined> = { '/': assets.demoPage, '/manage': assets.managePage, '/examples/popup': assets.popupPage }
+  const pages = { '/': prepareStatic(assets.demoPage), '/manage': prepareStatic(assets.managePage), '/examples/popup': prepareStatic(assets.popupPage) }
   for (const [path, page] of Object.entries(pages)) {
     routes.get(path, (c) => {
       if (!page) return c.text('Booking API. See /v1/resources.', path === '/' ? 200 : 404)
       c.header('Content-Security-Policy', PAGE_CSP)
       // The manage page carries its token in the fragment; never let it leak onwards.
       c.header('Referrer-Policy', 'no-referrer')
-      return c.html(page)
+      return sendStatic(c, page, { 'Content-Type': 'text/html; charset=UTF-8' })
     })
   }
   // The console: never framed, no inline code; the key it holds stays in sessionStorage.
@@ -113,33 +118,20 @@ export function createAssetRoutes(assets: StaticAssets) {
     c.header('Cache-Control', 'no-store')
     return c.html(previewPage(slug))
   })
-  const adminScript = withTag(assets.adminScript)
+  const adminScript = prepareStatic(assets.adminScript)
   routes.get('/admin/admin.js', (c) => serveScript(c, adminScript, 'no-cache'))
 
   for (const [name, body] of Object.entries(assets.exampleFiles ?? {})) {
     const type = EXAMPLE_TYPES[name.split('.').pop() ?? '']
-    if (body === undefined || !type) continue
-    routes.get(`/examples/${name}`, (c) => c.body(body, 200, { 'Content-Type': type, 'Cache-Control': 'public, max-age=300' }))
+    const file = prepareStatic(body)
+    if (!file || !type) continue
+    routes.get(`/examples/${name}`, (c) => sendStatic(c, file, { 'Content-Type': type, 'Cache-Control': 'public, max-age=300' }))
   }
   return routes
 }
 
-interface TaggedScript {
-  body: string
-  etag: string
-}
-
-function withTag(body: string | undefined): TaggedScript | undefined {
-  return body === undefined ? undefined : { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 16)}"` }
-}
-
-function serveScript(c: Context<AppEnv>, script: TaggedScript | undefined, cacheControl: string) {
+function serveScript(c: Context<AppEnv>, script: ServedFile | undefined, cacheControl: string) {
   if (!script) return c.text(MISSING_BUILD, 503, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-store' })
-  c.header('Content-Type', 'text/javascript; charset=utf-8')
-  c.header('ETag', script.etag)
-  c.header('Cache-Control', cacheControl)
   // Any site may load the script; module-style loads and SRI checks need CORS.
-  c.header('Access-Control-Allow-Origin', '*')
-  if (c.req.header('If-None-Match') === script.etag) return c.body(null, 304)
-  return c.body(script.body)
+  return sendStatic(c, script, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': cacheControl, 'Access-Control-Allow-Origin': '*' })
 }

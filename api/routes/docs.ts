@@ -1,11 +1,12 @@
 import { Hono } from 'hono'
 import type { AppEnv } from '../app-env'
 import { buildOpenApiDocument } from '../openapi'
+import { prepareStatic, sendStatic, type StaticBody } from './static-file'
 
 export interface DocsAssets {
   /** swagger-ui-dist's bundle and stylesheet, served from here: the docs work offline. */
-  swaggerJs?: string | undefined
-  swaggerCss?: string | undefined
+  swaggerJs?: StaticBody | undefined
+  swaggerCss?: StaticBody | undefined
 }
 
 // Swagger UI sets style attributes, so this page (ours, never embedded) allows inline styles.
@@ -40,11 +41,13 @@ export function createDocsRoutes(assets: DocsAssets, version: string) {
     return c.html(PAGE)
   })
   routes.get('/docs/init.js', (c) => c.body(INIT, 200, { 'Content-Type': 'text/javascript; charset=utf-8' }))
+  const swaggerJs = prepareStatic(assets.swaggerJs)
+  const swaggerCss = prepareStatic(assets.swaggerCss)
   routes.get('/docs/swagger-ui-bundle.js', (c) =>
-    assets.swaggerJs ? c.body(assets.swaggerJs, 200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'public, max-age=86400' }) : c.notFound(),
+    swaggerJs ? sendStatic(c, swaggerJs, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'public, max-age=86400' }) : c.notFound(),
   )
   routes.get('/docs/swagger-ui.css', (c) =>
-    assets.swaggerCss ? c.body(assets.swaggerCss, 200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'public, max-age=86400' }) : c.notFound(),
+    swaggerCss ? sendStatic(c, swaggerCss, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'public, max-age=86400' }) : c.notFound(),
   )
   return routes
 }
