@@ -39,6 +39,29 @@ describe('OpenAPI document', () => {
     expect(availability).toEqual(expect.arrayContaining(['path:idOrSlug', 'query:from', 'query:to', 'query:tz', 'query:duration']))
   })
 
+  it('documents availability’s `format`, both answer shapes, its ETag and 304', async () => {
+    const doc = (await (await app.request('/v1/openapi.json')).json()) as {
+      paths: Record<string, Record<string, { parameters?: { name: string; in: string; schema: { enum?: string[] } }[]; responses: Record<string, { content?: Record<string, { schema: unknown }>; headers?: Record<string, unknown> }> }>>
+      components: { schemas: Record<string, { properties?: Record<string, unknown>; required?: string[] }> }
+    }
+    const get = doc.paths['/v1/resources/{idOrSlug}/availability']?.get
+    const format = get?.parameters?.find((p) => p.in === 'query' && p.name === 'format')
+    expect(format?.schema.enum).toEqual(['default', 'compact'])
+    expect(get?.parameters?.map((p) => p.name)).toEqual(expect.arrayContaining(['from', 'to', 'tz', 'duration', 'format']))
+    expect(get?.responses['200']?.content?.['application/json']?.schema).toEqual({
+      oneOf: [{ $ref: '#/components/schemas/AvailabilityResponse' }, { $ref: '#/components/schemas/CompactAvailabilityResponse' }],
+    })
+    expect(Object.keys(get?.responses['200']?.headers ?? {})).toContain('ETag')
+    expect(get?.responses['304']).toBeDefined()
+    const compact = doc.components.schemas.CompactAvailabilityResponse
+    expect(compact?.required).toEqual(expect.arrayContaining(['format', 'resource', 'timezone', 'days']))
+    expect(Object.keys(compact?.properties ?? {})).toEqual(expect.arrayContaining(['holds', 'holdsUnavailable']))
+    expect(doc.components.schemas.CompactAvailabilityDay?.required).toEqual(['date', 'starts'])
+    // Every $ref points at a schema the document has.
+    const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/(\w+)"/g)].map(([, name]) => name!)
+    for (const name of refs) expect(doc.components.schemas[name], name).toBeDefined()
+  })
+
   it('serves an interactive reference at /docs that works offline', async () => {
     const withAssets = createApp({ db: {} as Database, assets: await loadStaticAssets() })
     const page = await withAssets.request('/docs')

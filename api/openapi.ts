@@ -17,6 +17,8 @@ import {
   nextAvailableQuerySchema,
   rescheduleRequestSchema,
 } from '../shared/schemas'
+import { availabilityFormatQuerySchema } from './availability-response'
+import { AVAILABILITY_OK, availabilityResponses, availabilitySchemas } from './openapi-availability'
 
 /*
  * The OpenAPI 3.1 document, generated from the same zod schemas the routes validate with
@@ -37,6 +39,8 @@ interface RouteDoc {
   ok: [number, string]
   auth?: 'manage-token' | 'admin-key' | 'cron-secret' | 'stripe-signature' | 'local-secret'
   session?: boolean
+  /** Responses documented in full (schemas, headers, more statuses); they replace `ok`'s bare description. */
+  responses?: Record<number, unknown>
 }
 
 export const API_ROUTES: RouteDoc[] = [
@@ -51,8 +55,10 @@ export const API_ROUTES: RouteDoc[] = [
     path: '/v1/resources/{idOrSlug}/availability',
     summary: 'Free slots by day in a zone (at most 62 days)',
     tag: 'public',
-    query: availabilityQuerySchema as unknown as z.ZodObject,
-    ok: [200, '{resource, timezone, days: [{date, slots: [{start, end}]}], holds?}'],
+    // The fields of both query schemas; the range rules are stated in the summary.
+    query: z.object({ ...(availabilityQuerySchema as unknown as z.ZodObject).shape, ...availabilityFormatQuerySchema.shape }),
+    ok: [200, AVAILABILITY_OK],
+    responses: availabilityResponses(),
   },
   {
     method: 'get',
@@ -176,6 +182,7 @@ export function buildOpenApiDocument(version: string) {
       ...(route.auth ? { security: [{ [SECURITY[route.auth]]: [] }] } : {}),
       responses: {
         [route.ok[0]]: { description: route.ok[1] },
+        ...route.responses,
         '4XX': { description: 'An error the client can act on', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
         '503': { description: 'A dependency is unavailable; retry later (Retry-After)', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
       },
@@ -194,6 +201,7 @@ export function buildOpenApiDocument(version: string) {
         localSecret: { type: 'http', scheme: 'bearer', description: 'The secret in the embedded database’s lock file (<DATA_DIR>.lock.json, mode 0600); accepted only from this machine' },
       },
       schemas: {
+        ...availabilitySchemas,
         Error: {
           type: 'object',
           required: ['error'],

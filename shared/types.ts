@@ -62,6 +62,25 @@ export interface AvailabilityResponse {
   holdsUnavailable?: true
 }
 
+/**
+ * A day of `?format=compact` availability. Each entry of `starts` is a slot's start in
+ * minutes from the day's anchor, 00:00 UTC of `date` (real elapsed minutes, so DST days
+ * need no special case; negative or past 1440 for zones far from UTC); the slot lasts
+ * `length` minutes, or is a `[start, minutes]` pair when its length differs. `length` is
+ * omitted on a day without slots.
+ */
+export interface CompactAvailabilityDay {
+  date: string
+  length?: number
+  starts: (number | [number, number])[]
+}
+
+/** `GET …/availability?format=compact`: the same answer as AvailabilityResponse, days compacted. */
+export interface CompactAvailabilityResponse extends Omit<AvailabilityResponse, 'days'> {
+  format: 'compact'
+  days: CompactAvailabilityDay[]
+}
+
 export type BookingStatus = 'pending' | 'confirmed' | 'cancelled' | 'completed' | 'no_show'
 
 /**

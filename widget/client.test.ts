@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import type { AvailabilityResponse, PublicResource } from '../shared/types'
+import type { AvailabilityResponse, CompactAvailabilityResponse, PublicResource } from '../shared/types'
 import { createClient } from './client'
 
 const resource: PublicResource = {
@@ -31,34 +31,67 @@ describe('createClient', () => {
     expect(fetch).toHaveBeenCalledWith('https://book.example.com/v1/resources/meeting-room', expect.anything())
   })
 
-  it('sends the availability query with zone and duration, escaping the slug', async () => {
+  it('asks for compact availability with zone and duration, escaping the slug, and expands it to the default shape', async () => {
+    const expected: AvailabilityResponse = {
+      resource,
+      timezone: 'Europe/Berlin',
+      days: [
+        // The spring-forward night: 01:00 CET, then 03:00 CEST an hour later.
+        { date: '2026-03-29', slots: [{ start: '2026-03-29T00:00:00.000Z', end: '2026-03-29T01:00:00.000Z' }, { start: '2026-03-29T01:00:00.000Z', end: '2026-03-29T03:00:00.000Z' }] },
+        { date: '2026-03-30', slots: [] },
+      ],
+      holds: [{ id: 'h1', resourceId: resource.id, start: '2026-03-29T00:00:00.000Z', end: '2026-03-29T01:00:00.000Z', expiresAt: '2026-03-28T12:10:00.000Z' }],
+    }
+    const compact: CompactAvailabilityResponse = {
+      format: 'compact',
+      resource,
+      timezone: 'Europe/Berlin',
+      days: [
+        { date: '2026-03-29', length: 60, starts: [0, [60, 120]] },
+        { date: '2026-03-30', starts: [] },
+      ],
+      holds: expected.holds,
+    }
+    const fetch = stubFetch(() => json(200, compact))
+    const result = await createClient({ apiUrl: 'https://book.example.com' }).getAvailability('room/1', {
+      from: '2026-03-29',
+      to: '2026-03-30',
+      tz: 'Europe/Berlin',
+      duration: 120,
+    })
+    expect(result).toEqual({ data: expected })
+    const url = new URL(fetch.mock.calls[0]?.[0] as string)
+    expect(url.pathname).toBe('/v1/resources/room%2F1/availability')
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      from: '2026-03-29',
+      to: '2026-03-30',
+      tz: 'Europe/Berlin',
+      duration: '120',
+      format: 'compact',
+    })
+  })
+
+  it('takes the default shape as it is, from a server that does not know the compact one', async () => {
     const body: AvailabilityResponse = {
       resource,
       timezone: 'Europe/Berlin',
       days: [{ date: '2026-03-27', slots: [{ start: '2026-03-27T08:00:00Z', end: '2026-03-27T08:30:00Z' }] }],
     }
-    const fetch = stubFetch(() => json(200, body))
-    const result = await createClient({ apiUrl: 'https://book.example.com' }).getAvailability('room/1', {
-      from: '2026-03-27',
-      to: '2026-04-02',
-      tz: 'Europe/Berlin',
-      duration: 120,
-    })
+    stubFetch(() => json(200, body))
+    const result = await createClient({ apiUrl: 'https://book.example.com' }).getAvailability('meeting-room', { from: '2026-03-27', to: '2026-03-27' })
     expect(result).toEqual({ data: body })
-    const url = new URL(fetch.mock.calls[0]?.[0] as string)
-    expect(url.pathname).toBe('/v1/resources/room%2F1/availability')
-    expect(Object.fromEntries(url.searchParams)).toEqual({
-      from: '2026-03-27',
-      to: '2026-04-02',
-      tz: 'Europe/Berlin',
-      duration: '120',
-    })
+  })
+
+  it('resolves to invalid_response for a compact body it cannot expand', async () => {
+    stubFetch(() => json(200, { format: 'compact', resource, timezone: 'Europe/Berlin', days: [{ date: '2026-03-27', length: 30, starts: ['soon'] }] }))
+    const result = await createClient({ apiUrl: 'https://book.example.com' }).getAvailability('meeting-room', { from: '2026-03-27', to: '2026-03-27' })
+    expect(result.error).toMatchObject({ code: 'invalid_response', status: 200 })
   })
 
   it('leaves out zone and duration when not given', async () => {
     const fetch = stubFetch(() => json(200, { resource, timezone: 'Europe/Berlin', days: [] }))
     await createClient({ apiUrl: 'https://book.example.com' }).getAvailability('meeting-room', { from: '2026-03-27', to: '2026-03-27' })
-    expect(fetch.mock.calls[0]?.[0]).toBe('https://book.example.com/v1/resources/meeting-room/availability?from=2026-03-27&to=2026-03-27')
+    expect(fetch.mock.calls[0]?.[0]).toBe('https://book.example.com/v1/resources/meeting-room/availability?from=2026-03-27&to=2026-03-27&format=compact')
   })
 
   it('passes an API error through with its code, message, details and status', async () => {

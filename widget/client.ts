@@ -1,3 +1,4 @@
+import { decodeAvailability, isCompactAvailability } from '../shared/compact-availability'
 import type { ErrorCode } from '../shared/errors'
 import type { AvailabilityResponse, PublicBooking, PublicHold, PublicResource } from '../shared/types'
 
@@ -77,6 +78,7 @@ export interface BookingClient {
   /** The `X-Booking-Session` this client's holds belong to. */
   readonly sessionId: string
   getResource(idOrSlug: string): Promise<ClientResult<PublicResource>>
+  /** Fetched in the compact form (`format=compact`) and expanded: the same answer as the default form. */
   getAvailability(idOrSlug: string, query: AvailabilityQuery): Promise<ClientResult<AvailabilityResponse>>
   /** The first free time on or after `from` within the booking horizon; `null` when there is none. */
   getNextAvailable(idOrSlug: string, query: { from: string; tz?: string; duration?: number }): Promise<ClientResult<NextAvailable | null>>
@@ -141,10 +143,10 @@ export function createClient(options: ClientOptions): BookingClient {
       const params = new URLSearchParams({ from: query.from, to: query.to })
       if (query.tz) params.set('tz', query.tz)
       if (query.duration !== undefined) params.set('duration', String(query.duration))
+      // A fraction of the bytes of the ISO form; expanded here, so callers see the usual shape.
+      params.set('format', 'compact')
       // The session header lets the API show this session's own hold as its selection.
-      return request(`${resourcePath(idOrSlug)}/availability?${params}`, { headers: session }, (body) =>
-        isRecord(body) && Array.isArray(body.days) ? (body as unknown as AvailabilityResponse) : undefined,
-      )
+      return request(`${resourcePath(idOrSlug)}/availability?${params}`, { headers: session }, pickAvailability)
     },
 
     getNextAvailable: (idOrSlug, query) => {
@@ -227,6 +229,18 @@ async function request<T>(url: string, init: RequestInit, pick: (body: unknown) 
     return { error }
   }
   return { error: { code: 'invalid_response', message: `The booking service sent an unexpected response (HTTP ${status}).`, status } }
+}
+
+/** Compact availability expanded (a server that ignores `format` sends the usual shape, taken as it is). */
+function pickAvailability(body: unknown): AvailabilityResponse | undefined {
+  if (isCompactAvailability(body)) {
+    try {
+      return decodeAvailability(body)
+    } catch {
+      return undefined
+    }
+  }
+  return isRecord(body) && Array.isArray(body.days) ? (body as unknown as AvailabilityResponse) : undefined
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

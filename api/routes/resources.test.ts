@@ -1,6 +1,9 @@
+import { brotliCompressSync, gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEFAULT_HORIZON_DAYS, type ResourceConfig } from '../../shared/schemas'
-import type { AvailabilityResponse, NextAvailableResponse, PublicResource } from '../../shared/types'
+import type { AvailabilityResponse, CompactAvailabilityResponse, NextAvailableResponse, PublicResource } from '../../shared/types'
+import { decodeAvailability } from '../../shared/compact-availability'
+import { seedDemo } from '../seed-demo'
 import type { ErrorBody } from '../../shared/errors'
 import { createApp } from '../app'
 import { fixedClock } from '../clock'
@@ -162,7 +165,8 @@ describe('GET /v1/resources/:idOrSlug/availability', () => {
       `/v1/resources/${row.slug}/availability?from=2026-03-24&to=2026-03-26`,
     )
     expect(status).toBe(200)
-    expect(headers.get('cache-control')).toBe('no-store')
+    // Browsers may keep it but must revalidate (ETag) before each use.
+    expect(headers.get('cache-control')).toBe('private, no-cache')
     expect(body.timezone).toBe('Europe/Berlin')
     expect(body.resource).toMatchObject({ id: row.id, slug: row.slug })
     expect(body.days.map((d) => d.date)).toEqual(['2026-03-24', '2026-03-25', '2026-03-26'])
@@ -254,6 +258,110 @@ describe('GET /v1/resources/:idOrSlug/availability', () => {
     const { status, body } = await getJson<ErrorBody>('/v1/resources/nowhere/availability?from=2026-04-01&to=2026-04-01')
     expect(status).toBe(404)
     expect(body.error.code).toBe('not_found')
+  })
+})
+
+describe('availability ?format=compact and ETag', () => {
+  const berlinNights = () =>
+    insertResource(database.db, {
+      timezone: 'Europe/Berlin',
+      // Slots through the night, where the clocks change, and 90-minute ones beside 60-minute ones.
+      schedules: [
+        ...everyDay({ startTime: '00:00', endTime: '06:00', slotDuration: 60 }),
+        ...everyDay({ startTime: '09:00', endTime: '12:00', slotDuration: 90 }),
+      ],
+    })
+
+  it('decodes to exactly the default answer, across both Berlin changeovers and in another zone, in fewer bytes', async () => {
+    const row = await berlinNights()
+    await insertBooking(database.db, { resourceId: row.id, start: '2026-03-29T01:00:00Z', end: '2026-03-29T02:00:00Z' })
+    for (const query of ['from=2026-03-27&to=2026-03-31', 'from=2026-10-23&to=2026-10-27', 'from=2026-10-24&to=2026-10-26&tz=America/New_York', 'from=2026-04-01&to=2026-05-02']) {
+      const path = `/v1/resources/${row.slug}/availability?${query}`
+      const full = await app.request(path)
+      const compact = await app.request(`${path}&format=compact`)
+      expect([full.status, compact.status]).toEqual([200, 200])
+      expect(compact.headers.get('content-type')).toMatch(/^application\/json/)
+      const [fullText, compactText] = [await full.text(), await compact.text()]
+      const body = JSON.parse(compactText) as CompactAvailabilityResponse
+      expect(body.format).toBe('compact')
+      expect(decodeAvailability(body)).toEqual(JSON.parse(fullText))
+      expect(compactText.length * 3).toBeLessThan(fullText.length)
+    }
+    // format=default is the default shape.
+    const asDefault = await getJson<AvailabilityResponse>(`/v1/resources/${row.slug}/availability?from=2026-03-29&to=2026-03-29&format=default`)
+    expect(asDefault.body.days[0]?.slots[0]).toEqual({ start: '2026-03-28T23:00:00.000Z', end: '2026-03-29T00:00:00.000Z' })
+  })
+
+  it('sends a month of the demo meeting room in a fraction of the bytes (sizes printed)', async () => {
+    await seedDemo(database.db)
+    const path = '/v1/resources/meeting-room/availability?from=2026-04-01&to=2026-04-30'
+    const [full, compact] = await Promise.all([app.request(path), app.request(`${path}&format=compact`)].map(async (r) => Buffer.from(await (await r).arrayBuffer())))
+    const sizes = (b: Buffer) => ({ raw: b.length, gzip: gzipSync(b).length, br: brotliCompressSync(b).length })
+    const [f, k] = [sizes(full!), sizes(compact!)]
+    console.log(`demo meeting-room, April 2026: default ${f.raw} B (gzip ${f.gzip}, br ${f.br}); compact ${k.raw} B (gzip ${k.gzip}, br ${k.br}); raw ÷${(f.raw / k.raw).toFixed(1)}, gzip ÷${(f.gzip / k.gzip).toFixed(1)}`)
+    expect(decodeAvailability(JSON.parse(compact!.toString()) as CompactAvailabilityResponse)).toEqual(JSON.parse(full!.toString()))
+    expect(k.raw * 5).toBeLessThan(f.raw)
+    expect(k.gzip).toBeLessThan(f.gzip)
+  })
+
+  it('refuses an unknown format with invalid_request on `format`', async () => {
+    const row = await berlinNights()
+    const { status, body } = await getJson<ErrorBody>(`/v1/resources/${row.slug}/availability?from=2026-03-29&to=2026-03-29&format=tiny`)
+    expect(status).toBe(400)
+    expect(body.error.code).toBe('invalid_request')
+    expect(body.error.details).toEqual([expect.objectContaining({ path: 'format' })])
+  })
+
+  it('sends a strong ETag of the body and answers a matching If-None-Match with an empty 304', async () => {
+    const row = await berlinNights()
+    const path = `/v1/resources/${row.slug}/availability?from=2026-06-01&to=2026-06-30&format=compact`
+    const first = await app.request(path)
+    const etag = first.headers.get('etag')!
+    expect(etag).toMatch(/^"[\w-]{16,}"$/)
+    expect(first.headers.get('cache-control')).toBe('private, no-cache')
+    // Same answer, same tag; the two formats differ.
+    expect((await app.request(path)).headers.get('etag')).toBe(etag)
+    expect((await app.request(path.replace('&format=compact', ''))).headers.get('etag')).not.toBe(etag)
+    for (const ifNoneMatch of [etag, `W/${etag}`, `"other", ${etag}`, '*']) {
+      const again = await app.request(path, { headers: { 'If-None-Match': ifNoneMatch } })
+      expect(again.status).toBe(304)
+      expect(again.headers.get('etag')).toBe(etag)
+      expect(again.headers.get('cache-control')).toBe('private, no-cache')
+      expect(await again.text()).toBe('')
+    }
+    expect((await app.request(path, { headers: { 'If-None-Match': '"other"' } })).status).toBe(200)
+  })
+
+  it('changes the ETag when availability changes, and per session: its own hold is in its answer', async () => {
+    const row = await berlinNights()
+    const backend = createTestHoldBackend(clock)
+    const target = createApp({ db: database.db, clock, holds: backend.holds })
+    const [holder, other] = [newSession(), newSession()]
+    const path = `/v1/resources/${row.slug}/availability?from=2026-06-01&to=2026-06-02&format=compact`
+    const read = (session: string, etag?: string) =>
+      target.request(path, { headers: { 'X-Booking-Session': session, ...(etag ? { 'If-None-Match': etag } : {}) } })
+    const before = (await read(other)).headers.get('etag')!
+    expect((await read(holder)).headers.get('etag')).toBe(before)
+
+    const hold = await target.request('/v1/holds', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Booking-Session': holder },
+      body: JSON.stringify({ resourceId: row.id, start: '2026-06-01T07:00:00Z' }),
+    })
+    expect(hold.status).toBe(201)
+    // The other session's old copy is stale now: a full answer without the held slot.
+    const otherAfter = await read(other, before)
+    expect(otherAfter.status).toBe(200)
+    const otherBody = decodeAvailability((await otherAfter.json()) as CompactAvailabilityResponse)
+    expect(otherBody.days[0]?.slots.map((s) => s.start)).not.toContain('2026-06-01T07:00:00.000Z')
+    // The holder's answer carries its hold (and keeps the slot), so its tag differs from the other's.
+    const holderAfter = await read(holder, before)
+    expect(holderAfter.status).toBe(200)
+    const holderEtag = holderAfter.headers.get('etag')!
+    expect(((await holderAfter.json()) as CompactAvailabilityResponse).holds).toHaveLength(1)
+    expect(new Set([before, otherAfter.headers.get('etag'), holderEtag]).size).toBe(3)
+    expect((await read(holder, holderEtag)).status).toBe(304)
+    expect((await read(other, holderEtag)).status).toBe(200)
   })
 })
 

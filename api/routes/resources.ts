@@ -7,6 +7,7 @@ import type { SlotConfig } from '../../shared/slots/types'
 import { createZoneClock } from '../../shared/slots/zone-clock'
 import type { AvailabilityDay, AvailabilityResponse, NextAvailableResponse, ScheduleRule } from '../../shared/types'
 import type { AppDeps, AppEnv } from '../app-env'
+import { parseAvailabilityFormat, sendAvailability } from '../availability-response'
 import { invalidRequest } from '../errors'
 import type { Hold } from '../holds/hold-store'
 import { optionalSession } from '../request'
@@ -21,6 +22,7 @@ import type { CatalogEntry, ResourceCatalog } from '../store/resource-catalog'
  * @example
  * GET /v1/resources/meeting-room/availability?from=2026-03-27&to=2026-03-30&tz=Europe/London
  * → { resource: {...}, timezone: "Europe/London", days: [{ date: "2026-03-27", slots: [{ start, end }] }] }
+ * …&format=compact → the same with days: [{ date: "2026-03-27", length: 30, starts: [480, 510] }] (minutes from 00:00Z of the date)
  * GET /v1/resources/meeting-room/next-available?from=2026-04-01&tz=Europe/London
  * → { nextAvailable: { date: "2026-04-06", start: "2026-04-06T07:00:00.000Z", end: "2026-04-06T07:30:00.000Z" } }
  */
@@ -39,6 +41,7 @@ export const resourceRoutes = new Hono<AppEnv>()
     const parsed = availabilityQuerySchema.safeParse(c.req.query())
     if (!parsed.success) throw invalidRequest(parsed.error, 'The availability query is not valid.')
     const query = parsed.data
+    const format = parseAvailabilityFormat(c.req.query())
     const entry = await requireResource(catalog, c.req.param('idOrSlug'))
     const { resource, rules } = entry
     if (query.duration !== undefined) assertKnownDuration(query.duration, resource, rules)
@@ -49,13 +52,12 @@ export const resourceRoutes = new Hono<AppEnv>()
     const fit = daysWithinSlotLimit(engineInput(entry, resource.config, range), MAX_SLOTS_PER_RESPONSE)
     if (fit !== undefined) throw tooManySlots(fit)
     const free = await findFreeSlots(c.var.deps, entry, resource.config, { ...range, sessionId })
-    c.header('Cache-Control', 'no-store')
     const body: AvailabilityResponse = { resource: toPublicResource(resource, capabilities(c.var.deps)), timezone: viewZone, days: free.days }
     // Other sessions' holds are busy; this session's own hold is its selection, not a gap.
     const own = free.holds.filter((h) => h.sessionId === sessionId)
     if (own.length > 0) body.holds = own.map(toPublicHold)
     if (free.holdsUnavailable) body.holdsUnavailable = true
-    return c.json(body)
+    return sendAvailability(c, body, format)
   })
   .get('/:idOrSlug/next-available', async (c) => {
     const { clock, catalog } = c.var.deps

@@ -1,0 +1,64 @@
+import { DAY_MS, toEpochDay } from './slots/calendar-days'
+import { createInstantFormatter } from './slots/format-instant'
+import type { AvailabilityDay, AvailabilityResponse, CompactAvailabilityDay, CompactAvailabilityResponse } from './types'
+
+/*
+ * The compact availability shape (`?format=compact`): a slot costs a few digits instead of
+ * two ISO strings. Offsets count real minutes from 00:00 UTC of the day's label, so the
+ * decoder needs no time-zone data and every instant comes back exactly (DST days included).
+ */
+
+const MINUTE_MS = 60_000
+
+export function encodeAvailability(body: AvailabilityResponse): CompactAvailabilityResponse {
+  const { days, ...rest } = body
+  return { format: 'compact', ...rest, days: days.map(encodeDay) }
+}
+
+function encodeDay(day: AvailabilityDay): CompactAvailabilityDay {
+  if (day.slots.length === 0) return { date: day.date, starts: [] }
+  const anchor = toEpochDay(day.date) * DAY_MS
+  const slots = day.slots.map((slot) => {
+    const start = Date.parse(slot.start)
+    return { offset: (start - anchor) / MINUTE_MS, length: (Date.parse(slot.end) - start) / MINUTE_MS }
+  })
+  const length = mostCommon(slots.map((s) => s.length))
+  return { date: day.date, length, starts: slots.map((s): number | [number, number] => (s.length === length ? s.offset : [s.offset, s.length])) }
+}
+
+function mostCommon(values: number[]): number {
+  const counts = new Map<number, number>()
+  let best = values[0] as number
+  for (const value of values) {
+    const count = (counts.get(value) ?? 0) + 1
+    counts.set(value, count)
+    if (count > (counts.get(best) as number)) best = value
+  }
+  return best
+}
+
+/** The default shape back, string for string; throws on a body that is not compact availability. */
+export function decodeAvailability(body: CompactAvailabilityResponse): AvailabilityResponse {
+  const { format: _format, days, ...rest } = body
+  const format = createInstantFormatter()
+  // Rounding to the millisecond undoes the float division of the encoder exactly.
+  const at = (anchor: number, minutes: number) => format(Math.round(anchor + minutes * MINUTE_MS))
+  const decoded = days.map((day): AvailabilityDay => {
+    const anchor = toEpochDay(day.date) * DAY_MS
+    if (!Number.isFinite(anchor)) throw new TypeError(`not a day: ${String(day.date)}`)
+    return {
+      date: day.date,
+      slots: day.starts.map((entry) => {
+        const [offset, length] = typeof entry === 'number' ? [entry, day.length as number] : entry
+        if (!Number.isFinite(offset) || !Number.isFinite(length)) throw new TypeError(`not a slot: ${JSON.stringify(entry)}`)
+        return { start: at(anchor, offset), end: at(anchor, offset + length) }
+      }),
+    }
+  })
+  const { resource, timezone, ...optional } = rest
+  return { resource, timezone, days: decoded, ...optional }
+}
+
+export function isCompactAvailability(body: unknown): body is CompactAvailabilityResponse {
+  return typeof body === 'object' && body !== null && (body as { format?: unknown }).format === 'compact' && Array.isArray((body as { days?: unknown }).days)
+}
