@@ -1,3 +1,4 @@
+import type { AvailabilityCaching } from './availability-cache'
 import type { TrustProxy } from './client-ip'
 import type { Clock } from './clock'
 import type { Database } from './db/database'
@@ -18,6 +19,8 @@ export interface AppDeps {
   /** CORS origins for the public API; `['*']` allows any. */
   allowedOrigins: string[]
   holds: HoldStore
+  /** Cached booked intervals with the shared version that invalidates them; undefined = every read queries. */
+  availability?: AvailabilityCaching | undefined
   /** Hold creations per client IP; undefined = no limit (HOLD_RATE_LIMIT=0). */
   holdRateLimiter: RateLimiter | undefined
   /** Manage-link requests per client IP (MANAGE_RATE_LIMIT); undefined = no limit. */

@@ -4,6 +4,7 @@ import { cors } from 'hono/cors'
 import { requestId } from 'hono/request-id'
 import { BookingError } from '../shared/errors'
 import type { AppDeps, AppEnv } from './app-env'
+import { bumpAvailability, bumpsAvailability } from './availability-cache'
 import { systemClock } from './clock'
 import { TRUST_NO_PROXY, warnOnUntrustedForwarding } from './client-ip'
 import { createErrorHandler, describeError, errorResponse } from './errors'
@@ -74,6 +75,11 @@ export function createApp(options: CreateAppOptions) {
     c.set('deps', deps)
     const started = performance.now()
     await next()
+    // After the handler's writes committed and before the answer leaves: a read anywhere
+    // that starts after this response sees a new availability version.
+    if (deps.availability && bumpsAvailability(c.req.method, c.req.path)) {
+      await bumpAvailability(deps.availability, (error) => deps.logger.error('availability version bump failed', describeError(error)))
+    }
     // Security headers on every response; HTML pages set their own CSP as well.
     c.header('X-Content-Type-Options', 'nosniff')
     if (!c.res.headers.has('Referrer-Policy')) c.header('Referrer-Policy', 'strict-origin-when-cross-origin')

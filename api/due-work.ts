@@ -1,4 +1,5 @@
 import type { AppDeps } from './app-env'
+import { bumpAvailability } from './availability-cache'
 import { processOutbox, type OutboxWorkerDeps } from './notify/worker'
 import { runPaymentSweep } from './payments/booking-payments'
 import { expirePendingBookings } from './store/bookings'
@@ -9,9 +10,16 @@ import { expirePendingBookings } from './store/bookings'
  * Expiring unpaid bookings comes first, so their payment intents are released in the same
  * run; the outbox goes last.
  */
-export async function runDueWork(deps: Pick<AppDeps, 'db' | 'clock' | 'logger' | 'payments'> & Partial<Pick<AppDeps, 'outbox' | 'notifiers'>>) {
-  const expired = await expirePendingBookings(deps.db, deps.clock.now())
-  const payments = deps.payments ? await runPaymentSweep({ ...deps, payments: deps.payments }) : undefined
+export async function runDueWork(deps: Pick<AppDeps, 'db' | 'clock' | 'logger' | 'payments'> & Partial<Pick<AppDeps, 'outbox' | 'notifiers' | 'availability'>>) {
+  let expired: number
+  let payments: Awaited<ReturnType<typeof runPaymentSweep>> | undefined
+  try {
+    expired = await expirePendingBookings(deps.db, deps.clock.now())
+    payments = deps.payments ? await runPaymentSweep({ ...deps, payments: deps.payments }) : undefined
+  } finally {
+    // Expiry and payment outcomes (lapsed authorizations, late payments) change bookings.
+    await bumpAvailability(deps.availability, (error) => deps.logger.error('availability version bump failed', { error: String(error) }))
+  }
   // Last, so messages written by the steps above go out in the same run.
   const notifications = deps.notifiers ? await processOutbox({ ...deps, ...deps.notifiers }) : undefined
   return { expired, ...(payments ? { payments } : {}), ...(notifications ? { notifications } : {}) }

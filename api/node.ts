@@ -1,7 +1,8 @@
 import { channelUrl, claimLock } from './admin/local-channel'
 import { createSetupToken, hasActiveAdminKey } from './admin/setup'
-import { compression } from './compression'
 import { createApp } from './app'
+import { compression } from './compression'
+import { createAvailabilityCache, type AvailabilityCaching } from './availability-cache'
 import { randomToken } from './bookings/tokens'
 import { loadConfig } from './config'
 import { openDatabase, redactUrl } from './db/open-database'
@@ -66,6 +67,11 @@ async function main(): Promise<void> {
       ? `holds: Redis via ${bridge ? `the local REST bridge to ${redactUrl(config.redisUrl ?? '')}` : 'Upstash REST'}`
       : 'holds: no UPSTASH_REDIS_REST_URL or REDIS_URL, using the in-memory hold store (one process only)',
   )
+  // Booked intervals are cached only where every writer bumps a version this process sees:
+  // Redis (shared by every process), or memory beside the embedded database (one process).
+  // PostgreSQL with in-memory holds may have other writers (npm run worker): no cache.
+  const availability: AvailabilityCaching | undefined =
+    holdBackend.kind === 'upstash' || embedded ? { versions: holdBackend.versions, cache: createAvailabilityCache() } : undefined
   if (!config.cronSecret) logger.info('cron: CRON_SECRET not set, POST /v1/internal/cron is closed (the in-process sweep still runs)')
 
   const payments = config.stripe ? createStripeGateway(config.stripe) : undefined
@@ -103,6 +109,7 @@ async function main(): Promise<void> {
     allowedOrigins: config.allowedOrigins,
     assets,
     holds: holdBackend.holds,
+    availability,
     holdRateLimiter: holdBackend.holdRateLimiter,
     manageRateLimiter: holdBackend.manageRateLimiter,
     adminAuthRateLimiter: holdBackend.adminAuthRateLimiter,
@@ -123,7 +130,7 @@ async function main(): Promise<void> {
   // release them lazily, so a stopped sweep never leaves a slot stuck), with the payment work
   // that comes due: abandoned intents, lapsing authorizations, settlements to retry.
   const sweep = setInterval(() => {
-    runDueWork({ db: database.db, clock: systemClock, logger, payments, outbox, notifiers }).then(
+    runDueWork({ db: database.db, clock: systemClock, logger, payments, outbox, notifiers, availability }).then(
       (done) =>
         (done.expired > 0 || done.payments?.released || done.payments?.lapsed || done.notifications?.sent || done.notifications?.failed) &&
         logger.info('due work done', done),

@@ -10,6 +10,7 @@ import { systemClock } from './clock'
 import { ConfigError, loadConfig, type AppConfig } from './config'
 import { connectPostgres } from './db/postgres-database'
 import { runDueWork } from './due-work'
+import { createAvailabilityCache } from './availability-cache'
 import { createHoldBackend } from './holds/create-hold-backend'
 import { createLogger } from './logger'
 import { createMetrics, metricsAccessFrom, type MetricsAccess } from './metrics'
@@ -68,6 +69,9 @@ function depsFor(config: AppConfig) {
       logger: createLogger(config.logLevel),
       allowedOrigins: config.allowedOrigins,
       holds: holdBackend.holds,
+      // Built per request, so nothing is kept here; writes still bump the shared version
+      // that processes caching availability (Node, beside this Worker) read.
+      availability: { versions: holdBackend.versions, cache: createAvailabilityCache() },
       holdRateLimiter: holdBackend.holdRateLimiter,
       manageRateLimiter: holdBackend.manageRateLimiter,
       adminAuthRateLimiter: holdBackend.adminAuthRateLimiter,

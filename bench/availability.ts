@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { bookings } from '../drizzle/schema'
 import { openDatabase } from '../api/db/open-database'
 import { loadScheduleRules } from '../api/store/resources'
@@ -9,7 +11,8 @@ import type { Interval } from '../shared/slots/types'
 import { bookingValues, everyDay, insertResource, uniqueSlug } from '../test/fixtures'
 import { runLoad, type LoadResult } from './load'
 import { filterSlotsNaive } from './naive-filter'
-import { startApiServer } from '../test/server'
+import { startApiServer, type RunningServer } from '../test/server'
+import type { AvailabilityResponse, PublicHold } from '../shared/types'
 
 export interface AvailabilityBenchOptions {
   databaseUrl: string | undefined
@@ -24,6 +27,28 @@ export interface AvailabilityBenchResult {
   availability: LoadResult
   engineMs: number
   naiveMs: number
+  /** Many clients on one resource-month while bookings land, against /health at the same concurrency. */
+  crowd: CrowdResult
+  /** Availability against a bare route running the same busy-interval SQL, in one bench server process. */
+  bare: BareResult
+}
+
+export interface CrowdResult {
+  /** Whether the server caches (it does with Redis, or memory beside the embedded database). */
+  cached: boolean
+  connections: number
+  health: LoadResult
+  availability: LoadResult
+  /** Bookings written during the run; each followed at once by a read that must not offer it. */
+  writes: number
+  staleReads: number
+  checkedReads: number
+}
+
+export interface BareResult {
+  bare: LoadResult
+  uncached: LoadResult
+  cached: LoadResult
 }
 
 const BOOKINGS = 10_000
@@ -61,6 +86,9 @@ export async function benchAvailability(options: AvailabilityBenchOptions): Prom
   const server = await startApiServer({
     DATABASE_URL: options.databaseUrl,
     DATA_DIR: dataDir,
+    // The crowd run books through the API from one address.
+    HOLD_RATE_LIMIT: '0',
+    HOLD_MAX_LIVE_PER_IP: '0',
     ...(options.upstash ? { UPSTASH_REDIS_REST_URL: options.upstash.url, UPSTASH_REDIS_REST_TOKEN: options.upstash.token } : {}),
   })
   try {
@@ -82,10 +110,130 @@ export async function benchAvailability(options: AvailabilityBenchOptions): Prom
         return `/v1/resources/${resource.slug}/availability?from=${from}&to=${addDays(from, 30)}`
       },
     })
-    return { database: kind, bookings: booked.length, health, availability, ...engine }
+    const crowd = await benchCrowd(server, resource.slug, { cached: Boolean(options.upstash) || !options.databaseUrl, durationSec })
+    await server.stop()
+    const upstashEnv = options.upstash ? { UPSTASH_REDIS_REST_URL: options.upstash.url, UPSTASH_REDIS_REST_TOKEN: options.upstash.token } : {}
+    const bare = await benchBare(resource.slug, { DATABASE_URL: options.databaseUrl, DATA_DIR: dataDir, ...upstashEnv }, durationSec)
+    return { database: kind, bookings: booked.length, health, availability, ...engine, crowd, bare }
   } finally {
     await server.stop()
     if (dataDir) await rm(dataDir, { recursive: true, force: true })
+  }
+}
+
+const CROWD_CONNECTIONS = 50
+const CROWD_MONTH = { from: '2027-03-01', to: '2027-03-31' }
+
+/**
+ * Many clients read one resource-month while a writer books free slots of it through the
+ * same API; after each booking's response a read must no longer offer that slot, and a
+ * checker compares every read it makes with the bookings that had landed before it began.
+ */
+async function benchCrowd(server: RunningServer, slug: string, options: { cached: boolean; durationSec: number }): Promise<CrowdResult> {
+  const path = `/v1/resources/${slug}/availability?from=${CROWD_MONTH.from}&to=${CROWD_MONTH.to}`
+  const read = async () => {
+    const body = (await fetch(`${server.url}${path}`).then((r) => r.json())) as AvailabilityResponse
+    return new Set(body.days.flatMap((d) => d.slots.map((s) => s.start)))
+  }
+  const free = [...(await read())]
+  const health = await runLoad({ url: `${server.url}/health`, connections: CROWD_CONNECTIONS, durationSec: options.durationSec })
+  const landed = new Map<string, number>()
+  let staleReads = 0
+  let checkedReads = 0
+  let stop = false
+  const check = async () => {
+    const started = performance.now()
+    const seen = await read()
+    checkedReads++
+    for (const [slot, at] of landed) if (at < started && seen.has(slot)) staleReads++
+  }
+  const post = (p: string, session: string, body: unknown) =>
+    fetch(`${server.url}${p}`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Booking-Session': session }, body: JSON.stringify(body) })
+  const writer = (async () => {
+    for (let i = 0; !stop && i < free.length; i += 7) {
+      const session = `s_bench${i.toString().padStart(20, '0')}`
+      const hold = await post('/v1/holds', session, { resourceId: slug, start: free[i] })
+      if (hold.status !== 201) continue
+      const { hold: placed } = (await hold.json()) as { hold: PublicHold }
+      const booked = await post('/v1/bookings', session, { holdId: placed.id, guest: { name: 'Bench Guest', email: 'bench@example.com' } })
+      if (booked.status !== 201) continue
+      landed.set(free[i]!, performance.now())
+      await check()
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+  })()
+  const checker = (async () => {
+    while (!stop) await check()
+  })()
+  const availability = await runLoad({ url: `${server.url}${path}`, connections: CROWD_CONNECTIONS, durationSec: options.durationSec })
+  stop = true
+  await Promise.all([writer, checker])
+  return { cached: options.cached, connections: CROWD_CONNECTIONS, health, availability, writes: landed.size, staleReads, checkedReads }
+}
+
+/**
+ * Availability (31-day windows across the year, as above) against the bare busy-interval
+ * route with the same windows, in one bench server process: without the cache, then with it.
+ */
+async function benchBare(slug: string, env: Record<string, string | undefined>, durationSec: number): Promise<BareResult> {
+  const measure = async (server: string, route: (from: string, to: string) => string) => {
+    let month = 0
+    const nextPath = () => {
+      month = (month + 1) % 300
+      const from = addDays(YEAR_START, month)
+      return route(from, addDays(from, 30))
+    }
+    await runLoad({ url: server, connections: CONNECTIONS, durationSec: 1, nextPath })
+    return runLoad({ url: server, connections: CONNECTIONS, durationSec, nextPath })
+  }
+  const availabilityRoute = (from: string, to: string) => `/v1/resources/${slug}/availability?from=${from}&to=${to}`
+  const plain = await startBenchServer(slug, env, false)
+  let bare: LoadResult
+  let uncached: LoadResult
+  try {
+    bare = await measure(plain.url, (from, to) => `/bench/busy?from=${from}&to=${to}`)
+    uncached = await measure(plain.url, availabilityRoute)
+  } finally {
+    await plain.stop()
+  }
+  const withCache = await startBenchServer(slug, env, true)
+  try {
+    return { bare, uncached, cached: await measure(withCache.url, availabilityRoute) }
+  } finally {
+    await withCache.stop()
+  }
+}
+
+async function startBenchServer(slug: string, env: Record<string, string | undefined>, cache: boolean): Promise<{ url: string; stop(): Promise<void> }> {
+  const entry = fileURLToPath(new URL('./availability-server.ts', import.meta.url))
+  const child = spawn(process.execPath, ['--import', 'tsx', entry, slug, ...(cache ? ['--cache'] : [])], {
+    env: { ...process.env, ...env, PORT: '0' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  const url = await new Promise<string>((resolve, reject) => {
+    let printed = ''
+    const timer = setTimeout(() => reject(new Error('bench server did not start within 60 s')), 60_000)
+    child.stdout.on('data', (chunk: Buffer) => {
+      printed += chunk.toString()
+      const match = /running at (\S+)/.exec(printed)
+      if (match) {
+        clearTimeout(timer)
+        resolve(match[1]!)
+      }
+    })
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`bench server exited early with code ${code}`))
+    })
+  })
+  return {
+    url,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve()
+        child.once('exit', () => resolve())
+        child.kill('SIGTERM')
+      }),
   }
 }
 

@@ -43,6 +43,19 @@ try {
   console.log(`  engine, one year           ${fmt(a.engineMs, 2)} ms (sweep)  vs  ${fmt(a.naiveMs, 2)} ms (naive slots × bookings)`)
   console.log(`  ratio naive/engine         ${fmt(engineRatio, 1)}×  ${verdict(engineRatio >= 20, '≥ 20×')}`)
   failed ||= a.availability.errors + a.availability.non2xx + a.health.errors + a.health.non2xx > 0
+  const crowd = a.crowd
+  const crowdRatio = crowd.availability.requestsPerSec / crowd.health.requestsPerSec
+  console.log(`  crowd: ${crowd.connections} connections on one resource-month, ${crowd.cached ? 'cached' : 'NOT cached (PostgreSQL with in-memory holds)'}, ${crowd.writes} bookings landing meanwhile`)
+  console.log(`    GET /health (baseline)   ${line(crowd.health)}`)
+  console.log(`    GET …/availability       ${line(crowd.availability)}`)
+  console.log(`    ratio crowd/health       ${fmt(crowdRatio, 3)}  ${verdict(crowdRatio >= 0.3, '≥ 0.3')}`)
+  console.log(`    staleness check          ${crowd.staleReads} stale of ${fmt(crowd.checkedReads)} checked reads after ${crowd.writes} writes  ${verdict(crowd.staleReads === 0, '0 stale')}`)
+  const bare = a.bare
+  console.log(`  bare route (the same busy-interval SQL, its rows as JSON; one bench server process, 31-day windows)`)
+  console.log(`    GET /bench/busy (baseline) ${line(bare.bare)}`)
+  console.log(`    availability, no cache     ${line(bare.uncached)}  ratio ${fmt(bare.uncached.requestsPerSec / bare.bare.requestsPerSec, 3)}  ${verdict(bare.uncached.requestsPerSec / bare.bare.requestsPerSec >= 0.5, '≥ 0.5')}`)
+  console.log(`    availability, cached       ${line(bare.cached)}  ratio ${fmt(bare.cached.requestsPerSec / bare.bare.requestsPerSec, 3)}  ${verdict(bare.cached.requestsPerSec / bare.bare.requestsPerSec >= 0.5, '≥ 0.5')}`)
+  failed ||= crowd.staleReads > 0 || crowd.availability.errors + crowd.availability.non2xx > 0
 
   console.log(`\nBookings (holds placed first, then POST /v1/bookings with 20 in flight, distinct slots)`)
   const runs = upstash ? [upstash, undefined] : [undefined]

@@ -1,13 +1,16 @@
 import { Redis } from '@upstash/redis'
+import { createMemoryAvailabilityVersions, type AvailabilityVersions } from '../availability-cache'
 import type { Clock } from '../clock'
 import type { HoldStore, RateLimiter } from './hold-store'
 import { createMemoryHoldStore } from './memory-hold-store'
 import { createMemoryRateLimiter, createUpstashRateLimiter } from './rate-limiter'
-import { createUpstashHoldStore } from './upstash-hold-store'
+import { createUpstashAvailabilityVersions, createUpstashHoldStore } from './upstash-hold-store'
 
 export interface HoldBackend {
   kind: 'upstash' | 'memory'
   holds: HoldStore
+  /** The availability version, where every process using this backend sees it (with the holds). */
+  versions: AvailabilityVersions
   holdRateLimiter: RateLimiter | undefined
   /** Manage-link requests (ref + token) per IP per minute: stops ref/token guessing. */
   manageRateLimiter: RateLimiter | undefined
@@ -50,6 +53,7 @@ export function createHoldBackend(options: HoldBackendOptions): HoldBackend {
     return {
       kind: 'upstash',
       holds: createUpstashHoldStore(redis, clock, { keyPrefix }),
+      versions: createUpstashAvailabilityVersions(redis, clock, { keyPrefix }),
       holdRateLimiter: limit > 0 ? createUpstashRateLimiter(redis, { limit, windowSec: 60, prefix: `${keyPrefix}ratelimit` }) : undefined,
       manageRateLimiter:
         manageLimit > 0 ? createUpstashRateLimiter(redis, { limit: manageLimit, windowSec: 60, prefix: `${keyPrefix}ratelimit:manage` }) : undefined,
@@ -57,9 +61,11 @@ export function createHoldBackend(options: HoldBackendOptions): HoldBackend {
         authLimit > 0 ? createUpstashRateLimiter(redis, { limit: authLimit, windowSec: ADMIN_AUTH_WINDOW_SEC, prefix: `${keyPrefix}ratelimit:admin-auth` }) : undefined,
     }
   }
+  const holds = createMemoryHoldStore(clock)
   return {
     kind: 'memory',
-    holds: createMemoryHoldStore(clock),
+    holds,
+    versions: createMemoryAvailabilityVersions(holds),
     holdRateLimiter: limit > 0 ? createMemoryRateLimiter(clock, { limit, windowMs: 60_000 }) : undefined,
     manageRateLimiter: manageLimit > 0 ? createMemoryRateLimiter(clock, { limit: manageLimit, windowMs: 60_000 }) : undefined,
     adminAuthRateLimiter: authLimit > 0 ? createMemoryRateLimiter(clock, { limit: authLimit, windowMs: ADMIN_AUTH_WINDOW_SEC * 1000 }) : undefined,

@@ -1,5 +1,6 @@
 import type { Redis } from '@upstash/redis'
 import type { Clock } from '../clock'
+import type { AvailabilityVersions } from '../availability-cache'
 import type { Hold, HoldStore, PlaceHoldResult } from './hold-store'
 import { limitsClient, newHold, overlaps, resourceOfHoldId } from './new-hold'
 
@@ -159,6 +160,41 @@ export function createUpstashHoldStore(redis: Redis, clock: Clock, options: Upst
       return values
         .map((raw) => unpack(String(raw)))
         .filter((h) => h.expiresAt > now && overlaps(h.blockStart, h.blockEnd, from, to))
+    },
+  }
+}
+
+// Atomic, so a counter that vanished (eviction, flush) restarts from the time, never from 1.
+const BUMP = `
+if redis.call('EXISTS', KEYS[1]) == 0 then redis.call('SET', KEYS[1], ARGV[1]) end
+return redis.call('INCR', KEYS[1])
+`
+
+/**
+ * The availability version as one Redis counter every process reads, fetched in the same
+ * pipeline (one HTTP round trip) as the resource's holds. A missing counter (a fresh or
+ * flushed Redis, an evicted key) is unknown: that read is not cached, and the counter is
+ * started again from the current time in microseconds, so it never comes back to a
+ * number an old cache entry was loaded under.
+ */
+export function createUpstashAvailabilityVersions(redis: Redis, clock: Clock, options: UpstashHoldStoreOptions = {}): AvailabilityVersions {
+  const prefix = options.keyPrefix ?? ''
+  const versionKey = `${prefix}availability:version`
+  const bumpScript = redis.createScript<number>(BUMP)
+  return {
+    async read(resourceId, from, to) {
+      const [version, values] = await redis.pipeline().get(versionKey).hvals(`${prefix}holds:r:${resourceId}`).exec<[unknown, unknown[]]>()
+      const now = clock.now()
+      const holds = values.map((raw) => unpack(String(raw))).filter((h) => h.expiresAt > now && overlaps(h.blockStart, h.blockEnd, from, to))
+      if (version === null || version === undefined) {
+        // Started here too, so a Redis that has seen no write since it came up still caches.
+        await redis.set(versionKey, String(Date.now() * 1000), { nx: true })
+        return { version: undefined, holds }
+      }
+      return { version: Number(version), holds }
+    },
+    async bump() {
+      await bumpScript.exec([versionKey], [String(Date.now() * 1000)])
     },
   }
 }

@@ -12,7 +12,7 @@ import { invalidRequest } from '../errors'
 import type { Hold } from '../holds/hold-store'
 import { optionalSession } from '../request'
 import { toPublicHold } from './holds'
-import { findBookedIntervals } from '../store/busy-intervals'
+import { readBusy } from '../availability-cache'
 import { listActiveResources, toPublicResource, type Resource, type ServerCapabilities } from '../store/resources'
 import type { CatalogEntry, ResourceCatalog } from '../store/resource-catalog'
 
@@ -163,15 +163,8 @@ async function findFreeSlots(deps: AppDeps, entry: CatalogEntry, config: SlotCon
   // Without the hold store (Redis down) slots are still served, from bookings alone, and
   // say so: a time shown may then be held by someone (a 409 at hold time, never a double
   // booking).
-  let holdsUnavailable = false
-  const [booked, live] = await Promise.all([
-    findBookedIntervals(deps.db, resource.id, range, query.now),
-    deps.holds.listLive(resource.id, range.start, range.end).catch((error: unknown) => {
-      if (!(error instanceof BookingError && error.code === 'unavailable')) throw error
-      holdsUnavailable = true
-      return []
-    }),
-  ])
+  // Booked intervals may come from the availability cache; holds are always read live.
+  const { booked, holds: live, holdsUnavailable } = await readBusy(deps, resource.id, range, query.now)
   const busy = booked
   for (const hold of live) if (hold.sessionId !== query.sessionId) busy.push({ start: hold.start, end: hold.end })
   return { days: computeSlots({ ...input, busy }), holds: live, holdsUnavailable }

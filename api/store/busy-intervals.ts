@@ -18,6 +18,22 @@ export async function findBookedIntervals(
   range: Interval,
   now: number,
 ): Promise<Interval[]> {
+  return (await findBookedSnapshot(db, resourceId, range, now)).intervals
+}
+
+export interface BookedSnapshot {
+  intervals: Interval[]
+  /** The earliest expiry (epoch ms) of a pending booking counted in `intervals`: they stop being true then. Infinity if none. */
+  validUntil: number
+}
+
+/** `findBookedIntervals` and, in the same query, until when its answer holds without any write. */
+export async function findBookedSnapshot(
+  db: Database,
+  resourceId: string,
+  range: Interval,
+  now: number,
+): Promise<BookedSnapshot> {
   const from = new Date(range.start).toISOString()
   const to = new Date(range.end).toISOString()
   const nowIso = new Date(now).toISOString()
@@ -25,6 +41,7 @@ export async function findBookedIntervals(
   const [row] = await db
     .select({
       packed: sql<string | null>`string_agg(${epochMs(bookings.startsAt)} || ',' || ${epochMs(bookings.endsAt)}, ',')`,
+      firstExpiry: sql<string | null>`min(floor(extract(epoch from ${bookings.expiresAt}) * 1000)::bigint) filter (where ${bookings.status} = 'pending')`,
     })
     .from(bookings)
     .where(
@@ -37,7 +54,8 @@ export async function findBookedIntervals(
         sql`not (${bookings.status} = 'pending' and ${bookings.expiresAt} is not null and ${bookings.expiresAt} <= ${nowIso}::timestamptz)`,
       ),
     )
-  return unpackIntervals(row?.packed ?? null)
+  const firstExpiry = row?.firstExpiry
+  return { intervals: unpackIntervals(row?.packed ?? null), validUntil: firstExpiry === null || firstExpiry === undefined ? Infinity : Number(firstExpiry) }
 }
 
 function unpackIntervals(packed: string | null): Interval[] {

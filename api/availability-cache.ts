@@ -1,0 +1,167 @@
+import { BookingError } from '../shared/errors'
+import type { Interval } from '../shared/slots/types'
+import type { Database } from './db/database'
+import type { Hold, HoldStore } from './holds/hold-store'
+import { findBookedSnapshot, type BookedSnapshot } from './store/busy-intervals'
+
+/**
+ * Availability is the schedule minus booked intervals minus live holds. Holds are always
+ * read live from the hold store (so placing, releasing or expiring one needs no
+ * invalidation); the booked intervals, the costly part, are cached per resource and range.
+ *
+ * An entry is served only while
+ * - the availability version it was loaded under is still the current one. The version is
+ *   bumped after every request that may have written bookings (see `bumpsAvailability`) and
+ *   after due work, once the write has committed; a reader fetches the version BEFORE it
+ *   queries, so an entry can never hold data older than its version; and
+ * - the reader's `now` is before the earliest expiry of a pending booking counted in it
+ *   (an unpaid booking past its window stops blocking without any write), and not before
+ *   the `now` it was loaded at.
+ */
+export interface AvailabilityVersions {
+  /** The current version (undefined: unknown, do not cache) and the live holds on the range, in one round trip. */
+  read(resourceId: string, from: number, to: number): Promise<{ version: number | undefined; holds: Hold[] }>
+  /** After a committed write: every process's cached availability stops being served. */
+  bump(): Promise<void>
+}
+
+/** The in-memory version, for the in-memory hold store (one process only). */
+export function createMemoryAvailabilityVersions(holds: HoldStore): AvailabilityVersions {
+  let version = 1
+  return {
+    async read(resourceId, from, to) {
+      // Taken before the hold read and the database query that follow it.
+      const at = version
+      return { version: at, holds: await holds.listLive(resourceId, from, to) }
+    },
+    async bump() {
+      version++
+    },
+  }
+}
+
+export interface AvailabilityCache {
+  /** Booked intervals of the resource overlapping `range`, as of `version` and `now`. */
+  booked(resourceId: string, range: Interval, version: number | undefined, now: number, load: () => Promise<BookedSnapshot>): Promise<Interval[]>
+  /** Forget everything (a bump this process could not deliver). */
+  clear(): void
+}
+
+interface Entry {
+  version: number
+  loadedAt: number
+  snapshot: Promise<BookedSnapshot>
+}
+
+export function createAvailabilityCache(options: { maxEntries?: number } = {}): AvailabilityCache {
+  const maxEntries = options.maxEntries ?? 2_000
+  const entries = new Map<string, Entry>()
+  return {
+    async booked(resourceId, range, version, now, load) {
+      if (version === undefined) return (await load()).intervals
+      const key = `${resourceId}|${range.start}|${range.end}`
+      const hit = entries.get(key)
+      if (hit && hit.version === version && now >= hit.loadedAt) {
+        // Concurrent readers of one version share one query.
+        const snapshot = await hit.snapshot.catch(() => undefined)
+        if (snapshot && now < snapshot.validUntil) return snapshot.intervals
+      }
+      const snapshot = load()
+      const current = entries.get(key)
+      // A slow reader of an older version never replaces a newer entry.
+      if (!current || current.version < version || (current.version === version && current.loadedAt <= now)) {
+        if (!current && entries.size >= maxEntries) entries.clear()
+        const entry: Entry = { version, loadedAt: now, snapshot }
+        entries.set(key, entry)
+        snapshot.catch(() => entries.get(key) === entry && entries.delete(key))
+      }
+      return (await snapshot).intervals
+    },
+    clear() {
+      entries.clear()
+    },
+  }
+}
+
+export interface AvailabilityCaching {
+  versions: AvailabilityVersions
+  cache: AvailabilityCache
+}
+
+/** Requests that may write bookings: every non-read request under /v1/ except holds (which live in the hold store). */
+export function bumpsAvailability(method: string, path: string): boolean {
+  if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return false
+  return path.startsWith('/v1/') && !path.startsWith('/v1/holds')
+}
+
+/**
+ * Bumps after a write. A bump that cannot be delivered (Redis unreachable) is logged and
+ * retried a few times; this process's own cache is dropped at once.
+ */
+export async function bumpAvailability(caching: AvailabilityCaching | undefined, onError: (error: unknown) => void): Promise<void> {
+  if (!caching) return
+  try {
+    await caching.versions.bump()
+  } catch (error) {
+    caching.cache.clear()
+    onError(error)
+    void retryBump(caching, onError)
+  }
+}
+
+async function retryBump(caching: AvailabilityCaching, onError: (error: unknown) => void): Promise<void> {
+  for (let attempt = 1; attempt <= 5; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 500 * attempt))
+    try {
+      await caching.versions.bump()
+      return
+    } catch (error) {
+      if (attempt === 5) onError(error)
+    }
+  }
+}
+
+export interface BusyParts {
+  booked: Interval[]
+  holds: Hold[]
+  holdsUnavailable: boolean
+}
+
+/**
+ * The busy time of a resource on a range: booked intervals (cached when `caching` is given)
+ * and live holds. Without the hold store (Redis down) bookings are still read, uncached.
+ */
+export async function readBusy(
+  deps: { db: Database; holds: HoldStore; availability?: AvailabilityCaching | undefined },
+  resourceId: string,
+  range: Interval,
+  now: number,
+): Promise<BusyParts> {
+  const load = () => findBookedSnapshot(deps.db, resourceId, range, now)
+  if (!deps.availability) {
+    let holdsUnavailable = false
+    const [snapshot, holds] = await Promise.all([
+      load(),
+      deps.holds.listLive(resourceId, range.start, range.end).catch((error: unknown) => {
+        if (!isUnavailable(error)) throw error
+        holdsUnavailable = true
+        return []
+      }),
+    ])
+    return { booked: snapshot.intervals, holds, holdsUnavailable }
+  }
+  const { versions, cache } = deps.availability
+  let read: { version: number | undefined; holds: Hold[] }
+  try {
+    read = await versions.read(resourceId, range.start, range.end)
+  } catch {
+    return { booked: (await load()).intervals, holds: [], holdsUnavailable: true }
+  }
+  // The engine pushes into the list it is given: hand out a copy, never the cached array.
+  const booked = await cache.booked(resourceId, range, read.version, now, load)
+  return { booked: booked.slice(), holds: read.holds, holdsUnavailable: false }
+}
+
+function isUnavailable(error: unknown): boolean {
+  return error instanceof BookingError && error.code === 'unavailable'
+}
