@@ -22,6 +22,9 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
+    // Senders keep pooled connections open; a test's sink need not wait out smtp-server's
+    // default 30 s for them before closing.
+    closeTimeout: 100,
     onData(stream, _session, callback) {
       simpleParser(stream).then(
         (parsed) => {
