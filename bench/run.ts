@@ -2,6 +2,7 @@ import { startBridgeProcess, type RunningBridge } from '../test/server'
 import { benchAvailability } from './availability'
 import { benchBookings } from './bookings'
 import { benchHoldLatency } from './holds'
+import { benchScale, printScale } from './scale'
 import type { LoadResult } from './load'
 import { measureOnTheWire, measureTimeToFirstSlots, measureWidgetSizes } from './widget'
 
@@ -132,6 +133,9 @@ try {
   } else {
     console.log('  skipped, /usr/bin/chromium not found (apt-get install -y chromium)')
   }
+
+  console.log(`\nScale (${quick ? '100 resources, 100,000' : '1,000 resources, 1,000,000'} bookings in a scratch database, low concurrency, through the app over HTTP)`)
+  failed ||= !printScale(await benchScale({ databaseUrl, quick }))
 } finally {
   await bridge?.stop()
 }
