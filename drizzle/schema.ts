@@ -140,7 +140,8 @@ export const bookings = pgTable(
   },
   (t) => [
     // The no-overlap EXCLUDE constraint cannot be expressed here; it lives in the
-    // custom migration drizzle/migrations/0001_no_overlap.sql.
+    // custom migration drizzle/migrations/0001_no_overlap.sql; the owner list's
+    // resource-and-period index (every status) in 0010_resource_period.sql.
     check('bookings_status_known', sql.raw(`status IN (${BOOKING_STATUSES.map((s) => `'${s}'`).join(', ')})`)),
     check('bookings_ends_after_start', sql`${t.endsAt} > ${t.startsAt}`),
     check('bookings_amounts_non_negative', sql`${t.amountCaptured} >= 0 AND ${t.amountRefunded} >= 0`),

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, ilike, inArray, lt, or } from 'drizzle-orm'
+import { and, asc, eq, gt, ilike, inArray, lt, or, sql } from 'drizzle-orm'
 import { bookableResources, bookings, notifications, resourceSchedules, type BookingRow, type ResourceRow } from '../../drizzle/schema'
 import { BookingError } from '../../shared/errors'
 import { EARLIEST_INSTANT_MS, INSTANT_LIMIT_MS } from '../../shared/schemas'
@@ -99,6 +99,8 @@ export interface BookingFilter {
   limit: number
 }
 
+const isoOrNull = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString())
+
 /** Bookings by start time (then id), filtered, a page at a time with an opaque cursor. */
 export async function listBookings(db: Database, filter: BookingFilter): Promise<{ rows: BookingRow[]; nextCursor: string | undefined }> {
   const after = filter.cursor ? decodeCursor(filter.cursor) : undefined
@@ -112,6 +114,11 @@ export async function listBookings(db: Database, filter: BookingFilter): Promise
         filter.resourceId ? eq(bookings.resourceId, filter.resourceId) : undefined,
         filter.from !== undefined ? gt(bookings.endsAt, new Date(filter.from)) : undefined,
         filter.to !== undefined ? lt(bookings.startsAt, new Date(filter.to)) : undefined,
+        // The same period as a range, so bookings_resource_period_idx narrows by time too; an
+        // open end is unbounded. (An empty period, from = to, keeps the two tests above alone.)
+        (filter.from !== undefined || filter.to !== undefined) && !(filter.from !== undefined && filter.to !== undefined && filter.from >= filter.to)
+          ? sql`tstzrange(${bookings.startsAt}, ${bookings.endsAt}, '[)') && tstzrange(${isoOrNull(filter.from)}::timestamptz, ${isoOrNull(filter.to)}::timestamptz, '[)')`
+          : undefined,
         filter.status ? inArray(bookings.status, filter.status) : undefined,
         pattern ? or(ilike(bookings.ref, pattern), ilike(bookings.guestName, pattern), ilike(bookings.guestEmail, pattern)) : undefined,
         after
