@@ -40,6 +40,9 @@ export type CreateAppOptions = Pick<AppDeps, 'db'> &
 /** Requests whose success may have written messages (bookings, webhooks, owner transitions). */
 const WRITES_MESSAGES = /^\/v1\/(bookings|webhooks|admin\/bookings)(\/|$)/
 
+/** Live holds one browser session may have at once, on any server. */
+export const HOLDS_PER_SESSION = 2
+
 /** The whole HTTP surface as a Hono app; no side effects, so tests call `app.request()`. */
 export function createApp(options: CreateAppOptions) {
   const { assets = {}, metrics: injectedMetrics, metricsAccess = { open: true }, localSecret, compression, ...given } = options
@@ -52,7 +55,7 @@ export function createApp(options: CreateAppOptions) {
     holdRateLimiter: undefined,
     manageRateLimiter: undefined,
     adminAuthRateLimiter: undefined,
-    limits: { holdsPerSession: 2 },
+    limits: { holdsPerSession: HOLDS_PER_SESSION },
     trustProxy: TRUST_NO_PROXY,
     cronSecret: undefined,
     payments: undefined,

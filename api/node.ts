@@ -1,6 +1,6 @@
 import { channelUrl, claimLock } from './admin/local-channel'
 import { createSetupToken, hasActiveAdminKey } from './admin/setup'
-import { createApp } from './app'
+import { createApp, HOLDS_PER_SESSION } from './app'
 import { compression } from './compression'
 import { createAvailabilityCache, type AvailabilityCaching } from './availability-cache'
 import { randomToken } from './bookings/tokens'
@@ -113,7 +113,7 @@ async function main(): Promise<void> {
     holdRateLimiter: holdBackend.holdRateLimiter,
     manageRateLimiter: holdBackend.manageRateLimiter,
     adminAuthRateLimiter: holdBackend.adminAuthRateLimiter,
-    limits: { holdsPerSession: 2, holdsPerClient: config.holdMaxLivePerClient || undefined },
+    limits: { holdsPerSession: HOLDS_PER_SESSION, holdsPerClient: config.holdMaxLivePerClient || undefined },
     trustProxy: config.trustProxy,
     cronSecret: config.cronSecret,
     payments,

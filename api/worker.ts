@@ -5,7 +5,7 @@
  * closed once the response and its waitUntil work are done. Holds live in Upstash Redis
  * over HTTP; payments use Stripe's fetch client and SubtleCrypto webhook checks.
  */
-import { createApp } from './app'
+import { createApp, HOLDS_PER_SESSION } from './app'
 import { systemClock } from './clock'
 import { ConfigError, loadConfig, type AppConfig } from './config'
 import { connectPostgres } from './db/postgres-database'
@@ -75,7 +75,7 @@ function depsFor(config: AppConfig) {
       holdRateLimiter: holdBackend.holdRateLimiter,
       manageRateLimiter: holdBackend.manageRateLimiter,
       adminAuthRateLimiter: holdBackend.adminAuthRateLimiter,
-      limits: { holdsPerSession: 2, holdsPerClient: config.holdMaxLivePerClient || undefined },
+      limits: { holdsPerSession: HOLDS_PER_SESSION, holdsPerClient: config.holdMaxLivePerClient || undefined },
       trustProxy: config.trustProxy,
       cronSecret: config.cronSecret,
       payments: config.stripe ? createStripeGateway(config.stripe) : undefined,

@@ -1,7 +1,7 @@
 import type { Interval } from '../shared/slots/types'
 
 /**
- * The seed's approach, kept as the benchmark baseline: every slot is checked against every
+ * The first, straightforward approach, kept as the benchmark baseline: every slot is checked against every
  * booking (slots × bookings), with the same buffer semantics as the engine.
  */
 export function filterSlotsNaive(

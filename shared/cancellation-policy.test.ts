@@ -94,7 +94,7 @@ describe('refund amounts in minor units', () => {
 })
 
 describe('cancellationPolicySchema', () => {
-  it('accepts the seed’s snake_case JSON and the API’s camelCase, storing the seed form', () => {
+  it('accepts the stored snake_case JSON and the API’s camelCase, storing snake_case', () => {
     expect(cancellationPolicySchema.parse(ladder)).toEqual(ladder)
     expect(
       cancellationPolicySchema.parse({ freeCancellationHours: 24, partialRefundHours: 12, partialRefundPercent: 50, noRefundHours: 2 }),

@@ -22,7 +22,7 @@ export interface ChangeNotice {
 export type ChangeDecision = { allowed: true } | { allowed: false; reason: 'started' | 'too_late' }
 
 /**
- * Reads the seed's policy as a ladder by hours before start h, in real elapsed hours (a
+ * Reads the stored policy as a ladder by hours before start h, in real elapsed hours (a
  * DST change in between makes "the same time yesterday" 23 or 25 hours earlier):
  * h ≥ free → 100 %; partial ≤ h < free → partial_refund_percent; no_refund ≤ h < partial → 0 %
  * (the guest may still cancel); h < no_refund → the guest can no longer cancel online.

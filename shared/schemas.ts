@@ -5,7 +5,7 @@ import { isPhoneRegion } from './phone'
 
 export { MAX_AMOUNT_MINOR, MAX_SLOTS_PER_RESPONSE, MIN_SLOT_MINUTES } from './limits'
 
-/** Days one availability request may span (inclusive), per the design. */
+/** Days one availability request may span (inclusive): two months, what the widget pages through. */
 export const MAX_AVAILABILITY_DAYS = 62
 
 /** C0 control characters (U+0000–U+001F) and DEL (U+007F). */
@@ -78,9 +78,9 @@ const POLICY_KEYS = {
 } as const
 
 /**
- * The seed's policy shape, read as a ladder by hours before start (see design). The seed's
- * snake_case keys and the API's camelCase ones are both accepted; the stored form is the
- * seed's. The rungs must not cross: no_refund ≤ partial_refund ≤ free_cancellation hours.
+ * A cancellation policy, read as a ladder by hours before start (see cancellation-policy.ts).
+ * The stored snake_case keys and the API's camelCase ones are both accepted; the stored
+ * form is snake_case. The rungs must not cross: no_refund ≤ partial_refund ≤ free_cancellation hours.
  */
 export const cancellationPolicySchema = z.preprocess(
   (value) => {

@@ -113,7 +113,7 @@ describe('public form: horizon and whether it can be booked here', () => {
 })
 
 describe('GET /v1/resources/:idOrSlug', () => {
-  it('states the deposit of a resource that takes one, and the policy in the seed form', async () => {
+  it('states the deposit of a resource that takes one, and the policy in its stored snake_case form', async () => {
     const row = await insertResource(database.db, {
       config: { price: { amount: 5000, currency: 'JPY' }, payment: 'deposit', depositAmount: 1000, cancellationPolicy: { freeCancellationHours: 24 } as never },
     })

@@ -84,7 +84,7 @@ export function toPublicResource(resource: Resource, server: ServerCapabilities)
   if (config.durations) view.durations = config.durations
   if (config.price) view.price = config.price
   if (config.payment) view.payment = config.payment
-  // An addition to the design's public form: the widget states the deposit before the guest commits.
+  // The widget states the deposit before the guest commits, so the public form carries it.
   if (config.payment === 'deposit' && config.price && config.depositAmount !== undefined) {
     view.deposit = { amount: config.depositAmount, currency: config.price.currency }
   }
