@@ -5,7 +5,7 @@ const { version } = JSON.parse(readFileSync(new URL('./package.json', import.met
 
 export default defineConfig({
   // The same build-time constants as vite.config.ts, for tests that import widget entries.
-  define: { __WIDGET_VERSION__: JSON.stringify(version), __EMBED__: 'false' },
+  define: { __WIDGET_VERSION__: JSON.stringify(version) },
   test: {
     include: ['{shared,api,widget,console,drizzle,examples,bench}/**/*.{test,e2e}.{ts,tsx}'],
     globalSetup: ['test/global-setup.ts'],

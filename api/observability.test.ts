@@ -176,12 +176,13 @@ describe('the in-process outbox kick', () => {
 describe('the built scripts', () => {
   it('carry no secrets and no personal data', async () => {
     const { readFile, readdir } = await import('node:fs/promises')
-    const files = ['dist/widget', 'dist/admin', 'dist/sdk']
+    const files = ['dist/widget', 'dist/widget/assets', 'dist/admin', 'dist/sdk']
     const scripts: [string, string][] = []
     for (const dir of files) {
       for (const name of await readdir(dir)) if (name.endsWith('.js')) scripts.push([`${dir}/${name}`, await readFile(`${dir}/${name}`, 'utf8')])
     }
-    expect(scripts.map(([name]) => name)).toEqual(expect.arrayContaining(['dist/widget/widget.js', 'dist/widget/payment.js', 'dist/admin/admin.js', 'dist/sdk/sdk.js']))
+    expect(scripts.map(([name]) => name)).toEqual(expect.arrayContaining(['dist/widget/widget.js', 'dist/widget/manage.js', 'dist/admin/admin.js', 'dist/sdk/sdk.js']))
+    expect(scripts.filter(([name]) => /^dist\/widget\/assets\/stripe-payment-[\w-]{8}\.js$/.test(name))).toHaveLength(1)
     const forbidden: [string, RegExp][] = [
       ['a Stripe secret key', /\b(sk|rk)_(test|live)_[A-Za-z0-9]{8,}/],
       ['a webhook secret', /\bwhsec_[A-Za-z0-9]{8,}/],

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
-import { readStaticFile, staticSources, variantBase } from './static-assets'
+import { moduleSources, readStaticFile, staticSources, variantBase } from './static-assets'
 
 /**
  * The build's last step (`npm run build`): writes `<file>.br` (brotli 11) and `<file>.gz`
@@ -31,9 +31,10 @@ export async function precompress(sources: string[]): Promise<{ source: string; 
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  await precompress(Object.values(staticSources()))
+  const sources = [...Object.values(staticSources()), ...Object.values(moduleSources())]
+  await precompress(sources)
   // Fails the build loudly if a variant could not be written or read back.
-  for (const source of Object.values(staticSources())) {
+  for (const source of sources) {
     const file = await readStaticFile(source)
     if (file && (!file.br || !file.gzip)) throw new Error(`precompress: no valid .br/.gz for ${source}`)
   }

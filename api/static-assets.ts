@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -7,15 +8,24 @@ import type { StaticFile } from './routes/static-file'
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url))
 
+/** The widget's hashed modules (dist/widget/assets/*.js), by file name; none before a build. */
+export function moduleSources(): Record<string, string> {
+  const dir = fileURLToPath(new URL('../dist/widget/assets/', import.meta.url))
+  let names: string[]
+  try {
+    names = readdirSync(dir).filter((name) => name.endsWith('.js'))
+  } catch {
+    return {}
+  }
+  return Object.fromEntries(names.map((name) => [name, `${dir}${name}`]))
+}
+
 /** Every file served as is, by where it lives; `npm run build` precompresses each of them. */
 export function staticSources() {
   const at = (path: string) => fileURLToPath(new URL(path, import.meta.url))
   return {
     widgetScript: at('../dist/widget/widget.js'),
     manageScript: at('../dist/widget/manage.js'),
-    paymentScript: at('../dist/widget/payment.js'),
-    'locale-de.js': at('../dist/widget/locale-de.js'),
-    'locale-es.js': at('../dist/widget/locale-es.js'),
     adminScript: at('../dist/admin/admin.js'),
     demoPage: at('../examples/demo.html'),
     managePage: at('../examples/manage.html'),
@@ -47,8 +57,7 @@ export async function loadStaticAssets(): Promise<StaticAssets> {
     version: (JSON.parse((await readOptional(new URL('../package.json', import.meta.url))) ?? '{}') as { version?: string }).version,
     widgetScript: await file('widgetScript'),
     manageScript: await file('manageScript'),
-    paymentScript: await file('paymentScript'),
-    localeScripts: { 'locale-de.js': await file('locale-de.js'), 'locale-es.js': await file('locale-es.js') },
+    modules: Object.fromEntries(await Promise.all(Object.entries(moduleSources()).map(async ([name, path]) => [name, await readStaticFile(path)] as const))),
     adminScript: await file('adminScript'),
     demoPage: await file('demoPage'),
     managePage: await file('managePage'),

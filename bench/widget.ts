@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { gzipSync } from 'node:zlib'
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
 import type { Browser } from 'playwright-core'
 import { openDatabase } from '../api/db/open-database'
 import { CHROMIUM, launchChromium } from '../test/browser'
@@ -13,6 +13,9 @@ export interface WidgetSize {
   file: string
   bytes: number
   gzipBytes: number
+  brBytes: number
+  /** `critical`: needed before the first slots (the loader, the entry and its static imports); else loaded on demand. */
+  critical: boolean
 }
 
 export interface WidgetTiming {
@@ -24,13 +27,21 @@ export interface WidgetTiming {
   widgetSamples: number[]
 }
 
-/** gzip -9 sizes of the built scripts (what a browser downloads with Content-Encoding: gzip). */
+/**
+ * gzip -9 and brotli 11 sizes of the widget's built scripts (the loader and every module under
+ * assets/), each marked critical when the first slots need it: the loader widget.js, the
+ * widget entry and the chunks it imports statically (entries.json, written by the build).
+ */
 export async function measureWidgetSizes(): Promise<WidgetSize[]> {
-  const files = ['dist/widget/widget.js', 'dist/widget/locale-de.js', 'dist/widget/locale-es.js', 'dist/widget/payment.js', 'dist/widget/manage.js']
+  const entries = JSON.parse(await readFile('dist/widget/entries.json', 'utf8')) as Record<string, { file: string; imports: string[] }>
+  const widget = entries.widget!
+  const critical = new Set(['widget.js', widget.file, ...widget.imports])
+  const modules = (await readdir('dist/widget/assets')).filter((name) => name.endsWith('.js')).map((name) => `assets/${name}`)
   return Promise.all(
-    files.map(async (file) => {
-      const body = await readFile(file)
-      return { file, bytes: body.length, gzipBytes: gzipSync(body, { level: 9 }).length }
+    ['widget.js', 'manage.js', ...modules].map(async (file) => {
+      const body = await readFile(`dist/widget/${file}`)
+      const brBytes = brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length
+      return { file, bytes: body.length, gzipBytes: gzipSync(body, { level: 9 }).length, brBytes, critical: critical.has(file) }
     }),
   )
 }

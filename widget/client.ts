@@ -1,6 +1,10 @@
 import { decodeAvailability, isCompactAvailability } from '../shared/compact-availability'
 import type { ErrorCode } from '../shared/errors'
 import type { AvailabilityResponse, PublicBooking, PublicHold, PublicResource } from '../shared/types'
+import { availabilityUrl, type AvailabilityQuery } from './first-view'
+import { takePrefetched } from './prefetch'
+
+export type { AvailabilityQuery } from './first-view'
 
 /** API error codes, plus the two failures that never reach the API's error mapping. */
 export type ClientErrorCode = ErrorCode | 'network_error' | 'invalid_response'
@@ -61,17 +65,6 @@ export interface PaymentDue {
   /** Minor units of `currency`. */
   amount: number
   currency: string
-}
-
-export interface AvailabilityQuery {
-  /** First day, `YYYY-MM-DD`, inclusive. */
-  from: string
-  /** Last day, `YYYY-MM-DD`, inclusive; at most 62 days after `from`. */
-  to: string
-  /** IANA zone the days are cut in; the resource's zone when omitted. */
-  tz?: string
-  /** Minutes, for resources that offer several `durations`. */
-  duration?: number
 }
 
 export interface BookingClient {
@@ -140,13 +133,11 @@ export function createClient(options: ClientOptions): BookingClient {
       ),
 
     getAvailability: (idOrSlug, query) => {
-      const params = new URLSearchParams({ from: query.from, to: query.to })
-      if (query.tz) params.set('tz', query.tz)
-      if (query.duration !== undefined) params.set('duration', String(query.duration))
-      // A fraction of the bytes of the ISO form; expanded here, so callers see the usual shape.
-      params.set('format', 'compact')
-      // The session header lets the API show this session's own hold as its selection.
-      return request(`${resourcePath(idOrSlug)}/availability?${params}`, { headers: session }, pickAvailability)
+      resourcePath(idOrSlug) // throws on an empty id, as every other call does
+      // The session header lets the API show this session's own hold as its selection. A
+      // new session holds nothing, so the loader's early answer (sent without it) is the same.
+      const url = availabilityUrl(base, idOrSlug, query)
+      return request(url, { headers: session }, pickAvailability, takePrefetched(url))
     },
 
     getNextAvailable: (idOrSlug, query) => {
@@ -205,10 +196,17 @@ export function randomId(prefix: string): string {
 }
 
 /** Fetches `url` and maps every outcome to a result; `pick` returns undefined for a body of the wrong shape. */
-async function request<T>(url: string, init: RequestInit, pick: (body: unknown) => T | undefined): Promise<ClientResult<T>> {
+async function request<T>(
+  url: string,
+  init: RequestInit,
+  pick: (body: unknown) => T | undefined,
+  early?: Promise<Response>,
+): Promise<ClientResult<T>> {
   let response: Response
   try {
-    response = await fetch(url, { ...init, headers: { accept: 'application/json', ...(init.headers as Record<string, string>) } })
+    const send = () => fetch(url, { ...init, headers: { accept: 'application/json', ...(init.headers as Record<string, string>) } })
+    // An early answer that failed is asked for again, as if it had never been started.
+    response = early ? await early.catch(send) : await send()
   } catch {
     return { error: { code: 'network_error', message: NETWORK_MESSAGE } }
   }

@@ -1,52 +1,34 @@
 /*
- * The classic-script entry (dist/widget/widget.js): the only module that touches the host
- * page when it loads. It mounts every [data-booking-resource] element, now and later, adds
- * floating buttons for [data-booking-button], and exposes window.Booking. Nothing here may
- * throw into the host page. The manage view is a separate script (manage-page.ts), so the
- * booking flow does not carry it.
+ * The widget's entry module (dist/widget/assets/widget-<hash>.js), imported by the loader
+ * (widget.js) with the script tag the site pasted: the only module that touches the host page
+ * when it loads. It mounts every [data-booking-resource] element, now and later, adds floating
+ * buttons for [data-booking-button], and exposes window.Booking. Nothing here may throw into
+ * the host page. The manage view, the popup, the details form, the card step and other
+ * languages are chunks fetched when needed.
  */
+import type { BookingGlobal } from './boot'
 import { emit } from './events'
 import { addFloatingButton } from './launcher'
 import { findApiUrl, optionsFrom } from './host-options'
-import { setCatalogueLoader, type Messages } from './i18n'
-import { mount, open, setPaymentModuleLoader, type MountHandle, type MountOptions } from './sdk'
-
-interface BookingGlobal {
-  mount: typeof mount
-  open: (options: Omit<MountOptions, 'apiUrl'> & { apiUrl?: string }) => MountHandle | undefined
-  version: string
-}
-
-declare global {
-  interface Window {
-    Booking?: BookingGlobal
-  }
-}
+import { adoptPrefetched } from './prefetch'
+import { mount, open } from './sdk'
 
 const RESOURCE = 'data-booking-resource'
 const BUTTON = 'data-booking-button'
 
-// Set only while this script first runs (async included); gone in any later callback.
-const script = document.currentScript as HTMLScriptElement | null
-
-// A second copy of the script (pasted twice, or two versions) leaves the first in charge.
-if (!window.Booking) {
+/** Called once by the loader (which keeps a second copy of the script from calling it); returns `window.Booking`. */
+export function start(script: HTMLScriptElement | null, prefetched?: ReadonlyMap<string, Promise<Response>>): BookingGlobal | undefined {
   try {
-    start()
+    adoptPrefetched(prefetched)
+    return startWidgets(script)
   } catch (error) {
     console.error('[booking] the widget could not start:', error)
+    return undefined
   }
 }
 
-function start(): void {
+function startWidgets(script: HTMLScriptElement | null): BookingGlobal {
   const apiUrl = findApiUrl(script)
-  // The card step is a sibling file (payment.js next to widget.js), fetched only when needed.
-  const paymentUrl = new URL('payment.js', script?.src || `${apiUrl}/widget.js`).href
-  setPaymentModuleLoader(() => import(/* @vite-ignore */ paymentUrl))
-  // So are the catalogues of languages other than English (locale-de.js, locale-es.js).
-  setCatalogueLoader((language) =>
-    import(/* @vite-ignore */ new URL(`locale-${language}.js`, script?.src || `${apiUrl}/widget.js`).href).then((m: { default: Messages }) => m.default),
-  )
   const openPopup: BookingGlobal['open'] = (options) => {
     try {
       return open({ ...options, apiUrl: options?.apiUrl ?? apiUrl })
@@ -55,7 +37,8 @@ function start(): void {
       return undefined
     }
   }
-  window.Booking = { mount, open: openPopup, version: __WIDGET_VERSION__ }
+  const global: BookingGlobal = { mount, open: openPopup, version: __WIDGET_VERSION__ }
+  window.Booking = global
 
   const buttons = new Set<string>()
   const attach = (el: Element) => {
@@ -87,4 +70,5 @@ function start(): void {
       else record.addedNodes.forEach((node) => node instanceof Element && scan(node))
     }
   }).observe(document.documentElement, { childList: true, subtree: true, attributes: true, attributeFilter: [RESOURCE, BUTTON] })
+  return global
 }

@@ -1,4 +1,4 @@
 /** Set by `define` in vite.config.ts from package.json; only the embed build reads it. */
 declare const __WIDGET_VERSION__: string
-/** True in the embed script's build (one classic file that cannot code-split), false elsewhere. */
-declare const __EMBED__: boolean
+/** Set by `define` in the loaders' builds: the hashed entry to import, what to preload, whether to prefetch. */
+declare const __BOOT__: import('./boot').Boot

@@ -46,6 +46,7 @@ export const en = {
   movingFrom: (time: string) => `Instead of ${time}`,
   freeTimes: 'Free times',
   loading: 'Loading free times…',
+  loadingStep: 'Loading…',
   retry: 'Try again',
   prevMonth: 'Previous month',
   nextMonth: 'Next month',
@@ -152,14 +153,12 @@ export function pickLocale(requested: readonly (string | null | undefined)[]): L
 
 type CatalogueLoader = (language: Exclude<Language, 'en'>) => Promise<Messages>
 
-// English is built in; the others are fetched when a page needs them. The SDK's bundler
-// splits them off; the embed script (one classic file) sets a loader for its sibling files.
-let loadCatalogue: CatalogueLoader | undefined = __EMBED__
-  ? undefined
-  : (language) => (language === 'de' ? import('./locales/de') : import('./locales/es')).then((m) => m.default)
+// English is built in; the others are chunks of their own, fetched when a page needs them.
+let loadCatalogue: CatalogueLoader | undefined = (language) =>
+  (language === 'de' ? import('./locales/de') : import('./locales/es')).then((m) => m.default)
 const loaded = new Map<Language, Promise<Messages>>([['en', Promise.resolve(en)]])
 
-/** @internal The embed script's loader for dist/widget/locale-<language>.js. */
+/** @internal For tests: how catalogues other than English are fetched. */
 export function setCatalogueLoader(loader: CatalogueLoader): void {
   loadCatalogue = loader
 }

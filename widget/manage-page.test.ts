@@ -10,10 +10,6 @@ import { mount } from './sdk'
  * answers like the API.
  */
 
-// manage.js points the catalogues at sibling files (locale-de.js), which do not exist in a
-// test run; the SDK's own loader fetches the same catalogues from the source tree instead.
-vi.mock('./i18n', async (importOriginal) => ({ ...(await importOriginal<typeof import('./i18n')>()), setCatalogueLoader: vi.fn() }))
-
 const API = 'https://book.test'
 const room: PublicResource = { id: 'r-1', slug: 'room', type: 'room', name: 'Meeting room', timezone: 'UTC' }
 
@@ -71,11 +67,11 @@ afterEach(() => {
 
 const root = (el: Element) => el.shadowRoot!.querySelector<HTMLElement>('.root')!
 
-/** Opens `/manage` with the given fragment and runs manage.js on it. */
+/** Opens `/manage` with the given fragment and runs the manage page's entry on it, as manage.js does. */
 async function openManagePage(fragment: string, attributes = '') {
   history.replaceState(null, '', `/manage${fragment}`)
   document.body.innerHTML = `<div data-booking-manage ${attributes}></div>`
-  await import('./manage-page')
+  ;(await import('./manage-page')).start(null)
   return document.querySelector('[data-booking-manage]')!
 }
 

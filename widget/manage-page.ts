@@ -1,16 +1,14 @@
 /*
- * The manage page's script (dist/widget/manage.js): shows the booking named by the manage
+ * The manage page's entry module (dist/widget/assets/manage-<hash>.js, imported by the
+ * manage.js loader with its script tag): shows the booking named by the manage
  * link (`#ref=…&token=…&lang=de&theme=dark`, a fragment, so the token never reaches a
  * server log or a Referer) in every [data-booking-manage] element, in the link's language
- * and theme unless the element sets its own data-locale / data-theme. Kept apart from
- * widget.js, which every host page loads, because only this page needs it.
+ * and theme unless the element sets its own data-locale / data-theme. It shares its chunks
+ * with the widget's entry; the manage view is a chunk that only this page loads.
  */
 import { emit } from './events'
 import { findApiUrl, optionsFrom } from './host-options'
-import { setCatalogueLoader, type Messages } from './i18n'
 import { manage, type ManageOptions, type Theme } from './sdk'
-
-const script = document.currentScript as HTMLScriptElement | null
 
 const THEMES: readonly string[] = ['light', 'dark', 'auto'] satisfies Theme[]
 
@@ -24,12 +22,8 @@ function fromLink(link: URLSearchParams): Pick<ManageOptions, 'ref' | 'token' | 
   return options
 }
 
-function start(): void {
+function showBookings(script: HTMLScriptElement | null): void {
   const apiUrl = findApiUrl(script)
-  // Languages other than English come from sibling files, as for widget.js.
-  setCatalogueLoader((language) =>
-    import(/* @vite-ignore */ new URL(`locale-${language}.js`, script?.src || `${apiUrl}/manage.js`).href).then((m: { default: Messages }) => m.default),
-  )
   const link = new URLSearchParams(location.hash.slice(1))
   document.querySelectorAll('[data-booking-manage]').forEach((el) => {
     try {
@@ -41,5 +35,8 @@ function start(): void {
   })
 }
 
-if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start)
-else start()
+/** Called by the loader, once the page's [data-booking-manage] elements are there. */
+export function start(script: HTMLScriptElement | null): void {
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', () => showBookings(script))
+  else showBookings(script)
+}

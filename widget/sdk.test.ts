@@ -158,13 +158,12 @@ describe('the embed script', () => {
       <div id="b" data-booking-resource="room" data-booking-button="room"></div>
       <span data-booking-button="room"></span>`
     const before = new Set(Object.keys(window))
-    await import('./embed')
+    ;(await import('./embed')).start(null)
     expect(Object.keys(window).filter((key) => !before.has(key))).toEqual(['Booking'])
     expect(window.Booking?.version).toMatch(/^\d+\.\d+\.\d+/)
     const a = document.getElementById('a')!
-    // The German words are a sibling file of widget.js, which cannot be fetched here: the
-    // widget falls back to English words and keeps German dates (Chromium loads the file, see e2e).
-    await waitFor(() => expect(shadowText(a)).toContain('Time zone'))
+    // The German words are a chunk of their own, fetched for this element only.
+    await waitFor(() => expect(shadowText(a)).toContain('Zeitzone'))
     expect(a.shadowRoot!.querySelector('.root')!.getAttribute('lang')).toBe('de')
     expect(document.getElementById('b')!.shadowRoot).toBeTruthy()
     expect(document.querySelectorAll('[data-booking-launcher]')).toHaveLength(1)

@@ -5,12 +5,11 @@ import { createClient, describeValue, type BookingClient, type ClientError } fro
 import { emit, type BookingEventMap } from './events'
 import { loadMessages, pickLocale, type Messages } from './i18n'
 import type { LoadStripe } from './payment/stripe-payment'
+import { viewerZone } from './first-view'
 import { createBookingState, type BookingState, type GuestDraft } from './state'
 import { applyStyles } from './styles'
 import { BookingWidget } from './ui/BookingWidget'
 import { ErrorBoundary } from './ui/ErrorBoundary'
-import { ManageBooking } from './ui/ManageBooking'
-import { Popup } from './ui/Popup'
 
 export { createClient } from './client'
 export type {
@@ -110,9 +109,10 @@ export function open(options: MountOptions): MountHandle {
   host.setAttribute('data-booking-popup', resource)
   document.body.append(host)
   let state: BookingState | undefined
-  const handle = attach(host, options, (ctx) =>
+  // The dialog's code arrives with the first popup, not with every page that embeds the widget.
+  const handle = attach(host, options, async (ctx) =>
     h(
-      Popup,
+      (await import('./ui/Popup')).Popup,
       {
         labelledBy: 'booking-title',
         closeLabel: ctx.locale.t.close,
@@ -150,8 +150,9 @@ export function manage(el: Element, options: ManageOptions): MountHandle {
       throw new TypeError(`manage: expected options.${key} from the manage link, received ${describeValue(options?.[key])}`)
     }
   }
-  return attach(el, options, (ctx) =>
-    h(ManageBooking, {
+  // Only the manage page needs this view: a chunk of its own.
+  return attach(el, options, async (ctx) =>
+    h((await import('./ui/ManageBooking')).ManageBooking, {
       client: ctx.client,
       ref_: options.ref,
       token: options.token,
@@ -174,17 +175,8 @@ interface ViewContext {
   cleanup: (fn: () => void) => void
 }
 
-
-// The card module is fetched only when a booking needs it. The SDK's bundler splits it off;
-// the embed script (one classic file, which cannot split) sets a loader for its sibling file.
-let loadPaymentModule: (() => Promise<typeof import('./payment/stripe-payment')>) | undefined = __EMBED__
-  ? undefined
-  : () => import('./payment/stripe-payment')
-
-/** @internal The embed script's loader for dist/widget/payment.js. */
-export function setPaymentModuleLoader(loader: () => Promise<typeof import('./payment/stripe-payment')>): void {
-  loadPaymentModule = loader
-}
+// The card module is fetched only when a booking needs it: a chunk of its own.
+const loadPaymentModule = () => import('./payment/stripe-payment')
 
 const RETURN_PARAMS = ['booking_ref', 'payment_intent', 'payment_intent_client_secret', 'redirect_status']
 const remembered = (ref: string) => `booking-widget:pay:${ref}`
@@ -234,22 +226,18 @@ function bookingView(
     onHeld: (hold) => emit(host, 'booking:slot-held', { hold }),
     onBooked: (booking) => emit(host, 'booking:created', { booking }),
     onConfirmed: (booking) => emit(host, 'booking:confirmed', { booking }),
-    ...(loadPaymentModule
-      ? {
-          payment: {
-            loadModule: loadPaymentModule,
-            loadStripe: options.loadStripe,
-            returnUrl,
-            remember: (ref: string, token: string) => {
-              try {
-                sessionStorage.setItem(remembered(ref), JSON.stringify({ token, resource }))
-              } catch {
-                // Storage blocked: a redirect cannot resume here, the manage link still works.
-              }
-            },
-          },
+    payment: {
+      loadModule: loadPaymentModule,
+      loadStripe: options.loadStripe,
+      returnUrl,
+      remember: (ref: string, token: string) => {
+        try {
+          sessionStorage.setItem(remembered(ref), JSON.stringify({ token, resource }))
+        } catch {
+          // Storage blocked: a redirect cannot resume here, the manage link still works.
         }
-      : {}),
+      },
+    },
   })
   ctx.cleanup(() => state.releaseHeld())
   expose?.(state)
@@ -272,7 +260,7 @@ function bookingView(
 }
 
 /** The shared part of every view: shadow root, styles, theme, language, zone, events, teardown. */
-function attach(el: Element, options: ViewOptions, view: (ctx: ViewContext) => ComponentChild): MountHandle {
+function attach(el: Element, options: ViewOptions, view: (ctx: ViewContext) => ComponentChild | Promise<ComponentChild>): MountHandle {
   const { apiUrl, tz, theme = 'light' } = options
   if (tz !== undefined && (typeof tz !== 'string' || !isValidTimeZone(tz))) {
     throw new TypeError(`expected options.tz to be an IANA time zone, received ${describeValue(tz)}`)
@@ -296,10 +284,18 @@ function attach(el: Element, options: ViewOptions, view: (ctx: ViewContext) => C
   const onError = (error: ClientError) => emit(el, 'booking:error', error)
   let destroyed = false
   // English is at hand; another language's words arrive first (a small file, then cached).
-  void loadMessages(locale.language).then((t) => {
+  void loadMessages(locale.language).then(async (t) => {
     if (destroyed) return
     const ctx: ViewContext = { client, zone: tz ?? viewerZone(), locale: { tag: locale.tag, t }, host: el, onError, cleanup: (fn) => cleanups.push(fn) }
-    render(h(ErrorBoundary, { message: t.crashed, onError }, view(ctx)), container)
+    let child: ComponentChild
+    try {
+      child = await view(ctx)
+    } catch {
+      // A view's chunk could not be fetched (offline, blocked): say so where the view would be.
+      child = h('p', { class: 'msg error', role: 'alert' }, t.errors.network_error)
+      onError({ code: 'network_error', message: 'The widget could not load a part of itself.' })
+    }
+    if (!destroyed) render(h(ErrorBoundary, { message: t.crashed, onError }, child), container)
   })
 
   // Listener → the DOM listener wrapping it, per event type, so `off` and `destroy` can find it.
@@ -346,8 +342,4 @@ function checkResource(options: MountOptions, fn: string): string {
     throw new TypeError(`${fn}: expected options.resource to be a resource id or slug, received ${describeValue(resource)}`)
   }
   return resource
-}
-
-function viewerZone(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'
 }

@@ -10,7 +10,7 @@ import { rawGet } from '../../test/raw-http'
 import { createApp } from '../app'
 import { compression } from '../compression'
 import type { Database } from '../db/database'
-import { loadStaticAssets, readStaticFile, staticSources, variantBase } from '../static-assets'
+import { loadStaticAssets, moduleSources, readStaticFile, staticSources, variantBase } from '../static-assets'
 
 // These routes never touch the database.
 const db = {} as Database
@@ -43,10 +43,30 @@ describe('GET /widget.js', () => {
     expect(await pinned.text()).toBe('window.Booking={};')
     expect(pinned.headers.get('etag')).toBe((await app.request('/widget.js')).headers.get('etag'))
     expect(await (await app.request('/widget/v1.2.3/manage.js')).text()).toBe('/*m*/')
-    expect((await app.request('/payment.js')).status).toBe(503) // not built: says so, never a stale file
     const other = await app.request('/widget/v9.9.9/widget.js')
     expect(other.status).toBe(404)
     expect(await other.text()).toContain('v1.2.3')
+  })
+
+  it('serves the hashed modules for a year, with CORS for module loads, under /assets and the pinned version', async () => {
+    const modules = { 'widget-AbCd12_-.js': 'export const start=()=>{}', 'sdk-Zz99yy00.js': 'export{}', 'notes.js': 'x' }
+    const app = createApp({ db, assets: { version: '1.2.3', widgetScript: '/*loader*/', modules } })
+    for (const path of ['/assets/widget-AbCd12_-.js', '/widget/v1.2.3/assets/widget-AbCd12_-.js']) {
+      const res = await app.request(path)
+      expect(res.status).toBe(200)
+      expect(res.headers.get('cache-control')).toBe('public, max-age=31536000, immutable')
+      expect(res.headers.get('access-control-allow-origin')).toBe('*')
+      expect(res.headers.get('content-type')).toContain('text/javascript')
+      expect(await res.text()).toBe(modules['widget-AbCd12_-.js'])
+    }
+    // The loader is the only file cached briefly: a new build reaches sites within minutes.
+    expect((await app.request('/widget.js')).headers.get('cache-control')).toContain('max-age=300')
+    // A name from another build (or one without a hash) is not found, and that answer is not cached.
+    const gone = await app.request('/assets/widget-OldBuild.js')
+    expect(gone.status).toBe(404)
+    expect(gone.headers.get('cache-control')).toBe('no-store')
+    expect((await app.request('/assets/notes.js')).status).toBe(404)
+    expect((await app.request('/widget/v9.9.9/assets/widget-AbCd12_-.js')).status).toBe(404)
   })
 })
 
@@ -196,9 +216,7 @@ describe.runIf(existsSync(new URL('../../dist/widget/widget.js.br', import.meta.
     ['/widget.js', sources.widgetScript],
     [`/widget/v${version}/widget.js`, sources.widgetScript],
     ['/manage.js', sources.manageScript],
-    ['/payment.js', sources.paymentScript],
-    ['/locale-de.js', sources['locale-de.js']],
-    ['/locale-es.js', sources['locale-es.js']],
+    ...Object.entries(moduleSources()).map(([name, path]): [string, string] => [`/assets/${name}`, path]),
     ['/admin/admin.js', sources.adminScript],
     ['/', sources.demoPage],
     ['/manage', sources.managePage],

@@ -8,16 +8,17 @@ import { prepareStatic, sendStatic, type ServedFile, type StaticBody } from './s
  * Each is its text, or its text with the brotli and gzip variants made at build time.
  */
 export interface StaticAssets {
-  /** The built widget's version (package.json), for the immutable `/widget/v<version>/…` copies. */
+  /** The built widget's version (package.json), for the pinned `/widget/v<version>/…` copies. */
   version?: string | undefined
-  /** The built embed script (dist/widget/widget.js). */
+  /** The embed snippet's loader (dist/widget/widget.js): tiny, and points at the current hashed modules. */
   widgetScript?: StaticBody | undefined
-  /** The manage page's script (dist/widget/manage.js). */
+  /** The manage page's loader (dist/widget/manage.js). */
   manageScript?: StaticBody | undefined
-  /** The card step, an ES module widget.js imports only for resources that take payment (dist/widget/payment.js). */
-  paymentScript?: StaticBody | undefined
-  /** Catalogues of languages other than English, by file name (dist/widget/locale-de.js …), imported on demand. */
-  localeScripts?: Record<string, StaticBody | undefined>
+  /**
+   * The widget's ES modules by hashed file name (dist/widget/assets/widget-<hash>.js, its chunks,
+   * the card step, the manage view, other languages), served under `/assets/`.
+   */
+  modules?: Record<string, StaticBody | undefined>
   /** The demo page (examples/demo.html), served at `/`. */
   demoPage?: StaticBody | undefined
   /** The page the manage links point at (examples/manage.html), served at `/manage`. */
@@ -58,12 +59,18 @@ const previewPage = (slug: string) => `<!doctype html>
 
 const MISSING_BUILD = '// widget not built: run `npm run build` (npm start does it for you)\n'
 
+/** A module's name carries a hash of its content, so its bytes never change under that name. */
+const HASHED_MODULE = /^[\w-]+-[\w-]{8}\.js$/
+
 /**
  * The widget scripts and the example pages.
- * - `GET /widget.js`, `GET /manage.js`, `GET /payment.js`: the current build, cached for 5 minutes with an ETag,
- *   because site owners never change their snippet and updates must still reach them.
- * - `GET /widget/v<version>/widget.js` (and the others): the same bytes, cached for a year,
- *   for sites that pin a version.
+ * - `GET /widget.js`, `GET /manage.js`: the loaders, cached for 5 minutes with an ETag, because
+ *   site owners never change their snippet and updates must still reach them. Each is a few
+ *   hundred bytes that import the current build's modules.
+ * - `GET /assets/<name>-<hash>.js`: those modules, cached for a year (`immutable`): a new build
+ *   has new names, so a returning visitor revalidates only the loader.
+ * - `GET /widget/v<version>/widget.js` (and `manage.js`, `assets/…`): the same files, cached for
+ *   a year, for sites that pin a version.
  * - Every file goes out as the brotli or gzip variant made at build time when Accept-Encoding
  *   allows (each encoding its own ETag, `Vary: Accept-Encoding`), never compressed per request.
  *
@@ -73,22 +80,28 @@ const MISSING_BUILD = '// widget not built: run `npm run build` (npm start does 
  */
 export function createAssetRoutes(assets: StaticAssets) {
   const routes = new Hono<AppEnv>()
-  const scripts = {
-    'widget.js': prepareStatic(assets.widgetScript),
-    'manage.js': prepareStatic(assets.manageScript),
-    'payment.js': prepareStatic(assets.paymentScript),
-    ...Object.fromEntries(Object.entries(assets.localeScripts ?? {}).map(([name, body]) => [name, prepareStatic(body)])),
+  const loaders = { 'widget.js': prepareStatic(assets.widgetScript), 'manage.js': prepareStatic(assets.manageScript) }
+  const modules = new Map<string, ServedFile>()
+  for (const [name, body] of Object.entries(assets.modules ?? {})) {
+    const file = prepareStatic(body)
+    if (file && HASHED_MODULE.test(name)) modules.set(name, file)
+  }
+  const pinned = (c: Context<AppEnv>) =>
+    !assets.version || c.req.param('version') !== `v${assets.version}`
+      ? c.text(`// no such version: this server has v${assets.version ?? '?'}\n`, 404, { 'Content-Type': 'text/javascript; charset=utf-8' })
+      : undefined
+  const serveModule = (c: Context<AppEnv>) => {
+    const file = modules.get(c.req.param('file') ?? '')
+    if (!file) return c.text('// no such file in this build: reload the page\n', 404, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-store' })
+    return serveScript(c, file, 'public, max-age=31536000, immutable')
   }
 
-  for (const [name, script] of Object.entries(scripts)) {
+  for (const [name, script] of Object.entries(loaders)) {
     routes.get(`/${name}`, (c) => serveScript(c, script, 'public, max-age=300, stale-while-revalidate=86400'))
-    routes.get(`/widget/:version/${name}`, (c) => {
-      if (!assets.version || c.req.param('version') !== `v${assets.version}`) {
-        return c.text(`// no such version: this server has v${assets.version ?? '?'}\n`, 404, { 'Content-Type': 'text/javascript; charset=utf-8' })
-      }
-      return serveScript(c, script, 'public, max-age=31536000, immutable')
-    })
+    routes.get(`/widget/:version/${name}`, (c) => pinned(c) ?? serveScript(c, script, 'public, max-age=31536000, immutable'))
   }
+  routes.get('/assets/:file', serveModule)
+  routes.get('/widget/:version/assets/:file', (c) => pinned(c) ?? serveModule(c))
 
   const pages = { '/': prepareStatic(assets.demoPage), '/manage': prepareStatic(assets.managePage), '/examples/popup': prepareStatic(assets.popupPage) }
   for (const [path, page] of Object.entries(pages)) {

@@ -43,6 +43,7 @@ const de: Messages = {
   movingFrom: (time) => `Statt ${time}`,
   freeTimes: 'Freie Termine',
   loading: 'Freie Termine werden geladen…',
+  loadingStep: 'Wird geladen…',
   retry: 'Erneut versuchen',
   prevMonth: 'Vorheriger Monat',
   nextMonth: 'Nächster Monat',

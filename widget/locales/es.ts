@@ -43,6 +43,7 @@ const es: Messages = {
   movingFrom: (time) => `En lugar de ${time}`,
   freeTimes: 'Horarios libres',
   loading: 'Cargando horarios libres…',
+  loadingStep: 'Cargando…',
   retry: 'Reintentar',
   prevMonth: 'Mes anterior',
   nextMonth: 'Mes siguiente',

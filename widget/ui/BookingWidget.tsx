@@ -2,13 +2,11 @@ import { useEffect, useRef } from 'preact/hooks'
 import type { PublicResource } from '../../shared/types'
 import type { BookingClient } from '../client'
 import type { BookingState } from '../state'
-import { Confirmation } from './Confirmation'
-import { DetailsForm } from './DetailsForm'
 import { errorText } from '../error-text'
 import { DurationPicker } from './DurationPicker'
+import { laterSteps, loadLaterSteps, StepLoading, whenIdle } from './later'
 import { MonthCalendar } from './MonthCalendar'
 import { NextAvailable } from './NextAvailable'
-import { PaymentStep } from './PaymentStep'
 import { ResourceSummary } from './ResourceSummary'
 import { SlotList } from './SlotList'
 import { ZonePicker } from './ZonePicker'
@@ -45,8 +43,16 @@ export function BookingWidget({ state, client, manageUrl, onReady, titleId, onLe
     if (status === 'ready' && resource && !hasReported.current) {
       hasReported.current = true
       onReady?.(resource)
+      // The steps after the pick come once the slots are painted, while the guest reads them.
+      whenIdle(loadLaterSteps)
     }
   }, [status, resource])
+  // A guest who picks before the idle fetch has run: fetch now, beside the hold request.
+  const picked = state.selected.value !== undefined
+  useEffect(() => {
+    if (picked || step !== 'pick') loadLaterSteps()
+  }, [picked, step])
+  const later = laterSteps.value
 
   const focusHeading = stepsSeen.current > 0
   return (
@@ -57,12 +63,14 @@ export function BookingWidget({ state, client, manageUrl, onReady, titleId, onLe
           {notice}
         </p>
       )}
-      {step === 'details' ? (
-        <DetailsForm state={state} key="details" />
-      ) : step === 'pay' ? (
-        <PaymentStep state={state} key="pay" />
-      ) : step === 'done' ? (
-        <Confirmation state={state} client={client} manageUrl={manageUrl} key="done" />
+      {step !== 'pick' && !later ? (
+        <StepLoading t={t} key="loading" />
+      ) : step === 'details' && later ? (
+        <later.DetailsForm state={state} key="details" />
+      ) : step === 'pay' && later ? (
+        <later.PaymentStep state={state} key="pay" />
+      ) : step === 'done' && later ? (
+        <later.Confirmation state={state} client={client} manageUrl={manageUrl} key="done" />
       ) : (
         <Pick state={state} focusHeading={focusHeading} key="pick" onLeave={onLeavePick} />
       )}

@@ -1,0 +1,38 @@
+/*
+ * The first request a mounted widget makes, written once so that the loader (widget.js) can
+ * start it while the widget's own modules are still on their way, and the widget picks the
+ * answer up instead of asking again. Kept free of Preact and the client: the loader carries it.
+ */
+import { monthOf, monthRange, todayIn } from '../shared/calendar-labels'
+
+export interface AvailabilityQuery {
+  /** First day, `YYYY-MM-DD`, inclusive. */
+  from: string
+  /** Last day, `YYYY-MM-DD`, inclusive; at most 62 days after `from`. */
+  to: string
+  /** IANA zone the days are cut in; the resource's zone when omitted. */
+  tz?: string
+  /** Minutes, for resources that offer several `durations`. */
+  duration?: number
+}
+
+/** Where the client asks for availability: always the compact form, expanded by the client. */
+export function availabilityUrl(apiUrl: string, idOrSlug: string, query: AvailabilityQuery): string {
+  const params = new URLSearchParams({ from: query.from, to: query.to })
+  if (query.tz) params.set('tz', query.tz)
+  if (query.duration !== undefined) params.set('duration', String(query.duration))
+  // A fraction of the bytes of the ISO form.
+  params.set('format', 'compact')
+  return `${apiUrl.replace(/\/+$/, '')}/v1/resources/${encodeURIComponent(idOrSlug)}/availability?${params}`
+}
+
+/** The month a widget opens on: the rest of this month in `zone`, from today. */
+export function firstMonthQuery(zone: string, now: Date): AvailabilityQuery {
+  const today = todayIn(zone, now)
+  return { ...monthRange(monthOf(today), today)!, tz: zone }
+}
+
+/** The zone a widget shows times in when the page sets none. */
+export function viewerZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'
+}
