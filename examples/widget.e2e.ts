@@ -243,6 +243,21 @@ describe.skipIf(!browserAvailable())('the widget in Chromium', () => {
     expect(problems).toEqual([])
   }, 60_000)
 
+  it('still starts from a loader cached before a deploy, whose hashed entry is gone', async () => {
+    const loader = await (await fetch(`${server.url}/widget.js`)).text()
+    const entry = /assets\/widget-[\w-]{8}\.js/.exec(loader)?.[0]
+    expect(entry, 'the loader names its hashed entry').toBeTruthy()
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } })
+    const page = await context.newPage()
+    pages.push(page)
+    // The browser's copy of widget.js from the previous build: same code, the old entry's name.
+    await page.route(`${server.url}/widget.js`, (route) =>
+      route.fulfill({ contentType: 'text/javascript', body: loader.replace(entry!, 'assets/widget-Pr3vious.js') }),
+    )
+    await page.goto(`${server.url}/`)
+    await timeOptions(page.locator('[data-booking-resource="meeting-room"]')).first().waitFor({ timeout: 15_000 })
+  }, 60_000)
+
   it('manages a booking from its link: moves it, then cancels it', async () => {
     const { ref, manageToken } = await bookThroughApi(server.url)
     const { page, problems } = await openPage(`/manage#${new URLSearchParams({ ref, token: manageToken })}`)

@@ -68,6 +68,19 @@ describe('GET /widget.js', () => {
     expect((await app.request('/assets/notes.js')).status).toBe(404)
     expect((await app.request('/widget/v9.9.9/assets/widget-AbCd12_-.js')).status).toBe(404)
   })
+
+  it('sends a loader cached from before a deploy on to the current entry, uncached', async () => {
+    const modules = { 'widget-New12345.js': 'export const start=()=>{}', 'sdk-New12345.js': 'export{}' }
+    const app = createApp({ db, assets: { widgetScript: '/*loader*/', modules, entries: { widget: 'widget-New12345.js' } } })
+    const old = await app.request('/assets/widget-Old12345.js')
+    expect(old.status).toBe(307)
+    // Relative, so the pinned path (/widget/v…/assets/) keeps its prefix.
+    expect(old.headers.get('location')).toBe('widget-New12345.js')
+    expect(old.headers.get('cache-control')).toBe('no-store')
+    expect(old.headers.get('access-control-allow-origin')).toBe('*')
+    // Chunks are not entries: an old chunk name is simply gone.
+    expect((await app.request('/assets/sdk-Old12345.js')).status).toBe(404)
+  })
 })
 
 describe('example pages', () => {

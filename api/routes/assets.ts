@@ -19,6 +19,8 @@ export interface StaticAssets {
    * the card step, the manage view, other languages), served under `/assets/`.
    */
   modules?: Record<string, StaticBody | undefined>
+  /** The entry modules among them by name (`widget` → `widget-<hash>.js`). */
+  entries?: Record<string, string>
   /** The demo page (examples/demo.html), served at `/`. */
   demoPage?: StaticBody | undefined
   /** The page the manage links point at (examples/manage.html), served at `/manage`. */
@@ -91,9 +93,16 @@ export function createAssetRoutes(assets: StaticAssets) {
       ? c.text(`// no such version: this server has v${assets.version ?? '?'}\n`, 404, { 'Content-Type': 'text/javascript; charset=utf-8' })
       : undefined
   const serveModule = (c: Context<AppEnv>) => {
-    const file = modules.get(c.req.param('file') ?? '')
-    if (!file) return c.text('// no such file in this build: reload the page\n', 404, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-store' })
-    return serveScript(c, file, 'public, max-age=31536000, immutable')
+    const name = c.req.param('file') ?? ''
+    const file = modules.get(name)
+    if (file) return serveScript(c, file, 'public, max-age=31536000, immutable')
+    // A loader cached from before a deploy names the previous build's entry: send it to the
+    // current one (whose chunks it imports by their current names), never caching the detour.
+    const current = assets.entries?.[name.replace(/-[\w-]{8}\.js$/, '')]
+    if (current && modules.has(current) && HASHED_MODULE.test(name)) {
+      return c.body(null, 307, { Location: current, 'Cache-Control': 'no-store', 'Access-Control-Allow-Origin': '*' })
+    }
+    return c.text('// no such file in this build: reload the page\n', 404, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-store' })
   }
 
   for (const [name, script] of Object.entries(loaders)) {
