@@ -78,7 +78,7 @@ try {
   }
   if (contention) {
     const c = contention
-    console.log(`  ${fmt(c.holds)} holds on one slot at once: resolved in ${fmt(c.ms)} ms → ${c.created} × 201, ${c.held} × 409, ${c.other} other  ${verdict(c.ms < 1000, '< 1 s')}; as many GET /health at once ${fmt(c.healthMs)} ms (baseline)`)
+    console.log(`  ${fmt(c.holds)} holds on one slot at once: resolved in ${fmt(c.ms)} ms → ${c.created} × 201, ${c.held} × 409 slot_held, ${c.other} other  ${verdict(c.ms < 1000, '< 1 s')}; as many GET /health at once ${fmt(c.healthMs)} ms (baseline)`)
     failed ||= c.created !== 1 || c.other > 0
   }
 

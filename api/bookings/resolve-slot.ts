@@ -7,6 +7,67 @@ import type { CatalogEntry } from '../store/resource-catalog'
 
 const DAY_MS = 86_400_000
 
+interface Read {
+  now: number
+  result: Promise<Interval[]>
+  start(): void
+}
+
+interface Reads {
+  running?: Read
+  next?: Read
+}
+
+const readsByDatabase = new WeakMap<Database, Map<string, Reads>>()
+
+/**
+ * The booked intervals of a resource on a range, one query for many identical concurrent
+ * checks: a crowd holding one slot at once would otherwise queue a thousand equal queries
+ * on the pool for a slot only one of them can win.
+ *
+ * A check never shares a query that started before it arrived (a booking answered just
+ * before might be missing from it): it waits for the one in flight to finish and shares
+ * the next, which starts after every check waiting for it. That next query runs at the
+ * latest `now` among them; an unpaid booking that lapses in between no longer blocks, which
+ * is what any of them would find a moment later (the booking insert stays the last word).
+ */
+function sharedBookedRead(db: Database, resourceId: string, range: Interval, now: number): Promise<Interval[]> {
+  let byKey = readsByDatabase.get(db)
+  if (!byKey) readsByDatabase.set(db, (byKey = new Map()))
+  const key = `${resourceId}|${range.start}|${range.end}`
+  let reads = byKey.get(key)
+  if (!reads) byKey.set(key, (reads = {}))
+  const current = reads
+  const settle = (read: Read) => {
+    if (current.running !== read) return
+    current.running = current.next
+    current.next = undefined
+    if (current.running) current.running.start()
+    else if (byKey.get(key) === current) byKey.delete(key)
+  }
+  const newRead = (at: number): Read => {
+    let resolve!: (value: Promise<Interval[]>) => void
+    const read: Read = {
+      now: at,
+      result: new Promise<Interval[]>((r) => (resolve = r)),
+      start() {
+        const query = findBookedIntervals(db, resourceId, range, read.now)
+        resolve(query)
+        void query.then(() => settle(read), () => settle(read))
+      },
+    }
+    return read
+  }
+  if (!current.running) {
+    current.running = newRead(now)
+    current.running.start()
+    return current.running.result
+  }
+  if (!current.next) current.next = newRead(now)
+  current.next.now = Math.max(current.next.now, now)
+  return current.next.result
+}
+
 /**
  * The free slot a guest asked for, exactly as availability would offer it now (schedule,
  * bookings with buffers, notice, horizon; holds are the hold store's business). `end`
@@ -39,7 +100,8 @@ export async function resolveOfferedSlot(
   const match = (days: ReturnType<typeof computeSlots>) =>
     days[0]?.slots.find((s) => Date.parse(s.start) === start && (end === undefined || Date.parse(s.end) === end))
 
-  const booked = await findBookedIntervals(db, resource.id, busyQueryRange(day, day, 'UTC', resource.config), now)
+  // Other checks share the list: each gets its own copy to hand to the engine.
+  const booked = (await sharedBookedRead(db, resource.id, busyQueryRange(day, day, 'UTC', resource.config), now)).slice()
   const free = match(computeSlots({ ...input, busy: booked }))
   if (free) return { start: Date.parse(free.start), end: Date.parse(free.end) }
   if (match(computeSlots({ ...input, busy: [] }))) {

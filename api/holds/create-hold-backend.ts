@@ -4,6 +4,7 @@ import type { Clock } from '../clock'
 import type { HoldStore, RateLimiter } from './hold-store'
 import { createMemoryHoldStore } from './memory-hold-store'
 import { createMemoryRateLimiter, createUpstashRateLimiter } from './rate-limiter'
+import { createEvalBatcher, withBatchedEvalsha } from './script-batcher'
 import { createUpstashAvailabilityVersions, createUpstashHoldStore } from './upstash-hold-store'
 
 export interface HoldBackend {
@@ -50,15 +51,19 @@ export function createHoldBackend(options: HoldBackendOptions): HoldBackend {
       enableAutoPipelining: false,
       retry: { retries: 1 },
     })
+    // Under a crowd, the scripts (hold placements, rate-limit checks) of many requests share
+    // one pipeline round trip; a lone request still goes at once.
+    const batcher = createEvalBatcher(redis)
+    const limiterRedis = withBatchedEvalsha(redis, batcher)
     return {
       kind: 'upstash',
-      holds: createUpstashHoldStore(redis, clock, { keyPrefix }),
+      holds: createUpstashHoldStore(redis, clock, { keyPrefix, batcher }),
       versions: createUpstashAvailabilityVersions(redis, clock, { keyPrefix }),
-      holdRateLimiter: limit > 0 ? createUpstashRateLimiter(redis, { limit, windowSec: 60, prefix: `${keyPrefix}ratelimit` }) : undefined,
+      holdRateLimiter: limit > 0 ? createUpstashRateLimiter(limiterRedis, { limit, windowSec: 60, prefix: `${keyPrefix}ratelimit` }) : undefined,
       manageRateLimiter:
-        manageLimit > 0 ? createUpstashRateLimiter(redis, { limit: manageLimit, windowSec: 60, prefix: `${keyPrefix}ratelimit:manage` }) : undefined,
+        manageLimit > 0 ? createUpstashRateLimiter(limiterRedis, { limit: manageLimit, windowSec: 60, prefix: `${keyPrefix}ratelimit:manage` }) : undefined,
       adminAuthRateLimiter:
-        authLimit > 0 ? createUpstashRateLimiter(redis, { limit: authLimit, windowSec: ADMIN_AUTH_WINDOW_SEC, prefix: `${keyPrefix}ratelimit:admin-auth` }) : undefined,
+        authLimit > 0 ? createUpstashRateLimiter(limiterRedis, { limit: authLimit, windowSec: ADMIN_AUTH_WINDOW_SEC, prefix: `${keyPrefix}ratelimit:admin-auth` }) : undefined,
     }
   }
   const holds = createMemoryHoldStore(clock)

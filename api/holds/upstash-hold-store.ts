@@ -3,6 +3,7 @@ import type { Clock } from '../clock'
 import type { AvailabilityVersions } from '../availability-cache'
 import type { Hold, HoldStore, PlaceHoldResult } from './hold-store'
 import { limitsClient, newHold, overlaps, resourceOfHoldId } from './new-hold'
+import { createBatchedScript, createEvalBatcher, type EvalBatcher } from './script-batcher'
 
 /**
  * Key layout (every key a script touches is passed in KEYS):
@@ -98,6 +99,8 @@ interface Packed {
 
 export interface UpstashHoldStoreOptions {
   keyPrefix?: string
+  /** Shares round trips with the other scripts sent on this client (the rate limiters). */
+  batcher?: EvalBatcher
 }
 
 /**
@@ -109,7 +112,8 @@ export function createUpstashHoldStore(redis: Redis, clock: Clock, options: Upst
   const resourceKey = (id: string) => `${prefix}holds:r:${id}`
   const sessionKey = (id: string) => `${prefix}holds:s:${id}`
   const clientKey = (key: string) => `${prefix}holds:c:${key}`
-  const placeScript = redis.createScript<string[]>(PLACE)
+  // A crowd on one slot shares round trips; each place stays one atomic script run.
+  const placeScript = createBatchedScript<string[]>(redis, options.batcher ?? createEvalBatcher(redis), PLACE)
   const releaseScript = redis.createScript<string | null>(RELEASE)
 
   return {
