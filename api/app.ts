@@ -105,15 +105,14 @@ export function createApp(options: CreateAppOptions) {
   )
 
   app.use('/v1/*', warnOnUntrustedForwarding(deps.trustProxy, deps.logger))
-  app.use(
-    '/v1/*',
-    bodyLimit({
-      maxSize: 64 * 1024,
-      onError: () => {
-        throw new BookingError('payload_too_large', 'The request body is larger than 64 KB.')
-      },
-    }),
-  )
+  const limitBody = bodyLimit({
+    maxSize: 64 * 1024,
+    onError: () => {
+      throw new BookingError('payload_too_large', 'The request body is larger than 64 KB.')
+    },
+  })
+  // Reads carry no body; asking for one would build a whole Request per read.
+  app.use('/v1/*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)))
 
   app.get('/health', (c) => c.json({ status: 'ok' }))
   app.get('/metrics', metricsHandler(metrics, metricsAccess))

@@ -123,6 +123,26 @@ describe.skipIf(!shared)('availability cached in two processes', () => {
     expect((await offered(a, r.id)).has(slot)).toBe(true)
   })
 
+  it('a hold placed through one process is gone from the next read through the other, and back when it expires, with no write', async () => {
+    const [a, b] = servers as [RunningServer, RunningServer]
+    const r = await insertResource(database.db, {
+      timezone: 'UTC',
+      config: { holdTtlSec: 2 },
+      schedules: everyDay({ startTime: '00:00', endTime: '24:00', slotDuration: 60 }),
+    })
+    const slot = [...(await offered(a, r.id))][4]!
+    // Both processes keep an answer without the hold first.
+    expect((await offered(a, r.id)).has(slot)).toBe(true)
+    expect((await offered(b, r.id)).has(slot)).toBe(true)
+    const hold = await post<{ hold: PublicHold }>(b, '/v1/holds', { resourceId: r.id, start: slot }, { 'X-Booking-Session': newSession() })
+    expect(hold.status).toBe(201)
+    expect((await offered(a, r.id)).has(slot)).toBe(false)
+    expect((await offered(b, r.id)).has(slot)).toBe(false)
+    await new Promise((resolve) => setTimeout(resolve, Date.parse(hold.body.hold.expiresAt) - Date.now() + 20))
+    expect((await offered(a, r.id)).has(slot)).toBe(true)
+    expect((await offered(b, r.id)).has(slot)).toBe(true)
+  })
+
   it('an unpaid pending booking stops blocking in every process when its window passes, with no write', async () => {
     const [a, b] = servers as [RunningServer, RunningServer]
     const r = await resource()

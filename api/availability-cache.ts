@@ -3,11 +3,14 @@ import type { Interval } from '../shared/slots/types'
 import type { Database } from './db/database'
 import type { Hold, HoldStore } from './holds/hold-store'
 import { findBookedSnapshot, type BookedSnapshot } from './store/busy-intervals'
+import { createAnswerCache, readVersionShared, type AnswerCache } from './availability-answers'
 
 /**
  * Availability is the schedule minus booked intervals minus live holds. Holds are always
  * read live from the hold store (so placing, releasing or expiring one needs no
  * invalidation); the booked intervals, the costly part, are cached per resource and range.
+ * The availability route also keeps its finished answers under the same version, keyed by
+ * the live holds they were built with (see availability-answers.ts).
  *
  * An entry is served only while
  * - the availability version it was loaded under is still the current one. The version is
@@ -43,6 +46,10 @@ export function createMemoryAvailabilityVersions(holds: HoldStore): Availability
 export interface AvailabilityCache {
   /** Booked intervals of the resource overlapping `range`, as of `version` and `now`. */
   booked(resourceId: string, range: Interval, version: number | undefined, now: number, load: () => Promise<BookedSnapshot>): Promise<Interval[]>
+  /** `booked` with the instant its intervals stop being true without a write (do not change the intervals: they are shared). */
+  snapshot?(resourceId: string, range: Interval, version: number | undefined, now: number, load: () => Promise<BookedSnapshot>): Promise<BookedSnapshot>
+  /** Finished availability answers under the same versions (see availability-answers.ts). */
+  answers?: AnswerCache
   /** Forget everything (a bump this process could not deliver). */
   clear(): void
 }
@@ -56,29 +63,42 @@ interface Entry {
 export function createAvailabilityCache(options: { maxEntries?: number } = {}): AvailabilityCache {
   const maxEntries = options.maxEntries ?? 2_000
   const entries = new Map<string, Entry>()
+  const answers = createAnswerCache()
+  const snapshotOf = async (
+    resourceId: string,
+    range: Interval,
+    version: number | undefined,
+    now: number,
+    load: () => Promise<BookedSnapshot>,
+  ): Promise<BookedSnapshot> => {
+    if (version === undefined) return load()
+    const key = `${resourceId}|${range.start}|${range.end}`
+    const hit = entries.get(key)
+    if (hit && hit.version === version && now >= hit.loadedAt) {
+      // Concurrent readers of one version share one query.
+      const snapshot = await hit.snapshot.catch(() => undefined)
+      if (snapshot && now < snapshot.validUntil) return snapshot
+    }
+    const snapshot = load()
+    const current = entries.get(key)
+    // A slow reader of an older version never replaces a newer entry.
+    if (!current || current.version < version || (current.version === version && current.loadedAt <= now)) {
+      if (!current && entries.size >= maxEntries) entries.clear()
+      const entry: Entry = { version, loadedAt: now, snapshot }
+      entries.set(key, entry)
+      snapshot.catch(() => entries.get(key) === entry && entries.delete(key))
+    }
+    return snapshot
+  }
   return {
     async booked(resourceId, range, version, now, load) {
-      if (version === undefined) return (await load()).intervals
-      const key = `${resourceId}|${range.start}|${range.end}`
-      const hit = entries.get(key)
-      if (hit && hit.version === version && now >= hit.loadedAt) {
-        // Concurrent readers of one version share one query.
-        const snapshot = await hit.snapshot.catch(() => undefined)
-        if (snapshot && now < snapshot.validUntil) return snapshot.intervals
-      }
-      const snapshot = load()
-      const current = entries.get(key)
-      // A slow reader of an older version never replaces a newer entry.
-      if (!current || current.version < version || (current.version === version && current.loadedAt <= now)) {
-        if (!current && entries.size >= maxEntries) entries.clear()
-        const entry: Entry = { version, loadedAt: now, snapshot }
-        entries.set(key, entry)
-        snapshot.catch(() => entries.get(key) === entry && entries.delete(key))
-      }
-      return (await snapshot).intervals
+      return (await snapshotOf(resourceId, range, version, now, load)).intervals
     },
+    snapshot: snapshotOf,
+    answers,
     clear() {
       entries.clear()
+      answers.clear()
     },
   }
 }
@@ -153,7 +173,12 @@ export async function readBusy(
   const { versions, cache } = deps.availability
   let read: { version: number | undefined; holds: Hold[] }
   try {
-    read = await versions.read(resourceId, range.start, range.end)
+    // Shared with the requests arriving meanwhile; never one that left before this request.
+    const shared = await readVersionShared(versions, resourceId)
+    read = {
+      version: shared.version,
+      holds: shared.holds.filter((h) => h.blockStart < range.end && range.start < h.blockEnd),
+    }
   } catch {
     return { booked: (await load()).intervals, holds: [], holdsUnavailable: true }
   }

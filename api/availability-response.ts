@@ -23,12 +23,28 @@ export function parseAvailabilityFormat(query: Record<string, string>): Availabi
  * `private, no-cache`: a browser may keep the answer but must revalidate before each use.
  */
 export async function sendAvailability(c: Context, body: AvailabilityResponse, format: AvailabilityFormat): Promise<Response> {
-  const text = JSON.stringify(format === 'compact' ? encodeAvailability(body) : body)
+  const text = availabilityText(body, format)
   const etag = await strongEtag(text)
   c.header('Cache-Control', 'private, no-cache')
   c.header('ETag', etag)
   if (ifNoneMatchHits(c.req.header('If-None-Match'), etag)) return c.body(null, 304)
   return c.body(text, 200, { 'Content-Type': 'application/json' })
+}
+
+/** The JSON text of availability in the asked format. */
+export function availabilityText(body: AvailabilityResponse, format: AvailabilityFormat): string {
+  return JSON.stringify(format === 'compact' ? encodeAvailability(body) : body)
+}
+
+/**
+ * Sends a kept answer (see availability-answers.ts) as `sendAvailability` would have sent
+ * it: the same bytes, headers and ETag, with no per-request work beyond the comparison.
+ */
+export function sendAvailabilityAnswer(c: Context, answer: { bytes: Uint8Array; etag: string }): Response {
+  c.header('Cache-Control', 'private, no-cache')
+  c.header('ETag', answer.etag)
+  if (ifNoneMatchHits(c.req.header('If-None-Match'), answer.etag)) return c.body(null, 304)
+  return c.body(answer.bytes as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'application/json' })
 }
 
 /** SHA-256 (Web Crypto: Node and Workers alike), 128 bits of it in base64url, quoted. */

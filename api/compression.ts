@@ -45,12 +45,12 @@ export function compression(options: CompressionOptions = {}): MiddlewareHandler
     if (!isCompressible(res.headers.get('Content-Type'))) return
     // Whatever the body, a cache must key this URL by Accept-Encoding (304s included).
     varyOnAcceptEncoding(res.headers)
-    if (!res.body || res.status === 204 || res.headers.has('Content-Encoding')) return
+    // Decided before touching res.body: reading it turns a finished string into a stream.
+    const encoding = negotiateEncoding(c.req.header('Accept-Encoding'), ['br', 'gzip'])
+    if (encoding === 'identity' || res.status === 204 || res.headers.has('Content-Encoding')) return
     if (/\bno-transform\b/i.test(res.headers.get('Cache-Control') ?? '')) return
     const declared = Number(res.headers.get('Content-Length') ?? NaN)
-    if (declared < threshold) return
-    const encoding = negotiateEncoding(c.req.header('Accept-Encoding'), ['br', 'gzip'])
-    if (encoding === 'identity') return
+    if (declared < threshold || !res.body) return
 
     const body = new Uint8Array(await res.arrayBuffer())
     const headers = new Headers(res.headers)

@@ -129,7 +129,7 @@ const CROWD_MONTH = { from: '2027-03-01', to: '2027-03-31' }
  * same API; after each booking's response a read must no longer offer that slot, and a
  * checker compares every read it makes with the bookings that had landed before it began.
  */
-async function benchCrowd(server: RunningServer, slug: string, options: { cached: boolean; durationSec: number }): Promise<CrowdResult> {
+export async function benchCrowd(server: RunningServer, slug: string, options: { cached: boolean; durationSec: number }): Promise<CrowdResult> {
   const path = `/v1/resources/${slug}/availability?from=${CROWD_MONTH.from}&to=${CROWD_MONTH.to}`
   const read = async () => {
     const body = (await fetch(`${server.url}${path}`).then((r) => r.json())) as AvailabilityResponse

@@ -7,7 +7,16 @@ import type { SlotConfig } from '../../shared/slots/types'
 import { createZoneClock } from '../../shared/slots/zone-clock'
 import type { AvailabilityDay, AvailabilityResponse, NextAvailableResponse, ScheduleRule } from '../../shared/types'
 import type { AppDeps, AppEnv } from '../app-env'
-import { parseAvailabilityFormat, sendAvailability } from '../availability-response'
+import {
+  availabilityText,
+  parseAvailabilityFormat,
+  sendAvailability,
+  sendAvailabilityAnswer,
+  strongEtag,
+  type AvailabilityFormat,
+} from '../availability-response'
+import { busyRangeOf, readVersionShared, slotsValidUntil, type Answer, type VersionRead } from '../availability-answers'
+import { findBookedSnapshot } from '../store/busy-intervals'
 import { invalidRequest } from '../errors'
 import type { Hold } from '../holds/hold-store'
 import { optionalSession } from '../request'
@@ -48,6 +57,8 @@ export const resourceRoutes = new Hono<AppEnv>()
     const viewZone = query.tz ?? resource.timezone
     const sessionId = optionalSession(c)
     const range = { from: query.from, to: query.to, viewZone, duration: query.duration, now: clock.now() }
+    const kept = await keptAvailability(c.var.deps, entry, { ...range, sessionId }, format)
+    if (kept) return sendAvailabilityAnswer(c, kept)
     // Weighed before any query: a range of more slots than one answer carries is refused.
     const fit = daysWithinSlotLimit(engineInput(entry, resource.config, range), MAX_SLOTS_PER_RESPONSE)
     if (fit !== undefined) throw tooManySlots(fit)
@@ -149,6 +160,90 @@ function tooManySlots(daysThatFit: number): BookingError {
       ? `a range covers at most ${daysThatFit} days for this resource (${MAX_SLOTS_PER_RESPONSE} slots per request); ask for fewer days`
       : `a range covers at most 0 days for this resource: it offers more than ${MAX_SLOTS_PER_RESPONSE} slots in one day`
   return new BookingError('invalid_request', 'The availability range holds more slots than one answer carries.', [{ path: 'to', code: 'invalid', message }])
+}
+
+const entryIds = new WeakMap<CatalogEntry, number>()
+const idsByContent = new Map<string, number>()
+let lastEntryId = 0
+const encoder = new TextEncoder()
+
+/**
+ * A number for what a catalog entry holds (the resource and its schedule): the catalog
+ * reloads entries every few seconds, and an unchanged one keeps its number (and so its kept
+ * answers); any change to either gives a new one. Numbers are never reused.
+ */
+function entryId(entry: CatalogEntry): number {
+  let id = entryIds.get(entry)
+  if (id === undefined) {
+    const content = JSON.stringify(entry)
+    id = idsByContent.get(content)
+    if (id === undefined) {
+      if (idsByContent.size >= 10_000) idsByContent.clear()
+      id = ++lastEntryId
+      idsByContent.set(content, id)
+    }
+    entryIds.set(entry, id)
+  }
+  return id
+}
+
+/**
+ * The finished answer from the availability cache (built and kept on a miss), or undefined
+ * when this answer cannot be kept (no cache, the version unknown or unreadable): the route
+ * then builds it as it always did. The key holds everything the bytes depend on: the
+ * resource and its schedule as the catalog has them, the question, the
+ * format, and the live holds on the range (whose and until when), so a hold placed,
+ * released or expired is another key; the version and `now` are checked by the cache.
+ */
+async function keptAvailability(deps: AppDeps, entry: CatalogEntry, query: FreeSlotsQuery, format: AvailabilityFormat): Promise<Answer | undefined> {
+  const caching = deps.availability
+  const answers = caching?.cache.answers
+  const snapshotOf = caching?.cache.snapshot
+  if (!caching || !answers || !snapshotOf) return undefined
+  const { resource } = entry
+  let read: VersionRead
+  try {
+    read = await readVersionShared(caching.versions, resource.id)
+  } catch {
+    return undefined
+  }
+  const version = read.version
+  if (version === undefined) return undefined
+  const range = busyRangeOf(query.from, query.to, query.viewZone, resource.config)
+  const live = read.holds.filter((h) => h.blockStart < range.end && range.start < h.blockEnd)
+  const holdsKey = live
+    .map((h) => `${h.id}@${h.expiresAt}${h.sessionId === query.sessionId ? '+' : ''}`)
+    .sort()
+    .join(',')
+  const key = `${entryId(entry)}|${query.from}|${query.to}|${query.viewZone}|${query.duration ?? ''}|${format}|${holdsKey}`
+  return answers.get(key, version, query.now, async () => {
+    const input = engineInput(entry, resource.config, query)
+    const fit = daysWithinSlotLimit(input, MAX_SLOTS_PER_RESPONSE)
+    if (fit !== undefined) throw tooManySlots(fit)
+    const load = () => findBookedSnapshot(deps.db, resource.id, range, query.now)
+    const snapshot = await snapshotOf(resource.id, range, version, query.now, load)
+    const busy = snapshot.intervals.slice()
+    let validUntil = snapshot.validUntil
+    const own: Hold[] = []
+    for (const hold of live) {
+      if (hold.sessionId === query.sessionId) own.push(hold)
+      else busy.push({ start: hold.start, end: hold.end })
+      validUntil = Math.min(validUntil, hold.expiresAt)
+    }
+    const days = computeSlots({ ...input, busy })
+    const body: AvailabilityResponse = {
+      resource: toPublicResource(resource, capabilities(deps)),
+      timezone: query.viewZone,
+      days,
+    }
+    if (own.length > 0) body.holds = own.map(toPublicHold)
+    const text = availabilityText(body, format)
+    return {
+      bytes: encoder.encode(text),
+      etag: await strongEtag(text),
+      validUntil: Math.min(validUntil, slotsValidUntil({ ...input, busy }, days)),
+    }
+  })
 }
 
 /** Free slots by day as the asking session may take them: the schedule minus bookings and other sessions' live holds. */
