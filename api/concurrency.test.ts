@@ -6,6 +6,7 @@ import { BookingError } from '../shared/errors'
 import type { PublicBooking, PublicHold } from '../shared/types'
 import { systemClock } from './clock'
 import { insertBooking as storeInsertBooking } from './store/bookings'
+import { createOutboxPlanner } from './notify/outbox'
 import { createTestApi } from '../test/api'
 import { createTestDatabase, type TestDatabase } from '../test/database'
 import { everyDay, insertResource } from '../test/fixtures'
@@ -73,6 +74,7 @@ describe('concurrency', () => {
   it('(b) 200 overlapping, non-identical inserts at once: no two occupying rows overlap', async () => {
     const r = await utcRoom()
     const base = Date.parse(at('08:00'))
+    const outbox = createOutboxPlanner({ adminEmail: undefined })
     const outcomes = await Promise.allSettled(
       Array.from({ length: 200 }, (_, i) =>
         storeInsertBooking(
@@ -89,6 +91,7 @@ describe('concurrency', () => {
             manageTokenHash: 'x'.repeat(64),
           },
           Date.now(),
+          outbox,
         ),
       ),
     )

@@ -1,8 +1,7 @@
 import type { AppDeps } from './app-env'
 import { bumpAvailability } from './availability-cache'
 import { processOutbox, type OutboxWorkerDeps } from './notify/worker'
-import { runPaymentSweep } from './payments/booking-payments'
-import { expirePendingBookings } from './store/bookings'
+import { expireUnpaidBookings, runPaymentSweep } from './bookings/lifecycle'
 
 /**
  * Everything that comes due with time, run every minute: in-process on Node, and through
@@ -14,8 +13,12 @@ export async function runDueWork(deps: Pick<AppDeps, 'db' | 'clock' | 'logger' |
   let expired: number
   let payments: Awaited<ReturnType<typeof runPaymentSweep>> | undefined
   try {
-    expired = await expirePendingBookings(deps.db, deps.clock.now())
-    payments = deps.payments ? await runPaymentSweep({ ...deps, payments: deps.payments }) : undefined
+    expired = await expireUnpaidBookings(deps)
+    if (deps.payments) {
+      // The sweep's cancellations and late payments owe messages: it never runs without an outbox.
+      if (!deps.outbox) throw new Error('the payment sweep needs an outbox to write the messages its changes owe')
+      payments = await runPaymentSweep({ ...deps, payments: deps.payments, outbox: deps.outbox })
+    }
   } finally {
     // Expiry and payment outcomes (lapsed authorizations, late payments) change bookings.
     await bumpAvailability(deps.availability, (error) => deps.logger.error('availability version bump failed', { error: String(error) }))

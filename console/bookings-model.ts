@@ -1,3 +1,4 @@
+import { awaitingPayment, transitionAllowedFrom, type OwnerTransition } from '../shared/booking-status'
 import { addDays, cityOf, dateOf, isoWeekday, wallClockIn } from '../shared/calendar-labels'
 import { refundAmount } from '../shared/cancellation-policy'
 import { formatMoney } from '../shared/money'
@@ -91,7 +92,8 @@ export function matchesFilter(booking: AdminBooking, filter: StatusFilter, q: st
 
 // ---------------------------------------------------------------- actions
 
-export type OwnerAction = 'confirm' | 'no-show' | 'complete' | 'cancel'
+/** The owner's transitions, from the one table the API enforces (shared/booking-status.ts). */
+export type OwnerAction = OwnerTransition
 
 export const ACTION_LABELS: Record<OwnerAction, string> = {
   confirm: 'Confirm',
@@ -108,13 +110,11 @@ export const ACTION_LABELS: Record<OwnerAction, string> = {
  */
 export function legalActions(booking: Pick<AdminBooking, 'status' | 'start' | 'end' | 'payment'>, now: number): OwnerAction[] {
   const actions: OwnerAction[] = []
-  const unpaid = booking.payment?.status === 'requires_payment' || booking.payment?.status === 'failed'
-  if (booking.status === 'pending' && !unpaid) actions.push('confirm')
-  if (booking.status === 'confirmed') {
-    if (now >= Date.parse(booking.start)) actions.push('no-show')
-    if (now >= Date.parse(booking.end)) actions.push('complete')
-  }
-  if (booking.status === 'pending' || booking.status === 'confirmed') actions.push('cancel')
+  const allowed = (action: OwnerAction) => transitionAllowedFrom(action, booking.status)
+  if (allowed('confirm') && !awaitingPayment(booking.payment?.status)) actions.push('confirm')
+  if (allowed('no-show') && now >= Date.parse(booking.start)) actions.push('no-show')
+  if (allowed('complete') && now >= Date.parse(booking.end)) actions.push('complete')
+  if (allowed('cancel')) actions.push('cancel')
   return actions
 }
 

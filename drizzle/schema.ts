@@ -15,14 +15,14 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core'
+import { BOOKING_STATUSES } from '../shared/booking-status'
 import type { CancellationPolicy, ResourceConfig } from '../shared/schemas'
 import { PAYMENT_STATUSES, type CancellationSettlement } from '../shared/types'
 
 const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
 
-export const BOOKING_STATUSES = ['pending', 'confirmed', 'cancelled', 'completed', 'no_show'] as const
+export { BOOKING_STATUSES, type BookingStatus } from '../shared/booking-status'
 export { PAYMENT_STATUSES } from '../shared/types'
-export type BookingStatus = (typeof BOOKING_STATUSES)[number]
 
 export const bookableResources = pgTable(
   'bookable_resources',

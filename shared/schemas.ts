@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { isValidTimeZone } from './time-zone'
 import { MAX_AMOUNT_MINOR, MIN_SLOT_MINUTES } from './limits'
 import { isPhoneRegion } from './phone'
+import { BOOKING_STATUSES } from './booking-status'
 
 export { MAX_AMOUNT_MINOR, MAX_SLOTS_PER_RESPONSE, MIN_SLOT_MINUTES } from './limits'
 
@@ -400,8 +401,6 @@ export const adminScheduleSchema = z
     }
   })
 
-export const BOOKING_STATUS_VALUES = ['pending', 'confirmed', 'cancelled', 'completed', 'no_show'] as const
-
 const DAY_OR_INSTANT_MESSAGE = `expected a date YYYY-MM-DD or an ISO-8601 instant, ${CALENDAR_RANGE_MESSAGE.replace('must be ', '')}`
 
 export const adminBookingsQuerySchema = z.object({
@@ -412,7 +411,7 @@ export const adminBookingsQuerySchema = z.object({
   status: z
     .string()
     .transform((v) => v.split(',').map((s) => s.trim()))
-    .pipe(z.array(z.enum(BOOKING_STATUS_VALUES)).min(1))
+    .pipe(z.array(z.enum(BOOKING_STATUSES)).min(1))
     .optional(),
   cursor: plainText().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),

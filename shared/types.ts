@@ -1,3 +1,4 @@
+import type { BookingStatus } from './booking-status'
 import type { RefundTier } from './cancellation-policy'
 import type { CancellationPolicy, Money, ResourceConfig } from './schemas'
 
@@ -81,7 +82,7 @@ export interface CompactAvailabilityResponse extends Omit<AvailabilityResponse, 
   days: CompactAvailabilityDay[]
 }
 
-export type BookingStatus = 'pending' | 'confirmed' | 'cancelled' | 'completed' | 'no_show'
+export type { BookingStatus }
 
 /**
  * Where a booking's payment stands: waiting for the card, authorized (money reserved, not

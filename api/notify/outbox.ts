@@ -1,7 +1,6 @@
 import { and, eq, inArray, lt, lte, sql } from 'drizzle-orm'
 import { bookableResources, notifications, type BookingRow, type NotificationPayload, type StoredInterval } from '../../drizzle/schema'
 import type { Database } from '../db/database'
-import type { Transaction } from '../store/bookings'
 
 /*
  * Which messages a booking's state change owes, written as outbox rows in the same
@@ -20,6 +19,9 @@ import type { Transaction } from '../store/bookings'
  * unpaid booking that simply expires never sent anything. Rows without a recipient are
  * written as skipped, so the log shows why nothing went out.
  */
+
+/** A transaction as Drizzle hands it to its callback: outbox rows are written inside the change's own. */
+export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0]
 
 /** What the "created" messages need of a booking, known before its row is written. */
 export type PlannedBooking = Pick<BookingRow, 'id' | 'version' | 'status' | 'startsAt' | 'guestEmail' | 'guestPhone'>
@@ -170,13 +172,4 @@ export async function outboxBacklog(db: Database, now: number): Promise<number> 
     .from(notifications)
     .where(and(inArray(notifications.status, ['pending', 'sending']), lte(notifications.sendAfter, new Date(now))))
   return Number(row?.count ?? 0)
-}
-
-/** For callers without notifications (some tests, tools). */
-export const noOutbox: OutboxPlanner = {
-  created: async () => {},
-  createdRows: () => [],
-  confirmed: async () => {},
-  rescheduled: async () => {},
-  cancelled: async () => {},
 }

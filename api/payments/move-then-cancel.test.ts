@@ -7,8 +7,8 @@ import type { PublicBooking, PublicHold } from '../../shared/types'
 import { createTestApi } from '../../test/api'
 import { createTestDatabase, type TestDatabase } from '../../test/database'
 import { FAKE_WEBHOOK_SECRET, startFakeStripe, type FakeStripe } from '../../test/fake-stripe'
-import { everyDay, insertResource } from '../../test/fixtures'
 import { createTestHoldBackend, newSession } from '../../test/holds'
+import { paidBooking as authorizedBooking } from '../../test/paid-booking'
 import { createAdminKey } from '../admin/keys'
 import { fixedClock } from '../clock'
 import type { AdminBooking } from '../routes/admin'
@@ -45,11 +45,8 @@ START.setUTCHours(10, 0, 0, 0)
 /** Where bookings are moved to: days after the original start, in the new time's free tier. */
 const LATER = START.getTime() + 3 * 86_400_000
 const PRICE = 5000
-const guest = { name: 'Ada Lovelace', email: 'ada@example.com' }
 // free ≥ 24 h, 50 % ≥ 12 h, 0 % ≥ 2 h, closed below (as in shared/cancellation-policy.test.ts).
 const ladder = { free_cancellation_hours: 24, partial_refund_hours: 12, partial_refund_percent: 50, no_refund_hours: 2 }
-
-type Created = { booking: PublicBooking; manageToken: string }
 
 function setup() {
   const clock = fixedClock(Date.now())
@@ -67,21 +64,11 @@ async function row(ref: string): Promise<BookingRow> {
 
 /** A confirmed booking at START, paid in full (authorized, then captured on the webhook). */
 async function paidBooking(api: Api, terms: Pick<ResourceConfig, 'cancellationPolicy' | 'minRescheduleNoticeHours' | 'minCancelNoticeHours'> = { cancellationPolicy: ladder }) {
-  const resource = await insertResource(database.db, {
-    name: 'Studio',
-    config: { payment: 'full', price: { amount: PRICE, currency: 'EUR' }, ...terms },
-    schedules: everyDay({ startTime: '00:00', endTime: '24:00', slotDuration: 60 }),
-  })
-  const session = newSession()
-  const hold = await api.call<{ hold: PublicHold }>('POST', '/v1/holds', { session, body: { resourceId: resource.id, start: START.toISOString() } })
+  const config: ResourceConfig = { payment: 'full', price: { amount: PRICE, currency: 'EUR' }, ...terms }
+  const { resource, hold, created, saved, webhook } = await authorizedBooking(api, database.db, stripe, config, START.toISOString())
   expect(hold.status).toBe(201)
-  const created = await api.call<Created>('POST', '/v1/bookings', { session, body: { holdId: hold.body.hold.id, guest } })
   expect(created.status).toBe(201)
-  const saved = await row(created.body.booking.ref)
-  stripe.authorize(saved.paymentIntentId!)
-  const event = stripe.signedEvent('payment_intent.amount_capturable_updated', saved.paymentIntentId!)
-  const res = await api.app.request('/v1/webhooks/stripe', { method: 'POST', headers: { 'Content-Type': 'application/json', 'Stripe-Signature': event.signature }, body: event.body })
-  expect(res.status).toBe(200)
+  expect(webhook.status).toBe(200)
   expect(await row(saved.ref)).toMatchObject({ status: 'confirmed', amountCaptured: PRICE })
   return { ref: saved.ref, id: saved.id, intentId: saved.paymentIntentId!, resourceId: resource.id, manageToken: created.body.manageToken }
 }

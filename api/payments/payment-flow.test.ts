@@ -7,13 +7,13 @@ import type { PublicBooking, PublicHold } from '../../shared/types'
 import { createTestApi } from '../../test/api'
 import { createTestDatabase, type TestDatabase } from '../../test/database'
 import { FAKE_WEBHOOK_SECRET, startFakeStripe, type FakeStripe } from '../../test/fake-stripe'
-import { everyDay, insertResource } from '../../test/fixtures'
 import { createTestHoldBackend, newSession } from '../../test/holds'
 import { fixedClock } from '../clock'
+import { paidBooking as authorizedBooking, pricedResource } from '../../test/paid-booking'
+import { cancelBooking, confirmBooking, expireUnpaidBookings } from '../bookings/lifecycle'
 import { runDueWork } from '../due-work'
-import { expirePendingBookings } from '../store/bookings'
 import { silentLogger } from '../logger'
-import { cancelWithPolicy, captureAndConfirm } from './booking-payments'
+import { createOutboxPlanner } from '../notify/outbox'
 import { createStripeGateway } from './stripe-gateway'
 
 /*
@@ -50,16 +50,14 @@ function setup() {
   const payments = createStripeGateway({ secretKey: 'sk_test_flow', publishableKey: 'pk_test_flow', webhookSecret: FAKE_WEBHOOK_SECRET, apiBase: stripe.url })
   const backend = createTestHoldBackend(clock)
   const api = createTestApi({ db: database.db, clock, holds: backend.holds, payments })
-  const deps = { db: database.db, clock, logger: silentLogger, payments }
+  const deps = { db: database.db, clock, logger: silentLogger, payments, outbox: createOutboxPlanner({ adminEmail: undefined }) }
   return { ...api, clock, payments, deps }
 }
 
+const pricedConfig: ResourceConfig = { payment: 'full', price: { amount: 5000, currency: 'EUR' }, cancellationPolicy: ladder }
+
 async function pricedRoom(config: ResourceConfig = {}) {
-  return insertResource(database.db, {
-    name: 'Studio',
-    config: { payment: 'full', price: { amount: 5000, currency: 'EUR' }, cancellationPolicy: ladder, ...config },
-    schedules: everyDay({ startTime: '00:00', endTime: '24:00', slotDuration: 60 }),
-  })
+  return pricedResource(database.db, { ...pricedConfig, ...config })
 }
 
 async function book(api: ReturnType<typeof setup>, resourceId: string, start = SLOT, session = newSession(), key?: string) {
@@ -206,11 +204,8 @@ describe('the Stripe webhook', () => {
 
   it('waits for the owner when the resource needs approval; the owner’s confirm captures', async () => {
     const api = setup()
-    const r = await pricedRoom({ requiresConfirmation: true })
-    const created = await book(api, r.id)
-    const intentId = (await row(created.body.booking.ref)).paymentIntentId!
-    stripe.authorize(intentId)
-    await webhook(api, 'payment_intent.amount_capturable_updated', intentId)
+    const { hold, created } = await authorizedBooking(api, database.db, stripe, { ...pricedConfig, requiresConfirmation: true }, SLOT)
+    expect(hold.status).toBe(201)
     const authorized = await row(created.body.booking.ref)
     expect(authorized).toMatchObject({ status: 'pending', paymentStatus: 'authorized', amountAuthorized: 5000, amountCaptured: 0, expiresAt: null })
     expect(authorized.captureBefore?.getTime()).toBeGreaterThan(Date.now())
@@ -219,7 +214,7 @@ describe('the Stripe webhook', () => {
     await runDueWork(api.deps)
     expect((await row(created.body.booking.ref)).status).toBe('pending')
 
-    const confirmed = await captureAndConfirm(api.deps, authorized)
+    const confirmed = await confirmBooking(api.deps, authorized)
     expect(confirmed).toMatchObject({ status: 'confirmed', paymentStatus: 'captured', amountCaptured: 5000 })
   })
 
@@ -262,7 +257,7 @@ describe('the Stripe webhook', () => {
     const late = await book(api, r.id)
     const intentId = (await row(late.body.booking.ref)).paymentIntentId!
     api.clock.set(api.clock.now() + 601_000)
-    await expirePendingBookings(database.db, api.clock.now()) // the sweep's first step, before it releases the intent
+    await expireUnpaidBookings(api.deps) // the sweep's first step, before it releases the intent
     expect((await row(late.body.booking.ref)).status).toBe('cancelled')
     stripe.authorize(intentId)
     await webhook(api, 'payment_intent.amount_capturable_updated', intentId)
@@ -285,11 +280,8 @@ describe('the Stripe webhook', () => {
 
   it('records a refund made in the Stripe dashboard', async () => {
     const api = setup()
-    const r = await pricedRoom()
-    const created = await book(api, r.id)
-    const intentId = (await row(created.body.booking.ref)).paymentIntentId!
-    stripe.authorize(intentId)
-    await webhook(api, 'payment_intent.amount_capturable_updated', intentId)
+    const { hold, created, intentId } = await authorizedBooking(api, database.db, stripe, pricedConfig, SLOT)
+    expect(hold.status).toBe(201)
     stripe.refundOutside(intentId, 1200)
     await webhook(api, 'charge.refunded', intentId)
     expect(await row(created.body.booking.ref)).toMatchObject({ amountCaptured: 5000, amountRefunded: 1200, status: 'confirmed' })
@@ -298,11 +290,8 @@ describe('the Stripe webhook', () => {
 
 describe('cancelling under the policy', () => {
   async function paidBooking(api: ReturnType<typeof setup>, config: ResourceConfig = {}) {
-    const r = await pricedRoom(config)
-    const created = await book(api, r.id)
-    const intentId = (await row(created.body.booking.ref)).paymentIntentId!
-    stripe.authorize(intentId)
-    await webhook(api, 'payment_intent.amount_capturable_updated', intentId)
+    const { hold, created, intentId } = await authorizedBooking(api, database.db, stripe, { ...pricedConfig, ...config }, SLOT)
+    expect(hold.status).toBe(201)
     return { ...created.body, intentId }
   }
 
@@ -371,20 +360,17 @@ describe('cancelling under the policy', () => {
     const first = await paidBooking(api)
     const second = await paidBooking(api)
     api.clock.set(START.getTime() - HOUR) // past the 2 h online cut-off
-    const byPolicy = await cancelWithPolicy(api.deps, (await row(first.booking.ref)).id, { by: 'owner' })
+    const byPolicy = await cancelBooking(api.deps, (await row(first.booking.ref)).id, { by: 'owner' })
     expect(byPolicy).toMatchObject({ status: 'cancelled', cancelReason: 'owner', amountRefunded: 0, settlement: { tier: 'no_refund', percent: 0, method: 'none' } })
-    const generous = await cancelWithPolicy(api.deps, (await row(second.booking.ref)).id, { by: 'owner', refundPercent: 100 })
+    const generous = await cancelBooking(api.deps, (await row(second.booking.ref)).id, { by: 'owner', refundPercent: 100 })
     expect(generous).toMatchObject({ amountRefunded: 5000, settlement: { tier: 'owner_override', percent: 100, refund: 5000, state: 'done' } })
     expect(stripe.requests.filter((q) => q.path === '/v1/refunds').map((q) => q.form.amount)).toEqual(['5000'])
   })
 
   it('keeps the policy the booking was made under, even after the owner changes the resource’s policy', async () => {
     const api = setup()
-    const r = await pricedRoom()
-    const created = await book(api, r.id)
-    const intentId = (await row(created.body.booking.ref)).paymentIntentId!
-    stripe.authorize(intentId)
-    await webhook(api, 'payment_intent.amount_capturable_updated', intentId)
+    const { resource: r, hold, created } = await authorizedBooking(api, database.db, stripe, pricedConfig, SLOT)
+    expect(hold.status).toBe(201)
     await database.db.update(bookableResources).set({ config: { payment: 'full', price: { amount: 5000, currency: 'EUR' }, cancellationPolicy: { no_refund_hours: 100 } } }).where(eq(bookableResources.id, r.id))
     api.clock.set(START.getTime() - 13 * HOUR)
     const res = await api.call<{ booking: PublicBooking }>('POST', `/v1/bookings/${created.body.booking.ref}/cancel`, { token: created.body.manageToken })

@@ -1,5 +1,6 @@
 import { Hono, type Context } from 'hono'
 import type { BookingRow, NotificationRow } from '../../drizzle/schema'
+import { isActive, isOwnerTransition, type OwnerTransition } from '../../shared/booking-status'
 import { BookingError } from '../../shared/errors'
 import {
   adminBookingsQuerySchema,
@@ -17,7 +18,15 @@ import { verifyAdminKey } from '../admin/keys'
 import { exchangeSetupToken } from '../admin/setup'
 import type { AppEnv } from '../app-env'
 import { invalidField, invalidRequest } from '../errors'
-import { cancelWithPolicy, captureAndConfirm, previewOwnerCancellation } from '../payments/booking-payments'
+import {
+  assertOwnerMayMove,
+  assertOwnerTransition,
+  cancelBooking,
+  confirmBooking,
+  markAttendance,
+  moveBooking,
+  previewOwnerCancellation,
+} from '../bookings/lifecycle'
 import { clientKey } from '../client-ip'
 import { bearerToken, readJson } from '../request'
 import {
@@ -29,12 +38,11 @@ import {
   listBookings,
   listNotifications,
   listResources,
-  markAttendance,
   replaceSchedules,
   toAdminResource,
   updateResource,
 } from '../store/admin'
-import { confirmBooking, moveBooking, toPublicBooking } from '../store/bookings'
+import { toPublicBooking } from '../store/bookings'
 
 /**
  * A booking as its owner sees it: the guest's view plus the internal id, and while it is
@@ -44,7 +52,7 @@ export type AdminBooking = PublicBooking & { id: string }
 
 function toAdminBooking(row: BookingRow, now: number): AdminBooking {
   const booking: AdminBooking = { id: row.id, ...toPublicBooking(row) }
-  if (row.status === 'pending' || row.status === 'confirmed') booking.cancellation = previewOwnerCancellation(row, now)
+  if (isActive(row.status)) booking.cancellation = previewOwnerCancellation(row, now)
   return booking
 }
 
@@ -62,20 +70,6 @@ const toAdminNotification = (row: NotificationRow) => ({
   lastError: row.lastError,
   skipReason: row.skipReason,
 })
-
-/**
- * One table for every owner transition of a booking; anything else is 409
- * `invalid_transition`. `confirm` captures an authorized payment; `cancel` settles by the
- * policy unless the owner names a refund; attendance can only be marked once it started.
- */
-const TRANSITIONS = {
-  confirm: { from: ['pending'] },
-  cancel: { from: ['pending', 'confirmed'] },
-  'no-show': { from: ['confirmed'] },
-  complete: { from: ['confirmed'] },
-} as const satisfies Record<string, { from: readonly BookingRow['status'][] }>
-
-type Transition = keyof typeof TRANSITIONS
 
 /**
  * The owner API: resources and their schedules, bookings and their messages. Every route
@@ -162,12 +156,10 @@ export const adminRoutes = new Hono<AppEnv>()
   .get('/bookings/:id', async (c) => c.json({ booking: toAdminBooking(await getBooking(c.var.deps.db, c.req.param('id')), c.var.deps.clock.now()) }))
   // Registered before `/:transition`, which would otherwise take "reschedule" as its name.
   .post('/bookings/:id/reschedule', async (c) => {
-    const { db, clock, outbox } = c.var.deps
+    const { db, clock } = c.var.deps
     const booking = await getBooking(db, c.req.param('id'))
     const request = await readJson(c, adminRescheduleSchema)
-    if (booking.status !== 'pending' && booking.status !== 'confirmed') {
-      throw new BookingError('invalid_transition', `Cannot move a ${booking.status.replace('_', ' ')} booking.`)
-    }
+    assertOwnerMayMove(booking)
     const now = clock.now()
     if (request.start <= now) throw invalidField('start', 'invalid', 'must be in the future')
     const start = request.start
@@ -177,12 +169,12 @@ export const adminRoutes = new Hono<AppEnv>()
     // The owner may leave the published schedule (and the buffers, which are part of it),
     // but never land on another booking: the write passes the same EXCLUDE constraint as a
     // guest's move (409 slot_taken, nothing changed) and writes the same moved messages.
-    const moved = await moveBooking(db, booking.id, start, end, now, outbox)
+    const moved = await moveBooking(c.var.deps, booking.id, { start, end }, now)
     return c.json({ booking: toAdminBooking(moved, clock.now()) })
   })
   .post('/bookings/:id/:transition', async (c) => {
-    const transition = c.req.param('transition') as Transition
-    if (!(transition in TRANSITIONS)) throw new BookingError('not_found', `No transition "${transition}"; use confirm, cancel, no-show or complete.`)
+    const transition = c.req.param('transition')
+    if (!isOwnerTransition(transition)) throw new BookingError('not_found', `No transition "${transition}"; use confirm, cancel, no-show or complete.`)
     return c.json({ booking: toAdminBooking(await applyTransition(c, c.req.param('id'), transition), c.var.deps.clock.now()) })
   })
 
@@ -193,33 +185,24 @@ export const adminRoutes = new Hono<AppEnv>()
     return c.json({ notifications: (await listNotifications(c.var.deps.db, parsed.data.bookingId)).map(toAdminNotification) })
   })
 
-async function applyTransition(c: Context<AppEnv>, id: string, transition: Transition): Promise<BookingRow> {
+/**
+ * An owner transition from the table in shared/booking-status.ts: `confirm` captures an
+ * authorized payment; `cancel` settles by the policy unless the owner names a refund;
+ * attendance can only be marked once the booking started.
+ */
+async function applyTransition(c: Context<AppEnv>, id: string, transition: OwnerTransition): Promise<BookingRow> {
   const deps = c.var.deps
-  const { db, clock, outbox, payments, logger } = deps
-  const booking = await getBooking(db, id)
-  const allowed: readonly string[] = TRANSITIONS[transition].from
-  if (!allowed.includes(booking.status)) {
-    throw new BookingError('invalid_transition', `Cannot ${transition.replace('-', ' ')} a ${booking.status.replace('_', ' ')} booking.`)
-  }
-  const now = clock.now()
+  const booking = await getBooking(deps.db, id)
+  assertOwnerTransition(booking, transition, deps.clock.now())
   switch (transition) {
-    case 'confirm': {
-      if (booking.paymentStatus === 'requires_payment' || booking.paymentStatus === 'failed') {
-        throw new BookingError('invalid_transition', 'The guest has not paid yet; a booking that takes payment is confirmed once paid.')
-      }
-      if (booking.paymentStatus === 'authorized') {
-        if (!payments) throw new BookingError('payment_unavailable', 'The payment provider is not configured, so the payment cannot be captured.')
-        return captureAndConfirm({ db, payments, clock, logger, outbox }, booking)
-      }
-      return confirmBooking(db, id, now, outbox)
-    }
+    case 'confirm':
+      return confirmBooking(deps, booking)
     case 'cancel': {
       const body = await readJson(c, adminCancelSchema, { optional: true })
-      return cancelWithPolicy(deps, id, { by: 'owner', note: body.reason, ...(body.refundPercent !== undefined ? { refundPercent: body.refundPercent } : {}) })
+      return cancelBooking(deps, id, { by: 'owner', note: body.reason, ...(body.refundPercent !== undefined ? { refundPercent: body.refundPercent } : {}) })
     }
     case 'no-show':
-      return markAttendance(db, id, 'no_show', now)
     case 'complete':
-      return markAttendance(db, id, 'completed', now)
+      return markAttendance(deps, id, transition)
   }
 }

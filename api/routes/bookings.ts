@@ -1,17 +1,16 @@
 import { Hono, type Context } from 'hono'
 import type { BookingRow } from '../../drizzle/schema'
-import { decideGuestReschedule, guestChangeDeadlines } from '../../shared/cancellation-policy'
+import { isActive } from '../../shared/booking-status'
+import { guestChangeDeadlines } from '../../shared/cancellation-policy'
 import { BookingError } from '../../shared/errors'
 import { normalizePhone, phoneRegionOf } from '../../shared/phone'
 import {
-  DEFAULT_HOLD_TTL_SEC,
   bookingRequestSchema,
   messageLanguage,
   cancelRequestSchema,
   idempotencyKeySchema,
   rescheduleRequestSchema,
   type BookingRequest,
-  type ResourceConfig,
 } from '../../shared/schemas'
 import type { PublicBooking } from '../../shared/types'
 import type { AppEnv } from '../app-env'
@@ -20,15 +19,8 @@ import { digestsEqual, randomRef, randomToken, sealToken, sha256Hex, unsealToken
 import { invalidField, invalidRequest } from '../errors'
 import { clientKey } from '../client-ip'
 import { bearerToken, readJson, requireSession } from '../request'
-import { cancelWithPolicy, previewGuestCancellation, startPayment } from '../payments/booking-payments'
-import {
-  IdempotencyKeyTaken,
-  findBookingByIdempotencyKey,
-  findBookingByRef,
-  insertBooking,
-  moveBooking,
-  toPublicBooking,
-} from '../store/bookings'
+import { assertGuestMayMove, cancelBooking, createBooking, moveBooking, previewGuestCancellation, startPayment } from '../bookings/lifecycle'
+import { IdempotencyKeyTaken, findBookingByIdempotencyKey, findBookingByRef, toPublicBooking } from '../store/bookings'
 
 /**
  * Bookings: a live hold becomes a row (the EXCLUDE constraint has the last word), and the
@@ -42,7 +34,7 @@ import {
  */
 export const bookingRoutes = new Hono<AppEnv>()
   .post('/', async (c) => {
-    const { db, holds, catalog, clock, payments, logger, outbox, appSecret } = c.var.deps
+    const { holds, catalog, appSecret } = c.var.deps
     const sessionId = requireSession(c)
     const idempotencyKey = readIdempotencyKey(c)
     const request = await readJson(c, bookingRequestSchema)
@@ -71,23 +63,15 @@ export const bookingRoutes = new Hono<AppEnv>()
     const phone = request.guest.phone === undefined ? undefined : normalizePhone(request.guest.phone, phoneRegionOf(entry.resource))
     if (phone && !phone.ok) throw invalidField('guest.phone', 'invalid_phone', 'not a phone number; include the country code, e.g. +44 20 7123 4567')
     const guest = phone?.ok ? { ...request.guest, phone: phone.e164 } : request.guest
-    const due = amountDue(config)
-    if (due && !payments) {
-      throw new BookingError('payment_unavailable', 'This resource takes payment online, and online payment is not set up on this server.')
-    }
 
-    const now = clock.now()
     const manageToken = randomToken()
-    // A booking that takes payment waits, pending, for the money; its payment window is the hold's TTL.
-    const needsOwner = config.requiresConfirmation === true || due !== undefined
     let row: BookingRow
     try {
-      row = await insertBooking(
-        db,
+      row = await createBooking(
+        c.var.deps,
         {
           ref: randomRef(),
           resourceId: hold.resourceId,
-          status: needsOwner ? 'pending' : 'confirmed',
           start: hold.start,
           end: hold.end,
           guest,
@@ -101,16 +85,8 @@ export const bookingRoutes = new Hono<AppEnv>()
           manageLinkSealed: appSecret ? await sealToken(manageToken, appSecret, 'message-links') : undefined,
           locale: messageLanguage(request.locale),
           guestTimezone: request.timezone,
-          cancellationPolicy: config.cancellationPolicy,
-          // Kept on the booking like the policy: the notice a guest booked under stays theirs.
-          notice: { minRescheduleNoticeHours: config.minRescheduleNoticeHours, minCancelNoticeHours: config.minCancelNoticeHours },
-          payment: due,
-          // From the cached catalog: the owner's address is not read inside the write.
-          notifyEmail: config.notifyEmail,
-          expiresAt: due ? now + (config.holdTtlSec ?? DEFAULT_HOLD_TTL_SEC) * 1000 : undefined,
         },
-        now,
-        outbox,
+        config,
       )
     } catch (error) {
       if (error instanceof IdempotencyKeyTaken || (error instanceof BookingError && error.code === 'slot_taken')) {
@@ -125,8 +101,9 @@ export const bookingRoutes = new Hono<AppEnv>()
     // After commit, never inside the transaction (Redis is a network call), and off the
     // response path: the row now occupies the slot whether or not the hold is gone yet.
     releaseAfterResponse(c, hold.id, sessionId)
-    if (due && payments) {
-      const payment = await startPayment({ db, payments, clock, logger }, row, `${entry.resource.name}, ${row.ref}`)
+    // A booking that takes payment waits, pending, for the money.
+    if (row.paymentStatus === 'requires_payment') {
+      const payment = await startPayment(c.var.deps, row, `${entry.resource.name}, ${row.ref}`)
       return c.json({ booking: toPublicBooking(row), manageToken, payment }, 201)
     }
     return c.json({ booking: toPublicBooking(row), manageToken }, 201)
@@ -139,11 +116,11 @@ export const bookingRoutes = new Hono<AppEnv>()
     const booking = await requireManagedBooking(c)
     const request = await readJson(c, cancelRequestSchema, { optional: true })
     // Settled by the policy the booking was made under; the response states the refund and its tier.
-    const cancelled = await cancelWithPolicy(c.var.deps, booking.id, { by: 'guest', note: request.reason })
+    const cancelled = await cancelBooking(c.var.deps, booking.id, { by: 'guest', note: request.reason })
     return c.json({ booking: toPublicBooking(cancelled) })
   })
   .post('/:ref/reschedule', async (c) => {
-    const { db, holds, clock } = c.var.deps
+    const { holds, clock } = c.var.deps
     const booking = await requireManagedBooking(c)
     const sessionId = requireSession(c)
     const request = await readJson(c, rescheduleRequestSchema)
@@ -156,7 +133,7 @@ export const bookingRoutes = new Hono<AppEnv>()
         { path: 'holdId', code: 'invalid', message: 'hold is for another resource' },
       ])
     }
-    const moved = await moveBooking(db, booking.id, hold.start, hold.end, now, c.var.deps.outbox)
+    const moved = await moveBooking(c.var.deps, booking.id, hold, now)
     releaseAfterResponse(c, hold.id, sessionId)
     // The manage page goes on from here: it reads the new time's refund and deadlines too.
     return c.json({ booking: manageView(moved, now) })
@@ -172,13 +149,6 @@ export const bookingRoutes = new Hono<AppEnv>()
     c.header('Cache-Control', 'no-store')
     return c.body(ics)
   })
-
-/** What the guest pays when booking: the full price or the deposit; undefined = nothing online. */
-function amountDue(config: ResourceConfig): { amount: number; currency: string } | undefined {
-  if (!config.price || (config.payment !== 'full' && config.payment !== 'deposit')) return undefined
-  const amount = config.payment === 'deposit' ? (config.depositAmount ?? config.price.amount) : config.price.amount
-  return { amount, currency: config.price.currency }
-}
 
 /**
  * Releases a hold that a committed booking made redundant. A failure only means the hold
@@ -232,9 +202,8 @@ async function replayIfKnown(
   }
   const manageToken = await unsealToken(existing.manageTokenSealed, idempotency.key)
   c.header('Idempotent-Replayed', 'true')
-  const { db, clock, logger, payments } = c.var.deps
-  if (existing.status === 'pending' && existing.paymentStatus === 'requires_payment' && payments) {
-    const payment = await startPayment({ db, payments, clock, logger }, existing, existing.ref)
+  if (existing.status === 'pending' && existing.paymentStatus === 'requires_payment' && c.var.deps.payments) {
+    const payment = await startPayment(c.var.deps, existing, existing.ref)
     return c.json({ booking: toPublicBooking(existing), manageToken, payment }, 201)
   }
   return c.json({ booking: toPublicBooking(existing), manageToken }, 201)
@@ -266,29 +235,10 @@ async function requireManagedBooking(c: Context<AppEnv>): Promise<BookingRow> {
  */
 function manageView(booking: BookingRow, now: number): PublicBooking {
   const view = toPublicBooking(booking)
-  if (booking.status !== 'pending' && booking.status !== 'confirmed') return view
+  if (!isActive(booking.status)) return view
   view.cancellation = previewGuestCancellation(booking, now)
   const until = guestChangeDeadlines(booking.cancellationPolicy, booking, booking.startsAt.getTime(), now)
   const iso = (at: number | null) => (at === null ? null : new Date(at).toISOString())
   view.changeableUntil = { reschedule: iso(until.reschedule), cancel: iso(until.cancel) }
   return view
-}
-
-/**
- * A guest's move closes at the booking's reschedule notice (else the policy's online
- * cut-off) and at the start; the owner's move is not bound by it.
- */
-function assertGuestMayMove(booking: BookingRow, now: number): void {
-  if (booking.status !== 'pending' && booking.status !== 'confirmed') {
-    throw new BookingError('invalid_transition', `This booking is ${booking.status.replace('_', ' ')}.`)
-  }
-  const decision = decideGuestReschedule(booking.cancellationPolicy, booking, booking.startsAt.getTime(), now)
-  if (!decision.allowed) {
-    throw new BookingError(
-      'reschedule_closed',
-      decision.reason === 'started'
-        ? 'This booking has already started.'
-        : 'It is too close to the start to move this booking online; please contact the provider.',
-    )
-  }
 }

@@ -1,7 +1,8 @@
 import { Hono } from 'hono'
 import { BookingError } from '../../shared/errors'
 import type { AppEnv } from '../app-env'
-import { isEventProcessed, markEventProcessed, syncIntent } from '../payments/booking-payments'
+import { syncPayment } from '../bookings/lifecycle'
+import { isEventProcessed, markEventProcessed } from '../payments/booking-payments'
 import { PaymentProviderError, WebhookSignatureError, type PaymentEvent } from '../payments/gateway'
 import type { Logger } from '../logger'
 
@@ -41,7 +42,7 @@ export const webhookRoutes = new Hono<AppEnv>().post('/stripe', async (c) => {
   // is acknowledged with a log line naming the event: anything but 2xx, Stripe retries for days.
   if (HANDLED.has(event.type) && event.intentId) {
     try {
-      await syncIntent({ db, payments, clock, logger: aboutEvent(logger, event), outbox }, event.intentId)
+      await syncPayment({ db, payments, clock, logger: aboutEvent(logger, event), outbox }, event.intentId)
     } catch (error) {
       // Stripe down or slow is an outage on its side, not a bug on ours: 503, and Stripe retries.
       if (error instanceof PaymentProviderError && (error.status === undefined || error.status >= 500)) {

@@ -143,17 +143,6 @@ export async function listNotifications(db: Database, bookingId: string) {
   return db.select().from(notifications).where(eq(notifications.bookingId, bookingId)).orderBy(asc(notifications.sendAfter), asc(notifications.createdAt))
 }
 
-/** Marks a started, confirmed booking as completed or missed. */
-export async function markAttendance(db: Database, id: string, to: 'completed' | 'no_show', now: number): Promise<BookingRow> {
-  const [row] = await db
-    .update(bookings)
-    .set({ status: to, updatedAt: new Date(now) })
-    .where(and(eq(bookings.id, id), eq(bookings.status, 'confirmed'), lt(bookings.startsAt, new Date(now))))
-    .returning()
-  if (!row) throw new BookingError('invalid_transition', 'Only a confirmed booking that has started can be marked so.')
-  return row
-}
-
 // Cursors are plain base64url JSON (no Buffer: this module also runs on edge runtimes).
 function encodeCursor(row: BookingRow): string {
   return btoa(JSON.stringify([row.startsAt.getTime(), row.id])).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')

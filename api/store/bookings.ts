@@ -1,13 +1,20 @@
-import { and, eq, inArray, lte, sql } from 'drizzle-orm'
+import { and, eq, inArray, lt, lte, sql } from 'drizzle-orm'
 import { bookings, notifications, type BookingRow, type BookingStatus } from '../../drizzle/schema'
+import { ACTIVE_STATUSES, statusWords } from '../../shared/booking-status'
 import { refundCeilingAfterMove, type ChangeNotice } from '../../shared/cancellation-policy'
 import { BookingError } from '../../shared/errors'
 import type { CancellationPolicy } from '../../shared/schemas'
-import type { PublicBooking } from '../../shared/types'
+import type { CancellationSettlement, PublicBooking } from '../../shared/types'
 import { randomRef } from '../bookings/tokens'
-import { noOutbox, type NotificationInsert, type OutboxPlanner } from '../notify/outbox'
+import type { NotificationInsert, OutboxPlanner, Transaction } from '../notify/outbox'
 import type { Database } from '../db/database'
 import { DEADLOCK_DETECTED, EXCLUSION_VIOLATION, LOCK_NOT_AVAILABLE, UNIQUE_VIOLATION, sqlState } from '../db/sql-state'
+
+/*
+ * The constraint-guarded writes of a booking. The status of a booking is written only
+ * here, and only the booking lifecycle (api/bookings/lifecycle.ts) calls the functions
+ * that write it: it decides, these write and let the database have the last word.
+ */
 
 export interface NewBooking {
   ref: string
@@ -46,15 +53,13 @@ export class IdempotencyKeyTaken extends Error {
   }
 }
 
-const OCCUPYING: BookingStatus[] = ['pending', 'confirmed']
-
 /**
  * Inserts a booking and its outbox rows in one statement, so one round trip (see
  * `insertWithOutbox`); the EXCLUDE constraint is the last word (see `writeOccupying` for
  * conflicts, expired pending rows and lock waits). A duplicate idempotency key raises
  * `IdempotencyKeyTaken`; a colliding ref is drawn again.
  */
-export async function insertBooking(db: Database, input: NewBooking, now: number, outbox: OutboxPlanner = noOutbox): Promise<BookingRow> {
+export async function insertBooking(db: Database, input: NewBooking, now: number, outbox: OutboxPlanner): Promise<BookingRow> {
   for (let attempt = 1; ; attempt++) {
     try {
       // The id is drawn here so the outbox rows can name it before the row exists.
@@ -84,7 +89,7 @@ export async function insertBooking(db: Database, input: NewBooking, now: number
  * Moves an occupying booking to a new interval in one statement: on conflict nothing
  * changes. The version bump makes reminders written for the old time stale.
  */
-export async function moveBooking(db: Database, id: string, start: number, end: number, now: number, outbox: OutboxPlanner = noOutbox): Promise<BookingRow> {
+export async function moveBooking(db: Database, id: string, start: number, end: number, now: number, outbox: OutboxPlanner): Promise<BookingRow> {
   const [current] = await db.select({ resourceId: bookings.resourceId }).from(bookings).where(eq(bookings.id, id))
   if (!current) throw new BookingError('not_found', 'No such booking.')
   return writeOccupying(db, current.resourceId, start, end, now, async (tx) => {
@@ -114,7 +119,7 @@ export async function moveBooking(db: Database, id: string, start: number, end: 
         version: sql`${bookings.version} + 1`,
         updatedAt: new Date(now),
       })
-      .where(and(eq(bookings.id, id), inArray(bookings.status, OCCUPYING)))
+      .where(and(eq(bookings.id, id), inArray(bookings.status, [...ACTIVE_STATUSES])))
       .returning()
     if (!row || !before) throw new BookingError('invalid_transition', 'This booking can no longer be rescheduled.')
     await outbox.rescheduled(tx, row, now, before)
@@ -127,7 +132,7 @@ export async function moveBooking(db: Database, id: string, start: number, end: 
  * still goes through the constraint like every occupying write (a stale pending row that
  * lost its slot to an expiry and a newer booking cannot come back over it).
  */
-export async function confirmBooking(db: Database, id: string, now: number, outbox: OutboxPlanner = noOutbox): Promise<BookingRow> {
+export async function confirmBooking(db: Database, id: string, now: number, outbox: OutboxPlanner): Promise<BookingRow> {
   const [current] = await db.select().from(bookings).where(eq(bookings.id, id))
   if (!current) throw new BookingError('not_found', 'No such booking.')
   return writeOccupying(db, current.resourceId, current.startsAt.getTime(), current.endsAt.getTime(), now, async (tx) => {
@@ -136,7 +141,7 @@ export async function confirmBooking(db: Database, id: string, now: number, outb
       .set({ status: 'confirmed', confirmedAt: new Date(now), expiresAt: null, updatedAt: new Date(now) })
       .where(and(eq(bookings.id, id), eq(bookings.status, 'pending')))
       .returning()
-    if (!row) throw new BookingError('invalid_transition', `Only a pending booking can be confirmed; this one is ${current.status.replace('_', ' ')}.`)
+    if (!row) throw new BookingError('invalid_transition', `Only a pending booking can be confirmed; this one is ${statusWords(current.status)}.`)
     await outbox.confirmed(tx, row, now)
     return row
   })
@@ -160,7 +165,61 @@ export async function reoccupyExpiredBooking(db: Database, id: string, now: numb
   })
 }
 
-export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0]
+/** The booking, locked for the rest of the transaction (concurrent changes queue behind it). */
+export async function lockBooking(tx: Transaction, id: string): Promise<BookingRow | undefined> {
+  const [row] = await tx.select().from(bookings).where(eq(bookings.id, id)).for('update')
+  return row
+}
+
+/** Cancels a booking locked by `lockBooking`, recording why and how its money is settled. */
+export async function writeCancellation(
+  tx: Transaction,
+  id: string,
+  change: { reason: string; settlement: CancellationSettlement },
+  now: number,
+): Promise<BookingRow> {
+  const at = new Date(now)
+  const [row] = await tx
+    .update(bookings)
+    .set({ status: 'cancelled', cancelledAt: at, cancelReason: change.reason, settlement: change.settlement, expiresAt: null, updatedAt: at })
+    .where(eq(bookings.id, id))
+    .returning()
+  if (!row) throw new BookingError('not_found', 'No such booking.')
+  return row
+}
+
+/** Cancels a pending booking nobody can pay for (its payment could not be started). */
+export async function cancelUnpaid(db: Database, id: string, reason: string, now: number): Promise<void> {
+  const at = new Date(now)
+  await db
+    .update(bookings)
+    .set({ status: 'cancelled', cancelReason: reason, cancelledAt: at, updatedAt: at })
+    .where(and(eq(bookings.id, id), eq(bookings.status, 'pending')))
+}
+
+/**
+ * Money was captured: a pending booking becomes confirmed. Run in the transaction that
+ * recorded the capture; a booking in any other status keeps it.
+ */
+export async function confirmPaid(tx: Transaction, id: string, now: number): Promise<BookingRow | undefined> {
+  const [row] = await tx
+    .update(bookings)
+    .set({ status: 'confirmed', updatedAt: new Date(now) })
+    .where(and(eq(bookings.id, id), eq(bookings.status, 'pending')))
+    .returning()
+  return row
+}
+
+/** Marks a started, confirmed booking as completed or missed. */
+export async function markAttendance(db: Database, id: string, to: Extract<BookingStatus, 'completed' | 'no_show'>, now: number): Promise<BookingRow> {
+  const [row] = await db
+    .update(bookings)
+    .set({ status: to, updatedAt: new Date(now) })
+    .where(and(eq(bookings.id, id), eq(bookings.status, 'confirmed'), lt(bookings.startsAt, new Date(now))))
+    .returning()
+  if (!row) throw new BookingError('invalid_transition', 'Only a confirmed booking that has started can be marked so.')
+  return row
+}
 
 /**
  * One statement, committed on its own: the booking in a data-modifying CTE and its outbox

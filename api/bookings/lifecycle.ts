@@ -1,0 +1,369 @@
+import type { BookingRow } from '../../drizzle/schema'
+import {
+  OWNER_TRANSITIONS,
+  amountDue,
+  awaitingPayment,
+  guestChangeClosed,
+  initialStatus,
+  isActive,
+  ownerTransitionRefusal,
+  statusWords,
+  type OwnerTransition,
+} from '../../shared/booking-status'
+import { capRefund, decideGuestCancellation, decideGuestReschedule, type CancellationDecision } from '../../shared/cancellation-policy'
+import { BookingError } from '../../shared/errors'
+import { DEFAULT_HOLD_TTL_SEC, type ResourceConfig } from '../../shared/schemas'
+import type { CancellationSettlement, PublicBooking } from '../../shared/types'
+import type { Clock } from '../clock'
+import type { Database } from '../db/database'
+import type { Logger } from '../logger'
+import type { OutboxPlanner } from '../notify/outbox'
+import {
+  IntentUnavailable,
+  capturePayment,
+  executeSettlement,
+  findAbandonedIntents,
+  findByIntent,
+  findLapsingAuthorizations,
+  isCaptured,
+  openIntent,
+  planSettlement,
+  readIntent,
+  recordIntent,
+  releaseQuietly,
+  retrySettlements,
+  type PaymentStart,
+} from '../payments/booking-payments'
+import type { IntentState, PaymentGateway } from '../payments/gateway'
+import {
+  cancelUnpaid,
+  confirmBooking as writeConfirmation,
+  confirmPaid,
+  expirePendingBookings,
+  insertBooking,
+  lockBooking,
+  markAttendance as writeAttendance,
+  moveBooking as writeMove,
+  reoccupyExpiredBooking,
+  writeCancellation,
+  type NewBooking,
+} from '../store/bookings'
+import { findResourceById } from '../store/resources'
+
+/*
+ * The booking lifecycle: the one place that creates, moves, confirms, cancels, marks
+ * attendance of and expires bookings. It decides by the rules in shared/booking-status.ts
+ * and the booking's policy, writes through the constraint-guarded store (the only code
+ * that writes a booking's status, and only for this module), has every change write the
+ * messages it owes in its own transaction, and asks payments to move the money. Routes,
+ * the webhook and the sweep call it.
+ */
+
+export interface LifecycleDeps {
+  db: Database
+  clock: Clock
+  logger: Logger
+  /** Every change writes the messages it owes through this, in its own transaction. */
+  outbox: OutboxPlanner
+  /** The payment provider; undefined = payments off. */
+  payments: PaymentGateway | undefined
+}
+
+/** For the money paths: a provider is configured. */
+export type PayingDeps = LifecycleDeps & { payments: PaymentGateway }
+
+// ---------------------------------------------------------------- create
+
+/** A new booking as the guest asked for it; its status, payment and terms come from the resource. */
+export type BookingDraft = Omit<NewBooking, 'status' | 'payment' | 'expiresAt' | 'cancellationPolicy' | 'notice' | 'notifyEmail'>
+
+/**
+ * Writes a new booking with its outbox rows. It starts pending while it waits for the
+ * owner's approval or the guest's money (the payment window is the hold's TTL), confirmed
+ * otherwise; it keeps the resource's policy and notices as they stand now.
+ */
+export async function createBooking(deps: LifecycleDeps, draft: BookingDraft, config: ResourceConfig): Promise<BookingRow> {
+  const due = amountDue(config)
+  if (due) requirePayments(deps)
+  const now = deps.clock.now()
+  const booking: NewBooking = {
+    ...draft,
+    status: initialStatus(config),
+    cancellationPolicy: config.cancellationPolicy,
+    // Kept on the booking like the policy: the notice a guest booked under stays theirs.
+    notice: { minRescheduleNoticeHours: config.minRescheduleNoticeHours, minCancelNoticeHours: config.minCancelNoticeHours },
+    payment: due,
+    // From the cached catalog: the owner's address is not read inside the write.
+    notifyEmail: config.notifyEmail,
+    expiresAt: due ? now + (config.holdTtlSec ?? DEFAULT_HOLD_TTL_SEC) * 1000 : undefined,
+  }
+  return insertBooking(deps.db, booking, now, deps.outbox)
+}
+
+/**
+ * Opens the payment of a booking that takes it, after its pending row committed. If the
+ * provider cannot be reached the booking is cancelled at once, so the slot is not held by
+ * a booking nobody can pay for, and the guest gets 503 `unavailable`.
+ */
+export async function startPayment(deps: LifecycleDeps, row: BookingRow, description: string): Promise<PaymentStart> {
+  const payments = requirePayments(deps)
+  try {
+    return await openIntent({ ...deps, payments }, row, description)
+  } catch (error) {
+    if (!(error instanceof IntentUnavailable)) throw error
+    await cancelUnpaid(deps.db, row.id, 'payment_unavailable', deps.clock.now())
+    deps.logger.error('payment intent could not be created; booking cancelled', { bookingId: row.id, error: String(error.cause) })
+    throw new BookingError('unavailable', 'Online payment is unavailable right now. Please try again in a few minutes.', undefined, { cause: error.cause })
+  }
+}
+
+// ---------------------------------------------------------------- move
+
+/**
+ * A guest's move closes at the booking's reschedule notice (else the policy's online
+ * cut-off) and at the start; the owner's move is not bound by it.
+ */
+export function assertGuestMayMove(booking: BookingRow, now: number): void {
+  if (!isActive(booking.status)) throw new BookingError('invalid_transition', `This booking is ${statusWords(booking.status)}.`)
+  const decision = decideGuestReschedule(booking.cancellationPolicy, booking, booking.startsAt.getTime(), now)
+  if (!decision.allowed) throw guestChangeClosed('move', decision.reason)
+}
+
+/** The owner may move a pending or confirmed booking, anywhere the constraint allows. */
+export function assertOwnerMayMove(booking: BookingRow): void {
+  if (!isActive(booking.status)) throw new BookingError('invalid_transition', `Cannot move a ${statusWords(booking.status)} booking.`)
+}
+
+/**
+ * Moves a booking to [start, end): on conflict 409 `slot_taken` and nothing changes; the
+ * moved messages state the old time and the new.
+ */
+export async function moveBooking(deps: LifecycleDeps, bookingId: string, to: { start: number; end: number }, now: number): Promise<BookingRow> {
+  return writeMove(deps.db, bookingId, to.start, to.end, now, deps.outbox)
+}
+
+// ---------------------------------------------------------------- the owner's transitions
+
+/** Refuses (409 `invalid_transition`) what the owner's transition table does not allow now. */
+export function assertOwnerTransition(booking: BookingRow, transition: OwnerTransition, now: number): void {
+  const refusal = ownerTransitionRefusal(transition, { status: booking.status, start: booking.startsAt.getTime(), paymentStatus: booking.paymentStatus }, now)
+  if (refusal) throw new BookingError('invalid_transition', refusal)
+}
+
+/** The owner confirms a pending booking; an authorized payment is captured first. */
+export async function confirmBooking(deps: LifecycleDeps, booking: BookingRow): Promise<BookingRow> {
+  const now = deps.clock.now()
+  assertOwnerTransition(booking, 'confirm', now)
+  if (booking.paymentStatus === 'authorized') {
+    if (!deps.payments) throw new BookingError('payment_unavailable', 'The payment provider is not configured, so the payment cannot be captured.')
+    return captureAndConfirm({ ...deps, payments: deps.payments }, booking)
+  }
+  return writeConfirmation(deps.db, booking.id, now, deps.outbox)
+}
+
+/** Marks a started, confirmed booking as completed or missed. */
+export async function markAttendance(deps: Pick<LifecycleDeps, 'db' | 'clock'>, bookingId: string, transition: Extract<OwnerTransition, 'no-show' | 'complete'>): Promise<BookingRow> {
+  return writeAttendance(deps.db, bookingId, OWNER_TRANSITIONS[transition].to, deps.clock.now())
+}
+
+// ---------------------------------------------------------------- cancel
+
+export type Canceller = { by: 'guest'; note?: string | undefined } | { by: 'owner'; refundPercent?: number; note?: string | undefined } | { by: 'system'; reason: string }
+
+/**
+ * Cancels a booking and settles its money by the policy snapshot it was made under:
+ * a captured payment gets a refund of the computed part; an authorization is partially
+ * captured (keeping only the non-refundable part) or released when the refund is 100 %.
+ * The row lock makes concurrent cancels settle once: the first one cancels, the others
+ * find it cancelled and return it unchanged.
+ */
+export async function cancelBooking(deps: LifecycleDeps, bookingId: string, who: Canceller): Promise<BookingRow> {
+  const { db, clock, outbox } = deps
+  const now = clock.now()
+  const result = await db.transaction(async (tx) => {
+    const row = await lockBooking(tx, bookingId)
+    if (!row) throw new BookingError('not_found', 'No such booking.')
+    // Cancelling twice (a double click, 20 at once) returns the first cancellation as it stands.
+    if (row.status === 'cancelled') return { row, changed: false }
+    if (!isActive(row.status)) throw new BookingError('invalid_transition', `This booking is ${statusWords(row.status)} and cannot be cancelled.`)
+    const { tier, percent } = refundOnCancel(row, now, who)
+    const settlement = planSettlement(row, tier, percent)
+    const reason = who.by === 'system' ? who.reason : who.note ? `${who.by}: ${who.note}` : who.by
+    const cancelled = await writeCancellation(tx, bookingId, { reason, settlement }, now)
+    // A booking nobody was ever told about (unpaid) needs no cancellation notice either.
+    if (row.paymentStatus !== 'requires_payment') await outbox.cancelled(tx, cancelled, now)
+    return { row: cancelled, changed: true }
+  })
+  if (!result.changed || result.row.settlement?.state !== 'pending' || !deps.payments) return result.row
+  return (await executeSettlement({ ...deps, payments: deps.payments }, result.row)) ?? result.row
+}
+
+/** The refund a cancel by `who` gives now; a guest's cancel past the notice is refused. */
+function refundOnCancel(row: BookingRow, now: number, who: Canceller): { tier: CancellationSettlement['tier']; percent: number } {
+  if (who.by === 'guest') {
+    const decision = policyDecision(row, now, true)
+    if (!decision.allowed) throw guestChangeClosed('cancel', decision.reason)
+    return { tier: decision.tier, percent: decision.refundPercent }
+  }
+  if (who.by === 'owner' && who.refundPercent !== undefined) return { tier: 'owner_override', percent: who.refundPercent }
+  // The system cancels only for its own reasons (an expiring authorization): all back.
+  if (who.by === 'system') return { tier: 'full_refund', percent: 100 }
+  return ownerPolicyRefund(policyDecision(row, now, false))
+}
+
+/**
+ * What a guest cancel right now would give back, decided as `cancelBooking` decides it
+ * (the booking's policy snapshot, then the same settlement plan). `refund` is stated for
+ * bookings that take payment: the part of what was paid or authorized that comes back.
+ */
+export function previewGuestCancellation(row: BookingRow, now: number): NonNullable<PublicBooking['cancellation']> {
+  const decision = policyDecision(row, now, true)
+  if (!decision.allowed) return { allowed: false, percent: 0 }
+  const plan = planSettlement(row, decision.tier, decision.refundPercent)
+  return {
+    allowed: true,
+    percent: decision.refundPercent,
+    ...(row.currency ? { refund: { amount: plan.refund, currency: row.currency } } : {}),
+  }
+}
+
+/**
+ * What an owner cancel right now would give back by the policy (no override): owners may
+ * always cancel, so `allowed` is always true; the refund is decided as `cancelBooking`
+ * decides it for the owner.
+ */
+export function previewOwnerCancellation(row: BookingRow, now: number): NonNullable<PublicBooking['cancellation']> {
+  const { tier, percent } = ownerPolicyRefund(policyDecision(row, now, false))
+  const plan = planSettlement(row, tier, percent)
+  return { allowed: true, percent, ...(row.currency ? { refund: { amount: plan.refund, currency: row.currency } } : {}) }
+}
+
+/**
+ * The ladder of the booking's policy snapshot at `now`, held to the ceiling a move left on
+ * the booking (`refund_ceiling_percent`): the lower of the two. Guest cancels, owner cancels
+ * by the policy and both previews decide through here, so they always agree; an owner's
+ * explicit refund and the system's own cancellations do not. The booking's cancel notice
+ * closes only the guest's own cancel (`guest`); the owner's refund follows the ladder alone.
+ */
+function policyDecision(row: BookingRow, now: number, guest: boolean): CancellationDecision {
+  const decision = decideGuestCancellation(row.cancellationPolicy, row.startsAt.getTime(), now, guest ? row : undefined)
+  if (!decision.allowed) return decision
+  return { allowed: true, ...capRefund(decision.refundPercent, decision.tier, row.refundCeilingPercent) }
+}
+
+/** The owner may cancel at any time; past the online cut-off the ladder's bottom rung applies. */
+function ownerPolicyRefund(decision: CancellationDecision): { tier: CancellationSettlement['tier']; percent: number } {
+  return decision.allowed ? { tier: decision.tier, percent: decision.refundPercent } : { tier: 'no_refund', percent: 0 }
+}
+
+// ---------------------------------------------------------------- expiry and payments
+
+/**
+ * Cancels (`expired`) every unpaid pending booking whose payment window has passed. Such
+ * a booking was never announced, so it owes no message.
+ */
+export async function expireUnpaidBookings(deps: Pick<LifecycleDeps, 'db' | 'clock'>): Promise<number> {
+  return expirePendingBookings(deps.db, deps.clock.now())
+}
+
+/**
+ * Brings a booking in line with its intent as the provider reports it now. Called for
+ * every webhook (after re-reading the intent), and by the sweep.
+ * - authorized: the booking stops expiring; it is captured and confirmed at once unless
+ *   the resource needs the owner's approval (then the owner's confirm captures). An
+ *   authorization for a booking that already expired takes the slot back if it is still
+ *   free, else the authorization is released.
+ * - captured: recorded, and a pending booking is confirmed.
+ * - failed or canceled: recorded; an unpaid booking simply expires.
+ * - refunds made anywhere (the Stripe dashboard included) are recorded.
+ */
+export async function syncPayment(deps: PayingDeps, intentId: string): Promise<BookingRow | undefined> {
+  const { db, payments, clock, logger } = deps
+  const intent = await readIntent(deps, intentId)
+  if (!intent) return undefined
+  let booking = await findByIntent(db, intent)
+  if (!booking) {
+    logger.info('payment event for an intent with no booking; ignored', { intentId })
+    return undefined
+  }
+  const now = clock.now()
+
+  if (intent.status === 'requires_capture') {
+    if (booking.status === 'cancelled' && booking.cancelReason === 'expired' && !booking.settlement) {
+      try {
+        booking = (await reoccupyExpiredBooking(db, booking.id, now)) ?? booking
+      } catch (error) {
+        if (!(error instanceof BookingError && error.code === 'slot_taken')) throw error
+        // Paid too late: someone else has the time now. Release the money at once.
+        logger.info('authorization arrived after the slot was rebooked; releasing it', { bookingId: booking.id })
+        return recordPayment(deps, booking.id, await payments.cancel(intent.id, `cancel:${booking.id}`), now)
+      }
+    }
+    if (booking.status === 'cancelled') {
+      // Cancelled while the guest was paying: nothing may be taken.
+      return recordPayment(deps, booking.id, await releaseQuietly(payments, intent, booking.id), now)
+    }
+    booking = (await recordPayment(deps, booking.id, intent, now)) ?? booking
+    const resource = await findResourceById(db, booking.resourceId)
+    if (booking.status === 'pending' && resource?.config.requiresConfirmation) return booking
+    return captureAndConfirm(deps, booking)
+  }
+  return recordPayment(deps, booking.id, intent, now)
+}
+
+/**
+ * Due payment work, run every minute after the expiry: release intents of bookings that
+ * expired unpaid, cancel owner-approval bookings whose authorization is about to lapse,
+ * and retry settlements the provider refused.
+ */
+export async function runPaymentSweep(deps: PayingDeps): Promise<{ released: number; lapsed: number; settled: number }> {
+  const { db, payments, clock } = deps
+  const now = clock.now()
+  let released = 0
+  for (const row of await findAbandonedIntents(db)) {
+    const intent = await payments.getIntent(row.paymentIntentId!)
+    if (intent.status === 'requires_capture' || intent.status === 'succeeded') {
+      await syncPayment(deps, intent.id) // paid after all: the webhook path decides
+      continue
+    }
+    await recordPayment(deps, row.id, intent.status === 'canceled' ? intent : await releaseQuietly(payments, intent, row.id), now)
+    released++
+  }
+  const lapsing = await findLapsingAuthorizations(db, now)
+  for (const id of lapsing) {
+    await cancelBooking(deps, id, { by: 'system', reason: 'not confirmed before the card authorization lapses' })
+  }
+  const settled = await retrySettlements(deps)
+  return { released, lapsed: lapsing.length, settled }
+}
+
+/** Takes the authorized payment and confirms the booking (the owner's confirm, or at once without approval). */
+async function captureAndConfirm(deps: PayingDeps, booking: BookingRow): Promise<BookingRow> {
+  const intent = await capturePayment(deps.payments, booking)
+  return (await recordPayment(deps, booking.id, intent, deps.clock.now())) ?? booking
+}
+
+/**
+ * Records the intent on the booking and what it means for it: money captured confirms a
+ * pending booking. The first time money is reserved the booking counts as made (its
+ * messages go out); a pending booking that becomes confirmed gets its confirmation.
+ */
+async function recordPayment(deps: Pick<LifecycleDeps, 'db' | 'outbox'>, bookingId: string, intent: IntentState, now: number): Promise<BookingRow | undefined> {
+  return deps.db.transaction(async (tx) => {
+    const before = await lockBooking(tx, bookingId)
+    if (!before) return undefined
+    let after = await recordIntent(tx, bookingId, intent, now)
+    if (after && isCaptured(intent) && after.status === 'pending') after = (await confirmPaid(tx, bookingId, now)) ?? after
+    if (!after || after.status === 'cancelled') return after
+    const nowPaid = after.paymentStatus === 'authorized' || after.paymentStatus === 'captured'
+    if (awaitingPayment(before.paymentStatus) && nowPaid && before.amountAuthorized === 0 && before.amountCaptured === 0) await deps.outbox.created(tx, after, now)
+    else if (before.status === 'pending' && after.status === 'confirmed') await deps.outbox.confirmed(tx, after, now)
+    return after
+  })
+}
+
+/** The provider, or 422 `payment_unavailable` for a booking that takes payment on a server without one. */
+function requirePayments(deps: LifecycleDeps): PaymentGateway {
+  if (!deps.payments) throw new BookingError('payment_unavailable', 'This resource takes payment online, and online payment is not set up on this server.')
+  return deps.payments
+}
