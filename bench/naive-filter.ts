@@ -1,18 +1,14 @@
-import type { Interval } from '../shared/slots/types'
+import { freeSlotsByOracle, type Span } from '../test/slot-oracle'
 
 /**
- * The first, straightforward approach, kept as the benchmark baseline: every slot is checked against every
- * booking (slots × bookings), with the same buffer semantics as the engine.
+ * The benchmark baseline: the tests' reference filter, which checks every slot against every
+ * booking (slots × bookings) with the same margin rules as the engine.
  */
 export function filterSlotsNaive(
-  slots: Interval[],
-  bookings: Interval[],
+  slots: Span[],
+  bookings: Span[],
   bufferBeforeMs: number,
   bufferAfterMs: number,
-): Interval[] {
-  return slots.filter((slot) =>
-    bookings.every(
-      (b) => slot.end + bufferAfterMs + bufferBeforeMs <= b.start || b.end + bufferAfterMs + bufferBeforeMs <= slot.start,
-    ),
-  )
+): Span[] {
+  return freeSlotsByOracle(slots, bookings, { beforeMs: bufferBeforeMs, afterMs: bufferAfterMs })
 }

@@ -1,6 +1,6 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { createCountAtMost } from './count-at-most'
-import { createSeededRandom } from './seeded-random'
 
 function naiveCount(values: number[], x: number): number {
   return values.filter((v) => v <= x).length
@@ -19,13 +19,34 @@ describe('createCountAtMost', () => {
     expect(xs.map(countAtMost)).toEqual(expected)
   })
 
-  it.each([1, 2, 3])('matches a plain count on random clustered values (seed %i)', (seed) => {
-    const random = createSeededRandom(seed)
-    const values = Array.from({ length: 500 }, () =>
-      random() < 0.5 ? Math.floor(random() * 50) * 60_000 : 1.7e12 + Math.floor(random() * 1e6) * 1000,
-    ).sort((a, b) => a - b)
-    const countAtMost = createCountAtMost(Float64Array.from(values))
-    const xs = [...values, ...values.map((v) => v - 1), ...Array.from({ length: 500 }, () => random() * 1.8e12)]
-    expect(xs.map(countAtMost)).toEqual(xs.map((x) => naiveCount(values, x)))
+  it('matches a plain count on random clustered values, at, just below and between them', () => {
+    // Half in the first 50 minutes after zero (many repeats), half in a million seconds from
+    // 1.7e12: two far clusters, the shape that leaves most grid cells empty.
+    const value = fc.oneof(
+      fc.integer({ min: 0, max: 49 }).map((m) => m * 60_000),
+      fc.integer({ min: 0, max: 999_999 }).map((s) => 1.7e12 + s * 1000),
+    )
+    // Lookups anywhere up to 1.8e12 and inside either cluster, whole or half milliseconds.
+    const half = fc.constantFrom(0, 0.5)
+    const lookup = fc.oneof(
+      fc
+        .tuple(fc.integer({ min: -1, max: 1_799_999 }), fc.integer({ min: 0, max: 999_999 }), half)
+        .map(([millions, rest, h]) => millions * 1e6 + rest + h),
+      fc.tuple(fc.integer({ min: 0, max: 3_000_000 }), half).map(([ms, h]) => ms + h),
+      fc.tuple(fc.integer({ min: 0, max: 1_000_000_000 }), half).map(([ms, h]) => 1.7e12 + ms + h),
+    )
+    fc.assert(
+      fc.property(
+        fc.array(value, { minLength: 1, maxLength: 500, size: 'max' }),
+        fc.array(lookup, { maxLength: 500, size: 'max' }),
+        (unsorted, between) => {
+          const values = [...unsorted].sort((a, b) => a - b)
+          const countAtMost = createCountAtMost(Float64Array.from(values))
+          const xs = [...values, ...values.flatMap((v) => [v - 1, v - 0.5, v + 0.5]), ...between]
+          expect(xs.map(countAtMost)).toEqual(xs.map((x) => naiveCount(values, x)))
+        },
+      ),
+      { numRuns: 100 },
+    )
   })
 })

@@ -1,7 +1,7 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { formatEpochDay, toEpochDay } from './calendar-days'
 import { computeSlots, daysWithinSlotLimit, type ComputeSlotsInput } from './compute-slots'
-import { createSeededRandom } from './seeded-random'
 import type { ScheduleRule } from './types'
 
 const NOW = Date.parse('2026-01-01T00:00:00Z')
@@ -51,40 +51,70 @@ describe('daysWithinSlotLimit', () => {
 
   it('agrees with computeSlots: the days it names fit, one more does not (random schedules, zones, views)', () => {
     const zones = ['UTC', 'Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kathmandu']
-    for (let seed = 1; seed <= 60; seed++) {
-      const random = createSeededRandom(seed)
-      const pick = <T,>(list: readonly T[]) => list[Math.floor(random() * list.length)] as T
+    const hhmm = (m: number) =>
+      m === 1_440 ? '24:00' : `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`
+    const openWindow = fc.record({
+      length: fc.integer({ min: 30, max: 629 }),
+      gapAfter: fc.integer({ min: 0, max: 59 }),
+      slotDuration: fc.constantFrom(1, 5, 15, 60, null),
+    })
+    // A day is closed one time in five, else has up to three windows that do not overlap, as
+    // the admin API makes them.
+    const day = fc.record({
+      closed: fc.integer({ min: 0, max: 4 }).map((n) => n === 0),
+      firstStart: fc.integer({ min: 0, max: 119 }),
+      windows: fc.array(openWindow, { minLength: 3, maxLength: 3 }),
+    })
+    const weekRules = fc.array(day, { minLength: 7, maxLength: 7 }).map((week) => {
       const rules: ScheduleRule[] = []
-      for (const weekday of DAILY) {
-        if (random() < 0.2) continue
-        // Up to three windows a day that do not overlap, as the admin API makes them.
-        let minute = Math.floor(random() * 120)
-        for (let w = 0; w < 3 && minute < 1_400; w++) {
-          const end = Math.min(1_440, minute + 30 + Math.floor(random() * 600))
-          const hhmm = (m: number) => (m === 1_440 ? '24:00' : `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`)
-          rules.push({ weekday, specificDate: null, startTime: hhmm(minute), endTime: hhmm(end), slotDuration: pick([1, 5, 15, 60, null]), isAvailable: true })
-          minute = end + Math.floor(random() * 60)
+      week.forEach(({ closed, firstStart, windows }, weekday) => {
+        if (closed) return
+        let minute = firstStart
+        for (const w of windows) {
+          if (minute >= 1_400) break
+          const end = Math.min(1_440, minute + w.length)
+          rules.push({
+            weekday,
+            specificDate: null,
+            startTime: hhmm(minute),
+            endTime: hhmm(end),
+            slotDuration: w.slotDuration,
+            isAvailable: true,
+          })
+          minute = end + w.gapAfter
         }
-      }
-      const from = plusDays('2026-03-20', Math.floor(random() * 230))
-      const input: ComputeSlotsInput = {
-        ...base,
-        timezone: pick(zones),
-        viewZone: pick(zones),
-        rules,
-        config: { durations: [pick([5, 10, 30])] },
-        from,
-        to: plusDays(from, 30),
-      }
-      const limit = 200 + Math.floor(random() * 6_000)
-      const fit = daysWithinSlotLimit(input, limit)
-      const label = `seed ${seed}`
-      if (fit === undefined) {
-        expect(count(input), label).toBeLessThanOrEqual(limit)
-        continue
-      }
-      if (fit > 0) expect(count({ ...input, to: plusDays(from, fit - 1) }), label).toBeLessThanOrEqual(limit)
-      expect(count({ ...input, to: plusDays(from, fit) }), label).toBeGreaterThan(limit)
-    }
+      })
+      return rules
+    })
+    fc.assert(
+      fc.property(
+        weekRules,
+        fc.integer({ min: 0, max: 229 }),
+        fc.constantFrom(...zones),
+        fc.constantFrom(...zones),
+        fc.constantFrom(5, 10, 30),
+        fc.integer({ min: 200, max: 6_199 }),
+        (rules, offset, timezone, viewZone, duration, limit) => {
+          const from = plusDays('2026-03-20', offset)
+          const input: ComputeSlotsInput = {
+            ...base,
+            timezone,
+            viewZone,
+            rules,
+            config: { durations: [duration] },
+            from,
+            to: plusDays(from, 30),
+          }
+          const fit = daysWithinSlotLimit(input, limit)
+          if (fit === undefined) {
+            expect(count(input)).toBeLessThanOrEqual(limit)
+            return
+          }
+          if (fit > 0) expect(count({ ...input, to: plusDays(from, fit - 1) })).toBeLessThanOrEqual(limit)
+          expect(count({ ...input, to: plusDays(from, fit) })).toBeGreaterThan(limit)
+        },
+      ),
+      { numRuns: 100 },
+    )
   })
 })
