@@ -90,6 +90,33 @@ describe('mount', () => {
     expect(el.shadowRoot?.querySelectorAll('.root')).toHaveLength(1)
   })
 
+  it('finishes a 3-D Secure return: the booking this resource remembered is shown as it stands, and the address is cleaned', async () => {
+    const booked = {
+      ref: 'PAY12345',
+      resourceId: room.id,
+      status: 'confirmed',
+      start: '2026-03-28T09:00:00Z',
+      end: '2026-03-28T10:00:00Z',
+      guest: { name: 'Ada', email: 'ada@example.com' },
+      version: 1,
+      createdAt: '2026-03-27T09:00:00Z',
+    }
+    const api = fetchMock.getMockImplementation()!
+    fetchMock.mockImplementation(async (input, init) =>
+      new URL(String(input)).pathname === '/v1/bookings/PAY12345' ? answer({ booking: booked }) : api(input, init),
+    )
+    sessionStorage.setItem('booking-widget:pay:PAY12345', JSON.stringify({ token: 'tok-pay', resource: 'room' }))
+    history.replaceState(null, '', '/book?booking_ref=PAY12345&redirect_status=succeeded')
+    const el = document.body.appendChild(document.createElement('div'))
+    mount(el, { resource: 'room', apiUrl: API, tz: 'UTC' })
+    await waitFor(() => expect(shadowText(el)).toContain('Booked!'))
+    expect(shadowText(el)).toContain('PAY12345')
+    const asked = fetchMock.mock.calls.find(([url]) => String(url).endsWith('/v1/bookings/PAY12345'))
+    expect(new Headers(asked?.[1]?.headers).get('Authorization')).toBe('Bearer tok-pay')
+    expect(location.search).toBe('')
+    expect(sessionStorage.getItem('booking-widget:pay:PAY12345')).toBeNull()
+  })
+
   it('speaks the language of the nearest lang attribute, and data-theme reaches the styles', async () => {
     const section = document.body.appendChild(document.createElement('section'))
     section.lang = 'es-MX'

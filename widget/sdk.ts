@@ -239,10 +239,19 @@ function bookingView(
       },
     },
   })
-  ctx.cleanup(() => state.releaseHeld())
+  // Disposing the booking state gives a held time back, so leaving never keeps it from others.
+  ctx.cleanup(() => state[Symbol.dispose]())
   expose?.(state)
   const back = takeRedirectReturn(resource)
-  if (back) void state.resumeAfterRedirect(back.ref, back.token, back.succeeded)
+  if (back) {
+    // The payment model that finishes a 3-D Secure return comes with the later steps' code,
+    // fetched now, beside the first month. If it cannot be fetched, the guest still has the
+    // confirmation email and the manage link.
+    void import('./ui/later-steps').then(
+      (steps) => steps.withLaterSteps(state).resumeAfterRedirect(back.ref, back.token, back.succeeded),
+      () => undefined,
+    )
+  }
   void state.load()
   const managePage = options.manageUrl === false ? undefined : (options.manageUrl ?? `${options.apiUrl.replace(/\/+$/, '')}/manage`)
   // The link carries the language and theme the guest booked in, so the manage page opens in them.

@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest'
 import type { AvailabilityResponse, PublicResource } from '../shared/types'
 import type { AvailabilityQuery, BookingClient, ClientResult } from './client'
 import { CATALOGUES } from './locales'
+import { withLaterSteps } from './models/later-steps'
 import { createBookingState, type BookingStateOptions } from './state'
 
 const t = CATALOGUES.en!
@@ -44,17 +45,19 @@ function setup(onError = vi.fn(), extra: Partial<BookingStateOptions> = {}) {
   const { client, calls } = createManualClient()
   const onHeld = vi.fn()
   const onBooked = vi.fn()
-  const state = createBookingState(client, {
-    resource: 'city-car',
-    zone: 'Europe/London',
-    t,
-    locale: 'en',
-    now,
-    onError,
-    onHeld,
-    onBooked,
-    ...extra,
-  })
+  const state = withLaterSteps(
+    createBookingState(client, {
+      resource: 'city-car',
+      zone: 'Europe/London',
+      t,
+      locale: 'en',
+      now,
+      onError,
+      onHeld,
+      onBooked,
+      ...extra,
+    }),
+  )
   return { state, calls, onError, client, onHeld, onBooked }
 }
 
@@ -156,6 +159,61 @@ describe('booking flow', () => {
     expect(s.client.releaseHold).toHaveBeenCalledWith(hold.id)
     expect(s.state.step.value).toBe('pick')
     expect(s.state.hold.value).toBeUndefined()
+  })
+})
+
+describe('refused requests', () => {
+  it('shows refused guest fields under each field, without reporting an error', async () => {
+    const s = setup()
+    await ready(s)
+    s.client.placeHold.mockResolvedValue({ data: hold })
+    s.client.createBooking.mockResolvedValue({
+      error: {
+        code: 'invalid_request',
+        message: 'api text',
+        details: [{ path: 'guest.email', code: 'invalid_email' }],
+      },
+    })
+    await s.state.selectSlot(slot)
+    await s.state.submitDetails(details)
+    expect(s.state.step.value).toBe('details')
+    expect(s.state.fieldErrors.value).toEqual({ email: t.fieldError.invalid_email })
+    expect(s.state.fieldErrorsShown.value).toBe(1)
+    expect(s.state.notice.value).toBe(t.checkFields)
+    expect(s.onError).not.toHaveBeenCalled()
+  })
+
+  it('says a refused hold request in plain words, without reporting an error', async () => {
+    const s = setup()
+    await ready(s)
+    s.client.placeHold.mockResolvedValue({
+      error: { code: 'invalid_request', message: 'api text', details: [{ path: 'start' }] },
+    })
+    await s.state.selectSlot(slot)
+    expect(s.state.step.value).toBe('pick')
+    expect(s.state.fieldErrors.value).toEqual({})
+    expect(s.state.notice.value).toBe(t.errors.invalid_request ?? t.errors.generic)
+    expect(s.onError).not.toHaveBeenCalled()
+  })
+})
+
+describe('disposal', () => {
+  it('gives a live hold back when the state is disposed, once', async () => {
+    const s = setup()
+    await ready(s)
+    s.client.placeHold.mockResolvedValue({ data: hold })
+    await s.state.selectSlot(slot)
+    s.state[Symbol.dispose]()
+    s.state[Symbol.dispose]()
+    expect(s.client.releaseHold).toHaveBeenCalledTimes(1)
+    expect(s.client.releaseHold).toHaveBeenCalledWith(hold.id)
+  })
+
+  it('asks nothing of the server when no time is held', async () => {
+    const s = setup()
+    await ready(s)
+    s.state[Symbol.dispose]()
+    expect(s.client.releaseHold).not.toHaveBeenCalled()
   })
 })
 

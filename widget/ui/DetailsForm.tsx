@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'preact/hooks'
 import { formatRangeWithZone } from '../format-time'
 import { GUEST_FIELDS, type FieldErrors, type GuestField } from '../guest-fields'
 import type { Messages } from '../i18n'
+import { withLaterSteps, type LaterState } from '../models/later-steps'
 import type { BookingState } from '../state'
 import { HoldCountdown } from './HoldCountdown'
 import { PriceSummary } from './PriceSummary'
@@ -12,7 +13,8 @@ import { PriceSummary } from './PriceSummary'
  * re-renders (the timer, a refetch, an error) can put back an older value. When moving an
  * existing booking there is nothing to type: the held time is confirmed instead.
  */
-export function DetailsForm({ state }: { state: BookingState }) {
+export function DetailsForm(props: { state: BookingState }) {
+  const state = withLaterSteps(props.state)
   const { t, locale } = state
   const hold = state.hold.value
   const heading = useRef<HTMLHeadingElement>(null)
@@ -66,7 +68,7 @@ export function DetailsForm({ state }: { state: BookingState }) {
 }
 
 interface FieldProps {
-  state: BookingState
+  state: LaterState
   field: GuestField
   label: string
   required?: boolean

@@ -302,7 +302,7 @@ function Reschedule(
   )
   useEffect(() => {
     void state.load()
-    return () => state.releaseHeld()
+    return () => state[Symbol.dispose]()
   }, [])
   // Back to the booking sits inside the card, under the times, where the thumb already is.
   return <BookingWidget state={state} client={client} titleId="booking-reschedule-title" onLeavePick={props.onBack} />

@@ -5,6 +5,7 @@ import type { PublicBooking, PublicResource } from '../../shared/types'
 import type { BookingClient } from '../client'
 import { CATALOGUES } from '../locales'
 import type { StripeLike } from '../payment/stripe-payment'
+import { withLaterSteps } from '../models/later-steps'
 import { createBookingState } from '../state'
 import { BookingWidget } from './BookingWidget'
 
@@ -78,21 +79,23 @@ function setup(confirm: StripeLike['confirmPayment']) {
   }
   const remember = vi.fn()
   const onConfirmed = vi.fn()
-  const state = createBookingState(client, {
-    resource: 'studio',
-    zone: 'Europe/Berlin',
-    t: CATALOGUES.en!,
-    locale: 'en',
-    now: () => new Date('2026-03-27T12:00:00Z'),
-    pollMs: 1,
-    onConfirmed,
-    payment: {
-      loadModule: () => import('../payment/stripe-payment'),
-      loadStripe: fake.loadStripe,
-      returnUrl: (ref) => `https://site.test/book?booking_ref=${ref}`,
-      remember,
-    },
-  })
+  const state = withLaterSteps(
+    createBookingState(client, {
+      resource: 'studio',
+      zone: 'Europe/Berlin',
+      t: CATALOGUES.en!,
+      locale: 'en',
+      now: () => new Date('2026-03-27T12:00:00Z'),
+      pollMs: 1,
+      onConfirmed,
+      payment: {
+        loadModule: () => import('../payment/stripe-payment'),
+        loadStripe: fake.loadStripe,
+        returnUrl: (ref) => `https://site.test/book?booking_ref=${ref}`,
+        remember,
+      },
+    }),
+  )
   void state.load()
   render(<BookingWidget state={state} client={client} />)
   return { ...fake, client, state, remember, onConfirmed }

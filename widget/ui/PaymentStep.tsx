@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks'
 import { formatMoney } from '../../shared/money'
 import { formatSlotRange } from '../format-time'
 import type { CardPayment } from '../payment/stripe-payment'
+import { withLaterSteps } from '../models/later-steps'
 import type { BookingState } from '../state'
 import { PriceSummary } from './PriceSummary'
 
@@ -9,7 +10,8 @@ import { PriceSummary } from './PriceSummary'
  * The card step of a booking that takes payment: what is paid and under which policy,
  * then Stripe's Payment Element (loaded only now) and the pay button.
  */
-export function PaymentStep({ state }: { state: BookingState }) {
+export function PaymentStep(props: { state: BookingState }) {
+  const state = withLaterSteps(props.state)
   const { t, locale } = state
   const booking = state.booking.value
   const due = state.payment.value

@@ -1,12 +1,13 @@
 import { formatMoney } from '../../shared/money'
 import { describePolicy } from '../policy-text'
+import type { LaterState } from '../models/later-steps'
 import type { BookingState } from '../state'
 
 /**
  * Price, what is paid now (all, a deposit, or nothing online: "paid on site") and the
  * cancellation policy, in plain words. Nothing for a free resource without a policy.
  */
-export function PriceSummary({ state }: { state: BookingState }) {
+export function PriceSummary({ state }: { state: BookingState & Partial<Pick<LaterState, 'payment'>> }) {
   const resource = state.resource.value
   const { t, locale } = state
   if (!resource) return null
@@ -14,7 +15,8 @@ export function PriceSummary({ state }: { state: BookingState }) {
   const price = resource.price ? formatMoney(resource.price.amount, resource.price.currency, locale) : undefined
   let line: string | undefined
   if (price && takesPayment) {
-    const due = state.payment.value ?? resource.deposit
+    // Before a time is picked nothing is due yet, and the state carries no payment model.
+    const due = state.payment?.value ?? resource.deposit
     line = resource.payment === 'deposit' ? t.payDeposit(due ? formatMoney(due.amount, due.currency, locale) : price, price) : t.payFull(price)
   } else if (price) line = t.payOnSite(price)
   // The policy matters once money or a firm commitment is involved; a free, policy-less

@@ -5,3 +5,4 @@
 export { Confirmation } from './Confirmation'
 export { DetailsForm } from './DetailsForm'
 export { PaymentStep } from './PaymentStep'
+export { withLaterSteps } from '../models/later-steps'

@@ -1,0 +1,224 @@
+import { batch, createModel, effect, signal } from '@preact/signals'
+import type { PublicBooking, PublicHold, Slot } from '../../shared/types'
+import type { BookingClient, ClientError } from '../client'
+import { errorText } from '../error-text'
+import type { Messages } from '../i18n'
+import { CalendarModel } from './calendar'
+import type { Details, DetailsModel, GuestDraft } from './details'
+import type { FlowStatus, Step } from './flow-status'
+import { HoldModel } from './hold'
+import type { Payment, PaymentModel, PaymentSetup } from './payment'
+
+export interface BookingFlowOptions {
+  /** Resource id or slug. */
+  resource: string
+  /** Zone the days are cut in and times shown in, until the guest picks another. */
+  zone: string
+  t: Messages
+  /** BCP 47 tag for dates and times. */
+  locale: string
+  /** The current instant; injectable so tests can fix "today". */
+  now: () => Date
+  onError?: ((error: ClientError) => void) | undefined
+  onHeld?: ((hold: PublicHold) => void) | undefined
+  onBooked?: ((booking: PublicBooking) => void) | undefined
+  /** Prefill for the guest form (from `data-*` attributes or mount options). */
+  guest?: Partial<GuestDraft> | undefined
+  /** Initial length in minutes, for resources that offer several. */
+  duration?: number | undefined
+  /** Set when the chosen time moves an existing booking instead of making a new one. */
+  reschedule?: { ref: string; token: string; from: Slot; onMoved: (booking: PublicBooking) => void } | undefined
+  /** Payments: the card module (loaded only when a booking needs it) and where 3-D Secure returns. */
+  payment?: PaymentSetup | undefined
+  onConfirmed?: ((booking: PublicBooking) => void) | undefined
+  /** Pause between looks at a paid booking while the provider confirms it. */
+  pollMs?: number | undefined
+}
+
+/** The constructors the later steps' chunk brings (imported there, never here, to keep them off the first paint). */
+export interface LaterModelConstructors {
+  DetailsModel: typeof DetailsModel
+  PaymentModel: typeof PaymentModel
+}
+
+export interface LaterModels {
+  details: Details
+  payment: Payment
+}
+
+export type FlowClient = Pick<
+  BookingClient,
+  | 'getAvailability'
+  | 'getNextAvailable'
+  | 'placeHold'
+  | 'releaseHold'
+  | 'createBooking'
+  | 'rescheduleBooking'
+  | 'getBooking'
+>
+
+/**
+ * The booking flow: the calendar and hold models (and, once the later steps' code is here,
+ * the details and payment models), the step the guest is on, the booking made, and the
+ * actions that cross models (a refused hold or booking sends the guest back to fresh times;
+ * a finished booking or move shows the confirmation). Disposing it gives a live hold back.
+ */
+export const BookingFlowModel = createModel((client: FlowClient, options: BookingFlowOptions) => {
+  const { t } = options
+  const status: FlowStatus = {
+    step: signal<Step>('pick'),
+    notice: signal<string | undefined>(undefined),
+    busy: signal(false),
+  }
+  const { step, notice, busy } = status
+  const booking = signal<PublicBooking | undefined>(undefined)
+  const manageToken = signal<string | undefined>(undefined)
+
+  const calendar = new CalendarModel(client, {
+    resource: options.resource,
+    zone: options.zone,
+    duration: options.duration,
+    now: options.now,
+    notice,
+    onError: options.onError,
+  })
+  const hold = new HoldModel(client, { calendar, status, onHeld: options.onHeld, onRefused: recover })
+  /** The details and payment models arrive with the later steps' code (see addLaterSteps). */
+  let later: LaterModels | undefined
+  // The effect reads no signal, so it runs once; its cleanup runs when the flow is disposed.
+  effect(() => () => {
+    later?.details[Symbol.dispose]()
+    later?.payment[Symbol.dispose]()
+  })
+
+  /**
+   * Builds the details and payment models from their constructors, once; the constructors
+   * come with the later steps' chunk, so the first paint carries neither.
+   */
+  function addLaterSteps(models: LaterModelConstructors): LaterModels {
+    if (later) return later
+    const details = new models.DetailsModel(client, {
+      hold,
+      status,
+      zone: calendar.zone,
+      t,
+      locale: options.locale,
+      guest: options.guest,
+      onRefused: recover,
+      onCreated(created, token, due) {
+        options.onBooked?.(created)
+        if (due) {
+          batch(() => {
+            booking.value = created
+            manageToken.value = token
+            payment.due.value = due
+            hold.current.value = undefined
+            step.value = 'pay'
+          })
+          return
+        }
+        finish(created, token)
+        if (created.status === 'confirmed') options.onConfirmed?.(created)
+      },
+    })
+    const payment = new models.PaymentModel(client, {
+      status,
+      booking,
+      manageToken,
+      t,
+      locale: options.locale,
+      setup: options.payment,
+      pollMs: options.pollMs,
+      finish,
+      onConfirmed: options.onConfirmed,
+    })
+    later = { details, payment }
+    return later
+  }
+
+  function finish(done: PublicBooking, token: string): void {
+    batch(() => {
+      booking.value = done
+      manageToken.value = token
+      hold.current.value = undefined
+      step.value = 'done'
+    })
+  }
+
+  /** Maps a failed hold or booking to what the guest sees next. */
+  async function recover(failure: ClientError): Promise<void> {
+    const backToPick = (message: string) => {
+      batch(() => {
+        hold.current.value = undefined
+        step.value = 'pick'
+        notice.value = message
+      })
+      return calendar.load({ keepNotice: true, fresh: true })
+    }
+    switch (failure.code) {
+      case 'slot_held':
+      case 'slot_taken':
+        return backToPick(t.slotTaken)
+      case 'hold_expired':
+        return backToPick(t.errors.hold_expired)
+      case 'outside_availability':
+        return backToPick(t.errors.outside_availability)
+      case 'invalid_request':
+        // Refused guest fields are shown under them by the details model and never get here.
+        notice.value = errorText(t, failure.code)
+        break
+      case 'rate_limited':
+      case 'network_error':
+        // The guest presses the same button again; the idempotency key makes that safe.
+        notice.value = errorText(t, failure.code)
+        break
+      default:
+        notice.value = errorText(t, failure.code)
+        options.onError?.(failure)
+    }
+  }
+
+  return {
+    ...status,
+    booking,
+    manageToken,
+    calendar,
+    hold,
+    recover,
+    addLaterSteps,
+    /** Reschedule mode: moves the booking to the held time. */
+    async confirmMove(): Promise<void> {
+      const held = hold.current.peek()
+      const target = options.reschedule
+      if (!held || !target || busy.peek()) return
+      busy.value = true
+      notice.value = undefined
+      const result = await client.rescheduleBooking(target.ref, target.token, held.id)
+      busy.value = false
+      if (result.error) return recover(result.error)
+      finish(result.data, target.token)
+      target.onMoved(result.data)
+    },
+    /** Leaves the form: the hold is released so others can have the time at once. */
+    async backToSlots(): Promise<void> {
+      step.value = 'pick'
+      const released = hold.giveBack()
+      if (released) await released
+      await calendar.load({ fresh: true })
+    },
+    /** Called when the countdown reaches zero. */
+    holdExpired(): Promise<void> {
+      return recover({ code: 'hold_expired', message: '' })
+    },
+    /** After a booking: back to the calendar, with availability asked afresh (the booked time is gone). */
+    bookAnother(): Promise<void> {
+      booking.value = undefined
+      manageToken.value = undefined
+      if (later) later.payment.due.value = undefined
+      step.value = 'pick'
+      return calendar.load({ fresh: true })
+    },
+  }
+})
+
+export type BookingFlow = InstanceType<typeof BookingFlowModel>

@@ -1,0 +1,103 @@
+import { batch, createModel, signal, type ReadonlySignal } from '@preact/signals'
+import type { PublicBooking } from '../../shared/types'
+import type { BookingClient, ClientError, GuestDetails, PaymentDue } from '../client'
+import { fieldErrorsFrom } from '../error-text'
+import type { FieldErrors, GuestField } from '../guest-fields'
+import type { Messages } from '../i18n'
+import type { FlowStatus } from './flow-status'
+import type { Hold } from './hold'
+
+export interface GuestDraft extends GuestDetails {
+  notes: string
+}
+
+export type DetailsClient = Pick<BookingClient, 'createBooking'>
+
+export interface DetailsOptions {
+  hold: Hold
+  status: FlowStatus
+  /** The zone the guest sees times in; the booking is made in it. */
+  zone: ReadonlySignal<string>
+  t: Messages
+  /** BCP 47 tag the booking's emails are written in. */
+  locale: string
+  /** Prefill for the guest form (from `data-*` attributes or mount options). */
+  guest?: Partial<GuestDraft> | undefined
+  /** The booking exists; `due` when it waits for a card payment. */
+  onCreated: (booking: PublicBooking, manageToken: string, due: PaymentDue | undefined) => void
+  /** A refused booking: the flow decides what the guest sees next. */
+  onRefused: (error: ClientError) => Promise<void>
+}
+
+/**
+ * The guest's details under a hold: what they typed, what the server refused, and the
+ * booking request. The returned functions are actions: what they change before their first
+ * await lands as one update.
+ */
+export const DetailsModel = createModel((client: DetailsClient, options: DetailsOptions) => {
+  const { hold, t } = options
+  const { notice, busy } = options.status
+  /**
+   * What the guest has typed: the inputs write here on every keystroke and read from here,
+   * so a re-render (a refetch, an error, a lost race) shows exactly what was typed.
+   */
+  const draft = signal<GuestDraft>({ name: '', email: '', phone: '', notes: '', ...options.guest })
+  /** The server's objections, each under its own field; a field's goes once the guest edits it. */
+  const fieldErrors = signal<FieldErrors>({})
+  /** Bumped each time the server refuses fields, so the form moves focus to the first bad one. */
+  const fieldErrorsShown = signal(0)
+
+  /** Shows why fields were refused, under each, and sends the guest to the first. */
+  function rejectFields(errors: FieldErrors): void {
+    batch(() => {
+      fieldErrors.value = errors
+      fieldErrorsShown.value++
+      notice.value = t.checkFields
+    })
+  }
+
+  /** Fields the server refused are shown under them; every other refusal goes to the flow. */
+  function refused(error: ClientError): Promise<void> | undefined {
+    if (error.code === 'invalid_request') {
+      const fields = fieldErrorsFrom(error.details, t)
+      if (Object.keys(fields).length > 0) return void rejectFields(fields)
+    }
+    return options.onRefused(error)
+  }
+
+  return {
+    draft,
+    fieldErrors,
+    fieldErrorsShown,
+    /** Follows the guest's typing; an edited field's server error is taken away. */
+    updateDraft(field: GuestField, value: string): void {
+      draft.value = { ...draft.peek(), [field]: value }
+      if (fieldErrors.peek()[field]) {
+        const { [field]: _, ...rest } = fieldErrors.peek()
+        fieldErrors.value = rest
+      }
+    },
+    rejectFields,
+    async submitDetails(values: GuestDraft = draft.peek()): Promise<void> {
+      const held = hold.current.peek()
+      if (!held || busy.peek()) return
+      draft.value = values
+      busy.value = true
+      notice.value = undefined
+      fieldErrors.value = {}
+      const guest: GuestDetails = { name: values.name.trim(), email: values.email.trim() }
+      // Sent as typed ("030 123 4567"): the server knows the resource's country and normalises it.
+      if (values.phone?.trim()) guest.phone = values.phone.trim()
+      const notes = values.notes.trim()
+      const result = await client.createBooking(
+        { holdId: held.id, guest, ...(notes ? { notes } : {}), locale: options.locale, timezone: options.zone.peek() },
+        { idempotencyKey: hold.idempotencyKey.peek() },
+      )
+      busy.value = false
+      if (result.error) return refused(result.error)
+      options.onCreated(result.data.booking, result.data.manageToken, result.data.payment)
+    },
+  }
+})
+
+export type Details = InstanceType<typeof DetailsModel>

@@ -1,0 +1,65 @@
+import { batch, createModel, effect, signal } from '@preact/signals'
+import type { PublicHold, Slot } from '../../shared/types'
+import { randomId, type BookingClient, type ClientError } from '../client'
+import type { Calendar } from './calendar'
+import type { FlowStatus } from './flow-status'
+
+export type HoldClient = Pick<BookingClient, 'placeHold' | 'releaseHold'>
+
+export interface HoldOptions {
+  calendar: Calendar
+  status: FlowStatus
+  onHeld?: ((hold: PublicHold) => void) | undefined
+  /** A refused hold: the flow decides what the guest sees next. */
+  onRefused: (error: ClientError) => Promise<void>
+}
+
+/**
+ * The time the guest holds while entering details: placing it, giving it back, and the
+ * idempotency key that belongs to it. Disposing the model gives a live hold back, so a
+ * removed widget never keeps a time from others.
+ */
+export const HoldModel = createModel((client: HoldClient, options: HoldOptions) => {
+  const { calendar } = options
+  const { step, notice, busy } = options.status
+  const current = signal<PublicHold | undefined>(undefined)
+  /** One key per hold: a double click or a retry after a timeout cannot book twice. */
+  const idempotencyKey = signal('')
+
+  /** Gives a held time back without waiting (the view is going away); best effort. */
+  function releaseHeld(): void {
+    const held = current.peek()
+    if (held) void client.releaseHold(held.id)
+  }
+  // The effect reads no signal, so it runs once; its cleanup runs when the model is disposed.
+  effect(() => () => releaseHeld())
+
+  return {
+    current,
+    idempotencyKey,
+    async selectSlot(slot: Slot): Promise<void> {
+      const resource = calendar.resource.peek()
+      if (!resource || busy.peek()) return
+      calendar.selected.value = slot
+      busy.value = true
+      notice.value = undefined
+      const result = await client.placeHold({ resourceId: resource.id, start: slot.start, end: slot.end })
+      busy.value = false
+      if (result.error) return options.onRefused(result.error)
+      idempotencyKey.value = randomId('book_')
+      batch(() => {
+        current.value = result.data
+        step.value = 'details'
+      })
+      options.onHeld?.(result.data)
+    },
+    /** Gives the held time back so others can have it at once: the release to wait for, if there was a hold. */
+    giveBack(): Promise<unknown> | undefined {
+      const held = current.peek()
+      current.value = undefined
+      return held ? client.releaseHold(held.id) : undefined
+    },
+  }
+})
+
+export type Hold = InstanceType<typeof HoldModel>
