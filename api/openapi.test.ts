@@ -6,7 +6,7 @@ import { loadStaticAssets } from './static-assets'
 
 // Routes that serve pages and files rather than the API; everything else must be documented.
 const NOT_API = new Set(['/', '/manage', '/admin', '/admin/admin.js', '/admin/preview', '/examples/popup', '/docs', '/docs/init.js', '/docs/swagger-ui-bundle.js', '/docs/swagger-ui.css'])
-const isStatic = (path: string) => NOT_API.has(path) || path.startsWith('/examples/') || path.startsWith('/widget/') || /^\/(manage|payment|locale-\w+)\.js$/.test(path)
+const isStatic = (path: string) => NOT_API.has(path) || path.startsWith('/examples/') || path.startsWith('/widget/') || path.startsWith('/assets/') || path === '/manage.js'
 
 describe('OpenAPI document', () => {
   const app = createApp({ db: {} as Database, assets: { version: '9.9.9' } })

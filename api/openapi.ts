@@ -46,7 +46,7 @@ interface RouteDoc {
 export const API_ROUTES: RouteDoc[] = [
   { method: 'get', path: '/health', summary: 'Liveness', tag: 'system', ok: [200, '{status: "ok"}'] },
   { method: 'get', path: '/metrics', summary: 'Prometheus metrics (text format)', tag: 'system', ok: [200, 'text/plain; version=0.0.4'] },
-  { method: 'get', path: '/widget.js', summary: 'The embed script (5-minute cache, ETag)', tag: 'system', ok: [200, 'JavaScript'] },
+  { method: 'get', path: '/widget.js', summary: 'The embed script: a small loader for the hashed modules under /assets (5-minute cache, ETag)', tag: 'system', ok: [200, 'JavaScript'] },
   { method: 'get', path: '/v1/openapi.json', summary: 'This document', tag: 'system', ok: [200, 'OpenAPI 3.1'] },
   { method: 'get', path: '/v1/resources', summary: 'Active resources, public form', tag: 'public', ok: [200, '{resources}'] },
   { method: 'get', path: '/v1/resources/{idOrSlug}', summary: 'One resource', tag: 'public', ok: [200, '{resource}'] },
