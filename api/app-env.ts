@@ -3,14 +3,15 @@ import type { TrustProxy } from './client-ip'
 import type { Clock } from './clock'
 import type { Database } from './db/database'
 import type { Logger } from './logger'
-import type { HoldStore, RateLimiter } from './holds/hold-store'
+import type { HoldStore } from './holds/hold-store'
 import type { OutboxPlanner } from './notify/outbox'
-import type { OutboxWorkerDeps } from './notify/worker'
+import type { OutboxWorkerDeps } from './notify/outbox-sender'
 import type { PaymentGateway } from './payments/gateway'
+import type { RateLimiters } from './rate-limit/create-rate-limiters'
 import type { ResourceCatalog } from './store/resource-catalog'
 
-/** Everything the app needs from outside, injected so tests build it from real or local parts. */
-export interface AppDeps {
+/** Everything the app needs from outside, injected so tests build it from real or local parts; the per-client rate limits come from RateLimiters. */
+export interface AppDeps extends RateLimiters {
   db: Database
   clock: Clock
   /** Cached resource + schedule lookups (built from `db` when not given). */
@@ -21,12 +22,6 @@ export interface AppDeps {
   holds: HoldStore
   /** Cached booked intervals with the shared version that invalidates them; undefined = every read queries. */
   availability?: AvailabilityCaching | undefined
-  /** Hold creations per client IP; undefined = no limit (HOLD_RATE_LIMIT=0). */
-  holdRateLimiter: RateLimiter | undefined
-  /** Manage-link requests per client IP (MANAGE_RATE_LIMIT); undefined = no limit. */
-  manageRateLimiter: RateLimiter | undefined
-  /** Failed admin authentications (bad key or setup token) per client (ADMIN_AUTH_FAILURE_LIMIT); undefined = no limit. */
-  adminAuthRateLimiter: RateLimiter | undefined
   /** `holdsPerClient`: live holds per client key across its sessions (HOLD_MAX_LIVE_PER_IP); undefined = no limit. */
   limits: { holdsPerSession: number; holdsPerClient?: number | undefined }
   /** Which X-Forwarded-For hops to believe for the client's address (TRUST_PROXY). */

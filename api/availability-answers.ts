@@ -2,7 +2,7 @@ import { MINUTE_MS, DAY_MS } from '../shared/slots/calendar-days'
 import { availabilityRange, busyQueryRange, computeSlots, type ComputeSlotsInput } from '../shared/slots/compute-slots'
 import type { Interval, SlotConfig } from '../shared/slots/types'
 import type { AvailabilityDay } from '../shared/types'
-import type { AvailabilityVersions } from './availability-cache'
+import type { AvailabilityVersions } from './availability-versions'
 import type { Hold } from './holds/hold-store'
 
 /**

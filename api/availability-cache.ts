@@ -4,6 +4,7 @@ import type { Database } from './db/database'
 import type { Hold, HoldStore } from './holds/hold-store'
 import { findBookedSnapshot, type BookedSnapshot } from './store/busy-intervals'
 import { createAnswerCache, readVersionShared, type AnswerCache } from './availability-answers'
+import type { AvailabilityVersions } from './availability-versions'
 
 /**
  * Availability is the schedule minus booked intervals minus live holds. Holds are always
@@ -21,12 +22,7 @@ import { createAnswerCache, readVersionShared, type AnswerCache } from './availa
  *   (an unpaid booking past its window stops blocking without any write), and not before
  *   the `now` it was loaded at.
  */
-export interface AvailabilityVersions {
-  /** The current version (undefined: unknown, do not cache) and the live holds on the range, in one round trip. */
-  read(resourceId: string, from: number, to: number): Promise<{ version: number | undefined; holds: Hold[] }>
-  /** After a committed write: every process's cached availability stops being served. */
-  bump(): Promise<void>
-}
+export type { AvailabilityVersions }
 
 /** The in-memory version, for the in-memory hold store (one process only). */
 export function createMemoryAvailabilityVersions(holds: HoldStore): AvailabilityVersions {

@@ -13,7 +13,7 @@ import { startApiServer } from '../test/server'
 import { createApp } from './app'
 import { compression } from './compression'
 import type { Database } from './db/database'
-import { workerBuildOptions } from './worker-build'
+import { workerBuildOptions } from './edge-build'
 
 const big = { slots: Array.from({ length: 200 }, (_, i) => ({ start: `2026-03-${String((i % 28) + 1).padStart(2, '0')}T09:00:00Z`, i })) }
 const small = { ok: true }
@@ -127,7 +127,7 @@ describe('the app', () => {
   })
 
   it('keeps node:zlib and this middleware out of the Worker bundle', async () => {
-    const result = await build({ ...workerBuildOptions, entryPoints: ['api/worker.ts'], write: false, metafile: true, outfile: 'worker.js' })
+    const result = await build({ ...workerBuildOptions, entryPoints: ['api/edge.ts'], write: false, metafile: true, outfile: 'worker.js' })
     const inputs = Object.keys(result.metafile.inputs)
     expect(inputs.some((path) => path.endsWith('api/compression.ts'))).toBe(false)
     expect(inputs.some((path) => path.endsWith('api/content-encoding.ts'))).toBe(true) // the asset routes negotiate there too

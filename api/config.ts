@@ -81,7 +81,7 @@ export interface AppConfig {
   /** Where the embedded database keeps its files when no DATABASE_URL is set. */
   dataDir: string
   redis: { url: string; token: string } | undefined
-  /** A plain Redis for local use: the dev bridge serves the Upstash REST protocol in front of it. */
+  /** A plain Redis (self-hosted): each Node process reaches it through its own loopback REST bridge (holds/redis-rest-bridge.ts). */
   redisUrl: string | undefined
   port: number
   host: string | undefined

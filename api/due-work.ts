@@ -1,6 +1,6 @@
 import type { AppDeps } from './app-env'
 import { bumpAvailability } from './availability-cache'
-import { processOutbox, type OutboxWorkerDeps } from './notify/worker'
+import { processOutbox, type OutboxWorkerDeps } from './notify/outbox-sender'
 import { expireUnpaidBookings, runPaymentSweep } from './bookings/lifecycle'
 
 /**

@@ -7,7 +7,7 @@
 import type { Context } from 'hono'
 import { BookingError } from '../shared/errors'
 import type { AppEnv } from './app-env'
-import { digestsEqual, sha256Hex } from './bookings/tokens'
+import { digestsEqual, sha256Hex } from './crypto'
 import type { AppConfig } from './config'
 import { outboxBacklog } from './notify/outbox'
 import { bearerToken } from './request'

@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact'
 import { useEffect, useState } from 'preact/hooks'
-import { AdminApiError, createAdminApi, type AdminApi } from './api'
+import { AdminApiError, createAdminApi, ownerRoutes, type AdminApi } from './api'
 import { BookingsView } from './BookingsView'
 import { forgetFragment, NewKeyPanel, readSetupToken, redeemSetupToken, type CreatedKey } from './FirstRun'
 import { ResourcesView } from './ResourcesView'
@@ -128,7 +128,7 @@ function SignIn({ onSignedIn, problem }: { onSignedIn: (api: AdminApi) => void; 
     setError(undefined)
     const api = createAdminApi(key)
     try {
-      await api.call('GET', '/resources')
+      await ownerRoutes(api).listResources()
       sessionStorage.setItem(STORAGE_KEY, key)
       onSignedIn(api)
     } catch (e) {

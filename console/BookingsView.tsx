@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { addDays, cityOf, firstDayOfWeek, todayIn } from '../shared/calendar-labels'
 import { formatMoney } from '../shared/money'
 import type { AdminResource } from '../shared/types'
-import { describeProblem, type AdminApi } from './api'
+import { describeProblem, ownerRoutes, type AdminApi } from './api'
 import { BookingCard } from './BookingCard'
 import {
   STATUS_FILTERS,
@@ -18,7 +18,6 @@ import {
   timeLabelText,
   weekStart,
   type AdminBooking,
-  type Notice,
   type OwnerAction,
   type StatusFilter,
 } from './bookings-model'
@@ -79,7 +78,7 @@ export function BookingsView({ api, ownerZone = browserZone(), locale, now = Dat
   const searching = q !== ''
 
   useEffect(() => {
-    void api.call<{ resources: AdminResource[] }>('GET', '/resources').then(
+    void ownerRoutes(api).listResources().then(
       (r) => setResources(r.resources),
       // Without the list the bookings still load, read in the owner's zone.
       () => setResources([]),
@@ -107,7 +106,7 @@ export function BookingsView({ api, ownerZone = browserZone(), locale, now = Dat
           limit: searching ? SEARCH_LIMIT : PAGE,
           ...(cursor ? { cursor } : {}),
         })
-        const page = await api.call<{ bookings: AdminBooking[]; nextCursor?: string | null }>('GET', `/bookings?${query}`)
+        const page = await ownerRoutes(api).listBookings(query)
         rows.push(...page.bookings)
         cursor = page.nextCursor ?? undefined
         pages++
@@ -134,14 +133,14 @@ export function BookingsView({ api, ownerZone = browserZone(), locale, now = Dat
   const zoneOf = (b: AdminBooking) => byId.get(b.resourceId)?.timezone ?? zone
   const today = todayIn(zone, new Date(now()))
   const loadMessages = async (b: AdminBooking) =>
-    (await api.call<{ notifications: Notice[] }>('GET', `/notifications?bookingId=${encodeURIComponent(b.id)}`)).notifications
+    (await ownerRoutes(api).notifications(b.id)).notifications
 
   const act = async (b: AdminBooking, action: OwnerAction) => {
     if (action === 'cancel') return setCancelling(b)
     setBusyId(b.id)
     setCardError(undefined)
     try {
-      await api.call('POST', `/bookings/${b.id}/${action}`)
+      await ownerRoutes(api).transition(b.id, action)
       setNotice(`Booking ${b.ref} ${DONE[action]}.`)
       await load()
     } catch (e) {
@@ -151,7 +150,7 @@ export function BookingsView({ api, ownerZone = browserZone(), locale, now = Dat
     }
   }
   const cancel = async (b: AdminBooking, body: CancelRequest) => {
-    const { booking } = await api.call<{ booking: AdminBooking }>('POST', `/bookings/${b.id}/cancel`, body)
+    const { booking } = await ownerRoutes(api).cancelBooking(b.id, body)
     setCancelling(undefined)
     const back = booking.refund && booking.refund.amount > 0 && booking.refund.currency ? `; ${formatMoney(booking.refund.amount, booking.refund.currency, locale)} goes back to the guest` : ''
     setNotice(`Booking ${b.ref} cancelled${back}.`)

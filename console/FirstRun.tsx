@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
+import type { AdminSetupBody, AdminSetupResponse } from '../shared/api-contract'
 import type { ErrorBody } from '../shared/errors'
 import { AdminApiError } from './api'
 
@@ -19,11 +20,8 @@ export function forgetFragment(): void {
   history.replaceState(history.state, '', `${location.pathname}${location.search}`)
 }
 
-export interface CreatedKey {
-  key: string
-  prefix: string
-  name: string
-}
+/** The owner's first key, as `POST /v1/admin/setup` answers it. */
+export type CreatedKey = AdminSetupResponse
 
 /**
  * `POST /v1/admin/setup {token}` → 201 `{key, prefix, name}`. A used, expired or unknown
@@ -32,7 +30,7 @@ export interface CreatedKey {
 export async function redeemSetupToken(token: string, base = ''): Promise<CreatedKey> {
   let response: Response
   try {
-    response = await fetch(`${base}/v1/admin/setup`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token }) })
+    response = await fetch(`${base}/v1/admin/setup`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token } satisfies AdminSetupBody) })
   } catch {
     throw new AdminApiError(0, 'network_error', 'Could not reach the server. Check that it is running and try again.')
   }

@@ -2,7 +2,7 @@ import type { ComponentChildren } from 'preact'
 import { useEffect, useState } from 'preact/hooks'
 import { describePolicyIn, ENGLISH_POLICY_WORDS } from '../shared/policy-words'
 import type { AdminResource } from '../shared/types'
-import { AdminApiError, describeProblem, type AdminApi } from './api'
+import { AdminApiError, describeProblem, ownerRoutes, type AdminApi } from './api'
 import { EmbedPanel } from './EmbedPanel'
 import {
   FIELD_ORDER,
@@ -28,7 +28,7 @@ export function ResourcesView({ api, origin = location.origin }: { api: AdminApi
   const [previewVersion, setPreviewVersion] = useState(0)
   const [error, setError] = useState<string | undefined>(undefined)
   const load = () =>
-    api.call<{ resources: AdminResource[] }>('GET', '/resources').then(
+    ownerRoutes(api).listResources().then(
       (r) => setResources(r.resources),
       (e: unknown) => setError(describeProblem(e)),
     )
@@ -186,8 +186,8 @@ function ResourceEditor({
     setBusy(true)
     try {
       const saved = resource
-        ? await api.call<{ resource: AdminResource }>('PATCH', `/resources/${resource.id}`, { ...result.body, isActive: values.isActive })
-        : await api.call<{ resource: AdminResource }>('POST', '/resources', result.body)
+        ? await ownerRoutes(api).updateResource(resource.id, { ...result.body, isActive: values.isActive })
+        : await ownerRoutes(api).createResource(result.body)
       setErrors({})
       setFormError(undefined)
       setSaved(true)

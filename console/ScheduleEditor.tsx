@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact'
 import { useEffect, useState } from 'preact/hooks'
 import type { ScheduleRule } from '../shared/types'
-import { AdminApiError, describeProblem, type AdminApi } from './api'
+import { AdminApiError, describeProblem, ownerRoutes, type AdminApi } from './api'
 import type { AdminResource } from './ResourcesView'
 import {
   addBreak,
@@ -38,7 +38,7 @@ export function ScheduleEditor({ api, resource, onSaved }: { api: AdminApi; reso
   const [focusRequest, setFocusRequest] = useState(0)
 
   useEffect(() => {
-    api.call<{ schedules: ScheduleRule[] }>('GET', `/resources/${resource.id}/schedules`).then(
+    ownerRoutes(api).getSchedules(resource.id).then(
       (r) => setRules(r.schedules),
       (e: unknown) => setMessage({ ok: false, text: describeProblem(e) }),
     )
@@ -93,7 +93,7 @@ export function ScheduleEditor({ api, resource, onSaved }: { api: AdminApi; reso
     }
     setBusy(true)
     try {
-      const saved = await api.call<{ schedules: ScheduleRule[] }>('PUT', `/resources/${resource.id}/schedules`, { schedules: tidy })
+      const saved = await ownerRoutes(api).replaceSchedules(resource.id, { schedules: tidy })
       setRules(saved.schedules)
       setChecked(false)
       setMessage({ ok: true, text: 'Schedule saved. The widget shows it at once.' })

@@ -1,3 +1,16 @@
+import type {
+  AdminBookingResponse,
+  AdminBookingsPage,
+  AdminCancelBody,
+  AdminNotificationsResponse,
+  AdminResourceCreateBody,
+  AdminResourceResponse,
+  AdminResourcesResponse,
+  AdminResourceUpdateBody,
+  AdminScheduleBody,
+  AdminSchedulesResponse,
+} from '../shared/api-contract'
+import type { OwnerTransition } from '../shared/booking-status'
 import type { ErrorBody } from '../shared/errors'
 
 /** The owner API with the key the owner signed in with (kept in sessionStorage only). */
@@ -45,4 +58,25 @@ export function describeProblem(error: unknown): string {
   if (!(error instanceof AdminApiError)) return String(error)
   const details = Array.isArray(error.details) ? (error.details as { path: string; message: string }[]) : []
   return [error.message, ...details.map((d) => `${d.path}: ${d.message}`)].join('\n')
+}
+
+/**
+ * The owner API's routes as typed calls: each takes the body its route's schema accepts and
+ * answers the shape the route promises (both from shared/api-contract.ts, types only, so no
+ * zod reaches the console). Paths are the API's, under /v1/admin.
+ */
+export function ownerRoutes(api: AdminApi) {
+  return {
+    listResources: () => api.call<AdminResourcesResponse>('GET', '/resources'),
+    createResource: (body: AdminResourceCreateBody) => api.call<AdminResourceResponse>('POST', '/resources', body),
+    updateResource: (id: string, body: AdminResourceUpdateBody) => api.call<AdminResourceResponse>('PATCH', `/resources/${id}`, body),
+    getSchedules: (resourceId: string) => api.call<AdminSchedulesResponse>('GET', `/resources/${resourceId}/schedules`),
+    replaceSchedules: (resourceId: string, body: AdminScheduleBody) => api.call<AdminSchedulesResponse>('PUT', `/resources/${resourceId}/schedules`, body),
+    /** `query` is the query string of bookingsQuery (console/bookings-model.ts). */
+    listBookings: (query: string) => api.call<AdminBookingsPage>('GET', `/bookings?${query}`),
+    /** A transition without a body (cancel has its own call, which may carry one). */
+    transition: (bookingId: string, transition: Exclude<OwnerTransition, 'cancel'>) => api.call<AdminBookingResponse>('POST', `/bookings/${bookingId}/${transition}`),
+    cancelBooking: (bookingId: string, body: AdminCancelBody) => api.call<AdminBookingResponse>('POST', `/bookings/${bookingId}/cancel`, body),
+    notifications: (bookingId: string) => api.call<AdminNotificationsResponse>('GET', `/notifications?bookingId=${encodeURIComponent(bookingId)}`),
+  }
 }

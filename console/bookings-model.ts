@@ -1,9 +1,10 @@
-import { awaitingPayment, transitionAllowedFrom, type OwnerTransition } from '../shared/booking-status'
+import type { AdminBooking, AdminNotification } from '../shared/api-contract'
+import { BOOKING_STATUSES, awaitingPayment, transitionAllowedFrom, type OwnerTransition } from '../shared/booking-status'
 import { addDays, cityOf, dateOf, isoWeekday, wallClockIn } from '../shared/calendar-labels'
 import { refundAmount } from '../shared/cancellation-policy'
 import { formatMoney } from '../shared/money'
 import { toEpochDay } from '../shared/slots/calendar-days'
-import type { BookingStatus, PublicBooking, PublicPayment } from '../shared/types'
+import type { BookingStatus, PublicPayment } from '../shared/types'
 
 /*
  * The bookings view's rules, apart from Preact so they can be tested as plain functions:
@@ -12,38 +13,35 @@ import type { BookingStatus, PublicBooking, PublicPayment } from '../shared/type
  */
 
 /** A booking as the owner API answers it: the guest's view plus the internal id. */
-export type AdminBooking = PublicBooking & { id: string }
+export type { AdminBooking }
 
 /** One entry of a booking's message log (`GET /v1/admin/notifications?bookingId`). */
-export interface Notice {
-  id: string
-  event: string
-  channel: string
-  recipient: string | null
-  status: string
-  attempts: number
-  sendAfter: string
-  sentAt: string | null
-  lastError: string | null
-  skipReason: string | null
-}
+export type Notice = AdminNotification
 
 // ---------------------------------------------------------------- filters
 
 /** `open` is every status but cancelled (the default); `all` sends no status at all. */
 export type StatusFilter = 'open' | 'all' | BookingStatus
 
+/** Each status in the owner's words, as it reads inside a sentence ("no-show"). */
+export const STATUS_LABELS: Record<BookingStatus, string> = {
+  pending: 'pending',
+  confirmed: 'confirmed',
+  cancelled: 'cancelled',
+  completed: 'completed',
+  no_show: 'no-show',
+}
+
+const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1)
+
+/** The filter menu: open bookings (the default), each status in the order a booking goes through them, cancelled last, then all. */
 export const STATUS_FILTERS: readonly { value: StatusFilter; label: string }[] = [
   { value: 'open', label: 'All but cancelled' },
-  { value: 'pending', label: 'Pending' },
-  { value: 'confirmed', label: 'Confirmed' },
-  { value: 'completed', label: 'Completed' },
-  { value: 'no_show', label: 'No-show' },
-  { value: 'cancelled', label: 'Cancelled' },
+  ...(['pending', 'confirmed', 'completed', 'no_show', 'cancelled'] as const).map((status) => ({ value: status, label: capitalized(STATUS_LABELS[status]) })),
   { value: 'all', label: 'All' },
 ]
 
-const OPEN_STATUSES: readonly BookingStatus[] = ['pending', 'confirmed', 'completed', 'no_show']
+const OPEN_STATUSES: readonly BookingStatus[] = BOOKING_STATUSES.filter((status) => status !== 'cancelled')
 
 /** The statuses a filter lets through; undefined for every status. */
 export function statusesOf(filter: StatusFilter): readonly BookingStatus[] | undefined {
@@ -116,14 +114,6 @@ export function legalActions(booking: Pick<AdminBooking, 'status' | 'start' | 'e
   if (allowed('complete') && now >= Date.parse(booking.end)) actions.push('complete')
   if (allowed('cancel')) actions.push('cancel')
   return actions
-}
-
-export const STATUS_LABELS: Record<BookingStatus, string> = {
-  pending: 'pending',
-  confirmed: 'confirmed',
-  cancelled: 'cancelled',
-  completed: 'completed',
-  no_show: 'no-show',
 }
 
 // ---------------------------------------------------------------- money

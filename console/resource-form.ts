@@ -1,6 +1,7 @@
 import type { ChangeNotice } from '../shared/cancellation-policy'
 import { parseMoney, toMajorText } from '../shared/money'
 import { MAX_AMOUNT_MINOR, MIN_SLOT_MINUTES } from '../shared/limits'
+import { takesPaymentOnline, type PaymentSetting } from '../shared/payment-terms'
 import type { AdminResource, CancellationPolicy, ResourceConfig } from '../shared/types'
 
 /**
@@ -22,7 +23,7 @@ export interface ResourceFormValues {
   requiresConfirmation: boolean
   price: string
   currency: string
-  payment: 'none' | 'full' | 'deposit'
+  payment: PaymentSetting
   deposit: string
   freeHours: string
   partialHours: string
@@ -208,7 +209,7 @@ export function toResourceBody(values: ResourceFormValues, base: ResourceConfig 
   }
   const price = money(values.price, 'price')
   const deposit = money(values.deposit, 'deposit')
-  if (values.payment !== 'none' && values.price.trim() === '') errors.price = 'Set a price to take payment online.'
+  if (takesPaymentOnline(values.payment) && values.price.trim() === '') errors.price = 'Set a price to take payment online.'
   if (values.payment === 'deposit' && values.deposit.trim() === '') errors.deposit = 'Set the deposit guests pay when booking.'
 
   const bufferBefore = wholeNumber(values.bufferBefore, 0, errors, 'bufferBefore')

@@ -1,5 +1,6 @@
 import { isoWeekday } from '../shared/calendar-labels'
 import type { ScheduleRule } from '../shared/types'
+import { formatWallTime, wallTimeMinutes } from '../shared/wall-time'
 
 /**
  * The schedule editor's operations, pure: rules in, rules out. Weekdays are the API's
@@ -10,13 +11,9 @@ export const MON_TO_FRI = [0, 1, 2, 3, 4] as const
 export const ALL_DAYS = [0, 1, 2, 3, 4, 5, 6] as const
 
 /** Minutes since midnight of HH:MM (24:00 is the end of the day); undefined for anything else. */
-export function minutesOf(time: string): number | undefined {
-  if (time === '24:00') return 1440
-  const match = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(time)
-  return match ? Number(match[1]) * 60 + Number(match[2]) : undefined
-}
+export const minutesOf = wallTimeMinutes
 
-export const timeOf = (minutes: number): string => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`
+export const timeOf = formatWallTime
 
 /**
  * What an owner types as a time, written as HH:MM: "9" → 09:00, "930" → 09:30,

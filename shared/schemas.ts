@@ -3,6 +3,9 @@ import { isValidTimeZone } from './time-zone'
 import { MAX_AMOUNT_MINOR, MIN_SLOT_MINUTES } from './limits'
 import { isPhoneRegion } from './phone'
 import { BOOKING_STATUSES } from './booking-status'
+import { LANGUAGES, languageOf, type Language } from './languages'
+import { PAYMENT_SETTINGS, takesPaymentOnline } from './payment-terms'
+import { WALL_TIME_PATTERN, wallTimeMinutes } from './wall-time'
 
 export { MAX_AMOUNT_MINOR, MAX_SLOTS_PER_RESPONSE, MIN_SLOT_MINUTES } from './limits'
 
@@ -54,7 +57,7 @@ export const isoDateSchema = z
 /** Wall-clock time `HH:MM`; `24:00` is allowed as the end of a day. */
 export const wallTimeSchema = z
   .string()
-  .regex(/^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/, { message: 'expected a wall time HH:MM (00:00–24:00)' })
+  .regex(WALL_TIME_PATTERN, { message: 'expected a wall time HH:MM (00:00–24:00)' })
 
 const minutes = z.number().int().positive().max(7 * 24 * 60)
 const nonNegativeMinutes = z.number().int().min(0).max(7 * 24 * 60)
@@ -139,7 +142,7 @@ export const resourceConfigSchema = z.object({
   holdTtlSec: z.number().int().min(1).max(3600).optional(),
   requiresConfirmation: z.boolean().optional(),
   price: moneySchema.optional(),
-  payment: z.enum(['none', 'deposit', 'full']).optional(),
+  payment: z.enum(PAYMENT_SETTINGS).optional(),
   depositAmount: z.number().int().min(0).optional(),
   cancellationPolicy: cancellationPolicySchema.optional(),
   /**
@@ -154,8 +157,7 @@ export const resourceConfigSchema = z.object({
   /** ISO 3166-1 alpha-2 country whose national phone numbers guests type (else the zone's country). */
   country: z.string().refine(isPhoneRegion, { message: 'expected an ISO 3166-1 alpha-2 country code such as DE' }).optional(),
 }).superRefine((config, ctx) => {
-  const takesPayment = config.payment === 'deposit' || config.payment === 'full'
-  if (takesPayment && !(config.price && config.price.amount >= 1)) {
+  if (takesPaymentOnline(config.payment) && !(config.price && config.price.amount >= 1)) {
     ctx.addIssue({ code: 'custom', path: ['price'], message: `is required (≥ 1 minor unit) with payment "${config.payment}"` })
   }
   if (config.payment === 'deposit') {
@@ -302,15 +304,12 @@ export const bookingRequestSchema = z.object({
   timezone: timeZoneSchema.optional(),
 })
 
-/** The languages messages are written in; the widget speaks the same ones. */
-export const MESSAGE_LANGUAGES = ['en', 'de', 'es'] as const
-export type MessageLanguage = (typeof MESSAGE_LANGUAGES)[number]
+/** The languages messages are written in (shared/languages.ts: the widget speaks the same ones). */
+export const MESSAGE_LANGUAGES = LANGUAGES
+export type MessageLanguage = Language
 
 /** The message language for a requested tag: its language when spoken, else English. */
-export function messageLanguage(tag: string | null | undefined): MessageLanguage {
-  const language = (tag ?? '').toLowerCase().split(/[-_]/)[0]
-  return (MESSAGE_LANGUAGES as readonly string[]).includes(language ?? '') ? (language as MessageLanguage) : 'en'
-}
+export const messageLanguage = languageOf
 
 export const rescheduleRequestSchema = z.object({ holdId: plainText().min(1).max(100) })
 
@@ -348,7 +347,21 @@ export const adminResourceUpdateSchema = z
   .partial()
   .refine((u) => Object.keys(u).length > 0, { message: 'nothing to change' })
 
-const minutesOfDay = (time: string) => (time === '24:00' ? 1440 : Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5)))
+/**
+ * A window's start and end in minutes after midnight, or undefined when either time is not
+ * a wall time (that time has its own message; the window then has none about its order).
+ */
+function windowMinutes(rule: { startTime: string; endTime: string }): { start: number; end: number } | undefined {
+  const start = wallTimeMinutes(rule.startTime)
+  const end = wallTimeMinutes(rule.endTime)
+  return start === undefined || end === undefined ? undefined : { start, end }
+}
+
+/** The window ends after it starts on its own day; a malformed time is left to its own message. */
+function endsAfterStart(rule: { startTime: string; endTime: string }): boolean {
+  const window = windowMinutes(rule)
+  return !window || window.end >= window.start
+}
 
 const WEEKDAY_NAMES = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'] as const
 
@@ -366,7 +379,7 @@ export const adminScheduleSchema = z
   .object({
     schedules: z
       .array(
-        scheduleRuleSchema.refine((r) => minutesOfDay(r.endTime) >= minutesOfDay(r.startTime), {
+        scheduleRuleSchema.refine(endsAfterStart, {
           // Equal times are refused by scheduleRuleSchema's own "cannot be empty".
           error: (issue) => {
             const r = issue.input as { weekday?: number | null; specificDate?: string | null; startTime: string; endTime: string }
@@ -381,10 +394,11 @@ export const adminScheduleSchema = z
     const byDay = new Map<string, { start: number; end: number; index: number; label: string }[]>()
     schedules.forEach((rule, index) => {
       // A window that ends before it starts has its own message; it overlaps nothing.
-      if (minutesOfDay(rule.endTime) <= minutesOfDay(rule.startTime)) return
+      const minutes = windowMinutes(rule)
+      if (!minutes || minutes.end <= minutes.start) return
       const day = scheduleDay(rule)
       const windows = byDay.get(day) ?? []
-      windows.push({ start: minutesOfDay(rule.startTime), end: minutesOfDay(rule.endTime), index, label: `${day} ${rule.startTime}–${rule.endTime}` })
+      windows.push({ ...minutes, index, label: `${day} ${rule.startTime}–${rule.endTime}` })
       byDay.set(day, windows)
     })
     for (const windows of byDay.values()) {

@@ -1,5 +1,6 @@
 import type { BookingStatus } from './booking-status'
 import type { RefundTier } from './cancellation-policy'
+import type { PaymentSetting } from './payment-terms'
 import type { CancellationPolicy, Money, ResourceConfig } from './schemas'
 
 export type { CancellationPolicy, Money, ResourceConfig }
@@ -14,7 +15,7 @@ export interface PublicResource {
   timezone: string
   durations?: number[]
   price?: Money
-  payment?: 'none' | 'deposit' | 'full'
+  payment?: PaymentSetting
   /** What is paid when booking, for `payment: 'deposit'`. */
   deposit?: Money
   cancellationPolicy?: CancellationPolicy
@@ -36,9 +37,17 @@ export interface PublicResource {
   notBookableReason?: 'payment_unavailable'
 }
 
+/** The first free time on or after a day (`GET …/next-available`). */
+export interface NextAvailable {
+  /** The day in the asked zone, `YYYY-MM-DD`. */
+  date: string
+  start: string
+  end: string
+}
+
 /** `GET /v1/resources/:idOrSlug/next-available` → the first free slot on or after a day, or null. */
 export interface NextAvailableResponse {
-  nextAvailable: { date: string; start: string; end: string } | null
+  nextAvailable: NextAvailable | null
 }
 
 /** A bookable slot; instants are ISO-8601 UTC with `Z`. */

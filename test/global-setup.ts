@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import postgres from 'postgres'
 import type { TestProject } from 'vitest/node'
 import { openDatabase } from '../api/db/open-database'
-import { startUpstashBridge } from '../api/dev/upstash-rest-bridge'
+import { startUpstashBridge } from '../api/holds/redis-rest-bridge'
 
 export type TestDatabaseSource =
   | { kind: 'postgres'; serverUrl: string; template: string; prefix: string }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { Clock } from '../api/clock'
-import { createHoldBackend, type HoldBackend } from '../api/holds/create-hold-backend'
+import { createHoldBackend, type HoldBackendWithLimits as HoldBackend } from '../api/holds/create-hold-backend'
 
 /**
  * The hold backend the suite is configured for: Upstash REST (the dev bridge in front of the

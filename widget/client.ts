@@ -1,10 +1,23 @@
 import { decodeAvailability, isCompactAvailability } from '../shared/compact-availability'
 import type { ErrorCode } from '../shared/errors'
-import type { AvailabilityResponse, PublicBooking, PublicHold, PublicResource } from '../shared/types'
+import type {
+  BookingRequestBody,
+  BookingResponse,
+  CancelRequestBody,
+  CreatedBooking,
+  HoldRequestBody,
+  HoldResponse,
+  PaymentDue,
+  RescheduleRequestBody,
+  ResourceResponse,
+} from '../shared/api-contract'
+import type { AvailabilityResponse, NextAvailable, NextAvailableResponse, PublicBooking, PublicHold, PublicResource } from '../shared/types'
 import { availabilityUrl, type AvailabilityQuery } from './first-view'
 import { takePrefetched } from './prefetch'
 
 export type { AvailabilityQuery } from './first-view'
+// The API's answers, defined once beside the routes' schemas; the SDK exports them by these names.
+export type { CreatedBooking, NextAvailable, PaymentDue }
 
 /** API error codes, plus the two failures that never reach the API's error mapping. */
 export type ClientErrorCode = ErrorCode | 'network_error' | 'invalid_response'
@@ -41,30 +54,6 @@ export interface BookingInput {
   locale?: string
   /** IANA zone the guest saw the times in; messages state times in it. */
   timezone?: string
-}
-
-/** The first free time on or after a day (`GET …/next-available`). */
-export interface NextAvailable {
-  /** The day in the asked zone, `YYYY-MM-DD`. */
-  date: string
-  start: string
-  end: string
-}
-
-export interface CreatedBooking {
-  booking: PublicBooking
-  /** Shown once: the guest's key to view, cancel or reschedule this booking. */
-  manageToken: string
-  /** For resources that take payment: what the card form needs. The booking stays pending until paid. */
-  payment?: PaymentDue
-}
-
-export interface PaymentDue {
-  clientSecret: string
-  publishableKey: string
-  /** Minor units of `currency`. */
-  amount: number
-  currency: string
 }
 
 export interface BookingClient {
@@ -118,7 +107,7 @@ export function createClient(options: ClientOptions): BookingClient {
   const session = { 'X-Booking-Session': sessionId }
   const bookingPath = (ref: string) => `${base}/v1/bookings/${encodeURIComponent(ref)}`
   const bearer = (token: string) => ({ Authorization: `Bearer ${token}` })
-  const pickBooking = (body: unknown) => (isRecord(body) && isRecord(body.booking) ? (body.booking as unknown as PublicBooking) : undefined)
+  const pickBooking = (body: unknown) => (isRecord(body) && isRecord(body.booking) ? (body as unknown as BookingResponse).booking : undefined)
   const post = (body: unknown, headers: Record<string, string> = {}): RequestInit => ({
     method: 'POST',
     headers: { 'Content-Type': 'application/json', ...session, ...headers },
@@ -129,7 +118,7 @@ export function createClient(options: ClientOptions): BookingClient {
     sessionId,
     getResource: (idOrSlug) =>
       request(resourcePath(idOrSlug), {}, (body) =>
-        isRecord(body) && isRecord(body.resource) ? (body.resource as unknown as PublicResource) : undefined,
+        isRecord(body) && isRecord(body.resource) ? (body as unknown as ResourceResponse).resource : undefined,
       ),
 
     getAvailability: (idOrSlug, query) => {
@@ -145,13 +134,13 @@ export function createClient(options: ClientOptions): BookingClient {
       if (query.tz) params.set('tz', query.tz)
       if (query.duration !== undefined) params.set('duration', String(query.duration))
       return request(`${resourcePath(idOrSlug)}/next-available?${params}`, { headers: session }, (body) =>
-        isRecord(body) && 'nextAvailable' in body ? (body.nextAvailable as NextAvailable | null) : undefined,
+        isRecord(body) && 'nextAvailable' in body ? (body as unknown as NextAvailableResponse).nextAvailable : undefined,
       )
     },
 
     placeHold: (input) =>
-      request(`${base}/v1/holds`, post(input), (body) =>
-        isRecord(body) && isRecord(body.hold) ? (body.hold as unknown as PublicHold) : undefined,
+      request(`${base}/v1/holds`, post(input satisfies HoldRequestBody), (body) =>
+        isRecord(body) && isRecord(body.hold) ? (body as unknown as HoldResponse).hold : undefined,
       ),
 
     releaseHold: (holdId) =>
@@ -160,7 +149,7 @@ export function createClient(options: ClientOptions): BookingClient {
     createBooking: (input, opts = {}) =>
       request(
         `${base}/v1/bookings`,
-        post(input, { 'Idempotency-Key': opts.idempotencyKey ?? randomId('idem_') }),
+        post(input satisfies BookingRequestBody, { 'Idempotency-Key': opts.idempotencyKey ?? randomId('idem_') }),
         (body) =>
           isRecord(body) && isRecord(body.booking) && typeof body.manageToken === 'string'
             ? (body as unknown as CreatedBooking)
@@ -170,10 +159,10 @@ export function createClient(options: ClientOptions): BookingClient {
     getBooking: (ref, token) => request(bookingPath(ref), { headers: bearer(token) }, pickBooking),
 
     cancelBooking: (ref, token, reason) =>
-      request(`${bookingPath(ref)}/cancel`, post(reason ? { reason } : {}, bearer(token)), pickBooking),
+      request(`${bookingPath(ref)}/cancel`, post((reason ? { reason } : {}) satisfies CancelRequestBody, bearer(token)), pickBooking),
 
     rescheduleBooking: (ref, token, holdId) =>
-      request(`${bookingPath(ref)}/reschedule`, post({ holdId }, bearer(token)), pickBooking),
+      request(`${bookingPath(ref)}/reschedule`, post({ holdId } satisfies RescheduleRequestBody, bearer(token)), pickBooking),
 
     getCalendarFile: async (ref, manageToken) => {
       try {

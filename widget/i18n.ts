@@ -4,6 +4,8 @@
  * here: they go through Intl in the same locale, so only sentences are translated.
  */
 
+import { LANGUAGES, type Language } from '../shared/languages'
+
 export const en = {
   errors: {
     generic: 'Something went wrong. Please try again.',
@@ -123,8 +125,8 @@ export const en = {
 export type Messages = typeof en
 
 
-export const LANGUAGES = ['en', 'de', 'es'] as const
-export type Language = (typeof LANGUAGES)[number]
+// The languages the guest's messages are written in, so the widget and the emails agree.
+export { LANGUAGES, type Language }
 
 export interface Locale {
   /** The BCP 47 tag used for Intl formatting (the page's own, e.g. `de-AT`). */

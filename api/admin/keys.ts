@@ -1,6 +1,6 @@
 import { and, eq, isNull, or } from 'drizzle-orm'
 import { adminApiKeys, type AdminKeyRow } from '../../drizzle/schema'
-import { digestsEqual, sha256Hex } from '../bookings/tokens'
+import { digestsEqual, sha256Hex } from '../crypto'
 import type { Database } from '../db/database'
 
 /*

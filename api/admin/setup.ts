@@ -1,6 +1,6 @@
 import { and, eq, gt, isNull } from 'drizzle-orm'
 import { adminApiKeys, adminSetupTokens, type AdminKeyRow } from '../../drizzle/schema'
-import { randomToken, sha256Hex } from '../bookings/tokens'
+import { randomToken, sha256Hex } from '../crypto'
 import type { Database } from '../db/database'
 import { createAdminKey } from './keys'
 

@@ -1,4 +1,4 @@
-import { startUpstashBridge } from './upstash-rest-bridge'
+import { startUpstashBridge } from '../holds/redis-rest-bridge'
 
 // REDIS_URL=redis://127.0.0.1:6379 tsx api/dev/upstash-rest-bridge-cli.ts
 // Prints the two variables @upstash/redis reads (test/server.ts parses them), then serves until stopped.

@@ -1,6 +1,6 @@
 import type { Redis } from '@upstash/redis'
 import type { Clock } from '../clock'
-import type { AvailabilityVersions } from '../availability-cache'
+import type { AvailabilityVersions } from '../availability-versions'
 import type { Hold, HoldStore, PlaceHoldResult } from './hold-store'
 import { limitsClient, newHold, overlaps, resourceOfHoldId } from './new-hold'
 import { createBatchedScript, createEvalBatcher, type EvalBatcher } from './script-batcher'

@@ -6,7 +6,7 @@ import type { Logger } from '../logger'
 import { createFileSender, createSmtpSender } from './email'
 import { createHttpEmailSender } from './http-email'
 import { createTwilioSender } from './sms'
-import type { OutboxWorkerDeps } from './worker'
+import type { OutboxWorkerDeps } from './outbox-sender'
 
 /**
  * The message providers from configuration (Node): SMTP or .eml files, Twilio or no SMS,

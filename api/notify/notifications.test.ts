@@ -18,7 +18,7 @@ import { createStripeGateway } from '../payments/stripe-gateway'
 import { createSmtpSender } from './email'
 import { createOutboxPlanner } from './outbox'
 import { createTwilioSender } from './sms'
-import { processOutbox, type OutboxWorkerDeps } from './worker'
+import { processOutbox, type OutboxWorkerDeps } from './outbox-sender'
 
 /*
  * Every row of the notification table, produced through the real API and delivered over

@@ -1,5 +1,5 @@
 import { describeError } from '../errors'
-import { processOutbox, type OutboxWorkerDeps } from './worker'
+import { processOutbox, type OutboxWorkerDeps } from './outbox-sender'
 
 export interface OutboxKicker {
   /** Asks for a send soon; calls within the delay share one run. */

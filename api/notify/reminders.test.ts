@@ -13,7 +13,7 @@ import { silentLogger } from '../logger'
 import { createSmtpSender } from './email'
 import { createOutboxPlanner } from './outbox'
 import { createTwilioSender } from './sms'
-import { processOutbox } from './worker'
+import { processOutbox } from './outbox-sender'
 
 /*
  * When reminders go, with a fixed clock: each scenario books through the API, then runs

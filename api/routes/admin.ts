@@ -12,7 +12,6 @@ import {
   adminScheduleSchema,
   adminSetupSchema,
 } from '../../shared/schemas'
-import type { PublicBooking } from '../../shared/types'
 import { countAuthFailure, refuseIfLockedOut } from '../admin/auth-failures'
 import { verifyAdminKey } from '../admin/keys'
 import { exchangeSetupToken } from '../admin/setup'
@@ -43,12 +42,20 @@ import {
   updateResource,
 } from '../store/admin'
 import { toPublicBooking } from '../store/bookings'
+import type {
+  AdminBooking,
+  AdminBookingResponse,
+  AdminBookingsPage,
+  AdminNotification,
+  AdminNotificationsResponse,
+  AdminResourceResponse,
+  AdminResourcesResponse,
+  AdminSchedulesResponse,
+  AdminSetupResponse,
+} from '../../shared/api-contract'
 
-/**
- * A booking as its owner sees it: the guest's view plus the internal id, and while it is
- * pending or confirmed, what cancelling it now would refund by its policy.
- */
-export type AdminBooking = PublicBooking & { id: string }
+// A booking as its owner sees it, defined with the rest of the API's answers.
+export type { AdminBooking }
 
 function toAdminBooking(row: BookingRow, now: number): AdminBooking {
   const booking: AdminBooking = { id: row.id, ...toPublicBooking(row) }
@@ -56,7 +63,7 @@ function toAdminBooking(row: BookingRow, now: number): AdminBooking {
   return booking
 }
 
-const toAdminNotification = (row: NotificationRow) => ({
+const toAdminNotification = (row: NotificationRow): AdminNotification => ({
   id: row.id,
   bookingId: row.bookingId,
   event: row.event,
@@ -100,7 +107,7 @@ export const adminRoutes = new Hono<AppEnv>()
     if (!made) await countAuthFailure(c)
     // Unknown, used and expired tokens get the same answer.
     if (!made) throw new BookingError('unauthorized', 'This setup link is unknown, used or expired. Restarting the server prints a new one while no owner key exists; or run npm run admin:key.')
-    return c.json({ key: made.key, prefix: made.row.prefix, name: made.row.name }, 201)
+    return c.json({ key: made.key, prefix: made.row.prefix, name: made.row.name } satisfies AdminSetupResponse, 201)
   })
   .use(async (c, next) => {
     const unauthorized = () => new BookingError('unauthorized', 'A valid admin key is required (Authorization: Bearer <key>).')
@@ -115,33 +122,33 @@ export const adminRoutes = new Hono<AppEnv>()
     await next()
   })
 
-  .get('/resources', async (c) => c.json({ resources: (await listResources(c.var.deps.db)).map(toAdminResource) }))
+  .get('/resources', async (c) => c.json({ resources: (await listResources(c.var.deps.db)).map(toAdminResource) } satisfies AdminResourcesResponse))
   .post('/resources', async (c) => {
     const input = await readJson(c, adminResourceCreateSchema)
     const row = await createResource(c.var.deps.db, input)
     c.var.deps.catalog.invalidate()
-    return c.json({ resource: toAdminResource(row) }, 201)
+    return c.json({ resource: toAdminResource(row) } satisfies AdminResourceResponse, 201)
   })
-  .get('/resources/:id', async (c) => c.json({ resource: toAdminResource(await getResource(c.var.deps.db, c.req.param('id'))) }))
+  .get('/resources/:id', async (c) => c.json({ resource: toAdminResource(await getResource(c.var.deps.db, c.req.param('id'))) } satisfies AdminResourceResponse))
   .patch('/resources/:id', async (c) => {
     const change = await readJson(c, adminResourceUpdateSchema)
     const row = await updateResource(c.var.deps.db, c.req.param('id'), change)
     c.var.deps.catalog.invalidate()
-    return c.json({ resource: toAdminResource(row) })
+    return c.json({ resource: toAdminResource(row) } satisfies AdminResourceResponse)
   })
   .delete('/resources/:id', async (c) => {
     const result = await deleteOrDeactivateResource(c.var.deps.db, c.req.param('id'))
     c.var.deps.catalog.invalidate()
     // A resource with bookings stays, inactive: the answer says so.
-    return result.deleted ? c.body(null, 204) : c.json({ resource: toAdminResource(result.row) })
+    return result.deleted ? c.body(null, 204) : c.json({ resource: toAdminResource(result.row) } satisfies AdminResourceResponse)
   })
-  .get('/resources/:id/schedules', async (c) => c.json({ schedules: await getSchedules(c.var.deps.db, c.req.param('id')) }))
+  .get('/resources/:id/schedules', async (c) => c.json({ schedules: await getSchedules(c.var.deps.db, c.req.param('id')) } satisfies AdminSchedulesResponse))
   .put('/resources/:id/schedules', async (c) => {
     const { schedules } = await readJson(c, adminScheduleSchema)
     const rules = schedules.map((r) => ({ ...r, weekday: r.weekday ?? null, specificDate: r.specificDate ?? null }))
     const saved = await replaceSchedules(c.var.deps.db, c.req.param('id'), rules)
     c.var.deps.catalog.invalidate()
-    return c.json({ schedules: saved })
+    return c.json({ schedules: saved } satisfies AdminSchedulesResponse)
   })
 
   .get('/bookings', async (c) => {
@@ -151,9 +158,9 @@ export const adminRoutes = new Hono<AppEnv>()
     const instant = (v: string | number | undefined) => (v === undefined ? undefined : typeof v === 'number' ? v : Date.parse(`${v}T00:00:00Z`))
     const page = await listBookings(c.var.deps.db, { resourceId: q.resourceId, from: instant(q.from), to: instant(q.to), status: q.status, q: q.q, cursor: q.cursor, limit: q.limit })
     const now = c.var.deps.clock.now()
-    return c.json({ bookings: page.rows.map((row) => toAdminBooking(row, now)), nextCursor: page.nextCursor ?? null })
+    return c.json({ bookings: page.rows.map((row) => toAdminBooking(row, now)), nextCursor: page.nextCursor ?? null } satisfies AdminBookingsPage)
   })
-  .get('/bookings/:id', async (c) => c.json({ booking: toAdminBooking(await getBooking(c.var.deps.db, c.req.param('id')), c.var.deps.clock.now()) }))
+  .get('/bookings/:id', async (c) => c.json({ booking: toAdminBooking(await getBooking(c.var.deps.db, c.req.param('id')), c.var.deps.clock.now()) } satisfies AdminBookingResponse))
   // Registered before `/:transition`, which would otherwise take "reschedule" as its name.
   .post('/bookings/:id/reschedule', async (c) => {
     const { db, clock } = c.var.deps
@@ -165,24 +172,24 @@ export const adminRoutes = new Hono<AppEnv>()
     const start = request.start
     const end = request.end ?? start + (booking.endsAt.getTime() - booking.startsAt.getTime())
     // A repeated request (a retry after a lost response) changes nothing and tells nobody again.
-    if (start === booking.startsAt.getTime() && end === booking.endsAt.getTime()) return c.json({ booking: toAdminBooking(booking, now) })
+    if (start === booking.startsAt.getTime() && end === booking.endsAt.getTime()) return c.json({ booking: toAdminBooking(booking, now) } satisfies AdminBookingResponse)
     // The owner may leave the published schedule (and the buffers, which are part of it),
     // but never land on another booking: the write passes the same EXCLUDE constraint as a
     // guest's move (409 slot_taken, nothing changed) and writes the same moved messages.
     const moved = await moveBooking(c.var.deps, booking.id, { start, end }, now)
-    return c.json({ booking: toAdminBooking(moved, clock.now()) })
+    return c.json({ booking: toAdminBooking(moved, clock.now()) } satisfies AdminBookingResponse)
   })
   .post('/bookings/:id/:transition', async (c) => {
     const transition = c.req.param('transition')
     if (!isOwnerTransition(transition)) throw new BookingError('not_found', `No transition "${transition}"; use confirm, cancel, no-show or complete.`)
-    return c.json({ booking: toAdminBooking(await applyTransition(c, c.req.param('id'), transition), c.var.deps.clock.now()) })
+    return c.json({ booking: toAdminBooking(await applyTransition(c, c.req.param('id'), transition), c.var.deps.clock.now()) } satisfies AdminBookingResponse)
   })
 
   .get('/notifications', async (c) => {
     const parsed = adminNotificationsQuerySchema.safeParse(c.req.query())
     if (!parsed.success) throw invalidRequest(parsed.error)
     await getBooking(c.var.deps.db, parsed.data.bookingId)
-    return c.json({ notifications: (await listNotifications(c.var.deps.db, parsed.data.bookingId)).map(toAdminNotification) })
+    return c.json({ notifications: (await listNotifications(c.var.deps.db, parsed.data.bookingId)).map(toAdminNotification) } satisfies AdminNotificationsResponse)
   })
 
 /**

@@ -15,12 +15,14 @@ import {
 import type { PublicBooking } from '../../shared/types'
 import type { AppEnv } from '../app-env'
 import { bookingToIcs } from '../bookings/booking-ics'
-import { digestsEqual, randomRef, randomToken, sealToken, sha256Hex, unsealToken } from '../bookings/tokens'
+import { randomRef } from '../bookings/booking-ref'
+import { digestsEqual, randomToken, sealToken, sha256Hex, unsealToken } from '../crypto'
 import { invalidField, invalidRequest } from '../errors'
 import { clientKey } from '../client-ip'
 import { bearerToken, readJson, requireSession } from '../request'
 import { assertGuestMayMove, cancelBooking, createBooking, moveBooking, previewGuestCancellation, startPayment } from '../bookings/lifecycle'
 import { IdempotencyKeyTaken, findBookingByIdempotencyKey, findBookingByRef, toPublicBooking } from '../store/bookings'
+import type { BookingResponse, CreatedBooking } from '../../shared/api-contract'
 
 /**
  * Bookings: a live hold becomes a row (the EXCLUDE constraint has the last word), and the
@@ -104,20 +106,20 @@ export const bookingRoutes = new Hono<AppEnv>()
     // A booking that takes payment waits, pending, for the money.
     if (row.paymentStatus === 'requires_payment') {
       const payment = await startPayment(c.var.deps, row, `${entry.resource.name}, ${row.ref}`)
-      return c.json({ booking: toPublicBooking(row), manageToken, payment }, 201)
+      return c.json({ booking: toPublicBooking(row), manageToken, payment } satisfies CreatedBooking, 201)
     }
-    return c.json({ booking: toPublicBooking(row), manageToken }, 201)
+    return c.json({ booking: toPublicBooking(row), manageToken } satisfies CreatedBooking, 201)
   })
   .get('/:ref', async (c) => {
     const booking = await requireManagedBooking(c)
-    return c.json({ booking: manageView(booking, c.var.deps.clock.now()) })
+    return c.json({ booking: manageView(booking, c.var.deps.clock.now()) } satisfies BookingResponse)
   })
   .post('/:ref/cancel', async (c) => {
     const booking = await requireManagedBooking(c)
     const request = await readJson(c, cancelRequestSchema, { optional: true })
     // Settled by the policy the booking was made under; the response states the refund and its tier.
     const cancelled = await cancelBooking(c.var.deps, booking.id, { by: 'guest', note: request.reason })
-    return c.json({ booking: toPublicBooking(cancelled) })
+    return c.json({ booking: toPublicBooking(cancelled) } satisfies BookingResponse)
   })
   .post('/:ref/reschedule', async (c) => {
     const { holds, clock } = c.var.deps
@@ -136,7 +138,7 @@ export const bookingRoutes = new Hono<AppEnv>()
     const moved = await moveBooking(c.var.deps, booking.id, hold, now)
     releaseAfterResponse(c, hold.id, sessionId)
     // The manage page goes on from here: it reads the new time's refund and deadlines too.
-    return c.json({ booking: manageView(moved, now) })
+    return c.json({ booking: manageView(moved, now) } satisfies BookingResponse)
   })
   .get('/:ref/calendar.ics', async (c) => {
     const { catalog, clock } = c.var.deps
@@ -204,9 +206,9 @@ async function replayIfKnown(
   c.header('Idempotent-Replayed', 'true')
   if (existing.status === 'pending' && existing.paymentStatus === 'requires_payment' && c.var.deps.payments) {
     const payment = await startPayment(c.var.deps, existing, existing.ref)
-    return c.json({ booking: toPublicBooking(existing), manageToken, payment }, 201)
+    return c.json({ booking: toPublicBooking(existing), manageToken, payment } satisfies CreatedBooking, 201)
   }
-  return c.json({ booking: toPublicBooking(existing), manageToken }, 201)
+  return c.json({ booking: toPublicBooking(existing), manageToken } satisfies CreatedBooking, 201)
 }
 
 /** The booking for a ref and its manage token. A wrong token answers exactly like an unknown ref. */

@@ -7,6 +7,7 @@ import { resolveOfferedSlot } from '../bookings/resolve-slot'
 import type { Hold } from '../holds/hold-store'
 import { clientKey } from '../client-ip'
 import { readJson, requireSession } from '../request'
+import type { HoldResponse } from '../../shared/api-contract'
 
 const MINUTE_MS = 60_000
 /**
@@ -64,7 +65,7 @@ export const holdRoutes = new Hono<AppEnv>()
         retryAfterSec: 60,
       })
     }
-    return c.json({ hold: toPublicHold(result.hold) }, 201)
+    return c.json({ hold: toPublicHold(result.hold) } satisfies HoldResponse, 201)
   })
   .delete('/:id', async (c) => {
     const sessionId = requireSession(c)

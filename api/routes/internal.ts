@@ -4,7 +4,7 @@ import { BookingError } from '../../shared/errors'
 import { localAdminKeyCreateSchema } from '../../shared/schemas'
 import { createAdminKey, listAdminKeys, revokeAdminKey } from '../admin/keys'
 import type { AppEnv } from '../app-env'
-import { digestsEqual, sha256Hex } from '../bookings/tokens'
+import { digestsEqual, sha256Hex } from '../crypto'
 import { bearerToken, readJson } from '../request'
 import { runDueWork } from '../due-work'
 

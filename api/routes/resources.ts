@@ -24,6 +24,7 @@ import { toPublicHold } from './holds'
 import { readBusy } from '../availability-cache'
 import { listActiveResources, toPublicResource, type Resource, type ServerCapabilities } from '../store/resources'
 import type { CatalogEntry, ResourceCatalog } from '../store/resource-catalog'
+import type { ResourceResponse, ResourcesResponse } from '../../shared/api-contract'
 
 /**
  * Public resource routes: what can be booked and when.
@@ -39,11 +40,11 @@ export const resourceRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
     const resources = await listActiveResources(c.var.deps.db)
     const server = capabilities(c.var.deps)
-    return c.json({ resources: resources.map((r) => toPublicResource(r, server)) })
+    return c.json({ resources: resources.map((r) => toPublicResource(r, server)) } satisfies ResourcesResponse)
   })
   .get('/:idOrSlug', async (c) => {
     const { resource } = await requireResource(c.var.deps.catalog, c.req.param('idOrSlug'))
-    return c.json({ resource: toPublicResource(resource, capabilities(c.var.deps)) })
+    return c.json({ resource: toPublicResource(resource, capabilities(c.var.deps)) } satisfies ResourceResponse)
   })
   .get('/:idOrSlug/availability', async (c) => {
     const { clock, catalog } = c.var.deps

@@ -5,7 +5,7 @@ import { refundCeilingAfterMove, type ChangeNotice } from '../../shared/cancella
 import { BookingError } from '../../shared/errors'
 import type { CancellationPolicy } from '../../shared/schemas'
 import type { CancellationSettlement, PublicBooking } from '../../shared/types'
-import { randomRef } from '../bookings/tokens'
+import { randomRef } from '../bookings/booking-ref'
 import type { NotificationInsert, OutboxPlanner, Transaction } from '../notify/outbox'
 import type { Database } from '../db/database'
 import { DEADLOCK_DETECTED, EXCLUSION_VIOLATION, LOCK_NOT_AVAILABLE, UNIQUE_VIOLATION, sqlState } from '../db/sql-state'

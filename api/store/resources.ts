@@ -1,5 +1,7 @@
 import { asc, eq, or } from 'drizzle-orm'
 import { bookableResources, resourceSchedules, type ResourceRow, type ScheduleRow } from '../../drizzle/schema'
+import { amountDue } from '../../shared/booking-status'
+import { paymentModeOf } from '../../shared/payment-terms'
 import { DEFAULT_HORIZON_DAYS, resourceConfigSchema, type ResourceConfig } from '../../shared/schemas'
 import type { PublicResource, ScheduleRule } from '../../shared/types'
 import type { Database } from '../db/database'
@@ -47,15 +49,8 @@ export async function loadScheduleRules(db: Database, resourceId: string): Promi
   return rows.map(toScheduleRule)
 }
 
-/**
- * How a resource is paid for: `online` (card when booking, `payment` full or deposit; needs
- * a payment provider), `on_site` (a price, `payment` none or unset: the guest pays there),
- * or `free`.
- */
-export function paymentModeOf(config: ResourceConfig): 'online' | 'on_site' | 'free' {
-  if (config.payment === 'deposit' || config.payment === 'full') return 'online'
-  return config.price && config.price.amount > 0 ? 'on_site' : 'free'
-}
+// How a resource is paid for (online, on site, free) is read in shared/, where the widget reads it too.
+export { paymentModeOf }
 
 /** What the server can do that changes how a resource is offered. */
 export interface ServerCapabilities {
@@ -85,9 +80,8 @@ export function toPublicResource(resource: Resource, server: ServerCapabilities)
   if (config.price) view.price = config.price
   if (config.payment) view.payment = config.payment
   // The widget states the deposit before the guest commits, so the public form carries it.
-  if (config.payment === 'deposit' && config.price && config.depositAmount !== undefined) {
-    view.deposit = { amount: config.depositAmount, currency: config.price.currency }
-  }
+  const due = amountDue(config)
+  if (config.payment === 'deposit' && config.depositAmount !== undefined && due) view.deposit = due
   if (config.cancellationPolicy) view.cancellationPolicy = config.cancellationPolicy
   // The guest reads these beside the policy before booking.
   if (config.minRescheduleNoticeHours !== undefined) view.minRescheduleNoticeHours = config.minRescheduleNoticeHours

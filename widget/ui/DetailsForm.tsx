@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'preact/hooks'
+import { dueAtBooking } from '../../shared/payment-terms'
 import { formatRangeWithZone } from '../format-time'
 import { GUEST_FIELDS, type FieldErrors, type GuestField } from '../guest-fields'
 import type { Messages } from '../i18n'
@@ -37,8 +38,8 @@ export function DetailsForm(props: { state: BookingState }) {
     void state.submitDetails()
   }
   const busy = state.busy.value
-  const payment = state.resource.value?.payment
-  const takesPayment = payment === 'full' || payment === 'deposit'
+  const resource = state.resource.value
+  const takesPayment = resource !== undefined && dueAtBooking(resource) !== undefined
   return (
     <form class="details" onSubmit={onSubmit} ref={form} noValidate>
       <h3 ref={heading} tabIndex={-1}>

@@ -1,4 +1,5 @@
 import { formatMoney } from '../../shared/money'
+import { dueAtBooking } from '../../shared/payment-terms'
 import { describePolicy } from '../policy-text'
 import type { LaterState } from '../models/later-steps'
 import type { BookingState } from '../state'
@@ -11,18 +12,18 @@ export function PriceSummary({ state }: { state: BookingState & Partial<Pick<Lat
   const resource = state.resource.value
   const { t, locale } = state
   if (!resource) return null
-  const takesPayment = resource.payment === 'full' || resource.payment === 'deposit'
+  const dueNow = dueAtBooking(resource)
   const price = resource.price ? formatMoney(resource.price.amount, resource.price.currency, locale) : undefined
   let line: string | undefined
-  if (price && takesPayment) {
-    // Before a time is picked nothing is due yet, and the state carries no payment model.
-    const due = state.payment?.value ?? resource.deposit
-    line = resource.payment === 'deposit' ? t.payDeposit(due ? formatMoney(due.amount, due.currency, locale) : price, price) : t.payFull(price)
+  if (price && dueNow) {
+    // Once a booking asks for payment, the server's amount; before that the resource's terms.
+    const due = state.payment?.value ?? dueNow
+    line = resource.payment === 'deposit' ? t.payDeposit(formatMoney(due.amount, due.currency, locale), price) : t.payFull(price)
   } else if (price) line = t.payOnSite(price)
   // The policy matters once money or a firm commitment is involved; a free, policy-less
   // resource would only get "free cancellation until the start", which is noise.
   const notice = { minRescheduleNoticeHours: resource.minRescheduleNoticeHours, minCancelNoticeHours: resource.minCancelNoticeHours }
-  const committed = takesPayment || resource.cancellationPolicy || notice.minRescheduleNoticeHours || notice.minCancelNoticeHours
+  const committed = dueNow || resource.cancellationPolicy || notice.minRescheduleNoticeHours || notice.minCancelNoticeHours
   const policy = committed ? describePolicy(resource.cancellationPolicy, t, notice) : []
   if (!line && policy.length === 0) return null
   return (

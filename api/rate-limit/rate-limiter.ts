@@ -1,7 +1,7 @@
 import { Ratelimit } from '@upstash/ratelimit'
 import type { Redis } from '@upstash/redis'
 import type { Clock } from '../clock'
-import type { RateLimitDecision, RateLimiter } from './hold-store'
+import type { RateLimitDecision, RateLimiter } from '../holds/hold-store'
 
 /**
  * In-memory fixed window per key (one process; the embedded default). Windows that have

@@ -1,6 +1,7 @@
 /**
- * Secrets around a booking, on WebCrypto so they run on edge runtimes too.
- * The manage token is 256 random bits; only its SHA-256 is stored.
+ * Random tokens, digests and sealed secrets on WebCrypto, so they run on edge runtimes too.
+ * Used for manage tokens (256 random bits, only the SHA-256 stored), admin keys, setup
+ * tokens, the cron and metrics secrets, and the local CLI channel.
  */
 const encoder = new TextEncoder()
 
@@ -21,21 +22,10 @@ export function digestsEqual(a: string, b: string): boolean {
   return diff === 0
 }
 
-// Crockford's base32 without I, L, O, U: short codes read aloud over the phone survive.
-const REF_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
-
-/** Short public booking code, 8 symbols = 40 random bits; never sequential. */
-export function randomRef(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(8))
-  let ref = ''
-  for (const byte of bytes) ref += REF_ALPHABET[byte & 31]
-  return ref
-}
-
 /**
  * Why a token is sealed, and so which key seals it: under the raw Idempotency-Key (which
  * only the client knows; the database keeps its hash) for replays, or under APP_SECRET for
- * the links in messages the worker sends later. Each purpose derives its own key.
+ * the links in messages the outbox sender sends later. Each purpose derives its own key.
  */
 export type SealPurpose = 'replay' | 'message-links'
 

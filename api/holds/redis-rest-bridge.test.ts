@@ -3,7 +3,7 @@ import { connect, createServer, type Server, type Socket } from 'node:net'
 import { Ratelimit } from '@upstash/ratelimit'
 import { Redis } from '@upstash/redis'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { startUpstashBridge, type UpstashBridge } from './upstash-rest-bridge'
+import { startUpstashBridge, type UpstashBridge } from './redis-rest-bridge'
 
 process.env.UPSTASH_DISABLE_TELEMETRY = '1'
 const redisUrl = process.env.REDIS_URL

@@ -5,19 +5,15 @@
  * closed once the response and its waitUntil work are done. Holds live in Upstash Redis
  * over HTTP; payments use Stripe's fetch client and SubtleCrypto webhook checks.
  */
-import { createApp, HOLDS_PER_SESSION } from './app'
-import { systemClock } from './clock'
+import { createApp } from './app'
+import { buildDeps } from './composition'
 import { ConfigError, loadConfig, type AppConfig } from './config'
 import { connectPostgres } from './db/postgres-database'
 import { runDueWork } from './due-work'
-import { createAvailabilityCache } from './availability-cache'
-import { createHoldBackend } from './holds/create-hold-backend'
 import { createLogger } from './logger'
 import { createMetrics, metricsAccessFrom, type MetricsAccess } from './metrics'
 import { createHttpEmailSender } from './notify/http-email'
-import { createOutboxPlanner } from './notify/outbox'
 import { createTwilioSender } from './notify/sms'
-import { createStripeGateway } from './payments/stripe-gateway'
 
 /**
  * Bindings: the same names as the Node environment variables (see README, Deploy), plus an
@@ -52,45 +48,24 @@ function configFrom(env: WorkerEnv): AppConfig {
   return config
 }
 
+/** The Worker's own parts (a small pool per request, HTTP-only message providers), then the shared composition. */
 function depsFor(config: AppConfig) {
   const database = connectPostgres(config.databaseUrl!, { maxConnections: 3 })
-  const holdBackend = createHoldBackend({
+  const { deps } = buildDeps(config, {
+    db: database.db,
+    embeddedDatabase: false,
     upstash: config.redis,
-    holdRateLimitPerMinute: config.holdRateLimitPerMinute,
-    manageRateLimitPerMinute: config.manageRateLimitPerMinute,
-    adminAuthFailureLimit: config.adminAuthFailureLimit,
-    clock: systemClock,
+    logger: createLogger(config.logLevel),
+    // Sent from here only through HTTP providers; without an email API the due-work process on Node sends them.
+    notifiers: config.emailApi
+      ? {
+          email: createHttpEmailSender({ ...config.emailApi, from: config.mailFrom }),
+          sms: config.twilio ? createTwilioSender(config.twilio) : undefined,
+          links: { publicUrl: config.publicUrl ?? 'http://localhost', appSecret: config.appSecret },
+        }
+      : undefined,
   })
-  return {
-    database,
-    deps: {
-      db: database.db,
-      clock: systemClock,
-      logger: createLogger(config.logLevel),
-      allowedOrigins: config.allowedOrigins,
-      holds: holdBackend.holds,
-      // Built per request, so nothing is kept here; writes still bump the shared version
-      // that processes caching availability (Node, beside this Worker) read.
-      availability: { versions: holdBackend.versions, cache: createAvailabilityCache() },
-      holdRateLimiter: holdBackend.holdRateLimiter,
-      manageRateLimiter: holdBackend.manageRateLimiter,
-      adminAuthRateLimiter: holdBackend.adminAuthRateLimiter,
-      limits: { holdsPerSession: HOLDS_PER_SESSION, holdsPerClient: config.holdMaxLivePerClient || undefined },
-      trustProxy: config.trustProxy,
-      cronSecret: config.cronSecret,
-      payments: config.stripe ? createStripeGateway(config.stripe) : undefined,
-      outbox: createOutboxPlanner({ adminEmail: config.adminEmail }),
-      appSecret: config.appSecret,
-      // Sent from here only through HTTP providers; without an email API a Node worker sends them.
-      notifiers: config.emailApi
-        ? {
-            email: createHttpEmailSender({ ...config.emailApi, from: config.mailFrom }),
-            sms: config.twilio ? createTwilioSender(config.twilio) : undefined,
-            links: { publicUrl: config.publicUrl ?? 'http://localhost', appSecret: config.appSecret },
-          }
-        : undefined,
-    },
-  }
+  return { database, deps }
 }
 
 export default {

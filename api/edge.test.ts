@@ -128,7 +128,7 @@ describe.skipIf(!shared)('the API in workerd', () => {
 describe('the edge build', () => {
   it('fails, naming the module, when the edge entry reaches a Node built-in workerd lacks', async () => {
     const { build } = await import('esbuild')
-    const { workerBuildOptions } = await import('./worker-build')
+    const { workerBuildOptions } = await import('./edge-build')
     const failing = build({
       ...workerBuildOptions,
       logLevel: 'silent',
@@ -137,7 +137,7 @@ describe('the edge build', () => {
     })
     await expect(failing).rejects.toThrow(/Could not resolve "node:fs"/)
     // The real entry builds.
-    const ok = await build({ ...workerBuildOptions, logLevel: 'silent', write: false, entryPoints: ['api/worker.ts'] })
+    const ok = await build({ ...workerBuildOptions, logLevel: 'silent', write: false, entryPoints: ['api/edge.ts'] })
     expect(ok.errors).toEqual([])
   })
 })
