@@ -1,6 +1,14 @@
 import { BookingError } from './errors'
-import type { ResourceConfig } from './schemas'
-import type { PaymentStatus } from './types'
+import { amountDue, type PaymentConfig } from './payment-terms'
+
+export { amountDue } from './payment-terms'
+
+/**
+ * Where a booking's payment stands: waiting for the card, authorized (money reserved, not
+ * taken), captured (taken), canceled (authorization released or never completed), failed.
+ */
+export const PAYMENT_STATUSES = ['requires_payment', 'authorized', 'captured', 'canceled', 'failed'] as const
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number]
 
 /*
  * A booking's statuses and the rules over them, in one place: the database column, the
@@ -88,18 +96,11 @@ export function ownerTransitionRefusal(
   return undefined
 }
 
-/** What the guest pays when booking: the full price or the deposit; undefined = nothing online. */
-export function amountDue(config: Pick<ResourceConfig, 'price' | 'payment' | 'depositAmount'>): { amount: number; currency: string } | undefined {
-  if (!config.price || (config.payment !== 'full' && config.payment !== 'deposit')) return undefined
-  const amount = config.payment === 'deposit' ? (config.depositAmount ?? config.price.amount) : config.price.amount
-  return { amount, currency: config.price.currency }
-}
-
 /**
  * The status a new booking starts in: pending while it waits for the owner's approval or
  * for the guest's payment, confirmed otherwise.
  */
-export function initialStatus(config: Pick<ResourceConfig, 'requiresConfirmation' | 'price' | 'payment' | 'depositAmount'>): Extract<BookingStatus, 'pending' | 'confirmed'> {
+export function initialStatus(config: PaymentConfig & { requiresConfirmation?: boolean | undefined }): Extract<BookingStatus, 'pending' | 'confirmed'> {
   return config.requiresConfirmation === true || amountDue(config) !== undefined ? 'pending' : 'confirmed'
 }
 

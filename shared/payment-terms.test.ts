@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { amountDue } from './booking-status'
+import { amountDue } from './payment-terms'
 import { dueAtBooking, paymentModeOf, takesPaymentOnline } from './payment-terms'
 
 const price = { amount: 4500, currency: 'EUR' }

@@ -1,15 +1,26 @@
-import { amountDue } from './booking-status'
-import type { Money, PublicResource, ResourceConfig } from './types'
-
 /*
  * How a resource is paid for, read from its settings in one place: the config schema's
- * checks, the public form of a resource and the widget's price line all ask here, and
- * what is due at booking is always amountDue (shared/booking-status.ts). Zod-free.
+ * checks, the booking lifecycle, the public form of a resource and the widget's price line
+ * all ask here. Zod-free and importing nothing, so the console and the schemas can use it.
  */
+
+/** An amount in minor units of a currency. */
+export interface Price {
+  amount: number
+  currency: string
+}
 
 /** A resource's `payment` setting: nothing online, a deposit, or the full price when booking. */
 export const PAYMENT_SETTINGS = ['none', 'deposit', 'full'] as const
 export type PaymentSetting = (typeof PAYMENT_SETTINGS)[number]
+
+/** The resource settings that decide what is paid: a resource's config satisfies it. */
+export interface PaymentConfig {
+  price?: Price | undefined
+  payment?: PaymentSetting | undefined
+  /** Minor units taken when booking under `payment: 'deposit'`; the whole price when unset. */
+  depositAmount?: number | undefined
+}
 
 /** Whether the guest pays online when booking (a deposit or the full price). */
 export function takesPaymentOnline(payment: PaymentSetting | undefined): payment is 'deposit' | 'full' {
@@ -21,17 +32,22 @@ export function takesPaymentOnline(payment: PaymentSetting | undefined): payment
  * a payment provider), `on_site` (a price, `payment` none or unset: the guest pays there),
  * or `free`.
  */
-export function paymentModeOf(config: Pick<ResourceConfig, 'price' | 'payment'>): 'online' | 'on_site' | 'free' {
+export function paymentModeOf(config: PaymentConfig): 'online' | 'on_site' | 'free' {
   if (takesPaymentOnline(config.payment)) return 'online'
   return config.price && config.price.amount > 0 ? 'on_site' : 'free'
+}
+
+/** What the guest pays online when booking: the deposit or the full price; undefined when nothing. */
+export function amountDue(config: PaymentConfig): Price | undefined {
+  if (!config.price || !takesPaymentOnline(config.payment)) return undefined
+  const amount = config.payment === 'deposit' ? (config.depositAmount ?? config.price.amount) : config.price.amount
+  return { amount, currency: config.price.currency }
 }
 
 /**
  * What the guest pays when booking a resource as the public API shows it (its `deposit`
  * stands for the config's depositAmount); undefined when nothing is paid online.
  */
-export function dueAtBooking(resource: Pick<PublicResource, 'price' | 'payment' | 'deposit'>): Money | undefined {
-  const config: Pick<ResourceConfig, 'price' | 'payment' | 'depositAmount'> = { price: resource.price, payment: resource.payment }
-  if (resource.deposit) config.depositAmount = resource.deposit.amount
-  return amountDue(config)
+export function dueAtBooking(resource: { price?: Price | undefined; payment?: PaymentSetting | undefined; deposit?: Price | undefined }): Price | undefined {
+  return amountDue({ price: resource.price, payment: resource.payment, depositAmount: resource.deposit?.amount })
 }

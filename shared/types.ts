@@ -1,4 +1,4 @@
-import type { BookingStatus } from './booking-status'
+import type { BookingStatus, PaymentStatus } from './booking-status'
 import type { RefundTier } from './cancellation-policy'
 import type { PaymentSetting } from './payment-terms'
 import type { CancellationPolicy, Money, ResourceConfig } from './schemas'
@@ -93,12 +93,7 @@ export interface CompactAvailabilityResponse extends Omit<AvailabilityResponse, 
 
 export type { BookingStatus }
 
-/**
- * Where a booking's payment stands: waiting for the card, authorized (money reserved, not
- * taken), captured (taken), canceled (authorization released or never completed), failed.
- */
-export const PAYMENT_STATUSES = ['requires_payment', 'authorized', 'captured', 'canceled', 'failed'] as const
-export type PaymentStatus = (typeof PAYMENT_STATUSES)[number]
+export { PAYMENT_STATUSES, type PaymentStatus } from './booking-status'
 
 /**
  * How a cancellation is settled under the booking's policy. `refund` and `kept` are minor

@@ -7,6 +7,7 @@ import type { Database } from '../db/database'
 import type { Logger } from '../logger'
 import type { Transaction } from '../notify/outbox'
 import { PaymentProviderError, type IntentState, type PaymentGateway } from './gateway'
+import type { PaymentDue } from '../../shared/api-contract'
 
 /*
  * The money of a booking, each step safe to run twice and in any order: the provider's
@@ -23,12 +24,8 @@ export interface PaymentDeps {
   logger: Logger
 }
 
-export interface PaymentStart {
-  clientSecret: string
-  publishableKey: string
-  amount: number
-  currency: string
-}
+/** What the guest's card step needs: the API's answer carries it as `payment`. */
+export type PaymentStart = PaymentDue
 
 /** Owner approval must come this long before the card authorization lapses. */
 export const APPROVAL_MARGIN_MS = 12 * 3_600_000

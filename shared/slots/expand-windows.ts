@@ -1,6 +1,7 @@
 import type { Interval, ScheduleRule } from './types'
 import type { ZoneClock } from './zone-clock'
 import { DAY_MS, MINUTE_MS, toEpochDay, weekdayOf } from './calendar-days'
+import { wallTimeMinutes } from '../wall-time'
 
 /** One schedule window as instants; `slotDuration` null = undivided. */
 export interface Window extends Interval {
@@ -66,8 +67,7 @@ export function expandWindows(
   return windows.sort((a, b) => a.start - b.start)
 }
 
-/** `HH:MM` → minutes after midnight; `24:00` → 1440. */
+/** `HH:MM` → minutes after midnight; `24:00` → 1440. A time the schema refuses gives no window (NaN). */
 function parseWallTime(time: string): number {
-  const [hours, minutes] = time.split(':')
-  return Number(hours) * 60 + Number(minutes)
+  return wallTimeMinutes(time) ?? NaN
 }
