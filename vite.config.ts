@@ -26,7 +26,12 @@ const LIBS: Record<string, LibraryOptions> = {
   // (manage.js): they point at the current hashed build, so they are the only files
   // cached briefly. Built after `production`, from its entries.json.
   loader: { entry: 'widget/loader.ts', formats: ['iife'], name: 'BookingLoader', fileName: () => 'widget.js' },
-  'manage-loader': { entry: 'widget/loader.ts', formats: ['iife'], name: 'BookingManageLoader', fileName: () => 'manage.js' },
+  'manage-loader': {
+    entry: 'widget/loader.ts',
+    formats: ['iife'],
+    name: 'BookingManageLoader',
+    fileName: () => 'manage.js',
+  },
   // The owner console served at /admin.
   admin: { entry: 'console/main.ts', formats: ['iife'], name: 'BookingAdmin', fileName: () => 'admin.js' },
   // The ESM SDK, with preact left to the app's bundler; its types come from tsconfig.sdk.json.
@@ -47,14 +52,16 @@ function entriesManifest(): Plugin {
         return seen
       }
       const entries: Record<string, BuiltEntry> = {}
-      for (const chunk of chunks) if (chunk.isEntry) entries[chunk.name] = { file: chunk.fileName, imports: [...closure(chunk.fileName)] }
+      for (const chunk of chunks)
+        if (chunk.isEntry) entries[chunk.name] = { file: chunk.fileName, imports: [...closure(chunk.fileName)] }
       this.emitFile({ type: 'asset', fileName: 'entries.json', source: `${JSON.stringify(entries, null, 2)}\n` })
     },
   }
 }
 
 function builtEntry(name: string): BuiltEntry {
-  if (!existsSync(ENTRIES_FILE)) throw new Error(`${ENTRIES_FILE} is missing: run \`vite build\` (the module build) before the loaders`)
+  if (!existsSync(ENTRIES_FILE))
+    throw new Error(`${ENTRIES_FILE} is missing: run \`vite build\` (the module build) before the loaders`)
   const entry = (JSON.parse(readFileSync(ENTRIES_FILE, 'utf8')) as Record<string, BuiltEntry>)[name]
   if (!entry) throw new Error(`${ENTRIES_FILE} has no entry "${name}"`)
   return entry
@@ -72,7 +79,10 @@ export default defineConfig(({ mode }) => {
   const isLoader = mode === 'loader' || mode === 'manage-loader'
   const define: Record<string, string> = { __WIDGET_VERSION__: JSON.stringify(version) }
   if (isLoader) {
-    define.__BOOT__ = JSON.stringify({ ...builtEntry(mode === 'loader' ? 'widget' : 'manage'), prefetch: mode === 'loader' })
+    define.__BOOT__ = JSON.stringify({
+      ...builtEntry(mode === 'loader' ? 'widget' : 'manage'),
+      prefetch: mode === 'loader',
+    })
   }
   return {
     define,

@@ -52,7 +52,9 @@ async function adminStatus(server: RunningServer, key: string): Promise<number> 
 async function setupLinkOf(server: RunningServer): Promise<string | undefined> {
   // The link is printed just after "running at", possibly in a later chunk.
   for (let i = 0; i < 50; i++) {
-    const link = server.output().match(/Open (\S+#setup=\S+) to create your owner key \(valid 30 minutes, once\)\./)?.[1]
+    const link = server
+      .output()
+      .match(/Open (\S+#setup=\S+) to create your owner key \(valid 30 minutes, once\)\./)?.[1]
     if (link) return link
     await new Promise((r) => setTimeout(r, 100))
   }
@@ -79,7 +81,11 @@ describe('npm run admin:key beside npm start on the embedded database', () => {
     const path = lockFilePath(dataDir)
     expect(statSync(path).mode & 0o777).toBe(0o600)
     const lock = await readLock(path)
-    expect(lock).toMatchObject({ holder: 'server', pid: server!.pid, url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) })
+    expect(lock).toMatchObject({
+      holder: 'server',
+      pid: server!.pid,
+      url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+    })
     expect(lock?.secret).toMatch(/^[A-Za-z0-9_-]{43}$/)
   })
 
@@ -98,7 +104,10 @@ describe('npm run admin:key beside npm start on the embedded database', () => {
     expect(listed.stdout).not.toContain(key!.slice(13))
 
     const revoked = await runCli(dataDir, ['--revoke', prefix])
-    expect([revoked.code, revoked.stdout.trim()]).toEqual([0, `Revoked key ${prefix} ("front desk"). Requests with it now get 401.`])
+    expect([revoked.code, revoked.stdout.trim()]).toEqual([
+      0,
+      `Revoked key ${prefix} ("front desk"). Requests with it now get 401.`,
+    ])
     expect(await adminStatus(server!, key!)).toBe(401)
     expect((await runCli(dataDir, ['--list'])).stdout).toMatch(new RegExp(`^${prefix}  revoked  front desk`, 'm'))
 
@@ -110,14 +119,22 @@ describe('npm run admin:key beside npm start on the embedded database', () => {
     const link = await setupLinkOf(server!)
     expect(link).toMatch(/^http:\/\/localhost:\d+\/admin#setup=[A-Za-z0-9_-]{43}$/)
     const token = new URL(link!).hash.slice('#setup='.length)
-    const exchange = () => fetch(`${server!.url}/v1/admin/setup`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token }) })
+    const exchange = () =>
+      fetch(`${server!.url}/v1/admin/setup`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ token }),
+      })
 
     const first = await exchange()
     const body = (await first.json()) as { key: string; prefix: string; name: string }
     expect([first.status, body.name, body.prefix]).toEqual([201, 'first key', body.key.slice(4, 12)])
     expect(await adminStatus(server!, body.key)).toBe(200)
     const second = await exchange()
-    expect([second.status, ((await second.json()) as { error: { code: string } }).error.code]).toEqual([401, 'unauthorized'])
+    expect([second.status, ((await second.json()) as { error: { code: string } }).error.code]).toEqual([
+      401,
+      'unauthorized',
+    ])
   })
 
   it('refuses to start a second server on the same folder, naming the first', { timeout: 60_000 }, async () => {
@@ -126,42 +143,61 @@ describe('npm run admin:key beside npm start on the embedded database', () => {
     expect((await readLock(lockFilePath(dataDir)))?.pid).toBe(server!.pid)
   })
 
-  it('with the server stopped, opens the folder itself; the next start accepts that key and prints no link', { timeout: 120_000 }, async () => {
-    await server!.stop()
-    server = undefined
-    expect(existsSync(lockFilePath(dataDir)), 'the lock goes with the server').toBe(false)
+  it(
+    'with the server stopped, opens the folder itself; the next start accepts that key and prints no link',
+    { timeout: 120_000 },
+    async () => {
+      await server!.stop()
+      server = undefined
+      expect(existsSync(lockFilePath(dataDir)), 'the lock goes with the server').toBe(false)
 
-    const made = await runCli(dataDir, ['--name', 'offline'])
-    const key = printedKey(made)
-    expect([made.code, key]).toEqual([0, expect.stringMatching(/^bka_/)])
-    expect(existsSync(lockFilePath(dataDir)), 'the CLI releases the folder').toBe(false)
+      const made = await runCli(dataDir, ['--name', 'offline'])
+      const key = printedKey(made)
+      expect([made.code, key]).toEqual([0, expect.stringMatching(/^bka_/)])
+      expect(existsSync(lockFilePath(dataDir)), 'the CLI releases the folder').toBe(false)
 
-    server = await startApiServer({ ...EMBEDDED, DATA_DIR: dataDir })
-    expect(await adminStatus(server, key!)).toBe(200)
-    // Keys are active, so no setup link is offered.
-    await new Promise((r) => setTimeout(r, 300))
-    expect(server.output()).not.toContain('#setup=')
-  })
+      server = await startApiServer({ ...EMBEDDED, DATA_DIR: dataDir })
+      expect(await adminStatus(server, key!)).toBe(200)
+      // Keys are active, so no setup link is offered.
+      await new Promise((r) => setTimeout(r, 300))
+      expect(server.output()).not.toContain('#setup=')
+    },
+  )
 })
 
 describe('npm run admin:key when the server holding the folder does not answer', () => {
-  it('exits 1 with one line saying what to do, prints no key, and leaves the folder alone', { timeout: 60_000 }, async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'booking-admin-key-'))
-    const dataDir = join(dir, 'pglite')
-    try {
-      // A live process (this test runner) named as the server, at an address nobody listens on.
-      const lock = { holder: 'server', pid: process.pid, nonce: 'a'.repeat(32), startedAt: new Date().toISOString(), url: 'http://127.0.0.1:9', secret: 'x'.repeat(43) }
-      await writeFile(lockFilePath(dataDir), JSON.stringify(lock), { mode: 0o600 })
-      const run = await runCli(dataDir, ['--name', 'front desk'])
-      expect(run.code).toBe(1)
-      expect(run.stdout).toBe('')
-      const lines = run.stderr.trim().split('\n')
-      expect(lines).toHaveLength(1)
-      expect(lines[0]).toMatch(new RegExp(`^The embedded database is in use by the running server \\(pid ${process.pid}\\), which did not answer at http://127\\.0\\.0\\.1:9 .*; stop it first .*, or open the setup link it printed\\.$`))
-      expect(existsSync(dataDir), 'the folder was not opened behind the server').toBe(false)
-      expect((await readLock(lockFilePath(dataDir)))?.nonce).toBe(lock.nonce)
-    } finally {
-      await rm(dir, { recursive: true, force: true })
-    }
-  })
+  it(
+    'exits 1 with one line saying what to do, prints no key, and leaves the folder alone',
+    { timeout: 60_000 },
+    async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'booking-admin-key-'))
+      const dataDir = join(dir, 'pglite')
+      try {
+        // A live process (this test runner) named as the server, at an address nobody listens on.
+        const lock = {
+          holder: 'server',
+          pid: process.pid,
+          nonce: 'a'.repeat(32),
+          startedAt: new Date().toISOString(),
+          url: 'http://127.0.0.1:9',
+          secret: 'x'.repeat(43),
+        }
+        await writeFile(lockFilePath(dataDir), JSON.stringify(lock), { mode: 0o600 })
+        const run = await runCli(dataDir, ['--name', 'front desk'])
+        expect(run.code).toBe(1)
+        expect(run.stdout).toBe('')
+        const lines = run.stderr.trim().split('\n')
+        expect(lines).toHaveLength(1)
+        expect(lines[0]).toMatch(
+          new RegExp(
+            `^The embedded database is in use by the running server \\(pid ${process.pid}\\), which did not answer at http://127\\.0\\.0\\.1:9 .*; stop it first .*, or open the setup link it printed\\.$`,
+          ),
+        )
+        expect(existsSync(dataDir), 'the folder was not opened behind the server').toBe(false)
+        expect((await readLock(lockFilePath(dataDir)))?.nonce).toBe(lock.nonce)
+      } finally {
+        await rm(dir, { recursive: true, force: true })
+      }
+    },
+  )
 })

@@ -1,6 +1,13 @@
 import { parseArgs } from 'node:util'
 import { createAdminKey, listAdminKeys, revokeAdminKey } from './admin/keys'
-import { claimLock, DatabaseInUseError, inspectLock, lockFilePath, processAlive, type LockRecord } from './admin/local-channel'
+import {
+  claimLock,
+  DatabaseInUseError,
+  inspectLock,
+  lockFilePath,
+  processAlive,
+  type LockRecord,
+} from './admin/local-channel'
 import { ConfigError, loadConfig } from './config'
 import { openDatabase } from './db/open-database'
 
@@ -25,13 +32,18 @@ interface KeyInfo {
   revokedAt: string | null
 }
 
-type Outcome = { kind: 'created'; key: string; info: KeyInfo } | { kind: 'revoked'; info: KeyInfo | undefined } | { kind: 'listed'; keys: KeyInfo[] }
+type Outcome =
+  | { kind: 'created'; key: string; info: KeyInfo }
+  | { kind: 'revoked'; info: KeyInfo | undefined }
+  | { kind: 'listed'; keys: KeyInfo[] }
 
 /** A failure the owner can act on: one line on stderr, exit code 1. */
 class CliFailure extends Error {}
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { name: { type: 'string' }, revoke: { type: 'string' }, list: { type: 'boolean' } } })
+  const { values } = parseArgs({
+    options: { name: { type: 'string' }, revoke: { type: 'string' }, list: { type: 'boolean' } },
+  })
   const operation: Operation | undefined = values.revoke
     ? { kind: 'revoke', idOrPrefix: values.revoke }
     : values.list
@@ -45,7 +57,9 @@ async function main(): Promise<void> {
     return
   }
   const config = loadConfig()
-  const outcome = config.databaseUrl ? await direct(config.databaseUrl, undefined, operation) : await embedded(config.dataDir, operation)
+  const outcome = config.databaseUrl
+    ? await direct(config.databaseUrl, undefined, operation)
+    : await embedded(config.dataDir, operation)
   report(outcome, operation)
 }
 
@@ -65,13 +79,18 @@ async function embedded(dataDir: string, operation: Operation): Promise<Outcome>
         onWait: (other) => {
           if (told) return
           told = true
-          console.error(other.holder === 'cli' ? `Waiting for another npm run admin:key (pid ${other.pid})…` : `Waiting for the server (pid ${other.pid}) to finish starting…`)
+          console.error(
+            other.holder === 'cli'
+              ? `Waiting for another npm run admin:key (pid ${other.pid})…`
+              : `Waiting for the server (pid ${other.pid}) to finish starting…`,
+          )
         },
       })
     } catch (error) {
       // A server took the folder meanwhile: go through it.
       if (error instanceof DatabaseInUseError && error.record.holder === 'server' && error.record.url) continue
-      if (error instanceof DatabaseInUseError) throw new CliFailure(`${error.message} Stop it first, or open the setup link the server printed.`)
+      if (error instanceof DatabaseInUseError)
+        throw new CliFailure(`${error.message} Stop it first, or open the setup link the server printed.`)
       throw error
     }
     try {
@@ -112,11 +131,17 @@ async function viaServer(server: LockRecord, operation: Operation, dataDir: stri
   const call = async (method: string, path: string, body?: unknown, token = server.secret) => {
     const res = await fetch(`${server.url}${path}`, {
       method,
-      headers: { Authorization: `Bearer ${token}`, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
+      headers: {
+        Authorization: `Bearer ${token}`,
+        ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+      },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       signal: AbortSignal.timeout(10_000),
     })
-    return { status: res.status, body: (await res.json().catch(() => undefined)) as Record<string, unknown> | undefined }
+    return {
+      status: res.status,
+      body: (await res.json().catch(() => undefined)) as Record<string, unknown> | undefined,
+    }
   }
   const refuse = (why: string) =>
     new CliFailure(
@@ -125,11 +150,15 @@ async function viaServer(server: LockRecord, operation: Operation, dataDir: stri
   try {
     if (operation.kind === 'create') {
       const made = await call('POST', '/v1/internal/admin-keys', { name: operation.name })
-      if (made.status !== 201 || typeof made.body?.key !== 'string') throw refuse(`refused to make a key (HTTP ${made.status})`)
+      if (made.status !== 201 || typeof made.body?.key !== 'string')
+        throw refuse(`refused to make a key (HTTP ${made.status})`)
       const key = made.body.key
       // The server made it in its own database; still, nothing is printed that it does not accept.
       const check = await call('GET', '/v1/admin/resources', undefined, key)
-      if (check.status !== 200) throw refuse(`does not accept the key it made (HTTP ${check.status}); revoke ${String(made.body.prefix)} with --revoke`)
+      if (check.status !== 200)
+        throw refuse(
+          `does not accept the key it made (HTTP ${check.status}); revoke ${String(made.body.prefix)} with --revoke`,
+        )
       return { kind: 'created', key, info: made.body as unknown as KeyInfo }
     }
     if (operation.kind === 'revoke') {
@@ -150,7 +179,9 @@ async function viaServer(server: LockRecord, operation: Operation, dataDir: stri
 
 function report(outcome: Outcome, operation: Operation): void {
   if (outcome.kind === 'created') {
-    console.log(`New admin key "${outcome.info.name}" (prefix ${outcome.info.prefix}). It is shown once; only its hash is stored:\n\n${outcome.key}\n`)
+    console.log(
+      `New admin key "${outcome.info.name}" (prefix ${outcome.info.prefix}). It is shown once; only its hash is stored:\n\n${outcome.key}\n`,
+    )
     console.log('Use it as: Authorization: Bearer <key>  (or sign in at /admin)')
   } else if (outcome.kind === 'revoked') {
     if (!outcome.info) {
@@ -167,7 +198,13 @@ function report(outcome: Outcome, operation: Operation): void {
 }
 
 function toInfo(row: { id: string; prefix: string; name: string; createdAt: Date; revokedAt: Date | null }): KeyInfo {
-  return { id: row.id, prefix: row.prefix, name: row.name, createdAt: row.createdAt.toISOString(), revokedAt: row.revokedAt?.toISOString() ?? null }
+  return {
+    id: row.id,
+    prefix: row.prefix,
+    name: row.name,
+    createdAt: row.createdAt.toISOString(),
+    revokedAt: row.revokedAt?.toISOString() ?? null,
+  }
 }
 
 main().catch((error: unknown) => {

@@ -45,7 +45,14 @@ export const HOLDS_PER_SESSION = 2
 
 /** The whole HTTP surface as a Hono app; no side effects, so tests call `app.request()`. */
 export function createApp(options: CreateAppOptions) {
-  const { assets = {}, metrics: injectedMetrics, metricsAccess = { open: true }, localSecret, compression, ...given } = options
+  const {
+    assets = {},
+    metrics: injectedMetrics,
+    metricsAccess = { open: true },
+    localSecret,
+    compression,
+    ...given
+  } = options
   const clock = given.clock ?? systemClock
   const deps: AppDeps = {
     clock,
@@ -81,7 +88,9 @@ export function createApp(options: CreateAppOptions) {
     // After the handler's writes committed and before the answer leaves: a read anywhere
     // that starts after this response sees a new availability version.
     if (deps.availability && bumpsAvailability(c.req.method, c.req.path)) {
-      await bumpAvailability(deps.availability, (error) => deps.logger.error('availability version bump failed', describeError(error)))
+      await bumpAvailability(deps.availability, (error) =>
+        deps.logger.error('availability version bump failed', describeError(error)),
+      )
     }
     // Security headers on every response; HTML pages set their own CSP as well.
     c.header('X-Content-Type-Options', 'nosniff')
@@ -90,9 +99,16 @@ export function createApp(options: CreateAppOptions) {
     const route = c.req.routePath === '/*' ? 'unmatched' : c.req.routePath
     const ms = performance.now() - started
     metrics.observe({ route, method: c.req.method, status: c.res.status, seconds: ms / 1000 })
-    deps.logger.info('request', { requestId: c.get('requestId'), method: c.req.method, route, status: c.res.status, ms: Math.round(ms * 10) / 10 })
+    deps.logger.info('request', {
+      requestId: c.get('requestId'),
+      method: c.req.method,
+      route,
+      status: c.res.status,
+      ms: Math.round(ms * 10) / 10,
+    })
     // A write that succeeded may have owed messages: let the worker send them now.
-    if (deps.kickOutbox && c.req.method !== 'GET' && c.res.status < 300 && WRITES_MESSAGES.test(c.req.path)) deps.kickOutbox()
+    if (deps.kickOutbox && c.req.method !== 'GET' && c.res.status < 300 && WRITES_MESSAGES.test(c.req.path))
+      deps.kickOutbox()
   })
   app.use(
     '/v1/*',

@@ -30,7 +30,11 @@ describe.skipIf(!shared)('availability cached in two processes', () => {
   const guest = { name: 'Cache Guest', email: 'cache@example.com' }
   const from = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10)
   const to = new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10)
-  const resource = () => insertResource(database.db, { timezone: 'UTC', schedules: everyDay({ startTime: '00:00', endTime: '24:00', slotDuration: 60 }) })
+  const resource = () =>
+    insertResource(database.db, {
+      timezone: 'UTC',
+      schedules: everyDay({ startTime: '00:00', endTime: '24:00', slotDuration: 60 }),
+    })
 
   async function offered(server: RunningServer, resourceId: string): Promise<Set<string>> {
     const res = await fetch(`${server.url}/v1/resources/${resourceId}/availability?from=${from}&to=${to}&tz=UTC`)
@@ -40,15 +44,29 @@ describe.skipIf(!shared)('availability cached in two processes', () => {
   }
 
   async function post<T>(server: RunningServer, path: string, body: unknown, headers: Record<string, string> = {}) {
-    const res = await fetch(`${server.url}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) })
+    const res = await fetch(`${server.url}${path}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    })
     return { status: res.status, body: (await res.json()) as T }
   }
 
   async function book(via: [RunningServer, RunningServer], resourceId: string, start: string) {
     const session = newSession()
-    const hold = await post<{ hold: PublicHold }>(via[0], '/v1/holds', { resourceId, start }, { 'X-Booking-Session': session })
+    const hold = await post<{ hold: PublicHold }>(
+      via[0],
+      '/v1/holds',
+      { resourceId, start },
+      { 'X-Booking-Session': session },
+    )
     if (hold.status !== 201) return undefined
-    const booked = await post<{ booking: PublicBooking; manageToken: string }>(via[1], '/v1/bookings', { holdId: hold.body.hold.id, guest }, { 'X-Booking-Session': session })
+    const booked = await post<{ booking: PublicBooking; manageToken: string }>(
+      via[1],
+      '/v1/bookings',
+      { holdId: hold.body.hold.id, guest },
+      { 'X-Booking-Session': session },
+    )
     return booked.status === 201 ? booked.body : undefined
   }
 
@@ -101,7 +119,9 @@ describe.skipIf(!shared)('availability cached in two processes', () => {
     await Promise.all(bookers)
     done = true
     await Promise.all(readers)
-    console.log(`cross-process cache: ${bookedAt.size} bookings landed during ${reads} concurrent reads on 2 processes; stale reads ${stale}, stale immediate reads ${immediateStale}`)
+    console.log(
+      `cross-process cache: ${bookedAt.size} bookings landed during ${reads} concurrent reads on 2 processes; stale reads ${stale}, stale immediate reads ${immediateStale}`,
+    )
     expect(bookedAt.size).toBe(slots.length)
     expect(reads).toBeGreaterThan(100)
     expect(stale).toBe(0)
@@ -118,7 +138,12 @@ describe.skipIf(!shared)('availability cached in two processes', () => {
     expect((await offered(a, r.id)).has(slot)).toBe(false)
     // The booking's hold is released just after its response; let that land.
     await new Promise((resolve) => setTimeout(resolve, 200))
-    const cancelled = await post(b, `/v1/bookings/${booked!.booking.ref}/cancel`, {}, { Authorization: `Bearer ${booked!.manageToken}` })
+    const cancelled = await post(
+      b,
+      `/v1/bookings/${booked!.booking.ref}/cancel`,
+      {},
+      { Authorization: `Bearer ${booked!.manageToken}` },
+    )
     expect(cancelled.status).toBe(200)
     expect((await offered(a, r.id)).has(slot)).toBe(true)
   })
@@ -134,7 +159,12 @@ describe.skipIf(!shared)('availability cached in two processes', () => {
     // Both processes keep an answer without the hold first.
     expect((await offered(a, r.id)).has(slot)).toBe(true)
     expect((await offered(b, r.id)).has(slot)).toBe(true)
-    const hold = await post<{ hold: PublicHold }>(b, '/v1/holds', { resourceId: r.id, start: slot }, { 'X-Booking-Session': newSession() })
+    const hold = await post<{ hold: PublicHold }>(
+      b,
+      '/v1/holds',
+      { resourceId: r.id, start: slot },
+      { 'X-Booking-Session': newSession() },
+    )
     expect(hold.status).toBe(201)
     expect((await offered(a, r.id)).has(slot)).toBe(false)
     expect((await offered(b, r.id)).has(slot)).toBe(false)
@@ -148,7 +178,13 @@ describe.skipIf(!shared)('availability cached in two processes', () => {
     const r = await resource()
     const slot = [...(await offered(a, r.id))][2]!
     const expiresAt = Date.now() + 3_000
-    await insertBooking(database.db, { resourceId: r.id, status: 'pending', start: slot, end: new Date(Date.parse(slot) + 3_600_000), expiresAt: new Date(expiresAt) })
+    await insertBooking(database.db, {
+      resourceId: r.id,
+      status: 'pending',
+      start: slot,
+      end: new Date(Date.parse(slot) + 3_600_000),
+      expiresAt: new Date(expiresAt),
+    })
     // Written behind the product's back: a write request bumps, so both processes load the row.
     await post(b, '/v1/bookings', {}, { 'X-Booking-Session': newSession() })
     expect((await offered(a, r.id)).has(slot)).toBe(false)

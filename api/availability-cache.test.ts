@@ -1,8 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AvailabilityResponse, PublicBooking, PublicHold } from '../shared/types'
 import type { Interval } from '../shared/slots/types'
-import { createAvailabilityCache, bumpsAvailability, type AvailabilityCaching, type AvailabilityVersions } from './availability-cache'
-import { createAnswerCache, createSharedVersionReads, slotsValidUntil, type BuiltAnswer, type VersionRead } from './availability-answers'
+import {
+  createAvailabilityCache,
+  bumpsAvailability,
+  type AvailabilityCaching,
+  type AvailabilityVersions,
+} from './availability-cache'
+import {
+  createAnswerCache,
+  createSharedVersionReads,
+  slotsValidUntil,
+  type BuiltAnswer,
+  type VersionRead,
+} from './availability-answers'
 import { computeSlots, type ComputeSlotsInput } from '../shared/slots/compute-slots'
 import { fixedClock } from './clock'
 import { runDueWork } from './due-work'
@@ -73,7 +84,9 @@ describe('the availability cache', () => {
     await cache.booked('r', range, undefined, 100, load)
     await cache.booked('r', range, undefined, 100, load)
     expect(loads()).toBe(2)
-    await expect(cache.booked('r', range, 1, 100, () => Promise.reject(new Error('db down')))).rejects.toThrow('db down')
+    await expect(cache.booked('r', range, 1, 100, () => Promise.reject(new Error('db down')))).rejects.toThrow(
+      'db down',
+    )
     await cache.booked('r', range, 1, 100, load)
     expect(loads()).toBe(3)
   })
@@ -123,15 +136,26 @@ describe('availability served through the cache', () => {
 
   const day = '2026-03-25'
   const offered = async (resourceId: string) => {
-    const res = await api.call<AvailabilityResponse>('GET', `/v1/resources/${resourceId}/availability?from=${day}&to=${day}&tz=UTC`)
+    const res = await api.call<AvailabilityResponse>(
+      'GET',
+      `/v1/resources/${resourceId}/availability?from=${day}&to=${day}&tz=UTC`,
+    )
     expect(res.status).toBe(200)
     return res.body.days.flatMap((d) => d.slots.map((s) => s.start))
   }
-  const resource = () => insertResource(database.db, { timezone: 'UTC', schedules: everyDay({ startTime: '09:00', endTime: '12:00', slotDuration: 60 }) })
+  const resource = () =>
+    insertResource(database.db, {
+      timezone: 'UTC',
+      schedules: everyDay({ startTime: '09:00', endTime: '12:00', slotDuration: 60 }),
+    })
 
   it('serves from the cache until a write bumps the version (a row written behind its back stays unseen until then)', async () => {
     const r = await resource()
-    expect(await offered(r.id)).toEqual(['2026-03-25T09:00:00.000Z', '2026-03-25T10:00:00.000Z', '2026-03-25T11:00:00.000Z'])
+    expect(await offered(r.id)).toEqual([
+      '2026-03-25T09:00:00.000Z',
+      '2026-03-25T10:00:00.000Z',
+      '2026-03-25T11:00:00.000Z',
+    ])
     // Written straight into the table, as no product code does: proves reads are cached.
     await insertBooking(database.db, { resourceId: r.id, start: '2026-03-25T09:00:00Z', end: '2026-03-25T10:00:00Z' })
     expect(await offered(r.id)).toHaveLength(3)
@@ -143,7 +167,10 @@ describe('availability served through the cache', () => {
     const r = await resource()
     expect(await offered(r.id)).toHaveLength(3)
     const session = newSession()
-    const hold = await api.call<{ hold: PublicHold }>('POST', '/v1/holds', { session, body: { resourceId: r.id, start: '2026-03-25T10:00:00Z' } })
+    const hold = await api.call<{ hold: PublicHold }>('POST', '/v1/holds', {
+      session,
+      body: { resourceId: r.id, start: '2026-03-25T10:00:00Z' },
+    })
     expect(hold.status).toBe(201)
     // The session's own hold is its selection; another visitor sees the time held (live, not cached).
     expect(await offered(r.id)).toEqual(['2026-03-25T09:00:00.000Z', '2026-03-25T11:00:00.000Z'])
@@ -155,9 +182,16 @@ describe('availability served through the cache', () => {
     expect(await offered(r.id)).toEqual(['2026-03-25T09:00:00.000Z', '2026-03-25T11:00:00.000Z'])
     const { ref } = booked.body.booking
     const token = booked.body.manageToken
-    const moveHold = await api.call<{ hold: PublicHold }>('POST', '/v1/holds', { session, body: { resourceId: r.id, start: '2026-03-25T11:00:00Z' } })
+    const moveHold = await api.call<{ hold: PublicHold }>('POST', '/v1/holds', {
+      session,
+      body: { resourceId: r.id, start: '2026-03-25T11:00:00Z' },
+    })
     expect(moveHold.status).toBe(201)
-    const moved = await api.call('POST', `/v1/bookings/${ref}/reschedule`, { session, token, body: { holdId: moveHold.body.hold.id } })
+    const moved = await api.call('POST', `/v1/bookings/${ref}/reschedule`, {
+      session,
+      token,
+      body: { holdId: moveHold.body.hold.id },
+    })
     expect(moved.status).toBe(200)
     expect(await offered(r.id)).toEqual(['2026-03-25T09:00:00.000Z', '2026-03-25T10:00:00.000Z'])
     const cancelled = await api.call('POST', `/v1/bookings/${ref}/cancel`, { token })
@@ -167,7 +201,13 @@ describe('availability served through the cache', () => {
 
   it('an unpaid pending booking stops blocking when its window passes, with no write at all', async () => {
     const r = await resource()
-    await insertBooking(database.db, { resourceId: r.id, status: 'pending', start: '2026-03-25T09:00:00Z', end: '2026-03-25T10:00:00Z', expiresAt: '2026-03-20T12:10:00Z' })
+    await insertBooking(database.db, {
+      resourceId: r.id,
+      status: 'pending',
+      start: '2026-03-25T09:00:00Z',
+      end: '2026-03-25T10:00:00Z',
+      expiresAt: '2026-03-20T12:10:00Z',
+    })
     expect(await offered(r.id)).toHaveLength(2)
     clock.set('2026-03-20T12:09:59.999Z')
     expect(await offered(r.id)).toHaveLength(2)
@@ -182,11 +222,18 @@ describe('availability served through the cache', () => {
     const r = await resource()
     expect(await offered(r.id)).toHaveLength(3)
     const session = newSession()
-    const hold = await api.call<{ hold: PublicHold }>('POST', '/v1/holds', { session, body: { resourceId: r.id, start: at('10:00') } })
+    const hold = await api.call<{ hold: PublicHold }>('POST', '/v1/holds', {
+      session,
+      body: { resourceId: r.id, start: at('10:00') },
+    })
     expect(hold.status).toBe(201)
     expect(await offered(r.id)).toEqual([at('09:00'), at('11:00')])
     // The holder's own answer keeps it (its selection) and carries the hold.
-    const own = await api.call<AvailabilityResponse>('GET', `/v1/resources/${r.id}/availability?from=${day}&to=${day}&tz=UTC`, { session })
+    const own = await api.call<AvailabilityResponse>(
+      'GET',
+      `/v1/resources/${r.id}/availability?from=${day}&to=${day}&tz=UTC`,
+      { session },
+    )
     expect(own.body.days[0]!.slots.map((s) => s.start)).toEqual([at('09:00'), at('10:00'), at('11:00')])
     expect(own.body.holds?.map((h) => h.id)).toEqual([hold.body.hold.id])
     const expiresAt = Date.parse(hold.body.hold.expiresAt)
@@ -200,7 +247,10 @@ describe('availability served through the cache', () => {
   it('a released hold frees the slot in the next read', async () => {
     const r = await resource()
     const session = newSession()
-    const hold = await api.call<{ hold: PublicHold }>('POST', '/v1/holds', { session, body: { resourceId: r.id, start: at('11:00') } })
+    const hold = await api.call<{ hold: PublicHold }>('POST', '/v1/holds', {
+      session,
+      body: { resourceId: r.id, start: at('11:00') },
+    })
     expect(await offered(r.id)).toEqual([at('09:00'), at('10:00')])
     const released = await api.call('DELETE', `/v1/holds/${hold.body.hold.id}`, { session })
     expect(released.status).toBeLessThan(300)
@@ -244,7 +294,9 @@ describe('availability served through the cache', () => {
     expect(etag).toMatch(/^"[\w-]{16,}"$/)
     expect((await api.call('GET', path, { headers: { 'If-None-Match': etag } })).status).toBe(304)
     const session = newSession()
-    expect((await api.call('POST', '/v1/holds', { session, body: { resourceId: r.id, start: at('09:00') } })).status).toBe(201)
+    expect(
+      (await api.call('POST', '/v1/holds', { session, body: { resourceId: r.id, start: at('09:00') } })).status,
+    ).toBe(201)
     const changed = await api.call('GET', path, { headers: { 'If-None-Match': etag } })
     expect(changed.status).toBe(200)
     expect(changed.headers.get('etag')).not.toBe(etag)
@@ -260,7 +312,7 @@ describe('availability served through the cache', () => {
 })
 
 describe('when the version store fails', () => {
-  it('reads bookings uncached and says holds are unavailable; a failed bump drops this process\'s cache', async () => {
+  it("reads bookings uncached and says holds are unavailable; a failed bump drops this process's cache", async () => {
     const { readBusy, bumpAvailability } = await import('./availability-cache')
     const cache = createAvailabilityCache()
     let loads = 0
@@ -272,7 +324,10 @@ describe('when the version store fails', () => {
     await cache.booked('r', range, 3, 100, load)
     expect(loads).toBe(1)
     const failing: AvailabilityCaching = {
-      versions: { read: () => Promise.reject(new Error('redis down')), bump: () => Promise.reject(new Error('redis down')) },
+      versions: {
+        read: () => Promise.reject(new Error('redis down')),
+        bump: () => Promise.reject(new Error('redis down')),
+      },
       cache,
     }
     const errors: unknown[] = []
@@ -283,11 +338,23 @@ describe('when the version store fails', () => {
 
     const database = await createTestDatabase()
     try {
-      const r = await insertResource(database.db, { timezone: 'UTC', schedules: everyDay({ startTime: '09:00', endTime: '12:00' }) })
+      const r = await insertResource(database.db, {
+        timezone: 'UTC',
+        schedules: everyDay({ startTime: '09:00', endTime: '12:00' }),
+      })
       await insertBooking(database.db, { resourceId: r.id, start: '2026-03-25T09:00:00Z', end: '2026-03-25T10:00:00Z' })
       const backend = createTestHoldBackend(fixedClock('2026-03-20T12:00:00Z'))
-      const busy = await readBusy({ db: database.db, holds: backend.holds, availability: failing }, r.id, { start: Date.parse('2026-03-25T00:00:00Z'), end: Date.parse('2026-03-26T00:00:00Z') }, Date.parse('2026-03-20T12:00:00Z'))
-      expect(busy).toEqual({ booked: [{ start: Date.parse('2026-03-25T09:00:00Z'), end: Date.parse('2026-03-25T10:00:00Z') }], holds: [], holdsUnavailable: true })
+      const busy = await readBusy(
+        { db: database.db, holds: backend.holds, availability: failing },
+        r.id,
+        { start: Date.parse('2026-03-25T00:00:00Z'), end: Date.parse('2026-03-26T00:00:00Z') },
+        Date.parse('2026-03-20T12:00:00Z'),
+      )
+      expect(busy).toEqual({
+        booked: [{ start: Date.parse('2026-03-25T09:00:00Z'), end: Date.parse('2026-03-25T10:00:00Z') }],
+        holds: [],
+        holdsUnavailable: true,
+      })
     } finally {
       await database.close()
     }
@@ -296,7 +363,8 @@ describe('when the version store fails', () => {
 
 describe('shared version reads', () => {
   function versionsByHand() {
-    const pending: Array<{ resolve: (read: VersionRead) => void; reject: (error: Error) => void; resourceId: string }> = []
+    const pending: Array<{ resolve: (read: VersionRead) => void; reject: (error: Error) => void; resourceId: string }> =
+      []
     const versions: AvailabilityVersions = {
       read: (resourceId) => new Promise((resolve, reject) => pending.push({ resolve, reject, resourceId })),
       bump: async () => {},
@@ -353,7 +421,11 @@ describe('shared version reads', () => {
 })
 
 describe('the kept answers', () => {
-  const built = (text: string, validUntil = Infinity): BuiltAnswer => ({ bytes: new TextEncoder().encode(text), etag: `"${text}"`, validUntil })
+  const built = (text: string, validUntil = Infinity): BuiltAnswer => ({
+    bytes: new TextEncoder().encode(text),
+    etag: `"${text}"`,
+    validUntil,
+  })
   function counting(make: () => BuiltAnswer) {
     let builds = 0
     return {
@@ -422,7 +494,14 @@ describe('the kept answers', () => {
 describe('until when an answer holds with no write', () => {
   const base: Omit<ComputeSlotsInput, 'now' | 'config'> = {
     timezone: 'UTC',
-    rules: everyDay({ startTime: '09:00', endTime: '12:00', slotDuration: 60 }).map((r) => ({ weekday: r.weekday ?? null, specificDate: null, startTime: r.startTime, endTime: r.endTime, slotDuration: r.slotDuration ?? null, isAvailable: true })),
+    rules: everyDay({ startTime: '09:00', endTime: '12:00', slotDuration: 60 }).map((r) => ({
+      weekday: r.weekday ?? null,
+      specificDate: null,
+      startTime: r.startTime,
+      endTime: r.endTime,
+      slotDuration: r.slotDuration ?? null,
+      isAvailable: true,
+    })),
     busy: [],
     from: '2026-03-25',
     to: '2026-03-26',

@@ -41,9 +41,21 @@ export function createMemoryAvailabilityVersions(holds: HoldStore): Availability
 
 export interface AvailabilityCache {
   /** Booked intervals of the resource overlapping `range`, as of `version` and `now`. */
-  booked(resourceId: string, range: Interval, version: number | undefined, now: number, load: () => Promise<BookedSnapshot>): Promise<Interval[]>
+  booked(
+    resourceId: string,
+    range: Interval,
+    version: number | undefined,
+    now: number,
+    load: () => Promise<BookedSnapshot>,
+  ): Promise<Interval[]>
   /** `booked` with the instant its intervals stop being true without a write (do not change the intervals: they are shared). */
-  snapshot?(resourceId: string, range: Interval, version: number | undefined, now: number, load: () => Promise<BookedSnapshot>): Promise<BookedSnapshot>
+  snapshot?(
+    resourceId: string,
+    range: Interval,
+    version: number | undefined,
+    now: number,
+    load: () => Promise<BookedSnapshot>,
+  ): Promise<BookedSnapshot>
   /** Finished availability answers under the same versions (see availability-answers.ts). */
   answers?: AnswerCache
   /** Forget everything (a bump this process could not deliver). */
@@ -114,7 +126,10 @@ export function bumpsAvailability(method: string, path: string): boolean {
  * Bumps after a write. A bump that cannot be delivered (Redis unreachable) is logged and
  * retried a few times; this process's own cache is dropped at once.
  */
-export async function bumpAvailability(caching: AvailabilityCaching | undefined, onError: (error: unknown) => void): Promise<void> {
+export async function bumpAvailability(
+  caching: AvailabilityCaching | undefined,
+  onError: (error: unknown) => void,
+): Promise<void> {
   if (!caching) return
   try {
     await caching.versions.bump()

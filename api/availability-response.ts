@@ -22,7 +22,11 @@ export function parseAvailabilityFormat(query: Record<string, string>): Availabi
  * session's own holds) and never otherwise. A matching If-None-Match gets an empty 304.
  * `private, no-cache`: a browser may keep the answer but must revalidate before each use.
  */
-export async function sendAvailability(c: Context, body: AvailabilityResponse, format: AvailabilityFormat): Promise<Response> {
+export async function sendAvailability(
+  c: Context,
+  body: AvailabilityResponse,
+  format: AvailabilityFormat,
+): Promise<Response> {
   const text = availabilityText(body, format)
   const etag = await strongEtag(text)
   c.header('Cache-Control', 'private, no-cache')

@@ -2,7 +2,15 @@ import { isIP } from 'node:net'
 import fc from 'fast-check'
 import { Hono } from 'hono'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { clientAddress, clientKey, keyOfAddress, parseTrustProxy, resolveClientAddress, warnOnUntrustedForwarding, type TrustProxy } from './client-ip'
+import {
+  clientAddress,
+  clientKey,
+  keyOfAddress,
+  parseTrustProxy,
+  resolveClientAddress,
+  warnOnUntrustedForwarding,
+  type TrustProxy,
+} from './client-ip'
 
 const trust = (value: string | undefined): TrustProxy => parseTrustProxy(value)
 
@@ -25,19 +33,34 @@ describe('parseTrustProxy', () => {
     const parsed = trust('10.0.0.0/8, 192.168.1.10,2001:DB8::/32 , ::1, ::ffff:172.16.0.0/108')
     expect(parsed.kind).toBe('proxies')
     if (parsed.kind !== 'proxies') return
-    expect(parsed.ranges.map((r) => r.text)).toEqual(['10.0.0.0/8', '192.168.1.10/32', '2001:db8::/32', '::1/128', '172.16.0.0/12'])
+    expect(parsed.ranges.map((r) => r.text)).toEqual([
+      '10.0.0.0/8',
+      '192.168.1.10/32',
+      '2001:db8::/32',
+      '::1/128',
+      '172.16.0.0/12',
+    ])
   })
 
   it('ignores empty items of a list', () => {
     expect(trust('10.0.0.0/8,, ')).toMatchObject({ kind: 'proxies', ranges: [{ text: '10.0.0.0/8' }] })
   })
 
-  it.each(['yes', '-1', '1.5', '10.0.0.0/33', '2001:db8::/129', '10.0.0', ',', 'localhost', '10.0.0.0/', '10.0.0.0/8, cloudflare', '999'])(
-    'refuses %j with a message naming the problem',
-    (value) => {
-      expect(() => trust(value)).toThrow(/TRUST_PROXY|hop|address|range/i)
-    },
-  )
+  it.each([
+    'yes',
+    '-1',
+    '1.5',
+    '10.0.0.0/33',
+    '2001:db8::/129',
+    '10.0.0',
+    ',',
+    'localhost',
+    '10.0.0.0/',
+    '10.0.0.0/8, cloudflare',
+    '999',
+  ])('refuses %j with a message naming the problem', (value) => {
+    expect(() => trust(value)).toThrow(/TRUST_PROXY|hop|address|range/i)
+  })
 })
 
 describe('resolveClientAddress', () => {
@@ -64,7 +87,9 @@ describe('resolveClientAddress', () => {
     // client → CDN (appends client) → load balancer (appends CDN) → us
     expect(resolveClientAddress(PROXY, '6.6.6.6, 203.0.113.9, 198.51.100.1', two)).toBe('203.0.113.9')
     expect(resolveClientAddress(PROXY, '198.51.100.1', two)).toBe('198.51.100.1')
-    expect(resolveClientAddress(PROXY, '5.5.5.5, 6.6.6.6, 203.0.113.9, 198.51.100.1, 198.51.100.2', trust('3'))).toBe('203.0.113.9')
+    expect(resolveClientAddress(PROXY, '5.5.5.5, 6.6.6.6, 203.0.113.9, 198.51.100.1, 198.51.100.2', trust('3'))).toBe(
+      '203.0.113.9',
+    )
   })
 
   it('with a proxy list skips trusted hops from the right and stops at the first untrusted one', () => {
@@ -89,7 +114,22 @@ describe('resolveClientAddress', () => {
   it('falls back to the last trusted hop on a malformed entry, and never throws', () => {
     const one = trust('1')
     const list = trust('10.0.0.0/8')
-    for (const garbage of ['unknown', '', ' ', 'not-an-ip', '1.2.3', '256.1.1.1', '01.2.3.4', '1.2.3.4.5', '::g', '1:2:3:4:5:6:7:8:9', ':::', '[::1', '\u0000', 'x'.repeat(10_000)]) {
+    for (const garbage of [
+      'unknown',
+      '',
+      ' ',
+      'not-an-ip',
+      '1.2.3',
+      '256.1.1.1',
+      '01.2.3.4',
+      '1.2.3.4.5',
+      '::g',
+      '1:2:3:4:5:6:7:8:9',
+      ':::',
+      '[::1',
+      '\u0000',
+      'x'.repeat(10_000),
+    ]) {
       expect(resolveClientAddress(PROXY, `203.0.113.9, ${garbage}`, one)).toBe(PROXY)
       expect(resolveClientAddress(PROXY, `203.0.113.9, ${garbage}`, list)).toBe(PROXY)
       expect(resolveClientAddress(PROXY, `${garbage}, 10.1.1.1`, list)).toBe('10.1.1.1')
@@ -143,7 +183,16 @@ describe('address parsing against Node and WHATWG URL', () => {
     )
   })
 
-  it.each(['1::2::3', '1.2.3.4::', '1:2:3:4:5:6:7:8::', '::1:2:3:4:5:6:7:8', '12345::', '1:2:3:4:5:6:1.2.3.4:8', '::1.2.3', 'fe80::1%'])('refuses %j', (text) => {
+  it.each([
+    '1::2::3',
+    '1.2.3.4::',
+    '1:2:3:4:5:6:7:8::',
+    '::1:2:3:4:5:6:7:8',
+    '12345::',
+    '1:2:3:4:5:6:1.2.3.4:8',
+    '::1.2.3',
+    'fe80::1%',
+  ])('refuses %j', (text) => {
     expect(resolveClientAddress(text, undefined, off)).toBeUndefined()
   })
 
@@ -196,7 +245,9 @@ describe('clientAddress and clientKey on a request', () => {
   afterEach(() => vi.unstubAllGlobals())
 
   function probe(trustProxy: TrustProxy) {
-    const app = new Hono().get('/', (c) => c.json({ address: clientAddress(c, trustProxy), key: clientKey(c, trustProxy) }))
+    const app = new Hono().get('/', (c) =>
+      c.json({ address: clientAddress(c, trustProxy), key: clientKey(c, trustProxy) }),
+    )
     return async (headers: Record<string, string>, remoteAddress?: string) => {
       const env = remoteAddress === undefined ? undefined : { incoming: { socket: { remoteAddress } } }
       return (await app.request('/', { headers }, env)).json() as Promise<{ address: string; key: string }>
@@ -205,20 +256,29 @@ describe('clientAddress and clientKey on a request', () => {
 
   it('uses the Node socket address, ignoring X-Forwarded-For and CF-Connecting-IP when no proxy is trusted', async () => {
     const get = probe(trust(undefined))
-    expect(await get({ 'X-Forwarded-For': '1.1.1.1', 'CF-Connecting-IP': '2.2.2.2' }, '203.0.113.9')).toEqual({ address: '203.0.113.9', key: '203.0.113.9' })
+    expect(await get({ 'X-Forwarded-For': '1.1.1.1', 'CF-Connecting-IP': '2.2.2.2' }, '203.0.113.9')).toEqual({
+      address: '203.0.113.9',
+      key: '203.0.113.9',
+    })
     expect(await get({}, '2001:db8:1:2::55')).toEqual({ address: '2001:db8:1:2::55', key: '2001:db8:1:2::/64' })
     expect(await get({})).toEqual({ address: 'unknown', key: 'unknown' })
   })
 
   it('behind one proxy keys on the right-most X-Forwarded-For entry, by /64 for IPv6', async () => {
     const get = probe(trust('1'))
-    expect(await get({ 'X-Forwarded-For': '6.6.6.6, 2001:db8:1:2:3:4:5:6' }, '::ffff:10.0.0.2')).toEqual({ address: '2001:db8:1:2:3:4:5:6', key: '2001:db8:1:2::/64' })
+    expect(await get({ 'X-Forwarded-For': '6.6.6.6, 2001:db8:1:2:3:4:5:6' }, '::ffff:10.0.0.2')).toEqual({
+      address: '2001:db8:1:2:3:4:5:6',
+      key: '2001:db8:1:2::/64',
+    })
   })
 
   it('on Cloudflare Workers the connecting address is CF-Connecting-IP (a Worker has no socket)', async () => {
     vi.stubGlobal('navigator', { userAgent: 'Cloudflare-Workers' })
     const get = probe(trust(undefined))
-    expect(await get({ 'CF-Connecting-IP': '2001:db8:7:8::1', 'X-Forwarded-For': '1.1.1.1' })).toEqual({ address: '2001:db8:7:8::1', key: '2001:db8:7:8::/64' })
+    expect(await get({ 'CF-Connecting-IP': '2001:db8:7:8::1', 'X-Forwarded-For': '1.1.1.1' })).toEqual({
+      address: '2001:db8:7:8::1',
+      key: '2001:db8:7:8::/64',
+    })
     expect(await get({ 'CF-Connecting-IP': 'nonsense' })).toEqual({ address: 'unknown', key: 'unknown' })
   })
 })
@@ -226,8 +286,14 @@ describe('clientAddress and clientKey on a request', () => {
 describe('warnOnUntrustedForwarding', () => {
   function app(trustProxy: TrustProxy) {
     const logged: string[] = []
-    const hono = new Hono().use(warnOnUntrustedForwarding(trustProxy, { info() {}, error: (message) => void logged.push(message) })).get('/', (c) => c.text('ok'))
-    return { logged, get: (headers: Record<string, string> = {}) => hono.request('/', { headers }, { incoming: { socket: { remoteAddress: '127.0.0.1' } } }) }
+    const hono = new Hono()
+      .use(warnOnUntrustedForwarding(trustProxy, { info() {}, error: (message) => void logged.push(message) }))
+      .get('/', (c) => c.text('ok'))
+    return {
+      logged,
+      get: (headers: Record<string, string> = {}) =>
+        hono.request('/', { headers }, { incoming: { socket: { remoteAddress: '127.0.0.1' } } }),
+    }
   }
 
   it('logs once when requests come through a proxy TRUST_PROXY does not name', async () => {

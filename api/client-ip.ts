@@ -46,11 +46,16 @@ export function parseTrustProxy(value: string | undefined): TrustProxy {
     if (hops > MAX_HOPS) throw new Error(`expected at most ${MAX_HOPS} trusted hops, got ${hops}`)
     return { kind: 'hops', hops }
   }
-  const items = v.split(',').map((item) => item.trim()).filter(Boolean)
+  const items = v
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean)
   const ranges = items.map(parseRange)
   const bad = items.filter((_, i) => !ranges[i])
   if (items.length === 0 || bad.length > 0) {
-    throw new Error(`expected 1/true, a number of trusted hops, or a comma list of proxy IP addresses or CIDR ranges${bad.length ? `; not an address or range: ${bad.join(', ')}` : ''}`)
+    throw new Error(
+      `expected 1/true, a number of trusted hops, or a comma list of proxy IP addresses or CIDR ranges${bad.length ? `; not an address or range: ${bad.join(', ')}` : ''}`,
+    )
   }
   return { kind: 'proxies', ranges: ranges as IpRange[] }
 }
@@ -62,7 +67,11 @@ export function parseTrustProxy(value: string | undefined): TrustProxy {
  * A malformed entry ends the walk at the last trusted hop (never an error: a proxy's
  * bucket is a worse place for a forger than their own). Undefined when nothing is known.
  */
-export function resolveClientAddress(peer: string | undefined, forwardedFor: string | undefined, trust: TrustProxy): string | undefined {
+export function resolveClientAddress(
+  peer: string | undefined,
+  forwardedFor: string | undefined,
+  trust: TrustProxy,
+): string | undefined {
   const ip = resolve(peer, forwardedFor, trust)
   return ip && formatIp(ip)
 }
@@ -221,7 +230,8 @@ function groups(part: string, ipv4Last: boolean): number[] | undefined {
   return words
 }
 
-const isMapped = (ip: Ip) => ip.length === 16 && ip.slice(0, 10).every((b) => b === 0) && ip[10] === 255 && ip[11] === 255
+const isMapped = (ip: Ip) =>
+  ip.length === 16 && ip.slice(0, 10).every((b) => b === 0) && ip[10] === 255 && ip[11] === 255
 
 /** `::ffff:a.b.c.d` is an IPv4 client seen through a dual-stack socket. */
 function unmap(ip: Ip): Ip {
@@ -262,7 +272,7 @@ function formatIp(ip: Ip): string {
   if (ip.length === 4) return ip.join('.')
   const words = Array.from({ length: 8 }, (_, i) => (ip[2 * i]! << 8) | ip[2 * i + 1]!)
   let best = { start: -1, length: 1 }
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (words[i] !== 0) {
       i++
       continue

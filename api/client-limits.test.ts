@@ -21,11 +21,17 @@ let server: RunningServer
 let key: string
 
 // Fresh addresses each run: the server's Redis keys carry no per-test prefix.
-const net = randomBytes(4).toString('hex').replace(/^(.{4})/, '$1:')
+const net = randomBytes(4)
+  .toString('hex')
+  .replace(/^(.{4})/, '$1:')
 /** A client of its own: a /64 per host number. */
 const ip = (host: number) => `2001:${net}:${host}::1`
 
-async function call<T>(method: string, path: string, options: { xff: string; body?: unknown; session?: string; token?: string }) {
+async function call<T>(
+  method: string,
+  path: string,
+  options: { xff: string; body?: unknown; session?: string; token?: string },
+) {
   const res = await fetch(`${server.url}${path}`, {
     method,
     headers: {
@@ -72,12 +78,29 @@ describe('npm start behind one trusted proxy, with the default client limits', (
     })
     expect(created.status).toBe(201)
     const resourceId = created.body.resource.id
-    const schedules = [0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ weekday, startTime: '09:00', endTime: '17:00', slotDuration: 60 }))
-    expect((await call('PUT', `/v1/admin/resources/${resourceId}/schedules`, { xff: ip(1), token: key, body: { schedules } })).status).toBe(200)
+    const schedules = [0, 1, 2, 3, 4, 5, 6].map((weekday) => ({
+      weekday,
+      startTime: '09:00',
+      endTime: '17:00',
+      slotDuration: 60,
+    }))
+    expect(
+      (
+        await call('PUT', `/v1/admin/resources/${resourceId}/schedules`, {
+          xff: ip(1),
+          token: key,
+          body: { schedules },
+        })
+      ).status,
+    ).toBe(200)
 
     const day = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10)
     const hold = (hour: number, xff: string) =>
-      call<{ hold: PublicHold; error: { code: string } }>('POST', '/v1/holds', { xff, session: newSession(), body: { resourceId, start: `${day}T${String(hour).padStart(2, '0')}:00:00Z` } })
+      call<{ hold: PublicHold; error: { code: string } }>('POST', '/v1/holds', {
+        xff,
+        session: newSession(),
+        body: { resourceId, start: `${day}T${String(hour).padStart(2, '0')}:00:00Z` },
+      })
     const statuses = []
     for (const hour of [9, 10, 11, 12, 13]) statuses.push((await hold(hour, `198.18.0.${hour}, ${ip(2)}`)).status)
     expect(statuses).toEqual([201, 201, 201, 201, 429])
@@ -87,7 +110,8 @@ describe('npm start behind one trusted proxy, with the default client limits', (
   it('refuses a client after 10 failed admin sign-ins, its right key included, for up to 15 minutes', async () => {
     const wrong = `bka_${key.slice(4, 12)}_${randomBytes(32).toString('base64url')}`
     const statuses = []
-    for (let i = 0; i < 10; i++) statuses.push((await call('GET', '/v1/admin/resources', { xff: `198.18.1.${i}, ${ip(4)}`, token: wrong })).status)
+    for (let i = 0; i < 10; i++)
+      statuses.push((await call('GET', '/v1/admin/resources', { xff: `198.18.1.${i}, ${ip(4)}`, token: wrong })).status)
     expect(statuses).toEqual(Array(10).fill(401))
     const refused = await call('GET', '/v1/admin/resources', { xff: ip(4), token: key })
     expect(refused.status).toBe(429)

@@ -34,7 +34,10 @@ export type CoreDeps = Omit<AppDeps, 'catalog' | 'kickOutbox'>
  * dependencies, the same for `npm start`, `npm run due-work` and the Worker. Each entry adds
  * only what is its alone (static assets, compression, metrics, the outbox kick).
  */
-export function buildDeps(config: AppConfig, runtime: RuntimeParts): { deps: CoreDeps; holdsKind: 'upstash' | 'memory' } {
+export function buildDeps(
+  config: AppConfig,
+  runtime: RuntimeParts,
+): { deps: CoreDeps; holdsKind: 'upstash' | 'memory' } {
   const backend = createHoldBackend({
     upstash: runtime.upstash,
     holdRateLimitPerMinute: config.holdRateLimitPerMinute,
@@ -47,7 +50,10 @@ export function buildDeps(config: AppConfig, runtime: RuntimeParts): { deps: Cor
   // PostgreSQL with in-memory holds may have other writers (npm run due-work): no cache.
   // A Worker builds this per request, so it keeps nothing, but its writes still bump the
   // shared version that Node processes caching availability read.
-  const availability = backend.kind === 'upstash' || runtime.embeddedDatabase ? { versions: backend.versions, cache: createAvailabilityCache() } : undefined
+  const availability =
+    backend.kind === 'upstash' || runtime.embeddedDatabase
+      ? { versions: backend.versions, cache: createAvailabilityCache() }
+      : undefined
   return {
     holdsKind: backend.kind,
     deps: {

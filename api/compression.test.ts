@@ -15,7 +15,12 @@ import { compression } from './compression'
 import type { Database } from './db/database'
 import { workerBuildOptions } from './edge-build'
 
-const big = { slots: Array.from({ length: 200 }, (_, i) => ({ start: `2026-03-${String((i % 28) + 1).padStart(2, '0')}T09:00:00Z`, i })) }
+const big = {
+  slots: Array.from({ length: 200 }, (_, i) => ({
+    start: `2026-03-${String((i % 28) + 1).padStart(2, '0')}T09:00:00Z`,
+    i,
+  })),
+}
 const small = { ok: true }
 
 let server: ServerType
@@ -33,7 +38,9 @@ beforeAll(async () => {
   })
   app.get('/weak', (c) => c.json(big, 200, { ETag: 'W/"w1"' }))
   app.get('/events', (c) => c.body('data: x\n\n'.repeat(500), 200, { 'Content-Type': 'text/event-stream' }))
-  app.get('/encoded', (c) => c.body('x'.repeat(5000), 200, { 'Content-Type': 'text/plain', 'Content-Encoding': 'identity-ish' }))
+  app.get('/encoded', (c) =>
+    c.body('x'.repeat(5000), 200, { 'Content-Type': 'text/plain', 'Content-Encoding': 'identity-ish' }),
+  )
   app.get('/no-transform', (c) => c.json(big, 200, { 'Cache-Control': 'no-transform' }))
   app.get('/image', (c) => c.body(new Uint8Array(5000), 200, { 'Content-Type': 'image/png' }))
   app.get('/empty', (c) => c.body(null, 204))
@@ -58,7 +65,9 @@ describe('compression middleware (Node)', () => {
     expect(res.headers.vary).toMatch(/accept-encoding/i)
     expect(Number(res.headers['content-length'])).toBe(res.wire.length)
     expect(JSON.parse(res.decoded.toString('utf8'))).toEqual(big)
-    console.log(`  /big as ${encoding ?? 'identity'}: ${res.wire.length} bytes on the wire (${res.decoded.length} decoded)`)
+    console.log(
+      `  /big as ${encoding ?? 'identity'}: ${res.wire.length} bytes on the wire (${res.decoded.length} decoded)`,
+    )
     if (encoding) expect(res.wire.length).toBeLessThan(res.decoded.length / 4)
   })
 
@@ -86,8 +95,15 @@ describe('compression middleware (Node)', () => {
     const gz = await rawGet(`${base}/tagged`, { 'Accept-Encoding': 'gzip' })
     const plain = await rawGet(`${base}/tagged`)
     expect([br.headers.etag, gz.headers.etag, plain.headers.etag]).toEqual(['"v1-br"', '"v1-gz"', '"v1"'])
-    for (const [accept, tag] of [['br', '"v1-br"'], ['gzip', '"v1-gz"'], ['', '"v1"']] as const) {
-      const again = await rawGet(`${base}/tagged`, { ...(accept ? { 'Accept-Encoding': accept } : {}), 'If-None-Match': tag })
+    for (const [accept, tag] of [
+      ['br', '"v1-br"'],
+      ['gzip', '"v1-gz"'],
+      ['', '"v1"'],
+    ] as const) {
+      const again = await rawGet(`${base}/tagged`, {
+        ...(accept ? { 'Accept-Encoding': accept } : {}),
+        'If-None-Match': tag,
+      })
       expect(again.status).toBe(304)
       expect(again.wire.length).toBe(0)
       expect(again.headers.etag).toBe(tag)
@@ -127,7 +143,13 @@ describe('the app', () => {
   })
 
   it('keeps node:zlib and this middleware out of the Worker bundle', async () => {
-    const result = await build({ ...workerBuildOptions, entryPoints: ['api/edge.ts'], write: false, metafile: true, outfile: 'worker.js' })
+    const result = await build({
+      ...workerBuildOptions,
+      entryPoints: ['api/edge.ts'],
+      write: false,
+      metafile: true,
+      outfile: 'worker.js',
+    })
     const inputs = Object.keys(result.metafile.inputs)
     expect(inputs.some((path) => path.endsWith('api/compression.ts'))).toBe(false)
     expect(inputs.some((path) => path.endsWith('api/content-encoding.ts'))).toBe(true) // the asset routes negotiate there too
@@ -139,7 +161,9 @@ describe('npm start (api/node.ts) as a process', () => {
   it('compresses JSON on the fly and sends the built variants of the scripts', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'booking-compression-'))
     const database = inject('testDatabase').kind === 'postgres' ? await createTestDatabase() : undefined
-    const server = await startApiServer(database?.url ? { DATABASE_URL: database.url } : { DATABASE_URL: '', DATA_DIR: join(dir, 'pglite') })
+    const server = await startApiServer(
+      database?.url ? { DATABASE_URL: database.url } : { DATABASE_URL: '', DATA_DIR: join(dir, 'pglite') },
+    )
     try {
       const json = await rawGet(`${server.url}/v1/openapi.json`, { 'Accept-Encoding': 'gzip, deflate, br' })
       expect(json.headers['content-encoding']).toBe('br')

@@ -60,7 +60,9 @@ export function compression(options: CompressionOptions = {}): MiddlewareHandler
     // settings), and a thread-pool hop would cost more than the work.
     const encoded =
       encoding === 'br'
-        ? brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: quality, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } })
+        ? brotliCompressSync(body, {
+            params: { [constants.BROTLI_PARAM_QUALITY]: quality, [constants.BROTLI_PARAM_SIZE_HINT]: body.length },
+          })
         : gzipSync(body, { level: 6 })
     if (encoded.length >= body.length) return keep()
 
@@ -72,7 +74,11 @@ export function compression(options: CompressionOptions = {}): MiddlewareHandler
       headers.set('ETag', tag)
       // The route compared If-None-Match with its identity tag; the encoded tag is checked here.
       const method = c.req.method
-      if ((method === 'GET' || method === 'HEAD') && res.status === 200 && ifNoneMatchHits(c.req.header('If-None-Match'), tag)) {
+      if (
+        (method === 'GET' || method === 'HEAD') &&
+        res.status === 200 &&
+        ifNoneMatchHits(c.req.header('If-None-Match'), tag)
+      ) {
         headers.delete('Content-Length')
         headers.delete('Content-Encoding')
         return replace(new Response(null, { status: 304, headers }))

@@ -97,7 +97,10 @@ describe('concurrency', () => {
     )
     const failures = outcomes.filter((o) => o.status === 'rejected')
     expect(failures.every((f) => f.reason instanceof BookingError && f.reason.code === 'slot_taken')).toBe(true)
-    const rows = await database.db.select().from(bookings).where(sql`${bookings.resourceId} = ${r.id}`)
+    const rows = await database.db
+      .select()
+      .from(bookings)
+      .where(sql`${bookings.resourceId} = ${r.id}`)
     expect(rows.length).toBe(200 - failures.length)
     expect(await overlappingPairs(r.id)).toBe(0)
     // Every refusal was a real conflict: each refused interval overlaps a stored booking.
@@ -113,30 +116,53 @@ describe('concurrency', () => {
     const { call } = api()
     const r = await utcRoom()
     const session = newSession()
-    const hold = await call<{ hold: PublicHold }>('POST', '/v1/holds', { session, body: { resourceId: r.id, start: at('11:00') } })
-    const request = { session, body: { holdId: hold.body.hold.id, guest }, headers: { 'Idempotency-Key': 'race-key-0123456789' } }
-    const results = await Promise.all(Array.from({ length: 20 }, () => call<{ booking: PublicBooking }>('POST', '/v1/bookings', request)))
+    const hold = await call<{ hold: PublicHold }>('POST', '/v1/holds', {
+      session,
+      body: { resourceId: r.id, start: at('11:00') },
+    })
+    const request = {
+      session,
+      body: { holdId: hold.body.hold.id, guest },
+      headers: { 'Idempotency-Key': 'race-key-0123456789' },
+    }
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => call<{ booking: PublicBooking }>('POST', '/v1/bookings', request)),
+    )
     expect(tally(results.map((x) => x.status))).toEqual({ 201: 20 })
     expect(new Set(results.map((x) => x.text)).size).toBe(1)
-    const rows = await database.db.select().from(bookings).where(sql`${bookings.resourceId} = ${r.id}`)
+    const rows = await database.db
+      .select()
+      .from(bookings)
+      .where(sql`${bookings.resourceId} = ${r.id}`)
     expect(rows).toHaveLength(1)
   })
 
   it('(e) a hold with a short TTL frees its slot when it expires', async () => {
     const { call } = api()
     const r = await utcRoom({ holdTtlSec: 1 })
-    const first = await call('POST', '/v1/holds', { session: newSession(), body: { resourceId: r.id, start: at('12:00') } })
-    const blocked = await call('POST', '/v1/holds', { session: newSession(), body: { resourceId: r.id, start: at('12:00') } })
+    const first = await call('POST', '/v1/holds', {
+      session: newSession(),
+      body: { resourceId: r.id, start: at('12:00') },
+    })
+    const blocked = await call('POST', '/v1/holds', {
+      session: newSession(),
+      body: { resourceId: r.id, start: at('12:00') },
+    })
     expect([first.status, blocked.status]).toEqual([201, 409])
     await new Promise((resolve) => setTimeout(resolve, 1_100))
-    const later = await call('POST', '/v1/holds', { session: newSession(), body: { resourceId: r.id, start: at('12:00') } })
+    const later = await call('POST', '/v1/holds', {
+      session: newSession(),
+      body: { resourceId: r.id, start: at('12:00') },
+    })
     expect(later.status).toBe(201)
   })
 })
 
 const sharedBackends = Boolean(process.env.DATABASE_URL && process.env.UPSTASH_REDIS_REST_URL)
 if (!sharedBackends) {
-  console.warn('(c) two-process race skipped: it needs a PostgreSQL server (DATABASE_URL) and Redis (REDIS_URL) that both processes share; PGlite and the memory hold store live inside one process.')
+  console.warn(
+    '(c) two-process race skipped: it needs a PostgreSQL server (DATABASE_URL) and Redis (REDIS_URL) that both processes share; PGlite and the memory hold store live inside one process.',
+  )
 }
 
 describe.skipIf(!sharedBackends)('concurrency across two API processes', () => {
@@ -175,7 +201,10 @@ describe.skipIf(!sharedBackends)('concurrency across two API processes', () => {
     const outcomes = await Promise.all(flows)
     expect(statuses.filter((s) => s >= 500)).toEqual([])
     expect(outcomes.filter((o) => o === 'booked')).toHaveLength(10)
-    const rows = await database.db.select().from(bookings).where(sql`${bookings.resourceId} = ${r.id} and ${bookings.status} <> 'cancelled'`)
+    const rows = await database.db
+      .select()
+      .from(bookings)
+      .where(sql`${bookings.resourceId} = ${r.id} and ${bookings.status} <> 'cancelled'`)
     expect(rows.map((b) => b.startsAt.toISOString()).sort()).toEqual(slots)
     expect(await overlappingPairs(r.id)).toBe(0)
   }, 60_000)

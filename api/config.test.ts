@@ -39,12 +39,23 @@ describe('loadConfig', () => {
   it('reads TRUST_PROXY as hops or a proxy list and the client limits, refusing what it cannot read', () => {
     expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toEqual({ kind: 'hops', hops: 2 })
     expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toEqual({ kind: 'off' })
-    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 2001:db8::/32' }).trustProxy).toMatchObject({ kind: 'proxies', ranges: [{ text: '10.0.0.0/8' }, { text: '2001:db8::/32' }] })
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 2001:db8::/32' }).trustProxy).toMatchObject({
+      kind: 'proxies',
+      ranges: [{ text: '10.0.0.0/8' }, { text: '2001:db8::/32' }],
+    })
     expect(() => loadConfig({ TRUST_PROXY: 'yes' })).toThrow(/TRUST_PROXY: expected/)
     expect(() => loadConfig({ TRUST_PROXY: '10.0.0.0/8, proxy.local' })).toThrow(/TRUST_PROXY: .*proxy\.local/)
-    expect(loadConfig({ HOLD_MAX_LIVE_PER_IP: '0', ADMIN_AUTH_FAILURE_LIMIT: '0' })).toMatchObject({ holdMaxLivePerClient: 0, adminAuthFailureLimit: 0 })
-    expect(loadConfig({ HOLD_MAX_LIVE_PER_IP: '12', ADMIN_AUTH_FAILURE_LIMIT: '25' })).toMatchObject({ holdMaxLivePerClient: 12, adminAuthFailureLimit: 25 })
-    expect(() => loadConfig({ HOLD_MAX_LIVE_PER_IP: '-1', ADMIN_AUTH_FAILURE_LIMIT: 'ten' })).toThrow(/HOLD_MAX_LIVE_PER_IP[\s\S]*ADMIN_AUTH_FAILURE_LIMIT/)
+    expect(loadConfig({ HOLD_MAX_LIVE_PER_IP: '0', ADMIN_AUTH_FAILURE_LIMIT: '0' })).toMatchObject({
+      holdMaxLivePerClient: 0,
+      adminAuthFailureLimit: 0,
+    })
+    expect(loadConfig({ HOLD_MAX_LIVE_PER_IP: '12', ADMIN_AUTH_FAILURE_LIMIT: '25' })).toMatchObject({
+      holdMaxLivePerClient: 12,
+      adminAuthFailureLimit: 25,
+    })
+    expect(() => loadConfig({ HOLD_MAX_LIVE_PER_IP: '-1', ADMIN_AUTH_FAILURE_LIMIT: 'ten' })).toThrow(
+      /HOLD_MAX_LIVE_PER_IP[\s\S]*ADMIN_AUTH_FAILURE_LIMIT/,
+    )
   })
 
   it('reports every malformed variable by name at once', () => {
@@ -83,8 +94,14 @@ describe('loadConfig', () => {
 
   it.each([
     [{ STRIPE_SECRET_KEY: 'sk_test_abc' }, /STRIPE_PUBLISHABLE_KEY, STRIPE_WEBHOOK_SECRET: required/],
-    [{ STRIPE_SECRET_KEY: 'pk_test_abc', STRIPE_PUBLISHABLE_KEY: 'pk_test_abc', STRIPE_WEBHOOK_SECRET: 'whsec_x' }, /STRIPE_SECRET_KEY: expected a Stripe secret key/],
-    [{ STRIPE_SECRET_KEY: 'sk_live_abc', STRIPE_PUBLISHABLE_KEY: 'pk_test_abc', STRIPE_WEBHOOK_SECRET: 'whsec_x' }, /test key and the other a live key/],
+    [
+      { STRIPE_SECRET_KEY: 'pk_test_abc', STRIPE_PUBLISHABLE_KEY: 'pk_test_abc', STRIPE_WEBHOOK_SECRET: 'whsec_x' },
+      /STRIPE_SECRET_KEY: expected a Stripe secret key/,
+    ],
+    [
+      { STRIPE_SECRET_KEY: 'sk_live_abc', STRIPE_PUBLISHABLE_KEY: 'pk_test_abc', STRIPE_WEBHOOK_SECRET: 'whsec_x' },
+      /test key and the other a live key/,
+    ],
   ])('refuses a half or mismatched Stripe setup: %j', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message)
   })

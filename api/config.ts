@@ -68,8 +68,12 @@ const envSchema = z.object({
     message: 'expected an E.164 number (+14155550100) or a Messaging Service SID (MG…)',
   }),
   TWILIO_API_BASE: urlString(['http:', 'https:']),
-  ADMIN_EMAIL: optionalString.refine((v) => v === undefined || z.email().safeParse(v).success, { message: 'expected an email address' }),
-  APP_SECRET: optionalString.refine((v) => v === undefined || v.length >= 32, { message: 'expected at least 32 characters' }),
+  ADMIN_EMAIL: optionalString.refine((v) => v === undefined || z.email().safeParse(v).success, {
+    message: 'expected an email address',
+  }),
+  APP_SECRET: optionalString.refine((v) => v === undefined || v.length >= 32, {
+    message: 'expected at least 32 characters',
+  }),
   METRICS_TOKEN: optionalString.refine((v) => v === undefined || /^[\x21-\x7e]{16,}$/.test(v), {
     message: 'expected at least 16 printable characters without spaces',
   }),
@@ -143,15 +147,23 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const stripeKeys = ['STRIPE_SECRET_KEY', 'STRIPE_PUBLISHABLE_KEY', 'STRIPE_WEBHOOK_SECRET'] as const
   const stripeSet = e ? stripeKeys.filter((key) => e[key] !== undefined) : []
   if (stripeSet.length > 0 && stripeSet.length < stripeKeys.length) {
-    problems.push(`${stripeKeys.filter((k) => !stripeSet.includes(k)).join(', ')}: required with ${stripeSet.join(', ')} (set all three Stripe keys or none)`)
+    problems.push(
+      `${stripeKeys.filter((k) => !stripeSet.includes(k)).join(', ')}: required with ${stripeSet.join(', ')} (set all three Stripe keys or none)`,
+    )
   }
-  if (e?.STRIPE_SECRET_KEY && e.STRIPE_PUBLISHABLE_KEY && e.STRIPE_SECRET_KEY.split('_')[1] !== e.STRIPE_PUBLISHABLE_KEY.split('_')[1]) {
+  if (
+    e?.STRIPE_SECRET_KEY &&
+    e.STRIPE_PUBLISHABLE_KEY &&
+    e.STRIPE_SECRET_KEY.split('_')[1] !== e.STRIPE_PUBLISHABLE_KEY.split('_')[1]
+  ) {
     problems.push('STRIPE_SECRET_KEY and STRIPE_PUBLISHABLE_KEY: one is a test key and the other a live key')
   }
   const twilioKeys = ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM'] as const
   const twilioSet = e ? twilioKeys.filter((key) => e[key] !== undefined) : []
   if (twilioSet.length > 0 && twilioSet.length < twilioKeys.length) {
-    problems.push(`${twilioKeys.filter((k) => !twilioSet.includes(k)).join(', ')}: required with ${twilioSet.join(', ')} (set all three Twilio values or none)`)
+    problems.push(
+      `${twilioKeys.filter((k) => !twilioSet.includes(k)).join(', ')}: required with ${twilioSet.join(', ')} (set all three Twilio values or none)`,
+    )
   }
   if (problems.length > 0 || !e) throw new ConfigError(problems)
 
@@ -182,10 +194,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM ?? 'Bookings <bookings@localhost>',
     mailDir: e.MAIL_DIR ?? '.data/mail',
-    emailApi: e.EMAIL_API_KEY ? { apiKey: e.EMAIL_API_KEY, apiUrl: e.EMAIL_API_URL ?? 'https://api.resend.com' } : undefined,
+    emailApi: e.EMAIL_API_KEY
+      ? { apiKey: e.EMAIL_API_KEY, apiUrl: e.EMAIL_API_URL ?? 'https://api.resend.com' }
+      : undefined,
     twilio:
       e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN && e.TWILIO_FROM
-        ? { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN, from: e.TWILIO_FROM, apiBase: e.TWILIO_API_BASE }
+        ? {
+            accountSid: e.TWILIO_ACCOUNT_SID,
+            authToken: e.TWILIO_AUTH_TOKEN,
+            from: e.TWILIO_FROM,
+            apiBase: e.TWILIO_API_BASE,
+          }
         : undefined,
     adminEmail: e.ADMIN_EMAIL,
     appSecret: e.APP_SECRET,
@@ -193,7 +212,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     production: e.NODE_ENV === 'production',
     stripe:
       e.STRIPE_SECRET_KEY && e.STRIPE_PUBLISHABLE_KEY && e.STRIPE_WEBHOOK_SECRET
-        ? { secretKey: e.STRIPE_SECRET_KEY, publishableKey: e.STRIPE_PUBLISHABLE_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiBase: e.STRIPE_API_BASE }
+        ? {
+            secretKey: e.STRIPE_SECRET_KEY,
+            publishableKey: e.STRIPE_PUBLISHABLE_KEY,
+            webhookSecret: e.STRIPE_WEBHOOK_SECRET,
+            apiBase: e.STRIPE_API_BASE,
+          }
         : undefined,
   }
 }

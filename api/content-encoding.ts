@@ -12,7 +12,10 @@ const PREFERENCE: readonly Encoding[] = ['br', 'gzip', 'identity']
  * The coding to send, among `available` compressed variants (identity is always possible).
  * No header means identity: RFC 9110 allows any coding then, but old clients send none.
  */
-export function negotiateEncoding(header: string | undefined, available: readonly Exclude<Encoding, 'identity'>[]): Encoding {
+export function negotiateEncoding(
+  header: string | undefined,
+  available: readonly Exclude<Encoding, 'identity'>[],
+): Encoding {
   if (!header) return 'identity'
   const weights = new Map<string, number>()
   for (const part of header.split(',')) {
@@ -23,13 +26,15 @@ export function negotiateEncoding(header: string | undefined, available: readonl
     for (const param of params) {
       const [key, value] = param.trim().split('=')
       // Anything but a number in 0..1 reads as "not acceptable".
-      if (key?.trim().toLowerCase() === 'q') q = /^\s*(0(\.\d{0,3})?|1(\.0{0,3})?)\s*$/.test(value ?? '') ? Number(value) : 0
+      if (key?.trim().toLowerCase() === 'q')
+        q = /^\s*(0(\.\d{0,3})?|1(\.0{0,3})?)\s*$/.test(value ?? '') ? Number(value) : 0
     }
     weights.set(name === 'x-gzip' ? 'gzip' : name, q)
   }
   const star = weights.get('*')
   // Identity not named is the fallback, below any coding the client accepts at all.
-  const weightOf = (coding: Encoding): number => weights.get(coding) ?? (coding === 'identity' ? (star === 0 ? 0 : Number.MIN_VALUE) : (star ?? 0))
+  const weightOf = (coding: Encoding): number =>
+    weights.get(coding) ?? (coding === 'identity' ? (star === 0 ? 0 : Number.MIN_VALUE) : (star ?? 0))
   let best: Encoding = 'identity'
   let bestWeight = -1
   for (const coding of PREFERENCE) {

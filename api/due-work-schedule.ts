@@ -14,14 +14,22 @@ export interface DueWorkSchedule {
  * the API (`npm start`) the first run waits a minute and only runs that did something are
  * logged, so an idle server stays quiet.
  */
-export function scheduleDueWork(deps: DueWorkDeps, options: { standalone: boolean; everyMs?: number }): DueWorkSchedule {
+export function scheduleDueWork(
+  deps: DueWorkDeps,
+  options: { standalone: boolean; everyMs?: number },
+): DueWorkSchedule {
   const { logger } = deps
   let stopped = false
   let running: Promise<unknown> = Promise.resolve()
   const run = () => {
     running = runDueWork(deps).then(
       (done) => {
-        const didSomething = done.expired > 0 || done.payments?.released || done.payments?.lapsed || done.notifications?.sent || done.notifications?.failed
+        const didSomething =
+          done.expired > 0 ||
+          done.payments?.released ||
+          done.payments?.lapsed ||
+          done.notifications?.sent ||
+          done.notifications?.failed
         if (options.standalone || didSomething) logger.info('due work done', done)
       },
       (error: unknown) => logger.error('due work failed', describeError(error)),

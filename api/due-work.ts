@@ -9,7 +9,10 @@ import { expireUnpaidBookings, runPaymentSweep } from './bookings/lifecycle'
  * Expiring unpaid bookings comes first, so their payment intents are released in the same
  * run; the outbox goes last.
  */
-export async function runDueWork(deps: Pick<AppDeps, 'db' | 'clock' | 'logger' | 'payments'> & Partial<Pick<AppDeps, 'outbox' | 'notifiers' | 'availability'>>) {
+export async function runDueWork(
+  deps: Pick<AppDeps, 'db' | 'clock' | 'logger' | 'payments'> &
+    Partial<Pick<AppDeps, 'outbox' | 'notifiers' | 'availability'>>,
+) {
   let expired: number
   let payments: Awaited<ReturnType<typeof runPaymentSweep>> | undefined
   try {
@@ -21,7 +24,9 @@ export async function runDueWork(deps: Pick<AppDeps, 'db' | 'clock' | 'logger' |
     }
   } finally {
     // Expiry and payment outcomes (lapsed authorizations, late payments) change bookings.
-    await bumpAvailability(deps.availability, (error) => deps.logger.error('availability version bump failed', { error: String(error) }))
+    await bumpAvailability(deps.availability, (error) =>
+      deps.logger.error('availability version bump failed', { error: String(error) }),
+    )
   }
   // Last, so messages written by the steps above go out in the same run.
   const notifications = deps.notifiers ? await processOutbox({ ...deps, ...deps.notifiers }) : undefined

@@ -7,7 +7,14 @@ import { fileURLToPath } from 'node:url'
  * the edge entry, api/edge.ts (node:fs, node:net, node:child_process…), cannot be resolved,
  * and the build fails naming it. That failure is the check.
  */
-export const WORKERD_BUILTINS = ['node:buffer', 'node:crypto', 'node:events', 'node:stream', 'node:util', 'node:async_hooks']
+export const WORKERD_BUILTINS = [
+  'node:buffer',
+  'node:crypto',
+  'node:events',
+  'node:stream',
+  'node:util',
+  'node:async_hooks',
+]
 
 export const workerBuildOptions: BuildOptions = {
   bundle: true,
@@ -21,5 +28,7 @@ export const workerBuildOptions: BuildOptions = {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  await build({ ...workerBuildOptions, entryPoints: ['api/edge.ts'], outfile: 'dist/worker/worker.js' }).catch(() => process.exit(1))
+  await build({ ...workerBuildOptions, entryPoints: ['api/edge.ts'], outfile: 'dist/worker/worker.js' }).catch(() =>
+    process.exit(1),
+  )
 }

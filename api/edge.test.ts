@@ -18,7 +18,10 @@ import { systemClock } from './clock'
  */
 const WORKER = new URL('../dist/worker/worker.js', import.meta.url)
 const shared = Boolean(process.env.DATABASE_URL && process.env.UPSTASH_REDIS_REST_URL)
-if (!shared) console.warn('workerd tests skipped: they need DATABASE_URL and REDIS_URL (the edge has no embedded database or memory holds).')
+if (!shared)
+  console.warn(
+    'workerd tests skipped: they need DATABASE_URL and REDIS_URL (the edge has no embedded database or memory holds).',
+  )
 
 describe.skipIf(!shared)('the API in workerd', () => {
   let database: TestDatabase
@@ -66,33 +69,55 @@ describe.skipIf(!shared)('the API in workerd', () => {
       ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
     })
     const text = await res.text()
-    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as never, headers: res.headers as unknown as Headers }
+    return {
+      status: res.status,
+      body: (text ? JSON.parse(text) : undefined) as never,
+      headers: res.headers as unknown as Headers,
+    }
   }
 
-  it('runs the public booking flow: resources, availability, hold, book, replay, a lost race, guest cancel', () => bookingFlow(call, database))
+  it('runs the public booking flow: resources, availability, hold, book, replay, a lost race, guest cancel', () =>
+    bookingFlow(call, database))
   it('answers 404 and validation errors the same way as on Node', () => errorFlow(call))
 
   it('knows clients by CF-Connecting-IP: one holds at most HOLD_MAX_LIVE_PER_IP (default 4) live holds, its /64 alike; others are unaffected', async () => {
-    const r = await insertResource(database.db, { timezone: 'UTC', schedules: everyDay({ startTime: '09:00', endTime: '17:00', slotDuration: 60 }) })
+    const r = await insertResource(database.db, {
+      timezone: 'UTC',
+      schedules: everyDay({ startTime: '09:00', endTime: '17:00', slotDuration: 60 }),
+    })
     const day = new Date(Date.now() + 6 * 86_400_000).toISOString().slice(0, 10)
     const hold = (hour: number, ip: string) =>
-      call<{ error?: { code: string } }>('POST', '/v1/holds', { session: newSession(), body: { resourceId: r.id, start: `${day}T${String(hour).padStart(2, '0')}:00:00Z` }, headers: { 'CF-Connecting-IP': ip } })
+      call<{ error?: { code: string } }>('POST', '/v1/holds', {
+        session: newSession(),
+        body: { resourceId: r.id, start: `${day}T${String(hour).padStart(2, '0')}:00:00Z` },
+        headers: { 'CF-Connecting-IP': ip },
+      })
     // Fresh addresses each run: the Worker's Redis keys carry no per-test prefix.
     const net = Math.floor(Math.random() * 0xffff).toString(16)
     const squatter = []
-    for (const [i, hour] of [9, 10, 11, 12, 13].entries()) squatter.push(await hold(hour, `2001:db8:${net}:1::${i + 1}`))
+    for (const [i, hour] of [9, 10, 11, 12, 13].entries())
+      squatter.push(await hold(hour, `2001:db8:${net}:1::${i + 1}`))
     expect(squatter.map((res) => res.status)).toEqual([201, 201, 201, 201, 429])
     expect(squatter[4]!.body.error?.code).toBe('rate_limited')
     expect((await hold(13, `2001:db8:${net}:2::1`)).status).toBe(201)
   })
 
   it('sends the outbox from a Cron Trigger through the HTTP email API, with a working manage link', async () => {
-    const r = await insertResource(database.db, { timezone: 'UTC', schedules: everyDay({ startTime: '09:00', endTime: '17:00', slotDuration: 60 }) })
+    const r = await insertResource(database.db, {
+      timezone: 'UTC',
+      schedules: everyDay({ startTime: '09:00', endTime: '17:00', slotDuration: 60 }),
+    })
     const day = new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10)
     const session = newSession()
-    const hold = await call<{ hold: PublicHold }>('POST', '/v1/holds', { session, body: { resourceId: r.id, start: `${day}T09:00:00Z` } })
+    const hold = await call<{ hold: PublicHold }>('POST', '/v1/holds', {
+      session,
+      body: { resourceId: r.id, start: `${day}T09:00:00Z` },
+    })
     const email = `edge.mail.${Date.now()}@example.com`
-    const booked = await call<{ booking: PublicBooking; manageToken: string }>('POST', '/v1/bookings', { session, body: { holdId: hold.body.hold.id, guest: { name: 'Edge Mail', email } } })
+    const booked = await call<{ booking: PublicBooking; manageToken: string }>('POST', '/v1/bookings', {
+      session,
+      body: { holdId: hold.body.hold.id, guest: { name: 'Edge Mail', email } },
+    })
     expect(booked.status).toBe(201)
     const scheduled = await worker.dispatchFetch('http://booking.test/cdn-cgi/mf/scheduled?cron=*+*+*+*+*')
     expect(await scheduled.text()).toBe('ok')
@@ -106,7 +131,10 @@ describe.skipIf(!shared)('the API in workerd', () => {
   })
 
   it('runs the due work from a Cron Trigger, as POST /v1/internal/cron does: an unpaid booking past its window expires', async () => {
-    const r = await insertResource(database.db, { timezone: 'UTC', schedules: everyDay({ startTime: '09:00', endTime: '17:00', slotDuration: 60 }) })
+    const r = await insertResource(database.db, {
+      timezone: 'UTC',
+      schedules: everyDay({ startTime: '09:00', endTime: '17:00', slotDuration: 60 }),
+    })
     const start = new Date(Date.now() + 4 * 86_400_000)
     start.setUTCHours(10, 0, 0, 0)
     const stale = await insertBooking(database.db, {
@@ -122,7 +150,6 @@ describe.skipIf(!shared)('the API in workerd', () => {
     const [row] = await database.db.select().from(bookings).where(eq(bookings.id, stale.id))
     expect(row).toMatchObject({ status: 'cancelled', cancelReason: 'expired' })
   })
-
 })
 
 describe('the edge build', () => {
@@ -133,7 +160,12 @@ describe('the edge build', () => {
       ...workerBuildOptions,
       logLevel: 'silent',
       write: false,
-      stdin: { contents: "import { readFileSync } from 'node:fs'\nexport default { fetch: () => new Response(readFileSync('x', 'utf8')) }", resolveDir: '.', loader: 'ts' },
+      stdin: {
+        contents:
+          "import { readFileSync } from 'node:fs'\nexport default { fetch: () => new Response(readFileSync('x', 'utf8')) }",
+        resolveDir: '.',
+        loader: 'ts',
+      },
     })
     await expect(failing).rejects.toThrow(/Could not resolve "node:fs"/)
     // The real entry builds.
@@ -164,12 +196,17 @@ describe.skipIf(!shared)('the API on Node, same flows', () => {
   }, 60_000)
   afterAll(() => database?.close())
 
-  it('runs the public booking flow: resources, availability, hold, book, replay, a lost race, guest cancel', () => bookingFlow(call, database))
+  it('runs the public booking flow: resources, availability, hold, book, replay, a lost race, guest cancel', () =>
+    bookingFlow(call, database))
   it('answers 404 and validation errors', () => errorFlow(call))
 })
 
 async function bookingFlow(call: Caller, database: TestDatabase) {
-  const r = await insertResource(database.db, { slug: `edge-room-${Date.now()}`, timezone: 'UTC', schedules: everyDay({ startTime: '09:00', endTime: '17:00', slotDuration: 60 }) })
+  const r = await insertResource(database.db, {
+    slug: `edge-room-${Date.now()}`,
+    timezone: 'UTC',
+    schedules: everyDay({ startTime: '09:00', endTime: '17:00', slotDuration: 60 }),
+  })
   const list = await call<{ resources: PublicResource[] }>('GET', '/v1/resources')
   expect(list.status).toBe(200)
   expect(list.body.resources.map((x) => x.slug)).toContain(r.slug)
@@ -186,21 +223,40 @@ async function bookingFlow(call: Caller, database: TestDatabase) {
     call<{ hold: PublicHold }>('POST', '/v1/holds', { session: a, body: { resourceId: r.id, start } }),
     call<{ error: { code: string } }>('POST', '/v1/holds', { session: b, body: { resourceId: r.id, start } }),
   ])
-  const winner = holdA.status === 201 ? { session: a, hold: holdA } : { session: b, hold: holdB as unknown as typeof holdA }
+  const winner =
+    holdA.status === 201 ? { session: a, hold: holdA } : { session: b, hold: holdB as unknown as typeof holdA }
   expect([holdA.status, holdB.status].sort()).toEqual([201, 409])
 
   const body = { holdId: winner.hold.body.hold.id, guest: { name: 'Edge Guest', email: 'edge@example.com' } }
   const headers = { 'Idempotency-Key': `edge-${Date.now()}` }
-  const booked = await call<{ booking: PublicBooking; manageToken: string }>('POST', '/v1/bookings', { session: winner.session, body, headers })
+  const booked = await call<{ booking: PublicBooking; manageToken: string }>('POST', '/v1/bookings', {
+    session: winner.session,
+    body,
+    headers,
+  })
   expect(booked.status).toBe(201)
   expect(booked.body.booking).toMatchObject({ status: 'confirmed', start })
-  const replay = await call<{ booking: PublicBooking; manageToken: string }>('POST', '/v1/bookings', { session: winner.session, body, headers })
-  expect([replay.status, replay.headers.get('idempotent-replayed'), replay.body.booking.ref, replay.body.manageToken]).toEqual([201, 'true', booked.body.booking.ref, booked.body.manageToken])
+  const replay = await call<{ booking: PublicBooking; manageToken: string }>('POST', '/v1/bookings', {
+    session: winner.session,
+    body,
+    headers,
+  })
+  expect([
+    replay.status,
+    replay.headers.get('idempotent-replayed'),
+    replay.body.booking.ref,
+    replay.body.manageToken,
+  ]).toEqual([201, 'true', booked.body.booking.ref, booked.body.manageToken])
 
-  const taken = await call<{ error: { code: string } }>('POST', '/v1/holds', { session: newSession(), body: { resourceId: r.id, start } })
+  const taken = await call<{ error: { code: string } }>('POST', '/v1/holds', {
+    session: newSession(),
+    body: { resourceId: r.id, start },
+  })
   expect([taken.status, taken.body.error.code]).toEqual([409, 'slot_taken'])
 
-  const cancelled = await call<{ booking: PublicBooking }>('POST', `/v1/bookings/${booked.body.booking.ref}/cancel`, { token: booked.body.manageToken })
+  const cancelled = await call<{ booking: PublicBooking }>('POST', `/v1/bookings/${booked.body.booking.ref}/cancel`, {
+    token: booked.body.manageToken,
+  })
   expect([cancelled.status, cancelled.body.booking.status]).toEqual([200, 'cancelled'])
   const free = await call<AvailabilityResponse>('GET', `/v1/resources/${r.slug}/availability?from=${day}&to=${day}`)
   expect(free.body.days[0]?.slots.map((s) => s.start)).toContain(start)
@@ -209,6 +265,9 @@ async function bookingFlow(call: Caller, database: TestDatabase) {
 async function errorFlow(call: Caller) {
   const missing = await call<{ error: { code: string } }>('GET', '/v1/resources/no-such-room')
   expect([missing.status, missing.body.error.code]).toEqual([404, 'not_found'])
-  const bad = await call<{ error: { code: string } }>('POST', '/v1/holds', { session: newSession(), body: { resourceId: 'x', start: 'tomorrow' } })
+  const bad = await call<{ error: { code: string } }>('POST', '/v1/holds', {
+    session: newSession(),
+    body: { resourceId: 'x', start: 'tomorrow' },
+  })
   expect([bad.status, bad.body.error.code]).toEqual([400, 'invalid_request'])
 }

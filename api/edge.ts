@@ -32,16 +32,27 @@ let parsed: { source: WorkerEnv; config: AppConfig } | undefined
 const metrics = createMetrics()
 
 /** The edge is a deployment, never a dev server: `/metrics` is served only with METRICS_TOKEN. */
-const edgeMetricsAccess = (config: AppConfig): MetricsAccess => metricsAccessFrom({ metricsToken: config.metricsToken, production: true })
+const edgeMetricsAccess = (config: AppConfig): MetricsAccess =>
+  metricsAccessFrom({ metricsToken: config.metricsToken, production: true })
 
 /** The configuration, parsed once per isolate; the edge needs a server database and Upstash. */
 function configFrom(env: WorkerEnv): AppConfig {
   if (parsed?.source === env) return parsed.config
-  const strings = Object.fromEntries(Object.entries(env).filter(([, v]) => typeof v === 'string')) as Record<string, string>
-  const config = loadConfig({ ...strings, ...(env.HYPERDRIVE ? { DATABASE_URL: env.HYPERDRIVE.connectionString } : {}) })
+  const strings = Object.fromEntries(Object.entries(env).filter(([, v]) => typeof v === 'string')) as Record<
+    string,
+    string
+  >
+  const config = loadConfig({
+    ...strings,
+    ...(env.HYPERDRIVE ? { DATABASE_URL: env.HYPERDRIVE.connectionString } : {}),
+  })
   const missing = [
     ...(config.databaseUrl ? [] : ['DATABASE_URL: required on the edge (there is no embedded database there)']),
-    ...(config.redis ? [] : ['UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN: required on the edge (memory holds would not be shared between isolates)']),
+    ...(config.redis
+      ? []
+      : [
+          'UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN: required on the edge (memory holds would not be shared between isolates)',
+        ]),
   ]
   if (missing.length > 0) throw new ConfigError(missing)
   parsed = { source: env, config }
@@ -72,7 +83,12 @@ export default {
   async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response> {
     const { database, deps } = depsFor(configFrom(env))
     try {
-      return await createApp({ ...deps, assets: { version: env.APP_VERSION }, metrics, metricsAccess: edgeMetricsAccess(configFrom(env)) }).fetch(request, env, ctx as never)
+      return await createApp({
+        ...deps,
+        assets: { version: env.APP_VERSION },
+        metrics,
+        metricsAccess: edgeMetricsAccess(configFrom(env)),
+      }).fetch(request, env, ctx as never)
     } finally {
       ctx.waitUntil(database.close())
     }

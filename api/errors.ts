@@ -36,7 +36,12 @@ export function invalidRequest(error: ZodError, message = 'The request is not va
 }
 
 /** A 400 `invalid_request` about one field, for checks made after the schema (e.g. with the resource known). */
-export function invalidField(path: string, code: FieldErrorCode, fieldMessage: string, message = 'The request is not valid.'): BookingError {
+export function invalidField(
+  path: string,
+  code: FieldErrorCode,
+  fieldMessage: string,
+  message = 'The request is not valid.',
+): BookingError {
   const details: FieldError[] = [{ path, code, message: fieldMessage }]
   return new BookingError('invalid_request', message, details)
 }
@@ -71,10 +76,7 @@ export function createErrorHandler(logError: ErrorLogger) {
     if (known) return errorResponse(c, known)
     const requestId = c.get('requestId') ?? 'unknown'
     logError(requestId, err)
-    return errorResponse(
-      c,
-      new BookingError('internal', `Something went wrong on our side (request ${requestId}).`),
-    )
+    return errorResponse(c, new BookingError('internal', `Something went wrong on our side (request ${requestId}).`))
   }
 }
 
@@ -91,7 +93,12 @@ function toBookingError(err: unknown): BookingError | undefined {
   if (err instanceof BookingError) return err
   // The database restarting or unreachable is our outage, not the client's mistake: 503, retry.
   if (isDatabaseUnavailable(err)) {
-    return new BookingError('unavailable', 'The booking service is briefly unavailable. Please try again in a few seconds.', { retryAfterSec: 5 }, { cause: err })
+    return new BookingError(
+      'unavailable',
+      'The booking service is briefly unavailable. Please try again in a few seconds.',
+      { retryAfterSec: 5 },
+      { cause: err },
+    )
   }
   if (err instanceof HTTPException) {
     // Hono raises these for malformed input it parses itself (bad JSON, body limit).
@@ -102,7 +109,11 @@ function toBookingError(err: unknown): BookingError | undefined {
 }
 
 function isRetryDetails(details: unknown): details is { retryAfterSec: number } {
-  return typeof details === 'object' && details !== null && typeof (details as { retryAfterSec?: unknown }).retryAfterSec === 'number'
+  return (
+    typeof details === 'object' &&
+    details !== null &&
+    typeof (details as { retryAfterSec?: unknown }).retryAfterSec === 'number'
+  )
 }
 
 /**
@@ -122,6 +133,10 @@ export function describeError(error: unknown): Record<string, string> {
   else if (error instanceof Error && error.name !== 'DrizzleQueryError') out.detail = error.message.slice(0, 300)
   // Only frame lines: a multi-line message (Drizzle's has "params: …") must not slip in.
   const frames = error instanceof Error ? (error.stack ?? '').split('\n').filter((l) => /^\s+at /.test(l)) : []
-  if (frames.length > 0) out.at = frames.slice(0, 2).map((l) => l.trim()).join(' | ')
+  if (frames.length > 0)
+    out.at = frames
+      .slice(0, 2)
+      .map((l) => l.trim())
+      .join(' | ')
   return out
 }

@@ -21,14 +21,18 @@ async function listen(limits: Partial<HttpLimits>): Promise<number> {
   return (await listening(limits)).port
 }
 
-async function listening(limits: Partial<HttpLimits>): Promise<{ port: number; server: ReturnType<typeof startHttpServer> }> {
+async function listening(
+  limits: Partial<HttpLimits>,
+): Promise<{ port: number; server: ReturnType<typeof startHttpServer> }> {
   return new Promise((resolve) => {
     const server = startHttpServer(
       {
         fetch: async (request) => {
           const wait = Number(new URL(request.url).searchParams.get('wait') ?? 0)
           if (wait > 0) await new Promise((done) => setTimeout(done, wait))
-          return new Response(`got ${(await request.text()).length} bytes, ${[...request.headers.keys()].length} headers`)
+          return new Response(
+            `got ${(await request.text()).length} bytes, ${[...request.headers.keys()].length} headers`,
+          )
         },
         port: 0,
         hostname: '127.0.0.1',
@@ -76,7 +80,12 @@ function trickle(socket: Socket, text: string, everyMs: number): { stop(): void;
 
 describe('the Node listener', () => {
   it('has production limits: headers in 10 s, the whole request in 30 s, keep-alive ~5 s, a connection cap', () => {
-    expect(HTTP_LIMITS).toMatchObject({ headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000, maxConnections: 1000 })
+    expect(HTTP_LIMITS).toMatchObject({
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 5_000,
+      maxConnections: 1000,
+    })
     expect(HTTP_LIMITS.maxHeadersCount).toBeGreaterThan(0)
     expect(HTTP_LIMITS.maxHeadersCount).toBeLessThanOrEqual(200)
     expect(HTTP_LIMITS.maxHeaderBytes).toBeLessThanOrEqual(16_384)
@@ -130,7 +139,13 @@ describe('the Node listener', () => {
     second.socket.destroy()
     await second.closed
     await expect
-      .poll(async () => (await fetch(`http://127.0.0.1:${port}/echo`).then((res) => res.text(), () => 'refused')))
+      .poll(
+        async () =>
+          await fetch(`http://127.0.0.1:${port}/echo`).then(
+            (res) => res.text(),
+            () => 'refused',
+          ),
+      )
       .toMatch(/^got 0 bytes/)
     first.socket.destroy()
   })

@@ -49,27 +49,42 @@ export function createMetrics(): Metrics {
       durations.set(route, timing)
       if (method === 'POST' && route === '/v1/holds' && status === 201) facts.holds++
       if (method === 'POST' && route === '/v1/bookings' && status === 201) facts.bookings++
-      if (status === 409 && (route === '/v1/holds' || route === '/v1/bookings' || route.endsWith('/reschedule'))) facts.conflicts++
+      if (status === 409 && (route === '/v1/holds' || route === '/v1/bookings' || route.endsWith('/reschedule')))
+        facts.conflicts++
       if (method === 'POST' && route.endsWith('/cancel') && status === 200) facts.cancellations++
     },
 
     render(gauges = {}) {
       const lines: string[] = []
-      lines.push('# HELP http_requests_total Requests by route pattern, method and outcome.', '# TYPE http_requests_total counter')
+      lines.push(
+        '# HELP http_requests_total Requests by route pattern, method and outcome.',
+        '# TYPE http_requests_total counter',
+      )
       for (const [labels, value] of requests) lines.push(`http_requests_total{${labels}} ${value}`)
-      lines.push('# HELP http_request_duration_seconds Request latency by route pattern.', '# TYPE http_request_duration_seconds histogram')
+      lines.push(
+        '# HELP http_request_duration_seconds Request latency by route pattern.',
+        '# TYPE http_request_duration_seconds histogram',
+      )
       for (const [route, timing] of durations) {
-        BUCKETS.forEach((le, i) => lines.push(`http_request_duration_seconds_bucket{route="${route}",le="${le}"} ${timing.buckets[i]}`))
+        BUCKETS.forEach((le, i) =>
+          lines.push(`http_request_duration_seconds_bucket{route="${route}",le="${le}"} ${timing.buckets[i]}`),
+        )
         lines.push(`http_request_duration_seconds_bucket{route="${route}",le="+Inf"} ${timing.count}`)
         lines.push(`http_request_duration_seconds_sum{route="${route}"} ${timing.sum.toFixed(6)}`)
         lines.push(`http_request_duration_seconds_count{route="${route}"} ${timing.count}`)
       }
-      const counter = (name: string, help: string, value: number) => lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} counter`, `${name} ${value}`)
+      const counter = (name: string, help: string, value: number) =>
+        lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} counter`, `${name} ${value}`)
       counter('booking_holds_created_total', 'Holds placed.', facts.holds)
       counter('booking_bookings_created_total', 'Bookings created.', facts.bookings)
-      counter('booking_conflicts_total', 'Holds, bookings and moves refused because the time was taken or held (409).', facts.conflicts)
+      counter(
+        'booking_conflicts_total',
+        'Holds, bookings and moves refused because the time was taken or held (409).',
+        facts.conflicts,
+      )
       counter('booking_cancellations_total', 'Guest cancellations.', facts.cancellations)
-      for (const [name, gauge] of Object.entries(gauges)) lines.push(`# HELP ${name} ${gauge.help}`, `# TYPE ${name} gauge`, `${name} ${gauge.value}`)
+      for (const [name, gauge] of Object.entries(gauges))
+        lines.push(`# HELP ${name} ${gauge.help}`, `# TYPE ${name} gauge`, `${name} ${gauge.value}`)
       return `${lines.join('\n')}\n`
     },
 
@@ -110,9 +125,18 @@ export function metricsHandler(metrics: Metrics, access: MetricsAccess) {
     }
     const now = clock.now()
     const backlog = await metrics.gauge('booking_outbox_backlog', now, () => outboxBacklog(db, now).catch(() => -1))
-    return c.body(metrics.render({ booking_outbox_backlog: { help: 'Messages due and not yet sent (-1: the database did not answer).', value: backlog } }), 200, {
-      'Content-Type': 'text/plain; version=0.0.4; charset=utf-8',
-      'Cache-Control': 'no-store',
-    })
+    return c.body(
+      metrics.render({
+        booking_outbox_backlog: {
+          help: 'Messages due and not yet sent (-1: the database did not answer).',
+          value: backlog,
+        },
+      }),
+      200,
+      {
+        'Content-Type': 'text/plain; version=0.0.4; charset=utf-8',
+        'Cache-Control': 'no-store',
+      },
+    )
   }
 }

@@ -29,13 +29,18 @@ export interface NodeRuntime {
 export async function openNodeRuntime(config: AppConfig, logger: Logger, role: NodeRole): Promise<NodeRuntime> {
   const embedded = !config.databaseUrl
   if (role === 'due-work' && embedded) {
-    throw new ConfigError(['DATABASE_URL: npm run due-work needs a PostgreSQL server; with the embedded database `npm start` runs the due work in-process'])
+    throw new ConfigError([
+      'DATABASE_URL: npm run due-work needs a PostgreSQL server; with the embedded database `npm start` runs the due work in-process',
+    ])
   }
   // PGlite is one process's: hold the folder's lock file before opening it (a running
   // `npm run admin:key` finishes first), and refuse to start beside another server on it.
   const lock = embedded
     ? await claimLock(config.dataDir, 'server', {
-        onWait: (other) => logger.info(`waiting for ${other.holder === 'cli' ? 'npm run admin:key' : 'the server'} (pid ${other.pid}) to finish with the embedded database`),
+        onWait: (other) =>
+          logger.info(
+            `waiting for ${other.holder === 'cli' ? 'npm run admin:key' : 'the server'} (pid ${other.pid}) to finish with the embedded database`,
+          ),
       })
     : undefined
   const database = await openDatabase({
@@ -60,7 +65,8 @@ export async function openNodeRuntime(config: AppConfig, logger: Logger, role: N
 
   // Every process reaches the same Redis: the due work's expiries and payment outcomes must
   // bump the availability version that the API processes cache under.
-  const bridge: UpstashBridge | undefined = !config.redis && config.redisUrl ? await startUpstashBridge({ redisUrl: config.redisUrl }) : undefined
+  const bridge: UpstashBridge | undefined =
+    !config.redis && config.redisUrl ? await startUpstashBridge({ redisUrl: config.redisUrl }) : undefined
   const upstash = config.redis ?? bridge
   logger.info(
     upstash
@@ -70,7 +76,13 @@ export async function openNodeRuntime(config: AppConfig, logger: Logger, role: N
   const notifiers = await createNotifiers(config, logger)
 
   return {
-    parts: { db: database.db, embeddedDatabase: embedded, upstash: upstash && { url: upstash.url, token: upstash.token }, logger, notifiers },
+    parts: {
+      db: database.db,
+      embeddedDatabase: embedded,
+      upstash: upstash && { url: upstash.url, token: upstash.token },
+      logger,
+      notifiers,
+    },
     notifiers,
     lock,
     async close() {

@@ -24,7 +24,8 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel)
   const runtime = await openNodeRuntime(config, logger, 'server')
   const { deps } = buildDeps(config, runtime.parts)
-  if (!config.cronSecret) logger.info('cron: CRON_SECRET not set, POST /v1/internal/cron is closed (the in-process sweep still runs)')
+  if (!config.cronSecret)
+    logger.info('cron: CRON_SECRET not set, POST /v1/internal/cron is closed (the in-process sweep still runs)')
   await logPayments(config, deps, logger)
 
   // Messages a request wrote go out moments later; the minute sweep catches anything else.
@@ -65,7 +66,8 @@ async function main(): Promise<void> {
     const url = (config.publicUrl ?? `http://localhost:${info.port}`).replace(/\/+$/, '')
     const announce = () => {
       console.log(`Booking demo running at ${url}  (API: ${url}/v1/resources)`)
-      if (setup) console.log(`Open ${url}/admin#setup=${setup.token} to create your owner key (valid 30 minutes, once).`)
+      if (setup)
+        console.log(`Open ${url}/admin#setup=${setup.token} to create your owner key (valid 30 minutes, once).`)
     }
     // The channel is written before "running at": a CLI started after that line finds it.
     if (runtime.lock && localSecret) {

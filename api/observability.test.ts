@@ -40,9 +40,13 @@ describe('hardening', () => {
     expect(allowed.headers.get('access-control-allow-origin')).toBe('https://shop.example')
     const other = await app.request('/v1/resources', { headers: { Origin: 'https://evil.example' } })
     expect(other.headers.get('access-control-allow-origin')).toBeNull()
-    const preflight = await app.request('/v1/holds', { method: 'OPTIONS', headers: { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'POST' } })
+    const preflight = await app.request('/v1/holds', {
+      method: 'OPTIONS',
+      headers: { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'POST' },
+    })
     expect(preflight.headers.get('access-control-allow-origin')).toBeNull()
-    for (const res of [allowed, other, preflight]) expect(res.headers.get('access-control-allow-credentials')).toBeNull()
+    for (const res of [allowed, other, preflight])
+      expect(res.headers.get('access-control-allow-credentials')).toBeNull()
   })
 })
 
@@ -51,11 +55,19 @@ describe('observability', () => {
     const { logger, lines } = recordingLogger()
     const clock = fixedClock('2026-03-20T12:00:00Z')
     const api = createTestApi({ db: database.db, clock, logger, holds: createTestHoldBackend(clock).holds })
-    const r = await insertResource(database.db, { schedules: everyDay({ startTime: '09:00', endTime: '12:00', slotDuration: 60 }) })
+    const r = await insertResource(database.db, {
+      schedules: everyDay({ startTime: '09:00', endTime: '12:00', slotDuration: 60 }),
+    })
     const session = newSession()
-    const hold = await api.call<{ hold: PublicHold }>('POST', '/v1/holds', { session, body: { resourceId: r.id, start: '2026-03-24T08:00:00Z' } })
+    const hold = await api.call<{ hold: PublicHold }>('POST', '/v1/holds', {
+      session,
+      body: { resourceId: r.id, start: '2026-03-24T08:00:00Z' },
+    })
     const guest = { name: 'Private Person', email: 'private.person@example.com', phone: '+447400123456' }
-    const booked = await api.call<{ booking: PublicBooking; manageToken: string }>('POST', '/v1/bookings', { session, body: { holdId: hold.body.hold.id, guest } })
+    const booked = await api.call<{ booking: PublicBooking; manageToken: string }>('POST', '/v1/bookings', {
+      session,
+      body: { holdId: hold.body.hold.id, guest },
+    })
     await api.call('GET', `/v1/bookings/${booked.body.booking.ref}`, { token: booked.body.manageToken })
     await api.call('GET', `/v1/bookings/${booked.body.booking.ref}`, { token: 'wrong-token-wrong-token' })
 
@@ -69,17 +81,36 @@ describe('observability', () => {
       'GET /v1/bookings/:ref 404',
     ])
     const all = lines.join('\n')
-    for (const secret of [guest.email, guest.phone, guest.name, booked.body.manageToken, booked.body.booking.ref, session]) expect(all).not.toContain(secret)
+    for (const secret of [
+      guest.email,
+      guest.phone,
+      guest.name,
+      booked.body.manageToken,
+      booked.body.booking.ref,
+      session,
+    ])
+      expect(all).not.toContain(secret)
   })
 
   it('serves Prometheus metrics: requests by route and outcome, latency, bookings, conflicts, outbox backlog', async () => {
     const clock = fixedClock('2026-03-20T12:00:00Z')
     const api = createTestApi({ db: database.db, clock, holds: createTestHoldBackend(clock).holds })
-    const r = await insertResource(database.db, { schedules: everyDay({ startTime: '09:00', endTime: '12:00', slotDuration: 60 }) })
+    const r = await insertResource(database.db, {
+      schedules: everyDay({ startTime: '09:00', endTime: '12:00', slotDuration: 60 }),
+    })
     const a = newSession()
-    const hold = await api.call<{ hold: PublicHold }>('POST', '/v1/holds', { session: a, body: { resourceId: r.id, start: '2026-03-25T08:00:00Z' } })
-    await api.call('POST', '/v1/holds', { session: newSession(), body: { resourceId: r.id, start: '2026-03-25T08:00:00Z' } })
-    await api.call('POST', '/v1/bookings', { session: a, body: { holdId: hold.body.hold.id, guest: { name: 'M', email: 'm@example.com' } } })
+    const hold = await api.call<{ hold: PublicHold }>('POST', '/v1/holds', {
+      session: a,
+      body: { resourceId: r.id, start: '2026-03-25T08:00:00Z' },
+    })
+    await api.call('POST', '/v1/holds', {
+      session: newSession(),
+      body: { resourceId: r.id, start: '2026-03-25T08:00:00Z' },
+    })
+    await api.call('POST', '/v1/bookings', {
+      session: a,
+      body: { holdId: hold.body.hold.id, guest: { name: 'M', email: 'm@example.com' } },
+    })
     const res = await api.app.request('/metrics')
     expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0.0.4/)
     const text = await res.text()
@@ -131,7 +162,10 @@ describe('/metrics access', () => {
   })
 
   it('takes METRICS_TOKEN and NODE_ENV from the environment', () => {
-    expect(metricsAccessFrom(loadConfig({ METRICS_TOKEN: token, NODE_ENV: 'production' }))).toEqual({ token, open: false })
+    expect(metricsAccessFrom(loadConfig({ METRICS_TOKEN: token, NODE_ENV: 'production' }))).toEqual({
+      token,
+      open: false,
+    })
     expect(metricsAccessFrom(loadConfig({ NODE_ENV: 'production' }))).toEqual({ open: false })
     expect(metricsAccessFrom(loadConfig({}))).toEqual({ open: true })
     expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN/)
@@ -160,15 +194,28 @@ describe('the in-process outbox kick', () => {
     const kicks: string[] = []
     const clock = fixedClock('2026-03-20T12:00:00Z')
     let last = ''
-    const api = createTestApi({ db: database.db, clock, holds: createTestHoldBackend(clock).holds, kickOutbox: () => kicks.push(last) })
-    const r = await insertResource(database.db, { schedules: everyDay({ startTime: '09:00', endTime: '12:00', slotDuration: 60 }) })
+    const api = createTestApi({
+      db: database.db,
+      clock,
+      holds: createTestHoldBackend(clock).holds,
+      kickOutbox: () => kicks.push(last),
+    })
+    const r = await insertResource(database.db, {
+      schedules: everyDay({ startTime: '09:00', endTime: '12:00', slotDuration: 60 }),
+    })
     const session = newSession()
     last = 'hold'
-    const hold = await api.call<{ hold: PublicHold }>('POST', '/v1/holds', { session, body: { resourceId: r.id, start: '2026-03-26T08:00:00Z' } })
+    const hold = await api.call<{ hold: PublicHold }>('POST', '/v1/holds', {
+      session,
+      body: { resourceId: r.id, start: '2026-03-26T08:00:00Z' },
+    })
     last = 'availability'
     await api.call('GET', `/v1/resources/${r.id}/availability?from=2026-03-26&to=2026-03-26`)
     last = 'booking'
-    await api.call('POST', '/v1/bookings', { session, body: { holdId: hold.body.hold.id, guest: { name: 'K', email: 'k@example.com' } } })
+    await api.call('POST', '/v1/bookings', {
+      session,
+      body: { holdId: hold.body.hold.id, guest: { name: 'K', email: 'k@example.com' } },
+    })
     expect(kicks).toEqual(['booking'])
   })
 })
@@ -179,9 +226,17 @@ describe('the built scripts', () => {
     const files = ['dist/widget', 'dist/widget/assets', 'dist/admin', 'dist/sdk']
     const scripts: [string, string][] = []
     for (const dir of files) {
-      for (const name of await readdir(dir)) if (name.endsWith('.js')) scripts.push([`${dir}/${name}`, await readFile(`${dir}/${name}`, 'utf8')])
+      for (const name of await readdir(dir))
+        if (name.endsWith('.js')) scripts.push([`${dir}/${name}`, await readFile(`${dir}/${name}`, 'utf8')])
     }
-    expect(scripts.map(([name]) => name)).toEqual(expect.arrayContaining(['dist/widget/widget.js', 'dist/widget/manage.js', 'dist/admin/admin.js', 'dist/sdk/sdk.js']))
+    expect(scripts.map(([name]) => name)).toEqual(
+      expect.arrayContaining([
+        'dist/widget/widget.js',
+        'dist/widget/manage.js',
+        'dist/admin/admin.js',
+        'dist/sdk/sdk.js',
+      ]),
+    )
     expect(scripts.filter(([name]) => /^dist\/widget\/assets\/stripe-payment-[\w-]{8}\.js$/.test(name))).toHaveLength(1)
     const forbidden: [string, RegExp][] = [
       ['a Stripe secret key', /\b(sk|rk)_(test|live)_[A-Za-z0-9]{8,}/],
@@ -191,6 +246,7 @@ describe('the built scripts', () => {
       ['an email address', /[\w.+-]+@[\w-]+\.(com|net|org|de|es|test|example)\b/],
       ['a database URL', /postgres(ql)?:\/\/\w+/],
     ]
-    for (const [name, source] of scripts) for (const [what, pattern] of forbidden) expect(pattern.test(source), `${what} in ${name}`).toBe(false)
+    for (const [name, source] of scripts)
+      for (const [what, pattern] of forbidden) expect(pattern.test(source), `${what} in ${name}`).toBe(false)
   })
 })

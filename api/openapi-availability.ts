@@ -16,10 +16,20 @@ const common = {
     items: {
       type: 'object',
       required: ['id', 'resourceId', 'start', 'end', 'expiresAt'],
-      properties: { id: { type: 'string' }, resourceId: { type: 'string' }, start: instant, end: instant, expiresAt: instant },
+      properties: {
+        id: { type: 'string' },
+        resourceId: { type: 'string' },
+        start: instant,
+        end: instant,
+        expiresAt: instant,
+      },
     },
   },
-  holdsUnavailable: { type: 'boolean', const: true, description: 'Present when the hold store could not be asked: other guests’ holds are not subtracted' },
+  holdsUnavailable: {
+    type: 'boolean',
+    const: true,
+    description: 'Present when the hold store could not be asked: other guests’ holds are not subtracted',
+  },
 }
 
 export const availabilitySchemas = {
@@ -34,19 +44,30 @@ export const availabilitySchemas = {
         items: {
           type: 'object',
           required: ['date', 'slots'],
-          properties: { date: day, slots: { type: 'array', items: { type: 'object', required: ['start', 'end'], properties: { start: instant, end: instant } } } },
+          properties: {
+            date: day,
+            slots: {
+              type: 'array',
+              items: { type: 'object', required: ['start', 'end'], properties: { start: instant, end: instant } },
+            },
+          },
         },
       },
     },
   },
   CompactAvailabilityResponse: {
     type: 'object',
-    description: '`format=compact`: the same answer with each day’s slots as minute offsets; decodes to exactly the default one',
+    description:
+      '`format=compact`: the same answer with each day’s slots as minute offsets; decodes to exactly the default one',
     required: ['format', 'resource', 'timezone', 'days'],
     properties: {
       format: { type: 'string', const: 'compact' },
       ...common,
-      days: { type: 'array', description: 'Every requested day, in order', items: { $ref: '#/components/schemas/CompactAvailabilityDay' } },
+      days: {
+        type: 'array',
+        description: 'Every requested day, in order',
+        items: { $ref: '#/components/schemas/CompactAvailabilityDay' },
+      },
     },
   },
   CompactAvailabilityDay: {
@@ -56,16 +77,25 @@ export const availabilitySchemas = {
     required: ['date', 'starts'],
     properties: {
       date: day,
-      length: { type: 'number', description: 'Minutes of the day’s slots (the most common length); omitted on a day without slots' },
+      length: {
+        type: 'number',
+        description: 'Minutes of the day’s slots (the most common length); omitted on a day without slots',
+      },
       starts: {
         type: 'array',
-        items: { oneOf: [{ type: 'number' }, { type: 'array', prefixItems: [{ type: 'number' }, { type: 'number' }], minItems: 2, maxItems: 2 }] },
+        items: {
+          oneOf: [
+            { type: 'number' },
+            { type: 'array', prefixItems: [{ type: 'number' }, { type: 'number' }], minItems: 2, maxItems: 2 },
+          ],
+        },
       },
     },
   },
 }
 
-export const AVAILABILITY_OK = '{resource, timezone, days: [{date, slots: [{start, end}]}], holds?}; with format=compact, days: [{date, length, starts}]'
+export const AVAILABILITY_OK =
+  '{resource, timezone, days: [{date, slots: [{start, end}]}], holds?}; with format=compact, days: [{date, length, starts}]'
 
 /** Responses of the availability route beyond the generic ones. */
 export function availabilityResponses() {
@@ -73,12 +103,23 @@ export function availabilityResponses() {
     200: {
       description: AVAILABILITY_OK,
       headers: {
-        ETag: { description: 'Strong: a hash of this exact body (which depends on the asking session’s holds)', schema: { type: 'string' } },
-        'Cache-Control': { description: '`private, no-cache`: keep, but revalidate with If-None-Match', schema: { type: 'string' } },
+        ETag: {
+          description: 'Strong: a hash of this exact body (which depends on the asking session’s holds)',
+          schema: { type: 'string' },
+        },
+        'Cache-Control': {
+          description: '`private, no-cache`: keep, but revalidate with If-None-Match',
+          schema: { type: 'string' },
+        },
       },
       content: {
         'application/json': {
-          schema: { oneOf: [{ $ref: '#/components/schemas/AvailabilityResponse' }, { $ref: '#/components/schemas/CompactAvailabilityResponse' }] },
+          schema: {
+            oneOf: [
+              { $ref: '#/components/schemas/AvailabilityResponse' },
+              { $ref: '#/components/schemas/CompactAvailabilityResponse' },
+            ],
+          },
         },
       },
     },

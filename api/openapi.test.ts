@@ -5,8 +5,24 @@ import { API_ROUTES } from './openapi'
 import { loadStaticAssets } from './static-assets'
 
 // Routes that serve pages and files rather than the API; everything else must be documented.
-const NOT_API = new Set(['/', '/manage', '/admin', '/admin/admin.js', '/admin/preview', '/examples/popup', '/docs', '/docs/init.js', '/docs/swagger-ui-bundle.js', '/docs/swagger-ui.css'])
-const isStatic = (path: string) => NOT_API.has(path) || path.startsWith('/examples/') || path.startsWith('/widget/') || path.startsWith('/assets/') || path === '/manage.js'
+const NOT_API = new Set([
+  '/',
+  '/manage',
+  '/admin',
+  '/admin/admin.js',
+  '/admin/preview',
+  '/examples/popup',
+  '/docs',
+  '/docs/init.js',
+  '/docs/swagger-ui-bundle.js',
+  '/docs/swagger-ui.css',
+])
+const isStatic = (path: string) =>
+  NOT_API.has(path) ||
+  path.startsWith('/examples/') ||
+  path.startsWith('/widget/') ||
+  path.startsWith('/assets/') ||
+  path === '/manage.js'
 
 describe('OpenAPI document', () => {
   const app = createApp({ db: {} as Database, assets: { version: '9.9.9' } })
@@ -28,28 +44,62 @@ describe('OpenAPI document', () => {
     const doc = (await res.json()) as {
       openapi: string
       info: { version: string }
-      paths: Record<string, Record<string, { requestBody?: { content: { 'application/json': { schema: { required?: string[]; properties?: Record<string, unknown> } } } }; parameters?: { name: string; in: string }[] }>>
+      paths: Record<
+        string,
+        Record<
+          string,
+          {
+            requestBody?: {
+              content: { 'application/json': { schema: { required?: string[]; properties?: Record<string, unknown> } } }
+            }
+            parameters?: { name: string; in: string }[]
+          }
+        >
+      >
     }
     expect(doc.openapi).toBe('3.1.0')
     expect(doc.info.version).toBe('9.9.9')
     const booking = doc.paths['/v1/bookings']?.post?.requestBody?.content['application/json'].schema
     expect(booking?.required).toEqual(expect.arrayContaining(['holdId', 'guest']))
-    expect(Object.keys(booking?.properties ?? {})).toEqual(expect.arrayContaining(['holdId', 'guest', 'notes', 'answers', 'locale']))
-    const availability = doc.paths['/v1/resources/{idOrSlug}/availability']?.get?.parameters?.map((p) => `${p.in}:${p.name}`)
-    expect(availability).toEqual(expect.arrayContaining(['path:idOrSlug', 'query:from', 'query:to', 'query:tz', 'query:duration']))
+    expect(Object.keys(booking?.properties ?? {})).toEqual(
+      expect.arrayContaining(['holdId', 'guest', 'notes', 'answers', 'locale']),
+    )
+    const availability = doc.paths['/v1/resources/{idOrSlug}/availability']?.get?.parameters?.map(
+      (p) => `${p.in}:${p.name}`,
+    )
+    expect(availability).toEqual(
+      expect.arrayContaining(['path:idOrSlug', 'query:from', 'query:to', 'query:tz', 'query:duration']),
+    )
   })
 
   it('documents availability’s `format`, both answer shapes, its ETag and 304', async () => {
     const doc = (await (await app.request('/v1/openapi.json')).json()) as {
-      paths: Record<string, Record<string, { parameters?: { name: string; in: string; schema: { enum?: string[] } }[]; responses: Record<string, { content?: Record<string, { schema: unknown }>; headers?: Record<string, unknown> }> }>>
+      paths: Record<
+        string,
+        Record<
+          string,
+          {
+            parameters?: { name: string; in: string; schema: { enum?: string[] } }[]
+            responses: Record<
+              string,
+              { content?: Record<string, { schema: unknown }>; headers?: Record<string, unknown> }
+            >
+          }
+        >
+      >
       components: { schemas: Record<string, { properties?: Record<string, unknown>; required?: string[] }> }
     }
     const get = doc.paths['/v1/resources/{idOrSlug}/availability']?.get
     const format = get?.parameters?.find((p) => p.in === 'query' && p.name === 'format')
     expect(format?.schema.enum).toEqual(['default', 'compact'])
-    expect(get?.parameters?.map((p) => p.name)).toEqual(expect.arrayContaining(['from', 'to', 'tz', 'duration', 'format']))
+    expect(get?.parameters?.map((p) => p.name)).toEqual(
+      expect.arrayContaining(['from', 'to', 'tz', 'duration', 'format']),
+    )
     expect(get?.responses['200']?.content?.['application/json']?.schema).toEqual({
-      oneOf: [{ $ref: '#/components/schemas/AvailabilityResponse' }, { $ref: '#/components/schemas/CompactAvailabilityResponse' }],
+      oneOf: [
+        { $ref: '#/components/schemas/AvailabilityResponse' },
+        { $ref: '#/components/schemas/CompactAvailabilityResponse' },
+      ],
     })
     expect(Object.keys(get?.responses['200']?.headers ?? {})).toContain('ETag')
     expect(get?.responses['304']).toBeDefined()

@@ -45,10 +45,28 @@ interface RouteDoc {
 
 export const API_ROUTES: RouteDoc[] = [
   { method: 'get', path: '/health', summary: 'Liveness', tag: 'system', ok: [200, '{status: "ok"}'] },
-  { method: 'get', path: '/metrics', summary: 'Prometheus metrics (text format)', tag: 'system', ok: [200, 'text/plain; version=0.0.4'] },
-  { method: 'get', path: '/widget.js', summary: 'The embed script: a small loader for the hashed modules under /assets (5-minute cache, ETag)', tag: 'system', ok: [200, 'JavaScript'] },
+  {
+    method: 'get',
+    path: '/metrics',
+    summary: 'Prometheus metrics (text format)',
+    tag: 'system',
+    ok: [200, 'text/plain; version=0.0.4'],
+  },
+  {
+    method: 'get',
+    path: '/widget.js',
+    summary: 'The embed script: a small loader for the hashed modules under /assets (5-minute cache, ETag)',
+    tag: 'system',
+    ok: [200, 'JavaScript'],
+  },
   { method: 'get', path: '/v1/openapi.json', summary: 'This document', tag: 'system', ok: [200, 'OpenAPI 3.1'] },
-  { method: 'get', path: '/v1/resources', summary: 'Active resources, public form', tag: 'public', ok: [200, '{resources}'] },
+  {
+    method: 'get',
+    path: '/v1/resources',
+    summary: 'Active resources, public form',
+    tag: 'public',
+    ok: [200, '{resources}'],
+  },
   { method: 'get', path: '/v1/resources/{idOrSlug}', summary: 'One resource', tag: 'public', ok: [200, '{resource}'] },
   {
     method: 'get',
@@ -56,7 +74,10 @@ export const API_ROUTES: RouteDoc[] = [
     summary: 'Free slots by day in a zone (at most 62 days)',
     tag: 'public',
     // The fields of both query schemas; the range rules are stated in the summary.
-    query: z.object({ ...(availabilityQuerySchema as unknown as z.ZodObject).shape, ...availabilityFormatQuerySchema.shape }),
+    query: z.object({
+      ...(availabilityQuerySchema as unknown as z.ZodObject).shape,
+      ...availabilityFormatQuerySchema.shape,
+    }),
     ok: [200, AVAILABILITY_OK],
     responses: availabilityResponses(),
   },
@@ -68,8 +89,23 @@ export const API_ROUTES: RouteDoc[] = [
     query: nextAvailableQuerySchema,
     ok: [200, '{nextAvailable: {date, start, end} | null}'],
   },
-  { method: 'post', path: '/v1/holds', summary: 'Hold a slot for this session', tag: 'public', body: holdRequestSchema, session: true, ok: [201, '{hold}'] },
-  { method: 'delete', path: '/v1/holds/{id}', summary: 'Release this session’s hold', tag: 'public', session: true, ok: [204, 'released'] },
+  {
+    method: 'post',
+    path: '/v1/holds',
+    summary: 'Hold a slot for this session',
+    tag: 'public',
+    body: holdRequestSchema,
+    session: true,
+    ok: [201, '{hold}'],
+  },
+  {
+    method: 'delete',
+    path: '/v1/holds/{id}',
+    summary: 'Release this session’s hold',
+    tag: 'public',
+    session: true,
+    ok: [204, 'released'],
+  },
   {
     method: 'post',
     path: '/v1/bookings',
@@ -79,16 +115,62 @@ export const API_ROUTES: RouteDoc[] = [
     session: true,
     ok: [201, '{booking, manageToken, payment?}'],
   },
-  { method: 'get', path: '/v1/bookings/{ref}', summary: 'The guest’s booking, with what cancelling now would give back', tag: 'guest', auth: 'manage-token', ok: [200, '{booking: {…, cancellation?: {allowed, percent, refund?}}}'] },
-  { method: 'post', path: '/v1/bookings/{ref}/cancel', summary: 'Cancel under the policy; states the refund', tag: 'guest', auth: 'manage-token', body: cancelRequestSchema, ok: [200, '{booking}'] },
-  { method: 'post', path: '/v1/bookings/{ref}/reschedule', summary: 'Move to a held time', tag: 'guest', auth: 'manage-token', session: true, body: rescheduleRequestSchema, ok: [200, '{booking}'] },
-  { method: 'get', path: '/v1/bookings/{ref}/calendar.ics', summary: 'The booking as an iCalendar file', tag: 'guest', auth: 'manage-token', ok: [200, 'text/calendar'] },
-  { method: 'post', path: '/v1/webhooks/stripe', summary: 'Stripe events (signature checked)', tag: 'system', auth: 'stripe-signature', ok: [200, '{received}'] },
-  { method: 'post', path: '/v1/internal/cron', summary: 'Run the due work once', tag: 'system', auth: 'cron-secret', ok: [200, '{expired, payments?, notifications?}'] },
+  {
+    method: 'get',
+    path: '/v1/bookings/{ref}',
+    summary: 'The guest’s booking, with what cancelling now would give back',
+    tag: 'guest',
+    auth: 'manage-token',
+    ok: [200, '{booking: {…, cancellation?: {allowed, percent, refund?}}}'],
+  },
+  {
+    method: 'post',
+    path: '/v1/bookings/{ref}/cancel',
+    summary: 'Cancel under the policy; states the refund',
+    tag: 'guest',
+    auth: 'manage-token',
+    body: cancelRequestSchema,
+    ok: [200, '{booking}'],
+  },
+  {
+    method: 'post',
+    path: '/v1/bookings/{ref}/reschedule',
+    summary: 'Move to a held time',
+    tag: 'guest',
+    auth: 'manage-token',
+    session: true,
+    body: rescheduleRequestSchema,
+    ok: [200, '{booking}'],
+  },
+  {
+    method: 'get',
+    path: '/v1/bookings/{ref}/calendar.ics',
+    summary: 'The booking as an iCalendar file',
+    tag: 'guest',
+    auth: 'manage-token',
+    ok: [200, 'text/calendar'],
+  },
+  {
+    method: 'post',
+    path: '/v1/webhooks/stripe',
+    summary: 'Stripe events (signature checked)',
+    tag: 'system',
+    auth: 'stripe-signature',
+    ok: [200, '{received}'],
+  },
+  {
+    method: 'post',
+    path: '/v1/internal/cron',
+    summary: 'Run the due work once',
+    tag: 'system',
+    auth: 'cron-secret',
+    ok: [200, '{expired, payments?, notifications?}'],
+  },
   {
     method: 'get',
     path: '/v1/internal/admin-keys',
-    summary: 'npm run admin:key -- --list through the running server (embedded database; from this machine, with the lock file’s secret)',
+    summary:
+      'npm run admin:key -- --list through the running server (embedded database; from this machine, with the lock file’s secret)',
     tag: 'system',
     auth: 'local-secret',
     ok: [200, '{keys: [{id, prefix, name, createdAt, lastUsedAt, revokedAt}]}'],
@@ -102,36 +184,105 @@ export const API_ROUTES: RouteDoc[] = [
     body: localAdminKeyCreateSchema,
     ok: [201, '{key, id, prefix, name, createdAt, lastUsedAt, revokedAt}'],
   },
-  { method: 'delete', path: '/v1/internal/admin-keys/{idOrPrefix}', summary: 'npm run admin:key -- --revoke through the running server', tag: 'system', auth: 'local-secret', ok: [200, '{key}'] },
+  {
+    method: 'delete',
+    path: '/v1/internal/admin-keys/{idOrPrefix}',
+    summary: 'npm run admin:key -- --revoke through the running server',
+    tag: 'system',
+    auth: 'local-secret',
+    ok: [200, '{key}'],
+  },
   {
     method: 'post',
     path: '/v1/admin/setup',
-    summary: 'Trade the one-time token of the first-run link (/admin#setup=<token>, printed by npm start while no key is active) for the first owner key; no key needed. Unknown, used and expired tokens alike: 401',
+    summary:
+      'Trade the one-time token of the first-run link (/admin#setup=<token>, printed by npm start while no key is active) for the first owner key; no key needed. Unknown, used and expired tokens alike: 401',
     tag: 'owner',
     body: adminSetupSchema,
     ok: [201, '{key, prefix, name}'],
   },
-  { method: 'get', path: '/v1/admin/resources', summary: 'All resources, inactive too', tag: 'owner', auth: 'admin-key', ok: [200, '{resources}'] },
-  { method: 'post', path: '/v1/admin/resources', summary: 'Create a resource', tag: 'owner', auth: 'admin-key', body: adminResourceCreateSchema, ok: [201, '{resource}'] },
-  { method: 'get', path: '/v1/admin/resources/{id}', summary: 'One resource', tag: 'owner', auth: 'admin-key', ok: [200, '{resource}'] },
-  { method: 'patch', path: '/v1/admin/resources/{id}', summary: 'Change a resource', tag: 'owner', auth: 'admin-key', body: adminResourceUpdateSchema, ok: [200, '{resource}'] },
-  { method: 'delete', path: '/v1/admin/resources/{id}', summary: 'Delete (204), or deactivate when it has bookings (200)', tag: 'owner', auth: 'admin-key', ok: [204, 'deleted'] },
-  { method: 'get', path: '/v1/admin/resources/{id}/schedules', summary: 'The whole schedule', tag: 'owner', auth: 'admin-key', ok: [200, '{schedules}'] },
-  { method: 'put', path: '/v1/admin/resources/{id}/schedules', summary: 'Replace the whole schedule', tag: 'owner', auth: 'admin-key', body: adminScheduleSchema, ok: [200, '{schedules}'] },
+  {
+    method: 'get',
+    path: '/v1/admin/resources',
+    summary: 'All resources, inactive too',
+    tag: 'owner',
+    auth: 'admin-key',
+    ok: [200, '{resources}'],
+  },
+  {
+    method: 'post',
+    path: '/v1/admin/resources',
+    summary: 'Create a resource',
+    tag: 'owner',
+    auth: 'admin-key',
+    body: adminResourceCreateSchema,
+    ok: [201, '{resource}'],
+  },
+  {
+    method: 'get',
+    path: '/v1/admin/resources/{id}',
+    summary: 'One resource',
+    tag: 'owner',
+    auth: 'admin-key',
+    ok: [200, '{resource}'],
+  },
+  {
+    method: 'patch',
+    path: '/v1/admin/resources/{id}',
+    summary: 'Change a resource',
+    tag: 'owner',
+    auth: 'admin-key',
+    body: adminResourceUpdateSchema,
+    ok: [200, '{resource}'],
+  },
+  {
+    method: 'delete',
+    path: '/v1/admin/resources/{id}',
+    summary: 'Delete (204), or deactivate when it has bookings (200)',
+    tag: 'owner',
+    auth: 'admin-key',
+    ok: [204, 'deleted'],
+  },
+  {
+    method: 'get',
+    path: '/v1/admin/resources/{id}/schedules',
+    summary: 'The whole schedule',
+    tag: 'owner',
+    auth: 'admin-key',
+    ok: [200, '{schedules}'],
+  },
+  {
+    method: 'put',
+    path: '/v1/admin/resources/{id}/schedules',
+    summary: 'Replace the whole schedule',
+    tag: 'owner',
+    auth: 'admin-key',
+    body: adminScheduleSchema,
+    ok: [200, '{schedules}'],
+  },
   {
     method: 'get',
     path: '/v1/admin/bookings',
-    summary: 'Bookings by time, filtered (q: part of the ref, guest name or email), paged; pending and confirmed ones state what cancelling now refunds',
+    summary:
+      'Bookings by time, filtered (q: part of the ref, guest name or email), paged; pending and confirmed ones state what cancelling now refunds',
     tag: 'owner',
     auth: 'admin-key',
     query: adminBookingsQuerySchema,
     ok: [200, '{bookings: [{…, cancellation?: {allowed: true, percent, refund?}}], nextCursor}'],
   },
-  { method: 'get', path: '/v1/admin/bookings/{id}', summary: 'One booking, with what cancelling now refunds while it is pending or confirmed', tag: 'owner', auth: 'admin-key', ok: [200, '{booking: {…, cancellation?: {allowed: true, percent, refund?}}}'] },
+  {
+    method: 'get',
+    path: '/v1/admin/bookings/{id}',
+    summary: 'One booking, with what cancelling now refunds while it is pending or confirmed',
+    tag: 'owner',
+    auth: 'admin-key',
+    ok: [200, '{booking: {…, cancellation?: {allowed: true, percent, refund?}}}'],
+  },
   {
     method: 'post',
     path: '/v1/admin/bookings/{id}/reschedule',
-    summary: 'Move a pending or confirmed booking to a future time, off the schedule if need be, never onto another booking (end omitted: same length)',
+    summary:
+      'Move a pending or confirmed booking to a future time, off the schedule if need be, never onto another booking (end omitted: same length)',
     tag: 'owner',
     auth: 'admin-key',
     body: adminRescheduleSchema,
@@ -146,7 +297,15 @@ export const API_ROUTES: RouteDoc[] = [
     body: adminCancelSchema,
     ok: [200, '{booking}'],
   },
-  { method: 'get', path: '/v1/admin/notifications', summary: 'A booking’s messages', tag: 'owner', auth: 'admin-key', query: adminNotificationsQuerySchema, ok: [200, '{notifications}'] },
+  {
+    method: 'get',
+    path: '/v1/admin/notifications',
+    summary: 'A booking’s messages',
+    tag: 'owner',
+    auth: 'admin-key',
+    query: adminNotificationsQuerySchema,
+    ok: [200, '{notifications}'],
+  },
 ]
 
 const SECURITY: Record<NonNullable<RouteDoc['auth']>, string> = {
@@ -158,47 +317,87 @@ const SECURITY: Record<NonNullable<RouteDoc['auth']>, string> = {
 }
 
 const jsonSchema = (schema: z.ZodType) => {
-  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>
+  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >
   return rest
 }
 
 export function buildOpenApiDocument(version: string) {
   const paths: Record<string, Record<string, unknown>> = {}
   for (const route of API_ROUTES) {
-    const parameters: unknown[] = [...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({ name, in: 'path', required: true, schema: { type: 'string' } }))
+    const parameters: unknown[] = [...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
+      name,
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+    }))
     if (route.query) {
       const schema = jsonSchema(route.query) as { properties?: Record<string, unknown>; required?: string[] }
       for (const [name, property] of Object.entries(schema.properties ?? {})) {
         parameters.push({ name, in: 'query', required: schema.required?.includes(name) ?? false, schema: property })
       }
     }
-    if (route.session) parameters.push({ name: 'X-Booking-Session', in: 'header', required: true, schema: { type: 'string', minLength: 16, maxLength: 128 } })
+    if (route.session)
+      parameters.push({
+        name: 'X-Booking-Session',
+        in: 'header',
+        required: true,
+        schema: { type: 'string', minLength: 16, maxLength: 128 },
+      })
     paths[route.path] ??= {}
     paths[route.path]![route.method] = {
       summary: route.summary,
       tags: [route.tag],
       ...(parameters.length ? { parameters } : {}),
-      ...(route.body ? { requestBody: { required: route.method !== 'post' || route.body !== cancelRequestSchema, content: { 'application/json': { schema: jsonSchema(route.body) } } } } : {}),
+      ...(route.body
+        ? {
+            requestBody: {
+              required: route.method !== 'post' || route.body !== cancelRequestSchema,
+              content: { 'application/json': { schema: jsonSchema(route.body) } },
+            },
+          }
+        : {}),
       ...(route.auth ? { security: [{ [SECURITY[route.auth]]: [] }] } : {}),
       responses: {
         [route.ok[0]]: { description: route.ok[1] },
         ...route.responses,
-        '4XX': { description: 'An error the client can act on', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
-        '503': { description: 'A dependency is unavailable; retry later (Retry-After)', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+        '4XX': {
+          description: 'An error the client can act on',
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+        },
+        '503': {
+          description: 'A dependency is unavailable; retry later (Retry-After)',
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+        },
       },
     }
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'Booking API', version, description: 'Embeddable booking: availability, holds, bookings, payments, the owner API.' },
+    info: {
+      title: 'Booking API',
+      version,
+      description: 'Embeddable booking: availability, holds, bookings, payments, the owner API.',
+    },
     paths,
     components: {
       securitySchemes: {
-        manageToken: { type: 'http', scheme: 'bearer', description: 'The guest’s manage token from the booking response' },
+        manageToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'The guest’s manage token from the booking response',
+        },
         adminKey: { type: 'http', scheme: 'bearer', description: 'An owner key from `npm run admin:key`' },
         cronSecret: { type: 'http', scheme: 'bearer', description: 'CRON_SECRET' },
         stripeSignature: { type: 'apiKey', in: 'header', name: 'Stripe-Signature' },
-        localSecret: { type: 'http', scheme: 'bearer', description: 'The secret in the embedded database’s lock file (<DATA_DIR>.lock.json, mode 0600); accepted only from this machine' },
+        localSecret: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            'The secret in the embedded database’s lock file (<DATA_DIR>.lock.json, mode 0600); accepted only from this machine',
+        },
       },
       schemas: {
         ...availabilitySchemas,
@@ -209,7 +408,11 @@ export function buildOpenApiDocument(version: string) {
             error: {
               type: 'object',
               required: ['code', 'message'],
-              properties: { code: { type: 'string', enum: [...ERROR_CODES] }, message: { type: 'string' }, details: {} },
+              properties: {
+                code: { type: 'string', enum: [...ERROR_CODES] },
+                message: { type: 'string' },
+                details: {},
+              },
             },
           },
         },

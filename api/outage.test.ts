@@ -36,7 +36,10 @@ describe('the database is unreachable', () => {
   ])('%s %s answers 503 unavailable with Retry-After within 5 s', async (method, path) => {
     const { call } = createTestApi({ db: down })
     const started = performance.now()
-    const res = await call<ErrorBody>(method, path, { session: newSession(), ...(method === 'POST' ? { body: { resourceId: 'some-room', start: '2026-06-01T10:00:00Z' } } : {}) })
+    const res = await call<ErrorBody>(method, path, {
+      session: newSession(),
+      ...(method === 'POST' ? { body: { resourceId: 'some-room', start: '2026-06-01T10:00:00Z' } } : {}),
+    })
     expect(performance.now() - started).toBeLessThan(5_000)
     expect([res.status, res.body.error.code]).toEqual([503, 'unavailable'])
     expect(res.headers.get('retry-after')).toBe('5')
@@ -62,12 +65,20 @@ describe('the hold store is unreachable', () => {
   it('refuses holds with 503 at once, and still serves availability, flagged', async () => {
     const clock = fixedClock('2026-06-01T09:00:00Z')
     const api = createTestApi({ db: database.db, clock, holds: broken })
-    const r = await insertResource(database.db, { schedules: everyDay({ startTime: '09:00', endTime: '12:00', slotDuration: 60 }) })
+    const r = await insertResource(database.db, {
+      schedules: everyDay({ startTime: '09:00', endTime: '12:00', slotDuration: 60 }),
+    })
     const started = performance.now()
-    const hold = await api.call<ErrorBody>('POST', '/v1/holds', { session: newSession(), body: { resourceId: r.id, start: '2026-06-02T07:00:00Z' } })
+    const hold = await api.call<ErrorBody>('POST', '/v1/holds', {
+      session: newSession(),
+      body: { resourceId: r.id, start: '2026-06-02T07:00:00Z' },
+    })
     expect(performance.now() - started).toBeLessThan(1_000)
     expect([hold.status, hold.body.error.code]).toEqual([503, 'unavailable'])
-    const avail = await api.call<AvailabilityResponse>('GET', `/v1/resources/${r.id}/availability?from=2026-06-02&to=2026-06-02`)
+    const avail = await api.call<AvailabilityResponse>(
+      'GET',
+      `/v1/resources/${r.id}/availability?from=2026-06-02&to=2026-06-02`,
+    )
     expect(avail.status).toBe(200)
     expect(avail.body.holdsUnavailable).toBe(true)
     expect(avail.body.days[0]?.slots).toHaveLength(3)

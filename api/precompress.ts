@@ -9,7 +9,9 @@ import { moduleSources, readStaticFile, staticSources, variantBase } from './sta
  * (gzip 9) for every static file the server sends, so requests only pick bytes. Variants
  * that still match their file are kept: the swagger bundle alone takes seconds at quality 11.
  */
-export async function precompress(sources: string[]): Promise<{ source: string; bytes: number; br: number; gzip: number }[]> {
+export async function precompress(
+  sources: string[],
+): Promise<{ source: string; bytes: number; br: number; gzip: number }[]> {
   const written = []
   for (const source of sources) {
     const current = await readStaticFile(source)
@@ -20,7 +22,11 @@ export async function precompress(sources: string[]): Promise<{ source: string; 
     const br =
       current.br ??
       brotliCompressSync(bytes, {
-        params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length },
+        params: {
+          [constants.BROTLI_PARAM_QUALITY]: 11,
+          [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
+          [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length,
+        },
       })
     const gzip = current.gzip ?? gzipSync(bytes, { level: 9 })
     if (!current.br) await writeFile(`${base}.br`, br)

@@ -24,7 +24,9 @@ describe('the demo seed', () => {
     expect(body.resources.map((r) => r.slug).sort()).toEqual(['city-car', 'dr-rivera', 'meeting-room'])
     expect(body.resources.every((r) => r.bookable)).toBe(true)
     const priced = body.resources.filter((r) => r.price)
-    expect(priced).toEqual([expect.objectContaining({ slug: 'dr-rivera', price: { amount: 9500, currency: 'USD' }, payment: 'none' })])
+    expect(priced).toEqual([
+      expect.objectContaining({ slug: 'dr-rivera', price: { amount: 9500, currency: 'USD' }, payment: 'none' }),
+    ])
   })
 })
 

@@ -24,7 +24,11 @@ export interface ShutdownPlan {
  * finish, finish the running due work and outbox batch, then close what they were using.
  * Nothing is cut off midway unless it takes longer than `graceMs`, which exits with 1.
  */
-export async function shutDown(plan: ShutdownPlan, logger: Logger, options: { graceMs?: number; exit?: (code: number) => void } = {}): Promise<void> {
+export async function shutDown(
+  plan: ShutdownPlan,
+  logger: Logger,
+  options: { graceMs?: number; exit?: (code: number) => void } = {},
+): Promise<void> {
   const exit = options.exit ?? ((code: number) => process.exit(code))
   setTimeout(() => exit(1), options.graceMs ?? 10_000).unref()
   const schedulesDone = Promise.all(plan.schedules.map((schedule) => schedule.stop()))

@@ -22,7 +22,12 @@ function target(url: string): { host: string; port: string; database: string; us
   try {
     const u = new URL(url)
     const host = u.hostname || u.searchParams.get('host') || 'localhost'
-    return { host, port: u.port || '5432', database: decodeURIComponent(u.pathname.slice(1)) || 'postgres', user: u.username ? decodeURIComponent(u.username) : undefined }
+    return {
+      host,
+      port: u.port || '5432',
+      database: decodeURIComponent(u.pathname.slice(1)) || 'postgres',
+      user: u.username ? decodeURIComponent(u.username) : undefined,
+    }
   } catch {
     return { host: '(unparsable DATABASE_URL)', port: '', database: '', user: undefined }
   }
@@ -50,10 +55,16 @@ export function connectionFailure(cause: unknown, url: string): StartupError {
   const fail = (problem: string, hint: string) => new StartupError(problem, hint, { cause })
   switch (code) {
     case '3D000':
-      return fail(`The database "${database}" does not exist on the PostgreSQL server at ${at}`, `create it (createdb -h ${host} -p ${port}${user ? ` -U ${user}` : ''} ${database}) or fix the name in DATABASE_URL`)
+      return fail(
+        `The database "${database}" does not exist on the PostgreSQL server at ${at}`,
+        `create it (createdb -h ${host} -p ${port}${user ? ` -U ${user}` : ''} ${database}) or fix the name in DATABASE_URL`,
+      )
     case '28P01':
     case '28000':
-      return fail(`PostgreSQL at ${at} refused the login${user ? ` of "${user}"` : ''} (${messageOf(cause)})`, 'check the user and password in DATABASE_URL')
+      return fail(
+        `PostgreSQL at ${at} refused the login${user ? ` of "${user}"` : ''} (${messageOf(cause)})`,
+        'check the user and password in DATABASE_URL',
+      )
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
       return fail(`Cannot resolve the database host "${host}"`, 'check the host name in DATABASE_URL')
@@ -62,8 +73,16 @@ export function connectionFailure(cause: unknown, url: string): StartupError {
     case '53300':
       return fail(`PostgreSQL at ${at} has no free connection slots`, 'raise max_connections or stop some clients')
   }
-  const why = code === 'ECONNREFUSED' ? 'connection refused' : code === 'CONNECT_TIMEOUT' || code === 'ETIMEDOUT' ? 'timed out' : messageOf(cause)
-  return fail(`Cannot reach PostgreSQL at ${at} (${why})`, 'check that the server is running and that DATABASE_URL points at it')
+  const why =
+    code === 'ECONNREFUSED'
+      ? 'connection refused'
+      : code === 'CONNECT_TIMEOUT' || code === 'ETIMEDOUT'
+        ? 'timed out'
+        : messageOf(cause)
+  return fail(
+    `Cannot reach PostgreSQL at ${at} (${why})`,
+    'check that the server is running and that DATABASE_URL points at it',
+  )
 }
 
 /** A failed migration whose cause is the server's setup, not the migration; undefined otherwise (a bug: keep its stack). */
@@ -74,10 +93,18 @@ export function migrationFailure(cause: unknown): StartupError | undefined {
   const text = `${messageOf(cause)} ${inner === undefined ? '' : messageOf(inner)}`
   if (/btree_gist/.test(text) && (state === '58P01' || state === '0A000')) {
     // The no-overlap constraint needs it; Debian/Ubuntu ship it in postgresql-contrib.
-    return new StartupError('PostgreSQL has no btree_gist extension available', 'install postgresql-contrib (the package matching the server version) on the database server, then start again', { cause })
+    return new StartupError(
+      'PostgreSQL has no btree_gist extension available',
+      'install postgresql-contrib (the package matching the server version) on the database server, then start again',
+      { cause },
+    )
   }
   if (state === '42501') {
-    return new StartupError(`The DATABASE_URL user may not change the schema (${messageOf(cause)})`, 'migrate as the database owner (npm run db:migrate with its URL), or grant the user CREATE on the database; CREATE EXTENSION btree_gist may need a superuser once', { cause })
+    return new StartupError(
+      `The DATABASE_URL user may not change the schema (${messageOf(cause)})`,
+      'migrate as the database owner (npm run db:migrate with its URL), or grant the user CREATE on the database; CREATE EXTENSION btree_gist may need a superuser once',
+      { cause },
+    )
   }
   return undefined
 }
@@ -85,7 +112,9 @@ export function migrationFailure(cause: unknown): StartupError | undefined {
 /** The schema is missing or behind while start-up was told not to migrate. */
 export function schemaBehind(pending: number, total: number): StartupError {
   return new StartupError(
-    pending === total ? 'The database has no schema' : `The database has ${pending} pending migration${pending === 1 ? '' : 's'}`,
+    pending === total
+      ? 'The database has no schema'
+      : `The database has ${pending} pending migration${pending === 1 ? '' : 's'}`,
     'run npm run db:migrate, or unset MIGRATE_ON_START=false so start-up applies them',
   )
 }
@@ -94,9 +123,24 @@ export function schemaBehind(pending: number, total: number): StartupError {
 export function listenFailure(cause: unknown, port: number, host: string | undefined): StartupError | undefined {
   const where = `${host ?? 'all interfaces'}`
   const code = codeOf(cause)
-  if (code === 'EADDRINUSE') return new StartupError(`Port ${port} on ${where} is already in use`, `stop the process using it, or choose another with PORT=`, { cause })
-  if (code === 'EACCES') return new StartupError(`Not allowed to listen on port ${port}`, 'choose a port above 1023 with PORT=, or put a reverse proxy in front', { cause })
-  if (code === 'EADDRNOTAVAIL') return new StartupError(`HOST=${host} is not an address of this machine`, 'unset HOST or set it to one of this machine’s addresses', { cause })
+  if (code === 'EADDRINUSE')
+    return new StartupError(
+      `Port ${port} on ${where} is already in use`,
+      `stop the process using it, or choose another with PORT=`,
+      { cause },
+    )
+  if (code === 'EACCES')
+    return new StartupError(
+      `Not allowed to listen on port ${port}`,
+      'choose a port above 1023 with PORT=, or put a reverse proxy in front',
+      { cause },
+    )
+  if (code === 'EADDRNOTAVAIL')
+    return new StartupError(
+      `HOST=${host} is not an address of this machine`,
+      'unset HOST or set it to one of this machine’s addresses',
+      { cause },
+    )
   return undefined
 }
 

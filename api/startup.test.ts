@@ -18,11 +18,15 @@ import { DEMO_RESOURCES } from './seed-demo'
  */
 const serverUrl = process.env.DATABASE_URL
 if (!serverUrl) {
-  console.info('Start-up tests against an empty PostgreSQL skipped: they need DATABASE_URL (a server where they create and drop their own databases); PGlite is one process’s and is migrated at open.')
+  console.info(
+    'Start-up tests against an empty PostgreSQL skipped: they need DATABASE_URL (a server where they create and drop their own databases); PGlite is one process’s and is migrated at open.',
+  )
 }
 
 const entry = fileURLToPath(new URL('./node.ts', import.meta.url))
-const journal = JSON.parse(readFileSync(new URL('../drizzle/migrations/meta/_journal.json', import.meta.url), 'utf8')) as { entries: unknown[] }
+const journal = JSON.parse(
+  readFileSync(new URL('../drizzle/migrations/meta/_journal.json', import.meta.url), 'utf8'),
+) as { entries: unknown[] }
 
 interface Started {
   /** Set when the process printed "running at"; it is still running then. */
@@ -38,7 +42,15 @@ interface Started {
 function startServer(env: Record<string, string>): Promise<Started> {
   const inherited = { ...process.env }
   // The Redis of the suite is not needed here: each process keeps its holds in memory.
-  for (const key of ['DATABASE_URL', 'REDIS_URL', 'UPSTASH_REDIS_REST_URL', 'UPSTASH_REDIS_REST_TOKEN', 'MIGRATE_ON_START', 'SEED_DEMO']) delete inherited[key]
+  for (const key of [
+    'DATABASE_URL',
+    'REDIS_URL',
+    'UPSTASH_REDIS_REST_URL',
+    'UPSTASH_REDIS_REST_TOKEN',
+    'MIGRATE_ON_START',
+    'SEED_DEMO',
+  ])
+    delete inherited[key]
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     env: {
       ...inherited,
@@ -123,7 +135,10 @@ describe.skipIf(!serverUrl)('start-up on an empty PostgreSQL', { concurrent: tru
 
   it('two processes started at once both come up; the migrations ran once and the demo was seeded once', async () => {
     const { url } = await emptyDatabase()
-    const servers = await Promise.all([startServer({ DATABASE_URL: url, SEED_DEMO: '1' }), startServer({ DATABASE_URL: url, SEED_DEMO: '1' })])
+    const servers = await Promise.all([
+      startServer({ DATABASE_URL: url, SEED_DEMO: '1' }),
+      startServer({ DATABASE_URL: url, SEED_DEMO: '1' }),
+    ])
     try {
       for (const server of servers) {
         expect(server.url, `stderr: ${server.stderr}`).toBeDefined()
@@ -141,12 +156,16 @@ describe.skipIf(!serverUrl)('start-up on an empty PostgreSQL', { concurrent: tru
     }
     const db = postgres(url, { max: 1, onnotice: () => {} })
     try {
-      const rows = await db<{ hash: string; n: number }[]>`select hash, count(*)::int as n from drizzle.__drizzle_migrations group by hash`
+      const rows = await db<
+        { hash: string; n: number }[]
+      >`select hash, count(*)::int as n from drizzle.__drizzle_migrations group by hash`
       expect(rows).toHaveLength(journal.entries.length)
       expect(rows.every((r) => r.n === 1)).toBe(true)
       const schedules = await db<{ slug: string; n: number }[]>`
         select r.slug, count(s.*)::int as n from bookable_resources r left join resource_schedules s on s.resource_id = r.id group by r.slug`
-      expect(Object.fromEntries(schedules.map((r) => [r.slug, r.n]))).toEqual(Object.fromEntries(DEMO_RESOURCES.map((d) => [d.slug, d.schedules.length])))
+      expect(Object.fromEntries(schedules.map((r) => [r.slug, r.n]))).toEqual(
+        Object.fromEntries(DEMO_RESOURCES.map((d) => [d.slug, d.schedules.length])),
+      )
       // What a server opted out of migrating checks: up to date now, one behind once the newest is forgotten.
       await expect(assertMigrated(db)).resolves.toBeUndefined()
       await db`delete from drizzle.__drizzle_migrations where created_at = (select max(created_at) from drizzle.__drizzle_migrations)`

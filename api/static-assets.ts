@@ -54,11 +54,17 @@ export async function loadStaticAssets(): Promise<StaticAssets> {
   const sources = staticSources()
   const file = (key: keyof typeof sources) => readStaticFile(sources[key])
   return {
-    version: (JSON.parse((await readOptional(new URL('../package.json', import.meta.url))) ?? '{}') as { version?: string }).version,
+    version: (
+      JSON.parse((await readOptional(new URL('../package.json', import.meta.url))) ?? '{}') as { version?: string }
+    ).version,
     widgetScript: await file('widgetScript'),
     manageScript: await file('manageScript'),
     entries: await readEntries(),
-    modules: Object.fromEntries(await Promise.all(Object.entries(moduleSources()).map(async ([name, path]) => [name, await readStaticFile(path)] as const))),
+    modules: Object.fromEntries(
+      await Promise.all(
+        Object.entries(moduleSources()).map(async ([name, path]) => [name, await readStaticFile(path)] as const),
+      ),
+    ),
     adminScript: await file('adminScript'),
     demoPage: await file('demoPage'),
     managePage: await file('managePage'),
@@ -91,9 +97,13 @@ export async function readStaticFile(source: string, base = variantBase(source))
 /** The widget's entry modules by name (`widget` → `widget-<hash>.js`), from the build's entries.json. */
 async function readEntries(): Promise<Record<string, string>> {
   try {
-    const entries = JSON.parse((await readOptional(new URL('../dist/widget/entries.json', import.meta.url))) ?? '{}') as Record<string, { file?: unknown }>
+    const entries = JSON.parse(
+      (await readOptional(new URL('../dist/widget/entries.json', import.meta.url))) ?? '{}',
+    ) as Record<string, { file?: unknown }>
     return Object.fromEntries(
-      Object.entries(entries).flatMap(([name, entry]) => (typeof entry.file === 'string' ? [[name, entry.file.replace(/^assets\//, '')]] : [])),
+      Object.entries(entries).flatMap(([name, entry]) =>
+        typeof entry.file === 'string' ? [[name, entry.file.replace(/^assets\//, '')]] : [],
+      ),
     )
   } catch {
     return {}

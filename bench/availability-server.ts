@@ -24,7 +24,12 @@ const resource = await findActiveResource(database.db, slug)
 if (!resource) throw new Error(`no resource ${slug}`)
 const url = process.env.UPSTASH_REDIS_REST_URL
 const token = process.env.UPSTASH_REDIS_REST_TOKEN
-const backend = createHoldBackend({ upstash: url && token ? { url, token } : undefined, holdRateLimitPerMinute: 0, clock: systemClock, keyPrefix: `bench:${process.pid}:` })
+const backend = createHoldBackend({
+  upstash: url && token ? { url, token } : undefined,
+  holdRateLimitPerMinute: 0,
+  clock: systemClock,
+  keyPrefix: `bench:${process.pid}:`,
+})
 const app = createApp({
   db: database.db,
   holds: backend.holds,

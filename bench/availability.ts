@@ -75,7 +75,11 @@ export async function benchAvailability(options: AvailabilityBenchOptions): Prom
   for (let i = 0; i < booked.length; i += 1000) {
     await handle.db
       .insert(bookings)
-      .values(booked.slice(i, i + 1000).map((b) => bookingValues({ resourceId: resource.id, start: new Date(b.start), end: new Date(b.end) })))
+      .values(
+        booked
+          .slice(i, i + 1000)
+          .map((b) => bookingValues({ resourceId: resource.id, start: new Date(b.start), end: new Date(b.end) })),
+      )
   }
   const rules = await loadScheduleRules(handle.db, resource.id)
   const kind = handle.kind
@@ -89,13 +93,19 @@ export async function benchAvailability(options: AvailabilityBenchOptions): Prom
     // The crowd run books through the API from one address.
     HOLD_RATE_LIMIT: '0',
     HOLD_MAX_LIVE_PER_IP: '0',
-    ...(options.upstash ? { UPSTASH_REDIS_REST_URL: options.upstash.url, UPSTASH_REDIS_REST_TOKEN: options.upstash.token } : {}),
+    ...(options.upstash
+      ? { UPSTASH_REDIS_REST_URL: options.upstash.url, UPSTASH_REDIS_REST_TOKEN: options.upstash.token }
+      : {}),
   })
   try {
     const durationSec = options.quick ? 3 : 10
     // Warm both paths (JIT, connection pool) before measuring.
     await runLoad({ url: `${server.url}/health`, connections: CONNECTIONS, durationSec: 1 })
-    await runLoad({ url: `${server.url}/v1/resources/${resource.slug}/availability?from=2027-03-01&to=2027-03-31`, connections: CONNECTIONS, durationSec: 1 })
+    await runLoad({
+      url: `${server.url}/v1/resources/${resource.slug}/availability?from=2027-03-01&to=2027-03-31`,
+      connections: CONNECTIONS,
+      durationSec: 1,
+    })
 
     const health = await runLoad({ url: `${server.url}/health`, connections: CONNECTIONS, durationSec })
     let month = 0
@@ -110,10 +120,19 @@ export async function benchAvailability(options: AvailabilityBenchOptions): Prom
         return `/v1/resources/${resource.slug}/availability?from=${from}&to=${addDays(from, 30)}`
       },
     })
-    const crowd = await benchCrowd(server, resource.slug, { cached: Boolean(options.upstash) || !options.databaseUrl, durationSec })
+    const crowd = await benchCrowd(server, resource.slug, {
+      cached: Boolean(options.upstash) || !options.databaseUrl,
+      durationSec,
+    })
     await server.stop()
-    const upstashEnv = options.upstash ? { UPSTASH_REDIS_REST_URL: options.upstash.url, UPSTASH_REDIS_REST_TOKEN: options.upstash.token } : {}
-    const bare = await benchBare(resource.slug, { DATABASE_URL: options.databaseUrl, DATA_DIR: dataDir, ...upstashEnv }, durationSec)
+    const upstashEnv = options.upstash
+      ? { UPSTASH_REDIS_REST_URL: options.upstash.url, UPSTASH_REDIS_REST_TOKEN: options.upstash.token }
+      : {}
+    const bare = await benchBare(
+      resource.slug,
+      { DATABASE_URL: options.databaseUrl, DATA_DIR: dataDir, ...upstashEnv },
+      durationSec,
+    )
     return { database: kind, bookings: booked.length, health, availability, ...engine, crowd, bare }
   } finally {
     await server.stop()
@@ -129,14 +148,22 @@ const CROWD_MONTH = { from: '2027-03-01', to: '2027-03-31' }
  * same API; after each booking's response a read must no longer offer that slot, and a
  * checker compares every read it makes with the bookings that had landed before it began.
  */
-export async function benchCrowd(server: RunningServer, slug: string, options: { cached: boolean; durationSec: number }): Promise<CrowdResult> {
+export async function benchCrowd(
+  server: RunningServer,
+  slug: string,
+  options: { cached: boolean; durationSec: number },
+): Promise<CrowdResult> {
   const path = `/v1/resources/${slug}/availability?from=${CROWD_MONTH.from}&to=${CROWD_MONTH.to}`
   const read = async () => {
     const body = (await fetch(`${server.url}${path}`).then((r) => r.json())) as AvailabilityResponse
     return new Set(body.days.flatMap((d) => d.slots.map((s) => s.start)))
   }
   const free = [...(await read())]
-  const health = await runLoad({ url: `${server.url}/health`, connections: CROWD_CONNECTIONS, durationSec: options.durationSec })
+  const health = await runLoad({
+    url: `${server.url}/health`,
+    connections: CROWD_CONNECTIONS,
+    durationSec: options.durationSec,
+  })
   const landed = new Map<string, number>()
   let staleReads = 0
   let checkedReads = 0
@@ -148,14 +175,21 @@ export async function benchCrowd(server: RunningServer, slug: string, options: {
     for (const [slot, at] of landed) if (at < started && seen.has(slot)) staleReads++
   }
   const post = (p: string, session: string, body: unknown) =>
-    fetch(`${server.url}${p}`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Booking-Session': session }, body: JSON.stringify(body) })
+    fetch(`${server.url}${p}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Booking-Session': session },
+      body: JSON.stringify(body),
+    })
   const writer = (async () => {
     for (let i = 0; !stop && i < free.length; i += 7) {
       const session = `s_bench${i.toString().padStart(20, '0')}`
       const hold = await post('/v1/holds', session, { resourceId: slug, start: free[i] })
       if (hold.status !== 201) continue
       const { hold: placed } = (await hold.json()) as { hold: PublicHold }
-      const booked = await post('/v1/bookings', session, { holdId: placed.id, guest: { name: 'Bench Guest', email: 'bench@example.com' } })
+      const booked = await post('/v1/bookings', session, {
+        holdId: placed.id,
+        guest: { name: 'Bench Guest', email: 'bench@example.com' },
+      })
       if (booked.status !== 201) continue
       landed.set(free[i]!, performance.now())
       await check()
@@ -165,17 +199,33 @@ export async function benchCrowd(server: RunningServer, slug: string, options: {
   const checker = (async () => {
     while (!stop) await check()
   })()
-  const availability = await runLoad({ url: `${server.url}${path}`, connections: CROWD_CONNECTIONS, durationSec: options.durationSec })
+  const availability = await runLoad({
+    url: `${server.url}${path}`,
+    connections: CROWD_CONNECTIONS,
+    durationSec: options.durationSec,
+  })
   stop = true
   await Promise.all([writer, checker])
-  return { cached: options.cached, connections: CROWD_CONNECTIONS, health, availability, writes: landed.size, staleReads, checkedReads }
+  return {
+    cached: options.cached,
+    connections: CROWD_CONNECTIONS,
+    health,
+    availability,
+    writes: landed.size,
+    staleReads,
+    checkedReads,
+  }
 }
 
 /**
  * Availability (31-day windows across the year, as above) against the bare busy-interval
  * route with the same windows, in one bench server process: without the cache, then with it.
  */
-async function benchBare(slug: string, env: Record<string, string | undefined>, durationSec: number): Promise<BareResult> {
+async function benchBare(
+  slug: string,
+  env: Record<string, string | undefined>,
+  durationSec: number,
+): Promise<BareResult> {
   const measure = async (server: string, route: (from: string, to: string) => string) => {
     let month = 0
     const nextPath = () => {
@@ -204,7 +254,11 @@ async function benchBare(slug: string, env: Record<string, string | undefined>, 
   }
 }
 
-async function startBenchServer(slug: string, env: Record<string, string | undefined>, cache: boolean): Promise<{ url: string; stop(): Promise<void> }> {
+async function startBenchServer(
+  slug: string,
+  env: Record<string, string | undefined>,
+  cache: boolean,
+): Promise<{ url: string; stop(): Promise<void> }> {
   const entry = fileURLToPath(new URL('./availability-server.ts', import.meta.url))
   const child = spawn(process.execPath, ['--import', 'tsx', entry, slug, ...(cache ? ['--cache'] : [])], {
     env: { ...process.env, ...env, PORT: '0' },

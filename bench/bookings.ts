@@ -76,7 +76,9 @@ export async function benchBookings(options: BookingBenchOptions): Promise<Booki
     for (const resources of [single, spread]) {
       const ids = resources.map((r) => r.id)
       const apiCreatesPerSec = await apiBookings(server.url, ids, count)
-      const rawTransactionsPerSec = options.databaseUrl ? await rawTransactions(options.databaseUrl, ids, count) : undefined
+      const rawTransactionsPerSec = options.databaseUrl
+        ? await rawTransactions(options.databaseUrl, ids, count)
+        : undefined
       throughput.push({ resources: ids.length, bookings: count, apiCreatesPerSec, rawTransactionsPerSec })
     }
     // 1000 even in a quick run: the figure is "1,000 at once", and it takes well under a second.
@@ -106,7 +108,10 @@ async function apiBookings(base: string, resourceIds: string[], count: number): 
   const started = performance.now()
   await inBatches(holds.length, CONCURRENCY, async (i) => {
     const { session, holdId } = holds[i]!
-    const res = await post(base, '/v1/bookings', session, { holdId, guest: { name: 'Bench', email: 'bench@example.com' } })
+    const res = await post(base, '/v1/bookings', session, {
+      holdId,
+      guest: { name: 'Bench', email: 'bench@example.com' },
+    })
     if (res.status !== 201) throw new Error(`booking ${i} failed: ${res.status} ${JSON.stringify(res.body)}`)
   })
   return holds.length / ((performance.now() - started) / 1000)
@@ -174,7 +179,11 @@ export async function raceForOneSlot(base: string, resourceId: string, holds: nu
   const outcomes = await Promise.all(
     Array.from({ length: holds }, async () => {
       const res = await post(base, '/v1/holds', `race_${randomBytes(12).toString('hex')}`, { resourceId, start })
-      return res.status === 201 ? 'created' : res.status === 409 && (res.body as ErrorBody | null)?.error?.code === 'slot_held' ? 'held' : 'other'
+      return res.status === 201
+        ? 'created'
+        : res.status === 409 && (res.body as ErrorBody | null)?.error?.code === 'slot_held'
+          ? 'held'
+          : 'other'
     }),
   )
   const ms = performance.now() - t

@@ -11,7 +11,10 @@ export interface HoldLatency {
 }
 
 /** Sequential place + release pairs straight on the store: the latency a guest feels per click. */
-export async function benchHoldLatency(upstash: { url: string; token: string } | undefined, quick: boolean): Promise<HoldLatency[]> {
+export async function benchHoldLatency(
+  upstash: { url: string; token: string } | undefined,
+  quick: boolean,
+): Promise<HoldLatency[]> {
   const pairs = quick ? 300 : 2000
   const results: HoldLatency[] = []
   const backends = [
@@ -19,7 +22,12 @@ export async function benchHoldLatency(upstash: { url: string; token: string } |
     { store: 'memory' as const, upstash: undefined },
   ]
   for (const { store, upstash: endpoint } of backends) {
-    const { holds } = createHoldBackend({ upstash: endpoint, holdRateLimitPerMinute: 0, clock: systemClock, keyPrefix: `bench:${randomBytes(4).toString('hex')}:` })
+    const { holds } = createHoldBackend({
+      upstash: endpoint,
+      holdRateLimitPerMinute: 0,
+      clock: systemClock,
+      keyPrefix: `bench:${randomBytes(4).toString('hex')}:`,
+    })
     const samples = await measurePairs(holds, pairs)
     results.push({ store, pairs, p50Ms: percentile(samples, 0.5), p99Ms: percentile(samples, 0.99) })
   }
@@ -29,7 +37,11 @@ export async function benchHoldLatency(upstash: { url: string; token: string } |
     for (let i = 0; i < pairs + 50; i++) {
       const t = performance.now()
       for (let j = 0; j < 2; j++) {
-        const res = await fetch(upstash.url, { method: 'POST', headers: { Authorization: `Bearer ${upstash.token}` }, body: '["ping"]' })
+        const res = await fetch(upstash.url, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${upstash.token}` },
+          body: '["ping"]',
+        })
         await res.text()
       }
       if (i >= 50) samples.push(performance.now() - t)

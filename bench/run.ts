@@ -15,7 +15,8 @@ import { measureOnTheWire, measureTimeToFirstSlots, measureWidgetSizes } from '.
 const quick = process.argv.includes('--quick')
 const databaseUrl = process.env.DATABASE_URL || undefined
 
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
 const line = (r: LoadResult) =>
   `${fmt(r.requestsPerSec)} req/s  p50 ${fmt(r.p50Ms, 1)} ms  p99 ${fmt(r.p99Ms, 1)} ms  (${fmt(r.requests)} requests, ${r.errors} errors, ${r.non2xx} non-2xx)`
 const verdict = (ok: boolean, target: string) => (ok ? `meets ${target}` : `BELOW target ${target}`)
@@ -41,21 +42,31 @@ try {
   console.log(`  GET /health (baseline)     ${line(a.health)}`)
   console.log(`  GET …/availability         ${line(a.availability)}`)
   console.log(`  ratio availability/health  ${fmt(httpRatio, 3)}  ${verdict(httpRatio >= 0.5, '≥ 0.5')}`)
-  console.log(`  engine, one year           ${fmt(a.engineMs, 2)} ms (sweep)  vs  ${fmt(a.naiveMs, 2)} ms (naive slots × bookings)`)
+  console.log(
+    `  engine, one year           ${fmt(a.engineMs, 2)} ms (sweep)  vs  ${fmt(a.naiveMs, 2)} ms (naive slots × bookings)`,
+  )
   console.log(`  ratio naive/engine         ${fmt(engineRatio, 1)}×  ${verdict(engineRatio >= 20, '≥ 20×')}`)
   failed ||= a.availability.errors + a.availability.non2xx + a.health.errors + a.health.non2xx > 0
   const crowd = a.crowd
   const crowdRatio = crowd.availability.requestsPerSec / crowd.health.requestsPerSec
-  console.log(`  crowd: ${crowd.connections} connections on one resource-month, ${crowd.cached ? 'cached' : 'NOT cached (PostgreSQL with in-memory holds)'}, ${crowd.writes} bookings landing meanwhile`)
+  console.log(
+    `  crowd: ${crowd.connections} connections on one resource-month, ${crowd.cached ? 'cached' : 'NOT cached (PostgreSQL with in-memory holds)'}, ${crowd.writes} bookings landing meanwhile`,
+  )
   console.log(`    GET /health (baseline)   ${line(crowd.health)}`)
   console.log(`    GET …/availability       ${line(crowd.availability)}`)
   console.log(`    ratio crowd/health       ${fmt(crowdRatio, 3)}  ${verdict(crowdRatio >= 0.3, '≥ 0.3')}`)
-  console.log(`    staleness check          ${crowd.staleReads} stale of ${fmt(crowd.checkedReads)} checked reads after ${crowd.writes} writes  ${verdict(crowd.staleReads === 0, '0 stale')}`)
+  console.log(
+    `    staleness check          ${crowd.staleReads} stale of ${fmt(crowd.checkedReads)} checked reads after ${crowd.writes} writes  ${verdict(crowd.staleReads === 0, '0 stale')}`,
+  )
   const bare = a.bare
   console.log(`  bare route (the same busy-interval SQL, its rows as JSON; one bench server process, 31-day windows)`)
   console.log(`    GET /bench/busy (baseline) ${line(bare.bare)}`)
-  console.log(`    availability, no cache     ${line(bare.uncached)}  ratio ${fmt(bare.uncached.requestsPerSec / bare.bare.requestsPerSec, 3)}  ${verdict(bare.uncached.requestsPerSec / bare.bare.requestsPerSec >= 0.5, '≥ 0.5')}`)
-  console.log(`    availability, cached       ${line(bare.cached)}  ratio ${fmt(bare.cached.requestsPerSec / bare.bare.requestsPerSec, 3)}  ${verdict(bare.cached.requestsPerSec / bare.bare.requestsPerSec >= 0.5, '≥ 0.5')}`)
+  console.log(
+    `    availability, no cache     ${line(bare.uncached)}  ratio ${fmt(bare.uncached.requestsPerSec / bare.bare.requestsPerSec, 3)}  ${verdict(bare.uncached.requestsPerSec / bare.bare.requestsPerSec >= 0.5, '≥ 0.5')}`,
+  )
+  console.log(
+    `    availability, cached       ${line(bare.cached)}  ratio ${fmt(bare.cached.requestsPerSec / bare.bare.requestsPerSec, 3)}  ${verdict(bare.cached.requestsPerSec / bare.bare.requestsPerSec >= 0.5, '≥ 0.5')}`,
+  )
   failed ||= crowd.staleReads > 0 || crowd.availability.errors + crowd.availability.non2xx > 0
 
   console.log(`\nBookings (holds placed first, then POST /v1/bookings with 20 in flight, distinct slots)`)
@@ -78,7 +89,9 @@ try {
   }
   if (contention) {
     const c = contention
-    console.log(`  ${fmt(c.holds)} holds on one slot at once: resolved in ${fmt(c.ms)} ms → ${c.created} × 201, ${c.held} × 409 slot_held, ${c.other} other  ${verdict(c.ms < 1000, '< 1 s')}; as many GET /health at once ${fmt(c.healthMs)} ms (baseline)`)
+    console.log(
+      `  ${fmt(c.holds)} holds on one slot at once: resolved in ${fmt(c.ms)} ms → ${c.created} × 201, ${c.held} × 409 slot_held, ${c.other} other  ${verdict(c.ms < 1000, '< 1 s')}; as many GET /health at once ${fmt(c.healthMs)} ms (baseline)`,
+    )
     failed ||= c.created !== 1 || c.other > 0
   }
 
@@ -90,9 +103,12 @@ try {
     let note = ''
     if (h.store === 'redis') {
       note = `  ${verdict(h.p99Ms <= 5, 'p99 ≤ 5 ms')}`
-      if (baseline) note += `; ${fmt(h.p50Ms / baseline.p50Ms, 2)}× the baseline at p50, ${fmt(h.p99Ms / baseline.p99Ms, 2)}× at p99`
+      if (baseline)
+        note += `; ${fmt(h.p50Ms / baseline.p50Ms, 2)}× the baseline at p50, ${fmt(h.p99Ms / baseline.p99Ms, 2)}× at p99`
     }
-    console.log(`  ${label.padEnd(8)} p50 ${fmt(h.p50Ms, 2)} ms  p99 ${fmt(h.p99Ms, 2)} ms  (${fmt(h.pairs)} pairs)${note}`)
+    console.log(
+      `  ${label.padEnd(8)} p50 ${fmt(h.p50Ms, 2)} ms  p99 ${fmt(h.p99Ms, 2)} ms  (${fmt(h.pairs)} pairs)${note}`,
+    )
   }
 
   console.log('\nWidget (built scripts; gzip -9 and brotli 11, as served)')
@@ -113,8 +129,12 @@ try {
   const kb = (bytes: number) => `${fmt(bytes / 1024, 2)} KB`
   for (const size of sizes) {
     const name = size.file.split('/').pop()!
-    const role = size.critical ? 'critical path' : `for ${loadedFor[name] ?? loadedFor[name.replace(/-[\w-]{8}\.js$/, '')] ?? 'on demand'}`
-    console.log(`  ${size.file.padEnd(34)} ${fmt(size.bytes / 1024, 1).padStart(5)} KB raw, ${kb(size.gzipBytes)} gzip, ${kb(size.brBytes)} br  (${role})`)
+    const role = size.critical
+      ? 'critical path'
+      : `for ${loadedFor[name] ?? loadedFor[name.replace(/-[\w-]{8}\.js$/, '')] ?? 'on demand'}`
+    console.log(
+      `  ${size.file.padEnd(34)} ${fmt(size.bytes / 1024, 1).padStart(5)} KB raw, ${kb(size.gzipBytes)} gzip, ${kb(size.brBytes)} br  (${role})`,
+    )
   }
   const critical = sizes.filter((size) => size.critical)
   const criticalGzip = critical.reduce((sum, size) => sum + size.gzipBytes, 0)
@@ -125,8 +145,12 @@ try {
   const timing = await measureTimeToFirstSlots({ databaseUrl, quick })
   if (timing) {
     console.log(`  time to first slots painted, headless Chromium, first visit, median of ${timing.runs}:`)
-    console.log(`    snippet page  ${fmt(timing.widgetMs, 1)} ms (script fetch start → slots on screen)  ${verdict(timing.widgetMs <= 300, '≤ 300 ms')}`)
-    console.log(`    baseline page ${fmt(timing.baselineMs, 1)} ms (a script that renders one <div>)  ratio ${fmt(timing.widgetMs / timing.baselineMs, 1)}×`)
+    console.log(
+      `    snippet page  ${fmt(timing.widgetMs, 1)} ms (script fetch start → slots on screen)  ${verdict(timing.widgetMs <= 300, '≤ 300 ms')}`,
+    )
+    console.log(
+      `    baseline page ${fmt(timing.baselineMs, 1)} ms (a script that renders one <div>)  ratio ${fmt(timing.widgetMs / timing.baselineMs, 1)}×`,
+    )
   } else {
     console.log('  time to first slots: skipped, /usr/bin/chromium not found (apt-get install -y chromium)')
   }
@@ -138,9 +162,16 @@ try {
     const kb = (bytes: number) => `${fmt(bytes / 1024, 1)} KB`
     const bytesOk = c.bytesToFirstSlots <= 28 * 1024
     console.log(`  bytes, script request → first slots (CDP encodedDataLength, median of ${wire.runs}):`)
-    console.log(`    Accept-Encoding: br, gzip   ${kb(c.bytesToFirstSlots)} (${kb(c.bytesSettled)} once idle)  ${verdict(bytesOk, '≤ 28 KB (28,672 bytes)')}`)
-    console.log(`    identity (baseline)         ${kb(i.bytesToFirstSlots)} (${kb(i.bytesSettled)} once idle)  ratio ${fmt(c.bytesToFirstSlots / i.bytesToFirstSlots, 2)}`)
-    for (const r of c.requests) console.log(`      ${r.beforePaint ? 'before paint' : 'after paint '} ${r.encoding.padEnd(8)} ${fmt(r.bytes).padStart(7)} B  ${r.url.replace(/\?.*/, '')}`)
+    console.log(
+      `    Accept-Encoding: br, gzip   ${kb(c.bytesToFirstSlots)} (${kb(c.bytesSettled)} once idle)  ${verdict(bytesOk, '≤ 28 KB (28,672 bytes)')}`,
+    )
+    console.log(
+      `    identity (baseline)         ${kb(i.bytesToFirstSlots)} (${kb(i.bytesSettled)} once idle)  ratio ${fmt(c.bytesToFirstSlots / i.bytesToFirstSlots, 2)}`,
+    )
+    for (const r of c.requests)
+      console.log(
+        `      ${r.beforePaint ? 'before paint' : 'after paint '} ${r.encoding.padEnd(8)} ${fmt(r.bytes).padStart(7)} B  ${r.url.replace(/\?.*/, '')}`,
+      )
     console.log('  time to first slots painted, throttled:')
     console.log(`    Accept-Encoding: br, gzip   ${fmt(c.ms)} ms  ${verdict(c.ms <= 1200, '≤ 1.2 s')}`)
     console.log(`    identity (baseline)         ${fmt(i.ms)} ms  ratio ${fmt(c.ms / i.ms, 2)}`)
@@ -148,7 +179,9 @@ try {
     console.log('  skipped, /usr/bin/chromium not found (apt-get install -y chromium)')
   }
 
-  console.log(`\nScale (${quick ? '100 resources, 100,000' : '1,000 resources, 1,000,000'} bookings in a scratch database, low concurrency, through the app over HTTP)`)
+  console.log(
+    `\nScale (${quick ? '100 resources, 100,000' : '1,000 resources, 1,000,000'} bookings in a scratch database, low concurrency, through the app over HTTP)`,
+  )
   failed ||= !printScale(await benchScale({ databaseUrl, quick }))
 } finally {
   await bridge?.stop()

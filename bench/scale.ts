@@ -64,7 +64,8 @@ const MONTH = { from: '2027-03-01', to: '2027-03-31' }
 const WEEK = { from: '2027-03-08', to: '2027-03-15' }
 
 export async function benchScale(options: ScaleOptions): Promise<ScaleResult> {
-  if (!options.databaseUrl) return { skipped: 'needs DATABASE_URL (a PostgreSQL server); the embedded PGlite is not measured at this scale' }
+  if (!options.databaseUrl)
+    return { skipped: 'needs DATABASE_URL (a PostgreSQL server); the embedded PGlite is not measured at this scale' }
   const resources = options.quick ? 100 : 1_000
   const perResource = 1_000
   const name = `bench_scale_${Math.random().toString(36).slice(2, 10)}`
@@ -91,11 +92,18 @@ export async function benchScale(options: ScaleOptions): Promise<ScaleResult> {
     handle = undefined
     // The production server (api/node.ts) in its own process, as bench/availability.ts runs
     // it; no Redis, so availability is computed from the database on every request.
-    server = await startApiServer({ DATABASE_URL: scratchUrl, UPSTASH_REDIS_REST_URL: '', UPSTASH_REDIS_REST_TOKEN: '', REDIS_URL: '' })
+    server = await startApiServer({
+      DATABASE_URL: scratchUrl,
+      UPSTASH_REDIS_REST_URL: '',
+      UPSTASH_REDIS_REST_TOKEN: '',
+      REDIS_URL: '',
+    })
     const base = server.url
     const pick = (i: number) => ids[(i * 7919) % ids.length]!
-    const availabilityPath = (i: number) => `/v1/resources/${pick(i).slug}/availability?from=${MONTH.from}&to=${MONTH.to}`
-    const listPath = (i: number) => `/v1/admin/bookings?resourceId=${pick(i).id}&from=${WEEK.from}&to=${WEEK.to}&status=confirmed,pending`
+    const availabilityPath = (i: number) =>
+      `/v1/resources/${pick(i).slug}/availability?from=${MONTH.from}&to=${MONTH.to}`
+    const listPath = (i: number) =>
+      `/v1/admin/bookings?resourceId=${pick(i).id}&from=${WEEK.from}&to=${WEEK.to}&status=confirmed,pending`
     const auth = { Authorization: `Bearer ${key}` }
     const requests = options.quick ? 400 : 2_000
     // Warm the JIT, the pool and the resource catalog first.
@@ -121,7 +129,17 @@ export async function benchScale(options: ScaleOptions): Promise<ScaleResult> {
       })
     })
     const listPlan = await explain(scratchUrl, listCapture)
-    return { resources, bookings: resources * perResource, perResource, generateMs, connections: CONNECTIONS, availability, list, availabilityPlan, listPlan }
+    return {
+      resources,
+      bookings: resources * perResource,
+      perResource,
+      generateMs,
+      connections: CONNECTIONS,
+      availability,
+      list,
+      availabilityPlan,
+      listPlan,
+    }
   } finally {
     await server?.stop()
     await handle?.close()
@@ -164,7 +182,12 @@ async function generate(sql: postgres.Sql, resources: number, perResource: numbe
 }
 
 /** `CONNECTIONS` clients, each sending its next request when the last one answered. */
-async function measure(base: string, path: (i: number) => string, headers: Record<string, string>, total: number): Promise<Latency> {
+async function measure(
+  base: string,
+  path: (i: number) => string,
+  headers: Record<string, string>,
+  total: number,
+): Promise<Latency> {
   const times: number[] = []
   let next = 0
   let failures = 0
@@ -194,7 +217,10 @@ async function captureSql(url: string, run: (db: Database) => Promise<void>): Pr
   const client = postgres(url, { max: 1, onnotice: () => {} })
   const seen: Captured[] = []
   try {
-    const db = drizzle(client, { schema, logger: { logQuery: (query, params) => void seen.push({ query, params }) } }) as unknown as Database
+    const db = drizzle(client, {
+      schema,
+      logger: { logQuery: (query, params) => void seen.push({ query, params }) },
+    }) as unknown as Database
     await run(db)
   } finally {
     await client.end({ timeout: 5 })
@@ -209,9 +235,22 @@ async function explain(url: string, captured: Captured): Promise<QueryPlan> {
   try {
     const rows = await client.unsafe(`explain (analyze, buffers) ${captured.query}`, captured.params as never[])
     const lines = rows.map((r) => String(r['QUERY PLAN']))
-    const indexes = [...new Set(lines.flatMap((l) => [...l.matchAll(/(?:Index Scan|Index Only Scan|Bitmap Index Scan)(?: Backward)? (?:using|on) (\S+)/g)].map((m) => m[1]!)))]
+    const indexes = [
+      ...new Set(
+        lines.flatMap((l) =>
+          [...l.matchAll(/(?:Index Scan|Index Only Scan|Bitmap Index Scan)(?: Backward)? (?:using|on) (\S+)/g)].map(
+            (m) => m[1]!,
+          ),
+        ),
+      ),
+    ]
     const execution = lines.map((l) => /Execution Time: ([\d.]+) ms/.exec(l)).find(Boolean)
-    return { lines, indexes, seqScan: lines.some((l) => l.includes('Seq Scan')), executionMs: execution ? Number(execution[1]) : NaN }
+    return {
+      lines,
+      indexes,
+      seqScan: lines.some((l) => l.includes('Seq Scan')),
+      executionMs: execution ? Number(execution[1]) : NaN,
+    }
   } finally {
     await client.end({ timeout: 5 })
   }
@@ -223,7 +262,8 @@ function withDatabase(url: string, database: string): string {
   return u.toString()
 }
 
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
 const verdict = (ok: boolean, target: string) => (ok ? `meets ${target}` : `BELOW target ${target}`)
 
 /** The section's lines, as `npm run bench` prints them; false when a request failed. */
@@ -232,12 +272,21 @@ export function printScale(r: ScaleResult): boolean {
     console.log(`  skipped: ${r.skipped}`)
     return true
   }
-  const row = (l: Latency) => `p50 ${fmt(l.p50Ms, 1)} ms  p99 ${fmt(l.p99Ms, 1)} ms  (${fmt(l.requests)} requests, ${l.failures} non-200)`
-  console.log(`  ${fmt(r.resources)} resources × ${fmt(r.perResource)} bookings = ${fmt(r.bookings)} bookings, generated with generate_series + ANALYZE in ${fmt(r.generateMs / 1000, 1)} s`)
-  console.log(`  GET …/availability, one resource-month (${MONTH.from}…${MONTH.to}), ${r.connections} connections  ${row(r.availability)}  ${verdict(r.availability.p99Ms <= 30, 'p99 ≤ 30 ms')}`)
-  console.log(`  GET /v1/admin/bookings, one week, resourceId + status=confirmed,pending, ${r.connections} connections  ${row(r.list)}  ${verdict(r.list.p99Ms <= 50, 'p99 ≤ 50 ms')}`)
+  const row = (l: Latency) =>
+    `p50 ${fmt(l.p50Ms, 1)} ms  p99 ${fmt(l.p99Ms, 1)} ms  (${fmt(l.requests)} requests, ${l.failures} non-200)`
+  console.log(
+    `  ${fmt(r.resources)} resources × ${fmt(r.perResource)} bookings = ${fmt(r.bookings)} bookings, generated with generate_series + ANALYZE in ${fmt(r.generateMs / 1000, 1)} s`,
+  )
+  console.log(
+    `  GET …/availability, one resource-month (${MONTH.from}…${MONTH.to}), ${r.connections} connections  ${row(r.availability)}  ${verdict(r.availability.p99Ms <= 30, 'p99 ≤ 30 ms')}`,
+  )
+  console.log(
+    `  GET /v1/admin/bookings, one week, resourceId + status=confirmed,pending, ${r.connections} connections  ${row(r.list)}  ${verdict(r.list.p99Ms <= 50, 'p99 ≤ 50 ms')}`,
+  )
   const plan = (label: string, p: QueryPlan) => {
-    console.log(`  EXPLAIN (ANALYZE, BUFFERS) ${label}: ${p.seqScan ? 'SEQ SCAN' : 'no seq scan'}, indexes: ${p.indexes.join(', ') || 'none'}, execution ${fmt(p.executionMs, 2)} ms`)
+    console.log(
+      `  EXPLAIN (ANALYZE, BUFFERS) ${label}: ${p.seqScan ? 'SEQ SCAN' : 'no seq scan'}, indexes: ${p.indexes.join(', ') || 'none'}, execution ${fmt(p.executionMs, 2)} ms`,
+    )
     for (const l of p.lines) console.log(`    ${l}`)
   }
   plan('busy intervals (findBookedSnapshot, exact SQL)', r.availabilityPlan)

@@ -33,15 +33,26 @@ export interface WidgetTiming {
  * widget entry and the chunks it imports statically (entries.json, written by the build).
  */
 export async function measureWidgetSizes(): Promise<WidgetSize[]> {
-  const entries = JSON.parse(await readFile('dist/widget/entries.json', 'utf8')) as Record<string, { file: string; imports: string[] }>
+  const entries = JSON.parse(await readFile('dist/widget/entries.json', 'utf8')) as Record<
+    string,
+    { file: string; imports: string[] }
+  >
   const widget = entries.widget!
   const critical = new Set(['widget.js', widget.file, ...widget.imports])
-  const modules = (await readdir('dist/widget/assets')).filter((name) => name.endsWith('.js')).map((name) => `assets/${name}`)
+  const modules = (await readdir('dist/widget/assets'))
+    .filter((name) => name.endsWith('.js'))
+    .map((name) => `assets/${name}`)
   return Promise.all(
     ['widget.js', 'manage.js', ...modules].map(async (file) => {
       const body = await readFile(`dist/widget/${file}`)
       const brBytes = brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length
-      return { file, bytes: body.length, gzipBytes: gzipSync(body, { level: 9 }).length, brBytes, critical: critical.has(file) }
+      return {
+        file,
+        bytes: body.length,
+        gzipBytes: gzipSync(body, { level: 9 }).length,
+        brBytes,
+        critical: critical.has(file),
+      }
     }),
   )
 }
@@ -54,7 +65,10 @@ const MARK_PAINT = `window.__mark = () => requestAnimationFrame(() => setTimeout
  * fresh browser context (nothing cached: a first visit), and times script fetch start →
  * first slots painted. The baseline is the same page whose script only renders a <div>.
  */
-export async function measureTimeToFirstSlots(options: { databaseUrl: string | undefined; quick: boolean }): Promise<WidgetTiming | undefined> {
+export async function measureTimeToFirstSlots(options: {
+  databaseUrl: string | undefined
+  quick: boolean
+}): Promise<WidgetTiming | undefined> {
   if (!existsSync(CHROMIUM)) return undefined
   const dataDir = options.databaseUrl ? undefined : await mkdtemp(join(tmpdir(), 'booking-bench-widget-'))
   const handle = await openDatabase({ url: options.databaseUrl, dataDir, migrate: true })
@@ -82,9 +96,15 @@ export async function measureTimeToFirstSlots(options: { databaseUrl: string | u
       const context = await browser!.newContext()
       const page = await context.newPage()
       await page.route(`${server.url}/bench-page`, (route) => route.fulfill({ contentType: 'text/html', body: html }))
-      await page.route(`${server.url}/bench-baseline.js`, (route) => route.fulfill({ contentType: 'text/javascript', body: baselineScript }))
+      await page.route(`${server.url}/bench-baseline.js`, (route) =>
+        route.fulfill({ contentType: 'text/javascript', body: baselineScript }),
+      )
       await page.goto(`${server.url}/bench-page`)
-      await page.waitForFunction(() => (window as unknown as { __painted?: number }).__painted !== undefined, undefined, { timeout: 15_000 })
+      await page.waitForFunction(
+        () => (window as unknown as { __painted?: number }).__painted !== undefined,
+        undefined,
+        { timeout: 15_000 },
+      )
       const ms = await page.evaluate((name) => {
         const entry = performance.getEntriesByType('resource').find((e) => e.name.endsWith(name))
         return (window as unknown as { __painted: number }).__painted - (entry?.startTime ?? 0)
@@ -144,12 +164,19 @@ export interface WireFigures {
  * request to the first slots painted, as served with `Accept-Encoding: br, gzip` and, as the
  * baseline, with `identity`. Bytes are CDP's encodedDataLength, so they are what crossed the wire.
  */
-export async function measureOnTheWire(options: { databaseUrl: string | undefined; quick: boolean }): Promise<WireFigures | undefined> {
+export async function measureOnTheWire(options: {
+  databaseUrl: string | undefined
+  quick: boolean
+}): Promise<WireFigures | undefined> {
   if (!existsSync(CHROMIUM)) return undefined
   const dataDir = options.databaseUrl ? undefined : await mkdtemp(join(tmpdir(), 'booking-bench-wire-'))
   const handle = await openDatabase({ url: options.databaseUrl, dataDir, migrate: true })
   const slug = uniqueSlug('bench-wire')
-  await insertResource(handle.db, { slug, timezone: 'Europe/Berlin', schedules: everyDay({ startTime: '00:00', endTime: '24:00', slotDuration: 30 }) })
+  await insertResource(handle.db, {
+    slug,
+    timezone: 'Europe/Berlin',
+    schedules: everyDay({ startTime: '00:00', endTime: '24:00', slotDuration: 30 }),
+  })
   await handle.close()
 
   const server = await startApiServer({ DATABASE_URL: options.databaseUrl, DATA_DIR: dataDir })
@@ -165,12 +192,23 @@ export async function measureOnTheWire(options: { databaseUrl: string | undefine
       const encodings = new Map<string, string>()
       const finished: { id: string; at: number; bytes: number }[] = []
       cdp.on('Network.requestWillBeSent', (e) => sent.set(e.requestId, { url: e.request.url, at: e.timestamp }))
-      cdp.on('Network.responseReceived', (e) => encodings.set(e.requestId, String(e.response.headers['content-encoding'] ?? e.response.headers['Content-Encoding'] ?? 'identity')))
-      cdp.on('Network.loadingFinished', (e) => finished.push({ id: e.requestId, at: e.timestamp, bytes: e.encodedDataLength }))
+      cdp.on('Network.responseReceived', (e) =>
+        encodings.set(
+          e.requestId,
+          String(e.response.headers['content-encoding'] ?? e.response.headers['Content-Encoding'] ?? 'identity'),
+        ),
+      )
+      cdp.on('Network.loadingFinished', (e) =>
+        finished.push({ id: e.requestId, at: e.timestamp, bytes: e.encodedDataLength }),
+      )
       await cdp.send('Network.enable')
       await cdp.send('Network.emulateNetworkConditions', SLOW_NETWORK)
       await page.goto(`${server.url}/admin/preview?resource=${slug}`)
-      await page.waitForFunction(() => (window as unknown as { __painted?: number }).__painted !== undefined, undefined, { timeout: 30_000 })
+      await page.waitForFunction(
+        () => (window as unknown as { __painted?: number }).__painted !== undefined,
+        undefined,
+        { timeout: 30_000 },
+      )
       const marks = await page.evaluate(() => {
         const entry = performance.getEntriesByType('resource').find((e) => e.name.endsWith('/widget.js'))
         return { painted: (window as unknown as { __painted: number }).__painted, scriptStart: entry?.startTime ?? 0 }
@@ -183,9 +221,19 @@ export async function measureOnTheWire(options: { databaseUrl: string | undefine
       const paintedAt = script[1].at + (marks.painted - marks.scriptStart) / 1000
       const requests = finished
         .filter((f) => (sent.get(f.id)?.at ?? -1) >= script[1].at)
-        .map((f) => ({ url: sent.get(f.id)!.url.replace(server.url, ''), bytes: f.bytes, encoding: encodings.get(f.id) ?? '?', beforePaint: f.at <= paintedAt }))
+        .map((f) => ({
+          url: sent.get(f.id)!.url.replace(server.url, ''),
+          bytes: f.bytes,
+          encoding: encodings.get(f.id) ?? '?',
+          beforePaint: f.at <= paintedAt,
+        }))
       const sum = (list: typeof requests) => list.reduce((total, r) => total + r.bytes, 0)
-      return { bytesToFirstSlots: sum(requests.filter((r) => r.beforePaint)), bytesSettled: sum(requests), ms: marks.painted - marks.scriptStart, requests }
+      return {
+        bytesToFirstSlots: sum(requests.filter((r) => r.beforePaint)),
+        bytesSettled: sum(requests),
+        ms: marks.painted - marks.scriptStart,
+        requests,
+      }
     }
 
     await once('br, gzip') // warm-up: the server's first request compiles routes and opens the pool

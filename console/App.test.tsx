@@ -40,7 +40,8 @@ function stubServer(setupAnswers: (() => Response | Promise<Response>)[]) {
   return { requests, fetchStub }
 }
 
-const unauthorized = () => Response.json({ error: { code: 'unauthorized', message: 'The setup link is not valid.' } }, { status: 401 })
+const unauthorized = () =>
+  Response.json({ error: { code: 'unauthorized', message: 'The setup link is not valid.' } }, { status: 401 })
 
 beforeEach(() => {
   sessionStorage.clear()
@@ -90,7 +91,9 @@ describe('first-run link', () => {
     stubServer([unauthorized])
     render(<App />)
 
-    expect((await screen.findByRole('alert')).textContent).toBe('This sign-in link was already used or has expired. Sign in with your key below.')
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      'This sign-in link was already used or has expired. Sign in with your key below.',
+    )
     expect(screen.getByLabelText('Admin key')).toBeTruthy()
     expect(screen.getByRole('button', { name: 'Sign in' })).toBeTruthy()
     expect(location.hash).toBe('')
@@ -101,18 +104,25 @@ describe('first-run link', () => {
     const { fetchStub } = stubServer([unauthorized])
     render(<App />)
     await screen.findByRole('alert')
-    fetchStub.mockImplementation(async () => Response.json({ error: { code: 'unauthorized', message: 'Invalid key.' } }, { status: 401 }))
+    fetchStub.mockImplementation(async () =>
+      Response.json({ error: { code: 'unauthorized', message: 'Invalid key.' } }, { status: 401 }),
+    )
     const field = screen.getByLabelText('Admin key') as HTMLInputElement
     fireEvent.input(field, { target: { value: 'bka_wrong.key' } })
     fireEvent.click(screen.getByRole('button', { name: 'Sign in' }))
     await screen.findByText('That key is not valid (or was revoked).')
     expect(field.value).toBe('bka_wrong.key')
     expect(field.getAttribute('aria-invalid')).toBe('true')
-    expect(document.getElementById(field.getAttribute('aria-describedby')!)?.textContent).toBe('That key is not valid (or was revoked).')
+    expect(document.getElementById(field.getAttribute('aria-describedby')!)?.textContent).toBe(
+      'That key is not valid (or was revoked).',
+    )
   })
 
   it('keeps the link when the server cannot be reached, and tries again on request', async () => {
-    const { fetchStub } = stubServer([() => Promise.reject(new TypeError('Failed to fetch')), () => Response.json(created, { status: 201 })])
+    const { fetchStub } = stubServer([
+      () => Promise.reject(new TypeError('Failed to fetch')),
+      () => Response.json(created, { status: 201 }),
+    ])
     render(<App />)
 
     expect((await screen.findByRole('alert')).textContent).toContain('Could not reach the server')

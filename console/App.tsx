@@ -97,10 +97,18 @@ export function App() {
       <header>
         <h1>Bookings console</h1>
         <nav aria-label="Console">
-          <button type="button" aria-current={tab === 'resources' ? 'page' : undefined} onClick={() => setTab('resources')}>
+          <button
+            type="button"
+            aria-current={tab === 'resources' ? 'page' : undefined}
+            onClick={() => setTab('resources')}
+          >
             Resources
           </button>
-          <button type="button" aria-current={tab === 'bookings' ? 'page' : undefined} onClick={() => setTab('bookings')}>
+          <button
+            type="button"
+            aria-current={tab === 'bookings' ? 'page' : undefined}
+            onClick={() => setTab('bookings')}
+          >
             Bookings
           </button>
         </nav>
@@ -109,7 +117,9 @@ export function App() {
         </button>
       </header>
       <main>
-        {setup.phase === 'created' && <NewKeyPanel created={setup.created} onDone={() => setSetup({ phase: 'none' })} />}
+        {setup.phase === 'created' && (
+          <NewKeyPanel created={setup.created} onDone={() => setSetup({ phase: 'none' })} />
+        )}
         {setup.phase !== 'created' && setupProblem}
         {tab === 'resources' ? <ResourcesView api={api} /> : <BookingsView api={api} />}
       </main>
@@ -132,7 +142,11 @@ function SignIn({ onSignedIn, problem }: { onSignedIn: (api: AdminApi) => void; 
       sessionStorage.setItem(STORAGE_KEY, key)
       onSignedIn(api)
     } catch (e) {
-      setError(e instanceof AdminApiError && e.status === 401 ? 'That key is not valid (or was revoked).' : String((e as Error).message))
+      setError(
+        e instanceof AdminApiError && e.status === 401
+          ? 'That key is not valid (or was revoked).'
+          : String((e as Error).message),
+      )
     } finally {
       setBusy(false)
     }
@@ -167,7 +181,8 @@ function SignIn({ onSignedIn, problem }: { onSignedIn: (api: AdminApi) => void; 
           </p>
         )}
         <p class="muted">
-          The first time, open the sign-in link <code>npm start</code> printed. Later keys: <code>npm run admin:key -- --name "front desk"</code>. The key is kept in this tab only.
+          The first time, open the sign-in link <code>npm start</code> printed. Later keys:{' '}
+          <code>npm run admin:key -- --name "front desk"</code>. The key is kept in this tab only.
         </p>
       </section>
     </main>

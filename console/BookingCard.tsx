@@ -33,7 +33,18 @@ export interface BookingCardProps {
  * and how to reach them, what they wrote, where it stands and its money, and only the
  * actions that make sense right now. A card, so it reads the same on a phone.
  */
-export function BookingCard({ booking, resourceName, resourceZone, ownerZone, locale, now, busy, error, onAction, loadMessages }: BookingCardProps) {
+export function BookingCard({
+  booking,
+  resourceName,
+  resourceZone,
+  ownerZone,
+  locale,
+  now,
+  busy,
+  error,
+  onAction,
+  loadMessages,
+}: BookingCardProps) {
   const [log, setLog] = useState<{ open: boolean; rows?: Notice[]; error?: string }>({ open: false })
   const times = timeLabel(booking.start, booking.end, resourceZone, ownerZone, locale)
   const date = wallTime(Date.parse(booking.start), resourceZone).date
@@ -79,7 +90,9 @@ export function BookingCard({ booking, resourceName, resourceZone, ownerZone, lo
           <span class={`status ${booking.status}`}>{STATUS_LABELS[booking.status]}</span>
         </p>
         {money && <p class="bk-money">{money}</p>}
-        {booking.status === 'cancelled' && booking.cancelReason && <p class="muted">Cancelled ({booking.cancelReason})</p>}
+        {booking.status === 'cancelled' && booking.cancelReason && (
+          <p class="muted">Cancelled ({booking.cancelReason})</p>
+        )}
       </div>
       {(booking.notes || answers.length > 0) && (
         <dl class="bk-notes">

@@ -98,13 +98,26 @@ function createFakeApi(bookings: AdminBooking[] = [ada, grace, lin]) {
       const status = action[2] === 'confirm' ? 'confirmed' : 'cancelled'
       rows = rows.map((b) => (b.id === action[1] ? { ...b, status } : b))
       const changed = rows.find((b) => b.id === action[1])!
-      return { booking: status === 'cancelled' ? { ...changed, refund: { amount: 2250, currency: 'EUR', percent: 50, tier: 'owner_override', state: 'done' } } : changed }
+      return {
+        booking:
+          status === 'cancelled'
+            ? {
+                ...changed,
+                refund: { amount: 2250, currency: 'EUR', percent: 50, tier: 'owner_override', state: 'done' },
+              }
+            : changed,
+      }
     }
     if (url.pathname === '/notifications') return { notifications: [] }
     throw new Error(`unexpected ${method} ${path}`)
   }
-  const api: AdminApi = { call: <T,>(method: string, path: string, body?: unknown) => answer(method, path, body) as Promise<T> }
-  const bookingQueries = () => calls.filter((c) => c.method === 'GET' && c.path.startsWith('/bookings?')).map((c) => new URLSearchParams(c.path.split('?')[1]))
+  const api: AdminApi = {
+    call: <T,>(method: string, path: string, body?: unknown) => answer(method, path, body) as Promise<T>,
+  }
+  const bookingQueries = () =>
+    calls
+      .filter((c) => c.method === 'GET' && c.path.startsWith('/bookings?'))
+      .map((c) => new URLSearchParams(c.path.split('?')[1]))
   return { api, calls, bookingQueries }
 }
 
@@ -206,8 +219,12 @@ describe('week grid', () => {
     renderView()
     fireEvent.click(await block(/Ada Lovelace/))
     const card = await screen.findByRole('article', { name: /09:30–11:00 Berlin time/ })
-    expect(within(card).getByRole('heading').textContent).toBe('Tuesday 24 March 09:30–11:00 Berlin time (08:30 London)')
-    expect(within(card).getByRole('link', { name: 'ada@example.com' }).getAttribute('href')).toBe('mailto:ada@example.com')
+    expect(within(card).getByRole('heading').textContent).toBe(
+      'Tuesday 24 March 09:30–11:00 Berlin time (08:30 London)',
+    )
+    expect(within(card).getByRole('link', { name: 'ada@example.com' }).getAttribute('href')).toBe(
+      'mailto:ada@example.com',
+    )
     expect(within(card).getByRole('link', { name: '+4915112345678' }).getAttribute('href')).toBe('tel:+4915112345678')
     expect(within(card).getByText('Needs wheelchair access')).toBeTruthy()
     expect(within(card).getByText('Party size').nextElementSibling?.textContent).toBe('3')
@@ -220,7 +237,11 @@ describe('week grid', () => {
 
     fireEvent.click(await block(/Lin Wu/))
     const pending = await screen.findByRole('article', { name: /Thursday 26 March/ })
-    expect(within(pending).getAllByRole('button').map((b) => b.textContent)).toEqual(['Confirm', 'Cancel…', 'Messages'])
+    expect(
+      within(pending)
+        .getAllByRole('button')
+        .map((b) => b.textContent),
+    ).toEqual(['Confirm', 'Cancel…', 'Messages'])
     expect(within(pending).getByText('authorized €45.00')).toBeTruthy()
   })
 
@@ -249,7 +270,11 @@ describe('cancelling', () => {
     fireEvent.click(within(dialog).getByRole('button', { name: 'Cancel booking' }))
 
     await screen.findByText('Booking K7Q2XM3D cancelled; €22.50 goes back to the guest.')
-    expect(fake.calls.find((c) => c.path === '/bookings/b-1/cancel')).toEqual({ method: 'POST', path: '/bookings/b-1/cancel', body: { refundPercent: 80, reason: 'Room flooded' } })
+    expect(fake.calls.find((c) => c.path === '/bookings/b-1/cancel')).toEqual({
+      method: 'POST',
+      path: '/bookings/b-1/cancel',
+      body: { refundPercent: 80, reason: 'Room flooded' },
+    })
     expect(screen.queryByRole('dialog')).toBeNull()
     await waitFor(() => expect(screen.queryByRole('button', { name: /Ada Lovelace/ })).toBeNull())
     expect(confirmSpy).not.toHaveBeenCalled()

@@ -42,14 +42,24 @@ const PAGE = 200
 const MAX_PAGES = 5
 const SEARCH_LIMIT = 100
 
-const DONE: Record<Exclude<OwnerAction, 'cancel'>, string> = { confirm: 'confirmed', 'no-show': 'marked as a no-show', complete: 'marked as completed' }
+const DONE: Record<Exclude<OwnerAction, 'cancel'>, string> = {
+  confirm: 'confirmed',
+  'no-show': 'marked as a no-show',
+  complete: 'marked as completed',
+}
 
 /**
  * The owner's bookings: a week grid or a day list, filtered by status (cancelled ones hidden
  * unless asked for), searchable by ref, name or email across all dates, each booking with
  * its guest, notes, answers, money and the actions that are legal right now.
  */
-export function BookingsView({ api, ownerZone = browserZone(), locale, now = Date.now, searchDelayMs = 300 }: BookingsViewProps) {
+export function BookingsView({
+  api,
+  ownerZone = browserZone(),
+  locale,
+  now = Date.now,
+  searchDelayMs = 300,
+}: BookingsViewProps) {
   const [view, setView] = useState<'week' | 'day'>('week')
   const [anchor, setAnchor] = useState(() => todayIn(ownerZone, new Date(now())))
   const [resourceId, setResourceId] = useState('')
@@ -72,17 +82,22 @@ export function BookingsView({ api, ownerZone = browserZone(), locale, now = Dat
   useEffect(() => selectedCard.current?.scrollIntoView?.({ block: 'nearest', behavior: 'smooth' }), [selectedId])
 
   const zone = gridZone(resources ?? [], resourceId, ownerZone)
-  const firstDay = useMemo(() => firstDayOfWeek(locale ?? (typeof navigator === 'undefined' ? 'en' : navigator.language)), [locale])
+  const firstDay = useMemo(
+    () => firstDayOfWeek(locale ?? (typeof navigator === 'undefined' ? 'en' : navigator.language)),
+    [locale],
+  )
   const first = view === 'week' ? weekStart(anchor, firstDay) : anchor
   const days = Array.from({ length: view === 'week' ? 7 : 1 }, (_, i) => addDays(first, i))
   const searching = q !== ''
 
   useEffect(() => {
-    void ownerRoutes(api).listResources().then(
-      (r) => setResources(r.resources),
-      // Without the list the bookings still load, read in the owner's zone.
-      () => setResources([]),
-    )
+    void ownerRoutes(api)
+      .listResources()
+      .then(
+        (r) => setResources(r.resources),
+        // Without the list the bookings still load, read in the owner's zone.
+        () => setResources([]),
+      )
   }, [])
   useEffect(() => {
     const timer = setTimeout(() => setQ(searchText.trim()), searchDelayMs)
@@ -99,7 +114,9 @@ export function BookingsView({ api, ownerZone = browserZone(), locale, now = Dat
       let pages = 0
       do {
         const query = bookingsQuery({
-          ...(searching ? {} : { from: startOfDayIn(days[0]!, zone), to: startOfDayIn(addDays(days[days.length - 1]!, 1), zone) }),
+          ...(searching
+            ? {}
+            : { from: startOfDayIn(days[0]!, zone), to: startOfDayIn(addDays(days[days.length - 1]!, 1), zone) }),
           ...(resourceId ? { resourceId } : {}),
           status,
           q,
@@ -132,8 +149,7 @@ export function BookingsView({ api, ownerZone = browserZone(), locale, now = Dat
   const byId = new Map((resources ?? []).map((r) => [r.id, r]))
   const zoneOf = (b: AdminBooking) => byId.get(b.resourceId)?.timezone ?? zone
   const today = todayIn(zone, new Date(now()))
-  const loadMessages = async (b: AdminBooking) =>
-    (await ownerRoutes(api).notifications(b.id)).notifications
+  const loadMessages = async (b: AdminBooking) => (await ownerRoutes(api).notifications(b.id)).notifications
 
   const act = async (b: AdminBooking, action: OwnerAction) => {
     if (action === 'cancel') return setCancelling(b)
@@ -152,7 +168,10 @@ export function BookingsView({ api, ownerZone = browserZone(), locale, now = Dat
   const cancel = async (b: AdminBooking, body: CancelRequest) => {
     const { booking } = await ownerRoutes(api).cancelBooking(b.id, body)
     setCancelling(undefined)
-    const back = booking.refund && booking.refund.amount > 0 && booking.refund.currency ? `; ${formatMoney(booking.refund.amount, booking.refund.currency, locale)} goes back to the guest` : ''
+    const back =
+      booking.refund && booking.refund.amount > 0 && booking.refund.currency
+        ? `; ${formatMoney(booking.refund.amount, booking.refund.currency, locale)} goes back to the guest`
+        : ''
     setNotice(`Booking ${b.ref} cancelled${back}.`)
     await load()
   }
@@ -197,13 +216,21 @@ export function BookingsView({ api, ownerZone = browserZone(), locale, now = Dat
           </button>
         </div>
         <div class="bk-nav" role="group" aria-label="Dates">
-          <button type="button" aria-label={view === 'week' ? 'Previous week' : 'Previous day'} onClick={() => setAnchor(addDays(anchor, view === 'week' ? -7 : -1))}>
+          <button
+            type="button"
+            aria-label={view === 'week' ? 'Previous week' : 'Previous day'}
+            onClick={() => setAnchor(addDays(anchor, view === 'week' ? -7 : -1))}
+          >
             ‹
           </button>
           <button type="button" onClick={() => setAnchor(todayIn(zone, new Date(now())))}>
             Today
           </button>
-          <button type="button" aria-label={view === 'week' ? 'Next week' : 'Next day'} onClick={() => setAnchor(addDays(anchor, view === 'week' ? 7 : 1))}>
+          <button
+            type="button"
+            aria-label={view === 'week' ? 'Next week' : 'Next day'}
+            onClick={() => setAnchor(addDays(anchor, view === 'week' ? 7 : 1))}
+          >
             ›
           </button>
           <label class="bk-date-field">
@@ -233,7 +260,10 @@ export function BookingsView({ api, ownerZone = browserZone(), locale, now = Dat
         </label>
         <label>
           Status
-          <select value={status} onChange={(e) => setStatus((e.currentTarget as HTMLSelectElement).value as StatusFilter)}>
+          <select
+            value={status}
+            onChange={(e) => setStatus((e.currentTarget as HTMLSelectElement).value as StatusFilter)}
+          >
             {STATUS_FILTERS.map((f) => (
               <option key={f.value} value={f.value}>
                 {f.label}
@@ -267,9 +297,15 @@ export function BookingsView({ api, ownerZone = browserZone(), locale, now = Dat
       </p>
       {!list && !error && <p class="muted">Loading bookings…</p>}
       {list && shown.length === 0 && (
-        <p class="muted">{searching ? 'No booking matches that ref, name or email.' : `No bookings this ${view}${status === 'open' ? ' (cancelled ones are hidden)' : ''}.`}</p>
+        <p class="muted">
+          {searching
+            ? 'No booking matches that ref, name or email.'
+            : `No bookings this ${view}${status === 'open' ? ' (cancelled ones are hidden)' : ''}.`}
+        </p>
       )}
-      {truncated && <p class="muted">Showing the first {shown.length}; narrow the filter or the search to see the rest.</p>}
+      {truncated && (
+        <p class="muted">Showing the first {shown.length}; narrow the filter or the search to see the rest.</p>
+      )}
       {!searching && view === 'week' && !narrow ? (
         <>
           <WeekGrid
@@ -282,7 +318,11 @@ export function BookingsView({ api, ownerZone = browserZone(), locale, now = Dat
             onSelect={(b) => setSelectedId(b.id)}
           />
           <div ref={selectedCard}>
-            {selected ? card(selected) : shown.length > 0 && <p class="muted">Choose a booking to see the guest, their notes and the actions.</p>}
+            {selected
+              ? card(selected)
+              : shown.length > 0 && (
+                  <p class="muted">Choose a booking to see the guest, their notes and the actions.</p>
+                )}
           </div>
         </>
       ) : (

@@ -48,7 +48,9 @@ describe('cancel dialog', () => {
   it('shows what the policy gives back if cancelled now', () => {
     renderDialog()
     const dialog = screen.getByRole('dialog', { name: 'Cancel booking K7Q2XM3D?' })
-    expect(dialog.getAttribute('aria-describedby')).toBe(screen.getByText('Cancelled now, the policy gives back 50 %: €22.50 of €45.00.').id)
+    expect(dialog.getAttribute('aria-describedby')).toBe(
+      screen.getByText('Cancelled now, the policy gives back 50 %: €22.50 of €45.00.').id,
+    )
     const policy = screen.getByRole('radio', { name: 'As the policy says: 50 % (€22.50)' }) as HTMLInputElement
     expect(policy.checked).toBe(true)
     expect(screen.getByText(/Ada Lovelace · 09:30–11:00 Berlin time \(08:30 London\)/)).toBeTruthy()
@@ -77,13 +79,21 @@ describe('cancel dialog', () => {
     const field = percentField()
     expect(field.value).toBe('150')
     expect(field.getAttribute('aria-invalid')).toBe('true')
-    expect(document.getElementById(field.getAttribute('aria-describedby')!)?.textContent).toBe('Enter a whole number from 0 to 100.')
+    expect(document.getElementById(field.getAttribute('aria-describedby')!)?.textContent).toBe(
+      'Enter a whole number from 0 to 100.',
+    )
     expect(document.activeElement).toBe(field)
     expect(props.onConfirm).not.toHaveBeenCalled()
   })
 
   it('shows the server refusal and keeps everything typed', async () => {
-    renderDialog({ onConfirm: vi.fn(async () => Promise.reject(new AdminApiError(409, 'invalid_transition', 'This booking is completed and cannot be cancelled.'))) })
+    renderDialog({
+      onConfirm: vi.fn(async () =>
+        Promise.reject(
+          new AdminApiError(409, 'invalid_transition', 'This booking is completed and cannot be cancelled.'),
+        ),
+      ),
+    })
     fireEvent.input(percentField(), { target: { value: '30' } })
     fireEvent.input(screen.getByRole('textbox', { name: /Reason/ }), { target: { value: 'Sick' } })
     submit()
@@ -94,9 +104,13 @@ describe('cancel dialog', () => {
   })
 
   it('offers no refund choice for a booking nothing was paid for online, only the cancel with a reason', async () => {
-    const props = renderDialog({ booking: { ...paid, payment: undefined, cancellation: { allowed: true, percent: 100 } } })
+    const props = renderDialog({
+      booking: { ...paid, payment: undefined, cancellation: { allowed: true, percent: 100 } },
+    })
     const dialog = screen.getByRole('dialog', { name: 'Cancel booking K7Q2XM3D?' })
-    expect(dialog.getAttribute('aria-describedby')).toBe(screen.getByText('Nothing was paid online for this booking, so no money moves.').id)
+    expect(dialog.getAttribute('aria-describedby')).toBe(
+      screen.getByText('Nothing was paid online for this booking, so no money moves.').id,
+    )
     // A share of nothing is nothing: neither the policy's percentage nor the owner's is asked for.
     expect(screen.queryAllByRole('radio')).toEqual([])
     expect(screen.queryByRole('textbox', { name: /Refund percentage/ })).toBeNull()
@@ -109,7 +123,11 @@ describe('cancel dialog', () => {
   })
 
   it('offers no refund choice while the guest has not paid yet, and sends no percentage', async () => {
-    const unpaid: AdminBooking = { ...paid, status: 'pending', payment: { status: 'requires_payment', amount: 4500, currency: 'EUR', captured: 0, refunded: 0 } }
+    const unpaid: AdminBooking = {
+      ...paid,
+      status: 'pending',
+      payment: { status: 'requires_payment', amount: 4500, currency: 'EUR', captured: 0, refunded: 0 },
+    }
     const props = renderDialog({ booking: unpaid })
     expect(screen.getByText('The guest has not paid, so no money moves; the payment is stopped.')).toBeTruthy()
     expect(screen.queryAllByRole('radio')).toEqual([])
@@ -119,13 +137,24 @@ describe('cancel dialog', () => {
   })
 
   it('offers no refund choice once everything paid was refunded', () => {
-    renderDialog({ booking: { ...paid, payment: { status: 'captured', amount: 4500, currency: 'EUR', captured: 4500, refunded: 4500 } } })
+    renderDialog({
+      booking: {
+        ...paid,
+        payment: { status: 'captured', amount: 4500, currency: 'EUR', captured: 4500, refunded: 4500 },
+      },
+    })
     expect(screen.getByText('What the guest paid online was already refunded, so no money moves.')).toBeTruthy()
     expect(screen.queryAllByRole('radio')).toEqual([])
   })
 
   it('offers the refund choice for money only authorized, not yet captured', () => {
-    renderDialog({ booking: { ...paid, status: 'pending', payment: { status: 'authorized', amount: 4500, currency: 'EUR', captured: 0, refunded: 0 } } })
+    renderDialog({
+      booking: {
+        ...paid,
+        status: 'pending',
+        payment: { status: 'authorized', amount: 4500, currency: 'EUR', captured: 0, refunded: 0 },
+      },
+    })
     expect(screen.getByRole('radio', { name: 'As the policy says: 50 % (€22.50)' })).toBeTruthy()
     expect(screen.getByRole('radio', { name: 'A share I choose' })).toBeTruthy()
   })
@@ -156,7 +185,14 @@ describe('cancel dialog', () => {
           <button type="button" onClick={() => setOpen(true)}>
             Cancel…
           </button>
-          {open && <CancelDialog booking={paid} when="09:30" onClose={() => setOpen(false)} onConfirm={async () => undefined} />}
+          {open && (
+            <CancelDialog
+              booking={paid}
+              when="09:30"
+              onClose={() => setOpen(false)}
+              onConfirm={async () => undefined}
+            />
+          )}
         </>
       )
     }

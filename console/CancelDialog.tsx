@@ -19,7 +19,8 @@ export interface CancelDialogProps {
   onConfirm: (request: CancelRequest) => Promise<void>
 }
 
-const FOCUSABLE = 'button:not([disabled]), input:not([disabled]), textarea:not([disabled]), select:not([disabled]), a[href], [tabindex]:not([tabindex="-1"])'
+const FOCUSABLE =
+  'button:not([disabled]), input:not([disabled]), textarea:not([disabled]), select:not([disabled]), a[href], [tabindex]:not([tabindex="-1"])'
 
 /**
  * Cancelling a booking, in the page: what the policy refunds right now, or a share the owner
@@ -133,11 +134,25 @@ export function CancelDialog({ booking, when, locale, onClose, onConfirm }: Canc
           <fieldset>
             <legend>Refund to the guest</legend>
             <label class="check">
-              <input type="radio" name={id('refund')} value="policy" checked={choice === 'policy'} onChange={() => setChoice('policy')} />
-              {policy ? `As the policy says: ${policy.percent} % (${money(overrideRefund(payment, policy.percent))})` : 'As the policy says'}
+              <input
+                type="radio"
+                name={id('refund')}
+                value="policy"
+                checked={choice === 'policy'}
+                onChange={() => setChoice('policy')}
+              />
+              {policy
+                ? `As the policy says: ${policy.percent} % (${money(overrideRefund(payment, policy.percent))})`
+                : 'As the policy says'}
             </label>
             <label class="check">
-              <input type="radio" name={id('refund')} value="override" checked={choice === 'override'} onChange={() => setChoice('override')} />
+              <input
+                type="radio"
+                name={id('refund')}
+                value="override"
+                checked={choice === 'override'}
+                onChange={() => setChoice('override')}
+              />
               A share I choose
             </label>
             <label class="bk-percent">
@@ -166,14 +181,21 @@ export function CancelDialog({ booking, when, locale, onClose, onConfirm }: Canc
               </p>
             ) : (
               <p id={id('percent-amount')} class="muted">
-                {choice === 'override' && typedPercent !== undefined ? `${money(overrideRefund(payment, typedPercent))} back to the guest.` : ''}
+                {choice === 'override' && typedPercent !== undefined
+                  ? `${money(overrideRefund(payment, typedPercent))} back to the guest.`
+                  : ''}
               </p>
             )}
           </fieldset>
         )}
         <label>
           Reason (optional)
-          <textarea rows={2} maxLength={500} value={reason} onInput={(e) => setReason((e.currentTarget as HTMLTextAreaElement).value)} />
+          <textarea
+            rows={2}
+            maxLength={500}
+            value={reason}
+            onInput={(e) => setReason((e.currentTarget as HTMLTextAreaElement).value)}
+          />
         </label>
         {error && (
           <p class="error" role="alert">
@@ -197,7 +219,8 @@ function policyText(booking: AdminBooking, basis: number, money: (minor: number)
   const policy = booking.cancellation
   if (basis === 0) {
     const payment = booking.payment
-    if (payment?.status === 'requires_payment') return 'The guest has not paid, so no money moves; the payment is stopped.'
+    if (payment?.status === 'requires_payment')
+      return 'The guest has not paid, so no money moves; the payment is stopped.'
     if (payment && payment.captured > 0) return 'What the guest paid online was already refunded, so no money moves.'
     return 'Nothing was paid online for this booking, so no money moves.'
   }
@@ -208,5 +231,7 @@ function policyText(booking: AdminBooking, basis: number, money: (minor: number)
 
 function focusables(root: HTMLElement): HTMLElement[] {
   // Of a radio group only the checked one is reached with Tab.
-  return [...root.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((el) => !(el instanceof HTMLInputElement && el.type === 'radio' && !el.checked))
+  return [...root.querySelectorAll<HTMLElement>(FOCUSABLE)].filter(
+    (el) => !(el instanceof HTMLInputElement && el.type === 'radio' && !el.checked),
+  )
 }

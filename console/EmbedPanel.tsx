@@ -49,7 +49,15 @@ export function EmbedPanel({
         </p>
       )}
       <label for="embed-snippet">Embed snippet</label>
-      <textarea id="embed-snippet" class="snippet" ref={text} readOnly rows={4} value={snippet} aria-describedby="embed-help" />
+      <textarea
+        id="embed-snippet"
+        class="snippet"
+        ref={text}
+        readOnly
+        rows={4}
+        value={snippet}
+        aria-describedby="embed-help"
+      />
       <p class="help" id="embed-help">
         Paste it where the booking form should appear; it works on any page and keeps working after updates.
       </p>
@@ -65,8 +73,8 @@ export function EmbedPanel({
       </div>
       <h3>Preview</h3>
       <p class="help">
-        The widget as guests see it{resource.isActive ? '' : ' (inactive: guests cannot book it yet)'}. It shows the saved schedule; a
-        booking made here is a real booking.
+        The widget as guests see it{resource.isActive ? '' : ' (inactive: guests cannot book it yet)'}. It shows the
+        saved schedule; a booking made here is a real booking.
       </p>
       <iframe
         key={previewVersion}

@@ -30,14 +30,22 @@ export type CreatedKey = AdminSetupResponse
 export async function redeemSetupToken(token: string, base = ''): Promise<CreatedKey> {
   let response: Response
   try {
-    response = await fetch(`${base}/v1/admin/setup`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token } satisfies AdminSetupBody) })
+    response = await fetch(`${base}/v1/admin/setup`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ token } satisfies AdminSetupBody),
+    })
   } catch {
     throw new AdminApiError(0, 'network_error', 'Could not reach the server. Check that it is running and try again.')
   }
   const json = (await response.json().catch(() => undefined)) as (CreatedKey & Partial<ErrorBody>) | undefined
   if (response.status !== 201 || !json?.key) {
     const error = json?.error
-    throw new AdminApiError(response.status, error?.code ?? 'invalid_response', error?.message ?? `HTTP ${response.status}`)
+    throw new AdminApiError(
+      response.status,
+      error?.code ?? 'invalid_response',
+      error?.message ?? `HTTP ${response.status}`,
+    )
   }
   return { key: json.key, prefix: json.prefix, name: json.name }
 }
@@ -67,13 +75,20 @@ export function NewKeyPanel({ created, onDone }: { created: CreatedKey; onDone: 
         You are signed in. This is your owner key
       </h2>
       <p>
-        <strong>Keep it somewhere safe; it is shown only once.</strong> You sign in with it on another browser or after closing this
-        tab. Its name is “{created.name}”.
+        <strong>Keep it somewhere safe; it is shown only once.</strong> You sign in with it on another browser or after
+        closing this tab. Its name is “{created.name}”.
       </p>
       <div class="row">
         <label class="grow">
           Owner key
-          <input ref={field} type="text" readOnly value={created.key} class="key-field" onFocus={(e) => (e.currentTarget as HTMLInputElement).select()} />
+          <input
+            ref={field}
+            type="text"
+            readOnly
+            value={created.key}
+            class="key-field"
+            onFocus={(e) => (e.currentTarget as HTMLInputElement).select()}
+          />
         </label>
         <button type="button" class="primary" onClick={() => void copy()}>
           Copy
@@ -83,7 +98,11 @@ export function NewKeyPanel({ created, onDone }: { created: CreatedKey; onDone: 
         </button>
       </div>
       <p role="status" class={copied === 'no' ? 'error' : 'ok'}>
-        {copied === 'yes' ? 'Copied to the clipboard.' : copied === 'no' ? 'Could not copy: the key is selected, press Ctrl+C (⌘C on a Mac).' : ''}
+        {copied === 'yes'
+          ? 'Copied to the clipboard.'
+          : copied === 'no'
+            ? 'Could not copy: the key is selected, press Ctrl+C (⌘C on a Mac).'
+            : ''}
       </p>
     </section>
   )

@@ -41,7 +41,8 @@ function type(label: string | RegExp, text: string) {
   for (let i = 1; i <= text.length; i++) fireEvent.input(input, { target: { value: text.slice(0, i) } })
   return input
 }
-const choose = (label: string | RegExp, value: string) => fireEvent.change(screen.getByLabelText(label), { target: { value } })
+const choose = (label: string | RegExp, value: string) =>
+  fireEvent.change(screen.getByLabelText(label), { target: { value } })
 const valueOf = (label: string | RegExp) => (screen.getByLabelText(label) as HTMLInputElement).value
 const describedBy = (input: HTMLElement) =>
   (input.getAttribute('aria-describedby') ?? '')
@@ -143,7 +144,12 @@ describe('creating a resource', () => {
         price: { amount: 2550, currency: 'EUR' },
         payment: 'deposit',
         depositAmount: 1000,
-        cancellationPolicy: { free_cancellation_hours: 48, partial_refund_hours: 24, partial_refund_percent: 50, no_refund_hours: 2 },
+        cancellationPolicy: {
+          free_cancellation_hours: 48,
+          partial_refund_hours: 24,
+          partial_refund_percent: 50,
+          no_refund_hours: 2,
+        },
         minRescheduleNoticeHours: 6,
         minCancelNoticeHours: 24,
         notifyEmail: 'owner@example.com',
@@ -154,7 +160,9 @@ describe('creating a resource', () => {
 
     // After create: the snippet to paste, and the widget itself in a same-origin preview page.
     const snippet = (await screen.findByLabelText('Embed snippet')) as HTMLTextAreaElement
-    expect(snippet.value).toBe('<div data-booking-resource="blue-room"></div>\n<script src="https://book.example.com/widget.js" async></script>')
+    expect(snippet.value).toBe(
+      '<div data-booking-resource="blue-room"></div>\n<script src="https://book.example.com/widget.js" async></script>',
+    )
     expect(screen.getByText(/Created\. Paste this snippet/)).toBeTruthy()
     const preview = screen.getByTitle('Preview of the booking widget for Blue room') as HTMLIFrameElement
     expect(preview.getAttribute('src')).toBe('/admin/preview?resource=blue-room')
@@ -205,7 +213,10 @@ describe('creating a resource', () => {
     const { api } = fakeApi(() => ({ resources: [] }))
     render(<ResourcesView api={api} origin="https://book.example.com" />)
     fireEvent.click(await screen.findByRole('button', { name: 'New resource' }))
-    const words = () => within(screen.getByText('Guests will read:').parentElement!).getAllByRole('listitem').map((li) => li.textContent)
+    const words = () =>
+      within(screen.getByText('Guests will read:').parentElement!)
+        .getAllByRole('listitem')
+        .map((li) => li.textContent)
     expect(words()).toEqual(['Free cancellation until the start.'])
     type('Free cancellation until, hours before', '48')
     type('Partial refund until, hours before', '24')
@@ -226,25 +237,38 @@ describe('creating a resource', () => {
       'Online cancellation closes 24 h before the start.',
       'Changing the time online closes 12 h before the start.',
     ])
-    expect(describedBy(screen.getByLabelText('Minimum notice to move, hours'))).toContain('You can always move a booking yourself')
+    expect(describedBy(screen.getByLabelText('Minimum notice to move, hours'))).toContain(
+      'You can always move a booking yourself',
+    )
   })
 
   it('shows no made-up numbers in empty fields: the help gives the examples and the policy guests read is the empty one', async () => {
     const { api } = fakeApi(() => ({ resources: [] }))
     render(<ResourcesView api={api} origin="https://book.example.com" />)
     fireEvent.click(await screen.findByRole('button', { name: 'New resource' }))
-    const withPlaceholder = [...document.querySelectorAll('.resource-form :is(input, textarea)')].filter((field) => field.getAttribute('placeholder'))
+    const withPlaceholder = [...document.querySelectorAll('.resource-form :is(input, textarea)')].filter((field) =>
+      field.getAttribute('placeholder'),
+    )
     expect(withPlaceholder.map((field) => `${field.id}: ${field.getAttribute('placeholder')}`)).toEqual([])
     expect(valueOf('Free cancellation until, hours before')).toBe('')
-    expect(describedBy(screen.getByLabelText('Free cancellation until, hours before'))).toContain('e.g. 24. Empty: free cancellation until the start.')
-    expect(within(screen.getByText('Guests will read:').parentElement!).getAllByRole('listitem').map((li) => li.textContent)).toEqual(['Free cancellation until the start.'])
+    expect(describedBy(screen.getByLabelText('Free cancellation until, hours before'))).toContain(
+      'e.g. 24. Empty: free cancellation until the start.',
+    )
+    expect(
+      within(screen.getByText('Guests will read:').parentElement!)
+        .getAllByRole('listitem')
+        .map((li) => li.textContent),
+    ).toEqual(['Free cancellation until the start.'])
   })
 
   it('does not show a partial refund to guests that would never apply, and asks for the free-cancellation hours', async () => {
     const { api, calls } = fakeApi(() => ({ resources: [] }))
     render(<ResourcesView api={api} origin="https://book.example.com" />)
     fireEvent.click(await screen.findByRole('button', { name: 'New resource' }))
-    const words = () => within(screen.getByText('Guests will read:').parentElement!).getAllByRole('listitem').map((li) => li.textContent)
+    const words = () =>
+      within(screen.getByText('Guests will read:').parentElement!)
+        .getAllByRole('listitem')
+        .map((li) => li.textContent)
     type('Name', 'Court')
     type('Slug', 'court')
     type('Partial refund until, hours before', '24')
@@ -257,7 +281,11 @@ describe('creating a resource', () => {
     expect(describedBy(partial)).toContain('Set “Free cancellation until” as well')
     expect(calls.filter((c) => c.method !== 'GET')).toHaveLength(0)
     type('Free cancellation until, hours before', '48')
-    expect(words()).toEqual(['Free cancellation until 48 h before the start.', '50 % back if you cancel at least 24 h before.', 'No refund after that.'])
+    expect(words()).toEqual([
+      'Free cancellation until 48 h before the start.',
+      '50 % back if you cancel at least 24 h before.',
+      'No refund after that.',
+    ])
   })
 
   it('groups the form and gives every field one line of help', async () => {
@@ -300,13 +328,19 @@ describe('after creating a resource', () => {
     expect(calls.filter((c) => c.method === 'PUT')).toHaveLength(1)
     expect(screen.queryByText(/then set the opening hours below/)).toBeNull()
     // The snippet itself stays, to copy.
-    expect((screen.getByLabelText('Embed snippet') as HTMLTextAreaElement).value).toContain('data-booking-resource="blue-room"')
+    expect((screen.getByLabelText('Embed snippet') as HTMLTextAreaElement).value).toContain(
+      'data-booking-resource="blue-room"',
+    )
   })
 })
 
 describe('editing a resource', () => {
   it('saves every field with PATCH, keeps settings the form does not show, and refreshes the preview', async () => {
-    const room = stored('blue-room', 'Blue room', { holdTtlSec: 300, price: { amount: 2500, currency: 'EUR' }, payment: 'full' })
+    const room = stored('blue-room', 'Blue room', {
+      holdTtlSec: 300,
+      price: { amount: 2500, currency: 'EUR' },
+      payment: 'full',
+    })
     const { api, calls } = fakeApi((method, path, body) => {
       if (method === 'GET' && path === '/resources') return { resources: [room] }
       if (method === 'GET') return { schedules: [] }
@@ -349,7 +383,9 @@ describe('the embed snippet', () => {
     fireEvent.click(await screen.findByRole('button', { name: 'Edit Blue room' }))
     fireEvent.click(screen.getByRole('button', { name: 'Copy snippet' }))
     await screen.findByText(/^Copied\./)
-    expect(writeText).toHaveBeenCalledWith('<div data-booking-resource="blue-room"></div>\n<script src="https://book.example.com/widget.js" async></script>')
+    expect(writeText).toHaveBeenCalledWith(
+      '<div data-booking-resource="blue-room"></div>\n<script src="https://book.example.com/widget.js" async></script>',
+    )
 
     writeText.mockRejectedValueOnce(new Error('not allowed'))
     fireEvent.click(screen.getByRole('button', { name: 'Copy snippet' }))

@@ -28,10 +28,12 @@ export function ResourcesView({ api, origin = location.origin }: { api: AdminApi
   const [previewVersion, setPreviewVersion] = useState(0)
   const [error, setError] = useState<string | undefined>(undefined)
   const load = () =>
-    ownerRoutes(api).listResources().then(
-      (r) => setResources(r.resources),
-      (e: unknown) => setError(describeProblem(e)),
-    )
+    ownerRoutes(api)
+      .listResources()
+      .then(
+        (r) => setResources(r.resources),
+        (e: unknown) => setError(describeProblem(e)),
+      )
   useEffect(() => void load(), [])
   const open = (next: AdminResource | 'new') => {
     setCreatedId(undefined)
@@ -84,7 +86,12 @@ export function ResourcesView({ api, origin = location.origin }: { api: AdminApi
         />
       )}
       {editing && editing !== 'new' && (
-        <EmbedPanel resource={editing} origin={origin} justCreated={createdId === editing.id} previewVersion={previewVersion} />
+        <EmbedPanel
+          resource={editing}
+          origin={origin}
+          justCreated={createdId === editing.id}
+          previewVersion={previewVersion}
+        />
       )}
       {editing && editing !== 'new' && (
         <ScheduleEditor
@@ -120,20 +127,25 @@ const HELP: Record<ResourceField, string> = {
   durations: 'Lengths guests choose from in hours without a slot length, e.g. 60, 120. Empty: the whole window.',
   bufferBefore: 'Kept free before each booking, e.g. 15 to prepare the room. Empty: none.',
   bufferAfter: 'Kept free after each booking, e.g. 15 to clean up. Empty: none.',
-  notice: 'How soon a booking may start: e.g. 120 means nobody books less than 2 hours ahead. Empty: right up to the start.',
+  notice:
+    'How soon a booking may start: e.g. 120 means nobody books less than 2 hours ahead. Empty: right up to the start.',
   horizon: 'How far ahead guests can book, e.g. 90. Empty: up to a year.',
   requiresConfirmation: 'New bookings stay pending until you confirm them under Bookings.',
   price: 'Per booking, e.g. 25 or 25.50. Empty: free.',
   currency: 'Three letters, e.g. EUR, USD, GBP.',
   payment: 'What guests pay by card when they book; with none, they pay you directly.',
   deposit: 'Paid when booking, e.g. 10; the rest is settled with you.',
-  freeHours: 'Guests get everything back if they cancel at least this many hours before, e.g. 24. Empty: free cancellation until the start.',
-  partialHours: 'After free cancellation ends, a part is refunded until this many hours before, e.g. 12. Empty: no partial refund.',
+  freeHours:
+    'Guests get everything back if they cancel at least this many hours before, e.g. 24. Empty: free cancellation until the start.',
+  partialHours:
+    'After free cancellation ends, a part is refunded until this many hours before, e.g. 12. Empty: no partial refund.',
   partialPercent: 'The part refunded in that period, 0 to 100, e.g. 50.',
-  closedHours: 'Guests can no longer cancel online this many hours before the start, e.g. 2. Empty: they can until the start.',
+  closedHours:
+    'Guests can no longer cancel online this many hours before the start, e.g. 2. Empty: they can until the start.',
   moveNotice:
     'Guests can no longer change the time online this many hours before the start, e.g. 24. Empty: as for cancelling above. You can always move a booking yourself.',
-  cancelNotice: 'Guests can no longer cancel online this many hours before the start, whatever the refund, e.g. 48. Empty: as above.',
+  cancelNotice:
+    'Guests can no longer cancel online this many hours before the start, whatever the refund, e.g. 48. Empty: as above.',
   notifyEmail: 'New bookings and cancellations are sent here. Empty: the server’s admin address.',
 }
 
@@ -166,7 +178,8 @@ function ResourceEditor({
     setValues((current) => ({ ...current, [field]: value }))
     setSaved(false)
     // Changing a field takes its message away; the other messages stay until the next save.
-    if (errors[field]) setErrors((current) => Object.fromEntries(Object.entries(current).filter(([key]) => key !== field)))
+    if (errors[field])
+      setErrors((current) => Object.fromEntries(Object.entries(current).filter(([key]) => key !== field)))
   }
 
   const refuse = (fieldErrors: FieldErrors, message: string | undefined) => {
@@ -194,7 +207,12 @@ function ResourceEditor({
       onSaved(saved.resource, !resource)
     } catch (e) {
       const { fields, other } = e instanceof AdminApiError ? mapServerDetails(e.details) : { fields: {}, other: [] }
-      const summary = Object.keys(fields).length > 0 ? 'Some fields need a change; each says why.' : e instanceof AdminApiError ? e.message : String(e)
+      const summary =
+        Object.keys(fields).length > 0
+          ? 'Some fields need a change; each says why.'
+          : e instanceof AdminApiError
+            ? e.message
+            : String(e)
       refuse(fields, [summary, ...other].join('\n'))
     } finally {
       setBusy(false)
@@ -202,7 +220,11 @@ function ResourceEditor({
   }
 
   /** Label, control, help and (when refused) the reason, wired for screen readers. */
-  const field = (name: ResourceField, label: string, control: (a11y: Record<string, string | boolean | undefined>) => ComponentChildren) => {
+  const field = (
+    name: ResourceField,
+    label: string,
+    control: (a11y: Record<string, string | boolean | undefined>) => ComponentChildren,
+  ) => {
     const error = errors[name]
     const a11y = {
       id: inputId(name),
@@ -224,9 +246,18 @@ function ResourceEditor({
       </div>
     )
   }
-  const text = (name: Exclude<ResourceField, 'payment' | 'requiresConfirmation' | 'isActive'>, label: string, extra: Record<string, string | number | boolean> = {}) =>
+  const text = (
+    name: Exclude<ResourceField, 'payment' | 'requiresConfirmation' | 'isActive'>,
+    label: string,
+    extra: Record<string, string | number | boolean> = {},
+  ) =>
     field(name, label, (a11y) => (
-      <input {...a11y} {...extra} value={values[name]} onInput={(e) => set(name, (e.currentTarget as HTMLInputElement).value)} />
+      <input
+        {...a11y}
+        {...extra}
+        value={values[name]}
+        onInput={(e) => set(name, (e.currentTarget as HTMLInputElement).value)}
+      />
     ))
   const check = (name: 'requiresConfirmation' | 'isActive', label: string) => {
     const error = errors[name]
@@ -267,7 +298,11 @@ function ResourceEditor({
             {text('name', 'Name', { maxLength: 200, autoComplete: 'off' })}
             {text('slug', 'Slug', { maxLength: 64, autoComplete: 'off', autoCapitalize: 'none', spellcheck: false })}
             {field('type', 'Type', (a11y) => (
-              <select {...a11y} value={values.type} onChange={(e) => set('type', (e.currentTarget as HTMLSelectElement).value)}>
+              <select
+                {...a11y}
+                value={values.type}
+                onChange={(e) => set('type', (e.currentTarget as HTMLSelectElement).value)}
+              >
                 {[...new Set([...RESOURCE_TYPES, values.type])].map((t) => (
                   <option key={t} value={t}>
                     {t}
@@ -276,7 +311,11 @@ function ResourceEditor({
               </select>
             ))}
             {field('timezone', 'Time zone', (a11y) => (
-              <select {...a11y} value={values.timezone} onChange={(e) => set('timezone', (e.currentTarget as HTMLSelectElement).value)}>
+              <select
+                {...a11y}
+                value={values.timezone}
+                onChange={(e) => set('timezone', (e.currentTarget as HTMLSelectElement).value)}
+              >
                 {[...new Set([...zones, values.timezone])].map((z) => (
                   <option key={z} value={z}>
                     {z}
@@ -284,7 +323,11 @@ function ResourceEditor({
                 ))}
               </select>
             ))}
-            {text('country', 'Phone country (optional)', { maxLength: 2, autoComplete: 'off', autoCapitalize: 'characters' })}
+            {text('country', 'Phone country (optional)', {
+              maxLength: 2,
+              autoComplete: 'off',
+              autoCapitalize: 'characters',
+            })}
             {resource && check('isActive', 'Active (bookable)')}
           </div>
         </fieldset>
@@ -308,7 +351,9 @@ function ResourceEditor({
               <select
                 {...a11y}
                 value={values.payment}
-                onChange={(e) => set('payment', (e.currentTarget as HTMLSelectElement).value as ResourceFormValues['payment'])}
+                onChange={(e) =>
+                  set('payment', (e.currentTarget as HTMLSelectElement).value as ResourceFormValues['payment'])
+                }
               >
                 <option value="none">No online payment</option>
                 <option value="full">Full price online</option>

@@ -47,12 +47,14 @@ function renderEditor(initial: ScheduleRule[], put: (rules: ScheduleRule[]) => S
 }
 
 const day = (name: string) => screen.getByRole('group', { name })
-const spans = (rules: ScheduleRule[]) => rules.map((r) => `${r.specificDate ?? r.weekday} ${r.startTime}–${r.endTime}${r.isAvailable ? '' : ' closed'}`)
+const spans = (rules: ScheduleRule[]) =>
+  rules.map((r) => `${r.specificDate ?? r.weekday} ${r.startTime}–${r.endTime}${r.isAvailable ? '' : ' closed'}`)
 const type = (input: HTMLElement, text: string) => {
   fireEvent.input(input, { target: { value: '' } })
   for (let i = 1; i <= text.length; i++) fireEvent.input(input, { target: { value: text.slice(0, i) } })
 }
-const errorOf = (input: HTMLElement) => document.getElementById(input.getAttribute('aria-describedby') ?? '')?.textContent
+const errorOf = (input: HTMLElement) =>
+  document.getElementById(input.getAttribute('aria-describedby') ?? '')?.textContent
 
 afterEach(cleanup)
 
@@ -78,14 +80,30 @@ describe('the week', () => {
     expect(within(breakForm).getByLabelText('Break from')).toHaveProperty('value', '12:00')
     expect(within(breakForm).getByLabelText('Break to')).toHaveProperty('value', '13:00')
     fireEvent.click(within(breakForm).getByRole('button', { name: 'Add break' }))
-    expect(within(day('Monday')).getAllByLabelText('From').map((i) => (i as HTMLInputElement).value)).toEqual(['09:00', '13:00'])
-    expect(within(day('Monday')).getAllByLabelText('To').map((i) => (i as HTMLInputElement).value)).toEqual(['12:00', '17:00'])
+    expect(
+      within(day('Monday'))
+        .getAllByLabelText('From')
+        .map((i) => (i as HTMLInputElement).value),
+    ).toEqual(['09:00', '13:00'])
+    expect(
+      within(day('Monday'))
+        .getAllByLabelText('To')
+        .map((i) => (i as HTMLInputElement).value),
+    ).toEqual(['12:00', '17:00'])
 
     fireEvent.click(within(day('Monday')).getByRole('button', { name: 'Copy to Mon–Fri' }))
     for (const name of ['Tuesday', 'Wednesday', 'Thursday', 'Friday']) {
-      expect(within(day(name)).getAllByLabelText('From').map((i) => (i as HTMLInputElement).value)).toEqual(['09:00', '13:00'])
+      expect(
+        within(day(name))
+          .getAllByLabelText('From')
+          .map((i) => (i as HTMLInputElement).value),
+      ).toEqual(['09:00', '13:00'])
     }
-    expect(within(day('Saturday')).getAllByLabelText('From').map((i) => (i as HTMLInputElement).value)).toEqual(['10:00'])
+    expect(
+      within(day('Saturday'))
+        .getAllByLabelText('From')
+        .map((i) => (i as HTMLInputElement).value),
+    ).toEqual(['10:00'])
     expect(within(day('Sunday')).getByText('Closed')).toBeTruthy()
 
     fireEvent.click(screen.getByRole('button', { name: 'Save opening hours' }))
@@ -141,7 +159,11 @@ describe('the week', () => {
     const to = within(day('Friday')).getByLabelText('To')
     type(to, '08:00')
     fireEvent.click(screen.getByRole('button', { name: 'Save opening hours' }))
-    await waitFor(() => expect(errorOf(within(day('Friday')).getByLabelText('From'))).toBe('Friday: the window must end after it starts (09:00–08:00)'))
+    await waitFor(() =>
+      expect(errorOf(within(day('Friday')).getByLabelText('From'))).toBe(
+        'Friday: the window must end after it starts (09:00–08:00)',
+      ),
+    )
   })
 
   it('puts the server’s schedules.<index> objections on those rows', async () => {
@@ -183,7 +205,9 @@ describe('dates', () => {
     expect(screen.getByLabelText('Closed all day')).toHaveProperty('checked', true)
     fireEvent.click(screen.getByRole('button', { name: 'Add date' }))
     expect(screen.queryByLabelText('Date')).toBeNull()
-    expect(within(screen.getByRole('group', { name: '2026-12-24 (Thursday)' })).getByText('Closed all day')).toBeTruthy()
+    expect(
+      within(screen.getByRole('group', { name: '2026-12-24 (Thursday)' })).getByText('Closed all day'),
+    ).toBeTruthy()
 
     fireEvent.click(screen.getByRole('button', { name: 'Add a date' }))
     fireEvent.input(screen.getByLabelText('Date'), { target: { value: '2026-12-31' } })
@@ -200,11 +224,25 @@ describe('dates', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Save opening hours' }))
     await screen.findByText(/Schedule saved/)
     expect(spans(sent[0]!)).toEqual(['3 09:00–17:00', '2026-12-24 00:00–24:00 closed', '2026-12-31 10:00–14:00'])
-    expect(sent[0]![2]).toMatchObject({ weekday: null, specificDate: '2026-12-31', slotDuration: null, isAvailable: true })
+    expect(sent[0]![2]).toMatchObject({
+      weekday: null,
+      specificDate: '2026-12-31',
+      slotDuration: null,
+      isAvailable: true,
+    })
   })
 
   it('refuses special hours that overlap that date’s other hours, in words, inside the flow', async () => {
-    renderEditor([{ weekday: null, specificDate: '2026-12-31', startTime: '09:00', endTime: '12:00', slotDuration: 60, isAvailable: true }])
+    renderEditor([
+      {
+        weekday: null,
+        specificDate: '2026-12-31',
+        startTime: '09:00',
+        endTime: '12:00',
+        slotDuration: 60,
+        isAvailable: true,
+      },
+    ])
     await screen.findByRole('group', { name: '2026-12-31 (Thursday)' })
     fireEvent.click(screen.getByRole('button', { name: 'Add a date' }))
     fireEvent.input(screen.getByLabelText('Date'), { target: { value: '2026-12-31' } })

@@ -27,21 +27,33 @@ const rowId = (index: number) => `sr-${index}`
  * closures, added through their own small form). Checked here before saving, in words, and
  * saved in one PUT; the server's objections land on the same rows.
  */
-export function ScheduleEditor({ api, resource, onSaved }: { api: AdminApi; resource: AdminResource; onSaved?: () => void }) {
+export function ScheduleEditor({
+  api,
+  resource,
+  onSaved,
+}: {
+  api: AdminApi
+  resource: AdminResource
+  onSaved?: () => void
+}) {
   const [rules, setRules] = useState<ScheduleRule[] | undefined>(undefined)
   const [checked, setChecked] = useState(false)
   const [serverRows, setServerRows] = useState<RowProblem[]>([])
   const [message, setMessage] = useState<{ ok: boolean; text: string } | undefined>(undefined)
-  const [breakFor, setBreakFor] = useState<{ index: number; start: string; end: string; error?: string } | undefined>(undefined)
+  const [breakFor, setBreakFor] = useState<{ index: number; start: string; end: string; error?: string } | undefined>(
+    undefined,
+  )
   const [adding, setAdding] = useState<DateDraft | undefined>(undefined)
   const [busy, setBusy] = useState(false)
   const [focusRequest, setFocusRequest] = useState(0)
 
   useEffect(() => {
-    ownerRoutes(api).getSchedules(resource.id).then(
-      (r) => setRules(r.schedules),
-      (e: unknown) => setMessage({ ok: false, text: describeProblem(e) }),
-    )
+    ownerRoutes(api)
+      .getSchedules(resource.id)
+      .then(
+        (r) => setRules(r.schedules),
+        (e: unknown) => setMessage({ ok: false, text: describeProblem(e) }),
+      )
   }, [resource.id])
 
   const problems = [...(checked && rules ? findProblems(rules) : []), ...serverRows]
@@ -59,7 +71,8 @@ export function ScheduleEditor({ api, resource, onSaved }: { api: AdminApi; reso
     setServerRows([])
     setMessage(undefined)
   }
-  const update = (index: number, patch: Partial<ScheduleRule>) => change(rules.map((r, i) => (i === index ? { ...r, ...patch } : r)))
+  const update = (index: number, patch: Partial<ScheduleRule>) =>
+    change(rules.map((r, i) => (i === index ? { ...r, ...patch } : r)))
   // Copying and removing move rows: an open break form would then point at another window.
   const restructure = (next: ScheduleRule[]) => {
     setBreakFor(undefined)
@@ -81,13 +94,23 @@ export function ScheduleEditor({ api, resource, onSaved }: { api: AdminApi; reso
 
   const save = async () => {
     // Times typed as "9" or "930" are written out before checking, as they would be on leaving the field.
-    const tidy = rules.map((r) => ({ ...r, startTime: normalizeTime(r.startTime) ?? r.startTime, endTime: normalizeTime(r.endTime) ?? r.endTime }))
+    const tidy = rules.map((r) => ({
+      ...r,
+      startTime: normalizeTime(r.startTime) ?? r.startTime,
+      endTime: normalizeTime(r.endTime) ?? r.endTime,
+    }))
     setRules(tidy)
     setServerRows([])
     const found = findProblems(tidy)
     if (found.length > 0) {
       setChecked(true)
-      setMessage({ ok: false, text: found.length === 1 ? 'One row needs a change before saving; it says why.' : `${found.length} rows need a change before saving; each says why.` })
+      setMessage({
+        ok: false,
+        text:
+          found.length === 1
+            ? 'One row needs a change before saving; it says why.'
+            : `${found.length} rows need a change before saving; each says why.`,
+      })
       setFocusRequest((n) => n + 1)
       return
     }
@@ -137,8 +160,8 @@ export function ScheduleEditor({ api, resource, onSaved }: { api: AdminApi; reso
     <section aria-labelledby="schedule-title" class="schedule">
       <h2 id="schedule-title">Opening hours of {resource.name}</h2>
       <p class="help">
-        Times are wall-clock times in {resource.timezone}, written 09:00. A day without hours is closed. “Slot” splits a window into
-        bookings of that many minutes; empty lets guests pick a booking length.
+        Times are wall-clock times in {resource.timezone}, written 09:00. A day without hours is closed. “Slot” splits a
+        window into bookings of that many minutes; empty lets guests pick a booking length.
       </p>
 
       <div class="week">
@@ -217,7 +240,18 @@ export function ScheduleEditor({ api, resource, onSaved }: { api: AdminApi; reso
         />
       ) : (
         <div class="actions">
-          <button type="button" onClick={() => setAdding({ date: '', closed: true, start: '09:00', end: '17:00', slot: defaultSlot === null ? '' : String(defaultSlot) })}>
+          <button
+            type="button"
+            onClick={() =>
+              setAdding({
+                date: '',
+                closed: true,
+                start: '09:00',
+                end: '17:00',
+                slot: defaultSlot === null ? '' : String(defaultSlot),
+              })
+            }
+          >
             Add a date
           </button>
         </div>
@@ -251,7 +285,10 @@ interface RowProps {
 function WindowRow({ rule, index, messages, related, update, remove, children }: RowProps) {
   const id = rowId(index)
   const invalid = messages.length > 0
-  const a11y = { 'aria-invalid': invalid ? ('true' as const) : undefined, 'aria-describedby': invalid ? `${id}-error` : undefined }
+  const a11y = {
+    'aria-invalid': invalid ? ('true' as const) : undefined,
+    'aria-describedby': invalid ? `${id}-error` : undefined,
+  }
   const tidy = (field: 'startTime' | 'endTime', text: string) => {
     const time = normalizeTime(text)
     if (time && time !== text) update({ [field]: time })
@@ -323,7 +360,13 @@ function ClosedRow({ index, messages, related, remove }: RowProps) {
   return (
     <div class={`sched-row closed${invalid || related ? ' bad' : ''}`}>
       <span class="closed-day">Closed all day</span>
-      <button type="button" id={`${id}-start`} aria-label="Remove this closure" aria-describedby={invalid ? `${id}-error` : undefined} onClick={remove}>
+      <button
+        type="button"
+        id={`${id}-start`}
+        aria-label="Remove this closure"
+        aria-describedby={invalid ? `${id}-error` : undefined}
+        onClick={remove}
+      >
         Remove
       </button>
       {invalid && (
@@ -361,7 +404,13 @@ function BreakForm({
       </label>
       <label>
         Break to
-        <input value={draft.end} maxLength={5} autoComplete="off" aria-invalid={draft.error ? 'true' : undefined} onInput={(e) => onChange({ end: (e.currentTarget as HTMLInputElement).value })} />
+        <input
+          value={draft.end}
+          maxLength={5}
+          autoComplete="off"
+          aria-invalid={draft.error ? 'true' : undefined}
+          onInput={(e) => onChange({ end: (e.currentTarget as HTMLInputElement).value })}
+        />
       </label>
       <div class="actions">
         <button type="button" class="primary" onClick={onAdd}>
@@ -390,15 +439,26 @@ interface DateDraft {
 }
 
 /** The new date's rule, or why it cannot be added (checked against the other rows of that date). */
-function ruleFromDraft(draft: DateDraft, rules: readonly ScheduleRule[]): { rule: ScheduleRule; error?: undefined } | { rule?: undefined; error: string } {
+function ruleFromDraft(
+  draft: DateDraft,
+  rules: readonly ScheduleRule[],
+): { rule: ScheduleRule; error?: undefined } | { rule?: undefined; error: string } {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(draft.date)) return { error: 'Choose the date.' }
   const start = normalizeTime(draft.start)
   const end = normalizeTime(draft.end)
   if (!draft.closed && (!start || !end)) return { error: 'Write the hours as HH:MM, e.g. 10:00 and 14:00.' }
   const slotText = draft.slot.trim()
-  if (!draft.closed && slotText !== '' && !/^\d+$/.test(slotText)) return { error: 'Write the slot length as whole minutes, or leave it empty.' }
+  if (!draft.closed && slotText !== '' && !/^\d+$/.test(slotText))
+    return { error: 'Write the slot length as whole minutes, or leave it empty.' }
   const rule: ScheduleRule = draft.closed
-    ? { weekday: null, specificDate: draft.date, startTime: '00:00', endTime: '24:00', slotDuration: null, isAvailable: false }
+    ? {
+        weekday: null,
+        specificDate: draft.date,
+        startTime: '00:00',
+        endTime: '24:00',
+        slotDuration: null,
+        isAvailable: false,
+      }
     : {
         weekday: null,
         specificDate: draft.date,
@@ -412,7 +472,17 @@ function ruleFromDraft(draft: DateDraft, rules: readonly ScheduleRule[]): { rule
 }
 
 /** Adding a date: the Date field exists only here, while a date is being added. */
-function DateForm({ draft, onChange, onAdd, onCancel }: { draft: DateDraft; onChange: (patch: Partial<DateDraft>) => void; onAdd: () => void; onCancel: () => void }) {
+function DateForm({
+  draft,
+  onChange,
+  onAdd,
+  onCancel,
+}: {
+  draft: DateDraft
+  onChange: (patch: Partial<DateDraft>) => void
+  onAdd: () => void
+  onCancel: () => void
+}) {
   useEffect(() => document.getElementById('new-date')?.focus(), [])
   return (
     <fieldset class="date-form">
@@ -430,25 +500,49 @@ function DateForm({ draft, onChange, onAdd, onCancel }: { draft: DateDraft; onCh
       </label>
       <div class="choices">
         <label class="check">
-          <input type="radio" name="new-date-kind" checked={draft.closed} onChange={() => onChange({ closed: true })} /> Closed all day
+          <input type="radio" name="new-date-kind" checked={draft.closed} onChange={() => onChange({ closed: true })} />{' '}
+          Closed all day
         </label>
         <label class="check">
-          <input type="radio" name="new-date-kind" checked={!draft.closed} onChange={() => onChange({ closed: false })} /> Open at other hours
+          <input
+            type="radio"
+            name="new-date-kind"
+            checked={!draft.closed}
+            onChange={() => onChange({ closed: false })}
+          />{' '}
+          Open at other hours
         </label>
       </div>
       {!draft.closed && (
         <div class="times">
           <label>
             From
-            <input value={draft.start} maxLength={5} autoComplete="off" onInput={(e) => onChange({ start: (e.currentTarget as HTMLInputElement).value })} />
+            <input
+              value={draft.start}
+              maxLength={5}
+              autoComplete="off"
+              onInput={(e) => onChange({ start: (e.currentTarget as HTMLInputElement).value })}
+            />
           </label>
           <label>
             To
-            <input value={draft.end} maxLength={5} autoComplete="off" onInput={(e) => onChange({ end: (e.currentTarget as HTMLInputElement).value })} />
+            <input
+              value={draft.end}
+              maxLength={5}
+              autoComplete="off"
+              onInput={(e) => onChange({ end: (e.currentTarget as HTMLInputElement).value })}
+            />
           </label>
           <label>
             Slot, min
-            <input type="number" min={1} inputMode="numeric" placeholder="any" value={draft.slot} onInput={(e) => onChange({ slot: (e.currentTarget as HTMLInputElement).value })} />
+            <input
+              type="number"
+              min={1}
+              inputMode="numeric"
+              placeholder="any"
+              value={draft.slot}
+              onInput={(e) => onChange({ slot: (e.currentTarget as HTMLInputElement).value })}
+            />
           </label>
         </div>
       )}

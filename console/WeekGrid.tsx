@@ -1,4 +1,12 @@
-import { HOUR_PX, STATUS_LABELS, dayLabel, timeLabel, timeLabelText, type AdminBooking, type WeekLayout } from './bookings-model'
+import {
+  HOUR_PX,
+  STATUS_LABELS,
+  dayLabel,
+  timeLabel,
+  timeLabelText,
+  type AdminBooking,
+  type WeekLayout,
+} from './bookings-model'
 
 export interface WeekGridProps {
   layout: WeekLayout
@@ -41,7 +49,13 @@ export function WeekGrid({ layout, today, ownerZone, locale, selectedId, zoneOf,
           ))}
         </div>
         {layout.days.map((day, column) => (
-          <div key={day} class="bk-column" role="group" aria-label={dayLabel(day, locale)} style={{ height: `${height}px`, backgroundSize: `100% ${HOUR_PX}px` }}>
+          <div
+            key={day}
+            class="bk-column"
+            role="group"
+            aria-label={dayLabel(day, locale)}
+            style={{ height: `${height}px`, backgroundSize: `100% ${HOUR_PX}px` }}
+          >
             {layout.blocks
               .filter((b) => b.column === column)
               .map((block) => {
@@ -56,7 +70,12 @@ export function WeekGrid({ layout, today, ownerZone, locale, selectedId, zoneOf,
                     aria-pressed={selectedId === b.id}
                     aria-label={`${label}, ${b.guest.name}, ${STATUS_LABELS[b.status]}`}
                     title={`${label}, ${b.guest.name}`}
-                    style={{ top: `${block.top}px`, height: `${block.height}px`, left: `${block.left}%`, width: `${block.width}%` }}
+                    style={{
+                      top: `${block.top}px`,
+                      height: `${block.height}px`,
+                      left: `${block.left}%`,
+                      width: `${block.width}%`,
+                    }}
                     onClick={() => onSelect(b)}
                   >
                     <span class="bk-block-time">

@@ -36,7 +36,10 @@ export function createAdminApi(key: string, base = ''): AdminApi {
       try {
         response = await fetch(`${base}/v1/admin${path}`, {
           method,
-          headers: { Authorization: `Bearer ${key}`, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
+          headers: {
+            Authorization: `Bearer ${key}`,
+            ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+          },
           ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
         })
       } catch {
@@ -46,7 +49,12 @@ export function createAdminApi(key: string, base = ''): AdminApi {
       const json = (await response.json().catch(() => undefined)) as (T & Partial<ErrorBody>) | undefined
       if (!response.ok) {
         const error = json?.error
-        throw new AdminApiError(response.status, error?.code ?? 'invalid_response', error?.message ?? `HTTP ${response.status}`, error?.details)
+        throw new AdminApiError(
+          response.status,
+          error?.code ?? 'invalid_response',
+          error?.message ?? `HTTP ${response.status}`,
+          error?.details,
+        )
       }
       return json as T
     },
@@ -69,14 +77,19 @@ export function ownerRoutes(api: AdminApi) {
   return {
     listResources: () => api.call<AdminResourcesResponse>('GET', '/resources'),
     createResource: (body: AdminResourceCreateBody) => api.call<AdminResourceResponse>('POST', '/resources', body),
-    updateResource: (id: string, body: AdminResourceUpdateBody) => api.call<AdminResourceResponse>('PATCH', `/resources/${id}`, body),
+    updateResource: (id: string, body: AdminResourceUpdateBody) =>
+      api.call<AdminResourceResponse>('PATCH', `/resources/${id}`, body),
     getSchedules: (resourceId: string) => api.call<AdminSchedulesResponse>('GET', `/resources/${resourceId}/schedules`),
-    replaceSchedules: (resourceId: string, body: AdminScheduleBody) => api.call<AdminSchedulesResponse>('PUT', `/resources/${resourceId}/schedules`, body),
+    replaceSchedules: (resourceId: string, body: AdminScheduleBody) =>
+      api.call<AdminSchedulesResponse>('PUT', `/resources/${resourceId}/schedules`, body),
     /** `query` is the query string of bookingsQuery (console/bookings-model.ts). */
     listBookings: (query: string) => api.call<AdminBookingsPage>('GET', `/bookings?${query}`),
     /** A transition without a body (cancel has its own call, which may carry one). */
-    transition: (bookingId: string, transition: Exclude<OwnerTransition, 'cancel'>) => api.call<AdminBookingResponse>('POST', `/bookings/${bookingId}/${transition}`),
-    cancelBooking: (bookingId: string, body: AdminCancelBody) => api.call<AdminBookingResponse>('POST', `/bookings/${bookingId}/cancel`, body),
-    notifications: (bookingId: string) => api.call<AdminNotificationsResponse>('GET', `/notifications?bookingId=${encodeURIComponent(bookingId)}`),
+    transition: (bookingId: string, transition: Exclude<OwnerTransition, 'cancel'>) =>
+      api.call<AdminBookingResponse>('POST', `/bookings/${bookingId}/${transition}`),
+    cancelBooking: (bookingId: string, body: AdminCancelBody) =>
+      api.call<AdminBookingResponse>('POST', `/bookings/${bookingId}/cancel`, body),
+    notifications: (bookingId: string) =>
+      api.call<AdminNotificationsResponse>('GET', `/notifications?bookingId=${encodeURIComponent(bookingId)}`),
   }
 }

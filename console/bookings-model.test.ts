@@ -57,7 +57,10 @@ describe('legal owner actions', () => {
   })
 
   it('does not offer confirm while the guest has not paid (the API refuses it)', () => {
-    const unpaid = booking({ status: 'pending', payment: { status: 'requires_payment', amount: 4500, currency: 'EUR', captured: 0, refunded: 0 } })
+    const unpaid = booking({
+      status: 'pending',
+      payment: { status: 'requires_payment', amount: 4500, currency: 'EUR', captured: 0, refunded: 0 },
+    })
     expect(legalActions(unpaid, moments['before start'])).toEqual(['cancel'])
   })
 
@@ -75,7 +78,9 @@ describe('the bookings query', () => {
 
   it('sends no status for "all", one for a single status, and the search trimmed', () => {
     expect(new URLSearchParams(bookingsQuery({ status: 'all', limit: 50 })).has('status')).toBe(false)
-    const params = new URLSearchParams(bookingsQuery({ status: 'cancelled', q: '  Ada ', limit: 50, resourceId: 'r-1' }))
+    const params = new URLSearchParams(
+      bookingsQuery({ status: 'cancelled', q: '  Ada ', limit: 50, resourceId: 'r-1' }),
+    )
     expect(params.get('status')).toBe('cancelled')
     expect(params.get('q')).toBe('Ada')
     expect(params.get('resourceId')).toBe('r-1')
@@ -83,7 +88,9 @@ describe('the bookings query', () => {
 
   it('sends the range as instants', () => {
     const from = startOfDayIn('2026-03-23', 'Europe/Berlin')
-    const params = new URLSearchParams(bookingsQuery({ status: 'open', limit: 200, from, to: startOfDayIn('2026-03-30', 'Europe/Berlin') }))
+    const params = new URLSearchParams(
+      bookingsQuery({ status: 'open', limit: 200, from, to: startOfDayIn('2026-03-30', 'Europe/Berlin') }),
+    )
     expect(params.get('from')).toBe('2026-03-22T23:00:00.000Z')
     // Berlin is at UTC+2 from 29 March: its 30 March begins at 22:00 UTC.
     expect(params.get('to')).toBe('2026-03-29T22:00:00.000Z')
@@ -106,14 +113,28 @@ describe('times in the resource zone, and the owner zone beside', () => {
   })
 
   it('leaves the owner clock out when it reads the same', () => {
-    expect(timeLabelText(timeLabel('2026-03-24T08:30:00Z', '2026-03-24T10:00:00Z', 'Europe/Berlin', 'Europe/Berlin', 'en-GB'))).toBe('09:30–11:00 Berlin time')
-    expect(timeLabel('2026-03-24T08:30:00Z', '2026-03-24T10:00:00Z', 'Europe/Berlin', 'Europe/Paris', 'en-GB').owner).toBeUndefined()
+    expect(
+      timeLabelText(
+        timeLabel('2026-03-24T08:30:00Z', '2026-03-24T10:00:00Z', 'Europe/Berlin', 'Europe/Berlin', 'en-GB'),
+      ),
+    ).toBe('09:30–11:00 Berlin time')
+    expect(
+      timeLabel('2026-03-24T08:30:00Z', '2026-03-24T10:00:00Z', 'Europe/Berlin', 'Europe/Paris', 'en-GB').owner,
+    ).toBeUndefined()
   })
 
   it('names the weekday when the owner is on another day', () => {
-    const label = timeLabel('2026-03-24T08:30:00Z', '2026-03-24T10:00:00Z', 'Europe/Berlin', 'America/Los_Angeles', 'en-GB')
+    const label = timeLabel(
+      '2026-03-24T08:30:00Z',
+      '2026-03-24T10:00:00Z',
+      'Europe/Berlin',
+      'America/Los_Angeles',
+      'en-GB',
+    )
     expect(label.owner).toBe('01:30 Los Angeles')
-    expect(timeLabel('2026-03-24T05:30:00Z', '2026-03-24T06:00:00Z', 'Europe/Berlin', 'America/Los_Angeles', 'en-GB').owner).toBe('Mon 22:30 Los Angeles')
+    expect(
+      timeLabel('2026-03-24T05:30:00Z', '2026-03-24T06:00:00Z', 'Europe/Berlin', 'America/Los_Angeles', 'en-GB').owner,
+    ).toBe('Mon 22:30 Los Angeles')
   })
 })
 
@@ -124,7 +145,17 @@ describe('the week grid layout', () => {
     const layout = layoutWeek([booking()], week, 'Europe/Berlin')
     expect(layout.firstHour).toBe(8)
     expect(layout.blocks).toHaveLength(1)
-    expect(layout.blocks[0]).toMatchObject({ column: 1, startMinute: 570, endMinute: 660, top: 72, height: 72, left: 0, width: 100, lane: 0, lanes: 1 })
+    expect(layout.blocks[0]).toMatchObject({
+      column: 1,
+      startMinute: 570,
+      endMinute: 660,
+      top: 72,
+      height: 72,
+      left: 0,
+      width: 100,
+      lane: 0,
+      lanes: 1,
+    })
   })
 
   it('sets overlapping bookings side by side and the one after them full width again', () => {
@@ -145,7 +176,9 @@ describe('the week grid layout', () => {
     const layout = layoutWeek([night], week, 'Europe/Berlin')
     expect(layout.firstHour).toBe(0)
     expect(layout.lastHour).toBe(24)
-    expect(layout.blocks.map((x) => [x.column, x.startMinute, x.endMinute, x.continuesBefore, x.continuesAfter])).toEqual([
+    expect(
+      layout.blocks.map((x) => [x.column, x.startMinute, x.endMinute, x.continuesBefore, x.continuesAfter]),
+    ).toEqual([
       [1, 22 * 60, 1440, false, true],
       [2, 0, 7 * 60, true, false],
     ])
@@ -169,7 +202,13 @@ describe('the week grid layout', () => {
 })
 
 describe('money in words', () => {
-  const eur = (status: 'captured' | 'authorized' | 'requires_payment', captured: number, refunded = 0) => ({ status, amount: 4500, currency: 'EUR', captured, refunded })
+  const eur = (status: 'captured' | 'authorized' | 'requires_payment', captured: number, refunded = 0) => ({
+    status,
+    amount: 4500,
+    currency: 'EUR',
+    captured,
+    refunded,
+  })
 
   it('says paid, authorized, refunded and partly refunded', () => {
     expect(paymentLabel({ payment: eur('captured', 4500) }, 'en-GB')).toBe('paid €45.00')
@@ -181,8 +220,16 @@ describe('money in words', () => {
   })
 
   it('tells a refund still on its way after a cancellation', () => {
-    const refund = { amount: 2250, currency: 'EUR', percent: 50, tier: 'owner_override' as const, state: 'pending' as const }
-    expect(paymentLabel({ payment: eur('captured', 4500), refund }, 'en-GB')).toBe('paid €45.00 · refund of €22.50 on its way')
+    const refund = {
+      amount: 2250,
+      currency: 'EUR',
+      percent: 50,
+      tier: 'owner_override' as const,
+      state: 'pending' as const,
+    }
+    expect(paymentLabel({ payment: eur('captured', 4500), refund }, 'en-GB')).toBe(
+      'paid €45.00 · refund of €22.50 on its way',
+    )
   })
 
   it('reads override percentages as whole numbers from 0 to 100 only', () => {

@@ -1,5 +1,10 @@
 import type { AdminBooking, AdminNotification } from '../shared/api-contract'
-import { BOOKING_STATUSES, awaitingPayment, transitionAllowedFrom, type OwnerTransition } from '../shared/booking-status'
+import {
+  BOOKING_STATUSES,
+  awaitingPayment,
+  transitionAllowedFrom,
+  type OwnerTransition,
+} from '../shared/booking-status'
 import { addDays, cityOf, dateOf, isoWeekday, wallClockIn } from '../shared/calendar-labels'
 import { refundAmount } from '../shared/cancellation-policy'
 import { formatMoney } from '../shared/money'
@@ -37,7 +42,10 @@ const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(
 /** The filter menu: open bookings (the default), each status in the order a booking goes through them, cancelled last, then all. */
 export const STATUS_FILTERS: readonly { value: StatusFilter; label: string }[] = [
   { value: 'open', label: 'All but cancelled' },
-  ...(['pending', 'confirmed', 'completed', 'no_show', 'cancelled'] as const).map((status) => ({ value: status, label: capitalized(STATUS_LABELS[status]) })),
+  ...(['pending', 'confirmed', 'completed', 'no_show', 'cancelled'] as const).map((status) => ({
+    value: status,
+    label: capitalized(STATUS_LABELS[status]),
+  })),
   { value: 'all', label: 'All' },
 ]
 
@@ -106,7 +114,10 @@ export const ACTION_LABELS: Record<OwnerAction, string> = {
  * once the booking has started and completed once it has ended, for confirmed bookings;
  * cancel while pending or confirmed.
  */
-export function legalActions(booking: Pick<AdminBooking, 'status' | 'start' | 'end' | 'payment'>, now: number): OwnerAction[] {
+export function legalActions(
+  booking: Pick<AdminBooking, 'status' | 'start' | 'end' | 'payment'>,
+  now: number,
+): OwnerAction[] {
   const actions: OwnerAction[] = []
   const allowed = (action: OwnerAction) => transitionAllowedFrom(action, booking.status)
   if (allowed('confirm') && !awaitingPayment(booking.payment?.status)) actions.push('confirm')
@@ -138,7 +149,8 @@ export function paymentLabel(booking: Pick<AdminBooking, 'payment' | 'refund'>, 
       parts.push(`authorized ${money(payment.amount, currency, locale)}`)
       break
     case 'captured':
-      if (payment.refunded >= payment.captured && payment.captured > 0) parts.push(`refunded ${money(payment.refunded, currency, locale)}`)
+      if (payment.refunded >= payment.captured && payment.captured > 0)
+        parts.push(`refunded ${money(payment.refunded, currency, locale)}`)
       else {
         parts.push(`paid ${money(payment.captured, currency, locale)}`)
         if (payment.refunded > 0) parts.push(`refunded ${money(payment.refunded, currency, locale)}`)
@@ -204,7 +216,6 @@ export function startOfDayIn(date: string, zone: string): number {
   return wall - offsetAt(guess, zone)
 }
 
-
 /** The browser's zone: the owner's own clock. */
 export const browserZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone
 
@@ -213,7 +224,12 @@ function clock(ms: number, zone: string, locale: string | undefined, weekday = f
   const key = `${locale ?? ''} ${zone} ${weekday}`
   let format = clockFormatters.get(key)
   if (!format) {
-    format = new Intl.DateTimeFormat(locale, { timeZone: zone, hour: '2-digit', minute: '2-digit', ...(weekday ? { weekday: 'short' } : {}) })
+    format = new Intl.DateTimeFormat(locale, {
+      timeZone: zone,
+      hour: '2-digit',
+      minute: '2-digit',
+      ...(weekday ? { weekday: 'short' } : {}),
+    })
     clockFormatters.set(key, format)
   }
   return format.format(new Date(ms))
@@ -227,7 +243,13 @@ export interface TimeLabel {
 }
 
 /** A booking's times labelled with the resource's zone, and the owner's when it differs. */
-export function timeLabel(start: string, end: string, resourceZone: string, ownerZone: string, locale?: string): TimeLabel {
+export function timeLabel(
+  start: string,
+  end: string,
+  resourceZone: string,
+  ownerZone: string,
+  locale?: string,
+): TimeLabel {
   const from = Date.parse(start)
   const to = Date.parse(end)
   const resource = `${clock(from, resourceZone, locale)}–${clock(to, resourceZone, locale)} ${cityOf(resourceZone)} time`
@@ -240,7 +262,8 @@ export function timeLabel(start: string, end: string, resourceZone: string, owne
 }
 
 /** "09:00–10:00 Berlin time (08:00 London)". */
-export const timeLabelText = (label: TimeLabel): string => (label.owner ? `${label.resource} (${label.owner})` : label.resource)
+export const timeLabelText = (label: TimeLabel): string =>
+  label.owner ? `${label.resource} (${label.owner})` : label.resource
 
 const dayFormatters = new Map<string, Intl.DateTimeFormat>()
 /** "Tuesday 24 March" for a calendar date (no zone: a label names a day). */
@@ -248,7 +271,12 @@ export function dayLabel(date: string, locale?: string, style: 'long' | 'short' 
   const key = `${locale ?? ''} ${style}`
   let format = dayFormatters.get(key)
   if (!format) {
-    format = new Intl.DateTimeFormat(locale, { timeZone: 'UTC', weekday: style, day: 'numeric', month: style === 'long' ? 'long' : 'short' })
+    format = new Intl.DateTimeFormat(locale, {
+      timeZone: 'UTC',
+      weekday: style,
+      day: 'numeric',
+      month: style === 'long' ? 'long' : 'short',
+    })
     dayFormatters.set(key, format)
   }
   return format.format(new Date(toEpochDay(date) * 86_400_000))
@@ -301,7 +329,12 @@ type Segment = Omit<GridBlock, 'lane' | 'lanes' | 'top' | 'height' | 'left' | 'w
  * block from its start to its end in that zone's wall time, split at midnight, and blocks
  * that overlap in time side by side. The rows cover `hours` and every booking shown.
  */
-export function layoutWeek(bookings: readonly AdminBooking[], days: readonly string[], zone: string, hours = { first: 8, last: 18 }): WeekLayout {
+export function layoutWeek(
+  bookings: readonly AdminBooking[],
+  days: readonly string[],
+  zone: string,
+  hours = { first: 8, last: 18 },
+): WeekLayout {
   const columns = new Map(days.map((day, index) => [day, index]))
   const segments: Segment[] = []
   for (const booking of bookings) {
@@ -313,7 +346,14 @@ export function layoutWeek(bookings: readonly AdminBooking[], days: readonly str
       const endMinute = day === end.date ? end.minute : 1440
       // A booking ending exactly at midnight has nothing on the next day.
       if (column === undefined || endMinute <= startMinute) continue
-      segments.push({ booking, column, startMinute, endMinute, continuesBefore: day !== start.date, continuesAfter: day !== end.date })
+      segments.push({
+        booking,
+        column,
+        startMinute,
+        endMinute,
+        continuesBefore: day !== start.date,
+        continuesAfter: day !== end.date,
+      })
     }
   }
   let firstHour = hours.first
@@ -324,7 +364,9 @@ export function layoutWeek(bookings: readonly AdminBooking[], days: readonly str
   }
   const blocks: GridBlock[] = []
   for (let column = 0; column < days.length; column++) {
-    const inColumn = segments.filter((s) => s.column === column).sort((a, b) => a.startMinute - b.startMinute || b.endMinute - a.endMinute)
+    const inColumn = segments
+      .filter((s) => s.column === column)
+      .sort((a, b) => a.startMinute - b.startMinute || b.endMinute - a.endMinute)
     for (const cluster of overlapClusters(inColumn)) {
       const laneEnds: number[] = []
       const lanesOf = cluster.map((s) => {
@@ -383,7 +425,11 @@ export function groupByDay(bookings: readonly AdminBooking[], zone: string): [st
  * The zone the grid is drawn in: the chosen resource's, else the one all resources share,
  * else the owner's own (each booking's card still names its resource's zone).
  */
-export function gridZone(resources: readonly { id: string; timezone: string }[], resourceId: string, ownerZone: string): string {
+export function gridZone(
+  resources: readonly { id: string; timezone: string }[],
+  resourceId: string,
+  ownerZone: string,
+): string {
   const chosen = resources.find((r) => r.id === resourceId)
   if (chosen) return chosen.timezone
   const zones = new Set(resources.map((r) => r.timezone))

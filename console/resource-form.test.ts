@@ -3,7 +3,16 @@ import { describePolicyIn, ENGLISH_POLICY_WORDS } from '../shared/policy-words'
 import type { AdminResource, CancellationPolicy } from '../shared/types'
 import { en } from '../widget/i18n'
 import { describePolicy } from '../widget/policy-text'
-import { embedSnippet, fieldForPath, formFromResource, mapServerDetails, noticeFromForm, policyFromForm, toResourceBody, type ResourceFormValues } from './resource-form'
+import {
+  embedSnippet,
+  fieldForPath,
+  formFromResource,
+  mapServerDetails,
+  noticeFromForm,
+  policyFromForm,
+  toResourceBody,
+  type ResourceFormValues,
+} from './resource-form'
 
 const everything: AdminResource = {
   id: 'r-1',
@@ -23,7 +32,12 @@ const everything: AdminResource = {
     price: { amount: 2550, currency: 'EUR' },
     payment: 'deposit',
     depositAmount: 1000,
-    cancellationPolicy: { free_cancellation_hours: 48, partial_refund_hours: 24, partial_refund_percent: 50, no_refund_hours: 2 },
+    cancellationPolicy: {
+      free_cancellation_hours: 48,
+      partial_refund_hours: 24,
+      partial_refund_percent: 50,
+      no_refund_hours: 2,
+    },
     minRescheduleNoticeHours: 6,
     minCancelNoticeHours: 24.5,
     notifyEmail: 'owner@example.com',
@@ -63,19 +77,45 @@ describe('the resource form ↔ config mapping', () => {
 
   it('gives back the same resource for every field, keeping config keys the form does not show', () => {
     const { body } = toResourceBody(formFromResource(everything, 'UTC'), everything.config)
-    expect(body).toEqual({ slug: 'blue-room', type: 'specialist', name: 'Blue room', timezone: 'Europe/Berlin', config: everything.config })
+    expect(body).toEqual({
+      slug: 'blue-room',
+      type: 'specialist',
+      name: 'Blue room',
+      timezone: 'Europe/Berlin',
+      config: everything.config,
+    })
   })
 
   it('starts a new resource empty in the browser’s zone, and an untouched new form sends no config', () => {
     const values = formFromResource(undefined, 'America/Chicago')
-    expect(values).toMatchObject({ name: '', slug: '', type: 'room', timezone: 'America/Chicago', currency: 'EUR', payment: 'none', isActive: true })
+    expect(values).toMatchObject({
+      name: '',
+      slug: '',
+      type: 'room',
+      timezone: 'America/Chicago',
+      currency: 'EUR',
+      payment: 'none',
+      isActive: true,
+    })
     const { body } = toResourceBody({ ...values, name: 'Court 1', slug: 'court-1' })
     expect(body).toEqual({ slug: 'court-1', type: 'room', name: 'Court 1', timezone: 'America/Chicago', config: {} })
   })
 
   it('reads amounts exactly in the currency’s minor units and tidies codes', () => {
-    const values = { ...formFromResource(undefined, 'UTC'), name: 'Car', slug: 'car', price: '1500', currency: 'jpy', payment: 'full' as const, country: 'jp' }
-    expect(toResourceBody(values).body?.config).toEqual({ price: { amount: 1500, currency: 'JPY' }, payment: 'full', country: 'JP' })
+    const values = {
+      ...formFromResource(undefined, 'UTC'),
+      name: 'Car',
+      slug: 'car',
+      price: '1500',
+      currency: 'jpy',
+      payment: 'full' as const,
+      country: 'jp',
+    }
+    expect(toResourceBody(values).body?.config).toEqual({
+      price: { amount: 1500, currency: 'JPY' },
+      payment: 'full',
+      country: 'JP',
+    })
     const comma = { ...values, price: '25,5', currency: 'EUR' }
     expect(toResourceBody(comma).body?.config.price).toEqual({ amount: 2550, currency: 'EUR' })
   })
@@ -107,15 +147,23 @@ describe('the resource form ↔ config mapping', () => {
 
   it('refuses what the API would refuse: slots under 5 minutes, amounts above 999,999.99', () => {
     const base = { ...formFromResource(undefined, 'UTC'), name: 'Court', slug: 'court' }
-    expect(toResourceBody({ ...base, durations: '30, 4' }).errors).toEqual({ durations: 'Each length is at least 5 minutes.' })
+    expect(toResourceBody({ ...base, durations: '30, 4' }).errors).toEqual({
+      durations: 'Each length is at least 5 minutes.',
+    })
     expect(toResourceBody({ ...base, durations: '5' }).body?.config.durations).toEqual([5])
     expect(toResourceBody({ ...base, price: '1000000' }).errors).toEqual({ price: 'At most 999999.99 EUR.' })
-    expect(toResourceBody({ ...base, price: '999999.99' }).body?.config.price).toEqual({ amount: 99_999_999, currency: 'EUR' })
+    expect(toResourceBody({ ...base, price: '999999.99' }).body?.config.price).toEqual({
+      amount: 99_999_999,
+      currency: 'EUR',
+    })
   })
 
   it('reads the minimum notices as hours (a comma as the decimal point too), empty as not set, and refuses what is not a number of hours', () => {
     const base = { ...formFromResource(undefined, 'UTC'), name: 'Court', slug: 'court' }
-    expect(toResourceBody({ ...base, moveNotice: '0', cancelNotice: '1,5' }).body?.config).toEqual({ minRescheduleNoticeHours: 0, minCancelNoticeHours: 1.5 })
+    expect(toResourceBody({ ...base, moveNotice: '0', cancelNotice: '1,5' }).body?.config).toEqual({
+      minRescheduleNoticeHours: 0,
+      minCancelNoticeHours: 1.5,
+    })
     expect(toResourceBody({ ...base, moveNotice: ' ', cancelNotice: '' }).body?.config).toEqual({})
     expect(toResourceBody({ ...base, moveNotice: 'a day', cancelNotice: '9000' }).errors).toEqual({
       moveNotice: 'Write a number of hours, e.g. 24.',
@@ -132,7 +180,10 @@ describe('the resource form ↔ config mapping', () => {
     expect(toResourceBody({ ...base, freeHours: '48', partialPercent: '50' }).errors).toEqual({
       partialPercent: 'Set “Partial refund until” as well, or leave the percentage empty.',
     })
-    expect(toResourceBody({ ...base, freeHours: '48', partialHours: '24', partialPercent: '0' }).body?.config.cancellationPolicy).toEqual({
+    expect(
+      toResourceBody({ ...base, freeHours: '48', partialHours: '24', partialPercent: '0' }).body?.config
+        .cancellationPolicy,
+    ).toEqual({
       free_cancellation_hours: 48,
       partial_refund_hours: 24,
       partial_refund_percent: 0,
@@ -143,7 +194,9 @@ describe('the resource form ↔ config mapping', () => {
     const base = formFromResource(undefined, 'UTC')
     expect(policyFromForm(base)).toBeUndefined()
     // No free-cancellation rung: every cancel is refunded in full, the partial rung never applies.
-    expect(policyFromForm({ ...base, partialHours: '24', partialPercent: '50', closedHours: '2' })).toEqual({ no_refund_hours: 2 })
+    expect(policyFromForm({ ...base, partialHours: '24', partialPercent: '50', closedHours: '2' })).toEqual({
+      no_refund_hours: 2,
+    })
     expect(policyFromForm({ ...base, freeHours: '48', partialHours: '24', partialPercent: '150' })).toEqual({
       free_cancellation_hours: 48,
       partial_refund_hours: 24,
@@ -173,7 +226,11 @@ describe('the server’s field details', () => {
   it('keeps the server’s words beside the field, and what is about no field apart', () => {
     const { fields, other } = mapServerDetails([
       { path: 'slug', code: 'invalid', message: 'already used by another resource' },
-      { path: 'config.cancellationPolicy.partial_refund_hours', code: 'invalid', message: 'must be at least no_refund_hours (48)' },
+      {
+        path: 'config.cancellationPolicy.partial_refund_hours',
+        code: 'invalid',
+        message: 'must be at least no_refund_hours (48)',
+      },
       { path: 'config.holdTtlSec', code: 'invalid', message: 'too big' },
     ])
     expect(fields).toEqual({
@@ -195,10 +252,30 @@ describe('the policy in plain words', () => {
   })
 
   it.each([
-    [undefined, { minCancelNoticeHours: 24 }, ['Free cancellation until the start.', 'Online cancellation closes 24 h before the start.']],
-    [{ no_refund_hours: 6 }, { minCancelNoticeHours: 2 }, ['Free cancellation until the start.', 'Online cancellation closes 6 h before the start.']],
-    [{ no_refund_hours: 2 }, { minRescheduleNoticeHours: 24 }, ['Free cancellation until the start.', 'Online cancellation closes 2 h before the start.', 'Changing the time online closes 24 h before the start.']],
-    [{ free_cancellation_hours: 48 }, { minRescheduleNoticeHours: 0, minCancelNoticeHours: 0 }, ['Free cancellation until 48 h before the start.', 'No refund after that.']],
+    [
+      undefined,
+      { minCancelNoticeHours: 24 },
+      ['Free cancellation until the start.', 'Online cancellation closes 24 h before the start.'],
+    ],
+    [
+      { no_refund_hours: 6 },
+      { minCancelNoticeHours: 2 },
+      ['Free cancellation until the start.', 'Online cancellation closes 6 h before the start.'],
+    ],
+    [
+      { no_refund_hours: 2 },
+      { minRescheduleNoticeHours: 24 },
+      [
+        'Free cancellation until the start.',
+        'Online cancellation closes 2 h before the start.',
+        'Changing the time online closes 24 h before the start.',
+      ],
+    ],
+    [
+      { free_cancellation_hours: 48 },
+      { minRescheduleNoticeHours: 0, minCancelNoticeHours: 0 },
+      ['Free cancellation until 48 h before the start.', 'No refund after that.'],
+    ],
   ] as const)('reads %j with the notices %j the same to the owner and to English guests', (policy, notice, lines) => {
     expect(describePolicyIn(ENGLISH_POLICY_WORDS, policy, notice)).toEqual(lines)
     expect(describePolicy(policy, en, notice)).toEqual(lines)

@@ -188,29 +188,37 @@ export function noticeFromForm(values: ResourceFormValues): ChangeNotice {
  * The API's resource from the form, or the fields the owner has to fix first (in words,
  * beside each field). `base` is the stored config: keys the form does not show survive.
  */
-export function toResourceBody(values: ResourceFormValues, base: ResourceConfig = {}): { body: ResourceBody; errors?: undefined } | { body?: undefined; errors: FieldErrors } {
+export function toResourceBody(
+  values: ResourceFormValues,
+  base: ResourceConfig = {},
+): { body: ResourceBody; errors?: undefined } | { body?: undefined; errors: FieldErrors } {
   const errors: FieldErrors = {}
   const currency = values.currency.trim().toUpperCase() || 'EUR'
   if (!/^[A-Z]{3}$/.test(currency)) errors.currency = 'Write a three-letter currency code, e.g. EUR.'
   const country = values.country.trim().toUpperCase()
-  if (country !== '' && !/^[A-Z]{2}$/.test(country)) errors.country = 'Write a two-letter country code, e.g. DE, or leave it empty.'
+  if (country !== '' && !/^[A-Z]{2}$/.test(country))
+    errors.country = 'Write a two-letter country code, e.g. DE, or leave it empty.'
 
   const durationWords = values.durations.split(/[\s,;]+/).filter(Boolean)
   if (durationWords.some((d) => !/^\d+$/.test(d))) errors.durations = 'Write minutes as whole numbers, e.g. 60, 90.'
-  else if (durationWords.some((d) => Number(d) < MIN_SLOT_MINUTES)) errors.durations = `Each length is at least ${MIN_SLOT_MINUTES} minutes.`
+  else if (durationWords.some((d) => Number(d) < MIN_SLOT_MINUTES))
+    errors.durations = `Each length is at least ${MIN_SLOT_MINUTES} minutes.`
   const durations = durationWords.map(Number)
 
   const money = (text: string, field: 'price' | 'deposit') => {
     if (text.trim() === '' || errors.currency) return undefined
     const amount = parseMoney(text, currency)
     if (amount === undefined) errors[field] = `Write an amount in ${currency}, e.g. 25 or 25.50.`
-    else if (amount > MAX_AMOUNT_MINOR) errors[field] = `At most ${toMajorText(MAX_AMOUNT_MINOR, currency)} ${currency}.`
+    else if (amount > MAX_AMOUNT_MINOR)
+      errors[field] = `At most ${toMajorText(MAX_AMOUNT_MINOR, currency)} ${currency}.`
     return amount
   }
   const price = money(values.price, 'price')
   const deposit = money(values.deposit, 'deposit')
-  if (takesPaymentOnline(values.payment) && values.price.trim() === '') errors.price = 'Set a price to take payment online.'
-  if (values.payment === 'deposit' && values.deposit.trim() === '') errors.deposit = 'Set the deposit guests pay when booking.'
+  if (takesPaymentOnline(values.payment) && values.price.trim() === '')
+    errors.price = 'Set a price to take payment online.'
+  if (values.payment === 'deposit' && values.deposit.trim() === '')
+    errors.deposit = 'Set the deposit guests pay when booking.'
 
   const bufferBefore = wholeNumber(values.bufferBefore, 0, errors, 'bufferBefore')
   const bufferAfter = wholeNumber(values.bufferAfter, 0, errors, 'bufferAfter')
@@ -223,7 +231,8 @@ export function toResourceBody(values: ResourceFormValues, base: ResourceConfig 
   const closed = hours(values.closedHours, errors, 'closedHours')
   const moveNotice = hours(values.moveNotice, errors, 'moveNotice')
   const cancelNotice = hours(values.cancelNotice, errors, 'cancelNotice')
-  if (partial !== undefined && percent === undefined && !errors.partialPercent) errors.partialPercent = 'Say how much is refunded in this period.'
+  if (partial !== undefined && percent === undefined && !errors.partialPercent)
+    errors.partialPercent = 'Say how much is refunded in this period.'
   // A rung that would never apply is refused, so what guests read matches what they get.
   if (partial !== undefined && free === undefined && !errors.freeHours) {
     errors.partialHours = 'Set “Free cancellation until” as well: without it guests always get everything back.'
@@ -234,10 +243,13 @@ export function toResourceBody(values: ResourceFormValues, base: ResourceConfig 
 
   if (values.name.trim() === '') errors.name = 'Give it a name guests will recognise.'
   const slug = values.slug.trim()
-  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(slug) || slug.length < 2) errors.slug = 'Use lowercase letters, digits and single hyphens, e.g. blue-room.'
+  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(slug) || slug.length < 2)
+    errors.slug = 'Use lowercase letters, digits and single hyphens, e.g. blue-room.'
   if (Object.keys(errors).length > 0) return { errors }
 
-  const kept = Object.fromEntries(Object.entries(base).filter(([key]) => !FORM_CONFIG_KEYS.has(key as keyof ResourceConfig))) as ResourceConfig
+  const kept = Object.fromEntries(
+    Object.entries(base).filter(([key]) => !FORM_CONFIG_KEYS.has(key as keyof ResourceConfig)),
+  ) as ResourceConfig
   const config: ResourceConfig = { ...kept }
   if (durations.length > 0) config.durations = durations
   if (bufferBefore !== undefined) config.bufferBeforeMin = bufferBefore

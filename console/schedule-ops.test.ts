@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest'
 import type { ScheduleRule } from '../shared/types'
-import { addBreak, copyDay, dateLabel, findProblems, mapScheduleDetails, MON_TO_FRI, ALL_DAYS, nextWindow, normalizeTime, suggestBreak } from './schedule-ops'
+import {
+  addBreak,
+  copyDay,
+  dateLabel,
+  findProblems,
+  mapScheduleDetails,
+  MON_TO_FRI,
+  ALL_DAYS,
+  nextWindow,
+  normalizeTime,
+  suggestBreak,
+} from './schedule-ops'
 
 const win = (weekday: number, startTime: string, endTime: string, slotDuration: number | null = 60): ScheduleRule => ({
   weekday,
@@ -10,12 +21,25 @@ const win = (weekday: number, startTime: string, endTime: string, slotDuration: 
   slotDuration,
   isAvailable: true,
 })
-const closure = (date: string): ScheduleRule => ({ weekday: null, specificDate: date, startTime: '00:00', endTime: '24:00', slotDuration: null, isAvailable: false })
+const closure = (date: string): ScheduleRule => ({
+  weekday: null,
+  specificDate: date,
+  startTime: '00:00',
+  endTime: '24:00',
+  slotDuration: null,
+  isAvailable: false,
+})
 const days = (rules: ScheduleRule[]) => rules.map((r) => `${r.specificDate ?? r.weekday} ${r.startTime}-${r.endTime}`)
 
 describe('copying a day', () => {
   it('gives Monday’s hours, break included, to Tuesday–Friday and replaces what they had', () => {
-    const rules = [win(0, '09:00', '12:00'), win(0, '13:00', '17:00'), win(2, '07:00', '08:00'), win(5, '10:00', '14:00'), closure('2026-12-24')]
+    const rules = [
+      win(0, '09:00', '12:00'),
+      win(0, '13:00', '17:00'),
+      win(2, '07:00', '08:00'),
+      win(5, '10:00', '14:00'),
+      closure('2026-12-24'),
+    ]
     expect(days(copyDay(rules, 0, MON_TO_FRI))).toEqual([
       '0 09:00-12:00',
       '0 13:00-17:00',
@@ -47,8 +71,12 @@ describe('adding a break', () => {
   })
 
   it('refuses a break outside the window, or one that ends before it starts, in words', () => {
-    expect(addBreak([win(0, '09:00', '17:00')], 0, '08:00', '10:00').error).toBe('The break must lie inside 09:00–17:00.')
-    expect(addBreak([win(0, '09:00', '17:00')], 0, '13:00', '12:00').error).toBe('The break must end after it starts (13:00–12:00).')
+    expect(addBreak([win(0, '09:00', '17:00')], 0, '08:00', '10:00').error).toBe(
+      'The break must lie inside 09:00–17:00.',
+    )
+    expect(addBreak([win(0, '09:00', '17:00')], 0, '13:00', '12:00').error).toBe(
+      'The break must end after it starts (13:00–12:00).',
+    )
     expect(addBreak([win(0, '09:00', '17:00')], 0, 'noon', '13:00').error).toMatch(/HH:MM/)
   })
 
@@ -63,7 +91,9 @@ describe('adding a break', () => {
 describe('problems before saving', () => {
   it('names both windows of an overlap by weekday and time, on the later row', () => {
     const rules = [win(4, '11:00', '14:00'), win(0, '09:00', '17:00'), win(4, '09:00', '12:00')]
-    expect(findProblems(rules)).toEqual([{ index: 0, related: 2, message: 'Friday 09:00–12:00 overlaps Friday 11:00–14:00' }])
+    expect(findProblems(rules)).toEqual([
+      { index: 0, related: 2, message: 'Friday 09:00–12:00 overlaps Friday 11:00–14:00' },
+    ])
   })
 
   it('says a window must end after it starts, and names dates by their date', () => {
@@ -81,7 +111,14 @@ describe('problems before saving', () => {
   })
 
   it('lets touching windows and the same hours on different days be', () => {
-    expect(findProblems([win(0, '09:00', '12:00'), win(0, '12:00', '17:00'), win(1, '09:00', '17:00'), win(0, '17:00', '24:00')])).toEqual([])
+    expect(
+      findProblems([
+        win(0, '09:00', '12:00'),
+        win(0, '12:00', '17:00'),
+        win(1, '09:00', '17:00'),
+        win(0, '17:00', '24:00'),
+      ]),
+    ).toEqual([])
   })
 
   it('finds a window that overlaps a long earlier one past its neighbour', () => {
@@ -98,7 +135,11 @@ describe('the server’s schedule details', () => {
     expect(
       mapScheduleDetails([
         { path: 'schedules.11', code: 'invalid', message: 'Friday 09:00–12:00 overlaps Friday 11:00–14:00' },
-        { path: 'schedules.3.endTime', code: 'invalid', message: 'Friday: the window must end after it starts (09:00–08:00)' },
+        {
+          path: 'schedules.3.endTime',
+          code: 'invalid',
+          message: 'Friday: the window must end after it starts (09:00–08:00)',
+        },
         { path: 'schedules', code: 'too_long', message: 'at most 500' },
       ]),
     ).toEqual({
@@ -127,7 +168,17 @@ describe('times as typed', () => {
 
   it('labels a date with its weekday name and adds the next window after the last', () => {
     expect(dateLabel('2026-12-24')).toBe('2026-12-24 (Thursday)')
-    expect(nextWindow([win(0, '09:00', '12:00', 30)], 0, 60)).toMatchObject({ weekday: 0, startTime: '13:00', endTime: '15:00', slotDuration: 30 })
-    expect(nextWindow([], 3, null)).toMatchObject({ weekday: 3, startTime: '09:00', endTime: '17:00', slotDuration: null })
+    expect(nextWindow([win(0, '09:00', '12:00', 30)], 0, 60)).toMatchObject({
+      weekday: 0,
+      startTime: '13:00',
+      endTime: '15:00',
+      slotDuration: 30,
+    })
+    expect(nextWindow([], 3, null)).toMatchObject({
+      weekday: 3,
+      startTime: '09:00',
+      endTime: '17:00',
+      slotDuration: null,
+    })
   })
 })

@@ -60,9 +60,13 @@ export function copyDay(rules: readonly ScheduleRule[], from: number, to: readon
   const source = windowsOf(rules, from)
   const targets = new Set(to.filter((day) => day !== from))
   const kept = rules.filter((r) => r.specificDate || r.weekday == null || !targets.has(r.weekday))
-  const copies = [...targets].sort((a, b) => a - b).flatMap((weekday) => source.map((w) => ({ ...w, weekday, specificDate: null })))
+  const copies = [...targets]
+    .sort((a, b) => a - b)
+    .flatMap((weekday) => source.map((w) => ({ ...w, weekday, specificDate: null })))
   // Weekdays first in their order, then the dates: the list reads like the week.
-  const weekly = [...kept.filter((r) => !r.specificDate), ...copies].sort((a, b) => (a.weekday ?? 0) - (b.weekday ?? 0) || byStart(a, b))
+  const weekly = [...kept.filter((r) => !r.specificDate), ...copies].sort(
+    (a, b) => (a.weekday ?? 0) - (b.weekday ?? 0) || byStart(a, b),
+  )
   return [...weekly, ...kept.filter((r) => r.specificDate)]
 }
 
@@ -94,7 +98,8 @@ export function addBreak(
   const to = normalizeTime(breakEnd)
   if (!from || !to) return { error: 'Write the break’s times as HH:MM, e.g. 12:00 and 13:00.' }
   const [start, end, bs, be] = [minutesOf(rule.startTime), minutesOf(rule.endTime), minutesOf(from), minutesOf(to)]
-  if (start === undefined || end === undefined || bs === undefined || be === undefined) return { error: 'Fix this window’s times first.' }
+  if (start === undefined || end === undefined || bs === undefined || be === undefined)
+    return { error: 'Fix this window’s times first.' }
   if (be <= bs) return { error: `The break must end after it starts (${from}–${to}).` }
   if (bs <= start || be >= end) return { error: `The break must lie inside ${rule.startTime}–${rule.endTime}.` }
   const next = [...rules]
@@ -139,13 +144,19 @@ export function findProblems(rules: readonly ScheduleRule[]): RowProblem[] {
     const start = minutesOf(rule.startTime)
     const end = minutesOf(rule.endTime)
     if (start === undefined || start === 1440) {
-      problems.push({ index, message: `${dayOf(rule)}: write the start as HH:MM, e.g. 09:00 (now “${rule.startTime}”).` })
+      problems.push({
+        index,
+        message: `${dayOf(rule)}: write the start as HH:MM, e.g. 09:00 (now “${rule.startTime}”).`,
+      })
     } else if (end === undefined) {
       problems.push({ index, message: `${dayOf(rule)}: write the end as HH:MM, e.g. 17:00 (now “${rule.endTime}”).` })
     } else if (end <= start) {
       problems.push({ index, message: `${dayOf(rule)}: the window must end after it starts (${span(rule)})` })
     } else if (rule.slotDuration !== null && !(Number.isInteger(rule.slotDuration) && rule.slotDuration > 0)) {
-      problems.push({ index, message: `${dayOf(rule)} ${span(rule)}: the slot length must be a whole number of minutes.` })
+      problems.push({
+        index,
+        message: `${dayOf(rule)} ${span(rule)}: the slot length must be a whole number of minutes.`,
+      })
     } else {
       sound.push({ index, start, end })
     }

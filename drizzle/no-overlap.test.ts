@@ -67,7 +67,10 @@ describe('bookings_no_overlap (EXCLUDE USING gist)', () => {
       .update(bookings)
       .set({ status: 'confirmed' })
       .where(and(eq(bookings.id, cancelled.id)))
-      .then(() => undefined, (e: unknown) => e)
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      )
     expect(sqlState(error)).toBe(EXCLUSION_VIOLATION)
   })
 
@@ -83,7 +86,12 @@ describe('busy-interval query', () => {
     const { id } = await insertResource(database.db)
     const now = Date.parse('2026-06-01T08:00:00Z')
     await insertBooking(database.db, { resourceId: id, start: '2026-06-01T09:00:00Z', end: '2026-06-01T10:00:00Z' })
-    await insertBooking(database.db, { resourceId: id, start: '2026-06-01T10:00:00Z', end: '2026-06-01T11:00:00Z', status: 'cancelled' })
+    await insertBooking(database.db, {
+      resourceId: id,
+      start: '2026-06-01T10:00:00Z',
+      end: '2026-06-01T11:00:00Z',
+      status: 'cancelled',
+    })
     await insertBooking(database.db, {
       resourceId: id,
       start: '2026-06-01T11:00:00Z',

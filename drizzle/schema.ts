@@ -146,9 +146,16 @@ export const bookings = pgTable(
     check('bookings_ends_after_start', sql`${t.endsAt} > ${t.startsAt}`),
     check('bookings_amounts_non_negative', sql`${t.amountCaptured} >= 0 AND ${t.amountRefunded} >= 0`),
     check('bookings_refund_within_capture', sql`${t.amountRefunded} <= ${t.amountCaptured}`),
-    check('bookings_payment_status_known', sql.raw(`payment_status IS NULL OR payment_status IN (${PAYMENT_STATUSES.map((s) => `'${s}'`).join(', ')})`)),
-    index('bookings_settlement_open_idx').on(t.id).where(sql`${t.settlement} ->> 'state' IN ('pending', 'failed')`),
-    index('bookings_expiring_idx').on(t.expiresAt).where(sql`${t.status} = 'pending' AND ${t.expiresAt} IS NOT NULL`),
+    check(
+      'bookings_payment_status_known',
+      sql.raw(`payment_status IS NULL OR payment_status IN (${PAYMENT_STATUSES.map((s) => `'${s}'`).join(', ')})`),
+    ),
+    index('bookings_settlement_open_idx')
+      .on(t.id)
+      .where(sql`${t.settlement} ->> 'state' IN ('pending', 'failed')`),
+    index('bookings_expiring_idx')
+      .on(t.expiresAt)
+      .where(sql`${t.status} = 'pending' AND ${t.expiresAt} IS NOT NULL`),
   ],
 )
 
@@ -220,7 +227,9 @@ export const notifications = pgTable(
   },
   (t) => [
     uniqueIndex('notifications_once').on(t.bookingId, t.event, t.channel, t.version),
-    index('notifications_due_idx').on(t.sendAfter).where(sql`${t.status} IN ('pending', 'sending')`),
+    index('notifications_due_idx')
+      .on(t.sendAfter)
+      .where(sql`${t.status} IN ('pending', 'sending')`),
     index('notifications_booking_idx').on(t.bookingId),
   ],
 )

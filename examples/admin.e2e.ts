@@ -6,7 +6,15 @@ import { weekStart } from '../console/bookings-model'
 import { bookableResources, bookings, resourceSchedules } from '../drizzle/schema'
 import { addDays, todayIn } from '../shared/calendar-labels'
 import { en } from '../widget/i18n'
-import { browserAvailable, launchChromium, screenshotOnFailure, startDemoServer, timeOptions, watchProblems, type DemoServer } from '../test/browser'
+import {
+  browserAvailable,
+  launchChromium,
+  screenshotOnFailure,
+  startDemoServer,
+  timeOptions,
+  watchProblems,
+  type DemoServer,
+} from '../test/browser'
 
 /*
  * The owner's whole job in Chromium, at machine speed (examples/console.e2e.ts types it at a
@@ -30,7 +38,8 @@ describe.skipIf(!browserAvailable())('the owner console in Chromium', () => {
     browser = await launchChromium()
   }, 60_000)
   afterEach(async (context) => {
-    for (const [i, page] of pages.entries()) await screenshotOnFailure(page, `${context.task.name}-${i}`, context.task.result?.state === 'fail')
+    for (const [i, page] of pages.entries())
+      await screenshotOnFailure(page, `${context.task.name}-${i}`, context.task.result?.state === 'fail')
     for (const page of pages.splice(0)) await page.context().close()
   })
   afterAll(async () => {
@@ -80,7 +89,9 @@ describe.skipIf(!browserAvailable())('the owner console in Chromium', () => {
     await type(monday.getByLabel(/^Break from/), '12:00')
     await type(monday.getByLabel(/^Break to/), '13:00')
     await monday.getByRole('button', { name: 'Add break' }).click()
-    await expect.poll(() => inputValues(monday.getByLabel(/^(From|To)/)), { message: 'Monday reads 09:00–12:00 and 13:00–17:00' }).toEqual(['09:00', '12:00', '13:00', '17:00'])
+    await expect
+      .poll(() => inputValues(monday.getByLabel(/^(From|To)/)), { message: 'Monday reads 09:00–12:00 and 13:00–17:00' })
+      .toEqual(['09:00', '12:00', '13:00', '17:00'])
     await monday.getByRole('button', { name: 'Copy to all days' }).click()
 
     const berlinToday = todayIn(ZONE, new Date())
@@ -95,13 +106,28 @@ describe.skipIf(!browserAvailable())('the owner console in Chromium', () => {
     await owner.locator('ul.dates').getByText('Closed all day', { exact: true }).waitFor({ timeout: UI_WAIT })
     await owner.getByRole('button', { name: 'Save opening hours' }).click()
     await owner.getByText(/^Schedule saved/).waitFor({ timeout: UI_WAIT })
-    await expect.poll(() => createdNote.count(), { message: 'the “set the opening hours below” note goes once they are saved' }).toBe(0)
+    await expect
+      .poll(() => createdNote.count(), { message: 'the “set the opening hours below” note goes once they are saved' })
+      .toBe(0)
 
-    const rules = await server.database.db.select().from(resourceSchedules).where(eq(resourceSchedules.resourceId, resource!.id))
+    const rules = await server.database.db
+      .select()
+      .from(resourceSchedules)
+      .where(eq(resourceSchedules.resourceId, resource!.id))
     expect(
-      rules.map((r) => `${r.weekday ?? r.specificDate} ${r.startTime.slice(0, 5)}–${r.endTime.slice(0, 5)} ${r.isAvailable ? `${r.slotDuration} min` : 'closed'}`).sort(),
+      rules
+        .map(
+          (r) =>
+            `${r.weekday ?? r.specificDate} ${r.startTime.slice(0, 5)}–${r.endTime.slice(0, 5)} ${r.isAvailable ? `${r.slotDuration} min` : 'closed'}`,
+        )
+        .sort(),
       'every day open 09–12 and 13–17 in hour slots, and the one date closed',
-    ).toEqual([...[0, 1, 2, 3, 4, 5, 6].flatMap((d) => [`${d} 09:00–12:00 60 min`, `${d} 13:00–17:00 60 min`]), `${closedDate} 00:00–24:00 closed`].sort())
+    ).toEqual(
+      [
+        ...[0, 1, 2, 3, 4, 5, 6].flatMap((d) => [`${d} 09:00–12:00 60 min`, `${d} 13:00–17:00 60 min`]),
+        `${closedDate} 00:00–24:00 closed`,
+      ].sort(),
+    )
 
     // 4. The guest's side: the widget offers exactly those hours, in Berlin time, and nothing on the closed date.
     const guestContext = await browser.newContext({ viewport: PHONE, locale: 'en-US', timezoneId: ZONE })
@@ -114,11 +140,16 @@ describe.skipIf(!browserAvailable())('the owner console in Chromium', () => {
     const widget = guest.locator(`[data-booking-resource="${slug}"]`)
     const day = (date: string) => widget.locator(`[role=grid] button:not(.other):text-is("${Number(date.slice(8))}")`)
     await timeOptions(widget).first().waitFor({ timeout: 15_000 })
-    if (nextDay.slice(0, 7) !== berlinToday.slice(0, 7)) await widget.getByRole('button', { name: en.nextMonth }).click()
+    if (nextDay.slice(0, 7) !== berlinToday.slice(0, 7))
+      await widget.getByRole('button', { name: en.nextMonth }).click()
     await day(nextDay).click()
-    await expect.poll(() => timeOptions(widget).allTextContents()).toEqual(['9:00 AM', '10:00 AM', '11:00 AM', '1:00 PM', '2:00 PM', '3:00 PM', '4:00 PM'])
+    await expect
+      .poll(() => timeOptions(widget).allTextContents())
+      .toEqual(['9:00 AM', '10:00 AM', '11:00 AM', '1:00 PM', '2:00 PM', '3:00 PM', '4:00 PM'])
     if (closedDate.slice(0, 7) !== nextDay.slice(0, 7)) await widget.getByRole('button', { name: en.nextMonth }).click()
-    await expect.poll(() => day(closedDate).getAttribute('class'), { message: 'the closed date is not marked free' }).not.toContain('free')
+    await expect
+      .poll(() => day(closedDate).getAttribute('class'), { message: 'the closed date is not marked free' })
+      .not.toContain('free')
     await day(closedDate).click()
     await widget.locator('.times').getByText(en.noTimesDay).waitFor({ timeout: UI_WAIT })
     expect(await timeOptions(widget).count(), 'no time on the closed date').toBe(0)
@@ -133,13 +164,17 @@ describe.skipIf(!browserAvailable())('the owner console in Chromium', () => {
     await widget.getByRole('heading', { name: en.requested }).waitFor({ timeout: 15_000 })
     const ref = ((await widget.locator('.ref').first().textContent()) ?? '').trim()
     const [requested] = await server.database.db.select().from(bookings).where(eq(bookings.ref, ref))
-    expect(requested, 'the booking waits for the owner').toMatchObject({ status: 'pending', guestName: 'Olga Owner-Test' })
+    expect(requested, 'the booking waits for the owner').toMatchObject({
+      status: 'pending',
+      guestName: 'Olga Owner-Test',
+    })
 
     // 6. The owner finds it under Bookings. The view opens on this week (Monday first), so a
     // booking tomorrow on a Sunday is in next week: move on a week, as the owner would.
     await owner.getByRole('button', { name: 'Bookings', exact: true }).click()
     await owner.getByRole('heading', { name: 'Bookings', exact: true }).waitFor({ timeout: UI_WAIT })
-    if (weekStart(nextDay, 1) !== weekStart(berlinToday, 1)) await owner.getByRole('button', { name: 'Next week' }).click()
+    if (weekStart(nextDay, 1) !== weekStart(berlinToday, 1))
+      await owner.getByRole('button', { name: 'Next week' }).click()
     // At 390 px the week is a list of cards.
     const card = owner.getByRole('article').and(owner.locator(`[data-ref="${ref}"]`))
     await card.waitFor({ timeout: UI_WAIT })
@@ -150,8 +185,14 @@ describe.skipIf(!browserAvailable())('the owner console in Chromium', () => {
     await card.getByRole('button', { name: 'Confirm', exact: true }).click()
     await owner.getByText(`Booking ${ref} confirmed.`).waitFor({ timeout: UI_WAIT })
     await card.locator('.status.confirmed').waitFor({ timeout: UI_WAIT })
-    expect(await card.getByRole('button', { name: 'Confirm', exact: true }).count(), 'a confirmed booking offers no Confirm').toBe(0)
-    const [saved] = await server.database.db.select().from(bookings).where(and(eq(bookings.ref, ref), eq(bookings.resourceId, resource!.id)))
+    expect(
+      await card.getByRole('button', { name: 'Confirm', exact: true }).count(),
+      'a confirmed booking offers no Confirm',
+    ).toBe(0)
+    const [saved] = await server.database.db
+      .select()
+      .from(bookings)
+      .where(and(eq(bookings.ref, ref), eq(bookings.resourceId, resource!.id)))
     expect(saved).toMatchObject({ status: 'confirmed', guestName: 'Olga Owner-Test' })
     await card.getByRole('button', { name: 'Messages', exact: true }).click()
     await card.getByRole('list', { name: 'Messages' }).getByText('confirmed · email').waitFor({ timeout: UI_WAIT })

@@ -12,7 +12,10 @@ describe('examples/book-with-sdk.ts', () => {
   afterAll(() => server?.close())
 
   it('books the first free time through the built SDK entry, and the row exists', async () => {
-    const { booking, manageToken } = await bookFirstFreeTime(server.url, 'dr-rivera', { name: 'Sam SDK', email: 'sam@example.com' })
+    const { booking, manageToken } = await bookFirstFreeTime(server.url, 'dr-rivera', {
+      name: 'Sam SDK',
+      email: 'sam@example.com',
+    })
     expect(booking.ref).toMatch(/^[0-9A-Z]{8}$/)
     expect(manageToken.length).toBeGreaterThanOrEqual(22)
     const [row] = await server.database.db.select().from(bookings).where(eq(bookings.ref, booking.ref))

@@ -9,7 +9,11 @@
 import { pathToFileURL } from 'node:url'
 import { createClient, type CreatedBooking, type GuestDetails } from 'booking-embed/sdk'
 
-export async function bookFirstFreeTime(apiUrl: string, resource: string, guest: GuestDetails): Promise<CreatedBooking> {
+export async function bookFirstFreeTime(
+  apiUrl: string,
+  resource: string,
+  guest: GuestDetails,
+): Promise<CreatedBooking> {
   const client = createClient({ apiUrl })
   const today = new Date().toISOString().slice(0, 10)
   const inTwoWeeks = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10)
@@ -26,14 +30,18 @@ export async function bookFirstFreeTime(apiUrl: string, resource: string, guest:
   // Errors come back as values, never as exceptions: a retry with the same key is safe.
   const idempotencyKey = crypto.randomUUID()
   let booked = await client.createBooking({ holdId: hold.data.id, guest }, { idempotencyKey })
-  if (booked.error?.code === 'network_error') booked = await client.createBooking({ holdId: hold.data.id, guest }, { idempotencyKey })
+  if (booked.error?.code === 'network_error')
+    booked = await client.createBooking({ holdId: hold.data.id, guest }, { idempotencyKey })
   if (booked.error) throw new Error(`booking: ${booked.error.code}: ${booked.error.message}`)
   return booked.data
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const [resource = 'meeting-room', apiUrl = 'http://localhost:8787'] = process.argv.slice(2)
-  const { booking, manageToken } = await bookFirstFreeTime(apiUrl, resource, { name: 'SDK Example', email: 'sdk@example.com' })
+  const { booking, manageToken } = await bookFirstFreeTime(apiUrl, resource, {
+    name: 'SDK Example',
+    email: 'sdk@example.com',
+  })
   console.log(`Booked ${resource} from ${booking.start} to ${booking.end}: ref ${booking.ref} (${booking.status})`)
   console.log(`Manage it at ${apiUrl}/manage#${new URLSearchParams({ ref: booking.ref, token: manageToken })}`)
 }

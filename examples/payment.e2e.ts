@@ -3,7 +3,14 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createStripeGateway } from '../api/payments/stripe-gateway'
 import { bookings } from '../drizzle/schema'
-import { browserAvailable, launchChromium, screenshotOnFailure, startDemoServer, timeOptions, type DemoServer } from '../test/browser'
+import {
+  browserAvailable,
+  launchChromium,
+  screenshotOnFailure,
+  startDemoServer,
+  timeOptions,
+  type DemoServer,
+} from '../test/browser'
 import { FAKE_WEBHOOK_SECRET, startFakeStripe, type FakeStripe } from '../test/fake-stripe'
 import { everyDay, insertResource } from '../test/fixtures'
 
@@ -21,12 +28,21 @@ describe.skipIf(!browserAvailable())('a paid booking in Chromium', () => {
 
   beforeAll(async () => {
     stripe = await startFakeStripe()
-    const payments = createStripeGateway({ secretKey: 'sk_test_e2e', publishableKey: 'pk_test_e2e', webhookSecret: FAKE_WEBHOOK_SECRET, apiBase: stripe.url })
+    const payments = createStripeGateway({
+      secretKey: 'sk_test_e2e',
+      publishableKey: 'pk_test_e2e',
+      webhookSecret: FAKE_WEBHOOK_SECRET,
+      apiBase: stripe.url,
+    })
     server = await startDemoServer({ payments })
     await insertResource(server.database.db, {
       slug: 'paid-studio',
       name: 'Paid studio',
-      config: { payment: 'full', price: { amount: 4200, currency: 'EUR' }, cancellationPolicy: { free_cancellation_hours: 24 } },
+      config: {
+        payment: 'full',
+        price: { amount: 4200, currency: 'EUR' },
+        cancellationPolicy: { free_cancellation_hours: 24 },
+      },
       schedules: everyDay({ startTime: '00:00', endTime: '24:00', slotDuration: 60 }),
     })
     browser = await launchChromium()
@@ -47,14 +63,21 @@ describe.skipIf(!browserAvailable())('a paid booking in Chromium', () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 } })
     page = await context.newPage()
     const scripts: string[] = []
-    page.on('request', (request) => request.resourceType() === 'script' && scripts.push(new URL(request.url()).pathname))
+    page.on(
+      'request',
+      (request) => request.resourceType() === 'script' && scripts.push(new URL(request.url()).pathname),
+    )
 
     // What a real card authorization does at Stripe, then Stripe's signed webhook to the API.
     await page.exposeFunction('__authorizeCard', async (clientSecret: string) => {
       const intentId = clientSecret.split('_secret_')[0]!
       stripe.authorize(intentId)
       const event = stripe.signedEvent('payment_intent.amount_capturable_updated', intentId)
-      const res = await fetch(`${server.url}/v1/webhooks/stripe`, { method: 'POST', headers: { 'Stripe-Signature': event.signature }, body: event.body })
+      const res = await fetch(`${server.url}/v1/webhooks/stripe`, {
+        method: 'POST',
+        headers: { 'Stripe-Signature': event.signature },
+        body: event.body,
+      })
       return res.status
     })
     const html = `<!doctype html><html lang="en"><meta charset="utf-8"><title>Pay</title>
@@ -88,7 +111,12 @@ describe.skipIf(!browserAvailable())('a paid booking in Chromium', () => {
     await widget.getByRole('heading', { name: 'Booked!' }).waitFor({ timeout: 20_000 })
     const ref = (await widget.locator('.ref').textContent())?.trim() ?? ''
     const [row] = await server.database.db.select().from(bookings).where(eq(bookings.ref, ref))
-    expect(row).toMatchObject({ status: 'confirmed', paymentStatus: 'captured', amountCaptured: 4200, guestName: 'Paula Payer' })
+    expect(row).toMatchObject({
+      status: 'confirmed',
+      paymentStatus: 'captured',
+      amountCaptured: 4200,
+      guestName: 'Paula Payer',
+    })
     expect(stripe.intent(row!.paymentIntentId!).status).toBe('succeeded')
   }, 60_000)
 })

@@ -52,7 +52,8 @@ describe.skipIf(!browserAvailable())('the widget in Chromium', () => {
     return { page, problems }
   }
 
-  const findBooking = async (ref: string) => (await server.database.db.select().from(bookings).where(eq(bookings.ref, ref)))[0]
+  const findBooking = async (ref: string) =>
+    (await server.database.db.select().from(bookings).where(eq(bookings.ref, ref)))[0]
 
   it('books the first free meeting-room time on the demo page under its strict CSP', async () => {
     const { page, problems } = await openPage('/')
@@ -65,7 +66,11 @@ describe.skipIf(!browserAvailable())('the widget in Chromium', () => {
     const ref = (await room.locator('.ref').textContent({ timeout: 15_000 }))?.trim() ?? ''
     expect(ref).toMatch(/^[0-9A-Z]{8}$/)
     await room.getByText('Add to calendar (.ics)').waitFor({ timeout: 10_000 })
-    expect(await findBooking(ref)).toMatchObject({ status: 'confirmed', guestName: 'Grace Hopper', guestEmail: 'grace@example.com' })
+    expect(await findBooking(ref)).toMatchObject({
+      status: 'confirmed',
+      guestName: 'Grace Hopper',
+      guestEmail: 'grace@example.com',
+    })
     expect(problems).toEqual([])
   }, 60_000)
 
@@ -80,8 +85,14 @@ describe.skipIf(!browserAvailable())('the widget in Chromium', () => {
     // Exactly one guest holds the time and sees the form; the other is told and shown fresh times.
     const outcome = async (host: (typeof hosts)[number]) =>
       Promise.race([
-        host.locator('[role=timer]').waitFor({ timeout: 15_000 }).then(() => 'held' as const),
-        host.getByText('Sorry, that time was just taken').waitFor({ timeout: 15_000 }).then(() => 'taken' as const),
+        host
+          .locator('[role=timer]')
+          .waitFor({ timeout: 15_000 })
+          .then(() => 'held' as const),
+        host
+          .getByText('Sorry, that time was just taken')
+          .waitFor({ timeout: 15_000 })
+          .then(() => 'taken' as const),
       ])
     const outcomes = await Promise.all(hosts.map(outcome))
     expect([...outcomes].sort()).toEqual(['held', 'taken'])
@@ -95,7 +106,10 @@ describe.skipIf(!browserAvailable())('the widget in Chromium', () => {
     await winner.locator('input[name="email"]').fill('winner@example.com')
     await winner.getByRole('button', { name: 'Book' }).click()
     await winner.getByRole('heading', { name: 'Booked!' }).waitFor({ timeout: 15_000 })
-    const rows = await server.database.db.select().from(bookings).where(and(eq(bookings.guestName, 'Winner')))
+    const rows = await server.database.db
+      .select()
+      .from(bookings)
+      .where(and(eq(bookings.guestName, 'Winner')))
     expect(rows).toHaveLength(1)
     expect(a!.problems.filter((p) => !p.includes('409'))).toEqual([])
   }, 60_000)
@@ -107,7 +121,11 @@ describe.skipIf(!browserAvailable())('the widget in Chromium', () => {
 
     // Tab from the top of the page into the calendar: the selected day is its one tab stop.
     let focused = await focusedElement(page)
-    for (let i = 0; i < 25 && !(focused.inside === 'meeting-room' && focused.tag === 'BUTTON' && /^\d+$/.test(focused.text)); i++) {
+    for (
+      let i = 0;
+      i < 25 && !(focused.inside === 'meeting-room' && focused.tag === 'BUTTON' && /^\d+$/.test(focused.text));
+      i++
+    ) {
       await page.keyboard.press('Tab')
       focused = await focusedElement(page)
     }
@@ -150,7 +168,8 @@ describe.skipIf(!browserAvailable())('the widget in Chromium', () => {
           for (const el of host.shadowRoot?.querySelectorAll('button, input, select, textarea, .choice') ?? []) {
             const box = el.getBoundingClientRect()
             if (box.width === 0 || (el as HTMLInputElement).type === 'radio') continue // hidden, or inside its 44 px label
-            if (box.height < 44 || box.width < 44) small.push(`${el.tagName} "${el.textContent?.trim()}" ${box.width.toFixed(1)}×${box.height.toFixed(1)}`)
+            if (box.height < 44 || box.width < 44)
+              small.push(`${el.tagName} "${el.textContent?.trim()}" ${box.width.toFixed(1)}×${box.height.toFixed(1)}`)
           }
         }
         return small
@@ -218,7 +237,14 @@ describe.skipIf(!browserAvailable())('the widget in Chromium', () => {
     const other = await openPage('/examples/popup')
     await other.page.locator('[data-booking-launcher] button').click({ timeout: 15_000 })
     const otherDialog = other.page.locator('[data-booking-popup="meeting-room"] dialog[open]')
-    await expect.poll(() => timeOptions(otherDialog).first().textContent({ timeout: 15_000 }).then((t) => t?.trim())).toBe(held)
+    await expect
+      .poll(() =>
+        timeOptions(otherDialog)
+          .first()
+          .textContent({ timeout: 15_000 })
+          .then((t) => t?.trim()),
+      )
+      .toBe(held)
     expect(problems).toEqual([])
   }, 60_000)
 
@@ -238,7 +264,9 @@ describe.skipIf(!browserAvailable())('the widget in Chromium', () => {
     const late = page.locator('#late')
     await timeOptions(late).first().waitFor({ timeout: 15_000 })
     await late.getByText('Dauer').waitFor()
-    expect(await page.evaluate(() => document.querySelector('#late')!.shadowRoot!.querySelectorAll('.root').length)).toBe(1)
+    expect(
+      await page.evaluate(() => document.querySelector('#late')!.shadowRoot!.querySelectorAll('.root').length),
+    ).toBe(1)
     expect(await page.locator('[data-booking-launcher]').count()).toBe(1)
     expect(problems).toEqual([])
   }, 60_000)
@@ -284,20 +312,39 @@ describe.skipIf(!browserAvailable())('the widget in Chromium', () => {
     // axe is injected as an inline script, which the page's own CSP rightly forbids.
     // Reduced motion turns the widget's colour transitions off, so axe measures settled
     // colours, not a frame halfway between a day's normal and selected look.
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, bypassCSP: true, reducedMotion: 'reduce' })
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      bypassCSP: true,
+      reducedMotion: 'reduce',
+    })
     const page = await context.newPage()
     pages.push(page)
     await page.goto(server.url + '/')
     await page.addScriptTag({ content: axeSource })
     const audit = async (step: string) => {
       const violations = await page.evaluate(async () => {
-        const axe = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> } }).axe
-        const result = await axe.run({ include: [['[data-booking-resource]']] }, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+        const axe = (
+          window as unknown as {
+            axe: {
+              run: (
+                ctx: unknown,
+                opts: unknown,
+              ) => Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }>
+            }
+          }
+        ).axe
+        const result = await axe.run(
+          { include: [['[data-booking-resource]']] },
+          { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } },
+        )
         return result.violations.map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target).slice(0, 3))}`)
       })
       expect(violations, step).toEqual([])
     }
-    for (const slug of ['meeting-room', 'dr-rivera', 'city-car']) await timeOptions(page.locator(`[data-booking-resource="${slug}"]`)).first().waitFor({ timeout: 15_000 })
+    for (const slug of ['meeting-room', 'dr-rivera', 'city-car'])
+      await timeOptions(page.locator(`[data-booking-resource="${slug}"]`))
+        .first()
+        .waitFor({ timeout: 15_000 })
     await audit('picking a time')
     const room = page.locator('[data-booking-resource="meeting-room"]')
     await timeOptions(room).first().click()
@@ -321,20 +368,26 @@ async function bookThroughApi(baseUrl: string): Promise<{ ref: string; manageTok
   const session = { 'X-Booking-Session': `s_e2e_${Date.now()}`, 'Content-Type': 'application/json' }
   const today = new Date().toISOString().slice(0, 10)
   const inTwoWeeks = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10)
-  const availability = (await (await fetch(`${baseUrl}/v1/resources/meeting-room/availability?from=${today}&to=${inTwoWeeks}`)).json()) as {
+  const availability = (await (
+    await fetch(`${baseUrl}/v1/resources/meeting-room/availability?from=${today}&to=${inTwoWeeks}`)
+  ).json()) as {
     resource: { id: string }
     days: { slots: { start: string }[] }[]
   }
   const slot = availability.days.flatMap((day) => day.slots)[4]!
-  const hold = (await (await fetch(`${baseUrl}/v1/holds`, {
-    method: 'POST',
-    headers: session,
-    body: JSON.stringify({ resourceId: availability.resource.id, start: slot.start }),
-  })).json()) as { hold: { id: string } }
-  const created = (await (await fetch(`${baseUrl}/v1/bookings`, {
-    method: 'POST',
-    headers: session,
-    body: JSON.stringify({ holdId: hold.hold.id, guest: { name: 'Manage Me', email: 'manage@example.com' } }),
-  })).json()) as { booking: { ref: string }; manageToken: string }
+  const hold = (await (
+    await fetch(`${baseUrl}/v1/holds`, {
+      method: 'POST',
+      headers: session,
+      body: JSON.stringify({ resourceId: availability.resource.id, start: slot.start }),
+    })
+  ).json()) as { hold: { id: string } }
+  const created = (await (
+    await fetch(`${baseUrl}/v1/bookings`, {
+      method: 'POST',
+      headers: session,
+      body: JSON.stringify({ holdId: hold.hold.id, guest: { name: 'Manage Me', email: 'manage@example.com' } }),
+    })
+  ).json()) as { booking: { ref: string }; manageToken: string }
   return { ref: created.booking.ref, manageToken: created.manageToken }
 }

@@ -14,7 +14,10 @@ import { startApiServer, type RunningServer } from '../test/server'
  */
 
 const shared = Boolean(process.env.DATABASE_URL && process.env.UPSTASH_REDIS_REST_URL)
-if (!shared) console.warn('Load tests skipped: they need DATABASE_URL and REDIS_URL (a PostgreSQL and a Redis both processes share).')
+if (!shared)
+  console.warn(
+    'Load tests skipped: they need DATABASE_URL and REDIS_URL (a PostgreSQL and a Redis both processes share).',
+  )
 
 let database: TestDatabase
 let servers: RunningServer[] = []
@@ -35,7 +38,11 @@ describe.skipIf(!shared)('two API processes under load', () => {
 
   async function post(base: string, path: string, session: string, body: unknown) {
     const started = performance.now()
-    const res = await fetch(`${base}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Booking-Session': session }, body: JSON.stringify(body) })
+    const res = await fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Booking-Session': session },
+      body: JSON.stringify(body),
+    })
     const json = (await res.json()) as Record<string, unknown>
     return { status: res.status, body: json, ms: performance.now() - started }
   }
@@ -46,7 +53,9 @@ describe.skipIf(!shared)('two API processes under load', () => {
         on a.resource_id = b.resource_id and a.id < b.id
        and tstzrange(a.starts_at, a.ends_at, '[)') && tstzrange(b.starts_at, b.ends_at, '[)')
       where a.resource_id = ${resourceId} and a.status <> 'cancelled' and b.status <> 'cancelled'`)
-    return Number((rows as unknown as { n: number }[])[0]?.n ?? (rows as unknown as { rows: { n: number }[] }).rows?.[0]?.n ?? 0)
+    return Number(
+      (rows as unknown as { n: number }[])[0]?.n ?? (rows as unknown as { rows: { n: number }[] }).rows?.[0]?.n ?? 0,
+    )
   }
 
   /** Runs `total` jobs with at most `concurrency` in flight. */
@@ -70,10 +79,15 @@ describe.skipIf(!shared)('two API processes under load', () => {
   }
 
   it('2,000 booking flows at 50 in flight over 100 slots: exactly 100 bookings, no overlap, no 5xx', async () => {
-    const r = await insertResource(database.db, { timezone: 'UTC', schedules: everyDay({ startTime: '00:00', endTime: '24:00', slotDuration: 60 }) })
+    const r = await insertResource(database.db, {
+      timezone: 'UTC',
+      schedules: everyDay({ startTime: '00:00', endTime: '24:00', slotDuration: 60 }),
+    })
     const from = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10)
     const to = new Date(Date.now() + 8 * 86_400_000).toISOString().slice(0, 10)
-    const offered = await fetch(`${servers[0]!.url}/v1/resources/${r.id}/availability?from=${from}&to=${to}`).then((res) => res.json() as Promise<AvailabilityResponse>)
+    const offered = await fetch(`${servers[0]!.url}/v1/resources/${r.id}/availability?from=${from}&to=${to}`).then(
+      (res) => res.json() as Promise<AvailabilityResponse>,
+    )
     const slots = offered.days.flatMap((d) => d.slots).slice(0, 100)
     expect(slots).toHaveLength(100)
 
@@ -102,13 +116,19 @@ describe.skipIf(!shared)('two API processes under load', () => {
     )
     expect([...statuses.keys()].filter((s) => s >= 500)).toEqual([])
     expect(outcomes.filter((o) => o === 'booked')).toHaveLength(100)
-    const rows = await database.db.select().from(bookings).where(sql`${bookings.resourceId} = ${r.id} and ${bookings.status} <> 'cancelled'`)
+    const rows = await database.db
+      .select()
+      .from(bookings)
+      .where(sql`${bookings.resourceId} = ${r.id} and ${bookings.status} <> 'cancelled'`)
     expect(rows).toHaveLength(100)
     expect(await overlappingPairs(r.id)).toBe(0)
   })
 
   it('confirm storm: 1,000 concurrent flows for one interval across both processes → 1 booking, 999 × 409', async () => {
-    const r = await insertResource(database.db, { timezone: 'UTC', schedules: everyDay({ startTime: '00:00', endTime: '24:00', slotDuration: 60 }) })
+    const r = await insertResource(database.db, {
+      timezone: 'UTC',
+      schedules: everyDay({ startTime: '00:00', endTime: '24:00', slotDuration: 60 }),
+    })
     const start = new Date(Date.now() + 3 * 86_400_000)
     start.setUTCHours(12, 0, 0, 0)
     const statuses = new Map<number, number>()
@@ -127,10 +147,15 @@ describe.skipIf(!shared)('two API processes under load', () => {
         return booking.status
       }),
     )
-    console.log(`storm: 1000 flows on one interval in ${((performance.now() - started) / 1000).toFixed(1)} s; final statuses ${JSON.stringify(Object.fromEntries(statuses))}`)
+    console.log(
+      `storm: 1000 flows on one interval in ${((performance.now() - started) / 1000).toFixed(1)} s; final statuses ${JSON.stringify(Object.fromEntries(statuses))}`,
+    )
     expect(outcomes.filter((s) => s === 201)).toHaveLength(1)
     expect(outcomes.filter((s) => s === 409)).toHaveLength(999)
-    const rows = await database.db.select().from(bookings).where(sql`${bookings.resourceId} = ${r.id}`)
+    const rows = await database.db
+      .select()
+      .from(bookings)
+      .where(sql`${bookings.resourceId} = ${r.id}`)
     expect(rows).toHaveLength(1)
   })
 })

@@ -22,14 +22,40 @@ const cluster = (() => {
     return undefined
   }
 })()
-const canRestart = Boolean(process.env.DATABASE_URL && process.env.UPSTASH_REDIS_REST_URL && cluster && process.getuid?.() === 0)
-if (!canRestart) console.warn('Outage tests skipped: they restart the local PostgreSQL and Redis, so they need DATABASE_URL, REDIS_URL, root and /etc/postgresql.')
+const canRestart = Boolean(
+  process.env.DATABASE_URL && process.env.UPSTASH_REDIS_REST_URL && cluster && process.getuid?.() === 0,
+)
+if (!canRestart)
+  console.warn(
+    'Outage tests skipped: they restart the local PostgreSQL and Redis, so they need DATABASE_URL, REDIS_URL, root and /etc/postgresql.',
+  )
 
-const REDIS_START = ['--daemonize', 'yes', '--bind', '127.0.0.1', '-::1', '--port', '6379', '--save', '', '--appendonly', 'no', '--dir', '/var/lib/redis', '--logfile', '/var/log/redis/ci.log']
+const REDIS_START = [
+  '--daemonize',
+  'yes',
+  '--bind',
+  '127.0.0.1',
+  '-::1',
+  '--port',
+  '6379',
+  '--save',
+  '',
+  '--appendonly',
+  'no',
+  '--dir',
+  '/var/lib/redis',
+  '--logfile',
+  '/var/log/redis/ci.log',
+]
 
 function redisUp(): boolean {
   try {
-    return execFileSync('redis-cli', ['-h', '127.0.0.1', '-p', '6379', 'ping'], { encoding: 'utf8', timeout: 2000 }).trim() === 'PONG'
+    return (
+      execFileSync('redis-cli', ['-h', '127.0.0.1', '-p', '6379', 'ping'], {
+        encoding: 'utf8',
+        timeout: 2000,
+      }).trim() === 'PONG'
+    )
   } catch {
     return false
   }
@@ -90,10 +116,15 @@ describe.skipIf(!canRestart)('outages under traffic', () => {
   }
 
   it('PostgreSQL restarts during a load run: fast 503s in the gap, recovery, no lost 201', async () => {
-    const r = await insertResource(database.db, { timezone: 'UTC', schedules: everyDay({ startTime: '00:00', endTime: '24:00', slotDuration: 15 }) })
+    const r = await insertResource(database.db, {
+      timezone: 'UTC',
+      schedules: everyDay({ startTime: '00:00', endTime: '24:00', slotDuration: 15 }),
+    })
     const from = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10)
     const to = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10)
-    const offered = (await fetch(`${servers[0]!.url}/v1/resources/${r.id}/availability?from=${from}&to=${to}`).then((res) => res.json())) as AvailabilityResponse
+    const offered = (await fetch(`${servers[0]!.url}/v1/resources/${r.id}/availability?from=${from}&to=${to}`).then(
+      (res) => res.json(),
+    )) as AvailabilityResponse
     const slots = offered.days.flatMap((d) => d.slots)
     const log: { status: number; ms: number; at: number }[] = []
     const refs: string[] = []
@@ -109,13 +140,20 @@ describe.skipIf(!canRestart)('outages under traffic', () => {
     })
     await new Promise((resolve) => setTimeout(resolve, 3_000))
     const restartAt = performance.now()
-    execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', cluster!, 'main', 'restart', '--', '-m', 'fast'], { stdio: 'ignore' })
+    execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', cluster!, 'main', 'restart', '--', '-m', 'fast'], {
+      stdio: 'ignore',
+    })
     const restartedAt = performance.now()
     await Promise.all(workers)
 
     const gap = log.filter((e) => e.at >= restartAt - 500 && e.at <= restartedAt + 3_000)
-    const statuses = log.reduce<Record<number, number>>((acc, e) => ({ ...acc, [e.status]: (acc[e.status] ?? 0) + 1 }), {})
-    console.log(`postgres restart: took ${((restartedAt - restartAt) / 1000).toFixed(1)} s; ${log.length} answers ${JSON.stringify(statuses)}; slowest ${Math.max(...log.map((e) => e.ms)).toFixed(0)} ms`)
+    const statuses = log.reduce<Record<number, number>>(
+      (acc, e) => ({ ...acc, [e.status]: (acc[e.status] ?? 0) + 1 }),
+      {},
+    )
+    console.log(
+      `postgres restart: took ${((restartedAt - restartAt) / 1000).toFixed(1)} s; ${log.length} answers ${JSON.stringify(statuses)}; slowest ${Math.max(...log.map((e) => e.ms)).toFixed(0)} ms`,
+    )
     expect(log.filter((e) => e.status >= 500 && e.status !== 503)).toEqual([])
     expect(log.filter((e) => e.status === -1)).toEqual([]) // no hangs, no dropped connections
     expect(Math.max(...log.map((e) => e.ms))).toBeLessThan(5_000)
@@ -123,33 +161,54 @@ describe.skipIf(!canRestart)('outages under traffic', () => {
     // Recovered by itself: bookings succeed after the restart.
     expect(log.some((e) => e.at > restartedAt + 1_000 && e.status === 201)).toBe(true)
     // Every booking answered 201 exists.
-    const rows = await database.db.select({ ref: bookings.ref }).from(bookings).where(sql`${bookings.resourceId} = ${r.id}`)
+    const rows = await database.db
+      .select({ ref: bookings.ref })
+      .from(bookings)
+      .where(sql`${bookings.resourceId} = ${r.id}`)
     const stored = new Set(rows.map((row) => row.ref))
     expect(refs.filter((ref) => !stored.has(ref))).toEqual([])
   })
 
   it('Redis stops: holds answer 503 within 1 s, availability is served flagged, and holds work again once it is back', async () => {
-    const r = await insertResource(database.db, { timezone: 'UTC', schedules: everyDay({ startTime: '00:00', endTime: '24:00', slotDuration: 60 }) })
+    const r = await insertResource(database.db, {
+      timezone: 'UTC',
+      schedules: everyDay({ startTime: '00:00', endTime: '24:00', slotDuration: 60 }),
+    })
     const day = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10)
     const slot = (h: number) => `${day}T${String(h).padStart(2, '0')}:00:00.000Z`
     // A hold made before the outage, to book during it.
     const session = newSession()
-    const before = await fetch(`${servers[0]!.url}/v1/holds`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Booking-Session': session }, body: JSON.stringify({ resourceId: r.id, start: slot(10) }) })
+    const before = await fetch(`${servers[0]!.url}/v1/holds`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Booking-Session': session },
+      body: JSON.stringify({ resourceId: r.id, start: slot(10) }),
+    })
     expect(before.status).toBe(201)
     const heldBefore = ((await before.json()) as { hold: PublicHold }).hold
 
     execFileSync('redis-cli', ['-h', '127.0.0.1', '-p', '6379', 'shutdown', 'nosave'], { stdio: 'ignore' })
     try {
       const started = performance.now()
-      const hold = await fetch(`${servers[1]!.url}/v1/holds`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Booking-Session': newSession() }, body: JSON.stringify({ resourceId: r.id, start: slot(12) }) })
+      const hold = await fetch(`${servers[1]!.url}/v1/holds`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-Booking-Session': newSession() },
+        body: JSON.stringify({ resourceId: r.id, start: slot(12) }),
+      })
       const holdMs = performance.now() - started
-      expect([hold.status, ((await hold.json()) as { error: { code: string } }).error.code]).toEqual([503, 'unavailable'])
+      expect([hold.status, ((await hold.json()) as { error: { code: string } }).error.code]).toEqual([
+        503,
+        'unavailable',
+      ])
       expect(holdMs).toBeLessThan(1_000)
       const avail = await fetch(`${servers[0]!.url}/v1/resources/${r.id}/availability?from=${day}&to=${day}`)
       const body = (await avail.json()) as AvailabilityResponse
       expect([avail.status, body.holdsUnavailable]).toEqual([200, true])
       // Booking a hold made before the outage cannot be checked now: refused, safely.
-      const booking = await fetch(`${servers[1]!.url}/v1/bookings`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Booking-Session': session }, body: JSON.stringify({ holdId: heldBefore.id, guest }) })
+      const booking = await fetch(`${servers[1]!.url}/v1/bookings`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-Booking-Session': session },
+        body: JSON.stringify({ holdId: heldBefore.id, guest }),
+      })
       expect(booking.status).toBe(503)
       console.log(`redis down: hold refused in ${holdMs.toFixed(0)} ms; availability served flagged`)
     } finally {
@@ -159,13 +218,20 @@ describe.skipIf(!canRestart)('outages under traffic', () => {
     const deadline = Date.now() + 15_000
     let status = 0
     while (Date.now() < deadline) {
-      const res = await fetch(`${servers[0]!.url}/v1/holds`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Booking-Session': newSession() }, body: JSON.stringify({ resourceId: r.id, start: slot(14) }) })
+      const res = await fetch(`${servers[0]!.url}/v1/holds`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-Booking-Session': newSession() },
+        body: JSON.stringify({ resourceId: r.id, start: slot(14) }),
+      })
       status = res.status
       if (status === 201) break
       await new Promise((resolve) => setTimeout(resolve, 250))
     }
     expect(status).toBe(201)
-    const rows = await database.db.select().from(bookings).where(sql`${bookings.resourceId} = ${r.id}`)
+    const rows = await database.db
+      .select()
+      .from(bookings)
+      .where(sql`${bookings.resourceId} = ${r.id}`)
     expect(rows).toHaveLength(0)
   })
 })

@@ -42,7 +42,9 @@ describe('the statuses', () => {
 
 describe('the owner transition table', () => {
   it('names the four transitions and where each leads', () => {
-    expect(Object.fromEntries(Object.entries(OWNER_TRANSITIONS).map(([name, rule]) => [name, [rule.from, rule.to]]))).toEqual({
+    expect(
+      Object.fromEntries(Object.entries(OWNER_TRANSITIONS).map(([name, rule]) => [name, [rule.from, rule.to]])),
+    ).toEqual({
       confirm: [['pending'], 'confirmed'],
       cancel: [['pending', 'confirmed'], 'cancelled'],
       'no-show': [['confirmed'], 'no_show'],
@@ -76,16 +78,24 @@ describe('refusing an owner transition', () => {
 
   it('refuses what the table does not allow, in words', () => {
     expect(ownerTransitionRefusal('confirm', confirmed, START + 1)).toBe('Cannot confirm a confirmed booking.')
-    expect(ownerTransitionRefusal('no-show', { status: 'pending', start: START }, START + 1)).toBe('Cannot no show a pending booking.')
-    expect(ownerTransitionRefusal('cancel', { status: 'no_show', start: START }, START + 1)).toBe('Cannot cancel a no show booking.')
+    expect(ownerTransitionRefusal('no-show', { status: 'pending', start: START }, START + 1)).toBe(
+      'Cannot no show a pending booking.',
+    )
+    expect(ownerTransitionRefusal('cancel', { status: 'no_show', start: START }, START + 1)).toBe(
+      'Cannot cancel a no show booking.',
+    )
   })
 
   it('refuses to confirm while the guest has not paid', () => {
     for (const paymentStatus of ['requires_payment', 'failed'] as const) {
-      expect(ownerTransitionRefusal('confirm', { status: 'pending', start: START, paymentStatus }, START - 1)).toMatch(/not paid yet/)
+      expect(ownerTransitionRefusal('confirm', { status: 'pending', start: START, paymentStatus }, START - 1)).toMatch(
+        /not paid yet/,
+      )
     }
     for (const paymentStatus of [null, 'authorized', 'captured'] as const) {
-      expect(ownerTransitionRefusal('confirm', { status: 'pending', start: START, paymentStatus }, START - 1)).toBeUndefined()
+      expect(
+        ownerTransitionRefusal('confirm', { status: 'pending', start: START, paymentStatus }, START - 1),
+      ).toBeUndefined()
     }
   })
 
@@ -114,15 +124,11 @@ describe('what is paid when booking', () => {
   })
 
   it('waits for the money while the payment is required or failed', () => {
-    expect([null, undefined, 'requires_payment', 'authorized', 'captured', 'canceled', 'failed'].map((s) => awaitingPayment(s as never))).toEqual([
-      false,
-      false,
-      true,
-      false,
-      false,
-      false,
-      true,
-    ])
+    expect(
+      [null, undefined, 'requires_payment', 'authorized', 'captured', 'canceled', 'failed'].map((s) =>
+        awaitingPayment(s as never),
+      ),
+    ).toEqual([false, false, true, false, false, false, true])
   })
 })
 
@@ -137,7 +143,10 @@ describe('a new booking', () => {
 
 describe('a guest change the notice closed', () => {
   it('answers with its own code and says why', () => {
-    expect([guestChangeClosed('move', 'started').code, guestChangeClosed('move', 'started').message]).toEqual(['reschedule_closed', 'This booking has already started.'])
+    expect([guestChangeClosed('move', 'started').code, guestChangeClosed('move', 'started').message]).toEqual([
+      'reschedule_closed',
+      'This booking has already started.',
+    ])
     expect(guestChangeClosed('cancel', 'started').code).toBe('cancellation_closed')
     expect(guestChangeClosed('move', 'too_late').message).toMatch(/too close to the start to move/)
     expect(guestChangeClosed('cancel', 'too_late').message).toMatch(/too close to the start to cancel/)

@@ -27,7 +27,12 @@ export type BookingStatus = (typeof BOOKING_STATUSES)[number]
  * Statuses that keep their interval on the resource: every one but cancelled. The
  * database's no-overlap constraint and the busy-time read count exactly these.
  */
-export const OCCUPYING_STATUSES = ['pending', 'confirmed', 'completed', 'no_show'] as const satisfies readonly BookingStatus[]
+export const OCCUPYING_STATUSES = [
+  'pending',
+  'confirmed',
+  'completed',
+  'no_show',
+] as const satisfies readonly BookingStatus[]
 
 export function occupiesSlot(status: BookingStatus): boolean {
   return (OCCUPYING_STATUSES as readonly BookingStatus[]).includes(status)
@@ -88,11 +93,13 @@ export function ownerTransitionRefusal(
   booking: { status: BookingStatus; start: number; paymentStatus?: PaymentStatus | null | undefined },
   now: number,
 ): string | undefined {
-  if (!transitionAllowedFrom(transition, booking.status)) return `Cannot ${transition.replace('-', ' ')} a ${statusWords(booking.status)} booking.`
+  if (!transitionAllowedFrom(transition, booking.status))
+    return `Cannot ${transition.replace('-', ' ')} a ${statusWords(booking.status)} booking.`
   if (transition === 'confirm' && awaitingPayment(booking.paymentStatus)) {
     return 'The guest has not paid yet; a booking that takes payment is confirmed once paid.'
   }
-  if ('afterStart' in OWNER_TRANSITIONS[transition] && !(booking.start < now)) return 'Only a confirmed booking that has started can be marked so.'
+  if ('afterStart' in OWNER_TRANSITIONS[transition] && !(booking.start < now))
+    return 'Only a confirmed booking that has started can be marked so.'
   return undefined
 }
 
@@ -100,7 +107,9 @@ export function ownerTransitionRefusal(
  * The status a new booking starts in: pending while it waits for the owner's approval or
  * for the guest's payment, confirmed otherwise.
  */
-export function initialStatus(config: PaymentConfig & { requiresConfirmation?: boolean | undefined }): Extract<BookingStatus, 'pending' | 'confirmed'> {
+export function initialStatus(
+  config: PaymentConfig & { requiresConfirmation?: boolean | undefined },
+): Extract<BookingStatus, 'pending' | 'confirmed'> {
   return config.requiresConfirmation === true || amountDue(config) !== undefined ? 'pending' : 'confirmed'
 }
 
@@ -109,8 +118,18 @@ export function initialStatus(config: PaymentConfig & { requiresConfirmation?: b
  * has closed: 422 `reschedule_closed` / `cancellation_closed`.
  */
 export function guestChangeClosed(change: 'move' | 'cancel', reason: 'started' | 'too_late'): BookingError {
-  if (reason === 'started') return new BookingError(change === 'move' ? 'reschedule_closed' : 'cancellation_closed', 'This booking has already started.')
+  if (reason === 'started')
+    return new BookingError(
+      change === 'move' ? 'reschedule_closed' : 'cancellation_closed',
+      'This booking has already started.',
+    )
   return change === 'move'
-    ? new BookingError('reschedule_closed', 'It is too close to the start to move this booking online; please contact the provider.')
-    : new BookingError('cancellation_closed', 'It is too close to the start to cancel this booking online; please contact the provider.')
+    ? new BookingError(
+        'reschedule_closed',
+        'It is too close to the start to move this booking online; please contact the provider.',
+      )
+    : new BookingError(
+        'cancellation_closed',
+        'It is too close to the start to cancel this booking online; please contact the provider.',
+      )
 }

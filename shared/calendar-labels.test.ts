@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest'
-import { addDays, addMonths, cityOf, firstDayOfWeek, isoWeekday, lastDayOf, monthGrid, monthOf, monthRange, todayIn, wallClockIn } from './calendar-labels'
+import {
+  addDays,
+  addMonths,
+  cityOf,
+  firstDayOfWeek,
+  isoWeekday,
+  lastDayOf,
+  monthGrid,
+  monthOf,
+  monthRange,
+  todayIn,
+  wallClockIn,
+} from './calendar-labels'
 
 describe('todayIn', () => {
   it.each([
@@ -105,6 +117,10 @@ describe('wallClockIn', () => {
   })
 
   it('names a zone by its city', () => {
-    expect([cityOf('America/New_York'), cityOf('America/Argentina/Buenos_Aires'), cityOf('UTC')]).toEqual(['New York', 'Buenos Aires', 'UTC'])
+    expect([cityOf('America/New_York'), cityOf('America/Argentina/Buenos_Aires'), cityOf('UTC')]).toEqual([
+      'New York',
+      'Buenos Aires',
+      'UTC',
+    ])
   })
 })

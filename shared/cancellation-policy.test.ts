@@ -44,7 +44,12 @@ describe('decideGuestCancellation at every boundary, ±1 s', () => {
     ['no policy, 10 minutes before: free', undefined, HOUR / 6, full],
     ['no policy, at the start: closed', undefined, 0, { allowed: false, reason: 'started' }],
     ['only free hours, inside them: no refund', { free_cancellation_hours: 24 }, 3 * HOUR, none],
-    ['0 % partial rung reads as no refund', { free_cancellation_hours: 24, partial_refund_hours: 2, partial_refund_percent: 0 }, 5 * HOUR, none],
+    [
+      '0 % partial rung reads as no refund',
+      { free_cancellation_hours: 24, partial_refund_hours: 2, partial_refund_percent: 0 },
+      5 * HOUR,
+      none,
+    ],
   ] as const)('%s', (_label, policy, before, expected) => {
     expect(decideGuestCancellation(policy, start, start - before)).toEqual(expected)
   })
@@ -97,7 +102,12 @@ describe('cancellationPolicySchema', () => {
   it('accepts the stored snake_case JSON and the API’s camelCase, storing snake_case', () => {
     expect(cancellationPolicySchema.parse(ladder)).toEqual(ladder)
     expect(
-      cancellationPolicySchema.parse({ freeCancellationHours: 24, partialRefundHours: 12, partialRefundPercent: 50, noRefundHours: 2 }),
+      cancellationPolicySchema.parse({
+        freeCancellationHours: 24,
+        partialRefundHours: 12,
+        partialRefundPercent: 50,
+        noRefundHours: 2,
+      }),
     ).toEqual(ladder)
   })
 
@@ -160,14 +170,32 @@ describe('decideGuestReschedule: the minimum notice for a guest’s move, at eve
   })
 
   it.each([
-    ['no notice set: the ladder’s online cut-off (2 h) closes moves as it always did, 2 h + 1 s', ladder, {}, 2 * HOUR + SECOND, open],
+    [
+      'no notice set: the ladder’s online cut-off (2 h) closes moves as it always did, 2 h + 1 s',
+      ladder,
+      {},
+      2 * HOUR + SECOND,
+      open,
+    ],
     ['no notice set: exactly 2 h', ladder, {}, 2 * HOUR, open],
     ['no notice set: 2 h − 1 s', ladder, { minRescheduleNoticeHours: null }, 2 * HOUR - SECOND, closed],
-    ['a notice shorter than the ladder’s cut-off wins for moves: 1 h + 1 s', ladder, { minRescheduleNoticeHours: 1 }, HOUR + SECOND, open],
+    [
+      'a notice shorter than the ladder’s cut-off wins for moves: 1 h + 1 s',
+      ladder,
+      { minRescheduleNoticeHours: 1 },
+      HOUR + SECOND,
+      open,
+    ],
     ['a notice of 0 opens moves until the start', ladder, { minRescheduleNoticeHours: 0 }, SECOND, open],
     ['a notice of 0 still closes at the start', ladder, { minRescheduleNoticeHours: 0 }, 0, started],
     ['no policy and no notice: until the start', undefined, undefined, SECOND, open],
-    ['fractional hours: 1.5 h notice, 1.5 h − 1 s before', undefined, { minRescheduleNoticeHours: 1.5 }, 1.5 * HOUR - SECOND, closed],
+    [
+      'fractional hours: 1.5 h notice, 1.5 h − 1 s before',
+      undefined,
+      { minRescheduleNoticeHours: 1.5 },
+      1.5 * HOUR - SECOND,
+      closed,
+    ],
     ['the cancel notice does not close moves', undefined, { minCancelNoticeHours: 48 }, 24 * HOUR, open],
   ] as const)('%s', (_label, policy, notice, before, expected) => {
     expect(decideGuestReschedule(policy, notice, start, start - before)).toEqual(expected)
@@ -205,11 +233,20 @@ describe('notice hours are real elapsed hours across a DST change in Europe/Berl
     expect((sunday - saturday10) / HOUR).toBe(23)
     expect(decideGuestReschedule(undefined, notice, sunday, saturday10)).toEqual({ allowed: false, reason: 'too_late' })
     expect(decideGuestReschedule(undefined, notice, sunday, saturday09)).toEqual({ allowed: true })
-    expect(decideGuestReschedule(undefined, notice, sunday, saturday09 + SECOND)).toEqual({ allowed: false, reason: 'too_late' })
+    expect(decideGuestReschedule(undefined, notice, sunday, saturday09 + SECOND)).toEqual({
+      allowed: false,
+      reason: 'too_late',
+    })
     expect(decideGuestCancellation(undefined, sunday, saturday09, notice)).toEqual(full)
-    expect(decideGuestCancellation(undefined, sunday, saturday09 + SECOND, notice)).toEqual({ allowed: false, reason: 'too_late' })
+    expect(decideGuestCancellation(undefined, sunday, saturday09 + SECOND, notice)).toEqual({
+      allowed: false,
+      reason: 'too_late',
+    })
     // The deadline the manage view states is that instant: 09:00 CET, not the wall-clock 10:00.
-    expect(guestChangeDeadlines(undefined, notice, sunday, saturday09 - HOUR)).toEqual({ reschedule: saturday09, cancel: saturday09 })
+    expect(guestChangeDeadlines(undefined, notice, sunday, saturday09 - HOUR)).toEqual({
+      reschedule: saturday09,
+      cancel: saturday09,
+    })
   })
 
   it('fall back: 10:00 the day before Sunday 25 October 10:00 is 25 h before, open until 11:00 CEST', () => {
@@ -220,34 +257,67 @@ describe('notice hours are real elapsed hours across a DST change in Europe/Berl
     expect(decideGuestReschedule(undefined, notice, sunday, saturday10)).toEqual({ allowed: true })
     expect(decideGuestReschedule(undefined, notice, sunday, saturday11 - SECOND)).toEqual({ allowed: true })
     expect(decideGuestReschedule(undefined, notice, sunday, saturday11)).toEqual({ allowed: true })
-    expect(decideGuestReschedule(undefined, notice, sunday, saturday11 + SECOND)).toEqual({ allowed: false, reason: 'too_late' })
-    expect(decideGuestCancellation(undefined, sunday, saturday11 + SECOND, notice)).toEqual({ allowed: false, reason: 'too_late' })
-    expect(guestChangeDeadlines(undefined, notice, sunday, saturday10)).toEqual({ reschedule: saturday11, cancel: saturday11 })
+    expect(decideGuestReschedule(undefined, notice, sunday, saturday11 + SECOND)).toEqual({
+      allowed: false,
+      reason: 'too_late',
+    })
+    expect(decideGuestCancellation(undefined, sunday, saturday11 + SECOND, notice)).toEqual({
+      allowed: false,
+      reason: 'too_late',
+    })
+    expect(guestChangeDeadlines(undefined, notice, sunday, saturday10)).toEqual({
+      reschedule: saturday11,
+      cancel: saturday11,
+    })
   })
 })
 
 describe('guestChangeDeadlines: until when the guest may still move and cancel online', () => {
   it('states each closing instant while it is open, and null once it has closed', () => {
     const notice = { minRescheduleNoticeHours: 6, minCancelNoticeHours: 24 }
-    expect(guestChangeDeadlines(ladder, notice, start, start - 48 * HOUR)).toEqual({ reschedule: start - 6 * HOUR, cancel: start - 24 * HOUR })
-    expect(guestChangeDeadlines(ladder, notice, start, start - 24 * HOUR + SECOND)).toEqual({ reschedule: start - 6 * HOUR, cancel: null })
-    expect(guestChangeDeadlines(ladder, notice, start, start - 6 * HOUR + SECOND)).toEqual({ reschedule: null, cancel: null })
+    expect(guestChangeDeadlines(ladder, notice, start, start - 48 * HOUR)).toEqual({
+      reschedule: start - 6 * HOUR,
+      cancel: start - 24 * HOUR,
+    })
+    expect(guestChangeDeadlines(ladder, notice, start, start - 24 * HOUR + SECOND)).toEqual({
+      reschedule: start - 6 * HOUR,
+      cancel: null,
+    })
+    expect(guestChangeDeadlines(ladder, notice, start, start - 6 * HOUR + SECOND)).toEqual({
+      reschedule: null,
+      cancel: null,
+    })
   })
 
   it('with no notice set: both close at the ladder’s cut-off, as before; with nothing at all, at the start', () => {
-    expect(guestChangeDeadlines(ladder, undefined, start, start - 48 * HOUR)).toEqual({ reschedule: start - 2 * HOUR, cancel: start - 2 * HOUR })
-    expect(guestChangeDeadlines(undefined, undefined, start, start - HOUR)).toEqual({ reschedule: start, cancel: start })
+    expect(guestChangeDeadlines(ladder, undefined, start, start - 48 * HOUR)).toEqual({
+      reschedule: start - 2 * HOUR,
+      cancel: start - 2 * HOUR,
+    })
+    expect(guestChangeDeadlines(undefined, undefined, start, start - HOUR)).toEqual({
+      reschedule: start,
+      cancel: start,
+    })
     expect(guestChangeDeadlines(undefined, undefined, start, start)).toEqual({ reschedule: null, cancel: null })
   })
 
   it('the cancel deadline is the later of the ladder’s cut-off and the cancel notice', () => {
-    expect(guestChangeDeadlines(ladder, { minCancelNoticeHours: 1 }, start, start - 48 * HOUR).cancel).toBe(start - 2 * HOUR)
+    expect(guestChangeDeadlines(ladder, { minCancelNoticeHours: 1 }, start, start - 48 * HOUR).cancel).toBe(
+      start - 2 * HOUR,
+    )
   })
 
   it('never states an instant a fractional notice would refuse', () => {
-    const deadline = guestChangeDeadlines(undefined, { minRescheduleNoticeHours: 1 / 3 }, start, start - HOUR).reschedule!
+    const deadline = guestChangeDeadlines(
+      undefined,
+      { minRescheduleNoticeHours: 1 / 3 },
+      start,
+      start - HOUR,
+    ).reschedule!
     expect(Number.isInteger(deadline)).toBe(true)
-    expect(decideGuestReschedule(undefined, { minRescheduleNoticeHours: 1 / 3 }, start, deadline)).toEqual({ allowed: true })
+    expect(decideGuestReschedule(undefined, { minRescheduleNoticeHours: 1 / 3 }, start, deadline)).toEqual({
+      allowed: true,
+    })
   })
 })
 

@@ -6,8 +6,7 @@ const HOUR_MS = 3_600_000
 export type RefundTier = 'full_refund' | 'partial_refund' | 'no_refund'
 
 export type CancellationDecision =
-  | { allowed: true; refundPercent: number; tier: RefundTier }
-  | { allowed: false; reason: 'started' | 'too_late' }
+  { allowed: true; refundPercent: number; tier: RefundTier } | { allowed: false; reason: 'started' | 'too_late' }
 
 /**
  * A booking's minimum notice for the guest's own changes, in hours before the start, as
@@ -55,12 +54,18 @@ export function decideGuestCancellation(
  * reschedule notice, else the ladder's online cut-off (`no_refund_hours`, which closed
  * moves before the notice existed), else none (until the start).
  */
-export function rescheduleNoticeHours(policy: CancellationPolicy | null | undefined, notice: ChangeNotice | null | undefined): number {
+export function rescheduleNoticeHours(
+  policy: CancellationPolicy | null | undefined,
+  notice: ChangeNotice | null | undefined,
+): number {
   return notice?.minRescheduleNoticeHours ?? policy?.no_refund_hours ?? 0
 }
 
 /** Hours before the start at which the guest's online cancel closes: the later of the ladder's cut-off and the cancel notice. */
-export function cancelNoticeHours(policy: CancellationPolicy | null | undefined, notice: ChangeNotice | null | undefined): number {
+export function cancelNoticeHours(
+  policy: CancellationPolicy | null | undefined,
+  notice: ChangeNotice | null | undefined,
+): number {
   return Math.max(policy?.no_refund_hours ?? 0, notice?.minCancelNoticeHours ?? 0)
 }
 
@@ -92,8 +97,12 @@ export function guestChangeDeadlines(
   // Rounded down, so a fractional notice never states an instant that is already refused.
   const closesAt = (hours: number) => Math.floor(startsAt - hours * HOUR_MS)
   return {
-    reschedule: decideGuestReschedule(policy, notice, startsAt, now).allowed ? closesAt(rescheduleNoticeHours(policy, notice)) : null,
-    cancel: decideGuestCancellation(policy, startsAt, now, notice).allowed ? closesAt(cancelNoticeHours(policy, notice)) : null,
+    reschedule: decideGuestReschedule(policy, notice, startsAt, now).allowed
+      ? closesAt(rescheduleNoticeHours(policy, notice))
+      : null,
+    cancel: decideGuestCancellation(policy, startsAt, now, notice).allowed
+      ? closesAt(cancelNoticeHours(policy, notice))
+      : null,
   }
 }
 
@@ -140,7 +149,11 @@ export function refundCeilingAfterMove(
 }
 
 /** A policy refund held to the booking's ceiling (see `refundCeilingAfterMove`); the tier follows the capped percentage. */
-export function capRefund(refundPercent: number, tier: RefundTier, ceiling: number | null): { refundPercent: number; tier: RefundTier } {
+export function capRefund(
+  refundPercent: number,
+  tier: RefundTier,
+  ceiling: number | null,
+): { refundPercent: number; tier: RefundTier } {
   if (ceiling === null || refundPercent <= ceiling) return { refundPercent, tier }
   return { refundPercent: ceiling, tier: ceiling > 0 ? 'partial_refund' : 'no_refund' }
 }

@@ -8,14 +8,33 @@ const resource: PublicResource = { id: 'r1', slug: 'room', type: 'room', name: '
 
 /** Every day 00:00–24:00 in 60-minute slots: the night hours are where DST bites. */
 const rules: ScheduleRule[] = [
-  ...[0, 1, 2, 3, 4, 5, 6].map((weekday) => ({ weekday, specificDate: null, startTime: '00:00', endTime: '24:00', slotDuration: 60, isAvailable: true })),
+  ...[0, 1, 2, 3, 4, 5, 6].map((weekday) => ({
+    weekday,
+    specificDate: null,
+    startTime: '00:00',
+    endTime: '24:00',
+    slotDuration: 60,
+    isAvailable: true,
+  })),
 ]
 
 function berlinDays(from: string, to: string, viewZone = 'Europe/Berlin') {
-  return computeSlots({ timezone: 'Europe/Berlin', rules, config: {}, from, to, viewZone, now: Date.parse('2026-01-01T00:00:00Z'), busy: [] })
+  return computeSlots({
+    timezone: 'Europe/Berlin',
+    rules,
+    config: {},
+    from,
+    to,
+    viewZone,
+    now: Date.parse('2026-01-01T00:00:00Z'),
+    busy: [],
+  })
 }
 
-const response = (days: AvailabilityResponse['days'], more: Partial<AvailabilityResponse> = {}): AvailabilityResponse => ({
+const response = (
+  days: AvailabilityResponse['days'],
+  more: Partial<AvailabilityResponse> = {},
+): AvailabilityResponse => ({
   resource,
   timezone: 'Europe/Berlin',
   days,
@@ -44,7 +63,10 @@ describe('compact availability', () => {
     const decoded = decodeAvailability(compact)
     expect(decoded).toEqual(body)
     // 02:00 CEST (00:00Z) and 02:00 CET (01:00Z) come back as two distinct instants.
-    expect(decoded.days[1]!.slots.slice(2, 4).map((s) => s.start)).toEqual(['2026-10-25T00:00:00.000Z', '2026-10-25T01:00:00.000Z'])
+    expect(decoded.days[1]!.slots.slice(2, 4).map((s) => s.start)).toEqual([
+      '2026-10-25T00:00:00.000Z',
+      '2026-10-25T01:00:00.000Z',
+    ])
   })
 
   it('round-trips days cut in a far zone (negative offsets and offsets past 24 h)', () => {
@@ -75,15 +97,31 @@ describe('compact availability', () => {
   })
 
   it('is exact for instants off the minute too', () => {
-    const body = response([{ date: '2026-06-01', slots: [{ start: '2026-06-01T07:00:30.250Z', end: '2026-06-01T07:45:00.001Z' }] }])
+    const body = response([
+      { date: '2026-06-01', slots: [{ start: '2026-06-01T07:00:30.250Z', end: '2026-06-01T07:45:00.001Z' }] },
+    ])
     expect(decodeAvailability(JSON.parse(JSON.stringify(encodeAvailability(body))))).toEqual(body)
   })
 
   it('carries resource, zone, the session’s holds and the holds-unavailable flag unchanged', () => {
-    const holds = [{ id: 'h1', resourceId: 'r1', start: '2026-06-01T07:00:00.000Z', end: '2026-06-01T07:30:00.000Z', expiresAt: '2026-06-01T06:10:00.000Z' }]
+    const holds = [
+      {
+        id: 'h1',
+        resourceId: 'r1',
+        start: '2026-06-01T07:00:00.000Z',
+        end: '2026-06-01T07:30:00.000Z',
+        expiresAt: '2026-06-01T06:10:00.000Z',
+      },
+    ]
     const body = response([{ date: '2026-06-01', slots: [] }], { holds, holdsUnavailable: true })
     const compact = encodeAvailability(body)
-    expect(compact).toMatchObject({ format: 'compact', resource, timezone: 'Europe/Berlin', holds, holdsUnavailable: true })
+    expect(compact).toMatchObject({
+      format: 'compact',
+      resource,
+      timezone: 'Europe/Berlin',
+      holds,
+      holdsUnavailable: true,
+    })
     expect(decodeAvailability(compact)).toEqual(body)
     expect(Object.keys(decodeAvailability(encodeAvailability(response([]))))).toEqual(['resource', 'timezone', 'days'])
   })

@@ -1,6 +1,11 @@
 import { DAY_MS, toEpochDay } from './slots/calendar-days'
 import { createInstantFormatter } from './slots/format-instant'
-import type { AvailabilityDay, AvailabilityResponse, CompactAvailabilityDay, CompactAvailabilityResponse } from './types'
+import type {
+  AvailabilityDay,
+  AvailabilityResponse,
+  CompactAvailabilityDay,
+  CompactAvailabilityResponse,
+} from './types'
 
 /*
  * The compact availability shape (`?format=compact`): a slot costs a few digits instead of
@@ -23,7 +28,11 @@ function encodeDay(day: AvailabilityDay): CompactAvailabilityDay {
     return { offset: (start - anchor) / MINUTE_MS, length: (Date.parse(slot.end) - start) / MINUTE_MS }
   })
   const length = mostCommon(slots.map((s) => s.length))
-  return { date: day.date, length, starts: slots.map((s): number | [number, number] => (s.length === length ? s.offset : [s.offset, s.length])) }
+  return {
+    date: day.date,
+    length,
+    starts: slots.map((s): number | [number, number] => (s.length === length ? s.offset : [s.offset, s.length])),
+  }
 }
 
 function mostCommon(values: number[]): number {
@@ -50,7 +59,8 @@ export function decodeAvailability(body: CompactAvailabilityResponse): Availabil
       date: day.date,
       slots: day.starts.map((entry) => {
         const [offset, length] = typeof entry === 'number' ? [entry, day.length as number] : entry
-        if (!Number.isFinite(offset) || !Number.isFinite(length)) throw new TypeError(`not a slot: ${JSON.stringify(entry)}`)
+        if (!Number.isFinite(offset) || !Number.isFinite(length))
+          throw new TypeError(`not a slot: ${JSON.stringify(entry)}`)
         return { start: at(anchor, offset), end: at(anchor, offset + length) }
       }),
     }
@@ -60,5 +70,10 @@ export function decodeAvailability(body: CompactAvailabilityResponse): Availabil
 }
 
 export function isCompactAvailability(body: unknown): body is CompactAvailabilityResponse {
-  return typeof body === 'object' && body !== null && (body as { format?: unknown }).format === 'compact' && Array.isArray((body as { days?: unknown }).days)
+  return (
+    typeof body === 'object' &&
+    body !== null &&
+    (body as { format?: unknown }).format === 'compact' &&
+    Array.isArray((body as { days?: unknown }).days)
+  )
 }

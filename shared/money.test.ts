@@ -29,7 +29,13 @@ describe('parseMoney and toMajorText', () => {
     expect(parseMoney(toMajorText(minor, currency), currency)).toBe(minor)
   })
 
-  it.each([['12.345', 'EUR'], ['1.5', 'JPY'], ['-3', 'EUR'], ['ten', 'EUR'], ['', 'EUR']])('refuses %s for %s', (text, currency) => {
+  it.each([
+    ['12.345', 'EUR'],
+    ['1.5', 'JPY'],
+    ['-3', 'EUR'],
+    ['ten', 'EUR'],
+    ['', 'EUR'],
+  ])('refuses %s for %s', (text, currency) => {
     expect(parseMoney(text, currency)).toBeUndefined()
   })
 })

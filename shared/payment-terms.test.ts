@@ -22,8 +22,13 @@ describe('payment terms', () => {
   })
 
   it('reads the public form of a resource as amountDue reads its config', () => {
-    expect(dueAtBooking({ price, payment: 'deposit', deposit: { amount: 1000, currency: 'EUR' } })).toEqual(amountDue({ price, payment: 'deposit', depositAmount: 1000 }))
-    expect(dueAtBooking({ price, payment: 'deposit', deposit: { amount: 1000, currency: 'EUR' } })).toEqual({ amount: 1000, currency: 'EUR' })
+    expect(dueAtBooking({ price, payment: 'deposit', deposit: { amount: 1000, currency: 'EUR' } })).toEqual(
+      amountDue({ price, payment: 'deposit', depositAmount: 1000 }),
+    )
+    expect(dueAtBooking({ price, payment: 'deposit', deposit: { amount: 1000, currency: 'EUR' } })).toEqual({
+      amount: 1000,
+      currency: 'EUR',
+    })
     expect(dueAtBooking({ price, payment: 'full' })).toEqual({ amount: 4500, currency: 'EUR' })
     expect(dueAtBooking({ price, payment: 'none' })).toBeUndefined()
     expect(dueAtBooking({ price })).toBeUndefined()

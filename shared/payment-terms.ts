@@ -48,6 +48,10 @@ export function amountDue(config: PaymentConfig): Price | undefined {
  * What the guest pays when booking a resource as the public API shows it (its `deposit`
  * stands for the config's depositAmount); undefined when nothing is paid online.
  */
-export function dueAtBooking(resource: { price?: Price | undefined; payment?: PaymentSetting | undefined; deposit?: Price | undefined }): Price | undefined {
+export function dueAtBooking(resource: {
+  price?: Price | undefined
+  payment?: PaymentSetting | undefined
+  deposit?: Price | undefined
+}): Price | undefined {
   return amountDue({ price: resource.price, payment: resource.payment, depositAmount: resource.deposit?.amount })
 }

@@ -35,6 +35,9 @@ export function isPhoneRegion(code: string): boolean {
 }
 
 /** Where a resource's guests' national numbers are read: its `config.country`, else its zone's country. */
-export function phoneRegionOf(resource: { timezone: string; config: { country?: string | undefined } }): string | undefined {
+export function phoneRegionOf(resource: {
+  timezone: string
+  config: { country?: string | undefined }
+}): string | undefined {
   return resource.config.country ?? regionForTimeZone(resource.timezone)
 }

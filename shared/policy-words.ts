@@ -27,9 +27,18 @@ export const ENGLISH_POLICY_WORDS: PolicyWords = {
  * whichever is earlier before the start) and, when the resource sets its own reschedule
  * notice, when online moves close.
  */
-export function describePolicyIn(words: PolicyWords, policy: CancellationPolicy | undefined, notice: ChangeNotice = {}): string[] {
+export function describePolicyIn(
+  words: PolicyWords,
+  policy: CancellationPolicy | undefined,
+  notice: ChangeNotice = {},
+): string[] {
   const lines: string[] = []
-  const { free_cancellation_hours: free, partial_refund_hours: partial, partial_refund_percent: percent, no_refund_hours: cutOff } = policy ?? {}
+  const {
+    free_cancellation_hours: free,
+    partial_refund_hours: partial,
+    partial_refund_percent: percent,
+    no_refund_hours: cutOff,
+  } = policy ?? {}
   if (free !== undefined) lines.push(words.policyFree(free))
   else lines.push(words.policyAlwaysFree)
   if (partial !== undefined && percent) lines.push(words.policyPartial(percent, partial))

@@ -32,7 +32,9 @@ export function hasControlCharacters(text: string, options: { multiline?: boolea
  * before the rest of the chain (trim, lengths), and alone: one clear message per field.
  */
 export function plainText(options: { multiline?: boolean } = {}) {
-  return z.string().refine((text) => !hasControlCharacters(text, options), { message: CONTROL_CHARACTERS_MESSAGE, abort: true })
+  return z
+    .string()
+    .refine((text) => !hasControlCharacters(text, options), { message: CONTROL_CHARACTERS_MESSAGE, abort: true })
 }
 
 export const timeZoneSchema = plainText().refine(isValidTimeZone, { message: 'unknown IANA time zone' })
@@ -59,14 +61,20 @@ export const wallTimeSchema = z
   .string()
   .regex(WALL_TIME_PATTERN, { message: 'expected a wall time HH:MM (00:00–24:00)' })
 
-const minutes = z.number().int().positive().max(7 * 24 * 60)
-const nonNegativeMinutes = z.number().int().min(0).max(7 * 24 * 60)
+const minutes = z
+  .number()
+  .int()
+  .positive()
+  .max(7 * 24 * 60)
+const nonNegativeMinutes = z
+  .number()
+  .int()
+  .min(0)
+  .max(7 * 24 * 60)
 
 const slotTooShort = (field: string) => `${field} must be at least ${MIN_SLOT_MINUTES} minutes`
 
-export const currencySchema = z
-  .string()
-  .regex(/^[A-Z]{3}$/, { message: 'expected an ISO 4217 code such as EUR' })
+export const currencySchema = z.string().regex(/^[A-Z]{3}$/, { message: 'expected an ISO 4217 code such as EUR' })
 
 /** Money is integer minor units plus a currency code; never floats. */
 export const moneySchema = z.object({
@@ -118,7 +126,11 @@ export const cancellationPolicySchema = z.preprocess(
         lower = rung
       }
       if (p.partial_refund_hours !== undefined && p.partial_refund_percent === undefined) {
-        ctx.addIssue({ code: 'custom', path: ['partial_refund_percent'], message: 'is required with partial_refund_hours' })
+        ctx.addIssue({
+          code: 'custom',
+          path: ['partial_refund_percent'],
+          message: 'is required with partial_refund_hours',
+        })
       }
     }),
 )
@@ -133,57 +145,75 @@ export const DEFAULT_HOLD_TTL_SEC = 600
  */
 export const DEFAULT_HORIZON_DAYS = 365
 
-export const resourceConfigSchema = z.object({
-  durations: z.array(minutes).min(1).max(24).optional(),
-  bufferBeforeMin: nonNegativeMinutes.optional(),
-  bufferAfterMin: nonNegativeMinutes.optional(),
-  minNoticeMin: z.number().int().min(0).optional(),
-  horizonDays: z.number().int().positive().max(3660).optional(),
-  holdTtlSec: z.number().int().min(1).max(3600).optional(),
-  requiresConfirmation: z.boolean().optional(),
-  price: moneySchema.optional(),
-  payment: z.enum(PAYMENT_SETTINGS).optional(),
-  depositAmount: z.number().int().min(0).optional(),
-  cancellationPolicy: cancellationPolicySchema.optional(),
-  /**
-   * Minimum notice, in hours before the start, for a guest's own move / cancel online
-   * (owners are not bound). Separate from the refund ladder; kept on each booking as made.
-   * No reschedule notice: moves close at the ladder's no_refund_hours, as they always did.
-   */
-  minRescheduleNoticeHours: z.number().min(0).max(8760).optional(),
-  minCancelNoticeHours: z.number().min(0).max(8760).optional(),
-  /** Where new-booking and cancellation notices for this resource go (else ADMIN_EMAIL). */
-  notifyEmail: z.email().max(254).optional(),
-  /** ISO 3166-1 alpha-2 country whose national phone numbers guests type (else the zone's country). */
-  country: z.string().refine(isPhoneRegion, { message: 'expected an ISO 3166-1 alpha-2 country code such as DE' }).optional(),
-}).superRefine((config, ctx) => {
-  if (takesPaymentOnline(config.payment) && !(config.price && config.price.amount >= 1)) {
-    ctx.addIssue({ code: 'custom', path: ['price'], message: `is required (≥ 1 minor unit) with payment "${config.payment}"` })
-  }
-  if (config.payment === 'deposit') {
-    if (config.depositAmount === undefined || config.depositAmount < 1) {
-      ctx.addIssue({ code: 'custom', path: ['depositAmount'], message: 'is required (≥ 1 minor unit) with payment "deposit"' })
-    } else if (config.price && config.depositAmount > config.price.amount) {
-      ctx.addIssue({ code: 'custom', path: ['depositAmount'], message: 'cannot exceed price.amount' })
+export const resourceConfigSchema = z
+  .object({
+    durations: z.array(minutes).min(1).max(24).optional(),
+    bufferBeforeMin: nonNegativeMinutes.optional(),
+    bufferAfterMin: nonNegativeMinutes.optional(),
+    minNoticeMin: z.number().int().min(0).optional(),
+    horizonDays: z.number().int().positive().max(3660).optional(),
+    holdTtlSec: z.number().int().min(1).max(3600).optional(),
+    requiresConfirmation: z.boolean().optional(),
+    price: moneySchema.optional(),
+    payment: z.enum(PAYMENT_SETTINGS).optional(),
+    depositAmount: z.number().int().min(0).optional(),
+    cancellationPolicy: cancellationPolicySchema.optional(),
+    /**
+     * Minimum notice, in hours before the start, for a guest's own move / cancel online
+     * (owners are not bound). Separate from the refund ladder; kept on each booking as made.
+     * No reschedule notice: moves close at the ladder's no_refund_hours, as they always did.
+     */
+    minRescheduleNoticeHours: z.number().min(0).max(8760).optional(),
+    minCancelNoticeHours: z.number().min(0).max(8760).optional(),
+    /** Where new-booking and cancellation notices for this resource go (else ADMIN_EMAIL). */
+    notifyEmail: z.email().max(254).optional(),
+    /** ISO 3166-1 alpha-2 country whose national phone numbers guests type (else the zone's country). */
+    country: z
+      .string()
+      .refine(isPhoneRegion, { message: 'expected an ISO 3166-1 alpha-2 country code such as DE' })
+      .optional(),
+  })
+  .superRefine((config, ctx) => {
+    if (takesPaymentOnline(config.payment) && !(config.price && config.price.amount >= 1)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['price'],
+        message: `is required (≥ 1 minor unit) with payment "${config.payment}"`,
+      })
     }
-  }
-})
+    if (config.payment === 'deposit') {
+      if (config.depositAmount === undefined || config.depositAmount < 1) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['depositAmount'],
+          message: 'is required (≥ 1 minor unit) with payment "deposit"',
+        })
+      } else if (config.price && config.depositAmount > config.price.amount) {
+        ctx.addIssue({ code: 'custom', path: ['depositAmount'], message: 'cannot exceed price.amount' })
+      }
+    }
+  })
 
 export type ResourceConfig = z.infer<typeof resourceConfigSchema>
 
 /** Amounts the admin API refuses: above MAX_AMOUNT_MINOR, a booking could not be stored or paid. */
 function refuseAmountsAboveCeiling(config: ResourceConfig, ctx: z.RefinementCtx): void {
   const tooMuch = `must be at most ${MAX_AMOUNT_MINOR} (minor units)`
-  if (config.price && config.price.amount > MAX_AMOUNT_MINOR) ctx.addIssue({ code: 'custom', path: ['price', 'amount'], message: tooMuch })
-  if (config.depositAmount !== undefined && config.depositAmount > MAX_AMOUNT_MINOR) ctx.addIssue({ code: 'custom', path: ['depositAmount'], message: tooMuch })
+  if (config.price && config.price.amount > MAX_AMOUNT_MINOR)
+    ctx.addIssue({ code: 'custom', path: ['price', 'amount'], message: tooMuch })
+  if (config.depositAmount !== undefined && config.depositAmount > MAX_AMOUNT_MINOR)
+    ctx.addIssue({ code: 'custom', path: ['depositAmount'], message: tooMuch })
 }
 
 /** A config as the admin API takes it: the stored shape, with no slot shorter than MIN_SLOT_MINUTES and no amount above MAX_AMOUNT_MINOR. */
-const adminResourceConfigSchema = resourceConfigSchema.superRefine(refuseAmountsAboveCeiling).superRefine((config, ctx) => {
-  config.durations?.forEach((duration, index) => {
-    if (duration < MIN_SLOT_MINUTES) ctx.addIssue({ code: 'custom', path: ['durations', index], message: slotTooShort('each duration') })
+const adminResourceConfigSchema = resourceConfigSchema
+  .superRefine(refuseAmountsAboveCeiling)
+  .superRefine((config, ctx) => {
+    config.durations?.forEach((duration, index) => {
+      if (duration < MIN_SLOT_MINUTES)
+        ctx.addIssue({ code: 'custom', path: ['durations', index], message: slotTooShort('each duration') })
+    })
   })
-})
 export type CancellationPolicy = z.infer<typeof cancellationPolicySchema>
 export type Money = z.infer<typeof moneySchema>
 
@@ -197,7 +227,12 @@ export const scheduleRuleSchema = z
     specificDate: isoDateSchema.nullable().optional(),
     startTime: wallTimeSchema,
     endTime: wallTimeSchema,
-    slotDuration: z.number().int().min(MIN_SLOT_MINUTES, { message: slotTooShort('slotDuration') }).max(7 * 24 * 60).nullable(),
+    slotDuration: z
+      .number()
+      .int()
+      .min(MIN_SLOT_MINUTES, { message: slotTooShort('slotDuration') })
+      .max(7 * 24 * 60)
+      .nullable(),
     isAvailable: z.boolean().default(true),
   })
   .refine((r) => (r.weekday == null) !== (r.specificDate == null), {
@@ -211,7 +246,12 @@ export const availabilityQuerySchema = z
     from: isoDateSchema,
     to: isoDateSchema,
     tz: timeZoneSchema.optional(),
-    duration: z.coerce.number().int().positive().max(7 * 24 * 60).optional(),
+    duration: z.coerce
+      .number()
+      .int()
+      .positive()
+      .max(7 * 24 * 60)
+      .optional(),
   })
   .refine((q) => q.from <= q.to, { message: '`from` must not be after `to`', path: ['to'] })
   .refine((q) => daysBetween(q.from, q.to) + 1 <= MAX_AVAILABILITY_DAYS, {
@@ -225,7 +265,12 @@ export type AvailabilityQuery = z.infer<typeof availabilityQuerySchema>
 export const nextAvailableQuerySchema = z.object({
   from: isoDateSchema,
   tz: timeZoneSchema.optional(),
-  duration: z.coerce.number().int().positive().max(7 * 24 * 60).optional(),
+  duration: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(7 * 24 * 60)
+    .optional(),
 })
 
 export type NextAvailableQuery = z.infer<typeof nextAvailableQuerySchema>
@@ -293,13 +338,19 @@ export const bookingRequestSchema = z.object({
     // "Invalid key in record" / "Invalid input". A key is one line; a value may be several.
     .superRefine((answers, ctx) => {
       for (const [key, value] of Object.entries(answers)) {
-        if (hasControlCharacters(key)) ctx.addIssue({ code: 'custom', path: [], message: `question keys ${CONTROL_CHARACTERS_MESSAGE}` })
-        else if (typeof value === 'string' && hasControlCharacters(value, { multiline: true })) ctx.addIssue({ code: 'custom', path: [key], message: CONTROL_CHARACTERS_MESSAGE })
+        if (hasControlCharacters(key))
+          ctx.addIssue({ code: 'custom', path: [], message: `question keys ${CONTROL_CHARACTERS_MESSAGE}` })
+        else if (typeof value === 'string' && hasControlCharacters(value, { multiline: true }))
+          ctx.addIssue({ code: 'custom', path: [key], message: CONTROL_CHARACTERS_MESSAGE })
       }
     })
     .optional(),
   /** Language for the guest's messages (any BCP 47 tag; `en`, `de`, `es` are spoken, others fall back to `en`). */
-  locale: z.string().regex(/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*$/).max(35).optional(),
+  locale: z
+    .string()
+    .regex(/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*$/)
+    .max(35)
+    .optional(),
   /** The IANA zone the guest saw the times in; messages state times in it (else the resource's zone). */
   timezone: timeZoneSchema.optional(),
 })
@@ -382,7 +433,12 @@ export const adminScheduleSchema = z
         scheduleRuleSchema.refine(endsAfterStart, {
           // Equal times are refused by scheduleRuleSchema's own "cannot be empty".
           error: (issue) => {
-            const r = issue.input as { weekday?: number | null; specificDate?: string | null; startTime: string; endTime: string }
+            const r = issue.input as {
+              weekday?: number | null
+              specificDate?: string | null
+              startTime: string
+              endTime: string
+            }
             return `${scheduleDay(r)}: the window must end after it starts (${r.startTime}–${r.endTime})`
           },
           path: ['endTime'],
@@ -408,7 +464,11 @@ export const adminScheduleSchema = z
       let reach = windows[0]
       for (const window of windows.slice(1)) {
         if (reach && window.start < reach.end) {
-          ctx.addIssue({ code: 'custom', path: ['schedules', window.index], message: `${reach.label} overlaps ${window.label}` })
+          ctx.addIssue({
+            code: 'custom',
+            path: ['schedules', window.index],
+            message: `${reach.label} overlaps ${window.label}`,
+          })
         }
         if (!reach || window.end > reach.end) reach = window
       }
@@ -463,5 +523,6 @@ export const adminRescheduleSchema = z
   .superRefine(({ start, end }, ctx) => {
     if (end === undefined) return
     if (end <= start) ctx.addIssue({ code: 'custom', path: ['end'], message: 'end must be after start' })
-    else if (end - start > ADMIN_MOVE_MAX_MS) ctx.addIssue({ code: 'custom', path: ['end'], message: 'a booking lasts at most 7 days' })
+    else if (end - start > ADMIN_MOVE_MAX_MS)
+      ctx.addIssue({ code: 'custom', path: ['end'], message: 'a booking lasts at most 7 days' })
   })

@@ -143,7 +143,13 @@ export interface PublicBooking {
   /** Present when the booking takes payment. */
   payment?: PublicPayment
   /** Present once cancelled: what the policy refunds (`refund`) and the tier it fell on. */
-  refund?: { amount: number; currency: string | null; percent: number; tier: CancellationSettlement['tier']; state: CancellationSettlement['state'] }
+  refund?: {
+    amount: number
+    currency: string | null
+    percent: number
+    tier: CancellationSettlement['tier']
+    state: CancellationSettlement['state']
+  }
   /**
    * While pending or confirmed (the manage view): what a guest cancel right now would give
    * back under the booking's policy; `allowed` is false once online cancellation has closed.

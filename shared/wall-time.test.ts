@@ -11,7 +11,8 @@ describe('wall times', () => {
   })
 
   it('reads nothing else', () => {
-    for (const text of ['9:30', '24:01', '25:00', '12:60', '12:5', ' 12:00', '12:00:00', '']) expect(wallTimeMinutes(text)).toBeUndefined()
+    for (const text of ['9:30', '24:01', '25:00', '12:60', '12:5', ' 12:00', '12:00:00', ''])
+      expect(wallTimeMinutes(text)).toBeUndefined()
   })
 
   it('writes minutes back as HH:MM', () => {
@@ -23,12 +24,18 @@ describe('wall times', () => {
 
 describe('a schedule with a malformed time', () => {
   it('gets one message, about that time, and none about the window’s order', () => {
-    const result = adminScheduleSchema.safeParse({ schedules: [{ weekday: 4, startTime: '09:00', endTime: '25:00', slotDuration: 60 }] })
+    const result = adminScheduleSchema.safeParse({
+      schedules: [{ weekday: 4, startTime: '09:00', endTime: '25:00', slotDuration: 60 }],
+    })
     expect(result.error?.issues.map((issue) => issue.message)).toEqual(['expected a wall time HH:MM (00:00–24:00)'])
   })
 
   it('still hears that a window must end after it starts', () => {
-    const result = adminScheduleSchema.safeParse({ schedules: [{ weekday: 4, startTime: '18:00', endTime: '08:00', slotDuration: 60 }] })
-    expect(result.error?.issues.map((issue) => issue.message)).toEqual(['Friday: the window must end after it starts (18:00–08:00)'])
+    const result = adminScheduleSchema.safeParse({
+      schedules: [{ weekday: 4, startTime: '18:00', endTime: '08:00', slotDuration: 60 }],
+    })
+    expect(result.error?.issues.map((issue) => issue.message)).toEqual([
+      'Friday: the window must end after it starts (18:00–08:00)',
+    ])
   })
 })

@@ -26,7 +26,9 @@ export function createTestApi(options: CreateAppOptions) {
     const res = await app.request(path, {
       method,
       headers,
-      ...(opts.body !== undefined ? { body: typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body) } : {}),
+      ...(opts.body !== undefined
+        ? { body: typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body) }
+        : {}),
     })
     const text = await res.text()
     let body: unknown = undefined

@@ -25,7 +25,16 @@ export function browserAvailable(): boolean {
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   })
 }
 
@@ -65,7 +74,9 @@ export async function watchProblems(page: Page): Promise<string[]> {
   await page.exposeFunction('__reportViolation', (text: string) => problems.push(`csp: ${text}`))
   await page.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (event) => {
-      ;(window as unknown as { __reportViolation: (t: string) => void }).__reportViolation(`${event.violatedDirective} ${event.blockedURI}`)
+      ;(window as unknown as { __reportViolation: (t: string) => void }).__reportViolation(
+        `${event.violatedDirective} ${event.blockedURI}`,
+      )
     })
   })
   return problems
@@ -78,7 +89,9 @@ export async function screenshotOnFailure(page: Page | undefined, name: string, 
 }
 
 /** Description of the focused element, looking through shadow roots: `tag|text|host attribute`. */
-export function focusedElement(page: Page): Promise<{ tag: string; text: string; role: string | null; inside: string | null }> {
+export function focusedElement(
+  page: Page,
+): Promise<{ tag: string; text: string; role: string | null; inside: string | null }> {
   return page.evaluate(() => {
     let active: Element | null = document.activeElement
     let host: Element | null = null
@@ -87,9 +100,19 @@ export function focusedElement(page: Page): Promise<{ tag: string; text: string;
       active = active.shadowRoot.activeElement
     }
     const hostName = host
-      ? (host.getAttribute('data-booking-resource') ?? (host.hasAttribute('data-booking-popup') ? 'popup' : host.hasAttribute('data-booking-launcher') ? 'launcher' : 'other'))
+      ? (host.getAttribute('data-booking-resource') ??
+        (host.hasAttribute('data-booking-popup')
+          ? 'popup'
+          : host.hasAttribute('data-booking-launcher')
+            ? 'launcher'
+            : 'other'))
       : null
-    return { tag: active?.tagName ?? '', text: (active?.textContent ?? '').trim(), role: active?.getAttribute('role') ?? null, inside: hostName }
+    return {
+      tag: active?.tagName ?? '',
+      text: (active?.textContent ?? '').trim(),
+      role: active?.getAttribute('role') ?? null,
+      inside: hostName,
+    }
   })
 }
 

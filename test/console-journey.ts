@@ -16,7 +16,10 @@ const SHOTS = join('test-results', 'console')
 export async function consoleShot(page: Page, step: string, options: { fullPage?: boolean } = {}): Promise<void> {
   if (page.isClosed()) return
   await mkdir(SHOTS, { recursive: true })
-  await page.screenshot({ path: join(SHOTS, `${step.replace(/[^\w.-]+/g, '-')}.png`), fullPage: options.fullPage ?? true })
+  await page.screenshot({
+    path: join(SHOTS, `${step.replace(/[^\w.-]+/g, '-')}.png`),
+    fullPage: options.fullPage ?? true,
+  })
 }
 
 /** Removes the screenshots an earlier run left, so every file shown is from this run. */
@@ -60,7 +63,8 @@ export async function readSnippet(page: Page, slug: string, timeout: number): Pr
   const handle = await page.waitForFunction(
     (m) => {
       for (const el of document.querySelectorAll<HTMLElement>('pre, code, textarea, input, output')) {
-        const text = el instanceof HTMLTextAreaElement || el instanceof HTMLInputElement ? el.value : (el.textContent ?? '')
+        const text =
+          el instanceof HTMLTextAreaElement || el instanceof HTMLInputElement ? el.value : (el.textContent ?? '')
         if (text.includes(m) && text.includes('widget.js')) return text
       }
       return false
@@ -80,7 +84,8 @@ export function sidewaysScroll(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const found: string[] = []
     const root = document.documentElement
-    if (root.scrollWidth > window.innerWidth) found.push(`the page is ${root.scrollWidth} px wide in a ${window.innerWidth} px viewport`)
+    if (root.scrollWidth > window.innerWidth)
+      found.push(`the page is ${root.scrollWidth} px wide in a ${window.innerWidth} px viewport`)
     for (const el of document.querySelectorAll<HTMLElement>('body *')) {
       const overflowX = getComputedStyle(el).overflowX
       if ((overflowX === 'auto' || overflowX === 'scroll') && el.scrollWidth > el.clientWidth + 1) {
@@ -124,11 +129,20 @@ export async function bookAndPayOnline(
   }
   const session = { 'X-Booking-Session': `s_console_paid_${Date.now()}`, 'Content-Type': 'application/json' }
   const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10)
-  const availability = await json<AvailabilityResponse>(await fetch(`${apiUrl}/v1/resources/${slug}/availability?from=${day(0)}&to=${day(3)}`), 'availability')
-  const slot = availability.days.flatMap((d) => d.slots).find((s) => Date.parse(s.start) >= Date.now() + options.notBeforeMs)
+  const availability = await json<AvailabilityResponse>(
+    await fetch(`${apiUrl}/v1/resources/${slug}/availability?from=${day(0)}&to=${day(3)}`),
+    'availability',
+  )
+  const slot = availability.days
+    .flatMap((d) => d.slots)
+    .find((s) => Date.parse(s.start) >= Date.now() + options.notBeforeMs)
   if (!slot) throw new Error(`no free time of ${slug} in the next three days`)
   const { hold } = await json<{ hold: { id: string } }>(
-    await fetch(`${apiUrl}/v1/holds`, { method: 'POST', headers: session, body: JSON.stringify({ resourceId: availability.resource.id, start: slot.start }) }),
+    await fetch(`${apiUrl}/v1/holds`, {
+      method: 'POST',
+      headers: session,
+      body: JSON.stringify({ resourceId: availability.resource.id, start: slot.start }),
+    }),
     'POST /v1/holds',
   )
   const created = await json<{ booking: PublicBooking; payment?: { clientSecret: string } }>(
@@ -143,12 +157,18 @@ export async function bookAndPayOnline(
   const intentId = created.payment.clientSecret.split('_secret_')[0]!
   stripe.authorize(intentId)
   const event = stripe.signedEvent('payment_intent.amount_capturable_updated', intentId)
-  const hook = await fetch(`${apiUrl}/v1/webhooks/stripe`, { method: 'POST', headers: { 'Stripe-Signature': event.signature }, body: event.body })
+  const hook = await fetch(`${apiUrl}/v1/webhooks/stripe`, {
+    method: 'POST',
+    headers: { 'Stripe-Signature': event.signature },
+    body: event.body,
+  })
   if (!hook.ok) throw new Error(`POST /v1/webhooks/stripe: ${hook.status}`)
   return { ref: created.booking.ref, intentId }
 }
 
 /** The refunds the app asked the Stripe-shaped server for on `intentId`, in minor units. */
 export function refundsAsked(stripe: FakeStripe, intentId: string): number[] {
-  return stripe.requests.filter((r) => r.method === 'POST' && r.path === '/v1/refunds' && r.form.payment_intent === intentId).map((r) => Number(r.form.amount))
+  return stripe.requests
+    .filter((r) => r.method === 'POST' && r.path === '/v1/refunds' && r.form.payment_intent === intentId)
+    .map((r) => Number(r.form.amount))
 }

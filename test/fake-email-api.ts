@@ -6,7 +6,15 @@ import type { AddressInfo } from 'node:net'
 export interface FakeEmailApi {
   url: string
   apiKey: string
-  messages: { from: string; to: string[]; subject: string; text: string; html: string; attachments?: { filename: string; content: string; content_type: string }[]; idempotencyKey: string | undefined }[]
+  messages: {
+    from: string
+    to: string[]
+    subject: string
+    text: string
+    html: string
+    attachments?: { filename: string; content: string; content_type: string }[]
+    idempotencyKey: string | undefined
+  }[]
   close(): Promise<void>
 }
 
@@ -23,7 +31,8 @@ export async function startFakeEmailApi(): Promise<FakeEmailApi> {
         res.end(JSON.stringify(body))
       }
       if (req.method !== 'POST' || req.url !== '/emails') return send(404, { name: 'not_found', message: 'Not found' })
-      if (req.headers.authorization !== `Bearer ${apiKey}`) return send(401, { name: 'validation_error', message: 'API key is invalid' })
+      if (req.headers.authorization !== `Bearer ${apiKey}`)
+        return send(401, { name: 'validation_error', message: 'API key is invalid' })
       const key = req.headers['idempotency-key'] as string | undefined
       if (key && sent.has(key)) return send(200, { id: sent.get(key) })
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as FakeEmailApi['messages'][number]

@@ -23,7 +23,11 @@ export interface FakeStripe {
   /** Makes the next `count` requests to paths matching `pattern` answer 500. */
   failNext(pattern: RegExp, count?: number): void
   /** A signed webhook body and header for `type` about the intent (or its charge). */
-  signedEvent(type: string, intentId: string, options?: { id?: string; timestamp?: number; secret?: string }): { body: string; signature: string; id: string }
+  signedEvent(
+    type: string,
+    intentId: string,
+    options?: { id?: string; timestamp?: number; secret?: string },
+  ): { body: string; signature: string; id: string }
   close(): Promise<void>
 }
 
@@ -79,7 +83,8 @@ export async function startFakeStripe(): Promise<FakeStripe> {
   })
   const find = (intentId: string) => {
     const intent = intents.get(intentId)
-    if (!intent) throw Object.assign(new Error(`No such payment_intent: '${intentId}'`), { status: 404, code: 'resource_missing' })
+    if (!intent)
+      throw Object.assign(new Error(`No such payment_intent: '${intentId}'`), { status: 404, code: 'resource_missing' })
     return intent
   }
   const view = (intent: FakeIntent, form: Record<string, string>) => {
@@ -91,7 +96,8 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     let match: RegExpMatchArray | null
     if (method === 'POST' && path === '/v1/payment_intents') {
       const amount = Number(form.amount)
-      if (!Number.isInteger(amount) || amount < 1) return error(400, 'Invalid integer: amount', 'parameter_invalid_integer')
+      if (!Number.isInteger(amount) || amount < 1)
+        return error(400, 'Invalid integer: amount', 'parameter_invalid_integer')
       const intentId = id('pi')
       const metadata = Object.fromEntries(
         Object.entries(form)
@@ -123,7 +129,11 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     if ((match = path.match(/^\/v1\/payment_intents\/([^/]+)\/capture$/)) && method === 'POST') {
       const intent = find(match[1]!)
       if (intent.status !== 'requires_capture') {
-        return error(400, `This PaymentIntent could not be captured because it has a status of ${intent.status}.`, 'payment_intent_unexpected_state')
+        return error(
+          400,
+          `This PaymentIntent could not be captured because it has a status of ${intent.status}.`,
+          'payment_intent_unexpected_state',
+        )
       }
       const amount = form.amount_to_capture !== undefined ? Number(form.amount_to_capture) : intent.amount_capturable
       if (!Number.isInteger(amount) || amount < 0 || amount > intent.amount_capturable) {
@@ -139,7 +149,11 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     if ((match = path.match(/^\/v1\/payment_intents\/([^/]+)\/cancel$/)) && method === 'POST') {
       const intent = find(match[1]!)
       if (intent.status === 'succeeded' || intent.status === 'canceled') {
-        return error(400, `You cannot cancel this PaymentIntent because it has a status of ${intent.status}.`, 'payment_intent_unexpected_state')
+        return error(
+          400,
+          `You cannot cancel this PaymentIntent because it has a status of ${intent.status}.`,
+          'payment_intent_unexpected_state',
+        )
       }
       intent.status = 'canceled'
       intent.amount_capturable = 0
@@ -148,14 +162,25 @@ export async function startFakeStripe(): Promise<FakeStripe> {
     if (method === 'POST' && path === '/v1/refunds') {
       const intent = find(form.payment_intent ?? '')
       const charge = intent.latest_charge ? charges.get(intent.latest_charge) : undefined
-      if (!charge || intent.status !== 'succeeded') return error(400, 'This PaymentIntent has no captured charge to refund.', 'charge_not_captured')
+      if (!charge || intent.status !== 'succeeded')
+        return error(400, 'This PaymentIntent has no captured charge to refund.', 'charge_not_captured')
       const amount = form.amount !== undefined ? Number(form.amount) : charge.amount_captured - charge.amount_refunded
       if (!Number.isInteger(amount) || amount < 1 || charge.amount_refunded + amount > charge.amount_captured) {
         return error(400, `Refund amount (${amount}) is greater than unrefunded amount on charge`, 'amount_too_large')
       }
       charge.amount_refunded += amount
       charge.refunded = charge.amount_refunded === charge.amount_captured
-      return { status: 200, body: { id: id('re'), object: 'refund', amount, payment_intent: intent.id, charge: charge.id, status: 'succeeded' } }
+      return {
+        status: 200,
+        body: {
+          id: id('re'),
+          object: 'refund',
+          amount,
+          payment_intent: intent.id,
+          charge: charge.id,
+          status: 'succeeded',
+        },
+      }
     }
     if ((match = path.match(/^\/v1\/charges\/([^/]+)$/)) && method === 'GET') {
       const charge = charges.get(match[1]!)
@@ -172,7 +197,13 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       const raw = req.method === 'GET' ? url.searchParams.toString() : Buffer.concat(chunks).toString('utf8')
       const form = Object.fromEntries(new URLSearchParams(raw))
       const idempotencyKey = req.headers['idempotency-key'] as string | undefined
-      requests.push({ method: req.method ?? '', path: url.pathname, form, idempotencyKey, authorization: req.headers.authorization })
+      requests.push({
+        method: req.method ?? '',
+        path: url.pathname,
+        form,
+        idempotencyKey,
+        authorization: req.headers.authorization,
+      })
       const send = (status: number, body: unknown) => {
         res.writeHead(status, { 'Content-Type': 'application/json', 'Request-Id': id('req') })
         res.end(JSON.stringify(body))

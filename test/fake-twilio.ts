@@ -30,15 +30,22 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
         return send(404, { code: 20404, message: 'The requested resource was not found', status: 404 })
       }
       const expected = `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`
-      if (req.headers.authorization !== expected) return send(401, { code: 20003, message: 'Authenticate', status: 401 })
+      if (req.headers.authorization !== expected)
+        return send(401, { code: 20003, message: 'Authenticate', status: 401 })
       if (failures > 0) {
         failures--
         return send(503, { code: 20503, message: 'Service unavailable', status: 503 })
       }
       const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'))
       const to = form.get('To') ?? ''
-      if (!/^\+[1-9]\d{6,14}$/.test(to)) return send(400, { code: 21211, message: `The 'To' number ${to} is not a valid phone number.`, status: 400 })
-      messages.push({ to, from: form.get('From') ?? '', body: form.get('Body') ?? '', authorization: req.headers.authorization })
+      if (!/^\+[1-9]\d{6,14}$/.test(to))
+        return send(400, { code: 21211, message: `The 'To' number ${to} is not a valid phone number.`, status: 400 })
+      messages.push({
+        to,
+        from: form.get('From') ?? '',
+        body: form.get('Body') ?? '',
+        authorization: req.headers.authorization,
+      })
       send(201, { sid: `SM${randomBytes(16).toString('hex')}`, status: 'queued', to, body: form.get('Body') })
     })
   })

@@ -8,8 +8,7 @@ import { openDatabase } from '../api/db/open-database'
 import { startUpstashBridge } from '../api/holds/redis-rest-bridge'
 
 export type TestDatabaseSource =
-  | { kind: 'postgres'; serverUrl: string; template: string; prefix: string }
-  | { kind: 'pglite'; dumpPath: string }
+  { kind: 'postgres'; serverUrl: string; template: string; prefix: string } | { kind: 'pglite'; dumpPath: string }
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -55,7 +54,9 @@ async function setupDatabase(project: TestProject): Promise<() => Promise<void>>
       await admin.unsafe(`CREATE DATABASE "${template}"`)
     } catch (cause) {
       await admin.end()
-      throw new Error(`DATABASE_URL is set but the test template database cannot be created: ${String(cause)}`, { cause })
+      throw new Error(`DATABASE_URL is set but the test template database cannot be created: ${String(cause)}`, {
+        cause,
+      })
     }
     const templateUrl = withDatabase(url, template)
     const handle = await openDatabase({ url: templateUrl, migrate: true, maxConnections: 1 })

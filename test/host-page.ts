@@ -57,7 +57,11 @@ export interface SnippetOptions {
 export function ownerPage(options: SnippetOptions): string {
   const locale = options.locale ? ` data-locale="${options.locale}"` : ''
   const button = options.button ? ` data-booking-button="${options.resource}"` : ''
-  const words = options.words ?? { heading: 'Book the meeting room', intro: 'Pick a free time below. You will get a confirmation by email.', footer: 'Spreeufer 5, Berlin' }
+  const words = options.words ?? {
+    heading: 'Book the meeting room',
+    intro: 'Pick a free time below. You will get a confirmation by email.',
+    footer: 'Spreeufer 5, Berlin',
+  }
   return `<!doctype html>
 <html lang="${options.pageLang ?? options.locale ?? 'en'}">
 <head>

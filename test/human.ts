@@ -47,7 +47,13 @@ export interface HumanHarness {
 
 /** `payments`: the payment gateway the app takes money through (none by default: priced resources are paid on site). */
 export async function startHumanHarness(options: { payments?: PaymentGateway } = {}): Promise<HumanHarness> {
-  const [database, mailbox, sms, site, assets] = await Promise.all([createTestDatabase(), startMailbox(), startFakeTwilio(), startOwnerSite(), loadStaticAssets()])
+  const [database, mailbox, sms, site, assets] = await Promise.all([
+    createTestDatabase(),
+    startMailbox(),
+    startFakeTwilio(),
+    startOwnerSite(),
+    loadStaticAssets(),
+  ])
   await seedDemo(database.db)
 
   // The manage links in messages point at this server, so it listens before the app exists.
@@ -61,11 +67,19 @@ export async function startHumanHarness(options: { payments?: PaymentGateway } =
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 
   const serverErrors: string[] = []
-  const logger: Logger = { info() {}, error: (message, fields) => void serverErrors.push(`${message} ${JSON.stringify(fields ?? {})}`) }
+  const logger: Logger = {
+    info() {},
+    error: (message, fields) => void serverErrors.push(`${message} ${JSON.stringify(fields ?? {})}`),
+  }
   const appSecret = 'human-suite-app-secret-0123456789abcdefgh'
   const notifiers: Omit<OutboxWorkerDeps, 'db' | 'clock' | 'logger'> = {
     email: createSmtpSender({ url: mailbox.url, from: 'Co-working Spree <bookings@co-working-spree.test>' }),
-    sms: createTwilioSender({ accountSid: sms.accountSid, authToken: sms.authToken, from: '+4915550100', apiBase: sms.url }),
+    sms: createTwilioSender({
+      accountSid: sms.accountSid,
+      authToken: sms.authToken,
+      from: '+4915550100',
+      apiBase: sms.url,
+    }),
     links: { publicUrl: apiUrl, appSecret },
   }
   // As npm start does: a write that owes messages wakes the worker 200 ms later.
@@ -108,7 +122,10 @@ export async function startHumanHarness(options: { payments?: PaymentGateway } =
 }
 
 /** A phone: 360 × 740 CSS pixels, touch, mobile viewport rules; its language and zone as given. */
-export async function openPhone(browser: Browser, options: { locale: string; timezoneId: string }): Promise<{ context: BrowserContext; page: Page }> {
+export async function openPhone(
+  browser: Browser,
+  options: { locale: string; timezoneId: string },
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({
     viewport: { width: 360, height: 740 },
     deviceScaleFactor: 2,
@@ -168,7 +185,8 @@ export async function pageProblems(page: Page): Promise<() => string[]> {
   const recorded = await watchProblems(page)
   const answers: string[] = []
   page.on('response', (response) => {
-    if (response.status() >= 400) answers.push(`http ${response.status()} ${response.request().method()} ${response.url()}`)
+    if (response.status() >= 400)
+      answers.push(`http ${response.status()} ${response.request().method()} ${response.url()}`)
   })
   return () => [...recorded.filter((p) => !p.startsWith('console: Failed to load resource')), ...answers]
 }
@@ -177,17 +195,33 @@ export async function pageProblems(page: Page): Promise<() => string[]> {
  * Saves a screenshot as test-results/human-<journey>-<step>.png: the whole page, or only
  * what the phone's screen shows (for a modal dialog, which a full-page capture misplaces).
  */
-export async function snap(page: Page, journey: string, step: string, options: { fullPage?: boolean } = {}): Promise<void> {
+export async function snap(
+  page: Page,
+  journey: string,
+  step: string,
+  options: { fullPage?: boolean } = {},
+): Promise<void> {
   if (page.isClosed()) return
   await mkdir('test-results', { recursive: true })
-  await page.screenshot({ path: `test-results/human-${journey}-${step}.png`.replace(/[^\w./-]+/g, '-'), fullPage: options.fullPage ?? true })
+  await page.screenshot({
+    path: `test-results/human-${journey}-${step}.png`.replace(/[^\w./-]+/g, '-'),
+    fullPage: options.fullPage ?? true,
+  })
 }
 
 /** Writes every message the harness received (mail and SMS) to test-results/human-<journey>-messages.txt, to read beside the screenshots. */
 export async function saveMessages(harness: HumanHarness, journey: string): Promise<void> {
   const mails = harness.mailbox.all().map((mail) => {
-    const files = invitesOf(mail).map((invite) => `--- ${invite.filename} (${invite.contentType})\n${invite.raw.trim()}`)
-    return [`=== mail to ${addressesOf(mail).join(', ')}`, `Subject: ${mail.subject ?? ''}`, '', bodyOf(mail).trim(), ...files].join('\n')
+    const files = invitesOf(mail).map(
+      (invite) => `--- ${invite.filename} (${invite.contentType})\n${invite.raw.trim()}`,
+    )
+    return [
+      `=== mail to ${addressesOf(mail).join(', ')}`,
+      `Subject: ${mail.subject ?? ''}`,
+      '',
+      bodyOf(mail).trim(),
+      ...files,
+    ].join('\n')
   })
   const sms = harness.sms.messages.map((m) => `=== SMS to ${m.to}\n${m.body}`)
   await mkdir('test-results', { recursive: true })
@@ -197,7 +231,9 @@ export async function saveMessages(harness: HumanHarness, journey: string): Prom
 /** Removes the screenshots an earlier run of `journey` left, so every file shown is from this run. */
 export async function clearSnaps(journey: string): Promise<void> {
   const files = await readdir('test-results').catch(() => [] as string[])
-  await Promise.all(files.filter((f) => f.startsWith(`human-${journey}-`)).map((f) => rm(join('test-results', f), { force: true })))
+  await Promise.all(
+    files.filter((f) => f.startsWith(`human-${journey}-`)).map((f) => rm(join('test-results', f), { force: true })),
+  )
 }
 
 /** Whether `locator` becomes visible within `timeoutMs`; for checks whose failure must not stop the journey. */

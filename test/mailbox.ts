@@ -34,7 +34,9 @@ export async function startMailbox(): Promise<Mailbox> {
         if (found) return found
         if (Date.now() > deadline) {
           const seen = to(address).map((mail) => `“${mail.subject ?? ''}”`)
-          throw new Error(`${address} never received ${what} within ${timeoutMs} ms; received: ${seen.join(', ') || 'nothing'}`)
+          throw new Error(
+            `${address} never received ${what} within ${timeoutMs} ms; received: ${seen.join(', ') || 'nothing'}`,
+          )
         }
         await new Promise((resolve) => setTimeout(resolve, 100))
       }
@@ -58,7 +60,9 @@ export function bodyOf(mail: ParsedMail): string {
 /** The manage link a guest taps in the email (the HTML's link, else the first one in the text). */
 export function manageLinkOf(mail: ParsedMail): string | undefined {
   const html = typeof mail.html === 'string' ? mail.html : ''
-  const fromHtml = [...html.matchAll(/href="([^"]+)"/g)].map((m) => m[1]!.replace(/&amp;/g, '&')).find((href) => /\/manage#/.test(href))
+  const fromHtml = [...html.matchAll(/href="([^"]+)"/g)]
+    .map((m) => m[1]!.replace(/&amp;/g, '&'))
+    .find((href) => /\/manage#/.test(href))
   return fromHtml ?? bodyOf(mail).match(/https?:\/\/\S+\/manage#\S+/)?.[0]
 }
 
@@ -85,7 +89,13 @@ export function invitesOf(mail: ParsedMail): CalendarInvite[] {
     .map((a) => {
       const raw = a.content.toString('utf8')
       const lines = unfold(raw)
-      const calendar = lines.slice(0, Math.max(0, lines.findIndex((l) => l.name === 'BEGIN' && l.value === 'VEVENT')))
+      const calendar = lines.slice(
+        0,
+        Math.max(
+          0,
+          lines.findIndex((l) => l.name === 'BEGIN' && l.value === 'VEVENT'),
+        ),
+      )
       const event = lines.slice(lines.findIndex((l) => l.name === 'BEGIN' && l.value === 'VEVENT'))
       const prop = (from: IcsLine[], name: string) => from.find((l) => l.name === name)
       const sequence = prop(event, 'SEQUENCE')?.value
@@ -123,7 +133,9 @@ function unfold(raw: string): IcsLine[] {
       const [name = '', ...params] = head.split(';')
       return {
         name: name.toUpperCase(),
-        params: Object.fromEntries(params.map((p) => [p.split('=')[0]!.toUpperCase(), p.slice(p.indexOf('=') + 1).replace(/^"|"$/g, '')])),
+        params: Object.fromEntries(
+          params.map((p) => [p.split('=')[0]!.toUpperCase(), p.slice(p.indexOf('=') + 1).replace(/^"|"$/g, '')]),
+        ),
         value: line.slice(colon + 1),
       }
     })

@@ -29,7 +29,11 @@ export interface PaymentTestApi {
 
 /** A resource open around the clock in hour slots, priced by `config`. */
 export function pricedResource(db: Database, config: ResourceConfig) {
-  return insertResource(db, { name: 'Studio', config, schedules: everyDay({ startTime: '00:00', endTime: '24:00', slotDuration: 60 }) })
+  return insertResource(db, {
+    name: 'Studio',
+    config,
+    schedules: everyDay({ startTime: '00:00', endTime: '24:00', slotDuration: 60 }),
+  })
 }
 
 export async function bookingRow(db: Database, ref: string): Promise<BookingRow> {
@@ -51,11 +55,23 @@ export async function sendWebhook(api: PaymentTestApi, stripe: FakeStripe, type:
  * Books `start` on a new resource priced by `config`, then has the card authorized and the
  * webhook delivered: without owner approval the booking is captured and confirmed by then.
  */
-export async function paidBooking(api: PaymentTestApi, db: Database, stripe: FakeStripe, config: ResourceConfig, start: string) {
+export async function paidBooking(
+  api: PaymentTestApi,
+  db: Database,
+  stripe: FakeStripe,
+  config: ResourceConfig,
+  start: string,
+) {
   const resource = await pricedResource(db, config)
   const session = newSession()
-  const hold = await api.call<{ hold: PublicHold }>('POST', '/v1/holds', { session, body: { resourceId: resource.id, start } })
-  const created = await api.call<CreatedBooking>('POST', '/v1/bookings', { session, body: { holdId: hold.body.hold.id, guest: { name: 'Ada Lovelace', email: 'ada@example.com' } } })
+  const hold = await api.call<{ hold: PublicHold }>('POST', '/v1/holds', {
+    session,
+    body: { resourceId: resource.id, start },
+  })
+  const created = await api.call<CreatedBooking>('POST', '/v1/bookings', {
+    session,
+    body: { holdId: hold.body.hold.id, guest: { name: 'Ada Lovelace', email: 'ada@example.com' } },
+  })
   const saved = await bookingRow(db, created.body.booking.ref)
   const intentId = saved.paymentIntentId!
   stripe.authorize(intentId)

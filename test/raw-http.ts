@@ -20,7 +20,14 @@ export function rawGet(url: string, headers: Record<string, string> = {}, method
       res.on('end', () => {
         const wire = Buffer.concat(chunks)
         const encoding = res.headers['content-encoding']
-        const decoded = wire.length === 0 ? wire : encoding === 'br' ? brotliDecompressSync(wire) : encoding === 'gzip' ? gunzipSync(wire) : wire
+        const decoded =
+          wire.length === 0
+            ? wire
+            : encoding === 'br'
+              ? brotliDecompressSync(wire)
+              : encoding === 'gzip'
+                ? gunzipSync(wire)
+                : wire
         resolve({ status: res.statusCode ?? 0, headers: res.headers, wire, decoded })
       })
     })

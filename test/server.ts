@@ -22,7 +22,16 @@ export async function startApiServer(env: Record<string, string | undefined>): P
   const entry = fileURLToPath(new URL('../api/node.ts', import.meta.url))
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     // Mail goes to a scratch folder, never into the project's .data/.
-    env: { ...process.env, MAIL_DIR: join(tmpdir(), `booking-mail-${process.pid}`), APP_SECRET: 'test-server-app-secret-0123456789abcdef', ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'error', SEED_DEMO: '0' },
+    env: {
+      ...process.env,
+      MAIL_DIR: join(tmpdir(), `booking-mail-${process.pid}`),
+      APP_SECRET: 'test-server-app-secret-0123456789abcdef',
+      ...env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'error',
+      SEED_DEMO: '0',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   const url = `http://127.0.0.1:${port}`

@@ -22,7 +22,11 @@ function apiFetch() {
     const url = new URL(String(input))
     if (url.pathname.endsWith('/availability')) {
       const from = url.searchParams.get('from')!
-      return answer({ resource: room, timezone: 'UTC', days: [{ date: from, slots: [{ start: `${from}T22:00:00Z`, end: `${from}T22:30:00Z` }] }] })
+      return answer({
+        resource: room,
+        timezone: 'UTC',
+        days: [{ date: from, slots: [{ start: `${from}T22:00:00Z`, end: `${from}T22:30:00Z` }] }],
+      })
     }
     return answer({ error: { code: 'not_found', message: url.pathname } })
   })
@@ -48,7 +52,8 @@ afterEach(() => {
   delete window.Booking
 })
 
-const availabilityCalls = () => fetchMock.mock.calls.map(([input]) => String(input)).filter((url) => url.includes('/availability'))
+const availabilityCalls = () =>
+  fetchMock.mock.calls.map(([input]) => String(input)).filter((url) => url.includes('/availability'))
 
 describe('the loader', () => {
   it('preloads the entry’s chunks beside the loader and hands the entry its script tag and early requests', async () => {
@@ -56,9 +61,19 @@ describe('the loader', () => {
     const script = loaderScript()
     const start = vi.fn<EntryModule['start']>()
     const importModule = vi.fn(async () => ({ start }))
-    await boot(script, { file: 'assets/widget-AAAA1111.js', imports: ['assets/sdk-BBBB2222.js', 'assets/jsx-CCCC3333.js'], prefetch: true }, importModule)
+    await boot(
+      script,
+      {
+        file: 'assets/widget-AAAA1111.js',
+        imports: ['assets/sdk-BBBB2222.js', 'assets/jsx-CCCC3333.js'],
+        prefetch: true,
+      },
+      importModule,
+    )
 
-    const preloads = [...document.head.querySelectorAll<HTMLLinkElement>('link[rel=modulepreload]')].map((link) => link.href)
+    const preloads = [...document.head.querySelectorAll<HTMLLinkElement>('link[rel=modulepreload]')].map(
+      (link) => link.href,
+    )
     expect(preloads).toEqual(['https://book.test/assets/sdk-BBBB2222.js', 'https://book.test/assets/jsx-CCCC3333.js'])
     expect(importModule).toHaveBeenCalledWith('https://book.test/assets/widget-AAAA1111.js')
     expect(start).toHaveBeenCalledTimes(1)
@@ -70,7 +85,11 @@ describe('the loader', () => {
 
   it('never throws into the host page when the modules cannot be fetched', async () => {
     const error = vi.spyOn(console, 'error').mockImplementation(() => undefined)
-    await expect(boot(loaderScript(), { file: 'assets/widget-AAAA1111.js', imports: [], prefetch: false }, () => Promise.reject(new Error('offline')))).resolves.toBeUndefined()
+    await expect(
+      boot(loaderScript(), { file: 'assets/widget-AAAA1111.js', imports: [], prefetch: false }, () =>
+        Promise.reject(new Error('offline')),
+      ),
+    ).resolves.toBeUndefined()
     expect(error).toHaveBeenCalledWith('[booking] the widget could not load:', expect.any(Error))
     expect(fetchMock).not.toHaveBeenCalled() // prefetch off (the manage page's loader)
   })
@@ -86,17 +105,27 @@ describe('the loader', () => {
     const urls = [...requests.keys()].map((url) => new URL(url))
     expect(urls).toHaveLength(2)
     expect(urls[0]!.origin + urls[0]!.pathname).toBe('https://book.test/v1/resources/room/availability')
-    expect(Object.fromEntries(urls[0]!.searchParams)).toEqual({ from: '2026-12-01', to: '2026-12-31', tz: 'Pacific/Kiritimati', format: 'compact' })
+    expect(Object.fromEntries(urls[0]!.searchParams)).toEqual({
+      from: '2026-12-01',
+      to: '2026-12-31',
+      tz: 'Pacific/Kiritimati',
+      format: 'compact',
+    })
     expect(urls[1]!.origin + urls[1]!.pathname).toBe('https://other.test/api/v1/resources/spa/availability')
     expect(urls[1]!.searchParams.get('tz')).toBe(Intl.DateTimeFormat().resolvedOptions().timeZone)
     // Sent without the session header: a simple request, so no CORS preflight round trip.
-    for (const [, init] of fetchMock.mock.calls) expect(Object.keys((init?.headers ?? {}) as object)).toEqual(['accept'])
+    for (const [, init] of fetchMock.mock.calls)
+      expect(Object.keys((init?.headers ?? {}) as object)).toEqual(['accept'])
   })
 
   it('the widget takes the early answer for its first month instead of asking again', async () => {
     document.body.innerHTML = '<div id="w" data-booking-resource="room" data-tz="UTC"></div>'
     const script = loaderScript()
-    await boot(script, { file: 'assets/widget-AAAA1111.js', imports: [], prefetch: true }, () => import('./embed') as Promise<EntryModule>)
+    await boot(
+      script,
+      { file: 'assets/widget-AAAA1111.js', imports: [], prefetch: true },
+      () => import('./embed') as Promise<EntryModule>,
+    )
     const el = document.getElementById('w')!
     await waitFor(() => expect(el.shadowRoot?.querySelector('[role=option]')).toBeTruthy())
     // One request for the first month (the loader's), then the widget's own look-ahead at the next.
@@ -108,7 +137,11 @@ describe('the loader', () => {
   it('window.Booking works right after the script tag: calls wait for the modules and run in order', async () => {
     const script = loaderScript()
     let arrive: (entry: EntryModule) => void = () => undefined
-    const booted = boot(script, { file: 'assets/widget-AAAA1111.js', imports: [], prefetch: true }, () => new Promise((resolve) => (arrive = resolve)))
+    const booted = boot(
+      script,
+      { file: 'assets/widget-AAAA1111.js', imports: [], prefetch: true },
+      () => new Promise((resolve) => (arrive = resolve)),
+    )
     // The page's own code, run before the modules have arrived.
     const el = document.body.appendChild(document.createElement('div'))
     const handle = window.Booking!.mount(el, { resource: 'room', apiUrl: 'https://book.test', tz: 'UTC' })

@@ -72,7 +72,10 @@ function preload(href: string): void {
 }
 
 /** The first month of every widget already in the page, asked for now, by URL. */
-export function prefetchFirstMonths(script: HTMLScriptElement | null, now = new Date()): Map<string, Promise<Response>> {
+export function prefetchFirstMonths(
+  script: HTMLScriptElement | null,
+  now = new Date(),
+): Map<string, Promise<Response>> {
   const requests = new Map<string, Promise<Response>>()
   const apiUrl = findApiUrl(script)
   for (const el of Array.from(document.querySelectorAll('[data-booking-resource]')).slice(0, MAX_PREFETCHED)) {

@@ -13,7 +13,11 @@ export interface CalendarEvent {
 }
 
 /** `20261130T150000Z`, the form Google's `dates` takes. */
-const basic = (instant: string) => new Date(instant).toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '')
+const basic = (instant: string) =>
+  new Date(instant)
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replace(/[-:]/g, '')
 /** `2026-11-30T15:00:00Z`: Outlook reads ISO-8601, but not every deep link copes with milliseconds. */
 const extended = (instant: string) => new Date(instant).toISOString().replace(/\.\d{3}Z$/, 'Z')
 

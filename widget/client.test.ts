@@ -37,10 +37,24 @@ describe('createClient', () => {
       timezone: 'Europe/Berlin',
       days: [
         // The spring-forward night: 01:00 CET, then 03:00 CEST an hour later.
-        { date: '2026-03-29', slots: [{ start: '2026-03-29T00:00:00.000Z', end: '2026-03-29T01:00:00.000Z' }, { start: '2026-03-29T01:00:00.000Z', end: '2026-03-29T03:00:00.000Z' }] },
+        {
+          date: '2026-03-29',
+          slots: [
+            { start: '2026-03-29T00:00:00.000Z', end: '2026-03-29T01:00:00.000Z' },
+            { start: '2026-03-29T01:00:00.000Z', end: '2026-03-29T03:00:00.000Z' },
+          ],
+        },
         { date: '2026-03-30', slots: [] },
       ],
-      holds: [{ id: 'h1', resourceId: resource.id, start: '2026-03-29T00:00:00.000Z', end: '2026-03-29T01:00:00.000Z', expiresAt: '2026-03-28T12:10:00.000Z' }],
+      holds: [
+        {
+          id: 'h1',
+          resourceId: resource.id,
+          start: '2026-03-29T00:00:00.000Z',
+          end: '2026-03-29T01:00:00.000Z',
+          expiresAt: '2026-03-28T12:10:00.000Z',
+        },
+      ],
     }
     const compact: CompactAvailabilityResponse = {
       format: 'compact',
@@ -78,32 +92,57 @@ describe('createClient', () => {
       days: [{ date: '2026-03-27', slots: [{ start: '2026-03-27T08:00:00Z', end: '2026-03-27T08:30:00Z' }] }],
     }
     stubFetch(() => json(200, body))
-    const result = await createClient({ apiUrl: 'https://book.example.com' }).getAvailability('meeting-room', { from: '2026-03-27', to: '2026-03-27' })
+    const result = await createClient({ apiUrl: 'https://book.example.com' }).getAvailability('meeting-room', {
+      from: '2026-03-27',
+      to: '2026-03-27',
+    })
     expect(result).toEqual({ data: body })
   })
 
   it('resolves to invalid_response for a compact body it cannot expand', async () => {
-    stubFetch(() => json(200, { format: 'compact', resource, timezone: 'Europe/Berlin', days: [{ date: '2026-03-27', length: 30, starts: ['soon'] }] }))
-    const result = await createClient({ apiUrl: 'https://book.example.com' }).getAvailability('meeting-room', { from: '2026-03-27', to: '2026-03-27' })
+    stubFetch(() =>
+      json(200, {
+        format: 'compact',
+        resource,
+        timezone: 'Europe/Berlin',
+        days: [{ date: '2026-03-27', length: 30, starts: ['soon'] }],
+      }),
+    )
+    const result = await createClient({ apiUrl: 'https://book.example.com' }).getAvailability('meeting-room', {
+      from: '2026-03-27',
+      to: '2026-03-27',
+    })
     expect(result.error).toMatchObject({ code: 'invalid_response', status: 200 })
   })
 
   it('leaves out zone and duration when not given', async () => {
     const fetch = stubFetch(() => json(200, { resource, timezone: 'Europe/Berlin', days: [] }))
-    await createClient({ apiUrl: 'https://book.example.com' }).getAvailability('meeting-room', { from: '2026-03-27', to: '2026-03-27' })
-    expect(fetch.mock.calls[0]?.[0]).toBe('https://book.example.com/v1/resources/meeting-room/availability?from=2026-03-27&to=2026-03-27&format=compact')
+    await createClient({ apiUrl: 'https://book.example.com' }).getAvailability('meeting-room', {
+      from: '2026-03-27',
+      to: '2026-03-27',
+    })
+    expect(fetch.mock.calls[0]?.[0]).toBe(
+      'https://book.example.com/v1/resources/meeting-room/availability?from=2026-03-27&to=2026-03-27&format=compact',
+    )
   })
 
   it('passes an API error through with its code, message, details and status', async () => {
     stubFetch(() =>
-      json(400, { error: { code: 'invalid_request', message: 'The availability query is not valid.', details: [{ path: 'to' }] } }),
+      json(400, {
+        error: { code: 'invalid_request', message: 'The availability query is not valid.', details: [{ path: 'to' }] },
+      }),
     )
     const result = await createClient({ apiUrl: 'https://book.example.com' }).getAvailability('meeting-room', {
       from: '2026-03-27',
       to: '2026-09-27',
     })
     expect(result).toEqual({
-      error: { code: 'invalid_request', message: 'The availability query is not valid.', details: [{ path: 'to' }], status: 400 },
+      error: {
+        code: 'invalid_request',
+        message: 'The availability query is not valid.',
+        details: [{ path: 'to' }],
+        status: 400,
+      },
     })
   })
 
@@ -137,7 +176,9 @@ describe('createClient', () => {
   })
 
   it('throws at once when apiUrl is missing', () => {
-    expect(() => createClient({ apiUrl: '' })).toThrow('createClient: expected options.apiUrl to be a URL string, received ""')
+    expect(() => createClient({ apiUrl: '' })).toThrow(
+      'createClient: expected options.apiUrl to be a URL string, received ""',
+    )
     expect(() => createClient({} as { apiUrl: string })).toThrow('received undefined')
   })
 

@@ -11,7 +11,14 @@ import type {
   RescheduleRequestBody,
   ResourceResponse,
 } from '../shared/api-contract'
-import type { AvailabilityResponse, NextAvailable, NextAvailableResponse, PublicBooking, PublicHold, PublicResource } from '../shared/types'
+import type {
+  AvailabilityResponse,
+  NextAvailable,
+  NextAvailableResponse,
+  PublicBooking,
+  PublicHold,
+  PublicResource,
+} from '../shared/types'
 import { availabilityUrl, type AvailabilityQuery } from './first-view'
 import { takePrefetched } from './prefetch'
 
@@ -63,7 +70,10 @@ export interface BookingClient {
   /** Fetched in the compact form (`format=compact`) and expanded: the same answer as the default form. */
   getAvailability(idOrSlug: string, query: AvailabilityQuery): Promise<ClientResult<AvailabilityResponse>>
   /** The first free time on or after `from` within the booking horizon; `null` when there is none. */
-  getNextAvailable(idOrSlug: string, query: { from: string; tz?: string; duration?: number }): Promise<ClientResult<NextAvailable | null>>
+  getNextAvailable(
+    idOrSlug: string,
+    query: { from: string; tz?: string; duration?: number },
+  ): Promise<ClientResult<NextAvailable | null>>
   /** Keeps a slot for this session while the guest types; `end` omitted = the slot starting at `start`. */
   placeHold(input: { resourceId: string; start: string; end?: string }): Promise<ClientResult<PublicHold>>
   releaseHold(holdId: string): Promise<ClientResult<true>>
@@ -107,7 +117,8 @@ export function createClient(options: ClientOptions): BookingClient {
   const session = { 'X-Booking-Session': sessionId }
   const bookingPath = (ref: string) => `${base}/v1/bookings/${encodeURIComponent(ref)}`
   const bearer = (token: string) => ({ Authorization: `Bearer ${token}` })
-  const pickBooking = (body: unknown) => (isRecord(body) && isRecord(body.booking) ? (body as unknown as BookingResponse).booking : undefined)
+  const pickBooking = (body: unknown) =>
+    isRecord(body) && isRecord(body.booking) ? (body as unknown as BookingResponse).booking : undefined
   const post = (body: unknown, headers: Record<string, string> = {}): RequestInit => ({
     method: 'POST',
     headers: { 'Content-Type': 'application/json', ...session, ...headers },
@@ -134,7 +145,9 @@ export function createClient(options: ClientOptions): BookingClient {
       if (query.tz) params.set('tz', query.tz)
       if (query.duration !== undefined) params.set('duration', String(query.duration))
       return request(`${resourcePath(idOrSlug)}/next-available?${params}`, { headers: session }, (body) =>
-        isRecord(body) && 'nextAvailable' in body ? (body as unknown as NextAvailableResponse).nextAvailable : undefined,
+        isRecord(body) && 'nextAvailable' in body
+          ? (body as unknown as NextAvailableResponse).nextAvailable
+          : undefined,
       )
     },
 
@@ -144,7 +157,11 @@ export function createClient(options: ClientOptions): BookingClient {
       ),
 
     releaseHold: (holdId) =>
-      request(`${base}/v1/holds/${encodeURIComponent(holdId)}`, { method: 'DELETE', headers: session }, () => true as const),
+      request(
+        `${base}/v1/holds/${encodeURIComponent(holdId)}`,
+        { method: 'DELETE', headers: session },
+        () => true as const,
+      ),
 
     createBooking: (input, opts = {}) =>
       request(
@@ -159,10 +176,18 @@ export function createClient(options: ClientOptions): BookingClient {
     getBooking: (ref, token) => request(bookingPath(ref), { headers: bearer(token) }, pickBooking),
 
     cancelBooking: (ref, token, reason) =>
-      request(`${bookingPath(ref)}/cancel`, post((reason ? { reason } : {}) satisfies CancelRequestBody, bearer(token)), pickBooking),
+      request(
+        `${bookingPath(ref)}/cancel`,
+        post((reason ? { reason } : {}) satisfies CancelRequestBody, bearer(token)),
+        pickBooking,
+      ),
 
     rescheduleBooking: (ref, token, holdId) =>
-      request(`${bookingPath(ref)}/reschedule`, post({ holdId } satisfies RescheduleRequestBody, bearer(token)), pickBooking),
+      request(
+        `${bookingPath(ref)}/reschedule`,
+        post({ holdId } satisfies RescheduleRequestBody, bearer(token)),
+        pickBooking,
+      ),
 
     getCalendarFile: async (ref, manageToken) => {
       try {
@@ -193,7 +218,8 @@ async function request<T>(
 ): Promise<ClientResult<T>> {
   let response: Response
   try {
-    const send = () => fetch(url, { ...init, headers: { accept: 'application/json', ...(init.headers as Record<string, string>) } })
+    const send = () =>
+      fetch(url, { ...init, headers: { accept: 'application/json', ...(init.headers as Record<string, string>) } })
     // An early answer that failed is asked for again, as if it had never been started.
     response = early ? await early.catch(send) : await send()
   } catch {
@@ -209,13 +235,24 @@ async function request<T>(
   if (response.ok) {
     const data = pick(body)
     if (data !== undefined) return { data }
-  } else if (isRecord(body) && isRecord(body.error) && typeof body.error.code === 'string' && typeof body.error.message === 'string') {
+  } else if (
+    isRecord(body) &&
+    isRecord(body.error) &&
+    typeof body.error.code === 'string' &&
+    typeof body.error.message === 'string'
+  ) {
     const { code, message, details } = body.error
     const error: ClientError = { code: code as ErrorCode, message, status }
     if (details !== undefined) error.details = details
     return { error }
   }
-  return { error: { code: 'invalid_response', message: `The booking service sent an unexpected response (HTTP ${status}).`, status } }
+  return {
+    error: {
+      code: 'invalid_response',
+      message: `The booking service sent an unexpected response (HTTP ${status}).`,
+      status,
+    },
+  }
 }
 
 /** Compact availability expanded (a server that ignores `format` sends the usual shape, taken as it is). */

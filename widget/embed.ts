@@ -17,7 +17,10 @@ const RESOURCE = 'data-booking-resource'
 const BUTTON = 'data-booking-button'
 
 /** Called once by the loader (which keeps a second copy of the script from calling it); returns `window.Booking`. */
-export function start(script: HTMLScriptElement | null, prefetched?: ReadonlyMap<string, Promise<Response>>): BookingGlobal | undefined {
+export function start(
+  script: HTMLScriptElement | null,
+  prefetched?: ReadonlyMap<string, Promise<Response>>,
+): BookingGlobal | undefined {
   try {
     adoptPrefetched(prefetched)
     return startWidgets(script)
@@ -49,10 +52,15 @@ function startWidgets(script: HTMLScriptElement | null): BookingGlobal {
       // One floating button per resource, however many elements ask for it.
       if (floating && !buttons.has(floating)) {
         buttons.add(floating)
-        addFloatingButton(el.getAttribute('data-booking-label'), options, () => openPopup({ ...options, resource: floating }))
+        addFloatingButton(el.getAttribute('data-booking-label'), options, () =>
+          openPopup({ ...options, resource: floating }),
+        )
       }
     } catch (error) {
-      emit(el, 'booking:error', { code: 'invalid_request', message: error instanceof Error ? error.message : String(error) })
+      emit(el, 'booking:error', {
+        code: 'invalid_request',
+        message: error instanceof Error ? error.message : String(error),
+      })
     }
   }
   const selector = `[${RESOURCE}],[${BUTTON}]`
@@ -69,6 +77,11 @@ function startWidgets(script: HTMLScriptElement | null): BookingGlobal {
       if (record.type === 'attributes') scan(record.target as Element)
       else record.addedNodes.forEach((node) => node instanceof Element && scan(node))
     }
-  }).observe(document.documentElement, { childList: true, subtree: true, attributes: true, attributeFilter: [RESOURCE, BUTTON] })
+  }).observe(document.documentElement, {
+    childList: true,
+    subtree: true,
+    attributes: true,
+    attributeFilter: [RESOURCE, BUTTON],
+  })
   return global
 }

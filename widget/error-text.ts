@@ -13,7 +13,12 @@ export function errorText(t: Messages, code: ClientErrorCode): string {
   return (t.errors as Record<string, string | undefined>)[code] ?? t.errors.generic
 }
 
-const FIELD_BY_PATH: Record<string, GuestField> = { 'guest.name': 'name', 'guest.email': 'email', 'guest.phone': 'phone', notes: 'notes' }
+const FIELD_BY_PATH: Record<string, GuestField> = {
+  'guest.name': 'name',
+  'guest.email': 'email',
+  'guest.phone': 'phone',
+  notes: 'notes',
+}
 
 /**
  * The `invalid_request` details the form can show under its fields (`[{path, code}]`),
@@ -33,4 +38,5 @@ export function fieldErrorsFrom(details: unknown, t: Messages): FieldErrors {
   return Object.fromEntries(GUEST_FIELDS.filter((f) => errors[f]).map((f) => [f, errors[f]])) as FieldErrors
 }
 
-const isFieldErrorCode = (code: unknown): code is FieldErrorCode => (FIELD_ERROR_CODES as readonly unknown[]).includes(code)
+const isFieldErrorCode = (code: unknown): code is FieldErrorCode =>
+  (FIELD_ERROR_CODES as readonly unknown[]).includes(code)

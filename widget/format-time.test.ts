@@ -86,25 +86,38 @@ describe('formatDuration', () => {
 describe('formatRangeWithZone', () => {
   // A fixed "now" late in 2026: times in 2026 leave the year out, times in 2027 show it.
   const now = new Date('2026-11-29T08:00:00Z')
-  const range = (start: string, end: string, zone: string, locale: string) => plain(formatRangeWithZone({ start, end }, zone, locale, now))
+  const range = (start: string, end: string, zone: string, locale: string) =>
+    plain(formatRangeWithZone({ start, end }, zone, locale, now))
 
   it('names the day, both ends and the zone, without the year when it is this year', () => {
-    expect(range('2026-11-30T15:00:00Z', '2026-11-30T16:00:00Z', 'Europe/London', 'en-GB')).toBe('Mon 30 Nov, 15:00–16:00 (United Kingdom Time)')
-    expect(range('2026-11-30T15:00:00Z', '2026-11-30T16:00:00Z', 'America/New_York', 'en-US')).toBe('Mon, Nov 30, 10:00 – 11:00 AM (Eastern Time)')
+    expect(range('2026-11-30T15:00:00Z', '2026-11-30T16:00:00Z', 'Europe/London', 'en-GB')).toBe(
+      'Mon 30 Nov, 15:00–16:00 (United Kingdom Time)',
+    )
+    expect(range('2026-11-30T15:00:00Z', '2026-11-30T16:00:00Z', 'America/New_York', 'en-US')).toBe(
+      'Mon, Nov 30, 10:00 – 11:00 AM (Eastern Time)',
+    )
   })
 
   it('adds the year when the time is not in the current year', () => {
-    expect(range('2027-01-04T15:00:00Z', '2027-01-04T16:00:00Z', 'Europe/London', 'en-GB')).toBe('Mon, 4 Jan 2027, 15:00–16:00 (United Kingdom Time)')
+    expect(range('2027-01-04T15:00:00Z', '2027-01-04T16:00:00Z', 'Europe/London', 'en-GB')).toBe(
+      'Mon, 4 Jan 2027, 15:00–16:00 (United Kingdom Time)',
+    )
   })
 
   it('reads the year in the zone: New Year’s Eve in New York is still this year', () => {
     // 03:00Z on 1 January is 22:00 on 31 December in New York.
-    expect(range('2027-01-01T03:00:00Z', '2027-01-01T04:00:00Z', 'America/New_York', 'en-US')).toBe('Thu, Dec 31, 10:00 – 11:00 PM (Eastern Time)')
+    expect(range('2027-01-01T03:00:00Z', '2027-01-01T04:00:00Z', 'America/New_York', 'en-US')).toBe(
+      'Thu, Dec 31, 10:00 – 11:00 PM (Eastern Time)',
+    )
   })
 
   it('names the zone in the guest’s language', () => {
-    expect(range('2026-12-01T09:00:00Z', '2026-12-01T09:30:00Z', 'Europe/Berlin', 'de')).toBe('Di., 1. Dez., 10:00–10:30 Uhr (Mitteleuropäische Zeit)')
-    expect(range('2026-12-01T09:00:00Z', '2026-12-01T09:30:00Z', 'Europe/Madrid', 'es')).toBe('mar, 1 dic, 10:00–10:30 (hora de Europa central)')
+    expect(range('2026-12-01T09:00:00Z', '2026-12-01T09:30:00Z', 'Europe/Berlin', 'de')).toBe(
+      'Di., 1. Dez., 10:00–10:30 Uhr (Mitteleuropäische Zeit)',
+    )
+    expect(range('2026-12-01T09:00:00Z', '2026-12-01T09:30:00Z', 'Europe/Madrid', 'es')).toBe(
+      'mar, 1 dic, 10:00–10:30 (hora de Europa central)',
+    )
   })
 
   it('gives each end its offset on a spring-forward day, where one hour spans two on the clock', () => {
@@ -115,7 +128,14 @@ describe('formatRangeWithZone', () => {
   })
 
   it('tells the two 01:30s of a fall-back night apart', () => {
-    const text = plain(formatRangeWithZone({ start: '2026-11-01T05:30:00Z', end: '2026-11-01T06:30:00Z' }, 'America/New_York', 'en-US', new Date('2026-10-01T00:00:00Z')))
+    const text = plain(
+      formatRangeWithZone(
+        { start: '2026-11-01T05:30:00Z', end: '2026-11-01T06:30:00Z' },
+        'America/New_York',
+        'en-US',
+        new Date('2026-10-01T00:00:00Z'),
+      ),
+    )
     expect(text).toBe('Sun, Nov 1, 1:30 AM GMT-4 – 1:30 AM GMT-5 (Eastern Time)')
   })
 

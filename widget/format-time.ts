@@ -4,7 +4,11 @@ const formatters = new Map<string, Intl.DateTimeFormat>()
 
 // Building an Intl.DateTimeFormat costs far more than using one, and a week of slots
 // formats hundreds of times per render.
-function formatter(locale: string | undefined, timeZone: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+function formatter(
+  locale: string | undefined,
+  timeZone: string,
+  options: Intl.DateTimeFormatOptions,
+): Intl.DateTimeFormat {
   const key = `${locale ?? ''}|${timeZone}|${JSON.stringify(options)}`
   let format = formatters.get(key)
   if (!format) {
@@ -85,7 +89,9 @@ export function formatZoneName(zone: string, locale?: string, at: Date = new Dat
 
 const yearIn = (instant: Date, zone: string) => formatter('en', zone, { year: 'numeric' }).format(instant)
 const offsetIn = (instant: Date, zone: string) =>
-  formatter('en', zone, { timeZoneName: 'longOffset' }).formatToParts(instant).find((part) => part.type === 'timeZoneName')?.value
+  formatter('en', zone, { timeZoneName: 'longOffset' })
+    .formatToParts(instant)
+    .find((part) => part.type === 'timeZoneName')?.value
 
 /**
  * A time as a guest should read it anywhere it is shown after the pick: the day, both ends,
@@ -106,7 +112,9 @@ export function formatRangeWithZone(slot: Slot, zone: string, locale?: string, n
   if (offsetIn(start, zone) === offsetIn(end, zone)) {
     when = formatter(locale, zone, { ...day, ...clock }).formatRange(start, end)
   } else {
-    const sameDay = formatter('en', zone, { dateStyle: 'short' }).format(start) === formatter('en', zone, { dateStyle: 'short' }).format(end)
+    const sameDay =
+      formatter('en', zone, { dateStyle: 'short' }).format(start) ===
+      formatter('en', zone, { dateStyle: 'short' }).format(end)
     const from = formatter(locale, zone, { ...day, ...clock, timeZoneName: 'shortOffset' }).format(start)
     const to = formatter(locale, zone, { ...(sameDay ? {} : day), ...clock, timeZoneName: 'shortOffset' }).format(end)
     when = `${from} – ${to}`
@@ -123,5 +131,9 @@ export function formatDayHeading(date: string, today: string, locale?: string): 
 
 /** The zone's offset from UTC at `at`, as the locale writes it ("GMT+1", "GMT-5", "GMT"). */
 export function formatZoneOffset(zone: string, locale?: string, at: Date = new Date()): string {
-  return formatter(locale, zone, { timeZoneName: 'shortOffset' }).formatToParts(at).find((part) => part.type === 'timeZoneName')?.value ?? ''
+  return (
+    formatter(locale, zone, { timeZoneName: 'shortOffset' })
+      .formatToParts(at)
+      .find((part) => part.type === 'timeZoneName')?.value ?? ''
+  )
 }

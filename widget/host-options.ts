@@ -3,7 +3,9 @@ import type { MountOptions, Theme } from './sdk'
 /** Options an element sets with data-* attributes (data-api, data-tz, data-locale, data-theme, data-name…). */
 export function optionsFrom(el: Element, apiUrl: string): Omit<MountOptions, 'resource'> {
   const data = (el as HTMLElement).dataset ?? {}
-  const options: Omit<MountOptions, 'resource'> = { apiUrl: data.api ? new URL(data.api, document.baseURI).href : apiUrl }
+  const options: Omit<MountOptions, 'resource'> = {
+    apiUrl: data.api ? new URL(data.api, document.baseURI).href : apiUrl,
+  }
   if (data.tz) options.tz = data.tz
   if (data.locale) options.locale = data.locale
   if (data.theme) options.theme = data.theme as Theme

@@ -35,9 +35,12 @@ describe('loadMessages', () => {
 
   it.each([
     ['rejects', async () => Promise.reject(new Error('offline'))],
-    ['throws at once', () => {
-      throw new TypeError('Invalid URL')
-    }],
+    [
+      'throws at once',
+      () => {
+        throw new TypeError('Invalid URL')
+      },
+    ],
   ])('falls back to English when the loader %s', async (_how, loader) => {
     const { loadMessages, setCatalogueLoader, en } = await fresh()
     setCatalogueLoader(loader as never)

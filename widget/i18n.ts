@@ -11,7 +11,8 @@ export const en = {
     generic: 'Something went wrong. Please try again.',
     not_found: 'This booking calendar is not available.',
     payment_unavailable: 'Online payment is not available for this booking. Please contact the provider.',
-    rate_limited: 'Too many tries, or too many times held at once from this network. Please wait a few minutes and try again.',
+    rate_limited:
+      'Too many tries, or too many times held at once from this network. Please wait a few minutes and try again.',
     network_error: 'Could not reach the booking service. Check your connection and try again.',
     unavailable: 'The booking service is busy right now. Please try again in a moment.',
     cancellation_closed: 'This booking can no longer be cancelled online. Please contact the provider.',
@@ -27,7 +28,8 @@ export const en = {
   fieldError: {
     required: 'Please fill in this field.',
     invalid_email: 'Please enter a whole email address: a name, @ and a domain.',
-    invalid_phone: 'This does not look like a phone number. Check the digits, or add the country code (such as +1 or +44).',
+    invalid_phone:
+      'This does not look like a phone number. Check the digits, or add the country code (such as +1 or +44).',
     too_long: 'This is too long. Please shorten it.',
     invalid: 'Please check this field.',
   },
@@ -79,7 +81,13 @@ export const en = {
   bookNow: 'Book now',
   yourBooking: 'Your booking',
   notFound: 'This booking link is not valid. Please use the link from your confirmation.',
-  status: { pending: 'Awaiting confirmation', confirmed: 'Confirmed', cancelled: 'Cancelled', completed: 'Completed', no_show: 'Missed' },
+  status: {
+    pending: 'Awaiting confirmation',
+    confirmed: 'Confirmed',
+    cancelled: 'Cancelled',
+    completed: 'Completed',
+    no_show: 'Missed',
+  },
   cancelBooking: 'Cancel booking',
   confirmCancel: 'Cancel this booking? This cannot be undone.',
   yesCancel: 'Yes, cancel',
@@ -124,7 +132,6 @@ export const en = {
 
 export type Messages = typeof en
 
-
 // The languages the guest's messages are written in, so the widget and the emails agree.
 export { LANGUAGES, type Language }
 
@@ -147,7 +154,9 @@ export function pickLocale(requested: readonly (string | null | undefined)[]): L
     if (!candidate) continue
     const language = languageOf(candidate)
     if (!(LANGUAGES as readonly string[]).includes(language)) continue
-    const regional = /[-_]/.test(candidate) ? undefined : requested.slice(index + 1).find((later) => later && /[-_]/.test(later) && languageOf(later) === language)
+    const regional = /[-_]/.test(candidate)
+      ? undefined
+      : requested.slice(index + 1).find((later) => later && /[-_]/.test(later) && languageOf(later) === language)
     return { tag: safeTag(regional ?? candidate) ?? language, language: language as Language }
   }
   return { tag: 'en', language: 'en' }
@@ -171,7 +180,12 @@ export function loadMessages(language: Language): Promise<Messages> {
   if (!messages) {
     const load = loadCatalogue
     // Any failure (offline, blocked, a bad script URL) falls back to English, never to nothing.
-    messages = language === 'en' || !load ? Promise.resolve(en) : Promise.resolve().then(() => load(language)).catch(() => en)
+    messages =
+      language === 'en' || !load
+        ? Promise.resolve(en)
+        : Promise.resolve()
+            .then(() => load(language))
+            .catch(() => en)
     loaded.set(language, messages)
   }
   return messages

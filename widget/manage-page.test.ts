@@ -14,7 +14,10 @@ const API = 'https://book.test'
 const room: PublicResource = { id: 'r-1', slug: 'room', type: 'room', name: 'Meeting room', timezone: 'UTC' }
 
 function answer(body: unknown, status = 200): Response {
-  return new Response(status === 204 ? null : JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } })
+  return new Response(status === 204 ? null : JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': 'application/json' },
+  })
 }
 
 /** One free time each day at 22:00 UTC; the booking made from it is served back by ref. */
@@ -26,12 +29,27 @@ function apiFetch() {
     const path = url.pathname
     if (path.endsWith('/availability')) {
       const from = url.searchParams.get('from')!
-      return answer({ resource: room, timezone: 'UTC', days: [{ date: from, slots: [{ start: `${from}T22:00:00Z`, end: `${from}T22:30:00Z` }] }] })
+      return answer({
+        resource: room,
+        timezone: 'UTC',
+        days: [{ date: from, slots: [{ start: `${from}T22:00:00Z`, end: `${from}T22:30:00Z` }] }],
+      })
     }
     if (path.endsWith('/next-available')) return answer({ nextAvailable: null })
     if (path === '/v1/holds' && method === 'POST') {
       const body = JSON.parse(String(init?.body)) as { start: string; end: string }
-      return answer({ hold: { id: 'h_1', resourceId: room.id, start: body.start, end: body.end, expiresAt: new Date(Date.now() + 600_000).toISOString() } }, 201)
+      return answer(
+        {
+          hold: {
+            id: 'h_1',
+            resourceId: room.id,
+            start: body.start,
+            end: body.end,
+            expiresAt: new Date(Date.now() + 600_000).toISOString(),
+          },
+        },
+        201,
+      )
     }
     if (path.startsWith('/v1/holds/')) return answer(null, 204)
     if (path === '/v1/bookings' && method === 'POST') {
@@ -84,9 +102,16 @@ describe('the manage link', () => {
     fireEvent.input(await booking.findByLabelText('Name'), { target: { value: 'Ada' } })
     fireEvent.input(booking.getByLabelText('E-Mail'), { target: { value: 'ada@example.com' } })
     fireEvent.submit(booking.getByRole('button', { name: 'Buchen' }).closest('form')!)
-    const link = new URL((await booking.findByRole('link', { name: 'Buchung verwalten oder stornieren' })).getAttribute('href')!)
+    const link = new URL(
+      (await booking.findByRole('link', { name: 'Buchung verwalten oder stornieren' })).getAttribute('href')!,
+    )
     expect(link.origin + link.pathname).toBe(`${API}/manage`)
-    expect(Object.fromEntries(new URLSearchParams(link.hash.slice(1)))).toEqual({ ref: 'K7Q2XM3D', token: 'manage-token', lang: 'de', theme: 'dark' })
+    expect(Object.fromEntries(new URLSearchParams(link.hash.slice(1)))).toEqual({
+      ref: 'K7Q2XM3D',
+      token: 'manage-token',
+      lang: 'de',
+      theme: 'dark',
+    })
 
     const page = await openManagePage(link.hash)
     const manage = within(root(page))
@@ -97,7 +122,10 @@ describe('the manage link', () => {
   })
 
   it('lets the element’s own data-locale and data-theme win over the link’s', async () => {
-    const page = await openManagePage('#ref=ZZZZZZZZ&token=nope&lang=de&theme=dark', 'data-locale="es" data-theme="light"')
+    const page = await openManagePage(
+      '#ref=ZZZZZZZZ&token=nope&lang=de&theme=dark',
+      'data-locale="es" data-theme="light"',
+    )
     await waitFor(() => expect(root(page).textContent).toContain('Este enlace de reserva no es válido.'))
     expect(root(page).getAttribute('data-theme')).toBe('light')
   })

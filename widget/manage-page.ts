@@ -14,7 +14,10 @@ const THEMES: readonly string[] = ['light', 'dark', 'auto'] satisfies Theme[]
 
 /** What the link itself says about the view; a theme it does not know is ignored, not an error. */
 function fromLink(link: URLSearchParams): Pick<ManageOptions, 'ref' | 'token' | 'locale' | 'theme'> {
-  const options: Pick<ManageOptions, 'ref' | 'token' | 'locale' | 'theme'> = { ref: link.get('ref') ?? '', token: link.get('token') ?? '' }
+  const options: Pick<ManageOptions, 'ref' | 'token' | 'locale' | 'theme'> = {
+    ref: link.get('ref') ?? '',
+    token: link.get('token') ?? '',
+  }
   const lang = link.get('lang')
   const theme = link.get('theme')
   if (lang) options.locale = lang
@@ -30,7 +33,10 @@ function showBookings(script: HTMLScriptElement | null): void {
       // The element's own data-locale / data-theme win over the link's.
       manage(el, { ...fromLink(link), ...optionsFrom(el, apiUrl) })
     } catch (error) {
-      emit(el, 'booking:error', { code: 'invalid_request', message: error instanceof Error ? error.message : String(error) })
+      emit(el, 'booking:error', {
+        code: 'invalid_request',
+        message: error instanceof Error ? error.message : String(error),
+      })
     }
   })
 }

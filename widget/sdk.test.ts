@@ -13,7 +13,10 @@ const room: PublicResource = { id: 'r-1', slug: 'room', type: 'room', name: 'Mee
 const API = 'https://book.test'
 
 function answer(body: unknown, status = 200): Response {
-  return new Response(status === 204 ? null : JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } })
+  return new Response(status === 204 ? null : JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': 'application/json' },
+  })
 }
 
 /** Answers availability with one free time tomorrow, and holds/bookings as the API would. */
@@ -23,14 +26,30 @@ function apiFetch() {
     const method = init?.method ?? 'GET'
     if (url.pathname.endsWith('/availability')) {
       const from = url.searchParams.get('from')!
-      return answer({ resource: room, timezone: 'UTC', days: [{ date: from, slots: [{ start: `${from}T22:00:00Z`, end: `${from}T22:30:00Z` }] }] })
+      return answer({
+        resource: room,
+        timezone: 'UTC',
+        days: [{ date: from, slots: [{ start: `${from}T22:00:00Z`, end: `${from}T22:30:00Z` }] }],
+      })
     }
     if (url.pathname === '/v1/holds' && method === 'POST') {
       const body = JSON.parse(String(init?.body)) as { start: string }
-      return answer({ hold: { id: 'h_1', resourceId: room.id, start: body.start, end: body.start, expiresAt: new Date(Date.now() + 600_000).toISOString() } }, 201)
+      return answer(
+        {
+          hold: {
+            id: 'h_1',
+            resourceId: room.id,
+            start: body.start,
+            end: body.start,
+            expiresAt: new Date(Date.now() + 600_000).toISOString(),
+          },
+        },
+        201,
+      )
     }
     if (url.pathname.startsWith('/v1/holds/') && method === 'DELETE') return answer(null, 204)
-    if (url.pathname.startsWith('/v1/bookings/')) return answer({ error: { code: 'not_found', message: 'No such booking.' } }, 404)
+    if (url.pathname.startsWith('/v1/bookings/'))
+      return answer({ error: { code: 'not_found', message: 'No such booking.' } }, 404)
     if (url.pathname.startsWith('/v1/resources/')) return answer({ resource: room })
     return answer({ error: { code: 'not_found', message: url.pathname } }, 404)
   })
@@ -84,7 +103,11 @@ describe('mount', () => {
     handle.destroy()
     expect(el.shadowRoot?.querySelector('.root')).toBeNull()
     // The held time is given back at once rather than left to expire.
-    await waitFor(() => expect(fetchMock.mock.calls.some(([url, init]) => String(url).endsWith('/v1/holds/h_1') && init?.method === 'DELETE')).toBe(true))
+    await waitFor(() =>
+      expect(
+        fetchMock.mock.calls.some(([url, init]) => String(url).endsWith('/v1/holds/h_1') && init?.method === 'DELETE'),
+      ).toBe(true),
+    )
     const again = mount(el, { resource: 'room', apiUrl: API })
     expect(again).not.toBe(handle)
     expect(el.shadowRoot?.querySelectorAll('.root')).toHaveLength(1)
@@ -132,8 +155,14 @@ describe('mount', () => {
     [() => mount(null as never, { resource: 'room', apiUrl: API }), /expected an Element, received null/],
     [() => mount(document.createElement('div'), { resource: '', apiUrl: API }), /options.resource/],
     [() => mount(document.createElement('div'), { resource: 'room', apiUrl: '' }), /options.apiUrl/],
-    [() => mount(document.createElement('div'), { resource: 'room', apiUrl: API, tz: 'Mars/Olympus' }), /IANA time zone/],
-    [() => mount(document.createElement('div'), { resource: 'room', apiUrl: API, theme: 'pink' as never }), /options.theme/],
+    [
+      () => mount(document.createElement('div'), { resource: 'room', apiUrl: API, tz: 'Mars/Olympus' }),
+      /IANA time zone/,
+    ],
+    [
+      () => mount(document.createElement('div'), { resource: 'room', apiUrl: API, theme: 'pink' as never }),
+      /options.theme/,
+    ],
   ])('throws a TypeError that says what was wrong (%#)', (call, message) => {
     expect(call).toThrow(TypeError)
     expect(call).toThrow(message)

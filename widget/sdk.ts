@@ -25,7 +25,14 @@ export type {
 } from './client'
 export type { BookingEventMap } from './events'
 export type { LoadStripe, StripeLike } from './payment/stripe-payment'
-export type { AvailabilityDay, AvailabilityResponse, PublicBooking, PublicHold, PublicResource, Slot } from '../shared/types'
+export type {
+  AvailabilityDay,
+  AvailabilityResponse,
+  PublicBooking,
+  PublicHold,
+  PublicResource,
+  Slot,
+} from '../shared/types'
 
 export type Theme = 'light' | 'dark' | 'auto'
 
@@ -147,7 +154,9 @@ export function manage(el: Element, options: ManageOptions): MountHandle {
   // Empty strings are let through: a truncated link shows "not valid" instead of nothing.
   for (const key of ['ref', 'token'] as const) {
     if (typeof options?.[key] !== 'string') {
-      throw new TypeError(`manage: expected options.${key} from the manage link, received ${describeValue(options?.[key])}`)
+      throw new TypeError(
+        `manage: expected options.${key} from the manage link, received ${describeValue(options?.[key])}`,
+      )
     }
   }
   // Only the manage page needs this view: a chunk of its own.
@@ -196,7 +205,10 @@ function takeRedirectReturn(resource: string): { ref: string; token: string; suc
   const ref = params.get('booking_ref')
   if (!ref) return undefined
   try {
-    const saved = JSON.parse(sessionStorage.getItem(remembered(ref)) ?? 'null') as { token: string; resource: string } | null
+    const saved = JSON.parse(sessionStorage.getItem(remembered(ref)) ?? 'null') as {
+      token: string
+      resource: string
+    } | null
     if (!saved || saved.resource !== resource) return undefined
     sessionStorage.removeItem(remembered(ref))
     const clean = new URL(location.href)
@@ -253,7 +265,8 @@ function bookingView(
     )
   }
   void state.load()
-  const managePage = options.manageUrl === false ? undefined : (options.manageUrl ?? `${options.apiUrl.replace(/\/+$/, '')}/manage`)
+  const managePage =
+    options.manageUrl === false ? undefined : (options.manageUrl ?? `${options.apiUrl.replace(/\/+$/, '')}/manage`)
   // The link carries the language and theme the guest booked in, so the manage page opens in them.
   const linkParams = { lang: ctx.locale.tag, theme: options.theme ?? 'light' }
   const manageUrl = managePage
@@ -269,7 +282,11 @@ function bookingView(
 }
 
 /** The shared part of every view: shadow root, styles, theme, language, zone, events, teardown. */
-function attach(el: Element, options: ViewOptions, view: (ctx: ViewContext) => ComponentChild | Promise<ComponentChild>): MountHandle {
+function attach(
+  el: Element,
+  options: ViewOptions,
+  view: (ctx: ViewContext) => ComponentChild | Promise<ComponentChild>,
+): MountHandle {
   const { apiUrl, tz, theme = 'light' } = options
   if (tz !== undefined && (typeof tz !== 'string' || !isValidTimeZone(tz))) {
     throw new TypeError(`expected options.tz to be an IANA time zone, received ${describeValue(tz)}`)
@@ -295,7 +312,14 @@ function attach(el: Element, options: ViewOptions, view: (ctx: ViewContext) => C
   // English is at hand; another language's words arrive first (a small file, then cached).
   void loadMessages(locale.language).then(async (t) => {
     if (destroyed) return
-    const ctx: ViewContext = { client, zone: tz ?? viewerZone(), locale: { tag: locale.tag, t }, host: el, onError, cleanup: (fn) => cleanups.push(fn) }
+    const ctx: ViewContext = {
+      client,
+      zone: tz ?? viewerZone(),
+      locale: { tag: locale.tag, t },
+      host: el,
+      onError,
+      cleanup: (fn) => cleanups.push(fn),
+    }
     let child: ComponentChild
     try {
       child = await view(ctx)
@@ -331,7 +355,8 @@ function attach(el: Element, options: ViewOptions, view: (ctx: ViewContext) => C
       for (const fn of cleanups) fn()
       render(null, container)
       container.remove()
-      for (const [type, ofType] of listeners) for (const wrapped of ofType.values()) el.removeEventListener(type, wrapped)
+      for (const [type, ofType] of listeners)
+        for (const wrapped of ofType.values()) el.removeEventListener(type, wrapped)
       listeners.clear()
     },
   }
@@ -348,7 +373,9 @@ function assertElement(el: unknown, fn: string): asserts el is Element {
 function checkResource(options: MountOptions, fn: string): string {
   const resource: unknown = options?.resource
   if (typeof resource !== 'string' || resource === '') {
-    throw new TypeError(`${fn}: expected options.resource to be a resource id or slug, received ${describeValue(resource)}`)
+    throw new TypeError(
+      `${fn}: expected options.resource to be a resource id or slug, received ${describeValue(resource)}`,
+    )
   }
   return resource
 }

@@ -18,8 +18,11 @@ export interface ZoneChoice {
 // already folded by the browser) would list the same clock twice under old names.
 const REGION = /^(Africa|America|Antarctica|Asia|Atlantic|Australia|Europe|Indian|Pacific)\//
 
-const fold = (text: string) => text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase()
-
+const fold = (text: string) =>
+  text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
 
 /** One zone named for `locale` at the instant `at`. */
 export function describeZone(id: string, locale: string, at: Date): ZoneChoice {
@@ -38,7 +41,10 @@ const lists = new Map<string, ZoneChoice[]>()
 export function allZones(locale: string, at: Date): ZoneChoice[] {
   let list = lists.get(locale)
   if (!list) {
-    const ids = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone').filter((id) => REGION.test(id) || id === 'UTC') : []
+    const ids =
+      typeof Intl.supportedValuesOf === 'function'
+        ? Intl.supportedValuesOf('timeZone').filter((id) => REGION.test(id) || id === 'UTC')
+        : []
     list = ids.map((id) => describeZone(id, locale, at)).sort((a, b) => a.city.localeCompare(b.city, locale))
     lists.set(locale, list)
   }

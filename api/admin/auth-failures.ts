@@ -21,9 +21,13 @@ export async function refuseIfLockedOut(c: Context<AppEnv>): Promise<void> {
   const decision = await ask(c, () => limiter.peek(budgetKey(c)))
   if (decision && !decision.allowed) {
     const minutes = Math.max(1, Math.ceil(decision.retryAfterSec / 60))
-    throw new BookingError('rate_limited', `Too many failed sign-in attempts from this address; try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`, {
-      retryAfterSec: decision.retryAfterSec,
-    })
+    throw new BookingError(
+      'rate_limited',
+      `Too many failed sign-in attempts from this address; try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+      {
+        retryAfterSec: decision.retryAfterSec,
+      },
+    )
   }
 }
 
@@ -42,7 +46,10 @@ async function ask(c: Context<AppEnv>, run: () => Promise<RateLimitDecision>): P
   try {
     return await run()
   } catch (error) {
-    c.var.deps.logger.error('admin sign-in limiter unavailable; not limiting', { requestId: c.get('requestId'), ...describeError(error) })
+    c.var.deps.logger.error('admin sign-in limiter unavailable; not limiting', {
+      requestId: c.get('requestId'),
+      ...describeError(error),
+    })
     return undefined
   }
 }

@@ -15,12 +15,19 @@ export async function createAdminKey(db: Database, name: string): Promise<{ key:
   const prefix = randomChars(8)
   const secret = base64url(crypto.getRandomValues(new Uint8Array(32)))
   const key = `bka_${prefix}_${secret}`
-  const [row] = await db.insert(adminApiKeys).values({ name, prefix, keyHash: await sha256Hex(key) }).returning()
+  const [row] = await db
+    .insert(adminApiKeys)
+    .values({ name, prefix, keyHash: await sha256Hex(key) })
+    .returning()
   return { key, row: row! }
 }
 
 /** The active key row for a presented key, or undefined (malformed, unknown, wrong or revoked alike). */
-export async function verifyAdminKey(db: Database, presented: string | undefined, now: number): Promise<AdminKeyRow | undefined> {
+export async function verifyAdminKey(
+  db: Database,
+  presented: string | undefined,
+  now: number,
+): Promise<AdminKeyRow | undefined> {
   const match = presented?.match(KEY)
   // Hash even on a malformed key, so a bad guess costs the same as a good-looking one.
   const hash = await sha256Hex(presented ?? '')
@@ -29,7 +36,10 @@ export async function verifyAdminKey(db: Database, presented: string | undefined
   if (!row || !digestsEqual(row.keyHash, hash) || row.revokedAt) return undefined
   // Last use is kept to the minute, so a busy console does not write on every request.
   if (!row.lastUsedAt || now - row.lastUsedAt.getTime() > 60_000) {
-    await db.update(adminApiKeys).set({ lastUsedAt: new Date(now) }).where(eq(adminApiKeys.id, row.id))
+    await db
+      .update(adminApiKeys)
+      .set({ lastUsedAt: new Date(now) })
+      .where(eq(adminApiKeys.id, row.id))
   }
   return row
 }
@@ -42,7 +52,14 @@ export async function revokeAdminKey(db: Database, idOrPrefix: string, now: numb
   const [row] = await db
     .update(adminApiKeys)
     .set({ revokedAt: new Date(now) })
-    .where(and(isUuid ? or(eq(adminApiKeys.id, idOrPrefix), eq(adminApiKeys.prefix, idOrPrefix)) : eq(adminApiKeys.prefix, idOrPrefix), isNull(adminApiKeys.revokedAt)))
+    .where(
+      and(
+        isUuid
+          ? or(eq(adminApiKeys.id, idOrPrefix), eq(adminApiKeys.prefix, idOrPrefix))
+          : eq(adminApiKeys.prefix, idOrPrefix),
+        isNull(adminApiKeys.revokedAt),
+      ),
+    )
     .returning()
   return row
 }
@@ -65,5 +82,8 @@ function randomChars(length: number): string {
 }
 
 function base64url(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '')
 }

@@ -5,7 +5,15 @@ import { createServer, type Server } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { channelUrl, claimLock, DatabaseInUseError, inspectLock, lockFilePath, readLock, type LockRecord } from './local-channel'
+import {
+  channelUrl,
+  claimLock,
+  DatabaseInUseError,
+  inspectLock,
+  lockFilePath,
+  readLock,
+  type LockRecord,
+} from './local-channel'
 
 /*
  * The lock beside an embedded database folder: one holder at a time, a dead holder's file
@@ -29,7 +37,13 @@ function deadPid(): number {
 /** The parent of this process: alive for as long as the test runs. */
 const livePid = process.ppid
 
-const record = (extra: Partial<LockRecord>): LockRecord => ({ holder: 'server', pid: livePid, nonce: 'n'.repeat(32), startedAt: new Date().toISOString(), ...extra })
+const record = (extra: Partial<LockRecord>): LockRecord => ({
+  holder: 'server',
+  pid: livePid,
+  nonce: 'n'.repeat(32),
+  startedAt: new Date().toISOString(),
+  ...extra,
+})
 
 /** A stand-in server answering its channel with `secret`. */
 async function fakeServer(secret: string): Promise<{ url: string; server: Server }> {
@@ -56,7 +70,10 @@ describe('the embedded database lock', () => {
   })
 
   it('takes over the file of a holder that died (killed, so it could not remove it)', async () => {
-    await writeFile(lockFilePath(dataDir), JSON.stringify(record({ pid: deadPid(), url: 'http://127.0.0.1:9', secret: 'x' })))
+    await writeFile(
+      lockFilePath(dataDir),
+      JSON.stringify(record({ pid: deadPid(), url: 'http://127.0.0.1:9', secret: 'x' })),
+    )
     expect(await inspectLock(dataDir)).toEqual({ kind: 'free' })
     const lock = await claimLock(dataDir, 'cli')
     expect((await readLock(lock.path))?.pid).toBe(process.pid)
@@ -69,7 +86,9 @@ describe('the embedded database lock', () => {
       await writeFile(lockFilePath(dataDir), JSON.stringify(record({ url, secret: 's3cret' })))
       expect(await inspectLock(dataDir)).toMatchObject({ kind: 'server', record: { url, pid: livePid } })
       await expect(claimLock(dataDir, 'cli')).rejects.toBeInstanceOf(DatabaseInUseError)
-      await expect(claimLock(dataDir, 'server')).rejects.toThrow(/in use by the running server .*stop it first, or set DATA_DIR/)
+      await expect(claimLock(dataDir, 'server')).rejects.toThrow(
+        /in use by the running server .*stop it first, or set DATA_DIR/,
+      )
     } finally {
       server.close()
     }
@@ -93,6 +112,8 @@ describe('the embedded database lock', () => {
   it('gives a CLI the same wait for a server that is still starting', async () => {
     await writeFile(lockFilePath(dataDir), JSON.stringify(record({})))
     expect((await inspectLock(dataDir)).kind).toBe('busy')
-    await expect(claimLock(dataDir, 'cli', { waitMs: 300 })).rejects.toThrow(/in use by a server \(pid \d+\); if no such process runs, delete /)
+    await expect(claimLock(dataDir, 'cli', { waitMs: 300 })).rejects.toThrow(
+      /in use by a server \(pid \d+\); if no such process runs, delete /,
+    )
   })
 })

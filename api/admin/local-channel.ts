@@ -81,7 +81,11 @@ export async function readLock(path: string): Promise<LockRecord | undefined> {
   }
   try {
     const parsed = JSON.parse(text) as Partial<LockRecord>
-    if ((parsed.holder === 'server' || parsed.holder === 'cli') && typeof parsed.pid === 'number' && typeof parsed.nonce === 'string') {
+    if (
+      (parsed.holder === 'server' || parsed.holder === 'cli') &&
+      typeof parsed.pid === 'number' &&
+      typeof parsed.nonce === 'string'
+    ) {
       return { startedAt: new Date(0).toISOString(), ...parsed } as LockRecord
     }
   } catch {
@@ -94,7 +98,10 @@ export async function readLock(path: string): Promise<LockRecord | undefined> {
 export async function probeServer(record: LockRecord, timeoutMs = 2_000): Promise<'answers' | 'refused' | 'no-answer'> {
   if (!record.url || !record.secret) return 'refused'
   try {
-    const res = await fetch(`${record.url}/v1/internal/admin-keys`, { headers: { Authorization: `Bearer ${record.secret}` }, signal: AbortSignal.timeout(timeoutMs) })
+    const res = await fetch(`${record.url}/v1/internal/admin-keys`, {
+      headers: { Authorization: `Bearer ${record.secret}` },
+      signal: AbortSignal.timeout(timeoutMs),
+    })
     await res.body?.cancel()
     return res.status === 200 ? 'answers' : 'refused'
   } catch (error) {
@@ -108,10 +115,19 @@ export async function probeServer(record: LockRecord, timeoutMs = 2_000): Promis
  * answers on its channel. A CLI refuses any live server (it should use the channel, see
  * `inspectLock`) and waits for another CLI.
  */
-export async function claimLock(dataDir: string, holder: LockRecord['holder'], options: ClaimOptions = {}): Promise<HeldLock> {
+export async function claimLock(
+  dataDir: string,
+  holder: LockRecord['holder'],
+  options: ClaimOptions = {},
+): Promise<HeldLock> {
   const path = lockFilePath(dataDir)
   const deadline = Date.now() + (options.waitMs ?? 60_000)
-  const record: LockRecord = { holder, pid: process.pid, nonce: randomBytes(16).toString('hex'), startedAt: new Date().toISOString() }
+  const record: LockRecord = {
+    holder,
+    pid: process.pid,
+    nonce: randomBytes(16).toString('hex'),
+    startedAt: new Date().toISOString(),
+  }
   let told = false
   // A server's pid that is alive but whose port refuses: shutting down (it closes the port
   // first and the database last), or the pid belongs to someone else now. Either way it
@@ -130,7 +146,10 @@ export async function claimLock(dataDir: string, holder: LockRecord['holder'], o
     if (state.kind === 'refused') refusedSince ??= Date.now()
     if (state.kind === 'serving' && (holder === 'cli' || state.answers)) {
       const hint = holder === 'server' ? '; stop it first, or set DATA_DIR to another folder' : ''
-      throw new DatabaseInUseError(`The embedded database in ${resolve(dataDir)} is in use by the running server (pid ${other.pid}) at ${other.url}${hint}.`, other)
+      throw new DatabaseInUseError(
+        `The embedded database in ${resolve(dataDir)} is in use by the running server (pid ${other.pid}) at ${other.url}${hint}.`,
+        other,
+      )
     }
     if (Date.now() > deadline) {
       throw new DatabaseInUseError(
@@ -218,7 +237,9 @@ function heldLock(path: string, record: LockRecord): HeldLock {
  * What the CLI finds: nobody (it may claim the folder), a running server with its channel,
  * or a server still starting / another CLI (wait). Stale files are removed on the way.
  */
-export async function inspectLock(dataDir: string): Promise<{ kind: 'free' } | { kind: 'server'; record: LockRecord } | { kind: 'busy'; record: LockRecord }> {
+export async function inspectLock(
+  dataDir: string,
+): Promise<{ kind: 'free' } | { kind: 'server'; record: LockRecord } | { kind: 'busy'; record: LockRecord }> {
   const path = lockFilePath(dataDir)
   const record = await readLock(path)
   if (!record) return { kind: 'free' }

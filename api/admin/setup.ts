@@ -20,7 +20,11 @@ const TOKEN = /^[A-Za-z0-9_-]{43}$/
 
 /** Whether any key can still sign in: when none can, start-up offers a setup link. */
 export async function hasActiveAdminKey(db: Database): Promise<boolean> {
-  const [row] = await db.select({ id: adminApiKeys.id }).from(adminApiKeys).where(isNull(adminApiKeys.revokedAt)).limit(1)
+  const [row] = await db
+    .select({ id: adminApiKeys.id })
+    .from(adminApiKeys)
+    .where(isNull(adminApiKeys.revokedAt))
+    .limit(1)
   return row !== undefined
 }
 
@@ -38,7 +42,11 @@ export async function createSetupToken(db: Database, now: number): Promise<{ tok
  * unused, in one process or several. The key is made in the same transaction, so a failure
  * after the claim leaves the token unused.
  */
-export async function exchangeSetupToken(db: Database, token: string, now: number): Promise<{ key: string; row: AdminKeyRow } | undefined> {
+export async function exchangeSetupToken(
+  db: Database,
+  token: string,
+  now: number,
+): Promise<{ key: string; row: AdminKeyRow } | undefined> {
   // Hash even a malformed token, so a bad guess costs the same as a good-looking one.
   const hash = await sha256Hex(token)
   if (!TOKEN.test(token)) return undefined
@@ -46,7 +54,13 @@ export async function exchangeSetupToken(db: Database, token: string, now: numbe
     const [claimed] = await tx
       .update(adminSetupTokens)
       .set({ usedAt: new Date(now) })
-      .where(and(eq(adminSetupTokens.tokenHash, hash), isNull(adminSetupTokens.usedAt), gt(adminSetupTokens.expiresAt, new Date(now))))
+      .where(
+        and(
+          eq(adminSetupTokens.tokenHash, hash),
+          isNull(adminSetupTokens.usedAt),
+          gt(adminSetupTokens.expiresAt, new Date(now)),
+        ),
+      )
       .returning({ id: adminSetupTokens.id })
     if (!claimed) return undefined
     const made = await createAdminKey(tx, FIRST_KEY_NAME)

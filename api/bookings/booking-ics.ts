@@ -10,10 +10,25 @@ const STATUS: Record<BookingRow['status'], ICalEventStatus> = {
   cancelled: ICalEventStatus.CANCELLED,
 }
 
-const WORDS: Record<MessageLanguage, { summary: (what: string, ref: string) => string; reference: string; manage: string }> = {
-  en: { summary: (what, ref) => `${what} (booking ${ref})`, reference: 'Booking reference', manage: 'Manage or cancel' },
-  de: { summary: (what, ref) => `${what} (Buchung ${ref})`, reference: 'Buchungsnummer', manage: 'Verwalten oder stornieren' },
-  es: { summary: (what, ref) => `${what} (reserva ${ref})`, reference: 'Referencia de la reserva', manage: 'Gestionar o cancelar' },
+const WORDS: Record<
+  MessageLanguage,
+  { summary: (what: string, ref: string) => string; reference: string; manage: string }
+> = {
+  en: {
+    summary: (what, ref) => `${what} (booking ${ref})`,
+    reference: 'Booking reference',
+    manage: 'Manage or cancel',
+  },
+  de: {
+    summary: (what, ref) => `${what} (Buchung ${ref})`,
+    reference: 'Buchungsnummer',
+    manage: 'Verwalten oder stornieren',
+  },
+  es: {
+    summary: (what, ref) => `${what} (reserva ${ref})`,
+    reference: 'Referencia de la reserva',
+    manage: 'Gestionar o cancelar',
+  },
 }
 
 /**
@@ -48,7 +63,11 @@ export function bookingToIcs(booking: BookingRow, resourceName: string, options:
   const calendar = ical({
     prodId: { company: 'booking-embed', product: 'booking', language: language.toUpperCase() },
     name: resourceName,
-    ...(method === 'request' ? { method: ICalCalendarMethod.REQUEST } : method === 'cancel' ? { method: ICalCalendarMethod.CANCEL } : {}),
+    ...(method === 'request'
+      ? { method: ICalCalendarMethod.REQUEST }
+      : method === 'cancel'
+        ? { method: ICalCalendarMethod.CANCEL }
+        : {}),
   })
   const event = calendar.createEvent({
     id: `${booking.ref}@${options.host}`,

@@ -10,7 +10,12 @@ import {
   statusWords,
   type OwnerTransition,
 } from '../../shared/booking-status'
-import { capRefund, decideGuestCancellation, decideGuestReschedule, type CancellationDecision } from '../../shared/cancellation-policy'
+import {
+  capRefund,
+  decideGuestCancellation,
+  decideGuestReschedule,
+  type CancellationDecision,
+} from '../../shared/cancellation-policy'
 import { BookingError } from '../../shared/errors'
 import { DEFAULT_HOLD_TTL_SEC, type ResourceConfig } from '../../shared/schemas'
 import type { CancellationSettlement, PublicBooking } from '../../shared/types'
@@ -75,14 +80,21 @@ export type PayingDeps = LifecycleDeps & { payments: PaymentGateway }
 // ---------------------------------------------------------------- create
 
 /** A new booking as the guest asked for it; its status, payment and terms come from the resource. */
-export type BookingDraft = Omit<NewBooking, 'status' | 'payment' | 'expiresAt' | 'cancellationPolicy' | 'notice' | 'notifyEmail'>
+export type BookingDraft = Omit<
+  NewBooking,
+  'status' | 'payment' | 'expiresAt' | 'cancellationPolicy' | 'notice' | 'notifyEmail'
+>
 
 /**
  * Writes a new booking with its outbox rows. It starts pending while it waits for the
  * owner's approval or the guest's money (the payment window is the hold's TTL), confirmed
  * otherwise; it keeps the resource's policy and notices as they stand now.
  */
-export async function createBooking(deps: LifecycleDeps, draft: BookingDraft, config: ResourceConfig): Promise<BookingRow> {
+export async function createBooking(
+  deps: LifecycleDeps,
+  draft: BookingDraft,
+  config: ResourceConfig,
+): Promise<BookingRow> {
   const due = amountDue(config)
   if (due) requirePayments(deps)
   const now = deps.clock.now()
@@ -91,7 +103,10 @@ export async function createBooking(deps: LifecycleDeps, draft: BookingDraft, co
     status: initialStatus(config),
     cancellationPolicy: config.cancellationPolicy,
     // Kept on the booking like the policy: the notice a guest booked under stays theirs.
-    notice: { minRescheduleNoticeHours: config.minRescheduleNoticeHours, minCancelNoticeHours: config.minCancelNoticeHours },
+    notice: {
+      minRescheduleNoticeHours: config.minRescheduleNoticeHours,
+      minCancelNoticeHours: config.minCancelNoticeHours,
+    },
     payment: due,
     // From the cached catalog: the owner's address is not read inside the write.
     notifyEmail: config.notifyEmail,
@@ -112,8 +127,16 @@ export async function startPayment(deps: LifecycleDeps, row: BookingRow, descrip
   } catch (error) {
     if (!(error instanceof IntentUnavailable)) throw error
     await cancelUnpaid(deps.db, row.id, 'payment_unavailable', deps.clock.now())
-    deps.logger.error('payment intent could not be created; booking cancelled', { bookingId: row.id, error: String(error.cause) })
-    throw new BookingError('unavailable', 'Online payment is unavailable right now. Please try again in a few minutes.', undefined, { cause: error.cause })
+    deps.logger.error('payment intent could not be created; booking cancelled', {
+      bookingId: row.id,
+      error: String(error.cause),
+    })
+    throw new BookingError(
+      'unavailable',
+      'Online payment is unavailable right now. Please try again in a few minutes.',
+      undefined,
+      { cause: error.cause },
+    )
   }
 }
 
@@ -124,21 +147,28 @@ export async function startPayment(deps: LifecycleDeps, row: BookingRow, descrip
  * cut-off) and at the start; the owner's move is not bound by it.
  */
 export function assertGuestMayMove(booking: BookingRow, now: number): void {
-  if (!isActive(booking.status)) throw new BookingError('invalid_transition', `This booking is ${statusWords(booking.status)}.`)
+  if (!isActive(booking.status))
+    throw new BookingError('invalid_transition', `This booking is ${statusWords(booking.status)}.`)
   const decision = decideGuestReschedule(booking.cancellationPolicy, booking, booking.startsAt.getTime(), now)
   if (!decision.allowed) throw guestChangeClosed('move', decision.reason)
 }
 
 /** The owner may move a pending or confirmed booking, anywhere the constraint allows. */
 export function assertOwnerMayMove(booking: BookingRow): void {
-  if (!isActive(booking.status)) throw new BookingError('invalid_transition', `Cannot move a ${statusWords(booking.status)} booking.`)
+  if (!isActive(booking.status))
+    throw new BookingError('invalid_transition', `Cannot move a ${statusWords(booking.status)} booking.`)
 }
 
 /**
  * Moves a booking to [start, end): on conflict 409 `slot_taken` and nothing changes; the
  * moved messages state the old time and the new.
  */
-export async function moveBooking(deps: LifecycleDeps, bookingId: string, to: { start: number; end: number }, now: number): Promise<BookingRow> {
+export async function moveBooking(
+  deps: LifecycleDeps,
+  bookingId: string,
+  to: { start: number; end: number },
+  now: number,
+): Promise<BookingRow> {
   return writeMove(deps.db, bookingId, to.start, to.end, now, deps.outbox)
 }
 
@@ -146,7 +176,11 @@ export async function moveBooking(deps: LifecycleDeps, bookingId: string, to: { 
 
 /** Refuses (409 `invalid_transition`) what the owner's transition table does not allow now. */
 export function assertOwnerTransition(booking: BookingRow, transition: OwnerTransition, now: number): void {
-  const refusal = ownerTransitionRefusal(transition, { status: booking.status, start: booking.startsAt.getTime(), paymentStatus: booking.paymentStatus }, now)
+  const refusal = ownerTransitionRefusal(
+    transition,
+    { status: booking.status, start: booking.startsAt.getTime(), paymentStatus: booking.paymentStatus },
+    now,
+  )
   if (refusal) throw new BookingError('invalid_transition', refusal)
 }
 
@@ -155,20 +189,31 @@ export async function confirmBooking(deps: LifecycleDeps, booking: BookingRow): 
   const now = deps.clock.now()
   assertOwnerTransition(booking, 'confirm', now)
   if (booking.paymentStatus === 'authorized') {
-    if (!deps.payments) throw new BookingError('payment_unavailable', 'The payment provider is not configured, so the payment cannot be captured.')
+    if (!deps.payments)
+      throw new BookingError(
+        'payment_unavailable',
+        'The payment provider is not configured, so the payment cannot be captured.',
+      )
     return captureAndConfirm({ ...deps, payments: deps.payments }, booking)
   }
   return writeConfirmation(deps.db, booking.id, now, deps.outbox)
 }
 
 /** Marks a started, confirmed booking as completed or missed. */
-export async function markAttendance(deps: Pick<LifecycleDeps, 'db' | 'clock'>, bookingId: string, transition: Extract<OwnerTransition, 'no-show' | 'complete'>): Promise<BookingRow> {
+export async function markAttendance(
+  deps: Pick<LifecycleDeps, 'db' | 'clock'>,
+  bookingId: string,
+  transition: Extract<OwnerTransition, 'no-show' | 'complete'>,
+): Promise<BookingRow> {
   return writeAttendance(deps.db, bookingId, OWNER_TRANSITIONS[transition].to, deps.clock.now())
 }
 
 // ---------------------------------------------------------------- cancel
 
-export type Canceller = { by: 'guest'; note?: string | undefined } | { by: 'owner'; refundPercent?: number; note?: string | undefined } | { by: 'system'; reason: string }
+export type Canceller =
+  | { by: 'guest'; note?: string | undefined }
+  | { by: 'owner'; refundPercent?: number; note?: string | undefined }
+  | { by: 'system'; reason: string }
 
 /**
  * Cancels a booking and settles its money by the policy snapshot it was made under:
@@ -185,7 +230,11 @@ export async function cancelBooking(deps: LifecycleDeps, bookingId: string, who:
     if (!row) throw new BookingError('not_found', 'No such booking.')
     // Cancelling twice (a double click, 20 at once) returns the first cancellation as it stands.
     if (row.status === 'cancelled') return { row, changed: false }
-    if (!isActive(row.status)) throw new BookingError('invalid_transition', `This booking is ${statusWords(row.status)} and cannot be cancelled.`)
+    if (!isActive(row.status))
+      throw new BookingError(
+        'invalid_transition',
+        `This booking is ${statusWords(row.status)} and cannot be cancelled.`,
+      )
     const { tier, percent } = refundOnCancel(row, now, who)
     const settlement = planSettlement(row, tier, percent)
     const reason = who.by === 'system' ? who.reason : who.note ? `${who.by}: ${who.note}` : who.by
@@ -199,13 +248,18 @@ export async function cancelBooking(deps: LifecycleDeps, bookingId: string, who:
 }
 
 /** The refund a cancel by `who` gives now; a guest's cancel past the notice is refused. */
-function refundOnCancel(row: BookingRow, now: number, who: Canceller): { tier: CancellationSettlement['tier']; percent: number } {
+function refundOnCancel(
+  row: BookingRow,
+  now: number,
+  who: Canceller,
+): { tier: CancellationSettlement['tier']; percent: number } {
   if (who.by === 'guest') {
     const decision = policyDecision(row, now, true)
     if (!decision.allowed) throw guestChangeClosed('cancel', decision.reason)
     return { tier: decision.tier, percent: decision.refundPercent }
   }
-  if (who.by === 'owner' && who.refundPercent !== undefined) return { tier: 'owner_override', percent: who.refundPercent }
+  if (who.by === 'owner' && who.refundPercent !== undefined)
+    return { tier: 'owner_override', percent: who.refundPercent }
   // The system cancels only for its own reasons (an expiring authorization): all back.
   if (who.by === 'system') return { tier: 'full_refund', percent: 100 }
   return ownerPolicyRefund(policyDecision(row, now, false))
@@ -235,7 +289,11 @@ export function previewGuestCancellation(row: BookingRow, now: number): NonNulla
 export function previewOwnerCancellation(row: BookingRow, now: number): NonNullable<PublicBooking['cancellation']> {
   const { tier, percent } = ownerPolicyRefund(policyDecision(row, now, false))
   const plan = planSettlement(row, tier, percent)
-  return { allowed: true, percent, ...(row.currency ? { refund: { amount: plan.refund, currency: row.currency } } : {}) }
+  return {
+    allowed: true,
+    percent,
+    ...(row.currency ? { refund: { amount: plan.refund, currency: row.currency } } : {}),
+  }
 }
 
 /**
@@ -316,7 +374,9 @@ export async function syncPayment(deps: PayingDeps, intentId: string): Promise<B
  * expired unpaid, cancel owner-approval bookings whose authorization is about to lapse,
  * and retry settlements the provider refused.
  */
-export async function runPaymentSweep(deps: PayingDeps): Promise<{ released: number; lapsed: number; settled: number }> {
+export async function runPaymentSweep(
+  deps: PayingDeps,
+): Promise<{ released: number; lapsed: number; settled: number }> {
   const { db, payments, clock } = deps
   const now = clock.now()
   let released = 0
@@ -326,7 +386,12 @@ export async function runPaymentSweep(deps: PayingDeps): Promise<{ released: num
       await syncPayment(deps, intent.id) // paid after all: the webhook path decides
       continue
     }
-    await recordPayment(deps, row.id, intent.status === 'canceled' ? intent : await releaseQuietly(payments, intent, row.id), now)
+    await recordPayment(
+      deps,
+      row.id,
+      intent.status === 'canceled' ? intent : await releaseQuietly(payments, intent, row.id),
+      now,
+    )
     released++
   }
   const lapsing = await findLapsingAuthorizations(db, now)
@@ -348,15 +413,27 @@ async function captureAndConfirm(deps: PayingDeps, booking: BookingRow): Promise
  * pending booking. The first time money is reserved the booking counts as made (its
  * messages go out); a pending booking that becomes confirmed gets its confirmation.
  */
-async function recordPayment(deps: Pick<LifecycleDeps, 'db' | 'outbox'>, bookingId: string, intent: IntentState, now: number): Promise<BookingRow | undefined> {
+async function recordPayment(
+  deps: Pick<LifecycleDeps, 'db' | 'outbox'>,
+  bookingId: string,
+  intent: IntentState,
+  now: number,
+): Promise<BookingRow | undefined> {
   return deps.db.transaction(async (tx) => {
     const before = await lockBooking(tx, bookingId)
     if (!before) return undefined
     let after = await recordIntent(tx, bookingId, intent, now)
-    if (after && isCaptured(intent) && after.status === 'pending') after = (await confirmPaid(tx, bookingId, now)) ?? after
+    if (after && isCaptured(intent) && after.status === 'pending')
+      after = (await confirmPaid(tx, bookingId, now)) ?? after
     if (!after || after.status === 'cancelled') return after
     const nowPaid = after.paymentStatus === 'authorized' || after.paymentStatus === 'captured'
-    if (awaitingPayment(before.paymentStatus) && nowPaid && before.amountAuthorized === 0 && before.amountCaptured === 0) await deps.outbox.created(tx, after, now)
+    if (
+      awaitingPayment(before.paymentStatus) &&
+      nowPaid &&
+      before.amountAuthorized === 0 &&
+      before.amountCaptured === 0
+    )
+      await deps.outbox.created(tx, after, now)
     else if (before.status === 'pending' && after.status === 'confirmed') await deps.outbox.confirmed(tx, after, now)
     return after
   })
@@ -364,6 +441,10 @@ async function recordPayment(deps: Pick<LifecycleDeps, 'db' | 'outbox'>, booking
 
 /** The provider, or 422 `payment_unavailable` for a booking that takes payment on a server without one. */
 function requirePayments(deps: LifecycleDeps): PaymentGateway {
-  if (!deps.payments) throw new BookingError('payment_unavailable', 'This resource takes payment online, and online payment is not set up on this server.')
+  if (!deps.payments)
+    throw new BookingError(
+      'payment_unavailable',
+      'This resource takes payment online, and online payment is not set up on this server.',
+    )
   return deps.payments
 }

@@ -53,7 +53,10 @@ function sharedBookedRead(db: Database, resourceId: string, range: Interval, now
       start() {
         const query = findBookedIntervals(db, resourceId, range, read.now)
         resolve(query)
-        void query.then(() => settle(read), () => settle(read))
+        void query.then(
+          () => settle(read),
+          () => settle(read),
+        )
       },
     }
     return read
@@ -83,7 +86,9 @@ export async function resolveOfferedSlot(
   now: number,
 ): Promise<Interval> {
   if (end !== undefined && end <= start) {
-    throw new BookingError('invalid_request', '`end` must be after `start`.', [{ path: 'end', message: 'must be after start' }])
+    throw new BookingError('invalid_request', '`end` must be after `start`.', [
+      { path: 'end', message: 'must be after start' },
+    ])
   }
   const duration = end !== undefined ? (end - start) / 60_000 : undefined
   const day = new Date(start).toISOString().slice(0, 10)
@@ -101,7 +106,9 @@ export async function resolveOfferedSlot(
     days[0]?.slots.find((s) => Date.parse(s.start) === start && (end === undefined || Date.parse(s.end) === end))
 
   // Other checks share the list: each gets its own copy to hand to the engine.
-  const booked = (await sharedBookedRead(db, resource.id, busyQueryRange(day, day, 'UTC', resource.config), now)).slice()
+  const booked = (
+    await sharedBookedRead(db, resource.id, busyQueryRange(day, day, 'UTC', resource.config), now)
+  ).slice()
   const free = match(computeSlots({ ...input, busy: booked }))
   if (free) return { start: Date.parse(free.start), end: Date.parse(free.end) }
   if (match(computeSlots({ ...input, busy: [] }))) {

@@ -16,7 +16,13 @@ try {
   await handle.close()
   const where = config.databaseUrl ? redactUrl(config.databaseUrl) : `embedded database in ${config.dataDir}`
   const applied = handle.migrationsApplied
-  console.log(applied === undefined ? `Migrations applied to ${where}.` : applied === 0 ? `${where} is up to date.` : `${applied} migration${applied === 1 ? '' : 's'} applied to ${where}.`)
+  console.log(
+    applied === undefined
+      ? `Migrations applied to ${where}.`
+      : applied === 0
+        ? `${where} is up to date.`
+        : `${applied} migration${applied === 1 ? '' : 's'} applied to ${where}.`,
+  )
 } catch (error) {
   exitOnStartupFailure(error)
 }

@@ -27,11 +27,22 @@ export interface MigrateOptions {
  * migrator takes pool connections as it likes, including for its transaction); that
  * connection closing, by `finally` or a crash, releases it.
  */
-export async function migratePostgres(url: string, client: postgres.Sql, options: MigrateOptions = {}): Promise<number> {
+export async function migratePostgres(
+  url: string,
+  client: postgres.Sql,
+  options: MigrateOptions = {},
+): Promise<number> {
   const migrations = readMigrationFiles({ migrationsFolder: MIGRATIONS_FOLDER })
-  const lock = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 10, connection: { application_name: 'booking-migrate-lock' } })
+  const lock = postgres(url, {
+    max: 1,
+    onnotice: () => {},
+    connect_timeout: 10,
+    connection: { application_name: 'booking-migrate-lock' },
+  })
   try {
-    const [free] = await lock<{ locked: boolean }[]>`select pg_try_advisory_lock(${MIGRATION_LOCK_KEY}::bigint) as locked`
+    const [free] = await lock<
+      { locked: boolean }[]
+    >`select pg_try_advisory_lock(${MIGRATION_LOCK_KEY}::bigint) as locked`
     if (!free?.locked) {
       options.onWait?.()
       await lock`select pg_advisory_lock(${MIGRATION_LOCK_KEY}::bigint)`
@@ -62,9 +73,13 @@ export async function assertMigrated(client: postgres.Sql): Promise<void> {
 
 /** Drizzle's own rule: a migration is pending when it is newer than the last one recorded. */
 async function pendingMigrations(client: postgres.Sql, migrations: MigrationMeta[]): Promise<number> {
-  const [table] = await client<{ name: string | null }[]>`select to_regclass('drizzle.__drizzle_migrations')::text as name`
+  const [table] = await client<
+    { name: string | null }[]
+  >`select to_regclass('drizzle.__drizzle_migrations')::text as name`
   if (!table?.name) return migrations.length
-  const [last] = await client<{ created_at: string | null }[]>`select max(created_at)::text as created_at from drizzle.__drizzle_migrations`
+  const [last] = await client<
+    { created_at: string | null }[]
+  >`select max(created_at)::text as created_at from drizzle.__drizzle_migrations`
   const lastMillis = last?.created_at ? Number(last.created_at) : -Infinity
   return migrations.filter((m) => m.folderMillis > lastMillis).length
 }

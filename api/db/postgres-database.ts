@@ -7,7 +7,10 @@ import type { Database, DatabaseHandle } from './database'
  * A postgres.js pool as the app's database, without touching the network yet. Runs on
  * Node and on edge runtimes (postgres.js uses the runtime's TCP sockets there).
  */
-export function connectPostgres(url: string, options: { maxConnections?: number } = {}): DatabaseHandle & { client: postgres.Sql } {
+export function connectPostgres(
+  url: string,
+  options: { maxConnections?: number } = {},
+): DatabaseHandle & { client: postgres.Sql } {
   const client = postgres(url, {
     max: options.maxConnections ?? 20,
     onnotice: () => {},

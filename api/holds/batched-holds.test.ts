@@ -8,7 +8,14 @@ const url = process.env.UPSTASH_REDIS_REST_URL
 const token = process.env.UPSTASH_REDIS_REST_TOKEN
 
 describe.skipIf(!url || !token)('scripts batched for crowds placing holds', () => {
-  const redis = () => new Redis({ url: url!, token: token!, enableTelemetry: false, automaticDeserialization: false, enableAutoPipelining: false })
+  const redis = () =>
+    new Redis({
+      url: url!,
+      token: token!,
+      enableTelemetry: false,
+      automaticDeserialization: false,
+      enableAutoPipelining: false,
+    })
 
   it('answers each of 300 simultaneous calls with its own result, in a few round trips, loading an unknown script once', async () => {
     const client = redis()
@@ -22,7 +29,11 @@ describe.skipIf(!url || !token)('scripts batched for crowds placing holds', () =
       },
     })
     // A script no Redis has seen yet: the crowd meets NOSCRIPT first.
-    const script = createBatchedScript<string>(counting, createEvalBatcher(counting), `-- ${randomBytes(8).toString('hex')}\nreturn ARGV[1] .. ':' .. KEYS[1]`)
+    const script = createBatchedScript<string>(
+      counting,
+      createEvalBatcher(counting),
+      `-- ${randomBytes(8).toString('hex')}\nreturn ARGV[1] .. ':' .. KEYS[1]`,
+    )
     const results = await Promise.all(Array.from({ length: 300 }, (_, i) => script.exec([`k${i}`], [`v${i}`])))
     expect(results).toEqual(Array.from({ length: 300 }, (_, i) => `v${i}:k${i}`))
     expect(trips).toBeLessThan(40)
@@ -31,8 +42,14 @@ describe.skipIf(!url || !token)('scripts batched for crowds placing holds', () =
 
   it('fails only the call whose script run failed, not the others in its pipeline', async () => {
     const client = redis()
-    const script = createBatchedScript<string>(client, createEvalBatcher(client, { maxInFlight: 1 }), `if ARGV[1] == 'bad' then return redis.error_reply('refused') end return ARGV[1]`)
-    const outcomes = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => script.exec([], [i === 7 ? 'bad' : `ok${i}`])))
+    const script = createBatchedScript<string>(
+      client,
+      createEvalBatcher(client, { maxInFlight: 1 }),
+      `if ARGV[1] == 'bad' then return redis.error_reply('refused') end return ARGV[1]`,
+    )
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) => script.exec([], [i === 7 ? 'bad' : `ok${i}`])),
+    )
     expect(outcomes.filter((o) => o.status === 'rejected')).toHaveLength(1)
     expect(outcomes[7]?.status).toBe('rejected')
     expect(outcomes[3]).toEqual({ status: 'fulfilled', value: 'ok3' })

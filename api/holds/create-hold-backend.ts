@@ -56,5 +56,10 @@ export function createHoldBackend(options: HoldBackendOptions): HoldBackendWithL
     }
   }
   const holds = createMemoryHoldStore(clock)
-  return { kind: 'memory', holds, versions: createMemoryAvailabilityVersions(holds), ...createRateLimiters(options, { clock }) }
+  return {
+    kind: 'memory',
+    holds,
+    versions: createMemoryAvailabilityVersions(holds),
+    ...createRateLimiters(options, { clock }),
+  }
 }

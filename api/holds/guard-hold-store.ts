@@ -4,7 +4,12 @@ import type { HoldStore, RateLimiter } from './hold-store'
 const RETRY_AFTER_SEC = 5
 
 function unavailable(cause: unknown): BookingError {
-  return new BookingError('unavailable', 'Holding slots is unavailable right now; please try again shortly.', { retryAfterSec: RETRY_AFTER_SEC }, { cause })
+  return new BookingError(
+    'unavailable',
+    'Holding slots is unavailable right now; please try again shortly.',
+    { retryAfterSec: RETRY_AFTER_SEC },
+    { cause },
+  )
 }
 
 /**

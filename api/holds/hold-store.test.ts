@@ -26,10 +26,17 @@ const id = (p: string) => `${p}-${randomBytes(4).toString('hex')}`
 describe.each(variants)('$name hold store', ({ upstash }) => {
   function make(limit = 0) {
     const clock = fixedClock('2026-05-01T00:00:00Z')
-    const backend = createHoldBackend({ upstash, holdRateLimitPerMinute: limit, clock, keyPrefix: `${id('contract')}:` })
+    const backend = createHoldBackend({
+      upstash,
+      holdRateLimitPerMinute: limit,
+      clock,
+      keyPrefix: `${id('contract')}:`,
+    })
     return { clock, holds: backend.holds, limiter: backend.holdRateLimiter }
   }
-  const request = (over: Partial<PlaceHoldRequest> & Pick<PlaceHoldRequest, 'resourceId' | 'sessionId'>): PlaceHoldRequest => ({
+  const request = (
+    over: Partial<PlaceHoldRequest> & Pick<PlaceHoldRequest, 'resourceId' | 'sessionId'>,
+  ): PlaceHoldRequest => ({
     start: T0,
     end: T0 + HOUR,
     blockStart: T0,
@@ -48,7 +55,13 @@ describe.each(variants)('$name hold store', ({ upstash }) => {
     const { holds } = make()
     const [resourceId, sessionId] = [id('r'), id('s')]
     const { hold } = await placed(holds, request({ resourceId, sessionId }))
-    expect(hold).toMatchObject({ resourceId, sessionId, start: T0, end: T0 + HOUR, expiresAt: Date.parse('2026-05-01T00:10:00Z') })
+    expect(hold).toMatchObject({
+      resourceId,
+      sessionId,
+      start: T0,
+      end: T0 + HOUR,
+      expiresAt: Date.parse('2026-05-01T00:10:00Z'),
+    })
     expect(await holds.get(hold.id, sessionId)).toEqual(hold)
     expect(await holds.get(hold.id, id('stranger'))).toBeUndefined()
     expect(await holds.listLive(resourceId, T0, T0 + HOUR)).toEqual([hold])
@@ -59,9 +72,27 @@ describe.each(variants)('$name hold store', ({ upstash }) => {
     const { holds } = make()
     const resourceId = id('r')
     await placed(holds, request({ resourceId, sessionId: id('a'), blockEnd: T0 + HOUR + 15 * 60_000 }))
-    const buffered = await holds.place(request({ resourceId, sessionId: id('b'), start: T0 + HOUR, end: T0 + 2 * HOUR, blockStart: T0 + HOUR, blockEnd: T0 + 2 * HOUR }))
+    const buffered = await holds.place(
+      request({
+        resourceId,
+        sessionId: id('b'),
+        start: T0 + HOUR,
+        end: T0 + 2 * HOUR,
+        blockStart: T0 + HOUR,
+        blockEnd: T0 + 2 * HOUR,
+      }),
+    )
     expect(buffered).toEqual({ ok: false, reason: 'slot_held' })
-    const touching = await holds.place(request({ resourceId, sessionId: id('c'), start: T0 + 2 * HOUR, end: T0 + 3 * HOUR, blockStart: T0 + HOUR + 15 * 60_000, blockEnd: T0 + 3 * HOUR }))
+    const touching = await holds.place(
+      request({
+        resourceId,
+        sessionId: id('c'),
+        start: T0 + 2 * HOUR,
+        end: T0 + 3 * HOUR,
+        blockStart: T0 + HOUR + 15 * 60_000,
+        blockEnd: T0 + 3 * HOUR,
+      }),
+    )
     expect(touching.ok).toBe(true)
     expect((await holds.place(request({ resourceId: id('other'), sessionId: id('d') }))).ok).toBe(true)
   })
@@ -80,7 +111,17 @@ describe.each(variants)('$name hold store', ({ upstash }) => {
     const { holds } = make()
     const [resourceId, sessionId] = [id('r'), id('s')]
     const first = await placed(holds, request({ resourceId, sessionId }))
-    const second = await placed(holds, request({ resourceId, sessionId, start: T0 + HOUR, end: T0 + 2 * HOUR, blockStart: T0 + HOUR, blockEnd: T0 + 2 * HOUR }))
+    const second = await placed(
+      holds,
+      request({
+        resourceId,
+        sessionId,
+        start: T0 + HOUR,
+        end: T0 + 2 * HOUR,
+        blockStart: T0 + HOUR,
+        blockEnd: T0 + 2 * HOUR,
+      }),
+    )
     expect(second.replaced).toEqual([first.hold.id])
     expect(await holds.get(first.hold.id, sessionId)).toBeUndefined()
     expect((await holds.place(request({ resourceId, sessionId: id('other') }))).ok).toBe(true)
@@ -92,14 +133,32 @@ describe.each(variants)('$name hold store', ({ upstash }) => {
     const a = await placed(holds, request({ resourceId: id('r1'), sessionId }))
     const r2 = id('r2')
     await placed(holds, request({ resourceId: r2, sessionId }))
-    await placed(holds, request({ resourceId: r2, sessionId, start: T0 + HOUR, end: T0 + 2 * HOUR, blockStart: T0 + HOUR, blockEnd: T0 + 2 * HOUR }))
-    expect(await holds.place(request({ resourceId: id('r3'), sessionId }))).toEqual({ ok: false, reason: 'session_limit' })
+    await placed(
+      holds,
+      request({
+        resourceId: r2,
+        sessionId,
+        start: T0 + HOUR,
+        end: T0 + 2 * HOUR,
+        blockStart: T0 + HOUR,
+        blockEnd: T0 + 2 * HOUR,
+      }),
+    )
+    expect(await holds.place(request({ resourceId: id('r3'), sessionId }))).toEqual({
+      ok: false,
+      reason: 'session_limit',
+    })
     expect(await holds.release(a.hold.id, sessionId)).toBe(true)
     expect((await holds.place(request({ resourceId: id('r3'), sessionId }))).ok).toBe(true)
   })
 
   describe('per client', () => {
-    const at = (i: number) => ({ start: T0 + i * HOUR, end: T0 + (i + 1) * HOUR, blockStart: T0 + i * HOUR, blockEnd: T0 + (i + 1) * HOUR })
+    const at = (i: number) => ({
+      start: T0 + i * HOUR,
+      end: T0 + (i + 1) * HOUR,
+      blockStart: T0 + i * HOUR,
+      blockEnd: T0 + (i + 1) * HOUR,
+    })
 
     it('caps live holds per client across sessions, counts a move once, and names the earliest expiry', async () => {
       const { holds, clock } = make()
@@ -109,26 +168,44 @@ describe.each(variants)('$name hold store', ({ upstash }) => {
         clock.set(Date.parse('2026-05-01T00:00:00Z') + i * 1000)
         await placed(holds, request({ resourceId, sessionId, clientKey: client, maxPerClient: 3, ...at(i) }))
       }
-      const over = await holds.place(request({ resourceId, sessionId: id('s'), clientKey: client, maxPerClient: 3, ...at(3) }))
+      const over = await holds.place(
+        request({ resourceId, sessionId: id('s'), clientKey: client, maxPerClient: 3, ...at(3) }),
+      )
       expect(over).toEqual({ ok: false, reason: 'client_limit', retryAt: Date.parse('2026-05-01T00:10:00Z') })
       // The same session moving its hold is not a new one.
-      const moved = await placed(holds, request({ resourceId, sessionId: sessions[0]!, clientKey: client, maxPerClient: 3, ...at(4) }))
+      const moved = await placed(
+        holds,
+        request({ resourceId, sessionId: sessions[0]!, clientKey: client, maxPerClient: 3, ...at(4) }),
+      )
       expect(moved.replaced).toHaveLength(1)
       // Another client is not affected; the refused request left nothing behind.
-      await placed(holds, request({ resourceId, sessionId: id('s'), clientKey: id('client'), maxPerClient: 3, ...at(3) }))
+      await placed(
+        holds,
+        request({ resourceId, sessionId: id('s'), clientKey: id('client'), maxPerClient: 3, ...at(3) }),
+      )
       expect(await holds.listLive(resourceId, T0, T0 + 10 * HOUR)).toHaveLength(4)
     })
 
     it('frees the budget when a hold is released or expires', async () => {
       const { holds, clock } = make()
       const [resourceId, client] = [id('r'), id('client')]
-      const a = await placed(holds, request({ resourceId, sessionId: id('s'), clientKey: client, maxPerClient: 2, ttlMs: 60_000, ...at(0) }))
+      const a = await placed(
+        holds,
+        request({ resourceId, sessionId: id('s'), clientKey: client, maxPerClient: 2, ttlMs: 60_000, ...at(0) }),
+      )
       const bSession = id('s')
-      const b = await placed(holds, request({ resourceId, sessionId: bSession, clientKey: client, maxPerClient: 2, ttlMs: 120_000, ...at(1) }))
-      expect(await holds.place(request({ resourceId, sessionId: id('s'), clientKey: client, maxPerClient: 2, ...at(2) }))).toMatchObject({ reason: 'client_limit' })
+      const b = await placed(
+        holds,
+        request({ resourceId, sessionId: bSession, clientKey: client, maxPerClient: 2, ttlMs: 120_000, ...at(1) }),
+      )
+      expect(
+        await holds.place(request({ resourceId, sessionId: id('s'), clientKey: client, maxPerClient: 2, ...at(2) })),
+      ).toMatchObject({ reason: 'client_limit' })
       expect(await holds.release(b.hold.id, bSession)).toBe(true)
       await placed(holds, request({ resourceId, sessionId: id('s'), clientKey: client, maxPerClient: 2, ...at(2) }))
-      expect(await holds.place(request({ resourceId, sessionId: id('s'), clientKey: client, maxPerClient: 2, ...at(3) }))).toMatchObject({ reason: 'client_limit', retryAt: a.hold.expiresAt })
+      expect(
+        await holds.place(request({ resourceId, sessionId: id('s'), clientKey: client, maxPerClient: 2, ...at(3) })),
+      ).toMatchObject({ reason: 'client_limit', retryAt: a.hold.expiresAt })
       clock.set(a.hold.expiresAt)
       await placed(holds, request({ resourceId, sessionId: id('s'), clientKey: client, maxPerClient: 2, ...at(3) }))
     })
@@ -144,7 +221,11 @@ describe.each(variants)('$name hold store', ({ upstash }) => {
     it('lets one client win exactly its limit of 50 simultaneous holds', async () => {
       const { holds } = make()
       const [resourceId, client] = [id('r'), id('client')]
-      const results = await Promise.all(Array.from({ length: 50 }, (_, i) => holds.place(request({ resourceId, sessionId: id('s'), clientKey: client, maxPerClient: 4, ...at(i) }))))
+      const results = await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          holds.place(request({ resourceId, sessionId: id('s'), clientKey: client, maxPerClient: 4, ...at(i) })),
+        ),
+      )
       expect(results.filter((r) => r.ok)).toHaveLength(4)
       expect(results.filter((r) => !r.ok && r.reason === 'client_limit')).toHaveLength(46)
     })
@@ -152,7 +233,8 @@ describe.each(variants)('$name hold store', ({ upstash }) => {
     it('ignores the client when no limit is given', async () => {
       const { holds } = make()
       const [resourceId, client] = [id('r'), id('client')]
-      for (let i = 0; i < 6; i++) await placed(holds, request({ resourceId, sessionId: id('s'), clientKey: client, ...at(i) }))
+      for (let i = 0; i < 6; i++)
+        await placed(holds, request({ resourceId, sessionId: id('s'), clientKey: client, ...at(i) }))
     })
   })
 
@@ -170,7 +252,9 @@ describe.each(variants)('$name hold store', ({ upstash }) => {
   it('lets exactly one of 200 simultaneous sessions hold a slot', async () => {
     const { holds } = make()
     const resourceId = id('r')
-    const results = await Promise.all(Array.from({ length: 200 }, () => holds.place(request({ resourceId, sessionId: id('s') }))))
+    const results = await Promise.all(
+      Array.from({ length: 200 }, () => holds.place(request({ resourceId, sessionId: id('s') }))),
+    )
     expect(results.filter((r) => r.ok)).toHaveLength(1)
     expect(results.filter((r) => !r.ok && r.reason === 'slot_held')).toHaveLength(199)
   })
@@ -180,7 +264,16 @@ describe.each(variants)('$name hold store', ({ upstash }) => {
     const resourceId = id('r')
     const results = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
-        holds.place(request({ resourceId, sessionId: id('s'), start: T0 + i * HOUR, end: T0 + (i + 1) * HOUR, blockStart: T0 + i * HOUR, blockEnd: T0 + (i + 1) * HOUR })),
+        holds.place(
+          request({
+            resourceId,
+            sessionId: id('s'),
+            start: T0 + i * HOUR,
+            end: T0 + (i + 1) * HOUR,
+            blockStart: T0 + i * HOUR,
+            blockEnd: T0 + (i + 1) * HOUR,
+          }),
+        ),
       ),
     )
     expect(results.every((r) => r.ok)).toBe(true)

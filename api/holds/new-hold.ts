@@ -35,6 +35,8 @@ export function newHold(request: PlaceHoldRequest, now: number): Hold {
 }
 
 /** Whether a request is counted against its client (a key and a positive limit). */
-export function limitsClient(request: PlaceHoldRequest): request is PlaceHoldRequest & { clientKey: string; maxPerClient: number } {
+export function limitsClient(
+  request: PlaceHoldRequest,
+): request is PlaceHoldRequest & { clientKey: string; maxPerClient: number } {
   return request.clientKey !== undefined && (request.maxPerClient ?? 0) > 0
 }

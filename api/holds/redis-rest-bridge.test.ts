@@ -7,7 +7,10 @@ import { startUpstashBridge, type UpstashBridge } from './redis-rest-bridge'
 
 process.env.UPSTASH_DISABLE_TELEMETRY = '1'
 const redisUrl = process.env.REDIS_URL
-if (!redisUrl) console.warn('Upstash REST bridge tests against Redis skipped: set REDIS_URL (e.g. redis://127.0.0.1:6379) to run them.')
+if (!redisUrl)
+  console.warn(
+    'Upstash REST bridge tests against Redis skipped: set REDIS_URL (e.g. redis://127.0.0.1:6379) to run them.',
+  )
 
 async function listen(server: Server): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
@@ -31,7 +34,11 @@ describe.skipIf(!redisUrl)('Upstash REST bridge, driven by the real @upstash/red
   const prefix = `bridge-test:${randomBytes(4).toString('hex')}:`
   const k = (name: string) => prefix + name
   const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-    fetch(bridge.url + path, { method: 'POST', headers: { authorization: `Bearer ${bridge.token}`, ...headers }, body: JSON.stringify(body) })
+    fetch(bridge.url + path, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${bridge.token}`, ...headers },
+      body: JSON.stringify(body),
+    })
 
   beforeAll(async () => {
     bridge = await startUpstashBridge({ redisUrl: redisUrl! })
@@ -52,7 +59,12 @@ describe.skipIf(!redisUrl)('Upstash REST bridge, driven by the real @upstash/red
     expect(await redis.get(k('ok'))).toBe('OK')
     await redis.set(k('json'), { a: 1, b: ['x'] })
     expect(await redis.get(k('json'))).toEqual({ a: 1, b: ['x'] })
-    const verbatim = new Redis({ url: bridge.url, token: bridge.token, enableTelemetry: false, automaticDeserialization: false })
+    const verbatim = new Redis({
+      url: bridge.url,
+      token: bridge.token,
+      enableTelemetry: false,
+      automaticDeserialization: false,
+    })
     expect(await verbatim.get(k('json'))).toBe('{"a":1,"b":["x"]}')
     expect(await redis.set(k('nx'), 'v', { nx: true, px: 60_000 })).toBe('OK')
     expect(await redis.set(k('nx'), 'w', { nx: true })).toBeNull()
@@ -80,8 +92,15 @@ describe.skipIf(!redisUrl)('Upstash REST bridge, driven by the real @upstash/red
   })
 
   it('runs MULTI/EXEC transactions, and answers an aborted one with an error', async () => {
-    expect(await redis.multi().set(k('t'), 'Zürich 🚲').incr(k('tn')).incr(k('tn')).get(k('t')).exec()).toEqual(['OK', 1, 2, 'Zürich 🚲'])
-    const aborted = await post('/multi-exec', [['set', k('t'), 'x'], ['nosuchcommand']], { 'upstash-encoding': 'base64' })
+    expect(await redis.multi().set(k('t'), 'Zürich 🚲').incr(k('tn')).incr(k('tn')).get(k('t')).exec()).toEqual([
+      'OK',
+      1,
+      2,
+      'Zürich 🚲',
+    ])
+    const aborted = await post('/multi-exec', [['set', k('t'), 'x'], ['nosuchcommand']], {
+      'upstash-encoding': 'base64',
+    })
     expect(aborted.status).toBe(400)
     expect(await aborted.json()).toEqual({ error: expect.stringMatching(/unknown command 'nosuchcommand'/) })
     expect(await redis.get(k('t'))).toBe('Zürich 🚲')
@@ -89,7 +108,12 @@ describe.skipIf(!redisUrl)('Upstash REST bridge, driven by the real @upstash/red
 
   it('auto-pipelines concurrent calls into one request', async () => {
     const fetchSpy = vi.spyOn(globalThis, 'fetch')
-    const values = await Promise.all([redis.incr(k('a1')), redis.incr(k('a2')), redis.incr(k('a1')), redis.incrby(k('a1'), 10)])
+    const values = await Promise.all([
+      redis.incr(k('a1')),
+      redis.incr(k('a2')),
+      redis.incr(k('a1')),
+      redis.incrby(k('a1'), 10),
+    ])
     expect(values).toEqual([1, 1, 2, 12])
     expect(fetchSpy.mock.calls.map(([url]) => String(url))).toEqual([`${bridge.url}/pipeline`])
     fetchSpy.mockRestore()
@@ -111,7 +135,12 @@ describe.skipIf(!redisUrl)('Upstash REST bridge, driven by the real @upstash/red
   })
 
   it('runs @upstash/ratelimit, whose scripts carry the Upstash-only allow-key-locking flag', async () => {
-    const limiter = new Ratelimit({ redis, limiter: Ratelimit.slidingWindow(2, '30 s'), prefix: k('rl'), ephemeralCache: false })
+    const limiter = new Ratelimit({
+      redis,
+      limiter: Ratelimit.slidingWindow(2, '30 s'),
+      prefix: k('rl'),
+      ephemeralCache: false,
+    })
     const outcomes = []
     for (let i = 0; i < 3; i++) outcomes.push((await limiter.limit('guest')).success)
     expect(outcomes).toEqual([true, true, false])
@@ -135,9 +164,13 @@ describe.skipIf(!redisUrl)('Upstash REST bridge, driven by the real @upstash/red
   })
 
   it('speaks plain strings without Upstash-Encoding, and takes the command from the path', async () => {
-    expect(await (await post(`/set/${encodeURIComponent(k('path'))}/Z%C3%BCrich%20%F0%9F%9A%B2`, [])).json()).toEqual({ result: 'OK' })
+    expect(await (await post(`/set/${encodeURIComponent(k('path'))}/Z%C3%BCrich%20%F0%9F%9A%B2`, [])).json()).toEqual({
+      result: 'OK',
+    })
     expect(await (await post('/', ['get', k('path')])).json()).toEqual({ result: 'Zürich 🚲' })
-    expect(await (await post(`/get/${encodeURIComponent(k('path'))}`, [], { 'upstash-encoding': 'base64' })).json()).toEqual({
+    expect(
+      await (await post(`/get/${encodeURIComponent(k('path'))}`, [], { 'upstash-encoding': 'base64' })).json(),
+    ).toEqual({
       result: Buffer.from('Zürich 🚲').toString('base64'),
     })
   })
@@ -163,7 +196,11 @@ describe.skipIf(!redisUrl)('Upstash REST bridge, driven by the real @upstash/red
       proxy.close()
       for (const socket of sockets) socket.destroy()
       await new Promise((resolve) => setTimeout(resolve, 50))
-      const res = await fetch(proxied.url, { method: 'POST', headers: { authorization: `Bearer ${proxied.token}` }, body: JSON.stringify(['get', k('proxied')]) })
+      const res = await fetch(proxied.url, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${proxied.token}` },
+        body: JSON.stringify(['get', k('proxied')]),
+      })
       expect(res.status).toBe(503)
       expect(await res.json()).toEqual({ error: expect.stringMatching(/^Redis unavailable/) })
       await expect(client.get(k('proxied'))).rejects.toThrow(/Redis unavailable/)

@@ -48,7 +48,17 @@ const REFUSED = new Set([
   ...['shutdown', 'config', 'debug', 'flushall', 'flushdb', 'replicaof', 'slaveof', 'failover', 'module', 'acl'],
   // would change the state of the bridge's one connection (transactions go through /multi-exec)
   ...['multi', 'exec', 'discard', 'watch', 'unwatch', 'select', 'hello', 'auth', 'reset', 'quit', 'client'],
-  ...['monitor', 'sync', 'psync', 'subscribe', 'psubscribe', 'ssubscribe', 'unsubscribe', 'punsubscribe', 'sunsubscribe'],
+  ...[
+    'monitor',
+    'sync',
+    'psync',
+    'subscribe',
+    'psubscribe',
+    'ssubscribe',
+    'unsubscribe',
+    'punsubscribe',
+    'sunsubscribe',
+  ],
   // would block every other request
   ...['blpop', 'brpop', 'brpoplpush', 'blmove', 'blmpop', 'bzpopmin', 'bzpopmax', 'bzmpop', 'wait', 'waitaof'],
 ])
@@ -73,7 +83,9 @@ export async function startUpstashBridge(options: UpstashBridgeOptions): Promise
     await redis.connect()
   } catch (error) {
     redis.destroy()
-    throw new Error(`Redis REST bridge: cannot reach Redis at ${redactUrl(options.redisUrl)}: ${messageOf(error)}`, { cause: error })
+    throw new Error(`Redis REST bridge: cannot reach Redis at ${redactUrl(options.redisUrl)}: ${messageOf(error)}`, {
+      cause: error,
+    })
   }
   connected = true
 
@@ -83,23 +95,37 @@ export async function startUpstashBridge(options: UpstashBridgeOptions): Promise
   // SCRIPT LOAD answers with the loaded SHA; the clients compute theirs and never compare.
   const loadedSha = new Map<string, string>()
   const adaptScript = (args: string[], name: string): string[] => {
-    const bodyAt = name === 'eval' || name === 'eval_ro' ? 1 : name === 'script' && args[1]?.toLowerCase() === 'load' ? 2 : -1
+    const bodyAt =
+      name === 'eval' || name === 'eval_ro' ? 1 : name === 'script' && args[1]?.toLowerCase() === 'load' ? 2 : -1
     const script = args[bodyAt]
     if (script !== undefined) {
-      const adapted = script.replace(SHEBANG_FLAGS, (_m, head: string, flags: string) => head + flags.split(',').filter((f) => f !== 'allow-key-locking').join(','))
+      const adapted = script.replace(
+        SHEBANG_FLAGS,
+        (_m, head: string, flags: string) =>
+          head +
+          flags
+            .split(',')
+            .filter((f) => f !== 'allow-key-locking')
+            .join(','),
+      )
       if (adapted !== script) loadedSha.set(sha1(script), sha1(adapted))
       return args.with(bodyAt, adapted)
     }
-    const sha = (name === 'evalsha' || name === 'evalsha_ro') && args[1] ? loadedSha.get(args[1].toLowerCase()) : undefined
+    const sha =
+      (name === 'evalsha' || name === 'evalsha_ro') && args[1] ? loadedSha.get(args[1].toLowerCase()) : undefined
     return sha ? args.with(1, sha) : args
   }
 
   const prepare = (command: unknown): string[] => {
-    if (!Array.isArray(command) || command.length === 0) throw new CommandError('ERR a command is a non-empty JSON array')
+    if (!Array.isArray(command) || command.length === 0)
+      throw new CommandError('ERR a command is a non-empty JSON array')
     // The client sends numbers and booleans as JSON values; Redis wants every argument as a string.
-    const args = command.map((arg) => (typeof arg === 'string' ? arg : typeof arg === 'object' ? JSON.stringify(arg) : String(arg)))
+    const args = command.map((arg) =>
+      typeof arg === 'string' ? arg : typeof arg === 'object' ? JSON.stringify(arg) : String(arg),
+    )
     const name = args[0]!.toLowerCase()
-    if (REFUSED.has(name)) throw new CommandError(`ERR command '${args[0]}' is refused by the local Upstash REST bridge`)
+    if (REFUSED.has(name))
+      throw new CommandError(`ERR command '${args[0]}' is refused by the local Upstash REST bridge`)
     return adaptScript(args, name)
   }
 
@@ -110,12 +136,22 @@ export async function startUpstashBridge(options: UpstashBridgeOptions): Promise
     const queued = commands.map(prepare)
     // MULTI, the commands and EXEC are queued in one synchronous run, so no other request's
     // command can land inside the transaction on the shared connection.
-    const replies = await Promise.allSettled([redis.sendCommand(['MULTI']), ...queued.map((args) => redis.sendCommand(args)), redis.sendCommand(['EXEC'])])
+    const replies = await Promise.allSettled([
+      redis.sendCommand(['MULTI']),
+      ...queued.map((args) => redis.sendCommand(args)),
+      redis.sendCommand(['EXEC']),
+    ])
     const exec = replies.at(-1)!
     if (exec.status === 'fulfilled') return exec.value as unknown as Reply[]
     // EXECABORT names no cause; the command that failed to queue does.
-    const rejected = replies.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as unknown)
-    throw rejected.find((reason) => !(reason instanceof ErrorReply)) ?? rejected.find((reason) => !messageOf(reason).startsWith('EXECABORT')) ?? exec.reason
+    const rejected = replies
+      .filter((r): r is PromiseRejectedResult => r.status === 'rejected')
+      .map((r) => r.reason as unknown)
+    throw (
+      rejected.find((reason) => !(reason instanceof ErrorReply)) ??
+      rejected.find((reason) => !messageOf(reason).startsWith('EXECABORT')) ??
+      exec.reason
+    )
   }
 
   async function answer(req: IncomingMessage, base64: boolean): Promise<unknown> {
@@ -146,7 +182,9 @@ export async function startUpstashBridge(options: UpstashBridgeOptions): Promise
       (error: unknown) =>
         isCommandFailure(error)
           ? send(res, 400, { error: messageOf(error) })
-          : send(res, 503, { error: `Redis unavailable: ${messageOf(error)}${lastError ? ` (last connection error: ${lastError.message})` : ''}` }),
+          : send(res, 503, {
+              error: `Redis unavailable: ${messageOf(error)}${lastError ? ` (last connection error: ${lastError.message})` : ''}`,
+            }),
     )
   })
 

@@ -120,7 +120,9 @@ export function withBatchedEvalsha(redis: Redis, batcher: EvalBatcher): Redis {
 }
 
 function isNoScript(error: unknown): boolean {
-  return String(error instanceof Error ? error.message : error).toLowerCase().includes('noscript')
+  return String(error instanceof Error ? error.message : error)
+    .toLowerCase()
+    .includes('noscript')
 }
 
 async function sha1Hex(text: string): Promise<string> {

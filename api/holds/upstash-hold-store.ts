@@ -122,8 +122,18 @@ export function createUpstashHoldStore(redis: Redis, clock: Clock, options: Upst
       const hold = newHold(request, now)
       const counted = limitsClient(request)
       const reply = await placeScript.exec(
-        [resourceKey(request.resourceId), sessionKey(request.sessionId), ...(counted ? [clientKey(request.clientKey)] : [])],
-        [String(now), pack(hold), String(request.maxPerSession), String(request.ttlMs), ...(counted ? [String(request.maxPerClient)] : [])],
+        [
+          resourceKey(request.resourceId),
+          sessionKey(request.sessionId),
+          ...(counted ? [clientKey(request.clientKey)] : []),
+        ],
+        [
+          String(now),
+          pack(hold),
+          String(request.maxPerSession),
+          String(request.ttlMs),
+          ...(counted ? [String(request.maxPerClient)] : []),
+        ],
       )
       const [status, ...rest] = reply.map(String)
       if (status === 'slot_held' || status === 'session_limit') return { ok: false, reason: status }
@@ -136,7 +146,8 @@ export function createUpstashHoldStore(redis: Redis, clock: Clock, options: Upst
         replaced.push(id)
         // A session that moved from another address: its old client's entry goes too (the
         // script may only touch the keys it was given; until then it errs towards stricter).
-        if (client !== '' && !(counted && client === request.clientKey)) elsewhere.push(redis.hdel(clientKey(client), id))
+        if (client !== '' && !(counted && client === request.clientKey))
+          elsewhere.push(redis.hdel(clientKey(client), id))
       }
       await Promise.all(elsewhere)
       return { ok: true, hold, replaced }
@@ -181,15 +192,25 @@ return redis.call('INCR', KEYS[1])
  * started again from the current time in microseconds, so it never comes back to a
  * number an old cache entry was loaded under.
  */
-export function createUpstashAvailabilityVersions(redis: Redis, clock: Clock, options: UpstashHoldStoreOptions = {}): AvailabilityVersions {
+export function createUpstashAvailabilityVersions(
+  redis: Redis,
+  clock: Clock,
+  options: UpstashHoldStoreOptions = {},
+): AvailabilityVersions {
   const prefix = options.keyPrefix ?? ''
   const versionKey = `${prefix}availability:version`
   const bumpScript = redis.createScript<number>(BUMP)
   return {
     async read(resourceId, from, to) {
-      const [version, values] = await redis.pipeline().get(versionKey).hvals(`${prefix}holds:r:${resourceId}`).exec<[unknown, unknown[]]>()
+      const [version, values] = await redis
+        .pipeline()
+        .get(versionKey)
+        .hvals(`${prefix}holds:r:${resourceId}`)
+        .exec<[unknown, unknown[]]>()
       const now = clock.now()
-      const holds = values.map((raw) => unpack(String(raw))).filter((h) => h.expiresAt > now && overlaps(h.blockStart, h.blockEnd, from, to))
+      const holds = values
+        .map((raw) => unpack(String(raw)))
+        .filter((h) => h.expiresAt > now && overlaps(h.blockStart, h.blockEnd, from, to))
       if (version === null || version === undefined) {
         // Started here too, so a Redis that has seen no write since it came up still caches.
         await redis.set(versionKey, String(Date.now() * 1000), { nx: true })
@@ -220,5 +241,15 @@ function pack(hold: Hold): string {
 
 function unpack(raw: string): Hold {
   const p = JSON.parse(raw) as Packed
-  return { id: p.id, resourceId: p.r, sessionId: p.s, start: p.st, end: p.en, blockStart: p.bs, blockEnd: p.be, expiresAt: p.ex, ...(p.c !== undefined ? { clientKey: p.c } : {}) }
+  return {
+    id: p.id,
+    resourceId: p.r,
+    sessionId: p.s,
+    start: p.st,
+    end: p.en,
+    blockStart: p.bs,
+    blockEnd: p.be,
+    expiresAt: p.ex,
+    ...(p.c !== undefined ? { clientKey: p.c } : {}),
+  }
 }

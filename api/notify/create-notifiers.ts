@@ -14,14 +14,21 @@ import type { OutboxWorkerDeps } from './outbox-sender'
  * kept beside the embedded database, so a single `npm start` needs no setup; several
  * processes must share one APP_SECRET.
  */
-export async function createNotifiers(config: AppConfig, logger: Logger): Promise<Omit<OutboxWorkerDeps, 'db' | 'clock' | 'logger'>> {
+export async function createNotifiers(
+  config: AppConfig,
+  logger: Logger,
+): Promise<Omit<OutboxWorkerDeps, 'db' | 'clock' | 'logger'>> {
   const email = config.smtpUrl
     ? createSmtpSender({ url: config.smtpUrl, from: config.mailFrom })
     : config.emailApi
       ? createHttpEmailSender({ ...config.emailApi, from: config.mailFrom })
       : createFileSender({ dir: config.mailDir, from: config.mailFrom, logger })
   const sms = config.twilio ? createTwilioSender(config.twilio) : undefined
-  const how = { smtp: 'over SMTP', http: `through ${config.emailApi?.apiUrl}`, file: `written to ${config.mailDir} (no SMTP_URL or EMAIL_API_KEY)` }
+  const how = {
+    smtp: 'over SMTP',
+    http: `through ${config.emailApi?.apiUrl}`,
+    file: `written to ${config.mailDir} (no SMTP_URL or EMAIL_API_KEY)`,
+  }
   logger.info(`notifications: email ${how[email.kind]}, SMS ${sms ? 'through Twilio' : 'off (no TWILIO_*)'}`)
   const appSecret = config.appSecret ?? (await localSecret(join(dirname(config.dataDir), 'app-secret'), logger))
   return { email, sms, links: { publicUrl: config.publicUrl ?? `http://localhost:${config.port}`, appSecret } }

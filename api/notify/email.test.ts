@@ -15,7 +15,13 @@ afterEach(async () => {
 })
 
 const mode = async (path: string) => (await stat(path)).mode & 0o777
-const message = (id: string) => ({ to: 'grace@example.com', subject: 'Booked: Room', text: 'Hello', html: '<p>Hello</p>', messageId: `<${id}@localhost>` })
+const message = (id: string) => ({
+  to: 'grace@example.com',
+  subject: 'Booked: Room',
+  text: 'Hello',
+  html: '<p>Hello</p>',
+  messageId: `<${id}@localhost>`,
+})
 
 describe.skipIf(process.platform === 'win32')('.eml files without SMTP', () => {
   it('creates the folder 0700 and each file 0600', async () => {

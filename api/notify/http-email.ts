@@ -45,7 +45,10 @@ export function createHttpEmailSender(options: HttpEmailOptions): EmailSender {
         signal: AbortSignal.timeout(10_000),
       })
       const reply = (await response.json().catch(() => ({}))) as { id?: string; message?: string; name?: string }
-      if (!response.ok || !reply.id) throw new Error(`email API answered ${response.status}${reply.name ? ` (${reply.name})` : ''}: ${reply.message ?? 'no message'}`)
+      if (!response.ok || !reply.id)
+        throw new Error(
+          `email API answered ${response.status}${reply.name ? ` (${reply.name})` : ''}: ${reply.message ?? 'no message'}`,
+        )
       return { id: reply.id }
     },
     close: () => {},

@@ -131,7 +131,9 @@ function placeOf(zone: string, at: Date, language: MessageLanguage): Place {
   const canonical = formatter('en', zone, {}).resolvedOptions().timeZone
   if (canonical === 'UTC' || canonical === 'Etc/UTC' || canonical === 'Etc/GMT') return { offset: 'UTC' }
   if (canonical.startsWith('Etc/') || !canonical.includes('/')) {
-    const offset = formatter('en', canonical, { timeZoneName: 'shortOffset' }).formatToParts(at).find((p) => p.type === 'timeZoneName')?.value
+    const offset = formatter('en', canonical, { timeZoneName: 'shortOffset' })
+      .formatToParts(at)
+      .find((p) => p.type === 'timeZoneName')?.value
     return { offset: offset ?? canonical }
   }
   const city = CITY_NAMES[language][canonical] ?? canonical.slice(canonical.lastIndexOf('/') + 1).replace(/_/g, ' ')

@@ -83,12 +83,14 @@ const en: Words = {
   sms: {
     created: (what, when, ref) => `Booked: ${what}, ${when}. Ref ${ref}.`,
     confirmed: (what, when, ref) => `Confirmed: ${what}, ${when}. Ref ${ref}.`,
-    moved: (what, when, ref, before) => `Moved: ${what}, now ${when}${before ? `; previously ${before}` : ''}. Ref ${ref}.`,
+    moved: (what, when, ref, before) =>
+      `Moved: ${what}, now ${when}${before ? `; previously ${before}` : ''}. Ref ${ref}.`,
     reminder_24h: (what, when, ref) => `Reminder: ${what}, ${when}. Ref ${ref}.`,
     reminder_1h: (what, when, ref) => `Starting soon: ${what}, ${when}. Ref ${ref}.`,
     cancelled: (what, when, ref) => `Cancelled: ${what}, ${when}. Ref ${ref}.`,
     admin_new_booking: (what, when, ref) => `New booking ${ref}: ${what}, ${when}.`,
-    admin_moved: (what, when, ref, before) => `Moved ${ref}: ${what}, now ${when}${before ? `; previously ${before}` : ''}.`,
+    admin_moved: (what, when, ref, before) =>
+      `Moved ${ref}: ${what}, now ${when}${before ? `; previously ${before}` : ''}.`,
     admin_cancelled: (what, when, ref) => `Cancelled ${ref}: ${what}, ${when}.`,
   },
 }
@@ -128,12 +130,14 @@ const de: Words = {
   sms: {
     created: (what, when, ref) => `Gebucht: ${what}, ${when}. Nr. ${ref}.`,
     confirmed: (what, when, ref) => `Bestätigt: ${what}, ${when}. Nr. ${ref}.`,
-    moved: (what, when, ref, before) => `Verschoben: ${what}, jetzt ${when}${before ? `; bisher ${before}` : ''}. Nr. ${ref}.`,
+    moved: (what, when, ref, before) =>
+      `Verschoben: ${what}, jetzt ${when}${before ? `; bisher ${before}` : ''}. Nr. ${ref}.`,
     reminder_24h: (what, when, ref) => `Erinnerung: ${what}, ${when}. Nr. ${ref}.`,
     reminder_1h: (what, when, ref) => `Gleich: ${what}, ${when}. Nr. ${ref}.`,
     cancelled: (what, when, ref) => `Storniert: ${what}, ${when}. Nr. ${ref}.`,
     admin_new_booking: (what, when, ref) => `Neue Buchung ${ref}: ${what}, ${when}.`,
-    admin_moved: (what, when, ref, before) => `Verschoben ${ref}: ${what}, jetzt ${when}${before ? `; bisher ${before}` : ''}.`,
+    admin_moved: (what, when, ref, before) =>
+      `Verschoben ${ref}: ${what}, jetzt ${when}${before ? `; bisher ${before}` : ''}.`,
     admin_cancelled: (what, when, ref) => `Storniert ${ref}: ${what}, ${when}.`,
   },
 }
@@ -173,12 +177,14 @@ const es: Words = {
   sms: {
     created: (what, when, ref) => `Reservado: ${what}, ${when}. Ref. ${ref}.`,
     confirmed: (what, when, ref) => `Confirmado: ${what}, ${when}. Ref. ${ref}.`,
-    moved: (what, when, ref, before) => `Reprogramado: ${what}, ahora ${when}${before ? `; antes ${before}` : ''}. Ref. ${ref}.`,
+    moved: (what, when, ref, before) =>
+      `Reprogramado: ${what}, ahora ${when}${before ? `; antes ${before}` : ''}. Ref. ${ref}.`,
     reminder_24h: (what, when, ref) => `Recordatorio: ${what}, ${when}. Ref. ${ref}.`,
     reminder_1h: (what, when, ref) => `Empieza pronto: ${what}, ${when}. Ref. ${ref}.`,
     cancelled: (what, when, ref) => `Cancelado: ${what}, ${when}. Ref. ${ref}.`,
     admin_new_booking: (what, when, ref) => `Nueva reserva ${ref}: ${what}, ${when}.`,
-    admin_moved: (what, when, ref, before) => `Reprogramada ${ref}: ${what}, ahora ${when}${before ? `; antes ${before}` : ''}.`,
+    admin_moved: (what, when, ref, before) =>
+      `Reprogramada ${ref}: ${what}, ahora ${when}${before ? `; antes ${before}` : ''}.`,
     admin_cancelled: (what, when, ref) => `Cancelada ${ref}: ${what}, ${when}.`,
   },
 }
@@ -237,9 +243,13 @@ export function renderEmail(typed: MessageContext): EmailContent {
     facts.push([w.guest, [booking.guestName, booking.guestEmail, booking.guestPhone].filter(Boolean).join(', ')])
     if (booking.notes) facts.push([w.notes, booking.notes])
   }
-  const refund = ctx.event === 'cancelled' && booking.settlement && booking.settlement.refund > 0 && booking.settlement.currency
-    ? w.refund(formatMoney(booking.settlement.refund, booking.settlement.currency, ctx.language), booking.settlement.percent)
-    : undefined
+  const refund =
+    ctx.event === 'cancelled' && booking.settlement && booking.settlement.refund > 0 && booking.settlement.currency
+      ? w.refund(
+          formatMoney(booking.settlement.refund, booking.settlement.currency, ctx.language),
+          booking.settlement.percent,
+        )
+      : undefined
   const manage = !admin && ctx.event !== 'cancelled' ? ctx.manageUrl : undefined
   const greeting = admin ? '' : w.hello(booking.guestName)
 

@@ -31,7 +31,12 @@ let smtp: SmtpSink
 let twilio: FakeTwilio
 let stripe: FakeStripe
 beforeAll(async () => {
-  ;[database, smtp, twilio, stripe] = await Promise.all([createTestDatabase(), startSmtpSink(), startFakeTwilio(), startFakeStripe()])
+  ;[database, smtp, twilio, stripe] = await Promise.all([
+    createTestDatabase(),
+    startSmtpSink(),
+    startFakeTwilio(),
+    startFakeStripe(),
+  ])
 })
 afterAll(async () => {
   await Promise.all([smtp?.close(), twilio?.close(), stripe?.close()])
@@ -53,18 +58,44 @@ function setup(options: { at?: number; sms?: boolean } = {}) {
   const email = createSmtpSender({ url: smtp.url, from: 'Bookings <bookings@example.test>' })
   const notifiers: Omit<OutboxWorkerDeps, 'db' | 'clock' | 'logger'> = {
     email,
-    sms: options.sms === false ? undefined : createTwilioSender({ accountSid: twilio.accountSid, authToken: twilio.authToken, from: '+14155550100', apiBase: twilio.url }),
+    sms:
+      options.sms === false
+        ? undefined
+        : createTwilioSender({
+            accountSid: twilio.accountSid,
+            authToken: twilio.authToken,
+            from: '+14155550100',
+            apiBase: twilio.url,
+          }),
     links: { publicUrl: PUBLIC_URL, appSecret: APP_SECRET },
   }
-  const payments = createStripeGateway({ secretKey: 'sk_test_n', publishableKey: 'pk_test_n', webhookSecret: FAKE_WEBHOOK_SECRET, apiBase: stripe.url })
+  const payments = createStripeGateway({
+    secretKey: 'sk_test_n',
+    publishableKey: 'pk_test_n',
+    webhookSecret: FAKE_WEBHOOK_SECRET,
+    apiBase: stripe.url,
+  })
   const outbox = createOutboxPlanner({ adminEmail: ADMIN })
-  const api = createTestApi({ db: database.db, clock, holds: createTestHoldBackend(clock).holds, payments, outbox, notifiers, appSecret: APP_SECRET })
+  const api = createTestApi({
+    db: database.db,
+    clock,
+    holds: createTestHoldBackend(clock).holds,
+    payments,
+    outbox,
+    notifiers,
+    appSecret: APP_SECRET,
+  })
   const deps = { db: database.db, clock, logger: silentLogger, payments, outbox, notifiers }
   return { ...api, clock, deps, work: () => runDueWork(deps) }
 }
 
 async function room(config: ResourceConfig = {}) {
-  return insertResource(database.db, { name: 'Room Notify', timezone: 'Europe/Berlin', config, schedules: everyDay({ startTime: '00:00', endTime: '24:00', slotDuration: 60 }) })
+  return insertResource(database.db, {
+    name: 'Room Notify',
+    timezone: 'Europe/Berlin',
+    config,
+    schedules: everyDay({ startTime: '00:00', endTime: '24:00', slotDuration: 60 }),
+  })
 }
 
 /** Start of the hour `hours` after the clock's now, as the slot to book. */
@@ -82,7 +113,11 @@ async function book(
   expect(hold.status).toBe(201)
   const res = await api.call<{ booking: PublicBooking; manageToken: string }>('POST', '/v1/bookings', {
     session,
-    body: { holdId: hold.body.hold.id, guest: { name: 'Ada Lovelace', email: uniqueEmail(), phone, ...guest }, ...extra },
+    body: {
+      holdId: hold.body.hold.id,
+      guest: { name: 'Ada Lovelace', email: uniqueEmail(), phone, ...guest },
+      ...extra,
+    },
   })
   expect(res.status).toBe(201)
   // Tests share a database and move the clock: each one reads only its own booking's messages.
@@ -97,7 +132,13 @@ const adminMailFor = (ref: string) => mailTo(ADMIN).filter((m) => m.subject?.inc
 async function rowsFor(ref: string) {
   const [booking] = await database.db.select().from(bookings).where(eq(bookings.ref, ref))
   const rows = await database.db.select().from(notifications).where(eq(notifications.bookingId, booking!.id))
-  return rows.map((r) => ({ event: r.event, channel: r.channel, status: r.status, version: r.version, skipReason: r.skipReason }))
+  return rows.map((r) => ({
+    event: r.event,
+    channel: r.channel,
+    status: r.status,
+    version: r.version,
+    skipReason: r.skipReason,
+  }))
 }
 
 const mailTo = (address: string) => smtp.messages.filter((m) => (m.to as { text: string }).text === address)
@@ -118,7 +159,9 @@ describe('the notification table, through the API and real protocols', () => {
     expect(guestMail?.text).toContain(`Reference: ${booking.ref}`)
     expect(guestMail?.attachments.map((a) => a.filename)).toEqual([`booking-${booking.ref}.ics`])
     expect(guestMail?.attachments[0]?.content.toString()).toContain(`UID:${booking.ref}@book.example.test`)
-    const link = html(guestMail).match(/href="([^"]+)"/)?.[1]?.replace(/&amp;/g, '&')
+    const link = html(guestMail)
+      .match(/href="([^"]+)"/)?.[1]
+      ?.replace(/&amp;/g, '&')
     expect(link).toMatch(new RegExp(`^${PUBLIC_URL}/manage#ref=${booking.ref}&token=[\\w-]+&lang=en$`))
     // The link's token opens the booking: the worker unsealed the real manage token.
     const token = new URLSearchParams(link!.split('#')[1]).get('token')!
@@ -130,7 +173,9 @@ describe('the notification table, through the API and real protocols', () => {
     expect(adminMail?.attachments).toHaveLength(0)
 
     expect(smsFor(booking.ref)).toEqual([expect.objectContaining({ to: phone, from: '+14155550100' })])
-    expect(smsFor(booking.ref)[0]?.body).toMatch(new RegExp(`^Booked: Room Notify, .+ Ref ${booking.ref}\\. ${PUBLIC_URL}/manage#`))
+    expect(smsFor(booking.ref)[0]?.body).toMatch(
+      new RegExp(`^Booked: Room Notify, .+ Ref ${booking.ref}\\. ${PUBLIC_URL}/manage#`),
+    )
 
     // Sent once: another run sends nothing more for this booking.
     await api.work()
@@ -142,7 +187,13 @@ describe('the notification table, through the API and real protocols', () => {
     const api = setup()
     const r = await room()
     const name = '<img src=x onerror=alert(1)>'
-    const { booking, email } = await book(api, r.id, hourAfter(api.clock.now(), 80), { name }, { notes: '<script>alert(2)</script>' })
+    const { booking, email } = await book(
+      api,
+      r.id,
+      hourAfter(api.clock.now(), 80),
+      { name },
+      { notes: '<script>alert(2)</script>' },
+    )
     await api.work()
     expect(mailTo(email)).toHaveLength(1)
     for (const mail of [...mailTo(email), ...adminMailFor(booking.ref)]) {
@@ -170,10 +221,15 @@ describe('the notification table, through the API and real protocols', () => {
     const { booking, email } = await book(api, r.id, hourAfter(api.clock.now(), 100))
     await api.work()
     expect(mailTo(email)).toHaveLength(0) // unpaid: nothing announced yet
-    const intentId = (await database.db.select().from(bookings).where(eq(bookings.ref, booking.ref)))[0]!.paymentIntentId!
+    const intentId = (await database.db.select().from(bookings).where(eq(bookings.ref, booking.ref)))[0]!
+      .paymentIntentId!
     stripe.authorize(intentId)
     const authorized = stripe.signedEvent('payment_intent.amount_capturable_updated', intentId)
-    await api.app.request('/v1/webhooks/stripe', { method: 'POST', headers: { 'Stripe-Signature': authorized.signature }, body: authorized.body })
+    await api.app.request('/v1/webhooks/stripe', {
+      method: 'POST',
+      headers: { 'Stripe-Signature': authorized.signature },
+      body: authorized.body,
+    })
     await api.work()
     expect(mailTo(email)[0]?.text).toContain('we have your booking request')
     smtp.messages.length = 0
@@ -182,7 +238,11 @@ describe('the notification table, through the API and real protocols', () => {
     const intent = stripe.intent(intentId)
     Object.assign(intent, { status: 'succeeded', amount_received: intent.amount_capturable, amount_capturable: 0 })
     const succeeded = stripe.signedEvent('payment_intent.succeeded', intentId)
-    await api.app.request('/v1/webhooks/stripe', { method: 'POST', headers: { 'Stripe-Signature': succeeded.signature }, body: succeeded.body })
+    await api.app.request('/v1/webhooks/stripe', {
+      method: 'POST',
+      headers: { 'Stripe-Signature': succeeded.signature },
+      body: succeeded.body,
+    })
     await api.work()
     const [confirmed] = mailTo(email)
     expect(confirmed?.subject).toMatch(/^Confirmed: Room Notify/)
@@ -210,11 +270,16 @@ describe('the notification table, through the API and real protocols', () => {
     api.clock.set(Date.parse(start) - 24 * HOUR)
     await api.work()
     expect(mailTo(email).map((m) => m.subject)).toEqual([expect.stringMatching(/^Reminder: Room Notify/)])
-    expect(smsFor(booking.ref).map((m) => m.body)).toEqual([expect.stringMatching(new RegExp(`^Reminder: Room Notify, .+ Ref ${booking.ref}\\.`))])
+    expect(smsFor(booking.ref).map((m) => m.body)).toEqual([
+      expect.stringMatching(new RegExp(`^Reminder: Room Notify, .+ Ref ${booking.ref}\\.`)),
+    ])
 
     api.clock.set(Date.parse(start) - HOUR)
     await api.work()
-    expect(smsFor(booking.ref).map((m) => m.body)).toEqual([expect.stringMatching(/^Reminder/), expect.stringMatching(/^Starting soon: Room Notify/)])
+    expect(smsFor(booking.ref).map((m) => m.body)).toEqual([
+      expect.stringMatching(/^Reminder/),
+      expect.stringMatching(/^Starting soon: Room Notify/),
+    ])
     expect(mailTo(email)).toHaveLength(1) // the 1 h reminder is SMS only
   })
 
@@ -228,7 +293,9 @@ describe('the notification table, through the API and real protocols', () => {
     expect((await api.call('POST', `/v1/bookings/${booking.ref}/cancel`, { token: manageToken })).status).toBe(200)
     await api.work()
     expect(mailTo(email).map((m) => m.subject)).toEqual([expect.stringMatching(/^Cancelled: Room Notify/)])
-    expect(adminMailFor(booking.ref).map((m) => m.subject)).toEqual([expect.stringMatching(new RegExp(`^Booking ${booking.ref} cancelled`))])
+    expect(adminMailFor(booking.ref).map((m) => m.subject)).toEqual([
+      expect.stringMatching(new RegExp(`^Booking ${booking.ref} cancelled`)),
+    ])
     api.clock.set(Date.parse(start) - HOUR)
     await api.work()
     expect(mailTo(email)).toHaveLength(1)
@@ -245,10 +312,20 @@ describe('the notification table, through the API and real protocols', () => {
     const withoutPhone = await book(noSms, r.id, hourAfter(noSms.clock.now(), 76), { phone: undefined })
     await noSms.work()
     expect(await rowsFor(withPhone.booking.ref)).toContainEqual(
-      expect.objectContaining({ event: 'created', channel: 'sms', status: 'skipped', skipReason: 'no SMS provider configured (TWILIO_*)' }),
+      expect.objectContaining({
+        event: 'created',
+        channel: 'sms',
+        status: 'skipped',
+        skipReason: 'no SMS provider configured (TWILIO_*)',
+      }),
     )
     expect(await rowsFor(withoutPhone.booking.ref)).toContainEqual(
-      expect.objectContaining({ event: 'reminder_1h', channel: 'sms', status: 'skipped', skipReason: 'the guest gave no phone number' }),
+      expect.objectContaining({
+        event: 'reminder_1h',
+        channel: 'sms',
+        status: 'skipped',
+        skipReason: 'the guest gave no phone number',
+      }),
     )
     expect(smsFor(withPhone.booking.ref)).toHaveLength(0)
     expect(mailTo(withPhone.email)).toHaveLength(1) // the email still went
@@ -263,13 +340,27 @@ describe('the outbox worker', () => {
     const base = api.clock.now() + 200 * HOUR
     const rows = []
     for (let i = 0; i < 250; i++) {
-      const booking = await insertBooking(database.db, { resourceId: r.id, start: new Date(base + i * HOUR), end: new Date(base + i * HOUR + HOUR) })
+      const booking = await insertBooking(database.db, {
+        resourceId: r.id,
+        start: new Date(base + i * HOUR),
+        end: new Date(base + i * HOUR + HOUR),
+      })
       for (const event of ['created', 'admin_new_booking'] as const) {
-        rows.push({ bookingId: booking.id, event, channel: 'email' as const, recipient: `guest${i}@example.com`, version: 1, sendAfter: new Date(api.clock.now()) })
+        rows.push({
+          bookingId: booking.id,
+          event,
+          channel: 'email' as const,
+          recipient: `guest${i}@example.com`,
+          version: 1,
+          sendAfter: new Date(api.clock.now()),
+        })
       }
     }
     await database.db.insert(notifications).values(rows)
-    const [a, b] = await Promise.all([processOutbox({ ...api.deps, ...api.deps.notifiers }), processOutbox({ ...api.deps, ...api.deps.notifiers })])
+    const [a, b] = await Promise.all([
+      processOutbox({ ...api.deps, ...api.deps.notifiers }),
+      processOutbox({ ...api.deps, ...api.deps.notifiers }),
+    ])
     expect(a.sent + b.sent).toBe(500)
     const ids = smtp.messages.map((m) => m.messageId)
     expect(ids).toHaveLength(500)
@@ -279,8 +370,19 @@ describe('the outbox worker', () => {
   it('retries a provider that fails twice: one message, 3 attempts', async () => {
     const api = setup({ sms: false })
     const r = await room()
-    const booking = await insertBooking(database.db, { resourceId: r.id, start: new Date(api.clock.now() + 300 * HOUR), end: new Date(api.clock.now() + 301 * HOUR) })
-    await database.db.insert(notifications).values({ bookingId: booking.id, event: 'created', channel: 'email', recipient: 'flaky@example.com', version: 1, sendAfter: new Date(api.clock.now()) })
+    const booking = await insertBooking(database.db, {
+      resourceId: r.id,
+      start: new Date(api.clock.now() + 300 * HOUR),
+      end: new Date(api.clock.now() + 301 * HOUR),
+    })
+    await database.db.insert(notifications).values({
+      bookingId: booking.id,
+      event: 'created',
+      channel: 'email',
+      recipient: 'flaky@example.com',
+      version: 1,
+      sendAfter: new Date(api.clock.now()),
+    })
     const run = () => processOutbox({ ...api.deps, ...api.deps.notifiers })
     smtp.refuseNext(2)
     expect(await run()).toMatchObject({ retrying: 1 })
@@ -297,15 +399,29 @@ describe('the outbox worker', () => {
   it('gives up after 8 attempts and keeps the last error, without the address in it', async () => {
     const api = setup({ sms: false })
     const r = await room()
-    const booking = await insertBooking(database.db, { resourceId: r.id, start: new Date(api.clock.now() + 400 * HOUR), end: new Date(api.clock.now() + 401 * HOUR) })
-    await database.db.insert(notifications).values({ bookingId: booking.id, event: 'created', channel: 'email', recipient: 'never@example.com', version: 1, sendAfter: new Date(api.clock.now()) })
+    const booking = await insertBooking(database.db, {
+      resourceId: r.id,
+      start: new Date(api.clock.now() + 400 * HOUR),
+      end: new Date(api.clock.now() + 401 * HOUR),
+    })
+    await database.db.insert(notifications).values({
+      bookingId: booking.id,
+      event: 'created',
+      channel: 'email',
+      recipient: 'never@example.com',
+      version: 1,
+      sendAfter: new Date(api.clock.now()),
+    })
     smtp.refuseNext(8)
     const outcomes = []
     for (let i = 0; i < 8; i++) {
       outcomes.push(await processOutbox({ ...api.deps, ...api.deps.notifiers }))
       api.clock.set(api.clock.now() + 2 * HOUR) // past any backoff
     }
-    expect(outcomes.map((o) => (o.failed ? 'failed' : o.retrying ? 'retrying' : 'idle'))).toEqual([...Array(7).fill('retrying'), 'failed'])
+    expect(outcomes.map((o) => (o.failed ? 'failed' : o.retrying ? 'retrying' : 'idle'))).toEqual([
+      ...Array(7).fill('retrying'),
+      'failed',
+    ])
     const [row] = await database.db.select().from(notifications).where(eq(notifications.bookingId, booking.id))
     expect(row).toMatchObject({ status: 'failed', attempts: 8 })
     expect(row?.lastError).toMatch(/451/)
@@ -348,7 +464,11 @@ describe('a guest’s language and clock, a move and a cancellation', () => {
     const session = newSession()
     const hold = await api.call<{ hold: PublicHold }>('POST', '/v1/holds', { session, body: { resourceId, start } })
     expect(hold.status).toBe(201)
-    const moved = await api.call<{ booking: PublicBooking }>('POST', `/v1/bookings/${ref}/reschedule`, { session, token, body: { holdId: hold.body.hold.id } })
+    const moved = await api.call<{ booking: PublicBooking }>('POST', `/v1/bookings/${ref}/reschedule`, {
+      session,
+      token,
+      body: { holdId: hold.body.hold.id },
+    })
     expect(moved.status).toBe(200)
     return moved.body.booking
   }
@@ -364,7 +484,9 @@ describe('a guest’s language and clock, a move and a cancellation', () => {
     const [mail] = mailTo(email)
     expect(mail?.subject).toBe(`Gebucht: Room Notify, ${FIRST_GUEST}`)
     expect(mail?.text).toContain(`Wann: ${FIRST_GUEST}`)
-    const link = html(mail).match(/href="([^"]+)"/)?.[1]?.replace(/&amp;/g, '&')
+    const link = html(mail)
+      .match(/href="([^"]+)"/)?.[1]
+      ?.replace(/&amp;/g, '&')
     expect(link).toMatch(new RegExp(`^${PUBLIC_URL}/manage#ref=${booking.ref}&token=[\\w-]+&lang=de$`))
     expect(calendarOf(mail)).toEqual({
       filename: `booking-${booking.ref}.ics`,
@@ -378,7 +500,9 @@ describe('a guest’s language and clock, a move and a cancellation', () => {
       organizer: 'bookings@example.test',
     })
 
-    expect(smsFor(booking.ref).map((m) => m.body)).toEqual([`Gebucht: Room Notify, ${FIRST_GUEST}. Nr. ${booking.ref}. ${link}`])
+    expect(smsFor(booking.ref).map((m) => m.body)).toEqual([
+      `Gebucht: Room Notify, ${FIRST_GUEST}. Nr. ${booking.ref}. ${link}`,
+    ])
     // The owner reads the room's clock first.
     const [notice] = adminMailFor(booking.ref)
     expect(notice?.subject).toBe(`Neue Buchung ${booking.ref}: Room Notify, ${FIRST_OWNER}`)
@@ -402,7 +526,9 @@ describe('a guest’s language and clock, a move and a cancellation', () => {
     expect(moved?.subject).toBe(`Verschoben: Room Notify, ${SECOND_GUEST}`)
     expect(moved?.text).toContain(`Ihre Buchung wurde auf einen neuen Termin verschoben.`)
     expect(moved?.text).toContain(`Wann: ${SECOND_GUEST}\nBisher: ${FIRST_GUEST}`)
-    const link = html(moved).match(/href="([^"]+)"/)?.[1]?.replace(/&amp;/g, '&')
+    const link = html(moved)
+      .match(/href="([^"]+)"/)?.[1]
+      ?.replace(/&amp;/g, '&')
     expect(link).toMatch(/&lang=de$/)
     // The same event in the guest's calendar, one revision later: it replaces the first.
     const updated = calendarOf(moved)
@@ -427,7 +553,9 @@ describe('a guest’s language and clock, a move and a cancellation', () => {
         expect.objectContaining({ event: 'admin_moved', channel: 'email', status: 'sent' }),
       ]),
     )
-    const reminders = rows.filter((n) => n.event === 'reminder_24h' && n.channel === 'email').map((n) => [n.version, n.status, n.skipReason])
+    const reminders = rows
+      .filter((n) => n.event === 'reminder_24h' && n.channel === 'email')
+      .map((n) => [n.version, n.status, n.skipReason])
     expect(reminders.sort()).toEqual([
       [1, 'skipped', 'rescheduled'],
       [2, 'pending', null],
@@ -455,7 +583,13 @@ describe('a guest’s language and clock, a move and a cancellation', () => {
     ])
     // No phone: the SMS is recorded as not sent, saying why.
     expect(await rowsFor(booking.ref)).toContainEqual(
-      expect.objectContaining({ event: 'moved', channel: 'sms', version: 3, status: 'skipped', skipReason: 'the guest gave no phone number' }),
+      expect.objectContaining({
+        event: 'moved',
+        channel: 'sms',
+        version: 3,
+        status: 'skipped',
+        skipReason: 'the guest gave no phone number',
+      }),
     )
   })
 
@@ -472,7 +606,12 @@ describe('a guest’s language and clock, a move and a cancellation', () => {
     const [cancelled] = mailTo(email)
     expect(cancelled?.subject).toBe(`Storniert: Room Notify, ${FIRST_GUEST}`)
     const removal = calendarOf(cancelled)
-    expect(removal).toMatchObject({ method: 'CANCEL', uid: first.uid, status: 'CANCELLED', summary: `Room Notify (Buchung ${booking.ref})` })
+    expect(removal).toMatchObject({
+      method: 'CANCEL',
+      uid: first.uid,
+      status: 'CANCELLED',
+      summary: `Room Notify (Buchung ${booking.ref})`,
+    })
     expect(removal.sequence).toBeGreaterThan(first.sequence)
     expect(adminMailFor(booking.ref)[0]?.attachments).toHaveLength(0)
   })
@@ -490,7 +629,9 @@ describe('a guest’s language and clock, a move and a cancellation', () => {
     const r = await room()
     const { booking, manageToken, email } = await book(api, r.id, FIRST, {}, { locale: 'es' })
     await api.work()
-    expect(mailTo(email)[0]?.subject).toBe('Reservado: Room Notify, lunes, 25 de noviembre de 2030, 16:00 hora de Berlín')
+    expect(mailTo(email)[0]?.subject).toBe(
+      'Reservado: Room Notify, lunes, 25 de noviembre de 2030, 16:00 hora de Berlín',
+    )
     const download = await api.call('GET', `/v1/bookings/${booking.ref}/calendar.ics`, { token: manageToken })
     expect(download.status).toBe(200)
     expect(download.text).not.toMatch(/^METHOD:/m)

@@ -20,7 +20,9 @@ export function createOutboxKicker(deps: OutboxWorkerDeps, delayMs = 200): Outbo
       if (timer) return
       timer = setTimeout(() => {
         timer = undefined
-        sending = sending.then(() => processOutbox(deps)).catch((error: unknown) => deps.logger.error('outbox run failed', describeError(error)))
+        sending = sending
+          .then(() => processOutbox(deps))
+          .catch((error: unknown) => deps.logger.error('outbox run failed', describeError(error)))
       }, delayMs)
     },
     async stop() {

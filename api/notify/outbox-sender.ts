@@ -57,7 +57,10 @@ async function claimDue(db: Database, now: number): Promise<NotificationRow[]> {
       .where(
         and(
           lte(notifications.sendAfter, at),
-          or(eq(notifications.status, 'pending'), and(eq(notifications.status, 'sending'), lte(notifications.leaseUntil, at))),
+          or(
+            eq(notifications.status, 'pending'),
+            and(eq(notifications.status, 'sending'), lte(notifications.leaseUntil, at)),
+          ),
         ),
       )
       .orderBy(notifications.sendAfter)
@@ -67,7 +70,12 @@ async function claimDue(db: Database, now: number): Promise<NotificationRow[]> {
     return tx
       .update(notifications)
       .set({ status: 'sending', leaseUntil: new Date(now + LEASE_MS), attempts: sql`${notifications.attempts} + 1` })
-      .where(inArray(notifications.id, due.map((d) => d.id)))
+      .where(
+        inArray(
+          notifications.id,
+          due.map((d) => d.id),
+        ),
+      )
       .returning()
   })
 }
@@ -89,7 +97,9 @@ async function deliver(deps: OutboxWorkerDeps, row: NotificationRow): Promise<Ou
       event: row.event,
       language: messageLanguage(booking.locale),
       // A move is told as it was made (the booking may have moved again since this row was claimed).
-      booking: move ? { ...booking, startsAt: new Date(move.to.start), endsAt: new Date(move.to.end), version: row.version } : booking,
+      booking: move
+        ? { ...booking, startsAt: new Date(move.to.start), endsAt: new Date(move.to.end), version: row.version }
+        : booking,
       resourceName: resource?.name ?? 'Booking',
       timezone: resource?.timezone ?? 'UTC',
       manageUrl: await manageUrl(deps.links, booking),
@@ -182,7 +192,8 @@ function skipReason(row: NotificationRow, booking: BookingRow, now: number, hasS
     if (row.event === 'reminder_24h' && left < 2 * 60 * MINUTE) return 'too late for the 24 h reminder (under 2 h left)'
     if (row.event === 'reminder_1h' && left < 10 * MINUTE) return 'too late for the 1 h reminder (under 10 min left)'
   }
-  if ((row.event === 'created' || row.event === 'confirmed' || row.event === 'moved') && booking.status === 'cancelled') return 'booking was cancelled before this was sent'
+  if ((row.event === 'created' || row.event === 'confirmed' || row.event === 'moved') && booking.status === 'cancelled')
+    return 'booking was cancelled before this was sent'
   return undefined
 }
 
@@ -198,16 +209,25 @@ async function manageUrl(links: OutboxWorkerDeps['links'], booking: BookingRow):
   }
 }
 
-async function finish(db: Database, row: NotificationRow, change: Partial<typeof notifications.$inferInsert>): Promise<Outcome> {
+async function finish(
+  db: Database,
+  row: NotificationRow,
+  change: Partial<typeof notifications.$inferInsert>,
+): Promise<Outcome> {
   // Only the lease holder may settle the row: a row whose lease ran out may be another worker's now.
   await db
     .update(notifications)
     .set({ leaseUntil: null, ...change })
-    .where(and(eq(notifications.id, row.id), eq(notifications.status, 'sending'), eq(notifications.attempts, row.attempts)))
+    .where(
+      and(eq(notifications.id, row.id), eq(notifications.status, 'sending'), eq(notifications.attempts, row.attempts)),
+    )
   return change.status === 'pending' ? 'retrying' : (change.status as Outcome)
 }
 
 /** Provider errors may quote the address or number: keep them out of the log and the table. */
 function redact(message: string): string {
-  return message.replace(/[\w.+-]+@[\w-]+(\.[\w-]+)+/g, '[email]').replace(/\+?\d[\d\s().-]{6,}\d/g, '[number]').slice(0, 500)
+  return message
+    .replace(/[\w.+-]+@[\w-]+(\.[\w-]+)+/g, '[email]')
+    .replace(/\+?\d[\d\s().-]{6,}\d/g, '[number]')
+    .slice(0, 500)
 }

@@ -1,5 +1,11 @@
 import { and, eq, inArray, lt, lte, sql } from 'drizzle-orm'
-import { bookableResources, notifications, type BookingRow, type NotificationPayload, type StoredInterval } from '../../drizzle/schema'
+import {
+  bookableResources,
+  notifications,
+  type BookingRow,
+  type NotificationPayload,
+  type StoredInterval,
+} from '../../drizzle/schema'
 import type { Database } from '../db/database'
 
 /*
@@ -49,7 +55,10 @@ const MOVE_EVENTS = ['moved', 'admin_moved'] as const
 
 export function createOutboxPlanner(options: { adminEmail: string | undefined }): OutboxPlanner {
   const adminFor = async (tx: Transaction, booking: BookingRow) => {
-    const [resource] = await tx.select({ config: bookableResources.config }).from(bookableResources).where(eq(bookableResources.id, booking.resourceId))
+    const [resource] = await tx
+      .select({ config: bookableResources.config })
+      .from(bookableResources)
+      .where(eq(bookableResources.id, booking.resourceId))
     return resource?.config?.notifyEmail ?? options.adminEmail
   }
   const write = async (tx: Transaction, rows: Row[]) => {
@@ -70,7 +79,15 @@ export function createOutboxPlanner(options: { adminEmail: string | undefined })
     version: booking.version,
     sendAfter: new Date(sendAfter),
     ...(payload ? { payload } : {}),
-    ...(recipient ? {} : { status: 'skipped' as const, skipReason: channel === 'sms' ? 'the guest gave no phone number' : 'no administrator address (ADMIN_EMAIL or notifyEmail)' }),
+    ...(recipient
+      ? {}
+      : {
+          status: 'skipped' as const,
+          skipReason:
+            channel === 'sms'
+              ? 'the guest gave no phone number'
+              : 'no administrator address (ADMIN_EMAIL or notifyEmail)',
+        }),
   })
   const reminders = (booking: PlannedBooking, now: number): Row[] => {
     const start = booking.startsAt.getTime()
@@ -81,10 +98,18 @@ export function createOutboxPlanner(options: { adminEmail: string | undefined })
     ]
     // Booked (or moved) inside a reminder's window: the confirmation just sent says it all.
     return rows.map((row) =>
-      row.status === undefined && row.sendAfter.getTime() < now ? { ...row, status: 'skipped' as const, skipReason: 'booked inside the reminder window' } : row,
+      row.status === undefined && row.sendAfter.getTime() < now
+        ? { ...row, status: 'skipped' as const, skipReason: 'booked inside the reminder window' }
+        : row,
     )
   }
-  const skipUnsent = async (tx: Transaction, booking: BookingRow, events: readonly Row['event'][], reason: string, beforeVersion?: number) => {
+  const skipUnsent = async (
+    tx: Transaction,
+    booking: BookingRow,
+    events: readonly Row['event'][],
+    reason: string,
+    beforeVersion?: number,
+  ) => {
     await tx
       .update(notifications)
       .set({ status: 'skipped', skipReason: reason })
@@ -142,11 +167,18 @@ export function createOutboxPlanner(options: { adminEmail: string | undefined })
             lt(notifications.version, booking.version),
           ),
         )
-        .returning({ event: notifications.event, channel: notifications.channel, version: notifications.version, payload: notifications.payload })
+        .returning({
+          event: notifications.event,
+          channel: notifications.channel,
+          version: notifications.version,
+          payload: notifications.payload,
+        })
       const left: StoredInterval = { start: from.startsAt.toISOString(), end: from.endsAt.toISOString() }
       const to: StoredInterval = { start: booking.startsAt.toISOString(), end: booking.endsAt.toISOString() }
       const moveFor = (event: Row['event'], channel: Row['channel']): NotificationPayload => {
-        const earliest = unsent.filter((u) => u.event === event && u.channel === channel && u.payload?.move).sort((a, b) => a.version - b.version)[0]
+        const earliest = unsent
+          .filter((u) => u.event === event && u.channel === channel && u.payload?.move)
+          .sort((a, b) => a.version - b.version)[0]
         return { move: { from: earliest?.payload?.move?.from ?? left, to } }
       }
       await write(tx, [

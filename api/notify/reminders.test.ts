@@ -54,13 +54,49 @@ interface Scenario {
 
 const scenarios: Scenario[] = [
   { name: 'booked 3 days ahead', bookedAt: 72, runsAt: [72, 48, 24, 12, 1, 0.5], expected: [SENT, SENT, SENT] },
-  { name: 'booked 23 h ahead: no 24 h reminder beside the confirmation', bookedAt: 23, runsAt: [23, 1], expected: [INSIDE, INSIDE, SENT] },
-  { name: 'booked 30 min ahead: no reminders at all', bookedAt: 0.5, runsAt: [0.5], expected: [INSIDE, INSIDE, INSIDE] },
-  { name: 'cancelled two days ahead', bookedAt: 72, runsAt: [72, 24, 1], action: { at: 48, do: 'cancel' }, expected: [CANCELLED, CANCELLED, CANCELLED] },
-  { name: 'worker down 6 h around the 24 h mark: still sent, late', bookedAt: 72, runsAt: [72, 18, 1], expected: [SENT, SENT, SENT] },
-  { name: 'worker down 6 h up to 3 min before the start', bookedAt: 72, runsAt: [72, 24, 6.05, 0.05], expected: [SENT, SENT, TOO_LATE_1] },
-  { name: 'worker down 6 h, back after the start', bookedAt: 72, runsAt: [72, 24, 5, -1], expected: [SENT, SENT, STARTED] },
-  { name: 'worker down 26 h, back 1.5 h before: the 24 h reminder is too late', bookedAt: 30, runsAt: [27.5, 1.5, 0.5], expected: [TOO_LATE_24, TOO_LATE_24, SENT] },
+  {
+    name: 'booked 23 h ahead: no 24 h reminder beside the confirmation',
+    bookedAt: 23,
+    runsAt: [23, 1],
+    expected: [INSIDE, INSIDE, SENT],
+  },
+  {
+    name: 'booked 30 min ahead: no reminders at all',
+    bookedAt: 0.5,
+    runsAt: [0.5],
+    expected: [INSIDE, INSIDE, INSIDE],
+  },
+  {
+    name: 'cancelled two days ahead',
+    bookedAt: 72,
+    runsAt: [72, 24, 1],
+    action: { at: 48, do: 'cancel' },
+    expected: [CANCELLED, CANCELLED, CANCELLED],
+  },
+  {
+    name: 'worker down 6 h around the 24 h mark: still sent, late',
+    bookedAt: 72,
+    runsAt: [72, 18, 1],
+    expected: [SENT, SENT, SENT],
+  },
+  {
+    name: 'worker down 6 h up to 3 min before the start',
+    bookedAt: 72,
+    runsAt: [72, 24, 6.05, 0.05],
+    expected: [SENT, SENT, TOO_LATE_1],
+  },
+  {
+    name: 'worker down 6 h, back after the start',
+    bookedAt: 72,
+    runsAt: [72, 24, 5, -1],
+    expected: [SENT, SENT, STARTED],
+  },
+  {
+    name: 'worker down 26 h, back 1.5 h before: the 24 h reminder is too late',
+    bookedAt: 30,
+    runsAt: [27.5, 1.5, 0.5],
+    expected: [TOO_LATE_24, TOO_LATE_24, SENT],
+  },
 ]
 
 describe('reminder timing', () => {
@@ -71,26 +107,40 @@ describe('reminder timing', () => {
     const clock = fixedClock(start - scenario.bookedAt * HOUR)
     const notifiers = {
       email: createSmtpSender({ url: smtp.url, from: 'bookings@example.test' }),
-      sms: createTwilioSender({ accountSid: twilio.accountSid, authToken: twilio.authToken, from: '+14155550100', apiBase: twilio.url }),
+      sms: createTwilioSender({
+        accountSid: twilio.accountSid,
+        authToken: twilio.authToken,
+        from: '+14155550100',
+        apiBase: twilio.url,
+      }),
       links: { publicUrl: 'https://book.example.test', appSecret: undefined },
     }
     const outbox = createOutboxPlanner({ adminEmail: undefined })
     const api = createTestApi({ db: database.db, clock, holds: createTestHoldBackend(clock).holds, outbox })
-    const resource = await insertResource(database.db, { schedules: everyDay({ startTime: '00:00', endTime: '24:00', slotDuration: 30 }) })
+    const resource = await insertResource(database.db, {
+      schedules: everyDay({ startTime: '00:00', endTime: '24:00', slotDuration: 30 }),
+    })
 
     const session = newSession()
-    const hold = await api.call<{ hold: PublicHold }>('POST', '/v1/holds', { session, body: { resourceId: resource.id, start: new Date(start).toISOString() } })
+    const hold = await api.call<{ hold: PublicHold }>('POST', '/v1/holds', {
+      session,
+      body: { resourceId: resource.id, start: new Date(start).toISOString() },
+    })
     expect(hold.status).toBe(201)
     const created = await api.call<{ booking: PublicBooking; manageToken: string }>('POST', '/v1/bookings', {
       session,
-      body: { holdId: hold.body.hold.id, guest: { name: 'Rita Reminder', email: `rita${index}@example.com`, phone: '+442071234567' } },
+      body: {
+        holdId: hold.body.hold.id,
+        guest: { name: 'Rita Reminder', email: `rita${index}@example.com`, phone: '+442071234567' },
+      },
     })
     expect(created.status).toBe(201)
     const { booking, manageToken } = created.body
 
-    const moments = [...scenario.runsAt.map((h) => ({ at: h, run: true })), ...(scenario.action ? [{ at: scenario.action.at, run: false }] : [])].sort(
-      (a, b) => b.at - a.at,
-    )
+    const moments = [
+      ...scenario.runsAt.map((h) => ({ at: h, run: true })),
+      ...(scenario.action ? [{ at: scenario.action.at, run: false }] : []),
+    ].sort((a, b) => b.at - a.at)
     for (const moment of moments) {
       clock.set(start - moment.at * HOUR)
       if (moment.run) {
@@ -107,7 +157,9 @@ describe('reminder timing', () => {
       const found = rows.find((r) => r.event === event && r.channel === channel)
       return found?.status === 'sent' ? SENT : (found?.skipReason ?? found?.status ?? 'missing')
     }
-    expect([outcome('reminder_24h', 'email'), outcome('reminder_24h', 'sms'), outcome('reminder_1h', 'sms')]).toEqual(scenario.expected)
+    expect([outcome('reminder_24h', 'email'), outcome('reminder_24h', 'sms'), outcome('reminder_1h', 'sms')]).toEqual(
+      scenario.expected,
+    )
   })
 
   it('after a reschedule, the old reminders are dropped and new ones go at the new time', async () => {
@@ -118,11 +170,23 @@ describe('reminder timing', () => {
       sms: undefined,
       links: { publicUrl: 'https://book.example.test', appSecret: undefined },
     }
-    const api = createTestApi({ db: database.db, clock, holds: createTestHoldBackend(clock).holds, outbox: createOutboxPlanner({ adminEmail: undefined }) })
-    const resource = await insertResource(database.db, { schedules: everyDay({ startTime: '00:00', endTime: '24:00', slotDuration: 30 }) })
+    const api = createTestApi({
+      db: database.db,
+      clock,
+      holds: createTestHoldBackend(clock).holds,
+      outbox: createOutboxPlanner({ adminEmail: undefined }),
+    })
+    const resource = await insertResource(database.db, {
+      schedules: everyDay({ startTime: '00:00', endTime: '24:00', slotDuration: 30 }),
+    })
     const session = newSession()
     const hold = async (at: number) =>
-      (await api.call<{ hold: PublicHold }>('POST', '/v1/holds', { session, body: { resourceId: resource.id, start: new Date(at).toISOString() } })).body.hold
+      (
+        await api.call<{ hold: PublicHold }>('POST', '/v1/holds', {
+          session,
+          body: { resourceId: resource.id, start: new Date(at).toISOString() },
+        })
+      ).body.hold
     const first = await hold(start)
     const created = await api.call<{ booking: PublicBooking; manageToken: string }>('POST', '/v1/bookings', {
       session,
@@ -130,7 +194,11 @@ describe('reminder timing', () => {
     })
     const { booking, manageToken } = created.body
     const later = start + 24 * HOUR
-    const moved = await api.call('POST', `/v1/bookings/${booking.ref}/reschedule`, { session, token: manageToken, body: { holdId: (await hold(later)).id } })
+    const moved = await api.call('POST', `/v1/bookings/${booking.ref}/reschedule`, {
+      session,
+      token: manageToken,
+      body: { holdId: (await hold(later)).id },
+    })
     expect(moved.status).toBe(200)
 
     const run = async (at: number) => {

@@ -22,13 +22,19 @@ export function createTwilioSender(options: TwilioOptions): SmsSender {
       form.set(options.from.startsWith('MG') ? 'MessagingServiceSid' : 'From', options.from)
       const response = await fetch(url, {
         method: 'POST',
-        headers: { Authorization: auth, 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+        headers: {
+          Authorization: auth,
+          'Content-Type': 'application/x-www-form-urlencoded',
+          Accept: 'application/json',
+        },
         body: form,
         signal: AbortSignal.timeout(10_000),
       })
       const reply = (await response.json().catch(() => ({}))) as { sid?: string; code?: number; message?: string }
       if (!response.ok || !reply.sid) {
-        throw new Error(`Twilio answered ${response.status}${reply.code ? ` (error ${reply.code})` : ''}: ${reply.message ?? 'no message'}`)
+        throw new Error(
+          `Twilio answered ${response.status}${reply.code ? ` (error ${reply.code})` : ''}: ${reply.message ?? 'no message'}`,
+        )
       }
       return { id: reply.sid }
     },

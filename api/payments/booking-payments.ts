@@ -51,15 +51,30 @@ export async function openIntent(deps: PaymentDeps, row: BookingRow, description
   try {
     intent = row.paymentIntentId
       ? await payments.getIntent(row.paymentIntentId)
-      : await payments.createIntent({ bookingId: row.id, resourceId: row.resourceId, ref: row.ref, amount: row.amount, currency: row.currency, description })
+      : await payments.createIntent({
+          bookingId: row.id,
+          resourceId: row.resourceId,
+          ref: row.ref,
+          amount: row.amount,
+          currency: row.currency,
+          description,
+        })
   } catch (error) {
     throw new IntentUnavailable({ cause: error })
   }
   if (!row.paymentIntentId) {
-    await db.update(bookings).set({ paymentIntentId: intent.id }).where(and(eq(bookings.id, row.id), sql`${bookings.paymentIntentId} IS NULL`))
+    await db
+      .update(bookings)
+      .set({ paymentIntentId: intent.id })
+      .where(and(eq(bookings.id, row.id), sql`${bookings.paymentIntentId} IS NULL`))
   }
   if (!intent.clientSecret) throw new Error(`intent ${intent.id} has no client secret`)
-  return { clientSecret: intent.clientSecret, publishableKey: payments.publishableKey, amount: intent.amount, currency: intent.currency }
+  return {
+    clientSecret: intent.clientSecret,
+    publishableKey: payments.publishableKey,
+    amount: intent.amount,
+    currency: intent.currency,
+  }
 }
 
 /**
@@ -67,7 +82,10 @@ export async function openIntent(deps: PaymentDeps, row: BookingRow, description
  * does not know (deleted, another account's, test mode): there is nothing to bring in line,
  * and failing would only make the provider retry.
  */
-export async function readIntent(deps: Pick<PaymentDeps, 'payments' | 'logger'>, intentId: string): Promise<IntentState | undefined> {
+export async function readIntent(
+  deps: Pick<PaymentDeps, 'payments' | 'logger'>,
+  intentId: string,
+): Promise<IntentState | undefined> {
   try {
     return await deps.payments.getIntent(intentId)
   } catch (error) {
@@ -81,7 +99,11 @@ export async function readIntent(deps: Pick<PaymentDeps, 'payments' | 'logger'>,
 export async function capturePayment(payments: PaymentGateway, booking: BookingRow): Promise<IntentState> {
   if (!booking.paymentIntentId) throw new Error(`booking ${booking.id} has no payment intent`)
   try {
-    return await payments.capture(booking.paymentIntentId, booking.amountAuthorized || (booking.amount ?? 0), `capture:${booking.id}`)
+    return await payments.capture(
+      booking.paymentIntentId,
+      booking.amountAuthorized || (booking.amount ?? 0),
+      `capture:${booking.id}`,
+    )
   } catch (error) {
     // Captured already (a twin event got here first), or the authorization is gone.
     if (!(error instanceof PaymentProviderError) || error.status === undefined || error.status >= 500) throw error
@@ -98,7 +120,12 @@ export function isCaptured(intent: IntentState): boolean {
  * Records the intent's amounts and payment status on the booking (never its status). Once
  * the money is authorized or taken, the unpaid-booking window no longer applies.
  */
-export async function recordIntent(db: Database | Transaction, bookingId: string, intent: IntentState, now: number): Promise<BookingRow | undefined> {
+export async function recordIntent(
+  db: Database | Transaction,
+  bookingId: string,
+  intent: IntentState,
+  now: number,
+): Promise<BookingRow | undefined> {
   const at = new Date(now)
   const paymentStatus =
     intent.status === 'requires_capture'
@@ -118,9 +145,12 @@ export async function recordIntent(db: Database | Transaction, bookingId: string
       amountAuthorized: sql`GREATEST(${bookings.amountAuthorized}, ${intent.amountCapturable})`,
       amountCaptured: sql`GREATEST(${bookings.amountCaptured}, ${intent.amountReceived})`,
       amountRefunded: sql`LEAST(GREATEST(${bookings.amountRefunded}, ${intent.amountRefunded}), GREATEST(${bookings.amountCaptured}, ${intent.amountReceived}))`,
-      captureBefore: intent.captureBefore !== undefined ? new Date(intent.captureBefore) : sql`${bookings.captureBefore}`,
+      captureBefore:
+        intent.captureBefore !== undefined ? new Date(intent.captureBefore) : sql`${bookings.captureBefore}`,
       expiresAt: intent.status === 'requires_capture' || captured ? null : sql`${bookings.expiresAt}`,
-      confirmedAt: captured ? sql`COALESCE(${bookings.confirmedAt}, ${at.toISOString()}::timestamptz)` : sql`${bookings.confirmedAt}`,
+      confirmedAt: captured
+        ? sql`COALESCE(${bookings.confirmedAt}, ${at.toISOString()}::timestamptz)`
+        : sql`${bookings.confirmedAt}`,
       updatedAt: at,
     })
     .where(eq(bookings.id, bookingId))
@@ -129,7 +159,11 @@ export async function recordIntent(db: Database | Transaction, bookingId: string
 }
 
 /** Releases an authorization (or stops an unpaid intent); a refusal means the provider's state decides. */
-export async function releaseQuietly(payments: PaymentGateway, intent: IntentState, bookingId: string): Promise<IntentState> {
+export async function releaseQuietly(
+  payments: PaymentGateway,
+  intent: IntentState,
+  bookingId: string,
+): Promise<IntentState> {
   try {
     return await payments.cancel(intent.id, `cancel:${bookingId}`)
   } catch (error) {
@@ -145,13 +179,21 @@ export async function findByIntent(db: Database, intent: IntentState): Promise<B
     .select()
     .from(bookings)
     // The metadata is anyone's who can make intents on the account: only a uuid can be one of our ids.
-    .where(intent.bookingId && UUID.test(intent.bookingId) ? or(eq(bookings.paymentIntentId, intent.id), eq(bookings.id, intent.bookingId)) : eq(bookings.paymentIntentId, intent.id))
+    .where(
+      intent.bookingId && UUID.test(intent.bookingId)
+        ? or(eq(bookings.paymentIntentId, intent.id), eq(bookings.id, intent.bookingId))
+        : eq(bookings.paymentIntentId, intent.id),
+    )
     .limit(1)
   return row
 }
 
 /** What cancelling means for the money, decided inside the cancelling transaction. */
-export function planSettlement(row: BookingRow, tier: CancellationSettlement['tier'], percent: number): CancellationSettlement {
+export function planSettlement(
+  row: BookingRow,
+  tier: CancellationSettlement['tier'],
+  percent: number,
+): CancellationSettlement {
   const base = { tier, percent, currency: row.currency, attempts: 0 }
   const capturedLeft = row.amountCaptured - row.amountRefunded
   if (row.amountCaptured > 0) {
@@ -194,12 +236,24 @@ export async function executeSettlement(deps: PaymentDeps, row: BookingRow): Pro
     await recordIntent(db, row.id, intent, clock.now())
     return setSettlement(db, row.id, { ...plan, state: 'done', attempts: plan.attempts + 1 })
   } catch (error) {
-    logger.error('settlement at the payment provider failed; the sweep retries it', { bookingId: row.id, error: String(error) })
-    return setSettlement(db, row.id, { ...plan, state: 'failed', attempts: plan.attempts + 1, lastError: String(error).slice(0, 500) })
+    logger.error('settlement at the payment provider failed; the sweep retries it', {
+      bookingId: row.id,
+      error: String(error),
+    })
+    return setSettlement(db, row.id, {
+      ...plan,
+      state: 'failed',
+      attempts: plan.attempts + 1,
+      lastError: String(error).slice(0, 500),
+    })
   }
 }
 
-async function setSettlement(db: Database, id: string, settlement: CancellationSettlement): Promise<BookingRow | undefined> {
+async function setSettlement(
+  db: Database,
+  id: string,
+  settlement: CancellationSettlement,
+): Promise<BookingRow | undefined> {
   const [row] = await db.update(bookings).set({ settlement }).where(eq(bookings.id, id)).returning()
   return row
 }
@@ -225,7 +279,13 @@ export async function findLapsingAuthorizations(db: Database, now: number): Prom
   const rows = await db
     .select({ id: bookings.id })
     .from(bookings)
-    .where(and(eq(bookings.status, 'pending'), eq(bookings.paymentStatus, 'authorized'), lte(bookings.captureBefore, new Date(now + APPROVAL_MARGIN_MS))))
+    .where(
+      and(
+        eq(bookings.status, 'pending'),
+        eq(bookings.paymentStatus, 'authorized'),
+        lte(bookings.captureBefore, new Date(now + APPROVAL_MARGIN_MS)),
+      ),
+    )
     .limit(100)
   return rows.map((row) => row.id)
 }
@@ -235,7 +295,12 @@ export async function retrySettlements(deps: PaymentDeps): Promise<number> {
   const open = await deps.db
     .select()
     .from(bookings)
-    .where(and(sql`${bookings.settlement} ->> 'state' IN ('pending', 'failed')`, sql`(${bookings.settlement} ->> 'attempts')::int < ${MAX_SETTLEMENT_ATTEMPTS}`))
+    .where(
+      and(
+        sql`${bookings.settlement} ->> 'state' IN ('pending', 'failed')`,
+        sql`(${bookings.settlement} ->> 'attempts')::int < ${MAX_SETTLEMENT_ATTEMPTS}`,
+      ),
+    )
     .limit(100)
   let settled = 0
   for (const row of open) if ((await executeSettlement(deps, row))?.settlement?.state === 'done') settled++
@@ -244,10 +309,17 @@ export async function retrySettlements(deps: PaymentDeps): Promise<number> {
 
 /** Whether a webhook event was already handled (events are delivered more than once). */
 export async function isEventProcessed(db: Database, eventId: string): Promise<boolean> {
-  const [row] = await db.select({ id: paymentEvents.id }).from(paymentEvents).where(eq(paymentEvents.id, eventId)).limit(1)
+  const [row] = await db
+    .select({ id: paymentEvents.id })
+    .from(paymentEvents)
+    .where(eq(paymentEvents.id, eventId))
+    .limit(1)
   return row !== undefined
 }
 
 export async function markEventProcessed(db: Database, eventId: string, type: string, now: number): Promise<void> {
-  await db.insert(paymentEvents).values({ id: eventId, type, processedAt: new Date(now) }).onConflictDoNothing()
+  await db
+    .insert(paymentEvents)
+    .values({ id: eventId, type, processedAt: new Date(now) })
+    .onConflictDoNothing()
 }

@@ -50,9 +50,15 @@ const ladder = { free_cancellation_hours: 24, partial_refund_hours: 12, partial_
 
 function setup() {
   const clock = fixedClock(Date.now())
-  const payments = createStripeGateway({ secretKey: 'sk_test_move', publishableKey: 'pk_test_move', webhookSecret: FAKE_WEBHOOK_SECRET, apiBase: stripe.url })
+  const payments = createStripeGateway({
+    secretKey: 'sk_test_move',
+    publishableKey: 'pk_test_move',
+    webhookSecret: FAKE_WEBHOOK_SECRET,
+    apiBase: stripe.url,
+  })
   const api = createTestApi({ db: database.db, clock, holds: createTestHoldBackend(clock).holds, payments })
-  const admin = <T,>(method: string, path: string, body?: unknown) => api.call<T>(method, `/v1/admin${path}`, { token: adminKey, ...(body !== undefined ? { body } : {}) })
+  const admin = <T>(method: string, path: string, body?: unknown) =>
+    api.call<T>(method, `/v1/admin${path}`, { token: adminKey, ...(body !== undefined ? { body } : {}) })
   return { ...api, clock, admin }
 }
 type Api = ReturnType<typeof setup>
@@ -63,31 +69,64 @@ async function row(ref: string): Promise<BookingRow> {
 }
 
 /** A confirmed booking at START, paid in full (authorized, then captured on the webhook). */
-async function paidBooking(api: Api, terms: Pick<ResourceConfig, 'cancellationPolicy' | 'minRescheduleNoticeHours' | 'minCancelNoticeHours'> = { cancellationPolicy: ladder }) {
+async function paidBooking(
+  api: Api,
+  terms: Pick<ResourceConfig, 'cancellationPolicy' | 'minRescheduleNoticeHours' | 'minCancelNoticeHours'> = {
+    cancellationPolicy: ladder,
+  },
+) {
   const config: ResourceConfig = { payment: 'full', price: { amount: PRICE, currency: 'EUR' }, ...terms }
-  const { resource, hold, created, saved, webhook } = await authorizedBooking(api, database.db, stripe, config, START.toISOString())
+  const { resource, hold, created, saved, webhook } = await authorizedBooking(
+    api,
+    database.db,
+    stripe,
+    config,
+    START.toISOString(),
+  )
   expect(hold.status).toBe(201)
   expect(created.status).toBe(201)
   expect(webhook.status).toBe(200)
   expect(await row(saved.ref)).toMatchObject({ status: 'confirmed', amountCaptured: PRICE })
-  return { ref: saved.ref, id: saved.id, intentId: saved.paymentIntentId!, resourceId: resource.id, manageToken: created.body.manageToken }
+  return {
+    ref: saved.ref,
+    id: saved.id,
+    intentId: saved.paymentIntentId!,
+    resourceId: resource.id,
+    manageToken: created.body.manageToken,
+  }
 }
 
 type Paid = Awaited<ReturnType<typeof paidBooking>>
 
 async function guestMove(api: Api, booking: Paid, to: number) {
   const session = newSession()
-  const hold = await api.call<{ hold: PublicHold }>('POST', '/v1/holds', { session, body: { resourceId: booking.resourceId, start: new Date(to).toISOString() } })
+  const hold = await api.call<{ hold: PublicHold }>('POST', '/v1/holds', {
+    session,
+    body: { resourceId: booking.resourceId, start: new Date(to).toISOString() },
+  })
   expect(hold.status).toBe(201)
-  return api.call<{ booking: PublicBooking } & ErrorBody>('POST', `/v1/bookings/${booking.ref}/reschedule`, { session, token: booking.manageToken, body: { holdId: hold.body.hold.id } })
+  return api.call<{ booking: PublicBooking } & ErrorBody>('POST', `/v1/bookings/${booking.ref}/reschedule`, {
+    session,
+    token: booking.manageToken,
+    body: { holdId: hold.body.hold.id },
+  })
 }
 
-const ownerMove = (api: Api, booking: Paid, to: number) => api.admin<{ booking: AdminBooking } & ErrorBody>('POST', `/bookings/${booking.id}/reschedule`, { start: new Date(to).toISOString() })
+const ownerMove = (api: Api, booking: Paid, to: number) =>
+  api.admin<{ booking: AdminBooking } & ErrorBody>('POST', `/bookings/${booking.id}/reschedule`, {
+    start: new Date(to).toISOString(),
+  })
 
-const guestCancel = (api: Api, booking: Paid) => api.call<{ booking: PublicBooking } & ErrorBody>('POST', `/v1/bookings/${booking.ref}/cancel`, { token: booking.manageToken })
+const guestCancel = (api: Api, booking: Paid) =>
+  api.call<{ booking: PublicBooking } & ErrorBody>('POST', `/v1/bookings/${booking.ref}/cancel`, {
+    token: booking.manageToken,
+  })
 
 /** The refund amounts Stripe was asked for on this booking's intent. */
-const refundsAtStripe = (booking: Paid) => stripe.requests.filter((q) => q.path === '/v1/refunds' && q.form.payment_intent === booking.intentId).map((q) => Number(q.form.amount))
+const refundsAtStripe = (booking: Paid) =>
+  stripe.requests
+    .filter((q) => q.path === '/v1/refunds' && q.form.payment_intent === booking.intentId)
+    .map((q) => Number(q.form.amount))
 
 /** What Stripe was asked to give back for this booking in total. */
 const refundedAtStripe = (booking: Paid) => refundsAtStripe(booking).reduce((sum, amount) => sum + amount, 0)
@@ -114,7 +153,12 @@ describe('a guest who moves and then cancels gets no more than at the moment of 
     expect((await guestMove(api, booking, LATER)).status).toBe(200)
     const res = await guestCancel(api, booking)
     expect(res.status).toBe(200)
-    expect(res.body.booking.refund).toMatchObject({ amount: PRICE / 2, percent: 50, tier: 'partial_refund', state: 'done' })
+    expect(res.body.booking.refund).toMatchObject({
+      amount: PRICE / 2,
+      percent: 50,
+      tier: 'partial_refund',
+      state: 'done',
+    })
     expect(refundsAtStripe(booking)).toEqual([PRICE / 2])
     expect(await row(booking.ref)).toMatchObject({ amountRefunded: PRICE / 2, refundCeilingPercent: 50 })
   })
@@ -177,7 +221,11 @@ describe('a guest who moves and then cancels gets no more than at the moment of 
     api.clock.set(START.getTime() - 30 * HOUR)
     expect((await guestMove(api, booking, LATER)).status).toBe(200)
     expect(await row(booking.ref)).toMatchObject({ refundCeilingPercent: null })
-    expect((await guestCancel(api, booking)).body.booking.refund).toMatchObject({ amount: PRICE, percent: 100, tier: 'full_refund' })
+    expect((await guestCancel(api, booking)).body.booking.refund).toMatchObject({
+      amount: PRICE,
+      percent: 100,
+      tier: 'full_refund',
+    })
     expect(refundsAtStripe(booking)).toEqual([PRICE])
   })
 })
@@ -275,7 +323,9 @@ describe('the owner’s move follows the same rule', () => {
     expect(capped.body.booking.refund).toMatchObject({ amount: PRICE / 2, percent: 50, tier: 'partial_refund' })
     expect(refundsAtStripe(byPolicy)).toEqual([PRICE / 2])
 
-    const override = await api.admin<{ booking: AdminBooking }>('POST', `/bookings/${generous.id}/cancel`, { refundPercent: 100 })
+    const override = await api.admin<{ booking: AdminBooking }>('POST', `/bookings/${generous.id}/cancel`, {
+      refundPercent: 100,
+    })
     expect(override.body.booking.refund).toMatchObject({ amount: PRICE, percent: 100, tier: 'owner_override' })
     expect(refundsAtStripe(generous)).toEqual([PRICE])
   })
@@ -288,7 +338,9 @@ describe('the cancellation previews state the capped figure', () => {
     api.clock.set(START.getTime() - 13 * HOUR)
     expect((await guestMove(api, booking, LATER)).status).toBe(200)
     const expected = { allowed: true, percent: 50, refund: { amount: PRICE / 2, currency: 'EUR' } }
-    const guestView = await api.call<{ booking: PublicBooking }>('GET', `/v1/bookings/${booking.ref}`, { token: booking.manageToken })
+    const guestView = await api.call<{ booking: PublicBooking }>('GET', `/v1/bookings/${booking.ref}`, {
+      token: booking.manageToken,
+    })
     expect(guestView.body.booking.cancellation).toEqual(expected)
     const ownerView = await api.admin<{ booking: AdminBooking }>('GET', `/bookings/${booking.id}`)
     expect(ownerView.body.booking.cancellation).toEqual(expected)

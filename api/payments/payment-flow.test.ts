@@ -43,24 +43,49 @@ const HOUR = 3_600_000
 const guest = { name: 'Ada Lovelace', email: 'ada@example.com' }
 const ladder = { free_cancellation_hours: 24, partial_refund_hours: 12, partial_refund_percent: 50, no_refund_hours: 2 }
 
-type Created = { booking: PublicBooking; manageToken: string; payment?: { clientSecret: string; publishableKey: string; amount: number; currency: string } }
+type Created = {
+  booking: PublicBooking
+  manageToken: string
+  payment?: { clientSecret: string; publishableKey: string; amount: number; currency: string }
+}
 
 function setup() {
   const clock = fixedClock(Date.now())
-  const payments = createStripeGateway({ secretKey: 'sk_test_flow', publishableKey: 'pk_test_flow', webhookSecret: FAKE_WEBHOOK_SECRET, apiBase: stripe.url })
+  const payments = createStripeGateway({
+    secretKey: 'sk_test_flow',
+    publishableKey: 'pk_test_flow',
+    webhookSecret: FAKE_WEBHOOK_SECRET,
+    apiBase: stripe.url,
+  })
   const backend = createTestHoldBackend(clock)
   const api = createTestApi({ db: database.db, clock, holds: backend.holds, payments })
-  const deps = { db: database.db, clock, logger: silentLogger, payments, outbox: createOutboxPlanner({ adminEmail: undefined }) }
+  const deps = {
+    db: database.db,
+    clock,
+    logger: silentLogger,
+    payments,
+    outbox: createOutboxPlanner({ adminEmail: undefined }),
+  }
   return { ...api, clock, payments, deps }
 }
 
-const pricedConfig: ResourceConfig = { payment: 'full', price: { amount: 5000, currency: 'EUR' }, cancellationPolicy: ladder }
+const pricedConfig: ResourceConfig = {
+  payment: 'full',
+  price: { amount: 5000, currency: 'EUR' },
+  cancellationPolicy: ladder,
+}
 
 async function pricedRoom(config: ResourceConfig = {}) {
   return pricedResource(database.db, { ...pricedConfig, ...config })
 }
 
-async function book(api: ReturnType<typeof setup>, resourceId: string, start = SLOT, session = newSession(), key?: string) {
+async function book(
+  api: ReturnType<typeof setup>,
+  resourceId: string,
+  start = SLOT,
+  session = newSession(),
+  key?: string,
+) {
   const hold = await api.call<{ hold: PublicHold }>('POST', '/v1/holds', { session, body: { resourceId, start } })
   expect(hold.status).toBe(201)
   return api.call<Created>('POST', '/v1/bookings', {
@@ -75,14 +100,23 @@ async function row(ref: string): Promise<BookingRow> {
   return found!
 }
 
-async function webhook(api: ReturnType<typeof setup>, type: string, intentId: string, options: Parameters<FakeStripe['signedEvent']>[2] = {}) {
+async function webhook(
+  api: ReturnType<typeof setup>,
+  type: string,
+  intentId: string,
+  options: Parameters<FakeStripe['signedEvent']>[2] = {},
+) {
   const event = stripe.signedEvent(type, intentId, options)
   const res = await api.app.request('/v1/webhooks/stripe', {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', 'Stripe-Signature': event.signature },
     body: event.body,
   })
-  return { status: res.status, body: (await res.json()) as { received?: boolean; duplicate?: boolean; error?: { code: string } }, event }
+  return {
+    status: res.status,
+    body: (await res.json()) as { received?: boolean; duplicate?: boolean; error?: { code: string } },
+    event,
+  }
 }
 
 describe('booking a priced resource', () => {
@@ -91,13 +125,27 @@ describe('booking a priced resource', () => {
     const r = await pricedRoom({ payment: 'deposit', depositAmount: 1500 })
     const res = await book(api, r.id)
     expect(res.status).toBe(201)
-    expect(res.body.booking).toMatchObject({ status: 'pending', payment: { status: 'requires_payment', amount: 1500, currency: 'EUR', captured: 0, refunded: 0 } })
+    expect(res.body.booking).toMatchObject({
+      status: 'pending',
+      payment: { status: 'requires_payment', amount: 1500, currency: 'EUR', captured: 0, refunded: 0 },
+    })
     expect(res.body.booking.expiresAt).toBe(new Date(api.clock.now() + 600_000).toISOString())
-    expect(res.body.payment).toEqual({ clientSecret: expect.stringMatching(/_secret_/), publishableKey: 'pk_test_flow', amount: 1500, currency: 'EUR' })
+    expect(res.body.payment).toEqual({
+      clientSecret: expect.stringMatching(/_secret_/),
+      publishableKey: 'pk_test_flow',
+      amount: 1500,
+      currency: 'EUR',
+    })
     const saved = await row(res.body.booking.ref)
     const create = stripe.requests.find((r) => r.path === '/v1/payment_intents')
     expect(create).toMatchObject({ idempotencyKey: `pi-create:${saved.id}` })
-    expect(create?.form).toMatchObject({ amount: '1500', currency: 'eur', capture_method: 'manual', 'metadata[booking_id]': saved.id, 'metadata[ref]': saved.ref })
+    expect(create?.form).toMatchObject({
+      amount: '1500',
+      currency: 'eur',
+      capture_method: 'manual',
+      'metadata[booking_id]': saved.id,
+      'metadata[ref]': saved.ref,
+    })
     expect(saved.paymentIntentId).toMatch(/^pi_/)
   })
 
@@ -105,8 +153,12 @@ describe('booking a priced resource', () => {
     const api = setup()
     const r = await pricedRoom()
     const session = newSession()
-    const hold = await api.call<{ hold: PublicHold }>('POST', '/v1/holds', { session, body: { resourceId: r.id, start: SLOT } })
-    const send = (body: unknown) => api.call<Created>('POST', '/v1/bookings', { session, body, headers: { 'Idempotency-Key': 'pay-once-0001' } })
+    const hold = await api.call<{ hold: PublicHold }>('POST', '/v1/holds', {
+      session,
+      body: { resourceId: r.id, start: SLOT },
+    })
+    const send = (body: unknown) =>
+      api.call<Created>('POST', '/v1/bookings', { session, body, headers: { 'Idempotency-Key': 'pay-once-0001' } })
     const first = await send({ holdId: hold.body.hold.id, guest })
     const again = await send({ holdId: hold.body.hold.id, guest })
     expect([first.status, again.status]).toEqual([201, 201])
@@ -149,15 +201,26 @@ describe('the Stripe webhook', () => {
     const event = stripe.signedEvent('payment_intent.amount_capturable_updated', intentId)
     const deliveries = await Promise.all(
       Array.from({ length: 5 }, () =>
-        api.app.request('/v1/webhooks/stripe', { method: 'POST', headers: { 'Stripe-Signature': event.signature }, body: event.body }),
+        api.app.request('/v1/webhooks/stripe', {
+          method: 'POST',
+          headers: { 'Stripe-Signature': event.signature },
+          body: event.body,
+        }),
       ),
     )
     expect(deliveries.map((d) => d.status)).toEqual([200, 200, 200, 200, 200])
     const captures = stripe.requests.filter((q) => q.path.endsWith('/capture'))
     // Concurrent deliveries may each reach Stripe, but with one idempotency key: one capture.
-    expect(new Set(captures.map((q) => q.idempotencyKey))).toEqual(new Set([`capture:${(await row(created.body.booking.ref)).id}`]))
+    expect(new Set(captures.map((q) => q.idempotencyKey))).toEqual(
+      new Set([`capture:${(await row(created.body.booking.ref)).id}`]),
+    )
     expect(stripe.intent(intentId)).toMatchObject({ status: 'succeeded', amount_received: 5000 })
-    expect(await row(created.body.booking.ref)).toMatchObject({ status: 'confirmed', paymentStatus: 'captured', amountCaptured: 5000, expiresAt: null })
+    expect(await row(created.body.booking.ref)).toMatchObject({
+      status: 'confirmed',
+      paymentStatus: 'captured',
+      amountCaptured: 5000,
+      expiresAt: null,
+    })
 
     const later = await webhook(api, 'payment_intent.amount_capturable_updated', intentId, { id: event.id })
     expect(later.body).toEqual({ received: true, duplicate: true })
@@ -177,7 +240,9 @@ describe('the Stripe webhook', () => {
     })
     expect(tampered.status).toBe(400)
     expect(((await tampered.json()) as ErrorBody).error.code).toBe('invalid_request')
-    const stale = await webhook(api, 'payment_intent.amount_capturable_updated', intentId, { timestamp: Math.floor(Date.now() / 1000) - 400 })
+    const stale = await webhook(api, 'payment_intent.amount_capturable_updated', intentId, {
+      timestamp: Math.floor(Date.now() / 1000) - 400,
+    })
     expect(stale.status).toBe(400)
     expect(stripe.requests.filter((q) => q.path.endsWith('/capture'))).toHaveLength(0)
     expect(await row(created.body.booking.ref)).toMatchObject({ status: 'pending', paymentStatus: 'requires_payment' })
@@ -204,10 +269,22 @@ describe('the Stripe webhook', () => {
 
   it('waits for the owner when the resource needs approval; the owner’s confirm captures', async () => {
     const api = setup()
-    const { hold, created } = await authorizedBooking(api, database.db, stripe, { ...pricedConfig, requiresConfirmation: true }, SLOT)
+    const { hold, created } = await authorizedBooking(
+      api,
+      database.db,
+      stripe,
+      { ...pricedConfig, requiresConfirmation: true },
+      SLOT,
+    )
     expect(hold.status).toBe(201)
     const authorized = await row(created.body.booking.ref)
-    expect(authorized).toMatchObject({ status: 'pending', paymentStatus: 'authorized', amountAuthorized: 5000, amountCaptured: 0, expiresAt: null })
+    expect(authorized).toMatchObject({
+      status: 'pending',
+      paymentStatus: 'authorized',
+      amountAuthorized: 5000,
+      amountCaptured: 0,
+      expiresAt: null,
+    })
     expect(authorized.captureBefore?.getTime()).toBeGreaterThan(Date.now())
     // Past the payment window it does not expire: the money is reserved.
     api.clock.set(api.clock.now() + 601_000)
@@ -231,7 +308,11 @@ describe('the Stripe webhook', () => {
     api.clock.set(api.clock.now() + 60_000) // exactly 12 h before
     const done = await runDueWork(api.deps)
     expect(done.payments?.lapsed).toBeGreaterThanOrEqual(1)
-    expect(await row(created.body.booking.ref)).toMatchObject({ status: 'cancelled', paymentStatus: 'canceled', settlement: { method: 'release', state: 'done' } })
+    expect(await row(created.body.booking.ref)).toMatchObject({
+      status: 'cancelled',
+      paymentStatus: 'canceled',
+      settlement: { method: 'release', state: 'done' },
+    })
     expect(stripe.intent(intentId).status).toBe('canceled')
   })
 
@@ -248,7 +329,11 @@ describe('the Stripe webhook', () => {
     stripe.authorize(intentId)
     await webhook(api, 'payment_intent.amount_capturable_updated', intentId)
     expect(stripe.intent(intentId).status).toBe('canceled')
-    expect(await row(late.body.booking.ref)).toMatchObject({ status: 'cancelled', paymentStatus: 'canceled', amountCaptured: 0 })
+    expect(await row(late.body.booking.ref)).toMatchObject({
+      status: 'cancelled',
+      paymentStatus: 'canceled',
+      amountCaptured: 0,
+    })
   })
 
   it('takes the slot back for a payment that lands just after the window, when nobody else booked it', async () => {
@@ -261,7 +346,11 @@ describe('the Stripe webhook', () => {
     expect((await row(late.body.booking.ref)).status).toBe('cancelled')
     stripe.authorize(intentId)
     await webhook(api, 'payment_intent.amount_capturable_updated', intentId)
-    expect(await row(late.body.booking.ref)).toMatchObject({ status: 'confirmed', paymentStatus: 'captured', cancelReason: null })
+    expect(await row(late.body.booking.ref)).toMatchObject({
+      status: 'confirmed',
+      paymentStatus: 'captured',
+      cancelReason: null,
+    })
   })
 
   it('releases the intent of a booking that expired unpaid, so it cannot be paid later', async () => {
@@ -274,7 +363,11 @@ describe('the Stripe webhook', () => {
     // Counts cover the whole database (other tests' rows too): at least this booking.
     expect(done.expired).toBeGreaterThanOrEqual(1)
     expect(done.payments?.released).toBeGreaterThanOrEqual(1)
-    expect(await row(unpaid.body.booking.ref)).toMatchObject({ status: 'cancelled', cancelReason: 'expired', paymentStatus: 'canceled' })
+    expect(await row(unpaid.body.booking.ref)).toMatchObject({
+      status: 'cancelled',
+      cancelReason: 'expired',
+      paymentStatus: 'canceled',
+    })
     expect(stripe.intent(intentId).status).toBe('canceled')
   })
 
@@ -284,13 +377,23 @@ describe('the Stripe webhook', () => {
     expect(hold.status).toBe(201)
     stripe.refundOutside(intentId, 1200)
     await webhook(api, 'charge.refunded', intentId)
-    expect(await row(created.body.booking.ref)).toMatchObject({ amountCaptured: 5000, amountRefunded: 1200, status: 'confirmed' })
+    expect(await row(created.body.booking.ref)).toMatchObject({
+      amountCaptured: 5000,
+      amountRefunded: 1200,
+      status: 'confirmed',
+    })
   })
 })
 
 describe('cancelling under the policy', () => {
   async function paidBooking(api: ReturnType<typeof setup>, config: ResourceConfig = {}) {
-    const { hold, created, intentId } = await authorizedBooking(api, database.db, stripe, { ...pricedConfig, ...config }, SLOT)
+    const { hold, created, intentId } = await authorizedBooking(
+      api,
+      database.db,
+      stripe,
+      { ...pricedConfig, ...config },
+      SLOT,
+    )
     expect(hold.status).toBe(201)
     return { ...created.body, intentId }
   }
@@ -300,7 +403,9 @@ describe('cancelling under the policy', () => {
     const { booking, manageToken, intentId } = await paidBooking(api)
     expect((await row(booking.ref)).status).toBe('confirmed')
     api.clock.set(START.getTime() - 13 * HOUR)
-    const res = await api.call<{ booking: PublicBooking }>('POST', `/v1/bookings/${booking.ref}/cancel`, { token: manageToken })
+    const res = await api.call<{ booking: PublicBooking }>('POST', `/v1/bookings/${booking.ref}/cancel`, {
+      token: manageToken,
+    })
     expect(res.status).toBe(200)
     expect(res.body.booking).toMatchObject({
       status: 'cancelled',
@@ -308,7 +413,12 @@ describe('cancelling under the policy', () => {
       payment: { status: 'captured', amount: 5000, captured: 5000, refunded: 2500 },
     })
     const refunds = stripe.requests.filter((q) => q.path === '/v1/refunds')
-    expect(refunds).toEqual([expect.objectContaining({ form: { payment_intent: intentId, amount: '2500' }, idempotencyKey: `refund:${(await row(booking.ref)).id}:1` })])
+    expect(refunds).toEqual([
+      expect.objectContaining({
+        form: { payment_intent: intentId, amount: '2500' },
+        idempotencyKey: `refund:${(await row(booking.ref)).id}:1`,
+      }),
+    ])
     expect(await row(booking.ref)).toMatchObject({ amountRefunded: 2500, cancelReason: 'guest' })
   })
 
@@ -317,31 +427,57 @@ describe('cancelling under the policy', () => {
     const { booking, manageToken } = await paidBooking(api)
     api.clock.set(START.getTime() - 30 * HOUR)
     const results = await Promise.all(
-      Array.from({ length: 20 }, () => api.call<{ booking: PublicBooking }>('POST', `/v1/bookings/${booking.ref}/cancel`, { token: manageToken })),
+      Array.from({ length: 20 }, () =>
+        api.call<{ booking: PublicBooking }>('POST', `/v1/bookings/${booking.ref}/cancel`, { token: manageToken }),
+      ),
     )
     expect(results.map((r) => r.status)).toEqual(Array(20).fill(200))
     expect(stripe.requests.filter((q) => q.path === '/v1/refunds')).toHaveLength(1)
-    expect(await row(booking.ref)).toMatchObject({ status: 'cancelled', amountRefunded: 5000, settlement: { tier: 'full_refund', refund: 5000, state: 'done' } })
+    expect(await row(booking.ref)).toMatchObject({
+      status: 'cancelled',
+      amountRefunded: 5000,
+      settlement: { tier: 'full_refund', refund: 5000, state: 'done' },
+    })
   })
 
   it('settles an authorization-only booking by capturing just the kept part', async () => {
     const api = setup()
-    const { booking, manageToken, intentId } = await paidBooking(api, { requiresConfirmation: true, price: { amount: 999, currency: 'EUR' } })
+    const { booking, manageToken, intentId } = await paidBooking(api, {
+      requiresConfirmation: true,
+      price: { amount: 999, currency: 'EUR' },
+    })
     api.clock.set(START.getTime() - 13 * HOUR)
-    const res = await api.call<{ booking: PublicBooking }>('POST', `/v1/bookings/${booking.ref}/cancel`, { token: manageToken })
+    const res = await api.call<{ booking: PublicBooking }>('POST', `/v1/bookings/${booking.ref}/cancel`, {
+      token: manageToken,
+    })
     // 50 % of 9.99 is 4.995: the guest gets 4.99 back, 5.00 is kept; together exactly 9.99.
     expect(res.body.booking.refund).toMatchObject({ amount: 499, percent: 50, state: 'done' })
     expect(stripe.requests.find((q) => q.path.endsWith('/capture'))?.form).toEqual({ amount_to_capture: '500' })
     expect(stripe.intent(intentId)).toMatchObject({ status: 'succeeded', amount_received: 500 })
-    expect(await row(booking.ref)).toMatchObject({ amountCaptured: 500, amountRefunded: 0, settlement: { method: 'partial_capture', kept: 500 } })
+    expect(await row(booking.ref)).toMatchObject({
+      amountCaptured: 500,
+      amountRefunded: 0,
+      settlement: { method: 'partial_capture', kept: 500 },
+    })
   })
 
   it('releases an authorization-only booking entirely when the refund is 100 %, in yen', async () => {
     const api = setup()
-    const { booking, manageToken, intentId } = await paidBooking(api, { requiresConfirmation: true, price: { amount: 15000, currency: 'JPY' } })
+    const { booking, manageToken, intentId } = await paidBooking(api, {
+      requiresConfirmation: true,
+      price: { amount: 15000, currency: 'JPY' },
+    })
     api.clock.set(START.getTime() - 48 * HOUR)
-    const res = await api.call<{ booking: PublicBooking }>('POST', `/v1/bookings/${booking.ref}/cancel`, { token: manageToken })
-    expect(res.body.booking.refund).toEqual({ amount: 15000, currency: 'JPY', percent: 100, tier: 'full_refund', state: 'done' })
+    const res = await api.call<{ booking: PublicBooking }>('POST', `/v1/bookings/${booking.ref}/cancel`, {
+      token: manageToken,
+    })
+    expect(res.body.booking.refund).toEqual({
+      amount: 15000,
+      currency: 'JPY',
+      percent: 100,
+      tier: 'full_refund',
+      state: 'done',
+    })
     expect(stripe.requests.filter((q) => q.path.endsWith('/capture'))).toHaveLength(0)
     expect(stripe.intent(intentId).status).toBe('canceled')
   })
@@ -361,9 +497,20 @@ describe('cancelling under the policy', () => {
     const second = await paidBooking(api)
     api.clock.set(START.getTime() - HOUR) // past the 2 h online cut-off
     const byPolicy = await cancelBooking(api.deps, (await row(first.booking.ref)).id, { by: 'owner' })
-    expect(byPolicy).toMatchObject({ status: 'cancelled', cancelReason: 'owner', amountRefunded: 0, settlement: { tier: 'no_refund', percent: 0, method: 'none' } })
-    const generous = await cancelBooking(api.deps, (await row(second.booking.ref)).id, { by: 'owner', refundPercent: 100 })
-    expect(generous).toMatchObject({ amountRefunded: 5000, settlement: { tier: 'owner_override', percent: 100, refund: 5000, state: 'done' } })
+    expect(byPolicy).toMatchObject({
+      status: 'cancelled',
+      cancelReason: 'owner',
+      amountRefunded: 0,
+      settlement: { tier: 'no_refund', percent: 0, method: 'none' },
+    })
+    const generous = await cancelBooking(api.deps, (await row(second.booking.ref)).id, {
+      by: 'owner',
+      refundPercent: 100,
+    })
+    expect(generous).toMatchObject({
+      amountRefunded: 5000,
+      settlement: { tier: 'owner_override', percent: 100, refund: 5000, state: 'done' },
+    })
     expect(stripe.requests.filter((q) => q.path === '/v1/refunds').map((q) => q.form.amount)).toEqual(['5000'])
   })
 
@@ -371,9 +518,20 @@ describe('cancelling under the policy', () => {
     const api = setup()
     const { resource: r, hold, created } = await authorizedBooking(api, database.db, stripe, pricedConfig, SLOT)
     expect(hold.status).toBe(201)
-    await database.db.update(bookableResources).set({ config: { payment: 'full', price: { amount: 5000, currency: 'EUR' }, cancellationPolicy: { no_refund_hours: 100 } } }).where(eq(bookableResources.id, r.id))
+    await database.db
+      .update(bookableResources)
+      .set({
+        config: {
+          payment: 'full',
+          price: { amount: 5000, currency: 'EUR' },
+          cancellationPolicy: { no_refund_hours: 100 },
+        },
+      })
+      .where(eq(bookableResources.id, r.id))
     api.clock.set(START.getTime() - 13 * HOUR)
-    const res = await api.call<{ booking: PublicBooking }>('POST', `/v1/bookings/${created.body.booking.ref}/cancel`, { token: created.body.manageToken })
+    const res = await api.call<{ booking: PublicBooking }>('POST', `/v1/bookings/${created.body.booking.ref}/cancel`, {
+      token: created.body.manageToken,
+    })
     expect(res.body.booking.refund).toMatchObject({ amount: 2500, tier: 'partial_refund' })
   })
 
@@ -382,7 +540,9 @@ describe('cancelling under the policy', () => {
     const { booking, manageToken } = await paidBooking(api)
     api.clock.set(START.getTime() - 30 * HOUR)
     stripe.failNext(/^\/v1\/refunds$/, 3) // the SDK's own retries are used up too
-    const res = await api.call<{ booking: PublicBooking }>('POST', `/v1/bookings/${booking.ref}/cancel`, { token: manageToken })
+    const res = await api.call<{ booking: PublicBooking }>('POST', `/v1/bookings/${booking.ref}/cancel`, {
+      token: manageToken,
+    })
     expect(res.status).toBe(200)
     expect(res.body.booking.refund).toMatchObject({ amount: 5000, state: 'failed' })
     const done = await runDueWork(api.deps)

@@ -8,11 +8,23 @@ describe('Stripe gateway', () => {
   let fake: FakeStripe
   let gateway: PaymentGateway
   const newIntent = (bookingId = crypto.randomUUID()) =>
-    gateway.createIntent({ bookingId, resourceId: 'res-1', ref: 'K7Q2XM3D', amount: 5000, currency: 'EUR', description: 'Meeting room, 30 min' })
+    gateway.createIntent({
+      bookingId,
+      resourceId: 'res-1',
+      ref: 'K7Q2XM3D',
+      amount: 5000,
+      currency: 'EUR',
+      description: 'Meeting room, 30 min',
+    })
 
   beforeAll(async () => {
     fake = await startFakeStripe()
-    gateway = createStripeGateway({ secretKey: 'sk_test_123', publishableKey: 'pk_test_123', webhookSecret: FAKE_WEBHOOK_SECRET, apiBase: fake.url })
+    gateway = createStripeGateway({
+      secretKey: 'sk_test_123',
+      publishableKey: 'pk_test_123',
+      webhookSecret: FAKE_WEBHOOK_SECRET,
+      apiBase: fake.url,
+    })
   })
   afterAll(() => fake.close())
   beforeEach(() => {
@@ -23,7 +35,12 @@ describe('Stripe gateway', () => {
     const bookingId = crypto.randomUUID()
     const intent = await newIntent(bookingId)
     const [request] = fake.requests
-    expect(request).toMatchObject({ method: 'POST', path: '/v1/payment_intents', idempotencyKey: `pi-create:${bookingId}`, authorization: 'Bearer sk_test_123' })
+    expect(request).toMatchObject({
+      method: 'POST',
+      path: '/v1/payment_intents',
+      idempotencyKey: `pi-create:${bookingId}`,
+      authorization: 'Bearer sk_test_123',
+    })
     expect(request?.form).toMatchObject({
       amount: '5000',
       currency: 'eur',
@@ -46,7 +63,10 @@ describe('Stripe gateway', () => {
     expect(authorized).toMatchObject({ status: 'requires_capture', amountCapturable: 5000, captureBefore })
 
     const captured = await gateway.capture(intent.id, 2500, 'capture:b1')
-    expect(fake.requests.find((r) => r.path.endsWith('/capture'))).toMatchObject({ form: { amount_to_capture: '2500' }, idempotencyKey: 'capture:b1' })
+    expect(fake.requests.find((r) => r.path.endsWith('/capture'))).toMatchObject({
+      form: { amount_to_capture: '2500' },
+      idempotencyKey: 'capture:b1',
+    })
     expect(captured).toMatchObject({ status: 'succeeded', amountReceived: 2500, amountCapturable: 0 })
   })
 
@@ -106,16 +126,21 @@ describe('Stripe gateway', () => {
     it('refuses a tampered body, a missing signature, another secret and a stale timestamp', async () => {
       const intent = await newIntent()
       const event = fake.signedEvent('payment_intent.succeeded', intent.id)
-      const refuse = (body: string, signature: string | undefined) => expect(gateway.parseWebhook(body, signature)).rejects.toBeInstanceOf(WebhookSignatureError)
+      const refuse = (body: string, signature: string | undefined) =>
+        expect(gateway.parseWebhook(body, signature)).rejects.toBeInstanceOf(WebhookSignatureError)
       await refuse(event.body.replace('"amount":5000', '"amount":1'), event.signature)
       await refuse(event.body, undefined)
       await refuse(event.body, '')
       const foreign = fake.signedEvent('payment_intent.succeeded', intent.id, { secret: 'whsec_someone_else' })
       await refuse(foreign.body, foreign.signature)
-      const stale = fake.signedEvent('payment_intent.succeeded', intent.id, { timestamp: Math.floor(Date.now() / 1000) - 301 })
+      const stale = fake.signedEvent('payment_intent.succeeded', intent.id, {
+        timestamp: Math.floor(Date.now() / 1000) - 301,
+      })
       await refuse(stale.body, stale.signature)
       // Inside the 300 s tolerance it still verifies.
-      const late = fake.signedEvent('payment_intent.succeeded', intent.id, { timestamp: Math.floor(Date.now() / 1000) - 290 })
+      const late = fake.signedEvent('payment_intent.succeeded', intent.id, {
+        timestamp: Math.floor(Date.now() / 1000) - 290,
+      })
       expect((await gateway.parseWebhook(late.body, late.signature)).id).toBe(late.id)
     })
   })

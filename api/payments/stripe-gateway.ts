@@ -23,7 +23,11 @@ export function createStripeGateway(options: StripeGatewayOptions): PaymentGatew
     maxNetworkRetries: 2,
     timeout: 10_000,
     ...(base
-      ? { host: base.hostname, port: Number(base.port || (base.protocol === 'https:' ? 443 : 80)), protocol: base.protocol === 'https:' ? 'https' : 'http' }
+      ? {
+          host: base.hostname,
+          port: Number(base.port || (base.protocol === 'https:' ? 443 : 80)),
+          protocol: base.protocol === 'https:' ? 'https' : 'http',
+        }
       : {}),
   })
   const crypto = Stripe.createSubtleCryptoProvider()
@@ -33,7 +37,9 @@ export function createStripeGateway(options: StripeGatewayOptions): PaymentGatew
       return await run()
     } catch (error) {
       const e = error as { message?: string; statusCode?: number; code?: string }
-      throw new PaymentProviderError(`Stripe ${what}: ${e.message ?? String(error)}`, e.statusCode, e.code, { cause: error })
+      throw new PaymentProviderError(`Stripe ${what}: ${e.message ?? String(error)}`, e.statusCode, e.code, {
+        cause: error,
+      })
     }
   }
   const read = (id: string) =>
@@ -72,7 +78,9 @@ export function createStripeGateway(options: StripeGatewayOptions): PaymentGatew
     },
 
     refund: async (intentId, amount, idempotencyKey) => {
-      const refund = await call('refund', () => stripe.refunds.create({ payment_intent: intentId, amount }, { idempotencyKey }))
+      const refund = await call('refund', () =>
+        stripe.refunds.create({ payment_intent: intentId, amount }, { idempotencyKey }),
+      )
       return { id: refund.id, amount: refund.amount }
     },
 
@@ -80,11 +88,21 @@ export function createStripeGateway(options: StripeGatewayOptions): PaymentGatew
       if (!signature) throw new WebhookSignatureError('missing Stripe-Signature header')
       let event: Stripe.Event
       try {
-        event = await stripe.webhooks.constructEventAsync(rawBody, signature, options.webhookSecret, WEBHOOK_TOLERANCE_SEC, crypto)
+        event = await stripe.webhooks.constructEventAsync(
+          rawBody,
+          signature,
+          options.webhookSecret,
+          WEBHOOK_TOLERANCE_SEC,
+          crypto,
+        )
       } catch (error) {
         throw new WebhookSignatureError(error instanceof Error ? error.message : String(error), { cause: error })
       }
-      const object = event.data.object as { object?: string; id?: string; payment_intent?: string | { id: string } | null }
+      const object = event.data.object as {
+        object?: string
+        id?: string
+        payment_intent?: string | { id: string } | null
+      }
       const intentId =
         object.object === 'payment_intent'
           ? object.id
@@ -97,7 +115,8 @@ export function createStripeGateway(options: StripeGatewayOptions): PaymentGatew
 }
 
 function toIntentState(intent: Stripe.PaymentIntent): IntentState {
-  const charge = typeof intent.latest_charge === 'object' && intent.latest_charge !== null ? intent.latest_charge : undefined
+  const charge =
+    typeof intent.latest_charge === 'object' && intent.latest_charge !== null ? intent.latest_charge : undefined
   const captureBefore = charge?.payment_method_details?.card?.capture_before
   return {
     id: intent.id,

@@ -28,10 +28,15 @@ export type RateLimitStore = { redis: Redis; keyPrefix: string } | { clock: Cloc
 export const ADMIN_AUTH_WINDOW_SEC = 15 * 60
 
 export function createRateLimiters(settings: RateLimitSettings, store: RateLimitStore): RateLimiters {
-  const { holdRateLimitPerMinute: hold, manageRateLimitPerMinute: manage = 0, adminAuthFailureLimit: adminAuth = 0 } = settings
+  const {
+    holdRateLimitPerMinute: hold,
+    manageRateLimitPerMinute: manage = 0,
+    adminAuthFailureLimit: adminAuth = 0,
+  } = settings
   const limiter = (limit: number, windowSec: number, name: string): RateLimiter | undefined => {
     if (limit <= 0) return undefined
-    if ('redis' in store) return createUpstashRateLimiter(store.redis, { limit, windowSec, prefix: `${store.keyPrefix}${name}` })
+    if ('redis' in store)
+      return createUpstashRateLimiter(store.redis, { limit, windowSec, prefix: `${store.keyPrefix}${name}` })
     return createMemoryRateLimiter(store.clock, { limit, windowMs: windowSec * 1000 })
   }
   return {

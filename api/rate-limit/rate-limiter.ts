@@ -21,7 +21,10 @@ export function createMemoryRateLimiter(clock: Clock, options: { limit: number; 
         windows.set(key, window)
       }
       if (window.count >= options.limit) {
-        return { allowed: false, retryAfterSec: Math.max(1, Math.ceil((window.startedAt + options.windowMs - now) / 1000)) }
+        return {
+          allowed: false,
+          retryAfterSec: Math.max(1, Math.ceil((window.startedAt + options.windowMs - now) / 1000)),
+        }
       }
       window.count++
       return { allowed: true, retryAfterSec: 0 }
@@ -29,14 +32,21 @@ export function createMemoryRateLimiter(clock: Clock, options: { limit: number; 
     async peek(key): Promise<RateLimitDecision> {
       const now = clock.now()
       const window = windows.get(key)
-      if (!window || now - window.startedAt >= options.windowMs || window.count < options.limit) return { allowed: true, retryAfterSec: 0 }
-      return { allowed: false, retryAfterSec: Math.max(1, Math.ceil((window.startedAt + options.windowMs - now) / 1000)) }
+      if (!window || now - window.startedAt >= options.windowMs || window.count < options.limit)
+        return { allowed: true, retryAfterSec: 0 }
+      return {
+        allowed: false,
+        retryAfterSec: Math.max(1, Math.ceil((window.startedAt + options.windowMs - now) / 1000)),
+      }
     },
   }
 }
 
 /** Sliding window in Redis via @upstash/ratelimit, shared by every API process. */
-export function createUpstashRateLimiter(redis: Redis, options: { limit: number; windowSec: number; prefix?: string }): RateLimiter {
+export function createUpstashRateLimiter(
+  redis: Redis,
+  options: { limit: number; windowSec: number; prefix?: string },
+): RateLimiter {
   const limiter = new Ratelimit({
     redis,
     limiter: Ratelimit.slidingWindow(options.limit, `${options.windowSec} s`),
@@ -46,11 +56,15 @@ export function createUpstashRateLimiter(redis: Redis, options: { limit: number;
   return {
     async consume(key): Promise<RateLimitDecision> {
       const { success, reset } = await limiter.limit(key)
-      return success ? { allowed: true, retryAfterSec: 0 } : { allowed: false, retryAfterSec: Math.max(1, Math.ceil((reset - Date.now()) / 1000)) }
+      return success
+        ? { allowed: true, retryAfterSec: 0 }
+        : { allowed: false, retryAfterSec: Math.max(1, Math.ceil((reset - Date.now()) / 1000)) }
     },
     async peek(key): Promise<RateLimitDecision> {
       const { remaining, reset } = await limiter.getRemaining(key)
-      return remaining > 0 ? { allowed: true, retryAfterSec: 0 } : { allowed: false, retryAfterSec: Math.max(1, Math.ceil((reset - Date.now()) / 1000)) }
+      return remaining > 0
+        ? { allowed: true, retryAfterSec: 0 }
+        : { allowed: false, retryAfterSec: Math.max(1, Math.ceil((reset - Date.now()) / 1000)) }
     },
   }
 }

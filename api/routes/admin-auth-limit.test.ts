@@ -35,7 +35,10 @@ const variants = [{ name: 'memory', upstash: undefined }, ...(upstash ? [{ name:
 const NOW = '2026-03-20T12:00:00Z'
 const WRONG = 'bka_AAAAAAAA_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'
 
-function setup(backendOptions: { upstash?: { url: string; token: string } | undefined; limit?: number }, extra: { adminAuthRateLimiter?: RateLimiter; logger?: Logger } = {}) {
+function setup(
+  backendOptions: { upstash?: { url: string; token: string } | undefined; limit?: number },
+  extra: { adminAuthRateLimiter?: RateLimiter; logger?: Logger } = {},
+) {
   const clock = fixedClock(NOW)
   const backend = createHoldBackend({
     upstash: backendOptions.upstash,
@@ -44,11 +47,24 @@ function setup(backendOptions: { upstash?: { url: string; token: string } | unde
     clock,
     keyPrefix: `auth-limit:${randomBytes(4).toString('hex')}:`,
   })
-  const api = createTestApi({ db: database.db, clock, holds: backend.holds, adminAuthRateLimiter: backend.adminAuthRateLimiter, trustProxy: parseTrustProxy('1'), ...extra })
+  const api = createTestApi({
+    db: database.db,
+    clock,
+    holds: backend.holds,
+    adminAuthRateLimiter: backend.adminAuthRateLimiter,
+    trustProxy: parseTrustProxy('1'),
+    ...extra,
+  })
   /** GET /v1/admin/resources from `ip` (behind one proxy), with this Authorization header (none when undefined). */
   const admin = (ip: string, authorization?: string) =>
-    api.call<ErrorBody>('GET', '/v1/admin/resources', { headers: { 'X-Forwarded-For': ip, ...(authorization !== undefined ? { Authorization: authorization } : {}) } })
-  const exchange = (ip: string, token: string) => api.call<ErrorBody & { key: string }>('POST', '/v1/admin/setup', { body: { token }, headers: { 'X-Forwarded-For': ip } })
+    api.call<ErrorBody>('GET', '/v1/admin/resources', {
+      headers: { 'X-Forwarded-For': ip, ...(authorization !== undefined ? { Authorization: authorization } : {}) },
+    })
+  const exchange = (ip: string, token: string) =>
+    api.call<ErrorBody & { key: string }>('POST', '/v1/admin/setup', {
+      body: { token },
+      headers: { 'X-Forwarded-For': ip },
+    })
   return { ...api, clock, admin, exchange }
 }
 
@@ -125,14 +141,21 @@ describe('failed admin authentications over time', () => {
   it('is off unless a limiter is given (createApp’s default)', async () => {
     const clock = fixedClock(NOW)
     const api = createTestApi({ db: database.db, clock })
-    for (let i = 0; i < 20; i++) expect((await api.call('GET', '/v1/admin/resources', { token: WRONG })).status).toBe(401)
+    for (let i = 0; i < 20; i++)
+      expect((await api.call('GET', '/v1/admin/resources', { token: WRONG })).status).toBe(401)
     expect((await api.call('GET', '/v1/admin/resources', { token: key })).status).toBe(200)
   })
 
   it('keeps the owner’s console working when the limiter cannot answer, and logs it', async () => {
     const errors: string[] = []
-    const broken: RateLimiter = { consume: () => Promise.reject(new Error('ECONNREFUSED')), peek: () => Promise.reject(new Error('ECONNREFUSED')) }
-    const { admin } = setup({ upstash: undefined }, { adminAuthRateLimiter: broken, logger: { info() {}, error: (message) => void errors.push(message) } })
+    const broken: RateLimiter = {
+      consume: () => Promise.reject(new Error('ECONNREFUSED')),
+      peek: () => Promise.reject(new Error('ECONNREFUSED')),
+    }
+    const { admin } = setup(
+      { upstash: undefined },
+      { adminAuthRateLimiter: broken, logger: { info() {}, error: (message) => void errors.push(message) } },
+    )
     expect((await admin('203.0.113.50', `Bearer ${key}`)).status).toBe(200)
     expect((await admin('203.0.113.50', `Bearer ${WRONG}`)).status).toBe(401)
     expect(errors.length).toBeGreaterThan(0)

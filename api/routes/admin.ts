@@ -99,18 +99,26 @@ export const adminRoutes = new Hono<AppEnv>()
     // 256-bit tokens cannot be guessed; the per-address limit keeps anyone from trying.
     if (manageRateLimiter) {
       const decision = await manageRateLimiter.consume(`setup:${clientKey(c, trustProxy)}`)
-      if (!decision.allowed) throw new BookingError('rate_limited', 'Too many attempts from this address; please wait a moment.', { retryAfterSec: decision.retryAfterSec })
+      if (!decision.allowed)
+        throw new BookingError('rate_limited', 'Too many attempts from this address; please wait a moment.', {
+          retryAfterSec: decision.retryAfterSec,
+        })
     }
     await refuseIfLockedOut(c)
     const { token } = await readJson(c, adminSetupSchema)
     const made = await exchangeSetupToken(db, token, clock.now())
     if (!made) await countAuthFailure(c)
     // Unknown, used and expired tokens get the same answer.
-    if (!made) throw new BookingError('unauthorized', 'This setup link is unknown, used or expired. Restarting the server prints a new one while no owner key exists; or run npm run admin:key.')
+    if (!made)
+      throw new BookingError(
+        'unauthorized',
+        'This setup link is unknown, used or expired. Restarting the server prints a new one while no owner key exists; or run npm run admin:key.',
+      )
     return c.json({ key: made.key, prefix: made.row.prefix, name: made.row.name } satisfies AdminSetupResponse, 201)
   })
   .use(async (c, next) => {
-    const unauthorized = () => new BookingError('unauthorized', 'A valid admin key is required (Authorization: Bearer <key>).')
+    const unauthorized = () =>
+      new BookingError('unauthorized', 'A valid admin key is required (Authorization: Bearer <key>).')
     // No Authorization header at all is no sign-in attempt (a console opened before signing in).
     if (c.req.header('authorization') === undefined) throw unauthorized()
     await refuseIfLockedOut(c)
@@ -122,14 +130,20 @@ export const adminRoutes = new Hono<AppEnv>()
     await next()
   })
 
-  .get('/resources', async (c) => c.json({ resources: (await listResources(c.var.deps.db)).map(toAdminResource) } satisfies AdminResourcesResponse))
+  .get('/resources', async (c) =>
+    c.json({ resources: (await listResources(c.var.deps.db)).map(toAdminResource) } satisfies AdminResourcesResponse),
+  )
   .post('/resources', async (c) => {
     const input = await readJson(c, adminResourceCreateSchema)
     const row = await createResource(c.var.deps.db, input)
     c.var.deps.catalog.invalidate()
     return c.json({ resource: toAdminResource(row) } satisfies AdminResourceResponse, 201)
   })
-  .get('/resources/:id', async (c) => c.json({ resource: toAdminResource(await getResource(c.var.deps.db, c.req.param('id'))) } satisfies AdminResourceResponse))
+  .get('/resources/:id', async (c) =>
+    c.json({
+      resource: toAdminResource(await getResource(c.var.deps.db, c.req.param('id'))),
+    } satisfies AdminResourceResponse),
+  )
   .patch('/resources/:id', async (c) => {
     const change = await readJson(c, adminResourceUpdateSchema)
     const row = await updateResource(c.var.deps.db, c.req.param('id'), change)
@@ -140,9 +154,13 @@ export const adminRoutes = new Hono<AppEnv>()
     const result = await deleteOrDeactivateResource(c.var.deps.db, c.req.param('id'))
     c.var.deps.catalog.invalidate()
     // A resource with bookings stays, inactive: the answer says so.
-    return result.deleted ? c.body(null, 204) : c.json({ resource: toAdminResource(result.row) } satisfies AdminResourceResponse)
+    return result.deleted
+      ? c.body(null, 204)
+      : c.json({ resource: toAdminResource(result.row) } satisfies AdminResourceResponse)
   })
-  .get('/resources/:id/schedules', async (c) => c.json({ schedules: await getSchedules(c.var.deps.db, c.req.param('id')) } satisfies AdminSchedulesResponse))
+  .get('/resources/:id/schedules', async (c) =>
+    c.json({ schedules: await getSchedules(c.var.deps.db, c.req.param('id')) } satisfies AdminSchedulesResponse),
+  )
   .put('/resources/:id/schedules', async (c) => {
     const { schedules } = await readJson(c, adminScheduleSchema)
     const rules = schedules.map((r) => ({ ...r, weekday: r.weekday ?? null, specificDate: r.specificDate ?? null }))
@@ -155,12 +173,28 @@ export const adminRoutes = new Hono<AppEnv>()
     const parsed = adminBookingsQuerySchema.safeParse(c.req.query())
     if (!parsed.success) throw invalidRequest(parsed.error)
     const q = parsed.data
-    const instant = (v: string | number | undefined) => (v === undefined ? undefined : typeof v === 'number' ? v : Date.parse(`${v}T00:00:00Z`))
-    const page = await listBookings(c.var.deps.db, { resourceId: q.resourceId, from: instant(q.from), to: instant(q.to), status: q.status, q: q.q, cursor: q.cursor, limit: q.limit })
+    const instant = (v: string | number | undefined) =>
+      v === undefined ? undefined : typeof v === 'number' ? v : Date.parse(`${v}T00:00:00Z`)
+    const page = await listBookings(c.var.deps.db, {
+      resourceId: q.resourceId,
+      from: instant(q.from),
+      to: instant(q.to),
+      status: q.status,
+      q: q.q,
+      cursor: q.cursor,
+      limit: q.limit,
+    })
     const now = c.var.deps.clock.now()
-    return c.json({ bookings: page.rows.map((row) => toAdminBooking(row, now)), nextCursor: page.nextCursor ?? null } satisfies AdminBookingsPage)
+    return c.json({
+      bookings: page.rows.map((row) => toAdminBooking(row, now)),
+      nextCursor: page.nextCursor ?? null,
+    } satisfies AdminBookingsPage)
   })
-  .get('/bookings/:id', async (c) => c.json({ booking: toAdminBooking(await getBooking(c.var.deps.db, c.req.param('id')), c.var.deps.clock.now()) } satisfies AdminBookingResponse))
+  .get('/bookings/:id', async (c) =>
+    c.json({
+      booking: toAdminBooking(await getBooking(c.var.deps.db, c.req.param('id')), c.var.deps.clock.now()),
+    } satisfies AdminBookingResponse),
+  )
   // Registered before `/:transition`, which would otherwise take "reschedule" as its name.
   .post('/bookings/:id/reschedule', async (c) => {
     const { db, clock } = c.var.deps
@@ -172,7 +206,8 @@ export const adminRoutes = new Hono<AppEnv>()
     const start = request.start
     const end = request.end ?? start + (booking.endsAt.getTime() - booking.startsAt.getTime())
     // A repeated request (a retry after a lost response) changes nothing and tells nobody again.
-    if (start === booking.startsAt.getTime() && end === booking.endsAt.getTime()) return c.json({ booking: toAdminBooking(booking, now) } satisfies AdminBookingResponse)
+    if (start === booking.startsAt.getTime() && end === booking.endsAt.getTime())
+      return c.json({ booking: toAdminBooking(booking, now) } satisfies AdminBookingResponse)
     // The owner may leave the published schedule (and the buffers, which are part of it),
     // but never land on another booking: the write passes the same EXCLUDE constraint as a
     // guest's move (409 slot_taken, nothing changed) and writes the same moved messages.
@@ -181,15 +216,20 @@ export const adminRoutes = new Hono<AppEnv>()
   })
   .post('/bookings/:id/:transition', async (c) => {
     const transition = c.req.param('transition')
-    if (!isOwnerTransition(transition)) throw new BookingError('not_found', `No transition "${transition}"; use confirm, cancel, no-show or complete.`)
-    return c.json({ booking: toAdminBooking(await applyTransition(c, c.req.param('id'), transition), c.var.deps.clock.now()) } satisfies AdminBookingResponse)
+    if (!isOwnerTransition(transition))
+      throw new BookingError('not_found', `No transition "${transition}"; use confirm, cancel, no-show or complete.`)
+    return c.json({
+      booking: toAdminBooking(await applyTransition(c, c.req.param('id'), transition), c.var.deps.clock.now()),
+    } satisfies AdminBookingResponse)
   })
 
   .get('/notifications', async (c) => {
     const parsed = adminNotificationsQuerySchema.safeParse(c.req.query())
     if (!parsed.success) throw invalidRequest(parsed.error)
     await getBooking(c.var.deps.db, parsed.data.bookingId)
-    return c.json({ notifications: (await listNotifications(c.var.deps.db, parsed.data.bookingId)).map(toAdminNotification) } satisfies AdminNotificationsResponse)
+    return c.json({
+      notifications: (await listNotifications(c.var.deps.db, parsed.data.bookingId)).map(toAdminNotification),
+    } satisfies AdminNotificationsResponse)
   })
 
 /**
@@ -206,7 +246,11 @@ async function applyTransition(c: Context<AppEnv>, id: string, transition: Owner
       return confirmBooking(deps, booking)
     case 'cancel': {
       const body = await readJson(c, adminCancelSchema, { optional: true })
-      return cancelBooking(deps, id, { by: 'owner', note: body.reason, ...(body.refundPercent !== undefined ? { refundPercent: body.refundPercent } : {}) })
+      return cancelBooking(deps, id, {
+        by: 'owner',
+        note: body.reason,
+        ...(body.refundPercent !== undefined ? { refundPercent: body.refundPercent } : {}),
+      })
     }
     case 'no-show':
     case 'complete':

@@ -36,7 +36,10 @@ describe('GET /widget.js', () => {
   })
 
   it('serves an immutable copy under the version, and 404 for another version', async () => {
-    const app = createApp({ db, assets: { version: '1.2.3', widgetScript: 'window.Booking={};', manageScript: '/*m*/' } })
+    const app = createApp({
+      db,
+      assets: { version: '1.2.3', widgetScript: 'window.Booking={};', manageScript: '/*m*/' },
+    })
     const pinned = await app.request('/widget/v1.2.3/widget.js')
     expect(pinned.status).toBe(200)
     expect(pinned.headers.get('cache-control')).toContain('immutable')
@@ -49,7 +52,11 @@ describe('GET /widget.js', () => {
   })
 
   it('serves the hashed modules for a year, with CORS for module loads, under /assets and the pinned version', async () => {
-    const modules = { 'widget-AbCd12_-.js': 'export const start=()=>{}', 'sdk-Zz99yy00.js': 'export{}', 'notes.js': 'x' }
+    const modules = {
+      'widget-AbCd12_-.js': 'export const start=()=>{}',
+      'sdk-Zz99yy00.js': 'export{}',
+      'notes.js': 'x',
+    }
     const app = createApp({ db, assets: { version: '1.2.3', widgetScript: '/*loader*/', modules } })
     for (const path of ['/assets/widget-AbCd12_-.js', '/widget/v1.2.3/assets/widget-AbCd12_-.js']) {
       const res = await app.request(path)
@@ -71,7 +78,10 @@ describe('GET /widget.js', () => {
 
   it('sends a loader cached from before a deploy on to the current entry, uncached', async () => {
     const modules = { 'widget-New12345.js': 'export const start=()=>{}', 'sdk-New12345.js': 'export{}' }
-    const app = createApp({ db, assets: { widgetScript: '/*loader*/', modules, entries: { widget: 'widget-New12345.js' } } })
+    const app = createApp({
+      db,
+      assets: { widgetScript: '/*loader*/', modules, entries: { widget: 'widget-New12345.js' } },
+    })
     const old = await app.request('/assets/widget-Old12345.js')
     expect(old.status).toBe(307)
     // Relative, so the pinned path (/widget/v…/assets/) keeps its prefix.
@@ -135,39 +145,53 @@ describe('GET /admin/preview', () => {
     expect(res.headers.get('x-frame-options')).toBe('DENY')
   })
 
-  it.each(['', '?resource=', '?resource=%22%3E%3Cscript%3E', '?resource=Blue'])('refuses %s: only a slug reaches the markup', async (query) => {
-    const res = await createApp({ db }).request(`/admin/preview${query}`)
-    expect(res.status).toBe(400)
-    expect(await res.text()).not.toContain('<script')
-  })
+  it.each(['', '?resource=', '?resource=%22%3E%3Cscript%3E', '?resource=Blue'])(
+    'refuses %s: only a slug reaches the markup',
+    async (query) => {
+      const res = await createApp({ db }).request(`/admin/preview${query}`)
+      expect(res.status).toBe(400)
+      expect(await res.text()).not.toContain('<script')
+    },
+  )
 })
 
 describe('precompressed variants', () => {
   const text = 'window.Booking={};'.repeat(100)
   const br = new Uint8Array(brotliCompressSync(text))
   const gzip = new Uint8Array(gzipSync(text))
-  const app = createApp({ db, assets: { widgetScript: { text, br, gzip }, demoPage: { text: '<p>demo</p>', gzip: new Uint8Array(gzipSync('<p>demo</p>')) } } })
+  const app = createApp({
+    db,
+    assets: {
+      widgetScript: { text, br, gzip },
+      demoPage: { text: '<p>demo</p>', gzip: new Uint8Array(gzipSync('<p>demo</p>')) },
+    },
+  })
 
   it.each([
     ['br, gzip', 'br', br],
     ['gzip, deflate', 'gzip', gzip],
     ['', null, undefined],
-  ] as const)('Accept-Encoding "%s" gets the %s bytes as stored, with their own ETag', async (accept, encoding, bytes) => {
-    const res = await app.request('/widget.js', { headers: accept ? { 'Accept-Encoding': accept } : {} })
-    expect(res.status).toBe(200)
-    expect(res.headers.get('content-encoding')).toBe(encoding)
-    expect(res.headers.get('vary')).toBe('Accept-Encoding')
-    const body = new Uint8Array(await res.arrayBuffer())
-    if (bytes) {
-      expect(body).toEqual(bytes)
-      expect(res.headers.get('content-length')).toBe(String(bytes.length))
-    } else expect(new TextDecoder().decode(body)).toBe(text)
-    const etag = res.headers.get('etag')!
-    expect(etag).toMatch(encoding === 'br' ? /-br"$/ : encoding === 'gzip' ? /-gz"$/ : /^"[\w-]{16}"$/)
-    const again = await app.request('/widget.js', { headers: { ...(accept ? { 'Accept-Encoding': accept } : {}), 'If-None-Match': etag } })
-    expect(again.status).toBe(304)
-    expect(again.headers.get('vary')).toBe('Accept-Encoding')
-  })
+  ] as const)(
+    'Accept-Encoding "%s" gets the %s bytes as stored, with their own ETag',
+    async (accept, encoding, bytes) => {
+      const res = await app.request('/widget.js', { headers: accept ? { 'Accept-Encoding': accept } : {} })
+      expect(res.status).toBe(200)
+      expect(res.headers.get('content-encoding')).toBe(encoding)
+      expect(res.headers.get('vary')).toBe('Accept-Encoding')
+      const body = new Uint8Array(await res.arrayBuffer())
+      if (bytes) {
+        expect(body).toEqual(bytes)
+        expect(res.headers.get('content-length')).toBe(String(bytes.length))
+      } else expect(new TextDecoder().decode(body)).toBe(text)
+      const etag = res.headers.get('etag')!
+      expect(etag).toMatch(encoding === 'br' ? /-br"$/ : encoding === 'gzip' ? /-gz"$/ : /^"[\w-]{16}"$/)
+      const again = await app.request('/widget.js', {
+        headers: { ...(accept ? { 'Accept-Encoding': accept } : {}), 'If-None-Match': etag },
+      })
+      expect(again.status).toBe(304)
+      expect(again.headers.get('vary')).toBe('Accept-Encoding')
+    },
+  )
 
   it('answers a tag of another encoding with the full body', async () => {
     const brTag = (await app.request('/widget.js', { headers: { 'Accept-Encoding': 'br' } })).headers.get('etag')!
@@ -212,48 +236,57 @@ describe('build-time variants on disk', () => {
 })
 
 // The built files through a real listener with the Node middleware on, as `npm start` serves them.
-describe.runIf(existsSync(new URL('../../dist/widget/widget.js.br', import.meta.url)))('the built assets over HTTP', () => {
-  let server: ServerType
-  let base = ''
-  beforeAll(async () => {
-    const app = createApp({ db, assets: await loadStaticAssets(), compression: compression() })
-    server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' })
-    await new Promise((resolve) => server.once('listening', resolve))
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  })
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())))
+describe.runIf(existsSync(new URL('../../dist/widget/widget.js.br', import.meta.url)))(
+  'the built assets over HTTP',
+  () => {
+    let server: ServerType
+    let base = ''
+    beforeAll(async () => {
+      const app = createApp({ db, assets: await loadStaticAssets(), compression: compression() })
+      server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' })
+      await new Promise((resolve) => server.once('listening', resolve))
+      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    })
+    afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())))
 
-  const sources = staticSources()
-  const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
-  const paths: [string, string][] = [
-    ['/widget.js', sources.widgetScript],
-    [`/widget/v${version}/widget.js`, sources.widgetScript],
-    ['/manage.js', sources.manageScript],
-    ...Object.entries(moduleSources()).map(([name, path]): [string, string] => [`/assets/${name}`, path]),
-    ['/admin/admin.js', sources.adminScript],
-    ['/', sources.demoPage],
-    ['/manage', sources.managePage],
-    ['/examples/popup', sources.popupPage],
-    ['/examples/examples.css', sources['examples.css']],
-    ['/examples/popup.js', sources['popup.js']],
-    ['/docs/swagger-ui-bundle.js', sources.swaggerJs],
-    ['/docs/swagger-ui.css', sources.swaggerCss],
-  ]
-
-  it.each(paths)('%s: the build-time .br/.gz byte for byte, decoding to the file', async (path, source) => {
-    const original = await readFile(source)
-    const sizes: string[] = []
-    for (const [accept, encoding, suffix] of [['br, gzip', 'br', '.br'], ['gzip', 'gzip', '.gz'], ['', undefined, '']] as const) {
-      const res = await rawGet(`${base}${path}`, accept ? { 'Accept-Encoding': accept } : {})
-      expect(res.status).toBe(200)
-      expect(res.headers['content-encoding']).toBe(encoding)
-      expect(res.headers.vary).toBe('Accept-Encoding')
-      expect(res.decoded.equals(original)).toBe(true)
-      expect(Number(res.headers['content-length'])).toBe(res.wire.length)
-      // Not compressed per request: exactly the file the build wrote.
-      if (suffix) expect(res.wire.equals(await readFile(`${variantBase(source)}${suffix}`))).toBe(true)
-      sizes.push(`${encoding ?? 'identity'} ${res.wire.length}`)
+    const sources = staticSources()
+    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version: string
     }
-    console.log(`  ${path}: ${sizes.join(', ')} bytes`)
-  })
-})
+    const paths: [string, string][] = [
+      ['/widget.js', sources.widgetScript],
+      [`/widget/v${version}/widget.js`, sources.widgetScript],
+      ['/manage.js', sources.manageScript],
+      ...Object.entries(moduleSources()).map(([name, path]): [string, string] => [`/assets/${name}`, path]),
+      ['/admin/admin.js', sources.adminScript],
+      ['/', sources.demoPage],
+      ['/manage', sources.managePage],
+      ['/examples/popup', sources.popupPage],
+      ['/examples/examples.css', sources['examples.css']],
+      ['/examples/popup.js', sources['popup.js']],
+      ['/docs/swagger-ui-bundle.js', sources.swaggerJs],
+      ['/docs/swagger-ui.css', sources.swaggerCss],
+    ]
+
+    it.each(paths)('%s: the build-time .br/.gz byte for byte, decoding to the file', async (path, source) => {
+      const original = await readFile(source)
+      const sizes: string[] = []
+      for (const [accept, encoding, suffix] of [
+        ['br, gzip', 'br', '.br'],
+        ['gzip', 'gzip', '.gz'],
+        ['', undefined, ''],
+      ] as const) {
+        const res = await rawGet(`${base}${path}`, accept ? { 'Accept-Encoding': accept } : {})
+        expect(res.status).toBe(200)
+        expect(res.headers['content-encoding']).toBe(encoding)
+        expect(res.headers.vary).toBe('Accept-Encoding')
+        expect(res.decoded.equals(original)).toBe(true)
+        expect(Number(res.headers['content-length'])).toBe(res.wire.length)
+        // Not compressed per request: exactly the file the build wrote.
+        if (suffix) expect(res.wire.equals(await readFile(`${variantBase(source)}${suffix}`))).toBe(true)
+        sizes.push(`${encoding ?? 'identity'} ${res.wire.length}`)
+      }
+      console.log(`  ${path}: ${sizes.join(', ')} bytes`)
+    })
+  },
+)

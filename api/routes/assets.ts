@@ -90,7 +90,9 @@ export function createAssetRoutes(assets: StaticAssets) {
   }
   const pinned = (c: Context<AppEnv>) =>
     !assets.version || c.req.param('version') !== `v${assets.version}`
-      ? c.text(`// no such version: this server has v${assets.version ?? '?'}\n`, 404, { 'Content-Type': 'text/javascript; charset=utf-8' })
+      ? c.text(`// no such version: this server has v${assets.version ?? '?'}\n`, 404, {
+          'Content-Type': 'text/javascript; charset=utf-8',
+        })
       : undefined
   const serveModule = (c: Context<AppEnv>) => {
     const name = c.req.param('file') ?? ''
@@ -102,17 +104,27 @@ export function createAssetRoutes(assets: StaticAssets) {
     if (current && modules.has(current) && HASHED_MODULE.test(name)) {
       return c.body(null, 307, { Location: current, 'Cache-Control': 'no-store', 'Access-Control-Allow-Origin': '*' })
     }
-    return c.text('// no such file in this build: reload the page\n', 404, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-store' })
+    return c.text('// no such file in this build: reload the page\n', 404, {
+      'Content-Type': 'text/javascript; charset=utf-8',
+      'Cache-Control': 'no-store',
+    })
   }
 
   for (const [name, script] of Object.entries(loaders)) {
     routes.get(`/${name}`, (c) => serveScript(c, script, 'public, max-age=300, stale-while-revalidate=86400'))
-    routes.get(`/widget/:version/${name}`, (c) => pinned(c) ?? serveScript(c, script, 'public, max-age=31536000, immutable'))
+    routes.get(
+      `/widget/:version/${name}`,
+      (c) => pinned(c) ?? serveScript(c, script, 'public, max-age=31536000, immutable'),
+    )
   }
   routes.get('/assets/:file', serveModule)
   routes.get('/widget/:version/assets/:file', (c) => pinned(c) ?? serveModule(c))
 
-  const pages = { '/': prepareStatic(assets.demoPage), '/manage': prepareStatic(assets.managePage), '/examples/popup': prepareStatic(assets.popupPage) }
+  const pages = {
+    '/': prepareStatic(assets.demoPage),
+    '/manage': prepareStatic(assets.managePage),
+    '/examples/popup': prepareStatic(assets.popupPage),
+  }
   for (const [path, page] of Object.entries(pages)) {
     routes.get(path, (c) => {
       if (!page) return c.text('Booking API. See /v1/resources.', path === '/' ? 200 : 404)
@@ -147,13 +159,20 @@ export function createAssetRoutes(assets: StaticAssets) {
     const type = EXAMPLE_TYPES[name.split('.').pop() ?? '']
     const file = prepareStatic(body)
     if (!file || !type) continue
-    routes.get(`/examples/${name}`, (c) => sendStatic(c, file, { 'Content-Type': type, 'Cache-Control': 'public, max-age=300' }))
+    routes.get(`/examples/${name}`, (c) =>
+      sendStatic(c, file, { 'Content-Type': type, 'Cache-Control': 'public, max-age=300' }),
+    )
   }
   return routes
 }
 
 function serveScript(c: Context<AppEnv>, script: ServedFile | undefined, cacheControl: string) {
-  if (!script) return c.text(MISSING_BUILD, 503, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-store' })
+  if (!script)
+    return c.text(MISSING_BUILD, 503, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-store' })
   // Any site may load the script; module-style loads and SRI checks need CORS.
-  return sendStatic(c, script, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': cacheControl, 'Access-Control-Allow-Origin': '*' })
+  return sendStatic(c, script, {
+    'Content-Type': 'text/javascript; charset=utf-8',
+    'Cache-Control': cacheControl,
+    'Access-Control-Allow-Origin': '*',
+  })
 }

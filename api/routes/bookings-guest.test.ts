@@ -37,7 +37,11 @@ function setup() {
 
 /** Open 09:00–12:00 every day in its zone, hourly. */
 async function resource(timezone: string, config: ResourceConfig = {}) {
-  return insertResource(database.db, { timezone, config, schedules: everyDay({ startTime: '09:00', endTime: '12:00', slotDuration: 60 }) })
+  return insertResource(database.db, {
+    timezone,
+    config,
+    schedules: everyDay({ startTime: '09:00', endTime: '12:00', slotDuration: 60 }),
+  })
 }
 
 async function hold(api: ReturnType<typeof setup>, resourceId: string, start: string, session: string) {
@@ -52,19 +56,36 @@ describe('POST /v1/bookings: phone numbers as people type them', () => {
     ['a German mobile with dashes', 'Europe/Berlin', {}, '0151-1234 5678', '+4915112345678'],
     ['a New York number with brackets', 'America/New_York', {}, '(212) 555-0123', '+12125550123'],
     ['an international number anywhere', 'America/New_York', {}, '+44 20 7123 4567', '+442071234567'],
-    ['a national number of the configured country', 'Europe/Berlin', { country: 'GB' }, '020 7123 4567', '+442071234567'],
-  ] satisfies [string, string, ResourceConfig, string, string][])('stores and returns %s in E.164', async (_label, zone, config, typed, e164) => {
-    const api = setup()
-    const r = await resource(zone, config)
-    const session = newSession()
-    // 11:00 on 24 March in either zone.
-    const h = await hold(api, r.id, zone === 'Europe/Berlin' ? '2026-03-24T10:00:00Z' : '2026-03-24T15:00:00Z', session)
-    const res = await api.call<Created>('POST', '/v1/bookings', { session, body: { holdId: h.id, guest: { ...guest, phone: typed } } })
-    expect(res.status).toBe(201)
-    expect(res.body.booking.guest.phone).toBe(e164)
-    const [row] = await database.db.select().from(bookings).where(eq(bookings.ref, res.body.booking.ref))
-    expect(row?.guestPhone).toBe(e164)
-  })
+    [
+      'a national number of the configured country',
+      'Europe/Berlin',
+      { country: 'GB' },
+      '020 7123 4567',
+      '+442071234567',
+    ],
+  ] satisfies [string, string, ResourceConfig, string, string][])(
+    'stores and returns %s in E.164',
+    async (_label, zone, config, typed, e164) => {
+      const api = setup()
+      const r = await resource(zone, config)
+      const session = newSession()
+      // 11:00 on 24 March in either zone.
+      const h = await hold(
+        api,
+        r.id,
+        zone === 'Europe/Berlin' ? '2026-03-24T10:00:00Z' : '2026-03-24T15:00:00Z',
+        session,
+      )
+      const res = await api.call<Created>('POST', '/v1/bookings', {
+        session,
+        body: { holdId: h.id, guest: { ...guest, phone: typed } },
+      })
+      expect(res.status).toBe(201)
+      expect(res.body.booking.guest.phone).toBe(e164)
+      const [row] = await database.db.select().from(bookings).where(eq(bookings.ref, res.body.booking.ref))
+      expect(row?.guestPhone).toBe(e164)
+    },
+  )
 
   it.each([
     ['too few digits', '12'],
@@ -75,12 +96,20 @@ describe('POST /v1/bookings: phone numbers as people type them', () => {
     const r = await resource('Europe/Berlin')
     const session = newSession()
     const h = await hold(api, r.id, '2026-03-24T10:00:00Z', session)
-    const res = await api.call<ErrorBody>('POST', '/v1/bookings', { session, body: { holdId: h.id, guest: { ...guest, phone: typed } } })
+    const res = await api.call<ErrorBody>('POST', '/v1/bookings', {
+      session,
+      body: { holdId: h.id, guest: { ...guest, phone: typed } },
+    })
     expect([res.status, res.body.error.code]).toEqual([400, 'invalid_request'])
-    expect(res.body.error.details).toEqual([{ path: 'guest.phone', code: 'invalid_phone', message: expect.any(String) }])
+    expect(res.body.error.details).toEqual([
+      { path: 'guest.phone', code: 'invalid_phone', message: expect.any(String) },
+    ])
     expect(await database.db.select().from(bookings).where(eq(bookings.resourceId, r.id))).toHaveLength(0)
     // The guest fixes the number and books on the same hold.
-    const fixed = await api.call<Created>('POST', '/v1/bookings', { session, body: { holdId: h.id, guest: { ...guest, phone: '030 1234567' } } })
+    const fixed = await api.call<Created>('POST', '/v1/bookings', {
+      session,
+      body: { holdId: h.id, guest: { ...guest, phone: '030 1234567' } },
+    })
     expect([fixed.status, fixed.body.booking.guest.phone]).toEqual([201, '+49301234567'])
   })
 
@@ -89,9 +118,15 @@ describe('POST /v1/bookings: phone numbers as people type them', () => {
     const utc = await resource('UTC')
     const session = newSession()
     const h = await hold(api, utc.id, '2026-03-24T10:00:00Z', session)
-    const res = await api.call<ErrorBody>('POST', '/v1/bookings', { session, body: { holdId: h.id, guest: { ...guest, phone: '030 1234567' } } })
+    const res = await api.call<ErrorBody>('POST', '/v1/bookings', {
+      session,
+      body: { holdId: h.id, guest: { ...guest, phone: '030 1234567' } },
+    })
     expect(res.body.error.details).toEqual([expect.objectContaining({ path: 'guest.phone', code: 'invalid_phone' })])
-    const international = await api.call<Created>('POST', '/v1/bookings', { session, body: { holdId: h.id, guest: { ...guest, phone: '+49 30 1234567' } } })
+    const international = await api.call<Created>('POST', '/v1/bookings', {
+      session,
+      body: { holdId: h.id, guest: { ...guest, phone: '+49 30 1234567' } },
+    })
     expect(international.body.booking.guest.phone).toBe('+49301234567')
   })
 })
@@ -108,14 +143,20 @@ describe('POST /v1/bookings: a code for every rejected field', () => {
     ['an answer that is an object', { guest, answers: { people: { n: 4 } } }, 'answers.people', 'invalid'],
   ])('answers 400 for %s with the field’s path and code', async (_label, body, path, code) => {
     const api = setup()
-    const res = await api.call<ErrorBody>('POST', '/v1/bookings', { session: newSession(), body: { holdId: 'h_any', ...body } })
+    const res = await api.call<ErrorBody>('POST', '/v1/bookings', {
+      session: newSession(),
+      body: { holdId: 'h_any', ...body },
+    })
     expect([res.status, res.body.error.code]).toEqual([400, 'invalid_request'])
     expect(res.body.error.details).toEqual(expect.arrayContaining([{ path, code, message: expect.any(String) }]))
   })
 
   it('puts a code on every detail when several fields fail at once', async () => {
     const api = setup()
-    const res = await api.call<ErrorBody>('POST', '/v1/bookings', { session: newSession(), body: { guest: { name: '', email: 'x', phone: 'call me' } } })
+    const res = await api.call<ErrorBody>('POST', '/v1/bookings', {
+      session: newSession(),
+      body: { guest: { name: '', email: 'x', phone: 'call me' } },
+    })
     const details = res.body.error.details as { path: string; code: string }[]
     expect(details.map((d) => [d.path, d.code]).sort()).toEqual([
       ['guest.email', 'invalid_email'],
@@ -127,7 +168,12 @@ describe('POST /v1/bookings: a code for every rejected field', () => {
 })
 
 describe('GET /v1/bookings/:ref: what cancelling now would give back', () => {
-  const LADDER: CancellationPolicy = { free_cancellation_hours: 24, partial_refund_hours: 6, partial_refund_percent: 50, no_refund_hours: 2 }
+  const LADDER: CancellationPolicy = {
+    free_cancellation_hours: 24,
+    partial_refund_hours: 6,
+    partial_refund_percent: 50,
+    no_refund_hours: 2,
+  }
 
   /** A confirmed booking whose payment was captured, starting `hoursAhead` after now. */
   async function paidBooking(hoursAhead: number, policy: CancellationPolicy, amount = 9500) {
@@ -169,7 +215,11 @@ describe('GET /v1/bookings/:ref: what cancelling now would give back', () => {
   it('states the partial rung, rounded down to the minor unit as the cancel rounds it', async () => {
     const api = setup()
     const { ref, token } = await paidBooking(12, LADDER, 9999)
-    expect((await view(api, ref, token)).cancellation).toEqual({ allowed: true, percent: 50, refund: { amount: 4999, currency: 'USD' } })
+    expect((await view(api, ref, token)).cancellation).toEqual({
+      allowed: true,
+      percent: 50,
+      refund: { amount: 4999, currency: 'USD' },
+    })
   })
 
   it('says cancelling online is closed inside the no-refund window', async () => {

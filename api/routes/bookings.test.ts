@@ -32,10 +32,20 @@ function setup(options: { cronSecret?: string } = {}) {
 }
 
 async function room(config: ResourceConfig = {}) {
-  return insertResource(database.db, { name: 'Room Ada', config, schedules: everyDay({ startTime: '09:00', endTime: '12:00', slotDuration: 60 }) })
+  return insertResource(database.db, {
+    name: 'Room Ada',
+    config,
+    schedules: everyDay({ startTime: '09:00', endTime: '12:00', slotDuration: 60 }),
+  })
 }
 
-async function holdAndBook(api: ReturnType<typeof setup>, resourceId: string, start: string, session = newSession(), extra: Record<string, unknown> = {}) {
+async function holdAndBook(
+  api: ReturnType<typeof setup>,
+  resourceId: string,
+  start: string,
+  session = newSession(),
+  extra: Record<string, unknown> = {},
+) {
   const hold = await api.call<{ hold: PublicHold }>('POST', '/v1/holds', { session, body: { resourceId, start } })
   expect(hold.status).toBe(201)
   return api.call<Created>('POST', '/v1/bookings', { session, body: { holdId: hold.body.hold.id, guest, ...extra } })
@@ -46,7 +56,10 @@ describe('POST /v1/bookings', () => {
     const api = setup()
     const r = await room({ cancellationPolicy: { free_cancellation_hours: 24 } })
     const session = newSession()
-    const res = await holdAndBook(api, r.id, SLOT_9.start, session, { notes: 'Projector please', answers: { people: 4 } })
+    const res = await holdAndBook(api, r.id, SLOT_9.start, session, {
+      notes: 'Projector please',
+      answers: { people: 4 },
+    })
     expect(res.status).toBe(201)
     expect(res.body.manageToken).toMatch(/^[A-Za-z0-9_-]{43}$/)
     expect(res.body.booking).toEqual({
@@ -68,11 +81,18 @@ describe('POST /v1/bookings', () => {
     expect(row?.cancellationPolicy).toEqual({ free_cancellation_hours: 24 })
 
     // The hold is gone and the slot is booked: nobody can hold it, availability lacks it.
-    const again = await api.call<ErrorBody>('POST', '/v1/holds', { session, body: { resourceId: r.id, start: SLOT_9.start } })
+    const again = await api.call<ErrorBody>('POST', '/v1/holds', {
+      session,
+      body: { resourceId: r.id, start: SLOT_9.start },
+    })
     expect(again.body.error.code).toBe('slot_taken')
     // The hold is released just after the response; the booking occupies the slot already.
     await vi.waitFor(async () => {
-      const avail = await api.call<AvailabilityResponse>('GET', `/v1/resources/${r.slug}/availability?from=2026-03-24&to=2026-03-24`, { session })
+      const avail = await api.call<AvailabilityResponse>(
+        'GET',
+        `/v1/resources/${r.slug}/availability?from=2026-03-24&to=2026-03-24`,
+        { session },
+      )
       expect(avail.body.days[0]?.slots.map((s) => s.start)).not.toContain(SLOT_9.start)
       expect(avail.body.holds).toBeUndefined()
     })
@@ -98,12 +118,22 @@ describe('POST /v1/bookings', () => {
     const api = setup()
     const r = await room({ holdTtlSec: 60 })
     const session = newSession()
-    const hold = await api.call<{ hold: PublicHold }>('POST', '/v1/holds', { session, body: { resourceId: r.id, start: SLOT_9.start } })
-    const foreign = await api.call<ErrorBody>('POST', '/v1/bookings', { session: newSession(), body: { holdId: hold.body.hold.id, guest } })
+    const hold = await api.call<{ hold: PublicHold }>('POST', '/v1/holds', {
+      session,
+      body: { resourceId: r.id, start: SLOT_9.start },
+    })
+    const foreign = await api.call<ErrorBody>('POST', '/v1/bookings', {
+      session: newSession(),
+      body: { holdId: hold.body.hold.id, guest },
+    })
     const unknown = await api.call<ErrorBody>('POST', '/v1/bookings', { session, body: { holdId: 'h_nope', guest } })
     api.clock.set('2026-03-20T12:01:01Z')
-    const expired = await api.call<ErrorBody>('POST', '/v1/bookings', { session, body: { holdId: hold.body.hold.id, guest } })
-    for (const res of [foreign, unknown, expired]) expect([res.status, res.body.error.code]).toEqual([410, 'hold_expired'])
+    const expired = await api.call<ErrorBody>('POST', '/v1/bookings', {
+      session,
+      body: { holdId: hold.body.hold.id, guest },
+    })
+    for (const res of [foreign, unknown, expired])
+      expect([res.status, res.body.error.code]).toEqual([410, 'hold_expired'])
     expect(await database.db.select().from(bookings).where(eq(bookings.resourceId, r.id))).toHaveLength(0)
   })
 
@@ -116,8 +146,14 @@ describe('POST /v1/bookings', () => {
     const api = setup()
     const r = await room()
     const session = newSession()
-    const hold = await api.call<{ hold: PublicHold }>('POST', '/v1/holds', { session, body: { resourceId: r.id, start: SLOT_9.start } })
-    const res = await api.call<ErrorBody>('POST', '/v1/bookings', { session, body: { holdId: hold.body.hold.id, guest: badGuest } })
+    const hold = await api.call<{ hold: PublicHold }>('POST', '/v1/holds', {
+      session,
+      body: { resourceId: r.id, start: SLOT_9.start },
+    })
+    const res = await api.call<ErrorBody>('POST', '/v1/bookings', {
+      session,
+      body: { holdId: hold.body.hold.id, guest: badGuest },
+    })
     expect([res.status, res.body.error.code]).toEqual([400, 'invalid_request'])
     expect(res.body.error.details).toEqual(expect.arrayContaining([expect.objectContaining({ path })]))
     expect(await database.db.select().from(bookings).where(eq(bookings.resourceId, r.id))).toHaveLength(0)
@@ -141,7 +177,10 @@ describe('POST /v1/bookings', () => {
 
   it('answers 413 for an oversized body', async () => {
     const api = setup()
-    const res = await api.call<ErrorBody>('POST', '/v1/bookings', { session: newSession(), body: { holdId: 'h', guest, notes: 'x'.repeat(70_000) } })
+    const res = await api.call<ErrorBody>('POST', '/v1/bookings', {
+      session: newSession(),
+      body: { holdId: 'h', guest, notes: 'x'.repeat(70_000) },
+    })
     expect([res.status, res.body.error.code]).toEqual([413, 'payload_too_large'])
   })
 
@@ -149,15 +188,26 @@ describe('POST /v1/bookings', () => {
     const api = setup()
     const r = await room()
     const session = newSession()
-    const hold = await api.call<{ hold: PublicHold }>('POST', '/v1/holds', { session, body: { resourceId: r.id, start: SLOT_9.start } })
+    const hold = await api.call<{ hold: PublicHold }>('POST', '/v1/holds', {
+      session,
+      body: { resourceId: r.id, start: SLOT_9.start },
+    })
     const headers = { 'Idempotency-Key': 'key-0001-abcdef' }
     const body = { holdId: hold.body.hold.id, guest }
     const first = await api.call<Created>('POST', '/v1/bookings', { session, body, headers })
-    const second = await api.call<Created>('POST', '/v1/bookings', { session, body: { guest, holdId: hold.body.hold.id }, headers })
+    const second = await api.call<Created>('POST', '/v1/bookings', {
+      session,
+      body: { guest, holdId: hold.body.hold.id },
+      headers,
+    })
     expect(first.status).toBe(201)
     expect(second.status).toBe(201)
     expect(second.body).toEqual(first.body)
-    const other = await api.call<ErrorBody>('POST', '/v1/bookings', { session, body: { ...body, notes: 'different' }, headers })
+    const other = await api.call<ErrorBody>('POST', '/v1/bookings', {
+      session,
+      body: { ...body, notes: 'different' },
+      headers,
+    })
     expect([other.status, other.body.error.code]).toEqual([409, 'idempotency_conflict'])
     expect(await database.db.select().from(bookings).where(eq(bookings.resourceId, r.id))).toHaveLength(1)
   })
@@ -183,7 +233,9 @@ describe('guest self-service', () => {
     const api = setup()
     const r = await room()
     const { body } = await holdAndBook(api, r.id, SLOT_9.start)
-    const ok = await api.call<{ booking: PublicBooking }>('GET', `/v1/bookings/${body.booking.ref}`, { token: body.manageToken })
+    const ok = await api.call<{ booking: PublicBooking }>('GET', `/v1/bookings/${body.booking.ref}`, {
+      token: body.manageToken,
+    })
     expect(ok.status).toBe(200)
     // The manage view adds what a cancel would give back now (the room has no policy: all of it),
     // and until when moving and cancelling stay open online (no notice: until the start).
@@ -204,7 +256,9 @@ describe('guest self-service', () => {
     const api = setup()
     const r = await room()
     const { body } = await holdAndBook(api, r.id, SLOT_9.start)
-    const cancelled = await api.call<{ booking: PublicBooking }>('POST', `/v1/bookings/${body.booking.ref}/cancel`, { token: body.manageToken })
+    const cancelled = await api.call<{ booking: PublicBooking }>('POST', `/v1/bookings/${body.booking.ref}/cancel`, {
+      token: body.manageToken,
+    })
     expect(cancelled.status).toBe(200)
     expect(cancelled.body.booking).toMatchObject({
       status: 'cancelled',
@@ -214,10 +268,15 @@ describe('guest self-service', () => {
     })
     // A retry (the first response lost, a double click) changes nothing and says what happened.
     api.clock.set('2026-03-20T12:05:00Z')
-    const twice = await api.call<{ booking: PublicBooking }>('POST', `/v1/bookings/${body.booking.ref}/cancel`, { token: body.manageToken })
+    const twice = await api.call<{ booking: PublicBooking }>('POST', `/v1/bookings/${body.booking.ref}/cancel`, {
+      token: body.manageToken,
+    })
     expect(twice.status).toBe(200)
     expect(twice.body.booking).toEqual(cancelled.body.booking)
-    const hold = await api.call('POST', '/v1/holds', { session: newSession(), body: { resourceId: r.id, start: SLOT_9.start } })
+    const hold = await api.call('POST', '/v1/holds', {
+      session: newSession(),
+      body: { resourceId: r.id, start: SLOT_9.start },
+    })
     expect(hold.status).toBe(201)
   })
 
@@ -226,10 +285,15 @@ describe('guest self-service', () => {
     const r = await room({ cancellationPolicy: { free_cancellation_hours: 48, no_refund_hours: 24 } })
     const { body } = await holdAndBook(api, r.id, SLOT_9.start)
     api.clock.set('2026-03-23T09:00:00Z') // 23 h before
-    const late = await api.call<ErrorBody>('POST', `/v1/bookings/${body.booking.ref}/cancel`, { token: body.manageToken, body: { reason: 'ill' } })
+    const late = await api.call<ErrorBody>('POST', `/v1/bookings/${body.booking.ref}/cancel`, {
+      token: body.manageToken,
+      body: { reason: 'ill' },
+    })
     expect([late.status, late.body.error.code]).toEqual([422, 'cancellation_closed'])
     api.clock.set('2026-03-24T08:30:00Z')
-    const started = await api.call<ErrorBody>('POST', `/v1/bookings/${body.booking.ref}/cancel`, { token: body.manageToken })
+    const started = await api.call<ErrorBody>('POST', `/v1/bookings/${body.booking.ref}/cancel`, {
+      token: body.manageToken,
+    })
     expect([started.status, started.body.error.code]).toEqual([422, 'cancellation_closed'])
   })
 
@@ -238,7 +302,10 @@ describe('guest self-service', () => {
     const r = await room()
     const session = newSession()
     const { body } = await holdAndBook(api, r.id, SLOT_9.start, session)
-    const hold = await api.call<{ hold: PublicHold }>('POST', '/v1/holds', { session, body: { resourceId: r.id, start: SLOT_10.start } })
+    const hold = await api.call<{ hold: PublicHold }>('POST', '/v1/holds', {
+      session,
+      body: { resourceId: r.id, start: SLOT_10.start },
+    })
     const moved = await api.call<{ booking: PublicBooking }>('POST', `/v1/bookings/${body.booking.ref}/reschedule`, {
       session,
       token: body.manageToken,
@@ -247,7 +314,10 @@ describe('guest self-service', () => {
     expect(moved.status).toBe(200)
     expect(moved.body.booking).toMatchObject({ ref: body.booking.ref, ...SLOT_10, version: 2 })
     // The old time is free again.
-    const old = await api.call('POST', '/v1/holds', { session: newSession(), body: { resourceId: r.id, start: SLOT_9.start } })
+    const old = await api.call('POST', '/v1/holds', {
+      session: newSession(),
+      body: { resourceId: r.id, start: SLOT_9.start },
+    })
     expect(old.status).toBe(201)
   })
 
@@ -256,7 +326,10 @@ describe('guest self-service', () => {
     const r = await room()
     const session = newSession()
     const { body } = await holdAndBook(api, r.id, SLOT_9.start, session)
-    const hold = await api.call<{ hold: PublicHold }>('POST', '/v1/holds', { session, body: { resourceId: r.id, start: SLOT_10.start } })
+    const hold = await api.call<{ hold: PublicHold }>('POST', '/v1/holds', {
+      session,
+      body: { resourceId: r.id, start: SLOT_10.start },
+    })
     // Someone else's booking lands on the held time behind Redis's back (e.g. an owner entry).
     await insertBooking(database.db, { resourceId: r.id, ...SLOT_10 })
     const res = await api.call<ErrorBody>('POST', `/v1/bookings/${body.booking.ref}/reschedule`, {
@@ -265,7 +338,9 @@ describe('guest self-service', () => {
       body: { holdId: hold.body.hold.id },
     })
     expect([res.status, res.body.error.code]).toEqual([409, 'slot_taken'])
-    const after = await api.call<{ booking: PublicBooking }>('GET', `/v1/bookings/${body.booking.ref}`, { token: body.manageToken })
+    const after = await api.call<{ booking: PublicBooking }>('GET', `/v1/bookings/${body.booking.ref}`, {
+      token: body.manageToken,
+    })
     expect(after.body.booking).toMatchObject({ ...SLOT_9, version: 1, status: 'confirmed' })
   })
 
@@ -293,8 +368,18 @@ describe('POST /v1/internal/cron', () => {
   it('needs the cron secret and cancels expired unpaid pending bookings', async () => {
     const api = setup({ cronSecret: 'cron-secret-123' })
     const r = await room()
-    const stale = await insertBooking(database.db, { resourceId: r.id, ...SLOT_9, status: 'pending', expiresAt: '2026-03-20T11:59:00Z' })
-    const fresh = await insertBooking(database.db, { resourceId: r.id, ...SLOT_10, status: 'pending', expiresAt: '2026-03-20T12:10:00Z' })
+    const stale = await insertBooking(database.db, {
+      resourceId: r.id,
+      ...SLOT_9,
+      status: 'pending',
+      expiresAt: '2026-03-20T11:59:00Z',
+    })
+    const fresh = await insertBooking(database.db, {
+      resourceId: r.id,
+      ...SLOT_10,
+      status: 'pending',
+      expiresAt: '2026-03-20T12:10:00Z',
+    })
     const denied = await api.call<ErrorBody>('POST', '/v1/internal/cron', { token: 'wrong' })
     expect([denied.status, denied.body.error.code]).toEqual([401, 'unauthorized'])
     const ran = await api.call<{ expired: number }>('POST', '/v1/internal/cron', { token: 'cron-secret-123' })

@@ -20,7 +20,14 @@ import { digestsEqual, randomToken, sealToken, sha256Hex, unsealToken } from '..
 import { invalidField, invalidRequest } from '../errors'
 import { clientKey } from '../client-ip'
 import { bearerToken, readJson, requireSession } from '../request'
-import { assertGuestMayMove, cancelBooking, createBooking, moveBooking, previewGuestCancellation, startPayment } from '../bookings/lifecycle'
+import {
+  assertGuestMayMove,
+  cancelBooking,
+  createBooking,
+  moveBooking,
+  previewGuestCancellation,
+  startPayment,
+} from '../bookings/lifecycle'
 import { IdempotencyKeyTaken, findBookingByIdempotencyKey, findBookingByRef, toPublicBooking } from '../store/bookings'
 import type { BookingResponse, CreatedBooking } from '../../shared/api-contract'
 
@@ -41,7 +48,11 @@ export const bookingRoutes = new Hono<AppEnv>()
     const idempotencyKey = readIdempotencyKey(c)
     const request = await readJson(c, bookingRequestSchema)
     const idempotency = idempotencyKey
-      ? { key: idempotencyKey, keyHash: await sha256Hex(idempotencyKey), fingerprint: await fingerprintOf(sessionId, request) }
+      ? {
+          key: idempotencyKey,
+          keyHash: await sha256Hex(idempotencyKey),
+          fingerprint: await fingerprintOf(sessionId, request),
+        }
       : undefined
 
     const replay = async () => (idempotency ? replayIfKnown(c, idempotency) : undefined)
@@ -62,8 +73,14 @@ export const bookingRoutes = new Hono<AppEnv>()
     if (!entry) throw new BookingError('not_found', 'This resource is no longer bookable.')
     const { config } = entry.resource
     // A national number is read in the resource's country; it is stored and sent in E.164.
-    const phone = request.guest.phone === undefined ? undefined : normalizePhone(request.guest.phone, phoneRegionOf(entry.resource))
-    if (phone && !phone.ok) throw invalidField('guest.phone', 'invalid_phone', 'not a phone number; include the country code, e.g. +44 20 7123 4567')
+    const phone =
+      request.guest.phone === undefined ? undefined : normalizePhone(request.guest.phone, phoneRegionOf(entry.resource))
+    if (phone && !phone.ok)
+      throw invalidField(
+        'guest.phone',
+        'invalid_phone',
+        'not a phone number; include the country code, e.g. +44 20 7123 4567',
+      )
     const guest = phone?.ok ? { ...request.guest, phone: phone.e164 } : request.guest
 
     const manageToken = randomToken()
@@ -129,7 +146,8 @@ export const bookingRoutes = new Hono<AppEnv>()
     const now = clock.now()
     assertGuestMayMove(booking, now)
     const hold = await holds.get(request.holdId, sessionId)
-    if (!hold) throw new BookingError('hold_expired', 'Your hold on the new time has expired. Please pick a time again.')
+    if (!hold)
+      throw new BookingError('hold_expired', 'Your hold on the new time has expired. Please pick a time again.')
     if (hold.resourceId !== booking.resourceId) {
       throw new BookingError('invalid_request', 'A booking can only move to another time of the same resource.', [
         { path: 'holdId', code: 'invalid', message: 'hold is for another resource' },
@@ -160,7 +178,8 @@ function releaseAfterResponse(c: Context<AppEnv>, holdId: string, sessionId: str
   const { holds, logger } = c.var.deps
   const done = holds.release(holdId, sessionId).then(
     () => undefined,
-    (error: unknown) => logger.error('hold release after commit failed; it will expire on its own', { holdId, error: String(error) }),
+    (error: unknown) =>
+      logger.error('hold release after commit failed; it will expire on its own', { holdId, error: String(error) }),
   )
   try {
     c.executionCtx.waitUntil(done)
@@ -218,7 +237,9 @@ async function requireManagedBooking(c: Context<AppEnv>): Promise<BookingRow> {
   if (manageRateLimiter) {
     const decision = await manageRateLimiter.consume(`manage:${clientKey(c, trustProxy)}`)
     if (!decision.allowed) {
-      throw new BookingError('rate_limited', 'Too many booking look-ups from this address; please wait a moment.', { retryAfterSec: decision.retryAfterSec })
+      throw new BookingError('rate_limited', 'Too many booking look-ups from this address; please wait a moment.', {
+        retryAfterSec: decision.retryAfterSec,
+      })
     }
   }
   const notFound = new BookingError('not_found', 'No booking with this reference.')

@@ -34,7 +34,9 @@ export function createDocsRoutes(assets: DocsAssets, version: string) {
   let document = documents.get(version)
   if (!document) documents.set(version, (document = JSON.stringify(buildOpenApiDocument(version))))
   const routes = new Hono<AppEnv>()
-  routes.get('/v1/openapi.json', (c) => c.body(document, 200, { 'Content-Type': 'application/json', 'Cache-Control': 'public, max-age=300' }))
+  routes.get('/v1/openapi.json', (c) =>
+    c.body(document, 200, { 'Content-Type': 'application/json', 'Cache-Control': 'public, max-age=300' }),
+  )
   routes.get('/docs', (c) => {
     if (!assets.swaggerJs) return c.redirect('/v1/openapi.json')
     c.header('Content-Security-Policy', DOCS_CSP)
@@ -44,10 +46,20 @@ export function createDocsRoutes(assets: DocsAssets, version: string) {
   const swaggerJs = prepareStatic(assets.swaggerJs)
   const swaggerCss = prepareStatic(assets.swaggerCss)
   routes.get('/docs/swagger-ui-bundle.js', (c) =>
-    swaggerJs ? sendStatic(c, swaggerJs, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'public, max-age=86400' }) : c.notFound(),
+    swaggerJs
+      ? sendStatic(c, swaggerJs, {
+          'Content-Type': 'text/javascript; charset=utf-8',
+          'Cache-Control': 'public, max-age=86400',
+        })
+      : c.notFound(),
   )
   routes.get('/docs/swagger-ui.css', (c) =>
-    swaggerCss ? sendStatic(c, swaggerCss, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'public, max-age=86400' }) : c.notFound(),
+    swaggerCss
+      ? sendStatic(c, swaggerCss, {
+          'Content-Type': 'text/css; charset=utf-8',
+          'Cache-Control': 'public, max-age=86400',
+        })
+      : c.notFound(),
   )
   return routes
 }

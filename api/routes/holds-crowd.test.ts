@@ -24,7 +24,8 @@ afterAll(async () => {
 
 const NOW = '2026-03-20T12:00:00Z'
 // Berlin is UTC+1 until 29 March: 09:00–17:00 local is 08:00Z–16:00Z.
-const at = (hourZ: number, minute = 0) => `2026-03-24T${String(hourZ).padStart(2, '0')}:${String(minute).padStart(2, '0')}:00.000Z`
+const at = (hourZ: number, minute = 0) =>
+  `2026-03-24T${String(hourZ).padStart(2, '0')}:${String(minute).padStart(2, '0')}:00.000Z`
 
 function setup() {
   const clock = fixedClock(NOW)
@@ -32,7 +33,8 @@ function setup() {
   return createTestApi({ db: database.db, clock, holds: backend.holds, limits: { holdsPerSession: 2 } })
 }
 
-const room = () => insertResource(database.db, { schedules: everyDay({ startTime: '09:00', endTime: '17:00', slotDuration: 60 }) })
+const room = () =>
+  insertResource(database.db, { schedules: everyDay({ startTime: '09:00', endTime: '17:00', slotDuration: 60 }) })
 
 function tally(results: { status: number; body: ErrorBody }[]): Record<string, number> {
   const counts: Record<string, number> = {}
@@ -48,7 +50,9 @@ describe('POST /v1/holds under a crowd', () => {
     const { call } = setup()
     const r = await room()
     const results = await Promise.all(
-      Array.from({ length: 400 }, () => call<ErrorBody>('POST', '/v1/holds', { session: newSession(), body: { resourceId: r.id, start: at(9) } })),
+      Array.from({ length: 400 }, () =>
+        call<ErrorBody>('POST', '/v1/holds', { session: newSession(), body: { resourceId: r.id, start: at(9) } }),
+      ),
     )
     expect(tally(results)).toEqual({ '201': 1, '409 slot_held': 399 })
   })
@@ -58,7 +62,10 @@ describe('POST /v1/holds under a crowd', () => {
     const r = await room()
     const results = await Promise.all(
       Array.from({ length: 400 }, (_, i) =>
-        call<ErrorBody>('POST', '/v1/holds', { session: newSession(), body: { resourceId: r.id, start: at(9 + (i % 4)) } }),
+        call<ErrorBody>('POST', '/v1/holds', {
+          session: newSession(),
+          body: { resourceId: r.id, start: at(9 + (i % 4)) },
+        }),
       ),
     )
     expect(tally(results)).toEqual({ '201': 4, '409 slot_held': 396 })
@@ -69,12 +76,18 @@ describe('POST /v1/holds under a crowd', () => {
     const r = await room()
     await insertBooking(database.db, { resourceId: r.id, start: at(9), end: at(10) })
     const crowd = (start: string) =>
-      Promise.all(Array.from({ length: 200 }, () => call<ErrorBody>('POST', '/v1/holds', { session: newSession(), body: { resourceId: r.id, start } })))
+      Promise.all(
+        Array.from({ length: 200 }, () =>
+          call<ErrorBody>('POST', '/v1/holds', { session: newSession(), body: { resourceId: r.id, start } }),
+        ),
+      )
     expect(tally(await crowd(at(9)))).toEqual({ '409 slot_taken': 200 })
     expect(tally(await crowd(at(10, 30)))).toEqual({ '422 outside_availability': 200 })
     expect(tally(await crowd(at(18)))).toEqual({ '422 outside_availability': 200 })
     // The refused crowds left no hold behind: the next free slot is anyone's.
-    expect((await call('POST', '/v1/holds', { session: newSession(), body: { resourceId: r.id, start: at(10) } })).status).toBe(201)
+    expect(
+      (await call('POST', '/v1/holds', { session: newSession(), body: { resourceId: r.id, start: at(10) } })).status,
+    ).toBe(201)
   })
 })
 
@@ -105,7 +118,8 @@ describe('the booked check shared by simultaneous holds', () => {
     const r = await room()
     const entry = (await createResourceCatalog(database.db, fixedClock(NOW)).find(r.id))!
     const gated = heldBackDatabase(database.db)
-    const check = (hourZ: number) => resolveOfferedSlot(gated.db, entry, Date.parse(at(hourZ)), undefined, Date.parse(NOW))
+    const check = (hourZ: number) =>
+      resolveOfferedSlot(gated.db, entry, Date.parse(at(hourZ)), undefined, Date.parse(NOW))
 
     const early = check(9)
     expect(gated.queries()).toBe(1)

@@ -23,7 +23,14 @@ const NOW = '2026-03-20T12:00:00Z'
 const SLOT_9 = { start: '2026-03-24T08:00:00.000Z', end: '2026-03-24T09:00:00.000Z' }
 const SLOT_10 = { start: '2026-03-24T09:00:00.000Z', end: '2026-03-24T10:00:00.000Z' }
 
-function setup(options: { rateLimitPerMinute?: number; holdRateLimiter?: RateLimiter; trustProxy?: TrustProxy; holdsPerClient?: number } = {}) {
+function setup(
+  options: {
+    rateLimitPerMinute?: number
+    holdRateLimiter?: RateLimiter
+    trustProxy?: TrustProxy
+    holdsPerClient?: number
+  } = {},
+) {
   const clock = fixedClock(NOW)
   const backend = createTestHoldBackend(clock, options)
   const api = createTestApi({
@@ -41,7 +48,10 @@ function setup(options: { rateLimitPerMinute?: number; holdRateLimiter?: RateLim
 const nineOn = (n: number) => `2026-03-${24 + n}T08:00:00.000Z`
 
 async function room(config: ResourceConfig = {}) {
-  return insertResource(database.db, { config, schedules: everyDay({ startTime: '09:00', endTime: '12:00', slotDuration: 60 }) })
+  return insertResource(database.db, {
+    config,
+    schedules: everyDay({ startTime: '09:00', endTime: '12:00', slotDuration: 60 }),
+  })
 }
 
 describe('POST /v1/holds', () => {
@@ -67,8 +77,14 @@ describe('POST /v1/holds', () => {
     const r = await room({ bufferAfterMin: 15 })
     const first = await call('POST', '/v1/holds', { session: newSession(), body: { resourceId: r.id, ...SLOT_9 } })
     expect(first.status).toBe(201)
-    const same = await call<ErrorBody>('POST', '/v1/holds', { session: newSession(), body: { resourceId: r.id, ...SLOT_9 } })
-    const next = await call<ErrorBody>('POST', '/v1/holds', { session: newSession(), body: { resourceId: r.id, ...SLOT_10 } })
+    const same = await call<ErrorBody>('POST', '/v1/holds', {
+      session: newSession(),
+      body: { resourceId: r.id, ...SLOT_9 },
+    })
+    const next = await call<ErrorBody>('POST', '/v1/holds', {
+      session: newSession(),
+      body: { resourceId: r.id, ...SLOT_10 },
+    })
     expect([same.status, same.body.error.code]).toEqual([409, 'slot_held'])
     expect([next.status, next.body.error.code]).toEqual([409, 'slot_held'])
   })
@@ -77,7 +93,10 @@ describe('POST /v1/holds', () => {
     const { call } = setup()
     const r = await room()
     await insertBooking(database.db, { resourceId: r.id, start: SLOT_9.start, end: SLOT_9.end })
-    const booked = await call<ErrorBody>('POST', '/v1/holds', { session: newSession(), body: { resourceId: r.id, start: SLOT_9.start } })
+    const booked = await call<ErrorBody>('POST', '/v1/holds', {
+      session: newSession(),
+      body: { resourceId: r.id, start: SLOT_9.start },
+    })
     expect([booked.status, booked.body.error.code]).toEqual([409, 'slot_taken'])
     for (const body of [
       { resourceId: r.id, start: '2026-03-24T08:15:00Z' },
@@ -106,7 +125,10 @@ describe('POST /v1/holds', () => {
 
   it('answers 404 for an unknown resource', async () => {
     const { call } = setup()
-    const res = await call<ErrorBody>('POST', '/v1/holds', { session: newSession(), body: { resourceId: 'ghost', start: SLOT_9.start } })
+    const res = await call<ErrorBody>('POST', '/v1/holds', {
+      session: newSession(),
+      body: { resourceId: 'ghost', start: SLOT_9.start },
+    })
     expect([res.status, res.body.error.code]).toEqual([404, 'not_found'])
   })
 
@@ -114,11 +136,20 @@ describe('POST /v1/holds', () => {
     const { call } = setup()
     const r = await room()
     const me = newSession()
-    const first = await call<{ hold: PublicHold }>('POST', '/v1/holds', { session: me, body: { resourceId: r.id, start: SLOT_9.start } })
-    const moved = await call<{ hold: PublicHold }>('POST', '/v1/holds', { session: me, body: { resourceId: r.id, start: SLOT_10.start } })
+    const first = await call<{ hold: PublicHold }>('POST', '/v1/holds', {
+      session: me,
+      body: { resourceId: r.id, start: SLOT_9.start },
+    })
+    const moved = await call<{ hold: PublicHold }>('POST', '/v1/holds', {
+      session: me,
+      body: { resourceId: r.id, start: SLOT_10.start },
+    })
     expect(moved.status).toBe(201)
     expect(moved.body.hold.id).not.toBe(first.body.hold.id)
-    const other = await call('POST', '/v1/holds', { session: newSession(), body: { resourceId: r.id, start: SLOT_9.start } })
+    const other = await call('POST', '/v1/holds', {
+      session: newSession(),
+      body: { resourceId: r.id, start: SLOT_9.start },
+    })
     expect(other.status).toBe(201)
   })
 
@@ -127,7 +158,10 @@ describe('POST /v1/holds', () => {
     const me = newSession()
     const rooms = [await room(), await room(), await room()]
     const results = []
-    for (const r of rooms) results.push(await call<ErrorBody>('POST', '/v1/holds', { session: me, body: { resourceId: r.id, start: SLOT_9.start } }))
+    for (const r of rooms)
+      results.push(
+        await call<ErrorBody>('POST', '/v1/holds', { session: me, body: { resourceId: r.id, start: SLOT_9.start } }),
+      )
     expect(results.map((r) => r.status)).toEqual([201, 201, 429])
     expect(results[2]?.body.error.code).toBe('rate_limited')
   })
@@ -147,10 +181,16 @@ describe('POST /v1/holds', () => {
   })
 
   it('fails closed with 503 when the rate limiter cannot answer', async () => {
-    const broken: RateLimiter = { consume: () => Promise.reject(new Error('ECONNREFUSED')), peek: () => Promise.reject(new Error('ECONNREFUSED')) }
+    const broken: RateLimiter = {
+      consume: () => Promise.reject(new Error('ECONNREFUSED')),
+      peek: () => Promise.reject(new Error('ECONNREFUSED')),
+    }
     const { call } = setup({ holdRateLimiter: broken })
     const r = await room()
-    const res = await call<ErrorBody>('POST', '/v1/holds', { session: newSession(), body: { resourceId: r.id, start: SLOT_9.start } })
+    const res = await call<ErrorBody>('POST', '/v1/holds', {
+      session: newSession(),
+      body: { resourceId: r.id, start: SLOT_9.start },
+    })
     expect([res.status, res.body.error.code]).toEqual([503, 'unavailable'])
     expect(res.headers.get('retry-after')).toBeTruthy()
   })
@@ -160,7 +200,10 @@ describe('POST /v1/holds', () => {
     const r = await room({ holdTtlSec: 60 })
     await call('POST', '/v1/holds', { session: newSession(), body: { resourceId: r.id, start: SLOT_9.start } })
     clock.set('2026-03-20T12:01:01Z')
-    const res = await call('POST', '/v1/holds', { session: newSession(), body: { resourceId: r.id, start: SLOT_9.start } })
+    const res = await call('POST', '/v1/holds', {
+      session: newSession(),
+      body: { resourceId: r.id, start: SLOT_9.start },
+    })
     expect(res.status).toBe(201)
   })
 })
@@ -171,10 +214,23 @@ describe('POST /v1/holds per client', () => {
   it('keys the per-IP rate on the hop the proxy added, never a spoofed left-most entry, and on the /64 for IPv6', async () => {
     const { call } = setup({ rateLimitPerMinute: 2, trustProxy: parseTrustProxy('1') })
     const r = await room()
-    const hold = (n: number, xff: string) => call<ErrorBody>('POST', '/v1/holds', { session: newSession(), body: { resourceId: r.id, start: nineOn(n) }, headers: from(xff) })
-    const spoofed = [await hold(0, '1.1.1.1, 203.0.113.7'), await hold(1, '2.2.2.2, 203.0.113.7'), await hold(2, '3.3.3.3, 203.0.113.7')]
+    const hold = (n: number, xff: string) =>
+      call<ErrorBody>('POST', '/v1/holds', {
+        session: newSession(),
+        body: { resourceId: r.id, start: nineOn(n) },
+        headers: from(xff),
+      })
+    const spoofed = [
+      await hold(0, '1.1.1.1, 203.0.113.7'),
+      await hold(1, '2.2.2.2, 203.0.113.7'),
+      await hold(2, '3.3.3.3, 203.0.113.7'),
+    ]
     expect(spoofed.map((res) => res.status)).toEqual([201, 201, 429])
-    const sameSubnet = [await hold(3, '2001:db8:1:2::1'), await hold(4, '2001:DB8:1:2:0:0:0:2'), await hold(5, '2001:db8:1:2:ffff::3')]
+    const sameSubnet = [
+      await hold(3, '2001:db8:1:2::1'),
+      await hold(4, '2001:DB8:1:2:0:0:0:2'),
+      await hold(5, '2001:db8:1:2:ffff::3'),
+    ]
     expect(sameSubnet.map((res) => res.status)).toEqual([201, 201, 429])
     expect((await hold(5, '2001:db8:1:3::1')).status).toBe(201)
   })
@@ -183,7 +239,11 @@ describe('POST /v1/holds per client', () => {
     const { call, clock } = setup({ holdsPerClient: 4, trustProxy: parseTrustProxy('1') })
     const r = await room({ holdTtlSec: 300 })
     const hold = (n: number, xff: string, session = newSession()) =>
-      call<{ hold: PublicHold } & ErrorBody>('POST', '/v1/holds', { session, body: { resourceId: r.id, start: nineOn(n) }, headers: from(xff) })
+      call<{ hold: PublicHold } & ErrorBody>('POST', '/v1/holds', {
+        session,
+        body: { resourceId: r.id, start: nineOn(n) },
+        headers: from(xff),
+      })
     const sessions = [newSession(), newSession(), newSession(), newSession()]
     const held = []
     for (const [i, session] of sessions.entries()) {
@@ -219,7 +279,16 @@ describe('POST /v1/holds per client', () => {
     const { call } = setup({ trustProxy: parseTrustProxy('1') })
     const r = await room()
     const statuses = []
-    for (let n = 0; n < 6; n++) statuses.push((await call('POST', '/v1/holds', { session: newSession(), body: { resourceId: r.id, start: nineOn(n) }, headers: from('203.0.113.7') })).status)
+    for (let n = 0; n < 6; n++)
+      statuses.push(
+        (
+          await call('POST', '/v1/holds', {
+            session: newSession(),
+            body: { resourceId: r.id, start: nineOn(n) },
+            headers: from('203.0.113.7'),
+          })
+        ).status,
+      )
     expect(statuses).toEqual([201, 201, 201, 201, 201, 201])
   })
 })
@@ -229,14 +298,20 @@ describe('DELETE /v1/holds/:id', () => {
     const { call } = setup()
     const r = await room()
     const me = newSession()
-    const { body } = await call<{ hold: PublicHold }>('POST', '/v1/holds', { session: me, body: { resourceId: r.id, start: SLOT_9.start } })
+    const { body } = await call<{ hold: PublicHold }>('POST', '/v1/holds', {
+      session: me,
+      body: { resourceId: r.id, start: SLOT_9.start },
+    })
     const stranger = await call<ErrorBody>('DELETE', `/v1/holds/${body.hold.id}`, { session: newSession() })
     expect(stranger.status).toBe(404)
     const owner = await call('DELETE', `/v1/holds/${body.hold.id}`, { session: me })
     expect(owner.status).toBe(204)
     const again = await call('DELETE', `/v1/holds/${body.hold.id}`, { session: me })
     expect(again.status).toBe(404)
-    const other = await call('POST', '/v1/holds', { session: newSession(), body: { resourceId: r.id, start: SLOT_9.start } })
+    const other = await call('POST', '/v1/holds', {
+      session: newSession(),
+      body: { resourceId: r.id, start: SLOT_9.start },
+    })
     expect(other.status).toBe(201)
   })
 })
@@ -246,7 +321,10 @@ describe('availability with holds', () => {
     const { call } = setup()
     const r = await room()
     const me = newSession()
-    const { body } = await call<{ hold: PublicHold }>('POST', '/v1/holds', { session: me, body: { resourceId: r.id, start: SLOT_9.start } })
+    const { body } = await call<{ hold: PublicHold }>('POST', '/v1/holds', {
+      session: me,
+      body: { resourceId: r.id, start: SLOT_9.start },
+    })
     const path = `/v1/resources/${r.slug}/availability?from=2026-03-24&to=2026-03-24`
     const mine = await call<AvailabilityResponse>('GET', path, { session: me })
     const theirs = await call<AvailabilityResponse>('GET', path, { session: newSession() })

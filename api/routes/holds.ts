@@ -50,7 +50,10 @@ export const holdRoutes = new Hono<AppEnv>()
       ...(limits.holdsPerClient ? { clientKey: client, maxPerClient: limits.holdsPerClient } : {}),
     })
     if (!result.ok && result.reason === 'slot_held') {
-      throw new BookingError('slot_held', 'Someone else is booking this time right now. Pick another, or try again in a few minutes.')
+      throw new BookingError(
+        'slot_held',
+        'Someone else is booking this time right now. Pick another, or try again in a few minutes.',
+      )
     }
     if (!result.ok && result.reason === 'client_limit') {
       throw new BookingError(
@@ -60,10 +63,14 @@ export const holdRoutes = new Hono<AppEnv>()
       )
     }
     if (!result.ok) {
-      throw new BookingError('rate_limited', `A session may hold at most ${limits.holdsPerSession} slots at once; finish or release one first.`, {
-        limit: limits.holdsPerSession,
-        retryAfterSec: 60,
-      })
+      throw new BookingError(
+        'rate_limited',
+        `A session may hold at most ${limits.holdsPerSession} slots at once; finish or release one first.`,
+        {
+          limit: limits.holdsPerSession,
+          retryAfterSec: 60,
+        },
+      )
     }
     return c.json({ hold: toPublicHold(result.hold) } satisfies HoldResponse, 201)
   })

@@ -33,9 +33,15 @@ export function createInternalRoutes(options: InternalRoutesOptions = {}) {
     const given = bearerToken(c)
     // Both, always: the secret (so a same-host proxy or a rebound browser page cannot use it)
     // and a connection from this machine (so a leaked secret is no use from elsewhere).
-    const secretOk = localSecret !== undefined && given !== undefined && digestsEqual(await sha256Hex(given), await sha256Hex(localSecret))
+    const secretOk =
+      localSecret !== undefined &&
+      given !== undefined &&
+      digestsEqual(await sha256Hex(given), await sha256Hex(localSecret))
     if (!secretOk || !fromThisMachine(c)) {
-      throw new BookingError('unauthorized', 'Only npm run admin:key on this machine may use this (the secret from the lock file beside the data folder).')
+      throw new BookingError(
+        'unauthorized',
+        'Only npm run admin:key on this machine may use this (the secret from the lock file beside the data folder).',
+      )
     }
     await next()
   }
@@ -83,7 +89,8 @@ function toKeyInfo(row: AdminKeyRow) {
  * socket, never from X-Forwarded-For. Runtimes without a socket (Workers) are never local.
  */
 function fromThisMachine(c: Context): boolean {
-  const socket = (c.env as { incoming?: { socket?: { remoteAddress?: string; localAddress?: string } } } | undefined)?.incoming?.socket
+  const socket = (c.env as { incoming?: { socket?: { remoteAddress?: string; localAddress?: string } } } | undefined)
+    ?.incoming?.socket
   const plain = (address: string | undefined) => address?.replace(/^::ffff:/, '')
   const remote = plain(socket?.remoteAddress)
   if (!remote) return false

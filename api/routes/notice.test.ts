@@ -45,19 +45,31 @@ type Reply = { booking: PublicBooking } & ErrorBody
 function setup() {
   const clock = fixedClock(NOW)
   const api = createTestApi({ db: database.db, clock, holds: createTestHoldBackend(clock).holds })
-  const admin = <T,>(method: string, path: string, body?: unknown) => api.call<T>(method, `/v1/admin${path}`, { token: adminKey, ...(body !== undefined ? { body } : {}) })
+  const admin = <T>(method: string, path: string, body?: unknown) =>
+    api.call<T>(method, `/v1/admin${path}`, { token: adminKey, ...(body !== undefined ? { body } : {}) })
   return { ...api, clock, admin }
 }
 type Api = ReturnType<typeof setup>
 
 /** Open all day in Berlin, hourly. */
-const resource = (config: ResourceConfig) => insertResource(database.db, { timezone: 'Europe/Berlin', config, schedules: everyDay({ startTime: '00:00', endTime: '24:00', slotDuration: 60 }) })
+const resource = (config: ResourceConfig) =>
+  insertResource(database.db, {
+    timezone: 'Europe/Berlin',
+    config,
+    schedules: everyDay({ startTime: '00:00', endTime: '24:00', slotDuration: 60 }),
+  })
 
 async function book(api: Api, resourceId: string, start = START) {
   const session = newSession()
-  const hold = await api.call<{ hold: PublicHold }>('POST', '/v1/holds', { session, body: { resourceId, start: new Date(start).toISOString() } })
+  const hold = await api.call<{ hold: PublicHold }>('POST', '/v1/holds', {
+    session,
+    body: { resourceId, start: new Date(start).toISOString() },
+  })
   expect(hold.status).toBe(201)
-  const created = await api.call<Created>('POST', '/v1/bookings', { session, body: { holdId: hold.body.hold.id, guest } })
+  const created = await api.call<Created>('POST', '/v1/bookings', {
+    session,
+    body: { holdId: hold.body.hold.id, guest },
+  })
   expect(created.status).toBe(201)
   const [row] = await database.db.select().from(bookings).where(eq(bookings.ref, created.body.booking.ref))
   return { ref: created.body.booking.ref, id: row!.id, token: created.body.manageToken, resourceId }
@@ -71,13 +83,23 @@ async function row(booking: Booked): Promise<BookingRow> {
 
 async function guestMove(api: Api, booking: Booked, to = LATER) {
   const session = newSession()
-  const hold = await api.call<{ hold: PublicHold }>('POST', '/v1/holds', { session, body: { resourceId: booking.resourceId, start: new Date(to).toISOString() } })
+  const hold = await api.call<{ hold: PublicHold }>('POST', '/v1/holds', {
+    session,
+    body: { resourceId: booking.resourceId, start: new Date(to).toISOString() },
+  })
   expect(hold.status).toBe(201)
-  return api.call<Reply>('POST', `/v1/bookings/${booking.ref}/reschedule`, { session, token: booking.token, body: { holdId: hold.body.hold.id } })
+  return api.call<Reply>('POST', `/v1/bookings/${booking.ref}/reschedule`, {
+    session,
+    token: booking.token,
+    body: { holdId: hold.body.hold.id },
+  })
 }
 
-const guestCancel = (api: Api, booking: Booked) => api.call<Reply>('POST', `/v1/bookings/${booking.ref}/cancel`, { token: booking.token })
-const manageView = async (api: Api, booking: Booked) => (await api.call<{ booking: PublicBooking }>('GET', `/v1/bookings/${booking.ref}`, { token: booking.token })).body.booking
+const guestCancel = (api: Api, booking: Booked) =>
+  api.call<Reply>('POST', `/v1/bookings/${booking.ref}/cancel`, { token: booking.token })
+const manageView = async (api: Api, booking: Booked) =>
+  (await api.call<{ booking: PublicBooking }>('GET', `/v1/bookings/${booking.ref}`, { token: booking.token })).body
+    .booking
 const iso = (at: number) => new Date(at).toISOString()
 
 describe('minRescheduleNoticeHours: the guest’s move closes at its own notice, with reschedule_closed', () => {
@@ -140,7 +162,12 @@ describe('minCancelNoticeHours: the guest’s cancel closes at its own notice, w
 
   it('with a ladder, the notice closes cancelling early but leaves the refund to the ladder before that', async () => {
     const api = setup()
-    const ladder = { free_cancellation_hours: 48, partial_refund_hours: 12, partial_refund_percent: 50, no_refund_hours: 2 }
+    const ladder = {
+      free_cancellation_hours: 48,
+      partial_refund_hours: 12,
+      partial_refund_percent: 50,
+      no_refund_hours: 2,
+    }
     const r = await resource({ cancellationPolicy: ladder, minCancelNoticeHours: 30 })
     const open = await book(api, r.id)
     const closed = await book(api, r.id, START + HOUR)
@@ -182,7 +209,9 @@ describe('the owner is not bound by the notices', () => {
     const booking = await book(api, (await resource(NOTICE)).id)
     api.clock.set(START - 6 * HOUR + SECOND)
     expect((await guestMove(api, booking)).body.error.code).toBe('reschedule_closed')
-    const moved = await api.admin<{ booking: AdminBooking }>('POST', `/bookings/${booking.id}/reschedule`, { start: iso(LATER) })
+    const moved = await api.admin<{ booking: AdminBooking }>('POST', `/bookings/${booking.id}/reschedule`, {
+      start: iso(LATER),
+    })
     expect(moved.status).toBe(200)
     expect(moved.body.booking.start).toBe(iso(LATER))
     api.clock.set(LATER - HOUR)
@@ -193,7 +222,10 @@ describe('the owner is not bound by the notices', () => {
 
   it('the owner’s cancel inside the cancel notice refunds by the ladder, not 0 %', async () => {
     const api = setup()
-    const booking = await book(api, (await resource({ ...NOTICE, cancellationPolicy: { free_cancellation_hours: 12 } })).id)
+    const booking = await book(
+      api,
+      (await resource({ ...NOTICE, cancellationPolicy: { free_cancellation_hours: 12 } })).id,
+    )
     api.clock.set(START - 20 * HOUR)
     expect((await guestCancel(api, booking)).body.error.code).toBe('cancellation_closed')
     const cancelled = await api.admin<{ booking: AdminBooking }>('POST', `/bookings/${booking.id}/cancel`, {})
@@ -205,7 +237,10 @@ describe('the manage view says until when the guest can move and cancel', () => 
   it('states both deadlines while open, null for each once closed', async () => {
     const api = setup()
     const booking = await book(api, (await resource(NOTICE)).id)
-    expect((await manageView(api, booking)).changeableUntil).toEqual({ reschedule: iso(START - 6 * HOUR), cancel: iso(START - 24 * HOUR) })
+    expect((await manageView(api, booking)).changeableUntil).toEqual({
+      reschedule: iso(START - 6 * HOUR),
+      cancel: iso(START - 24 * HOUR),
+    })
     api.clock.set(START - 24 * HOUR + SECOND)
     const view = await manageView(api, booking)
     expect(view.changeableUntil).toEqual({ reschedule: iso(START - 6 * HOUR), cancel: null })
@@ -236,7 +271,9 @@ describe('the notice a guest booked under is theirs', () => {
     const api = setup()
     const r = await resource(NOTICE)
     const before = await book(api, r.id)
-    const patched = await api.admin('PATCH', `/resources/${r.id}`, { config: { minRescheduleNoticeHours: 48, minCancelNoticeHours: 72 } })
+    const patched = await api.admin('PATCH', `/resources/${r.id}`, {
+      config: { minRescheduleNoticeHours: 48, minCancelNoticeHours: 72 },
+    })
     expect(patched.status).toBe(200)
     const after = await book(api, r.id, START + HOUR)
     expect(await row(before)).toMatchObject({ minRescheduleNoticeHours: 6, minCancelNoticeHours: 24 })
@@ -277,8 +314,15 @@ describe('notice hours are real elapsed hours across the spring-forward night in
     ['Saturday 10:00 CET (the same wall time, 23 h before): refused', SATURDAY_0900 + HOUR, 422],
   ])('24 h notice, %s', async (_label, at, status) => {
     const api = setup()
-    const booking = await book(api, (await resource({ minRescheduleNoticeHours: 24, minCancelNoticeHours: 24 })).id, SUNDAY)
-    expect((await manageView(api, booking)).changeableUntil).toEqual({ reschedule: iso(SATURDAY_0900), cancel: iso(SATURDAY_0900) })
+    const booking = await book(
+      api,
+      (await resource({ minRescheduleNoticeHours: 24, minCancelNoticeHours: 24 })).id,
+      SUNDAY,
+    )
+    expect((await manageView(api, booking)).changeableUntil).toEqual({
+      reschedule: iso(SATURDAY_0900),
+      cancel: iso(SATURDAY_0900),
+    })
     api.clock.set(at)
     const moved = await guestMove(api, booking, SUNDAY + 2 * 86_400_000)
     expect(moved.status).toBe(status)

@@ -52,9 +52,15 @@ function setup() {
     info: (message, fields) => logs.push({ level: 'info', message, fields }),
     error: (message, fields) => logs.push({ level: 'error', message, fields }),
   }
-  const payments = createStripeGateway({ secretKey: 'sk_test_outsiders', publishableKey: 'pk_test_outsiders', webhookSecret: FAKE_WEBHOOK_SECRET, apiBase: stripe.url })
+  const payments = createStripeGateway({
+    secretKey: 'sk_test_outsiders',
+    publishableKey: 'pk_test_outsiders',
+    webhookSecret: FAKE_WEBHOOK_SECRET,
+    apiBase: stripe.url,
+  })
   const api = createTestApi({ db: database.db, clock, logger, payments, holds: createTestHoldBackend(clock).holds })
-  const admin = <T = ErrorBody>(method: string, path: string, body?: unknown) => api.call<T>(method, `/v1/admin${path}`, { token: key, ...(body !== undefined ? { body } : {}) })
+  const admin = <T = ErrorBody>(method: string, path: string, body?: unknown) =>
+    api.call<T>(method, `/v1/admin${path}`, { token: key, ...(body !== undefined ? { body } : {}) })
   return { ...api, admin, logs, clock }
 }
 
@@ -62,7 +68,11 @@ let counter = 0
 const slug = () => `outsider-${process.pid}-${++counter}`
 
 async function openRoom(config = {}) {
-  return insertResource(database.db, { slug: slug(), config, schedules: everyDay({ startTime: '08:00', endTime: '20:00', slotDuration: 60 }) })
+  return insertResource(database.db, {
+    slug: slug(),
+    config,
+    schedules: everyDay({ startTime: '08:00', endTime: '20:00', slotDuration: 60 }),
+  })
 }
 
 /** A live hold on SLOT in a fresh session, for a booking request. */
@@ -76,7 +86,10 @@ async function holdFor(api: ReturnType<typeof setup>, resourceId: string, start 
 async function bookedRoom(api: ReturnType<typeof setup>) {
   const room = await openRoom()
   const { session, holdId } = await holdFor(api, room.id)
-  const made = await api.call<{ booking: PublicBooking; manageToken: string }>('POST', '/v1/bookings', { session, body: { holdId, guest: { name: 'Ada', email: 'ada@example.com' } } })
+  const made = await api.call<{ booking: PublicBooking; manageToken: string }>('POST', '/v1/bookings', {
+    session,
+    body: { holdId, guest: { name: 'Ada', email: 'ada@example.com' } },
+  })
   expect(made.status).toBe(201)
   const [row] = await database.db.select().from(bookings).where(eq(bookings.ref, made.body.booking.ref))
   return { room, ref: made.body.booking.ref, manageToken: made.body.manageToken, id: row!.id }
@@ -88,7 +101,10 @@ function expectRefused(res: { status: number; body: unknown; text: string }, pat
   const error = (res.body as ErrorBody).error
   expect(error.code).toBe('invalid_request')
   const details = (error.details ?? []) as FieldError[]
-  expect(details.map((d) => d.path), res.text).toContain(path)
+  expect(
+    details.map((d) => d.path),
+    res.text,
+  ).toContain(path)
   if (code) expect(details.find((d) => d.path === path)?.code, res.text).toBe(code)
   return details.find((d) => d.path === path)!
 }
@@ -134,11 +150,20 @@ describe('control characters in guest input', () => {
     const room = await openRoom()
     const { session, holdId } = await holdFor(api, room.id)
     for (const c of LINE_CONTROLS) {
-      const name = await api.call<ErrorBody>('POST', '/v1/bookings', { session, body: { holdId, guest: { ...guest, name: `Ada${c}Lovelace` } } })
+      const name = await api.call<ErrorBody>('POST', '/v1/bookings', {
+        session,
+        body: { holdId, guest: { ...guest, name: `Ada${c}Lovelace` } },
+      })
       expectRefused(name, 'guest.name', 'invalid')
-      const phone = await api.call<ErrorBody>('POST', '/v1/bookings', { session, body: { holdId, guest: { ...guest, phone: `+44 20${c}7123 4567` } } })
+      const phone = await api.call<ErrorBody>('POST', '/v1/bookings', {
+        session,
+        body: { holdId, guest: { ...guest, phone: `+44 20${c}7123 4567` } },
+      })
       expectRefused(phone, 'guest.phone', 'invalid_phone')
-      const key = await api.call<ErrorBody>('POST', '/v1/bookings', { session, body: { holdId, guest, answers: { [`door${c}code`]: 'x' } } })
+      const key = await api.call<ErrorBody>('POST', '/v1/bookings', {
+        session,
+        body: { holdId, guest, answers: { [`door${c}code`]: 'x' } },
+      })
       expectRefused(key, 'answers', 'invalid')
     }
   })
@@ -148,7 +173,10 @@ describe('control characters in guest input', () => {
     const room = await openRoom()
     const { session, holdId } = await holdFor(api, room.id)
     const notes = 'First line\r\nSecond line\n\tindented'
-    const res = await api.call<{ booking: PublicBooking }>('POST', '/v1/bookings', { session, body: { holdId, guest, notes, answers: { directions: 'Left\nthen right' } } })
+    const res = await api.call<{ booking: PublicBooking }>('POST', '/v1/bookings', {
+      session,
+      body: { holdId, guest, notes, answers: { directions: 'Left\nthen right' } },
+    })
     expect(res.status, res.text).toBe(201)
     const [row] = await database.db.select().from(bookings).where(eq(bookings.ref, res.body.booking.ref))
     expect([row?.notes, row?.answers]).toEqual([notes, { directions: 'Left\nthen right' }])
@@ -158,11 +186,17 @@ describe('control characters in guest input', () => {
     const api = setup()
     const { ref, manageToken, id } = await bookedRoom(api)
     for (const c of CONTROLS) {
-      const res = await api.call<ErrorBody>('POST', `/v1/bookings/${ref}/cancel`, { token: manageToken, body: { reason: `ill${c}` } })
+      const res = await api.call<ErrorBody>('POST', `/v1/bookings/${ref}/cancel`, {
+        token: manageToken,
+        body: { reason: `ill${c}` },
+      })
       expectRefused(res, 'reason', 'invalid')
     }
     expect((await database.db.select().from(bookings).where(eq(bookings.id, id)))[0]?.status).toBe('confirmed')
-    const ok = await api.call<{ booking: PublicBooking }>('POST', `/v1/bookings/${ref}/cancel`, { token: manageToken, body: { reason: 'ill\nsorry' } })
+    const ok = await api.call<{ booking: PublicBooking }>('POST', `/v1/bookings/${ref}/cancel`, {
+      token: manageToken,
+      body: { reason: 'ill\nsorry' },
+    })
     expect([ok.status, ok.body.booking.status]).toEqual([200, 'cancelled'])
   })
 
@@ -171,13 +205,32 @@ describe('control characters in guest input', () => {
     const room = await openRoom()
     for (const c of CONTROLS) {
       const e = encodeURIComponent(c)
-      for (const path of [`/v1/resources/${e}`, `/v1/resources/x${e}/availability?from=2026-06-02&to=2026-06-02`, `/v1/resources/${e}/next-available?from=2026-06-02`]) {
+      for (const path of [
+        `/v1/resources/${e}`,
+        `/v1/resources/x${e}/availability?from=2026-06-02&to=2026-06-02`,
+        `/v1/resources/${e}/next-available?from=2026-06-02`,
+      ]) {
         const res = await api.call<ErrorBody>('GET', path)
         expect([res.status, res.body.error.code], `${path} ${res.text}`).toEqual([404, 'not_found'])
       }
-      expectRefused(await api.call('GET', `/v1/resources/${room.slug}/availability?from=2026-06-02&to=2026-06-02&tz=UTC${e}`), 'tz', 'invalid')
-      expectRefused(await api.call('GET', `/v1/resources/${room.slug}/next-available?from=2026-06-02&tz=${e}UTC`), 'tz', 'invalid')
-      expectRefused(await api.call('POST', '/v1/holds', { session: newSession(), body: { resourceId: `${room.slug}${c}`, start: SLOT } }), 'resourceId', 'invalid')
+      expectRefused(
+        await api.call('GET', `/v1/resources/${room.slug}/availability?from=2026-06-02&to=2026-06-02&tz=UTC${e}`),
+        'tz',
+        'invalid',
+      )
+      expectRefused(
+        await api.call('GET', `/v1/resources/${room.slug}/next-available?from=2026-06-02&tz=${e}UTC`),
+        'tz',
+        'invalid',
+      )
+      expectRefused(
+        await api.call('POST', '/v1/holds', {
+          session: newSession(),
+          body: { resourceId: `${room.slug}${c}`, start: SLOT },
+        }),
+        'resourceId',
+        'invalid',
+      )
       const manage = await api.call<ErrorBody>('GET', `/v1/bookings/AB${e}CD`, { token: 'x'.repeat(43) })
       expect(manage.status).toBe(404)
       const release = await api.call<ErrorBody>('DELETE', `/v1/holds/h_${e}`, { session: newSession() })
@@ -187,7 +240,13 @@ describe('control characters in guest input', () => {
 })
 
 describe('control characters in owner input', () => {
-  const resource = () => ({ slug: slug(), type: 'room', name: 'Studio', timezone: 'Europe/Berlin', config: { notifyEmail: 'owner@example.com', country: 'DE' } })
+  const resource = () => ({
+    slug: slug(),
+    type: 'room',
+    name: 'Studio',
+    timezone: 'Europe/Berlin',
+    config: { notifyEmail: 'owner@example.com', country: 'DE' },
+  })
   const fields: [string, (body: ReturnType<typeof resource>, c: string) => void, string][] = [
     ['slug', (b, c) => (b.slug = `${b.slug}${c}`), 'invalid'],
     ['type', (b, c) => (b.type = `room${c}`), 'invalid'],
@@ -216,17 +275,30 @@ describe('control characters in owner input', () => {
     const { admin } = setup()
     const room = await openRoom()
     for (const c of CONTROLS) {
-      expectRefused(await admin('PUT', `/resources/${room.id}/schedules`, { schedules: [{ specificDate: `2026-06-0${c}`, startTime: '09:00', endTime: '10:00', slotDuration: 60 }] }), 'schedules.0.specificDate')
-      expectRefused(await admin('PUT', `/resources/${room.id}/schedules`, { schedules: [{ weekday: 0, startTime: `09:00${c}`, endTime: '10:00', slotDuration: 60 }] }), 'schedules.0.startTime')
+      expectRefused(
+        await admin('PUT', `/resources/${room.id}/schedules`, {
+          schedules: [{ specificDate: `2026-06-0${c}`, startTime: '09:00', endTime: '10:00', slotDuration: 60 }],
+        }),
+        'schedules.0.specificDate',
+      )
+      expectRefused(
+        await admin('PUT', `/resources/${room.id}/schedules`, {
+          schedules: [{ weekday: 0, startTime: `09:00${c}`, endTime: '10:00', slotDuration: 60 }],
+        }),
+        'schedules.0.startTime',
+      )
     }
   })
 
   it('refuses them in an owner cancel reason, keeping line breaks', async () => {
     const api = setup()
     const { id } = await bookedRoom(api)
-    for (const c of CONTROLS) expectRefused(await api.admin('POST', `/bookings/${id}/cancel`, { reason: `no${c}show` }), 'reason', 'invalid')
+    for (const c of CONTROLS)
+      expectRefused(await api.admin('POST', `/bookings/${id}/cancel`, { reason: `no${c}show` }), 'reason', 'invalid')
     expect((await database.db.select().from(bookings).where(eq(bookings.id, id)))[0]?.status).toBe('confirmed')
-    const ok = await api.admin<{ booking: AdminBooking }>('POST', `/bookings/${id}/cancel`, { reason: 'Closed for repairs.\nSorry!' })
+    const ok = await api.admin<{ booking: AdminBooking }>('POST', `/bookings/${id}/cancel`, {
+      reason: 'Closed for repairs.\nSorry!',
+    })
     expect([ok.status, ok.body.booking.status]).toEqual([200, 'cancelled'])
   })
 
@@ -236,7 +308,8 @@ describe('control characters in owner input', () => {
       const e = encodeURIComponent(c)
       expectRefused(await admin('GET', `/bookings?q=Ada${e}`), 'q', 'invalid')
       expectRefused(await admin('GET', `/bookings?cursor=${e}abc`), 'cursor')
-      for (const path of [`/bookings/${e}`, `/resources/${e}`, `/resources/${e}/schedules`]) expect((await admin('GET', path)).status).toBe(404)
+      for (const path of [`/bookings/${e}`, `/resources/${e}`, `/resources/${e}/schedules`])
+        expect((await admin('GET', path)).status).toBe(404)
     }
     // A cursor that decodes to a start no date can hold.
     const forged = btoa(JSON.stringify([1e300, '00000000-0000-4000-8000-000000000000']))
@@ -251,7 +324,9 @@ describe('control characters in owner input', () => {
     }
     // Headers cannot carry NUL, CR or LF; the other controls can reach the server.
     for (const c of CONTROLS.filter((ch) => ch !== '\u0000')) {
-      const res = await api.call<ErrorBody>('GET', '/v1/admin/resources', { headers: { Authorization: `Bearer bka_AAAA${c}AAA_${'A'.repeat(43)}` } })
+      const res = await api.call<ErrorBody>('GET', '/v1/admin/resources', {
+        headers: { Authorization: `Bearer bka_AAAA${c}AAA_${'A'.repeat(43)}` },
+      })
       expect(res.status).toBe(401)
     }
   })
@@ -259,7 +334,16 @@ describe('control characters in owner input', () => {
 
 // ——— 2. Dates at the edges ———
 
-const BAD_DATES = ['0000-01-01', '0001-01-01', '1969-12-31', '3000-01-01', '9999-12-30', '9999-12-31', '+010000-01-01', '-000001-01-01']
+const BAD_DATES = [
+  '0000-01-01',
+  '0001-01-01',
+  '1969-12-31',
+  '3000-01-01',
+  '9999-12-30',
+  '9999-12-31',
+  '+010000-01-01',
+  '-000001-01-01',
+]
 const BAD_INSTANTS = [
   '0000-01-01T00:00:00Z',
   '0001-01-01T00:00:00Z',
@@ -278,22 +362,48 @@ describe('dates at the edges of the calendar', () => {
     const room = await openRoom()
     for (const date of BAD_DATES) {
       const e = encodeURIComponent(date)
-      expectRefused(await api.call('GET', `/v1/resources/${room.slug}/availability?from=${e}&to=${e}`), 'from', 'invalid')
-      expectRefused(await api.call('GET', `/v1/resources/${room.slug}/availability?from=2026-06-02&to=${e}`), 'to', 'invalid')
+      expectRefused(
+        await api.call('GET', `/v1/resources/${room.slug}/availability?from=${e}&to=${e}`),
+        'from',
+        'invalid',
+      )
+      expectRefused(
+        await api.call('GET', `/v1/resources/${room.slug}/availability?from=2026-06-02&to=${e}`),
+        'to',
+        'invalid',
+      )
       expectRefused(await api.call('GET', `/v1/resources/${room.slug}/next-available?from=${e}`), 'from', 'invalid')
     }
-    expectRefused(await api.call('GET', `/v1/resources/${room.slug}/availability?from=2999-12-31&to=3000-01-01`), 'to', 'invalid')
+    expectRefused(
+      await api.call('GET', `/v1/resources/${room.slug}/availability?from=2999-12-31&to=3000-01-01`),
+      'to',
+      'invalid',
+    )
   })
 
   it('answers the first and last days of the range, in every zone, without a 500', async () => {
     const api = setup()
-    const room = await insertResource(database.db, { slug: slug(), config: { bufferBeforeMin: 10_080, bufferAfterMin: 10_080 }, schedules: everyDay({ startTime: '00:00', endTime: '24:00', slotDuration: 60 }) })
+    const room = await insertResource(database.db, {
+      slug: slug(),
+      config: { bufferBeforeMin: 10_080, bufferAfterMin: 10_080 },
+      schedules: everyDay({ startTime: '00:00', endTime: '24:00', slotDuration: 60 }),
+    })
     for (const tz of ['UTC', 'Pacific/Kiritimati', 'Etc/GMT+12']) {
-      for (const [from, to] of [['1970-01-01', '1970-01-01'], ['2999-11-01', '2999-12-31'], ['2999-12-31', '2999-12-31']]) {
-        const res = await api.call<AvailabilityResponse>('GET', `/v1/resources/${room.slug}/availability?from=${from}&to=${to}&tz=${encodeURIComponent(tz)}`)
+      for (const [from, to] of [
+        ['1970-01-01', '1970-01-01'],
+        ['2999-11-01', '2999-12-31'],
+        ['2999-12-31', '2999-12-31'],
+      ]) {
+        const res = await api.call<AvailabilityResponse>(
+          'GET',
+          `/v1/resources/${room.slug}/availability?from=${from}&to=${to}&tz=${encodeURIComponent(tz)}`,
+        )
         expect(res.status, `${tz} ${from} ${res.text}`).toBe(200)
       }
-      const next = await api.call<NextAvailableResponse>('GET', `/v1/resources/${room.slug}/next-available?from=2999-12-31&tz=${encodeURIComponent(tz)}`)
+      const next = await api.call<NextAvailableResponse>(
+        'GET',
+        `/v1/resources/${room.slug}/next-available?from=2999-12-31&tz=${encodeURIComponent(tz)}`,
+      )
       expect([next.status, next.body.nextAvailable], next.text).toEqual([200, null])
     }
   })
@@ -302,11 +412,25 @@ describe('dates at the edges of the calendar', () => {
     const api = setup()
     const room = await openRoom()
     for (const instant of BAD_INSTANTS) {
-      expectRefused(await api.call('POST', '/v1/holds', { session: newSession(), body: { resourceId: room.id, start: instant } }), 'start', 'invalid')
-      expectRefused(await api.call('POST', '/v1/holds', { session: newSession(), body: { resourceId: room.id, start: SLOT, end: instant } }), 'end', 'invalid')
+      expectRefused(
+        await api.call('POST', '/v1/holds', { session: newSession(), body: { resourceId: room.id, start: instant } }),
+        'start',
+        'invalid',
+      )
+      expectRefused(
+        await api.call('POST', '/v1/holds', {
+          session: newSession(),
+          body: { resourceId: room.id, start: SLOT, end: instant },
+        }),
+        'end',
+        'invalid',
+      )
     }
     // The last hour of the range, on a resource with no horizon, is a slot like any other.
-    const last = await api.call('POST', '/v1/holds', { session: newSession(), body: { resourceId: room.id, start: '2999-12-31T18:00:00Z' } })
+    const last = await api.call('POST', '/v1/holds', {
+      session: newSession(),
+      body: { resourceId: room.id, start: '2999-12-31T18:00:00Z' },
+    })
     expect(last.status, last.text).toBe(201)
   })
 
@@ -317,7 +441,10 @@ describe('dates at the edges of the calendar', () => {
       expectRefused(await admin('GET', `/bookings?from=${e}`), 'from', 'invalid')
       expectRefused(await admin('GET', `/bookings?to=${e}`), 'to', 'invalid')
     }
-    const edges = await admin<{ bookings: AdminBooking[] }>('GET', '/bookings?from=1970-01-01&to=2999-12-31T23:59:59.999Z')
+    const edges = await admin<{ bookings: AdminBooking[] }>(
+      'GET',
+      '/bookings?from=1970-01-01&to=2999-12-31T23:59:59.999Z',
+    )
     expect(edges.status, edges.text).toBe(200)
   })
 
@@ -325,23 +452,48 @@ describe('dates at the edges of the calendar', () => {
     const api = setup()
     const room = await openRoom()
     for (const date of BAD_DATES) {
-      expectRefused(await api.admin('PUT', `/resources/${room.id}/schedules`, { schedules: [{ specificDate: date, startTime: '09:00', endTime: '10:00', slotDuration: 60 }] }), 'schedules.0.specificDate', 'invalid')
+      expectRefused(
+        await api.admin('PUT', `/resources/${room.id}/schedules`, {
+          schedules: [{ specificDate: date, startTime: '09:00', endTime: '10:00', slotDuration: 60 }],
+        }),
+        'schedules.0.specificDate',
+        'invalid',
+      )
     }
-    const last = await api.admin('PUT', `/resources/${room.id}/schedules`, { schedules: [{ specificDate: '2999-12-31', startTime: '23:00', endTime: '24:00', slotDuration: 60 }] })
+    const last = await api.admin('PUT', `/resources/${room.id}/schedules`, {
+      schedules: [{ specificDate: '2999-12-31', startTime: '23:00', endTime: '24:00', slotDuration: 60 }],
+    })
     expect(last.status, last.text).toBe(200)
-    const days = await api.call<AvailabilityResponse>('GET', `/v1/resources/${room.slug}/availability?from=2999-12-31&to=2999-12-31&tz=Pacific/Kiritimati`)
+    const days = await api.call<AvailabilityResponse>(
+      'GET',
+      `/v1/resources/${room.slug}/availability?from=2999-12-31&to=2999-12-31&tz=Pacific/Kiritimati`,
+    )
     expect(days.status, days.text).toBe(200)
   })
 
   it('refuses an owner move outside the range, and moves a booking to the last hour', async () => {
     const api = setup()
     const room = await openRoom()
-    const booking = await insertBooking(database.db, { resourceId: room.id, start: '2026-06-05T10:00:00Z', end: '2026-06-05T11:00:00Z' })
+    const booking = await insertBooking(database.db, {
+      resourceId: room.id,
+      start: '2026-06-05T10:00:00Z',
+      end: '2026-06-05T11:00:00Z',
+    })
     for (const instant of BAD_INSTANTS) {
-      expectRefused(await api.admin('POST', `/bookings/${booking.id}/reschedule`, { start: instant }), 'start', 'invalid')
-      expectRefused(await api.admin('POST', `/bookings/${booking.id}/reschedule`, { start: '2026-06-06T10:00:00Z', end: instant }), 'end', 'invalid')
+      expectRefused(
+        await api.admin('POST', `/bookings/${booking.id}/reschedule`, { start: instant }),
+        'start',
+        'invalid',
+      )
+      expectRefused(
+        await api.admin('POST', `/bookings/${booking.id}/reschedule`, { start: '2026-06-06T10:00:00Z', end: instant }),
+        'end',
+        'invalid',
+      )
     }
-    const last = await api.admin<{ booking: AdminBooking }>('POST', `/bookings/${booking.id}/reschedule`, { start: '2999-12-31T23:00:00Z' })
+    const last = await api.admin<{ booking: AdminBooking }>('POST', `/bookings/${booking.id}/reschedule`, {
+      start: '2999-12-31T23:00:00Z',
+    })
     expect([last.status, last.body.booking?.start], last.text).toEqual([200, '2999-12-31T23:00:00.000Z'])
   })
 })
@@ -350,21 +502,49 @@ describe('dates at the edges of the calendar', () => {
 
 describe('a signed webhook about an unknown PaymentIntent', () => {
   async function send(api: ReturnType<typeof setup>, body: string, signature: string) {
-    const res = await api.app.request('/v1/webhooks/stripe', { method: 'POST', headers: { 'Content-Type': 'application/json', 'Stripe-Signature': signature }, body })
+    const res = await api.app.request('/v1/webhooks/stripe', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'Stripe-Signature': signature },
+      body,
+    })
     return { status: res.status, body: (await res.json()) as { received?: boolean } }
   }
 
   /** An event Stripe would sign for an intent only Stripe has. */
   function signed(type: string, object: Record<string, unknown>) {
     const id = `evt_outsider_${++counter}_${Date.now()}`
-    const body = JSON.stringify({ id, object: 'event', type, api_version: '2025-01-27', created: Math.floor(Date.now() / 1000), livemode: false, data: { object } })
-    return { id, body, signature: Stripe.webhooks.generateTestHeaderString({ payload: body, secret: FAKE_WEBHOOK_SECRET }) }
+    const body = JSON.stringify({
+      id,
+      object: 'event',
+      type,
+      api_version: '2025-01-27',
+      created: Math.floor(Date.now() / 1000),
+      livemode: false,
+      data: { object },
+    })
+    return {
+      id,
+      body,
+      signature: Stripe.webhooks.generateTestHeaderString({ payload: body, secret: FAKE_WEBHOOK_SECRET }),
+    }
   }
 
   const intentAt = async (metadata: Record<string, string>) => {
-    const gateway = createStripeGateway({ secretKey: 'sk_test_outsiders', publishableKey: 'pk', webhookSecret: FAKE_WEBHOOK_SECRET, apiBase: stripe.url })
+    const gateway = createStripeGateway({
+      secretKey: 'sk_test_outsiders',
+      publishableKey: 'pk',
+      webhookSecret: FAKE_WEBHOOK_SECRET,
+      apiBase: stripe.url,
+    })
     // Another system on the same Stripe account made this one (or someone reused the metadata key).
-    const made = await gateway.createIntent({ bookingId: 'unused', resourceId: 'unused', ref: 'unused', amount: 1000, currency: 'EUR', description: 'elsewhere' })
+    const made = await gateway.createIntent({
+      bookingId: 'unused',
+      resourceId: 'unused',
+      ref: 'unused',
+      amount: 1000,
+      currency: 'EUR',
+      description: 'elsewhere',
+    })
     const intent = stripe.intent(made.id)
     intent.metadata = metadata
     stripe.authorize(made.id)
@@ -375,26 +555,36 @@ describe('a signed webhook about an unknown PaymentIntent', () => {
     ['no metadata', {}],
     ['a booking_id that is not ours', { booking_id: '00000000-0000-4000-8000-00000000abcd' }],
     ['a booking_id that is not a uuid', { booking_id: 'order-1234' }],
-  ])('answers 200 received for an intent Stripe knows with %s, logs it and records the event', async (_label, metadata) => {
-    const api = setup()
-    const intentId = await intentAt(metadata)
-    for (const type of ['payment_intent.amount_capturable_updated', 'payment_intent.succeeded', 'charge.refunded']) {
-      const event = stripe.signedEvent(type, intentId)
-      const res = await send(api, event.body, event.signature)
-      expect([res.status, res.body], type).toEqual([200, { received: true }])
-      expect(await database.db.select().from(paymentEvents).where(eq(paymentEvents.id, event.id))).toHaveLength(1)
-      const line = api.logs.find((l) => l.fields?.eventId === event.id)
-      expect(line?.level).toBe('info')
-      expect(line?.fields).toMatchObject({ intentId, eventId: event.id })
-    }
-    // Nothing of ours was touched: no capture, no cancel.
-    expect(stripe.requests.filter((r) => r.path.startsWith(`/v1/payment_intents/${intentId}/`))).toEqual([])
-  })
+  ])(
+    'answers 200 received for an intent Stripe knows with %s, logs it and records the event',
+    async (_label, metadata) => {
+      const api = setup()
+      const intentId = await intentAt(metadata)
+      for (const type of ['payment_intent.amount_capturable_updated', 'payment_intent.succeeded', 'charge.refunded']) {
+        const event = stripe.signedEvent(type, intentId)
+        const res = await send(api, event.body, event.signature)
+        expect([res.status, res.body], type).toEqual([200, { received: true }])
+        expect(await database.db.select().from(paymentEvents).where(eq(paymentEvents.id, event.id))).toHaveLength(1)
+        const line = api.logs.find((l) => l.fields?.eventId === event.id)
+        expect(line?.level).toBe('info')
+        expect(line?.fields).toMatchObject({ intentId, eventId: event.id })
+      }
+      // Nothing of ours was touched: no capture, no cancel.
+      expect(stripe.requests.filter((r) => r.path.startsWith(`/v1/payment_intents/${intentId}/`))).toEqual([])
+    },
+  )
 
   it('answers 200 received for an intent Stripe itself does not know (retrieve answers 404)', async () => {
     const api = setup()
     const intentId = `pi_unknown_${Date.now()}`
-    const event = signed('payment_intent.amount_capturable_updated', { id: intentId, object: 'payment_intent', amount: 1000, currency: 'eur', status: 'requires_capture', metadata: {} })
+    const event = signed('payment_intent.amount_capturable_updated', {
+      id: intentId,
+      object: 'payment_intent',
+      amount: 1000,
+      currency: 'eur',
+      status: 'requires_capture',
+      metadata: {},
+    })
     const res = await send(api, event.body, event.signature)
     expect([res.status, res.body]).toEqual([200, { received: true }])
     expect(await database.db.select().from(paymentEvents).where(eq(paymentEvents.id, event.id))).toHaveLength(1)
@@ -429,28 +619,56 @@ describe('amounts the database cannot store', () => {
     config: { price: { amount, currency: 'EUR' }, payment: 'full', ...extra },
   })
 
-  it.each([100_000_000, 2_147_483_647, 2_147_483_648, 2 ** 53, 1e21])('refuses a price of %d with 400 on create and update', async (amount) => {
-    const { admin } = setup()
-    expectRefused(await admin('POST', '/resources', priced(amount)), 'config.price.amount', 'invalid')
-    const made = await admin<{ resource: AdminResource }>('POST', '/resources', priced(1000))
-    expectRefused(await admin('PATCH', `/resources/${made.body.resource.id}`, { config: priced(amount).config }), 'config.price.amount', 'invalid')
-    expectRefused(await admin('POST', '/resources', priced(1000, { payment: 'deposit', depositAmount: amount })), 'config.depositAmount', 'invalid')
-  })
+  it.each([100_000_000, 2_147_483_647, 2_147_483_648, 2 ** 53, 1e21])(
+    'refuses a price of %d with 400 on create and update',
+    async (amount) => {
+      const { admin } = setup()
+      expectRefused(await admin('POST', '/resources', priced(amount)), 'config.price.amount', 'invalid')
+      const made = await admin<{ resource: AdminResource }>('POST', '/resources', priced(1000))
+      expectRefused(
+        await admin('PATCH', `/resources/${made.body.resource.id}`, { config: priced(amount).config }),
+        'config.price.amount',
+        'invalid',
+      )
+      expectRefused(
+        await admin('POST', '/resources', priced(1000, { payment: 'deposit', depositAmount: amount })),
+        'config.depositAmount',
+        'invalid',
+      )
+    },
+  )
 
   it('accepts the ceiling, 99,999,999 minor units, and books it', async () => {
     const api = setup()
-    const made = await api.admin<{ resource: AdminResource }>('POST', '/resources', priced(99_999_999, { payment: 'deposit', depositAmount: 99_999_999 }))
+    const made = await api.admin<{ resource: AdminResource }>(
+      'POST',
+      '/resources',
+      priced(99_999_999, { payment: 'deposit', depositAmount: 99_999_999 }),
+    )
     expect(made.status, made.text).toBe(201)
     const id = made.body.resource.id
-    expect((await api.admin('PUT', `/resources/${id}/schedules`, { schedules: [{ weekday: 2, startTime: '09:00', endTime: '17:00', slotDuration: 60 }] })).status).toBe(200)
+    expect(
+      (
+        await api.admin('PUT', `/resources/${id}/schedules`, {
+          schedules: [{ weekday: 2, startTime: '09:00', endTime: '17:00', slotDuration: 60 }],
+        })
+      ).status,
+    ).toBe(200)
     const { session, holdId } = await holdFor(api, id)
-    const booked = await api.call<{ booking: PublicBooking }>('POST', '/v1/bookings', { session, body: { holdId, guest: { name: 'Ada', email: 'ada@example.com' } } })
+    const booked = await api.call<{ booking: PublicBooking }>('POST', '/v1/bookings', {
+      session,
+      body: { holdId, guest: { name: 'Ada', email: 'ada@example.com' } },
+    })
     expect([booked.status, booked.body.booking?.payment?.amount], booked.text).toEqual([201, 99_999_999])
   })
 
   it('still loads a resource stored before the ceiling with a larger on-site price', async () => {
     const { call } = setup()
-    const legacy = await insertResource(database.db, { slug: slug(), config: { price: { amount: 150_000_000, currency: 'EUR' } }, schedules: everyDay({ startTime: '08:00', endTime: '20:00' }) })
+    const legacy = await insertResource(database.db, {
+      slug: slug(),
+      config: { price: { amount: 150_000_000, currency: 'EUR' } },
+      schedules: everyDay({ startTime: '08:00', endTime: '20:00' }),
+    })
     expect((await call('GET', `/v1/resources/${legacy.slug}`)).status).toBe(200)
     expect((await call('GET', '/v1/resources')).status).toBe(200)
   })
@@ -459,26 +677,70 @@ describe('amounts the database cannot store', () => {
     const { admin, call } = setup()
     const room = await openRoom()
     for (const minNoticeMin of [1e21, 2 ** 53]) {
-      expectRefused(await admin('POST', '/resources', { slug: slug(), type: 'room', name: 'N', timezone: 'UTC', config: { minNoticeMin } }), 'config.minNoticeMin', 'invalid')
+      expectRefused(
+        await admin('POST', '/resources', {
+          slug: slug(),
+          type: 'room',
+          name: 'N',
+          timezone: 'UTC',
+          config: { minNoticeMin },
+        }),
+        'config.minNoticeMin',
+        'invalid',
+      )
     }
     // A notice longer than any horizon is pointless but harmless: nothing is ever offered.
-    const far = await admin<{ resource: AdminResource }>('POST', '/resources', { slug: slug(), type: 'room', name: 'N', timezone: 'UTC', config: { minNoticeMin: 1e12 } })
+    const far = await admin<{ resource: AdminResource }>('POST', '/resources', {
+      slug: slug(),
+      type: 'room',
+      name: 'N',
+      timezone: 'UTC',
+      config: { minNoticeMin: 1e12 },
+    })
     expect(far.status, far.text).toBe(201)
-    expect((await call('GET', `/v1/resources/${far.body.resource.slug}/next-available?from=2026-06-02`)).status).toBe(200)
-    const booking = await insertBooking(database.db, { resourceId: room.id, start: '2026-06-05T12:00:00Z', end: '2026-06-05T13:00:00Z' })
+    expect((await call('GET', `/v1/resources/${far.body.resource.slug}/next-available?from=2026-06-02`)).status).toBe(
+      200,
+    )
+    const booking = await insertBooking(database.db, {
+      resourceId: room.id,
+      start: '2026-06-05T12:00:00Z',
+      end: '2026-06-05T13:00:00Z',
+    })
     for (const refundPercent of [1e21, 2 ** 53, -1, 101, 50.5]) {
-      expectRefused(await admin('POST', `/bookings/${booking.id}/cancel`, { refundPercent }), 'refundPercent', 'invalid')
+      expectRefused(
+        await admin('POST', `/bookings/${booking.id}/cancel`, { refundPercent }),
+        'refundPercent',
+        'invalid',
+      )
     }
-    for (const limit of ['1e21', '9007199254740993', '-0', 'Infinity']) expect((await admin('GET', `/bookings?limit=${limit}`)).status).toBe(400)
+    for (const limit of ['1e21', '9007199254740993', '-0', 'Infinity'])
+      expect((await admin('GET', `/bookings?limit=${limit}`)).status).toBe(400)
     for (const duration of ['1e21', '9007199254740993', '-0']) {
-      const res = await call('GET', `/v1/resources/${room.slug}/availability?from=2026-06-02&to=2026-06-02&duration=${duration}`)
+      const res = await call(
+        'GET',
+        `/v1/resources/${room.slug}/availability?from=2026-06-02&to=2026-06-02&duration=${duration}`,
+      )
       expect(res.status, res.text).toBe(400)
     }
     // Sent as written: JSON.stringify would turn -0 into 0.
-    const zero = await admin<{ booking: AdminBooking }>('POST', `/bookings/${booking.id}/cancel`, '{"refundPercent":-0}')
+    const zero = await admin<{ booking: AdminBooking }>(
+      'POST',
+      `/bookings/${booking.id}/cancel`,
+      '{"refundPercent":-0}',
+    )
     expect(zero.status, zero.text).toBe(200)
-    const negativeZeroPrice = await admin('POST', '/resources', `{"slug":"${slug()}","type":"room","name":"Free","timezone":"UTC","config":{"price":{"amount":-0,"currency":"EUR"}}}`)
+    const negativeZeroPrice = await admin(
+      'POST',
+      '/resources',
+      `{"slug":"${slug()}","type":"room","name":"Free","timezone":"UTC","config":{"price":{"amount":-0,"currency":"EUR"}}}`,
+    )
     expect(negativeZeroPrice.status, negativeZeroPrice.text).toBe(201)
-    expect(await admin('POST', '/resources', `{"slug":"${slug()}","type":"room","name":"Big","timezone":"UTC","config":{"price":{"amount":1e400,"currency":"EUR"}}}`)).toMatchObject({ status: 400 })
+    expect(
+      await admin(
+        'POST',
+        '/resources',
+        `{"slug":"${slug()}","type":"room","name":"Big","timezone":"UTC","config":{"price":{"amount":1e400,"currency":"EUR"}}}`,
+      ),
+    ).toMatchObject({ status: 400 })
   })
 })

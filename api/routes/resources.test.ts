@@ -1,7 +1,12 @@
 import { brotliCompressSync, gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEFAULT_HORIZON_DAYS, type ResourceConfig } from '../../shared/schemas'
-import type { AvailabilityResponse, CompactAvailabilityResponse, NextAvailableResponse, PublicResource } from '../../shared/types'
+import type {
+  AvailabilityResponse,
+  CompactAvailabilityResponse,
+  NextAvailableResponse,
+  PublicResource,
+} from '../../shared/types'
 import { decodeAvailability } from '../../shared/compact-availability'
 import { seedDemo } from '../seed-demo'
 import type { ErrorBody } from '../../shared/errors'
@@ -71,12 +76,19 @@ describe('GET /v1/resources', () => {
 })
 
 describe('public form: horizon and whether it can be booked here', () => {
-  const stripe = createStripeGateway({ secretKey: 'sk_test_form', publishableKey: 'pk_test_form', webhookSecret: 'whsec_form', apiBase: 'http://127.0.0.1:9' })
+  const stripe = createStripeGateway({
+    secretKey: 'sk_test_form',
+    publishableKey: 'pk_test_form',
+    webhookSecret: 'whsec_form',
+    apiBase: 'http://127.0.0.1:9',
+  })
   const withPayments = () => createApp({ db: database.db, clock, payments: stripe })
   const read = async (target: ReturnType<typeof createApp>, slug: string) => {
     const one = (await (await target.request(`/v1/resources/${slug}`)).json()) as { resource: PublicResource }
     const list = (await (await target.request('/v1/resources')).json()) as { resources: PublicResource[] }
-    const availability = (await (await target.request(`/v1/resources/${slug}/availability?from=2026-03-24&to=2026-03-24`)).json()) as AvailabilityResponse
+    const availability = (await (
+      await target.request(`/v1/resources/${slug}/availability?from=2026-03-24&to=2026-03-24`)
+    ).json()) as AvailabilityResponse
     // The three places a resource is shown agree.
     expect(list.resources.find((r) => r.slug === slug)).toEqual(one.resource)
     expect(availability.resource).toEqual(one.resource)
@@ -93,17 +105,22 @@ describe('public form: horizon and whether it can be booked here', () => {
   it.each([
     ['full payment', { payment: 'full', price: { amount: 2500, currency: 'EUR' } }],
     ['a deposit', { payment: 'deposit', price: { amount: 2500, currency: 'EUR' }, depositAmount: 500 }],
-  ] satisfies [string, ResourceConfig][])('offers a resource taking %s only where a payment provider is configured', async (_label, config) => {
-    const row = await insertResource(database.db, { config })
-    expect(await read(app, row.slug)).toMatchObject({ bookable: false, notBookableReason: 'payment_unavailable' })
-    const paid = await read(withPayments(), row.slug)
-    expect(paid.bookable).toBe(true)
-    expect(paid).not.toHaveProperty('notBookableReason')
-  })
+  ] satisfies [string, ResourceConfig][])(
+    'offers a resource taking %s only where a payment provider is configured',
+    async (_label, config) => {
+      const row = await insertResource(database.db, { config })
+      expect(await read(app, row.slug)).toMatchObject({ bookable: false, notBookableReason: 'payment_unavailable' })
+      const paid = await read(withPayments(), row.slug)
+      expect(paid.bookable).toBe(true)
+      expect(paid).not.toHaveProperty('notBookableReason')
+    },
+  )
 
   it('offers free resources and priced ones paid on site without a payment provider', async () => {
     const free = await insertResource(database.db)
-    const onSite = await insertResource(database.db, { config: { payment: 'none', price: { amount: 4000, currency: 'EUR' } } })
+    const onSite = await insertResource(database.db, {
+      config: { payment: 'none', price: { amount: 4000, currency: 'EUR' } },
+    })
     for (const row of [free, onSite]) {
       const resource = await read(app, row.slug)
       expect(resource.bookable).toBe(true)
@@ -115,7 +132,12 @@ describe('public form: horizon and whether it can be booked here', () => {
 describe('GET /v1/resources/:idOrSlug', () => {
   it('states the deposit of a resource that takes one, and the policy in its stored snake_case form', async () => {
     const row = await insertResource(database.db, {
-      config: { price: { amount: 5000, currency: 'JPY' }, payment: 'deposit', depositAmount: 1000, cancellationPolicy: { freeCancellationHours: 24 } as never },
+      config: {
+        price: { amount: 5000, currency: 'JPY' },
+        payment: 'deposit',
+        depositAmount: 1000,
+        cancellationPolicy: { freeCancellationHours: 24 } as never,
+      },
     })
     const { body } = await getJson<{ resource: PublicResource }>(`/v1/resources/${row.slug}`)
     expect(body.resource).toMatchObject({
@@ -179,7 +201,9 @@ describe('GET /v1/resources/:idOrSlug/availability', () => {
     const row = await insertResource(database.db, {
       schedules: [{ specificDate: '2026-03-29', startTime: '01:00', endTime: '05:00', slotDuration: 60 }],
     })
-    const { body } = await getJson<AvailabilityResponse>(`/v1/resources/${row.slug}/availability?from=2026-03-29&to=2026-03-29`)
+    const { body } = await getJson<AvailabilityResponse>(
+      `/v1/resources/${row.slug}/availability?from=2026-03-29&to=2026-03-29`,
+    )
     expect(startsOf(body.days[0])).toEqual(['2026-03-29T00:00', '2026-03-29T01:00', '2026-03-29T02:00'])
   })
 
@@ -255,7 +279,9 @@ describe('GET /v1/resources/:idOrSlug/availability', () => {
   })
 
   it('answers 404 for an unknown resource even with a valid query', async () => {
-    const { status, body } = await getJson<ErrorBody>('/v1/resources/nowhere/availability?from=2026-04-01&to=2026-04-01')
+    const { status, body } = await getJson<ErrorBody>(
+      '/v1/resources/nowhere/availability?from=2026-04-01&to=2026-04-01',
+    )
     expect(status).toBe(404)
     expect(body.error.code).toBe('not_found')
   })
@@ -275,7 +301,12 @@ describe('availability ?format=compact and ETag', () => {
   it('decodes to exactly the default answer, across both Berlin changeovers and in another zone, in fewer bytes', async () => {
     const row = await berlinNights()
     await insertBooking(database.db, { resourceId: row.id, start: '2026-03-29T01:00:00Z', end: '2026-03-29T02:00:00Z' })
-    for (const query of ['from=2026-03-27&to=2026-03-31', 'from=2026-10-23&to=2026-10-27', 'from=2026-10-24&to=2026-10-26&tz=America/New_York', 'from=2026-04-01&to=2026-05-02']) {
+    for (const query of [
+      'from=2026-03-27&to=2026-03-31',
+      'from=2026-10-23&to=2026-10-27',
+      'from=2026-10-24&to=2026-10-26&tz=America/New_York',
+      'from=2026-04-01&to=2026-05-02',
+    ]) {
       const path = `/v1/resources/${row.slug}/availability?${query}`
       const full = await app.request(path)
       const compact = await app.request(`${path}&format=compact`)
@@ -288,25 +319,40 @@ describe('availability ?format=compact and ETag', () => {
       expect(compactText.length * 3).toBeLessThan(fullText.length)
     }
     // format=default is the default shape.
-    const asDefault = await getJson<AvailabilityResponse>(`/v1/resources/${row.slug}/availability?from=2026-03-29&to=2026-03-29&format=default`)
-    expect(asDefault.body.days[0]?.slots[0]).toEqual({ start: '2026-03-28T23:00:00.000Z', end: '2026-03-29T00:00:00.000Z' })
+    const asDefault = await getJson<AvailabilityResponse>(
+      `/v1/resources/${row.slug}/availability?from=2026-03-29&to=2026-03-29&format=default`,
+    )
+    expect(asDefault.body.days[0]?.slots[0]).toEqual({
+      start: '2026-03-28T23:00:00.000Z',
+      end: '2026-03-29T00:00:00.000Z',
+    })
   })
 
   it('sends a month of the demo meeting room in a fraction of the bytes (sizes printed)', async () => {
     await seedDemo(database.db)
     const path = '/v1/resources/meeting-room/availability?from=2026-04-01&to=2026-04-30'
-    const [full, compact] = await Promise.all([app.request(path), app.request(`${path}&format=compact`)].map(async (r) => Buffer.from(await (await r).arrayBuffer())))
+    const [full, compact] = await Promise.all(
+      [app.request(path), app.request(`${path}&format=compact`)].map(async (r) =>
+        Buffer.from(await (await r).arrayBuffer()),
+      ),
+    )
     const sizes = (b: Buffer) => ({ raw: b.length, gzip: gzipSync(b).length, br: brotliCompressSync(b).length })
     const [f, k] = [sizes(full!), sizes(compact!)]
-    console.log(`demo meeting-room, April 2026: default ${f.raw} B (gzip ${f.gzip}, br ${f.br}); compact ${k.raw} B (gzip ${k.gzip}, br ${k.br}); raw ÷${(f.raw / k.raw).toFixed(1)}, gzip ÷${(f.gzip / k.gzip).toFixed(1)}`)
-    expect(decodeAvailability(JSON.parse(compact!.toString()) as CompactAvailabilityResponse)).toEqual(JSON.parse(full!.toString()))
+    console.log(
+      `demo meeting-room, April 2026: default ${f.raw} B (gzip ${f.gzip}, br ${f.br}); compact ${k.raw} B (gzip ${k.gzip}, br ${k.br}); raw ÷${(f.raw / k.raw).toFixed(1)}, gzip ÷${(f.gzip / k.gzip).toFixed(1)}`,
+    )
+    expect(decodeAvailability(JSON.parse(compact!.toString()) as CompactAvailabilityResponse)).toEqual(
+      JSON.parse(full!.toString()),
+    )
     expect(k.raw * 5).toBeLessThan(f.raw)
     expect(k.gzip).toBeLessThan(f.gzip)
   })
 
   it('refuses an unknown format with invalid_request on `format`', async () => {
     const row = await berlinNights()
-    const { status, body } = await getJson<ErrorBody>(`/v1/resources/${row.slug}/availability?from=2026-03-29&to=2026-03-29&format=tiny`)
+    const { status, body } = await getJson<ErrorBody>(
+      `/v1/resources/${row.slug}/availability?from=2026-03-29&to=2026-03-29&format=tiny`,
+    )
     expect(status).toBe(400)
     expect(body.error.code).toBe('invalid_request')
     expect(body.error.details).toEqual([expect.objectContaining({ path: 'format' })])
@@ -399,7 +445,9 @@ describe('GET /v1/resources/:idOrSlug/next-available', () => {
     const { status, headers, body } = await next(row.slug, 'from=2026-04-01')
     expect(status).toBe(200)
     expect(headers.get('cache-control')).toBe('no-store')
-    expect(body).toEqual({ nextAvailable: { date: '2026-05-01', start: '2026-05-01T07:00:00.000Z', end: '2026-05-01T08:00:00.000Z' } })
+    expect(body).toEqual({
+      nextAvailable: { date: '2026-05-01', start: '2026-05-01T07:00:00.000Z', end: '2026-05-01T08:00:00.000Z' },
+    })
   })
 
   it('looks past closed months without asking for bookings or holds there', async () => {
@@ -410,7 +458,11 @@ describe('GET /v1/resources/:idOrSlug/next-available', () => {
     const { holds, counter } = countingHolds()
     const target = createApp({ db: database.db, clock, holds })
     const { body } = await next(row.slug, 'from=2026-03-20', target)
-    expect(body.nextAvailable).toEqual({ date: '2026-09-07', start: '2026-09-07T08:00:00.000Z', end: '2026-09-07T09:00:00.000Z' })
+    expect(body.nextAvailable).toEqual({
+      date: '2026-09-07',
+      start: '2026-09-07T08:00:00.000Z',
+      end: '2026-09-07T09:00:00.000Z',
+    })
     // Five closed months cost nothing; only the 31 days around 7 September were looked up.
     expect(counter.listLive).toBe(1)
   })
@@ -433,8 +485,13 @@ describe('GET /v1/resources/:idOrSlug/next-available', () => {
     })
     expect(hold.status).toBe(201)
 
-    expect((await next(row.slug, 'from=2026-03-20', target, { headers: { 'X-Booking-Session': newSession() } })).body).toEqual({ nextAvailable: null })
-    expect((await next(row.slug, 'from=2026-03-20', target, { headers: { 'X-Booking-Session': holder } })).body.nextAvailable?.start).toBe('2026-03-23T08:00:00.000Z')
+    expect(
+      (await next(row.slug, 'from=2026-03-20', target, { headers: { 'X-Booking-Session': newSession() } })).body,
+    ).toEqual({ nextAvailable: null })
+    expect(
+      (await next(row.slug, 'from=2026-03-20', target, { headers: { 'X-Booking-Session': holder } })).body.nextAvailable
+        ?.start,
+    ).toBe('2026-03-23T08:00:00.000Z')
     // The 24th would be free, but it is past the horizon.
     expect((await next(row.slug, 'from=2026-03-24', target)).body).toEqual({ nextAvailable: null })
   })
@@ -447,7 +504,10 @@ describe('GET /v1/resources/:idOrSlug/next-available', () => {
     })
     const slot = { start: '2026-03-24T23:30:00.000Z', end: '2026-03-25T00:30:00.000Z' }
     expect((await next(row.slug, 'from=2026-03-24')).body.nextAvailable).toEqual({ date: '2026-03-25', ...slot })
-    expect((await next(row.slug, 'from=2026-03-24&tz=America/New_York')).body.nextAvailable).toEqual({ date: '2026-03-24', ...slot })
+    expect((await next(row.slug, 'from=2026-03-24&tz=America/New_York')).body.nextAvailable).toEqual({
+      date: '2026-03-24',
+      ...slot,
+    })
     // From the 25th in New York, the slot (on the 24th there) has gone by.
     expect((await next(row.slug, 'from=2026-03-25&tz=America/New_York')).body.nextAvailable).toBeNull()
   })
@@ -460,12 +520,22 @@ describe('GET /v1/resources/:idOrSlug/next-available', () => {
       schedules: everyDay({ startTime: '08:00', endTime: '12:00', slotDuration: null }),
     })
     await insertBooking(database.db, { resourceId: row.id, start: '2026-03-24T08:00:00Z', end: '2026-03-24T10:00:00Z' })
-    expect((await next(row.slug, 'from=2026-03-24')).body.nextAvailable).toEqual({ date: '2026-03-24', start: '2026-03-24T10:00:00.000Z', end: '2026-03-24T12:00:00.000Z' })
-    expect((await next(row.slug, 'from=2026-03-24&duration=240')).body.nextAvailable).toEqual({ date: '2026-03-25', start: '2026-03-25T08:00:00.000Z', end: '2026-03-25T12:00:00.000Z' })
+    expect((await next(row.slug, 'from=2026-03-24')).body.nextAvailable).toEqual({
+      date: '2026-03-24',
+      start: '2026-03-24T10:00:00.000Z',
+      end: '2026-03-24T12:00:00.000Z',
+    })
+    expect((await next(row.slug, 'from=2026-03-24&duration=240')).body.nextAvailable).toEqual({
+      date: '2026-03-25',
+      start: '2026-03-25T08:00:00.000Z',
+      end: '2026-03-25T12:00:00.000Z',
+    })
   })
 
   it('starts from today when asked about a day that has passed', async () => {
-    const row = await insertResource(database.db, { schedules: everyDay({ startTime: '09:00', endTime: '10:00', slotDuration: 60 }) })
+    const row = await insertResource(database.db, {
+      schedules: everyDay({ startTime: '09:00', endTime: '10:00', slotDuration: 60 }),
+    })
     expect((await next(row.slug, 'from=2020-01-01')).body.nextAvailable?.date).toBe('2026-03-21')
   })
 

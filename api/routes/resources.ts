@@ -1,6 +1,11 @@
 import { Hono } from 'hono'
 import { BookingError } from '../../shared/errors'
-import { DEFAULT_HORIZON_DAYS, MAX_SLOTS_PER_RESPONSE, availabilityQuerySchema, nextAvailableQuerySchema } from '../../shared/schemas'
+import {
+  DEFAULT_HORIZON_DAYS,
+  MAX_SLOTS_PER_RESPONSE,
+  availabilityQuerySchema,
+  nextAvailableQuerySchema,
+} from '../../shared/schemas'
 import { DAY_MS, formatEpochDay, toEpochDay } from '../../shared/slots/calendar-days'
 import { busyQueryRange, computeSlots, daysWithinSlotLimit } from '../../shared/slots/compute-slots'
 import type { SlotConfig } from '../../shared/slots/types'
@@ -64,7 +69,11 @@ export const resourceRoutes = new Hono<AppEnv>()
     const fit = daysWithinSlotLimit(engineInput(entry, resource.config, range), MAX_SLOTS_PER_RESPONSE)
     if (fit !== undefined) throw tooManySlots(fit)
     const free = await findFreeSlots(c.var.deps, entry, resource.config, { ...range, sessionId })
-    const body: AvailabilityResponse = { resource: toPublicResource(resource, capabilities(c.var.deps)), timezone: viewZone, days: free.days }
+    const body: AvailabilityResponse = {
+      resource: toPublicResource(resource, capabilities(c.var.deps)),
+      timezone: viewZone,
+      days: free.days,
+    }
     // Other sessions' holds are busy; this session's own hold is its selection, not a gap.
     const own = free.holds.filter((h) => h.sessionId === sessionId)
     if (own.length > 0) body.holds = own.map(toPublicHold)
@@ -83,7 +92,10 @@ export const resourceRoutes = new Hono<AppEnv>()
     const now = clock.now()
     // The horizon the public form states is the one searched, configured or not.
     const config = { ...resource.config, horizonDays: resource.config.horizonDays ?? DEFAULT_HORIZON_DAYS }
-    const dayOf = createZoneClock(viewZone, { start: now - 2 * DAY_MS, end: now + (config.horizonDays + 2) * DAY_MS }).dayOf
+    const dayOf = createZoneClock(viewZone, {
+      start: now - 2 * DAY_MS,
+      end: now + (config.horizonDays + 2) * DAY_MS,
+    }).dayOf
     const lastDay = dayOf(now + config.horizonDays * DAY_MS)
     // No day before today (in the asked zone) can hold a slot that has not started.
     let chunkStart = Math.max(toEpochDay(query.from), dayOf(now))
@@ -93,7 +105,13 @@ export const resourceRoutes = new Hono<AppEnv>()
       let chunkEnd = Math.min(chunkStart + NEXT_AVAILABLE_CHUNK_DAYS - 1, lastDay)
       // Very short slots are searched a few days at a time, each step within the same cap.
       const fit = daysWithinSlotLimit(
-        engineInput(entry, config, { from: formatEpochDay(chunkStart), to: formatEpochDay(chunkEnd), viewZone, duration: query.duration, now }),
+        engineInput(entry, config, {
+          from: formatEpochDay(chunkStart),
+          to: formatEpochDay(chunkEnd),
+          viewZone,
+          duration: query.duration,
+          now,
+        }),
         MAX_SLOTS_PER_RESPONSE,
       )
       if (fit !== undefined) chunkEnd = chunkStart + Math.max(fit, 1) - 1
@@ -141,7 +159,11 @@ interface FreeSlots {
 }
 
 /** The engine's input for a resource and a range, busy time aside. */
-function engineInput({ resource, rules }: CatalogEntry, config: SlotConfig, query: Pick<FreeSlotsQuery, 'from' | 'to' | 'viewZone' | 'duration' | 'now'>) {
+function engineInput(
+  { resource, rules }: CatalogEntry,
+  config: SlotConfig,
+  query: Pick<FreeSlotsQuery, 'from' | 'to' | 'viewZone' | 'duration' | 'now'>,
+) {
   return {
     timezone: resource.timezone,
     rules,
@@ -160,7 +182,9 @@ function tooManySlots(daysThatFit: number): BookingError {
     daysThatFit > 0
       ? `a range covers at most ${daysThatFit} days for this resource (${MAX_SLOTS_PER_RESPONSE} slots per request); ask for fewer days`
       : `a range covers at most 0 days for this resource: it offers more than ${MAX_SLOTS_PER_RESPONSE} slots in one day`
-  return new BookingError('invalid_request', 'The availability range holds more slots than one answer carries.', [{ path: 'to', code: 'invalid', message }])
+  return new BookingError('invalid_request', 'The availability range holds more slots than one answer carries.', [
+    { path: 'to', code: 'invalid', message },
+  ])
 }
 
 const entryIds = new WeakMap<CatalogEntry, number>()
@@ -196,7 +220,12 @@ function entryId(entry: CatalogEntry): number {
  * format, and the live holds on the range (whose and until when), so a hold placed,
  * released or expired is another key; the version and `now` are checked by the cache.
  */
-async function keptAvailability(deps: AppDeps, entry: CatalogEntry, query: FreeSlotsQuery, format: AvailabilityFormat): Promise<Answer | undefined> {
+async function keptAvailability(
+  deps: AppDeps,
+  entry: CatalogEntry,
+  query: FreeSlotsQuery,
+  format: AvailabilityFormat,
+): Promise<Answer | undefined> {
   const caching = deps.availability
   const answers = caching?.cache.answers
   const snapshotOf = caching?.cache.snapshot
@@ -248,7 +277,12 @@ async function keptAvailability(deps: AppDeps, entry: CatalogEntry, query: FreeS
 }
 
 /** Free slots by day as the asking session may take them: the schedule minus bookings and other sessions' live holds. */
-async function findFreeSlots(deps: AppDeps, entry: CatalogEntry, config: SlotConfig, query: FreeSlotsQuery): Promise<FreeSlots> {
+async function findFreeSlots(
+  deps: AppDeps,
+  entry: CatalogEntry,
+  config: SlotConfig,
+  query: FreeSlotsQuery,
+): Promise<FreeSlots> {
   const { resource } = entry
   const input = engineInput(entry, config, query)
   if (query.skipClosedRange) {
@@ -282,7 +316,11 @@ function assertKnownDuration(duration: number, resource: Resource, rules: Schedu
   for (const rule of rules) if (rule.slotDuration !== null) offered.add(rule.slotDuration)
   if (!offered.has(duration)) {
     throw new BookingError('invalid_request', `This resource does not offer ${duration}-minute bookings.`, [
-      { path: 'duration', code: 'invalid', message: `expected one of ${[...offered].sort((a, b) => a - b).join(', ') || '(none)'}` },
+      {
+        path: 'duration',
+        code: 'invalid',
+        message: `expected one of ${[...offered].sort((a, b) => a - b).join(', ') || '(none)'}`,
+      },
     ])
   }
 }

@@ -26,7 +26,11 @@ export function prepareStatic(body: StaticBody | undefined): ServedFile | undefi
   const variants: ServedFile['variants'] = {}
   if (file.br) variants.br = file.br
   if (file.gzip) variants.gzip = file.gzip
-  return { text: file.text, etag: `"${createHash('sha256').update(file.text).digest('base64url').slice(0, 16)}"`, variants }
+  return {
+    text: file.text,
+    etag: `"${createHash('sha256').update(file.text).digest('base64url').slice(0, 16)}"`,
+    variants,
+  }
 }
 
 /**

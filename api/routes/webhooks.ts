@@ -46,7 +46,12 @@ export const webhookRoutes = new Hono<AppEnv>().post('/stripe', async (c) => {
     } catch (error) {
       // Stripe down or slow is an outage on its side, not a bug on ours: 503, and Stripe retries.
       if (error instanceof PaymentProviderError && (error.status === undefined || error.status >= 500)) {
-        throw new BookingError('unavailable', 'The payment provider could not be reached; please retry.', { retryAfterSec: 60 }, { cause: error })
+        throw new BookingError(
+          'unavailable',
+          'The payment provider could not be reached; please retry.',
+          { retryAfterSec: 60 },
+          { cause: error },
+        )
       }
       throw error
     }

@@ -1,5 +1,12 @@
 import { and, asc, eq, gt, ilike, inArray, lt, or, sql } from 'drizzle-orm'
-import { bookableResources, bookings, notifications, resourceSchedules, type BookingRow, type ResourceRow } from '../../drizzle/schema'
+import {
+  bookableResources,
+  bookings,
+  notifications,
+  resourceSchedules,
+  type BookingRow,
+  type ResourceRow,
+} from '../../drizzle/schema'
 import { BookingError } from '../../shared/errors'
 import { EARLIEST_INSTANT_MS, INSTANT_LIMIT_MS } from '../../shared/schemas'
 import type { AdminResource, ScheduleRule } from '../../shared/types'
@@ -24,16 +31,26 @@ export async function getResource(db: Database, id: string): Promise<ResourceRow
   return row
 }
 
-export async function createResource(db: Database, input: Pick<ResourceRow, 'slug' | 'type' | 'name' | 'timezone' | 'config'>): Promise<ResourceRow> {
+export async function createResource(
+  db: Database,
+  input: Pick<ResourceRow, 'slug' | 'type' | 'name' | 'timezone' | 'config'>,
+): Promise<ResourceRow> {
   try {
-    const [row] = await db.insert(bookableResources).values({ ...input, isActive: true }).returning()
+    const [row] = await db
+      .insert(bookableResources)
+      .values({ ...input, isActive: true })
+      .returning()
     return row!
   } catch (error) {
     throw slugTaken(error) ?? error
   }
 }
 
-export async function updateResource(db: Database, id: string, change: Partial<Pick<ResourceRow, 'slug' | 'type' | 'name' | 'timezone' | 'config' | 'isActive'>>): Promise<ResourceRow> {
+export async function updateResource(
+  db: Database,
+  id: string,
+  change: Partial<Pick<ResourceRow, 'slug' | 'type' | 'name' | 'timezone' | 'config' | 'isActive'>>,
+): Promise<ResourceRow> {
   await getResource(db, id)
   try {
     const [row] = await db.update(bookableResources).set(change).where(eq(bookableResources.id, id)).returning()
@@ -47,12 +64,19 @@ export async function updateResource(db: Database, id: string, change: Partial<P
  * Deletes a resource nobody has booked; a resource with bookings is deactivated instead
  * (its bookings, and their history, must stay).
  */
-export async function deleteOrDeactivateResource(db: Database, id: string): Promise<{ deleted: true } | { deleted: false; row: ResourceRow }> {
+export async function deleteOrDeactivateResource(
+  db: Database,
+  id: string,
+): Promise<{ deleted: true } | { deleted: false; row: ResourceRow }> {
   await getResource(db, id)
   return db.transaction(async (tx) => {
     const [used] = await tx.select({ id: bookings.id }).from(bookings).where(eq(bookings.resourceId, id)).limit(1)
     if (used) {
-      const [row] = await tx.update(bookableResources).set({ isActive: false }).where(eq(bookableResources.id, id)).returning()
+      const [row] = await tx
+        .update(bookableResources)
+        .set({ isActive: false })
+        .where(eq(bookableResources.id, id))
+        .returning()
       return { deleted: false as const, row: row! }
     }
     await tx.delete(resourceSchedules).where(eq(resourceSchedules.resourceId, id))
@@ -67,7 +91,11 @@ export async function getSchedules(db: Database, resourceId: string): Promise<Sc
 }
 
 /** Replaces the whole schedule in one transaction: readers see the old one or the new one. */
-export async function replaceSchedules(db: Database, resourceId: string, rules: ScheduleRule[]): Promise<ScheduleRule[]> {
+export async function replaceSchedules(
+  db: Database,
+  resourceId: string,
+  rules: ScheduleRule[],
+): Promise<ScheduleRule[]> {
   await getResource(db, resourceId)
   await db.transaction(async (tx) => {
     await tx.delete(resourceSchedules).where(eq(resourceSchedules.resourceId, resourceId))
@@ -102,7 +130,10 @@ export interface BookingFilter {
 const isoOrNull = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString())
 
 /** Bookings by start time (then id), filtered, a page at a time with an opaque cursor. */
-export async function listBookings(db: Database, filter: BookingFilter): Promise<{ rows: BookingRow[]; nextCursor: string | undefined }> {
+export async function listBookings(
+  db: Database,
+  filter: BookingFilter,
+): Promise<{ rows: BookingRow[]; nextCursor: string | undefined }> {
   const after = filter.cursor ? decodeCursor(filter.cursor) : undefined
   // Bound as a parameter; the owner's % and _ are matched as themselves, not as wildcards.
   const pattern = filter.q ? `%${escapeLike(filter.q)}%` : undefined
@@ -116,13 +147,19 @@ export async function listBookings(db: Database, filter: BookingFilter): Promise
         filter.to !== undefined ? lt(bookings.startsAt, new Date(filter.to)) : undefined,
         // The same period as a range, so bookings_resource_period_idx narrows by time too; an
         // open end is unbounded. (An empty period, from = to, keeps the two tests above alone.)
-        (filter.from !== undefined || filter.to !== undefined) && !(filter.from !== undefined && filter.to !== undefined && filter.from >= filter.to)
+        (filter.from !== undefined || filter.to !== undefined) &&
+          !(filter.from !== undefined && filter.to !== undefined && filter.from >= filter.to)
           ? sql`tstzrange(${bookings.startsAt}, ${bookings.endsAt}, '[)') && tstzrange(${isoOrNull(filter.from)}::timestamptz, ${isoOrNull(filter.to)}::timestamptz, '[)')`
           : undefined,
         filter.status ? inArray(bookings.status, filter.status) : undefined,
-        pattern ? or(ilike(bookings.ref, pattern), ilike(bookings.guestName, pattern), ilike(bookings.guestEmail, pattern)) : undefined,
+        pattern
+          ? or(ilike(bookings.ref, pattern), ilike(bookings.guestName, pattern), ilike(bookings.guestEmail, pattern))
+          : undefined,
         after
-          ? or(gt(bookings.startsAt, new Date(after.start)), and(eq(bookings.startsAt, new Date(after.start)), gt(bookings.id, after.id)))
+          ? or(
+              gt(bookings.startsAt, new Date(after.start)),
+              and(eq(bookings.startsAt, new Date(after.start)), gt(bookings.id, after.id)),
+            )
           : undefined,
       ),
     )
@@ -140,23 +177,40 @@ export async function getBooking(db: Database, id: string): Promise<BookingRow> 
 }
 
 export async function listNotifications(db: Database, bookingId: string) {
-  return db.select().from(notifications).where(eq(notifications.bookingId, bookingId)).orderBy(asc(notifications.sendAfter), asc(notifications.createdAt))
+  return db
+    .select()
+    .from(notifications)
+    .where(eq(notifications.bookingId, bookingId))
+    .orderBy(asc(notifications.sendAfter), asc(notifications.createdAt))
 }
 
 // Cursors are plain base64url JSON (no Buffer: this module also runs on edge runtimes).
 function encodeCursor(row: BookingRow): string {
-  return btoa(JSON.stringify([row.startsAt.getTime(), row.id])).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+  return btoa(JSON.stringify([row.startsAt.getTime(), row.id]))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '')
 }
 
 function decodeCursor(cursor: string): { start: number; id: string } {
   try {
     const [start, id] = JSON.parse(atob(cursor.replace(/-/g, '+').replace(/_/g, '/'))) as [unknown, unknown]
     // A hand-made cursor may hold any number; only an instant bookings can have becomes a query date.
-    if (typeof start === 'number' && Number.isInteger(start) && start >= EARLIEST_INSTANT_MS && start < INSTANT_LIMIT_MS && typeof id === 'string' && isUuid(id)) return { start, id }
+    if (
+      typeof start === 'number' &&
+      Number.isInteger(start) &&
+      start >= EARLIEST_INSTANT_MS &&
+      start < INSTANT_LIMIT_MS &&
+      typeof id === 'string' &&
+      isUuid(id)
+    )
+      return { start, id }
   } catch {
     // fall through
   }
-  throw new BookingError('invalid_request', 'The cursor is not valid; start again without one.', [{ path: 'cursor', code: 'invalid', message: 'not a cursor from this API' }])
+  throw new BookingError('invalid_request', 'The cursor is not valid; start again without one.', [
+    { path: 'cursor', code: 'invalid', message: 'not a cursor from this API' },
+  ])
 }
 
 /** LIKE's wildcards and its escape character (backslash, PostgreSQL's default) taken literally. */
@@ -170,5 +224,7 @@ function isUuid(value: string): boolean {
 
 function slugTaken(error: unknown): BookingError | undefined {
   if (sqlState(error) !== UNIQUE_VIOLATION) return undefined
-  return new BookingError('invalid_request', 'Another resource already uses this slug.', [{ path: 'slug', code: 'invalid', message: 'already used by another resource' }])
+  return new BookingError('invalid_request', 'Another resource already uses this slug.', [
+    { path: 'slug', code: 'invalid', message: 'already used by another resource' },
+  ])
 }

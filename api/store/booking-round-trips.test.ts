@@ -37,7 +37,12 @@ function countingDatabase(handle: TestDatabase): typeof counted {
   const statements: string[] = []
   if (handle.url) {
     // fetch_types off: the type lookup postgres.js does on a fresh connection is not the booking's.
-    const client = postgres(handle.url, { max: 4, fetch_types: false, onnotice: () => {}, debug: (_connection, query) => statements.push(query) })
+    const client = postgres(handle.url, {
+      max: 4,
+      fetch_types: false,
+      onnotice: () => {},
+      debug: (_connection, query) => statements.push(query),
+    })
     return { db: drizzlePostgres(client, { schema }) as unknown as Database, statements, close: () => client.end() }
   }
   // PGlite runs a transaction's statements on the object it passes to the callback: count those too.
@@ -95,7 +100,12 @@ describe('insertBooking round trips', () => {
   it('writes a booking and all its outbox rows in one statement, the notify address given by the caller', async () => {
     const resource = await insertResource(database.db, { config: { notifyEmail: 'owner@example.test' } })
     counted.statements.length = 0
-    const row = await insertBooking(counted.db, newBooking(resource.id, { notifyEmail: 'owner@example.test' }), NOW, outbox)
+    const row = await insertBooking(
+      counted.db,
+      newBooking(resource.id, { notifyEmail: 'owner@example.test' }),
+      NOW,
+      outbox,
+    )
     expect(counted.statements).toHaveLength(1)
     expect(counted.statements.join('\n')).not.toMatch(/bookable_resources/)
 
@@ -128,7 +138,12 @@ describe('insertBooking round trips', () => {
   it('writes no outbox rows for a booking that waits for its payment, still in one statement', async () => {
     const resource = await insertResource(database.db)
     counted.statements.length = 0
-    const row = await insertBooking(counted.db, newBooking(resource.id, { status: 'pending', payment: { amount: 5000, currency: 'EUR' } }), NOW, outbox)
+    const row = await insertBooking(
+      counted.db,
+      newBooking(resource.id, { status: 'pending', payment: { amount: 5000, currency: 'EUR' } }),
+      NOW,
+      outbox,
+    )
     expect(counted.statements).toHaveLength(1)
     expect(await database.db.select().from(notifications).where(eq(notifications.bookingId, row.id))).toEqual([])
   })
@@ -148,40 +163,44 @@ describe('insertBooking round trips', () => {
     const resource = await insertResource(database.db)
     await insertBooking(counted.db, newBooking(resource.id), NOW, outbox)
     const rows = (await counted.db.execute(sql`show lock_timeout`)) as unknown as
-      | { lock_timeout: string }[]
-      | { rows: { lock_timeout: string }[] }
+      { lock_timeout: string }[] | { rows: { lock_timeout: string }[] }
     const value = Array.isArray(rows) ? rows[0]?.lock_timeout : rows.rows[0]?.lock_timeout
     expect(value).toBe('0')
   })
 
-  it.runIf(Boolean(process.env.DATABASE_URL))('cuts a wait on an uncommitted overlapping row short and queues behind the resource lock instead', async () => {
-    const resource = await insertResource(database.db)
-    const slot = newBooking(resource.id)
-    const other = postgres(database.url!, { max: 1, onnotice: () => {} })
-    try {
-      const blocker = await other.reserve()
-      await blocker`begin`
-      await blocker`insert into bookings (ref, resource_id, status, starts_at, ends_at, guest_name, guest_email, manage_token_hash, session_id)
+  it.runIf(Boolean(process.env.DATABASE_URL))(
+    'cuts a wait on an uncommitted overlapping row short and queues behind the resource lock instead',
+    async () => {
+      const resource = await insertResource(database.db)
+      const slot = newBooking(resource.id)
+      const other = postgres(database.url!, { max: 1, onnotice: () => {} })
+      try {
+        const blocker = await other.reserve()
+        await blocker`begin`
+        await blocker`insert into bookings (ref, resource_id, status, starts_at, ends_at, guest_name, guest_email, manage_token_hash, session_id)
         values (${`BLK${slot.ref}`.slice(0, 16)}, ${resource.id}, 'confirmed', ${new Date(slot.start).toISOString()}, ${new Date(slot.end).toISOString()}, 'B', 'b@example.com', 'x', 's')`
-      counted.statements.length = 0
-      const attempt = insertBooking(counted.db, slot, NOW, outbox)
-      await new Promise((resolve) => setTimeout(resolve, 600))
-      // The one-statement write gave up after the optimistic lock timeout (not after the
-      // 1 s deadlock timeout, nor never), and is now waiting in the serialised retry.
-      expect(counted.statements.some((q) => q.includes('pg_advisory_xact_lock'))).toBe(true)
-      await blocker`rollback`
-      blocker.release()
-      expect((await attempt).resourceId).toBe(resource.id)
-    } finally {
-      await other.end()
-    }
-  })
+        counted.statements.length = 0
+        const attempt = insertBooking(counted.db, slot, NOW, outbox)
+        await new Promise((resolve) => setTimeout(resolve, 600))
+        // The one-statement write gave up after the optimistic lock timeout (not after the
+        // 1 s deadlock timeout, nor never), and is now waiting in the serialised retry.
+        expect(counted.statements.some((q) => q.includes('pg_advisory_xact_lock'))).toBe(true)
+        await blocker`rollback`
+        blocker.release()
+        expect((await attempt).resourceId).toBe(resource.id)
+      } finally {
+        await other.end()
+      }
+    },
+  )
 
   it('settles 20 concurrent inserts at one time to exactly one booking', async () => {
     const resource = await insertResource(database.db)
     const slot = newBooking(resource.id)
     const outcomes = await Promise.allSettled(
-      Array.from({ length: 20 }, (_, i) => insertBooking(counted.db, { ...slot, ref: `RACE${i}${slot.ref}`.slice(0, 16) }, NOW, outbox)),
+      Array.from({ length: 20 }, (_, i) =>
+        insertBooking(counted.db, { ...slot, ref: `RACE${i}${slot.ref}`.slice(0, 16) }, NOW, outbox),
+      ),
     )
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1)
     for (const o of outcomes) if (o.status === 'rejected') expect((o.reason as BookingError).code).toBe('slot_taken')
@@ -192,17 +211,29 @@ describe('insertBooking round trips', () => {
 describe('POST /v1/bookings round trips', () => {
   it('costs one statement, or two with an Idempotency-Key (the replay look-up); the owner address comes from the catalog', async () => {
     const clock = fixedClock('2026-06-01T08:00:00Z')
-    const api = createTestApi({ db: counted.db, clock, holds: createTestHoldBackend(clock).holds, outbox: createOutboxPlanner({ adminEmail: 'fallback@example.test' }) })
+    const api = createTestApi({
+      db: counted.db,
+      clock,
+      holds: createTestHoldBackend(clock).holds,
+      outbox: createOutboxPlanner({ adminEmail: 'fallback@example.test' }),
+    })
     const resource = await insertResource(database.db, {
       config: { notifyEmail: 'owner@example.test' },
       schedules: everyDay({ startTime: '09:00', endTime: '17:00', slotDuration: 60 }),
     })
     const book = async (start: string, headers: Record<string, string> = {}) => {
       const session = newSession()
-      const hold = await api.call<{ hold: PublicHold }>('POST', '/v1/holds', { session, body: { resourceId: resource.id, start } })
+      const hold = await api.call<{ hold: PublicHold }>('POST', '/v1/holds', {
+        session,
+        body: { resourceId: resource.id, start },
+      })
       expect(hold.status).toBe(201)
       counted.statements.length = 0
-      const res = await api.call<{ booking: { ref: string } }>('POST', '/v1/bookings', { session, headers, body: { holdId: hold.body.hold.id, guest: { name: 'Ada', email: 'ada@example.com' } } })
+      const res = await api.call<{ booking: { ref: string } }>('POST', '/v1/bookings', {
+        session,
+        headers,
+        body: { holdId: hold.body.hold.id, guest: { name: 'Ada', email: 'ada@example.com' } },
+      })
       expect(res.status).toBe(201)
       return [...counted.statements]
     }

@@ -20,10 +20,20 @@ beforeAll(async () => {
   // Every 8 hours for 60 days, 1 hour each; plus one booking that straddles the week's start.
   for (let i = 0; i < 180; i++) {
     const start = Date.parse('2027-02-01T00:00:00Z') + i * 8 * 3_600_000
-    const row = await insertBooking(database.db, { resourceId, start: new Date(start), end: new Date(start + 3_600_000), status: statuses[i % 4] })
+    const row = await insertBooking(database.db, {
+      resourceId,
+      start: new Date(start),
+      end: new Date(start + 3_600_000),
+      status: statuses[i % 4],
+    })
     if (start < week.to && start + 3_600_000 > week.from) expected.push(row.ref)
   }
-  const straddling = await insertBooking(database.db, { resourceId, start: '2027-03-07T23:30:00Z', end: '2027-03-08T00:30:00Z', status: 'cancelled' })
+  const straddling = await insertBooking(database.db, {
+    resourceId,
+    start: '2027-03-07T23:30:00Z',
+    end: '2027-03-08T00:30:00Z',
+    status: 'cancelled',
+  })
   expected.push(straddling.ref)
 }, 60_000)
 afterAll(() => database?.close())
@@ -32,13 +42,20 @@ describe('owner bookings list by period', () => {
   it('returns exactly the bookings overlapping the period, cancelled ones included, and open-ended periods too', async () => {
     const { rows } = await listBookings(database.db, { resourceId, ...week, limit: 200 })
     expect(rows.map((r) => r.ref).sort()).toEqual([...expected].sort())
-    const fromOnly = await listBookings(database.db, { resourceId, from: Date.parse('2027-03-31T00:00:00Z'), limit: 200 })
+    const fromOnly = await listBookings(database.db, {
+      resourceId,
+      from: Date.parse('2027-03-31T00:00:00Z'),
+      limit: 200,
+    })
     expect(fromOnly.rows.every((r) => r.endsAt.getTime() > Date.parse('2027-03-31T00:00:00Z'))).toBe(true)
     expect(fromOnly.rows.length).toBeGreaterThan(0)
     // An instant (from = to) still finds the bookings that contain it: the straddling one and 00:00–01:00.
     const instant = Date.parse('2027-03-08T00:15:00Z')
     const atInstant = await listBookings(database.db, { resourceId, from: instant, to: instant, limit: 200 })
-    expect(atInstant.rows.map((r) => r.startsAt.toISOString())).toEqual(['2027-03-07T23:30:00.000Z', '2027-03-08T00:00:00.000Z'])
+    expect(atInstant.rows.map((r) => r.startsAt.toISOString())).toEqual([
+      '2027-03-07T23:30:00.000Z',
+      '2027-03-08T00:00:00.000Z',
+    ])
   })
 
   it('can narrow by resource and period through bookings_resource_period_idx, with cancelled bookings asked for', async () => {

@@ -59,7 +59,12 @@ export class IdempotencyKeyTaken extends Error {
  * conflicts, expired pending rows and lock waits). A duplicate idempotency key raises
  * `IdempotencyKeyTaken`; a colliding ref is drawn again.
  */
-export async function insertBooking(db: Database, input: NewBooking, now: number, outbox: OutboxPlanner): Promise<BookingRow> {
+export async function insertBooking(
+  db: Database,
+  input: NewBooking,
+  now: number,
+  outbox: OutboxPlanner,
+): Promise<BookingRow> {
   for (let attempt = 1; ; attempt++) {
     try {
       // The id is drawn here so the outbox rows can name it before the row exists.
@@ -68,7 +73,14 @@ export async function insertBooking(db: Database, input: NewBooking, now: number
       const messages = input.payment
         ? []
         : outbox.createdRows(
-            { id: values.id, version: values.version, status: input.status, startsAt: new Date(input.start), guestEmail: input.guest.email, guestPhone: input.guest.phone ?? null },
+            {
+              id: values.id,
+              version: values.version,
+              status: input.status,
+              startsAt: new Date(input.start),
+              guestEmail: input.guest.email,
+              guestPhone: input.guest.phone ?? null,
+            },
             now,
             input.notifyEmail,
           )
@@ -89,7 +101,14 @@ export async function insertBooking(db: Database, input: NewBooking, now: number
  * Moves an occupying booking to a new interval in one statement: on conflict nothing
  * changes. The version bump makes reminders written for the old time stale.
  */
-export async function moveBooking(db: Database, id: string, start: number, end: number, now: number, outbox: OutboxPlanner): Promise<BookingRow> {
+export async function moveBooking(
+  db: Database,
+  id: string,
+  start: number,
+  end: number,
+  now: number,
+  outbox: OutboxPlanner,
+): Promise<BookingRow> {
   const [current] = await db.select({ resourceId: bookings.resourceId }).from(bookings).where(eq(bookings.id, id))
   if (!current) throw new BookingError('not_found', 'No such booking.')
   return writeOccupying(db, current.resourceId, start, end, now, async (tx) => {
@@ -115,7 +134,17 @@ export async function moveBooking(db: Database, id: string, start: number, end: 
         // instead of moving would have given at this moment: otherwise a guest inside a
         // reduced-refund tier moves days ahead and cancels for 100 %. A move made once the
         // cancel notice had closed cancelling keeps nothing back, like one past the cut-off.
-        ...(before ? { refundCeilingPercent: refundCeilingAfterMove(before.cancellationPolicy, before.startsAt.getTime(), now, before.refundCeilingPercent, before) } : {}),
+        ...(before
+          ? {
+              refundCeilingPercent: refundCeilingAfterMove(
+                before.cancellationPolicy,
+                before.startsAt.getTime(),
+                now,
+                before.refundCeilingPercent,
+                before,
+              ),
+            }
+          : {}),
         version: sql`${bookings.version} + 1`,
         updatedAt: new Date(now),
       })
@@ -132,19 +161,35 @@ export async function moveBooking(db: Database, id: string, start: number, end: 
  * still goes through the constraint like every occupying write (a stale pending row that
  * lost its slot to an expiry and a newer booking cannot come back over it).
  */
-export async function confirmBooking(db: Database, id: string, now: number, outbox: OutboxPlanner): Promise<BookingRow> {
+export async function confirmBooking(
+  db: Database,
+  id: string,
+  now: number,
+  outbox: OutboxPlanner,
+): Promise<BookingRow> {
   const [current] = await db.select().from(bookings).where(eq(bookings.id, id))
   if (!current) throw new BookingError('not_found', 'No such booking.')
-  return writeOccupying(db, current.resourceId, current.startsAt.getTime(), current.endsAt.getTime(), now, async (tx) => {
-    const [row] = await tx
-      .update(bookings)
-      .set({ status: 'confirmed', confirmedAt: new Date(now), expiresAt: null, updatedAt: new Date(now) })
-      .where(and(eq(bookings.id, id), eq(bookings.status, 'pending')))
-      .returning()
-    if (!row) throw new BookingError('invalid_transition', `Only a pending booking can be confirmed; this one is ${statusWords(current.status)}.`)
-    await outbox.confirmed(tx, row, now)
-    return row
-  })
+  return writeOccupying(
+    db,
+    current.resourceId,
+    current.startsAt.getTime(),
+    current.endsAt.getTime(),
+    now,
+    async (tx) => {
+      const [row] = await tx
+        .update(bookings)
+        .set({ status: 'confirmed', confirmedAt: new Date(now), expiresAt: null, updatedAt: new Date(now) })
+        .where(and(eq(bookings.id, id), eq(bookings.status, 'pending')))
+        .returning()
+      if (!row)
+        throw new BookingError(
+          'invalid_transition',
+          `Only a pending booking can be confirmed; this one is ${statusWords(current.status)}.`,
+        )
+      await outbox.confirmed(tx, row, now)
+      return row
+    },
+  )
 }
 
 /**
@@ -155,14 +200,21 @@ export async function confirmBooking(db: Database, id: string, now: number, outb
 export async function reoccupyExpiredBooking(db: Database, id: string, now: number): Promise<BookingRow | undefined> {
   const [current] = await db.select().from(bookings).where(eq(bookings.id, id))
   if (!current || current.status !== 'cancelled' || current.cancelReason !== 'expired') return undefined
-  return writeOccupying(db, current.resourceId, current.startsAt.getTime(), current.endsAt.getTime(), now, async (tx) => {
-    const [row] = await tx
-      .update(bookings)
-      .set({ status: 'pending', cancelledAt: null, cancelReason: null, expiresAt: null, updatedAt: new Date(now) })
-      .where(and(eq(bookings.id, id), eq(bookings.status, 'cancelled'), eq(bookings.cancelReason, 'expired')))
-      .returning()
-    return row
-  })
+  return writeOccupying(
+    db,
+    current.resourceId,
+    current.startsAt.getTime(),
+    current.endsAt.getTime(),
+    now,
+    async (tx) => {
+      const [row] = await tx
+        .update(bookings)
+        .set({ status: 'pending', cancelledAt: null, cancelReason: null, expiresAt: null, updatedAt: new Date(now) })
+        .where(and(eq(bookings.id, id), eq(bookings.status, 'cancelled'), eq(bookings.cancelReason, 'expired')))
+        .returning()
+      return row
+    },
+  )
 }
 
 /** The booking, locked for the rest of the transaction (concurrent changes queue behind it). */
@@ -181,7 +233,14 @@ export async function writeCancellation(
   const at = new Date(now)
   const [row] = await tx
     .update(bookings)
-    .set({ status: 'cancelled', cancelledAt: at, cancelReason: change.reason, settlement: change.settlement, expiresAt: null, updatedAt: at })
+    .set({
+      status: 'cancelled',
+      cancelledAt: at,
+      cancelReason: change.reason,
+      settlement: change.settlement,
+      expiresAt: null,
+      updatedAt: at,
+    })
     .where(eq(bookings.id, id))
     .returning()
   if (!row) throw new BookingError('not_found', 'No such booking.')
@@ -211,7 +270,12 @@ export async function confirmPaid(tx: Transaction, id: string, now: number): Pro
 }
 
 /** Marks a started, confirmed booking as completed or missed. */
-export async function markAttendance(db: Database, id: string, to: Extract<BookingStatus, 'completed' | 'no_show'>, now: number): Promise<BookingRow> {
+export async function markAttendance(
+  db: Database,
+  id: string,
+  to: Extract<BookingStatus, 'completed' | 'no_show'>,
+  now: number,
+): Promise<BookingRow> {
   const [row] = await db
     .update(bookings)
     .set({ status: to, updatedAt: new Date(now) })
@@ -236,14 +300,25 @@ async function insertWithOutbox(
   lockTimeout: boolean,
 ): Promise<BookingRow> {
   const row = lockTimeout
-    ? { ...values, resourceId: sql`(select ${values.resourceId}::uuid from (select set_config('lock_timeout', ${OPTIMISTIC_LOCK_TIMEOUT}, true)) as optimistic)` }
+    ? {
+        ...values,
+        resourceId: sql`(select ${values.resourceId}::uuid from (select set_config('lock_timeout', ${OPTIMISTIC_LOCK_TIMEOUT}, true)) as optimistic)`,
+      }
     : values
   const inserted = db.$with('inserted').as(db.insert(bookings).values(row).returning())
   const ctes =
     messages.length > 0
-      ? [inserted, db.$with('outbox_rows').as(db.insert(notifications).values(messages).onConflictDoNothing().returning({ id: notifications.id }))]
+      ? [
+          inserted,
+          db
+            .$with('outbox_rows')
+            .as(db.insert(notifications).values(messages).onConflictDoNothing().returning({ id: notifications.id })),
+        ]
       : [inserted]
-  const [booking] = await db.with(...ctes).select().from(inserted)
+  const [booking] = await db
+    .with(...ctes)
+    .select()
+    .from(inserted)
   if (!booking) throw new Error('insert returned no row')
   return booking
 }
@@ -294,7 +369,9 @@ async function writeOccupying<T>(
           expiredChecked = true
           if ((await expireStalePendingOverlapping(db, resourceId, start, end, now)) > 0) continue
         }
-        throw new BookingError('slot_taken', 'This time was booked by someone else a moment ago.', undefined, { cause: error })
+        throw new BookingError('slot_taken', 'This time was booked by someone else a moment ago.', undefined, {
+          cause: error,
+        })
       }
       throw error
     }
@@ -366,7 +443,13 @@ export function toPublicBooking(row: BookingRow): PublicBooking {
   if (row.cancelledAt) view.cancelledAt = row.cancelledAt.toISOString()
   if (row.cancelReason) view.cancelReason = row.cancelReason
   if (row.paymentStatus && row.amount !== null && row.currency) {
-    view.payment = { status: row.paymentStatus, amount: row.amount, currency: row.currency, captured: row.amountCaptured, refunded: row.amountRefunded }
+    view.payment = {
+      status: row.paymentStatus,
+      amount: row.amount,
+      currency: row.currency,
+      captured: row.amountCaptured,
+      refunded: row.amountRefunded,
+    }
   }
   if (row.settlement) {
     const { refund, currency, percent, tier, state } = row.settlement
@@ -412,7 +495,9 @@ function toValues(input: NewBooking, now: number): typeof bookings.$inferInsert 
 /** postgres.js calls it `constraint_name`, PGlite `constraint`. */
 function constraintOf(error: unknown): string | undefined {
   for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const named = (e as { constraint_name?: unknown; constraint?: unknown }).constraint_name ?? (e as { constraint?: unknown }).constraint
+    const named =
+      (e as { constraint_name?: unknown; constraint?: unknown }).constraint_name ??
+      (e as { constraint?: unknown }).constraint
     if (typeof named === 'string') return named
   }
   return undefined

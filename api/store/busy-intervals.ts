@@ -41,7 +41,9 @@ export async function findBookedSnapshot(
   const [row] = await db
     .select({
       packed: sql<string | null>`string_agg(${epochMs(bookings.startsAt)} || ',' || ${epochMs(bookings.endsAt)}, ',')`,
-      firstExpiry: sql<string | null>`min(floor(extract(epoch from ${bookings.expiresAt}) * 1000)::bigint) filter (where ${bookings.status} = 'pending')`,
+      firstExpiry: sql<
+        string | null
+      >`min(floor(extract(epoch from ${bookings.expiresAt}) * 1000)::bigint) filter (where ${bookings.status} = 'pending')`,
     })
     .from(bookings)
     .where(
@@ -55,7 +57,10 @@ export async function findBookedSnapshot(
       ),
     )
   const firstExpiry = row?.firstExpiry
-  return { intervals: unpackIntervals(row?.packed ?? null), validUntil: firstExpiry === null || firstExpiry === undefined ? Infinity : Number(firstExpiry) }
+  return {
+    intervals: unpackIntervals(row?.packed ?? null),
+    validUntil: firstExpiry === null || firstExpiry === undefined ? Infinity : Number(firstExpiry),
+  }
 }
 
 function unpackIntervals(packed: string | null): Interval[] {

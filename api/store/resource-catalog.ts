@@ -28,7 +28,11 @@ export interface ResourceCatalogOptions {
  * Misses are not cached, so a resource created a moment ago is found at once, and
  * concurrent lookups of the same key share one query.
  */
-export function createResourceCatalog(db: Database, clock: Clock, options: ResourceCatalogOptions = {}): ResourceCatalog {
+export function createResourceCatalog(
+  db: Database,
+  clock: Clock,
+  options: ResourceCatalogOptions = {},
+): ResourceCatalog {
   const ttlMs = options.ttlMs ?? 5_000
   const maxEntries = options.maxEntries ?? 1_000
   const cache = new Map<string, { expiresAt: number; entry: Promise<CatalogEntry | undefined> }>()

@@ -52,7 +52,10 @@ export function slotLimitCutoff(windows: Window[], options: CutSlotsOptions, max
 }
 
 /** A window's slots as arithmetic: the first start in bounds, the step, the length and how many. */
-function gridOf(window: Window, options: CutSlotsOptions): { first: number; step: number; length: number; count: number } {
+function gridOf(
+  window: Window,
+  options: CutSlotsOptions,
+): { first: number; step: number; length: number; count: number } {
   const durations = options.durations ?? []
   let step: number
   let length: number

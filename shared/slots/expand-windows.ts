@@ -26,12 +26,7 @@ interface RuleSet {
  * unavailable row closes the date. An end at or before the start (or `24:00`) falls on the
  * next date, and a window that DST squeezes to nothing is dropped.
  */
-export function expandWindows(
-  rules: ScheduleRule[],
-  clock: ZoneClock,
-  firstDay: number,
-  lastDay: number,
-): Window[] {
+export function expandWindows(rules: ScheduleRule[], clock: ZoneClock, firstDay: number, lastDay: number): Window[] {
   const byDate = new Map<number, RuleSet>()
   const byWeekday: RuleSet[] = Array.from({ length: 7 }, () => ({ closed: false, windows: [] }))
   for (const rule of rules) {

@@ -10,7 +10,16 @@ const DAILY = [0, 1, 2, 3, 4, 5, 6]
 const daily = (startTime: string, endTime: string, slotDuration: number | null): ScheduleRule[] =>
   DAILY.map((weekday) => ({ weekday, specificDate: null, startTime, endTime, slotDuration, isAvailable: true }))
 
-const base: ComputeSlotsInput = { timezone: 'UTC', viewZone: 'UTC', rules: [], config: {}, busy: [], from: '2026-06-01', to: '2026-06-30', now: NOW }
+const base: ComputeSlotsInput = {
+  timezone: 'UTC',
+  viewZone: 'UTC',
+  rules: [],
+  config: {},
+  busy: [],
+  from: '2026-06-01',
+  to: '2026-06-30',
+  now: NOW,
+}
 
 const count = (input: ComputeSlotsInput) => computeSlots(input).reduce((n, day) => n + day.slots.length, 0)
 const plusDays = (date: string, days: number) => formatEpochDay(toEpochDay(date) + days)

@@ -13,19 +13,88 @@ function minutes(pairs: number[][]): Interval[] {
 
 function slotsEvery(step: number, length: number, from: number, to: number): Interval[] {
   const slots: Interval[] = []
-  for (let start = from; start + length <= to; start += step) slots.push({ start: start * M, end: (start + length) * M })
+  for (let start = from; start + length <= to; start += step)
+    slots.push({ start: start * M, end: (start + length) * M })
   return slots
 }
 
 describe('subtractBusy', () => {
   it.each<[string, number[][], number[][], number, number, number[][]]>([
-    ['keeps slots that only touch a booking', [[0, 60], [60, 120], [120, 180]], [[60, 120]], 0, 0, [[0, 60], [120, 180]]],
-    ['blocks slots that a buffer pushes into a booking, on both sides', slotsEvery(20, 20, 540, 720).map((s) => [s.start / M, s.end / M]), [[600, 660]], 10, 10,
-      [[540, 560], [560, 580], [680, 700], [700, 720]]],
-    ['accepts busy intervals unsorted and overlapping', [[0, 60], [60, 120], [120, 180], [180, 240], [240, 300]], [[200, 230], [70, 100], [90, 130]], 0, 0,
-      [[0, 60], [240, 300]]],
-    ['ignores empty busy intervals', [[0, 60]], [[30, 30], [50, 40]], 15, 15, [[0, 60]]],
-    ['checks slots of different lengths that share a start', [[0, 30], [0, 90], [30, 60]], [[80, 100]], 0, 0, [[0, 30], [30, 60]]],
+    [
+      'keeps slots that only touch a booking',
+      [
+        [0, 60],
+        [60, 120],
+        [120, 180],
+      ],
+      [[60, 120]],
+      0,
+      0,
+      [
+        [0, 60],
+        [120, 180],
+      ],
+    ],
+    [
+      'blocks slots that a buffer pushes into a booking, on both sides',
+      slotsEvery(20, 20, 540, 720).map((s) => [s.start / M, s.end / M]),
+      [[600, 660]],
+      10,
+      10,
+      [
+        [540, 560],
+        [560, 580],
+        [680, 700],
+        [700, 720],
+      ],
+    ],
+    [
+      'accepts busy intervals unsorted and overlapping',
+      [
+        [0, 60],
+        [60, 120],
+        [120, 180],
+        [180, 240],
+        [240, 300],
+      ],
+      [
+        [200, 230],
+        [70, 100],
+        [90, 130],
+      ],
+      0,
+      0,
+      [
+        [0, 60],
+        [240, 300],
+      ],
+    ],
+    [
+      'ignores empty busy intervals',
+      [[0, 60]],
+      [
+        [30, 30],
+        [50, 40],
+      ],
+      15,
+      15,
+      [[0, 60]],
+    ],
+    [
+      'checks slots of different lengths that share a start',
+      [
+        [0, 30],
+        [0, 90],
+        [30, 60],
+      ],
+      [[80, 100]],
+      0,
+      0,
+      [
+        [0, 30],
+        [30, 60],
+      ],
+    ],
   ])('%s', (_, slots, busy, before, after, expected) => {
     const free = subtractBusy(minutes(slots), minutes(busy), { beforeMs: before * M, afterMs: after * M })
     expect(free.map((s) => [s.start / M, s.end / M])).toEqual(expected)

@@ -48,7 +48,5 @@ export function subtractBusy(slots: Interval[], busy: Interval[], buffers: Buffe
   }
 
   // The last of equal ends sees every busy interval starting before that end, and no other.
-  return slots.filter(
-    (slot) => (latestUntil[countAtMost(slot.end + afterMs) - 1] as number) <= slot.start - beforeMs,
-  )
+  return slots.filter((slot) => (latestUntil[countAtMost(slot.end + afterMs) - 1] as number) <= slot.start - beforeMs)
 }

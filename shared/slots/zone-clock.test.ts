@@ -11,10 +11,30 @@ function wall(iso: string): number {
 
 describe('createZoneClock', () => {
   it.each([
-    ['moves a skipped spring-forward time forward by the gap', 'Europe/Berlin', '2026-03-29T02:30', '2026-03-29T01:30:00.000Z'],
-    ['keeps the first valid minute after a spring-forward gap', 'Europe/Berlin', '2026-03-29T03:00', '2026-03-29T01:00:00.000Z'],
-    ['takes the earlier offset for a repeated fall-back time', 'Europe/Berlin', '2026-10-25T02:30', '2026-10-25T00:30:00.000Z'],
-    ['takes the earlier offset for a repeated New York time', 'America/New_York', '2026-11-01T01:00', '2026-11-01T05:00:00.000Z'],
+    [
+      'moves a skipped spring-forward time forward by the gap',
+      'Europe/Berlin',
+      '2026-03-29T02:30',
+      '2026-03-29T01:30:00.000Z',
+    ],
+    [
+      'keeps the first valid minute after a spring-forward gap',
+      'Europe/Berlin',
+      '2026-03-29T03:00',
+      '2026-03-29T01:00:00.000Z',
+    ],
+    [
+      'takes the earlier offset for a repeated fall-back time',
+      'Europe/Berlin',
+      '2026-10-25T02:30',
+      '2026-10-25T00:30:00.000Z',
+    ],
+    [
+      'takes the earlier offset for a repeated New York time',
+      'America/New_York',
+      '2026-11-01T01:00',
+      '2026-11-01T05:00:00.000Z',
+    ],
     ['handles a half-hour DST shift', 'Australia/Lord_Howe', '2026-10-04T02:15', '2026-10-03T15:45:00.000Z'],
     ['moves a skipped midnight forward', 'America/Santiago', '2026-09-06T00:00', '2026-09-06T04:00:00.000Z'],
     ['converts a zone without DST at a fixed offset', 'Asia/Tokyo', '2026-06-10T22:00', '2026-06-10T13:00:00.000Z'],
@@ -48,8 +68,13 @@ describe('createZoneClock', () => {
     const clock = createZoneClock(zone, SPAN)
     const walls: number[] = []
     for (let day = toEpochDay('2026-01-01'); day <= toEpochDay('2026-12-31'); day++) walls.push(day * DAY_MS)
-    let cursor: Temporal.ZonedDateTime | null = Temporal.Instant.fromEpochMilliseconds(SPAN.start).toZonedDateTimeISO(zone)
-    while ((cursor = cursor.getTimeZoneTransition('next')) !== null && cursor.epochMilliseconds < SPAN.end - 2 * DAY_MS) {
+    let cursor: Temporal.ZonedDateTime | null = Temporal.Instant.fromEpochMilliseconds(SPAN.start).toZonedDateTimeISO(
+      zone,
+    )
+    while (
+      (cursor = cursor.getTimeZoneTransition('next')) !== null &&
+      cursor.epochMilliseconds < SPAN.end - 2 * DAY_MS
+    ) {
       const around = cursor.epochMilliseconds + cursor.offsetNanoseconds / 1e6
       for (let minutes = -36 * 60; minutes <= 36 * 60; minutes += 15) walls.push(around + minutes * MINUTE_MS)
     }
@@ -57,9 +82,13 @@ describe('createZoneClock', () => {
       const local = Temporal.PlainDateTime.from(new Date(wallMs).toISOString().slice(0, 16))
       const instant = local.toZonedDateTime(zone, { disambiguation: 'compatible' }).epochMilliseconds
       expect(clock.toInstant(wallMs)).toBe(instant)
-      expect(clock.dayOf(instant)).toBe(toEpochDay(Temporal.Instant.fromEpochMilliseconds(instant).toZonedDateTimeISO(zone).toPlainDate().toString()))
+      expect(clock.dayOf(instant)).toBe(
+        toEpochDay(Temporal.Instant.fromEpochMilliseconds(instant).toZonedDateTimeISO(zone).toPlainDate().toString()),
+      )
       const day = Math.floor(wallMs / DAY_MS)
-      const startOfDay = Temporal.PlainDate.from(new Date(day * DAY_MS).toISOString().slice(0, 10)).toZonedDateTime(zone)
+      const startOfDay = Temporal.PlainDate.from(new Date(day * DAY_MS).toISOString().slice(0, 10)).toZonedDateTime(
+        zone,
+      )
       expect(clock.startOfDay(day)).toBe(startOfDay.epochMilliseconds)
     }
   })

@@ -6,10 +6,13 @@ const de: Messages = {
     generic: 'Etwas ist schiefgelaufen. Bitte versuchen Sie es erneut.',
     not_found: 'Dieser Buchungskalender ist nicht verfügbar.',
     payment_unavailable: 'Online-Zahlung ist für diese Buchung nicht möglich. Bitte wenden Sie sich an den Anbieter.',
-    rate_limited: 'Zu viele Versuche oder zu viele gleichzeitig reservierte Termine aus diesem Netz. Bitte warten Sie einige Minuten und versuchen Sie es erneut.',
-    network_error: 'Der Buchungsdienst ist nicht erreichbar. Bitte prüfen Sie Ihre Verbindung und versuchen Sie es erneut.',
+    rate_limited:
+      'Zu viele Versuche oder zu viele gleichzeitig reservierte Termine aus diesem Netz. Bitte warten Sie einige Minuten und versuchen Sie es erneut.',
+    network_error:
+      'Der Buchungsdienst ist nicht erreichbar. Bitte prüfen Sie Ihre Verbindung und versuchen Sie es erneut.',
     unavailable: 'Der Buchungsdienst ist gerade ausgelastet. Bitte versuchen Sie es gleich noch einmal.',
-    cancellation_closed: 'Diese Buchung kann nicht mehr online storniert werden. Bitte wenden Sie sich an den Anbieter.',
+    cancellation_closed:
+      'Diese Buchung kann nicht mehr online storniert werden. Bitte wenden Sie sich an den Anbieter.',
     reschedule_closed: 'Diese Buchung kann nicht mehr online verschoben werden. Bitte wenden Sie sich an den Anbieter.',
     invalid_request: 'Einige Angaben sind ungültig. Bitte prüfen Sie sie und versuchen Sie es erneut.',
     invalid_transition: 'Diese Buchung kann nicht mehr geändert werden.',
@@ -22,12 +25,14 @@ const de: Messages = {
   fieldError: {
     required: 'Bitte füllen Sie dieses Feld aus.',
     invalid_email: 'Bitte geben Sie eine vollständige E-Mail-Adresse ein: Name, @ und Domain.',
-    invalid_phone: 'Das sieht nicht nach einer Telefonnummer aus. Prüfen Sie die Ziffern oder geben Sie die Landesvorwahl an (+49 …).',
+    invalid_phone:
+      'Das sieht nicht nach einer Telefonnummer aus. Prüfen Sie die Ziffern oder geben Sie die Landesvorwahl an (+49 …).',
     too_long: 'Das ist zu lang. Bitte kürzen Sie es.',
     invalid: 'Bitte prüfen Sie dieses Feld.',
   },
   checkFields: 'Bitte prüfen Sie die unten markierten Felder.',
-  paymentNotSetUp: 'Dieser Kalender nimmt noch keine Buchungen an: Der Anbieter hat die Online-Zahlung noch nicht fertig eingerichtet.',
+  paymentNotSetUp:
+    'Dieser Kalender nimmt noch keine Buchungen an: Der Anbieter hat die Online-Zahlung noch nicht fertig eingerichtet.',
   nextAvailable: (day) => `Nächster freier Termin: ${day}`,
   noMoreTimes: 'Im Buchungszeitraum sind keine Termine frei.',
   payOnSite: (price) => `Preis: ${price}, Zahlung vor Ort`,
@@ -74,7 +79,13 @@ const de: Messages = {
   bookNow: 'Jetzt buchen',
   yourBooking: 'Ihre Buchung',
   notFound: 'Dieser Buchungslink ist ungültig. Bitte nutzen Sie den Link aus Ihrer Bestätigung.',
-  status: { pending: 'Wartet auf Bestätigung', confirmed: 'Bestätigt', cancelled: 'Storniert', completed: 'Abgeschlossen', no_show: 'Nicht erschienen' },
+  status: {
+    pending: 'Wartet auf Bestätigung',
+    confirmed: 'Bestätigt',
+    cancelled: 'Storniert',
+    completed: 'Abgeschlossen',
+    no_show: 'Nicht erschienen',
+  },
   cancelBooking: 'Buchung stornieren',
   confirmCancel: 'Diese Buchung stornieren? Das kann nicht rückgängig gemacht werden.',
   yesCancel: 'Ja, stornieren',
@@ -107,9 +118,12 @@ const de: Messages = {
   bookAnother: 'Weiteren Termin buchen',
   refundPreview: (amount, percent) => `Sie erhalten ${amount} zurück (${percent} %).`,
   noRefundPreview: 'Nach den Stornobedingungen erhalten Sie keine Erstattung.',
-  manageClosed: 'Diese Buchung kann nicht mehr online storniert werden. Wenn Sie sie ändern oder stornieren möchten, wenden Sie sich bitte an den Anbieter.',
-  moveClosed: 'Der Termin kann nicht mehr online geändert werden. Wenn Sie ihn verschieben möchten, wenden Sie sich bitte an den Anbieter.',
-  cancelClosed: 'Diese Buchung kann nicht mehr online storniert werden. Wenn Sie sie stornieren möchten, wenden Sie sich bitte an den Anbieter.',
+  manageClosed:
+    'Diese Buchung kann nicht mehr online storniert werden. Wenn Sie sie ändern oder stornieren möchten, wenden Sie sich bitte an den Anbieter.',
+  moveClosed:
+    'Der Termin kann nicht mehr online geändert werden. Wenn Sie ihn verschieben möchten, wenden Sie sich bitte an den Anbieter.',
+  cancelClosed:
+    'Diese Buchung kann nicht mehr online storniert werden. Wenn Sie sie stornieren möchten, wenden Sie sich bitte an den Anbieter.',
   moveUntil: (when) => `Sie können den Termin bis ${when} online ändern.`,
   cancelUntil: (when) => `Sie können bis ${when} online stornieren.`,
   changeUntil: (when) => `Sie können den Termin bis ${when} online ändern oder stornieren.`,

@@ -6,7 +6,8 @@ const es: Messages = {
     generic: 'Algo ha fallado. Inténtalo de nuevo.',
     not_found: 'Este calendario de reservas no está disponible.',
     payment_unavailable: 'El pago en línea no está disponible para esta reserva. Ponte en contacto con el proveedor.',
-    rate_limited: 'Demasiados intentos o demasiadas horas retenidas a la vez desde esta red. Espera unos minutos y vuelve a intentarlo.',
+    rate_limited:
+      'Demasiados intentos o demasiadas horas retenidas a la vez desde esta red. Espera unos minutos y vuelve a intentarlo.',
     network_error: 'No se pudo conectar con el servicio de reservas. Comprueba tu conexión y vuelve a intentarlo.',
     unavailable: 'El servicio de reservas está ocupado ahora mismo. Inténtalo de nuevo en un momento.',
     cancellation_closed: 'Esta reserva ya no se puede cancelar en línea. Ponte en contacto con el proveedor.',
@@ -27,7 +28,8 @@ const es: Messages = {
     invalid: 'Revisa este campo.',
   },
   checkFields: 'Revisa los campos marcados abajo.',
-  paymentNotSetUp: 'Este calendario aún no acepta reservas: el proveedor no ha terminado de configurar los pagos en línea.',
+  paymentNotSetUp:
+    'Este calendario aún no acepta reservas: el proveedor no ha terminado de configurar los pagos en línea.',
   nextAvailable: (day) => `Próxima hora libre: ${day}`,
   noMoreTimes: 'No hay horas libres en el periodo de reserva.',
   payOnSite: (price) => `Precio: ${price}, se paga en el lugar`,
@@ -74,7 +76,13 @@ const es: Messages = {
   bookNow: 'Reservar ahora',
   yourBooking: 'Tu reserva',
   notFound: 'Este enlace de reserva no es válido. Usa el enlace de tu confirmación.',
-  status: { pending: 'Pendiente de confirmación', confirmed: 'Confirmada', cancelled: 'Cancelada', completed: 'Completada', no_show: 'No presentado' },
+  status: {
+    pending: 'Pendiente de confirmación',
+    confirmed: 'Confirmada',
+    cancelled: 'Cancelada',
+    completed: 'Completada',
+    no_show: 'No presentado',
+  },
   cancelBooking: 'Cancelar reserva',
   confirmCancel: '¿Cancelar esta reserva? No se puede deshacer.',
   yesCancel: 'Sí, cancelar',
@@ -107,8 +115,10 @@ const es: Messages = {
   bookAnother: 'Reservar otra hora',
   refundPreview: (amount, percent) => `Te devolvemos ${amount} (${percent} %).`,
   noRefundPreview: 'Según la política de cancelación, no hay reembolso.',
-  manageClosed: 'Ya no puedes cancelar esta reserva en línea. Para cambiarla o cancelarla, ponte en contacto con el proveedor.',
-  moveClosed: 'Ya no puedes cambiar la hora de esta reserva en línea. Para cambiarla, ponte en contacto con el proveedor.',
+  manageClosed:
+    'Ya no puedes cancelar esta reserva en línea. Para cambiarla o cancelarla, ponte en contacto con el proveedor.',
+  moveClosed:
+    'Ya no puedes cambiar la hora de esta reserva en línea. Para cambiarla, ponte en contacto con el proveedor.',
   cancelClosed: 'Ya no puedes cancelar esta reserva en línea. Para cancelarla, ponte en contacto con el proveedor.',
   moveUntil: (when) => `Puedes cambiar la hora en línea hasta el ${when}.`,
   cancelUntil: (when) => `Puedes cancelar en línea hasta el ${when}.`,

@@ -30,7 +30,9 @@ export interface CardPaymentOptions {
 
 export interface CardPayment {
   /** Confirms the card; 3-D Secure may redirect to `returnUrl` and come back. */
-  confirm(returnUrl: string): Promise<{ status: 'authorized' | 'processing' } | { status: 'failed'; message: string | undefined }>
+  confirm(
+    returnUrl: string,
+  ): Promise<{ status: 'authorized' | 'processing' } | { status: 'failed'; message: string | undefined }>
   destroy(): void
 }
 
@@ -47,7 +49,11 @@ export async function startCardPayment(target: HTMLElement, options: CardPayment
   element.mount(target)
   return {
     async confirm(returnUrl) {
-      const result = await stripe.confirmPayment({ elements, confirmParams: { return_url: returnUrl }, redirect: 'if_required' })
+      const result = await stripe.confirmPayment({
+        elements,
+        confirmParams: { return_url: returnUrl },
+        redirect: 'if_required',
+      })
       if (result.error) return { status: 'failed', message: result.error.message }
       const status = result.paymentIntent?.status
       if (status === 'requires_capture' || status === 'succeeded') return { status: 'authorized' }

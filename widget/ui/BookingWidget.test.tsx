@@ -39,7 +39,9 @@ function createFakeClient(freeDates = ['2026-03-30', '2026-03-31', '2026-04-02']
     expiresAt: new Date(Date.now() + 10 * 60_000).toISOString(),
   })
   const client = {
-    getAvailability: vi.fn<BookingClient['getAvailability']>(async (_id, query) => ({ data: availability(query, freeDates) })),
+    getAvailability: vi.fn<BookingClient['getAvailability']>(async (_id, query) => ({
+      data: availability(query, freeDates),
+    })),
     getNextAvailable: vi.fn<BookingClient['getNextAvailable']>(async () => ({ data: null })),
     placeHold: vi.fn<BookingClient['placeHold']>(async ({ start, end }) => ({ data: hold(start, end ?? start) })),
     releaseHold: vi.fn<BookingClient['releaseHold']>(async () => ({ data: true as const })),
@@ -78,7 +80,13 @@ function renderWidget(client = createFakeClient(), opts: { locale?: 'en' | 'de' 
     guest: { phone: '+49 30 1234567' },
   })
   void state.load()
-  const view = render(<BookingWidget state={state} client={client} manageUrl={(ref, token) => `https://book.test/manage#ref=${ref}&token=${token}`} />)
+  const view = render(
+    <BookingWidget
+      state={state}
+      client={client}
+      manageUrl={(ref, token) => `https://book.test/manage#ref=${ref}&token=${token}`}
+    />,
+  )
   return { state, client, view }
 }
 
@@ -106,7 +114,11 @@ describe('picking a time', () => {
     expect(screen.getByRole('grid', { name: 'March 2026' })).toBeTruthy()
     expect(list.getAttribute('aria-label')).toBe('Choose a time, Monday, March 30, 2026')
     // 08:00Z is 10:00 in Berlin after the spring change on 29 March.
-    expect(within(list).getAllByRole('option').map((o) => o.textContent)).toEqual(['10:00 AM', '10:30 AM', '11:00 AM'])
+    expect(
+      within(list)
+        .getAllByRole('option')
+        .map((o) => o.textContent),
+    ).toEqual(['10:00 AM', '10:30 AM', '11:00 AM'])
     expect(dayButton(/March 30/).className).toContain('free')
     expect(dayButton(/March 28/).className).not.toContain('free')
     // Days before today cannot be picked; the selected day is the grid's one tab stop.
@@ -144,15 +156,21 @@ describe('picking a time', () => {
   it('asks again in another zone when the guest switches it', async () => {
     const { client } = renderWidget()
     await timesList()
-    fireEvent.click(screen.getByRole('button', { name: /^Change time zone: Berlin · Central European (Standard )?Time/ }))
+    fireEvent.click(
+      screen.getByRole('button', { name: /^Change time zone: Berlin · Central European (Standard )?Time/ }),
+    )
     const search = screen.getByRole('combobox', { name: 'Search for a city or time zone' })
     // The guest's own zone and the resource's are offered first, before any typing.
-    expect(within(screen.getByRole('listbox', { name: 'Time zone' })).getAllByRole('option')[0]?.textContent).toMatch(/^Berlin/)
+    expect(within(screen.getByRole('listbox', { name: 'Time zone' })).getAllByRole('option')[0]?.textContent).toMatch(
+      /^Berlin/,
+    )
     fireEvent.input(search, { target: { value: 'new yo' } })
     const match = within(screen.getByRole('listbox', { name: 'Time zone' })).getAllByRole('option')
     expect(match.map((o) => o.textContent)).toEqual([expect.stringMatching(/^New York .*Eastern.*\(GMT-4\)/)])
     fireEvent.keyDown(search, { key: 'Enter' })
-    await waitFor(() => expect(client.getAvailability.mock.calls.some(([, q]) => q.tz === 'America/New_York')).toBe(true))
+    await waitFor(() =>
+      expect(client.getAvailability.mock.calls.some(([, q]) => q.tz === 'America/New_York')).toBe(true),
+    )
     expect(await screen.findByText('Meeting room is in Berlin.')).toBeTruthy()
     expect(screen.getByRole('button', { name: /^Change time zone: New York/ })).toBeTruthy()
     expect(within(await timesList()).getAllByRole('option')[0]?.textContent).toBe('4:00 AM')
@@ -176,7 +194,11 @@ describe('holding and booking', () => {
     const { client } = renderWidget()
     const timer = await holdFirstTime()
     expect(timer.textContent).toMatch(/Held for you for (9:5\d|10:00)/)
-    expect(client.placeHold).toHaveBeenCalledWith({ resourceId: room.id, start: '2026-03-30T08:00:00Z', end: '2026-03-30T08:30:00Z' })
+    expect(client.placeHold).toHaveBeenCalledWith({
+      resourceId: room.id,
+      start: '2026-03-30T08:00:00Z',
+      end: '2026-03-30T08:30:00Z',
+    })
     // Focus moves to the step's heading, which names the held time.
     await waitFor(() => expect(document.activeElement?.tagName).toBe('H3'))
     expect(document.activeElement?.textContent).toMatch(/Mon, Mar 30, 10:00\s*–\s*10:30\s*AM/)

@@ -78,7 +78,15 @@ export function BookingWidget({ state, client, manageUrl, onReady, titleId, onLe
   )
 }
 
-function Pick({ state, focusHeading, onLeave }: { state: BookingState; focusHeading: boolean; onLeave?: (() => void) | undefined }) {
+function Pick({
+  state,
+  focusHeading,
+  onLeave,
+}: {
+  state: BookingState
+  focusHeading: boolean
+  onLeave?: (() => void) | undefined
+}) {
   const { t } = state
   const status = state.status.value
   const resource = state.resource.value

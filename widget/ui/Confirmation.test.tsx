@@ -16,7 +16,11 @@ const now = () => new Date('2026-11-29T08:00:00Z')
 function availability(query: AvailabilityQuery): AvailabilityResponse {
   const date = '2026-11-30'
   const slots = [{ start: `${date}T08:00:00Z`, end: `${date}T08:30:00Z` }]
-  return { resource: room, timezone: query.tz ?? room.timezone, days: date >= query.from && date <= query.to ? [{ date, slots }] : [] }
+  return {
+    resource: room,
+    timezone: query.tz ?? room.timezone,
+    days: date >= query.from && date <= query.to ? [{ date, slots }] : [],
+  }
 }
 
 const booked: PublicBooking = {
@@ -35,10 +39,18 @@ function createFakeClient() {
     getAvailability: vi.fn<BookingClient['getAvailability']>(async (_id, query) => ({ data: availability(query) })),
     getNextAvailable: vi.fn<BookingClient['getNextAvailable']>(async () => ({ data: null })),
     placeHold: vi.fn<BookingClient['placeHold']>(async ({ start, end }) => ({
-      data: { id: 'h_1', resourceId: room.id, start, end: end ?? start, expiresAt: new Date(Date.now() + 600_000).toISOString() },
+      data: {
+        id: 'h_1',
+        resourceId: room.id,
+        start,
+        end: end ?? start,
+        expiresAt: new Date(Date.now() + 600_000).toISOString(),
+      },
     })),
     releaseHold: vi.fn<BookingClient['releaseHold']>(async () => ({ data: true as const })),
-    createBooking: vi.fn<BookingClient['createBooking']>(async () => ({ data: { booking: booked, manageToken: 'manage-token' } })),
+    createBooking: vi.fn<BookingClient['createBooking']>(async () => ({
+      data: { booking: booked, manageToken: 'manage-token' },
+    })),
     rescheduleBooking: vi.fn<BookingClient['rescheduleBooking']>(),
     getBooking: vi.fn<BookingClient['getBooking']>(),
     getCalendarFile: vi.fn<BookingClient['getCalendarFile']>(async () => ({ data: new Blob(['BEGIN:VCALENDAR']) })),
@@ -48,7 +60,14 @@ function createFakeClient() {
 async function bookAsGuest(language: 'en' | 'de' = 'en') {
   const client = createFakeClient()
   const t = CATALOGUES[language] as Messages
-  const state = createBookingState(client, { resource: 'room', zone: 'Europe/Berlin', t, locale: language, now, onError: vi.fn() })
+  const state = createBookingState(client, {
+    resource: 'room',
+    zone: 'Europe/Berlin',
+    t,
+    locale: language,
+    now,
+    onError: vi.fn(),
+  })
   void state.load()
   render(<BookingWidget state={state} client={client} />)
   fireEvent.click(within(await screen.findByRole('listbox')).getAllByRole('option')[0]!)
@@ -65,7 +84,9 @@ afterEach(cleanup)
 describe('the confirmation', () => {
   it('states the booked time with its zone', async () => {
     await bookAsGuest()
-    expect(screen.getByText(/Nov 30/).textContent?.replace(/\s+/g, ' ')).toBe('Mon, Nov 30, 9:00 – 9:30 AM (Central European Time)')
+    expect(screen.getByText(/Nov 30/).textContent?.replace(/\s+/g, ' ')).toBe(
+      'Mon, Nov 30, 9:00 – 9:30 AM (Central European Time)',
+    )
   })
 
   it('offers the time to Google Calendar and Outlook beside the .ics file', async () => {
@@ -82,7 +103,9 @@ describe('the confirmation', () => {
     for (const link of within(links).getAllByRole('link', { name: /Google|Outlook/ })) {
       expect([link.getAttribute('target'), link.getAttribute('rel')]).toEqual(['_blank', 'noopener noreferrer'])
     }
-    expect((await within(links).findByRole('link', { name: 'Add to calendar (.ics)' })).getAttribute('download')).toBe('booking-K7Q2XM3D.ics')
+    expect((await within(links).findByRole('link', { name: 'Add to calendar (.ics)' })).getAttribute('download')).toBe(
+      'booking-K7Q2XM3D.ics',
+    )
   })
 
   it('names the links and the time in German for a German guest', async () => {

@@ -30,7 +30,15 @@ export function Confirmation({ state, client, manageUrl }: ConfirmationProps) {
       <p>
         {t.reference} <strong class="ref">{booking.ref}</strong>
       </p>
-      {token && <CalendarLinks booking={booking} token={token} title={state.resource.value?.name ?? t.yourBooking} t={t} client={client} />}
+      {token && (
+        <CalendarLinks
+          booking={booking}
+          token={token}
+          title={state.resource.value?.name ?? t.yourBooking}
+          t={t}
+          client={client}
+        />
+      )}
       {manageUrl && token && !state.isReschedule && (
         <a href={manageUrl(booking.ref, token)} target="_blank" rel="noopener">
           {t.manageLink}

@@ -17,7 +17,12 @@ const now = () => new Date('2026-03-27T12:00:00Z')
 const slot = { start: '2026-03-30T08:00:00Z', end: '2026-03-30T08:30:00Z' }
 
 function createFakeClient() {
-  const hold: PublicHold = { id: 'h_1', resourceId: room.id, ...slot, expiresAt: new Date(Date.now() + 10 * 60_000).toISOString() }
+  const hold: PublicHold = {
+    id: 'h_1',
+    resourceId: room.id,
+    ...slot,
+    expiresAt: new Date(Date.now() + 10 * 60_000).toISOString(),
+  }
   const booking = (name: string): PublicBooking => ({
     ref: 'K7Q2XM3D',
     resourceId: room.id,
@@ -30,13 +35,19 @@ function createFakeClient() {
   return {
     getAvailability: vi.fn<BookingClient['getAvailability']>(
       async (_id, query): Promise<{ data: AvailabilityResponse }> => ({
-        data: { resource: room, timezone: query.tz ?? room.timezone, days: query.from <= '2026-03-30' && query.to >= '2026-03-30' ? [{ date: '2026-03-30', slots: [slot] }] : [] },
+        data: {
+          resource: room,
+          timezone: query.tz ?? room.timezone,
+          days: query.from <= '2026-03-30' && query.to >= '2026-03-30' ? [{ date: '2026-03-30', slots: [slot] }] : [],
+        },
       }),
     ),
     getNextAvailable: vi.fn<BookingClient['getNextAvailable']>(async () => ({ data: null })),
     placeHold: vi.fn<BookingClient['placeHold']>(async () => ({ data: hold })),
     releaseHold: vi.fn<BookingClient['releaseHold']>(async () => ({ data: true as const })),
-    createBooking: vi.fn<BookingClient['createBooking']>(async ({ guest }) => ({ data: { booking: booking(guest.name), manageToken: 'token' } })),
+    createBooking: vi.fn<BookingClient['createBooking']>(async ({ guest }) => ({
+      data: { booking: booking(guest.name), manageToken: 'token' },
+    })),
     rescheduleBooking: vi.fn<BookingClient['rescheduleBooking']>(),
     getBooking: vi.fn<BookingClient['getBooking']>(),
     getCalendarFile: vi.fn<BookingClient['getCalendarFile']>(async () => ({ data: new Blob(['BEGIN:VCALENDAR']) })),
@@ -44,7 +55,13 @@ function createFakeClient() {
 }
 
 function renderForm(locale: 'en' | 'de' | 'es' = 'en', client = createFakeClient()) {
-  const state = createBookingState(client, { resource: 'room', zone: 'Europe/London', t: CATALOGUES[locale]!, locale, now })
+  const state = createBookingState(client, {
+    resource: 'room',
+    zone: 'Europe/London',
+    t: CATALOGUES[locale]!,
+    locale,
+    now,
+  })
   void state.load()
   render(<BookingWidget state={state} client={client} />)
   return { state, client }
@@ -79,7 +96,9 @@ describe('the details form', () => {
     expect(valueOf('Email')).toBe('ada@example.com')
     fireEvent.submit(screen.getByRole('button', { name: 'Book' }).closest('form')!)
     await screen.findByRole('heading', { name: 'Booked!' })
-    expect(client.createBooking.mock.calls[0]?.[0]).toMatchObject({ guest: { name: 'Ada Lovelace', email: 'ada@example.com' } })
+    expect(client.createBooking.mock.calls[0]?.[0]).toMatchObject({
+      guest: { name: 'Ada Lovelace', email: 'ada@example.com' },
+    })
   }, 10_000)
 
   it('shows the server’s objection under the phone field in German, focuses it, and keeps the other fields', async () => {
@@ -120,7 +139,11 @@ describe('the details form', () => {
     expect(document.getElementById('booking-phone-error')).toBeNull()
     fireEvent.submit(screen.getByRole('button', { name: 'Buchen' }).closest('form')!)
     await screen.findByRole('heading', { name: 'Gebucht!' })
-    expect(client.createBooking.mock.calls[1]?.[0]).toMatchObject({ guest: { phone: '030 1234567' }, locale: 'de', timezone: 'Europe/London' })
+    expect(client.createBooking.mock.calls[1]?.[0]).toMatchObject({
+      guest: { phone: '030 1234567' },
+      locale: 'de',
+      timezone: 'Europe/London',
+    })
   }, 10_000)
 
   it('checks empty and malformed fields itself, in the guest’s language, without asking the server', async () => {
@@ -130,9 +153,13 @@ describe('the details form', () => {
     fireEvent.submit(screen.getByRole('button', { name: 'Reservar' }).closest('form')!)
     const name = screen.getByLabelText('Nombre') as HTMLInputElement
     await waitFor(() => expect(document.activeElement).toBe(name))
-    expect(document.getElementById(name.getAttribute('aria-describedby')!)?.textContent).toBe(CATALOGUES.es!.fieldError.required)
+    expect(document.getElementById(name.getAttribute('aria-describedby')!)?.textContent).toBe(
+      CATALOGUES.es!.fieldError.required,
+    )
     const email = screen.getByLabelText('Correo electrónico') as HTMLInputElement
-    expect(document.getElementById(email.getAttribute('aria-describedby')!)?.textContent).toBe(CATALOGUES.es!.fieldError.invalid_email)
+    expect(document.getElementById(email.getAttribute('aria-describedby')!)?.textContent).toBe(
+      CATALOGUES.es!.fieldError.invalid_email,
+    )
     expect(email.value).toBe('ada-at-example')
     expect(client.createBooking).not.toHaveBeenCalled()
   })
@@ -155,4 +182,3 @@ describe('the details form', () => {
     expect(alert.textContent).not.toContain('English')
   })
 })
-

@@ -45,14 +45,35 @@ export function DetailsForm(props: { state: BookingState }) {
       <h3 ref={heading} tabIndex={-1}>
         {formatRangeWithZone(hold, state.zone.value, locale, state.now())}
       </h3>
-      {state.movingFrom && <p class="muted">{t.movingFrom(formatRangeWithZone(state.movingFrom, state.zone.value, locale, state.now()))}</p>}
+      {state.movingFrom && (
+        <p class="muted">
+          {t.movingFrom(formatRangeWithZone(state.movingFrom, state.zone.value, locale, state.now()))}
+        </p>
+      )}
       <HoldCountdown t={t} expiresAt={hold.expiresAt} onZero={() => void state.holdExpired()} />
       {!state.isReschedule && <PriceSummary state={state} />}
       {!state.isReschedule && (
         <>
           <Field state={state} field="name" label={t.name} required maxLength={200} autoComplete="name" />
-          <Field state={state} field="email" label={t.email} required maxLength={254} autoComplete="email" type="email" inputMode="email" />
-          <Field state={state} field="phone" label={t.phone} maxLength={32} autoComplete="tel" type="tel" inputMode="tel" />
+          <Field
+            state={state}
+            field="email"
+            label={t.email}
+            required
+            maxLength={254}
+            autoComplete="email"
+            type="email"
+            inputMode="email"
+          />
+          <Field
+            state={state}
+            field="phone"
+            label={t.phone}
+            maxLength={32}
+            autoComplete="tel"
+            type="tel"
+            inputMode="tel"
+          />
           <Field state={state} field="notes" label={t.notes} maxLength={2000} multiline />
         </>
       )}
@@ -81,7 +102,17 @@ interface FieldProps {
 }
 
 /** One input with its label and, when the server refused it, the reason under it. */
-function Field({ state, field, label, multiline, required = false, maxLength, autoComplete = 'off', type, inputMode }: FieldProps) {
+function Field({
+  state,
+  field,
+  label,
+  multiline,
+  required = false,
+  maxLength,
+  autoComplete = 'off',
+  type,
+  inputMode,
+}: FieldProps) {
   const id = `booking-${field}`
   const error = state.fieldErrors.value[field]
   const props = {
@@ -99,7 +130,14 @@ function Field({ state, field, label, multiline, required = false, maxLength, au
       {multiline ? (
         <textarea rows={2} {...props} maxLength={maxLength} />
       ) : (
-        <input {...props} {...inputType(type)} inputMode={inputMode ?? 'text'} required={required} maxLength={maxLength} autoComplete={autoComplete} />
+        <input
+          {...props}
+          {...inputType(type)}
+          inputMode={inputMode ?? 'text'}
+          required={required}
+          maxLength={maxLength}
+          autoComplete={autoComplete}
+        />
       )}
       {error && (
         <span class="field-error" id={`${id}-error`}>
@@ -111,7 +149,8 @@ function Field({ state, field, label, multiline, required = false, maxLength, au
 }
 
 // Preact types each input `type` separately; a literal per branch keeps that checking.
-const inputType = (type: FieldProps['type']) => (type === 'email' ? { type: 'email' as const } : type === 'tel' ? { type: 'tel' as const } : { type: 'text' as const })
+const inputType = (type: FieldProps['type']) =>
+  type === 'email' ? { type: 'email' as const } : type === 'tel' ? { type: 'tel' as const } : { type: 'text' as const }
 
 /** The fields the browser's constraint checks refuse (empty, not an email, too long), translated. */
 function invalidFields(form: HTMLFormElement, t: Messages): FieldErrors {
@@ -120,7 +159,13 @@ function invalidFields(form: HTMLFormElement, t: Messages): FieldErrors {
     const input = form.elements.namedItem(field) as HTMLInputElement | HTMLTextAreaElement | null
     const validity = input?.validity
     if (!validity || validity.valid) continue
-    errors[field] = validity.valueMissing ? t.fieldError.required : validity.typeMismatch ? t.fieldError.invalid_email : validity.tooLong ? t.fieldError.too_long : t.fieldError.invalid
+    errors[field] = validity.valueMissing
+      ? t.fieldError.required
+      : validity.typeMismatch
+        ? t.fieldError.invalid_email
+        : validity.tooLong
+          ? t.fieldError.too_long
+          : t.fieldError.invalid
   }
   return errors
 }

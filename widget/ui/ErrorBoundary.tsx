@@ -16,7 +16,11 @@ interface ErrorBoundaryProps {
 export class ErrorBoundary extends Component<ErrorBoundaryProps, { failed?: boolean }> {
   override componentDidCatch(error: unknown): void {
     this.setState({ failed: true })
-    this.props.onError({ code: 'internal', message: this.props.message, details: error instanceof Error ? error.message : String(error) })
+    this.props.onError({
+      code: 'internal',
+      message: this.props.message,
+      details: error instanceof Error ? error.message : String(error),
+    })
   }
 
   override render() {

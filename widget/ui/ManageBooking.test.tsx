@@ -29,7 +29,10 @@ const booked: PublicBooking = {
 
 function availability(query: AvailabilityQuery): AvailabilityResponse {
   const date = '2026-11-30'
-  const days = date >= query.from && date <= query.to ? [{ date, slots: [{ start: `${date}T13:00:00Z`, end: `${date}T14:00:00Z` }] }] : []
+  const days =
+    date >= query.from && date <= query.to
+      ? [{ date, slots: [{ start: `${date}T13:00:00Z`, end: `${date}T14:00:00Z` }] }]
+      : []
   return { resource: room, timezone: query.tz ?? room.timezone, days }
 }
 
@@ -40,7 +43,13 @@ function createFakeClient(booking: PublicBooking = booked) {
     getAvailability: vi.fn<BookingClient['getAvailability']>(async (_id, query) => ({ data: availability(query) })),
     getNextAvailable: vi.fn<BookingClient['getNextAvailable']>(async () => ({ data: null })),
     placeHold: vi.fn<BookingClient['placeHold']>(async ({ start, end }) => ({
-      data: { id: 'h_1', resourceId: room.id, start, end: end ?? start, expiresAt: new Date(Date.now() + 600_000).toISOString() },
+      data: {
+        id: 'h_1',
+        resourceId: room.id,
+        start,
+        end: end ?? start,
+        expiresAt: new Date(Date.now() + 600_000).toISOString(),
+      },
     })),
     releaseHold: vi.fn<BookingClient['releaseHold']>(async () => ({ data: true as const })),
     createBooking: vi.fn<BookingClient['createBooking']>(),
@@ -85,7 +94,9 @@ describe('reading the booking', () => {
   it('states the time with its zone', async () => {
     renderManage()
     await screen.findByRole('heading', { name: 'Meeting room' })
-    expect(screen.getByText(/Dec 7/).textContent?.replace(/\s+/g, ' ')).toBe('Mon, Dec 7, 10:00 – 11:00 AM (Central European Time)')
+    expect(screen.getByText(/Dec 7/).textContent?.replace(/\s+/g, ' ')).toBe(
+      'Mon, Dec 7, 10:00 – 11:00 AM (Central European Time)',
+    )
   })
 
   it('speaks German, times included', async () => {
@@ -110,7 +121,12 @@ describe('cancelling', () => {
   })
 
   it('says so when the policy gives nothing back', async () => {
-    renderManage(createFakeClient({ ...booked, cancellation: { allowed: true, percent: 0, refund: { amount: 0, currency: 'EUR' } } }))
+    renderManage(
+      createFakeClient({
+        ...booked,
+        cancellation: { allowed: true, percent: 0, refund: { amount: 0, currency: 'EUR' } },
+      }),
+    )
     fireEvent.click(await screen.findByRole('button', { name: 'Cancel booking' }))
     expect(screen.getByText('No refund under the cancellation policy.')).toBeTruthy()
     expect(screen.queryByText(/You get back/)).toBeNull()
@@ -127,7 +143,9 @@ describe('cancelling', () => {
     const client = createFakeClient()
     // The resource's name arrives while the guest is typing: a re-render mid-sentence.
     let resourceArrives: () => void = () => undefined
-    client.getResource.mockImplementationOnce(() => new Promise((resolve) => (resourceArrives = () => resolve({ data: room }))))
+    client.getResource.mockImplementationOnce(
+      () => new Promise((resolve) => (resourceArrives = () => resolve({ data: room }))),
+    )
     const { props, view } = renderManage(client)
     fireEvent.click(await screen.findByRole('button', { name: 'Cancel booking' }))
     const reason = screen.getByLabelText('Reason (optional)') as HTMLTextAreaElement
@@ -161,7 +179,9 @@ describe('cancelling', () => {
   it('words a refusal from its code in the guest’s language, never the API’s English, and shows how the booking stands now', async () => {
     const client = createFakeClient()
     const english = 'It is too close to the start to change this booking online; please contact the provider.'
-    client.cancelBooking.mockResolvedValueOnce({ error: { code: 'cancellation_closed', message: english, status: 422 } })
+    client.cancelBooking.mockResolvedValueOnce({
+      error: { code: 'cancellation_closed', message: english, status: 422 },
+    })
     renderManage(client, 'de')
     fireEvent.click(await screen.findByRole('button', { name: 'Buchung stornieren' }))
     client.getBooking.mockResolvedValueOnce({ data: { ...booked, cancellation: { allowed: false, percent: 0 } } })
@@ -173,7 +193,10 @@ describe('cancelling', () => {
   })
 
   it.each([
-    ['rate_limited', 'Too many tries, or too many times held at once from this network. Please wait a few minutes and try again.'],
+    [
+      'rate_limited',
+      'Too many tries, or too many times held at once from this network. Please wait a few minutes and try again.',
+    ],
     ['network_error', 'Could not reach the booking service. Check your connection and try again.'],
     ['not_found', 'This booking link is not valid. Please use the link from your confirmation.'],
   ] as const)('on loading, answers %s with the catalogue’s words', async (code, text) => {
@@ -195,8 +218,12 @@ describe('the minimum notices: until when the guest can move and cancel online',
   it('states both deadlines in the guest’s zone while both are open', async () => {
     renderManage(createFakeClient(withNotice('2026-12-07T03:00:00Z', '2026-12-06T09:00:00Z')))
     await screen.findByRole('heading', { name: 'Meeting room' })
-    expect(screen.getByText(/^You can change the time online until/).textContent?.replace(/\s+/g, ' ')).toBe('You can change the time online until Mon, Dec 7, 4:00 AM.')
-    expect(screen.getByText(/^You can cancel online until/).textContent?.replace(/\s+/g, ' ')).toBe('You can cancel online until Sun, Dec 6, 10:00 AM.')
+    expect(screen.getByText(/^You can change the time online until/).textContent?.replace(/\s+/g, ' ')).toBe(
+      'You can change the time online until Mon, Dec 7, 4:00 AM.',
+    )
+    expect(screen.getByText(/^You can cancel online until/).textContent?.replace(/\s+/g, ' ')).toBe(
+      'You can cancel online until Sun, Dec 6, 10:00 AM.',
+    )
     expect(button('Change time')).toBeTruthy()
     expect(button('Cancel booking')).toBeTruthy()
   })
@@ -219,13 +246,16 @@ describe('the minimum notices: until when the guest can move and cancel online',
     expect(screen.queryByText(CATALOGUES.en!.manageClosed)).toBeNull()
   })
 
-  it.each(['en', 'de', 'es'] as const)('once moving has closed, still offers the cancel and says why there is no move (%s)', async (language) => {
-    const t = CATALOGUES[language]!
-    renderManage(createFakeClient(withNotice(null, '2026-12-06T09:00:00Z')), language)
-    expect(await screen.findByText(t.moveClosed)).toBeTruthy()
-    expect(screen.queryByRole('button', { name: t.changeTime })).toBeNull()
-    expect(button(t.cancelBooking)).toBeTruthy()
-  })
+  it.each(['en', 'de', 'es'] as const)(
+    'once moving has closed, still offers the cancel and says why there is no move (%s)',
+    async (language) => {
+      const t = CATALOGUES[language]!
+      renderManage(createFakeClient(withNotice(null, '2026-12-06T09:00:00Z')), language)
+      expect(await screen.findByText(t.moveClosed)).toBeTruthy()
+      expect(screen.queryByRole('button', { name: t.changeTime })).toBeNull()
+      expect(button(t.cancelBooking)).toBeTruthy()
+    },
+  )
 
   it('with both closed, says so once and offers neither', async () => {
     renderManage(createFakeClient(withNotice(null, null)))
@@ -234,25 +264,30 @@ describe('the minimum notices: until when the guest can move and cancel online',
     expect(screen.queryByRole('button', { name: 'Cancel booking' })).toBeNull()
   })
 
-  it.each(['en', 'de', 'es'] as const)('words reschedule_closed from the catalogue (%s), back on the booking with the move gone', async (language) => {
-    const t = CATALOGUES[language]!
-    const client = createFakeClient(withNotice('2026-12-07T03:00:00Z', '2026-12-06T09:00:00Z'))
-    const english = 'It is too close to the start to move this booking online; please contact the provider.'
-    client.rescheduleBooking.mockResolvedValueOnce({ error: { code: 'reschedule_closed', message: english, status: 422 } })
-    renderManage(client, language)
-    fireEvent.click(await screen.findByRole('button', { name: t.changeTime }))
-    const list = await screen.findByRole('listbox')
-    fireEvent.click(within(list).getAllByRole('option')[0]!)
-    // The clock moved on while the guest chose: the server now says moving has closed.
-    client.getBooking.mockResolvedValueOnce({ data: withNotice(null, '2026-12-06T09:00:00Z') })
-    fireEvent.click(await screen.findByRole('button', { name: t.moveHere }))
-    expect((await screen.findByRole('alert')).textContent).toBe(t.errors.reschedule_closed)
-    expect(t.errors.reschedule_closed).not.toBe(t.errors.generic)
-    expect(document.body.textContent).not.toContain(english)
-    await screen.findByText(t.moveClosed)
-    expect(screen.queryByRole('button', { name: t.changeTime })).toBeNull()
-    expect(button(t.cancelBooking)).toBeTruthy()
-  })
+  it.each(['en', 'de', 'es'] as const)(
+    'words reschedule_closed from the catalogue (%s), back on the booking with the move gone',
+    async (language) => {
+      const t = CATALOGUES[language]!
+      const client = createFakeClient(withNotice('2026-12-07T03:00:00Z', '2026-12-06T09:00:00Z'))
+      const english = 'It is too close to the start to move this booking online; please contact the provider.'
+      client.rescheduleBooking.mockResolvedValueOnce({
+        error: { code: 'reschedule_closed', message: english, status: 422 },
+      })
+      renderManage(client, language)
+      fireEvent.click(await screen.findByRole('button', { name: t.changeTime }))
+      const list = await screen.findByRole('listbox')
+      fireEvent.click(within(list).getAllByRole('option')[0]!)
+      // The clock moved on while the guest chose: the server now says moving has closed.
+      client.getBooking.mockResolvedValueOnce({ data: withNotice(null, '2026-12-06T09:00:00Z') })
+      fireEvent.click(await screen.findByRole('button', { name: t.moveHere }))
+      expect((await screen.findByRole('alert')).textContent).toBe(t.errors.reschedule_closed)
+      expect(t.errors.reschedule_closed).not.toBe(t.errors.generic)
+      expect(document.body.textContent).not.toContain(english)
+      await screen.findByText(t.moveClosed)
+      expect(screen.queryByRole('button', { name: t.changeTime })).toBeNull()
+      expect(button(t.cancelBooking)).toBeTruthy()
+    },
+  )
 })
 
 describe('moving', () => {
@@ -266,18 +301,25 @@ describe('moving', () => {
     fireEvent.click(within(list).getAllByRole('option')[0]!)
     // The new time is confirmed beside the one it replaces.
     const move = await screen.findByRole('button', { name: 'Move to this time' })
-    expect(screen.getByText(/^Instead of/).textContent?.replace(/\s+/g, ' ')).toBe('Instead of Mon, Dec 7, 10:00 – 11:00 AM (Central European Time)')
+    expect(screen.getByText(/^Instead of/).textContent?.replace(/\s+/g, ' ')).toBe(
+      'Instead of Mon, Dec 7, 10:00 – 11:00 AM (Central European Time)',
+    )
     fireEvent.click(move)
     await screen.findByText('Your booking has moved to the new time.')
     expect(client.rescheduleBooking).toHaveBeenCalledWith('K7Q2XM3D', 'tok', 'h_1')
-    expect(screen.getByText(/Nov 30/).textContent?.replace(/\s+/g, ' ')).toBe('Mon, Nov 30, 2:00 – 3:00 PM (Central European Time)')
+    expect(screen.getByText(/Nov 30/).textContent?.replace(/\s+/g, ' ')).toBe(
+      'Mon, Nov 30, 2:00 – 3:00 PM (Central European Time)',
+    )
 
     const links = screen.getByRole('group', { name: 'Add to your calendar' })
     const google = new URL(within(links).getByRole('link', { name: 'Google Calendar' }).getAttribute('href')!)
     expect(google.searchParams.get('dates')).toBe('20261130T130000Z/20261130T140000Z')
     expect(google.searchParams.get('text')).toBe('Meeting room')
     const outlook = new URL(within(links).getByRole('link', { name: 'Outlook' }).getAttribute('href')!)
-    expect([outlook.searchParams.get('startdt'), outlook.searchParams.get('enddt')]).toEqual(['2026-11-30T13:00:00Z', '2026-11-30T14:00:00Z'])
+    expect([outlook.searchParams.get('startdt'), outlook.searchParams.get('enddt')]).toEqual([
+      '2026-11-30T13:00:00Z',
+      '2026-11-30T14:00:00Z',
+    ])
     const file = await within(links).findByRole('link', { name: 'Add to calendar (.ics)' })
     expect(file.getAttribute('download')).toBe('booking-K7Q2XM3D.ics')
     expect(client.getCalendarFile).toHaveBeenCalledWith('K7Q2XM3D', 'tok')

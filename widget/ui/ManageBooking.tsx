@@ -110,7 +110,16 @@ export function ManageBooking(props: ManageBookingProps) {
       model.view.value = 'show'
       void fetchBooking()
     }
-    return <Reschedule {...props} booking={booking} resource={model.resource.value} onDone={onDone} onClosed={onClosed} onBack={() => (model.view.value = 'show')} />
+    return (
+      <Reschedule
+        {...props}
+        booking={booking}
+        resource={model.resource.value}
+        onDone={onDone}
+        onClosed={onClosed}
+        onBack={() => (model.view.value = 'show')}
+      />
+    )
   }
 
   const cancel = async () => {
@@ -139,7 +148,8 @@ export function ManageBooking(props: ManageBookingProps) {
   // A server from before the notices only said whether cancelling had closed; moves closed with it.
   const cancelClosed = until ? until.cancel === null : booking.cancellation?.allowed === false
   const moveClosed = until ? until.reschedule === null : cancelClosed
-  const closedNote = cancelClosed && moveClosed ? t.manageClosed : moveClosed ? t.moveClosed : cancelClosed ? t.cancelClosed : undefined
+  const closedNote =
+    cancelClosed && moveClosed ? t.manageClosed : moveClosed ? t.moveClosed : cancelClosed ? t.cancelClosed : undefined
   const busy = model.busy.value
   const done = model.done.value
   return (
@@ -169,15 +179,35 @@ export function ManageBooking(props: ManageBookingProps) {
         {booking.refund && booking.refund.amount > 0 && booking.refund.currency && (
           <>
             <dt class="sr">{t.cancelBooking}</dt>
-            <dd>{t.refundLine(formatMoney(booking.refund.amount, booking.refund.currency, locale), booking.refund.percent)}</dd>
+            <dd>
+              {t.refundLine(
+                formatMoney(booking.refund.amount, booking.refund.currency, locale),
+                booking.refund.percent,
+              )}
+            </dd>
           </>
         )}
       </dl>
       {active && done === 'moved' && (
-        <CalendarLinks booking={booking} token={props.token} title={model.resource.value?.name ?? t.yourBooking} t={t} client={client} />
+        <CalendarLinks
+          booking={booking}
+          token={props.token}
+          title={model.resource.value?.name ?? t.yourBooking}
+          t={t}
+          client={client}
+        />
       )}
       {active && closedNote && <p class="notice">{closedNote}</p>}
-      {active && <Deadlines booking={booking} moveClosed={moveClosed} cancelClosed={cancelClosed} t={t} zone={zone} locale={locale} />}
+      {active && (
+        <Deadlines
+          booking={booking}
+          moveClosed={moveClosed}
+          cancelClosed={cancelClosed}
+          t={t}
+          zone={zone}
+          locale={locale}
+        />
+      )}
       {active &&
         !(cancelClosed && moveClosed) &&
         (view === 'confirm-cancel' && !cancelClosed ? (
@@ -231,7 +261,8 @@ function RefundPreview({ booking, t, locale }: { booking: PublicBooking; t: Mess
   const preview = booking.cancellation
   const refund = preview?.refund
   if (!preview?.allowed || !refund) return null
-  if (refund.amount > 0) return <p>{t.refundPreview(formatMoney(refund.amount, refund.currency, locale), preview.percent)}</p>
+  if (refund.amount > 0)
+    return <p>{t.refundPreview(formatMoney(refund.amount, refund.currency, locale), preview.percent)}</p>
   if (preview.percent === 0) return <p>{t.noRefundPreview}</p>
   return null
 }
@@ -241,7 +272,14 @@ function RefundPreview({ booking, t, locale }: { booking: PublicBooking; t: Mess
  * the start (with none, both stay open until the start, which needs no saying). One
  * sentence when both close together.
  */
-function Deadlines(props: { booking: PublicBooking; moveClosed: boolean; cancelClosed: boolean; t: Messages; zone: string; locale: string }) {
+function Deadlines(props: {
+  booking: PublicBooking
+  moveClosed: boolean
+  cancelClosed: boolean
+  t: Messages
+  zone: string
+  locale: string
+}) {
   const { booking, t } = props
   const early = (at: string | null | undefined) => (at && Date.parse(at) < Date.parse(booking.start) ? at : undefined)
   const move = props.moveClosed ? undefined : early(booking.changeableUntil?.reschedule)
@@ -293,10 +331,20 @@ function Reschedule(
         t: props.t,
         locale: props.locale,
         // The same length as now: a move changes when, not how long.
-        duration: props.resource?.durations?.length ? (Date.parse(booking.end) - Date.parse(booking.start)) / 60_000 : undefined,
+        duration: props.resource?.durations?.length
+          ? (Date.parse(booking.end) - Date.parse(booking.start)) / 60_000
+          : undefined,
         // A refusal that ends the move is answered on the booking itself; the rest stay in the calendar.
-        onError: (error) => (error.code === 'reschedule_closed' || error.code === 'invalid_transition' ? props.onClosed(error) : props.onError(error)),
-        reschedule: { ref: booking.ref, token: props.token, from: { start: booking.start, end: booking.end }, onMoved: props.onDone },
+        onError: (error) =>
+          error.code === 'reschedule_closed' || error.code === 'invalid_transition'
+            ? props.onClosed(error)
+            : props.onError(error),
+        reschedule: {
+          ref: booking.ref,
+          token: props.token,
+          from: { start: booking.start, end: booking.end },
+          onMoved: props.onDone,
+        },
       }),
     [],
   )

@@ -1,5 +1,12 @@
 import { useEffect, useRef } from 'preact/hooks'
-import { addDays, firstDayOfWeek, isoWeekday, monthGrid, monthOf, withNeighbourDays } from '../../shared/calendar-labels'
+import {
+  addDays,
+  firstDayOfWeek,
+  isoWeekday,
+  monthGrid,
+  monthOf,
+  withNeighbourDays,
+} from '../../shared/calendar-labels'
 import { formatDayLabel, formatMonth, formatWeekday } from '../format-time'
 import type { BookingState } from '../state'
 
@@ -26,7 +33,8 @@ export function MonthCalendar({ state }: { state: BookingState }) {
   const loading = state.status.value === 'loading'
 
   // The focusable day: the selected one, else the first day that can be picked.
-  const focusable = selected && selected.startsWith(month) ? selected : weeks.flat().find((d) => monthOf(d) === month && d >= today)
+  const focusable =
+    selected && selected.startsWith(month) ? selected : weeks.flat().find((d) => monthOf(d) === month && d >= today)
 
   useEffect(() => {
     if (!moved.current) return
@@ -58,13 +66,25 @@ export function MonthCalendar({ state }: { state: BookingState }) {
   return (
     <div class="cal">
       <div class="nav">
-        <button type="button" class="icon" aria-label={t.prevMonth} disabled={!state.canGoBack.value} onClick={() => void state.showMonth(-1)}>
+        <button
+          type="button"
+          class="icon"
+          aria-label={t.prevMonth}
+          disabled={!state.canGoBack.value}
+          onClick={() => void state.showMonth(-1)}
+        >
           ‹
         </button>
         <p class="range" id="booking-month" aria-live="polite">
           {formatMonth(month, locale)}
         </p>
-        <button type="button" class="icon" aria-label={t.nextMonth} disabled={!state.canGoForward.value} onClick={() => void state.showMonth(1)}>
+        <button
+          type="button"
+          class="icon"
+          aria-label={t.nextMonth}
+          disabled={!state.canGoForward.value}
+          onClick={() => void state.showMonth(1)}
+        >
           ›
         </button>
       </div>

@@ -24,7 +24,12 @@ const studio: PublicResource = {
   price: { amount: 5000, currency: 'EUR' },
   payment: 'deposit',
   deposit: { amount: 1500, currency: 'EUR' },
-  cancellationPolicy: { free_cancellation_hours: 24, partial_refund_hours: 12, partial_refund_percent: 50, no_refund_hours: 2 },
+  cancellationPolicy: {
+    free_cancellation_hours: 24,
+    partial_refund_hours: 12,
+    partial_refund_percent: 50,
+    no_refund_hours: 2,
+  },
 }
 const slot = { start: '2026-03-30T08:00:00Z', end: '2026-03-30T09:00:00Z' }
 const pending: PublicBooking = {
@@ -46,7 +51,9 @@ function standInStripe(confirm: StripeLike['confirmPayment']) {
     elements: vi.fn(() => ({
       create: vi.fn(() => ({
         mount: (target: HTMLElement) => {
-          target.append(Object.assign(document.createElement('div'), { className: 'fake-card', textContent: 'card form' }))
+          target.append(
+            Object.assign(document.createElement('div'), { className: 'fake-card', textContent: 'card form' }),
+          )
           mounted.push(target)
         },
         destroy: vi.fn(),
@@ -69,13 +76,24 @@ function setup(confirm: StripeLike['confirmPayment']) {
     })),
     releaseHold: vi.fn<BookingClient['releaseHold']>(async () => ({ data: true as const })),
     createBooking: vi.fn<BookingClient['createBooking']>(async () => ({
-      data: { booking: pending, manageToken: 'tok-pay', payment: { clientSecret: 'pi_1_secret_x', publishableKey: 'pk_test_w', amount: 1500, currency: 'EUR' } },
+      data: {
+        booking: pending,
+        manageToken: 'tok-pay',
+        payment: { clientSecret: 'pi_1_secret_x', publishableKey: 'pk_test_w', amount: 1500, currency: 'EUR' },
+      },
     })),
     rescheduleBooking: vi.fn<BookingClient['rescheduleBooking']>(),
     getBooking: vi.fn<BookingClient['getBooking']>(async () => ({
-      data: { ...pending, status: 'confirmed', expiresAt: undefined, payment: { ...pending.payment!, status: 'captured', captured: 1500 } } as PublicBooking,
+      data: {
+        ...pending,
+        status: 'confirmed',
+        expiresAt: undefined,
+        payment: { ...pending.payment!, status: 'captured', captured: 1500 },
+      } as PublicBooking,
     })),
-    getCalendarFile: vi.fn<BookingClient['getCalendarFile']>(async () => ({ error: { code: 'not_found', message: '' } })),
+    getCalendarFile: vi.fn<BookingClient['getCalendarFile']>(async () => ({
+      error: { code: 'not_found', message: '' },
+    })),
   }
   const remember = vi.fn()
   const onConfirmed = vi.fn()
@@ -138,7 +156,10 @@ describe('the payment step', () => {
     await screen.findByRole('heading', { name: 'Booked!' })
     expect(s.remember).toHaveBeenCalledWith('PAY12345', 'tok-pay')
     expect(s.stripe.confirmPayment).toHaveBeenCalledWith(
-      expect.objectContaining({ confirmParams: { return_url: 'https://site.test/book?booking_ref=PAY12345' }, redirect: 'if_required' }),
+      expect.objectContaining({
+        confirmParams: { return_url: 'https://site.test/book?booking_ref=PAY12345' },
+        redirect: 'if_required',
+      }),
     )
     expect(s.client.getBooking).toHaveBeenCalledWith('PAY12345', 'tok-pay')
     expect(s.onConfirmed).toHaveBeenCalledWith(expect.objectContaining({ ref: 'PAY12345', status: 'confirmed' }))
@@ -153,7 +174,9 @@ describe('the payment step', () => {
     const pay = await screen.findByRole('button', { name: 'Pay €15.00' })
     await waitFor(() => expect((pay as HTMLButtonElement).disabled).toBe(false))
     fireEvent.submit(pay.closest('form')!)
-    expect((await screen.findByRole('alert')).textContent).toBe(`${CATALOGUES.en!.paymentFailed} (Your card was declined.)`)
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      `${CATALOGUES.en!.paymentFailed} (Your card was declined.)`,
+    )
     expect(screen.getByRole('heading', { name: 'Payment' })).toBeTruthy()
     expect(s.client.getBooking).not.toHaveBeenCalled()
   })

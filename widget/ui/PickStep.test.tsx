@@ -14,7 +14,15 @@ import { Popup } from './Popup'
  * says so instead of letting the guest fill a form for nothing.
  */
 
-const base: PublicResource = { id: 'r-1', slug: 'room', type: 'room', name: 'Meeting room', timezone: 'Europe/Berlin', horizonDays: 60, bookable: true }
+const base: PublicResource = {
+  id: 'r-1',
+  slug: 'room',
+  type: 'room',
+  name: 'Meeting room',
+  timezone: 'Europe/Berlin',
+  horizonDays: 60,
+  bookable: true,
+}
 const now = () => new Date('2026-11-29T10:00:00Z')
 const slotOn = (date: string) => ({ start: `${date}T09:00:00Z`, end: `${date}T09:30:00Z` })
 
@@ -25,7 +33,9 @@ function createFakeClient(resource: PublicResource, freeDates: string[]) {
         data: {
           resource,
           timezone: query.tz ?? resource.timezone,
-          days: freeDates.filter((d) => d >= query.from && d <= query.to).map((date) => ({ date, slots: [slotOn(date)] })),
+          days: freeDates
+            .filter((d) => d >= query.from && d <= query.to)
+            .map((date) => ({ date, slots: [slotOn(date)] })),
         },
       }),
     ),
@@ -45,7 +55,14 @@ function createFakeClient(resource: PublicResource, freeDates: string[]) {
 function renderPick(resource: PublicResource, freeDates: string[], locale: 'en' | 'de' = 'en') {
   const client = createFakeClient(resource, freeDates)
   const onError = vi.fn()
-  const state = createBookingState(client, { resource: resource.slug, zone: 'Europe/Berlin', t: CATALOGUES[locale]!, locale, now, onError })
+  const state = createBookingState(client, {
+    resource: resource.slug,
+    zone: 'Europe/Berlin',
+    t: CATALOGUES[locale]!,
+    locale,
+    now,
+    onError,
+  })
   void state.load()
   render(<BookingWidget state={state} client={client} />)
   return { client, onError, state }
@@ -115,7 +132,12 @@ describe('before a time is picked', () => {
 
   it('shows what is booked: the slot length, a price paid on site, and the cancellation policy', async () => {
     renderPick(
-      { ...base, price: { amount: 4500, currency: 'EUR' }, payment: 'none', cancellationPolicy: { free_cancellation_hours: 24 } },
+      {
+        ...base,
+        price: { amount: 4500, currency: 'EUR' },
+        payment: 'none',
+        cancellationPolicy: { free_cancellation_hours: 24 },
+      },
       ['2026-11-30'],
       'de',
     )
@@ -126,16 +148,34 @@ describe('before a time is picked', () => {
   })
 
   it('does not offer a resource whose payments the owner has not set up', async () => {
-    renderPick({ ...base, price: { amount: 4500, currency: 'EUR' }, payment: 'full', bookable: false, notBookableReason: 'payment_unavailable' }, ['2026-11-30'])
+    renderPick(
+      {
+        ...base,
+        price: { amount: 4500, currency: 'EUR' },
+        payment: 'full',
+        bookable: false,
+        notBookableReason: 'payment_unavailable',
+      },
+      ['2026-11-30'],
+    )
     expect((await screen.findByRole('alert')).textContent).toBe(CATALOGUES.en!.paymentNotSetUp)
     expect(screen.queryByRole('grid')).toBeNull()
   })
 
   it('tells the guest an unknown calendar is not available, without a useless retry, and the owner the code', async () => {
     const client = createFakeClient(base, [])
-    client.getAvailability.mockResolvedValue({ error: { code: 'not_found', message: 'No such resource.', status: 404 } })
+    client.getAvailability.mockResolvedValue({
+      error: { code: 'not_found', message: 'No such resource.', status: 404 },
+    })
     const onError = vi.fn()
-    const state = createBookingState(client, { resource: 'nope', zone: 'Europe/Berlin', t: CATALOGUES.de!, locale: 'de', now, onError })
+    const state = createBookingState(client, {
+      resource: 'nope',
+      zone: 'Europe/Berlin',
+      t: CATALOGUES.de!,
+      locale: 'de',
+      now,
+      onError,
+    })
     void state.load()
     render(<BookingWidget state={state} client={client} />)
     expect((await screen.findByRole('alert')).textContent).toBe('Dieser Buchungskalender ist nicht verfügbar.')

@@ -63,11 +63,24 @@ export function Popup({ labelledBy, closeLabel, onClose, confirmLeave, children 
         if (event.target === dialog.current) requestClose()
       }}
     >
-      <button type="button" class="icon close" aria-label={closeLabel} onClick={requestClose} ref={closeButton} hidden={asking}>
+      <button
+        type="button"
+        class="icon close"
+        aria-label={closeLabel}
+        onClick={requestClose}
+        ref={closeButton}
+        hidden={asking}
+      >
         ×
       </button>
       {asking && words && (
-        <div class="card leave" role="alertdialog" aria-modal="true" aria-labelledby="booking-leave-title" aria-describedby="booking-leave-text">
+        <div
+          class="card leave"
+          role="alertdialog"
+          aria-modal="true"
+          aria-labelledby="booking-leave-title"
+          aria-describedby="booking-leave-text"
+        >
           <h2 id="booking-leave-title">{words.leaveTitle}</h2>
           <p id="booking-leave-text">{words.leaveText}</p>
           <div class="actions">

@@ -12,7 +12,12 @@ import { PriceSummary } from './PriceSummary'
 const room: PublicResource = { id: 'r-1', slug: 'room', type: 'room', name: 'Room', timezone: 'Europe/Berlin' }
 
 function renderSummary(resource: PublicResource, language: 'en' | 'de' | 'es' = 'en') {
-  const state = { resource: signal(resource), payment: signal(undefined), t: CATALOGUES[language]!, locale: language } as unknown as BookingState
+  const state = {
+    resource: signal(resource),
+    payment: signal(undefined),
+    t: CATALOGUES[language]!,
+    locale: language,
+  } as unknown as BookingState
   render(<PriceSummary state={state} />)
   return [...document.querySelectorAll('.policy li')].map((li) => li.textContent)
 }
@@ -29,8 +34,12 @@ describe('the minimum notices beside the policy', () => {
   })
 
   it('speaks the guest’s language', () => {
-    expect(renderSummary({ ...room, minRescheduleNoticeHours: 12 }, 'de')).toContain('Online-Terminänderungen enden 12 Std. vor Beginn.')
-    expect(renderSummary({ ...room, minRescheduleNoticeHours: 12 }, 'es')).toContain('El cambio de hora en línea se cierra 12 h antes del inicio.')
+    expect(renderSummary({ ...room, minRescheduleNoticeHours: 12 }, 'de')).toContain(
+      'Online-Terminänderungen enden 12 Std. vor Beginn.',
+    )
+    expect(renderSummary({ ...room, minRescheduleNoticeHours: 12 }, 'es')).toContain(
+      'El cambio de hora en línea se cierra 12 h antes del inicio.',
+    )
   })
 
   it('says nothing for a free resource without a policy or notices', () => {

@@ -18,12 +18,19 @@ export function PriceSummary({ state }: { state: BookingState & Partial<Pick<Lat
   if (price && dueNow) {
     // Once a booking asks for payment, the server's amount; before that the resource's terms.
     const due = state.payment?.value ?? dueNow
-    line = resource.payment === 'deposit' ? t.payDeposit(formatMoney(due.amount, due.currency, locale), price) : t.payFull(price)
+    line =
+      resource.payment === 'deposit'
+        ? t.payDeposit(formatMoney(due.amount, due.currency, locale), price)
+        : t.payFull(price)
   } else if (price) line = t.payOnSite(price)
   // The policy matters once money or a firm commitment is involved; a free, policy-less
   // resource would only get "free cancellation until the start", which is noise.
-  const notice = { minRescheduleNoticeHours: resource.minRescheduleNoticeHours, minCancelNoticeHours: resource.minCancelNoticeHours }
-  const committed = dueNow || resource.cancellationPolicy || notice.minRescheduleNoticeHours || notice.minCancelNoticeHours
+  const notice = {
+    minRescheduleNoticeHours: resource.minRescheduleNoticeHours,
+    minCancelNoticeHours: resource.minCancelNoticeHours,
+  }
+  const committed =
+    dueNow || resource.cancellationPolicy || notice.minRescheduleNoticeHours || notice.minCancelNoticeHours
   const policy = committed ? describePolicy(resource.cancellationPolicy, t, notice) : []
   if (!line && policy.length === 0) return null
   return (

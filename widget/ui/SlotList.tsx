@@ -41,11 +41,15 @@ export function SlotList({ state }: { state: BookingState }) {
     const options = [...(list.current?.querySelectorAll<HTMLElement>('[role=option]') ?? [])]
     const at = options.indexOf(event.target as HTMLElement)
     const next =
-      event.key === 'ArrowDown' || event.key === 'ArrowRight' ? at + 1
-      : event.key === 'ArrowUp' || event.key === 'ArrowLeft' ? at - 1
-      : event.key === 'Home' ? 0
-      : event.key === 'End' ? options.length - 1
-      : undefined
+      event.key === 'ArrowDown' || event.key === 'ArrowRight'
+        ? at + 1
+        : event.key === 'ArrowUp' || event.key === 'ArrowLeft'
+          ? at - 1
+          : event.key === 'Home'
+            ? 0
+            : event.key === 'End'
+              ? options.length - 1
+              : undefined
     if (next === undefined) return
     event.preventDefault()
     const target = options[Math.max(0, Math.min(options.length - 1, next))]
@@ -57,7 +61,14 @@ export function SlotList({ state }: { state: BookingState }) {
   return (
     <>
       {heading}
-      <div class="slots" role="listbox" aria-label={label} aria-busy={busy ? 'true' : 'false'} ref={list} onKeyDown={onKeyDown}>
+      <div
+        class="slots"
+        role="listbox"
+        aria-label={label}
+        aria-busy={busy ? 'true' : 'false'}
+        ref={list}
+        onKeyDown={onKeyDown}
+      >
         {slots.map((slot, i) => (
           <button
             type="button"

@@ -40,7 +40,9 @@ export function ZonePicker({ state }: { state: BookingState }) {
           {label(current)}
         </button>
       </div>
-      {resource && resource.timezone !== zone && <p class="muted">{t.resourceZone(resource.name, cityOf(resource.timezone))}</p>}
+      {resource && resource.timezone !== zone && (
+        <p class="muted">{t.resourceZone(resource.name, cityOf(resource.timezone))}</p>
+      )}
       {open && (
         <ZoneSearch
           state={state}
@@ -58,14 +60,26 @@ export function ZonePicker({ state }: { state: BookingState }) {
 
 const label = (zone: ZoneChoice) => `${zone.city} · ${zone.name} (${zone.offset})`
 
-function ZoneSearch({ state, first, onChoose, onClose }: { state: BookingState; first: string[]; onChoose: (id: string) => void; onClose: () => void }) {
+function ZoneSearch({
+  state,
+  first,
+  onChoose,
+  onClose,
+}: {
+  state: BookingState
+  first: string[]
+  onChoose: (id: string) => void
+  onClose: () => void
+}) {
   const { t, locale } = state
   const [query, setQuery] = useState('')
   const [active, setActive] = useState(0)
   const now = state.now()
   const zones = useMemo(() => allZones(locale, now), [locale])
   const pinned = useMemo(() => first.map((id) => describeZone(id, locale, now)), [first.join(), locale])
-  const list = query.trim() ? matchZones(zones, query) : [...pinned, ...zones.filter((z) => !first.includes(z.id))].slice(0, 50)
+  const list = query.trim()
+    ? matchZones(zones, query)
+    : [...pinned, ...zones.filter((z) => !first.includes(z.id))].slice(0, 50)
   const pick = list[Math.min(active, list.length - 1)]
 
   const onKeyDown = (event: KeyboardEvent) => {
@@ -113,7 +127,11 @@ function ZoneSearch({ state, first, onChoose, onClose }: { state: BookingState; 
           >
             <span>{zone.city}</span>{' '}
             <span class="muted">
-              {zone.id === state.viewerZone ? `${t.zoneYours} · ` : zone.id === state.resource.value?.timezone ? `${t.zoneResource} · ` : ''}
+              {zone.id === state.viewerZone
+                ? `${t.zoneYours} · `
+                : zone.id === state.resource.value?.timezone
+                  ? `${t.zoneResource} · `
+                  : ''}
               {zone.name} ({zone.offset})
             </span>
           </li>
