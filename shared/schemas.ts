@@ -241,17 +241,20 @@ export const scheduleRuleSchema = z
   .refine((r) => r.startTime !== '24:00', { message: 'startTime cannot be 24:00', path: ['startTime'] })
   .refine((r) => r.startTime !== r.endTime, { message: 'a window cannot be empty', path: ['endTime'] })
 
+/** `?duration=` in minutes, for resources that offer several lengths (at most a week). */
+const durationQuerySchema = z.coerce
+  .number()
+  .int()
+  .positive()
+  .max(7 * 24 * 60)
+  .optional()
+
 export const availabilityQuerySchema = z
   .object({
     from: isoDateSchema,
     to: isoDateSchema,
     tz: timeZoneSchema.optional(),
-    duration: z.coerce
-      .number()
-      .int()
-      .positive()
-      .max(7 * 24 * 60)
-      .optional(),
+    duration: durationQuerySchema,
   })
   .refine((q) => q.from <= q.to, { message: '`from` must not be after `to`', path: ['to'] })
   .refine((q) => daysBetween(q.from, q.to) + 1 <= MAX_AVAILABILITY_DAYS, {
@@ -265,12 +268,7 @@ export type AvailabilityQuery = z.infer<typeof availabilityQuerySchema>
 export const nextAvailableQuerySchema = z.object({
   from: isoDateSchema,
   tz: timeZoneSchema.optional(),
-  duration: z.coerce
-    .number()
-    .int()
-    .positive()
-    .max(7 * 24 * 60)
-    .optional(),
+  duration: durationQuerySchema,
 })
 
 export type NextAvailableQuery = z.infer<typeof nextAvailableQuerySchema>
