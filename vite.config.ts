@@ -36,6 +36,27 @@ const LIBS: Record<string, LibraryOptions> = {
   admin: { entry: 'console/main.ts', formats: ['iife'], name: 'BookingAdmin', fileName: () => 'admin.js' },
   // The ESM SDK, with preact left to the app's bundler; its types come from tsconfig.sdk.json.
   sdk: { entry: 'widget/sdk.ts', formats: ['es'], fileName: () => 'sdk.js' },
+  // The publishable package in sdk-package/: one file per entry point, shared code in chunks/,
+  // and preact, @preact/signals and react left to the app (see sdk-package/README.md).
+  'sdk-package': {
+    entry: {
+      index: 'widget/sdk.ts',
+      client: 'widget/client.ts',
+      react: 'widget/react.ts',
+      element: 'widget/element.ts',
+    },
+    formats: ['es'],
+    fileName: (_format, name) => `${name}.js`,
+  },
+}
+
+/** The package's version follows the API's: a release of one is a release of the other. */
+function assertPackageVersion(): void {
+  const pkg = JSON.parse(readFileSync(new URL('./sdk-package/package.json', import.meta.url), 'utf8')) as {
+    version: string
+  }
+  if (pkg.version !== version)
+    throw new Error(`sdk-package/package.json is at ${pkg.version}, the API at ${version}: set them equal`)
 }
 
 /** Writes entries.json: each entry's file and every chunk it statically imports, transitively. */
@@ -76,6 +97,8 @@ export default defineConfig(({ mode }) => {
   const lib = LIBS[mode]
   if (!lib) throw new Error(`unknown build mode ${mode}: use one of ${Object.keys(LIBS).join(', ')}`)
   const isSdk = mode === 'sdk'
+  const isPackage = mode === 'sdk-package'
+  if (isPackage) assertPackageVersion()
   const isLoader = mode === 'loader' || mode === 'manage-loader'
   const define: Record<string, string> = { __WIDGET_VERSION__: JSON.stringify(version) }
   if (isLoader) {
@@ -92,16 +115,21 @@ export default defineConfig(({ mode }) => {
     build: {
       target: 'es2020',
       minify: true,
-      outDir: isSdk ? 'dist/sdk' : mode === 'admin' ? 'dist/admin' : 'dist/widget',
+      outDir: isPackage ? 'sdk-package/dist' : isSdk ? 'dist/sdk' : mode === 'admin' ? 'dist/admin' : 'dist/widget',
       // The module build runs first and clears its folder; the loaders add to it.
-      emptyOutDir: mode === 'production' || mode === 'sdk' || mode === 'admin',
+      emptyOutDir: mode === 'production' || mode === 'sdk' || mode === 'admin' || isPackage,
       reportCompressedSize: true,
       lib,
-      rolldownOptions: isSdk
-        ? { external: [/^preact(\/|$)/, /^@preact\/signals/] }
-        : mode === 'production'
-          ? { output: { chunkFileNames: 'assets/[name]-[hash].js', minify: true } }
-          : {},
+      rolldownOptions: isPackage
+        ? {
+            external: [/^preact(\/|$)/, /^@preact\/signals/, /^react(\/|$)/, /^react-dom(\/|$)/],
+            output: { chunkFileNames: 'chunks/[name]-[hash].js' },
+          }
+        : isSdk
+          ? { external: [/^preact(\/|$)/, /^@preact\/signals/] }
+          : mode === 'production'
+            ? { output: { chunkFileNames: 'assets/[name]-[hash].js', minify: true } }
+            : {},
     },
   }
 })

@@ -1,0 +1,2 @@
+/// <reference path="./disposable.d.ts" />
+export * from '../dist/types/widget/sdk.js'

@@ -1,0 +1,59 @@
+import { vi } from 'vitest'
+import type { PublicResource } from '../../shared/types'
+
+/** A fetch stand-in for widget tests: one free time tomorrow, and holds as the API would answer. */
+
+export const FAKE_API_URL = 'https://book.test'
+
+export const fakeRoom: PublicResource = {
+  id: 'r-1',
+  slug: 'room',
+  type: 'room',
+  name: 'Meeting room',
+  timezone: 'Europe/Berlin',
+}
+
+function answer(body: unknown, status = 200): Response {
+  return new Response(status === 204 ? null : JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': 'application/json' },
+  })
+}
+
+export function fakeApiFetch() {
+  return vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+    const url = new URL(String(input))
+    const method = init?.method ?? 'GET'
+    if (url.pathname.endsWith('/availability')) {
+      const from = url.searchParams.get('from')!
+      return answer({
+        resource: fakeRoom,
+        timezone: 'UTC',
+        days: [{ date: from, slots: [{ start: `${from}T22:00:00Z`, end: `${from}T22:30:00Z` }] }],
+      })
+    }
+    if (url.pathname === '/v1/holds' && method === 'POST') {
+      const body = JSON.parse(String(init?.body)) as { start: string }
+      const expiresAt = new Date(Date.now() + 600_000).toISOString()
+      return answer(
+        { hold: { id: 'h_1', resourceId: fakeRoom.id, start: body.start, end: body.start, expiresAt } },
+        201,
+      )
+    }
+    if (url.pathname.startsWith('/v1/holds/') && method === 'DELETE') return answer(null, 204)
+    if (url.pathname.startsWith('/v1/resources/')) return answer({ resource: fakeRoom })
+    return answer({ error: { code: 'not_found', message: url.pathname } }, 404)
+  })
+}
+
+/** Whether the fake API was asked to give hold `id` back. */
+export function releasedHold(fetchMock: ReturnType<typeof fakeApiFetch>, id: string): boolean {
+  return fetchMock.mock.calls.some(
+    ([url, init]) => String(url).endsWith(`/v1/holds/${id}`) && init?.method === 'DELETE',
+  )
+}
+
+/** Whether availability was asked for `resource`. */
+export function askedAvailability(fetchMock: ReturnType<typeof fakeApiFetch>, resource: string): boolean {
+  return fetchMock.mock.calls.some(([url]) => String(url).includes(`/v1/resources/${resource}/availability`))
+}
