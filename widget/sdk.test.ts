@@ -3,57 +3,16 @@ import { waitFor } from '@testing-library/preact'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { PublicResource } from '../shared/types'
 import { manage, mount, open, type MountHandle } from './sdk'
+import { answer, FAKE_API_URL, fakeApiFetch, fakeRoom } from './testing/fake-api'
 
 /*
  * The public mount/open/manage functions and the embed script, in a DOM, against a fetch
  * that answers like the API.
  */
 
-const room: PublicResource = { id: 'r-1', slug: 'room', type: 'room', name: 'Meeting room', timezone: 'Europe/Berlin' }
-const API = 'https://book.test'
-
-function answer(body: unknown, status = 200): Response {
-  return new Response(status === 204 ? null : JSON.stringify(body), {
-    status,
-    headers: { 'Content-Type': 'application/json' },
-  })
-}
-
-/** Answers availability with one free time tomorrow, and holds/bookings as the API would. */
-function apiFetch() {
-  return vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
-    const url = new URL(String(input))
-    const method = init?.method ?? 'GET'
-    if (url.pathname.endsWith('/availability')) {
-      const from = url.searchParams.get('from')!
-      return answer({
-        resource: room,
-        timezone: 'UTC',
-        days: [{ date: from, slots: [{ start: `${from}T22:00:00Z`, end: `${from}T22:30:00Z` }] }],
-      })
-    }
-    if (url.pathname === '/v1/holds' && method === 'POST') {
-      const body = JSON.parse(String(init?.body)) as { start: string }
-      return answer(
-        {
-          hold: {
-            id: 'h_1',
-            resourceId: room.id,
-            start: body.start,
-            end: body.start,
-            expiresAt: new Date(Date.now() + 600_000).toISOString(),
-          },
-        },
-        201,
-      )
-    }
-    if (url.pathname.startsWith('/v1/holds/') && method === 'DELETE') return answer(null, 204)
-    if (url.pathname.startsWith('/v1/bookings/'))
-      return answer({ error: { code: 'not_found', message: 'No such booking.' } }, 404)
-    if (url.pathname.startsWith('/v1/resources/')) return answer({ resource: room })
-    return answer({ error: { code: 'not_found', message: url.pathname } }, 404)
-  })
-}
+const room = fakeRoom
+const API = FAKE_API_URL
+const apiFetch = fakeApiFetch
 
 let fetchMock: ReturnType<typeof apiFetch>
 beforeEach(() => {

@@ -1,7 +1,7 @@
 import { vi } from 'vitest'
 import type { PublicResource } from '../../shared/types'
 
-/** A fetch stand-in for widget tests: one free time tomorrow, and holds as the API would answer. */
+/** A fetch stand-in for widget tests: one free time each day, holds as the API would answer, no bookings. */
 
 export const FAKE_API_URL = 'https://book.test'
 
@@ -13,7 +13,8 @@ export const fakeRoom: PublicResource = {
   timezone: 'Europe/Berlin',
 }
 
-function answer(body: unknown, status = 200): Response {
+/** A JSON answer as the API writes it (204: no body). */
+export function answer(body: unknown, status = 200): Response {
   return new Response(status === 204 ? null : JSON.stringify(body), {
     status,
     headers: { 'Content-Type': 'application/json' },
@@ -41,6 +42,8 @@ export function fakeApiFetch() {
       )
     }
     if (url.pathname.startsWith('/v1/holds/') && method === 'DELETE') return answer(null, 204)
+    if (url.pathname.startsWith('/v1/bookings/'))
+      return answer({ error: { code: 'not_found', message: 'No such booking.' } }, 404)
     if (url.pathname.startsWith('/v1/resources/')) return answer({ resource: fakeRoom })
     return answer({ error: { code: 'not_found', message: url.pathname } }, 404)
   })
