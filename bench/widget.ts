@@ -7,7 +7,7 @@ import type { Browser } from 'playwright-core'
 import { openDatabase } from '../api/db/open-database'
 import { CHROMIUM, launchChromium } from '../test/browser'
 import { everyDay, insertResource, uniqueSlug } from '../test/fixtures'
-import { startApiServer } from '../test/server'
+import { startApiServer, type RunningServer } from '../test/server'
 
 export interface WidgetSize {
   file: string
@@ -69,21 +69,7 @@ export async function measureTimeToFirstSlots(options: {
   databaseUrl: string | undefined
   quick: boolean
 }): Promise<WidgetTiming | undefined> {
-  if (!existsSync(CHROMIUM)) return undefined
-  const dataDir = options.databaseUrl ? undefined : await mkdtemp(join(tmpdir(), 'booking-bench-widget-'))
-  const handle = await openDatabase({ url: options.databaseUrl, dataDir, migrate: true })
-  const slug = uniqueSlug('bench-room')
-  await insertResource(handle.db, {
-    slug,
-    timezone: 'Europe/Berlin',
-    schedules: everyDay({ startTime: '00:00', endTime: '24:00', slotDuration: 30 }),
-  })
-  await handle.close()
-
-  const server = await startApiServer({ DATABASE_URL: options.databaseUrl, DATA_DIR: dataDir })
-  let browser: Browser | undefined
-  try {
-    browser = await launchChromium()
+  return withWidgetBench(options.databaseUrl, 'bench-room', async ({ server, slug, browser }) => {
     const widgetPage = `<!doctype html><meta charset="utf-8"><title>w</title><script>${MARK_PAINT};document.addEventListener('booking:ready',()=>__mark())</script>
 <div data-booking-resource="${slug}"></div>
 <script src="/widget.js" async></script>`
@@ -93,7 +79,7 @@ export async function measureTimeToFirstSlots(options: {
     const baselineScript = `const d=document.createElement('div');d.textContent='Hello';document.getElementById('host').append(d);__mark()`
 
     const timeOnce = async (html: string, script: string): Promise<number> => {
-      const context = await browser!.newContext()
+      const context = await browser.newContext()
       const page = await context.newPage()
       await page.route(`${server.url}/bench-page`, (route) => route.fulfill({ contentType: 'text/html', body: html }))
       await page.route(`${server.url}/bench-baseline.js`, (route) =>
@@ -124,11 +110,7 @@ export async function measureTimeToFirstSlots(options: {
       baselineSamples.push(await timeOnce(baselinePage, '/bench-baseline.js'))
     }
     return { runs, widgetMs: median(widgetSamples), baselineMs: median(baselineSamples), widgetSamples }
-  } finally {
-    await browser?.close()
-    await server.stop()
-    if (dataDir) await rm(dataDir, { recursive: true, force: true })
-  }
+  })
 }
 
 function median(values: number[]): number {
@@ -168,23 +150,9 @@ export async function measureOnTheWire(options: {
   databaseUrl: string | undefined
   quick: boolean
 }): Promise<WireFigures | undefined> {
-  if (!existsSync(CHROMIUM)) return undefined
-  const dataDir = options.databaseUrl ? undefined : await mkdtemp(join(tmpdir(), 'booking-bench-wire-'))
-  const handle = await openDatabase({ url: options.databaseUrl, dataDir, migrate: true })
-  const slug = uniqueSlug('bench-wire')
-  await insertResource(handle.db, {
-    slug,
-    timezone: 'Europe/Berlin',
-    schedules: everyDay({ startTime: '00:00', endTime: '24:00', slotDuration: 30 }),
-  })
-  await handle.close()
-
-  const server = await startApiServer({ DATABASE_URL: options.databaseUrl, DATA_DIR: dataDir })
-  let browser: Browser | undefined
-  try {
-    browser = await launchChromium()
+  return withWidgetBench(options.databaseUrl, 'bench-wire', async ({ server, slug, browser }) => {
     const once = async (acceptEncoding: string): Promise<WireRun> => {
-      const context = await browser!.newContext({ extraHTTPHeaders: { 'Accept-Encoding': acceptEncoding } })
+      const context = await browser.newContext({ extraHTTPHeaders: { 'Accept-Encoding': acceptEncoding } })
       const page = await context.newPage()
       await page.addInitScript(`document.addEventListener('booking:ready', () => { ${MARK_PAINT}; __mark() })`)
       const cdp = await context.newCDPSession(page)
@@ -246,6 +214,34 @@ export async function measureOnTheWire(options: {
     }
     const medianRun = (list: WireRun[]) => [...list].sort((a, b) => a.ms - b.ms)[Math.floor(list.length / 2)]!
     return { runs, compressed: medianRun(compressed), identity: medianRun(identity) }
+  })
+}
+
+/**
+ * A resource open all day, the real server (`npm start`'s entry) on a fresh database and a
+ * headless Chromium, for one widget measurement; undefined where Chromium is not installed.
+ */
+async function withWidgetBench<T>(
+  databaseUrl: string | undefined,
+  slugPrefix: string,
+  measure: (bench: { server: RunningServer; slug: string; browser: Browser }) => Promise<T>,
+): Promise<T | undefined> {
+  if (!existsSync(CHROMIUM)) return undefined
+  const dataDir = databaseUrl ? undefined : await mkdtemp(join(tmpdir(), 'booking-bench-widget-'))
+  const handle = await openDatabase({ url: databaseUrl, dataDir, migrate: true })
+  const slug = uniqueSlug(slugPrefix)
+  await insertResource(handle.db, {
+    slug,
+    timezone: 'Europe/Berlin',
+    schedules: everyDay({ startTime: '00:00', endTime: '24:00', slotDuration: 30 }),
+  })
+  await handle.close()
+
+  const server = await startApiServer({ DATABASE_URL: databaseUrl, DATA_DIR: dataDir })
+  let browser: Browser | undefined
+  try {
+    browser = await launchChromium()
+    return await measure({ server, slug, browser })
   } finally {
     await browser?.close()
     await server.stop()
