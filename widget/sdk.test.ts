@@ -1,7 +1,6 @@
 // @vitest-environment happy-dom
 import { waitFor } from '@testing-library/preact'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { PublicResource } from '../shared/types'
 import { manage, mount, open, type MountHandle } from './sdk'
 import { answer, FAKE_API_URL, fakeApiFetch, fakeRoom } from './testing/fake-api'
 
