@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
-import type { AdminSetupBody, AdminSetupResponse } from '../shared/api-contract'
+import type { AdminSetupBody } from '../shared/admin-contract'
+import type { AdminSetupResponse } from '../shared/api-contract'
 import type { ErrorBody } from '../shared/errors'
 import { AdminApiError } from './api'
 

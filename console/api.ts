@@ -1,13 +1,15 @@
 import type {
-  AdminBookingResponse,
-  AdminBookingsPage,
   AdminCancelBody,
-  AdminNotificationsResponse,
   AdminResourceCreateBody,
-  AdminResourceResponse,
-  AdminResourcesResponse,
   AdminResourceUpdateBody,
   AdminScheduleBody,
+} from '../shared/admin-contract'
+import type {
+  AdminBookingResponse,
+  AdminBookingsPage,
+  AdminNotificationsResponse,
+  AdminResourceResponse,
+  AdminResourcesResponse,
   AdminSchedulesResponse,
 } from '../shared/api-contract'
 import type { OwnerTransition } from '../shared/booking-status'

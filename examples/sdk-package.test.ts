@@ -1,15 +1,23 @@
 import { execFile } from 'node:child_process'
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { gzipSync } from 'node:zlib'
+import { serve, type ServerType } from '@hono/node-server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createApp } from '../api/app'
+import { systemClock } from '../api/clock'
+import { createTestDatabase } from '../test/database'
+import { everyDay, insertResource, uniqueSlug } from '../test/fixtures'
+import { createTestHoldBackend } from '../test/holds'
 
 /*
  * The publishable SDK as a developer gets it: packed (its prepack builds it), installed from the
  * tarball into a project of its own outside the repository (so nothing resolves from the repo's
- * node_modules), type-checked through every entry point, and free of server packages.
+ * node_modules), type-checked through every entry point, free of server packages, and booking
+ * against the real API from that project's own test runner.
  */
 
 const run = promisify(execFile)
@@ -82,6 +90,124 @@ export const app = (
 defineBookingWidget()
 const element: BookingWidgetElement = document.createElement('booking-widget')
 element.setAttribute('resource', 'yoga-room')
+`
+
+/** The shop page the widget is embedded in: another origin than the API's, so CORS is exercised. */
+const SHOP_ORIGIN = 'http://shop.localhost:5173'
+
+const VITEST_CONFIG = `
+export default {
+  test: {
+    environment: 'happy-dom',
+    environmentOptions: { happyDOM: { url: '${SHOP_ORIGIN}/' } },
+    include: ['src/**/*.test.ts'],
+    testTimeout: 30_000,
+    // The API the outer test started: handed to the test as typed values, not read from process.
+    provide: { apiUrl: process.env.BOOKING_API_URL ?? '', resource: process.env.BOOKING_RESOURCE ?? '' },
+  },
+}
+`
+
+/**
+ * An app's own test of its booking page: the widget from the package, mounted in happy-dom,
+ * driven like a guest against the API the outer test started, its events read with their types.
+ */
+const WIDGET_TEST_SOURCE = `
+import { createClient, mount, type MountHandle, type PublicBooking, type PublicHold } from '@booking-embed/sdk'
+import { afterEach, expect, inject, it } from 'vitest'
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    apiUrl: string
+    resource: string
+  }
+}
+
+const apiUrl = inject('apiUrl')
+const resource = inject('resource')
+
+async function until<T>(find: () => T | null | undefined, what: string, problems: string[]): Promise<T> {
+  const deadline = Date.now() + 15_000
+  for (;;) {
+    const found = find()
+    if (found) return found
+    if (problems.length) throw new Error(\`\${what}: the widget reported \${problems.join('; ')}\`)
+    if (Date.now() > deadline) throw new Error(\`\${what} did not appear within 15 s\`)
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+}
+
+function type(input: HTMLInputElement, value: string): void {
+  input.value = value
+  input.dispatchEvent(new Event('input', { bubbles: true }))
+}
+
+let handle: MountHandle | undefined
+afterEach(() => {
+  handle?.destroy()
+  document.body.innerHTML = ''
+})
+
+it('mounts the widget, books the first free time and reports it as a typed event', async () => {
+  expect(apiUrl, 'BOOKING_API_URL').not.toBe('')
+  expect(location.origin).not.toBe(new URL(apiUrl).origin)
+  const client = createClient({ apiUrl })
+  const today = new Date().toISOString().slice(0, 10)
+  const inTwoWeeks = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10)
+  const availability = await client.getAvailability(resource, { from: today, to: inTwoWeeks })
+  if (availability.error) throw new Error(\`availability: \${availability.error.code}: \${availability.error.message}\`)
+  const freeStarts = availability.data.days.flatMap((day) => day.slots.map((slot) => slot.start))
+  expect(freeStarts.length, 'free times in the next two weeks').toBeGreaterThan(0)
+
+  const el = document.body.appendChild(document.createElement('div'))
+  handle = mount(el, { resource, apiUrl, tz: 'UTC', locale: 'en' })
+  const problems: string[] = []
+  handle.on('booking:error', (error) => problems.push(\`\${error.code}: \${error.message}\`))
+  const held: PublicHold[] = []
+  handle.on('booking:slot-held', ({ hold }) => held.push(hold))
+  const confirmed: PublicBooking[] = []
+  handle.on('booking:confirmed', ({ booking }) => {
+    const typed: PublicBooking = booking
+    confirmed.push(typed)
+  })
+
+  const shadow = el.shadowRoot!
+  const option = await until(
+    () => {
+      const found = shadow.querySelector<HTMLElement>('[role=listbox] [role=option]')
+      // Late on a month's last day the month shown is empty: the guest follows "Next available".
+      if (!found) shadow.querySelector<HTMLButtonElement>('button.next')?.click()
+      return found
+    },
+    'a free time',
+    problems,
+  )
+  option.click()
+  const hold = await until(() => held[0], 'booking:slot-held', problems)
+  const name = await until(() => shadow.querySelector<HTMLInputElement>('input[name=name]'), 'the details form', problems)
+  type(name, 'Pat Package')
+  type(shadow.querySelector<HTMLInputElement>('input[name=email]')!, 'pat@example.com')
+  name.form!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }))
+
+  const booking = await until(() => confirmed[0], 'booking:confirmed', problems)
+  expect(booking.ref).toMatch(/^[0-9A-Z]{8}$/)
+  expect(booking.resourceId).toBe(availability.data.resource.id)
+  expect(booking.start).toBe(hold.start)
+  expect(freeStarts).toContain(booking.start)
+  expect(booking.status).toBe('confirmed')
+  expect(booking.guest).toMatchObject({ name: 'Pat Package', email: 'pat@example.com' })
+  expect(shadow.querySelector('.ref')?.textContent).toBe(booking.ref)
+
+  // The manage link carries the token the guest gets; the API answers it with the same booking.
+  const link = await until(() => shadow.querySelector<HTMLAnchorElement>('a[href*="/manage#"]'), 'the manage link', problems)
+  const params = new URLSearchParams(new URL(link.href).hash.slice(1))
+  expect(params.get('ref')).toBe(booking.ref)
+  const stored = await client.getBooking(booking.ref, params.get('token') ?? '')
+  if (stored.error) throw new Error(\`getBooking: \${stored.error.code}: \${stored.error.message}\`)
+  const row: PublicBooking = stored.data
+  expect(row).toMatchObject({ ref: booking.ref, resourceId: booking.resourceId, start: booking.start, status: 'confirmed' })
+  expect(problems).toEqual([])
+})
 `
 
 interface LsNode {
@@ -158,6 +284,9 @@ describe('the SDK package (sdk-package/)', () => {
           typescript: rootPackage.devDependencies.typescript,
           react: '^19.0.0',
           '@types/react': '^19.0.0',
+          // The app's own widget test runs in its own vitest, with the repository's versions.
+          vitest: rootPackage.devDependencies.vitest,
+          'happy-dom': rootPackage.devDependencies['happy-dom'],
         },
       }),
     )
@@ -180,7 +309,13 @@ describe('the SDK package (sdk-package/)', () => {
       }),
     )
     await writeFile(join(app, 'src', 'app.tsx'), APP_SOURCE)
-    await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel', 'error'], { cwd: app, timeout: 120_000 })
+    // Type-checked below with the rest of src/: the widget's events are checked as an app uses them.
+    await writeFile(join(app, 'src', 'widget.test.ts'), WIDGET_TEST_SOURCE)
+    await writeFile(join(app, 'vitest.config.mjs'), VITEST_CONFIG)
+    await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel', 'error'], {
+      cwd: app,
+      timeout: 120_000,
+    })
 
     // Both ways apps resolve packages: as a bundler does (Vite, Next) and as Node does (NodeNext).
     await writeFile(
@@ -205,8 +340,55 @@ describe('the SDK package (sdk-package/)', () => {
     expect([...installed].filter(isServerPackage)).toEqual([])
     // Nothing else at all: react appears only as the wrapper's peer, met by the app's own copy.
     expect([...installed].sort()).toEqual(
-      ['@booking-embed/sdk', '@preact/signals', '@preact/signals-core', 'preact', 'react', 'zod'].sort(),
+      ['@booking-embed/sdk', '@preact/signals', '@preact/signals-core', 'preact', 'react'].sort(),
     )
+  }, 180_000)
+
+  it('books through the widget in the app’s own happy-dom test, against the API over HTTP', async (context) => {
+    if (unreachable) context.skip(unreachable)
+    const app = join(work, 'app') // installed by the test above
+    const database = await createTestDatabase()
+    let server: ServerType | undefined
+    try {
+      const room = await insertResource(database.db, {
+        slug: uniqueSlug('sdk-room'),
+        timezone: 'UTC',
+        schedules: everyDay({ startTime: '09:00', endTime: '17:00', slotDuration: 60 }),
+      })
+      const api = createApp({
+        db: database.db,
+        holds: createTestHoldBackend(systemClock).holds,
+        // Only the shop's origin: the widget's requests pass as a real embed's would.
+        allowedOrigins: [SHOP_ORIGIN],
+      })
+      server = serve({ fetch: api.fetch, port: 0, hostname: '127.0.0.1' })
+      await new Promise((resolve) => server!.once('listening', resolve))
+      const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+      const result = await run('npx', ['--no-install', 'vitest', 'run', '--reporter=verbose'], {
+        cwd: app,
+        timeout: 120_000,
+        env: {
+          // This file's own worker settings would confuse the app's vitest.
+          ...Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('VITEST'))),
+          BOOKING_API_URL: apiUrl,
+          BOOKING_RESOURCE: room.slug,
+          CI: '1',
+          NO_COLOR: '1',
+        },
+      }).catch((error: { stdout?: string; message: string }) => ({
+        stdout: error.stdout ?? '',
+        // execFile's message is the command line followed by everything it wrote to stderr.
+        stderr: error.message,
+        failed: true,
+      }))
+      // A failure is explained in the log by the app's own test output, not just an exit code.
+      if ('failed' in result) console.log(`the app's widget test failed:\n${result.stdout}\n${result.stderr}`)
+      expect('failed' in result, 'the app’s widget test (its output is printed above)').toBe(false)
+      expect(result.stdout).toMatch(/1 passed/)
+    } finally {
+      if (server) await new Promise((resolve) => server!.close(resolve))
+      await database.close()
+    }
   }, 180_000)
 
   it('lets an app that imports only createClient ship under 3 KB gzipped', async (context) => {

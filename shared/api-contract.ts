@@ -1,25 +1,12 @@
-import type { z } from 'zod'
-import type {
-  adminBookingsQuerySchema,
-  adminCancelSchema,
-  adminRescheduleSchema,
-  adminResourceCreateSchema,
-  adminResourceUpdateSchema,
-  adminScheduleSchema,
-  adminSetupSchema,
-  bookingRequestSchema,
-  cancelRequestSchema,
-  holdRequestSchema,
-  rescheduleRequestSchema,
-} from './schemas'
 import type { AdminResource, PublicBooking, PublicHold, PublicResource, ScheduleRule } from './types'
 
 /*
  * What each route of the API takes and answers, in one place: the routes check their
  * answers against these types, and the widget, the SDK and the owner console read them.
- * Request bodies are the shapes the route's schema accepts (`z.input`), so a client that
- * types its body against them sends what the server takes. Types only: nothing here is
- * code, so a bundle that must stay free of zod (the console) may import it.
+ * Request bodies are the shapes the route's schema accepts (its `z.input`), written out
+ * because the published SDK's types must not need zod; contract-shapes.test.ts fails
+ * type-checking when one drifts from its schema. The owner API's bodies, which the SDK
+ * does not send, stay zod-typed in admin-contract.ts. Types only: nothing here is code.
  */
 
 // ——— Public API ———
@@ -34,16 +21,44 @@ export interface ResourceResponse {
   resource: PublicResource
 }
 
-/** `POST /v1/holds` body. */
-export type HoldRequestBody = z.input<typeof holdRequestSchema>
+/** `POST /v1/holds` body. Instants are ISO-8601 with `Z` or an offset. */
+export interface HoldRequestBody {
+  /** Resource id or slug. */
+  resourceId: string
+  start: string
+  /** Omitted: the slot that starts at `start` (for undivided windows, the shortest duration). */
+  end?: string
+}
 
 /** `POST /v1/holds` → 201. */
 export interface HoldResponse {
   hold: PublicHold
 }
 
+/** The guest of `POST /v1/bookings`. */
+export interface BookingRequestGuest {
+  name: string
+  email: string
+  /**
+   * As typed: digits with spaces, dashes, brackets, dots or slashes, national (`030 1234567`)
+   * or international (`+44 20 7123 4567`). Whether it is a real number depends on the
+   * resource's country, so the booking route checks that and stores it in E.164.
+   */
+  phone?: string
+}
+
 /** `POST /v1/bookings` body. */
-export type BookingRequestBody = z.input<typeof bookingRequestSchema>
+export interface BookingRequestBody {
+  holdId: string
+  guest: BookingRequestGuest
+  notes?: string
+  /** Answers to the resource's custom questions: short scalar values by key. */
+  answers?: Record<string, string | number | boolean>
+  /** Language for the guest's messages (any BCP 47 tag; `en`, `de`, `es` are spoken, others fall back to `en`). */
+  locale?: string
+  /** The IANA zone the guest saw the times in; messages state times in it (else the resource's zone). */
+  timezone?: string
+}
 
 /**
  * What the card form needs to take a booking's payment (the provider's client secret and
@@ -72,15 +87,16 @@ export interface BookingResponse {
 }
 
 /** `POST /v1/bookings/:ref/cancel` body. */
-export type CancelRequestBody = z.input<typeof cancelRequestSchema>
+export interface CancelRequestBody {
+  reason?: string
+}
 
 /** `POST /v1/bookings/:ref/reschedule` body. */
-export type RescheduleRequestBody = z.input<typeof rescheduleRequestSchema>
+export interface RescheduleRequestBody {
+  holdId: string
+}
 
-// ——— Owner (admin) API, under /v1/admin ———
-
-/** `POST /setup` body. */
-export type AdminSetupBody = z.input<typeof adminSetupSchema>
+// ——— Owner (admin) API, under /v1/admin (request bodies in admin-contract.ts) ———
 
 /** `POST /setup` → 201: the owner's first key, shown this once. */
 export interface AdminSetupResponse {
@@ -99,15 +115,6 @@ export interface AdminResourceResponse {
   resource: AdminResource
 }
 
-/** `POST /resources` body. */
-export type AdminResourceCreateBody = z.input<typeof adminResourceCreateSchema>
-
-/** `PATCH /resources/:id` body: any of the fields, at least one. */
-export type AdminResourceUpdateBody = z.input<typeof adminResourceUpdateSchema>
-
-/** `PUT /resources/:id/schedules` body. */
-export type AdminScheduleBody = z.input<typeof adminScheduleSchema>
-
 /** `GET|PUT /resources/:id/schedules` → 200. */
 export interface AdminSchedulesResponse {
   schedules: ScheduleRule[]
@@ -119,9 +126,6 @@ export interface AdminSchedulesResponse {
  */
 export type AdminBooking = PublicBooking & { id: string }
 
-/** `GET /bookings` query, as sent (strings). */
-export type AdminBookingsQuery = { [Key in keyof z.input<typeof adminBookingsQuerySchema>]?: string }
-
 /** `GET /bookings` → 200: a page, and the cursor of the next one (null on the last). */
 export interface AdminBookingsPage {
   bookings: AdminBooking[]
@@ -132,12 +136,6 @@ export interface AdminBookingsPage {
 export interface AdminBookingResponse {
   booking: AdminBooking
 }
-
-/** `POST /bookings/:id/reschedule` body. */
-export type AdminRescheduleBody = z.input<typeof adminRescheduleSchema>
-
-/** `POST /bookings/:id/cancel` body (optional). */
-export type AdminCancelBody = z.input<typeof adminCancelSchema>
 
 /** One entry of a booking's message log. */
 export interface AdminNotification {

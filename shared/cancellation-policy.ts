@@ -1,4 +1,4 @@
-import type { CancellationPolicy } from './schemas'
+import type { CancellationPolicy } from './resource-config'
 
 const HOUR_MS = 3_600_000
 

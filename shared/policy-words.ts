@@ -1,5 +1,5 @@
 import type { ChangeNotice } from './cancellation-policy'
-import type { CancellationPolicy } from './schemas'
+import type { CancellationPolicy } from './resource-config'
 
 /** The sentences a cancellation ladder is told in; each language of the widget has its own. */
 export interface PolicyWords {

@@ -6,6 +6,7 @@ import { BOOKING_STATUSES } from './booking-status'
 import { LANGUAGES, languageOf, type Language } from './languages'
 import { PAYMENT_SETTINGS, takesPaymentOnline } from './payment-terms'
 import { WALL_TIME_PATTERN, wallTimeMinutes } from './wall-time'
+import type { CancellationPolicy, Money, ResourceConfig } from './resource-config'
 
 export { MAX_AMOUNT_MINOR, MAX_SLOTS_PER_RESPONSE, MIN_SLOT_MINUTES } from './limits'
 
@@ -194,7 +195,7 @@ export const resourceConfigSchema = z
     }
   })
 
-export type ResourceConfig = z.infer<typeof resourceConfigSchema>
+export type { CancellationPolicy, Money, ResourceConfig }
 
 /** Amounts the admin API refuses: above MAX_AMOUNT_MINOR, a booking could not be stored or paid. */
 function refuseAmountsAboveCeiling(config: ResourceConfig, ctx: z.RefinementCtx): void {
@@ -214,8 +215,6 @@ const adminResourceConfigSchema = resourceConfigSchema
         ctx.addIssue({ code: 'custom', path: ['durations', index], message: slotTooShort('each duration') })
     })
   })
-export type CancellationPolicy = z.infer<typeof cancellationPolicySchema>
-export type Money = z.infer<typeof moneySchema>
 
 /**
  * One schedule row in its API (camelCase) form. Exactly one of `weekday` (0=Mon..6=Sun)

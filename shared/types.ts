@@ -1,7 +1,7 @@
 import type { BookingStatus, PaymentStatus } from './booking-status'
 import type { RefundTier } from './cancellation-policy'
 import type { PaymentSetting } from './payment-terms'
-import type { CancellationPolicy, Money, ResourceConfig } from './schemas'
+import type { CancellationPolicy, Money, ResourceConfig } from './resource-config'
 
 export type { CancellationPolicy, Money, ResourceConfig }
 export type { ScheduleRule } from './slots/types'

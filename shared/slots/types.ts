@@ -1,4 +1,4 @@
-import type { ResourceConfig } from '../schemas'
+import type { ResourceConfig } from '../resource-config'
 
 /**
  * One schedule window, as the engine reads it. Exactly one of `weekday` (0=Mon..6=Sun)

@@ -1,0 +1,39 @@
+import type { z } from 'zod'
+import type {
+  adminBookingsQuerySchema,
+  adminCancelSchema,
+  adminRescheduleSchema,
+  adminResourceCreateSchema,
+  adminResourceUpdateSchema,
+  adminScheduleSchema,
+  adminSetupSchema,
+} from './schemas'
+
+/*
+ * What the owner (admin) API under /v1/admin takes: the shapes each route's schema accepts
+ * (`z.input`), so a client that types its body against them sends what the server takes.
+ * Apart from api-contract.ts because these refer to zod's types, which the published SDK's
+ * types must not; only the console and the API read them. Types only: nothing here is code,
+ * so the console's bundle stays free of zod.
+ */
+
+/** `POST /setup` body. */
+export type AdminSetupBody = z.input<typeof adminSetupSchema>
+
+/** `POST /resources` body. */
+export type AdminResourceCreateBody = z.input<typeof adminResourceCreateSchema>
+
+/** `PATCH /resources/:id` body: any of the fields, at least one. */
+export type AdminResourceUpdateBody = z.input<typeof adminResourceUpdateSchema>
+
+/** `PUT /resources/:id/schedules` body. */
+export type AdminScheduleBody = z.input<typeof adminScheduleSchema>
+
+/** `GET /bookings` query, as sent (strings). */
+export type AdminBookingsQuery = { [Key in keyof z.input<typeof adminBookingsQuerySchema>]?: string }
+
+/** `POST /bookings/:id/reschedule` body. */
+export type AdminRescheduleBody = z.input<typeof adminRescheduleSchema>
+
+/** `POST /bookings/:id/cancel` body (optional). */
+export type AdminCancelBody = z.input<typeof adminCancelSchema>

@@ -1,0 +1,51 @@
+import type { PaymentSetting } from './payment-terms'
+
+/*
+ * A resource's settings as the API stores and answers them, written out so that the
+ * published SDK's types need no zod. The schemas that check them (resourceConfigSchema,
+ * moneySchema, cancellationPolicySchema) must infer exactly these: contract-shapes.test.ts
+ * fails type-checking when one drifts from the other.
+ */
+
+/** Money is integer minor units plus a currency code; never floats. */
+export interface Money {
+  amount: number
+  currency: string
+}
+
+/**
+ * A cancellation policy, read as a ladder by hours before start (see cancellation-policy.ts),
+ * in its stored snake_case form. The rungs do not cross: no_refund ≤ partial_refund ≤
+ * free_cancellation hours, and partial_refund_hours comes with partial_refund_percent.
+ */
+export interface CancellationPolicy {
+  free_cancellation_hours?: number
+  partial_refund_hours?: number
+  partial_refund_percent?: number
+  no_refund_hours?: number
+}
+
+export interface ResourceConfig {
+  durations?: number[]
+  bufferBeforeMin?: number
+  bufferAfterMin?: number
+  minNoticeMin?: number
+  horizonDays?: number
+  holdTtlSec?: number
+  requiresConfirmation?: boolean
+  price?: Money
+  payment?: PaymentSetting
+  depositAmount?: number
+  cancellationPolicy?: CancellationPolicy
+  /**
+   * Minimum notice, in hours before the start, for a guest's own move / cancel online
+   * (owners are not bound). Separate from the refund ladder; kept on each booking as made.
+   * No reschedule notice: moves close at the ladder's no_refund_hours, as they always did.
+   */
+  minRescheduleNoticeHours?: number
+  minCancelNoticeHours?: number
+  /** Where new-booking and cancellation notices for this resource go (else ADMIN_EMAIL). */
+  notifyEmail?: string
+  /** ISO 3166-1 alpha-2 country whose national phone numbers guests type (else the zone's country). */
+  country?: string
+}
