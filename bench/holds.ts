@@ -68,6 +68,9 @@ async function measurePairs(holds: HoldStore, pairs: number): Promise<number[]> 
       blockEnd: start + 3_600_000,
       ttlMs: 600_000,
       maxPerSession: 2,
+      seats: 1,
+      capacity: 1,
+      bookedSeats: 0,
     })
     if (!placed.ok) throw new Error(`hold refused: ${placed.reason}`)
     await holds.release(placed.hold.id, session)

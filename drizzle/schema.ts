@@ -94,6 +94,14 @@ export const bookings = pgTable(
      */
     manageTokenSealed: text('manage_token_sealed'),
     sessionId: text('session_id'),
+    /** Places this booking takes of its resource's capacity (docs/capacity.md). */
+    seats: smallint('seats').notNull().default(1),
+    /**
+     * Set by the database (trigger bookings_guard_capacity) from the resource: true when its
+     * capacity is above 1, so the seat-counting trigger guards the row instead of the EXCLUDE
+     * constraint. The application never chooses it.
+     */
+    sharesCapacity: boolean('shares_capacity').notNull().default(false),
     /** Bumped on reschedule so reminders written for the old time never match. */
     version: integer('version').notNull().default(1),
     /** Language of the guest's messages (`en`, `de`, `es`), as the widget spoke to them. */
@@ -144,6 +152,7 @@ export const bookings = pgTable(
     // resource-and-period index (every status) in 0010_resource_period.sql.
     check('bookings_status_known', sql.raw(`status IN (${BOOKING_STATUSES.map((s) => `'${s}'`).join(', ')})`)),
     check('bookings_ends_after_start', sql`${t.endsAt} > ${t.startsAt}`),
+    check('bookings_seats_positive', sql`${t.seats} >= 1`),
     check('bookings_amounts_non_negative', sql`${t.amountCaptured} >= 0 AND ${t.amountRefunded} >= 0`),
     check('bookings_refund_within_capture', sql`${t.amountRefunded} <= ${t.amountCaptured}`),
     check(

@@ -28,6 +28,8 @@ export interface HoldRequestBody {
   start: string
   /** Omitted: the slot that starts at `start` (for undivided windows, the shortest duration). */
   end?: string
+  /** Places to hold, for a resource with capacity above 1 (default 1). */
+  seats?: number
 }
 
 /** `POST /v1/holds` → 201. */

@@ -37,6 +37,10 @@ export interface ResourceConfig {
   payment?: PaymentSetting
   depositAmount?: number
   cancellationPolicy?: CancellationPolicy
+  /** Places at any instant (group classes, tours, shared desks); 1–10,000, default 1. See docs/capacity.md. */
+  capacity?: number
+  /** Most places one booking may take; default and ceiling: `capacity`. */
+  maxSeatsPerBooking?: number
   /**
    * Minimum notice, in hours before the start, for a guest's own move / cancel online
    * (owners are not bound). Separate from the refund ladder; kept on each booking as made.

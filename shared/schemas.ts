@@ -146,6 +146,9 @@ export const DEFAULT_HOLD_TTL_SEC = 600
  */
 export const DEFAULT_HORIZON_DAYS = 365
 
+/** The most places one resource may have (docs/capacity.md). */
+export const MAX_CAPACITY = 10_000
+
 export const resourceConfigSchema = z
   .object({
     durations: z.array(minutes).min(1).max(24).optional(),
@@ -159,6 +162,8 @@ export const resourceConfigSchema = z
     payment: z.enum(PAYMENT_SETTINGS).optional(),
     depositAmount: z.number().int().min(0).optional(),
     cancellationPolicy: cancellationPolicySchema.optional(),
+    capacity: z.number().int().min(1).max(MAX_CAPACITY).optional(),
+    maxSeatsPerBooking: z.number().int().min(1).max(MAX_CAPACITY).optional(),
     /**
      * Minimum notice, in hours before the start, for a guest's own move / cancel online
      * (owners are not bound). Separate from the refund ladder; kept on each booking as made.
@@ -175,6 +180,13 @@ export const resourceConfigSchema = z
       .optional(),
   })
   .superRefine((config, ctx) => {
+    if (config.maxSeatsPerBooking !== undefined && config.maxSeatsPerBooking > (config.capacity ?? 1)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['maxSeatsPerBooking'],
+        message: `cannot exceed capacity (${config.capacity ?? 1})`,
+      })
+    }
     if (takesPaymentOnline(config.payment) && !(config.price && config.price.amount >= 1)) {
       ctx.addIssue({
         code: 'custom',
@@ -305,6 +317,8 @@ export const holdRequestSchema = z.object({
   start: instantSchema,
   /** Omitted: the slot that starts at `start` (for undivided windows, the shortest duration). */
   end: instantSchema.optional(),
+  /** Places to hold, for a resource with capacity above 1 (default 1). */
+  seats: z.number().int().min(1).max(MAX_CAPACITY).optional(),
 })
 
 export const guestSchema = z.object({

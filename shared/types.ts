@@ -22,6 +22,10 @@ export interface PublicResource {
   /** Hours before the start after which a guest can no longer move / cancel online (when the resource sets them). */
   minRescheduleNoticeHours?: number
   minCancelNoticeHours?: number
+  /** Places at any instant; present only when above 1 (a class, a tour). */
+  capacity?: number
+  /** Most places one booking may take; present with `capacity`. */
+  maxSeatsPerBooking?: number
   /**
    * How many days ahead the guest can book: the configured horizon, else
    * DEFAULT_HORIZON_DAYS (how far the widget pages and next-available looks). Always sent
@@ -54,6 +58,8 @@ export interface NextAvailableResponse {
 export interface Slot {
   start: string
   end: string
+  /** Places still free in this slot; present only for a resource with capacity above 1. */
+  seatsLeft?: number
 }
 
 export interface AvailabilityDay {
@@ -83,6 +89,8 @@ export interface CompactAvailabilityDay {
   date: string
   length?: number
   starts: (number | [number, number])[]
+  /** For a resource with capacity above 1: each slot's places still free, in the order of `starts`. */
+  seatsLeft?: number[]
 }
 
 /** `GET …/availability?format=compact`: the same answer as AvailabilityResponse, days compacted. */
@@ -130,6 +138,8 @@ export interface PublicBooking {
   start: string
   end: string
   guest: { name: string; email: string; phone?: string }
+  /** Places this booking takes. Always sent by this server; absent from servers before capacity, meaning 1. */
+  seats?: number
   notes?: string
   answers?: Record<string, string | number | boolean>
   /** Bumped by every reschedule. */
@@ -171,6 +181,8 @@ export interface PublicHold {
   start: string
   end: string
   expiresAt: string
+  /** Places held. Always sent by this server; absent from servers before capacity, meaning 1. */
+  seats?: number
 }
 
 /** A resource as its owner sees it (the admin API): everything, inactive ones included. */

@@ -57,6 +57,8 @@ export interface BookingInput {
   end: string | Date
   status?: BookingStatus
   expiresAt?: string | Date | null
+  /** Places taken of the resource's capacity (default 1). */
+  seats?: number
 }
 
 export function bookingValues(input: BookingInput) {
@@ -70,6 +72,7 @@ export function bookingValues(input: BookingInput) {
     guestEmail: 'guest@example.com',
     manageTokenHash: randomBytes(32).toString('hex'),
     expiresAt: input.expiresAt ? new Date(input.expiresAt) : null,
+    seats: input.seats ?? 1,
   }
 }
 

@@ -10,6 +10,17 @@ export function sqlState(error: unknown): string | undefined {
   return undefined
 }
 
+/** The constraint an integrity error names: postgres.js calls it `constraint_name`, PGlite `constraint`. */
+export function constraintOf(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const named =
+      (e as { constraint_name?: unknown; constraint?: unknown }).constraint_name ??
+      (e as { constraint?: unknown }).constraint
+    if (typeof named === 'string') return named
+  }
+  return undefined
+}
+
 export const EXCLUSION_VIOLATION = '23P01'
 export const DEADLOCK_DETECTED = '40P01'
 export const UNIQUE_VIOLATION = '23505'

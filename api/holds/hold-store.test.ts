@@ -43,6 +43,9 @@ describe.each(variants)('$name hold store', ({ upstash }) => {
     blockEnd: T0 + HOUR,
     ttlMs: 600_000,
     maxPerSession: 2,
+    seats: 1,
+    capacity: 1,
+    bookedSeats: 0,
     ...over,
   })
   async function placed(holds: HoldStore, r: PlaceHoldRequest) {

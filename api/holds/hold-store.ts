@@ -15,6 +15,8 @@ export interface Hold {
   blockStart: number
   blockEnd: number
   expiresAt: number
+  /** Places held of the resource's capacity (1 on a resource of one place). */
+  seats: number
   /** Who placed it (a client key: IPv4 address or IPv6 /64), when a per-client limit applied. */
   clientKey?: string
 }
@@ -27,6 +29,16 @@ export interface PlaceHoldRequest {
   blockStart: number
   blockEnd: number
   ttlMs: number
+  /** Places to hold (1 on a resource of one place). */
+  seats: number
+  /** The resource's capacity (docs/capacity.md). */
+  capacity: number
+  /**
+   * The most places already booked at any instant of the block interval, as the route read
+   * them from the database: the store refuses when these, the other sessions' overlapping
+   * holds and `seats` together exceed `capacity`.
+   */
+  bookedSeats: number
   /** Live holds one session may have across all resources. */
   maxPerSession: number
   /** The client placing it (IPv4 address or IPv6 /64); counted only with `maxPerClient`. */
@@ -38,7 +50,10 @@ export interface PlaceHoldRequest {
 export type PlaceHoldResult =
   /** `replaced`: the session's earlier holds on this resource, released by this move. */
   | { ok: true; hold: Hold; replaced: string[] }
-  /** Another session's live hold overlaps (block intervals). */
+  /**
+   * Too few places left: another session's live holds overlap (block intervals) and, with
+   * the booked places, leave fewer than `seats`. On a resource of one place: any overlap.
+   */
   | { ok: false; reason: 'slot_held' }
   /** The session already has `maxPerSession` live holds on other resources. */
   | { ok: false; reason: 'session_limit' }

@@ -30,6 +30,7 @@ export function newHold(request: PlaceHoldRequest, now: number): Hold {
     blockStart: request.blockStart,
     blockEnd: request.blockEnd,
     expiresAt: now + request.ttlMs,
+    seats: request.seats,
     ...(limitsClient(request) ? { clientKey: request.clientKey } : {}),
   }
 }

@@ -94,6 +94,8 @@ interface Packed {
   bs: number
   be: number
   ex: number
+  /** Places held; absent = 1. */
+  n?: number
   c?: string
 }
 
@@ -234,6 +236,7 @@ function pack(hold: Hold): string {
     bs: hold.blockStart,
     be: hold.blockEnd,
     ex: hold.expiresAt,
+    ...(hold.seats !== 1 ? { n: hold.seats } : {}),
     ...(hold.clientKey !== undefined ? { c: hold.clientKey } : {}),
   }
   return JSON.stringify(packed)
@@ -250,6 +253,8 @@ function unpack(raw: string): Hold {
     blockStart: p.bs,
     blockEnd: p.be,
     expiresAt: p.ex,
+    // Holds written before capacity existed carry no count: one place.
+    seats: p.n ?? 1,
     ...(p.c !== undefined ? { clientKey: p.c } : {}),
   }
 }

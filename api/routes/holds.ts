@@ -45,6 +45,9 @@ export const holdRoutes = new Hono<AppEnv>()
       blockStart: slot.start - bufferBeforeMin * MINUTE_MS,
       blockEnd: slot.end + bufferAfterMin * MINUTE_MS,
       ttlMs: holdTtlSec * 1000,
+      seats: 1,
+      capacity: 1,
+      bookedSeats: 0,
       maxPerSession: limits.holdsPerSession,
       // New sessions cost nothing, so the session limit alone does not stop one client squatting.
       ...(limits.holdsPerClient ? { clientKey: client, maxPerClient: limits.holdsPerClient } : {}),

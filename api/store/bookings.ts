@@ -8,7 +8,14 @@ import type { CancellationSettlement, PublicBooking } from '../../shared/types'
 import { randomRef } from '../bookings/booking-ref'
 import type { NotificationInsert, OutboxPlanner, Transaction } from '../notify/outbox'
 import type { Database } from '../db/database'
-import { DEADLOCK_DETECTED, EXCLUSION_VIOLATION, LOCK_NOT_AVAILABLE, UNIQUE_VIOLATION, sqlState } from '../db/sql-state'
+import {
+  DEADLOCK_DETECTED,
+  EXCLUSION_VIOLATION,
+  LOCK_NOT_AVAILABLE,
+  UNIQUE_VIOLATION,
+  constraintOf,
+  sqlState,
+} from '../db/sql-state'
 
 /*
  * The constraint-guarded writes of a booking. The status of a booking is written only
@@ -490,15 +497,4 @@ function toValues(input: NewBooking, now: number): typeof bookings.$inferInsert 
     createdAt: at,
     updatedAt: at,
   }
-}
-
-/** postgres.js calls it `constraint_name`, PGlite `constraint`. */
-function constraintOf(error: unknown): string | undefined {
-  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const named =
-      (e as { constraint_name?: unknown; constraint?: unknown }).constraint_name ??
-      (e as { constraint?: unknown }).constraint
-    if (typeof named === 'string') return named
-  }
-  return undefined
 }
