@@ -180,7 +180,8 @@ export function createAnswerCache(options: { maxEntries?: number; maxBytes?: num
  * - the first offered slot stops being offered once now + notice passes its start;
  * - the next slot past the horizon (free or not: it also counts towards the per-answer
  *   slot limit) comes in once now + horizon reaches its start.
- * Slots cut off by the notice never come back, and busy time is fixed by the caller.
+ * Slots cut off by the notice never come back, and busy time (places taken, for a resource
+ * of several) is fixed by the caller.
  */
 export function slotsValidUntil(input: ComputeSlotsInput, days: AvailabilityDay[]): number {
   const { config, now } = input
@@ -192,7 +193,7 @@ export function slotsValidUntil(input: ComputeSlotsInput, days: AvailabilityDay[
     const horizon = now + horizonMs
     const rangeEnd = availabilityRange(input.from, input.to, input.viewZone).end
     if (horizon < rangeEnd - 1) {
-      const beyond = computeSlots({ ...input, busy: [], config: withoutHorizon(config) })
+      const beyond = computeSlots({ ...input, busy: [], places: undefined, config: withoutHorizon(config) })
       let next: number | undefined
       for (const day of beyond) {
         for (const slot of day.slots) {

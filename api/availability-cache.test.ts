@@ -28,7 +28,7 @@ const range: Interval = { start: 0, end: 1_000 }
 const snapshot = (intervals: Interval[], validUntil = Infinity): BookedSnapshot => ({ intervals, validUntil })
 
 describe('the availability cache', () => {
-  function counting(result: () => BookedSnapshot) {
+  function counting<T extends Interval = Interval>(result: () => BookedSnapshot<T>) {
     let loads = 0
     const load = async () => {
       loads++
@@ -51,6 +51,23 @@ describe('the availability cache', () => {
     await cache.booked('r', { start: 0, end: 2_000 }, 8, 102, load)
     await cache.booked('other', range, 8, 102, load)
     expect(loads()).toBe(4)
+  })
+
+  it('keeps bookings with their places apart from plain intervals of the same resource and range', async () => {
+    const cache = createAvailabilityCache()
+    const plain = counting(() => snapshot([{ start: 1, end: 2 }]))
+    const seats = counting(() => ({ intervals: [{ start: 1, end: 2, seats: 3 }], validUntil: Infinity }))
+    expect(await cache.booked('r', range, 1, 100, plain.load)).toEqual([{ start: 1, end: 2 }])
+    expect((await cache.seatSnapshot!('r', range, 1, 100, seats.load)).intervals).toEqual([
+      { start: 1, end: 2, seats: 3 },
+    ])
+    expect((await cache.seatSnapshot!('r', range, 1, 101, seats.load)).intervals).toEqual([
+      { start: 1, end: 2, seats: 3 },
+    ])
+    expect(await cache.booked('r', range, 1, 101, plain.load)).toEqual([{ start: 1, end: 2 }])
+    expect([plain.loads(), seats.loads()]).toEqual([1, 1])
+    await cache.seatSnapshot!('r', range, 2, 102, seats.load)
+    expect(seats.loads()).toBe(2)
   })
 
   it('shares one query between concurrent readers of the same version', async () => {

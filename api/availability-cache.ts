@@ -1,8 +1,8 @@
 import { BookingError } from '../shared/errors'
-import type { Interval } from '../shared/slots/types'
+import type { Interval, SeatInterval } from '../shared/slots/types'
 import type { Database } from './db/database'
 import type { Hold, HoldStore } from './holds/hold-store'
-import { findBookedSnapshot, type BookedSnapshot } from './store/busy-intervals'
+import { findBookedSeatsSnapshot, findBookedSnapshot, type BookedSnapshot } from './store/busy-intervals'
 import { createAnswerCache, readVersionShared, type AnswerCache } from './availability-answers'
 import type { AvailabilityVersions } from './availability-versions'
 
@@ -56,6 +56,14 @@ export interface AvailabilityCache {
     now: number,
     load: () => Promise<BookedSnapshot>,
   ): Promise<BookedSnapshot>
+  /** `snapshot` for a resource of several places: bookings with the places they take, kept apart from the other kind. */
+  seatSnapshot?(
+    resourceId: string,
+    range: Interval,
+    version: number | undefined,
+    now: number,
+    load: () => Promise<BookedSnapshot<SeatInterval>>,
+  ): Promise<BookedSnapshot<SeatInterval>>
   /** Finished availability answers under the same versions (see availability-answers.ts). */
   answers?: AnswerCache
   /** Forget everything (a bump this process could not deliver). */
@@ -65,27 +73,29 @@ export interface AvailabilityCache {
 interface Entry {
   version: number
   loadedAt: number
-  snapshot: Promise<BookedSnapshot>
+  snapshot: Promise<BookedSnapshot<Interval>>
 }
 
 export function createAvailabilityCache(options: { maxEntries?: number } = {}): AvailabilityCache {
   const maxEntries = options.maxEntries ?? 2_000
   const entries = new Map<string, Entry>()
   const answers = createAnswerCache()
-  const snapshotOf = async (
+  const kept = async <T extends Interval>(
+    kind: string,
     resourceId: string,
     range: Interval,
     version: number | undefined,
     now: number,
-    load: () => Promise<BookedSnapshot>,
-  ): Promise<BookedSnapshot> => {
+    load: () => Promise<BookedSnapshot<T>>,
+  ): Promise<BookedSnapshot<T>> => {
     if (version === undefined) return load()
-    const key = `${resourceId}|${range.start}|${range.end}`
+    const key = `${kind}${resourceId}|${range.start}|${range.end}`
     const hit = entries.get(key)
     if (hit && hit.version === version && now >= hit.loadedAt) {
       // Concurrent readers of one version share one query.
       const snapshot = await hit.snapshot.catch(() => undefined)
-      if (snapshot && now < snapshot.validUntil) return snapshot
+      // The kind is in the key: an entry holds what this kind's loader gave.
+      if (snapshot && now < snapshot.validUntil) return snapshot as BookedSnapshot<T>
     }
     const snapshot = load()
     const current = entries.get(key)
@@ -98,11 +108,19 @@ export function createAvailabilityCache(options: { maxEntries?: number } = {}): 
     }
     return snapshot
   }
+  const snapshotOf = (
+    resourceId: string,
+    range: Interval,
+    version: number | undefined,
+    now: number,
+    load: () => Promise<BookedSnapshot>,
+  ) => kept('', resourceId, range, version, now, load)
   return {
     async booked(resourceId, range, version, now, load) {
       return (await snapshotOf(resourceId, range, version, now, load)).intervals
     },
     snapshot: snapshotOf,
+    seatSnapshot: (resourceId, range, version, now, load) => kept('seats:', resourceId, range, version, now, load),
     answers,
     clear() {
       entries.clear()
@@ -152,23 +170,56 @@ async function retryBump(caching: AvailabilityCaching, onError: (error: unknown)
   }
 }
 
-export interface BusyParts {
-  booked: Interval[]
+export interface BusyParts<T extends Interval = Interval> {
+  booked: T[]
   holds: Hold[]
   holdsUnavailable: boolean
 }
+
+type BusyDeps = { db: Database; holds: HoldStore; availability?: AvailabilityCaching | undefined }
 
 /**
  * The busy time of a resource on a range: booked intervals (cached when `caching` is given)
  * and live holds. Without the hold store (Redis down) bookings are still read, uncached.
  */
-export async function readBusy(
-  deps: { db: Database; holds: HoldStore; availability?: AvailabilityCaching | undefined },
+export function readBusy(deps: BusyDeps, resourceId: string, range: Interval, now: number): Promise<BusyParts> {
+  return readBusyWith(deps, resourceId, range, now, {
+    load: () => findBookedSnapshot(deps.db, resourceId, range, now),
+    kept: (cache, version, load) => cache.booked(resourceId, range, version, now, load),
+  })
+}
+
+/** `readBusy` for a resource of several places: each booked interval with the places it takes. */
+export function readSeatBusy(
+  deps: BusyDeps,
   resourceId: string,
   range: Interval,
   now: number,
-): Promise<BusyParts> {
-  const load = () => findBookedSnapshot(deps.db, resourceId, range, now)
+): Promise<BusyParts<SeatInterval>> {
+  return readBusyWith(deps, resourceId, range, now, {
+    load: () => findBookedSeatsSnapshot(deps.db, resourceId, range, now),
+    kept: async (cache, version, load) =>
+      cache.seatSnapshot
+        ? (await cache.seatSnapshot(resourceId, range, version, now, load)).intervals
+        : (await load()).intervals,
+  })
+}
+
+async function readBusyWith<T extends Interval>(
+  deps: BusyDeps,
+  resourceId: string,
+  range: Interval,
+  now: number,
+  booked: {
+    load: () => Promise<BookedSnapshot<T>>
+    kept: (
+      cache: AvailabilityCache,
+      version: number | undefined,
+      load: () => Promise<BookedSnapshot<T>>,
+    ) => Promise<T[]>
+  },
+): Promise<BusyParts<T>> {
+  const { load } = booked
   if (!deps.availability) {
     let holdsUnavailable = false
     const [snapshot, holds] = await Promise.all([
@@ -194,8 +245,8 @@ export async function readBusy(
     return { booked: (await load()).intervals, holds: [], holdsUnavailable: true }
   }
   // The engine pushes into the list it is given: hand out a copy, never the cached array.
-  const booked = await cache.booked(resourceId, range, read.version, now, load)
-  return { booked: booked.slice(), holds: read.holds, holdsUnavailable: false }
+  const intervals = await booked.kept(cache, read.version, load)
+  return { booked: intervals.slice(), holds: read.holds, holdsUnavailable: false }
 }
 
 function isUnavailable(error: unknown): boolean {

@@ -22,6 +22,7 @@ const common = {
         start: instant,
         end: instant,
         expiresAt: instant,
+        seats: { type: 'integer', minimum: 1, description: 'Places held' },
       },
     },
   },
@@ -48,7 +49,19 @@ export const availabilitySchemas = {
             date: day,
             slots: {
               type: 'array',
-              items: { type: 'object', required: ['start', 'end'], properties: { start: instant, end: instant } },
+              items: {
+                type: 'object',
+                required: ['start', 'end'],
+                properties: {
+                  start: instant,
+                  end: instant,
+                  seatsLeft: {
+                    type: 'integer',
+                    description:
+                      'Places still free in this slot (capacity less the most booked at any instant of it, less other sessions’ holds); only for a resource whose capacity is above 1',
+                  },
+                },
+              },
             },
           },
         },
@@ -90,12 +103,18 @@ export const availabilitySchemas = {
           ],
         },
       },
+      seatsLeft: {
+        type: 'array',
+        items: { type: 'integer' },
+        description:
+          'Only for a resource whose capacity is above 1, on a day with slots: each slot’s places still free, in the order of `starts`',
+      },
     },
   },
 }
 
 export const AVAILABILITY_OK =
-  '{resource, timezone, days: [{date, slots: [{start, end}]}], holds?}; with format=compact, days: [{date, length, starts}]'
+  '{resource, timezone, days: [{date, slots: [{start, end, seatsLeft?}]}], holds?}; with format=compact, days: [{date, length, starts, seatsLeft?}]'
 
 /** Responses of the availability route beyond the generic ones. */
 export function availabilityResponses() {

@@ -107,6 +107,12 @@ describe('OpenAPI document', () => {
     expect(compact?.required).toEqual(expect.arrayContaining(['format', 'resource', 'timezone', 'days']))
     expect(Object.keys(compact?.properties ?? {})).toEqual(expect.arrayContaining(['holds', 'holdsUnavailable']))
     expect(doc.components.schemas.CompactAvailabilityDay?.required).toEqual(['date', 'starts'])
+    // Places: `seats` on both availability routes, `seatsLeft` on each slot and per compact day.
+    expect(get?.parameters?.find((p) => p.name === 'seats')?.schema).toMatchObject({ type: 'integer', minimum: 1 })
+    const next = doc.paths['/v1/resources/{idOrSlug}/next-available']?.get
+    expect(next?.parameters?.map((p) => p.name)).toContain('seats')
+    expect(Object.keys(doc.components.schemas.CompactAvailabilityDay?.properties ?? {})).toContain('seatsLeft')
+    expect(JSON.stringify(doc.components.schemas.AvailabilityResponse)).toContain('"seatsLeft"')
     // Every $ref points at a schema the document has.
     const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/(\w+)"/g)].map(([, name]) => name!)
     for (const name of refs) expect(doc.components.schemas[name], name).toBeDefined()

@@ -43,6 +43,11 @@ interface RouteDoc {
   responses?: Record<number, unknown>
 }
 
+/** `?seats=` as the availability routes read it, with what it means for the reader of the document. */
+const SEATS_QUERY = nextAvailableQuerySchema.shape.seats.describe(
+  'Places wanted in one slot (default 1): only slots with at least this many free are offered. A resource of one place has no slot for more than 1.',
+)
+
 export const API_ROUTES: RouteDoc[] = [
   { method: 'get', path: '/health', summary: 'Liveness', tag: 'system', ok: [200, '{status: "ok"}'] },
   {
@@ -76,6 +81,7 @@ export const API_ROUTES: RouteDoc[] = [
     // The fields of both query schemas; the range rules are stated in the summary.
     query: z.object({
       ...(availabilityQuerySchema as unknown as z.ZodObject).shape,
+      seats: SEATS_QUERY,
       ...availabilityFormatQuerySchema.shape,
     }),
     ok: [200, AVAILABILITY_OK],
@@ -86,7 +92,7 @@ export const API_ROUTES: RouteDoc[] = [
     path: '/v1/resources/{idOrSlug}/next-available',
     summary: 'The first free slot on or after a day (in a zone), within the booking horizon',
     tag: 'public',
-    query: nextAvailableQuerySchema,
+    query: nextAvailableQuerySchema.extend({ seats: SEATS_QUERY }),
     ok: [200, '{nextAvailable: {date, start, end} | null}'],
   },
   {

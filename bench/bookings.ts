@@ -19,6 +19,8 @@ export interface BookingBenchOptions {
 
 export interface ThroughputResult {
   resources: number
+  /** Places per resource; at capacity above 1 every slot is filled to it, one place per booking. */
+  capacity: number
   bookings: number
   apiCreatesPerSec: number
   /** The same booking row and outbox rows in one postgres.js transaction per booking. */
@@ -43,17 +45,20 @@ export async function benchBookings(options: BookingBenchOptions): Promise<Booki
   const dataDir = options.databaseUrl ? undefined : await mkdtemp(join(tmpdir(), 'booking-bench-'))
   const handle = await openDatabase({ url: options.databaseUrl, dataDir, migrate: true })
   // 5-minute slots round the clock: plenty of distinct slots on each resource.
-  const fiveMinuteResource = () =>
+  const fiveMinuteResource = (capacity = 1) =>
     insertResource(handle.db, {
       slug: uniqueSlug('bench-book'),
       timezone: 'UTC',
+      ...(capacity > 1 ? { config: { capacity } } : {}),
       schedules: everyDay({ startTime: '00:00', endTime: '24:00', slotDuration: 5 }),
     })
-  // Run twice: all bookings on one resource (where contended writes queue on a lock, see
-  // api/store/bookings.ts), and spread over 20 resources.
+  // Run three times: all bookings on one resource (where contended writes queue on a lock, see
+  // api/store/bookings.ts), spread over 20 resources, and on one class of 10 places, where
+  // every write counts the places taken under the resource's lock (docs/capacity.md).
   const single = [await fiveMinuteResource()]
   const spread = [] as Awaited<ReturnType<typeof fiveMinuteResource>>[]
   for (let i = 0; i < 20; i++) spread.push(await fiveMinuteResource())
+  const shared = [await fiveMinuteResource(CLASS_SIZE)]
   const contended = await insertResource(handle.db, {
     slug: uniqueSlug('bench-race'),
     timezone: 'UTC',
@@ -73,13 +78,17 @@ export async function benchBookings(options: BookingBenchOptions): Promise<Booki
   })
   try {
     const throughput: ThroughputResult[] = []
-    for (const resources of [single, spread]) {
+    for (const [resources, capacity] of [
+      [single, 1],
+      [spread, 1],
+      [shared, CLASS_SIZE],
+    ] as const) {
       const ids = resources.map((r) => r.id)
-      const apiCreatesPerSec = await apiBookings(server.url, ids, count)
+      const apiCreatesPerSec = await apiBookings(server.url, ids, count, capacity)
       const rawTransactionsPerSec = options.databaseUrl
-        ? await rawTransactions(options.databaseUrl, ids, count)
+        ? await rawTransactions(options.databaseUrl, ids, count, capacity)
         : undefined
-      throughput.push({ resources: ids.length, bookings: count, apiCreatesPerSec, rawTransactionsPerSec })
+      throughput.push({ resources: ids.length, capacity, bookings: count, apiCreatesPerSec, rawTransactionsPerSec })
     }
     // 1000 even in a quick run: the figure is "1,000 at once", and it takes well under a second.
     const contention = options.contention ? await raceForOneSlot(server.url, contended.id, 1000) : undefined
@@ -90,17 +99,22 @@ export async function benchBookings(options: BookingBenchOptions): Promise<Booki
   }
 }
 
+const CLASS_SIZE = 10
 const FIRST_SLOT = Date.UTC(new Date().getUTCFullYear() + 2, 0, 1)
-/** Booking i: resource i mod n, its own 5-minute slot. Raw inserts use a later stretch. */
-const slotOf = (i: number, resourceCount: number, offsetDays = 0) =>
-  FIRST_SLOT + offsetDays * 86_400_000 + Math.floor(i / resourceCount) * 5 * 60_000
+/**
+ * Booking i: resource i mod n, a 5-minute slot of its own (or, on a resource of `perSlot`
+ * places, one place of a slot shared with the next bookings until it is full). Raw inserts
+ * use a later stretch.
+ */
+const slotOf = (i: number, resourceCount: number, offsetDays = 0, perSlot = 1) =>
+  FIRST_SLOT + offsetDays * 86_400_000 + Math.floor(i / (resourceCount * perSlot)) * 5 * 60_000
 
 /** Holds are placed first (not timed); then the bookings are created, 20 in flight. */
-async function apiBookings(base: string, resourceIds: string[], count: number): Promise<number> {
+async function apiBookings(base: string, resourceIds: string[], count: number, perSlot: number): Promise<number> {
   const holds: { session: string; holdId: string }[] = []
   await inBatches(count, CONCURRENCY, async (i) => {
     const session = `bench_${randomBytes(12).toString('hex')}`
-    const start = new Date(slotOf(i, resourceIds.length)).toISOString()
+    const start = new Date(slotOf(i, resourceIds.length, 0, perSlot)).toISOString()
     const res = await post(base, '/v1/holds', session, { resourceId: resourceIds[i % resourceIds.length], start })
     if (res.status !== 201) throw new Error(`hold ${i} failed: ${res.status} ${JSON.stringify(res.body)}`)
     holds.push({ session, holdId: (res.body as { hold: { id: string } }).hold.id })
@@ -123,7 +137,7 @@ async function apiBookings(base: string, resourceIds: string[], count: number): 
  * concurrency, with no HTTP, hold or validation around it. The id is drawn here and both
  * INSERTs are pipelined inside the transaction: BEGIN, the two INSERTs, COMMIT.
  */
-async function rawTransactions(url: string, resourceIds: string[], count: number): Promise<number> {
+async function rawTransactions(url: string, resourceIds: string[], count: number, perSlot: number): Promise<number> {
   const sql = postgres(url, { max: CONCURRENCY, onnotice: () => {} })
   try {
     // Open the pool first: the API server's pool is warm too, so neither side pays for connecting.
@@ -131,7 +145,7 @@ async function rawTransactions(url: string, resourceIds: string[], count: number
     const started = performance.now()
     await inBatches(count, CONCURRENCY, async (i) => {
       const id = randomUUID()
-      const start = new Date(slotOf(i, resourceIds.length, 400))
+      const start = new Date(slotOf(i, resourceIds.length, 400, perSlot))
       const end = new Date(start.getTime() + 5 * 60_000)
       const now = new Date()
       const message = (event: string, channel: string, recipient: string | null, sendAfter: Date) => ({

@@ -76,8 +76,8 @@ try {
     const b = await benchBookings({ databaseUrl, upstash: endpoint, quick, contention: !contention })
     contention ??= b.contention
     for (const t of b.throughput) {
-      const where = `${t.resources === 1 ? 'one resource' : `${t.resources} resources`}, holds in ${endpoint ? 'Redis' : 'memory'}`
-      let row = `  ${fmt(t.bookings)} on ${where.padEnd(30)} API ${fmt(t.apiCreatesPerSec)} creates/s`
+      const where = `${t.resources === 1 ? 'one resource' : `${t.resources} resources`}${t.capacity > 1 ? ` of ${t.capacity} places` : ''}, holds in ${endpoint ? 'Redis' : 'memory'}`
+      let row = `  ${fmt(t.bookings)} on ${where.padEnd(42)} API ${fmt(t.apiCreatesPerSec)} creates/s`
       if (t.rawTransactionsPerSec !== undefined) {
         const ratio = t.apiCreatesPerSec / t.rawTransactionsPerSec
         row += `  vs raw postgres.js transaction (booking + outbox rows) ${fmt(t.rawTransactionsPerSec)}/s (baseline)  ratio ${fmt(ratio, 2)}  ${verdict(ratio >= 0.5, '≥ 0.5')}`

@@ -138,4 +138,47 @@ describe('compact availability', () => {
     const ratio = JSON.stringify(body).length / JSON.stringify(encodeAvailability(body)).length
     expect(ratio).toBeGreaterThan(5)
   })
+
+  it('carries each slot’s places left in a seatsLeft array per day, in slot order, and back onto the slots', () => {
+    const days = computeSlots({
+      timezone: 'Europe/Berlin',
+      rules,
+      config: {},
+      from: '2026-03-28',
+      to: '2026-03-30',
+      viewZone: 'Europe/Berlin',
+      now: Date.parse('2026-01-01T00:00:00Z'),
+      busy: [],
+      places: {
+        capacity: 10,
+        seats: 1,
+        // 4 places 08:00–10:00Z on the 29th (after the change), and 3 of them again 09:00–09:30Z.
+        booked: [
+          { start: Date.parse('2026-03-29T08:00:00Z'), end: Date.parse('2026-03-29T10:00:00Z'), seats: 4 },
+          { start: Date.parse('2026-03-29T09:00:00Z'), end: Date.parse('2026-03-29T09:30:00Z'), seats: 3 },
+        ],
+        held: [],
+      },
+    })
+    const body = response(days)
+    const compact = encodeAvailability(body)
+    const march29 = compact.days[1]!
+    expect(march29.seatsLeft).toHaveLength(march29.starts.length)
+    expect(march29.seatsLeft?.slice(8, 12)).toEqual([10, 6, 3, 10])
+    const decoded = decodeAvailability(JSON.parse(JSON.stringify(compact)) as typeof compact)
+    expect(decoded).toEqual(body)
+    expect(JSON.stringify(decoded)).toBe(JSON.stringify(body))
+    expect(decoded.days[1]!.slots[10]).toEqual({
+      start: '2026-03-29T09:00:00.000Z',
+      end: '2026-03-29T10:00:00.000Z',
+      seatsLeft: 3,
+    })
+  })
+
+  it('sends no seatsLeft for a resource of one place, and refuses a seatsLeft array that does not match the slots', () => {
+    const compact = encodeAvailability(response(berlinDays('2026-06-01', '2026-06-01')))
+    expect(compact.days[0]).not.toHaveProperty('seatsLeft')
+    const broken = { ...compact, days: [{ ...compact.days[0]!, seatsLeft: [1, 2] }] }
+    expect(() => decodeAvailability(broken)).toThrow(TypeError)
+  })
 })

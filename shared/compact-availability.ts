@@ -5,6 +5,7 @@ import type {
   AvailabilityResponse,
   CompactAvailabilityDay,
   CompactAvailabilityResponse,
+  Slot,
 } from './types'
 
 /*
@@ -28,11 +29,14 @@ function encodeDay(day: AvailabilityDay): CompactAvailabilityDay {
     return { offset: (start - anchor) / MINUTE_MS, length: (Date.parse(slot.end) - start) / MINUTE_MS }
   })
   const length = mostCommon(slots.map((s) => s.length))
-  return {
+  const encoded: CompactAvailabilityDay = {
     date: day.date,
     length,
     starts: slots.map((s): number | [number, number] => (s.length === length ? s.offset : [s.offset, s.length])),
   }
+  // A resource of several places: every slot says how many are left, in the order of `starts`.
+  if (day.slots[0]?.seatsLeft !== undefined) encoded.seatsLeft = day.slots.map((slot) => slot.seatsLeft as number)
+  return encoded
 }
 
 function mostCommon(values: number[]): number {
@@ -55,13 +59,22 @@ export function decodeAvailability(body: CompactAvailabilityResponse): Availabil
   const decoded = days.map((day): AvailabilityDay => {
     const anchor = toEpochDay(day.date) * DAY_MS
     if (!Number.isFinite(anchor)) throw new TypeError(`not a day: ${String(day.date)}`)
+    const seatsLeft = day.seatsLeft
+    if (seatsLeft !== undefined && (!Array.isArray(seatsLeft) || seatsLeft.length !== day.starts.length))
+      throw new TypeError(`not one seatsLeft per slot on ${day.date}`)
     return {
       date: day.date,
-      slots: day.starts.map((entry) => {
+      slots: day.starts.map((entry, i) => {
         const [offset, length] = typeof entry === 'number' ? [entry, day.length as number] : entry
         if (!Number.isFinite(offset) || !Number.isFinite(length))
           throw new TypeError(`not a slot: ${JSON.stringify(entry)}`)
-        return { start: at(anchor, offset), end: at(anchor, offset + length) }
+        const slot: Slot = { start: at(anchor, offset), end: at(anchor, offset + length) }
+        if (seatsLeft !== undefined) {
+          const left = seatsLeft[i]
+          if (!Number.isInteger(left)) throw new TypeError(`not a number of places: ${JSON.stringify(left)}`)
+          slot.seatsLeft = left as number
+        }
+        return slot
       }),
     }
   })

@@ -37,11 +37,14 @@ export function paymentModeOf(config: PaymentConfig): 'online' | 'on_site' | 'fr
   return config.price && config.price.amount > 0 ? 'on_site' : 'free'
 }
 
-/** What the guest pays online when booking: the deposit or the full price; undefined when nothing. */
-export function amountDue(config: PaymentConfig): Price | undefined {
+/**
+ * What the guest pays online when booking: the deposit or the full price; undefined when
+ * nothing. Prices are per place, so a booking of `seats` places owes that many times it.
+ */
+export function amountDue(config: PaymentConfig, seats = 1): Price | undefined {
   if (!config.price || !takesPaymentOnline(config.payment)) return undefined
   const amount = config.payment === 'deposit' ? (config.depositAmount ?? config.price.amount) : config.price.amount
-  return { amount, currency: config.price.currency }
+  return { amount: amount * seats, currency: config.price.currency }
 }
 
 /**

@@ -260,12 +260,16 @@ const durationQuerySchema = z.coerce
   .max(7 * 24 * 60)
   .optional()
 
+/** `?seats=`: places the guest wants in one slot (default 1); slots with fewer free are not offered. */
+const seatsQuerySchema = z.coerce.number().int().min(1).max(MAX_CAPACITY).optional()
+
 export const availabilityQuerySchema = z
   .object({
     from: isoDateSchema,
     to: isoDateSchema,
     tz: timeZoneSchema.optional(),
     duration: durationQuerySchema,
+    seats: seatsQuerySchema,
   })
   .refine((q) => q.from <= q.to, { message: '`from` must not be after `to`', path: ['to'] })
   .refine((q) => daysBetween(q.from, q.to) + 1 <= MAX_AVAILABILITY_DAYS, {
@@ -280,6 +284,7 @@ export const nextAvailableQuerySchema = z.object({
   from: isoDateSchema,
   tz: timeZoneSchema.optional(),
   duration: durationQuerySchema,
+  seats: seatsQuerySchema,
 })
 
 export type NextAvailableQuery = z.infer<typeof nextAvailableQuerySchema>

@@ -95,7 +95,8 @@ export async function createBooking(
   draft: BookingDraft,
   config: ResourceConfig,
 ): Promise<BookingRow> {
-  const due = amountDue(config)
+  // Per place: a booking of three places of a class pays three times the price (or deposit).
+  const due = amountDue(config, draft.seats ?? 1)
   if (due) requirePayments(deps)
   const now = deps.clock.now()
   const booking: NewBooking = {

@@ -1,8 +1,11 @@
 import { BookingError } from '../../shared/errors'
 import { busyQueryRange, computeSlots } from '../../shared/slots/compute-slots'
 import type { Interval } from '../../shared/slots/types'
+import { mostSeatsIn } from '../../shared/slots/seats-left'
+import type { ResourceConfig } from '../../shared/schemas'
 import type { Database } from '../db/database'
-import { findBookedIntervals } from '../store/busy-intervals'
+import { invalidField } from '../errors'
+import { findBookedIntervals, findBookedSeatsSnapshot } from '../store/busy-intervals'
 import type { CatalogEntry } from '../store/resource-catalog'
 
 const DAY_MS = 86_400_000
@@ -71,12 +74,39 @@ function sharedBookedRead(db: Database, resourceId: string, range: Interval, now
   return current.next.result
 }
 
+/** The places one booking of a resource may take: `maxSeatsPerBooking`, at most the capacity. */
+export function seatsLimitOf(config: ResourceConfig): number {
+  const capacity = config.capacity ?? 1
+  return Math.min(config.maxSeatsPerBooking ?? capacity, capacity)
+}
+
+/** 400 `invalid_request` naming the limit when `seats` is more than one booking may take. */
+export function assertSeatsAllowed(config: ResourceConfig, seats: number): void {
+  const limit = seatsLimitOf(config)
+  if (seats <= limit) return
+  throw invalidField(
+    'seats',
+    'invalid',
+    `at most ${limit} per booking`,
+    limit === 1
+      ? 'This resource takes one place per booking.'
+      : `This resource takes at most ${limit} places per booking.`,
+  )
+}
+
+/** An offered slot; for a resource of more than one place, also the most places booked in its block interval. */
+export interface OfferedSlot extends Interval {
+  bookedSeats?: number
+}
+
 /**
  * The free slot a guest asked for, exactly as availability would offer it now (schedule,
  * bookings with buffers, notice, horizon; holds are the hold store's business). `end`
  * omitted = the slot starting at `start` (the shortest one for undivided windows).
  * A slot the schedule offers but a booking occupies → 409 `slot_taken`; anything else
- * the schedule does not offer → 422 `outside_availability`.
+ * the schedule does not offer → 422 `outside_availability`. On a resource of more than
+ * one place, bookings only refuse the slot when fewer than `seats` places are left in its
+ * block interval (the slot widened by the buffers).
  */
 export async function resolveOfferedSlot(
   db: Database,
@@ -84,7 +114,8 @@ export async function resolveOfferedSlot(
   start: number,
   end: number | undefined,
   now: number,
-): Promise<Interval> {
+  seats = 1,
+): Promise<OfferedSlot> {
   if (end !== undefined && end <= start) {
     throw new BookingError('invalid_request', '`end` must be after `start`.', [
       { path: 'end', message: 'must be after start' },
@@ -105,6 +136,36 @@ export async function resolveOfferedSlot(
   const match = (days: ReturnType<typeof computeSlots>) =>
     days[0]?.slots.find((s) => Date.parse(s.start) === start && (end === undefined || Date.parse(s.end) === end))
 
+  const capacity = resource.config.capacity ?? 1
+  if (capacity > 1) {
+    const slot = match(computeSlots({ ...input, busy: [] }))
+    if (!slot) throw notOffered(resource.slug, start, end, day)
+    const { bufferBeforeMin = 0, bufferAfterMin = 0 } = resource.config
+    const offered = { start: Date.parse(slot.start), end: Date.parse(slot.end) }
+    const buffers = { beforeMs: bufferBeforeMin * 60_000, afterMs: bufferAfterMin * 60_000 }
+    // Counted as availability counts them (bookings and the slot both widened by the
+    // buffers), so a time shown with places left can be held.
+    const reach = buffers.beforeMs + buffers.afterMs
+    const { intervals } = await findBookedSeatsSnapshot(
+      db,
+      resource.id,
+      { start: offered.start - reach, end: offered.end + reach },
+      now,
+    )
+    const bookedSeats = mostSeatsIn(intervals, offered, buffers)
+    if (bookedSeats + seats > capacity) {
+      const left = Math.max(0, capacity - bookedSeats)
+      throw new BookingError(
+        'slot_taken',
+        left === 0
+          ? 'This time is fully booked.'
+          : `Only ${left} ${left === 1 ? 'place is' : 'places are'} left at this time.`,
+        { seatsLeft: left },
+      )
+    }
+    return { ...offered, bookedSeats }
+  }
+
   // Other checks share the list: each gets its own copy to hand to the engine.
   const booked = (
     await sharedBookedRead(db, resource.id, busyQueryRange(day, day, 'UTC', resource.config), now)
@@ -114,9 +175,13 @@ export async function resolveOfferedSlot(
   if (match(computeSlots({ ...input, busy: [] }))) {
     throw new BookingError('slot_taken', 'This time is already booked.')
   }
-  throw new BookingError('outside_availability', 'This time is not offered: pick one of the available slots.', {
+  throw notOffered(resource.slug, start, end, day)
+}
+
+function notOffered(slug: string, start: number, end: number | undefined, day: string): BookingError {
+  return new BookingError('outside_availability', 'This time is not offered: pick one of the available slots.', {
     start: new Date(start).toISOString(),
     ...(end !== undefined ? { end: new Date(end).toISOString() } : {}),
-    hint: `GET /v1/resources/${resource.slug}/availability?from=${new Date(start - DAY_MS).toISOString().slice(0, 10)}&to=${day}`,
+    hint: `GET /v1/resources/${slug}/availability?from=${new Date(start - DAY_MS).toISOString().slice(0, 10)}&to=${day}`,
   })
 }

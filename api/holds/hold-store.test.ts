@@ -283,6 +283,87 @@ describe.each(variants)('$name hold store', ({ upstash }) => {
     expect(await holds.listLive(resourceId, T0, T0 + 50 * HOUR)).toHaveLength(50)
   })
 
+  describe('seats', () => {
+    const cls = (over: Partial<PlaceHoldRequest> & Pick<PlaceHoldRequest, 'resourceId' | 'sessionId'>) =>
+      request({ capacity: 10, ...over })
+
+    it('fills a class of 10 with 3 + 3 + 3, refuses 2 more places and takes the last one', async () => {
+      const { holds } = make()
+      const resourceId = id('r')
+      for (let i = 0; i < 3; i++) await placed(holds, cls({ resourceId, sessionId: id('s'), seats: 3 }))
+      expect(await holds.place(cls({ resourceId, sessionId: id('s'), seats: 2 }))).toEqual({
+        ok: false,
+        reason: 'slot_held',
+      })
+      const last = await placed(holds, cls({ resourceId, sessionId: id('s'), seats: 1 }))
+      expect(last.hold.seats).toBe(1)
+      expect(await holds.place(cls({ resourceId, sessionId: id('s'), seats: 1 }))).toEqual({
+        ok: false,
+        reason: 'slot_held',
+      })
+      const live = await holds.listLive(resourceId, T0, T0 + HOUR)
+      expect(live.map((h) => h.seats).sort()).toEqual([1, 3, 3, 3])
+    })
+
+    it('counts the places already booked', async () => {
+      const { holds } = make()
+      const resourceId = id('r')
+      await placed(holds, cls({ resourceId, sessionId: id('s'), seats: 4 }))
+      expect(await holds.place(cls({ resourceId, sessionId: id('s'), seats: 2, bookedSeats: 5 }))).toEqual({
+        ok: false,
+        reason: 'slot_held',
+      })
+      await placed(holds, cls({ resourceId, sessionId: id('s'), seats: 1, bookedSeats: 5 }))
+      // Booked places alone are enough to refuse, even with no hold in the way.
+      expect(await holds.place(cls({ resourceId: id('r'), sessionId: id('s'), seats: 3, bookedSeats: 8 }))).toEqual({
+        ok: false,
+        reason: 'slot_held',
+      })
+    })
+
+    it('does not count a session’s own hold twice when it holds again with other seats', async () => {
+      const { holds } = make()
+      const [resourceId, me] = [id('r'), id('s')]
+      await placed(holds, cls({ resourceId, sessionId: id('s'), seats: 4 }))
+      const first = await placed(holds, cls({ resourceId, sessionId: me, seats: 5 }))
+      const again = await placed(holds, cls({ resourceId, sessionId: me, seats: 6 }))
+      expect(again.replaced).toEqual([first.hold.id])
+      expect(again.hold.seats).toBe(6)
+      expect(await holds.get(again.hold.id, me)).toEqual(again.hold)
+      expect(await holds.place(cls({ resourceId, sessionId: id('s'), seats: 1 }))).toMatchObject({ ok: false })
+    })
+
+    it('only counts holds whose block interval overlaps', async () => {
+      const { holds } = make()
+      const resourceId = id('r')
+      await placed(holds, cls({ resourceId, sessionId: id('s'), seats: 10 }))
+      const next = { start: T0 + HOUR, end: T0 + 2 * HOUR, blockStart: T0 + HOUR, blockEnd: T0 + 2 * HOUR }
+      await placed(holds, cls({ resourceId, sessionId: id('s'), seats: 10, ...next }))
+    })
+
+    it('keeps capacity 1 as it was: any overlapping hold of another session refuses, booked or not', async () => {
+      const { holds } = make()
+      const resourceId = id('r')
+      const first = await placed(holds, request({ resourceId, sessionId: id('s') }))
+      expect(first.hold.seats).toBe(1)
+      expect(await holds.place(request({ resourceId, sessionId: id('s') }))).toEqual({ ok: false, reason: 'slot_held' })
+      expect(await holds.place(request({ resourceId: id('r'), sessionId: id('s'), bookedSeats: 1 }))).toEqual({
+        ok: false,
+        reason: 'slot_held',
+      })
+    })
+
+    it('lets exactly 10 of 200 simultaneous one-place sessions into a class of 10', async () => {
+      const { holds } = make()
+      const resourceId = id('r')
+      const results = await Promise.all(
+        Array.from({ length: 200 }, () => holds.place(cls({ resourceId, sessionId: id('s') }))),
+      )
+      expect(results.filter((r) => r.ok)).toHaveLength(10)
+      expect(results.filter((r) => !r.ok && r.reason === 'slot_held')).toHaveLength(190)
+    })
+  })
+
   it('rate-limits per key and says when to retry', async () => {
     const { limiter } = make(3)
     const key = id('ip')

@@ -62,7 +62,8 @@ export type PlaceHoldResult =
 
 export interface HoldStore {
   /**
-   * Atomically: drop expired holds, refuse on overlap with another session's live hold,
+   * Atomically: drop expired holds, refuse when the booked places, other sessions' live
+   * overlapping holds and the new seats exceed the capacity (any overlap, at capacity 1),
    * enforce the per-session and per-client limits, release the session's own earlier holds
    * on this resource (a re-hold moves, and is not counted twice), and insert the new hold.
    */

@@ -20,6 +20,9 @@ export function createMemoryHoldStore(clock: Clock): HoldStore {
       prune(now)
       const replaced: string[] = []
       let otherResources = 0
+      // Places already gone: booked ones, then other sessions' overlapping holds added up as
+      // if they all met at one instant (cautious for mixed lengths, exact for fixed slots).
+      let taken = request.bookedSeats
       for (const hold of byId.values()) {
         if (hold.sessionId === request.sessionId) {
           if (hold.resourceId === request.resourceId) replaced.push(hold.id)
@@ -28,9 +31,11 @@ export function createMemoryHoldStore(clock: Clock): HoldStore {
           hold.resourceId === request.resourceId &&
           overlaps(hold.blockStart, hold.blockEnd, request.blockStart, request.blockEnd)
         ) {
-          return { ok: false, reason: 'slot_held' }
+          taken += hold.seats
+          if (taken + request.seats > request.capacity) return { ok: false, reason: 'slot_held' }
         }
       }
+      if (taken + request.seats > request.capacity) return { ok: false, reason: 'slot_held' }
       if (otherResources + 1 > request.maxPerSession) return { ok: false, reason: 'session_limit' }
       if (limitsClient(request)) {
         // The client's live holds, less the one this request moves (replaced holds go).

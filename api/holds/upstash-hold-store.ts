@@ -12,12 +12,16 @@ import { createBatchedScript, createEvalBatcher, type EvalBatcher } from './scri
  *   {prefix}holds:c:{clientKey}   hash holdId → hold JSON   (per-client limit; only with one)
  * Expiry is logical: `ex` against the app clock passed in ARGV, so Redis and memory agree
  * and every app process uses the same rule. PEXPIRE on the hashes only collects garbage.
+ * ARGV: now, hold JSON, max per session, ttl, capacity, places booked, [max per client].
  */
 const PLACE = `
 local now = tonumber(ARGV[1])
 local hold = cjson.decode(ARGV[2])
 local max = tonumber(ARGV[3])
 local ttl = tonumber(ARGV[4])
+local capacity = tonumber(ARGV[5])
+local wanted = hold.n or 1
+local taken = tonumber(ARGV[6])
 local replaced = {}
 local entries = redis.call('HGETALL', KEYS[1])
 for i = 1, #entries, 2 do
@@ -27,9 +31,11 @@ for i = 1, #entries, 2 do
   elseif h.s == hold.s then
     replaced[#replaced + 1] = h
   elseif h.bs < hold.be and hold.bs < h.be then
-    return {'slot_held'}
+    taken = taken + (h.n or 1)
+    if taken + wanted > capacity then return {'slot_held'} end
   end
 end
+if taken + wanted > capacity then return {'slot_held'} end
 local others = 0
 local mine = redis.call('HGETALL', KEYS[2])
 for i = 1, #mine, 2 do
@@ -55,7 +61,7 @@ if KEYS[3] then
       if first == nil or h.ex < first then first = h.ex end
     end
   end
-  if count + 1 > tonumber(ARGV[5]) then return {'client_limit', first} end
+  if count + 1 > tonumber(ARGV[7]) then return {'client_limit', first} end
 end
 for _, h in ipairs(replaced) do
   redis.call('HDEL', KEYS[1], h.id)
@@ -134,6 +140,8 @@ export function createUpstashHoldStore(redis: Redis, clock: Clock, options: Upst
           pack(hold),
           String(request.maxPerSession),
           String(request.ttlMs),
+          String(request.capacity),
+          String(request.bookedSeats),
           ...(counted ? [String(request.maxPerClient)] : []),
         ],
       )

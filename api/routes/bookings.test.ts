@@ -68,6 +68,7 @@ describe('POST /v1/bookings', () => {
       status: 'confirmed',
       start: SLOT_9.start,
       end: SLOT_9.end,
+      seats: 1,
       guest,
       notes: 'Projector please',
       answers: { people: 4 },

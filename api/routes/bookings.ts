@@ -93,6 +93,7 @@ export const bookingRoutes = new Hono<AppEnv>()
           resourceId: hold.resourceId,
           start: hold.start,
           end: hold.end,
+          seats: hold.seats,
           guest,
           notes: request.notes,
           answers: request.answers,
@@ -152,6 +153,15 @@ export const bookingRoutes = new Hono<AppEnv>()
       throw new BookingError('invalid_request', 'A booking can only move to another time of the same resource.', [
         { path: 'holdId', code: 'invalid', message: 'hold is for another resource' },
       ])
+    }
+    // A move keeps the booking as it is, places included (and so the price paid for them).
+    if (hold.seats !== booking.seats) {
+      throw invalidField(
+        'holdId',
+        'invalid',
+        `hold is for ${hold.seats} ${hold.seats === 1 ? 'place' : 'places'}; the booking takes ${booking.seats}`,
+        'Hold the new time for as many places as the booking takes.',
+      )
     }
     const moved = await moveBooking(c.var.deps, booking.id, hold, now)
     releaseAfterResponse(c, hold.id, sessionId)

@@ -69,6 +69,7 @@ describe('POST /v1/holds', () => {
       start: SLOT_9.start,
       end: SLOT_9.end,
       expiresAt: '2026-03-20T12:05:00.000Z',
+      seats: 1,
     })
   })
 

@@ -3,7 +3,7 @@ import { BookingError } from '../../shared/errors'
 import { DEFAULT_HOLD_TTL_SEC, holdRequestSchema } from '../../shared/schemas'
 import type { PublicHold } from '../../shared/types'
 import type { AppEnv } from '../app-env'
-import { resolveOfferedSlot } from '../bookings/resolve-slot'
+import { assertSeatsAllowed, resolveOfferedSlot } from '../bookings/resolve-slot'
 import type { Hold } from '../holds/hold-store'
 import { clientKey } from '../client-ip'
 import { readJson, requireSession } from '../request'
@@ -15,7 +15,7 @@ const MINUTE_MS = 60_000
  *
  * @example
  * POST /v1/holds  X-Booking-Session: 7d1c…  {"resourceId":"meeting-room","start":"2026-03-30T08:00:00Z"}
- * → 201 {"hold":{"id":"h_…","resourceId":"…","start":"…","end":"…","expiresAt":"…"}}
+ * → 201 {"hold":{"id":"h_…","resourceId":"…","start":"…","end":"…","expiresAt":"…","seats":1}}
  */
 export const holdRoutes = new Hono<AppEnv>()
   .post('/', async (c) => {
@@ -34,9 +34,16 @@ export const holdRoutes = new Hono<AppEnv>()
     const entry = await catalog.find(request.resourceId)
     if (!entry) throw new BookingError('not_found', `No bookable resource "${request.resourceId}".`)
 
+    const seats = request.seats ?? 1
+    assertSeatsAllowed(entry.resource.config, seats)
     const now = clock.now()
-    const slot = await resolveOfferedSlot(db, entry, request.start, request.end, now)
-    const { bufferBeforeMin = 0, bufferAfterMin = 0, holdTtlSec = DEFAULT_HOLD_TTL_SEC } = entry.resource.config
+    const slot = await resolveOfferedSlot(db, entry, request.start, request.end, now, seats)
+    const {
+      bufferBeforeMin = 0,
+      bufferAfterMin = 0,
+      holdTtlSec = DEFAULT_HOLD_TTL_SEC,
+      capacity = 1,
+    } = entry.resource.config
     const result = await holds.place({
       resourceId: entry.resource.id,
       sessionId,
@@ -45,9 +52,9 @@ export const holdRoutes = new Hono<AppEnv>()
       blockStart: slot.start - bufferBeforeMin * MINUTE_MS,
       blockEnd: slot.end + bufferAfterMin * MINUTE_MS,
       ttlMs: holdTtlSec * 1000,
-      seats: 1,
-      capacity: 1,
-      bookedSeats: 0,
+      seats,
+      capacity,
+      bookedSeats: slot.bookedSeats ?? 0,
       maxPerSession: limits.holdsPerSession,
       // New sessions cost nothing, so the session limit alone does not stop one client squatting.
       ...(limits.holdsPerClient ? { clientKey: client, maxPerClient: limits.holdsPerClient } : {}),
@@ -55,7 +62,9 @@ export const holdRoutes = new Hono<AppEnv>()
     if (!result.ok && result.reason === 'slot_held') {
       throw new BookingError(
         'slot_held',
-        'Someone else is booking this time right now. Pick another, or try again in a few minutes.',
+        capacity > 1
+          ? `Others are booking places at this time right now and too few are left for ${seats}. Pick another time or fewer places, or try again in a few minutes.`
+          : 'Someone else is booking this time right now. Pick another, or try again in a few minutes.',
       )
     }
     if (!result.ok && result.reason === 'client_limit') {
@@ -91,5 +100,6 @@ export function toPublicHold(hold: Hold): PublicHold {
     start: new Date(hold.start).toISOString(),
     end: new Date(hold.end).toISOString(),
     expiresAt: new Date(hold.expiresAt).toISOString(),
+    seats: hold.seats,
   }
 }

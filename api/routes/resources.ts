@@ -7,8 +7,14 @@ import {
   nextAvailableQuerySchema,
 } from '../../shared/schemas'
 import { DAY_MS, formatEpochDay, toEpochDay } from '../../shared/slots/calendar-days'
-import { busyQueryRange, computeSlots, daysWithinSlotLimit } from '../../shared/slots/compute-slots'
-import type { SlotConfig } from '../../shared/slots/types'
+import {
+  busyQueryRange,
+  computeSlots,
+  daysWithinSlotLimit,
+  type ComputeSlotsInput,
+} from '../../shared/slots/compute-slots'
+import type { PlacesInput } from '../../shared/slots/seats-left'
+import type { SeatInterval, SlotConfig } from '../../shared/slots/types'
 import { createZoneClock } from '../../shared/slots/zone-clock'
 import type { AvailabilityDay, AvailabilityResponse, NextAvailableResponse, ScheduleRule } from '../../shared/types'
 import type { AppDeps, AppEnv } from '../app-env'
@@ -21,12 +27,12 @@ import {
   type AvailabilityFormat,
 } from '../availability-response'
 import { busyRangeOf, readVersionShared, slotsValidUntil, type Answer, type VersionRead } from '../availability-answers'
-import { findBookedSnapshot } from '../store/busy-intervals'
+import { findBookedSeatsSnapshot, findBookedSnapshot } from '../store/busy-intervals'
 import { invalidRequest } from '../errors'
 import type { Hold } from '../holds/hold-store'
 import { optionalSession } from '../request'
 import { toPublicHold } from './holds'
-import { readBusy } from '../availability-cache'
+import { readBusy, readSeatBusy } from '../availability-cache'
 import { listActiveResources, toPublicResource, type Resource, type ServerCapabilities } from '../store/resources'
 import type { CatalogEntry, ResourceCatalog } from '../store/resource-catalog'
 import type { ResourceResponse, ResourcesResponse } from '../../shared/api-contract'
@@ -38,6 +44,8 @@ import type { ResourceResponse, ResourcesResponse } from '../../shared/api-contr
  * GET /v1/resources/meeting-room/availability?from=2026-03-27&to=2026-03-30&tz=Europe/London
  * → { resource: {...}, timezone: "Europe/London", days: [{ date: "2026-03-27", slots: [{ start, end }] }] }
  * …&format=compact → the same with days: [{ date: "2026-03-27", length: 30, starts: [480, 510] }] (minutes from 00:00Z of the date)
+ * A resource of several places (config.capacity > 1): …&seats=2 offers slots with at least 2 places free, each with
+ * `seatsLeft` (compact: `seatsLeft: [5, 2]` per day, in slot order).
  * GET /v1/resources/meeting-room/next-available?from=2026-04-01&tz=Europe/London
  * → { nextAvailable: { date: "2026-04-06", start: "2026-04-06T07:00:00.000Z", end: "2026-04-06T07:30:00.000Z" } }
  */
@@ -62,7 +70,14 @@ export const resourceRoutes = new Hono<AppEnv>()
     if (query.duration !== undefined) assertKnownDuration(query.duration, resource, rules)
     const viewZone = query.tz ?? resource.timezone
     const sessionId = optionalSession(c)
-    const range = { from: query.from, to: query.to, viewZone, duration: query.duration, now: clock.now() }
+    const range = {
+      from: query.from,
+      to: query.to,
+      viewZone,
+      duration: query.duration,
+      seats: query.seats ?? 1,
+      now: clock.now(),
+    }
     const kept = await keptAvailability(c.var.deps, entry, { ...range, sessionId }, format)
     if (kept) return sendAvailabilityAnswer(c, kept)
     // Weighed before any query: a range of more slots than one answer carries is refused.
@@ -120,6 +135,7 @@ export const resourceRoutes = new Hono<AppEnv>()
         to: formatEpochDay(chunkEnd),
         viewZone,
         duration: query.duration,
+        seats: query.seats ?? 1,
         sessionId,
         now,
         // Closed weeks and months (holidays, a season) cost no queries.
@@ -143,6 +159,8 @@ interface FreeSlotsQuery {
   to: string
   viewZone: string
   duration: number | undefined
+  /** Places wanted in one slot (1 unless asked). */
+  seats: number
   /** The asking browser session: its own holds are its selection, not busy time. */
   sessionId: string | undefined
   now: number
@@ -245,22 +263,41 @@ async function keptAvailability(
     .map((h) => `${h.id}@${h.expiresAt}${h.sessionId === query.sessionId ? '+' : ''}`)
     .sort()
     .join(',')
-  const key = `${entryId(entry)}|${query.from}|${query.to}|${query.viewZone}|${query.duration ?? ''}|${format}|${holdsKey}`
+  const key = `${entryId(entry)}|${query.from}|${query.to}|${query.viewZone}|${query.duration ?? ''}|${query.seats}|${format}|${holdsKey}`
   return answers.get(key, version, query.now, async () => {
     const input = engineInput(entry, resource.config, query)
     const fit = daysWithinSlotLimit(input, MAX_SLOTS_PER_RESPONSE)
     if (fit !== undefined) throw tooManySlots(fit)
-    const load = () => findBookedSnapshot(deps.db, resource.id, range, query.now)
-    const snapshot = await snapshotOf(resource.id, range, version, query.now, load)
-    const busy = snapshot.intervals.slice()
-    let validUntil = snapshot.validUntil
+    const shared = sharedPlaces(resource, query.seats)
+    let engine: ComputeSlotsInput
+    let validUntil: number
     const own: Hold[] = []
-    for (const hold of live) {
-      if (hold.sessionId === query.sessionId) own.push(hold)
-      else busy.push({ start: hold.start, end: hold.end })
-      validUntil = Math.min(validUntil, hold.expiresAt)
+    if (shared) {
+      const load = () => findBookedSeatsSnapshot(deps.db, resource.id, range, query.now)
+      const snapshot = caching.cache.seatSnapshot
+        ? await caching.cache.seatSnapshot(resource.id, range, version, query.now, load)
+        : await load()
+      validUntil = snapshot.validUntil
+      const held: SeatInterval[] = []
+      for (const hold of live) {
+        if (hold.sessionId === query.sessionId) own.push(hold)
+        else held.push({ start: hold.start, end: hold.end, seats: hold.seats })
+        validUntil = Math.min(validUntil, hold.expiresAt)
+      }
+      engine = { ...input, busy: [], places: { ...shared, booked: snapshot.intervals, held } }
+    } else {
+      const load = () => findBookedSnapshot(deps.db, resource.id, range, query.now)
+      const snapshot = await snapshotOf(resource.id, range, version, query.now, load)
+      const busy = snapshot.intervals.slice()
+      validUntil = snapshot.validUntil
+      for (const hold of live) {
+        if (hold.sessionId === query.sessionId) own.push(hold)
+        else busy.push({ start: hold.start, end: hold.end })
+        validUntil = Math.min(validUntil, hold.expiresAt)
+      }
+      engine = { ...input, busy }
     }
-    const days = computeSlots({ ...input, busy })
+    const days = computeSlots(engine)
     const body: AvailabilityResponse = {
       resource: toPublicResource(resource, capabilities(deps)),
       timezone: query.viewZone,
@@ -271,7 +308,7 @@ async function keptAvailability(
     return {
       bytes: encoder.encode(text),
       etag: await strongEtag(text),
-      validUntil: Math.min(validUntil, slotsValidUntil({ ...input, busy }, days)),
+      validUntil: Math.min(validUntil, slotsValidUntil(engine, days)),
     }
   })
 }
@@ -290,6 +327,16 @@ async function findFreeSlots(
     if (offered.every((d) => d.slots.length === 0)) return { days: offered, holds: [], holdsUnavailable: false }
   }
   const range = busyQueryRange(query.from, query.to, query.viewZone, config)
+  const shared = sharedPlaces(resource, query.seats)
+  if (shared) {
+    const { booked, holds: live, holdsUnavailable } = await readSeatBusy(deps, resource.id, range, query.now)
+    const held: SeatInterval[] = []
+    for (const hold of live) {
+      if (hold.sessionId !== query.sessionId) held.push({ start: hold.start, end: hold.end, seats: hold.seats })
+    }
+    const days = computeSlots({ ...input, busy: [], places: { ...shared, booked, held } })
+    return { days, holds: live, holdsUnavailable }
+  }
   // Without the hold store (Redis down) slots are still served, from bookings alone, and
   // say so: a time shown may then be held by someone (a 409 at hold time, never a double
   // booking).
@@ -298,6 +345,17 @@ async function findFreeSlots(
   const busy = booked
   for (const hold of live) if (hold.sessionId !== query.sessionId) busy.push({ start: hold.start, end: hold.end })
   return { days: computeSlots({ ...input, busy }), holds: live, holdsUnavailable }
+}
+
+/**
+ * How places are counted for a question: undefined for a resource of one place asked for
+ * one (bookings and holds simply take the slot, as they always did). A resource of one
+ * place asked for more has no slot to offer, which the counting says too.
+ */
+function sharedPlaces(resource: Resource, seats: number): Pick<PlacesInput, 'capacity' | 'seats'> | undefined {
+  const capacity = resource.config.capacity ?? 1
+  if (capacity <= 1 && seats <= 1) return undefined
+  return { capacity, seats }
 }
 
 function capabilities(deps: AppDeps): ServerCapabilities {

@@ -29,6 +29,8 @@ export interface NewBooking {
   status: Extract<BookingStatus, 'pending' | 'confirmed'>
   start: number
   end: number
+  /** Places taken of the resource's capacity (default 1). */
+  seats?: number | undefined
   guest: { name: string; email: string; phone?: string | undefined }
   notes?: string | undefined
   answers?: Record<string, string | number | boolean> | undefined
@@ -439,6 +441,7 @@ export function toPublicBooking(row: BookingRow): PublicBooking {
     status: row.status,
     start: row.startsAt.toISOString(),
     end: row.endsAt.toISOString(),
+    seats: row.seats,
     guest: { name: row.guestName, email: row.guestEmail, ...(row.guestPhone ? { phone: row.guestPhone } : {}) },
     version: row.version,
     createdAt: row.createdAt.toISOString(),
@@ -473,6 +476,7 @@ function toValues(input: NewBooking, now: number): typeof bookings.$inferInsert 
     status: input.status,
     startsAt: new Date(input.start),
     endsAt: new Date(input.end),
+    seats: input.seats ?? 1,
     guestName: input.guest.name,
     guestEmail: input.guest.email,
     guestPhone: input.guest.phone ?? null,

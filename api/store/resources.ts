@@ -86,6 +86,11 @@ export function toPublicResource(resource: Resource, server: ServerCapabilities)
   // The guest reads these beside the policy before booking.
   if (config.minRescheduleNoticeHours !== undefined) view.minRescheduleNoticeHours = config.minRescheduleNoticeHours
   if (config.minCancelNoticeHours !== undefined) view.minCancelNoticeHours = config.minCancelNoticeHours
+  // Only for shared resources: a resource of one place answers as it did before capacity.
+  if (config.capacity !== undefined && config.capacity > 1) {
+    view.capacity = config.capacity
+    view.maxSeatsPerBooking = Math.min(config.maxSeatsPerBooking ?? config.capacity, config.capacity)
+  }
   return view
 }
 

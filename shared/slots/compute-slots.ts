@@ -6,6 +6,7 @@ import { expandWindows } from './expand-windows'
 import { cutSlots, slotLimitCutoff, type CutSlotsOptions } from './cut-slots'
 import { subtractBusy } from './subtract-busy'
 import { createInstantFormatter } from './format-instant'
+import { seatsLeft, type PlacesInput } from './seats-left'
 
 export interface ComputeSlotsInput {
   /** The resource's IANA zone; schedule wall times are in it. */
@@ -23,6 +24,11 @@ export interface ComputeSlotsInput {
   duration?: number
   /** Epoch ms. */
   now: number
+  /**
+   * A resource of several places: slots are offered while `places.seats` are free, and
+   * carry `seatsLeft`. Omitted (a resource of one place): `busy` alone decides.
+   */
+  places?: PlacesInput
 }
 
 /**
@@ -45,6 +51,18 @@ export function computeSlots(input: ComputeSlotsInput): AvailabilityDay[] {
   for (let day = fromDay; day <= toDay; day++) days.push({ date: formatEpochDay(day), slots: [] })
   const format = createInstantFormatter()
   let index = 0
+  if (input.places) {
+    const { places } = input
+    const left = seatsLeft(free, places, bufferMs(input.config))
+    for (let i = 0; i < free.length; i++) {
+      const slot = free[i] as Interval
+      const seatsLeft = left[i] as number
+      if (seatsLeft < places.seats) continue
+      while (slot.start >= (dayStarts[index + 1] as number)) index++
+      ;(days[index] as AvailabilityDay).slots.push({ start: format(slot.start), end: format(slot.end), seatsLeft })
+    }
+    return days
+  }
   for (const slot of free) {
     while (slot.start >= (dayStarts[index + 1] as number)) index++
     ;(days[index] as AvailabilityDay).slots.push({ start: format(slot.start), end: format(slot.end) })
@@ -58,7 +76,10 @@ export function computeSlots(input: ComputeSlotsInput): AvailabilityDay[] {
  * undefined when it fits. Answered from the windows' arithmetic, without cutting a slot,
  * so asking about a huge range costs what asking about a small one does.
  */
-export function daysWithinSlotLimit(input: Omit<ComputeSlotsInput, 'busy'>, maxSlots: number): number | undefined {
+export function daysWithinSlotLimit(
+  input: Omit<ComputeSlotsInput, 'busy' | 'places'>,
+  maxSlots: number,
+): number | undefined {
   const { windows, cut, dayStarts } = prepare(input)
   const cutoff = slotLimitCutoff(windows, cut, maxSlots)
   if (cutoff === undefined) return undefined
@@ -69,7 +90,7 @@ export function daysWithinSlotLimit(input: Omit<ComputeSlotsInput, 'busy'>, maxS
 }
 
 /** The windows of the range and the bounds slots are cut within, shared by the cut and the count. */
-function prepare(input: Omit<ComputeSlotsInput, 'busy'>) {
+function prepare(input: Omit<ComputeSlotsInput, 'busy' | 'places'>) {
   const { config, now } = input
   const fromDay = toEpochDay(input.from)
   const toDay = toEpochDay(input.to)

@@ -25,3 +25,8 @@ export type SlotConfig = Pick<
   ResourceConfig,
   'durations' | 'bufferBeforeMin' | 'bufferAfterMin' | 'minNoticeMin' | 'horizonDays'
 >
+
+/** An interval that takes `seats` places of a resource's capacity (a booking, a hold). */
+export interface SeatInterval extends Interval {
+  seats: number
+}
