@@ -8,6 +8,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   smallint,
   text,
   time,
@@ -37,6 +38,52 @@ export const bookableResources = pgTable(
     createdAt: instant('created_at').notNull().defaultNow(),
   },
   (t) => [check('bookable_resources_slug_format', sql`${t.slug} ~ '^[a-z0-9][a-z0-9-]{0,62}$'`)],
+)
+
+/** How a pool picks the member a booking gets (docs/capacity.md, "Pools"). */
+export const POOL_STRATEGIES = ['ordered', 'round_robin', 'weighted', 'smallest_fit'] as const
+
+/** A group of resources of one kind booked as "any available" (specialists, rooms, cars, tables). */
+export const resourcePools = pgTable(
+  'resource_pools',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    slug: text('slug').notNull().unique(),
+    type: text('type').notNull(),
+    name: text('name').notNull(),
+    /** The zone the widget shows the pool's times in by default; each member's schedule stays in its own. */
+    timezone: text('timezone').notNull(),
+    strategy: text('strategy', { enum: POOL_STRATEGIES }).notNull().default('ordered'),
+    /** Whether a guest may pick a member by name instead of "anyone". */
+    memberChoice: boolean('member_choice').notNull().default(false),
+    isActive: boolean('is_active').notNull().default(true),
+    createdAt: instant('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    check('resource_pools_slug_format', sql`${t.slug} ~ '^[a-z0-9][a-z0-9-]{0,62}$'`),
+    check('resource_pools_strategy_known', sql.raw(`strategy IN (${POOL_STRATEGIES.map((s) => `'${s}'`).join(', ')})`)),
+  ],
+)
+
+export const poolMembers = pgTable(
+  'pool_members',
+  {
+    poolId: uuid('pool_id')
+      .notNull()
+      .references(() => resourcePools.id, { onDelete: 'cascade' }),
+    resourceId: uuid('resource_id')
+      .notNull()
+      .references(() => bookableResources.id, { onDelete: 'cascade' }),
+    /** Order for `ordered`, and the tie-break of every strategy. */
+    position: integer('position').notNull(),
+    /** For `weighted`: higher is picked first. */
+    weight: integer('weight').notNull().default(1),
+  },
+  (t) => [
+    primaryKey({ columns: [t.poolId, t.resourceId] }),
+    index('pool_members_resource_idx').on(t.resourceId),
+    check('pool_members_weight_positive', sql`${t.weight} >= 1`),
+  ],
 )
 
 export const resourceSchedules = pgTable(
@@ -94,6 +141,10 @@ export const bookings = pgTable(
      */
     manageTokenSealed: text('manage_token_sealed'),
     sessionId: text('session_id'),
+    /** The pool the guest booked through ("any physio"), when they did; the resource is the member assigned. */
+    poolId: uuid('pool_id').references(() => resourcePools.id, { onDelete: 'set null' }),
+    /** Guests at the table, for a booking made with a party size (docs/capacity.md). */
+    partySize: smallint('party_size'),
     /** Places this booking takes of its resource's capacity (docs/capacity.md). */
     seats: smallint('seats').notNull().default(1),
     /**
@@ -153,6 +204,7 @@ export const bookings = pgTable(
     check('bookings_status_known', sql.raw(`status IN (${BOOKING_STATUSES.map((s) => `'${s}'`).join(', ')})`)),
     check('bookings_ends_after_start', sql`${t.endsAt} > ${t.startsAt}`),
     check('bookings_seats_positive', sql`${t.seats} >= 1`),
+    check('bookings_party_size_positive', sql`${t.partySize} IS NULL OR ${t.partySize} >= 1`),
     check('bookings_amounts_non_negative', sql`${t.amountCaptured} >= 0 AND ${t.amountRefunded} >= 0`),
     check('bookings_refund_within_capture', sql`${t.amountRefunded} <= ${t.amountCaptured}`),
     check(

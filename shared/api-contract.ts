@@ -1,4 +1,4 @@
-import type { AdminResource, PublicBooking, PublicHold, PublicResource, ScheduleRule } from './types'
+import type { AdminResource, PublicBooking, PublicHold, PublicPool, PublicResource, ScheduleRule } from './types'
 
 /*
  * What each route of the API takes and answers, in one place: the routes check their
@@ -30,6 +30,26 @@ export interface HoldRequestBody {
   end?: string
   /** Places to hold, for a resource with capacity above 1 (default 1). */
   seats?: number
+}
+
+/**
+ * `POST /v1/pools/:idOrSlug/holds` body: a time from the pool's availability; the server
+ * picks the member by the pool's strategy (or takes `memberId`, when the pool lets guests
+ * choose) and answers a hold of that member, like `POST /v1/holds`.
+ */
+export interface PoolHoldRequestBody {
+  start: string
+  end?: string
+  seats?: number
+  /** Guests at the table, for a pool of tables: only members that seat this many are picked. */
+  partySize?: number
+  /** A member's id or slug, when the guest chose one. */
+  memberId?: string
+}
+
+/** `GET /v1/pools/:idOrSlug` → 200. */
+export interface PoolResponse {
+  pool: PublicPool
 }
 
 /** `POST /v1/holds` → 201. */

@@ -41,6 +41,9 @@ export interface ResourceConfig {
   capacity?: number
   /** Most places one booking may take; default and ceiling: `capacity`. */
   maxSeatsPerBooking?: number
+  /** For a table: the smallest and largest party it seats (either may be left open). */
+  minParty?: number
+  maxParty?: number
   /**
    * Minimum notice, in hours before the start, for a guest's own move / cancel online
    * (owners are not bound). Separate from the refund ladder; kept on each booking as made.

@@ -149,6 +149,9 @@ export const DEFAULT_HORIZON_DAYS = 365
 /** The most places one resource may have (docs/capacity.md). */
 export const MAX_CAPACITY = 10_000
 
+/** The largest party a table may declare or a guest may ask for. */
+export const MAX_PARTY = 1_000
+
 export const resourceConfigSchema = z
   .object({
     durations: z.array(minutes).min(1).max(24).optional(),
@@ -164,6 +167,8 @@ export const resourceConfigSchema = z
     cancellationPolicy: cancellationPolicySchema.optional(),
     capacity: z.number().int().min(1).max(MAX_CAPACITY).optional(),
     maxSeatsPerBooking: z.number().int().min(1).max(MAX_CAPACITY).optional(),
+    minParty: z.number().int().min(1).max(MAX_PARTY).optional(),
+    maxParty: z.number().int().min(1).max(MAX_PARTY).optional(),
     /**
      * Minimum notice, in hours before the start, for a guest's own move / cancel online
      * (owners are not bound). Separate from the refund ladder; kept on each booking as made.
@@ -180,6 +185,9 @@ export const resourceConfigSchema = z
       .optional(),
   })
   .superRefine((config, ctx) => {
+    if (config.minParty !== undefined && config.maxParty !== undefined && config.minParty > config.maxParty) {
+      ctx.addIssue({ code: 'custom', path: ['minParty'], message: `cannot exceed maxParty (${config.maxParty})` })
+    }
     if (config.maxSeatsPerBooking !== undefined && config.maxSeatsPerBooking > (config.capacity ?? 1)) {
       ctx.addIssue({
         code: 'custom',

@@ -26,6 +26,9 @@ export interface PublicResource {
   capacity?: number
   /** Most places one booking may take; present with `capacity`. */
   maxSeatsPerBooking?: number
+  /** For a table: the party sizes it seats, when the owner set them. */
+  minParty?: number
+  maxParty?: number
   /**
    * How many days ahead the guest can book: the configured horizon, else
    * DEFAULT_HORIZON_DAYS (how far the widget pages and next-available looks). Always sent
@@ -58,6 +61,8 @@ export interface NextAvailableResponse {
 export interface Slot {
   start: string
   end: string
+  /** Pool availability only: how many members are free at this time (for "any available"). */
+  membersFree?: number
   /** Places still free in this slot; present only for a resource with capacity above 1. */
   seatsLeft?: number
 }
@@ -140,6 +145,10 @@ export interface PublicBooking {
   guest: { name: string; email: string; phone?: string }
   /** Places this booking takes. Always sent by this server; absent from servers before capacity, meaning 1. */
   seats?: number
+  /** Present when booked through a pool ("any physio"): the pool; `resourceId` is the member assigned. */
+  poolId?: string
+  /** Present when booked with a party size (a table). */
+  partySize?: number
   notes?: string
   answers?: Record<string, string | number | boolean>
   /** Bumped by every reschedule. */
@@ -183,6 +192,67 @@ export interface PublicHold {
   expiresAt: string
   /** Places held. Always sent by this server; absent from servers before capacity, meaning 1. */
   seats?: number
+  /** Present when held through a pool: the pool; `resourceId` is the member the hold took. */
+  poolId?: string
+  /** Present when held with a party size. */
+  partySize?: number
+}
+
+/** How a pool picks the member a booking gets (docs/capacity.md). */
+export type PoolStrategy = 'ordered' | 'round_robin' | 'weighted' | 'smallest_fit'
+
+/** A member as guests see it, when the pool lets them choose. */
+export interface PublicPoolMember {
+  id: string
+  slug: string
+  name: string
+  minParty?: number
+  maxParty?: number
+}
+
+/**
+ * What anyone may see of a pool (`GET /v1/pools/:idOrSlug`). What a booking costs and lasts
+ * is the assigned member's: `resource` is the first active member's public view, which the
+ * widget shows (an owner keeps a pool's members alike).
+ */
+export interface PublicPool {
+  id: string
+  slug: string
+  type: string
+  name: string
+  timezone: string
+  /** Whether the guest may pick a member instead of "anyone"; `members` is sent when so. */
+  memberChoice: boolean
+  members?: PublicPoolMember[]
+  /** For a pool of tables: the party sizes some member seats. */
+  minParty?: number
+  maxParty?: number
+  resource: PublicResource
+}
+
+/** `GET /v1/pools/:idOrSlug/availability`: the union of the members' free slots. */
+export interface PoolAvailabilityResponse {
+  pool: PublicPool
+  timezone: string
+  days: AvailabilityDay[]
+  /** The asking session's own live holds on the pool's members; omitted when none. */
+  holds?: PublicHold[]
+  holdsUnavailable?: true
+}
+
+/** A pool as its owner sees it (the admin API). */
+export interface AdminPool {
+  id: string
+  slug: string
+  type: string
+  name: string
+  timezone: string
+  strategy: PoolStrategy
+  memberChoice: boolean
+  isActive: boolean
+  createdAt: string
+  /** In `position` order. */
+  members: { resourceId: string; position: number; weight: number }[]
 }
 
 /** A resource as its owner sees it (the admin API): everything, inactive ones included. */
