@@ -15,17 +15,18 @@ afterAll(async () => {
 })
 
 describe('the demo seed', () => {
-  it('creates the three demo resources once, all bookable without a payment provider, one of them priced and paid on site', async () => {
-    expect(await seedDemo(database.db)).toEqual(['meeting-room', 'dr-rivera', 'city-car'])
+  it('creates the four demo resources once, all bookable without a payment provider, two priced and paid on site, one a class of 12 places', async () => {
+    expect(await seedDemo(database.db)).toEqual(['meeting-room', 'dr-rivera', 'city-car', 'yoga-class'])
     expect(await seedDemo(database.db)).toEqual([])
 
     const api = createTestApi({ db: database.db, clock: fixedClock('2026-03-20T12:00:00Z') })
     const { body } = await api.call<{ resources: PublicResource[] }>('GET', '/v1/resources')
-    expect(body.resources.map((r) => r.slug).sort()).toEqual(['city-car', 'dr-rivera', 'meeting-room'])
+    expect(body.resources.map((r) => r.slug).sort()).toEqual(['city-car', 'dr-rivera', 'meeting-room', 'yoga-class'])
     expect(body.resources.every((r) => r.bookable)).toBe(true)
     const priced = body.resources.filter((r) => r.price)
     expect(priced).toEqual([
       expect.objectContaining({ slug: 'dr-rivera', price: { amount: 9500, currency: 'USD' }, payment: 'none' }),
+      expect.objectContaining({ slug: 'yoga-class', capacity: 12, maxSeatsPerBooking: 4, payment: 'none' }),
     ])
   })
 })

@@ -15,7 +15,7 @@ interface DemoResource {
 const weekdays = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i)
 
 /**
- * Three resources of different kinds and zones, so the demo shows what the engine does.
+ * Four resources of different kinds and zones, so the demo shows what the engine does.
  * None takes payment online: the demo books every one of them with no payment provider.
  */
 export const DEMO_RESOURCES: DemoResource[] = [
@@ -56,6 +56,22 @@ export const DEMO_RESOURCES: DemoResource[] = [
     timezone: 'Europe/Lisbon',
     config: { durations: [120, 240, 480], bufferAfterMin: 30, minNoticeMin: 30, horizonDays: 120 },
     schedules: weekdays(0, 6).map((weekday) => ({ weekday, startTime: '08:00', endTime: '20:00', slotDuration: null })),
+  },
+  {
+    slug: 'yoga-class',
+    type: 'class',
+    name: 'Morning yoga (12 mats)',
+    timezone: 'Europe/London',
+    // A class: twelve places per session, a guest books up to four, priced per place.
+    config: {
+      capacity: 12,
+      maxSeatsPerBooking: 4,
+      minNoticeMin: 60,
+      horizonDays: 60,
+      price: { amount: 1500, currency: 'GBP' },
+      payment: 'none',
+    },
+    schedules: weekdays(0, 5).map((weekday) => ({ weekday, startTime: '07:00', endTime: '09:00', slotDuration: 60 })),
   },
 ]
 

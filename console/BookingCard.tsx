@@ -71,7 +71,11 @@ export function BookingCard({
           {times.owner && <span class="bk-owner-time muted"> ({times.owner})</span>}
         </h3>
         <p class="muted">
-          {resourceName} · <code>{booking.ref}</code>
+          {resourceName}
+          {booking.seats !== undefined && booking.seats > 1 && (
+            <span class="bk-seats"> · {booking.seats} places</span>
+          )}{' '}
+          · <code>{booking.ref}</code>
         </p>
       </div>
       <div class="bk-guest">

@@ -245,6 +245,25 @@ describe('week grid', () => {
     expect(within(pending).getByText('authorized €45.00')).toBeTruthy()
   })
 
+  it('says how many places a booking of a class takes, in the grid and on its card; one place says nothing', async () => {
+    renderView(
+      createFakeApi([
+        { ...ada, seats: 3 },
+        { ...lin, seats: 1 },
+      ]),
+    )
+    const block3 = await block(/^09:30–11:00 Berlin time \(08:30 London\), Ada Lovelace \(3 places\), confirmed$/)
+    expect(block3.textContent).toContain('Ada Lovelace (3 places)')
+    const single = await block(/Lin Wu/)
+    expect(single.getAttribute('aria-label')).not.toMatch(/place/)
+    fireEvent.click(block3)
+    const card = await screen.findByRole('article', { name: /09:30–11:00 Berlin time/ })
+    expect(card.textContent).toContain('Studio · 3 places · K7Q2XM3D')
+    fireEvent.click(single)
+    const pending = await screen.findByRole('article', { name: /Thursday 26 March/ })
+    expect(pending.textContent).not.toMatch(/place/)
+  })
+
   it('confirms a pending booking and says so', async () => {
     const fake = renderView()
     fireEvent.click(await block(/Lin Wu/))

@@ -171,6 +171,45 @@ describe('creating a resource', () => {
     expectEverythingKept({ Slug: 'blue-room', 'Phone country (optional)': 'DE', 'Deposit, EUR': '10.00' })
   })
 
+  it('takes a class of several places: capacity and most places per booking, refused beside the field', async () => {
+    const created = vi.fn()
+    const { api } = fakeApi((method, path, body) => {
+      if (method === 'GET' && path === '/resources') return { resources: [] }
+      if (method === 'GET') return { schedules: [] }
+      const sent = body as { slug: string; name: string; config: ResourceConfig }
+      if ((sent.config.maxSeatsPerBooking ?? 0) > 6) {
+        throw new AdminApiError(400, 'invalid_request', 'The request is not valid.', [
+          { path: 'config.maxSeatsPerBooking', code: 'invalid', message: 'at most 6 for this server' },
+        ])
+      }
+      created(sent)
+      return { resource: stored(sent.slug, sent.name, sent.config) }
+    })
+    render(<ResourcesView api={api} origin="https://book.example.com" />)
+    fireEvent.click(await screen.findByRole('button', { name: 'New resource' }))
+    type('Name', 'Yoga class')
+    type('Slug', 'yoga')
+    const capacity = type('Capacity, places', '12')
+    expect(describedBy(capacity)).toContain('Places at the same time')
+    const most = type('Most places per booking', '13')
+    submit('Create')
+    // Checked in the console first: more places per booking than the class has.
+    await waitFor(() => expect(document.activeElement).toBe(most))
+    expect(describedBy(most)).toContain('At most the capacity, 12.')
+    expect(created).not.toHaveBeenCalled()
+
+    type('Most places per booking', '8')
+    submit('Create')
+    await waitFor(() => expect(most.getAttribute('aria-invalid')).toBe('true'))
+    expect(describedBy(most)).toContain('At most 6 for this server')
+    expect(valueOf('Capacity, places')).toBe('12')
+
+    type('Most places per booking', '4')
+    submit('Create')
+    await waitFor(() => expect(created).toHaveBeenCalledTimes(1))
+    expect(created.mock.calls[0]![0]).toMatchObject({ slug: 'yoga', config: { capacity: 12, maxSeatsPerBooking: 4 } })
+  })
+
   it('puts a refused price beside the price field and focuses it', async () => {
     const { api } = fakeApi((method) => {
       if (method === 'GET') return { resources: [] }

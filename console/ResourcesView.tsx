@@ -130,8 +130,11 @@ const HELP: Record<ResourceField, string> = {
   notice:
     'How soon a booking may start: e.g. 120 means nobody books less than 2 hours ahead. Empty: right up to the start.',
   horizon: 'How far ahead guests can book, e.g. 90. Empty: up to a year.',
+  capacity:
+    'Places at the same time, e.g. 12 for a class of twelve mats: each booking takes some of them. Empty: 1, one booking at a time.',
+  maxSeats: 'Most places one guest can book at once, e.g. 4. Empty: up to the capacity.',
   requiresConfirmation: 'New bookings stay pending until you confirm them under Bookings.',
-  price: 'Per booking, e.g. 25 or 25.50. Empty: free.',
+  price: 'Per booking (per place when the capacity is above 1), e.g. 25 or 25.50. Empty: free.',
   currency: 'Three letters, e.g. EUR, USD, GBP.',
   payment: 'What guests pay by card when they book; with none, they pay you directly.',
   deposit: 'Paid when booking, e.g. 10; the rest is settled with you.',
@@ -340,6 +343,8 @@ function ResourceEditor({
             {text('bufferAfter', 'Buffer after, minutes', { inputMode: 'numeric' })}
             {text('notice', 'Minimum notice, minutes', { inputMode: 'numeric' })}
             {text('horizon', 'Bookable ahead, days', { inputMode: 'numeric' })}
+            {text('capacity', 'Capacity, places', { inputMode: 'numeric' })}
+            {text('maxSeats', 'Most places per booking', { inputMode: 'numeric' })}
             {check('requiresConfirmation', 'I confirm each booking myself')}
           </div>
         </fieldset>

@@ -61,6 +61,7 @@ export function WeekGrid({ layout, today, ownerZone, locale, selectedId, zoneOf,
               .map((block) => {
                 const b = block.booking
                 const label = timeLabelText(timeLabel(b.start, b.end, zoneOf(b), ownerZone, locale))
+                const who = b.seats !== undefined && b.seats > 1 ? `${b.guest.name} (${b.seats} places)` : b.guest.name
                 return (
                   <button
                     key={`${b.id}-${column}`}
@@ -68,8 +69,8 @@ export function WeekGrid({ layout, today, ownerZone, locale, selectedId, zoneOf,
                     class={`bk-block ${b.status}`}
                     data-ref={b.ref}
                     aria-pressed={selectedId === b.id}
-                    aria-label={`${label}, ${b.guest.name}, ${STATUS_LABELS[b.status]}`}
-                    title={`${label}, ${b.guest.name}`}
+                    aria-label={`${label}, ${who}, ${STATUS_LABELS[b.status]}`}
+                    title={`${label}, ${who}`}
                     style={{
                       top: `${block.top}px`,
                       height: `${block.height}px`,
@@ -82,7 +83,7 @@ export function WeekGrid({ layout, today, ownerZone, locale, selectedId, zoneOf,
                       {block.continuesBefore ? '…' : ''}
                       {twoDigits(Math.floor(block.startMinute / 60))}:{twoDigits(block.startMinute % 60)}
                     </span>{' '}
-                    <span class="bk-block-name">{b.guest.name}</span>
+                    <span class="bk-block-name">{who}</span>
                   </button>
                 )
               })}

@@ -28,6 +28,8 @@ const everything: AdminResource = {
     bufferAfterMin: 15,
     minNoticeMin: 120,
     horizonDays: 60,
+    capacity: 12,
+    maxSeatsPerBooking: 4,
     requiresConfirmation: true,
     price: { amount: 2550, currency: 'EUR' },
     payment: 'deposit',
@@ -59,6 +61,8 @@ describe('the resource form ↔ config mapping', () => {
       bufferAfter: '15',
       notice: '120',
       horizon: '60',
+      capacity: '12',
+      maxSeats: '4',
       requiresConfirmation: true,
       price: '25.50',
       currency: 'EUR',
@@ -287,5 +291,50 @@ describe('the embed snippet', () => {
     expect(embedSnippet('blue-room', 'https://book.example.com')).toBe(
       '<div data-booking-resource="blue-room"></div>\n<script src="https://book.example.com/widget.js" async></script>',
     )
+  })
+})
+
+describe('capacity and places per booking', () => {
+  const form = (capacity: string, maxSeats: string): ResourceFormValues => ({
+    ...formFromResource(undefined, 'UTC'),
+    name: 'Yoga class',
+    slug: 'yoga',
+    capacity,
+    maxSeats,
+  })
+
+  it('sends a capacity above 1 and the most places per booking', () => {
+    expect(toResourceBody(form('12', '4')).body?.config).toEqual({ capacity: 12, maxSeatsPerBooking: 4 })
+    expect(toResourceBody(form(' 12 ', '')).body?.config).toEqual({ capacity: 12 })
+  })
+
+  it('keeps a resource of one place without the keys, as before (1 is the default)', () => {
+    expect(toResourceBody(form('', '')).body?.config).toEqual({})
+    expect(toResourceBody(form('1', '')).body?.config).toEqual({})
+    expect(toResourceBody(form('1', '1')).body?.config).toEqual({})
+  })
+
+  it('lowering the capacity to 1 takes both keys away from the stored config', () => {
+    const stored = { capacity: 12, maxSeatsPerBooking: 4, holdTtlSec: 300 }
+    expect(toResourceBody(form('', ''), stored).body?.config).toEqual({ holdTtlSec: 300 })
+  })
+
+  it('says what to fix: whole numbers, at most the limit, places per booking within the capacity', () => {
+    expect(toResourceBody(form('0', '')).errors).toEqual({ capacity: 'Write a whole number of at least 1.' })
+    expect(toResourceBody(form('twelve', '')).errors).toEqual({ capacity: 'Write a whole number of at least 1.' })
+    expect(toResourceBody(form('10001', '')).errors).toEqual({ capacity: 'At most 10000 places.' })
+    expect(toResourceBody(form('12', '13')).errors).toEqual({ maxSeats: 'At most the capacity, 12.' })
+    expect(toResourceBody(form('', '2')).errors).toEqual({
+      maxSeats: 'Set a capacity above 1 first: with one place, a booking takes that one.',
+    })
+    expect(toResourceBody(form('12', '1.5')).errors).toEqual({ maxSeats: 'Write a whole number of at least 1.' })
+  })
+
+  it('puts the server’s refusals beside the two fields', () => {
+    expect(fieldForPath('config.capacity')).toBe('capacity')
+    expect(fieldForPath('config.maxSeatsPerBooking')).toBe('maxSeats')
+    expect(
+      mapServerDetails([{ path: 'config.maxSeatsPerBooking', message: 'cannot exceed capacity (12)' }]).fields,
+    ).toEqual({ maxSeats: 'Cannot exceed capacity (12)' })
   })
 })

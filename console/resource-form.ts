@@ -1,6 +1,6 @@
 import type { ChangeNotice } from '../shared/cancellation-policy'
 import { parseMoney, toMajorText } from '../shared/money'
-import { MAX_AMOUNT_MINOR, MIN_SLOT_MINUTES } from '../shared/limits'
+import { MAX_AMOUNT_MINOR, MAX_CAPACITY, MIN_SLOT_MINUTES } from '../shared/limits'
 import { takesPaymentOnline, type PaymentSetting } from '../shared/payment-terms'
 import type { AdminResource, CancellationPolicy, ResourceConfig } from '../shared/types'
 
@@ -20,6 +20,10 @@ export interface ResourceFormValues {
   bufferAfter: string
   notice: string
   horizon: string
+  /** Places at any instant (a class of 12: 12); empty = 1. */
+  capacity: string
+  /** Most places one booking may take; empty = the capacity. */
+  maxSeats: string
   requiresConfirmation: boolean
   price: string
   currency: string
@@ -52,6 +56,8 @@ export const FIELD_ORDER: readonly ResourceField[] = [
   'bufferAfter',
   'notice',
   'horizon',
+  'capacity',
+  'maxSeats',
   'requiresConfirmation',
   'price',
   'currency',
@@ -75,6 +81,8 @@ const FORM_CONFIG_KEYS = new Set<keyof ResourceConfig>([
   'bufferAfterMin',
   'minNoticeMin',
   'horizonDays',
+  'capacity',
+  'maxSeatsPerBooking',
   'requiresConfirmation',
   'price',
   'payment',
@@ -103,6 +111,8 @@ export function formFromResource(resource: AdminResource | undefined, defaultZon
     bufferAfter: textOf(config.bufferAfterMin),
     notice: textOf(config.minNoticeMin),
     horizon: textOf(config.horizonDays),
+    capacity: textOf(config.capacity),
+    maxSeats: textOf(config.maxSeatsPerBooking),
     requiresConfirmation: config.requiresConfirmation === true,
     price: config.price ? toMajorText(config.price.amount, currency) : '',
     currency,
@@ -224,6 +234,14 @@ export function toResourceBody(
   const bufferAfter = wholeNumber(values.bufferAfter, 0, errors, 'bufferAfter')
   const notice = wholeNumber(values.notice, 0, errors, 'notice')
   const horizon = wholeNumber(values.horizon, 1, errors, 'horizon')
+  const capacity = wholeNumber(values.capacity, 1, errors, 'capacity')
+  if (capacity !== undefined && capacity > MAX_CAPACITY) errors.capacity = `At most ${MAX_CAPACITY} places.`
+  const maxSeats = wholeNumber(values.maxSeats, 1, errors, 'maxSeats')
+  if (maxSeats !== undefined && !errors.capacity && maxSeats > (capacity ?? 1))
+    errors.maxSeats =
+      (capacity ?? 1) === 1
+        ? 'Set a capacity above 1 first: with one place, a booking takes that one.'
+        : `At most the capacity, ${capacity}.`
   const free = hours(values.freeHours, errors, 'freeHours')
   const partial = hours(values.partialHours, errors, 'partialHours')
   const percent = wholeNumber(values.partialPercent, 0, errors, 'partialPercent')
@@ -256,6 +274,9 @@ export function toResourceBody(
   if (bufferAfter !== undefined) config.bufferAfterMin = bufferAfter
   if (notice !== undefined) config.minNoticeMin = notice
   if (horizon !== undefined) config.horizonDays = horizon
+  // One place is the default: a resource of one place keeps a config without the key, as before.
+  if (capacity !== undefined && capacity > 1) config.capacity = capacity
+  if (maxSeats !== undefined && capacity !== undefined && capacity > 1) config.maxSeatsPerBooking = maxSeats
   if (values.requiresConfirmation) config.requiresConfirmation = true
   if (price !== undefined) config.price = { amount: price, currency }
   if (values.payment !== 'none') config.payment = values.payment
@@ -279,6 +300,8 @@ const CONFIG_FIELDS: Record<string, ResourceField> = {
   bufferAfterMin: 'bufferAfter',
   minNoticeMin: 'notice',
   horizonDays: 'horizon',
+  capacity: 'capacity',
+  maxSeatsPerBooking: 'maxSeats',
   requiresConfirmation: 'requiresConfirmation',
   price: 'price',
   payment: 'payment',

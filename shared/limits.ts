@@ -23,3 +23,9 @@ export const MIN_SLOT_MINUTES = 5
  * (int4) money columns. Checked on write only, so a config stored before still loads.
  */
 export const MAX_AMOUNT_MINOR = 99_999_999
+
+/** The most places one resource may have (docs/capacity.md). */
+export const MAX_CAPACITY = 10_000
+
+/** The largest party a table may declare or a guest may ask for. */
+export const MAX_PARTY = 1_000

@@ -126,6 +126,32 @@ describe('createClient', () => {
     )
   })
 
+  it('asks for places only above one, so a request for one place is the one the loader made early', async () => {
+    const fetch = stubFetch((url) =>
+      url.includes('/next-available')
+        ? json(200, { nextAvailable: null })
+        : url.includes('/holds')
+          ? json(201, { hold: { id: 'h_1' } })
+          : json(200, { resource, timezone: 'Europe/Berlin', days: [] }),
+    )
+    const client = createClient({ apiUrl: 'https://book.example.com' })
+    const month = { from: '2026-03-27', to: '2026-03-27' }
+    await client.getAvailability('class', { ...month, seats: 1 })
+    await client.getAvailability('class', { ...month, seats: 3 })
+    await client.getNextAvailable('class', { from: '2026-03-27', seats: 1 })
+    await client.getNextAvailable('class', { from: '2026-03-27', seats: 2 })
+    await client.placeHold({ resourceId: 'r', start: '2026-03-27T09:00:00Z', seats: 2 })
+    const urls = fetch.mock.calls.map(([url]) => String(url))
+    expect(urls.slice(0, 4)).toEqual([
+      'https://book.example.com/v1/resources/class/availability?from=2026-03-27&to=2026-03-27&format=compact',
+      'https://book.example.com/v1/resources/class/availability?from=2026-03-27&to=2026-03-27&seats=3&format=compact',
+      'https://book.example.com/v1/resources/class/next-available?from=2026-03-27',
+      'https://book.example.com/v1/resources/class/next-available?from=2026-03-27&seats=2',
+    ])
+    const init = fetch.mock.calls[4] as unknown as [string, RequestInit]
+    expect(JSON.parse(String(init[1].body))).toEqual({ resourceId: 'r', start: '2026-03-27T09:00:00Z', seats: 2 })
+  })
+
   it('passes an API error through with its code, message, details and status', async () => {
     stubFetch(() =>
       json(400, {

@@ -72,10 +72,18 @@ export interface BookingClient {
   /** The first free time on or after `from` within the booking horizon; `null` when there is none. */
   getNextAvailable(
     idOrSlug: string,
-    query: { from: string; tz?: string; duration?: number },
+    query: { from: string; tz?: string; duration?: number; seats?: number },
   ): Promise<ClientResult<NextAvailable | null>>
-  /** Keeps a slot for this session while the guest types; `end` omitted = the slot starting at `start`. */
-  placeHold(input: { resourceId: string; start: string; end?: string }): Promise<ClientResult<PublicHold>>
+  /**
+   * Keeps a slot for this session while the guest types; `end` omitted = the slot starting at `start`;
+   * `seats`: places to hold, for a resource with capacity above 1 (default 1).
+   */
+  placeHold(input: {
+    resourceId: string
+    start: string
+    end?: string
+    seats?: number
+  }): Promise<ClientResult<PublicHold>>
   releaseHold(holdId: string): Promise<ClientResult<true>>
   /** Same `idempotencyKey` + same input → the same booking, however often it is sent. */
   createBooking(input: BookingInput, options?: { idempotencyKey?: string }): Promise<ClientResult<CreatedBooking>>
@@ -144,6 +152,7 @@ export function createClient(options: ClientOptions): BookingClient {
       const params = new URLSearchParams({ from: query.from })
       if (query.tz) params.set('tz', query.tz)
       if (query.duration !== undefined) params.set('duration', String(query.duration))
+      if (query.seats !== undefined && query.seats > 1) params.set('seats', String(query.seats))
       return request(`${resourcePath(idOrSlug)}/next-available?${params}`, { headers: session }, (body) =>
         isRecord(body) && 'nextAvailable' in body
           ? (body as unknown as NextAvailableResponse).nextAvailable

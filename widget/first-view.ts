@@ -14,6 +14,8 @@ export interface AvailabilityQuery {
   tz?: string
   /** Minutes, for resources that offer several `durations`. */
   duration?: number
+  /** Places wanted, for a resource with capacity above 1: only slots with that many free. Default 1. */
+  seats?: number
 }
 
 /** Where the client asks for availability: always the compact form, expanded by the client. */
@@ -21,6 +23,8 @@ export function availabilityUrl(apiUrl: string, idOrSlug: string, query: Availab
   const params = new URLSearchParams({ from: query.from, to: query.to })
   if (query.tz) params.set('tz', query.tz)
   if (query.duration !== undefined) params.set('duration', String(query.duration))
+  // One place is the default: left out, so the loader's early request for the first month still matches.
+  if (query.seats !== undefined && query.seats > 1) params.set('seats', String(query.seats))
   // A fraction of the bytes of the ISO form.
   params.set('format', 'compact')
   return `${apiUrl.replace(/\/+$/, '')}/v1/resources/${encodeURIComponent(idOrSlug)}/availability?${params}`

@@ -45,6 +45,8 @@ td{padding:0;text-align:center}
 .slot[aria-selected=true]{background:var(--a);border-color:var(--a);color:var(--on-a)}
 .slots{display:grid;grid-template-columns:repeat(auto-fill,minmax(6.5em,1fr));gap:6px;max-height:22rem;overflow-y:auto;padding:3px}
 .slot{font-variant-numeric:tabular-nums}
+.left{display:block;font-size:.75em;font-weight:400}
+.count{min-width:5.5em;text-align:center;font-weight:600}
 .msg{padding:24px 8px;text-align:center}
 .msg button{margin-top:10px}
 .error{color:var(--err)}

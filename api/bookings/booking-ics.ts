@@ -12,22 +12,25 @@ const STATUS: Record<BookingRow['status'], ICalEventStatus> = {
 
 const WORDS: Record<
   MessageLanguage,
-  { summary: (what: string, ref: string) => string; reference: string; manage: string }
+  { summary: (what: string, ref: string) => string; reference: string; manage: string; places: (n: number) => string }
 > = {
   en: {
     summary: (what, ref) => `${what} (booking ${ref})`,
     reference: 'Booking reference',
     manage: 'Manage or cancel',
+    places: (n) => (n === 1 ? '1 place' : `${n} places`),
   },
   de: {
     summary: (what, ref) => `${what} (Buchung ${ref})`,
     reference: 'Buchungsnummer',
     manage: 'Verwalten oder stornieren',
+    places: (n) => (n === 1 ? '1 Platz' : `${n} Plätze`),
   },
   es: {
     summary: (what, ref) => `${what} (reserva ${ref})`,
     reference: 'Referencia de la reserva',
     manage: 'Gestionar o cancelar',
+    places: (n) => (n === 1 ? '1 plaza' : `${n} plazas`),
   },
 }
 
@@ -76,7 +79,14 @@ export function bookingToIcs(booking: BookingRow, resourceName: string, options:
     start: booking.startsAt,
     end: booking.endsAt,
     summary: words.summary(resourceName, booking.ref),
-    description: `${words.reference} ${booking.ref}${options.manageUrl ? `\n${words.manage}: ${options.manageUrl}` : ''}`,
+    description: [
+      `${words.reference} ${booking.ref}`,
+      // A booking of one place reads as before; more places are worth a line of their own.
+      booking.seats > 1 ? words.places(booking.seats) : '',
+      options.manageUrl ? `${words.manage}: ${options.manageUrl}` : '',
+    ]
+      .filter(Boolean)
+      .join('\n'),
     status: method === 'cancel' ? ICalEventStatus.CANCELLED : STATUS[booking.status],
     ...(options.manageUrl ? { url: options.manageUrl } : {}),
   })

@@ -5,6 +5,7 @@ import { simpleParser } from 'mailparser'
 import { describe, expect, it } from 'vitest'
 import { NOTIFICATION_EVENTS, type BookingRow } from '../../drizzle/schema'
 import { silentLogger } from '../logger'
+import { bookingToIcs } from '../bookings/booking-ics'
 import { createFileSender } from './email'
 import { oneLine, renderEmail, renderSms, type MessageContext } from './messages'
 
@@ -105,4 +106,53 @@ describe('messages with line breaks in what a guest or owner typed', () => {
       await rm(dir, { recursive: true, force: true })
     }
   })
+})
+
+describe('a booking of several places', () => {
+  const expected = {
+    en: { places: '2 places', one: /\b1 place|places?\b/, fact: 'Booked for: 2 places' },
+    de: { places: '2 Plätze', one: /\b1 Platz|Plätze?\b/, fact: 'Gebucht für: 2 Plätze' },
+    es: { places: '2 plazas', one: /\b1 plaza|plazas?\b/, fact: 'Reservado para: 2 plazas' },
+  } as const
+  const withSeats = (ctx: MessageContext, seats: number): MessageContext => ({
+    ...ctx,
+    resourceName: 'Yoga class',
+    booking: { ...ctx.booking, seats },
+  })
+
+  for (const language of ['en', 'de', 'es'] as const) {
+    const words = expected[language]
+    for (const event of NOTIFICATION_EVENTS) {
+      it(`${event} (${language}): the subject, the text, the HTML and the SMS say how many places`, () => {
+        const ctx = withSeats(context(event, language), 2)
+        const email = renderEmail(ctx)
+        expect(email.subject).toContain(`Yoga class (${words.places})`)
+        expect(email.text).toContain(words.fact)
+        expect(email.html).toContain(words.places)
+        expect(renderSms(ctx)).toContain(`Yoga class (${words.places})`)
+      })
+    }
+
+    it(`(${language}) a booking of one place reads exactly as before: no places anywhere`, () => {
+      for (const event of NOTIFICATION_EVENTS) {
+        const one = withSeats(context(event, language), 1)
+        const before = { ...one, booking: { ...one.booking } }
+        delete (before.booking as Partial<BookingRow>).seats
+        const email = renderEmail(one)
+        expect(email).toEqual(renderEmail(before))
+        expect(renderSms(one)).toBe(renderSms(before))
+        expect(`${email.subject}\n${email.text}\n${renderSms(one)}`).not.toMatch(words.one)
+      }
+    })
+
+    it(`(${language}) the calendar file's description names the places`, () => {
+      const booking = { ...withSeats(context('created', language), 3).booking, version: 1 }
+      const ics = bookingToIcs(booking, 'Yoga class', { host: 'book.example', now: Date.parse('2030-11-01T00:00:00Z') })
+      const unfolded = ics.replace(/\r\n[ \t]/g, '')
+      const description = /^DESCRIPTION:(.*)$/m.exec(unfolded)?.[1] ?? ''
+      expect(description).toContain(words.places.replace('2', '3'))
+      const single = bookingToIcs({ ...booking, seats: 1 }, 'Yoga class', { host: 'book.example', now: 0 })
+      expect(single).not.toMatch(words.one)
+    })
+  }
 })

@@ -44,6 +44,9 @@ interface Words {
   guest: string
   notes: string
   refund: (amount: string, percent: number) => string
+  /** The places a booking of a shared resource takes (more than one: one place needs no saying). */
+  places: (count: number) => string
+  bookedFor: string
   /** `before` is the previous time, for a move (else empty). */
   sms: Record<NotificationRow['event'], (what: string, when: string, ref: string, before: string) => string>
 }
@@ -80,6 +83,8 @@ const en: Words = {
   guest: 'Guest',
   notes: 'Notes',
   refund: (amount, percent) => `Refund: ${amount} (${percent} %).`,
+  places: (count) => (count === 1 ? '1 place' : `${count} places`),
+  bookedFor: 'Booked for',
   sms: {
     created: (what, when, ref) => `Booked: ${what}, ${when}. Ref ${ref}.`,
     confirmed: (what, when, ref) => `Confirmed: ${what}, ${when}. Ref ${ref}.`,
@@ -127,6 +132,8 @@ const de: Words = {
   guest: 'Gast',
   notes: 'Anmerkungen',
   refund: (amount, percent) => `Erstattung: ${amount} (${percent} %).`,
+  places: (count) => (count === 1 ? '1 Platz' : `${count} Plätze`),
+  bookedFor: 'Gebucht für',
   sms: {
     created: (what, when, ref) => `Gebucht: ${what}, ${when}. Nr. ${ref}.`,
     confirmed: (what, when, ref) => `Bestätigt: ${what}, ${when}. Nr. ${ref}.`,
@@ -174,6 +181,8 @@ const es: Words = {
   guest: 'Cliente',
   notes: 'Notas',
   refund: (amount, percent) => `Reembolso: ${amount} (${percent} %).`,
+  places: (count) => (count === 1 ? '1 plaza' : `${count} plazas`),
+  bookedFor: 'Reservado para',
   sms: {
     created: (what, when, ref) => `Reservado: ${what}, ${when}. Ref. ${ref}.`,
     confirmed: (what, when, ref) => `Confirmado: ${what}, ${when}. Ref. ${ref}.`,
@@ -238,6 +247,7 @@ export function renderEmail(typed: MessageContext): EmailContent {
   const admin = isAdmin(ctx.event)
   const facts: [string, string][] = [[w.when, when]]
   if (ctx.previousStart) facts.push([w.previously, formatWhen(ctx.previousStart, ctx)])
+  if (booking.seats > 1) facts.push([w.bookedFor, w.places(booking.seats)])
   facts.push([w.reference, booking.ref])
   if (admin) {
     facts.push([w.guest, [booking.guestName, booking.guestEmail, booking.guestPhone].filter(Boolean).join(', ')])
@@ -271,7 +281,13 @@ ${refund ? `<p>${escapeHtml(refund)}</p>` : ''}
 ${manage ? `<p><a href="${escapeHtml(manage)}">${escapeHtml(w.manage)}</a></p>` : ''}
 </body></html>`
   // One line whatever the words or a zone's name hold: a subject is a header.
-  return { subject: oneLine(w.subject[ctx.event](ctx.resourceName, when, booking.ref)), text, html }
+  return { subject: oneLine(w.subject[ctx.event](what(ctx, w), when, booking.ref)), text, html }
+}
+
+/** What was booked, as subjects and SMS name it: the resource, with the places when more than one. */
+function what(ctx: MessageContext, w: Words): string {
+  const { seats } = ctx.booking
+  return seats > 1 ? `${ctx.resourceName} (${w.places(seats)})` : ctx.resourceName
 }
 
 /** One short SMS; a link only where the guest may act on it. */
@@ -280,7 +296,7 @@ export function renderSms(typed: MessageContext): string {
   const w = WORDS[ctx.language]
   const when = formatWhen(ctx.booking.startsAt, ctx)
   const before = ctx.previousStart ? formatWhen(ctx.previousStart, ctx) : ''
-  const body = w.sms[ctx.event](ctx.resourceName, when, ctx.booking.ref, before)
+  const body = w.sms[ctx.event](what(ctx, w), when, ctx.booking.ref, before)
   const withLink = ctx.event === 'created' || ctx.event === 'moved' || ctx.event === 'reminder_24h'
   return ctx.manageUrl && withLink ? `${body} ${ctx.manageUrl}` : body
 }

@@ -27,7 +27,16 @@ export interface BookingFlowOptions {
   /** Initial length in minutes, for resources that offer several. */
   duration?: number | undefined
   /** Set when the chosen time moves an existing booking instead of making a new one. */
-  reschedule?: { ref: string; token: string; from: Slot; onMoved: (booking: PublicBooking) => void } | undefined
+  reschedule?:
+    | {
+        ref: string
+        token: string
+        from: Slot
+        /** The booking's places: the new time must have as many free. */
+        seats?: number | undefined
+        onMoved: (booking: PublicBooking) => void
+      }
+    | undefined
   /** Payments: the card module (loaded only when a booking needs it) and where 3-D Secure returns. */
   payment?: PaymentSetup | undefined
   onConfirmed?: ((booking: PublicBooking) => void) | undefined
@@ -78,6 +87,7 @@ export const BookingFlowModel = createModel((client: FlowClient, options: Bookin
     resource: options.resource,
     zone: options.zone,
     duration: options.duration,
+    seats: options.reschedule ? (options.reschedule.seats ?? 1) : undefined,
     now: options.now,
     notice,
     onError: options.onError,

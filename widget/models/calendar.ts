@@ -14,6 +14,8 @@ export interface CalendarOptions {
   zone: string
   /** Initial length in minutes, for resources that offer several. */
   duration?: number | undefined
+  /** Places fixed in advance (a move keeps the booking's places): no choice is offered. */
+  seats?: number | undefined
   /** The current instant; injectable so tests can fix "today". */
   now: () => Date
   /** The flow's message line: a new month clears it unless the load is asked to keep it. */
@@ -39,6 +41,8 @@ export const CalendarModel = createModel((client: CalendarClient, options: Calen
   const selectedDate = signal<string | undefined>(undefined)
   /** Chosen length in minutes; undefined = the resource's default (its shortest). */
   const duration = signal<number | undefined>(options.duration)
+  /** Places the guest books; only a resource with capacity above 1 lets them choose more than one. */
+  const seats = signal(options.seats ?? 1)
   const status = signal<LoadStatus>('loading')
   const resource = signal<PublicResource | undefined>(undefined)
   /** Free slots of the shown month by date; dates without slots are absent. */
@@ -57,6 +61,8 @@ export const CalendarModel = createModel((client: CalendarClient, options: Calen
   )
   const durations = computed(() => [...(resource.value?.durations ?? [])].sort((a, b) => a - b))
   const activeDuration = computed(() => duration.value ?? durations.value[0])
+  /** Most places the guest may choose; 1 (no choice) for a resource of one place or a move. */
+  const maxSeats = computed(() => (options.seats === undefined ? (resource.value?.maxSeatsPerBooking ?? 1) : 1))
   /** Length of the fixed slots (resources without a duration choice), read off the times shown. */
   const slotMinutes = computed(() => {
     for (const slots of slotsByDate.value.values()) {
@@ -82,11 +88,13 @@ export const CalendarModel = createModel((client: CalendarClient, options: Calen
     const range = monthRange(shown, today())
     if (!range) return undefined
     const minutes = duration.peek()
-    const key = `${zone.peek()}|${minutes ?? ''}|${shown}`
+    const places = seats.peek()
+    const key = `${zone.peek()}|${minutes ?? ''}|${places}|${shown}`
     const hit = cache.get(key)
     if (hit && now().getTime() - hit.at < CACHE_MS) return hit.answer
     const query: AvailabilityQuery = { ...range, tz: zone.peek() }
     if (minutes !== undefined) query.duration = minutes
+    if (places > 1) query.seats = places
     const answer = client.getAvailability(options.resource, query)
     cache.set(key, { at: now().getTime(), answer })
     // A failure is not kept: the retry must ask again.
@@ -151,10 +159,12 @@ export const CalendarModel = createModel((client: CalendarClient, options: Calen
       return
     }
     const minutes = duration.peek()
+    const places = seats.peek()
     const result = await client.getNextAvailable(options.resource, {
       from,
       tz: zone.peek(),
       ...(minutes !== undefined ? { duration: minutes } : {}),
+      ...(places > 1 ? { seats: places } : {}),
     })
     if (lookup !== nextLookup || result.error) return
     nextAvailable.value = result.data ? { date: result.data.date } : null
@@ -196,6 +206,8 @@ export const CalendarModel = createModel((client: CalendarClient, options: Calen
     slotsOfSelectedDate,
     durations,
     activeDuration,
+    seats,
+    maxSeats,
     slotMinutes,
     lastBookableDate,
     load,
@@ -214,6 +226,13 @@ export const CalendarModel = createModel((client: CalendarClient, options: Calen
     chooseDuration(minutes: number): Promise<void> | undefined {
       if (minutes === activeDuration.peek()) return undefined
       duration.value = minutes
+      return load()
+    },
+    /** Asks for times with `count` places free (kept within 1 … maxSeats). */
+    chooseSeats(count: number): Promise<void> | undefined {
+      const next = Math.max(1, Math.min(maxSeats.peek(), Math.round(count)))
+      if (next === seats.peek()) return undefined
+      seats.value = next
       return load()
     },
   }

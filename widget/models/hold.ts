@@ -43,7 +43,14 @@ export const HoldModel = createModel((client: HoldClient, options: HoldOptions) 
       calendar.selected.value = slot
       busy.value = true
       notice.value = undefined
-      const result = await client.placeHold({ resourceId: resource.id, start: slot.start, end: slot.end })
+      const seats = calendar.seats.peek()
+      // One place is the default, left out so the request for a resource of one place stays as it was.
+      const result = await client.placeHold({
+        resourceId: resource.id,
+        start: slot.start,
+        end: slot.end,
+        ...(seats > 1 ? { seats } : {}),
+      })
       busy.value = false
       if (result.error) return options.onRefused(result.error)
       idempotencyKey.value = randomId('book_')

@@ -13,6 +13,17 @@ export const fakeRoom: PublicResource = {
   timezone: 'Europe/Berlin',
 }
 
+/** A class of 12 places, up to 4 per booking, with `FAKE_CLASS_SEATS_LEFT` still free at each day's time. */
+export const fakeClass: PublicResource = {
+  ...fakeRoom,
+  id: 'r-2',
+  slug: 'class',
+  name: 'Yoga class',
+  capacity: 12,
+  maxSeatsPerBooking: 4,
+}
+export const FAKE_CLASS_SEATS_LEFT = 3
+
 /** A JSON answer as the API writes it (204: no body). */
 export function answer(body: unknown, status = 200): Response {
   return new Response(status === 204 ? null : JSON.stringify(body), {
@@ -27,17 +38,20 @@ export function fakeApiFetch() {
     const method = init?.method ?? 'GET'
     if (url.pathname.endsWith('/availability')) {
       const from = url.searchParams.get('from')!
-      return answer({
-        resource: fakeRoom,
-        timezone: 'UTC',
-        days: [{ date: from, slots: [{ start: `${from}T22:00:00Z`, end: `${from}T22:30:00Z` }] }],
-      })
+      const slot = { start: `${from}T22:00:00Z`, end: `${from}T22:30:00Z` }
+      if (url.pathname.includes(`/${fakeClass.slug}/`)) {
+        const seats = Number(url.searchParams.get('seats') ?? 1)
+        const slots = seats <= FAKE_CLASS_SEATS_LEFT ? [{ ...slot, seatsLeft: FAKE_CLASS_SEATS_LEFT }] : []
+        return answer({ resource: fakeClass, timezone: 'UTC', days: [{ date: from, slots }] })
+      }
+      return answer({ resource: fakeRoom, timezone: 'UTC', days: [{ date: from, slots: [slot] }] })
     }
     if (url.pathname === '/v1/holds' && method === 'POST') {
-      const body = JSON.parse(String(init?.body)) as { start: string }
+      const body = JSON.parse(String(init?.body)) as { resourceId: string; start: string; seats?: number }
       const expiresAt = new Date(Date.now() + 600_000).toISOString()
+      const seats = body.resourceId === fakeClass.id ? { seats: body.seats ?? 1 } : {}
       return answer(
-        { hold: { id: 'h_1', resourceId: fakeRoom.id, start: body.start, end: body.start, expiresAt } },
+        { hold: { id: 'h_1', resourceId: body.resourceId, start: body.start, end: body.start, expiresAt, ...seats } },
         201,
       )
     }

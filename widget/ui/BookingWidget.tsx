@@ -8,6 +8,7 @@ import { laterSteps, loadLaterSteps, StepLoading, whenIdle } from './later'
 import { MonthCalendar } from './MonthCalendar'
 import { NextAvailable } from './NextAvailable'
 import { ResourceSummary } from './ResourceSummary'
+import { SeatPicker } from './SeatPicker'
 import { SlotList } from './SlotList'
 import { ZonePicker } from './ZonePicker'
 
@@ -118,6 +119,7 @@ function Pick({
       <ResourceSummary state={state} />
       <ZonePicker state={state} />
       <DurationPicker state={state} />
+      <SeatPicker state={state} />
       <div class="pick">
         <MonthCalendar state={state} />
         <div class="times">

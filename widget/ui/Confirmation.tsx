@@ -27,6 +27,7 @@ export function Confirmation({ state, client, manageUrl }: ConfirmationProps) {
         {state.isReschedule ? t.moved : booking.status === 'confirmed' ? t.booked : t.requested}
       </h3>
       <p>{formatRangeWithZone(booking, state.zone.value, locale, state.now())}</p>
+      {booking.seats !== undefined && booking.seats > 1 && <p>{t.places(booking.seats)}</p>}
       <p>
         {t.reference} <strong class="ref">{booking.ref}</strong>
       </p>

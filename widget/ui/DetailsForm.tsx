@@ -45,6 +45,7 @@ export function DetailsForm(props: { state: BookingState }) {
       <h3 ref={heading} tabIndex={-1}>
         {formatRangeWithZone(hold, state.zone.value, locale, state.now())}
       </h3>
+      {hold.seats !== undefined && hold.seats > 1 && <p>{t.places(hold.seats)}</p>}
       {state.movingFrom && (
         <p class="muted">
           {t.movingFrom(formatRangeWithZone(state.movingFrom, state.zone.value, locale, state.now()))}

@@ -169,7 +169,16 @@ export function ManageBooking(props: ManageBookingProps) {
       )}
       <dl class="facts">
         <dt>{t.yourBooking}</dt>
-        <dd>{formatRangeWithZone(booking, zone, locale)}</dd>
+        <dd>
+          {formatRangeWithZone(booking, zone, locale)}
+          {/* Under the time rather than a row of its own: the list's two columns stay paired. */}
+          {booking.seats !== undefined && booking.seats > 1 && (
+            <>
+              <br />
+              <span>{t.places(booking.seats)}</span>
+            </>
+          )}
+        </dd>
         <dt>{t.reference}</dt>
         <dd class="ref">{booking.ref}</dd>
         <dt class="sr">{t.bookingStatus}</dt>
@@ -343,6 +352,7 @@ function Reschedule(
           ref: booking.ref,
           token: props.token,
           from: { start: booking.start, end: booking.end },
+          seats: booking.seats,
           onMoved: props.onDone,
         },
       }),

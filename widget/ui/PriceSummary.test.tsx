@@ -15,6 +15,7 @@ function renderSummary(resource: PublicResource, language: 'en' | 'de' | 'es' = 
   const state = {
     resource: signal(resource),
     payment: signal(undefined),
+    seats: signal(1),
     t: CATALOGUES[language]!,
     locale: language,
   } as unknown as BookingState

@@ -13,15 +13,19 @@ export function PriceSummary({ state }: { state: BookingState & Partial<Pick<Lat
   const { t, locale } = state
   if (!resource) return null
   const dueNow = dueAtBooking(resource)
-  const price = resource.price ? formatMoney(resource.price.amount, resource.price.currency, locale) : undefined
+  // A price of a shared resource is per place: the guest reads the total for the places chosen.
+  const seats = state.seats.value
+  const money = (amount: number, currency: string) => formatMoney(amount * seats, currency, locale)
+  const price = resource.price
+    ? money(resource.price.amount, resource.price.currency) +
+      (seats > 1 ? ` (${seats} × ${formatMoney(resource.price.amount, resource.price.currency, locale)})` : '')
+    : undefined
   let line: string | undefined
   if (price && dueNow) {
-    // Once a booking asks for payment, the server's amount; before that the resource's terms.
-    const due = state.payment?.value ?? dueNow
-    line =
-      resource.payment === 'deposit'
-        ? t.payDeposit(formatMoney(due.amount, due.currency, locale), price)
-        : t.payFull(price)
+    // Once a booking asks for payment, the server's amount (already for every place); before that the resource's terms.
+    const server = state.payment?.value
+    const due = server ? formatMoney(server.amount, server.currency, locale) : money(dueNow.amount, dueNow.currency)
+    line = resource.payment === 'deposit' ? t.payDeposit(due, price) : t.payFull(price)
   } else if (price) line = t.payOnSite(price)
   // The policy matters once money or a firm commitment is involved; a free, policy-less
   // resource would only get "free cancellation until the start", which is noise.

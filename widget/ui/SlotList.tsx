@@ -3,6 +3,9 @@ import { formatDayHeading, formatDayLabel, formatSlotTime } from '../format-time
 import type { BookingState } from '../state'
 import { NextAvailable } from './NextAvailable'
 
+/** At or under this many places left, a time says how many: enough to hurry, not a count of every seat. */
+const FEW_SEATS = 5
+
 /**
  * The chosen day's start times as a listbox. Arrow keys move focus only; Enter, Space or a
  * click takes the time (a hold is a network call, so it never follows focus).
@@ -80,6 +83,9 @@ export function SlotList({ state }: { state: BookingState }) {
             onClick={() => void state.selectSlot(slot)}
           >
             {formatSlotTime(slot.start, state.zone.value, locale)}
+            {slot.seatsLeft !== undefined && slot.seatsLeft <= FEW_SEATS && (
+              <span class="left">{t.placesLeft(slot.seatsLeft)}</span>
+            )}
           </button>
         ))}
       </div>
