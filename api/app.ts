@@ -16,6 +16,7 @@ import { createMemoryHoldStore } from './holds/memory-hold-store'
 import { adminRoutes } from './routes/admin'
 import { bookingRoutes } from './routes/bookings'
 import { holdRoutes } from './routes/holds'
+import { poolRoutes } from './routes/pools'
 import { createInternalRoutes } from './routes/internal'
 import { resourceRoutes } from './routes/resources'
 import { webhookRoutes } from './routes/webhooks'
@@ -134,6 +135,7 @@ export function createApp(options: CreateAppOptions) {
   app.get('/metrics', metricsHandler(metrics, metricsAccess))
   app.route('/v1/resources', resourceRoutes)
   app.route('/v1/holds', holdRoutes)
+  app.route('/v1/pools', poolRoutes)
   app.route('/v1/bookings', bookingRoutes)
   app.route('/v1/internal', createInternalRoutes({ localSecret }))
   app.route('/v1/webhooks', webhookRoutes)

@@ -127,6 +127,8 @@ describe('which requests bump the version', () => {
     expect(bumpsAvailability('POST', '/v1/webhooks/stripe')).toBe(true)
     expect(bumpsAvailability('POST', '/v1/internal/cron')).toBe(true)
     expect(bumpsAvailability('POST', '/v1/holds')).toBe(false)
+    expect(bumpsAvailability('POST', '/v1/pools/physios/holds')).toBe(false)
+    expect(bumpsAvailability('POST', '/v1/admin/pools/x/members')).toBe(true)
     expect(bumpsAvailability('DELETE', '/v1/holds/h1')).toBe(false)
     expect(bumpsAvailability('GET', '/v1/resources/x/availability')).toBe(false)
     expect(bumpsAvailability('GET', '/v1/bookings/ABC')).toBe(false)

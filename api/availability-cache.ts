@@ -137,7 +137,8 @@ export interface AvailabilityCaching {
 /** Requests that may write bookings: every non-read request under /v1/ except holds (which live in the hold store). */
 export function bumpsAvailability(method: string, path: string): boolean {
   if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return false
-  return path.startsWith('/v1/') && !path.startsWith('/v1/holds')
+  // Holds, a pool's included, live in the hold store: they never write a booking.
+  return path.startsWith('/v1/') && !path.startsWith('/v1/holds') && !/^\/v1\/pools\/[^/]+\/holds$/.test(path)
 }
 
 /**

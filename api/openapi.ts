@@ -4,6 +4,9 @@ import {
   adminBookingsQuerySchema,
   adminCancelSchema,
   adminNotificationsQuerySchema,
+  adminPoolCreateSchema,
+  adminPoolMembersSchema,
+  adminPoolUpdateSchema,
   adminRescheduleSchema,
   adminResourceCreateSchema,
   adminResourceUpdateSchema,
@@ -15,9 +18,11 @@ import {
   holdRequestSchema,
   localAdminKeyCreateSchema,
   nextAvailableQuerySchema,
+  poolHoldRequestSchema,
   rescheduleRequestSchema,
 } from '../shared/schemas'
 import { availabilityFormatQuerySchema } from './availability-response'
+import { poolAvailabilityQuerySchema } from './routes/pools'
 import { AVAILABILITY_OK, availabilityResponses, availabilitySchemas } from './openapi-availability'
 
 /*
@@ -94,6 +99,40 @@ export const API_ROUTES: RouteDoc[] = [
     tag: 'public',
     query: nextAvailableQuerySchema.extend({ seats: SEATS_QUERY }),
     ok: [200, '{nextAvailable: {date, start, end} | null}'],
+  },
+  {
+    method: 'get',
+    path: '/v1/pools/{idOrSlug}',
+    summary: 'One pool ("any available"): its first member’s public view, and its members when guests may choose',
+    tag: 'public',
+    ok: [200, '{pool}'],
+  },
+  {
+    method: 'get',
+    path: '/v1/pools/{idOrSlug}/availability',
+    summary:
+      'The union of the members’ free slots by day (at most 62 days), each with membersFree; partySize keeps the tables that seat the party, member one member',
+    tag: 'public',
+    query: z.object({
+      ...(availabilityQuerySchema as unknown as z.ZodObject).shape,
+      seats: SEATS_QUERY,
+      ...poolAvailabilityQuerySchema.shape,
+      ...availabilityFormatQuerySchema.shape,
+    }),
+    ok: [
+      200,
+      '{pool, timezone, days: [{date, slots: [{start, end, membersFree}]}], holds?} (compact: membersFree per day, in slot order)',
+    ],
+  },
+  {
+    method: 'post',
+    path: '/v1/pools/{idOrSlug}/holds',
+    summary:
+      'Hold a time of the pool for this session: the member is picked by the pool’s strategy (or memberId, when guests may choose); 409 slot_held when every free member is being held',
+    tag: 'public',
+    body: poolHoldRequestSchema,
+    session: true,
+    ok: [201, '{hold} (resourceId: the member; poolId, partySize)'],
   },
   {
     method: 'post',
@@ -265,6 +304,58 @@ export const API_ROUTES: RouteDoc[] = [
     auth: 'admin-key',
     body: adminScheduleSchema,
     ok: [200, '{schedules}'],
+  },
+  {
+    method: 'get',
+    path: '/v1/admin/pools',
+    summary: 'All pools, inactive too, each with its members in order',
+    tag: 'owner',
+    auth: 'admin-key',
+    ok: [200, '{pools}'],
+  },
+  {
+    method: 'post',
+    path: '/v1/admin/pools',
+    summary:
+      'Create a pool ("any available") with its members in order (resource ids or slugs; an unknown one: 400 naming its index)',
+    tag: 'owner',
+    auth: 'admin-key',
+    body: adminPoolCreateSchema,
+    ok: [201, '{pool}'],
+  },
+  {
+    method: 'get',
+    path: '/v1/admin/pools/{id}',
+    summary: 'One pool',
+    tag: 'owner',
+    auth: 'admin-key',
+    ok: [200, '{pool}'],
+  },
+  {
+    method: 'patch',
+    path: '/v1/admin/pools/{id}',
+    summary: 'Change a pool (not its members: PUT …/members)',
+    tag: 'owner',
+    auth: 'admin-key',
+    body: adminPoolUpdateSchema,
+    ok: [200, '{pool}'],
+  },
+  {
+    method: 'delete',
+    path: '/v1/admin/pools/{id}',
+    summary: 'Deactivate a pool (its bookings keep pointing at it)',
+    tag: 'owner',
+    auth: 'admin-key',
+    ok: [200, '{pool}'],
+  },
+  {
+    method: 'put',
+    path: '/v1/admin/pools/{id}/members',
+    summary: 'Replace the members; their order is their position',
+    tag: 'owner',
+    auth: 'admin-key',
+    body: adminPoolMembersSchema,
+    ok: [200, '{pool}'],
   },
   {
     method: 'get',

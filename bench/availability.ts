@@ -8,7 +8,8 @@ import { openDatabase } from '../api/db/open-database'
 import { loadScheduleRules } from '../api/store/resources'
 import { computeSlots } from '../shared/slots/compute-slots'
 import type { Interval } from '../shared/slots/types'
-import { bookingValues, everyDay, insertResource, uniqueSlug } from '../test/fixtures'
+import { bookingValues, everyDay, insertPool, insertResource, uniqueSlug } from '../test/fixtures'
+import type { Database } from '../api/db/database'
 import { runLoad, type LoadResult } from './load'
 import { filterSlotsNaive } from './naive-filter'
 import { startApiServer, type RunningServer } from '../test/server'
@@ -25,6 +26,9 @@ export interface AvailabilityBenchResult {
   bookings: number
   health: LoadResult
   availability: LoadResult
+  /** The same windows on a pool of POOL_MEMBERS resources of the same schedule (the same bookings in all, spread over them). */
+  poolAvailability: LoadResult
+  poolMembers: number
   engineMs: number
   naiveMs: number
   /** Many clients on one resource-month while bookings land, against /health at the same concurrency. */
@@ -81,6 +85,7 @@ export async function benchAvailability(options: AvailabilityBenchOptions): Prom
           .map((b) => bookingValues({ resourceId: resource.id, start: new Date(b.start), end: new Date(b.end) })),
       )
   }
+  const pool = await insertBenchPool(handle.db, booked)
   const rules = await loadScheduleRules(handle.db, resource.id)
   const kind = handle.kind
   await handle.close()
@@ -120,6 +125,22 @@ export async function benchAvailability(options: AvailabilityBenchOptions): Prom
         return `/v1/resources/${resource.slug}/availability?from=${from}&to=${addDays(from, 30)}`
       },
     })
+    await runLoad({
+      url: `${server.url}/v1/pools/${pool.slug}/availability?from=2027-03-01&to=2027-03-31`,
+      connections: CONNECTIONS,
+      durationSec: 1,
+    })
+    let poolMonth = 0
+    const poolAvailability = await runLoad({
+      url: server.url,
+      connections: CONNECTIONS,
+      durationSec,
+      nextPath: () => {
+        poolMonth = (poolMonth + 1) % 300
+        const from = addDays(YEAR_START, poolMonth)
+        return `/v1/pools/${pool.slug}/availability?from=${from}&to=${addDays(from, 30)}`
+      },
+    })
     const crowd = await benchCrowd(server, resource.slug, {
       cached: Boolean(options.upstash) || !options.databaseUrl,
       durationSec,
@@ -133,11 +154,53 @@ export async function benchAvailability(options: AvailabilityBenchOptions): Prom
       { DATABASE_URL: options.databaseUrl, DATA_DIR: dataDir, ...upstashEnv },
       durationSec,
     )
-    return { database: kind, bookings: booked.length, health, availability, ...engine, crowd, bare }
+    return {
+      database: kind,
+      bookings: booked.length,
+      health,
+      availability,
+      poolAvailability,
+      poolMembers: POOL_MEMBERS,
+      ...engine,
+      crowd,
+      bare,
+    }
   } finally {
     await server.stop()
     if (dataDir) await rm(dataDir, { recursive: true, force: true })
   }
+}
+
+const POOL_MEMBERS = 20
+
+/**
+ * A pool of POOL_MEMBERS resources with the bench resource's schedule, the same bookings
+ * dealt out among them in turn: a pool answer has as many slots as one resource's, but
+ * reads and cuts every member's.
+ */
+async function insertBenchPool(db: Database, booked: Interval[]) {
+  const members: { id: string }[] = []
+  for (let i = 0; i < POOL_MEMBERS; i++) {
+    members.push(
+      await insertResource(db, {
+        slug: uniqueSlug('bench-member'),
+        timezone: 'Europe/Berlin',
+        schedules: everyDay({ startTime: '00:00', endTime: '24:00', slotDuration: 30 }),
+      }),
+    )
+  }
+  for (let i = 0; i < booked.length; i += 1000) {
+    await db.insert(bookings).values(
+      booked.slice(i, i + 1000).map((b, j) =>
+        bookingValues({
+          resourceId: members[(i + j) % POOL_MEMBERS]!.id,
+          start: new Date(b.start),
+          end: new Date(b.end),
+        }),
+      ),
+    )
+  }
+  return insertPool(db, { slug: uniqueSlug('bench-pool'), members: members.map((m) => m.id) })
 }
 
 const CROWD_CONNECTIONS = 50

@@ -42,11 +42,17 @@ try {
   console.log(`  GET /health (baseline)     ${line(a.health)}`)
   console.log(`  GET …/availability         ${line(a.availability)}`)
   console.log(`  ratio availability/health  ${fmt(httpRatio, 3)}  ${verdict(httpRatio >= 0.5, '≥ 0.5')}`)
+  console.log(`  GET /v1/pools/…/availability, a pool of ${a.poolMembers} members (the same bookings spread over them)`)
+  console.log(
+    `                             ${line(a.poolAvailability)}  ratio pool/one resource ${fmt(a.poolAvailability.requestsPerSec / a.availability.requestsPerSec, 3)}`,
+  )
   console.log(
     `  engine, one year           ${fmt(a.engineMs, 2)} ms (sweep)  vs  ${fmt(a.naiveMs, 2)} ms (naive slots × bookings)`,
   )
   console.log(`  ratio naive/engine         ${fmt(engineRatio, 1)}×  ${verdict(engineRatio >= 20, '≥ 20×')}`)
-  failed ||= a.availability.errors + a.availability.non2xx + a.health.errors + a.health.non2xx > 0
+  failed ||=
+    a.availability.errors + a.availability.non2xx + a.health.errors + a.health.non2xx > 0 ||
+    a.poolAvailability.errors + a.poolAvailability.non2xx > 0
   const crowd = a.crowd
   const crowdRatio = crowd.availability.requestsPerSec / crowd.health.requestsPerSec
   console.log(

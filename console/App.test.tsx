@@ -144,3 +144,40 @@ describe('first-run link', () => {
     expect(fetchStub.mock.calls.filter(([url]) => String(url) === '/v1/admin/setup')).toHaveLength(1)
   })
 })
+
+describe('the console tabs', () => {
+  it('opens the pools with the signed-in key and marks the tab as the current page', async () => {
+    history.replaceState(null, '', '/admin')
+    sessionStorage.setItem('booking-admin-key', created.key)
+    const asked: { url: string; authorization: string | undefined }[] = []
+    const physios = {
+      id: 'p-1',
+      slug: 'physios',
+      type: 'specialist',
+      name: 'Any physio',
+      timezone: 'Europe/Berlin',
+      strategy: 'round_robin',
+      memberChoice: false,
+      isActive: true,
+      createdAt: '2026-01-01T00:00:00Z',
+      members: [],
+    }
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+        const url = String(input)
+        asked.push({ url, authorization: (init?.headers as Record<string, string>).Authorization })
+        if (url === '/v1/admin/pools') return Response.json({ pools: [physios] })
+        if (url === '/v1/admin/resources') return Response.json({ resources: [] })
+        throw new Error(`unexpected ${url}`)
+      }),
+    )
+    render(<App />)
+    const tab = await screen.findByRole('button', { name: 'Pools' })
+    fireEvent.click(tab)
+    expect(tab.getAttribute('aria-current')).toBe('page')
+    await screen.findByRole('heading', { name: 'Pools' })
+    expect((await screen.findByRole('listitem')).textContent).toContain('Any physio')
+    expect(asked.find((r) => r.url === '/v1/admin/pools')?.authorization).toBe(`Bearer ${created.key}`)
+  })
+})

@@ -2,6 +2,7 @@ import type { ComponentChildren } from 'preact'
 import { useEffect, useState } from 'preact/hooks'
 import { AdminApiError, createAdminApi, ownerRoutes, type AdminApi } from './api'
 import { BookingsView } from './BookingsView'
+import { PoolsView } from './PoolsView'
 import { forgetFragment, NewKeyPanel, readSetupToken, redeemSetupToken, type CreatedKey } from './FirstRun'
 import { ResourcesView } from './ResourcesView'
 
@@ -26,7 +27,7 @@ export function App() {
     const saved = sessionStorage.getItem(STORAGE_KEY)
     return saved ? createAdminApi(saved) : undefined
   })
-  const [tab, setTab] = useState<'resources' | 'bookings'>('resources')
+  const [tab, setTab] = useState<'resources' | 'pools' | 'bookings'>('resources')
   const [setup, setSetup] = useState<Setup>(() => {
     const token = readSetupToken(location.hash)
     return token ? { phase: 'redeeming', token } : { phase: 'none' }
@@ -104,6 +105,9 @@ export function App() {
           >
             Resources
           </button>
+          <button type="button" aria-current={tab === 'pools' ? 'page' : undefined} onClick={() => setTab('pools')}>
+            Pools
+          </button>
           <button
             type="button"
             aria-current={tab === 'bookings' ? 'page' : undefined}
@@ -121,7 +125,13 @@ export function App() {
           <NewKeyPanel created={setup.created} onDone={() => setSetup({ phase: 'none' })} />
         )}
         {setup.phase !== 'created' && setupProblem}
-        {tab === 'resources' ? <ResourcesView api={api} /> : <BookingsView api={api} />}
+        {tab === 'resources' ? (
+          <ResourcesView api={api} />
+        ) : tab === 'pools' ? (
+          <PoolsView api={api} />
+        ) : (
+          <BookingsView api={api} />
+        )}
       </main>
     </>
   )

@@ -210,6 +210,53 @@ describe('creating a resource', () => {
     expect(created.mock.calls[0]![0]).toMatchObject({ slug: 'yoga', config: { capacity: 12, maxSeatsPerBooking: 4 } })
   })
 
+  it('asks a table for the party sizes it seats, checks them beside the fields, and sends them', async () => {
+    const created = vi.fn()
+    const { api } = fakeApi((method, path, body) => {
+      if (method === 'GET' && path === '/resources') return { resources: [] }
+      if (method === 'GET') return { schedules: [] }
+      const sent = body as { slug: string; name: string; config: ResourceConfig }
+      if ((sent.config.maxParty ?? 0) > 10) {
+        throw new AdminApiError(400, 'invalid_request', 'The request is not valid.', [
+          { path: 'config.maxParty', code: 'invalid', message: 'at most 10 at this restaurant' },
+        ])
+      }
+      created(sent)
+      return { resource: { ...stored(sent.slug, sent.name, sent.config), type: 'table' } }
+    })
+    render(<ResourcesView api={api} origin="https://book.example.com" />)
+    fireEvent.click(await screen.findByRole('button', { name: 'New resource' }))
+    // A room seats no party: the fields appear for a table.
+    expect(screen.queryByLabelText('Smallest party, guests')).toBeNull()
+    choose('Type', 'table')
+    type('Name', 'Window table')
+    type('Slug', 'window-table')
+    const smallest = type('Smallest party, guests', '6')
+    expect(describedBy(smallest)).toContain('smaller parties are given another table')
+    type('Largest party, guests', '4')
+    submit('Create')
+    await waitFor(() => expect(document.activeElement).toBe(smallest))
+    expect(describedBy(smallest)).toContain('At most the largest party, 4.')
+    expect(created).not.toHaveBeenCalled()
+
+    type('Smallest party, guests', '2')
+    type('Largest party, guests', '12')
+    submit('Create')
+    const largest = screen.getByLabelText('Largest party, guests')
+    await waitFor(() => expect(largest.getAttribute('aria-invalid')).toBe('true'))
+    expect(describedBy(largest)).toContain('At most 10 at this restaurant')
+    expect(valueOf('Smallest party, guests')).toBe('2')
+
+    type('Largest party, guests', '6')
+    submit('Create')
+    await waitFor(() => expect(created).toHaveBeenCalledTimes(1))
+    expect(created.mock.calls[0]![0]).toMatchObject({
+      slug: 'window-table',
+      type: 'table',
+      config: { minParty: 2, maxParty: 6 },
+    })
+  })
+
   it('puts a refused price beside the price field and focuses it', async () => {
     const { api } = fakeApi((method) => {
       if (method === 'GET') return { resources: [] }

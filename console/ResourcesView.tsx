@@ -133,6 +133,10 @@ const HELP: Record<ResourceField, string> = {
   capacity:
     'Places at the same time, e.g. 12 for a class of twelve mats: each booking takes some of them. Empty: 1, one booking at a time.',
   maxSeats: 'Most places one guest can book at once, e.g. 4. Empty: up to the capacity.',
+  minParty:
+    'For a table in a dining-room pool: smaller parties are given another table, e.g. 3 for a table of six. Empty: from 1.',
+  maxParty:
+    'For a table: the most guests it seats, e.g. 6; a pool gives each party the smallest table that fits. Empty: any size.',
   requiresConfirmation: 'New bookings stay pending until you confirm them under Bookings.',
   price: 'Per booking (per place when the capacity is above 1), e.g. 25 or 25.50. Empty: free.',
   currency: 'Three letters, e.g. EUR, USD, GBP.',
@@ -290,6 +294,13 @@ function ResourceEditor({
   }
   const policyLines = describePolicyIn(ENGLISH_POLICY_WORDS, policyFromForm(values), noticeFromForm(values))
   const currency = values.currency.trim().toUpperCase() || 'EUR'
+  // Party sizes matter for tables; another type shows them only while they hold something it would send.
+  const showsParty =
+    values.type === 'table' ||
+    values.minParty !== '' ||
+    values.maxParty !== '' ||
+    !!errors.minParty ||
+    !!errors.maxParty
 
   return (
     <section aria-labelledby="editor-title" class="resource-form">
@@ -345,6 +356,8 @@ function ResourceEditor({
             {text('horizon', 'Bookable ahead, days', { inputMode: 'numeric' })}
             {text('capacity', 'Capacity, places', { inputMode: 'numeric' })}
             {text('maxSeats', 'Most places per booking', { inputMode: 'numeric' })}
+            {showsParty && text('minParty', 'Smallest party, guests', { inputMode: 'numeric' })}
+            {showsParty && text('maxParty', 'Largest party, guests', { inputMode: 'numeric' })}
             {check('requiresConfirmation', 'I confirm each booking myself')}
           </div>
         </fieldset>

@@ -1,5 +1,8 @@
 import type {
   AdminCancelBody,
+  AdminPoolCreateBody,
+  AdminPoolMembersBody,
+  AdminPoolUpdateBody,
   AdminResourceCreateBody,
   AdminResourceUpdateBody,
   AdminScheduleBody,
@@ -8,6 +11,8 @@ import type {
   AdminBookingResponse,
   AdminBookingsPage,
   AdminNotificationsResponse,
+  AdminPoolResponse,
+  AdminPoolsResponse,
   AdminResourceResponse,
   AdminResourcesResponse,
   AdminSchedulesResponse,
@@ -93,5 +98,14 @@ export function ownerRoutes(api: AdminApi) {
       api.call<AdminBookingResponse>('POST', `/bookings/${bookingId}/cancel`, body),
     notifications: (bookingId: string) =>
       api.call<AdminNotificationsResponse>('GET', `/notifications?bookingId=${encodeURIComponent(bookingId)}`),
+    listPools: () => api.call<AdminPoolsResponse>('GET', '/pools'),
+    getPool: (id: string) => api.call<AdminPoolResponse>('GET', `/pools/${id}`),
+    createPool: (body: AdminPoolCreateBody) => api.call<AdminPoolResponse>('POST', '/pools', body),
+    updatePool: (id: string, body: AdminPoolUpdateBody) => api.call<AdminPoolResponse>('PATCH', `/pools/${id}`, body),
+    /** A pool is never deleted (its bookings point at it): DELETE deactivates it. */
+    deactivatePool: (id: string) => api.call<AdminPoolResponse>('DELETE', `/pools/${id}`),
+    /** The whole list, in order: each member's position is its index. */
+    replacePoolMembers: (id: string, body: AdminPoolMembersBody) =>
+      api.call<AdminPoolResponse>('PUT', `/pools/${id}/members`, body),
   }
 }

@@ -30,6 +30,8 @@ const everything: AdminResource = {
     horizonDays: 60,
     capacity: 12,
     maxSeatsPerBooking: 4,
+    minParty: 2,
+    maxParty: 6,
     requiresConfirmation: true,
     price: { amount: 2550, currency: 'EUR' },
     payment: 'deposit',
@@ -63,6 +65,8 @@ describe('the resource form ↔ config mapping', () => {
       horizon: '60',
       capacity: '12',
       maxSeats: '4',
+      minParty: '2',
+      maxParty: '6',
       requiresConfirmation: true,
       price: '25.50',
       currency: 'EUR',
@@ -336,5 +340,47 @@ describe('capacity and places per booking', () => {
     expect(
       mapServerDetails([{ path: 'config.maxSeatsPerBooking', message: 'cannot exceed capacity (12)' }]).fields,
     ).toEqual({ maxSeats: 'Cannot exceed capacity (12)' })
+  })
+})
+
+describe('party sizes of a table', () => {
+  const form = (minParty: string, maxParty: string): ResourceFormValues => ({
+    ...formFromResource(undefined, 'UTC'),
+    name: 'Table 4',
+    slug: 'table-4',
+    type: 'table',
+    minParty,
+    maxParty,
+  })
+
+  it('sends either bound, both, or neither (an open bound has no key)', () => {
+    expect(toResourceBody(form('2', '4')).body?.config).toEqual({ minParty: 2, maxParty: 4 })
+    expect(toResourceBody(form(' 3 ', '')).body?.config).toEqual({ minParty: 3 })
+    expect(toResourceBody(form('', '8')).body?.config).toEqual({ maxParty: 8 })
+    expect(toResourceBody(form('4', '4')).body?.config).toEqual({ minParty: 4, maxParty: 4 })
+    expect(toResourceBody(form('', '')).body?.config).toEqual({})
+  })
+
+  it('emptying both takes the keys away from the stored config', () => {
+    expect(toResourceBody(form('', ''), { minParty: 2, maxParty: 4, holdTtlSec: 300 }).body?.config).toEqual({
+      holdTtlSec: 300,
+    })
+  })
+
+  it('says what to fix: whole numbers from 1 to 1000, the smallest party at most the largest', () => {
+    expect(toResourceBody(form('0', '')).errors).toEqual({ minParty: 'Write a whole number of at least 1.' })
+    expect(toResourceBody(form('', 'six')).errors).toEqual({ maxParty: 'Write a whole number of at least 1.' })
+    expect(toResourceBody(form('2.5', '')).errors).toEqual({ minParty: 'Write a whole number of at least 1.' })
+    expect(toResourceBody(form('', '1001')).errors).toEqual({ maxParty: 'At most 1000 guests.' })
+    expect(toResourceBody(form('1000', '1000')).body?.config).toEqual({ minParty: 1000, maxParty: 1000 })
+    expect(toResourceBody(form('6', '4')).errors).toEqual({ minParty: 'At most the largest party, 4.' })
+  })
+
+  it('puts the server’s refusals beside the two fields, in the form’s words', () => {
+    expect(fieldForPath('config.minParty')).toBe('minParty')
+    expect(fieldForPath('config.maxParty')).toBe('maxParty')
+    expect(mapServerDetails([{ path: 'config.minParty', message: 'cannot exceed maxParty (4)' }]).fields).toEqual({
+      minParty: 'Cannot exceed "largest party" (4)',
+    })
   })
 })

@@ -1,6 +1,6 @@
 import type { ChangeNotice } from '../shared/cancellation-policy'
 import { parseMoney, toMajorText } from '../shared/money'
-import { MAX_AMOUNT_MINOR, MAX_CAPACITY, MIN_SLOT_MINUTES } from '../shared/limits'
+import { MAX_AMOUNT_MINOR, MAX_CAPACITY, MAX_PARTY, MIN_SLOT_MINUTES } from '../shared/limits'
 import { takesPaymentOnline, type PaymentSetting } from '../shared/payment-terms'
 import type { AdminResource, CancellationPolicy, ResourceConfig } from '../shared/types'
 
@@ -24,6 +24,9 @@ export interface ResourceFormValues {
   capacity: string
   /** Most places one booking may take; empty = the capacity. */
   maxSeats: string
+  /** For a table: the smallest and largest party it seats; empty = open. */
+  minParty: string
+  maxParty: string
   requiresConfirmation: boolean
   price: string
   currency: string
@@ -58,6 +61,8 @@ export const FIELD_ORDER: readonly ResourceField[] = [
   'horizon',
   'capacity',
   'maxSeats',
+  'minParty',
+  'maxParty',
   'requiresConfirmation',
   'price',
   'currency',
@@ -83,6 +88,8 @@ const FORM_CONFIG_KEYS = new Set<keyof ResourceConfig>([
   'horizonDays',
   'capacity',
   'maxSeatsPerBooking',
+  'minParty',
+  'maxParty',
   'requiresConfirmation',
   'price',
   'payment',
@@ -113,6 +120,8 @@ export function formFromResource(resource: AdminResource | undefined, defaultZon
     horizon: textOf(config.horizonDays),
     capacity: textOf(config.capacity),
     maxSeats: textOf(config.maxSeatsPerBooking),
+    minParty: textOf(config.minParty),
+    maxParty: textOf(config.maxParty),
     requiresConfirmation: config.requiresConfirmation === true,
     price: config.price ? toMajorText(config.price.amount, currency) : '',
     currency,
@@ -146,6 +155,16 @@ function wholeNumber(text: string, min: number, errors: FieldErrors, field: Reso
     return undefined
   }
   return Number(trimmed)
+}
+
+/** A party of 1 to MAX_PARTY guests, or undefined when the field is empty (the bound is open). */
+function partySize(text: string, errors: FieldErrors, field: ResourceField): number | undefined {
+  const value = wholeNumber(text, 1, errors, field)
+  if (value !== undefined && value > MAX_PARTY) {
+    errors[field] = `At most ${MAX_PARTY} guests.`
+    return undefined
+  }
+  return value
 }
 
 /** Hours may be fractional (1.5 h); the API takes any number from 0 to 8760. */
@@ -242,6 +261,10 @@ export function toResourceBody(
       (capacity ?? 1) === 1
         ? 'Set a capacity above 1 first: with one place, a booking takes that one.'
         : `At most the capacity, ${capacity}.`
+  const minParty = partySize(values.minParty, errors, 'minParty')
+  const maxParty = partySize(values.maxParty, errors, 'maxParty')
+  if (minParty !== undefined && maxParty !== undefined && minParty > maxParty)
+    errors.minParty = `At most the largest party, ${maxParty}.`
   const free = hours(values.freeHours, errors, 'freeHours')
   const partial = hours(values.partialHours, errors, 'partialHours')
   const percent = wholeNumber(values.partialPercent, 0, errors, 'partialPercent')
@@ -277,6 +300,8 @@ export function toResourceBody(
   // One place is the default: a resource of one place keeps a config without the key, as before.
   if (capacity !== undefined && capacity > 1) config.capacity = capacity
   if (maxSeats !== undefined && capacity !== undefined && capacity > 1) config.maxSeatsPerBooking = maxSeats
+  if (minParty !== undefined) config.minParty = minParty
+  if (maxParty !== undefined) config.maxParty = maxParty
   if (values.requiresConfirmation) config.requiresConfirmation = true
   if (price !== undefined) config.price = { amount: price, currency }
   if (values.payment !== 'none') config.payment = values.payment
@@ -302,6 +327,8 @@ const CONFIG_FIELDS: Record<string, ResourceField> = {
   horizonDays: 'horizon',
   capacity: 'capacity',
   maxSeatsPerBooking: 'maxSeats',
+  minParty: 'minParty',
+  maxParty: 'maxParty',
   requiresConfirmation: 'requiresConfirmation',
   price: 'price',
   payment: 'payment',
@@ -343,6 +370,8 @@ const KEY_WORDS: Record<string, string> = {
   free_cancellation_hours: '"free cancellation until"',
   partial_refund_percent: '"partial refund, %"',
   'price.amount': 'the price',
+  minParty: '"smallest party"',
+  maxParty: '"largest party"',
 }
 
 /**

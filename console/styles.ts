@@ -136,6 +136,17 @@ header button{min-height:44px}
 .bk-percent input{width:6rem}
 .bk-dialog-actions{display:flex;flex-wrap:wrap;gap:8px;justify-content:flex-end}
 .danger-fill{background:var(--err);border-color:var(--err);color:#fff}
+/* Pools: members in order, each row's buttons 44 px, wrapping under the name on a phone. */
+.pool-members{list-style:none;margin:8px 0 12px;padding:0;display:grid;gap:6px;counter-reset:member}
+.pool-members li{display:flex;flex-wrap:wrap;gap:6px 10px;align-items:center;padding:6px 8px;border:1px solid var(--ln);border-radius:6px;counter-increment:member}
+.pool-members li::before{content:counter(member) ".";font-weight:700;min-width:1.5em}
+.pool-members li.bad{border-color:var(--err);background:#fef2f2}
+.pool-member-name{flex:1 1 12rem;min-width:0;overflow-wrap:anywhere}
+.pool-weight{display:flex;align-items:center;gap:6px;font-weight:400}
+.pool-weight input{width:5.5rem}
+.pool-members .field-error{flex-basis:100%}
+.pool-note{background:#fffbeb;border-radius:6px;padding:6px 8px;margin:6px 0}
+.resources .danger{min-height:44px}
 @media (max-width:40rem){.bk-card{grid-template-columns:minmax(0,1fr)}.bk-guest a{display:inline-flex;align-items:center;min-height:44px}.bk-actions button{flex:1 1 7rem}.bk-dialog-actions button{flex:1 1 auto}}
 `
 

@@ -17,12 +17,14 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core'
 import { BOOKING_STATUSES } from '../shared/booking-status'
+import { POOL_STRATEGIES } from '../shared/pool-strategies'
 import type { CancellationPolicy, ResourceConfig } from '../shared/schemas'
 import { PAYMENT_STATUSES, type CancellationSettlement } from '../shared/types'
 
 const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
 
 export { BOOKING_STATUSES, type BookingStatus } from '../shared/booking-status'
+export { POOL_STRATEGIES } from '../shared/pool-strategies'
 export { PAYMENT_STATUSES } from '../shared/types'
 
 export const bookableResources = pgTable(
@@ -39,9 +41,6 @@ export const bookableResources = pgTable(
   },
   (t) => [check('bookable_resources_slug_format', sql`${t.slug} ~ '^[a-z0-9][a-z0-9-]{0,62}$'`)],
 )
-
-/** How a pool picks the member a booking gets (docs/capacity.md, "Pools"). */
-export const POOL_STRATEGIES = ['ordered', 'round_robin', 'weighted', 'smallest_fit'] as const
 
 /** A group of resources of one kind booked as "any available" (specialists, rooms, cars, tables). */
 export const resourcePools = pgTable(

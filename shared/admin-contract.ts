@@ -2,6 +2,9 @@ import type { z } from 'zod'
 import type {
   adminBookingsQuerySchema,
   adminCancelSchema,
+  adminPoolCreateSchema,
+  adminPoolMembersSchema,
+  adminPoolUpdateSchema,
   adminRescheduleSchema,
   adminResourceCreateSchema,
   adminResourceUpdateSchema,
@@ -28,6 +31,15 @@ export type AdminResourceUpdateBody = z.input<typeof adminResourceUpdateSchema>
 
 /** `PUT /resources/:id/schedules` body. */
 export type AdminScheduleBody = z.input<typeof adminScheduleSchema>
+
+/** `POST /pools` body: members in order, each a resource id or slug. */
+export type AdminPoolCreateBody = z.input<typeof adminPoolCreateSchema>
+
+/** `PATCH /pools/:id` body: any field but the members, at least one. */
+export type AdminPoolUpdateBody = z.input<typeof adminPoolUpdateSchema>
+
+/** `PUT /pools/:id/members` body: the whole list, in order. */
+export type AdminPoolMembersBody = z.input<typeof adminPoolMembersSchema>
 
 /** `GET /bookings` query, as sent (strings). */
 export type AdminBookingsQuery = { [Key in keyof z.input<typeof adminBookingsQuerySchema>]?: string }

@@ -1,4 +1,12 @@
-import type { AdminResource, PublicBooking, PublicHold, PublicPool, PublicResource, ScheduleRule } from './types'
+import type {
+  AdminPool,
+  AdminResource,
+  PublicBooking,
+  PublicHold,
+  PublicPool,
+  PublicResource,
+  ScheduleRule,
+} from './types'
 
 /*
  * What each route of the API takes and answers, in one place: the routes check their
@@ -140,6 +148,16 @@ export interface AdminResourceResponse {
 /** `GET|PUT /resources/:id/schedules` → 200. */
 export interface AdminSchedulesResponse {
   schedules: ScheduleRule[]
+}
+
+/** `GET /pools` → 200: every pool, inactive ones included. */
+export interface AdminPoolsResponse {
+  pools: AdminPool[]
+}
+
+/** `POST /pools` (201), `GET|PATCH|DELETE /pools/:id`, `PUT /pools/:id/members` → the pool. */
+export interface AdminPoolResponse {
+  pool: AdminPool
 }
 
 /**

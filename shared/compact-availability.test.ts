@@ -181,4 +181,13 @@ describe('compact availability', () => {
     const broken = { ...compact, days: [{ ...compact.days[0]!, seatsLeft: [1, 2] }] }
     expect(() => decodeAvailability(broken)).toThrow(TypeError)
   })
+
+  it('puts a pool day’s membersFree back onto its slots, and refuses an array that does not match them', () => {
+    const compact = encodeAvailability(response(berlinDays('2026-06-01', '2026-06-01')))
+    const day = compact.days[0]!
+    const membersFree = day.starts.map((_, i) => (i % 3) + 1)
+    const decoded = decodeAvailability({ ...compact, days: [{ ...day, membersFree }] })
+    expect(decoded.days[0]!.slots.map((s) => s.membersFree)).toEqual(membersFree)
+    expect(() => decodeAvailability({ ...compact, days: [{ ...day, membersFree: [1] }] })).toThrow(TypeError)
+  })
 })

@@ -59,9 +59,11 @@ export function decodeAvailability(body: CompactAvailabilityResponse): Availabil
   const decoded = days.map((day): AvailabilityDay => {
     const anchor = toEpochDay(day.date) * DAY_MS
     if (!Number.isFinite(anchor)) throw new TypeError(`not a day: ${String(day.date)}`)
-    const seatsLeft = day.seatsLeft
+    const { seatsLeft, membersFree } = day
     if (seatsLeft !== undefined && (!Array.isArray(seatsLeft) || seatsLeft.length !== day.starts.length))
       throw new TypeError(`not one seatsLeft per slot on ${day.date}`)
+    if (membersFree !== undefined && (!Array.isArray(membersFree) || membersFree.length !== day.starts.length))
+      throw new TypeError(`not one membersFree per slot on ${day.date}`)
     return {
       date: day.date,
       slots: day.starts.map((entry, i) => {
@@ -73,6 +75,11 @@ export function decodeAvailability(body: CompactAvailabilityResponse): Availabil
           const left = seatsLeft[i]
           if (!Number.isInteger(left)) throw new TypeError(`not a number of places: ${JSON.stringify(left)}`)
           slot.seatsLeft = left as number
+        }
+        if (membersFree !== undefined) {
+          const free = membersFree[i]
+          if (!Number.isInteger(free)) throw new TypeError(`not a number of members: ${JSON.stringify(free)}`)
+          slot.membersFree = free as number
         }
         return slot
       }),

@@ -1,6 +1,12 @@
 import { describe, expect, expectTypeOf, it } from 'vitest'
 import type { z } from 'zod'
-import type { BookingRequestBody, CancelRequestBody, HoldRequestBody, RescheduleRequestBody } from './api-contract'
+import type {
+  BookingRequestBody,
+  CancelRequestBody,
+  HoldRequestBody,
+  PoolHoldRequestBody,
+  RescheduleRequestBody,
+} from './api-contract'
 import type { CancellationPolicy, Money, ResourceConfig } from './resource-config'
 import {
   bookingRequestSchema,
@@ -8,6 +14,7 @@ import {
   cancelRequestSchema,
   holdRequestSchema,
   moneySchema,
+  poolHoldRequestSchema,
   rescheduleRequestSchema,
   resourceConfigSchema,
 } from './schemas'
@@ -24,6 +31,7 @@ describe('request bodies are what the routes accept', () => {
     expectTypeOf<z.input<typeof bookingRequestSchema>>().toEqualTypeOf<BookingRequestBody>()
     expectTypeOf<z.input<typeof cancelRequestSchema>>().toEqualTypeOf<CancelRequestBody>()
     expectTypeOf<z.input<typeof rescheduleRequestSchema>>().toEqualTypeOf<RescheduleRequestBody>()
+    expectTypeOf<z.input<typeof poolHoldRequestSchema>>().toEqualTypeOf<PoolHoldRequestBody>()
   })
 
   it('a booking body typed by the contract parses', () => {

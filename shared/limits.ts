@@ -29,3 +29,8 @@ export const MAX_CAPACITY = 10_000
 
 /** The largest party a table may declare or a guest may ask for. */
 export const MAX_PARTY = 1_000
+
+/** Most members one pool may have: enough for any dining room or team, small enough to try each in turn. */
+export const MAX_POOL_MEMBERS = 200
+/** Highest weight of a member of a `weighted` pool. */
+export const MAX_POOL_WEIGHT = 1_000

@@ -1,14 +1,30 @@
 import { z } from 'zod'
 import { isValidTimeZone } from './time-zone'
-import { MAX_AMOUNT_MINOR, MIN_SLOT_MINUTES } from './limits'
+import {
+  MAX_AMOUNT_MINOR,
+  MAX_CAPACITY,
+  MAX_PARTY,
+  MAX_POOL_MEMBERS,
+  MAX_POOL_WEIGHT,
+  MIN_SLOT_MINUTES,
+} from './limits'
 import { isPhoneRegion } from './phone'
 import { BOOKING_STATUSES } from './booking-status'
 import { LANGUAGES, languageOf, type Language } from './languages'
 import { PAYMENT_SETTINGS, takesPaymentOnline } from './payment-terms'
 import { WALL_TIME_PATTERN, wallTimeMinutes } from './wall-time'
+import { POOL_STRATEGIES } from './pool-strategies'
 import type { CancellationPolicy, Money, ResourceConfig } from './resource-config'
 
-export { MAX_AMOUNT_MINOR, MAX_SLOTS_PER_RESPONSE, MIN_SLOT_MINUTES } from './limits'
+export {
+  MAX_AMOUNT_MINOR,
+  MAX_CAPACITY,
+  MAX_PARTY,
+  MAX_POOL_MEMBERS,
+  MAX_POOL_WEIGHT,
+  MAX_SLOTS_PER_RESPONSE,
+  MIN_SLOT_MINUTES,
+} from './limits'
 
 /** Days one availability request may span (inclusive): two months, what the widget pages through. */
 export const MAX_AVAILABILITY_DAYS = 62
@@ -145,12 +161,6 @@ export const DEFAULT_HOLD_TTL_SEC = 600
  * a resource, as it always was, so API clients that book further ahead keep working.
  */
 export const DEFAULT_HORIZON_DAYS = 365
-
-/** The most places one resource may have (docs/capacity.md). */
-export const MAX_CAPACITY = 10_000
-
-/** The largest party a table may declare or a guest may ask for. */
-export const MAX_PARTY = 1_000
 
 export const resourceConfigSchema = z
   .object({
@@ -390,6 +400,18 @@ export const rescheduleRequestSchema = z.object({ holdId: plainText().min(1).max
 
 export const cancelRequestSchema = z.object({ reason: plainText({ multiline: true }).trim().max(500).optional() })
 
+/** A party size as guests give it (a table's bounds come from its config). */
+export const partySizeSchema = z.number().int().min(1).max(MAX_PARTY)
+
+/** `POST /v1/pools/:idOrSlug/holds`: a time of the pool; the server picks the member (docs/capacity.md). */
+export const poolHoldRequestSchema = z.object({
+  start: instantSchema,
+  end: instantSchema.optional(),
+  seats: z.number().int().min(1).max(MAX_CAPACITY).optional(),
+  partySize: partySizeSchema.optional(),
+  memberId: plainText().min(1).max(100).optional(),
+})
+
 export type HoldRequest = z.infer<typeof holdRequestSchema>
 export type BookingRequest = z.infer<typeof bookingRequestSchema>
 export type Guest = z.infer<typeof guestSchema>
@@ -421,6 +443,56 @@ export const adminResourceUpdateSchema = z
   })
   .partial()
   .refine((u) => Object.keys(u).length > 0, { message: 'nothing to change' })
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+const poolMemberSchema = z.object({
+  /** The member resource's id or slug. */
+  resourceId: z.string().refine((v) => UUID_PATTERN.test(v) || slugSchema.safeParse(v).success, {
+    message: 'expected a resource id or slug',
+  }),
+  weight: z.number().int().min(1).max(MAX_POOL_WEIGHT).optional(),
+})
+
+/** The members in order (the order is each one's position); a resource once. */
+const poolMembersSchema = z
+  .array(poolMemberSchema)
+  .max(MAX_POOL_MEMBERS)
+  .superRefine((members, ctx) => {
+    const seen = new Map<string, number>()
+    members.forEach((m, index) => {
+      const key = UUID_PATTERN.test(m.resourceId) ? m.resourceId.toLowerCase() : m.resourceId
+      const first = seen.get(key)
+      if (first !== undefined)
+        ctx.addIssue({ code: 'custom', path: [index, 'resourceId'], message: `already listed as member ${first}` })
+      else seen.set(key, index)
+    })
+  })
+
+const poolFields = {
+  slug: slugSchema,
+  type: plainText().trim().min(1).max(40),
+  name: plainText().trim().min(1).max(200),
+  timezone: timeZoneSchema,
+  strategy: z.enum(POOL_STRATEGIES),
+  memberChoice: z.boolean(),
+}
+
+export const adminPoolCreateSchema = z.object({
+  ...poolFields,
+  strategy: poolFields.strategy.optional(),
+  memberChoice: poolFields.memberChoice.optional(),
+  members: poolMembersSchema.optional(),
+})
+
+/** Members are replaced as a whole with `PUT …/members`, never patched. */
+export const adminPoolUpdateSchema = z
+  .object({ ...poolFields, isActive: z.boolean() })
+  .partial()
+  .strict()
+  .refine((u) => Object.keys(u).length > 0, { message: 'nothing to change' })
+
+export const adminPoolMembersSchema = z.object({ members: poolMembersSchema })
 
 /**
  * A window's start and end in minutes after midnight, or undefined when either time is not

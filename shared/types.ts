@@ -96,6 +96,8 @@ export interface CompactAvailabilityDay {
   starts: (number | [number, number])[]
   /** For a resource with capacity above 1: each slot's places still free, in the order of `starts`. */
   seatsLeft?: number[]
+  /** Pool availability only: each slot's free members, in the order of `starts`. */
+  membersFree?: number[]
 }
 
 /** `GET …/availability?format=compact`: the same answer as AvailabilityResponse, days compacted. */

@@ -1,5 +1,12 @@
 import { randomBytes } from 'node:crypto'
-import { bookableResources, bookings, resourceSchedules, type BookingStatus } from '../drizzle/schema'
+import {
+  bookableResources,
+  bookings,
+  poolMembers,
+  resourcePools,
+  resourceSchedules,
+  type BookingStatus,
+} from '../drizzle/schema'
 import type { Database } from '../api/db/database'
 import type { ResourceConfig } from '../shared/schemas'
 import type { ScheduleRule } from '../shared/types'
@@ -79,5 +86,41 @@ export function bookingValues(input: BookingInput) {
 export async function insertBooking(db: Database, input: BookingInput) {
   const [row] = await db.insert(bookings).values(bookingValues(input)).returning()
   if (!row) throw new Error('booking insert returned nothing')
+  return row
+}
+
+export interface PoolInput {
+  slug?: string
+  type?: string
+  name?: string
+  timezone?: string
+  strategy?: (typeof resourcePools.$inferInsert)['strategy']
+  memberChoice?: boolean
+  isActive?: boolean
+  /** Resource ids in position order, each with an optional weight. */
+  members?: (string | { resourceId: string; weight?: number })[]
+}
+
+/** A pool and its members, written straight to the tables. */
+export async function insertPool(db: Database, input: PoolInput = {}) {
+  const [row] = await db
+    .insert(resourcePools)
+    .values({
+      slug: input.slug ?? uniqueSlug('pool'),
+      type: input.type ?? 'room',
+      name: input.name ?? 'Test pool',
+      timezone: input.timezone ?? 'Europe/Berlin',
+      strategy: input.strategy ?? 'ordered',
+      memberChoice: input.memberChoice ?? false,
+      isActive: input.isActive ?? true,
+    })
+    .returning()
+  if (!row) throw new Error('pool insert returned nothing')
+  const members = (input.members ?? []).map((m, position) =>
+    typeof m === 'string'
+      ? { poolId: row.id, resourceId: m, position }
+      : { poolId: row.id, resourceId: m.resourceId, position, weight: m.weight ?? 1 },
+  )
+  if (members.length > 0) await db.insert(poolMembers).values(members)
   return row
 }

@@ -19,6 +19,10 @@ export interface Hold {
   seats: number
   /** Who placed it (a client key: IPv4 address or IPv6 /64), when a per-client limit applied. */
   clientKey?: string
+  /** The pool it was placed through ("any available"); `resourceId` is the member it took. */
+  poolId?: string
+  /** Guests at the table, when asked with a party size (the booking keeps it). */
+  partySize?: number
 }
 
 export interface PlaceHoldRequest {
@@ -45,6 +49,9 @@ export interface PlaceHoldRequest {
   clientKey?: string
   /** Live holds one client may have across all its sessions; undefined or 0 = no limit. */
   maxPerClient?: number
+  /** Carried onto the hold (see `Hold`). */
+  poolId?: string
+  partySize?: number
 }
 
 export type PlaceHoldResult =

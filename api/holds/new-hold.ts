@@ -32,6 +32,8 @@ export function newHold(request: PlaceHoldRequest, now: number): Hold {
     expiresAt: now + request.ttlMs,
     seats: request.seats,
     ...(limitsClient(request) ? { clientKey: request.clientKey } : {}),
+    ...(request.poolId !== undefined ? { poolId: request.poolId } : {}),
+    ...(request.partySize !== undefined ? { partySize: request.partySize } : {}),
   }
 }
 

@@ -103,6 +103,9 @@ interface Packed {
   /** Places held; absent = 1. */
   n?: number
   c?: string
+  /** Pool and party size, when held through a pool. */
+  p?: string
+  ps?: number
 }
 
 export interface UpstashHoldStoreOptions {
@@ -246,6 +249,8 @@ function pack(hold: Hold): string {
     ex: hold.expiresAt,
     ...(hold.seats !== 1 ? { n: hold.seats } : {}),
     ...(hold.clientKey !== undefined ? { c: hold.clientKey } : {}),
+    ...(hold.poolId !== undefined ? { p: hold.poolId } : {}),
+    ...(hold.partySize !== undefined ? { ps: hold.partySize } : {}),
   }
   return JSON.stringify(packed)
 }
@@ -264,5 +269,7 @@ function unpack(raw: string): Hold {
     // Holds written before capacity existed carry no count: one place.
     seats: p.n ?? 1,
     ...(p.c !== undefined ? { clientKey: p.c } : {}),
+    ...(p.p !== undefined ? { poolId: p.p } : {}),
+    ...(p.ps !== undefined ? { partySize: p.ps } : {}),
   }
 }

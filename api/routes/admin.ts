@@ -28,6 +28,7 @@ import {
 } from '../bookings/lifecycle'
 import { clientKey } from '../client-ip'
 import { bearerToken, readJson } from '../request'
+import { adminPoolRoutes } from './admin-pools'
 import {
   createResource,
   deleteOrDeactivateResource,
@@ -129,6 +130,8 @@ export const adminRoutes = new Hono<AppEnv>()
     }
     await next()
   })
+  // After the key check, which runs for every path registered on this app, mounted ones too.
+  .route('/pools', adminPoolRoutes)
 
   .get('/resources', async (c) =>
     c.json({ resources: (await listResources(c.var.deps.db)).map(toAdminResource) } satisfies AdminResourcesResponse),

@@ -94,6 +94,8 @@ export const bookingRoutes = new Hono<AppEnv>()
           start: hold.start,
           end: hold.end,
           seats: hold.seats,
+          poolId: hold.poolId,
+          partySize: hold.partySize,
           guest,
           notes: request.notes,
           answers: request.answers,

@@ -1,10 +1,11 @@
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
 import { BookingError } from '../../shared/errors'
 import { DEFAULT_HOLD_TTL_SEC, holdRequestSchema } from '../../shared/schemas'
 import type { PublicHold } from '../../shared/types'
-import type { AppEnv } from '../app-env'
+import type { AppDeps, AppEnv } from '../app-env'
 import { assertSeatsAllowed, resolveOfferedSlot } from '../bookings/resolve-slot'
-import type { Hold } from '../holds/hold-store'
+import type { Hold, PlaceHoldResult } from '../holds/hold-store'
+import type { CatalogEntry } from '../store/resource-catalog'
 import { clientKey } from '../client-ip'
 import { readJson, requireSession } from '../request'
 import type { HoldResponse } from '../../shared/api-contract'
@@ -19,72 +20,20 @@ const MINUTE_MS = 60_000
  */
 export const holdRoutes = new Hono<AppEnv>()
   .post('/', async (c) => {
-    const { holds, holdRateLimiter, catalog, db, clock, limits, trustProxy } = c.var.deps
-    const sessionId = requireSession(c)
-    const client = clientKey(c, trustProxy)
-    if (holdRateLimiter) {
-      const decision = await holdRateLimiter.consume(`holds:${client}`)
-      if (!decision.allowed) {
-        throw new BookingError('rate_limited', 'Too many holds from this address; please wait a moment.', {
-          retryAfterSec: Math.max(1, decision.retryAfterSec),
-        })
-      }
-    }
+    const { sessionId, client } = await admitHold(c)
     const request = await readJson(c, holdRequestSchema)
-    const entry = await catalog.find(request.resourceId)
+    const entry = await c.var.deps.catalog.find(request.resourceId)
     if (!entry) throw new BookingError('not_found', `No bookable resource "${request.resourceId}".`)
-
     const seats = request.seats ?? 1
     assertSeatsAllowed(entry.resource.config, seats)
-    const now = clock.now()
-    const slot = await resolveOfferedSlot(db, entry, request.start, request.end, now, seats)
-    const {
-      bufferBeforeMin = 0,
-      bufferAfterMin = 0,
-      holdTtlSec = DEFAULT_HOLD_TTL_SEC,
-      capacity = 1,
-    } = entry.resource.config
-    const result = await holds.place({
-      resourceId: entry.resource.id,
+    const result = await tryHold(c.var.deps, entry, {
       sessionId,
-      start: slot.start,
-      end: slot.end,
-      blockStart: slot.start - bufferBeforeMin * MINUTE_MS,
-      blockEnd: slot.end + bufferAfterMin * MINUTE_MS,
-      ttlMs: holdTtlSec * 1000,
+      client,
+      start: request.start,
+      end: request.end,
       seats,
-      capacity,
-      bookedSeats: slot.bookedSeats ?? 0,
-      maxPerSession: limits.holdsPerSession,
-      // New sessions cost nothing, so the session limit alone does not stop one client squatting.
-      ...(limits.holdsPerClient ? { clientKey: client, maxPerClient: limits.holdsPerClient } : {}),
     })
-    if (!result.ok && result.reason === 'slot_held') {
-      throw new BookingError(
-        'slot_held',
-        capacity > 1
-          ? `Others are booking places at this time right now and too few are left for ${seats}. Pick another time or fewer places, or try again in a few minutes.`
-          : 'Someone else is booking this time right now. Pick another, or try again in a few minutes.',
-      )
-    }
-    if (!result.ok && result.reason === 'client_limit') {
-      throw new BookingError(
-        'rate_limited',
-        `This address already holds ${limits.holdsPerClient} slots, the most one visitor may hold at once; book or release one, or wait until one expires.`,
-        { limit: limits.holdsPerClient, retryAfterSec: Math.max(1, Math.ceil((result.retryAt - clock.now()) / 1000)) },
-      )
-    }
-    if (!result.ok) {
-      throw new BookingError(
-        'rate_limited',
-        `A session may hold at most ${limits.holdsPerSession} slots at once; finish or release one first.`,
-        {
-          limit: limits.holdsPerSession,
-          retryAfterSec: 60,
-        },
-      )
-    }
-    return c.json({ hold: toPublicHold(result.hold) } satisfies HoldResponse, 201)
+    return c.json({ hold: toPublicHold(holdOrThrow(c.var.deps, entry, seats, result)) } satisfies HoldResponse, 201)
   })
   .delete('/:id', async (c) => {
     const sessionId = requireSession(c)
@@ -92,6 +41,92 @@ export const holdRoutes = new Hono<AppEnv>()
     if (!released) throw new BookingError('not_found', 'No such hold for this session (it may have expired).')
     return c.body(null, 204)
   })
+
+/** The session placing a hold and its client key, once the client's hold budget allowed it (429 otherwise). */
+export async function admitHold(c: Context<AppEnv>): Promise<{ sessionId: string; client: string }> {
+  const { holdRateLimiter, trustProxy } = c.var.deps
+  const sessionId = requireSession(c)
+  const client = clientKey(c, trustProxy)
+  if (holdRateLimiter) {
+    const decision = await holdRateLimiter.consume(`holds:${client}`)
+    if (!decision.allowed) {
+      throw new BookingError('rate_limited', 'Too many holds from this address; please wait a moment.', {
+        retryAfterSec: Math.max(1, decision.retryAfterSec),
+      })
+    }
+  }
+  return { sessionId, client }
+}
+
+export interface HoldAttempt {
+  sessionId: string
+  client: string
+  start: number
+  end: number | undefined
+  seats: number
+  /** Carried onto the hold when it is placed through a pool. */
+  poolId?: string
+  partySize?: number
+}
+
+/**
+ * Holds the offered slot of one resource for the session: the slot as availability offers
+ * it (409 `slot_taken` / 422 `outside_availability` thrown when it is not free of
+ * bookings), then the hold store's atomic placement, whose refusal is returned.
+ */
+export async function tryHold(deps: AppDeps, entry: CatalogEntry, attempt: HoldAttempt): Promise<PlaceHoldResult> {
+  const { holds, db, clock, limits } = deps
+  const slot = await resolveOfferedSlot(db, entry, attempt.start, attempt.end, clock.now(), attempt.seats)
+  const {
+    bufferBeforeMin = 0,
+    bufferAfterMin = 0,
+    holdTtlSec = DEFAULT_HOLD_TTL_SEC,
+    capacity = 1,
+  } = entry.resource.config
+  return holds.place({
+    resourceId: entry.resource.id,
+    sessionId: attempt.sessionId,
+    start: slot.start,
+    end: slot.end,
+    blockStart: slot.start - bufferBeforeMin * MINUTE_MS,
+    blockEnd: slot.end + bufferAfterMin * MINUTE_MS,
+    ttlMs: holdTtlSec * 1000,
+    seats: attempt.seats,
+    capacity,
+    bookedSeats: slot.bookedSeats ?? 0,
+    maxPerSession: limits.holdsPerSession,
+    // New sessions cost nothing, so the session limit alone does not stop one client squatting.
+    ...(limits.holdsPerClient ? { clientKey: attempt.client, maxPerClient: limits.holdsPerClient } : {}),
+    ...(attempt.poolId !== undefined ? { poolId: attempt.poolId } : {}),
+    ...(attempt.partySize !== undefined ? { partySize: attempt.partySize } : {}),
+  })
+}
+
+/** The placed hold, or the refusal as the error the guest gets. */
+export function holdOrThrow(deps: AppDeps, entry: CatalogEntry, seats: number, result: PlaceHoldResult): Hold {
+  const { limits, clock } = deps
+  if (result.ok) return result.hold
+  if (result.reason === 'slot_held') {
+    throw new BookingError(
+      'slot_held',
+      (entry.resource.config.capacity ?? 1) > 1
+        ? `Others are booking places at this time right now and too few are left for ${seats}. Pick another time or fewer places, or try again in a few minutes.`
+        : 'Someone else is booking this time right now. Pick another, or try again in a few minutes.',
+    )
+  }
+  if (result.reason === 'client_limit') {
+    throw new BookingError(
+      'rate_limited',
+      `This address already holds ${limits.holdsPerClient} slots, the most one visitor may hold at once; book or release one, or wait until one expires.`,
+      { limit: limits.holdsPerClient, retryAfterSec: Math.max(1, Math.ceil((result.retryAt - clock.now()) / 1000)) },
+    )
+  }
+  throw new BookingError(
+    'rate_limited',
+    `A session may hold at most ${limits.holdsPerSession} slots at once; finish or release one first.`,
+    { limit: limits.holdsPerSession, retryAfterSec: 60 },
+  )
+}
 
 export function toPublicHold(hold: Hold): PublicHold {
   return {
@@ -101,5 +136,7 @@ export function toPublicHold(hold: Hold): PublicHold {
     end: new Date(hold.end).toISOString(),
     expiresAt: new Date(hold.expiresAt).toISOString(),
     seats: hold.seats,
+    ...(hold.poolId !== undefined ? { poolId: hold.poolId } : {}),
+    ...(hold.partySize !== undefined ? { partySize: hold.partySize } : {}),
   }
 }

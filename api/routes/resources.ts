@@ -154,7 +154,7 @@ export const resourceRoutes = new Hono<AppEnv>()
 /** Days next-available looks at per step: an empty month costs one step, a year at most twelve. */
 const NEXT_AVAILABLE_CHUNK_DAYS = 31
 
-interface FreeSlotsQuery {
+export interface FreeSlotsQuery {
   from: string
   to: string
   viewZone: string
@@ -177,7 +177,7 @@ interface FreeSlots {
 }
 
 /** The engine's input for a resource and a range, busy time aside. */
-function engineInput(
+export function engineInput(
   { resource, rules }: CatalogEntry,
   config: SlotConfig,
   query: Pick<FreeSlotsQuery, 'from' | 'to' | 'viewZone' | 'duration' | 'now'>,
@@ -195,7 +195,7 @@ function engineInput(
 }
 
 /** The refusal of a range that would carry more than MAX_SLOTS_PER_RESPONSE slots. */
-function tooManySlots(daysThatFit: number): BookingError {
+export function tooManySlots(daysThatFit: number): BookingError {
   const message =
     daysThatFit > 0
       ? `a range covers at most ${daysThatFit} days for this resource (${MAX_SLOTS_PER_RESPONSE} slots per request); ask for fewer days`
@@ -314,7 +314,7 @@ async function keptAvailability(
 }
 
 /** Free slots by day as the asking session may take them: the schedule minus bookings and other sessions' live holds. */
-async function findFreeSlots(
+export async function findFreeSlots(
   deps: AppDeps,
   entry: CatalogEntry,
   config: SlotConfig,
@@ -358,7 +358,7 @@ function sharedPlaces(resource: Resource, seats: number): Pick<PlacesInput, 'cap
   return { capacity, seats }
 }
 
-function capabilities(deps: AppDeps): ServerCapabilities {
+export function capabilities(deps: AppDeps): ServerCapabilities {
   return { payments: deps.payments !== undefined }
 }
 
@@ -369,7 +369,7 @@ async function requireResource(catalog: ResourceCatalog, idOrSlug: string): Prom
 }
 
 /** A duration must be one the resource offers: a `config.durations` entry or a window's slot length. */
-function assertKnownDuration(duration: number, resource: Resource, rules: ScheduleRule[]): void {
+export function assertKnownDuration(duration: number, resource: Resource, rules: ScheduleRule[]): void {
   const offered = new Set<number>(resource.config.durations ?? [])
   for (const rule of rules) if (rule.slotDuration !== null) offered.add(rule.slotDuration)
   if (!offered.has(duration)) {

@@ -31,6 +31,9 @@ export interface NewBooking {
   end: number
   /** Places taken of the resource's capacity (default 1). */
   seats?: number | undefined
+  /** The pool it was booked through, and the party size asked (docs/capacity.md). */
+  poolId?: string | undefined
+  partySize?: number | undefined
   guest: { name: string; email: string; phone?: string | undefined }
   notes?: string | undefined
   answers?: Record<string, string | number | boolean> | undefined
@@ -98,6 +101,15 @@ export async function insertBooking(
         serialised: (tx) => insertWithOutbox(tx, values, messages, false),
       })
     } catch (error) {
+      // The table's bounds changed since the hold was placed: the guest asks again, no 500.
+      if (constraintOf(error) === 'bookings_party_size_fits') {
+        throw new BookingError(
+          'invalid_request',
+          'This table no longer seats a party of this size. Pick a time again.',
+          [{ path: 'partySize', code: 'invalid', message: 'outside the table’s party sizes' }],
+          { cause: error },
+        )
+      }
       if (sqlState(error) !== UNIQUE_VIOLATION) throw error
       if (input.idempotencyKeyHash && constraintOf(error)?.includes('idempotency')) throw new IdempotencyKeyTaken()
       if (!constraintOf(error)?.includes('ref') || attempt >= 3) throw error
@@ -446,6 +458,8 @@ export function toPublicBooking(row: BookingRow): PublicBooking {
     version: row.version,
     createdAt: row.createdAt.toISOString(),
   }
+  if (row.poolId) view.poolId = row.poolId
+  if (row.partySize !== null) view.partySize = row.partySize
   if (row.notes) view.notes = row.notes
   if (row.answers) view.answers = row.answers
   if (row.confirmedAt) view.confirmedAt = row.confirmedAt.toISOString()
@@ -477,6 +491,8 @@ function toValues(input: NewBooking, now: number): typeof bookings.$inferInsert 
     startsAt: new Date(input.start),
     endsAt: new Date(input.end),
     seats: input.seats ?? 1,
+    poolId: input.poolId ?? null,
+    partySize: input.partySize ?? null,
     guestName: input.guest.name,
     guestEmail: input.guest.email,
     guestPhone: input.guest.phone ?? null,

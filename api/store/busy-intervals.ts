@@ -1,4 +1,4 @@
-import { and, eq, ne, sql } from 'drizzle-orm'
+import { and, eq, inArray, ne, sql } from 'drizzle-orm'
 import { bookings } from '../../drizzle/schema'
 import type { Interval, SeatInterval } from '../../shared/slots/types'
 import type { Database } from '../db/database'
@@ -73,32 +73,66 @@ async function queryBooked(
 
 /** The one query behind both snapshots (exported so its plan can be checked). */
 export function bookedQuery(db: Database, resourceId: string, range: Interval, now: number, withSeats: boolean) {
+  return db
+    .select(bookedColumns(withSeats))
+    .from(bookings)
+    .where(and(eq(bookings.resourceId, resourceId), occupyingIn(range, now, withSeats)))
+}
+
+const epochMs = (column: typeof bookings.startsAt) => sql`(extract(epoch from ${column}) * 1000)::bigint`
+
+function bookedColumns(withSeats: boolean) {
+  const interval = sql`${epochMs(bookings.startsAt)} || ',' || ${epochMs(bookings.endsAt)}`
+  return {
+    packed: withSeats
+      ? sql<string | null>`string_agg(${interval} || ',' || ${bookings.seats}, ',')`
+      : sql<string | null>`string_agg(${interval}, ',')`,
+    firstExpiry: sql<
+      string | null
+    >`min(floor(extract(epoch from ${bookings.expiresAt}) * 1000)::bigint) filter (where ${bookings.status} = 'pending')`,
+  }
+}
+
+/** Bookings that occupy time in `range` at `now` (of a resource of one place unless `withSeats`). */
+function occupyingIn(range: Interval, now: number, withSeats: boolean) {
   const from = new Date(range.start).toISOString()
   const to = new Date(range.end).toISOString()
   const nowIso = new Date(now).toISOString()
-  const epochMs = (column: typeof bookings.startsAt) => sql`(extract(epoch from ${column}) * 1000)::bigint`
-  const interval = sql`${epochMs(bookings.startsAt)} || ',' || ${epochMs(bookings.endsAt)}`
-  return db
-    .select({
-      packed: withSeats
-        ? sql<string | null>`string_agg(${interval} || ',' || ${bookings.seats}, ',')`
-        : sql<string | null>`string_agg(${interval}, ',')`,
-      firstExpiry: sql<
-        string | null
-      >`min(floor(extract(epoch from ${bookings.expiresAt}) * 1000)::bigint) filter (where ${bookings.status} = 'pending')`,
-    })
+  return and(
+    ne(bookings.status, 'cancelled'),
+    withSeats ? undefined : sql`not ${bookings.sharesCapacity}`,
+    sql`tstzrange(${bookings.startsAt}, ${bookings.endsAt}, '[)') && tstzrange(${from}::timestamptz, ${to}::timestamptz, '[)')`,
+    // An unpaid pending booking past its payment window no longer blocks anyone,
+    // even before the sweep (or a conflicting insert) cancels it.
+    sql`not (${bookings.status} = 'pending' and ${bookings.expiresAt} is not null and ${bookings.expiresAt} <= ${nowIso}::timestamptz)`,
+  )
+}
+
+/**
+ * `findBookedSnapshot` for several resources of one place at once (a pool's members), in
+ * one query: each resource's intervals by id (none booked: absent).
+ */
+export async function findBookedSnapshots(
+  db: Database,
+  resourceIds: string[],
+  range: Interval,
+  now: number,
+): Promise<Map<string, BookedSnapshot>> {
+  const snapshots = new Map<string, BookedSnapshot>()
+  if (resourceIds.length === 0) return snapshots
+  const rows = await db
+    .select({ resourceId: bookings.resourceId, ...bookedColumns(false) })
     .from(bookings)
-    .where(
-      and(
-        eq(bookings.resourceId, resourceId),
-        ne(bookings.status, 'cancelled'),
-        withSeats ? undefined : sql`not ${bookings.sharesCapacity}`,
-        sql`tstzrange(${bookings.startsAt}, ${bookings.endsAt}, '[)') && tstzrange(${from}::timestamptz, ${to}::timestamptz, '[)')`,
-        // An unpaid pending booking past its payment window no longer blocks anyone,
-        // even before the sweep (or a conflicting insert) cancels it.
-        sql`not (${bookings.status} = 'pending' and ${bookings.expiresAt} is not null and ${bookings.expiresAt} <= ${nowIso}::timestamptz)`,
-      ),
-    )
+    .where(and(inArray(bookings.resourceId, resourceIds), occupyingIn(range, now, false)))
+    .groupBy(bookings.resourceId)
+  for (const row of rows) {
+    const first = row.firstExpiry
+    snapshots.set(row.resourceId, {
+      intervals: unpackIntervals(row.packed),
+      validUntil: first === null || first === undefined ? Infinity : Number(first),
+    })
+  }
+  return snapshots
 }
 
 function unpackIntervals(packed: string | null): Interval[] {

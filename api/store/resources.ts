@@ -91,6 +91,9 @@ export function toPublicResource(resource: Resource, server: ServerCapabilities)
     view.capacity = config.capacity
     view.maxSeatsPerBooking = Math.min(config.maxSeatsPerBooking ?? config.capacity, config.capacity)
   }
+  // A table's party bounds, so the widget can ask the party size before the slots.
+  if (config.minParty !== undefined) view.minParty = config.minParty
+  if (config.maxParty !== undefined) view.maxParty = config.maxParty
   return view
 }
 

@@ -1,0 +1,468 @@
+import { Hono, type Context } from 'hono'
+import { and, inArray, ne, sql } from 'drizzle-orm'
+import { z } from 'zod'
+import { bookings } from '../../drizzle/schema'
+import type { PoolResponse, HoldResponse } from '../../shared/api-contract'
+import { encodeAvailability } from '../../shared/compact-availability'
+import { BookingError } from '../../shared/errors'
+import { poolOrder, seatsParty, type PoolCandidate } from '../../shared/pool-order'
+import {
+  MAX_SLOTS_PER_RESPONSE,
+  availabilityQuerySchema,
+  hasControlCharacters,
+  partySizeSchema,
+  plainText,
+  poolHoldRequestSchema,
+} from '../../shared/schemas'
+import { busyQueryRange, computeSlots, daysWithinSlotLimit } from '../../shared/slots/compute-slots'
+import type {
+  AvailabilityDay,
+  CompactAvailabilityDay,
+  PoolAvailabilityResponse,
+  PublicPool,
+  PublicPoolMember,
+  Slot,
+} from '../../shared/types'
+import type { AppDeps, AppEnv } from '../app-env'
+import { parseAvailabilityFormat, strongEtag } from '../availability-response'
+import { assertSeatsAllowed, seatsLimitOf } from '../bookings/resolve-slot'
+import { ifNoneMatchHits } from '../content-encoding'
+import type { Database } from '../db/database'
+import { invalidField, invalidRequest } from '../errors'
+import type { Hold } from '../holds/hold-store'
+import { optionalSession, readJson } from '../request'
+import { findActivePool, type ActivePool, type PoolMemberRow } from '../store/pools'
+import type { CatalogEntry } from '../store/resource-catalog'
+import { findBookedSnapshots } from '../store/busy-intervals'
+import { toPublicResource } from '../store/resources'
+import { admitHold, holdOrThrow, toPublicHold, tryHold } from './holds'
+import {
+  assertKnownDuration,
+  capabilities,
+  engineInput,
+  findFreeSlots,
+  tooManySlots,
+  type FreeSlotsQuery,
+} from './resources'
+
+/**
+ * Pools: "any available" of several resources (docs/capacity.md, "Pools"). The guest sees
+ * the union of the members' free times and asks for a time; the hold picks the member.
+ *
+ * @example
+ * GET /v1/pools/physios/availability?from=2026-03-24&to=2026-03-24
+ * → { pool: {...}, timezone: "Europe/Berlin", days: [{ date, slots: [{ start, end, membersFree: 2 }] }] }
+ * POST /v1/pools/physios/holds  X-Booking-Session: 7d1c…  {"start":"2026-03-24T08:00:00Z"}
+ * → 201 {"hold":{"id":"h_…","resourceId":"<the member>","poolId":"…",…}}
+ */
+
+export const poolAvailabilityQuerySchema = z.object({
+  partySize: z.coerce
+    .number()
+    .pipe(partySizeSchema)
+    .optional()
+    .describe('Guests at the table: only members that seat this many are offered'),
+  member: plainText()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe('A member’s id or slug: its free times only (when the pool lets guests choose)'),
+})
+
+export const poolRoutes = new Hono<AppEnv>()
+  .get('/:idOrSlug', async (c) => {
+    const { pool, entries } = await requirePool(c.var.deps, c.req.param('idOrSlug'))
+    return c.json({ pool: toPublicPool(c.var.deps, pool, entries) } satisfies PoolResponse)
+  })
+  .get('/:idOrSlug/availability', async (c) => {
+    const { clock } = c.var.deps
+    const parsed = availabilityQuerySchema.safeParse(c.req.query())
+    if (!parsed.success) throw invalidRequest(parsed.error, 'The availability query is not valid.')
+    const extra = poolAvailabilityQuerySchema.safeParse(c.req.query())
+    if (!extra.success) throw invalidRequest(extra.error, 'The availability query is not valid.')
+    const query = parsed.data
+    const { partySize, member } = extra.data
+    const format = parseAvailabilityFormat(c.req.query())
+    const { pool, entries } = await requirePool(c.var.deps, c.req.param('idOrSlug'))
+    let candidates = entries
+    if (member !== undefined) {
+      assertMemberChoice(pool, 'member')
+      candidates = [chosenMember(pool, entries, member)]
+    }
+    candidates = candidates.filter((e) => seatsParty(e.resource.config, partySize))
+    if (candidates.length === 0) throw noTableFor(partySize ?? 0)
+    const seats = query.seats ?? 1
+    if (query.duration !== undefined) {
+      // A duration is offered when some member offers it; the others have no slot of that length.
+      const offering = candidates.filter((e) => offers(e, query.duration!))
+      if (offering.length === 0) assertKnownDuration(query.duration, candidates[0]!.resource, candidates[0]!.rules)
+      candidates = offering
+    }
+    const viewZone = query.tz ?? pool.timezone
+    const sessionId = optionalSession(c)
+    const range: FreeSlotsQuery = {
+      from: query.from,
+      to: query.to,
+      viewZone,
+      duration: query.duration,
+      seats,
+      sessionId,
+      now: clock.now(),
+    }
+    for (const entry of candidates) {
+      const fit = daysWithinSlotLimit(engineInput(entry, entry.resource.config, range), MAX_SLOTS_PER_RESPONSE)
+      if (fit !== undefined) throw tooManySlots(fit)
+    }
+    const free = await freeSlotsOfMembers(c.var.deps, candidates, range)
+    const shared = candidates.some((e) => (e.resource.config.capacity ?? 1) > 1)
+    const body: PoolAvailabilityResponse = {
+      pool: toPublicPool(c.var.deps, pool, entries),
+      timezone: viewZone,
+      days: unionOfDays(
+        free.map((f) => f.days),
+        shared,
+      ),
+    }
+    // Other sessions' holds are busy; this session's own holds are its selection.
+    const own = free.flatMap((f) => f.holds.filter((h) => h.sessionId === sessionId))
+    if (own.length > 0) body.holds = uniqueHolds(own).map(toPublicHold)
+    if (free.some((f) => f.holdsUnavailable)) body.holdsUnavailable = true
+    return sendPoolAvailability(c, body, format)
+  })
+  .post('/:idOrSlug/holds', async (c) => {
+    const deps = c.var.deps
+    const { sessionId, client } = await admitHold(c)
+    const request = await readJson(c, poolHoldRequestSchema)
+    const { pool, entries } = await requirePool(deps, c.req.param('idOrSlug'))
+    const seats = request.seats ?? 1
+    const { partySize } = request
+    let candidates = entries
+    if (request.memberId !== undefined) {
+      assertMemberChoice(pool, 'memberId')
+      candidates = [chosenMember(pool, entries, request.memberId)]
+    }
+    candidates = candidates.filter((e) => seatsParty(e.resource.config, partySize))
+    if (candidates.length === 0) throw noTableFor(partySize ?? 0)
+    const seating = candidates.filter((e) => seats <= seatsLimitOf(e.resource.config))
+    if (seating.length === 0) assertSeatsAllowed(candidates[0]!.resource.config, seats)
+
+    const rows = new Map(pool.members.map((m) => [m.resourceId, m]))
+    const counts =
+      pool.strategy === 'round_robin'
+        ? await bookingCounts(
+            deps.db,
+            seating.map((e) => e.resource.id),
+            request.start,
+            pool.timezone,
+          )
+        : undefined
+    const ranked = poolOrder(
+      pool.strategy,
+      seating.map((entry) => candidateOf(entry, rows.get(entry.resource.id)!, counts)),
+      partySize,
+    )
+
+    let held = false
+    let taken = false
+    for (const { entry } of ranked) {
+      let result
+      try {
+        result = await tryHold(deps, entry, {
+          sessionId,
+          client,
+          start: request.start,
+          end: request.end,
+          seats,
+          poolId: pool.id,
+          ...(partySize !== undefined ? { partySize } : {}),
+        })
+      } catch (error) {
+        // This member is booked at that time, or does not offer it: the next one may.
+        if (error instanceof BookingError && error.code === 'slot_taken') {
+          taken = true
+          continue
+        }
+        if (error instanceof BookingError && error.code === 'outside_availability') continue
+        throw error
+      }
+      if (!result.ok && result.reason === 'slot_held') {
+        held = true
+        continue
+      }
+      return c.json({ hold: toPublicHold(holdOrThrow(deps, entry, seats, result)) } satisfies HoldResponse, 201)
+    }
+    if (held) {
+      throw new BookingError(
+        'slot_held',
+        'Everyone free at this time is being booked by someone else right now. Pick another time, or try again in a few minutes.',
+      )
+    }
+    if (taken) throw new BookingError('slot_taken', 'Nobody in this pool is free at this time any more.')
+    throw new BookingError('outside_availability', 'This time is not offered: pick one of the available slots.', {
+      start: new Date(request.start).toISOString(),
+      ...(request.end !== undefined ? { end: new Date(request.end).toISOString() } : {}),
+      hint: `GET /v1/pools/${pool.slug}/availability`,
+    })
+  })
+
+type FreeSlots = Awaited<ReturnType<typeof findFreeSlots>>
+
+/**
+ * Each member's free slots, as the resource route finds them. Without the availability
+ * cache (where each member's bookings would be kept), the bookings of every member of one
+ * place are read in one query rather than one per member.
+ */
+async function freeSlotsOfMembers(deps: AppDeps, entries: CatalogEntry[], query: FreeSlotsQuery): Promise<FreeSlots[]> {
+  const single = (e: CatalogEntry) => (e.resource.config.capacity ?? 1) <= 1 && query.seats <= 1
+  const batched = deps.availability ? [] : entries.filter(single)
+  if (batched.length < 2) return Promise.all(entries.map((e) => findFreeSlots(deps, e, e.resource.config, query)))
+  const ranges = batched.map((e) => busyQueryRange(query.from, query.to, query.viewZone, e.resource.config))
+  // One range that covers every member's: bookings outside a member's own range change nothing.
+  const range = { start: Math.min(...ranges.map((r) => r.start)), end: Math.max(...ranges.map((r) => r.end)) }
+  let holdsUnavailable = false
+  const [booked, holds] = await Promise.all([
+    findBookedSnapshots(
+      deps.db,
+      batched.map((e) => e.resource.id),
+      range,
+      query.now,
+    ),
+    Promise.all(
+      batched.map((e) =>
+        deps.holds.listLive(e.resource.id, range.start, range.end).catch((error: unknown) => {
+          // As for one resource: slots are still served from bookings alone, and say so.
+          if (!(error instanceof BookingError && error.code === 'unavailable')) throw error
+          holdsUnavailable = true
+          return []
+        }),
+      ),
+    ),
+  ])
+  const byId = new Map<string, FreeSlots>()
+  batched.forEach((entry, i) => {
+    const live = holds[i] ?? []
+    const busy = (booked.get(entry.resource.id)?.intervals ?? []).slice()
+    for (const hold of live) if (hold.sessionId !== query.sessionId) busy.push({ start: hold.start, end: hold.end })
+    const days = computeSlots({ ...engineInput(entry, entry.resource.config, query), busy })
+    byId.set(entry.resource.id, { days, holds: live, holdsUnavailable })
+  })
+  return Promise.all(
+    entries.map((e) => byId.get(e.resource.id) ?? findFreeSlots(deps, e, e.resource.config, query)),
+  ).then((all) => all.map((f) => ({ ...f, holdsUnavailable: f.holdsUnavailable || holdsUnavailable })))
+}
+
+interface ActivePoolEntries {
+  pool: ActivePool
+  /** The members' catalog entries (resource and schedule), in position order. */
+  entries: CatalogEntry[]
+}
+
+async function requirePool(deps: AppDeps, idOrSlug: string): Promise<ActivePoolEntries> {
+  // No id or slug holds a control character, and PostgreSQL refuses NUL in a query outright.
+  const pool = hasControlCharacters(idOrSlug) ? undefined : await findActivePool(deps.db, idOrSlug)
+  if (!pool) throw new BookingError('not_found', `No pool "${idOrSlug}".`)
+  const found = await Promise.all(pool.members.map((m) => deps.catalog.find(m.resourceId)))
+  const entries = found.filter((e): e is CatalogEntry => e !== undefined)
+  if (entries.length === 0) throw new BookingError('not_found', `The pool "${idOrSlug}" has nothing to book right now.`)
+  return { pool, entries }
+}
+
+function assertMemberChoice(pool: ActivePool, path: string): void {
+  if (pool.memberChoice) return
+  throw invalidField(
+    path,
+    'invalid',
+    'this pool assigns the member itself',
+    'This pool does not let guests choose who they book.',
+  )
+}
+
+function chosenMember(pool: ActivePool, entries: CatalogEntry[], idOrSlug: string): CatalogEntry {
+  const wanted = idOrSlug.toLowerCase()
+  const entry = entries.find((e) => e.resource.id === wanted) ?? entries.find((e) => e.resource.slug === idOrSlug)
+  if (!entry) throw new BookingError('not_found', `No member "${idOrSlug}" in the pool "${pool.slug}".`)
+  return entry
+}
+
+function noTableFor(partySize: number): BookingError {
+  return invalidField(
+    'partySize',
+    'invalid',
+    'no member of this pool seats a party of this size',
+    `Nobody here takes a party of ${partySize}.`,
+  )
+}
+
+function offers({ resource, rules }: CatalogEntry, duration: number): boolean {
+  return (resource.config.durations ?? []).includes(duration) || rules.some((rule) => rule.slotDuration === duration)
+}
+
+function toPublicPool(deps: AppDeps, pool: ActivePool, entries: CatalogEntry[]): PublicPool {
+  const view: PublicPool = {
+    id: pool.id,
+    slug: pool.slug,
+    type: pool.type,
+    name: pool.name,
+    timezone: pool.timezone,
+    memberChoice: pool.memberChoice,
+    resource: toPublicResource(entries[0]!.resource, capabilities(deps)),
+  }
+  if (pool.memberChoice) view.members = entries.map(toPublicMember)
+  const configs = entries.map((e) => e.resource.config)
+  // A pool of tables: the party sizes some member seats (an open bound on any member leaves it open).
+  if (configs.some((c) => c.minParty !== undefined || c.maxParty !== undefined)) {
+    view.minParty = Math.min(...configs.map((c) => c.minParty ?? 1))
+    if (configs.every((c) => c.maxParty !== undefined)) view.maxParty = Math.max(...configs.map((c) => c.maxParty!))
+  }
+  return view
+}
+
+function toPublicMember({ resource }: CatalogEntry): PublicPoolMember {
+  const member: PublicPoolMember = { id: resource.id, slug: resource.slug, name: resource.name }
+  if (resource.config.minParty !== undefined) member.minParty = resource.config.minParty
+  if (resource.config.maxParty !== undefined) member.maxParty = resource.config.maxParty
+  return member
+}
+
+interface RankedEntry extends PoolCandidate {
+  entry: CatalogEntry
+}
+
+function candidateOf(
+  entry: CatalogEntry,
+  row: PoolMemberRow,
+  counts: Map<string, { day: number; week: number }> | undefined,
+): RankedEntry {
+  const count = counts?.get(entry.resource.id)
+  return {
+    entry,
+    resourceId: entry.resource.id,
+    position: row.position,
+    weight: row.weight,
+    minParty: entry.resource.config.minParty,
+    maxParty: entry.resource.config.maxParty,
+    ...(counts ? { bookingsThatDay: count?.day ?? 0, bookingsThatWeek: count?.week ?? 0 } : {}),
+  }
+}
+
+/**
+ * round_robin: each member's occupying bookings on the day of `at` and in its week (Monday
+ * to Sunday), both in the pool's zone, in one query.
+ */
+async function bookingCounts(
+  db: Database,
+  resourceIds: string[],
+  at: number,
+  timezone: string,
+): Promise<Map<string, { day: number; week: number }>> {
+  const counts = new Map<string, { day: number; week: number }>()
+  if (resourceIds.length === 0) return counts
+  const local = sql`(${new Date(at).toISOString()}::timestamptz at time zone ${timezone})`
+  const dayStart = sql`(date_trunc('day', ${local}) at time zone ${timezone})`
+  const dayEnd = sql`((date_trunc('day', ${local}) + interval '1 day') at time zone ${timezone})`
+  const weekStart = sql`(date_trunc('week', ${local}) at time zone ${timezone})`
+  const weekEnd = sql`((date_trunc('week', ${local}) + interval '7 days') at time zone ${timezone})`
+  const rows = await db
+    .select({
+      resourceId: bookings.resourceId,
+      day: sql<number>`(count(*) filter (where ${bookings.startsAt} >= ${dayStart} and ${bookings.startsAt} < ${dayEnd}))::int`,
+      week: sql<number>`count(*)::int`,
+    })
+    .from(bookings)
+    .where(
+      and(
+        inArray(bookings.resourceId, resourceIds),
+        ne(bookings.status, 'cancelled'),
+        sql`${bookings.startsAt} >= ${weekStart} and ${bookings.startsAt} < ${weekEnd}`,
+      ),
+    )
+    .groupBy(bookings.resourceId)
+  for (const row of rows) counts.set(row.resourceId, { day: Number(row.day), week: Number(row.week) })
+  return counts
+}
+
+/**
+ * The union of the members' free slots, day by day, in start (then end) order: each slot
+ * once, with how many members are free at exactly that start and end. Where places are
+ * counted (a member of several places), a slot says the most places one member has left.
+ */
+function unionOfDays(members: AvailabilityDay[][], shared: boolean): AvailabilityDay[] {
+  const first = members[0] ?? []
+  return first.map((day, index) => {
+    let slots: Slot[] = []
+    for (const days of members) slots = mergeSlots(slots, days[index]?.slots ?? [], shared)
+    return { date: day.date, slots }
+  })
+}
+
+/**
+ * The union of two slot lists in time order, a slot in both counted once more: `merged`
+ * (built here, in order) and one member's slots. A member's slots come from the engine in
+ * start order; a list that is not (ties in another order) is sorted first.
+ */
+function mergeSlots(merged: Slot[], member: Slot[], shared: boolean): Slot[] {
+  const own = isInOrder(member) ? member : [...member].sort(compareSlots)
+  const out: Slot[] = []
+  let i = 0
+  let j = 0
+  while (i < merged.length || j < own.length) {
+    const a = merged[i]
+    const b = own[j]
+    const order = a === undefined ? 1 : b === undefined ? -1 : compareSlots(a, b)
+    if (order < 0) {
+      out.push(a!)
+      i++
+    } else if (order > 0) {
+      out.push({ start: b!.start, end: b!.end, membersFree: 1, ...(shared ? { seatsLeft: b!.seatsLeft ?? 1 } : {}) })
+      j++
+    } else {
+      a!.membersFree = (a!.membersFree ?? 0) + 1
+      if (shared) a!.seatsLeft = Math.max(a!.seatsLeft ?? 1, b!.seatsLeft ?? 1)
+      out.push(a!)
+      i++
+      j++
+    }
+  }
+  return out
+}
+
+// Every slot's instants come from one formatter (same length, UTC): text order is time order.
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
+const compareSlots = (a: Slot, b: Slot) =>
+  a.start === b.start ? compareText(a.end, b.end) : compareText(a.start, b.start)
+
+function isInOrder(slots: Slot[]): boolean {
+  for (let k = 1; k < slots.length; k++) if (compareSlots(slots[k - 1]!, slots[k]!) > 0) return false
+  return true
+}
+
+function uniqueHolds(holds: Hold[]): Hold[] {
+  return [...new Map(holds.map((h) => [h.id, h])).values()]
+}
+
+/** As `sendAvailability` sends a resource's: the asked format, a strong ETag of the bytes, 304 on a match. */
+async function sendPoolAvailability(
+  c: Context<AppEnv>,
+  body: PoolAvailabilityResponse,
+  format: 'default' | 'compact',
+): Promise<Response> {
+  const text = JSON.stringify(format === 'compact' ? compactPool(body) : body)
+  const etag = await strongEtag(text)
+  c.header('Cache-Control', 'private, no-cache')
+  c.header('ETag', etag)
+  if (ifNoneMatchHits(c.req.header('If-None-Match'), etag)) return c.body(null, 304)
+  return c.body(text, 200, { 'Content-Type': 'application/json' })
+}
+
+function compactPool(body: PoolAvailabilityResponse) {
+  const { pool, days, ...rest } = body
+  const { resource: _resource, ...compact } = encodeAvailability({ ...rest, resource: pool.resource, days })
+  return {
+    ...compact,
+    pool,
+    days: compact.days.map((day, i): CompactAvailabilityDay => {
+      const slots = days[i]?.slots ?? []
+      return slots.length === 0 ? day : { ...day, membersFree: slots.map((s) => s.membersFree ?? 1) }
+    }),
+  }
+}
