@@ -118,6 +118,19 @@ describe('the loader', () => {
       expect(Object.keys((init?.headers ?? {}) as object)).toEqual(['accept'])
   })
 
+  it('asks a pool’s first month at the pool’s availability, as its widget will', () => {
+    document.body.innerHTML = '<div data-booking-pool="physios" data-tz="UTC"></div>'
+    const requests = prefetchFirstMonths(loaderScript(), new Date('2026-11-30T10:00:00Z'))
+    const [url] = [...requests.keys()].map((u) => new URL(u))
+    expect(url!.origin + url!.pathname).toBe('https://book.test/v1/pools/physios/availability')
+    expect(Object.fromEntries(url!.searchParams)).toEqual({
+      from: '2026-11-30',
+      to: '2026-11-30',
+      tz: 'UTC',
+      format: 'compact',
+    })
+  })
+
   it('the widget takes the early answer for its first month instead of asking again', async () => {
     document.body.innerHTML = '<div id="w" data-booking-resource="room" data-tz="UTC"></div>'
     const script = loaderScript()

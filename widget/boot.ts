@@ -78,12 +78,18 @@ export function prefetchFirstMonths(
 ): Map<string, Promise<Response>> {
   const requests = new Map<string, Promise<Response>>()
   const apiUrl = findApiUrl(script)
-  for (const el of Array.from(document.querySelectorAll('[data-booking-resource]')).slice(0, MAX_PREFETCHED)) {
+  const elements = document.querySelectorAll('[data-booking-resource],[data-booking-pool]')
+  for (const el of Array.from(elements).slice(0, MAX_PREFETCHED)) {
     try {
+      // As the widget mounts it: a resource when the element names one, else the pool.
       const resource = el.getAttribute('data-booking-resource')
-      if (!resource) continue
+      const pool = el.getAttribute('data-booking-pool')
+      if (!resource && !pool) continue
       const options = optionsFrom(el, apiUrl)
-      const url = availabilityUrl(options.apiUrl, resource, firstMonthQuery(options.tz ?? viewerZone(), now))
+      const query = firstMonthQuery(options.tz ?? viewerZone(), now)
+      const url = resource
+        ? availabilityUrl(options.apiUrl, resource, query)
+        : availabilityUrl(options.apiUrl, pool!, query, 'pools')
       if (requests.has(url)) continue
       const response = fetch(url, { headers: { accept: 'application/json' } })
       // The widget asks again if this failed; the failure itself is nobody's to report.

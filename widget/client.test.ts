@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import type { AvailabilityResponse, CompactAvailabilityResponse, PublicResource } from '../shared/types'
+import type { AvailabilityResponse, CompactAvailabilityResponse, PublicPool, PublicResource } from '../shared/types'
 import { createClient } from './client'
 
 const resource: PublicResource = {
@@ -210,5 +210,90 @@ describe('createClient', () => {
 
   it('throws at once for an empty resource id', () => {
     expect(() => createClient({ apiUrl: 'https://book.example.com' }).getResource('')).toThrow(TypeError)
+  })
+
+  describe('pools', () => {
+    const pool: PublicPool = {
+      id: 'p-1',
+      slug: 'physios',
+      type: 'physio',
+      name: 'Physiotherapy',
+      timezone: 'Europe/Berlin',
+      memberChoice: false,
+      resource,
+    }
+
+    it('returns the pool out of its envelope', async () => {
+      const fetch = stubFetch(() => json(200, { pool }))
+      const result = await createClient({ apiUrl: 'https://book.example.com' }).getPool('physios')
+      expect(result).toEqual({ data: pool })
+      expect(fetch).toHaveBeenCalledWith('https://book.example.com/v1/pools/physios', expect.anything())
+    })
+
+    it('asks the pool’s compact availability with party and member, and puts each slot’s free members back', async () => {
+      const fetch = stubFetch(() =>
+        json(200, {
+          format: 'compact',
+          pool,
+          timezone: 'UTC',
+          days: [{ date: '2026-12-01', length: 30, starts: [540, 600], seatsLeft: [4, 2], membersFree: [3, 1] }],
+        }),
+      )
+      const result = await createClient({ apiUrl: 'https://book.example.com' }).getPoolAvailability('physios', {
+        from: '2026-12-01',
+        to: '2026-12-01',
+        tz: 'UTC',
+        partySize: 5,
+        member: 'r-3',
+      })
+      const url = new URL(String(fetch.mock.calls[0]![0]))
+      expect(url.pathname).toBe('/v1/pools/physios/availability')
+      expect(Object.fromEntries(url.searchParams)).toEqual({
+        from: '2026-12-01',
+        to: '2026-12-01',
+        tz: 'UTC',
+        partySize: '5',
+        member: 'r-3',
+        format: 'compact',
+      })
+      expect(result.data?.pool).toEqual(pool)
+      expect(result.data?.days[0]!.slots).toEqual([
+        { start: '2026-12-01T09:00:00.000Z', end: '2026-12-01T09:30:00.000Z', seatsLeft: 4, membersFree: 3 },
+        { start: '2026-12-01T10:00:00.000Z', end: '2026-12-01T10:30:00.000Z', seatsLeft: 2, membersFree: 1 },
+      ])
+    })
+
+    it('holds through the pool with the session header and passes a refusal through', async () => {
+      const hold = {
+        id: 'h1',
+        resourceId: 'r-4',
+        poolId: 'p-1',
+        partySize: 5,
+        start: '2026-12-01T09:00:00.000Z',
+        end: '2026-12-01T09:30:00.000Z',
+        expiresAt: '2026-12-01T08:10:00.000Z',
+      }
+      const fetch = vi.fn(async (_input: RequestInfo | URL, _init?: RequestInit) => json(201, { hold }))
+      vi.stubGlobal('fetch', fetch)
+      const client = createClient({ apiUrl: 'https://book.example.com', sessionId: 's_1' })
+      const result = await client.placePoolHold('physios', { start: hold.start, partySize: 5 })
+      expect(result).toEqual({ data: hold })
+      const [url, init] = fetch.mock.calls[0]!
+      expect(String(url)).toBe('https://book.example.com/v1/pools/physios/holds')
+      expect(JSON.parse(String(init?.body))).toEqual({ start: hold.start, partySize: 5 })
+      expect((init?.headers as Record<string, string>)['X-Booking-Session']).toBe('s_1')
+
+      fetch.mockResolvedValueOnce(json(409, { error: { code: 'slot_held', message: 'Everyone is being booked.' } }))
+      expect((await client.placePoolHold('physios', { start: hold.start })).error).toMatchObject({
+        code: 'slot_held',
+        status: 409,
+      })
+    })
+
+    it('throws at once for an empty pool id', () => {
+      expect(() => createClient({ apiUrl: 'https://book.example.com' }).getPool('')).toThrow(
+        'expected a pool id or slug, received ""',
+      )
+    })
   })
 })

@@ -8,6 +8,8 @@ import type {
   HoldRequestBody,
   HoldResponse,
   PaymentDue,
+  PoolHoldRequestBody,
+  PoolResponse,
   RescheduleRequestBody,
   ResourceResponse,
 } from '../shared/api-contract'
@@ -15,14 +17,16 @@ import type {
   AvailabilityResponse,
   NextAvailable,
   NextAvailableResponse,
+  PoolAvailabilityResponse,
   PublicBooking,
   PublicHold,
+  PublicPool,
   PublicResource,
 } from '../shared/types'
-import { availabilityUrl, type AvailabilityQuery } from './first-view'
+import { availabilityUrl, type AvailabilityQuery, type PoolAvailabilityQuery } from './first-view'
 import { takePrefetched } from './prefetch'
 
-export type { AvailabilityQuery } from './first-view'
+export type { AvailabilityQuery, PoolAvailabilityQuery } from './first-view'
 // The API's answers, defined once beside the routes' schemas; the SDK exports them by these names.
 export type { CreatedBooking, NextAvailable, PaymentDue }
 
@@ -85,6 +89,12 @@ export interface BookingClient {
     seats?: number
   }): Promise<ClientResult<PublicHold>>
   releaseHold(holdId: string): Promise<ClientResult<true>>
+  /** A pool ("any physio", a dining room of tables): its name, what a booking costs and lasts, its members when guests may choose. */
+  getPool(idOrSlug: string): Promise<ClientResult<PublicPool>>
+  /** The union of the pool's members' free times (each slot with `membersFree`); compact on the wire, expanded. */
+  getPoolAvailability(idOrSlug: string, query: PoolAvailabilityQuery): Promise<ClientResult<PoolAvailabilityResponse>>
+  /** Holds a time through the pool: the server picks the member (or takes `memberId`); the hold's `resourceId` is that member. */
+  placePoolHold(idOrSlug: string, input: PoolHoldRequestBody): Promise<ClientResult<PublicHold>>
   /** Same `idempotencyKey` + same input → the same booking, however often it is sent. */
   createBooking(input: BookingInput, options?: { idempotencyKey?: string }): Promise<ClientResult<CreatedBooking>>
   /** The booking's calendar file (needs the manage token). */
@@ -122,6 +132,14 @@ export function createClient(options: ClientOptions): BookingClient {
     }
     return `${base}/v1/resources/${encodeURIComponent(idOrSlug)}`
   }
+  const poolPath = (idOrSlug: string) => {
+    if (typeof idOrSlug !== 'string' || idOrSlug === '') {
+      throw new TypeError(`expected a pool id or slug, received ${describeValue(idOrSlug)}`)
+    }
+    return `${base}/v1/pools/${encodeURIComponent(idOrSlug)}`
+  }
+  const pickHold = (body: unknown) =>
+    isRecord(body) && isRecord(body.hold) ? (body as unknown as HoldResponse).hold : undefined
   const session = { 'X-Booking-Session': sessionId }
   const bookingPath = (ref: string) => `${base}/v1/bookings/${encodeURIComponent(ref)}`
   const bearer = (token: string) => ({ Authorization: `Bearer ${token}` })
@@ -160,10 +178,21 @@ export function createClient(options: ClientOptions): BookingClient {
       )
     },
 
-    placeHold: (input) =>
-      request(`${base}/v1/holds`, post(input satisfies HoldRequestBody), (body) =>
-        isRecord(body) && isRecord(body.hold) ? (body as unknown as HoldResponse).hold : undefined,
+    placeHold: (input) => request(`${base}/v1/holds`, post(input satisfies HoldRequestBody), pickHold),
+
+    getPool: (idOrSlug) =>
+      request(poolPath(idOrSlug), {}, (body) =>
+        isRecord(body) && isRecord(body.pool) ? (body as unknown as PoolResponse).pool : undefined,
       ),
+
+    getPoolAvailability: (idOrSlug, query) => {
+      poolPath(idOrSlug)
+      const url = availabilityUrl(base, idOrSlug, query, 'pools')
+      return request(url, { headers: session }, pickPoolAvailability, takePrefetched(url))
+    },
+
+    placePoolHold: (idOrSlug, input) =>
+      request(`${poolPath(idOrSlug)}/holds`, post(input satisfies PoolHoldRequestBody), pickHold),
 
     releaseHold: (holdId) =>
       request(
@@ -274,6 +303,19 @@ function pickAvailability(body: unknown): AvailabilityResponse | undefined {
     }
   }
   return isRecord(body) && Array.isArray(body.days) ? (body as unknown as AvailabilityResponse) : undefined
+}
+
+/** As pickAvailability, with each slot's free members put back from the compact day's `membersFree`. */
+function pickPoolAvailability(body: unknown): PoolAvailabilityResponse | undefined {
+  if (!isRecord(body) || !isRecord(body.pool)) return undefined
+  const answer = pickAvailability(body) as unknown as PoolAvailabilityResponse | undefined
+  if (!answer || !isCompactAvailability(body)) return answer
+  for (const [i, day] of answer.days.entries()) {
+    const free = (body.days[i] as { membersFree?: unknown } | undefined)?.membersFree
+    if (!Array.isArray(free)) continue
+    for (const [j, slot] of day.slots.entries()) if (Number.isInteger(free[j])) slot.membersFree = free[j] as number
+  }
+  return answer
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -29,6 +29,14 @@ describe('<booking-widget>', () => {
     expect(document.createElement('booking-widget')).toBeInstanceOf(BookingWidgetElement)
   })
 
+  it('books through a pool named by its pool attribute', async () => {
+    const el = bookingWidget({ pool: 'physios', 'api-url': FAKE_API_URL, tz: 'UTC' })
+    document.body.append(el)
+    await waitFor(() => expect(option(el)).toBeTruthy())
+    expect(el.shadowRoot!.querySelector('h2')!.textContent).toBe('Physiotherapy')
+    expect(fetchMock.mock.calls.some(([url]) => String(url).includes('/v1/pools/physios/availability'))).toBe(true)
+  })
+
   it('mounts when connected and dispatches the widget events on itself', async () => {
     const el = bookingWidget({ resource: 'room', 'api-url': FAKE_API_URL, tz: 'UTC' })
     const ready = vi.fn()

@@ -1,10 +1,11 @@
 import { mount, type MountHandle, type MountOptions, type Theme } from './sdk'
 
 /** The attributes the element reads; changing any of them mounts the widget again with the new value. */
-const ATTRIBUTES = ['resource', 'api-url', 'locale', 'tz', 'theme', 'manage-url'] as const
+const ATTRIBUTES = ['resource', 'pool', 'api-url', 'locale', 'tz', 'theme', 'manage-url'] as const
 
 /**
- * `<booking-widget resource="yoga-room" api-url="https://book.example.com">`: the booking widget as
+ * `<booking-widget resource="yoga-room" api-url="https://book.example.com">` (or `pool="physios"` for
+ * "anyone free" of a pool): the booking widget as
  * a custom element. Its events (`booking:confirmed`, …) are dispatched on the element itself, so
  * `addEventListener` works as on any element. Removing it from the page gives a held time back.
  */
@@ -30,10 +31,12 @@ export class BookingWidgetElement extends HTMLElement {
 
   #render(): void {
     const resource = this.getAttribute('resource')
+    const pool = this.getAttribute('pool')
     const apiUrl = this.getAttribute('api-url')
     // Frameworks often set attributes one by one after connecting: wait until both are there.
-    if (!resource || !apiUrl) return
-    const options: MountOptions = { resource, apiUrl }
+    if (!(resource || pool) || !apiUrl) return
+    // A resource wins over a pool, as on an embed element that names both.
+    const options: MountOptions = resource ? { resource, apiUrl } : { pool: pool!, apiUrl }
     const locale = this.getAttribute('locale')
     const tz = this.getAttribute('tz')
     const theme = this.getAttribute('theme')

@@ -1,7 +1,7 @@
 /*
  * The widget's entry module (dist/widget/assets/widget-<hash>.js), imported by the loader
  * (widget.js) with the script tag the site pasted: the only module that touches the host page
- * when it loads. It mounts every [data-booking-resource] element, now and later, adds floating
+ * when it loads. It mounts every [data-booking-resource] and [data-booking-pool] element, now and later, adds floating
  * buttons for [data-booking-button], and exposes window.Booking. Nothing here may throw into
  * the host page. The manage view, the popup, the details form, the card step and other
  * languages are chunks fetched when needed.
@@ -14,6 +14,7 @@ import { adoptPrefetched } from './prefetch'
 import { mount, open } from './sdk'
 
 const RESOURCE = 'data-booking-resource'
+const POOL = 'data-booking-pool'
 const BUTTON = 'data-booking-button'
 
 /** Called once by the loader (which keeps a second copy of the script from calling it); returns `window.Booking`. */
@@ -48,6 +49,7 @@ function startWidgets(script: HTMLScriptElement | null): BookingGlobal {
     try {
       const options = optionsFrom(el, apiUrl)
       if (el.hasAttribute(RESOURCE)) mount(el, { ...options, resource: el.getAttribute(RESOURCE) ?? '' })
+      else if (el.hasAttribute(POOL)) mount(el, { ...options, pool: el.getAttribute(POOL) ?? '' })
       const floating = el.getAttribute(BUTTON)
       // One floating button per resource, however many elements ask for it.
       if (floating && !buttons.has(floating)) {
@@ -63,7 +65,7 @@ function startWidgets(script: HTMLScriptElement | null): BookingGlobal {
       })
     }
   }
-  const selector = `[${RESOURCE}],[${BUTTON}]`
+  const selector = `[${RESOURCE}],[${POOL}],[${BUTTON}]`
   const scan = (root: Element | Document) => {
     if (root instanceof Element && root.matches(selector)) attach(root)
     root.querySelectorAll(selector).forEach(attach)
@@ -81,7 +83,7 @@ function startWidgets(script: HTMLScriptElement | null): BookingGlobal {
     childList: true,
     subtree: true,
     attributes: true,
-    attributeFilter: [RESOURCE, BUTTON],
+    attributeFilter: [RESOURCE, POOL, BUTTON],
   })
   return global
 }

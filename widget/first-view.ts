@@ -18,16 +18,31 @@ export interface AvailabilityQuery {
   seats?: number
 }
 
+/** A pool's availability takes the resource query plus the party and the member chosen. */
+export interface PoolAvailabilityQuery extends AvailabilityQuery {
+  /** Guests at the table, for a pool of tables: only tables that seat this many. */
+  partySize?: number
+  /** A member's id or slug: that member's free times only (when the pool lets guests choose). */
+  member?: string
+}
+
 /** Where the client asks for availability: always the compact form, expanded by the client. */
-export function availabilityUrl(apiUrl: string, idOrSlug: string, query: AvailabilityQuery): string {
+export function availabilityUrl(
+  apiUrl: string,
+  idOrSlug: string,
+  query: PoolAvailabilityQuery,
+  kind: 'resources' | 'pools' = 'resources',
+): string {
   const params = new URLSearchParams({ from: query.from, to: query.to })
   if (query.tz) params.set('tz', query.tz)
   if (query.duration !== undefined) params.set('duration', String(query.duration))
   // One place is the default: left out, so the loader's early request for the first month still matches.
   if (query.seats !== undefined && query.seats > 1) params.set('seats', String(query.seats))
+  if (query.partySize !== undefined) params.set('partySize', String(query.partySize))
+  if (query.member) params.set('member', query.member)
   // A fraction of the bytes of the ISO form.
   params.set('format', 'compact')
-  return `${apiUrl.replace(/\/+$/, '')}/v1/resources/${encodeURIComponent(idOrSlug)}/availability?${params}`
+  return `${apiUrl.replace(/\/+$/, '')}/v1/${kind}/${encodeURIComponent(idOrSlug)}/availability?${params}`
 }
 
 /** The month a widget opens on: the rest of this month in `zone`, from today. */

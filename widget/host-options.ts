@@ -1,9 +1,9 @@
 import type { MountOptions, Theme } from './sdk'
 
 /** Options an element sets with data-* attributes (data-api, data-tz, data-locale, data-theme, data-name…). */
-export function optionsFrom(el: Element, apiUrl: string): Omit<MountOptions, 'resource'> {
+export function optionsFrom(el: Element, apiUrl: string): Omit<MountOptions, 'resource' | 'pool'> {
   const data = (el as HTMLElement).dataset ?? {}
-  const options: Omit<MountOptions, 'resource'> = {
+  const options: Omit<MountOptions, 'resource' | 'pool'> = {
     apiUrl: data.api ? new URL(data.api, document.baseURI).href : apiUrl,
   }
   if (data.tz) options.tz = data.tz

@@ -57,4 +57,13 @@ describe('<BookingWidget> for React', () => {
     expect(container.childElementCount).toBe(0)
     await waitFor(() => expect(releasedHold(fetchMock, 'h_1')).toBe(true))
   })
+
+  it('books through a pool given as the pool prop; the held member comes back in onSlotHeld', async () => {
+    const onSlotHeld = vi.fn()
+    render({ pool: 'physios', apiUrl: FAKE_API_URL, tz: 'UTC', onSlotHeld })
+    await waitFor(() => expect(option()).toBeTruthy())
+    option()!.click()
+    await waitFor(() => expect(onSlotHeld).toHaveBeenCalledTimes(1))
+    expect(onSlotHeld.mock.calls[0]?.[0]).toMatchObject({ hold: { resourceId: 'r-4', poolId: 'p-1' } })
+  })
 })

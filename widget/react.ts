@@ -25,7 +25,7 @@ const CALLBACKS: [keyof BookingEventMap, keyof BookingWidgetCallbacks][] = [
 ]
 
 /**
- * The booking widget as a React component. It mounts once per resource, API, zone, language and
+ * The booking widget as a React component. It mounts once per resource (or pool), API, zone, language and
  * theme; new callbacks are picked up without remounting. Unmounting gives a held time back.
  *
  * @example
@@ -36,17 +36,17 @@ export function BookingWidget(props: BookingWidgetProps): ReactElement {
   // The latest props, read when an event arrives: inline arrow callbacks do not remount the widget.
   const latest = useRef(props)
   latest.current = props
-  const { resource, apiUrl, tz, locale, theme, manageUrl } = props
+  const { resource, pool, apiUrl, tz, locale, theme, manageUrl } = props
   useEffect(() => {
     const el = host.current
     if (!el) return
     const { loadStripe, guest } = latest.current
-    const handle = mount(el, { resource, apiUrl, tz, locale, theme, manageUrl, loadStripe, guest })
+    const handle = mount(el, { resource, pool, apiUrl, tz, locale, theme, manageUrl, loadStripe, guest })
     for (const [type, callback] of CALLBACKS) {
       handle.on(type, (detail) => (latest.current[callback] as ((d: typeof detail) => void) | undefined)?.(detail))
     }
     return () => handle.destroy()
-  }, [resource, apiUrl, tz, locale, theme, manageUrl])
+  }, [resource, pool, apiUrl, tz, locale, theme, manageUrl])
   return createElement('div', { ref: host, className: props.className, style: props.style })
 }
 

@@ -111,7 +111,19 @@ describe('mount', () => {
 
   it.each([
     [() => mount(null as never, { resource: 'room', apiUrl: API }), /expected an Element, received null/],
-    [() => mount(document.createElement('div'), { resource: '', apiUrl: API }), /options.resource/],
+    [
+      () => mount(document.createElement('div'), { resource: '', apiUrl: API }),
+      /expected resource or pool, received resource ""/,
+    ],
+    [
+      () => mount(document.createElement('div'), { apiUrl: API }),
+      /^mount: expected resource or pool, received undefined$/,
+    ],
+    [
+      () => mount(document.createElement('div'), { resource: 'room', pool: 'physios', apiUrl: API }),
+      /expected resource or pool, received both/,
+    ],
+    [() => mount(document.createElement('div'), { pool: 7 as never, apiUrl: API }), /received pool number/],
     [() => mount(document.createElement('div'), { resource: 'room', apiUrl: '' }), /options.apiUrl/],
     [
       () => mount(document.createElement('div'), { resource: 'room', apiUrl: API, tz: 'Mars/Olympus' }),
@@ -195,5 +207,21 @@ describe('the embed script', () => {
     bad.addEventListener('booking:error', (event) => errors((event as CustomEvent).detail))
     document.body.append(bad)
     await waitFor(() => expect(errors).toHaveBeenCalledWith(expect.objectContaining({ code: 'invalid_request' })))
+  })
+
+  it('mounts [data-booking-pool] through the pool, and open({pool}) too', async () => {
+    vi.resetModules()
+    document.body.innerHTML = '<div id="p" data-booking-pool="physios" data-tz="UTC"></div>'
+    ;(await import('./embed')).start(null)
+    const el = document.getElementById('p')!
+    await waitFor(() => expect(el.shadowRoot?.querySelector('h2')?.textContent).toBe('Physiotherapy'))
+    const asked = fetchMock.mock.calls.map(([url]) => new URL(String(url)).pathname)
+    expect(asked).toContain('/v1/pools/physios/availability')
+    expect(asked.some((path) => path.startsWith('/v1/resources/'))).toBe(false)
+
+    const popup = open({ pool: 'physios', apiUrl: API })
+    const host = document.querySelector('[data-booking-popup="physios"]')!
+    await waitFor(() => expect(host.shadowRoot?.textContent).toContain('Anyone'))
+    popup.destroy()
   })
 })

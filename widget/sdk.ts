@@ -30,6 +30,8 @@ export type {
   AvailabilityResponse,
   PublicBooking,
   PublicHold,
+  PublicPool,
+  PublicPoolMember,
   PublicResource,
   Slot,
 } from '../shared/types'
@@ -49,8 +51,13 @@ export interface ViewOptions {
 }
 
 export interface MountOptions extends ViewOptions {
-  /** Resource id or slug. */
-  resource: string
+  /** Resource id or slug. Exactly one of `resource` and `pool`. */
+  resource?: string
+  /**
+   * Pool id or slug ("any physio", a dining room of tables): the guest books whoever is free,
+   * or picks a member when the pool allows it, and gives the party size for tables.
+   */
+  pool?: string
   /**
    * Loads Stripe.js for resources that take payment (default: `loadStripe` from
    * `@stripe/stripe-js`, which fetches js.stripe.com). Pass your own to control loading,
@@ -98,8 +105,8 @@ export function mount(el: Element, options: MountOptions): MountHandle {
   assertElement(el, 'mount')
   const existing = (el as HostElement)[MOUNTED]
   if (existing) return existing
-  const resource = checkResource(options, 'mount')
-  return attach(el, options, (ctx) => bookingView(ctx, options, resource))
+  const target = checkTarget(options, 'mount')
+  return attach(el, options, (ctx) => bookingView(ctx, options, target))
 }
 
 /**
@@ -111,9 +118,9 @@ export function mount(el: Element, options: MountOptions): MountHandle {
  *   open({ resource: 'yoga-room', apiUrl: 'https://book.example.com' }))
  */
 export function open(options: MountOptions): MountHandle {
-  const resource = checkResource(options, 'open')
+  const target = checkTarget(options, 'open')
   const host = document.createElement('div')
-  host.setAttribute('data-booking-popup', resource)
+  host.setAttribute('data-booking-popup', target.id)
   document.body.append(host)
   let state: BookingState | undefined
   // The dialog's code arrives with the first popup, not with every page that embeds the widget.
@@ -127,7 +134,7 @@ export function open(options: MountOptions): MountHandle {
         // Closing while a time is held asks first; leaving destroys the view, which releases the hold.
         confirmLeave: { isHolding: () => state?.hold.peek() !== undefined, words: ctx.locale.t },
       },
-      bookingView(ctx, options, resource, 'booking-title', (created) => (state = created)),
+      bookingView(ctx, options, target, 'booking-title', (created) => (state = created)),
     ),
   )
   const destroy = handle.destroy
@@ -223,13 +230,16 @@ function takeRedirectReturn(resource: string): { ref: string; token: string; suc
 function bookingView(
   ctx: ViewContext,
   options: MountOptions,
-  resource: string,
+  target: Target,
   titleId?: string,
   expose?: (state: BookingState) => void,
 ): ComponentChild {
   const { host } = ctx
+  // What a 3-D Secure return is matched against: a pool and a resource may share a slug.
+  const resource = target.pool ? `pool:${target.id}` : target.id
   const state = createBookingState(ctx.client, {
-    resource,
+    resource: target.id,
+    pool: target.pool,
     zone: ctx.zone,
     t: ctx.locale.t,
     locale: ctx.locale.tag,
@@ -370,12 +380,27 @@ function assertElement(el: unknown, fn: string): asserts el is Element {
   }
 }
 
-function checkResource(options: MountOptions, fn: string): string {
+/** What a booking view books: a resource, or a pool (`pool` true) that assigns one of its members. */
+interface Target {
+  id: string
+  pool: boolean
+}
+
+/** Exactly one of `resource` and `pool`, a non-empty id or slug. */
+function checkTarget(options: MountOptions, fn: string): Target {
   const resource: unknown = options?.resource
-  if (typeof resource !== 'string' || resource === '') {
+  const pool: unknown = options?.pool
+  const given = (value: unknown) => value !== undefined && value !== null
+  if (given(resource) && given(pool)) {
     throw new TypeError(
-      `${fn}: expected options.resource to be a resource id or slug, received ${describeValue(resource)}`,
+      `${fn}: expected resource or pool, received both (resource ${describeValue(resource)}, pool ${describeValue(pool)})`,
     )
   }
-  return resource
+  const id = given(pool) ? pool : resource
+  if (typeof id !== 'string' || id === '') {
+    throw new TypeError(
+      `${fn}: expected resource or pool, received ${given(pool) ? 'pool ' : given(resource) ? 'resource ' : ''}${describeValue(id)}`,
+    )
+  }
+  return { id, pool: given(pool) }
 }

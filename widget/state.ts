@@ -32,6 +32,8 @@ export function createBookingState(client: FlowClient, options: BookingStateOpti
     booking: flow.booking,
     manageToken: flow.manageToken,
     hold: hold.current,
+    /** Through a pool: who or which table the hold (and so the booking) got, once known. */
+    assignedName: hold.memberName,
     selectSlot: hold.selectSlot,
     confirmMove: flow.confirmMove,
     backToSlots: flow.backToSlots,
@@ -44,6 +46,8 @@ export function createBookingState(client: FlowClient, options: BookingStateOpti
     /** The zone the widget started in (the viewer's, or the one the site chose). */
     viewerZone: options.zone,
     isReschedule: options.reschedule !== undefined,
+    /** Booking through a pool: the hold's resource is the member the pool assigned. */
+    isPool: options.pool === true,
     /** The booking's time before the move, shown beside the new one. */
     movingFrom: options.reschedule?.from,
     now,

@@ -10,8 +10,10 @@ import { HoldModel } from './hold'
 import type { Payment, PaymentModel, PaymentSetup } from './payment'
 
 export interface BookingFlowOptions {
-  /** Resource id or slug. */
+  /** Resource id or slug (a pool's, when `pool` is set). */
   resource: string
+  /** `resource` names a pool ("any physio", a dining room): the pool picks the member a booking gets. */
+  pool?: boolean | undefined
   /** Zone the days are cut in and times shown in, until the guest picks another. */
   zone: string
   t: Messages
@@ -64,7 +66,8 @@ export type FlowClient = Pick<
   | 'createBooking'
   | 'rescheduleBooking'
   | 'getBooking'
->
+> &
+  Partial<Pick<BookingClient, 'getPoolAvailability' | 'placePoolHold' | 'getResource'>>
 
 /**
  * The booking flow: the calendar and hold models (and, once the later steps' code is here,
@@ -85,6 +88,7 @@ export const BookingFlowModel = createModel((client: FlowClient, options: Bookin
 
   const calendar = new CalendarModel(client, {
     resource: options.resource,
+    pool: options.pool,
     zone: options.zone,
     duration: options.duration,
     seats: options.reschedule ? (options.reschedule.seats ?? 1) : undefined,
@@ -92,7 +96,13 @@ export const BookingFlowModel = createModel((client: FlowClient, options: Bookin
     notice,
     onError: options.onError,
   })
-  const hold = new HoldModel(client, { calendar, status, onHeld: options.onHeld, onRefused: recover })
+  const hold = new HoldModel(client, {
+    calendar,
+    pool: options.pool ? options.resource : undefined,
+    status,
+    onHeld: options.onHeld,
+    onRefused: recover,
+  })
   /** The details and payment models arrive with the later steps' code (see addLaterSteps). */
   let later: LaterModels | undefined
   // The effect reads no signal, so it runs once; its cleanup runs when the flow is disposed.

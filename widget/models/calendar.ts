@@ -1,15 +1,24 @@
 import { batch, computed, createModel, signal, type Signal } from '@preact/signals'
-import type { AvailabilityResponse, PublicResource, Slot } from '../../shared/types'
+import type { AvailabilityResponse, PublicPool, PublicResource, Slot } from '../../shared/types'
 import { addDays, addMonths, lastDayOf, monthOf, monthRange, todayIn } from '../../shared/calendar-labels'
 import type { AvailabilityQuery, BookingClient, ClientError, ClientResult } from '../client'
 
 export type LoadStatus = 'loading' | 'ready' | 'error'
 
-export type CalendarClient = Pick<BookingClient, 'getAvailability' | 'getNextAvailable'>
+export type CalendarClient = Pick<BookingClient, 'getAvailability' | 'getNextAvailable'> &
+  Partial<Pick<BookingClient, 'getPoolAvailability'>>
+
+/** A month's answer; through a pool, `resource` is the pool's (its first member's view) and `pool` is set. */
+type MonthAnswer = AvailabilityResponse & { pool?: PublicPool }
+
+/** Guests at a table when the widget opens, kept within the pool's bounds. */
+const DEFAULT_PARTY = 2
 
 export interface CalendarOptions {
-  /** Resource id or slug. */
+  /** Resource id or slug (a pool's, when `pool` is set). */
   resource: string
+  /** `resource` names a pool: availability is the pool's, with the party size and member chosen. */
+  pool?: boolean | undefined
   /** Zone the days are cut in and times shown in, until the guest picks another. */
   zone: string
   /** Initial length in minutes, for resources that offer several. */
@@ -45,6 +54,12 @@ export const CalendarModel = createModel((client: CalendarClient, options: Calen
   const seats = signal(options.seats ?? 1)
   const status = signal<LoadStatus>('loading')
   const resource = signal<PublicResource | undefined>(undefined)
+  /** Through a pool: the pool, from its first answer. */
+  const pool = signal<PublicPool | undefined>(undefined)
+  /** Guests at the table, for a pool of tables (set from the pool's bounds on its first answer). */
+  const partySize = signal<number | undefined>(undefined)
+  /** The member the guest chose, by id; undefined = anyone. */
+  const member = signal<string | undefined>(undefined)
   /** Free slots of the shown month by date; dates without slots are absent. */
   const slotsByDate = signal<ReadonlyMap<string, Slot[]>>(new Map())
   const error = signal<ClientError | undefined>(undefined)
@@ -83,19 +98,30 @@ export const CalendarModel = createModel((client: CalendarClient, options: Calen
 
   // Months already asked for, by zone and duration; the next month is fetched ahead so
   // paging forward paints at once.
-  const cache = new Map<string, { at: number; answer: Promise<ClientResult<AvailabilityResponse>> }>()
-  function fetchMonth(shown: string): Promise<ClientResult<AvailabilityResponse>> | undefined {
+  const cache = new Map<string, { at: number; answer: Promise<ClientResult<MonthAnswer>> }>()
+  function fetchMonth(shown: string): Promise<ClientResult<MonthAnswer>> | undefined {
     const range = monthRange(shown, today())
     if (!range) return undefined
     const minutes = duration.peek()
     const places = seats.peek()
-    const key = `${zone.peek()}|${minutes ?? ''}|${places}|${shown}`
+    const party = partySize.peek()
+    const chosen = member.peek()
+    const key = `${zone.peek()}|${minutes ?? ''}|${places}|${party ?? ''}|${chosen ?? ''}|${shown}`
     const hit = cache.get(key)
     if (hit && now().getTime() - hit.at < CACHE_MS) return hit.answer
     const query: AvailabilityQuery = { ...range, tz: zone.peek() }
     if (minutes !== undefined) query.duration = minutes
     if (places > 1) query.seats = places
-    const answer = client.getAvailability(options.resource, query)
+    const answer: Promise<ClientResult<MonthAnswer>> =
+      options.pool && client.getPoolAvailability
+        ? client
+            .getPoolAvailability(options.resource, {
+              ...query,
+              ...(party !== undefined ? { partySize: party } : {}),
+              ...(chosen ? { member: chosen } : {}),
+            })
+            .then((r) => (r.error ? r : { data: { ...r.data, resource: r.data.pool.resource } }))
+        : client.getAvailability(options.resource, query)
     cache.set(key, { at: now().getTime(), answer })
     // A failure is not kept: the retry must ask again.
     void answer.then((result) => result.error && cache.get(key)?.answer === answer && cache.delete(key))
@@ -126,9 +152,18 @@ export const CalendarModel = createModel((client: CalendarClient, options: Calen
       options.onError?.(result.error)
       return
     }
+    const table = result.data.pool?.maxParty
+    if (table !== undefined && partySize.peek() === undefined) {
+      // A pool of tables: times are asked for a party size, never for "any table".
+      pool.value = result.data.pool
+      resource.value = result.data.resource
+      partySize.value = Math.max(result.data.pool?.minParty ?? 1, Math.min(DEFAULT_PARTY, table))
+      return load(opts)
+    }
     const byDate = new Map(result.data.days.filter((day) => day.slots.length > 0).map((day) => [day.date, day.slots]))
     batch(() => {
       resource.value = result.data.resource
+      pool.value = result.data.pool
       slotsByDate.value = byDate
       const keep = selectedDate.peek()
       // Keep the guest's day when it still has times; else the first day that has any.
@@ -156,6 +191,14 @@ export const CalendarModel = createModel((client: CalendarClient, options: Calen
     const last = lastBookableDate.peek()
     if (last !== undefined && from > last) {
       nextAvailable.value = null
+      return
+    }
+    if (options.pool) {
+      // Pools have no next-available search: the month after, fetched ahead anyway, is looked at.
+      const ahead = await fetchMonth(monthOf(from))
+      if (lookup !== nextLookup || !ahead || ahead.error) return
+      const day = ahead.data.days.find((d) => d.date >= from && d.slots.length > 0)
+      if (day) nextAvailable.value = { date: day.date }
       return
     }
     const minutes = duration.peek()
@@ -196,6 +239,9 @@ export const CalendarModel = createModel((client: CalendarClient, options: Calen
     selectedDate,
     status,
     resource,
+    pool,
+    partySize,
+    member,
     slotsByDate,
     error,
     selected,
@@ -233,6 +279,21 @@ export const CalendarModel = createModel((client: CalendarClient, options: Calen
       const next = Math.max(1, Math.min(maxSeats.peek(), Math.round(count)))
       if (next === seats.peek()) return undefined
       seats.value = next
+      return load()
+    },
+    /** Asks for times with a table for `count` guests (kept within the pool's bounds). */
+    chooseParty(count: number): Promise<void> | undefined {
+      const bounds = pool.peek()
+      if (bounds?.maxParty === undefined) return undefined
+      const next = Math.max(bounds.minParty ?? 1, Math.min(bounds.maxParty, Math.round(count)))
+      if (next === partySize.peek()) return undefined
+      partySize.value = next
+      return load()
+    },
+    /** Shows the free times of one member (by id), or of anyone (undefined). */
+    chooseMember(id: string | undefined): Promise<void> | undefined {
+      if (id === member.peek()) return undefined
+      member.value = id
       return load()
     },
   }

@@ -4,10 +4,13 @@ import { randomId, type BookingClient, type ClientError } from '../client'
 import type { Calendar } from './calendar'
 import type { FlowStatus } from './flow-status'
 
-export type HoldClient = Pick<BookingClient, 'placeHold' | 'releaseHold'>
+export type HoldClient = Pick<BookingClient, 'placeHold' | 'releaseHold'> &
+  Partial<Pick<BookingClient, 'placePoolHold' | 'getResource'>>
 
 export interface HoldOptions {
   calendar: Calendar
+  /** Pool id or slug when booking through one: the pool picks the member the hold takes. */
+  pool?: string | undefined
   status: FlowStatus
   onHeld?: ((hold: PublicHold) => void) | undefined
   /** A refused hold: the flow decides what the guest sees next. */
@@ -25,6 +28,17 @@ export const HoldModel = createModel((client: HoldClient, options: HoldOptions) 
   const current = signal<PublicHold | undefined>(undefined)
   /** One key per hold: a double click or a retry after a timeout cannot book twice. */
   const idempotencyKey = signal('')
+  /** Through a pool: the name of the member the hold took, from the pool's members or else its own page. */
+  const memberName = signal<string | undefined>(undefined)
+  let naming = 0
+
+  async function nameMember(id: string): Promise<void> {
+    const asked = ++naming
+    memberName.value = calendar.pool.peek()?.members?.find((m) => m.id === id)?.name
+    if (memberName.peek() || !client.getResource) return
+    const found = await client.getResource(id)
+    if (asked === naming && found.data) memberName.value = found.data.name
+  }
 
   /** Gives a held time back without waiting (the view is going away); best effort. */
   function releaseHeld(): void {
@@ -37,6 +51,7 @@ export const HoldModel = createModel((client: HoldClient, options: HoldOptions) 
   return {
     current,
     idempotencyKey,
+    memberName,
     async selectSlot(slot: Slot): Promise<void> {
       const resource = calendar.resource.peek()
       if (!resource || busy.peek()) return
@@ -45,12 +60,17 @@ export const HoldModel = createModel((client: HoldClient, options: HoldOptions) 
       notice.value = undefined
       const seats = calendar.seats.peek()
       // One place is the default, left out so the request for a resource of one place stays as it was.
-      const result = await client.placeHold({
-        resourceId: resource.id,
-        start: slot.start,
-        end: slot.end,
-        ...(seats > 1 ? { seats } : {}),
-      })
+      const time = { start: slot.start, end: slot.end, ...(seats > 1 ? { seats } : {}) }
+      const partySize = calendar.partySize.peek()
+      const memberId = calendar.member.peek()
+      const result =
+        options.pool && client.placePoolHold
+          ? await client.placePoolHold(options.pool, {
+              ...time,
+              ...(partySize !== undefined ? { partySize } : {}),
+              ...(memberId ? { memberId } : {}),
+            })
+          : await client.placeHold({ resourceId: resource.id, ...time })
       busy.value = false
       if (result.error) return options.onRefused(result.error)
       idempotencyKey.value = randomId('book_')
@@ -58,6 +78,7 @@ export const HoldModel = createModel((client: HoldClient, options: HoldOptions) 
         current.value = result.data
         step.value = 'details'
       })
+      if (options.pool) void nameMember(result.data.resourceId)
       options.onHeld?.(result.data)
     },
     /** Gives the held time back so others can have it at once: the release to wait for, if there was a hold. */

@@ -1,5 +1,5 @@
 import { vi } from 'vitest'
-import type { PublicResource } from '../../shared/types'
+import type { PublicPool, PublicResource } from '../../shared/types'
 
 /** A fetch stand-in for widget tests: one free time each day, holds as the API would answer, no bookings. */
 
@@ -24,6 +24,35 @@ export const fakeClass: PublicResource = {
 }
 export const FAKE_CLASS_SEATS_LEFT = 3
 
+/** Two physios the guest may choose between; "anyone" gets Dr. Kim (Dr. Lee is taken). */
+export const fakePhysios: PublicPool = {
+  id: 'p-1',
+  slug: 'physios',
+  type: 'physio',
+  name: 'Physiotherapy',
+  timezone: 'Europe/Berlin',
+  memberChoice: true,
+  members: [
+    { id: 'r-3', slug: 'lee', name: 'Dr. Lee' },
+    { id: 'r-4', slug: 'kim', name: 'Dr. Kim' },
+  ],
+  resource: { ...fakeRoom, id: 'r-3', slug: 'lee', name: 'Dr. Lee' },
+}
+
+/** A dining room of a table for 2 (`t-2`) and one for 3 to 6 (`t-6`); the pool assigns the smallest that fits. */
+export const fakeTables: PublicPool = {
+  id: 'p-2',
+  slug: 'dining',
+  type: 'table',
+  name: 'Dining room',
+  timezone: 'Europe/Berlin',
+  memberChoice: false,
+  minParty: 1,
+  maxParty: 6,
+  resource: { ...fakeRoom, id: 't-2', slug: 'table-2', name: 'Table 2', type: 'table', minParty: 1, maxParty: 2 },
+}
+const FAKE_TABLE_6 = { id: 't-6', slug: 'table-6', name: 'Table 6', minParty: 3, maxParty: 6 }
+
 /** A JSON answer as the API writes it (204: no body). */
 export function answer(body: unknown, status = 200): Response {
   return new Response(status === 204 ? null : JSON.stringify(body), {
@@ -36,6 +65,8 @@ export function fakeApiFetch() {
   return vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
     const url = new URL(String(input))
     const method = init?.method ?? 'GET'
+    const pool = [fakePhysios, fakeTables].find((p) => url.pathname.startsWith(`/v1/pools/${p.slug}`))
+    if (pool) return fakePool(pool, url, init)
     if (url.pathname.endsWith('/availability')) {
       const from = url.searchParams.get('from')!
       const slot = { start: `${from}T22:00:00Z`, end: `${from}T22:30:00Z` }
@@ -58,9 +89,36 @@ export function fakeApiFetch() {
     if (url.pathname.startsWith('/v1/holds/') && method === 'DELETE') return answer(null, 204)
     if (url.pathname.startsWith('/v1/bookings/'))
       return answer({ error: { code: 'not_found', message: 'No such booking.' } }, 404)
+    if (url.pathname === '/v1/resources/t-6') return answer({ resource: { ...fakeTables.resource, ...FAKE_TABLE_6 } })
     if (url.pathname.startsWith('/v1/resources/')) return answer({ resource: fakeRoom })
     return answer({ error: { code: 'not_found', message: url.pathname } }, 404)
   })
+}
+
+/** A pool's answers: both members free at each day's time (one when a member is chosen). */
+function fakePool(pool: PublicPool, url: URL, init?: RequestInit): Response {
+  if (url.pathname.endsWith('/availability')) {
+    const from = url.searchParams.get('from')!
+    const membersFree = url.searchParams.has('member') ? 1 : 2
+    const slots = [{ start: `${from}T22:00:00Z`, end: `${from}T22:30:00Z`, membersFree }]
+    return answer({ pool, timezone: 'UTC', days: [{ date: from, slots }] })
+  }
+  if (url.pathname.endsWith('/holds') && init?.method === 'POST') {
+    const body = JSON.parse(String(init.body)) as { start: string; partySize?: number; memberId?: string }
+    const party = body.partySize !== undefined ? { partySize: body.partySize } : {}
+    const member = pool === fakeTables ? ((body.partySize ?? 1) <= 2 ? 't-2' : 't-6') : (body.memberId ?? 'r-4')
+    const expiresAt = new Date(Date.now() + 600_000).toISOString()
+    const hold = {
+      id: `h_${member}`,
+      resourceId: member,
+      poolId: pool.id,
+      start: body.start,
+      end: body.start,
+      expiresAt,
+    }
+    return answer({ hold: { ...hold, seats: 1, ...party } }, 201)
+  }
+  return answer({ pool })
 }
 
 /** Whether the fake API was asked to give hold `id` back. */

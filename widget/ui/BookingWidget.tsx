@@ -8,7 +8,7 @@ import { laterSteps, loadLaterSteps, StepLoading, whenIdle } from './later'
 import { MonthCalendar } from './MonthCalendar'
 import { NextAvailable } from './NextAvailable'
 import { ResourceSummary } from './ResourceSummary'
-import { SeatPicker } from './SeatPicker'
+import { MemberPicker, PartyPicker, SeatPicker } from './SeatPicker'
 import { SlotList } from './SlotList'
 import { ZonePicker } from './ZonePicker'
 
@@ -58,7 +58,7 @@ export function BookingWidget({ state, client, manageUrl, onReady, titleId, onLe
   const focusHeading = stepsSeen.current > 0
   return (
     <section class="card" aria-labelledby={titleId} aria-busy={status === 'loading' ? 'true' : 'false'}>
-      <h2 id={titleId}>{resource?.name ?? t.freeTimes}</h2>
+      <h2 id={titleId}>{state.pool.value?.name ?? resource?.name ?? t.freeTimes}</h2>
       {notice && (
         <p class="notice" role="alert">
           {notice}
@@ -116,7 +116,9 @@ function Pick({
       <h3 class="sr" ref={heading} tabIndex={-1}>
         {t.chooseTime}
       </h3>
+      <PartyPicker state={state} />
       <ResourceSummary state={state} />
+      <MemberPicker state={state} />
       <ZonePicker state={state} />
       <DurationPicker state={state} />
       <SeatPicker state={state} />

@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'preact/hooks'
 import type { BookingClient } from '../client'
 import { formatRangeWithZone } from '../format-time'
 import type { BookingState } from '../state'
+import { Assigned } from './Assigned'
 import { CalendarLinks } from './CalendarLinks'
 
 export interface ConfirmationProps {
@@ -28,6 +29,7 @@ export function Confirmation({ state, client, manageUrl }: ConfirmationProps) {
       </h3>
       <p>{formatRangeWithZone(booking, state.zone.value, locale, state.now())}</p>
       {booking.seats !== undefined && booking.seats > 1 && <p>{t.places(booking.seats)}</p>}
+      <Assigned state={state} booked={booking} />
       <p>
         {t.reference} <strong class="ref">{booking.ref}</strong>
       </p>
@@ -35,7 +37,7 @@ export function Confirmation({ state, client, manageUrl }: ConfirmationProps) {
         <CalendarLinks
           booking={booking}
           token={token}
-          title={state.resource.value?.name ?? t.yourBooking}
+          title={(state.isPool && state.pool.value?.name) || state.resource.value?.name || t.yourBooking}
           t={t}
           client={client}
         />

@@ -1,3 +1,4 @@
+import { Assigned } from './Assigned'
 import { useEffect, useRef } from 'preact/hooks'
 import { dueAtBooking } from '../../shared/payment-terms'
 import { formatRangeWithZone } from '../format-time'
@@ -46,6 +47,7 @@ export function DetailsForm(props: { state: BookingState }) {
         {formatRangeWithZone(hold, state.zone.value, locale, state.now())}
       </h3>
       {hold.seats !== undefined && hold.seats > 1 && <p>{t.places(hold.seats)}</p>}
+      <Assigned state={state} booked={hold} />
       {state.movingFrom && (
         <p class="muted">
           {t.movingFrom(formatRangeWithZone(state.movingFrom, state.zone.value, locale, state.now()))}

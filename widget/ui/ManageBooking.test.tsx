@@ -61,6 +61,9 @@ function createFakeClient(booking: PublicBooking = booked) {
     rescheduleBooking: vi.fn<BookingClient['rescheduleBooking']>(async () => ({
       data: { ...booking, start: '2026-11-30T13:00:00Z', end: '2026-11-30T14:00:00Z', version: 2 },
     })),
+    getPool: vi.fn<BookingClient['getPool']>(),
+    getPoolAvailability: vi.fn<BookingClient['getPoolAvailability']>(),
+    placePoolHold: vi.fn<BookingClient['placePoolHold']>(),
   }
 }
 
