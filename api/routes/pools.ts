@@ -14,7 +14,14 @@ import {
   plainText,
   poolHoldRequestSchema,
 } from '../../shared/schemas'
-import { busyQueryRange, computeSlots, daysWithinSlotLimit } from '../../shared/slots/compute-slots'
+import {
+  busyQueryRange,
+  computeFreeSlots,
+  daysWithinSlotLimit,
+  type FreeSlotsDay,
+} from '../../shared/slots/compute-slots'
+import { createInstantFormatter } from '../../shared/slots/format-instant'
+import type { Interval } from '../../shared/slots/types'
 import type {
   AvailabilityDay,
   CompactAvailabilityDay,
@@ -40,8 +47,9 @@ import {
   assertKnownDuration,
   capabilities,
   engineInput,
-  findFreeSlots,
+  findSlotsWith,
   tooManySlots,
+  type FreeSlots as FreeSlotsOf,
   type FreeSlotsQuery,
 } from './resources'
 
@@ -205,7 +213,11 @@ export const poolRoutes = new Hono<AppEnv>()
     })
   })
 
-type FreeSlots = Awaited<ReturnType<typeof findFreeSlots>>
+type FreeSlots = FreeSlotsOf<FreeSlotsDay>
+
+/** A member's free slots as the resource route finds them, left as numbers: the pool formats each slot of the union once. */
+const findMemberFreeSlots = (deps: AppDeps, entry: CatalogEntry, query: FreeSlotsQuery) =>
+  findSlotsWith(computeFreeSlots, deps, entry, entry.resource.config, query)
 
 /**
  * Each member's free slots, as the resource route finds them. Without the availability
@@ -215,7 +227,7 @@ type FreeSlots = Awaited<ReturnType<typeof findFreeSlots>>
 async function freeSlotsOfMembers(deps: AppDeps, entries: CatalogEntry[], query: FreeSlotsQuery): Promise<FreeSlots[]> {
   const single = (e: CatalogEntry) => (e.resource.config.capacity ?? 1) <= 1 && query.seats <= 1
   const batched = deps.availability ? [] : entries.filter(single)
-  if (batched.length < 2) return Promise.all(entries.map((e) => findFreeSlots(deps, e, e.resource.config, query)))
+  if (batched.length < 2) return Promise.all(entries.map((e) => findMemberFreeSlots(deps, e, query)))
   const ranges = batched.map((e) => busyQueryRange(query.from, query.to, query.viewZone, e.resource.config))
   // One range that covers every member's: bookings outside a member's own range change nothing.
   const range = { start: Math.min(...ranges.map((r) => r.start)), end: Math.max(...ranges.map((r) => r.end)) }
@@ -243,12 +255,12 @@ async function freeSlotsOfMembers(deps: AppDeps, entries: CatalogEntry[], query:
     const live = holds[i] ?? []
     const busy = (booked.get(entry.resource.id)?.intervals ?? []).slice()
     for (const hold of live) if (hold.sessionId !== query.sessionId) busy.push({ start: hold.start, end: hold.end })
-    const days = computeSlots({ ...engineInput(entry, entry.resource.config, query), busy })
+    const days = computeFreeSlots({ ...engineInput(entry, entry.resource.config, query), busy })
     byId.set(entry.resource.id, { days, holds: live, holdsUnavailable })
   })
-  return Promise.all(
-    entries.map((e) => byId.get(e.resource.id) ?? findFreeSlots(deps, e, e.resource.config, query)),
-  ).then((all) => all.map((f) => ({ ...f, holdsUnavailable: f.holdsUnavailable || holdsUnavailable })))
+  return Promise.all(entries.map((e) => byId.get(e.resource.id) ?? findMemberFreeSlots(deps, e, query))).then((all) =>
+    all.map((f) => ({ ...f, holdsUnavailable: f.holdsUnavailable || holdsUnavailable })),
+  )
 }
 
 interface ActivePoolEntries {
@@ -385,40 +397,79 @@ async function bookingCounts(
  * The union of the members' free slots, day by day, in start (then end) order: each slot
  * once, with how many members are free at exactly that start and end. Where places are
  * counted (a member of several places), a slot says the most places one member has left.
+ * Merged as numbers, and each slot of the union formatted once.
  */
-function unionOfDays(members: AvailabilityDay[][], shared: boolean): AvailabilityDay[] {
+function unionOfDays(members: FreeSlotsDay[][], shared: boolean): AvailabilityDay[] {
+  const format = createInstantFormatter()
   const first = members[0] ?? []
   return first.map((day, index) => {
-    let slots: Slot[] = []
-    for (const days of members) slots = mergeSlots(slots, days[index]?.slots ?? [], shared)
+    let merged: MergedSlots = { slots: [], membersFree: [], seatsLeft: [] }
+    for (const days of members) {
+      const own = days[index]
+      if (own && own.slots.length > 0) merged = mergeSlots(merged, own)
+    }
+    const slots: Slot[] = new Array(merged.slots.length)
+    for (let k = 0; k < slots.length; k++) {
+      const slot = merged.slots[k] as Interval
+      slots[k] = {
+        start: format(slot.start),
+        end: format(slot.end),
+        membersFree: merged.membersFree[k] as number,
+        ...(shared ? { seatsLeft: merged.seatsLeft[k] as number } : {}),
+      }
+    }
     return { date: day.date, slots }
   })
 }
 
+/** Slots in time order, each with the members free at it and the most places one of them has left. */
+interface MergedSlots {
+  slots: Interval[]
+  membersFree: number[]
+  seatsLeft: number[]
+}
+
 /**
  * The union of two slot lists in time order, a slot in both counted once more: `merged`
- * (built here, in order) and one member's slots. A member's slots come from the engine in
- * start order; a list that is not (ties in another order) is sorted first.
+ * (built here, in order) and one member's day, in order as the engine returns it. A member
+ * that does not count places has one place left in each of its slots.
  */
-function mergeSlots(merged: Slot[], member: Slot[], shared: boolean): Slot[] {
-  const own = isInOrder(member) ? member : [...member].sort(compareSlots)
-  const out: Slot[] = []
+function mergeSlots(merged: MergedSlots, member: FreeSlotsDay): MergedSlots {
+  const own = member.slots
+  const ownLeft = member.seatsLeft
+  // Members of one schedule soon leave nothing new to add: then counting one in is an update in place.
+  if (holdsAll(merged.slots, own)) {
+    for (let i = 0, j = 0; j < own.length; i++) {
+      const a = merged.slots[i]!
+      const b = own[j]!
+      if (a.start !== b.start || a.end !== b.end) continue
+      merged.membersFree[i] = (merged.membersFree[i] as number) + 1
+      merged.seatsLeft[i] = Math.max(merged.seatsLeft[i] as number, ownLeft ? (ownLeft[j] as number) : 1)
+      j++
+    }
+    return merged
+  }
+  const out: MergedSlots = { slots: [], membersFree: [], seatsLeft: [] }
   let i = 0
   let j = 0
-  while (i < merged.length || j < own.length) {
-    const a = merged[i]
+  while (i < merged.slots.length || j < own.length) {
+    const a = merged.slots[i]
     const b = own[j]
-    const order = a === undefined ? 1 : b === undefined ? -1 : compareSlots(a, b)
+    const order = a === undefined ? 1 : b === undefined ? -1 : a.start !== b.start ? a.start - b.start : a.end - b.end
     if (order < 0) {
-      out.push(a!)
+      out.slots.push(a!)
+      out.membersFree.push(merged.membersFree[i] as number)
+      out.seatsLeft.push(merged.seatsLeft[i] as number)
       i++
     } else if (order > 0) {
-      out.push({ start: b!.start, end: b!.end, membersFree: 1, ...(shared ? { seatsLeft: b!.seatsLeft ?? 1 } : {}) })
+      out.slots.push(b!)
+      out.membersFree.push(1)
+      out.seatsLeft.push(ownLeft ? (ownLeft[j] as number) : 1)
       j++
     } else {
-      a!.membersFree = (a!.membersFree ?? 0) + 1
-      if (shared) a!.seatsLeft = Math.max(a!.seatsLeft ?? 1, b!.seatsLeft ?? 1)
-      out.push(a!)
+      out.slots.push(a!)
+      out.membersFree.push((merged.membersFree[i] as number) + 1)
+      out.seatsLeft.push(Math.max(merged.seatsLeft[i] as number, ownLeft ? (ownLeft[j] as number) : 1))
       i++
       j++
     }
@@ -426,13 +477,16 @@ function mergeSlots(merged: Slot[], member: Slot[], shared: boolean): Slot[] {
   return out
 }
 
-// Every slot's instants come from one formatter (same length, UTC): text order is time order.
-const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
-const compareSlots = (a: Slot, b: Slot) =>
-  a.start === b.start ? compareText(a.end, b.end) : compareText(a.start, b.start)
-
-function isInOrder(slots: Slot[]): boolean {
-  for (let k = 1; k < slots.length; k++) if (compareSlots(slots[k - 1]!, slots[k]!) > 0) return false
+/** Whether every slot of `own` is in `slots`, both in time order. */
+function holdsAll(slots: Interval[], own: Interval[]): boolean {
+  let i = 0
+  for (const b of own) {
+    while (i < slots.length && (slots[i]!.start < b.start || (slots[i]!.start === b.start && slots[i]!.end < b.end)))
+      i++
+    const a = slots[i]
+    if (a === undefined || a.start !== b.start || a.end !== b.end) return false
+    i++
+  }
   return true
 }
 

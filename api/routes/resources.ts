@@ -168,8 +168,8 @@ export interface FreeSlotsQuery {
   skipClosedRange?: boolean
 }
 
-interface FreeSlots {
-  days: AvailabilityDay[]
+export interface FreeSlots<Day = AvailabilityDay> {
+  days: Day[]
   /** Live holds on the range, every session's. */
   holds: Hold[]
   /** The hold store could not be asked: other guests' holds are not subtracted. */
@@ -320,10 +320,25 @@ export async function findFreeSlots(
   config: SlotConfig,
   query: FreeSlotsQuery,
 ): Promise<FreeSlots> {
+  return findSlotsWith(computeSlots, deps, entry, config, query)
+}
+
+/**
+ * `findFreeSlots` with the engine's output of the caller's choice: formatted days for an
+ * answer, or epoch-ms intervals (`computeFreeSlots`) for a pool, which merges its members'
+ * slots as numbers and formats each slot of the union once.
+ */
+export async function findSlotsWith<Day extends { slots: unknown[] }>(
+  engine: (input: ComputeSlotsInput) => Day[],
+  deps: AppDeps,
+  entry: CatalogEntry,
+  config: SlotConfig,
+  query: FreeSlotsQuery,
+): Promise<FreeSlots<Day>> {
   const { resource } = entry
   const input = engineInput(entry, config, query)
   if (query.skipClosedRange) {
-    const offered = computeSlots({ ...input, busy: [] })
+    const offered = engine({ ...input, busy: [] })
     if (offered.every((d) => d.slots.length === 0)) return { days: offered, holds: [], holdsUnavailable: false }
   }
   const range = busyQueryRange(query.from, query.to, query.viewZone, config)
@@ -334,7 +349,7 @@ export async function findFreeSlots(
     for (const hold of live) {
       if (hold.sessionId !== query.sessionId) held.push({ start: hold.start, end: hold.end, seats: hold.seats })
     }
-    const days = computeSlots({ ...input, busy: [], places: { ...shared, booked, held } })
+    const days = engine({ ...input, busy: [], places: { ...shared, booked, held } })
     return { days, holds: live, holdsUnavailable }
   }
   // Without the hold store (Redis down) slots are still served, from bookings alone, and
@@ -344,7 +359,7 @@ export async function findFreeSlots(
   const { booked, holds: live, holdsUnavailable } = await readBusy(deps, resource.id, range, query.now)
   const busy = booked
   for (const hold of live) if (hold.sessionId !== query.sessionId) busy.push({ start: hold.start, end: hold.end })
-  return { days: computeSlots({ ...input, busy }), holds: live, holdsUnavailable }
+  return { days: engine({ ...input, busy }), holds: live, holdsUnavailable }
 }
 
 /**

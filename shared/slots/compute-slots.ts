@@ -43,29 +43,62 @@ const MAX_WINDOW_MS = 48 * 60 * MINUTE_MS
  * in order. A slot belongs to the view-zone day its start falls on. Pure: `now` comes in.
  */
 export function computeSlots(input: ComputeSlotsInput): AvailabilityDay[] {
+  const format = createInstantFormatter()
+  return computeFreeSlots(input).map(({ date, slots, seatsLeft }) => {
+    if (seatsLeft) {
+      return {
+        date,
+        slots: slots.map((slot, i) => ({
+          start: format(slot.start),
+          end: format(slot.end),
+          seatsLeft: seatsLeft[i] as number,
+        })),
+      }
+    }
+    return { date, slots: slots.map((slot) => ({ start: format(slot.start), end: format(slot.end) })) }
+  })
+}
+
+/** A day of `computeFreeSlots`: the slots `computeSlots` gives it, instants as epoch ms. */
+export interface FreeSlotsDay {
+  date: string
+  /** In start, then end, order. */
+  slots: Interval[]
+  /** With `places`: the places left in each slot, in the same order. */
+  seatsLeft?: number[]
+}
+
+/**
+ * `computeSlots` before formatting: the same slots, as numbers. For callers that combine
+ * many answers (a pool's members) and would otherwise format every slot of each only to
+ * compare the strings.
+ */
+export function computeFreeSlots(input: ComputeSlotsInput): FreeSlotsDay[] {
   const { windows, cut, dayStarts, fromDay, toDay } = prepare(input)
   const candidates = cutSlots(windows, cut)
   const free = subtractBusy(candidates, input.busy, bufferMs(input.config))
 
-  const days: AvailabilityDay[] = []
-  for (let day = fromDay; day <= toDay; day++) days.push({ date: formatEpochDay(day), slots: [] })
-  const format = createInstantFormatter()
+  const days: FreeSlotsDay[] = []
   let index = 0
   if (input.places) {
     const { places } = input
+    for (let day = fromDay; day <= toDay; day++) days.push({ date: formatEpochDay(day), slots: [], seatsLeft: [] })
     const left = seatsLeft(free, places, bufferMs(input.config))
     for (let i = 0; i < free.length; i++) {
       const slot = free[i] as Interval
       const seatsLeft = left[i] as number
       if (seatsLeft < places.seats) continue
       while (slot.start >= (dayStarts[index + 1] as number)) index++
-      ;(days[index] as AvailabilityDay).slots.push({ start: format(slot.start), end: format(slot.end), seatsLeft })
+      const day = days[index] as FreeSlotsDay
+      day.slots.push(slot)
+      ;(day.seatsLeft as number[]).push(seatsLeft)
     }
     return days
   }
+  for (let day = fromDay; day <= toDay; day++) days.push({ date: formatEpochDay(day), slots: [] })
   for (const slot of free) {
     while (slot.start >= (dayStarts[index + 1] as number)) index++
-    ;(days[index] as AvailabilityDay).slots.push({ start: format(slot.start), end: format(slot.end) })
+    ;(days[index] as FreeSlotsDay).slots.push(slot)
   }
   return days
 }
