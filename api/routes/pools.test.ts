@@ -31,7 +31,7 @@ const DAY = '2026-03-24'
 const at = (hourZ: number) => `${DAY}T${String(hourZ).padStart(2, '0')}:00:00.000Z`
 const guest = { name: 'Ada Lovelace', email: 'ada@example.com' }
 
-/** `cached`: with the availability cache, as servers run with Redis (each member's bookings kept apart). */
+/** `cached`: with the availability cache, as servers run with Redis (a pool still reads its members' bookings in one query). */
 function setup(options: { cached?: boolean } = {}) {
   const clock = fixedClock(NOW)
   const backend = createTestHoldBackend(clock)
@@ -115,7 +115,7 @@ describe('GET /v1/pools/:idOrSlug', () => {
 describe('GET /v1/pools/:idOrSlug/availability', () => {
   it.each([
     ['read in one query', false],
-    ['kept per member by the availability cache', true],
+    ['read in one query beside the availability cache', true],
   ])(
     'is the union of the members’ free slots, each saying how many members are free then (bookings %s)',
     async (_, cached) => {

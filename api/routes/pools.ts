@@ -220,13 +220,14 @@ const findMemberFreeSlots = (deps: AppDeps, entry: CatalogEntry, query: FreeSlot
   findSlotsWith(computeFreeSlots, deps, entry, entry.resource.config, query)
 
 /**
- * Each member's free slots, as the resource route finds them. Without the availability
- * cache (where each member's bookings would be kept), the bookings of every member of one
- * place are read in one query rather than one per member.
+ * Each member's free slots, as the resource route finds them. The bookings of every member
+ * of one place are read in one query, rather than one (cached) read per member.
  */
 async function freeSlotsOfMembers(deps: AppDeps, entries: CatalogEntry[], query: FreeSlotsQuery): Promise<FreeSlots[]> {
   const single = (e: CatalogEntry) => (e.resource.config.capacity ?? 1) <= 1 && query.seats <= 1
-  const batched = deps.availability ? [] : entries.filter(single)
+  // Cache or not: a cache read per member (a Redis round trip each, a query on a miss) made a
+  // pool of 20 answer in 2.7 s under the bench's 20 connections; one query, in 0.4 s.
+  const batched = entries.filter(single)
   if (batched.length < 2) return Promise.all(entries.map((e) => findMemberFreeSlots(deps, e, query)))
   const ranges = batched.map((e) => busyQueryRange(query.from, query.to, query.viewZone, e.resource.config))
   // One range that covers every member's: bookings outside a member's own range change nothing.
