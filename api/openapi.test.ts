@@ -111,6 +111,10 @@ describe('OpenAPI document', () => {
     expect(get?.parameters?.find((p) => p.name === 'seats')?.schema).toMatchObject({ type: 'integer', minimum: 1 })
     const next = doc.paths['/v1/resources/{idOrSlug}/next-available']?.get
     expect(next?.parameters?.map((p) => p.name)).toContain('seats')
+    const poolNext = doc.paths['/v1/pools/{idOrSlug}/next-available']?.get
+    expect(poolNext?.parameters?.map((p) => p.name)).toEqual(
+      expect.arrayContaining(['from', 'tz', 'duration', 'seats', 'partySize', 'member']),
+    )
     expect(Object.keys(doc.components.schemas.CompactAvailabilityDay?.properties ?? {})).toContain('seatsLeft')
     expect(JSON.stringify(doc.components.schemas.AvailabilityResponse)).toContain('"seatsLeft"')
     // Every $ref points at a schema the document has.

@@ -125,6 +125,15 @@ export const API_ROUTES: RouteDoc[] = [
     ],
   },
   {
+    method: 'get',
+    path: '/v1/pools/{idOrSlug}/next-available',
+    summary:
+      'The first time any eligible member is free on or after a day (in a zone), within the furthest member’s booking horizon; partySize and member as for the pool’s availability',
+    tag: 'public',
+    query: nextAvailableQuerySchema.extend({ seats: SEATS_QUERY, ...poolAvailabilityQuerySchema.shape }),
+    ok: [200, '{nextAvailable: {date, start, end} | null}'],
+  },
+  {
     method: 'post',
     path: '/v1/pools/{idOrSlug}/holds',
     summary:

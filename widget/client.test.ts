@@ -263,6 +263,26 @@ describe('createClient', () => {
       ])
     })
 
+    it('asks the pool’s next-available search with party and member, and unwraps the answer', async () => {
+      const first = { date: '2026-12-03', start: '2026-12-03T09:00:00.000Z', end: '2026-12-03T09:30:00.000Z' }
+      const fetch = vi.fn(async (_input: RequestInfo | URL, _init?: RequestInit) => json(200, { nextAvailable: first }))
+      vi.stubGlobal('fetch', fetch)
+      const client = createClient({ apiUrl: 'https://book.example.com', sessionId: 's_1' })
+      const result = await client.getPoolNextAvailable('physios', {
+        from: '2026-12-01',
+        tz: 'UTC',
+        seats: 1,
+        partySize: 5,
+        member: 'r-3',
+      })
+      expect(result).toEqual({ data: first })
+      const [url, init] = fetch.mock.calls[0]!
+      expect(String(url)).toBe(
+        'https://book.example.com/v1/pools/physios/next-available?from=2026-12-01&tz=UTC&partySize=5&member=r-3',
+      )
+      expect((init?.headers as Record<string, string>)['X-Booking-Session']).toBe('s_1')
+    })
+
     it('holds through the pool with the session header and passes a refusal through', async () => {
       const hold = {
         id: 'h1',

@@ -93,6 +93,11 @@ export interface BookingClient {
   getPool(idOrSlug: string): Promise<ClientResult<PublicPool>>
   /** The union of the pool's members' free times (each slot with `membersFree`); compact on the wire, expanded. */
   getPoolAvailability(idOrSlug: string, query: PoolAvailabilityQuery): Promise<ClientResult<PoolAvailabilityResponse>>
+  /** The first time any eligible member is free on or after `from`, within the horizon; `null` when there is none. */
+  getPoolNextAvailable(
+    idOrSlug: string,
+    query: { from: string; tz?: string; duration?: number; seats?: number; partySize?: number; member?: string },
+  ): Promise<ClientResult<NextAvailable | null>>
   /** Holds a time through the pool: the server picks the member (or takes `memberId`); the hold's `resourceId` is that member. */
   placePoolHold(idOrSlug: string, input: PoolHoldRequestBody): Promise<ClientResult<PublicHold>>
   /** Same `idempotencyKey` + same input → the same booking, however often it is sent. */
@@ -166,17 +171,8 @@ export function createClient(options: ClientOptions): BookingClient {
       return request(url, { headers: session }, pickAvailability, takePrefetched(url))
     },
 
-    getNextAvailable: (idOrSlug, query) => {
-      const params = new URLSearchParams({ from: query.from })
-      if (query.tz) params.set('tz', query.tz)
-      if (query.duration !== undefined) params.set('duration', String(query.duration))
-      if (query.seats !== undefined && query.seats > 1) params.set('seats', String(query.seats))
-      return request(`${resourcePath(idOrSlug)}/next-available?${params}`, { headers: session }, (body) =>
-        isRecord(body) && 'nextAvailable' in body
-          ? (body as unknown as NextAvailableResponse).nextAvailable
-          : undefined,
-      )
-    },
+    getNextAvailable: (idOrSlug, query) =>
+      request(`${resourcePath(idOrSlug)}/next-available?${nextAvailableParams(query)}`, { headers: session }, pickNext),
 
     placeHold: (input) => request(`${base}/v1/holds`, post(input satisfies HoldRequestBody), pickHold),
 
@@ -189,6 +185,13 @@ export function createClient(options: ClientOptions): BookingClient {
       poolPath(idOrSlug)
       const url = availabilityUrl(base, idOrSlug, query, 'pools')
       return request(url, { headers: session }, pickPoolAvailability, takePrefetched(url))
+    },
+
+    getPoolNextAvailable: (idOrSlug, query) => {
+      const params = nextAvailableParams(query)
+      if (query.partySize !== undefined) params.set('partySize', String(query.partySize))
+      if (query.member) params.set('member', query.member)
+      return request(`${poolPath(idOrSlug)}/next-available?${params}`, { headers: session }, pickNext)
     },
 
     placePoolHold: (idOrSlug, input) =>
@@ -306,6 +309,20 @@ function pickAvailability(body: unknown): AvailabilityResponse | undefined {
 }
 
 /** As pickAvailability, with each slot's free members put back from the compact day's `membersFree`. */
+function nextAvailableParams(query: { from: string; tz?: string; duration?: number; seats?: number }) {
+  const params = new URLSearchParams({ from: query.from })
+  if (query.tz) params.set('tz', query.tz)
+  if (query.duration !== undefined) params.set('duration', String(query.duration))
+  if (query.seats !== undefined && query.seats > 1) params.set('seats', String(query.seats))
+  return params
+}
+
+function pickNext(body: unknown): NextAvailable | null | undefined {
+  return isRecord(body) && 'nextAvailable' in body
+    ? (body as unknown as NextAvailableResponse).nextAvailable
+    : undefined
+}
+
 function pickPoolAvailability(body: unknown): PoolAvailabilityResponse | undefined {
   if (!isRecord(body) || !isRecord(body.pool)) return undefined
   const answer = pickAvailability(body) as unknown as PoolAvailabilityResponse | undefined

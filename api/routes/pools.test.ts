@@ -204,6 +204,109 @@ describe('GET /v1/pools/:idOrSlug/availability', () => {
   })
 })
 
+describe('GET /v1/pools/:idOrSlug/next-available', () => {
+  type Next = { nextAvailable: { date: string; start: string; end: string } | null } & ErrorBody
+  const next = (api: Api, pool: { slug: string }, query: string) =>
+    api.call<Next>('GET', `/v1/pools/${pool.slug}/next-available?${query}`)
+  /** Booked from the start of the test's today to `until`: every slot in between is taken. */
+  const bookedUntil = (resource: { id: string }, until: string) =>
+    insertBooking(database.db, { resourceId: resource.id, start: '2026-03-20T00:00:00Z', end: until })
+
+  it.each([
+    ['read in one query', false],
+    ['read in one query beside the availability cache', true],
+  ])('finds the first time any member is free after a fully booked stretch (bookings %s)', async (_, cached) => {
+    const api = setup({ cached })
+    const a = await member('A')
+    const b = await member('B')
+    const pool = await poolOf([a, b])
+    await bookedUntil(a, '2026-03-26T00:00:00Z')
+    // B's first slot of the 25th (09:00 in Berlin) is booked too: its second is the first free time.
+    await bookedUntil(b, '2026-03-25T09:00:00Z')
+    const res = await next(api, pool, 'from=2026-03-20')
+    expect(res.status, res.text).toBe(200)
+    expect(res.headers.get('Cache-Control')).toBe('no-store')
+    expect(res.body).toEqual({
+      nextAvailable: { date: '2026-03-25', start: '2026-03-25T09:00:00.000Z', end: '2026-03-25T10:00:00.000Z' },
+    })
+    expect((await next(api, pool, 'from=2026-03-26')).body.nextAvailable).toEqual({
+      date: '2026-03-26',
+      start: '2026-03-26T08:00:00.000Z',
+      end: '2026-03-26T09:00:00.000Z',
+    })
+    // Days are cut in the asked zone: 09:00Z is 05:00 in New York.
+    expect((await next(api, pool, 'from=2026-03-20&tz=America/New_York')).body.nextAvailable?.date).toBe('2026-03-25')
+  })
+
+  it('asks only the member chosen, and only the tables that seat the party', async () => {
+    const api = setup()
+    const a = await member('A')
+    const b = await member('B')
+    const stranger = await member('Stranger')
+    const choosing = await poolOf([a, b], { memberChoice: true })
+    await bookedUntil(a, '2026-03-27T00:00:00Z')
+    await bookedUntil(b, '2026-03-23T00:00:00Z')
+    expect((await next(api, choosing, 'from=2026-03-20')).body.nextAvailable?.date).toBe('2026-03-23')
+    expect((await next(api, choosing, `from=2026-03-20&member=${a.slug}`)).body.nextAvailable).toEqual({
+      date: '2026-03-27',
+      start: '2026-03-27T08:00:00.000Z',
+      end: '2026-03-27T09:00:00.000Z',
+    })
+    const missing = await next(api, choosing, `from=2026-03-20&member=${stranger.id}`)
+    expect([missing.status, missing.body.error.code]).toEqual([404, 'not_found'])
+    const refused = await next(api, await poolOf([a, b]), `from=2026-03-20&member=${a.slug}`)
+    expect([refused.status, refused.body.error.code]).toEqual([400, 'invalid_request'])
+    expect(refused.body.error.details).toEqual([expect.objectContaining({ path: 'member' })])
+
+    const two = await member('T2', { maxParty: 2 })
+    const six = await member('T6', { minParty: 3, maxParty: 6 })
+    const tables = await poolOf([two, six], { type: 'table', strategy: 'smallest_fit' })
+    await bookedUntil(six, '2026-03-28T00:00:00Z')
+    expect((await next(api, tables, 'from=2026-03-20&partySize=2')).body.nextAvailable?.date).toBe('2026-03-21')
+    expect((await next(api, tables, 'from=2026-03-20&partySize=4')).body.nextAvailable?.date).toBe('2026-03-28')
+    for (const size of ['7', '0', 'two']) {
+      const res = await next(api, tables, `from=2026-03-20&partySize=${size}`)
+      expect([res.status, res.body.error.code], size).toEqual([400, 'invalid_request'])
+      expect(res.body.error.details).toEqual([expect.objectContaining({ path: 'partySize' })])
+    }
+  })
+
+  it('answers null when nobody is free within the horizon, searching as far as the furthest member’s', async () => {
+    const api = setup()
+    const near = await member('Near', { horizonDays: 5 })
+    const far = await member('Far', { horizonDays: 20 })
+    await bookedUntil(near, '2026-04-05T00:00:00Z')
+    await bookedUntil(far, '2026-04-05T00:00:00Z')
+    expect((await next(api, await poolOf([near]), 'from=2026-03-20')).body).toEqual({ nextAvailable: null })
+    // Berlin is UTC+2 from 29 March: 09:00 local is 07:00Z.
+    expect((await next(api, await poolOf([near, far]), 'from=2026-03-20')).body.nextAvailable).toEqual({
+      date: '2026-04-05',
+      start: '2026-04-05T07:00:00.000Z',
+      end: '2026-04-05T08:00:00.000Z',
+    })
+    expect((await next(api, await poolOf([near, far]), 'from=2026-04-10')).body).toEqual({ nextAvailable: null })
+  })
+
+  it('refuses a bad query with 400 naming the field, and an unknown pool with 404', async () => {
+    const api = setup()
+    const a = await member('A')
+    const pool = await poolOf([a])
+    for (const [query, path] of [
+      ['', 'from'],
+      ['from=2026-02-30', 'from'],
+      ['from=2026-03-20&tz=Mars/Olympus', 'tz'],
+      ['from=2026-03-20&duration=45', 'duration'],
+      ['from=2026-03-20&seats=0', 'seats'],
+    ]) {
+      const res = await next(api, pool, query!)
+      expect([res.status, res.body.error?.code], query).toEqual([400, 'invalid_request'])
+      expect(res.body.error.details, query).toEqual([expect.objectContaining({ path })])
+    }
+    const missing = await next(api, { slug: 'no-such-pool' }, 'from=2026-03-20')
+    expect([missing.status, missing.body.error.code]).toEqual([404, 'not_found'])
+  })
+})
+
 describe('POST /v1/pools/:idOrSlug/holds', () => {
   it('smallest_fit: seats a party at the smallest free table that fits, then the next', async () => {
     const api = setup()

@@ -67,7 +67,7 @@ export type FlowClient = Pick<
   | 'rescheduleBooking'
   | 'getBooking'
 > &
-  Partial<Pick<BookingClient, 'getPoolAvailability' | 'placePoolHold' | 'getResource'>>
+  Partial<Pick<BookingClient, 'getPoolAvailability' | 'getPoolNextAvailable' | 'placePoolHold' | 'getResource'>>
 
 /**
  * The booking flow: the calendar and hold models (and, once the later steps' code is here,

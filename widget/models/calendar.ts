@@ -6,7 +6,7 @@ import type { AvailabilityQuery, BookingClient, ClientError, ClientResult } from
 export type LoadStatus = 'loading' | 'ready' | 'error'
 
 export type CalendarClient = Pick<BookingClient, 'getAvailability' | 'getNextAvailable'> &
-  Partial<Pick<BookingClient, 'getPoolAvailability'>>
+  Partial<Pick<BookingClient, 'getPoolAvailability' | 'getPoolNextAvailable'>>
 
 /** A month's answer; through a pool, `resource` is the pool's (its first member's view) and `pool` is set. */
 type MonthAnswer = AvailabilityResponse & { pool?: PublicPool }
@@ -193,22 +193,25 @@ export const CalendarModel = createModel((client: CalendarClient, options: Calen
       nextAvailable.value = null
       return
     }
-    if (options.pool) {
-      // Pools have no next-available search: the month after, fetched ahead anyway, is looked at.
-      const ahead = await fetchMonth(monthOf(from))
-      if (lookup !== nextLookup || !ahead || ahead.error) return
-      const day = ahead.data.days.find((d) => d.date >= from && d.slots.length > 0)
-      if (day) nextAvailable.value = { date: day.date }
-      return
-    }
     const minutes = duration.peek()
     const places = seats.peek()
-    const result = await client.getNextAvailable(options.resource, {
+    const query = {
       from,
       tz: zone.peek(),
       ...(minutes !== undefined ? { duration: minutes } : {}),
       ...(places > 1 ? { seats: places } : {}),
-    })
+    }
+    const party = partySize.peek()
+    const chosen = member.peek()
+    // Through a pool: the first time any member the guest could get is free, for their party.
+    const result =
+      options.pool && client.getPoolNextAvailable
+        ? await client.getPoolNextAvailable(options.resource, {
+            ...query,
+            ...(party !== undefined ? { partySize: party } : {}),
+            ...(chosen ? { member: chosen } : {}),
+          })
+        : await client.getNextAvailable(options.resource, query)
     if (lookup !== nextLookup || result.error) return
     nextAvailable.value = result.data ? { date: result.data.date } : null
   }

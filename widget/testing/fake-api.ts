@@ -95,8 +95,14 @@ export function fakeApiFetch() {
   })
 }
 
-/** A pool's answers: both members free at each day's time (one when a member is chosen). */
+/** A pool's answers: both members free at each day's time (one when a member is chosen); next-available: the day after `from`. */
 function fakePool(pool: PublicPool, url: URL, init?: RequestInit): Response {
+  if (url.pathname.endsWith('/next-available')) {
+    const day = new Date(Date.parse(`${url.searchParams.get('from')!}T00:00:00Z`) + 86_400_000)
+      .toISOString()
+      .slice(0, 10)
+    return answer({ nextAvailable: { date: day, start: `${day}T22:00:00.000Z`, end: `${day}T22:30:00.000Z` } })
+  }
   if (url.pathname.endsWith('/availability')) {
     const from = url.searchParams.get('from')!
     const membersFree = url.searchParams.has('member') ? 1 : 2

@@ -63,6 +63,7 @@ function createFakeClient(booking: PublicBooking = booked) {
     })),
     getPool: vi.fn<BookingClient['getPool']>(),
     getPoolAvailability: vi.fn<BookingClient['getPoolAvailability']>(),
+    getPoolNextAvailable: vi.fn<BookingClient['getPoolNextAvailable']>(),
     placePoolHold: vi.fn<BookingClient['placePoolHold']>(),
   }
 }

@@ -133,32 +133,60 @@ describe('a pool of physios the guest may choose from', () => {
 })
 
 describe('an empty month of a pool', () => {
-  it('points at the first free day of the month after, from its answer (pools have no next-available search)', async () => {
+  /** A pool whose availability is empty this month; everything else from the fake API. */
+  function emptyThisMonth(pool: PublicPool) {
     const fetchMock = fakeApiFetch()
     const thisMonth = new Date().toISOString().slice(0, 7)
-    vi.stubGlobal(
-      'fetch',
-      vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
-        const url = new URL(String(input))
-        if (url.pathname.endsWith('/availability') && url.searchParams.get('from')!.startsWith(thisMonth)) {
-          return answer({ pool: fakePhysios, timezone: 'UTC', days: [] })
-        }
-        return fetchMock(input, init)
-      }),
-    )
+    const fetchSpy = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+      const url = new URL(String(input))
+      if (url.pathname.endsWith('/availability') && url.searchParams.get('from')!.startsWith(thisMonth)) {
+        return answer({ pool, timezone: 'UTC', days: [] })
+      }
+      return fetchMock(input, init)
+    })
+    vi.stubGlobal('fetch', fetchSpy)
     const client = createClient({ apiUrl: FAKE_API_URL })
     const state = createBookingState(client, {
-      resource: fakePhysios.slug,
+      resource: pool.slug,
       pool: true,
       zone: 'UTC',
       t: CATALOGUES.en,
       locale: 'en',
     })
+    const [year, month] = thisMonth.split('-').map(Number) as [number, number]
+    const nextMonth = new Date(Date.UTC(year, month, 1)).toISOString().slice(0, 10)
+    const nextAsks = () =>
+      fetchSpy.mock.calls.map(([url]) => new URL(String(url))).filter((url) => url.pathname.endsWith('/next-available'))
+    return { state, nextMonth, nextAsks }
+  }
+
+  it('asks the pool’s next-available search once, from the day after the month', async () => {
+    const { state, nextMonth, nextAsks } = emptyThisMonth(fakePhysios)
     await state.load()
     expect(state.isEmpty.value).toBe(true)
     await waitFor(() => expect(state.nextAvailable.value).toBeTruthy())
-    expect(state.nextAvailable.value!.date > `${thisMonth}-31`).toBe(true)
-    expect(fetchMock.mock.calls.some(([url]) => String(url).includes('next-available'))).toBe(false)
+    // The fake answers the day after `from`.
+    expect(state.nextAvailable.value!.date).toBe(`${nextMonth.slice(0, 8)}02`)
+    expect(nextAsks().map((url) => [url.pathname, url.searchParams.toString()])).toEqual([
+      [`/v1/pools/${fakePhysios.slug}/next-available`, `from=${nextMonth}&tz=UTC`],
+    ])
+  })
+
+  it('asks for the member chosen, and for the party at a pool of tables', async () => {
+    const physios = emptyThisMonth(fakePhysios)
+    await physios.state.load()
+    await physios.state.chooseMember('r-3')
+    await waitFor(() => expect(physios.nextAsks()).toHaveLength(2))
+    expect(physios.nextAsks()[1]!.searchParams.get('member')).toBe('r-3')
+    vi.unstubAllGlobals()
+
+    const tables = emptyThisMonth(fakeTables)
+    await tables.state.load()
+    await waitFor(() => expect(tables.state.nextAvailable.value).toBeTruthy())
+    expect(tables.nextAsks().map((url) => url.searchParams.get('partySize'))).toEqual(['2'])
+    await tables.state.chooseParty(5)
+    await waitFor(() => expect(tables.nextAsks()).toHaveLength(2))
+    expect(tables.nextAsks()[1]!.searchParams.get('partySize')).toBe('5')
   })
 })
 
