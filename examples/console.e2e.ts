@@ -1,9 +1,10 @@
-import { eq, isNull } from 'drizzle-orm'
+import { asc, eq, isNull } from 'drizzle-orm'
 import type { Browser, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, it } from 'vitest'
+import { createAdminKey } from '../api/admin/keys'
 import { createSetupToken, hasActiveAdminKey } from '../api/admin/setup'
 import { createStripeGateway } from '../api/payments/stripe-gateway'
-import { adminApiKeys, bookableResources, resourceSchedules } from '../drizzle/schema'
+import { adminApiKeys, bookableResources, poolMembers, resourcePools, resourceSchedules } from '../drizzle/schema'
 import type { PublicBooking } from '../shared/types'
 import { en } from '../widget/i18n'
 import { browserAvailable, launchChromium, timeOptions } from '../test/browser'
@@ -450,6 +451,115 @@ describe.skipIf(!browserAvailable())(
         await ownerContext.close()
       }
     }, 150_000)
+
+    // The owner groups two physiotherapists into a pool guests book as “any free physio”,
+    // reorders them with the keyboard alone, and reads the Pools tab on a phone and a desktop.
+    it('creates a pool of two physios at a person’s speed, moves the second up with the keyboard, and saves that order', async ({
+      expect,
+    }) => {
+      const pools = await startHumanHarness()
+      const { db } = pools.database
+      const second = await insertResource(db, {
+        slug: 'jonas-berg',
+        type: 'specialist',
+        name: 'Jonas Berg, physiotherapy',
+      })
+      const [first] = await db.select().from(bookableResources).where(eq(bookableResources.slug, 'dr-rivera'))
+      const { key } = await createAdminKey(db, 'pools desk')
+      const context = await browser.newContext({ viewport: DESKTOP, locale: 'en-GB', timezoneId: ZONE })
+      const owner = await context.newPage()
+      // A stuck step fails with its locator named, well inside the test's own timeout.
+      owner.setDefaultTimeout(UI_WAIT)
+      const problems = await pageProblems(owner)
+      const human = person(owner, 19, { pointer: 'mouse' })
+      const shot = (step: string) => consoleShot(owner, `pools-${step}`)
+      try {
+        await owner.goto(`${pools.apiUrl}/admin`)
+        // Keys are pasted, not typed.
+        await owner.getByLabel('Admin key').fill(key)
+        await owner.getByRole('button', { name: 'Sign in' }).click()
+        await owner.getByRole('button', { name: 'Pools', exact: true }).click()
+        await owner.getByRole('button', { name: 'New pool' }).click()
+        const editor = owner.getByRole('region', { name: 'New pool' })
+        await human.type(editor.getByLabel('Name', { exact: true }), 'Physios')
+        await human.pause()
+        await human.type(editor.getByLabel('Slug', { exact: true }), 'physios')
+        await human.pause()
+        await editor.getByLabel('Who gets the booking').selectOption({ label: 'Take turns' })
+        const adding = editor.getByLabel('Add a member')
+        for (const resource of [first!, second]) {
+          await human.pause()
+          await adding.selectOption({ label: `${resource.name} (${resource.slug})` })
+          await editor.getByRole('button', { name: 'Add', exact: true }).click()
+        }
+        await expect
+          .poll(() => editor.locator('.pool-members strong').allInnerTexts(), {
+            message: 'both members listed in the order added',
+          })
+          .toEqual([first!.name, second.name])
+        await human.pause()
+        await editor.getByRole('button', { name: `Move ${second.name} up` }).focus()
+        await owner.keyboard.press('Enter')
+        await expect
+          .poll(() => editor.locator('.pool-members strong').allInnerTexts(), {
+            message: 'Enter on Up moved the second member first',
+          })
+          .toEqual([second.name, first!.name])
+        expect
+          .soft(await editor.getByRole('status').first().textContent(), 'the move is announced')
+          .toBe(`${second.name} is now 1 of 2.`)
+        expect
+          .soft(
+            await hasFocus(editor.getByRole('button', { name: `Move ${second.name} down` })),
+            'at the top, the focus stays on the moved member (its Down button)',
+          )
+          .toBe(true)
+        await human.pause()
+        await editor.getByRole('button', { name: 'Create' }).click()
+        await owner.getByText(/^Physios created\./).waitFor({ timeout: UI_WAIT })
+        await shot('01-created-desktop')
+
+        const [pool] = await db.select().from(resourcePools).where(eq(resourcePools.slug, 'physios'))
+        expect(pool, 'the pool is stored with the strategy chosen').toMatchObject({
+          name: 'Physios',
+          strategy: 'round_robin',
+          isActive: true,
+        })
+        const members = await db
+          .select({ resourceId: poolMembers.resourceId, position: poolMembers.position })
+          .from(poolMembers)
+          .where(eq(poolMembers.poolId, pool!.id))
+          .orderBy(asc(poolMembers.position))
+        expect(members, 'the moved member comes first').toEqual([
+          { resourceId: second.id, position: 0 },
+          { resourceId: first!.id, position: 1 },
+        ])
+
+        // Created, the pool opens in its own editor.
+        const saved = owner.getByRole('region', { name: 'Edit Physios' })
+        expect(await saved.locator('.pool-members strong').allInnerTexts(), 'the editor shows the saved order').toEqual(
+          [second.name, first!.name],
+        )
+        await owner.setViewportSize({ width: PHONE_WIDTH, height: 844 })
+        await shot('02-created-390px')
+        expect.soft(await sidewaysScroll(owner), 'nothing in the Pools tab scrolls sideways at 390 px').toEqual([])
+        for (const name of [first!.name, second.name])
+          expect
+            .soft(
+              await fitsWidth(owner, saved.getByRole('button', { name: `Remove ${name}` })),
+              `Remove ${name} fits at 390 px`,
+            )
+            .toBe(true)
+        expect(problems(), 'the console ran into no errors').toEqual([])
+        expect(pools.serverErrors, 'the server logged no errors').toEqual([])
+      } catch (error) {
+        await consoleShot(owner, 'pools-FAILED').catch(() => {})
+        throw error
+      } finally {
+        await context.close()
+        await pools.close()
+      }
+    }, 40_000)
   },
 )
 
