@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks'
 import { MAX_POOL_WEIGHT } from '../shared/limits'
 import type { AdminPool, AdminResource } from '../shared/types'
 import { AdminApiError, describeProblem, ownerRoutes, type AdminApi } from './api'
+import { CheckField, Field, FieldError, FIX_FIELDS, FormFooter, fieldA11y, refusalSummary } from './form-parts'
 import {
   firstErrorKey,
   formFromPool,
@@ -252,7 +253,7 @@ function PoolEditor({
     setSaved(false)
     const result = toPoolBody(values)
     if (result.errors) {
-      refuse(result.errors, 'Some fields need a change; each says why.')
+      refuse(result.errors, FIX_FIELDS)
       return
     }
     const { members, ...fields } = result.body
@@ -272,41 +273,18 @@ function PoolEditor({
     } catch (e) {
       const { fields: fieldErrors, other } =
         e instanceof AdminApiError ? mapPoolDetails(e.details, members) : { fields: {}, other: [] }
-      const summary =
-        Object.keys(fieldErrors).length > 0
-          ? 'Some fields need a change; each says why.'
-          : e instanceof AdminApiError
-            ? e.message
-            : String(e)
-      refuse(fieldErrors, [summary, ...other].join('\n'))
+      refuse(fieldErrors, [refusalSummary(e, Object.keys(fieldErrors).length), ...other].join('\n'))
     } finally {
       setBusy(false)
     }
   }
 
-  const described = (key: PoolErrorKey, help: boolean) => {
-    const ids = [errors[key] ? `${idOf(key)}-error` : '', help ? `${idOf(key)}-help` : ''].filter(Boolean).join(' ')
-    return {
-      id: idOf(key),
-      'aria-invalid': errors[key] ? ('true' as const) : undefined,
-      'aria-describedby': ids || undefined,
-    }
-  }
-  const errorLine = (key: PoolErrorKey) =>
-    errors[key] && (
-      <p class="field-error" id={`${idOf(key)}-error`}>
-        {errors[key]}
-      </p>
-    )
+  const described = (key: PoolErrorKey, help: boolean) => fieldA11y(idOf(key), errors[key], help)
+  const errorLine = (key: PoolErrorKey) => <FieldError id={idOf(key)} error={errors[key]} />
   const field = (key: keyof typeof HELP, label: string, control: ComponentChildren) => (
-    <div class={`field${errors[key] ? ' invalid' : ''}`}>
-      <label for={idOf(key)}>{label}</label>
+    <Field id={idOf(key)} label={label} error={errors[key]} help={HELP[key]}>
       {control}
-      {errorLine(key)}
-      <p class="help" id={`${idOf(key)}-help`}>
-        {HELP[key]}
-      </p>
-    </div>
+    </Field>
   )
   const text = (key: 'name' | 'slug', label: string, extra: Record<string, string | number | boolean>) =>
     field(
@@ -320,21 +298,14 @@ function PoolEditor({
       />,
     )
   const check = (key: 'memberChoice' | 'isActive', label: string) => (
-    <div class={`field${errors[key] ? ' invalid' : ''}`}>
-      <label class="check">
-        <input
-          type="checkbox"
-          {...described(key, true)}
-          checked={values[key]}
-          onChange={(e) => set(key, (e.currentTarget as HTMLInputElement).checked)}
-        />
-        {label}
-      </label>
-      {errorLine(key)}
-      <p class="help" id={`${idOf(key)}-help`}>
-        {HELP[key]}
-      </p>
-    </div>
+    <CheckField
+      id={idOf(key)}
+      label={label}
+      error={errors[key]}
+      help={HELP[key]}
+      checked={values[key]}
+      onChange={(checked) => set(key, checked)}
+    />
   )
   const weighted = values.strategy === 'weighted'
   const count = values.members.length
@@ -385,8 +356,12 @@ function PoolEditor({
                 ))}
               </select>,
             )}
-            <div class={`field${errors.strategy ? ' invalid' : ''}`}>
-              <label for={idOf('strategy')}>Who gets the booking</label>
+            <Field
+              id={idOf('strategy')}
+              label="Who gets the booking"
+              error={errors.strategy}
+              help={STRATEGY_WORDS[values.strategy].help}
+            >
               <select
                 {...described('strategy', true)}
                 value={values.strategy}
@@ -400,11 +375,7 @@ function PoolEditor({
                   </option>
                 ))}
               </select>
-              {errorLine('strategy')}
-              <p class="help" id={`${idOf('strategy')}-help`}>
-                {STRATEGY_WORDS[values.strategy].help}
-              </p>
-            </div>
+            </Field>
             {check('memberChoice', 'Guests may choose a member')}
             {pool && check('isActive', 'Active (bookable)')}
           </div>
@@ -522,21 +493,7 @@ function PoolEditor({
           </div>
         </fieldset>
 
-        {formError && (
-          <p class="error" role="alert">
-            {formError}
-          </p>
-        )}
-        <div class="row">
-          <button type="submit" class="primary" disabled={busy}>
-            {pool ? 'Save' : 'Create'}
-          </button>
-          {saved && (
-            <span class="ok" role="status">
-              Saved.
-            </span>
-          )}
-        </div>
+        <FormFooter formError={formError} busy={busy} saved={saved} submit={pool ? 'Save' : 'Create'} />
       </form>
     </section>
   )

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks'
 import { describePolicyIn, ENGLISH_POLICY_WORDS } from '../shared/policy-words'
 import type { AdminResource } from '../shared/types'
 import { AdminApiError, describeProblem, ownerRoutes, type AdminApi } from './api'
+import { CheckField, Field, FIX_FIELDS, FormFooter, fieldA11y, refusalSummary } from './form-parts'
 import { EmbedPanel } from './EmbedPanel'
 import {
   FIELD_ORDER,
@@ -200,7 +201,7 @@ function ResourceEditor({
     setSaved(false)
     const result = toResourceBody(values, resource?.config)
     if (result.errors) {
-      refuse(result.errors, 'Some fields need a change; each says why.')
+      refuse(result.errors, FIX_FIELDS)
       return
     }
     setBusy(true)
@@ -214,13 +215,7 @@ function ResourceEditor({
       onSaved(saved.resource, !resource)
     } catch (e) {
       const { fields, other } = e instanceof AdminApiError ? mapServerDetails(e.details) : { fields: {}, other: [] }
-      const summary =
-        Object.keys(fields).length > 0
-          ? 'Some fields need a change; each says why.'
-          : e instanceof AdminApiError
-            ? e.message
-            : String(e)
-      refuse(fields, [summary, ...other].join('\n'))
+      refuse(fields, [refusalSummary(e, Object.keys(fields).length), ...other].join('\n'))
     } finally {
       setBusy(false)
     }
@@ -230,29 +225,12 @@ function ResourceEditor({
   const field = (
     name: ResourceField,
     label: string,
-    control: (a11y: Record<string, string | boolean | undefined>) => ComponentChildren,
-  ) => {
-    const error = errors[name]
-    const a11y = {
-      id: inputId(name),
-      'aria-invalid': error ? 'true' : undefined,
-      'aria-describedby': error ? `${inputId(name)}-error ${inputId(name)}-help` : `${inputId(name)}-help`,
-    }
-    return (
-      <div class={`field${error ? ' invalid' : ''}`}>
-        <label for={inputId(name)}>{label}</label>
-        {control(a11y)}
-        {error && (
-          <p class="field-error" id={`${inputId(name)}-error`}>
-            {error}
-          </p>
-        )}
-        <p class="help" id={`${inputId(name)}-help`}>
-          {HELP[name]}
-        </p>
-      </div>
-    )
-  }
+    control: (a11y: ReturnType<typeof fieldA11y>) => ComponentChildren,
+  ) => (
+    <Field id={inputId(name)} label={label} error={errors[name]} help={HELP[name]}>
+      {control(fieldA11y(inputId(name), errors[name]))}
+    </Field>
+  )
   const text = (
     name: Exclude<ResourceField, 'payment' | 'requiresConfirmation' | 'isActive'>,
     label: string,
@@ -266,32 +244,16 @@ function ResourceEditor({
         onInput={(e) => set(name, (e.currentTarget as HTMLInputElement).value)}
       />
     ))
-  const check = (name: 'requiresConfirmation' | 'isActive', label: string) => {
-    const error = errors[name]
-    return (
-      <div class={`field${error ? ' invalid' : ''}`}>
-        <label class="check">
-          <input
-            type="checkbox"
-            id={inputId(name)}
-            checked={values[name]}
-            aria-invalid={error ? 'true' : undefined}
-            aria-describedby={error ? `${inputId(name)}-error ${inputId(name)}-help` : `${inputId(name)}-help`}
-            onChange={(e) => set(name, (e.currentTarget as HTMLInputElement).checked)}
-          />
-          {label}
-        </label>
-        {error && (
-          <p class="field-error" id={`${inputId(name)}-error`}>
-            {error}
-          </p>
-        )}
-        <p class="help" id={`${inputId(name)}-help`}>
-          {HELP[name]}
-        </p>
-      </div>
-    )
-  }
+  const check = (name: 'requiresConfirmation' | 'isActive', label: string) => (
+    <CheckField
+      id={inputId(name)}
+      label={label}
+      error={errors[name]}
+      help={HELP[name]}
+      checked={values[name]}
+      onChange={(checked) => set(name, checked)}
+    />
+  )
   const policyLines = describePolicyIn(ENGLISH_POLICY_WORDS, policyFromForm(values), noticeFromForm(values))
   const currency = values.currency.trim().toUpperCase() || 'EUR'
   // Party sizes matter for tables; another type shows them only while they hold something it would send.
@@ -411,21 +373,7 @@ function ResourceEditor({
           <div class="grid">{text('notifyEmail', 'Notify email', { type: 'email', autoComplete: 'email' })}</div>
         </fieldset>
 
-        {formError && (
-          <p class="error" role="alert">
-            {formError}
-          </p>
-        )}
-        <div class="row">
-          <button type="submit" class="primary" disabled={busy}>
-            {resource ? 'Save' : 'Create'}
-          </button>
-          {saved && (
-            <span class="ok" role="status">
-              Saved.
-            </span>
-          )}
-        </div>
+        <FormFooter formError={formError} busy={busy} saved={saved} submit={resource ? 'Save' : 'Create'} />
       </form>
     </section>
   )
