@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm'
 import {
+  type AnyPgColumn,
   boolean,
   check,
   date,
@@ -85,6 +86,48 @@ export const poolMembers = pgTable(
   ],
 )
 
+/**
+ * A service that needs several resources at once: a therapist and a treatment room, a car
+ * and a driver (docs/capacity.md, combined bookings). Its parts are listed in
+ * `service_parts`; the first part leads (its slots, price and policy are the service's).
+ */
+export const services = pgTable(
+  'services',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    slug: text('slug').notNull().unique(),
+    name: text('name').notNull(),
+    /** The zone the widget shows the service's times in by default; each part's schedule stays in its own. */
+    timezone: text('timezone').notNull(),
+    isActive: boolean('is_active').notNull().default(true),
+    createdAt: instant('created_at').notNull().defaultNow(),
+  },
+  (t) => [check('services_slug_format', sql`${t.slug} ~ '^[a-z0-9][a-z0-9-]{0,62}$'`)],
+)
+
+/** One resource (or "any free member" of a pool) a service occupies for the whole booking. */
+export const serviceParts = pgTable(
+  'service_parts',
+  {
+    serviceId: uuid('service_id')
+      .notNull()
+      .references(() => services.id, { onDelete: 'cascade' }),
+    /** 0 leads: its slots, price, payment and policy are the service's. */
+    position: integer('position').notNull(),
+    resourceId: uuid('resource_id').references(() => bookableResources.id, { onDelete: 'cascade' }),
+    poolId: uuid('pool_id').references(() => resourcePools.id, { onDelete: 'cascade' }),
+    /** What guests read for this part ("Therapist", "Room"); the resource's or pool's name when unset. */
+    label: text('label'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.serviceId, t.position] }),
+    index('service_parts_resource_idx').on(t.resourceId),
+    index('service_parts_pool_idx').on(t.poolId),
+    check('service_parts_one_target', sql`(${t.resourceId} IS NULL) <> (${t.poolId} IS NULL)`),
+    check('service_parts_position_range', sql`${t.position} BETWEEN 0 AND 7`),
+  ],
+)
+
 export const resourceSchedules = pgTable(
   'resource_schedules',
   {
@@ -142,6 +185,17 @@ export const bookings = pgTable(
     sessionId: text('session_id'),
     /** The pool the guest booked through ("any physio"), when they did; the resource is the member assigned. */
     poolId: uuid('pool_id').references(() => resourcePools.id, { onDelete: 'set null' }),
+    /**
+     * For a combined booking (docs/capacity.md): the service booked, on the lead row and on
+     * each part row.
+     */
+    serviceId: uuid('service_id').references(() => services.id, { onDelete: 'set null' }),
+    /**
+     * A part row: the lead booking (the one the guest holds a ref and a manage link for) it
+     * belongs to. The database copies the lead's status and interval onto its parts
+     * (trigger bookings_parts_follow_lead), so a part is never changed on its own.
+     */
+    partOf: uuid('part_of').references((): AnyPgColumn => bookings.id, { onDelete: 'cascade' }),
     /** Guests at the table, for a booking made with a party size (docs/capacity.md). */
     partySize: smallint('party_size'),
     /** Places this booking takes of its resource's capacity (docs/capacity.md). */
@@ -210,6 +264,9 @@ export const bookings = pgTable(
       'bookings_payment_status_known',
       sql.raw(`payment_status IS NULL OR payment_status IN (${PAYMENT_STATUSES.map((s) => `'${s}'`).join(', ')})`),
     ),
+    index('bookings_part_of_idx')
+      .on(t.partOf)
+      .where(sql`${t.partOf} IS NOT NULL`),
     index('bookings_settlement_open_idx')
       .on(t.id)
       .where(sql`${t.settlement} ->> 'state' IN ('pending', 'failed')`),
@@ -333,6 +390,8 @@ export const paymentEvents = pgTable('payment_events', {
 export type ResourceRow = typeof bookableResources.$inferSelect
 export type ScheduleRow = typeof resourceSchedules.$inferSelect
 export type BookingRow = typeof bookings.$inferSelect
+export type ServiceRow = typeof services.$inferSelect
+export type ServicePartRow = typeof serviceParts.$inferSelect
 export type NotificationRow = typeof notifications.$inferSelect
 export type AdminKeyRow = typeof adminApiKeys.$inferSelect
 export type AdminSetupTokenRow = typeof adminSetupTokens.$inferSelect

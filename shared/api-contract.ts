@@ -5,6 +5,7 @@ import type {
   PublicHold,
   PublicPool,
   PublicResource,
+  PublicService,
   ScheduleRule,
 } from './types'
 
@@ -53,6 +54,27 @@ export interface PoolHoldRequestBody {
   partySize?: number
   /** A member's id or slug, when the guest chose one. */
   memberId?: string
+}
+
+/**
+ * `POST /v1/services/:idOrSlug/holds` body: a time from the service's availability. The
+ * server holds every part at once (a pool part: a free member by the pool's strategy) and
+ * answers the lead hold, with `parts` naming what each further part took; the guest books
+ * with the lead hold's id like any other.
+ */
+export interface ServiceHoldRequestBody {
+  start: string
+  end?: string
+  /**
+   * Resource ids per part position ≥ 1, to keep the parts a booking already has (moving a
+   * combined booking keeps its room); omitted parts are assigned as usual.
+   */
+  parts?: { position: number; resourceId: string }[]
+}
+
+/** `GET /v1/services/:idOrSlug` → 200. */
+export interface ServiceResponse {
+  service: PublicService
 }
 
 /** `GET /v1/pools/:idOrSlug` → 200. */

@@ -25,6 +25,28 @@ export interface CancellationPolicy {
   no_refund_hours?: number
 }
 
+/** How a span's price counts `price.amount`: per started 24 hours, or per night (dates crossed in the resource's zone). */
+export type SpanPricing = 'per_day' | 'per_night'
+
+/**
+ * A resource booked as one span across days (a car from Friday to Monday, a room by the
+ * night) instead of by slots: docs/capacity.md, multi-day spans.
+ */
+export interface SpanConfig {
+  /** Shortest and longest span, in minutes (max 90 days). */
+  minMinutes: number
+  maxMinutes: number
+  pricing: SpanPricing
+  /** Pickup and return times step by this many minutes inside the opening windows (default 30). */
+  stepMin?: number
+  /**
+   * Rooms by the night: every span starts at `checkIn` and ends at `checkOut` (local wall
+   * times, set together); the guest picks dates only.
+   */
+  checkIn?: string
+  checkOut?: string
+}
+
 export interface ResourceConfig {
   durations?: number[]
   bufferBeforeMin?: number
@@ -51,6 +73,8 @@ export interface ResourceConfig {
    */
   minRescheduleNoticeHours?: number
   minCancelNoticeHours?: number
+  /** Booked as a span across days instead of by slots (capacity 1 only). */
+  span?: SpanConfig
   /** Where new-booking and cancellation notices for this resource go (else ADMIN_EMAIL). */
   notifyEmail?: string
   /** ISO 3166-1 alpha-2 country whose national phone numbers guests type (else the zone's country). */

@@ -14,7 +14,7 @@ import { LANGUAGES, languageOf, type Language } from './languages'
 import { PAYMENT_SETTINGS, takesPaymentOnline } from './payment-terms'
 import { WALL_TIME_PATTERN, wallTimeMinutes } from './wall-time'
 import { POOL_STRATEGIES } from './pool-strategies'
-import type { CancellationPolicy, Money, ResourceConfig } from './resource-config'
+import type { CancellationPolicy, Money, ResourceConfig, SpanConfig } from './resource-config'
 
 export {
   MAX_AMOUNT_MINOR,
@@ -162,6 +162,37 @@ export const DEFAULT_HOLD_TTL_SEC = 600
  */
 export const DEFAULT_HORIZON_DAYS = 365
 
+/** The longest span a resource may be booked for: 90 days. */
+export const MAX_SPAN_MINUTES = 90 * 24 * 60
+
+/** A resource booked as a span across days (see SpanConfig). */
+export const spanConfigSchema = z
+  .object({
+    minMinutes: z.number().int().min(MIN_SLOT_MINUTES).max(MAX_SPAN_MINUTES),
+    maxMinutes: z.number().int().min(MIN_SLOT_MINUTES).max(MAX_SPAN_MINUTES),
+    pricing: z.enum(['per_day', 'per_night']),
+    stepMin: z
+      .number()
+      .int()
+      .min(MIN_SLOT_MINUTES)
+      .max(24 * 60)
+      .optional(),
+    checkIn: wallTimeSchema.optional(),
+    checkOut: wallTimeSchema.optional(),
+  })
+  .superRefine((span, ctx) => {
+    if (span.minMinutes > span.maxMinutes) {
+      ctx.addIssue({ code: 'custom', path: ['minMinutes'], message: `cannot exceed maxMinutes (${span.maxMinutes})` })
+    }
+    if ((span.checkIn === undefined) !== (span.checkOut === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [span.checkIn === undefined ? 'checkIn' : 'checkOut'],
+        message: 'set checkIn and checkOut together',
+      })
+    }
+  }) satisfies z.ZodType<SpanConfig>
+
 export const resourceConfigSchema = z
   .object({
     durations: z.array(minutes).min(1).max(24).optional(),
@@ -186,6 +217,7 @@ export const resourceConfigSchema = z
      */
     minRescheduleNoticeHours: z.number().min(0).max(8760).optional(),
     minCancelNoticeHours: z.number().min(0).max(8760).optional(),
+    span: spanConfigSchema.optional(),
     /** Where new-booking and cancellation notices for this resource go (else ADMIN_EMAIL). */
     notifyEmail: z.email().max(254).optional(),
     /** ISO 3166-1 alpha-2 country whose national phone numbers guests type (else the zone's country). */
@@ -197,6 +229,9 @@ export const resourceConfigSchema = z
   .superRefine((config, ctx) => {
     if (config.minParty !== undefined && config.maxParty !== undefined && config.minParty > config.maxParty) {
       ctx.addIssue({ code: 'custom', path: ['minParty'], message: `cannot exceed maxParty (${config.maxParty})` })
+    }
+    if (config.span && (config.capacity ?? 1) > 1) {
+      ctx.addIssue({ code: 'custom', path: ['span'], message: 'a resource booked by the span has capacity 1' })
     }
     if (config.maxSeatsPerBooking !== undefined && config.maxSeatsPerBooking > (config.capacity ?? 1)) {
       ctx.addIssue({

@@ -1,7 +1,7 @@
 import type { BookingStatus, PaymentStatus } from './booking-status'
 import type { RefundTier } from './cancellation-policy'
 import type { PaymentSetting } from './payment-terms'
-import type { CancellationPolicy, Money, ResourceConfig } from './resource-config'
+import type { CancellationPolicy, Money, ResourceConfig, SpanConfig } from './resource-config'
 
 export type { CancellationPolicy, Money, ResourceConfig }
 export type { ScheduleRule } from './slots/types'
@@ -42,6 +42,8 @@ export interface PublicResource {
    */
   bookable?: boolean
   notBookableReason?: 'payment_unavailable'
+  /** Present when the resource is booked as a span across days (a car, a room by the night): see `GET …/spans`. */
+  span?: SpanConfig
 }
 
 /** The first free time on or after a day (`GET …/next-available`). */
@@ -151,6 +153,9 @@ export interface PublicBooking {
   poolId?: string
   /** Present when booked with a party size (a table). */
   partySize?: number
+  /** Present for a combined booking: the service, and the further resources it occupies (`resourceId` is the lead's). */
+  serviceId?: string
+  parts?: PublicBookingPart[]
   notes?: string
   answers?: Record<string, string | number | boolean>
   /** Bumped by every reschedule. */
@@ -198,6 +203,17 @@ export interface PublicHold {
   poolId?: string
   /** Present when held with a party size. */
   partySize?: number
+  /** Present when held for a service (a combined booking): the service, and the resource each further part took. */
+  serviceId?: string
+  parts?: PublicBookingPart[]
+}
+
+/** A further resource a combined booking occupies with its lead (`position` ≥ 1 of the service's parts). */
+export interface PublicBookingPart {
+  position: number
+  resourceId: string
+  /** The resource's name, for the guest to read ("Room 2"). */
+  name: string
 }
 
 /** How a pool picks the member a booking gets (docs/capacity.md). */
@@ -267,4 +283,71 @@ export interface AdminResource {
   config: ResourceConfig
   isActive: boolean
   createdAt: string
+}
+
+/** One part of a service as guests see it: a named resource, or "any free member" of a pool. */
+export interface PublicServicePart {
+  position: number
+  /** What guests read: the owner's label for the part, else the resource's or pool's name. */
+  label: string
+  resourceId?: string
+  poolId?: string
+}
+
+/**
+ * What anyone may see of a service (`GET /v1/services/:idOrSlug`): the resources it needs
+ * at once. Its slots, price, payment and policy are its lead part's (position 0): `resource`
+ * is that part's public view (for a pool lead, its first active member's).
+ */
+export interface PublicService {
+  id: string
+  slug: string
+  name: string
+  timezone: string
+  parts: PublicServicePart[]
+  resource: PublicResource
+}
+
+/** `GET /v1/services/:idOrSlug/availability`: the lead's slots at which every part is free. */
+export interface ServiceAvailabilityResponse {
+  service: PublicService
+  timezone: string
+  days: AvailabilityDay[]
+  /** The asking session's own live lead holds for this service; omitted when none. */
+  holds?: PublicHold[]
+  holdsUnavailable?: true
+}
+
+/** A service as its owner sees it (the admin API). */
+export interface AdminService {
+  id: string
+  slug: string
+  name: string
+  timezone: string
+  isActive: boolean
+  parts: { position: number; resourceId?: string; poolId?: string; label?: string; name: string }[]
+  createdAt: string
+}
+
+/**
+ * `GET /v1/resources/:idOrSlug/spans`: when a span can start and end, per day in the asked
+ * zone. Without `start`: each day's pickup times. With `start` (a pickup): each day's
+ * return times for it, and the latest return (the next booking, the longest span or the
+ * horizon, whichever comes first). Instants are ISO-8601 UTC.
+ */
+export interface SpansResponse {
+  resource: PublicResource
+  timezone: string
+  span: SpanConfig
+  days: SpanDay[]
+  /** With `start`: the latest instant a span from it may end; null when it cannot start then. */
+  latestReturn?: string | null
+}
+
+export interface SpanDay {
+  date: string
+  /** Without `start`: when a span may begin this day. */
+  pickups?: string[]
+  /** With `start`: when a span from it may end this day. */
+  returns?: string[]
 }

@@ -23,6 +23,14 @@ export interface Hold {
   poolId?: string
   /** Guests at the table, when asked with a party size (the booking keeps it). */
   partySize?: number
+  /**
+   * A combined booking's holds (docs/capacity.md): the service, on the lead hold and on each
+   * part's. The lead hold (position 0, the one the guest books with) lists its parts' holds,
+   * placed before it; a part hold (position ≥ 1) cannot be booked on its own.
+   */
+  serviceId?: string
+  servicePosition?: number
+  partHoldIds?: string[]
 }
 
 export interface PlaceHoldRequest {
@@ -52,6 +60,9 @@ export interface PlaceHoldRequest {
   /** Carried onto the hold (see `Hold`). */
   poolId?: string
   partySize?: number
+  serviceId?: string
+  servicePosition?: number
+  partHoldIds?: string[]
 }
 
 export type PlaceHoldResult =

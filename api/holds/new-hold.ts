@@ -34,6 +34,9 @@ export function newHold(request: PlaceHoldRequest, now: number): Hold {
     ...(limitsClient(request) ? { clientKey: request.clientKey } : {}),
     ...(request.poolId !== undefined ? { poolId: request.poolId } : {}),
     ...(request.partySize !== undefined ? { partySize: request.partySize } : {}),
+    ...(request.serviceId !== undefined ? { serviceId: request.serviceId } : {}),
+    ...(request.servicePosition !== undefined ? { servicePosition: request.servicePosition } : {}),
+    ...(request.partHoldIds !== undefined ? { partHoldIds: request.partHoldIds } : {}),
   }
 }
 

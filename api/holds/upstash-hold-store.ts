@@ -106,6 +106,10 @@ interface Packed {
   /** Pool and party size, when held through a pool. */
   p?: string
   ps?: number
+  /** A combined booking's hold: service, position, and (on the lead) its parts' holds. */
+  sv?: string
+  sp?: number
+  ph?: string[]
 }
 
 export interface UpstashHoldStoreOptions {
@@ -251,6 +255,9 @@ function pack(hold: Hold): string {
     ...(hold.clientKey !== undefined ? { c: hold.clientKey } : {}),
     ...(hold.poolId !== undefined ? { p: hold.poolId } : {}),
     ...(hold.partySize !== undefined ? { ps: hold.partySize } : {}),
+    ...(hold.serviceId !== undefined ? { sv: hold.serviceId } : {}),
+    ...(hold.servicePosition !== undefined ? { sp: hold.servicePosition } : {}),
+    ...(hold.partHoldIds !== undefined ? { ph: hold.partHoldIds } : {}),
   }
   return JSON.stringify(packed)
 }
@@ -271,5 +278,8 @@ function unpack(raw: string): Hold {
     ...(p.c !== undefined ? { clientKey: p.c } : {}),
     ...(p.p !== undefined ? { poolId: p.p } : {}),
     ...(p.ps !== undefined ? { partySize: p.ps } : {}),
+    ...(p.sv !== undefined ? { serviceId: p.sv } : {}),
+    ...(p.sp !== undefined ? { servicePosition: p.sp } : {}),
+    ...(p.ph !== undefined ? { partHoldIds: p.ph } : {}),
   }
 }
