@@ -17,6 +17,7 @@ import { adminRoutes } from './routes/admin'
 import { bookingRoutes } from './routes/bookings'
 import { holdRoutes } from './routes/holds'
 import { poolRoutes } from './routes/pools'
+import { serviceRoutes } from './routes/services'
 import { createInternalRoutes } from './routes/internal'
 import { resourceRoutes } from './routes/resources'
 import { webhookRoutes } from './routes/webhooks'
@@ -136,6 +137,7 @@ export function createApp(options: CreateAppOptions) {
   app.route('/v1/resources', resourceRoutes)
   app.route('/v1/holds', holdRoutes)
   app.route('/v1/pools', poolRoutes)
+  app.route('/v1/services', serviceRoutes)
   app.route('/v1/bookings', bookingRoutes)
   app.route('/v1/internal', createInternalRoutes({ localSecret }))
   app.route('/v1/webhooks', webhookRoutes)

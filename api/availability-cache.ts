@@ -137,8 +137,10 @@ export interface AvailabilityCaching {
 /** Requests that may write bookings: every non-read request under /v1/ except holds (which live in the hold store). */
 export function bumpsAvailability(method: string, path: string): boolean {
   if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return false
-  // Holds, a pool's included, live in the hold store: they never write a booking.
-  return path.startsWith('/v1/') && !path.startsWith('/v1/holds') && !/^\/v1\/pools\/[^/]+\/holds$/.test(path)
+  // Holds, a pool's and a service's included, live in the hold store: they never write a booking.
+  return (
+    path.startsWith('/v1/') && !path.startsWith('/v1/holds') && !/^\/v1\/(pools|services)\/[^/]+\/holds$/.test(path)
+  )
 }
 
 /**

@@ -11,6 +11,8 @@ import {
   adminResourceCreateSchema,
   adminResourceUpdateSchema,
   adminScheduleSchema,
+  adminServiceCreateSchema,
+  adminServiceUpdateSchema,
   adminSetupSchema,
   availabilityQuerySchema,
   bookingRequestSchema,
@@ -20,9 +22,11 @@ import {
   nextAvailableQuerySchema,
   poolHoldRequestSchema,
   rescheduleRequestSchema,
+  serviceHoldRequestSchema,
 } from '../shared/schemas'
 import { availabilityFormatQuerySchema } from './availability-response'
 import { poolAvailabilityQuerySchema } from './routes/pools'
+import { spansQuerySchema } from './routes/spans'
 import { AVAILABILITY_OK, availabilityResponses, availabilitySchemas } from './openapi-availability'
 
 /*
@@ -81,7 +85,8 @@ export const API_ROUTES: RouteDoc[] = [
   {
     method: 'get',
     path: '/v1/resources/{idOrSlug}/availability',
-    summary: 'Free slots by day in a zone (at most 62 days)',
+    summary:
+      'Free slots by day in a zone (at most 62 days); a resource booked by the span answers no days, its `resource.span` pointing at /spans',
     tag: 'public',
     // The fields of both query schemas; the range rules are stated in the summary.
     query: z.object({
@@ -94,8 +99,18 @@ export const API_ROUTES: RouteDoc[] = [
   },
   {
     method: 'get',
+    path: '/v1/resources/{idOrSlug}/spans',
+    summary:
+      'A resource booked as a span across days (a car, a room by the night): each day’s pickup times (at most 62 days), or with `start` each day’s return times for that pickup and latestReturn (null when it cannot start then); hold a span with POST /v1/holds {resourceId, start, end}. 422 outside_availability for a resource booked by the slot',
+    tag: 'public',
+    query: spansQuerySchema as unknown as z.ZodObject,
+    ok: [200, '{resource, timezone, span, days: [{date, pickups} | {date, returns}], latestReturn?} (ETag)'],
+  },
+  {
+    method: 'get',
     path: '/v1/resources/{idOrSlug}/next-available',
-    summary: 'The first free slot on or after a day (in a zone), within the booking horizon',
+    summary:
+      'The first free slot on or after a day (in a zone), within the booking horizon (null for a resource booked by the span)',
     tag: 'public',
     query: nextAvailableQuerySchema.extend({ seats: SEATS_QUERY }),
     ok: [200, '{nextAvailable: {date, start, end} | null}'],
@@ -144,9 +159,48 @@ export const API_ROUTES: RouteDoc[] = [
     ok: [201, '{hold} (resourceId: the member; poolId, partySize)'],
   },
   {
+    method: 'get',
+    path: '/v1/services/{idOrSlug}',
+    summary:
+      'One service (several resources at once): its parts, and its lead part’s public view for price and durations',
+    tag: 'public',
+    ok: [200, '{service}'],
+  },
+  {
+    method: 'get',
+    path: '/v1/services/{idOrSlug}/availability',
+    summary:
+      'The lead part’s free slots by day (at most 62 days) at which every other part has a resource free (a pool part: any member), each widened by that resource’s buffers',
+    tag: 'public',
+    query: z.object({
+      ...(availabilityQuerySchema as unknown as z.ZodObject).shape,
+      ...availabilityFormatQuerySchema.shape,
+    }),
+    ok: [200, '{service, timezone, days: [{date, slots: [{start, end}]}], holds?}'],
+  },
+  {
+    method: 'get',
+    path: '/v1/services/{idOrSlug}/next-available',
+    summary: 'The first time every part is free on or after a day (in a zone), within the lead’s booking horizon',
+    tag: 'public',
+    query: nextAvailableQuerySchema,
+    ok: [200, '{nextAvailable: {date, start, end} | null}'],
+  },
+  {
+    method: 'post',
+    path: '/v1/services/{idOrSlug}/holds',
+    summary:
+      'Hold a time of the service for this session: every part at once or none (a pool part: a free member by its strategy, or parts[].resourceId); 409 slot_held / slot_taken naming the part that is not free',
+    tag: 'public',
+    body: serviceHoldRequestSchema,
+    session: true,
+    ok: [201, '{hold} (resourceId: the lead; serviceId, parts: [{position, resourceId, name}])'],
+  },
+  {
     method: 'post',
     path: '/v1/holds',
-    summary: 'Hold a slot for this session',
+    summary:
+      'Hold a slot for this session; for a resource booked by the span, `end` is the return time and a span breaking a rule is refused with 422 outside_availability naming it (details.reason)',
     tag: 'public',
     body: holdRequestSchema,
     session: true,
@@ -365,6 +419,49 @@ export const API_ROUTES: RouteDoc[] = [
     auth: 'admin-key',
     body: adminPoolMembersSchema,
     ok: [200, '{pool}'],
+  },
+  {
+    method: 'get',
+    path: '/v1/admin/services',
+    summary: 'All services, inactive too, each with its parts in order',
+    tag: 'owner',
+    auth: 'admin-key',
+    ok: [200, '{services}'],
+  },
+  {
+    method: 'post',
+    path: '/v1/admin/services',
+    summary:
+      'Create a service with 2–8 parts in order, the first leading (each a resource or a pool by id or slug, active, once; a pool and one of its members not both: 400 naming the part)',
+    tag: 'owner',
+    auth: 'admin-key',
+    body: adminServiceCreateSchema,
+    ok: [201, '{service}'],
+  },
+  {
+    method: 'get',
+    path: '/v1/admin/services/{id}',
+    summary: 'One service',
+    tag: 'owner',
+    auth: 'admin-key',
+    ok: [200, '{service}'],
+  },
+  {
+    method: 'patch',
+    path: '/v1/admin/services/{id}',
+    summary: 'Change a service; parts, when given, replace the whole list',
+    tag: 'owner',
+    auth: 'admin-key',
+    body: adminServiceUpdateSchema,
+    ok: [200, '{service}'],
+  },
+  {
+    method: 'delete',
+    path: '/v1/admin/services/{id}',
+    summary: 'Deactivate a service (its bookings keep pointing at it)',
+    tag: 'owner',
+    auth: 'admin-key',
+    ok: [200, '{service}'],
   },
   {
     method: 'get',

@@ -9,6 +9,8 @@ import type {
   adminResourceCreateSchema,
   adminResourceUpdateSchema,
   adminScheduleSchema,
+  adminServiceCreateSchema,
+  adminServiceUpdateSchema,
   adminSetupSchema,
 } from './schemas'
 
@@ -49,3 +51,9 @@ export type AdminRescheduleBody = z.input<typeof adminRescheduleSchema>
 
 /** `POST /bookings/:id/cancel` body (optional). */
 export type AdminCancelBody = z.input<typeof adminCancelSchema>
+
+/** `POST /services` body: parts in order (the first leads), each a resource or a pool by id or slug. */
+export type AdminServiceCreateBody = z.input<typeof adminServiceCreateSchema>
+
+/** `PATCH /services/:id` body: any field, at least one; `parts` replaces the whole list. */
+export type AdminServiceUpdateBody = z.input<typeof adminServiceUpdateSchema>

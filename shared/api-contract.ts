@@ -1,5 +1,6 @@
 import type {
   AdminPool,
+  AdminService,
   AdminResource,
   PublicBooking,
   PublicHold,
@@ -180,6 +181,16 @@ export interface AdminPoolsResponse {
 /** `POST /pools` (201), `GET|PATCH|DELETE /pools/:id`, `PUT /pools/:id/members` → the pool. */
 export interface AdminPoolResponse {
   pool: AdminPool
+}
+
+/** `GET /services` → 200: every service, inactive ones included. */
+export interface AdminServicesResponse {
+  services: AdminService[]
+}
+
+/** `POST /services` (201), `GET|PATCH|DELETE /services/:id` → the service. */
+export interface AdminServiceResponse {
+  service: AdminService
 }
 
 /**

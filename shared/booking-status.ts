@@ -1,7 +1,16 @@
 import { BookingError } from './errors'
-import { amountDue, type PaymentConfig } from './payment-terms'
+import { amountDue as amountDueOnce, type PaymentConfig, type Price } from './payment-terms'
 
-export { amountDue } from './payment-terms'
+/**
+ * What the guest pays online when booking (see payment-terms.ts `amountDue`), for `units`
+ * of a span across days (days or nights, shared/span-pricing.ts): the price is owed once
+ * per unit, a fixed deposit (`depositAmount`) once for the whole span.
+ */
+export function amountDue(config: PaymentConfig, seats = 1, units = 1): Price | undefined {
+  const due = amountDueOnce(config, seats)
+  if (!due || units === 1 || (config.payment === 'deposit' && config.depositAmount !== undefined)) return due
+  return { amount: due.amount * units, currency: due.currency }
+}
 
 /**
  * Where a booking's payment stands: waiting for the card, authorized (money reserved, not

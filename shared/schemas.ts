@@ -657,3 +657,82 @@ export const adminRescheduleSchema = z
     else if (end - start > ADMIN_MOVE_MAX_MS)
       ctx.addIssue({ code: 'custom', path: ['end'], message: 'a booking lasts at most 7 days' })
   })
+
+// ——— Services: several resources booked at once (docs/capacity.md, combined bookings) ———
+
+/** Most parts one service needs at once (the database's position range, 0–7). */
+export const MAX_SERVICE_PARTS = 8
+
+const idOrSlugSchema = z.string().refine((v) => UUID_PATTERN.test(v) || slugSchema.safeParse(v).success, {
+  message: 'expected an id or slug',
+})
+
+/** One part: a resource, or a pool ("any free room"), by id or slug. */
+const servicePartSchema = z
+  .object({
+    resourceId: idOrSlugSchema.optional(),
+    poolId: idOrSlugSchema.optional(),
+    label: plainText().trim().min(1).max(100).optional(),
+  })
+  .strict()
+  .superRefine((part, ctx) => {
+    if ((part.resourceId === undefined) === (part.poolId === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['resourceId'], message: 'set exactly one of resourceId and poolId' })
+    }
+  })
+
+/** The parts in order (the first leads); a resource or a pool once. */
+const servicePartsSchema = z
+  .array(servicePartSchema)
+  .min(2)
+  .max(MAX_SERVICE_PARTS)
+  .superRefine((parts, ctx) => {
+    const seen = new Map<string, number>()
+    parts.forEach((part, index) => {
+      const field = part.resourceId !== undefined ? 'resourceId' : 'poolId'
+      const ref = part.resourceId ?? part.poolId
+      if (ref === undefined) return
+      const key = `${field}:${UUID_PATTERN.test(ref) ? ref.toLowerCase() : ref}`
+      const first = seen.get(key)
+      if (first !== undefined)
+        ctx.addIssue({ code: 'custom', path: [index, field], message: `already listed as part ${first}` })
+      else seen.set(key, index)
+    })
+  })
+
+const serviceFields = {
+  slug: slugSchema,
+  name: plainText().trim().min(1).max(200),
+  timezone: timeZoneSchema,
+}
+
+/** `timezone` omitted: the lead part's (its resource's, or its pool's). */
+export const adminServiceCreateSchema = z
+  .object({ ...serviceFields, timezone: serviceFields.timezone.optional(), parts: servicePartsSchema })
+  .strict()
+
+/** `parts`, when given, replaces the whole list. */
+export const adminServiceUpdateSchema = z
+  .object({ ...serviceFields, isActive: z.boolean(), parts: servicePartsSchema })
+  .partial()
+  .strict()
+  .refine((u) => Object.keys(u).length > 0, { message: 'nothing to change' })
+
+/** `POST /v1/services/:idOrSlug/holds`: a time of the service; the server holds every part. */
+export const serviceHoldRequestSchema = z.object({
+  start: instantSchema,
+  end: instantSchema.optional(),
+  parts: z
+    .array(
+      z.object({
+        position: z
+          .number()
+          .int()
+          .min(1)
+          .max(MAX_SERVICE_PARTS - 1),
+        resourceId: plainText().min(1).max(100),
+      }),
+    )
+    .max(MAX_SERVICE_PARTS - 1)
+    .optional(),
+})

@@ -156,6 +156,11 @@ export interface PublicBooking {
   /** Present for a combined booking: the service, and the further resources it occupies (`resourceId` is the lead's). */
   serviceId?: string
   parts?: PublicBookingPart[]
+  /**
+   * Owner API only: this row is a further part of the combined booking with this ref (the
+   * room it takes); it changes only with that booking. Guests never see part rows.
+   */
+  partOf?: string
   notes?: string
   answers?: Record<string, string | number | boolean>
   /** Bumped by every reschedule. */

@@ -49,11 +49,13 @@ import {
   lockBooking,
   markAttendance as writeAttendance,
   moveBooking as writeMove,
+  refusePart,
   reoccupyExpiredBooking,
   writeCancellation,
   type NewBooking,
 } from '../store/bookings'
 import { findResourceById } from '../store/resources'
+import { spanUnitsOf } from './resolve-span'
 
 /*
  * The booking lifecycle: the one place that creates, moves, confirms, cancels, marks
@@ -88,7 +90,9 @@ export type BookingDraft = Omit<
 /**
  * Writes a new booking with its outbox rows. It starts pending while it waits for the
  * owner's approval or the guest's money (the payment window is the hold's TTL), confirmed
- * otherwise; it keeps the resource's policy and notices as they stand now.
+ * otherwise; it keeps the resource's policy and notices as they stand now. A combined
+ * booking (`parts`, with `serviceId`) is decided by its lead's resource (`config`) and
+ * written with its part rows in the same statement: all its resources or none.
  */
 export async function createBooking(
   deps: LifecycleDeps,
@@ -96,7 +100,7 @@ export async function createBooking(
   config: ResourceConfig,
 ): Promise<BookingRow> {
   // Per place: a booking of three places of a class pays three times the price (or deposit).
-  const due = amountDue(config, draft.seats ?? 1)
+  const due = amountDue(config, draft.seats ?? 1, await spanUnitsOf(deps.db, config, draft))
   if (due) requirePayments(deps)
   const now = deps.clock.now()
   const booking: NewBooking = {
@@ -141,6 +145,17 @@ export async function startPayment(deps: LifecycleDeps, row: BookingRow, descrip
   }
 }
 
+// ---------------------------------------------------------------- combined bookings
+
+/**
+ * Refuses (409 `invalid_transition`, naming the booking it belongs to) any action on a part
+ * row of a combined booking: the owner sees it on its resource's calendar, but the booking
+ * changes only as a whole, through its lead.
+ */
+export async function assertNotPart(deps: Pick<LifecycleDeps, 'db'>, booking: BookingRow): Promise<void> {
+  if (booking.partOf) await refusePart(deps.db, booking.partOf)
+}
+
 // ---------------------------------------------------------------- move
 
 /**
@@ -162,7 +177,8 @@ export function assertOwnerMayMove(booking: BookingRow): void {
 
 /**
  * Moves a booking to [start, end): on conflict 409 `slot_taken` and nothing changes; the
- * moved messages state the old time and the new.
+ * moved messages state the old time and the new. A combined booking moves as a whole (the
+ * database moves its parts with the lead, or refuses if one of them is taken then).
  */
 export async function moveBooking(
   deps: LifecycleDeps,
@@ -187,6 +203,7 @@ export function assertOwnerTransition(booking: BookingRow, transition: OwnerTran
 
 /** The owner confirms a pending booking; an authorized payment is captured first. */
 export async function confirmBooking(deps: LifecycleDeps, booking: BookingRow): Promise<BookingRow> {
+  await assertNotPart(deps, booking)
   const now = deps.clock.now()
   assertOwnerTransition(booking, 'confirm', now)
   if (booking.paymentStatus === 'authorized') {
@@ -229,6 +246,8 @@ export async function cancelBooking(deps: LifecycleDeps, bookingId: string, who:
   const result = await db.transaction(async (tx) => {
     const row = await lockBooking(tx, bookingId)
     if (!row) throw new BookingError('not_found', 'No such booking.')
+    // A part is cancelled with its booking (the database copies the lead's cancellation).
+    if (row.partOf) return refusePart(tx, row.partOf)
     // Cancelling twice (a double click, 20 at once) returns the first cancellation as it stands.
     if (row.status === 'cancelled') return { row, changed: false }
     if (!isActive(row.status))

@@ -1,5 +1,6 @@
 import type { BookingRow, NotificationRow } from '../../drizzle/schema'
 import { formatMoney } from '../../shared/money'
+import { nightsBetween } from '../../shared/span-pricing'
 import type { MessageLanguage } from '../../shared/schemas'
 import { isValidTimeZone } from '../../shared/time-zone'
 import { formatMessageTime } from './message-time'
@@ -39,6 +40,8 @@ interface Words {
   pendingLead: string
   when: string
   previously: string
+  /** The end of a booking across dates (a car returned on Monday). */
+  until: string
   reference: string
   manage: string
   guest: string
@@ -78,6 +81,7 @@ const en: Words = {
   pendingLead: 'we have your booking request; you will hear from us once it is confirmed.',
   when: 'When',
   previously: 'Previously',
+  until: 'Until',
   reference: 'Reference',
   manage: 'Manage or cancel your booking',
   guest: 'Guest',
@@ -127,6 +131,7 @@ const de: Words = {
   pendingLead: 'wir haben Ihre Buchungsanfrage erhalten und melden uns, sobald sie bestätigt ist.',
   when: 'Wann',
   previously: 'Bisher',
+  until: 'Bis',
   reference: 'Buchungsnummer',
   manage: 'Buchung verwalten oder stornieren',
   guest: 'Gast',
@@ -176,6 +181,7 @@ const es: Words = {
   pendingLead: 'hemos recibido tu solicitud de reserva; te avisaremos cuando esté confirmada.',
   when: 'Cuándo',
   previously: 'Antes',
+  until: 'Hasta',
   reference: 'Referencia',
   manage: 'Gestionar o cancelar tu reserva',
   guest: 'Cliente',
@@ -215,6 +221,15 @@ export function formatWhen(at: Date, ctx: Pick<MessageContext, 'event' | 'langua
 }
 
 /**
+ * The end of a booking that ends on a later date than it starts in the resource's zone (a
+ * car rented from Friday to Monday, a stay): its start alone would not say when it ends.
+ */
+function untilOf(ctx: MessageContext): string | undefined {
+  const { startsAt, endsAt } = ctx.booking
+  return nightsBetween(startsAt.getTime(), endsAt.getTime(), ctx.timezone) > 0 ? formatWhen(endsAt, ctx) : undefined
+}
+
+/**
  * Typed text as one line: every run of whitespace, control characters (C0, DEL, C1) and
  * Unicode line or paragraph separators becomes one space, ends trimmed.
  */
@@ -246,6 +261,8 @@ export function renderEmail(typed: MessageContext): EmailContent {
   const lead = ctx.event === 'created' && booking.status === 'pending' ? w.pendingLead : w.lead[ctx.event]
   const admin = isAdmin(ctx.event)
   const facts: [string, string][] = [[w.when, when]]
+  const until = untilOf(ctx)
+  if (until) facts.push([w.until, until])
   if (ctx.previousStart) facts.push([w.previously, formatWhen(ctx.previousStart, ctx)])
   if (booking.seats > 1) facts.push([w.bookedFor, w.places(booking.seats)])
   facts.push([w.reference, booking.ref])
@@ -294,7 +311,8 @@ function what(ctx: MessageContext, w: Words): string {
 export function renderSms(typed: MessageContext): string {
   const ctx = typedAsOneLine(typed)
   const w = WORDS[ctx.language]
-  const when = formatWhen(ctx.booking.startsAt, ctx)
+  const until = untilOf(ctx)
+  const when = until ? `${formatWhen(ctx.booking.startsAt, ctx)} – ${until}` : formatWhen(ctx.booking.startsAt, ctx)
   const before = ctx.previousStart ? formatWhen(ctx.previousStart, ctx) : ''
   const body = w.sms[ctx.event](what(ctx, w), when, ctx.booking.ref, before)
   const withLink = ctx.event === 'created' || ctx.event === 'moved' || ctx.event === 'reminder_24h'

@@ -18,6 +18,7 @@ import { exchangeSetupToken } from '../admin/setup'
 import type { AppEnv } from '../app-env'
 import { invalidField, invalidRequest } from '../errors'
 import {
+  assertNotPart,
   assertOwnerMayMove,
   assertOwnerTransition,
   cancelBooking,
@@ -29,6 +30,7 @@ import {
 import { clientKey } from '../client-ip'
 import { bearerToken, readJson } from '../request'
 import { adminPoolRoutes } from './admin-pools'
+import { adminServiceRoutes } from './admin-services'
 import {
   createResource,
   deleteOrDeactivateResource,
@@ -42,7 +44,7 @@ import {
   toAdminResource,
   updateResource,
 } from '../store/admin'
-import { toPublicBooking } from '../store/bookings'
+import { findCombined, toPublicBooking } from '../store/bookings'
 import type {
   AdminBooking,
   AdminBookingResponse,
@@ -58,8 +60,15 @@ import type {
 // A booking as its owner sees it, defined with the rest of the API's answers.
 export type { AdminBooking }
 
-function toAdminBooking(row: BookingRow, now: number): AdminBooking {
-  const booking: AdminBooking = { id: row.id, ...toPublicBooking(row) }
+function toAdminBooking(
+  row: BookingRow,
+  now: number,
+  combined?: Awaited<ReturnType<typeof findCombined>>,
+): AdminBooking {
+  const booking: AdminBooking = { id: row.id, ...toPublicBooking(row, combined?.parts.get(row.id)) }
+  // A part row of a combined booking (the room it takes) names the booking it belongs to.
+  const lead = row.partOf ? combined?.leadRefs.get(row.partOf) : undefined
+  if (lead) booking.partOf = lead
   if (isActive(row.status)) booking.cancellation = previewOwnerCancellation(row, now)
   return booking
 }
@@ -132,6 +141,7 @@ export const adminRoutes = new Hono<AppEnv>()
   })
   // After the key check, which runs for every path registered on this app, mounted ones too.
   .route('/pools', adminPoolRoutes)
+  .route('/services', adminServiceRoutes)
 
   .get('/resources', async (c) =>
     c.json({ resources: (await listResources(c.var.deps.db)).map(toAdminResource) } satisfies AdminResourcesResponse),
@@ -188,14 +198,15 @@ export const adminRoutes = new Hono<AppEnv>()
       limit: q.limit,
     })
     const now = c.var.deps.clock.now()
+    const combined = await findCombined(c.var.deps.db, page.rows)
     return c.json({
-      bookings: page.rows.map((row) => toAdminBooking(row, now)),
+      bookings: page.rows.map((row) => toAdminBooking(row, now, combined)),
       nextCursor: page.nextCursor ?? null,
     } satisfies AdminBookingsPage)
   })
   .get('/bookings/:id', async (c) =>
     c.json({
-      booking: toAdminBooking(await getBooking(c.var.deps.db, c.req.param('id')), c.var.deps.clock.now()),
+      booking: await adminView(c, await getBooking(c.var.deps.db, c.req.param('id'))),
     } satisfies AdminBookingResponse),
   )
   // Registered before `/:transition`, which would otherwise take "reschedule" as its name.
@@ -203,6 +214,7 @@ export const adminRoutes = new Hono<AppEnv>()
     const { db, clock } = c.var.deps
     const booking = await getBooking(db, c.req.param('id'))
     const request = await readJson(c, adminRescheduleSchema)
+    await assertNotPart(c.var.deps, booking)
     assertOwnerMayMove(booking)
     const now = clock.now()
     if (request.start <= now) throw invalidField('start', 'invalid', 'must be in the future')
@@ -215,14 +227,14 @@ export const adminRoutes = new Hono<AppEnv>()
     // but never land on another booking: the write passes the same EXCLUDE constraint as a
     // guest's move (409 slot_taken, nothing changed) and writes the same moved messages.
     const moved = await moveBooking(c.var.deps, booking.id, { start, end }, now)
-    return c.json({ booking: toAdminBooking(moved, clock.now()) } satisfies AdminBookingResponse)
+    return c.json({ booking: await adminView(c, moved) } satisfies AdminBookingResponse)
   })
   .post('/bookings/:id/:transition', async (c) => {
     const transition = c.req.param('transition')
     if (!isOwnerTransition(transition))
       throw new BookingError('not_found', `No transition "${transition}"; use confirm, cancel, no-show or complete.`)
     return c.json({
-      booking: toAdminBooking(await applyTransition(c, c.req.param('id'), transition), c.var.deps.clock.now()),
+      booking: await adminView(c, await applyTransition(c, c.req.param('id'), transition)),
     } satisfies AdminBookingResponse)
   })
 
@@ -235,6 +247,11 @@ export const adminRoutes = new Hono<AppEnv>()
     } satisfies AdminNotificationsResponse)
   })
 
+/** One booking as its owner sees it, with its parts (or the booking it is part of). */
+async function adminView(c: Context<AppEnv>, row: BookingRow): Promise<AdminBooking> {
+  return toAdminBooking(row, c.var.deps.clock.now(), await findCombined(c.var.deps.db, [row]))
+}
+
 /**
  * An owner transition from the table in shared/booking-status.ts: `confirm` captures an
  * authorized payment; `cancel` settles by the policy unless the owner names a refund;
@@ -243,6 +260,8 @@ export const adminRoutes = new Hono<AppEnv>()
 async function applyTransition(c: Context<AppEnv>, id: string, transition: OwnerTransition): Promise<BookingRow> {
   const deps = c.var.deps
   const booking = await getBooking(deps.db, id)
+  // A part of a combined booking changes only with it: the refusal names that booking.
+  await assertNotPart(deps, booking)
   assertOwnerTransition(booking, transition, deps.clock.now())
   switch (transition) {
     case 'confirm':

@@ -12,8 +12,10 @@ import {
   rescheduleRequestSchema,
   type BookingRequest,
 } from '../../shared/schemas'
-import type { PublicBooking } from '../../shared/types'
+import type { PublicBooking, PublicBookingPart } from '../../shared/types'
 import type { AppEnv } from '../app-env'
+import type { Hold, HoldStore } from '../holds/hold-store'
+import type { ResourceCatalog } from '../store/resource-catalog'
 import { bookingToIcs } from '../bookings/booking-ics'
 import { randomRef } from '../bookings/booking-ref'
 import { digestsEqual, randomToken, sealToken, sha256Hex, unsealToken } from '../crypto'
@@ -28,7 +30,16 @@ import {
   previewGuestCancellation,
   startPayment,
 } from '../bookings/lifecycle'
-import { IdempotencyKeyTaken, findBookingByIdempotencyKey, findBookingByRef, toPublicBooking } from '../store/bookings'
+import {
+  IdempotencyKeyTaken,
+  findBookingByIdempotencyKey,
+  findBookingByRef,
+  findBookingParts,
+  toPublicBooking,
+  type BookingPart,
+} from '../store/bookings'
+import type { Database } from '../db/database'
+import { assertSpanKeepsUnits } from '../bookings/resolve-span'
 import type { BookingResponse, CreatedBooking } from '../../shared/api-contract'
 
 /**
@@ -69,6 +80,23 @@ export const bookingRoutes = new Hono<AppEnv>()
       if (twin) return twin
       throw new BookingError('hold_expired', 'Your hold on this time has expired. Please pick a time again.')
     }
+    if (isPartHold(hold))
+      throw new BookingError(
+        'invalid_transition',
+        'This hold is one part of a combined booking; book with the hold of the service (its first part).',
+      )
+    // A combined booking takes every part's hold, all still live, or is not made.
+    const partHolds = await readPartHolds(holds, hold, sessionId)
+    if (!partHolds) {
+      const twin = await replay()
+      if (twin) return twin
+      throw new BookingError('hold_expired', 'Your hold on this time has expired. Please pick a time again.')
+    }
+    const parts: BookingPart[] = partHolds.map((part) => ({
+      position: part.servicePosition!,
+      resourceId: part.resourceId,
+      poolId: part.poolId,
+    }))
     const entry = await catalog.find(hold.resourceId)
     if (!entry) throw new BookingError('not_found', 'This resource is no longer bookable.')
     const { config } = entry.resource
@@ -96,6 +124,7 @@ export const bookingRoutes = new Hono<AppEnv>()
           seats: hold.seats,
           poolId: hold.poolId,
           partySize: hold.partySize,
+          ...(hold.serviceId !== undefined ? { serviceId: hold.serviceId, parts } : {}),
           guest,
           notes: request.notes,
           answers: request.answers,
@@ -122,24 +151,28 @@ export const bookingRoutes = new Hono<AppEnv>()
     }
     // After commit, never inside the transaction (Redis is a network call), and off the
     // response path: the row now occupies the slot whether or not the hold is gone yet.
-    releaseAfterResponse(c, hold.id, sessionId)
+    for (const id of [hold.id, ...partHolds.map((part) => part.id)]) releaseAfterResponse(c, id, sessionId)
+    const booking = toPublicBooking(row, await namedParts(catalog, parts))
     // A booking that takes payment waits, pending, for the money.
     if (row.paymentStatus === 'requires_payment') {
       const payment = await startPayment(c.var.deps, row, `${entry.resource.name}, ${row.ref}`)
-      return c.json({ booking: toPublicBooking(row), manageToken, payment } satisfies CreatedBooking, 201)
+      return c.json({ booking, manageToken, payment } satisfies CreatedBooking, 201)
     }
-    return c.json({ booking: toPublicBooking(row), manageToken } satisfies CreatedBooking, 201)
+    return c.json({ booking, manageToken } satisfies CreatedBooking, 201)
   })
   .get('/:ref', async (c) => {
     const booking = await requireManagedBooking(c)
-    return c.json({ booking: manageView(booking, c.var.deps.clock.now()) } satisfies BookingResponse)
+    const parts = await partsOf(c.var.deps.db, booking)
+    return c.json({ booking: manageView(booking, c.var.deps.clock.now(), parts) } satisfies BookingResponse)
   })
   .post('/:ref/cancel', async (c) => {
     const booking = await requireManagedBooking(c)
     const request = await readJson(c, cancelRequestSchema, { optional: true })
     // Settled by the policy the booking was made under; the response states the refund and its tier.
     const cancelled = await cancelBooking(c.var.deps, booking.id, { by: 'guest', note: request.reason })
-    return c.json({ booking: toPublicBooking(cancelled) } satisfies BookingResponse)
+    return c.json({
+      booking: toPublicBooking(cancelled, await partsOf(c.var.deps.db, cancelled)),
+    } satisfies BookingResponse)
   })
   .post('/:ref/reschedule', async (c) => {
     const { holds, clock } = c.var.deps
@@ -165,10 +198,17 @@ export const bookingRoutes = new Hono<AppEnv>()
         'Hold the new time for as many places as the booking takes.',
       )
     }
+    // …and a span paid online keeps its days or nights (see assertSpanKeepsUnits).
+    await assertSpanKeepsUnits(c.var.deps, booking, hold)
+    // A combined booking moves with all its parts: the new time's hold is the service's, and
+    // each part's hold must be on the resource that part occupies now (the parts move, they
+    // are not swapped for others).
+    const parts = await partsOf(c.var.deps.db, booking)
+    const partHolds = await partHoldsForMove(c.var.deps, booking, parts, hold, sessionId)
     const moved = await moveBooking(c.var.deps, booking.id, hold, now)
-    releaseAfterResponse(c, hold.id, sessionId)
+    for (const id of [hold.id, ...partHolds.map((part) => part.id)]) releaseAfterResponse(c, id, sessionId)
     // The manage page goes on from here: it reads the new time's refund and deadlines too.
-    return c.json({ booking: manageView(moved, now) } satisfies BookingResponse)
+    return c.json({ booking: manageView(moved, now, parts) } satisfies BookingResponse)
   })
   .get('/:ref/calendar.ics', async (c) => {
     const { catalog, clock } = c.var.deps
@@ -181,6 +221,81 @@ export const bookingRoutes = new Hono<AppEnv>()
     c.header('Cache-Control', 'no-store')
     return c.body(ics)
   })
+
+/** A hold of one further part of a service: the booking is made with the service's lead hold, never with it. */
+function isPartHold(hold: Hold): boolean {
+  return hold.servicePosition !== undefined && hold.servicePosition >= 1
+}
+
+/**
+ * The holds a service's lead hold lists for its further parts, every one live, this
+ * session's and of the same service; undefined when one is not (expired or released).
+ */
+async function readPartHolds(holds: HoldStore, lead: Hold, sessionId: string): Promise<Hold[] | undefined> {
+  const ids = lead.partHoldIds ?? []
+  if (ids.length === 0) return []
+  const found = await Promise.all(ids.map((id) => holds.get(id, sessionId)))
+  const live = found.filter(
+    (part): part is Hold => part !== undefined && part.serviceId === lead.serviceId && isPartHold(part),
+  )
+  return live.length === ids.length ? live : undefined
+}
+
+/** The further parts of a combined booking, named; undefined for any other booking (no query). */
+async function partsOf(db: Database, booking: BookingRow): Promise<PublicBookingPart[] | undefined> {
+  if (!booking.serviceId) return undefined
+  return (await findBookingParts(db, [booking.id])).get(booking.id) ?? []
+}
+
+/** The parts just booked, named from the resource catalog (no query while it is warm). */
+async function namedParts(catalog: ResourceCatalog, parts: BookingPart[]): Promise<PublicBookingPart[]> {
+  const named = await Promise.all(
+    parts.map(async ({ position, resourceId }) => ({
+      position,
+      resourceId,
+      name: (await catalog.find(resourceId))?.resource.name ?? '',
+    })),
+  )
+  return named.sort((a, b) => a.position - b.position)
+}
+
+/**
+ * For a move: the new time's part holds, which must match the booking (a service hold for a
+ * booking of that service, a plain hold for any other) and sit on exactly the resources its
+ * parts occupy now; a part whose resource was not held then is not free then.
+ */
+async function partHoldsForMove(
+  deps: { holds: HoldStore },
+  booking: BookingRow,
+  parts: PublicBookingPart[] | undefined,
+  hold: Hold,
+  sessionId: string,
+): Promise<Hold[]> {
+  if (isPartHold(hold))
+    throw invalidField('holdId', 'invalid', 'hold is one part of a service', 'Hold the new time for the whole service.')
+  const combined = (parts?.length ?? 0) > 0
+  if (hold.serviceId !== undefined ? hold.serviceId !== booking.serviceId : combined)
+    throw invalidField(
+      'holdId',
+      'invalid',
+      combined ? 'hold is not for this booking’s service' : 'hold is for a service; this booking is not',
+      'Hold the new time for the same service the booking is for.',
+    )
+  const partHolds = await readPartHolds(deps.holds, hold, sessionId)
+  if (!partHolds)
+    throw new BookingError('hold_expired', 'Your hold on the new time has expired. Please pick a time again.')
+  const held = new Set(partHolds.map((part) => part.resourceId))
+  const missing = (parts ?? []).find((part) => !held.has(part.resourceId))
+  if (missing || partHolds.length !== (parts?.length ?? 0)) {
+    const name = missing?.name || 'resource'
+    throw new BookingError(
+      'slot_taken',
+      `The ${name} this booking uses is not free at the new time. Pick another time.`,
+      missing ? { resourceId: missing.resourceId } : undefined,
+    )
+  }
+  return partHolds
+}
 
 /**
  * Releases a hold that a committed booking made redundant. A failure only means the hold
@@ -235,11 +350,12 @@ async function replayIfKnown(
   }
   const manageToken = await unsealToken(existing.manageTokenSealed, idempotency.key)
   c.header('Idempotent-Replayed', 'true')
+  const booking = toPublicBooking(existing, await partsOf(c.var.deps.db, existing))
   if (existing.status === 'pending' && existing.paymentStatus === 'requires_payment' && c.var.deps.payments) {
     const payment = await startPayment(c.var.deps, existing, existing.ref)
-    return c.json({ booking: toPublicBooking(existing), manageToken, payment } satisfies CreatedBooking, 201)
+    return c.json({ booking, manageToken, payment } satisfies CreatedBooking, 201)
   }
-  return c.json({ booking: toPublicBooking(existing), manageToken } satisfies CreatedBooking, 201)
+  return c.json({ booking, manageToken } satisfies CreatedBooking, 201)
 }
 
 /** The booking for a ref and its manage token. A wrong token answers exactly like an unknown ref. */
@@ -268,8 +384,8 @@ async function requireManagedBooking(c: Context<AppEnv>): Promise<BookingRow> {
  * gives back, and until when the guest may move and cancel online (ISO instants; null once
  * closed), decided as the routes decide.
  */
-function manageView(booking: BookingRow, now: number): PublicBooking {
-  const view = toPublicBooking(booking)
+function manageView(booking: BookingRow, now: number, parts?: PublicBookingPart[]): PublicBooking {
+  const view = toPublicBooking(booking, parts)
   if (!isActive(booking.status)) return view
   view.cancellation = previewGuestCancellation(booking, now)
   const until = guestChangeDeadlines(booking.cancellationPolicy, booking, booking.startsAt.getTime(), now)

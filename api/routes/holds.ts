@@ -3,7 +3,8 @@ import { BookingError } from '../../shared/errors'
 import { DEFAULT_HOLD_TTL_SEC, holdRequestSchema } from '../../shared/schemas'
 import type { PublicHold } from '../../shared/types'
 import type { AppDeps, AppEnv } from '../app-env'
-import { assertSeatsAllowed, resolveOfferedSlot } from '../bookings/resolve-slot'
+import { assertSeatsAllowed, resolveOfferedSlot, type OfferedSlot } from '../bookings/resolve-slot'
+import { isSpanEntry, resolveSpan } from '../bookings/resolve-span'
 import type { Hold, PlaceHoldResult } from '../holds/hold-store'
 import type { CatalogEntry } from '../store/resource-catalog'
 import { clientKey } from '../client-ip'
@@ -37,8 +38,12 @@ export const holdRoutes = new Hono<AppEnv>()
   })
   .delete('/:id', async (c) => {
     const sessionId = requireSession(c)
-    const released = await c.var.deps.holds.release(c.req.param('id'), sessionId)
+    const { holds } = c.var.deps
+    const held = await holds.get(c.req.param('id'), sessionId)
+    const released = await holds.release(c.req.param('id'), sessionId)
     if (!released) throw new BookingError('not_found', 'No such hold for this session (it may have expired).')
+    // A combined booking's lead hold takes its parts' holds with it.
+    await Promise.all((held?.partHoldIds ?? []).map((id) => holds.release(id, sessionId)))
     return c.body(null, 204)
   })
 
@@ -67,6 +72,13 @@ export interface HoldAttempt {
   /** Carried onto the hold when it is placed through a pool. */
   poolId?: string
   partySize?: number
+  /** Carried onto the lead hold of a service (see `Hold`). */
+  service?: { serviceId: string; position: number; partHoldIds?: string[] }
+  /**
+   * Holds the session (and the client) may have beyond the usual limits: a service's part
+   * holds, which one booking needs together.
+   */
+  extraHolds?: number
 }
 
 /**
@@ -76,7 +88,10 @@ export interface HoldAttempt {
  */
 export async function tryHold(deps: AppDeps, entry: CatalogEntry, attempt: HoldAttempt): Promise<PlaceHoldResult> {
   const { holds, db, clock, limits } = deps
-  const slot = await resolveOfferedSlot(db, entry, attempt.start, attempt.end, clock.now(), attempt.seats)
+  // A resource booked by the span (pickup to return across days) is checked by its own rules.
+  const slot: OfferedSlot = isSpanEntry(entry)
+    ? await resolveSpan(db, entry, attempt.start, attempt.end, clock.now())
+    : await resolveOfferedSlot(db, entry, attempt.start, attempt.end, clock.now(), attempt.seats)
   const {
     bufferBeforeMin = 0,
     bufferAfterMin = 0,
@@ -94,11 +109,20 @@ export async function tryHold(deps: AppDeps, entry: CatalogEntry, attempt: HoldA
     seats: attempt.seats,
     capacity,
     bookedSeats: slot.bookedSeats ?? 0,
-    maxPerSession: limits.holdsPerSession,
+    maxPerSession: limits.holdsPerSession + (attempt.extraHolds ?? 0),
     // New sessions cost nothing, so the session limit alone does not stop one client squatting.
-    ...(limits.holdsPerClient ? { clientKey: attempt.client, maxPerClient: limits.holdsPerClient } : {}),
+    ...(limits.holdsPerClient
+      ? { clientKey: attempt.client, maxPerClient: limits.holdsPerClient + (attempt.extraHolds ?? 0) }
+      : {}),
     ...(attempt.poolId !== undefined ? { poolId: attempt.poolId } : {}),
     ...(attempt.partySize !== undefined ? { partySize: attempt.partySize } : {}),
+    ...(attempt.service
+      ? {
+          serviceId: attempt.service.serviceId,
+          servicePosition: attempt.service.position,
+          ...(attempt.service.partHoldIds ? { partHoldIds: attempt.service.partHoldIds } : {}),
+        }
+      : {}),
   })
 }
 

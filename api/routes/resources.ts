@@ -32,6 +32,7 @@ import { invalidRequest } from '../errors'
 import type { Hold } from '../holds/hold-store'
 import { optionalSession } from '../request'
 import { toPublicHold } from './holds'
+import { sendSpans, spansNotSlots } from './spans'
 import { readBusy, readSeatBusy } from '../availability-cache'
 import { listActiveResources, toPublicResource, type Resource, type ServerCapabilities } from '../store/resources'
 import type { CatalogEntry, ResourceCatalog } from '../store/resource-catalog'
@@ -67,6 +68,8 @@ export const resourceRoutes = new Hono<AppEnv>()
     const format = parseAvailabilityFormat(c.req.query())
     const entry = await requireResource(catalog, c.req.param('idOrSlug'))
     const { resource, rules } = entry
+    if (resource.config.span)
+      return sendAvailability(c, spansNotSlots(entry, capabilities(c.var.deps), query.tz), format)
     if (query.duration !== undefined) assertKnownDuration(query.duration, resource, rules)
     const viewZone = query.tz ?? resource.timezone
     const sessionId = optionalSession(c)
@@ -95,12 +98,15 @@ export const resourceRoutes = new Hono<AppEnv>()
     if (free.holdsUnavailable) body.holdsUnavailable = true
     return sendAvailability(c, body, format)
   })
+  .get('/:idOrSlug/spans', sendSpans)
   .get('/:idOrSlug/next-available', async (c) => {
     const { clock, catalog } = c.var.deps
     const parsed = nextAvailableQuerySchema.safeParse(c.req.query())
     if (!parsed.success) throw invalidRequest(parsed.error, 'The next-available query is not valid.')
     const query = parsed.data
     const entry = await requireResource(catalog, c.req.param('idOrSlug'))
+    // A span has no next slot: the guest picks a pickup from `/spans`.
+    if (entry.resource.config.span) return c.json({ nextAvailable: null } satisfies NextAvailableResponse)
     const { resource, rules } = entry
     if (query.duration !== undefined) assertKnownDuration(query.duration, resource, rules)
     const viewZone = query.tz ?? resource.timezone

@@ -1,10 +1,10 @@
-import { and, eq, inArray, lt, lte, sql } from 'drizzle-orm'
-import { bookings, notifications, type BookingRow, type BookingStatus } from '../../drizzle/schema'
+import { and, eq, inArray, isNull, lt, lte, sql } from 'drizzle-orm'
+import { bookableResources, bookings, notifications, type BookingRow, type BookingStatus } from '../../drizzle/schema'
 import { ACTIVE_STATUSES, statusWords } from '../../shared/booking-status'
 import { refundCeilingAfterMove, type ChangeNotice } from '../../shared/cancellation-policy'
 import { BookingError } from '../../shared/errors'
 import type { CancellationPolicy } from '../../shared/schemas'
-import type { CancellationSettlement, PublicBooking } from '../../shared/types'
+import type { CancellationSettlement, PublicBooking, PublicBookingPart } from '../../shared/types'
 import { randomRef } from '../bookings/booking-ref'
 import type { NotificationInsert, OutboxPlanner, Transaction } from '../notify/outbox'
 import type { Database } from '../db/database'
@@ -34,6 +34,13 @@ export interface NewBooking {
   /** The pool it was booked through, and the party size asked (docs/capacity.md). */
   poolId?: string | undefined
   partySize?: number | undefined
+  /** A combined booking (docs/capacity.md): the service booked, on the lead and on its parts. */
+  serviceId?: string | undefined
+  /**
+   * The further resources a combined booking occupies with this one (service positions ≥ 1):
+   * each becomes a part row in the same statement, so the booking takes all of them or none.
+   */
+  parts?: BookingPart[] | undefined
   guest: { name: string; email: string; phone?: string | undefined }
   notes?: string | undefined
   answers?: Record<string, string | number | boolean> | undefined
@@ -55,6 +62,13 @@ export interface NewBooking {
   payment?: { amount: number; currency: string } | undefined
   /** The resource's own address for the owner's message (read from the resource catalog). */
   notifyEmail?: string | undefined
+}
+
+/** One further resource of a combined booking; `poolId` when it was taken as "any free" member of a pool. */
+export interface BookingPart {
+  position: number
+  resourceId: string
+  poolId?: string | undefined
 }
 
 /** Raised when the idempotency key was used by a request that committed first. */
@@ -81,6 +95,7 @@ export async function insertBooking(
     try {
       // The id is drawn here so the outbox rows can name it before the row exists.
       const values = { ...toValues(input, now), id: crypto.randomUUID(), version: 1 }
+      const parts = (input.parts ?? []).map((part) => partValues(values, part))
       // A booking that takes payment is announced when its payment comes through.
       const messages = input.payment
         ? []
@@ -96,9 +111,10 @@ export async function insertBooking(
             now,
             input.notifyEmail,
           )
-      return await writeOccupying(db, input.resourceId, input.start, input.end, now, {
-        alone: (d) => insertWithOutbox(d, values, messages, true),
-        serialised: (tx) => insertWithOutbox(tx, values, messages, false),
+      const resources = [input.resourceId, ...parts.map((part) => part.resourceId)]
+      return await writeOccupying(db, resources, input.start, input.end, now, {
+        alone: (d) => insertWithOutbox(d, values, parts, messages, true),
+        serialised: (tx) => insertWithOutbox(tx, values, parts, messages, false),
       })
     } catch (error) {
       // The table's bounds changed since the hold was placed: the guest asks again, no 500.
@@ -130,9 +146,14 @@ export async function moveBooking(
   now: number,
   outbox: OutboxPlanner,
 ): Promise<BookingRow> {
-  const [current] = await db.select({ resourceId: bookings.resourceId }).from(bookings).where(eq(bookings.id, id))
+  const [current] = await db
+    .select({ resourceId: bookings.resourceId, serviceId: bookings.serviceId, partOf: bookings.partOf })
+    .from(bookings)
+    .where(eq(bookings.id, id))
   if (!current) throw new BookingError('not_found', 'No such booking.')
-  return writeOccupying(db, current.resourceId, start, end, now, async (tx) => {
+  if (current.partOf) return refusePart(db, current.partOf)
+  // Only the lead is written: the database moves its parts in the same statement, or refuses the whole move.
+  return writeOccupying(db, await occupiedResources(db, id, current), start, end, now, async (tx) => {
     // The interval being left, read under the row lock: the "moved" messages state it, and
     // a concurrent move of the same booking must not slip between this read and the update.
     const [before] = await tx
@@ -190,9 +211,10 @@ export async function confirmBooking(
 ): Promise<BookingRow> {
   const [current] = await db.select().from(bookings).where(eq(bookings.id, id))
   if (!current) throw new BookingError('not_found', 'No such booking.')
+  if (current.partOf) return refusePart(db, current.partOf)
   return writeOccupying(
     db,
-    current.resourceId,
+    await occupiedResources(db, id, current),
     current.startsAt.getTime(),
     current.endsAt.getTime(),
     now,
@@ -220,10 +242,11 @@ export async function confirmBooking(
  */
 export async function reoccupyExpiredBooking(db: Database, id: string, now: number): Promise<BookingRow | undefined> {
   const [current] = await db.select().from(bookings).where(eq(bookings.id, id))
-  if (!current || current.status !== 'cancelled' || current.cancelReason !== 'expired') return undefined
+  if (!current || current.partOf || current.status !== 'cancelled' || current.cancelReason !== 'expired')
+    return undefined
   return writeOccupying(
     db,
-    current.resourceId,
+    await occupiedResources(db, id, current),
     current.startsAt.getTime(),
     current.endsAt.getTime(),
     now,
@@ -268,13 +291,16 @@ export async function writeCancellation(
   return row
 }
 
-/** Cancels a pending booking nobody can pay for (its payment could not be started). */
+/**
+ * Cancels a pending booking nobody can pay for (its payment could not be started). A lead
+ * only: its parts follow it; a part is never cancelled on its own.
+ */
 export async function cancelUnpaid(db: Database, id: string, reason: string, now: number): Promise<void> {
   const at = new Date(now)
   await db
     .update(bookings)
     .set({ status: 'cancelled', cancelReason: reason, cancelledAt: at, updatedAt: at })
-    .where(and(eq(bookings.id, id), eq(bookings.status, 'pending')))
+    .where(and(eq(bookings.id, id), eq(bookings.status, 'pending'), isNull(bookings.partOf)))
 }
 
 /**
@@ -300,10 +326,20 @@ export async function markAttendance(
   const [row] = await db
     .update(bookings)
     .set({ status: to, updatedAt: new Date(now) })
-    .where(and(eq(bookings.id, id), eq(bookings.status, 'confirmed'), lt(bookings.startsAt, new Date(now))))
+    .where(
+      and(
+        eq(bookings.id, id),
+        eq(bookings.status, 'confirmed'),
+        lt(bookings.startsAt, new Date(now)),
+        isNull(bookings.partOf),
+      ),
+    )
     .returning()
-  if (!row) throw new BookingError('invalid_transition', 'Only a confirmed booking that has started can be marked so.')
-  return row
+  if (row) return row
+  // Only on a refusal: say so plainly when the row is a part of a combined booking.
+  const [current] = await db.select({ partOf: bookings.partOf }).from(bookings).where(eq(bookings.id, id))
+  if (current?.partOf) return refusePart(db, current.partOf)
+  throw new BookingError('invalid_transition', 'Only a confirmed booking that has started can be marked so.')
 }
 
 /**
@@ -317,6 +353,7 @@ export async function markAttendance(
 async function insertWithOutbox(
   db: Database,
   values: typeof bookings.$inferInsert,
+  parts: (typeof bookings.$inferInsert)[],
   messages: NotificationInsert[],
   lockTimeout: boolean,
 ): Promise<BookingRow> {
@@ -326,7 +363,15 @@ async function insertWithOutbox(
         resourceId: sql`(select ${values.resourceId}::uuid from (select set_config('lock_timeout', ${OPTIMISTIC_LOCK_TIMEOUT}, true)) as optimistic)`,
       }
     : values
-  const inserted = db.$with('inserted').as(db.insert(bookings).values(row).returning())
+  // The lead comes first in the VALUES list: each part row's guard reads its lead, inserted before it.
+  const inserted = db.$with('inserted').as(
+    parts.length > 0
+      ? db
+          .insert(bookings)
+          .values([row, ...parts])
+          .returning()
+      : db.insert(bookings).values(row).returning(),
+  )
   const ctes =
     messages.length > 0
       ? [
@@ -336,10 +381,11 @@ async function insertWithOutbox(
             .as(db.insert(notifications).values(messages).onConflictDoNothing().returning({ id: notifications.id })),
         ]
       : [inserted]
-  const [booking] = await db
+  const rows = await db
     .with(...ctes)
     .select()
     .from(inserted)
+  const booking = rows.find((r) => r.id === values.id)
   if (!booking) throw new Error('insert returned no row')
   return booking
 }
@@ -350,20 +396,22 @@ type OccupyingWrite<T> =
   | { alone: (db: Database) => Promise<T>; serialised: (tx: Transaction) => Promise<T> }
 
 /**
- * Runs a write that puts a booking into [start, end) on a resource, in a transaction.
+ * Runs a write that puts a booking into [start, end) on its resources (one, or a combined
+ * booking's lead and parts), in a transaction.
  *
  * - Optimistic first, with a short lock_timeout: writes to different times proceed in
  *   parallel and share commits. Two overlapping in-flight inserts can each wait on the
  *   other's uncommitted row (a deadlock Postgres only resolves after deadlock_timeout, 1 s);
- *   the timeout cuts that short, and the write is retried under a per-resource advisory
- *   lock, where overlapping writers queue instead of deadlocking.
+ *   the timeout cuts that short, and the write is retried under the advisory lock of every
+ *   resource it occupies, taken in one order (sorted ids) so that overlapping writers queue
+ *   instead of deadlocking.
  * - 23P01 may come from unpaid pending rows past their payment window: those are cancelled
  *   (`expired`) and the write retried once, so a stopped sweep never leaves a slot stuck.
  * - 23P01/40P01 otherwise → 409 `slot_taken`.
  */
 async function writeOccupying<T>(
   db: Database,
-  resourceId: string,
+  resourceIds: readonly string[],
   start: number,
   end: number,
   now: number,
@@ -375,7 +423,9 @@ async function writeOccupying<T>(
     try {
       if (!serialised && typeof write !== 'function') return await write.alone(db)
       return await db.transaction(async (tx) => {
-        if (serialised) await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${resourceId}, 0))`)
+        if (serialised)
+          for (const resourceId of [...new Set(resourceIds)].sort())
+            await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${resourceId}, 0))`)
         else await tx.execute(sql`select set_config('lock_timeout', ${OPTIMISTIC_LOCK_TIMEOUT}, true)`)
         return typeof write === 'function' ? write(tx) : write.serialised(tx)
       })
@@ -388,7 +438,7 @@ async function writeOccupying<T>(
       if (state === EXCLUSION_VIOLATION || state === DEADLOCK_DETECTED) {
         if (!expiredChecked) {
           expiredChecked = true
-          if ((await expireStalePendingOverlapping(db, resourceId, start, end, now)) > 0) continue
+          if ((await expireStalePendingOverlapping(db, resourceIds, start, end, now)) > 0) continue
         }
         throw new BookingError('slot_taken', 'This time was booked by someone else a moment ago.', undefined, {
           cause: error,
@@ -402,8 +452,13 @@ async function writeOccupying<T>(
 /** Long enough for a normal commit to land, short next to the 1 s deadlock timeout. */
 const OPTIMISTIC_LOCK_TIMEOUT = '200ms'
 
+/** The guest-facing booking with this ref; a part row of a combined booking is never found by its own. */
 export async function findBookingByRef(db: Database, ref: string): Promise<BookingRow | undefined> {
-  const [row] = await db.select().from(bookings).where(eq(bookings.ref, ref.toUpperCase())).limit(1)
+  const [row] = await db
+    .select()
+    .from(bookings)
+    .where(and(eq(bookings.ref, ref.toUpperCase()), isNull(bookings.partOf)))
+    .limit(1)
   return row
 }
 
@@ -412,41 +467,160 @@ export async function findBookingByIdempotencyKey(db: Database, keyHash: string)
   return row
 }
 
-/** The sweep: cancels every unpaid pending booking whose payment window has passed. */
+/**
+ * The sweep: cancels every unpaid pending booking whose payment window has passed. Leads
+ * only (a part is expired by its lead, in the same statement), counted as bookings.
+ */
 export async function expirePendingBookings(db: Database, now: number): Promise<number> {
   const at = new Date(now)
   const rows = await db
     .update(bookings)
     .set({ status: 'cancelled', cancelReason: 'expired', cancelledAt: at, updatedAt: at })
-    .where(and(eq(bookings.status, 'pending'), lte(bookings.expiresAt, at)))
+    .where(and(eq(bookings.status, 'pending'), lte(bookings.expiresAt, at), isNull(bookings.partOf)))
     .returning({ id: bookings.id })
   return rows.length
 }
 
+/**
+ * Expires the unpaid pending bookings past their window that overlap [start, end) on any of
+ * these resources. A part row in the way is expired through its lead (the part keeps the
+ * expiry its lead had when it last moved; the lead's own says whether it is stale).
+ */
 async function expireStalePendingOverlapping(
   db: Database,
-  resourceId: string,
+  resourceIds: readonly string[],
   start: number,
   end: number,
   now: number,
 ): Promise<number> {
   const at = new Date(now)
+  const blocking = db
+    .select({ lead: sql`coalesce(${bookings.partOf}, ${bookings.id})` })
+    .from(bookings)
+    .where(
+      and(
+        resourceIds.length === 1
+          ? eq(bookings.resourceId, resourceIds[0]!)
+          : inArray(bookings.resourceId, [...resourceIds]),
+        eq(bookings.status, 'pending'),
+        sql`tstzrange(${bookings.startsAt}, ${bookings.endsAt}, '[)') && tstzrange(${new Date(start).toISOString()}::timestamptz, ${new Date(end).toISOString()}::timestamptz, '[)')`,
+      ),
+    )
   const rows = await db
     .update(bookings)
     .set({ status: 'cancelled', cancelReason: 'expired', cancelledAt: at, updatedAt: at })
     .where(
       and(
-        eq(bookings.resourceId, resourceId),
+        sql`${bookings.id} in ${blocking}`,
+        isNull(bookings.partOf),
         eq(bookings.status, 'pending'),
         lte(bookings.expiresAt, at),
-        sql`tstzrange(${bookings.startsAt}, ${bookings.endsAt}, '[)') && tstzrange(${new Date(start).toISOString()}::timestamptz, ${new Date(end).toISOString()}::timestamptz, '[)')`,
       ),
     )
     .returning({ id: bookings.id })
   return rows.length
 }
 
-export function toPublicBooking(row: BookingRow): PublicBooking {
+/**
+ * The resources a booking occupies: its own, and for the lead of a combined booking its
+ * parts' (read only then, so a booking of one resource costs no extra query).
+ */
+async function occupiedResources(
+  db: Database,
+  id: string,
+  booking: { resourceId: string; serviceId: string | null },
+): Promise<string[]> {
+  if (!booking.serviceId) return [booking.resourceId]
+  const parts = await db.select({ resourceId: bookings.resourceId }).from(bookings).where(eq(bookings.partOf, id))
+  return [booking.resourceId, ...parts.map((part) => part.resourceId)]
+}
+
+/**
+ * Refuses an action addressed to a part row of a combined booking: the owner's console
+ * lists it on its resource's calendar, but only the booking it belongs to may change.
+ */
+export async function refusePart(db: Database, leadId: string): Promise<never> {
+  const [lead] = await db.select({ ref: bookings.ref }).from(bookings).where(eq(bookings.id, leadId))
+  throw new BookingError(
+    'invalid_transition',
+    `This is part of booking ${lead?.ref ?? 'another booking'}; change that booking.`,
+    lead ? { partOf: lead.ref } : undefined,
+  )
+}
+
+/**
+ * The further resources of combined bookings, by lead id, with their names. A part row does
+ * not store its position among the service's parts: it is the service part naming its
+ * resource (or a pool it is a member of), each position given to one row.
+ */
+export async function findBookingParts(
+  db: Database,
+  leadIds: readonly string[],
+): Promise<Map<string, PublicBookingPart[]>> {
+  const found = new Map<string, PublicBookingPart[]>()
+  if (leadIds.length === 0) return found
+  const rows = await db
+    .select({
+      id: bookings.id,
+      leadId: bookings.partOf,
+      resourceId: bookings.resourceId,
+      name: bookableResources.name,
+      candidates: sql<number[] | null>`array(
+        select sp.position from service_parts sp
+         where sp.service_id = ${bookings.serviceId} and sp.position > 0
+           and (sp.resource_id = ${bookings.resourceId}
+                or sp.pool_id in (select pm.pool_id from pool_members pm where pm.resource_id = ${bookings.resourceId}))
+         order by sp.position)`,
+    })
+    .from(bookings)
+    .innerJoin(bookableResources, eq(bookableResources.id, bookings.resourceId))
+    .where(leadIds.length === 1 ? eq(bookings.partOf, leadIds[0]!) : inArray(bookings.partOf, [...leadIds]))
+  const byLead = new Map<string, typeof rows>()
+  for (const row of rows) byLead.set(row.leadId!, [...(byLead.get(row.leadId!) ?? []), row])
+  for (const [leadId, parts] of byLead) {
+    const taken = new Set<number>()
+    const positioned = parts
+      .map((part) => ({ ...part, candidates: (part.candidates ?? []).map(Number) }))
+      .sort((a, b) => (a.candidates[0] ?? 99) - (b.candidates[0] ?? 99) || (a.id < b.id ? -1 : 1))
+      .map((part) => {
+        let position = part.candidates.find((p) => !taken.has(p))
+        // The service changed since (or is gone): the next free number keeps positions distinct.
+        if (position === undefined) for (position = 1; taken.has(position); position++);
+        taken.add(position)
+        return { position, resourceId: part.resourceId, name: part.name }
+      })
+    found.set(
+      leadId,
+      positioned.sort((a, b) => a.position - b.position),
+    )
+  }
+  return found
+}
+
+/**
+ * What the owner's views add to rows of combined bookings: each lead's parts, and for each
+ * part row the ref of the booking it belongs to. No query for a page without either.
+ */
+export async function findCombined(
+  db: Database,
+  rows: readonly BookingRow[],
+): Promise<{ parts: Map<string, PublicBookingPart[]>; leadRefs: Map<string, string> }> {
+  const leads = rows.filter((row) => row.serviceId && !row.partOf).map((row) => row.id)
+  const leadIds = [...new Set(rows.flatMap((row) => (row.partOf ? [row.partOf] : [])))]
+  const [parts, refs] = await Promise.all([
+    findBookingParts(db, leads),
+    leadIds.length === 0
+      ? []
+      : db.select({ id: bookings.id, ref: bookings.ref }).from(bookings).where(inArray(bookings.id, leadIds)),
+  ])
+  return { parts, leadRefs: new Map(refs.map((lead) => [lead.id, lead.ref])) }
+}
+
+/**
+ * The booking as the API shows it. A combined booking shows its service and, when given
+ * (see `findBookingParts`), the further resources it occupies.
+ */
+export function toPublicBooking(row: BookingRow, parts?: PublicBookingPart[]): PublicBooking {
   const view: PublicBooking = {
     ref: row.ref,
     resourceId: row.resourceId,
@@ -460,6 +634,8 @@ export function toPublicBooking(row: BookingRow): PublicBooking {
   }
   if (row.poolId) view.poolId = row.poolId
   if (row.partySize !== null) view.partySize = row.partySize
+  if (row.serviceId) view.serviceId = row.serviceId
+  if (parts && parts.length > 0) view.parts = parts
   if (row.notes) view.notes = row.notes
   if (row.answers) view.answers = row.answers
   if (row.confirmedAt) view.confirmedAt = row.confirmedAt.toISOString()
@@ -493,6 +669,7 @@ function toValues(input: NewBooking, now: number): typeof bookings.$inferInsert 
     seats: input.seats ?? 1,
     poolId: input.poolId ?? null,
     partySize: input.partySize ?? null,
+    serviceId: input.serviceId ?? null,
     guestName: input.guest.name,
     guestEmail: input.guest.email,
     guestPhone: input.guest.phone ?? null,
@@ -517,4 +694,31 @@ function toValues(input: NewBooking, now: number): typeof bookings.$inferInsert 
     createdAt: at,
     updatedAt: at,
   }
+}
+
+/**
+ * A part row of a combined booking: the lead's guest, status, interval and payment window
+ * (the guard refuses a part that differs from its lead), one place of its own resource, its
+ * own ref (unique, never shown to the guest), and nothing of the money, the policy or the
+ * idempotency key: those are the lead's alone.
+ */
+function partValues(lead: typeof bookings.$inferInsert & { id: string }, part: BookingPart) {
+  return {
+    ...lead,
+    id: crypto.randomUUID(),
+    ref: randomRef(),
+    resourceId: part.resourceId,
+    partOf: lead.id,
+    poolId: part.poolId ?? null,
+    partySize: null,
+    seats: 1,
+    idempotencyKey: null,
+    requestHash: null,
+    manageTokenSealed: null,
+    manageLinkSealed: null,
+    cancellationPolicy: null,
+    amount: null,
+    currency: null,
+    paymentStatus: null,
+  } satisfies typeof bookings.$inferInsert
 }

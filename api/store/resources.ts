@@ -94,6 +94,8 @@ export function toPublicResource(resource: Resource, server: ServerCapabilities)
   // A table's party bounds, so the widget can ask the party size before the slots.
   if (config.minParty !== undefined) view.minParty = config.minParty
   if (config.maxParty !== undefined) view.maxParty = config.maxParty
+  // Booked as a span across days: the widget asks `/spans` instead of availability.
+  if (config.span) view.span = config.span
   return view
 }
 
