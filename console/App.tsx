@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks'
 import { AdminApiError, createAdminApi, ownerRoutes, type AdminApi } from './api'
 import { BookingsView } from './BookingsView'
 import { PoolsView } from './PoolsView'
+import { ServicesView } from './ServicesView'
 import { forgetFragment, NewKeyPanel, readSetupToken, redeemSetupToken, type CreatedKey } from './FirstRun'
 import { ResourcesView } from './ResourcesView'
 
@@ -27,7 +28,7 @@ export function App() {
     const saved = sessionStorage.getItem(STORAGE_KEY)
     return saved ? createAdminApi(saved) : undefined
   })
-  const [tab, setTab] = useState<'resources' | 'pools' | 'bookings'>('resources')
+  const [tab, setTab] = useState<'resources' | 'pools' | 'services' | 'bookings'>('resources')
   const [setup, setSetup] = useState<Setup>(() => {
     const token = readSetupToken(location.hash)
     return token ? { phase: 'redeeming', token } : { phase: 'none' }
@@ -110,6 +111,13 @@ export function App() {
           </button>
           <button
             type="button"
+            aria-current={tab === 'services' ? 'page' : undefined}
+            onClick={() => setTab('services')}
+          >
+            Services
+          </button>
+          <button
+            type="button"
             aria-current={tab === 'bookings' ? 'page' : undefined}
             onClick={() => setTab('bookings')}
           >
@@ -129,6 +137,8 @@ export function App() {
           <ResourcesView api={api} />
         ) : tab === 'pools' ? (
           <PoolsView api={api} />
+        ) : tab === 'services' ? (
+          <ServicesView api={api} />
         ) : (
           <BookingsView api={api} />
         )}

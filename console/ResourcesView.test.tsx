@@ -171,6 +171,49 @@ describe('creating a resource', () => {
     expectEverythingKept({ Slug: 'blue-room', 'Phone country (optional)': 'DE', 'Deposit, EUR': '10.00' })
   })
 
+  it('takes a car booked as a span: lengths in days, per day, a step; a half-set check-in is refused beside it', async () => {
+    const created = vi.fn()
+    const { api } = fakeApi((method, path, body) => {
+      if (method === 'GET' && path === '/resources') return { resources: [] }
+      if (method === 'GET') return { schedules: [] }
+      const sent = body as { slug: string; name: string; config: ResourceConfig }
+      created(sent)
+      return { resource: stored(sent.slug, sent.name, sent.config) }
+    })
+    render(<ResourcesView api={api} origin="https://book.example.com" />)
+    fireEvent.click(await screen.findByRole('button', { name: 'New resource' }))
+    type('Name', 'City car')
+    type('Slug', 'city-car')
+    // The span's fields appear once the owner says the resource is booked as a span.
+    expect(screen.queryByLabelText('Shortest span, days')).toBeNull()
+    const on = screen.getByLabelText('Booked as a span across days')
+    expect(describedBy(on)).toContain('from a pickup to a return across days')
+    fireEvent.change(on, { target: { checked: true } })
+    type('Shortest span, days', '1')
+    type('Longest span, days', '14')
+    choose('Price counted', 'per_day')
+    type('Pickup and return every, minutes', '30')
+    const checkIn = type('Check-in time (optional)', '15:00')
+    submit('Create')
+    const checkOut = screen.getByLabelText('Check-out time (optional)')
+    await waitFor(() => expect(document.activeElement).toBe(checkOut))
+    expect(describedBy(checkOut)).toContain('Set check-in and check-out together, or neither.')
+    expect(created).not.toHaveBeenCalled()
+
+    type('Check-in time (optional)', '')
+    expect(checkIn.value).toBe('')
+    choose('Lengths in', 'hours')
+    expect(valueOf('Shortest span, hours')).toBe('1')
+    type('Shortest span, hours', '4')
+    type('Longest span, hours', '336')
+    submit('Create')
+    await waitFor(() => expect(created).toHaveBeenCalledTimes(1))
+    expect(created.mock.calls[0]![0]).toMatchObject({
+      slug: 'city-car',
+      config: { span: { minMinutes: 240, maxMinutes: 336 * 60, pricing: 'per_day', stepMin: 30 } },
+    })
+  })
+
   it('takes a class of several places: capacity and most places per booking, refused beside the field', async () => {
     const created = vi.fn()
     const { api } = fakeApi((method, path, body) => {
@@ -381,6 +424,7 @@ describe('creating a resource', () => {
     expect(screen.getAllByRole('group').map((g) => g.querySelector('legend')?.textContent)).toEqual([
       'Basics',
       'Availability rules',
+      'Booked as a span',
       'Payment',
       'Cancellation policy',
       'Notifications',

@@ -16,6 +16,7 @@ import {
   type FieldErrors,
   type ResourceField,
   type ResourceFormValues,
+  type SpanUnit,
 } from './resource-form'
 import { ScheduleEditor } from './ScheduleEditor'
 
@@ -155,6 +156,17 @@ const HELP: Record<ResourceField, string> = {
   cancelNotice:
     'Guests can no longer cancel online this many hours before the start, whatever the refund, e.g. 48. Empty: as above.',
   notifyEmail: 'New bookings and cancellations are sent here. Empty: the server’s admin address.',
+  spanOn:
+    'Guests book one stretch from a pickup to a return across days (a car from Friday to Monday, a room by the night) instead of a slot. Pickups and returns fall inside the opening hours.',
+  spanMin: 'The shortest stretch a guest may book, e.g. 4 hours or 1 day.',
+  spanMax: 'The longest stretch, e.g. 14 days; at most 90 days.',
+  spanUnit: 'The unit of the shortest and longest stretch.',
+  spanPricing:
+    'The price above is charged per started 24 hours (per day) or per night (dates crossed in this resource’s time zone).',
+  spanStep: 'Pickup and return times are offered every this many minutes, e.g. 30. Empty: 30.',
+  spanCheckIn:
+    'For rooms by the night: every stay starts at this time, e.g. 15:00; guests pick dates only. Empty: guests pick times.',
+  spanCheckOut: 'Every stay ends at this time, e.g. 11:00; set with check-in.',
 }
 
 const inputId = (field: ResourceField) => `rf-${field}`
@@ -232,7 +244,10 @@ function ResourceEditor({
     </Field>
   )
   const text = (
-    name: Exclude<ResourceField, 'payment' | 'requiresConfirmation' | 'isActive'>,
+    name: Exclude<
+      ResourceField,
+      'payment' | 'requiresConfirmation' | 'isActive' | 'spanOn' | 'spanUnit' | 'spanPricing'
+    >,
     label: string,
     extra: Record<string, string | number | boolean> = {},
   ) =>
@@ -244,7 +259,7 @@ function ResourceEditor({
         onInput={(e) => set(name, (e.currentTarget as HTMLInputElement).value)}
       />
     ))
-  const check = (name: 'requiresConfirmation' | 'isActive', label: string) => (
+  const check = (name: 'requiresConfirmation' | 'isActive' | 'spanOn', label: string) => (
     <CheckField
       id={inputId(name)}
       label={label}
@@ -321,6 +336,47 @@ function ResourceEditor({
             {showsParty && text('minParty', 'Smallest party, guests', { inputMode: 'numeric' })}
             {showsParty && text('maxParty', 'Largest party, guests', { inputMode: 'numeric' })}
             {check('requiresConfirmation', 'I confirm each booking myself')}
+          </div>
+        </fieldset>
+
+        <fieldset>
+          <legend>Booked as a span</legend>
+          <div class="grid">
+            {check('spanOn', 'Booked as a span across days')}
+            {values.spanOn && (
+              <>
+                {text('spanMin', `Shortest span, ${values.spanUnit}`, { inputMode: 'decimal' })}
+                {text('spanMax', `Longest span, ${values.spanUnit}`, { inputMode: 'decimal' })}
+                {field('spanUnit', 'Lengths in', (a11y) => (
+                  <select
+                    {...a11y}
+                    value={values.spanUnit}
+                    onChange={(e) => set('spanUnit', (e.currentTarget as HTMLSelectElement).value as SpanUnit)}
+                  >
+                    <option value="hours">Hours</option>
+                    <option value="days">Days</option>
+                  </select>
+                ))}
+                {field('spanPricing', 'Price counted', (a11y) => (
+                  <select
+                    {...a11y}
+                    value={values.spanPricing}
+                    onChange={(e) =>
+                      set(
+                        'spanPricing',
+                        (e.currentTarget as HTMLSelectElement).value as ResourceFormValues['spanPricing'],
+                      )
+                    }
+                  >
+                    <option value="per_day">Per day</option>
+                    <option value="per_night">Per night</option>
+                  </select>
+                ))}
+                {text('spanStep', 'Pickup and return every, minutes', { inputMode: 'numeric' })}
+                {text('spanCheckIn', 'Check-in time (optional)', { placeholder: '15:00', autoComplete: 'off' })}
+                {text('spanCheckOut', 'Check-out time (optional)', { placeholder: '11:00', autoComplete: 'off' })}
+              </>
+            )}
           </div>
         </fieldset>
 

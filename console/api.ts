@@ -6,6 +6,8 @@ import type {
   AdminResourceCreateBody,
   AdminResourceUpdateBody,
   AdminScheduleBody,
+  AdminServiceCreateBody,
+  AdminServiceUpdateBody,
 } from '../shared/admin-contract'
 import type {
   AdminBookingResponse,
@@ -16,6 +18,8 @@ import type {
   AdminResourceResponse,
   AdminResourcesResponse,
   AdminSchedulesResponse,
+  AdminServiceResponse,
+  AdminServicesResponse,
 } from '../shared/api-contract'
 import type { OwnerTransition } from '../shared/booking-status'
 import type { ErrorBody } from '../shared/errors'
@@ -107,5 +111,12 @@ export function ownerRoutes(api: AdminApi) {
     /** The whole list, in order: each member's position is its index. */
     replacePoolMembers: (id: string, body: AdminPoolMembersBody) =>
       api.call<AdminPoolResponse>('PUT', `/pools/${id}/members`, body),
+    listServices: () => api.call<AdminServicesResponse>('GET', '/services'),
+    createService: (body: AdminServiceCreateBody) => api.call<AdminServiceResponse>('POST', '/services', body),
+    /** `parts`, when sent, replaces the whole list (each part's position is its index). */
+    updateService: (id: string, body: AdminServiceUpdateBody) =>
+      api.call<AdminServiceResponse>('PATCH', `/services/${id}`, body),
+    /** A service is never deleted (its bookings point at it): DELETE deactivates it. */
+    deactivateService: (id: string) => api.call<AdminServiceResponse>('DELETE', `/services/${id}`),
   }
 }

@@ -80,6 +80,15 @@ describe('the resource form ↔ config mapping', () => {
       cancelNotice: '24.5',
       notifyEmail: 'owner@example.com',
       isActive: false,
+      // Not a span: the span fields wait with their defaults for the owner to switch it on.
+      spanOn: false,
+      spanMin: '1',
+      spanMax: '14',
+      spanUnit: 'days',
+      spanPricing: 'per_day',
+      spanStep: '',
+      spanCheckIn: '',
+      spanCheckOut: '',
     })
   })
 
@@ -381,6 +390,74 @@ describe('party sizes of a table', () => {
     expect(fieldForPath('config.maxParty')).toBe('maxParty')
     expect(mapServerDetails([{ path: 'config.minParty', message: 'cannot exceed maxParty (4)' }]).fields).toEqual({
       minParty: 'Cannot exceed "largest party" (4)',
+    })
+  })
+})
+
+describe('booked as a span across days', () => {
+  const car: AdminResource = {
+    ...everything,
+    config: { span: { minMinutes: 240, maxMinutes: 14 * 1440, pricing: 'per_day', stepMin: 30 } },
+  }
+  const span = (values: Partial<ResourceFormValues>) => ({
+    ...formFromResource(car, 'UTC'),
+    ...values,
+  })
+
+  it('shows a stored span in hours when a length is not whole days, and gives it back unchanged', () => {
+    const values = formFromResource(car, 'UTC')
+    expect(values).toMatchObject({ spanOn: true, spanMin: '4', spanMax: '336', spanUnit: 'hours', spanStep: '30' })
+    expect(toResourceBody(values, car.config).body?.config.span).toEqual(car.config.span)
+  })
+
+  it('shows whole days in days and sends days as minutes; a room by the night keeps its check-in and check-out', () => {
+    const room = { minMinutes: 1440, maxMinutes: 7 * 1440, pricing: 'per_night', checkIn: '15:00', checkOut: '11:00' }
+    const values = formFromResource({ ...car, config: { span: room as never } }, 'UTC')
+    expect(values).toMatchObject({ spanUnit: 'days', spanMin: '1', spanMax: '7', spanPricing: 'per_night' })
+    expect(values).toMatchObject({ spanCheckIn: '15:00', spanCheckOut: '11:00' })
+    expect(toResourceBody(values).body?.config.span).toEqual(room)
+    expect(toResourceBody({ ...values, spanMax: '2,5' }).body?.config.span?.maxMinutes).toBe(3600)
+  })
+
+  it('sends no span when switched off, and switching it off takes the stored span away', () => {
+    expect(toResourceBody(span({ spanOn: false }), car.config).body?.config.span).toBeUndefined()
+    expect(toResourceBody(formFromResource(undefined, 'UTC')).body).toBeUndefined()
+  })
+
+  it('says what to fix beside each span field instead of sending what the server would refuse', () => {
+    expect(toResourceBody(span({ spanMin: 'four' })).errors).toMatchObject({
+      spanMin: 'Write a number of hours, e.g. 4.',
+    })
+    expect(toResourceBody(span({ spanUnit: 'days', spanMin: '3', spanMax: '2' })).errors).toMatchObject({
+      spanMin: 'At most the longest span.',
+    })
+    expect(toResourceBody(span({ spanUnit: 'days', spanMax: '91' })).errors).toMatchObject({
+      spanMax: 'At most 90 days.',
+    })
+    expect(toResourceBody(span({ spanMin: '0.05' })).errors).toMatchObject({ spanMin: 'At least 5 minutes.' })
+    expect(toResourceBody(span({ spanStep: '2' })).errors).toMatchObject({
+      spanStep: 'Write a whole number of at least 5.',
+    })
+    expect(toResourceBody(span({ spanCheckIn: '15:00' })).errors).toMatchObject({
+      spanCheckOut: 'Set check-in and check-out together, or neither.',
+    })
+    expect(toResourceBody(span({ spanCheckIn: '25:00', spanCheckOut: '11:00' })).errors).toMatchObject({
+      spanCheckIn: 'Write a time as HH:MM, e.g. 15:00.',
+    })
+    expect(toResourceBody(span({ capacity: '4' })).errors).toMatchObject({
+      capacity: 'A resource booked as a span has one place: set 1 or leave it empty.',
+    })
+  })
+
+  it('puts the server’s refusals of span keys beside their fields', () => {
+    const { fields } = mapServerDetails([
+      { path: 'config.span.minMinutes', message: 'cannot exceed maxMinutes (60)' },
+      { path: 'config.span.checkOut', message: 'set checkIn and checkOut together' },
+      { path: 'config.span', message: 'a resource booked by the span has capacity 1' },
+    ])
+    expect(fields).toEqual({
+      spanMin: 'Cannot exceed maxMinutes (60)',
+      spanCheckOut: 'Set checkIn and checkOut together',
     })
   })
 })

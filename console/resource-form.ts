@@ -2,7 +2,9 @@ import type { ChangeNotice } from '../shared/cancellation-policy'
 import { parseMoney, toMajorText } from '../shared/money'
 import { MAX_AMOUNT_MINOR, MAX_CAPACITY, MAX_PARTY, MIN_SLOT_MINUTES } from '../shared/limits'
 import { takesPaymentOnline, type PaymentSetting } from '../shared/payment-terms'
+import type { SpanConfig, SpanPricing } from '../shared/resource-config'
 import type { AdminResource, CancellationPolicy, ResourceConfig } from '../shared/types'
+import { wallTimeMinutes } from '../shared/wall-time'
 
 /**
  * The resource form as the owner types it: every field is the text (or choice) on screen,
@@ -41,7 +43,21 @@ export interface ResourceFormValues {
   cancelNotice: string
   notifyEmail: string
   isActive: boolean
+  /** Booked as one span across days (a car, a room by the night) instead of by slots. */
+  spanOn: boolean
+  /** Shortest and longest span, in `spanUnit`. */
+  spanMin: string
+  spanMax: string
+  spanUnit: SpanUnit
+  spanPricing: SpanPricing
+  /** Pickup and return times step by these minutes; empty = 30. */
+  spanStep: string
+  /** Rooms by the night: fixed check-in and check-out times (`HH:MM`), set together; empty = guests pick times. */
+  spanCheckIn: string
+  spanCheckOut: string
 }
+
+export type SpanUnit = 'hours' | 'days'
 
 export type ResourceField = keyof ResourceFormValues
 export type FieldErrors = Partial<Record<ResourceField, string>>
@@ -75,6 +91,14 @@ export const FIELD_ORDER: readonly ResourceField[] = [
   'moveNotice',
   'cancelNotice',
   'notifyEmail',
+  'spanOn',
+  'spanMin',
+  'spanMax',
+  'spanUnit',
+  'spanPricing',
+  'spanStep',
+  'spanCheckIn',
+  'spanCheckOut',
 ]
 
 export const RESOURCE_TYPES = ['room', 'specialist', 'table', 'car', 'other'] as const
@@ -99,9 +123,30 @@ const FORM_CONFIG_KEYS = new Set<keyof ResourceConfig>([
   'minCancelNoticeHours',
   'notifyEmail',
   'country',
+  'span',
 ])
 
 const textOf = (value: number | undefined) => (value === undefined ? '' : String(value))
+
+/** The longest span the API takes: 90 days. */
+export const MAX_SPAN_MINUTES = 90 * 24 * 60
+const UNIT_MINUTES: Record<SpanUnit, number> = { hours: 60, days: 24 * 60 }
+
+/** A stored span's fields as the owner edits them: in days when both lengths are whole days, else in hours. */
+function spanFields(span: SpanConfig | undefined) {
+  const unit: SpanUnit = !span || (span.minMinutes % 1440 === 0 && span.maxMinutes % 1440 === 0) ? 'days' : 'hours'
+  const length = (minutes: number) => String(Math.round((minutes / UNIT_MINUTES[unit]) * 100) / 100)
+  return {
+    spanOn: span !== undefined,
+    spanMin: span ? length(span.minMinutes) : '1',
+    spanMax: span ? length(span.maxMinutes) : '14',
+    spanUnit: unit,
+    spanPricing: span?.pricing ?? 'per_day',
+    spanStep: textOf(span?.stepMin),
+    spanCheckIn: span?.checkIn ?? '',
+    spanCheckOut: span?.checkOut ?? '',
+  }
+}
 
 export function formFromResource(resource: AdminResource | undefined, defaultZone: string): ResourceFormValues {
   const config = resource?.config ?? {}
@@ -135,7 +180,53 @@ export function formFromResource(resource: AdminResource | undefined, defaultZon
     cancelNotice: textOf(config.minCancelNoticeHours),
     notifyEmail: config.notifyEmail ?? '',
     isActive: resource?.isActive ?? true,
+    ...spanFields(config.span),
   }
+}
+
+/** A length in hours or days (a comma as the decimal point too) as whole minutes, within the API's bounds. */
+function spanLength(values: ResourceFormValues, field: 'spanMin' | 'spanMax', errors: FieldErrors) {
+  const trimmed = values[field].trim().replace(',', '.')
+  const unit = values.spanUnit === 'days' ? 'days' : 'hours'
+  if (!/^\d+(\.\d+)?$/.test(trimmed)) {
+    errors[field] = `Write a number of ${unit}, e.g. ${unit === 'days' ? '3' : '4'}.`
+    return undefined
+  }
+  const minutes = Math.round(Number(trimmed) * UNIT_MINUTES[values.spanUnit])
+  if (minutes < MIN_SLOT_MINUTES) errors[field] = `At least ${MIN_SLOT_MINUTES} minutes.`
+  else if (minutes > MAX_SPAN_MINUTES) errors[field] = 'At most 90 days.'
+  else return minutes
+  return undefined
+}
+
+/** The span as the API takes it, or undefined (with the reasons in `errors`) when it is off or not yet right. */
+function spanFromForm(values: ResourceFormValues, errors: FieldErrors): SpanConfig | undefined {
+  if (!values.spanOn) return undefined
+  const minMinutes = spanLength(values, 'spanMin', errors)
+  const maxMinutes = spanLength(values, 'spanMax', errors)
+  if (minMinutes !== undefined && maxMinutes !== undefined && minMinutes > maxMinutes)
+    errors.spanMin = 'At most the longest span.'
+  const step = wholeNumber(values.spanStep, MIN_SLOT_MINUTES, errors, 'spanStep')
+  if (step !== undefined && step > 1440) errors.spanStep = 'At most 1440 minutes (a day).'
+  const checkIn = values.spanCheckIn.trim()
+  const checkOut = values.spanCheckOut.trim()
+  for (const [field, time] of [
+    ['spanCheckIn', checkIn],
+    ['spanCheckOut', checkOut],
+  ] as const) {
+    if (time !== '' && wallTimeMinutes(time) === undefined) errors[field] = 'Write a time as HH:MM, e.g. 15:00.'
+  }
+  if ((checkIn === '') !== (checkOut === '') && !errors.spanCheckIn && !errors.spanCheckOut) {
+    errors[checkIn === '' ? 'spanCheckIn' : 'spanCheckOut'] = 'Set check-in and check-out together, or neither.'
+  }
+  if (minMinutes === undefined || maxMinutes === undefined) return undefined
+  const span: SpanConfig = { minMinutes, maxMinutes, pricing: values.spanPricing }
+  if (step !== undefined) span.stepMin = step
+  if (checkIn !== '' && checkOut !== '') {
+    span.checkIn = checkIn
+    span.checkOut = checkOut
+  }
+  return span
 }
 
 export interface ResourceBody {
@@ -261,6 +352,9 @@ export function toResourceBody(
       (capacity ?? 1) === 1
         ? 'Set a capacity above 1 first: with one place, a booking takes that one.'
         : `At most the capacity, ${capacity}.`
+  const span = spanFromForm(values, errors)
+  if (values.spanOn && capacity !== undefined && capacity > 1 && !errors.capacity)
+    errors.capacity = 'A resource booked as a span has one place: set 1 or leave it empty.'
   const minParty = partySize(values.minParty, errors, 'minParty')
   const maxParty = partySize(values.maxParty, errors, 'maxParty')
   if (minParty !== undefined && maxParty !== undefined && minParty > maxParty)
@@ -316,6 +410,7 @@ export function toResourceBody(
   if (cancelNotice !== undefined) config.minCancelNoticeHours = cancelNotice
   if (values.notifyEmail.trim() !== '') config.notifyEmail = values.notifyEmail.trim()
   if (country !== '') config.country = country
+  if (span) config.span = span
   return { body: { slug, type: values.type, name: values.name.trim(), timezone: values.timezone, config } }
 }
 
@@ -338,6 +433,16 @@ const CONFIG_FIELDS: Record<string, ResourceField> = {
   cancellationPolicy: 'freeHours',
   minRescheduleNoticeHours: 'moveNotice',
   minCancelNoticeHours: 'cancelNotice',
+  span: 'spanMin',
+}
+
+const SPAN_FIELDS: Record<string, ResourceField> = {
+  minMinutes: 'spanMin',
+  maxMinutes: 'spanMax',
+  pricing: 'spanPricing',
+  stepMin: 'spanStep',
+  checkIn: 'spanCheckIn',
+  checkOut: 'spanCheckOut',
 }
 
 const POLICY_FIELDS: Record<string, ResourceField> = {
@@ -357,6 +462,7 @@ export function fieldForPath(path: string): ResourceField | undefined {
   if (head === 'config') {
     if (second === 'cancellationPolicy' && third && POLICY_FIELDS[third]) return POLICY_FIELDS[third]
     if (second === 'price' && third === 'currency') return 'currency'
+    if (second === 'span' && third && SPAN_FIELDS[third]) return SPAN_FIELDS[third]
     return second ? CONFIG_FIELDS[second] : undefined
   }
   const top: readonly string[] = ['slug', 'name', 'type', 'timezone', 'isActive']
