@@ -157,7 +157,7 @@ describe.skipIf(!browserAvailable())('the widget in Chromium', () => {
     const { page, problems } = await openPage('/', { width: 320, height: 640 })
     const room = page.locator('[data-booking-resource="meeting-room"]')
     await timeOptions(room).first().waitFor({ timeout: 15_000 })
-    await page.locator('[data-booking-resource="city-car"] [role=listbox]').waitFor({ timeout: 15_000 })
+    await page.locator('[data-booking-resource="yoga-class"] [role=listbox]').waitFor({ timeout: 15_000 })
     await page.screenshot({ path: 'test-results/widget-320px.png', fullPage: true })
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320)
 
@@ -254,7 +254,7 @@ describe.skipIf(!browserAvailable())('the widget in Chromium', () => {
     await page.evaluate(() => {
       const late = document.createElement('div')
       late.id = 'late'
-      late.setAttribute('data-booking-resource', 'city-car')
+      late.setAttribute('data-booking-resource', 'yoga-class')
       late.setAttribute('data-locale', 'de')
       document.querySelector('main')!.append(late)
       const again = document.createElement('script')
@@ -341,7 +341,7 @@ describe.skipIf(!browserAvailable())('the widget in Chromium', () => {
       })
       expect(violations, step).toEqual([])
     }
-    for (const slug of ['meeting-room', 'dr-rivera', 'city-car'])
+    for (const slug of ['meeting-room', 'dr-rivera', 'yoga-class'])
       await timeOptions(page.locator(`[data-booking-resource="${slug}"]`))
         .first()
         .waitFor({ timeout: 15_000 })

@@ -7,6 +7,7 @@
  */
 import { availabilityUrl, firstMonthQuery, viewerZone } from './first-view'
 import { findApiUrl, optionsFrom } from './host-options'
+import { serviceAvailabilityUrl } from './service-target'
 import type { MountHandle, MountOptions, mount } from './sdk'
 
 /** `window.Booking`: what a host page may call. */
@@ -78,18 +79,21 @@ export function prefetchFirstMonths(
 ): Map<string, Promise<Response>> {
   const requests = new Map<string, Promise<Response>>()
   const apiUrl = findApiUrl(script)
-  const elements = document.querySelectorAll('[data-booking-resource],[data-booking-pool]')
+  const elements = document.querySelectorAll('[data-booking-resource],[data-booking-pool],[data-booking-service]')
   for (const el of Array.from(elements).slice(0, MAX_PREFETCHED)) {
     try {
-      // As the widget mounts it: a resource when the element names one, else the pool.
+      // As the widget mounts it: a resource when the element names one, else the pool, else the service.
       const resource = el.getAttribute('data-booking-resource')
       const pool = el.getAttribute('data-booking-pool')
-      if (!resource && !pool) continue
+      const service = el.getAttribute('data-booking-service')
+      if (!resource && !pool && !service) continue
       const options = optionsFrom(el, apiUrl)
       const query = firstMonthQuery(options.tz ?? viewerZone(), now)
       const url = resource
         ? availabilityUrl(options.apiUrl, resource, query)
-        : availabilityUrl(options.apiUrl, pool!, query, 'pools')
+        : pool
+          ? availabilityUrl(options.apiUrl, pool, query, 'pools')
+          : serviceAvailabilityUrl(options.apiUrl, service!, query)
       if (requests.has(url)) continue
       const response = fetch(url, { headers: { accept: 'application/json' } })
       // The widget asks again if this failed; the failure itself is nobody's to report.

@@ -12,6 +12,8 @@ import type {
   PoolResponse,
   RescheduleRequestBody,
   ResourceResponse,
+  ServiceHoldRequestBody,
+  ServiceResponse,
 } from '../shared/api-contract'
 import type {
   AvailabilityResponse,
@@ -22,9 +24,13 @@ import type {
   PublicHold,
   PublicPool,
   PublicResource,
+  PublicService,
+  ServiceAvailabilityResponse,
+  SpansResponse,
 } from '../shared/types'
 import { availabilityUrl, type AvailabilityQuery, type PoolAvailabilityQuery } from './first-view'
 import { takePrefetched } from './prefetch'
+import { serviceAvailabilityUrl } from './service-target'
 
 export type { AvailabilityQuery, PoolAvailabilityQuery } from './first-view'
 // The API's answers, defined once beside the routes' schemas; the SDK exports them by these names.
@@ -67,6 +73,14 @@ export interface BookingInput {
   timezone?: string
 }
 
+/** `GET …/spans`: days `YYYY-MM-DD` cut in `timezone`; with `start` (a pickup), the returns for it. */
+export interface SpansQuery {
+  from: string
+  to: string
+  timezone: string
+  start?: string
+}
+
 export interface BookingClient {
   /** The `X-Booking-Session` this client's holds belong to. */
   readonly sessionId: string
@@ -89,6 +103,8 @@ export interface BookingClient {
     seats?: number
   }): Promise<ClientResult<PublicHold>>
   releaseHold(holdId: string): Promise<ClientResult<true>>
+  /** A span resource's pickup times per day, or (with `start`) the return times for that pickup and the latest return. */
+  getSpans(idOrSlug: string, query: SpansQuery): Promise<ClientResult<SpansResponse>>
   /** A pool ("any physio", a dining room of tables): its name, what a booking costs and lasts, its members when guests may choose. */
   getPool(idOrSlug: string): Promise<ClientResult<PublicPool>>
   /** The union of the pool's members' free times (each slot with `membersFree`); compact on the wire, expanded. */
@@ -100,6 +116,20 @@ export interface BookingClient {
   ): Promise<ClientResult<NextAvailable | null>>
   /** Holds a time through the pool: the server picks the member (or takes `memberId`); the hold's `resourceId` is that member. */
   placePoolHold(idOrSlug: string, input: PoolHoldRequestBody): Promise<ClientResult<PublicHold>>
+  /** A service (a therapist and a room at once): its name, its parts, and its lead part's resource (price, lengths). */
+  getService(idOrSlug: string): Promise<ClientResult<PublicService>>
+  /** The lead's times at which every part of the service is free; compact on the wire, expanded. */
+  getServiceAvailability(idOrSlug: string, query: AvailabilityQuery): Promise<ClientResult<ServiceAvailabilityResponse>>
+  /** The first time every part of the service is free on or after `from`, within the horizon; `null` when there is none. */
+  getServiceNextAvailable(
+    idOrSlug: string,
+    query: { from: string; tz?: string; duration?: number },
+  ): Promise<ClientResult<NextAvailable | null>>
+  /**
+   * Holds every part of the service at once; answers the lead hold, its `parts` naming what each
+   * further part took. `parts` keeps resources a booking already has (a move keeps its room).
+   */
+  placeServiceHold(idOrSlug: string, input: ServiceHoldRequestBody): Promise<ClientResult<PublicHold>>
   /** Same `idempotencyKey` + same input → the same booking, however often it is sent. */
   createBooking(input: BookingInput, options?: { idempotencyKey?: string }): Promise<ClientResult<CreatedBooking>>
   /** The booking's calendar file (needs the manage token). */
@@ -143,6 +173,12 @@ export function createClient(options: ClientOptions): BookingClient {
     }
     return `${base}/v1/pools/${encodeURIComponent(idOrSlug)}`
   }
+  const servicePath = (idOrSlug: string) => {
+    if (typeof idOrSlug !== 'string' || idOrSlug === '') {
+      throw new TypeError(`expected a service id or slug, received ${describeValue(idOrSlug)}`)
+    }
+    return `${base}/v1/services/${encodeURIComponent(idOrSlug)}`
+  }
   const pickHold = (body: unknown) =>
     isRecord(body) && isRecord(body.hold) ? (body as unknown as HoldResponse).hold : undefined
   const session = { 'X-Booking-Session': sessionId }
@@ -176,6 +212,14 @@ export function createClient(options: ClientOptions): BookingClient {
 
     placeHold: (input) => request(`${base}/v1/holds`, post(input satisfies HoldRequestBody), pickHold),
 
+    getSpans: (idOrSlug, query) => {
+      const params = new URLSearchParams({ from: query.from, to: query.to, timezone: query.timezone })
+      if (query.start) params.set('start', query.start)
+      return request(`${resourcePath(idOrSlug)}/spans?${params}`, { headers: session }, (body) =>
+        isRecord(body) && Array.isArray(body.days) ? (body as unknown as SpansResponse) : undefined,
+      )
+    },
+
     getPool: (idOrSlug) =>
       request(poolPath(idOrSlug), {}, (body) =>
         isRecord(body) && isRecord(body.pool) ? (body as unknown as PoolResponse).pool : undefined,
@@ -196,6 +240,23 @@ export function createClient(options: ClientOptions): BookingClient {
 
     placePoolHold: (idOrSlug, input) =>
       request(`${poolPath(idOrSlug)}/holds`, post(input satisfies PoolHoldRequestBody), pickHold),
+
+    getService: (idOrSlug) =>
+      request(servicePath(idOrSlug), {}, (body) =>
+        isRecord(body) && isRecord(body.service) ? (body as unknown as ServiceResponse).service : undefined,
+      ),
+
+    getServiceAvailability: (idOrSlug, query) => {
+      servicePath(idOrSlug)
+      const url = serviceAvailabilityUrl(base, idOrSlug, query)
+      return request(url, { headers: session }, pickServiceAvailability, takePrefetched(url))
+    },
+
+    getServiceNextAvailable: (idOrSlug, query) =>
+      request(`${servicePath(idOrSlug)}/next-available?${nextAvailableParams(query)}`, { headers: session }, pickNext),
+
+    placeServiceHold: (idOrSlug, input) =>
+      request(`${servicePath(idOrSlug)}/holds`, post(input satisfies ServiceHoldRequestBody), pickHold),
 
     releaseHold: (holdId) =>
       request(
@@ -333,6 +394,11 @@ function pickPoolAvailability(body: unknown): PoolAvailabilityResponse | undefin
     for (const [j, slot] of day.slots.entries()) if (Number.isInteger(free[j])) slot.membersFree = free[j] as number
   }
   return answer
+}
+
+function pickServiceAvailability(body: unknown): ServiceAvailabilityResponse | undefined {
+  if (!isRecord(body) || !isRecord(body.service)) return undefined
+  return pickAvailability(body) as unknown as ServiceAvailabilityResponse | undefined
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

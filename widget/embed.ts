@@ -1,8 +1,9 @@
 /*
  * The widget's entry module (dist/widget/assets/widget-<hash>.js), imported by the loader
  * (widget.js) with the script tag the site pasted: the only module that touches the host page
- * when it loads. It mounts every [data-booking-resource] and [data-booking-pool] element, now and later, adds floating
- * buttons for [data-booking-button], and exposes window.Booking. Nothing here may throw into
+ * when it loads. It mounts every [data-booking-resource], [data-booking-pool] and
+ * [data-booking-service] element, now and later, adds floating buttons for
+ * [data-booking-button], and exposes window.Booking. Nothing here may throw into
  * the host page. The manage view, the popup, the details form, the card step and other
  * languages are chunks fetched when needed.
  */
@@ -15,6 +16,7 @@ import { mount, open } from './sdk'
 
 const RESOURCE = 'data-booking-resource'
 const POOL = 'data-booking-pool'
+const SERVICE = 'data-booking-service'
 const BUTTON = 'data-booking-button'
 
 /** Called once by the loader (which keeps a second copy of the script from calling it); returns `window.Booking`. */
@@ -50,6 +52,7 @@ function startWidgets(script: HTMLScriptElement | null): BookingGlobal {
       const options = optionsFrom(el, apiUrl)
       if (el.hasAttribute(RESOURCE)) mount(el, { ...options, resource: el.getAttribute(RESOURCE) ?? '' })
       else if (el.hasAttribute(POOL)) mount(el, { ...options, pool: el.getAttribute(POOL) ?? '' })
+      else if (el.hasAttribute(SERVICE)) mount(el, { ...options, service: el.getAttribute(SERVICE) ?? '' })
       const floating = el.getAttribute(BUTTON)
       // One floating button per resource, however many elements ask for it.
       if (floating && !buttons.has(floating)) {
@@ -65,7 +68,7 @@ function startWidgets(script: HTMLScriptElement | null): BookingGlobal {
       })
     }
   }
-  const selector = `[${RESOURCE}],[${POOL}],[${BUTTON}]`
+  const selector = `[${RESOURCE}],[${POOL}],[${SERVICE}],[${BUTTON}]`
   const scan = (root: Element | Document) => {
     if (root instanceof Element && root.matches(selector)) attach(root)
     root.querySelectorAll(selector).forEach(attach)
@@ -83,7 +86,7 @@ function startWidgets(script: HTMLScriptElement | null): BookingGlobal {
     childList: true,
     subtree: true,
     attributes: true,
-    attributeFilter: [RESOURCE, POOL, BUTTON],
+    attributeFilter: [RESOURCE, POOL, SERVICE, BUTTON],
   })
   return global
 }

@@ -1,4 +1,8 @@
+import { formatMoney } from '../shared/money'
+import type { Money, SpanConfig } from '../shared/resource-config'
+import { spanPrice, spanUnits } from '../shared/span-pricing'
 import type { Slot } from '../shared/types'
+import type { Messages } from './i18n'
 
 const formatters = new Map<string, Intl.DateTimeFormat>()
 
@@ -135,5 +139,28 @@ export function formatZoneOffset(zone: string, locale?: string, at: Date = new D
     formatter(locale, zone, { timeZoneName: 'shortOffset' })
       .formatToParts(at)
       .find((part) => part.type === 'timeZoneName')?.value ?? ''
+  )
+}
+
+/**
+ * A span's length and price as the guest reads it, counted as the server charges it (nights
+ * in the resource's zone): "3 days × €49.00 = €147.00", or "3 days" without a price.
+ */
+export function formatSpanTotal(
+  t: Pick<Messages, 'spanDays' | 'spanNights' | 'spanTotal'>,
+  span: Pick<SpanConfig, 'pricing'>,
+  price: Money | undefined,
+  slot: Slot,
+  resourceZone: string,
+  locale?: string,
+): string {
+  const units = spanUnits(span, Date.parse(slot.start), Date.parse(slot.end), resourceZone)
+  const length = span.pricing === 'per_night' ? t.spanNights(units) : t.spanDays(units)
+  if (!price) return length
+  const total = spanPrice(price, units)
+  return t.spanTotal(
+    length,
+    formatMoney(price.amount, price.currency, locale),
+    formatMoney(total.amount, total.currency, locale),
   )
 }

@@ -73,6 +73,9 @@ export const en = {
   anyone: 'Anyone',
   withMember: (name: string) => `With ${name}`,
   yourTable: (name: string) => `Your table: ${name}`,
+  // A service that takes several resources at once (a therapist and a treatment room).
+  withParts: (names: string[]) => `With ${names.join(' · ')}`,
+  serviceIncludes: (labels: string[]) => `Includes: ${labels.join(' · ')}`,
   yourDetails: 'Your details',
   heldFor: (time: string) => `Held for you for ${time}`,
   minuteLeft: 'One minute left on your hold.',
@@ -141,6 +144,26 @@ export const en = {
   changeUntil: (when: string) => `You can change the time or cancel online until ${when}.`,
   cancelReason: 'Reason (optional)',
   bookingStatus: 'Status',
+  // A span across days (a car from Friday to Monday, a room by the night).
+  pickup: 'Pickup',
+  dropOff: 'Return',
+  checkIn: 'Check-in',
+  checkOut: 'Check-out',
+  choosePickupDay: 'Choose the pickup day',
+  chooseReturnDay: 'Choose the return day',
+  chooseCheckIn: 'Choose the check-in date',
+  chooseCheckOut: 'Choose the check-out date',
+  pickupTime: 'Pickup time',
+  returnTime: 'Return time',
+  changePickup: 'Change pickup',
+  noPickupsMonth: 'No free start this month.',
+  spanDays: (count: number) => (count === 1 ? '1 day' : `${count} days`),
+  spanNights: (count: number) => (count === 1 ? '1 night' : `${count} nights`),
+  spanTotal: (units: string, each: string, total: string) => `${units} × ${each} = ${total}`,
+  perDay: (price: string) => `${price} per day`,
+  perNight: (price: string) => `${price} per night`,
+  latestReturn: (when: string) => `Return by ${when} at the latest`,
+  continueSpan: 'Continue',
 }
 
 export type Messages = typeof en

@@ -25,8 +25,8 @@ const CALLBACKS: [keyof BookingEventMap, keyof BookingWidgetCallbacks][] = [
 ]
 
 /**
- * The booking widget as a React component. It mounts once per resource (or pool), API, zone, language and
- * theme; new callbacks are picked up without remounting. Unmounting gives a held time back.
+ * The booking widget as a React component. It mounts once per resource (or pool, or service), API, zone,
+ * language and theme; new callbacks are picked up without remounting. Unmounting gives a held time back.
  *
  * @example
  * <BookingWidget resource="yoga-room" apiUrl="https://book.example.com" onConfirmed={({ booking }) => go(booking.ref)} />
@@ -36,17 +36,17 @@ export function BookingWidget(props: BookingWidgetProps): ReactElement {
   // The latest props, read when an event arrives: inline arrow callbacks do not remount the widget.
   const latest = useRef(props)
   latest.current = props
-  const { resource, pool, apiUrl, tz, locale, theme, manageUrl } = props
+  const { resource, pool, service, apiUrl, tz, locale, theme, manageUrl } = props
   useEffect(() => {
     const el = host.current
     if (!el) return
     const { loadStripe, guest } = latest.current
-    const handle = mount(el, { resource, pool, apiUrl, tz, locale, theme, manageUrl, loadStripe, guest })
+    const handle = mount(el, { resource, pool, service, apiUrl, tz, locale, theme, manageUrl, loadStripe, guest })
     for (const [type, callback] of CALLBACKS) {
       handle.on(type, (detail) => (latest.current[callback] as ((d: typeof detail) => void) | undefined)?.(detail))
     }
     return () => handle.destroy()
-  }, [resource, pool, apiUrl, tz, locale, theme, manageUrl])
+  }, [resource, pool, service, apiUrl, tz, locale, theme, manageUrl])
   return createElement('div', { ref: host, className: props.className, style: props.style })
 }
 

@@ -113,15 +113,15 @@ describe('mount', () => {
     [() => mount(null as never, { resource: 'room', apiUrl: API }), /expected an Element, received null/],
     [
       () => mount(document.createElement('div'), { resource: '', apiUrl: API }),
-      /expected resource or pool, received resource ""/,
+      /expected exactly one of resource, pool and service, received resource ""/,
     ],
     [
       () => mount(document.createElement('div'), { apiUrl: API }),
-      /^mount: expected resource or pool, received undefined$/,
+      /^mount: expected exactly one of resource, pool and service, received undefined$/,
     ],
     [
       () => mount(document.createElement('div'), { resource: 'room', pool: 'physios', apiUrl: API }),
-      /expected resource or pool, received both/,
+      /expected exactly one of resource, pool and service, received both/,
     ],
     [() => mount(document.createElement('div'), { pool: 7 as never, apiUrl: API }), /received pool number/],
     [() => mount(document.createElement('div'), { resource: 'room', apiUrl: '' }), /options.apiUrl/],

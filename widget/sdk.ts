@@ -29,10 +29,13 @@ export type {
   AvailabilityDay,
   AvailabilityResponse,
   PublicBooking,
+  PublicBookingPart,
   PublicHold,
   PublicPool,
   PublicPoolMember,
   PublicResource,
+  PublicService,
+  PublicServicePart,
   Slot,
 } from '../shared/types'
 
@@ -51,13 +54,18 @@ export interface ViewOptions {
 }
 
 export interface MountOptions extends ViewOptions {
-  /** Resource id or slug. Exactly one of `resource` and `pool`. */
+  /** Resource id or slug. Exactly one of `resource`, `pool` and `service`. */
   resource?: string
   /**
    * Pool id or slug ("any physio", a dining room of tables): the guest books whoever is free,
    * or picks a member when the pool allows it, and gives the party size for tables.
    */
   pool?: string
+  /**
+   * Service id or slug (a massage with a therapist and a treatment room): a booking takes every
+   * resource the service needs at once, and the guest sees them named.
+   */
+  service?: string
   /**
    * Loads Stripe.js for resources that take payment (default: `loadStripe` from
    * `@stripe/stripe-js`, which fetches js.stripe.com). Pass your own to control loading,
@@ -236,10 +244,11 @@ function bookingView(
 ): ComponentChild {
   const { host } = ctx
   // What a 3-D Secure return is matched against: a pool and a resource may share a slug.
-  const resource = target.pool ? `pool:${target.id}` : target.id
+  const resource = target.pool ? `pool:${target.id}` : target.service ? `service:${target.id}` : target.id
   const state = createBookingState(ctx.client, {
     resource: target.id,
     pool: target.pool,
+    service: target.service,
     zone: ctx.zone,
     t: ctx.locale.t,
     locale: ctx.locale.tag,
@@ -380,27 +389,46 @@ function assertElement(el: unknown, fn: string): asserts el is Element {
   }
 }
 
-/** What a booking view books: a resource, or a pool (`pool` true) that assigns one of its members. */
+/**
+ * What a booking view books: a resource, a pool (`pool` true) that assigns one of its members,
+ * or a service (`service` true) that takes several resources at once.
+ */
 interface Target {
   id: string
   pool: boolean
+  service: boolean
 }
 
-/** Exactly one of `resource` and `pool`, a non-empty id or slug. */
+/** Exactly one of `resource`, `pool` and `service`, a non-empty id or slug. */
 function checkTarget(options: MountOptions, fn: string): Target {
   const resource: unknown = options?.resource
   const pool: unknown = options?.pool
+  const service: unknown = options?.service
   const given = (value: unknown) => value !== undefined && value !== null
+  if (given(service)) {
+    const other = given(resource) ? 'resource' : given(pool) ? 'pool' : undefined
+    if (other) {
+      throw new TypeError(
+        `${fn}: expected exactly one of resource, pool and service, received both ${other} ${describeValue(options[other])} and service ${describeValue(service)}`,
+      )
+    }
+    if (typeof service !== 'string' || service === '') {
+      throw new TypeError(
+        `${fn}: expected service to be a service id or slug, received service ${describeValue(service)}`,
+      )
+    }
+    return { id: service, pool: false, service: true }
+  }
   if (given(resource) && given(pool)) {
     throw new TypeError(
-      `${fn}: expected resource or pool, received both (resource ${describeValue(resource)}, pool ${describeValue(pool)})`,
+      `${fn}: expected exactly one of resource, pool and service, received both (resource ${describeValue(resource)}, pool ${describeValue(pool)})`,
     )
   }
   const id = given(pool) ? pool : resource
   if (typeof id !== 'string' || id === '') {
     throw new TypeError(
-      `${fn}: expected resource or pool, received ${given(pool) ? 'pool ' : given(resource) ? 'resource ' : ''}${describeValue(id)}`,
+      `${fn}: expected exactly one of resource, pool and service, received ${given(pool) ? 'pool ' : given(resource) ? 'resource ' : ''}${describeValue(id)}`,
     )
   }
-  return { id, pool: given(pool) }
+  return { id, pool: given(pool), service: false }
 }

@@ -1,6 +1,6 @@
 import { batch, createModel, effect, signal } from '@preact/signals'
-import type { PublicBooking, PublicHold, Slot } from '../../shared/types'
-import type { BookingClient, ClientError } from '../client'
+import type { PublicBooking, PublicHold, Slot, SpansResponse } from '../../shared/types'
+import type { BookingClient, ClientError, ClientResult, SpansQuery } from '../client'
 import { errorText } from '../error-text'
 import type { Messages } from '../i18n'
 import { CalendarModel } from './calendar'
@@ -14,6 +14,8 @@ export interface BookingFlowOptions {
   resource: string
   /** `resource` names a pool ("any physio", a dining room): the pool picks the member a booking gets. */
   pool?: boolean | undefined
+  /** `resource` names a service (a therapist and a room at once): a booking takes every part. */
+  service?: boolean | undefined
   /** Zone the days are cut in and times shown in, until the guest picks another. */
   zone: string
   t: Messages
@@ -36,6 +38,8 @@ export interface BookingFlowOptions {
         from: Slot
         /** The booking's places: the new time must have as many free. */
         seats?: number | undefined
+        /** A combined booking's further parts: the new time keeps them. */
+        parts?: { position: number; resourceId: string }[] | undefined
         onMoved: (booking: PublicBooking) => void
       }
     | undefined
@@ -67,7 +71,19 @@ export type FlowClient = Pick<
   | 'rescheduleBooking'
   | 'getBooking'
 > &
-  Partial<Pick<BookingClient, 'getPoolAvailability' | 'getPoolNextAvailable' | 'placePoolHold' | 'getResource'>>
+  Partial<
+    Pick<
+      BookingClient,
+      | 'getPoolAvailability'
+      | 'getPoolNextAvailable'
+      | 'placePoolHold'
+      | 'getResource'
+      | 'getSpans'
+      | 'getServiceAvailability'
+      | 'getServiceNextAvailable'
+      | 'placeServiceHold'
+    >
+  >
 
 /**
  * The booking flow: the calendar and hold models (and, once the later steps' code is here,
@@ -89,6 +105,7 @@ export const BookingFlowModel = createModel((client: FlowClient, options: Bookin
   const calendar = new CalendarModel(client, {
     resource: options.resource,
     pool: options.pool,
+    service: options.service,
     zone: options.zone,
     duration: options.duration,
     seats: options.reschedule ? (options.reschedule.seats ?? 1) : undefined,
@@ -99,6 +116,8 @@ export const BookingFlowModel = createModel((client: FlowClient, options: Bookin
   const hold = new HoldModel(client, {
     calendar,
     pool: options.pool ? options.resource : undefined,
+    service: options.service ? options.resource : undefined,
+    keepParts: options.reschedule?.parts,
     status,
     onHeld: options.onHeld,
     onRefused: recover,
@@ -206,6 +225,12 @@ export const BookingFlowModel = createModel((client: FlowClient, options: Bookin
     hold,
     recover,
     addLaterSteps,
+    /** For the span picker's chunk, which asks for pickups and returns itself. */
+    getSpans(idOrSlug: string, query: SpansQuery): Promise<ClientResult<SpansResponse>> {
+      return client.getSpans
+        ? client.getSpans(idOrSlug, query)
+        : Promise.resolve({ error: { code: 'not_found', message: 'This client cannot ask for spans.' } })
+    },
     /** Reschedule mode: moves the booking to the held time. */
     async confirmMove(): Promise<void> {
       const held = hold.current.peek()

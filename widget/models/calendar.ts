@@ -1,15 +1,23 @@
 import { batch, computed, createModel, signal, type Signal } from '@preact/signals'
-import type { AvailabilityResponse, PublicPool, PublicResource, Slot } from '../../shared/types'
+import type { AvailabilityResponse, PublicPool, PublicResource, PublicService, Slot } from '../../shared/types'
 import { addDays, addMonths, lastDayOf, monthOf, monthRange, todayIn } from '../../shared/calendar-labels'
 import type { AvailabilityQuery, BookingClient, ClientError, ClientResult } from '../client'
 
 export type LoadStatus = 'loading' | 'ready' | 'error'
 
 export type CalendarClient = Pick<BookingClient, 'getAvailability' | 'getNextAvailable'> &
-  Partial<Pick<BookingClient, 'getPoolAvailability' | 'getPoolNextAvailable'>>
+  Partial<
+    Pick<
+      BookingClient,
+      'getPoolAvailability' | 'getPoolNextAvailable' | 'getServiceAvailability' | 'getServiceNextAvailable'
+    >
+  >
 
-/** A month's answer; through a pool, `resource` is the pool's (its first member's view) and `pool` is set. */
-type MonthAnswer = AvailabilityResponse & { pool?: PublicPool }
+/**
+ * A month's answer; through a pool, `resource` is the pool's (its first member's view) and `pool` is set.
+ * For a service, `resource` is its lead's view under the service's name (what the guest books) and `service` is set.
+ */
+type MonthAnswer = AvailabilityResponse & { pool?: PublicPool; service?: PublicService }
 
 /** Guests at a table when the widget opens, kept within the pool's bounds. */
 const DEFAULT_PARTY = 2
@@ -19,6 +27,8 @@ export interface CalendarOptions {
   resource: string
   /** `resource` names a pool: availability is the pool's, with the party size and member chosen. */
   pool?: boolean | undefined
+  /** `resource` names a service: its times are those at which every part is free. */
+  service?: boolean | undefined
   /** Zone the days are cut in and times shown in, until the guest picks another. */
   zone: string
   /** Initial length in minutes, for resources that offer several. */
@@ -56,6 +66,8 @@ export const CalendarModel = createModel((client: CalendarClient, options: Calen
   const resource = signal<PublicResource | undefined>(undefined)
   /** Through a pool: the pool, from its first answer. */
   const pool = signal<PublicPool | undefined>(undefined)
+  /** For a service: the service, from its first answer. */
+  const service = signal<PublicService | undefined>(undefined)
   /** Guests at the table, for a pool of tables (set from the pool's bounds on its first answer). */
   const partySize = signal<number | undefined>(undefined)
   /** The member the guest chose, by id; undefined = anyone. */
@@ -121,7 +133,13 @@ export const CalendarModel = createModel((client: CalendarClient, options: Calen
               ...(chosen ? { member: chosen } : {}),
             })
             .then((r) => (r.error ? r : { data: { ...r.data, resource: r.data.pool.resource } }))
-        : client.getAvailability(options.resource, query)
+        : options.service && client.getServiceAvailability
+          ? client.getServiceAvailability(options.resource, query).then((r) => {
+              if (r.error) return r
+              const resource = { ...r.data.service.resource, name: r.data.service.name }
+              return { data: { ...r.data, resource } }
+            })
+          : client.getAvailability(options.resource, query)
     cache.set(key, { at: now().getTime(), answer })
     // A failure is not kept: the retry must ask again.
     void answer.then((result) => result.error && cache.get(key)?.answer === answer && cache.delete(key))
@@ -164,12 +182,15 @@ export const CalendarModel = createModel((client: CalendarClient, options: Calen
     batch(() => {
       resource.value = result.data.resource
       pool.value = result.data.pool
+      service.value = result.data.service
       slotsByDate.value = byDate
       const keep = selectedDate.peek()
       // Keep the guest's day when it still has times; else the first day that has any.
       selectedDate.value = keep && byDate.has(keep) ? keep : byDate.keys().next().value
       status.value = 'ready'
     })
+    // A span resource has no slots: the span picker asks for pickups and returns itself.
+    if (result.data.resource.span) return
     if (byDate.size === 0) void lookForNext(lastDayOf(shown))
     void fetchMonth(addMonths(shown, 1))
   }
@@ -204,14 +225,17 @@ export const CalendarModel = createModel((client: CalendarClient, options: Calen
     const party = partySize.peek()
     const chosen = member.peek()
     // Through a pool: the first time any member the guest could get is free, for their party.
+    // For a service: the first time every part is free at once.
     const result =
-      options.pool && client.getPoolNextAvailable
-        ? await client.getPoolNextAvailable(options.resource, {
-            ...query,
-            ...(party !== undefined ? { partySize: party } : {}),
-            ...(chosen ? { member: chosen } : {}),
-          })
-        : await client.getNextAvailable(options.resource, query)
+      options.service && client.getServiceNextAvailable
+        ? await client.getServiceNextAvailable(options.resource, query)
+        : options.pool && client.getPoolNextAvailable
+          ? await client.getPoolNextAvailable(options.resource, {
+              ...query,
+              ...(party !== undefined ? { partySize: party } : {}),
+              ...(chosen ? { member: chosen } : {}),
+            })
+          : await client.getNextAvailable(options.resource, query)
     if (lookup !== nextLookup || result.error) return
     nextAvailable.value = result.data ? { date: result.data.date } : null
   }
@@ -243,6 +267,7 @@ export const CalendarModel = createModel((client: CalendarClient, options: Calen
     status,
     resource,
     pool,
+    service,
     partySize,
     member,
     slotsByDate,

@@ -5,12 +5,16 @@ import type { Calendar } from './calendar'
 import type { FlowStatus } from './flow-status'
 
 export type HoldClient = Pick<BookingClient, 'placeHold' | 'releaseHold'> &
-  Partial<Pick<BookingClient, 'placePoolHold' | 'getResource'>>
+  Partial<Pick<BookingClient, 'placePoolHold' | 'placeServiceHold' | 'getResource'>>
 
 export interface HoldOptions {
   calendar: Calendar
   /** Pool id or slug when booking through one: the pool picks the member the hold takes. */
   pool?: string | undefined
+  /** Service id or slug when booking one: every part is held at once, the hold being the lead's. */
+  service?: string | undefined
+  /** For a service: the resource each further part keeps (moving a combined booking keeps its room). */
+  keepParts?: { position: number; resourceId: string }[] | undefined
   status: FlowStatus
   onHeld?: ((hold: PublicHold) => void) | undefined
   /** A refused hold: the flow decides what the guest sees next. */
@@ -28,13 +32,17 @@ export const HoldModel = createModel((client: HoldClient, options: HoldOptions) 
   const current = signal<PublicHold | undefined>(undefined)
   /** One key per hold: a double click or a retry after a timeout cannot book twice. */
   const idempotencyKey = signal('')
-  /** Through a pool: the name of the member the hold took, from the pool's members or else its own page. */
+  /**
+   * Through a pool: the name of the member the hold took, from the pool's members or else its own
+   * page. For a service: its lead resource's name (the therapist), the further parts being on the hold.
+   */
   const memberName = signal<string | undefined>(undefined)
   let naming = 0
 
   async function nameMember(id: string): Promise<void> {
     const asked = ++naming
-    memberName.value = calendar.pool.peek()?.members?.find((m) => m.id === id)?.name
+    const lead = calendar.service.peek()?.resource
+    memberName.value = lead?.id === id ? lead.name : calendar.pool.peek()?.members?.find((m) => m.id === id)?.name
     if (memberName.peek() || !client.getResource) return
     const found = await client.getResource(id)
     if (asked === naming && found.data) memberName.value = found.data.name
@@ -63,14 +71,21 @@ export const HoldModel = createModel((client: HoldClient, options: HoldOptions) 
       const time = { start: slot.start, end: slot.end, ...(seats > 1 ? { seats } : {}) }
       const partySize = calendar.partySize.peek()
       const memberId = calendar.member.peek()
+      const keep = options.keepParts
       const result =
-        options.pool && client.placePoolHold
-          ? await client.placePoolHold(options.pool, {
-              ...time,
-              ...(partySize !== undefined ? { partySize } : {}),
-              ...(memberId ? { memberId } : {}),
+        options.service && client.placeServiceHold
+          ? await client.placeServiceHold(options.service, {
+              start: slot.start,
+              end: slot.end,
+              ...(keep?.length ? { parts: keep } : {}),
             })
-          : await client.placeHold({ resourceId: resource.id, ...time })
+          : options.pool && client.placePoolHold
+            ? await client.placePoolHold(options.pool, {
+                ...time,
+                ...(partySize !== undefined ? { partySize } : {}),
+                ...(memberId ? { memberId } : {}),
+              })
+            : await client.placeHold({ resourceId: resource.id, ...time })
       busy.value = false
       if (result.error) return options.onRefused(result.error)
       idempotencyKey.value = randomId('book_')
@@ -78,7 +93,8 @@ export const HoldModel = createModel((client: HoldClient, options: HoldOptions) 
         current.value = result.data
         step.value = 'details'
       })
-      if (options.pool) void nameMember(result.data.resourceId)
+      // Through a pool, or for a service's lead: the name of the resource the hold took.
+      if (options.pool || options.service) void nameMember(result.data.resourceId)
       options.onHeld?.(result.data)
     },
     /** Gives the held time back so others can have it at once: the release to wait for, if there was a hold. */

@@ -1,3 +1,4 @@
+import { signal } from '@preact/signals'
 import { useEffect, useRef } from 'preact/hooks'
 import type { PublicResource } from '../../shared/types'
 import type { BookingClient } from '../client'
@@ -122,30 +123,34 @@ function Pick({
       <ZonePicker state={state} />
       <DurationPicker state={state} />
       <SeatPicker state={state} />
-      <div class="pick">
-        <MonthCalendar state={state} />
-        <div class="times">
-          {status === 'loading' ? (
-            <p class="msg muted" role="status">
-              {t.loading}
-            </p>
-          ) : status === 'error' ? (
-            <div class="msg error" role="alert">
-              <p>{errorText(t, state.error.value?.code ?? 'internal')}</p>
-              <button type="button" onClick={() => void state.load()}>
-                {t.retry}
-              </button>
-            </div>
-          ) : state.isEmpty.value ? (
-            <>
-              <p class="msg muted">{t.noTimesMonth}</p>
-              <NextAvailable state={state} />
-            </>
-          ) : (
-            <SlotList state={state} />
-          )}
+      {resource?.span ? (
+        <LazySpanPicker state={state} />
+      ) : (
+        <div class="pick">
+          <MonthCalendar state={state} />
+          <div class="times">
+            {status === 'loading' ? (
+              <p class="msg muted" role="status">
+                {t.loading}
+              </p>
+            ) : status === 'error' ? (
+              <div class="msg error" role="alert">
+                <p>{errorText(t, state.error.value?.code ?? 'internal')}</p>
+                <button type="button" onClick={() => void state.load()}>
+                  {t.retry}
+                </button>
+              </div>
+            ) : state.isEmpty.value ? (
+              <>
+                <p class="msg muted">{t.noTimesMonth}</p>
+                <NextAvailable state={state} />
+              </>
+            ) : (
+              <SlotList state={state} />
+            )}
+          </div>
         </div>
-      </div>
+      )}
       {onLeave && (
         <div class="actions">
           <button type="button" onClick={onLeave}>
@@ -154,5 +159,39 @@ function Pick({
         </div>
       )}
     </>
+  )
+}
+
+// A resource booked as a span across days gets the range picker, a chunk of its own: every
+// other widget's first paint carries none of it.
+const spanPicker = signal<typeof import('./SpanPicker') | undefined>(undefined)
+const spanPickerFailed = signal(false)
+let spanPickerLoading: Promise<unknown> | undefined
+
+function loadSpanPicker(): void {
+  spanPickerLoading ??= import('./SpanPicker').then(
+    (chunk) => {
+      spanPicker.value = chunk
+      spanPickerFailed.value = false
+    },
+    () => {
+      spanPickerLoading = undefined
+      spanPickerFailed.value = true
+    },
+  )
+}
+
+function LazySpanPicker({ state }: { state: BookingState }) {
+  useEffect(loadSpanPicker, [])
+  const chunk = spanPicker.value
+  if (chunk) return <chunk.SpanPicker state={state} />
+  if (!spanPickerFailed.value) return <StepLoading t={state.t} />
+  return (
+    <div class="msg error" role="alert">
+      <p>{state.t.errors.network_error}</p>
+      <button type="button" onClick={loadSpanPicker}>
+        {state.t.retry}
+      </button>
+    </div>
   )
 }

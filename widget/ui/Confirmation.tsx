@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'preact/hooks'
 import type { BookingClient } from '../client'
-import { formatRangeWithZone } from '../format-time'
+import { formatRangeWithZone, formatSpanTotal } from '../format-time'
 import type { BookingState } from '../state'
 import { Assigned } from './Assigned'
 import { CalendarLinks } from './CalendarLinks'
@@ -22,6 +22,9 @@ export function Confirmation({ state, client, manageUrl }: ConfirmationProps) {
   const heading = useRef<HTMLHeadingElement>(null)
   useEffect(() => heading.current?.focus(), [])
   if (!booking) return null
+  // A span across days: its length and total under the dates.
+  const resource = state.resource.value
+  const span = resource?.span
   return (
     <div class="done" role="status">
       <h3 ref={heading} tabIndex={-1}>
@@ -29,6 +32,7 @@ export function Confirmation({ state, client, manageUrl }: ConfirmationProps) {
       </h3>
       <p>{formatRangeWithZone(booking, state.zone.value, locale, state.now())}</p>
       {booking.seats !== undefined && booking.seats > 1 && <p>{t.places(booking.seats)}</p>}
+      {span && resource && <p>{formatSpanTotal(t, span, resource.price, booking, resource.timezone, locale)}</p>}
       <Assigned state={state} booked={booking} />
       <p>
         {t.reference} <strong class="ref">{booking.ref}</strong>

@@ -65,6 +65,7 @@ function createFakeClient(booking: PublicBooking = booked) {
     getPoolAvailability: vi.fn<BookingClient['getPoolAvailability']>(),
     getPoolNextAvailable: vi.fn<BookingClient['getPoolNextAvailable']>(),
     placePoolHold: vi.fn<BookingClient['placePoolHold']>(),
+    getSpans: vi.fn<BookingClient['getSpans']>(),
   }
 }
 

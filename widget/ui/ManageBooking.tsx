@@ -1,6 +1,6 @@
 import { signal } from '@preact/signals'
 import { useEffect, useMemo, useRef } from 'preact/hooks'
-import type { PublicBooking, PublicResource } from '../../shared/types'
+import type { PublicBooking, PublicResource, PublicService } from '../../shared/types'
 import type { BookingClient, ClientError, ClientErrorCode } from '../client'
 import { formatMoney } from '../../shared/money'
 import { errorText } from '../error-text'
@@ -9,9 +9,13 @@ import type { Messages } from '../i18n'
 import { createBookingState } from '../state'
 import { BookingWidget } from './BookingWidget'
 import { CalendarLinks } from './CalendarLinks'
+import { partNames } from './ServiceParts'
+
+/** What a service's booking needs besides: optional, so a client that predates services still shows the rest. */
+type ServiceCalls = 'getService' | 'getServiceAvailability' | 'getServiceNextAvailable' | 'placeServiceHold'
 
 export interface ManageBookingProps {
-  client: BookingClient
+  client: Omit<BookingClient, ServiceCalls> & Partial<Pick<BookingClient, ServiceCalls>>
   ref_: string
   token: string
   zone: string
@@ -36,6 +40,8 @@ export function ManageBooking(props: ManageBookingProps) {
   const model = useMemo(() => {
     const booking = signal<PublicBooking | undefined>(undefined)
     const resource = signal<PublicResource | undefined>(undefined)
+    /** For a combined booking: the service, whose name heads the view. */
+    const service = signal<PublicService | undefined>(undefined)
     // Codes, not sentences: the words are looked up at render, in the language shown then.
     const failure = signal<ClientErrorCode | undefined>(undefined)
     const view = signal<View>('show')
@@ -43,7 +49,7 @@ export function ManageBooking(props: ManageBookingProps) {
     const done = signal<'moved' | 'cancelled' | undefined>(undefined)
     /** What the guest types as the reason; lives here so no re-render or "Keep it" loses it. */
     const reason = signal('')
-    return { booking, resource, failure, view, busy, done, reason }
+    return { booking, resource, service, failure, view, busy, done, reason }
   }, [])
   const heading = useRef<HTMLHeadingElement>(null)
   const question = useRef<HTMLParagraphElement>(null)
@@ -64,8 +70,12 @@ export function ManageBooking(props: ManageBookingProps) {
     if (!props.ref_ || !props.token) return show({ code: 'not_found', message: '' })
     void fetchBooking().then(async (booking) => {
       if (!booking) return
-      const resource = await client.getResource(booking.resourceId)
+      const [resource, service] = await Promise.all([
+        client.getResource(booking.resourceId),
+        booking.serviceId ? client.getService?.(booking.serviceId) : undefined,
+      ])
       if (resource.data) model.resource.value = resource.data
+      if (service?.data) model.service.value = service.data
     })
   }, [])
 
@@ -152,10 +162,13 @@ export function ManageBooking(props: ManageBookingProps) {
     cancelClosed && moveClosed ? t.manageClosed : moveClosed ? t.moveClosed : cancelClosed ? t.cancelClosed : undefined
   const busy = model.busy.value
   const done = model.done.value
+  const title = model.service.value?.name ?? model.resource.value?.name
+  // A combined booking names what it takes; the lead's name comes with its resource.
+  const parts = booking.serviceId ? partNames(model.resource.value?.name, booking.parts) : []
   return (
     <section class="card" aria-labelledby="booking-manage-title">
       <h2 id="booking-manage-title" ref={heading} tabIndex={-1}>
-        {model.resource.value?.name ?? t.yourBooking}
+        {title ?? t.yourBooking}
       </h2>
       {done && (
         <p class="done" role="status">
@@ -178,6 +191,12 @@ export function ManageBooking(props: ManageBookingProps) {
               <span>{t.places(booking.seats)}</span>
             </>
           )}
+          {parts.length > 0 && (
+            <>
+              <br />
+              <span class="assigned">{t.withParts(parts)}</span>
+            </>
+          )}
         </dd>
         <dt>{t.reference}</dt>
         <dd class="ref">{booking.ref}</dd>
@@ -198,13 +217,7 @@ export function ManageBooking(props: ManageBookingProps) {
         )}
       </dl>
       {active && done === 'moved' && (
-        <CalendarLinks
-          booking={booking}
-          token={props.token}
-          title={model.resource.value?.name ?? t.yourBooking}
-          t={t}
-          client={client}
-        />
+        <CalendarLinks booking={booking} token={props.token} title={title ?? t.yourBooking} t={t} client={client} />
       )}
       {active && closedNote && <p class="notice">{closedNote}</p>}
       {active && (
@@ -335,7 +348,9 @@ function Reschedule(
   const state = useMemo(
     () =>
       createBookingState(client, {
-        resource: booking.resourceId,
+        // A combined booking moves as its service: the new time must suit every part.
+        resource: booking.serviceId ?? booking.resourceId,
+        service: booking.serviceId !== undefined,
         zone: props.zone,
         t: props.t,
         locale: props.locale,
@@ -353,6 +368,8 @@ function Reschedule(
           token: props.token,
           from: { start: booking.start, end: booking.end },
           seats: booking.seats,
+          // The further parts stay as they are: the same room at the new time.
+          parts: booking.parts?.map(({ position, resourceId }) => ({ position, resourceId })),
           onMoved: props.onDone,
         },
       }),

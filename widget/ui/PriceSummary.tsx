@@ -1,5 +1,6 @@
 import { formatMoney } from '../../shared/money'
 import { dueAtBooking } from '../../shared/payment-terms'
+import { formatSpanTotal } from '../format-time'
 import { describePolicy } from '../policy-text'
 import type { LaterState } from '../models/later-steps'
 import type { BookingState } from '../state'
@@ -21,7 +22,21 @@ export function PriceSummary({ state }: { state: BookingState & Partial<Pick<Lat
       (seats > 1 ? ` (${seats} × ${formatMoney(resource.price.amount, resource.price.currency, locale)})` : '')
     : undefined
   let line: string | undefined
-  if (price && dueNow) {
+  // A span across days: its total once held ("3 days × €49.00 = €147.00"), the price per day or night before.
+  const span = resource.span
+  const held = span ? state.hold.value : undefined
+  if (span && resource.price && price) {
+    const whole =
+      (held && formatSpanTotal(t, span, resource.price, held, resource.timezone, locale)) ||
+      (span.pricing === 'per_night' ? t.perNight(price) : t.perDay(price))
+    const server = state.payment?.value
+    const deposit = server ?? dueNow
+    line = !dueNow
+      ? t.payOnSite(whole)
+      : resource.payment === 'deposit' && deposit
+        ? t.payDeposit(formatMoney(deposit.amount, deposit.currency, locale), whole)
+        : t.payFull(whole)
+  } else if (price && dueNow) {
     // Once a booking asks for payment, the server's amount (already for every place); before that the resource's terms.
     const server = state.payment?.value
     const due = server ? formatMoney(server.amount, server.currency, locale) : money(dueNow.amount, dueNow.currency)
