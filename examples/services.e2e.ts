@@ -269,7 +269,10 @@ describe.skipIf(!browserAvailable())('a guest books a massage with a room at hum
       const moveAnswer = await moveHold
       expect(new URL(moveAnswer.url()).pathname).toBe(`/v1/services/${serviceId}/holds`)
       expect(JSON.parse(moveAnswer.request().postData() ?? '{}')).toMatchObject({
-        parts: [{ position: 1, resourceId: room.resourceId }],
+        parts: [
+          { position: 0, resourceId: therapist.id },
+          { position: 1, resourceId: room.resourceId },
+        ],
       })
       const moveButton = manage.getByRole('button', { name: en.moveHere })
       await moveButton.waitFor({ timeout: UI_WAIT })

@@ -67,8 +67,9 @@ export interface ServiceHoldRequestBody {
   start: string
   end?: string
   /**
-   * Resource ids per part position ≥ 1, to keep the parts a booking already has (moving a
-   * combined booking keeps its room); omitted parts are assigned as usual.
+   * Resource ids per part position (0 is the lead), to keep the resources a booking already
+   * has (moving a combined booking keeps its therapist and room); omitted parts are assigned
+   * as usual.
    */
   parts?: { position: number; resourceId: string }[]
 }

@@ -728,11 +728,11 @@ export const serviceHoldRequestSchema = z.object({
         position: z
           .number()
           .int()
-          .min(1)
+          .min(0)
           .max(MAX_SERVICE_PARTS - 1),
         resourceId: plainText().min(1).max(100),
       }),
     )
-    .max(MAX_SERVICE_PARTS - 1)
+    .max(MAX_SERVICE_PARTS)
     .optional(),
 })

@@ -346,6 +346,28 @@ describe('POST /v1/services/:idOrSlug/holds', () => {
     expect(res.status, res.text).toBe(201)
     expect(res.body.hold).toMatchObject({ resourceId: b.id, poolId: therapists.id, serviceId: service.id })
   })
+
+  it('keeps the lead member a move names (parts position 0), instead of the first free one', async () => {
+    const api = setup()
+    const a = await resource('A')
+    const b = await resource('B')
+    const therapists = await insertPool(database.db, { members: [a.id, b.id] })
+    const room = await resource('Room', {}, { startTime: '09:00', endTime: '12:00' })
+    const service = await insertService([{ poolId: therapists.id }, { resourceId: room.id }])
+    const kept = await serviceHold(api, service, {
+      start: at(9),
+      parts: [
+        { position: 0, resourceId: b.id },
+        { position: 1, resourceId: room.id },
+      ],
+    })
+    expect(kept.status, kept.text).toBe(201)
+    expect(kept.body.hold).toMatchObject({ resourceId: b.id, parts: [{ position: 1, resourceId: room.id }] })
+    // The named member is busy: the hold is refused rather than handed to another member.
+    await insertBooking(database.db, { resourceId: b.id, start: at(10), end: at(11) })
+    const busy = await serviceHold(api, service, { start: at(10), parts: [{ position: 0, resourceId: b.id }] })
+    expect(busy.status).toBe(409)
+  })
 })
 
 describe('service holds and the availability version', () => {

@@ -170,7 +170,9 @@ export const serviceRoutes = new Hono<AppEnv>()
     const { service, parts } = resolved
     const chosen = chosenResources(parts, request.parts ?? [])
     const [lead, ...others] = parts as [ResolvedPart, ...ResolvedPart[]]
-    const leads = await ranked(deps, lead, request.start)
+    // A move keeps the booking's own lead (a pool lead's member) when the guest names it.
+    const keptLead = chosen.get(0)
+    const leads = keptLead ? [keptLead] : await ranked(deps, lead, request.start)
     const interval = await leadInterval(deps, resolved, leads, request.start, request.end)
     const context: PartContext = {
       deps,
@@ -529,7 +531,7 @@ async function leadInterval(
   })
 }
 
-/** The resources the guest asked to keep (`parts[].resourceId`), by position; each must be one its part may take. */
+/** The resources the guest asked to keep (`parts[].resourceId`, 0 the lead), by position; each must be one its part may take. */
 function chosenResources(
   parts: ResolvedPart[],
   asked: { position: number; resourceId: string }[],
@@ -537,9 +539,7 @@ function chosenResources(
   const chosen = new Map<number, CatalogEntry>()
   asked.forEach((ask, index) => {
     const part = parts.find((p) => p.position === ask.position)
-    if (!part || part.position === 0) {
-      throw invalidField(`parts.${index}.position`, 'invalid', 'no further part has this position')
-    }
+    if (!part) throw invalidField(`parts.${index}.position`, 'invalid', 'the service has no part at this position')
     const wanted = ask.resourceId.toLowerCase()
     const entry =
       part.entries.find((e) => e.resource.id === wanted) ?? part.entries.find((e) => e.resource.slug === ask.resourceId)

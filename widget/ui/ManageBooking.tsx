@@ -368,8 +368,13 @@ function Reschedule(
           token: props.token,
           from: { start: booking.start, end: booking.end },
           seats: booking.seats,
-          // The further parts stay as they are: the same room at the new time.
-          parts: booking.parts?.map(({ position, resourceId }) => ({ position, resourceId })),
+          // Every resource stays as it is: the same therapist and room at the new time.
+          parts: booking.serviceId
+            ? [
+                { position: 0, resourceId: booking.resourceId },
+                ...(booking.parts ?? []).map(({ position, resourceId }) => ({ position, resourceId })),
+              ]
+            : undefined,
           onMoved: props.onDone,
         },
       }),

@@ -171,7 +171,10 @@ describe('managing a booking of a service', () => {
       body: {
         start: expect.any(String),
         end: expect.any(String),
-        parts: [{ position: 1, resourceId: 'room-2' }],
+        parts: [
+          { position: 0, resourceId: serviceBooking.resourceId },
+          { position: 1, resourceId: 'room-2' },
+        ],
       },
     })
     expect(screen.getByText('With Anna · Treatment room 2')).toBeTruthy()
