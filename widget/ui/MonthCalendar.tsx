@@ -1,17 +1,8 @@
 import { useEffect, useRef } from 'preact/hooks'
-import {
-  addDays,
-  firstDayOfWeek,
-  isoWeekday,
-  monthGrid,
-  monthOf,
-  withNeighbourDays,
-} from '../../shared/calendar-labels'
-import { formatDayLabel, formatMonth, formatWeekday } from '../format-time'
+import { firstDayOfWeek, monthGrid, monthOf, withNeighbourDays } from '../../shared/calendar-labels'
+import { formatDayLabel } from '../format-time'
 import type { BookingState } from '../state'
-
-// Keys of the ARIA grid pattern and how many days each moves.
-const MOVES: Record<string, number> = { ArrowLeft: -1, ArrowRight: 1, ArrowUp: -7, ArrowDown: 7 }
+import { MonthNav, WeekdayRow, gridMove } from './month-parts'
 
 /**
  * The month as an ARIA grid: days with free times are marked, arrow keys move by day and
@@ -44,60 +35,32 @@ export function MonthCalendar({ state }: { state: BookingState }) {
 
   const onKeyDown = (event: KeyboardEvent) => {
     if (!focusable) return
-    let target: string | undefined
-    const step = MOVES[event.key]
-    const weekday = (isoWeekday(focusable) - firstDay + 7) % 7
-    if (step !== undefined) target = addDays(focusable, step)
-    else if (event.key === 'Home') target = addDays(focusable, -weekday)
-    else if (event.key === 'End') target = addDays(focusable, 6 - weekday)
-    else if (event.key === 'PageUp' || event.key === 'PageDown') {
-      event.preventDefault()
-      moved.current = true
-      void state.showMonth(event.key === 'PageUp' ? -1 : 1)
-      return
-    } else return
+    const move = gridMove(event.key, focusable, firstDay)
+    if (!move) return
     event.preventDefault()
-    if (outOfReach(target)) return
+    if ('page' in move) {
+      moved.current = true
+      void state.showMonth(move.page)
+      return
+    }
+    if (outOfReach(move.day)) return
     moved.current = true
-    state.selectDate(target)
+    state.selectDate(move.day)
   }
 
-  const weekdays = (weeks[0] ?? []).map((_, i) => ((firstDay - 1 + i) % 7) + 1)
   return (
     <div class="cal">
-      <div class="nav">
-        <button
-          type="button"
-          class="icon"
-          aria-label={t.prevMonth}
-          disabled={!state.canGoBack.value}
-          onClick={() => void state.showMonth(-1)}
-        >
-          ‹
-        </button>
-        <p class="range" id="booking-month" aria-live="polite">
-          {formatMonth(month, locale)}
-        </p>
-        <button
-          type="button"
-          class="icon"
-          aria-label={t.nextMonth}
-          disabled={!state.canGoForward.value}
-          onClick={() => void state.showMonth(1)}
-        >
-          ›
-        </button>
-      </div>
+      <MonthNav
+        id="booking-month"
+        month={month}
+        locale={locale}
+        t={t}
+        canGoBack={state.canGoBack.value}
+        canGoForward={state.canGoForward.value}
+        onPage={(months) => void state.showMonth(months)}
+      />
       <table role="grid" aria-labelledby="booking-month" ref={grid} onKeyDown={onKeyDown}>
-        <thead>
-          <tr>
-            {weekdays.map((day) => (
-              <th scope="col" key={day} abbr={formatWeekday(day, locale, 'long')}>
-                {formatWeekday(day, locale, 'narrow')}
-              </th>
-            ))}
-          </tr>
-        </thead>
+        <WeekdayRow firstDay={firstDay} locale={locale} />
         <tbody>
           {weeks.map((week) => (
             <tr key={week[0]}>

@@ -1,23 +1,10 @@
 import { useEffect, useRef } from 'preact/hooks'
-import {
-  addDays,
-  firstDayOfWeek,
-  isoWeekday,
-  monthGrid,
-  monthOf,
-  withNeighbourDays,
-} from '../../shared/calendar-labels'
+import { firstDayOfWeek, monthGrid, monthOf, withNeighbourDays } from '../../shared/calendar-labels'
 import { errorText } from '../error-text'
-import {
-  formatDayLabel,
-  formatMonth,
-  formatRangeWithZone,
-  formatSlotTime,
-  formatSpanTotal,
-  formatWeekday,
-} from '../format-time'
+import { formatDayLabel, formatRangeWithZone, formatSlotTime, formatSpanTotal } from '../format-time'
 import { spanOf, type Span } from '../models/span'
 import type { BookingState } from '../state'
+import { MonthNav, WeekdayRow, gridMove } from './month-parts'
 
 /*
  * The range picker of a resource booked as a span across days (a car from Friday to
@@ -48,9 +35,6 @@ function useSpanStyles(node: { current: HTMLElement | null }): void {
     if (!root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet]
   }, [])
 }
-
-// Keys of the grid and how many days each moves.
-const MOVES: Record<string, number> = { ArrowLeft: -1, ArrowRight: 1, ArrowUp: -7, ArrowDown: 7 }
 
 export function SpanPicker({ state }: { state: BookingState }) {
   const span = spanOf(state.flow, state.now)
@@ -128,19 +112,15 @@ function SpanCalendar({ state, span }: { state: BookingState; span: Span }) {
 
   const onKeyDown = (event: KeyboardEvent) => {
     const at = (event.target as HTMLElement).dataset?.date ?? tabStop
-    const step = MOVES[event.key]
-    const weekday = (isoWeekday(at) - firstDay + 7) % 7
-    let target: string | undefined
-    if (step !== undefined) target = addDays(at, step)
-    else if (event.key === 'Home') target = addDays(at, -weekday)
-    else if (event.key === 'End') target = addDays(at, 6 - weekday)
-    else if (event.key === 'PageUp' || event.key === 'PageDown') {
-      event.preventDefault()
-      moved.current = true
-      void span.showMonth(event.key === 'PageUp' ? -1 : 1)
-      return
-    } else return
+    const move = gridMove(event.key, at, firstDay)
+    if (!move) return
     event.preventDefault()
+    if ('page' in move) {
+      moved.current = true
+      void span.showMonth(move.page)
+      return
+    }
+    const target = move.day
     if (!inMonth(target)) {
       const paged = span.showMonth(target < at ? -1 : 1)
       if (!paged) return
@@ -167,45 +147,22 @@ function SpanCalendar({ state, span }: { state: BookingState; span: Span }) {
         : t.chooseReturnDay
   const startWord = datesOnly ? t.checkIn : t.pickup
   const endWord = datesOnly ? t.checkOut : t.dropOff
-  const weekdays = (weeks[0] ?? []).map((_, i) => ((firstDay - 1 + i) % 7) + 1)
   return (
     <div class="cal span-cal">
       <h3 class="day-heading" id="span-prompt" aria-live="polite">
         {prompt}
       </h3>
-      <div class="nav">
-        <button
-          type="button"
-          class="icon"
-          aria-label={t.prevMonth}
-          disabled={!span.canGoBack.value}
-          onClick={() => void span.showMonth(-1)}
-        >
-          ‹
-        </button>
-        <p class="range" id="span-month" aria-live="polite">
-          {formatMonth(month, locale)}
-        </p>
-        <button
-          type="button"
-          class="icon"
-          aria-label={t.nextMonth}
-          disabled={!span.canGoForward.value}
-          onClick={() => void span.showMonth(1)}
-        >
-          ›
-        </button>
-      </div>
+      <MonthNav
+        id="span-month"
+        month={month}
+        locale={locale}
+        t={t}
+        canGoBack={span.canGoBack.value}
+        canGoForward={span.canGoForward.value}
+        onPage={(months) => void span.showMonth(months)}
+      />
       <table role="grid" aria-labelledby="span-prompt span-month" ref={grid} onKeyDown={onKeyDown}>
-        <thead>
-          <tr>
-            {weekdays.map((day) => (
-              <th scope="col" key={day} abbr={formatWeekday(day, locale, 'long')}>
-                {formatWeekday(day, locale, 'narrow')}
-              </th>
-            ))}
-          </tr>
-        </thead>
+        <WeekdayRow firstDay={firstDay} locale={locale} />
         <tbody>
           {weeks.map((week) => (
             <tr key={week[0]}>
