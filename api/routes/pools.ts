@@ -1,7 +1,5 @@
 import { Hono, type Context } from 'hono'
-import { and, inArray, ne, sql } from 'drizzle-orm'
 import { z } from 'zod'
-import { bookings } from '../../drizzle/schema'
 import type { PoolResponse, HoldResponse } from '../../shared/api-contract'
 import { encodeAvailability } from '../../shared/compact-availability'
 import { BookingError } from '../../shared/errors'
@@ -39,11 +37,10 @@ import type { AppDeps, AppEnv } from '../app-env'
 import { parseAvailabilityFormat, strongEtag } from '../availability-response'
 import { assertSeatsAllowed, seatsLimitOf } from '../bookings/resolve-slot'
 import { ifNoneMatchHits } from '../content-encoding'
-import type { Database } from '../db/database'
 import { invalidField, invalidRequest } from '../errors'
 import type { Hold } from '../holds/hold-store'
 import { optionalSession, readJson } from '../request'
-import { findActivePool, type ActivePool, type PoolMemberRow } from '../store/pools'
+import { findActivePool, memberBookingCounts, type ActivePool, type PoolMemberRow } from '../store/pools'
 import type { CatalogEntry } from '../store/resource-catalog'
 import { findBookedSnapshots } from '../store/busy-intervals'
 import { toPublicResource } from '../store/resources'
@@ -205,7 +202,7 @@ export const poolRoutes = new Hono<AppEnv>()
     const rows = new Map(pool.members.map((m) => [m.resourceId, m]))
     const counts =
       pool.strategy === 'round_robin'
-        ? await bookingCounts(
+        ? await memberBookingCounts(
             deps.db,
             seating.map((e) => e.resource.id),
             request.start,
@@ -468,42 +465,6 @@ function candidateOf(
     maxParty: entry.resource.config.maxParty,
     ...(counts ? { bookingsThatDay: count?.day ?? 0, bookingsThatWeek: count?.week ?? 0 } : {}),
   }
-}
-
-/**
- * round_robin: each member's occupying bookings on the day of `at` and in its week (Monday
- * to Sunday), both in the pool's zone, in one query.
- */
-async function bookingCounts(
-  db: Database,
-  resourceIds: string[],
-  at: number,
-  timezone: string,
-): Promise<Map<string, { day: number; week: number }>> {
-  const counts = new Map<string, { day: number; week: number }>()
-  if (resourceIds.length === 0) return counts
-  const local = sql`(${new Date(at).toISOString()}::timestamptz at time zone ${timezone})`
-  const dayStart = sql`(date_trunc('day', ${local}) at time zone ${timezone})`
-  const dayEnd = sql`((date_trunc('day', ${local}) + interval '1 day') at time zone ${timezone})`
-  const weekStart = sql`(date_trunc('week', ${local}) at time zone ${timezone})`
-  const weekEnd = sql`((date_trunc('week', ${local}) + interval '7 days') at time zone ${timezone})`
-  const rows = await db
-    .select({
-      resourceId: bookings.resourceId,
-      day: sql<number>`(count(*) filter (where ${bookings.startsAt} >= ${dayStart} and ${bookings.startsAt} < ${dayEnd}))::int`,
-      week: sql<number>`count(*)::int`,
-    })
-    .from(bookings)
-    .where(
-      and(
-        inArray(bookings.resourceId, resourceIds),
-        ne(bookings.status, 'cancelled'),
-        sql`${bookings.startsAt} >= ${weekStart} and ${bookings.startsAt} < ${weekEnd}`,
-      ),
-    )
-    .groupBy(bookings.resourceId)
-  for (const row of rows) counts.set(row.resourceId, { day: Number(row.day), week: Number(row.week) })
-  return counts
 }
 
 /**

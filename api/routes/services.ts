@@ -39,7 +39,8 @@ import { findBookedIntervals, findBookedSeatsSnapshot, findBookedSnapshots } fro
 import { findActivePool, type ActivePool } from '../store/pools'
 import type { CatalogEntry } from '../store/resource-catalog'
 import { toPublicResource } from '../store/resources'
-import { findActiveService, memberBookingCounts, type ActiveService } from '../store/services'
+import { memberBookingCounts } from '../store/pools'
+import { findActiveService, type ActiveService } from '../store/services'
 import { admitHold, holdOrThrow, toPublicHold, tryHold } from './holds'
 import {
   assertKnownDuration,

@@ -1,5 +1,5 @@
-import { and, asc, eq, inArray, or } from 'drizzle-orm'
-import { bookableResources, poolMembers, resourcePools } from '../../drizzle/schema'
+import { and, asc, eq, inArray, ne, or, sql } from 'drizzle-orm'
+import { bookableResources, bookings, poolMembers, resourcePools } from '../../drizzle/schema'
 import { BookingError } from '../../shared/errors'
 import type { ResourceConfig } from '../../shared/schemas'
 import type { AdminPool, PoolStrategy } from '../../shared/types'
@@ -272,4 +272,40 @@ function memberGone(error: unknown): BookingError | undefined {
   return new BookingError('invalid_request', 'A member is not a known resource.', [
     { path: 'members', code: 'invalid', message: 'a resource was removed while the pool was saved' },
   ])
+}
+
+/**
+ * round_robin (a pool, or a service's pool part): each member's occupying bookings on the
+ * day of `at` and in its week (Monday to Sunday), both in the pool's zone, in one query.
+ */
+export async function memberBookingCounts(
+  db: Database,
+  resourceIds: string[],
+  at: number,
+  timezone: string,
+): Promise<Map<string, { day: number; week: number }>> {
+  const counts = new Map<string, { day: number; week: number }>()
+  if (resourceIds.length === 0) return counts
+  const local = sql`(${new Date(at).toISOString()}::timestamptz at time zone ${timezone})`
+  const dayStart = sql`(date_trunc('day', ${local}) at time zone ${timezone})`
+  const dayEnd = sql`((date_trunc('day', ${local}) + interval '1 day') at time zone ${timezone})`
+  const weekStart = sql`(date_trunc('week', ${local}) at time zone ${timezone})`
+  const weekEnd = sql`((date_trunc('week', ${local}) + interval '7 days') at time zone ${timezone})`
+  const rows = await db
+    .select({
+      resourceId: bookings.resourceId,
+      day: sql<number>`(count(*) filter (where ${bookings.startsAt} >= ${dayStart} and ${bookings.startsAt} < ${dayEnd}))::int`,
+      week: sql<number>`count(*)::int`,
+    })
+    .from(bookings)
+    .where(
+      and(
+        inArray(bookings.resourceId, resourceIds),
+        ne(bookings.status, 'cancelled'),
+        sql`${bookings.startsAt} >= ${weekStart} and ${bookings.startsAt} < ${weekEnd}`,
+      ),
+    )
+    .groupBy(bookings.resourceId)
+  for (const row of rows) counts.set(row.resourceId, { day: Number(row.day), week: Number(row.week) })
+  return counts
 }

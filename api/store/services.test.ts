@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { serviceParts, services } from '../../drizzle/schema'
 import { createTestDatabase, type TestDatabase } from '../../test/database'
 import { insertBooking, insertPool, insertResource, uniqueSlug } from '../../test/fixtures'
-import { findActiveService, memberBookingCounts } from './services'
+import { memberBookingCounts } from './pools'
+import { findActiveService } from './services'
 
 /* The service reads the public routes make: a service with its parts, and round_robin's counts. */
 

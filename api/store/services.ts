@@ -1,7 +1,6 @@
-import { and, asc, eq, inArray, ne, or, sql } from 'drizzle-orm'
+import { asc, eq, inArray, or } from 'drizzle-orm'
 import {
   bookableResources,
-  bookings,
   poolMembers,
   resourcePools,
   serviceParts,
@@ -69,42 +68,6 @@ export async function findActiveService(db: Database, idOrSlug: string): Promise
     timezone: service.timezone,
     parts: parts.map(toPart),
   }
-}
-
-/**
- * round_robin for a pool part: each member's occupying bookings on the day of `at` and in
- * its week (Monday to Sunday), both in the pool's zone, in one query.
- */
-export async function memberBookingCounts(
-  db: Database,
-  resourceIds: string[],
-  at: number,
-  timezone: string,
-): Promise<Map<string, { day: number; week: number }>> {
-  const counts = new Map<string, { day: number; week: number }>()
-  if (resourceIds.length === 0) return counts
-  const local = sql`(${new Date(at).toISOString()}::timestamptz at time zone ${timezone})`
-  const dayStart = sql`(date_trunc('day', ${local}) at time zone ${timezone})`
-  const dayEnd = sql`((date_trunc('day', ${local}) + interval '1 day') at time zone ${timezone})`
-  const weekStart = sql`(date_trunc('week', ${local}) at time zone ${timezone})`
-  const weekEnd = sql`((date_trunc('week', ${local}) + interval '7 days') at time zone ${timezone})`
-  const rows = await db
-    .select({
-      resourceId: bookings.resourceId,
-      day: sql<number>`(count(*) filter (where ${bookings.startsAt} >= ${dayStart} and ${bookings.startsAt} < ${dayEnd}))::int`,
-      week: sql<number>`count(*)::int`,
-    })
-    .from(bookings)
-    .where(
-      and(
-        inArray(bookings.resourceId, resourceIds),
-        ne(bookings.status, 'cancelled'),
-        sql`${bookings.startsAt} >= ${weekStart} and ${bookings.startsAt} < ${weekEnd}`,
-      ),
-    )
-    .groupBy(bookings.resourceId)
-  for (const row of rows) counts.set(row.resourceId, { day: Number(row.day), week: Number(row.week) })
-  return counts
 }
 
 // ——— Owner side ———
