@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm'
 import {
   type AnyPgColumn,
+  bigint,
   boolean,
   check,
   date,
@@ -20,6 +21,7 @@ import {
 import { BOOKING_STATUSES } from '../shared/booking-status'
 import { POOL_STRATEGIES } from '../shared/pool-strategies'
 import type { CancellationPolicy, ResourceConfig } from '../shared/schemas'
+import type { IntakeAnswers, IntakeQuestion } from '../shared/resource-config'
 import { PAYMENT_STATUSES, type CancellationSettlement } from '../shared/types'
 
 const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
@@ -38,6 +40,12 @@ export const bookableResources = pgTable(
     timezone: text('timezone').notNull(),
     config: jsonb('config').$type<ResourceConfig>().notNull().default({}),
     isActive: boolean('is_active').notNull().default(true),
+    /**
+     * The secret in the resource's calendar feed address (`/v1/feeds/<token>.ics`); NULL =
+     * no feed. Kept as is, not hashed: the console shows the address again (like a
+     * calendar's "secret address"), and it only reads the calendar. Rotating it replaces it.
+     */
+    feedToken: text('feed_token').unique(),
     createdAt: instant('created_at').notNull().defaultNow(),
   },
   (t) => [check('bookable_resources_slug_format', sql`${t.slug} ~ '^[a-z0-9][a-z0-9-]{0,62}$'`)],
@@ -169,7 +177,13 @@ export const bookings = pgTable(
     guestEmail: text('guest_email').notNull(),
     guestPhone: text('guest_phone'),
     notes: text('notes'),
-    answers: jsonb('answers').$type<Record<string, string | number | boolean>>(),
+    /** The guest's answers to the resource's intake questions, by question id. */
+    answers: jsonb('answers').$type<IntakeAnswers>(),
+    /**
+     * The questions as they stood when the guest answered (labels, types, choices), so the
+     * owner can read old answers after the questions change.
+     */
+    questionsAsked: jsonb('questions_asked').$type<IntakeQuestion[]>(),
     /** SHA-256 of the guest's manage token; the token itself is never stored. */
     manageTokenHash: text('manage_token_hash').notNull(),
     /** SHA-256 of the client's Idempotency-Key (the raw key is a secret: see manageTokenSealed). */
@@ -387,6 +401,121 @@ export const paymentEvents = pgTable('payment_events', {
   processedAt: instant('processed_at').notNull().defaultNow(),
 })
 
+/** Events a webhook endpoint may subscribe to (docs/integrations.md). */
+export { WEBHOOK_EVENTS, type WebhookEvent } from '../shared/webhook-events'
+export const WEBHOOK_DELIVERY_STATUSES = ['pending', 'sending', 'delivered', 'failed'] as const
+
+/** An owner's HTTPS endpoint that receives signed booking and payment events. */
+export const webhookEndpoints = pgTable('webhook_endpoints', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  url: text('url').notNull(),
+  description: text('description'),
+  /** Event types delivered (`booking.created`, …); see shared/webhook-events.ts. */
+  events: text('events').array().notNull(),
+  /**
+   * The signing secret (`whsec_…`). Kept as is, not hashed: the server signs every delivery
+   * with it, and the owner may reveal it again in the console, as with Stripe.
+   */
+  secret: text('secret').notNull(),
+  isActive: boolean('is_active').notNull().default(true),
+  /** Set when the endpoint was switched off after repeated failures (or by the owner). */
+  disabledAt: instant('disabled_at'),
+  disabledReason: text('disabled_reason'),
+  /** Deliveries failed for good in a row; reset by any success. */
+  consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+  createdAt: instant('created_at').notNull().defaultNow(),
+})
+
+/**
+ * The webhook outbox: one row per (event, endpoint). The database writes it (trigger
+ * bookings_webhook_events) in the statement that changed the booking, so an event exists
+ * exactly when its change committed. `payload` is the booking as it was at that moment.
+ */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    endpointId: uuid('endpoint_id')
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: 'cascade' }),
+    /** The event's id (`evt_…` in the body): the same for every endpoint the event goes to. */
+    eventId: uuid('event_id').notNull(),
+    event: text('event').notNull(),
+    bookingId: uuid('booking_id').references(() => bookings.id, { onDelete: 'set null' }),
+    /** Increases with every event of one booking, in commit order: receivers order by it. */
+    sequence: bigint('sequence', { mode: 'number' }).notNull(),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    status: text('status', { enum: WEBHOOK_DELIVERY_STATUSES }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: instant('next_attempt_at').notNull().defaultNow(),
+    leaseUntil: instant('lease_until'),
+    lastStatusCode: integer('last_status_code'),
+    lastLatencyMs: integer('last_latency_ms'),
+    lastError: text('last_error'),
+    deliveredAt: instant('delivered_at'),
+    createdAt: instant('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('webhook_deliveries_due_idx')
+      .on(t.nextAttemptAt)
+      .where(sql`${t.status} IN ('pending', 'sending')`),
+    index('webhook_deliveries_endpoint_idx').on(t.endpointId, t.createdAt),
+  ],
+)
+
+/** An ICS address whose busy events block a resource (a staff member's calendar, a channel manager). */
+export const busySources = pgTable(
+  'busy_sources',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    resourceId: uuid('resource_id')
+      .notNull()
+      .references(() => bookableResources.id, { onDelete: 'cascade' }),
+    url: text('url').notNull(),
+    label: text('label'),
+    /** How often it is fetched. */
+    pollMinutes: integer('poll_minutes').notNull().default(10),
+    etag: text('etag'),
+    lastModified: text('last_modified'),
+    nextPollAt: instant('next_poll_at').notNull().defaultNow(),
+    leaseUntil: instant('lease_until'),
+    lastAttemptAt: instant('last_attempt_at'),
+    /** The last fetch that parsed: its blocks are the ones in force. */
+    lastSuccessAt: instant('last_success_at'),
+    lastError: text('last_error'),
+    createdAt: instant('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('busy_sources_resource_idx').on(t.resourceId),
+    check('busy_sources_poll_range', sql`${t.pollMinutes} BETWEEN 5 AND 1440`),
+  ],
+)
+
+/**
+ * One imported busy interval. The overlap index and the check that a booking does not land
+ * on one (trigger bookings_respect_busy_blocks) live in 0014_integrations.sql.
+ */
+export const busyBlocks = pgTable(
+  'busy_blocks',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    sourceId: uuid('source_id')
+      .notNull()
+      .references(() => busySources.id, { onDelete: 'cascade' }),
+    resourceId: uuid('resource_id')
+      .notNull()
+      .references(() => bookableResources.id, { onDelete: 'cascade' }),
+    startsAt: instant('starts_at').notNull(),
+    endsAt: instant('ends_at').notNull(),
+    /** The event's UID (and occurrence), for the console; the summary is not kept. */
+    uid: text('uid'),
+  },
+  (t) => [
+    index('busy_blocks_source_idx').on(t.sourceId),
+    check('busy_blocks_ends_after_start', sql`${t.endsAt} > ${t.startsAt}`),
+  ],
+)
+
 export type ResourceRow = typeof bookableResources.$inferSelect
 export type ScheduleRow = typeof resourceSchedules.$inferSelect
 export type BookingRow = typeof bookings.$inferSelect
@@ -395,3 +524,7 @@ export type ServicePartRow = typeof serviceParts.$inferSelect
 export type NotificationRow = typeof notifications.$inferSelect
 export type AdminKeyRow = typeof adminApiKeys.$inferSelect
 export type AdminSetupTokenRow = typeof adminSetupTokens.$inferSelect
+export type WebhookEndpointRow = typeof webhookEndpoints.$inferSelect
+export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect
+export type BusySourceRow = typeof busySources.$inferSelect
+export type BusyBlockRow = typeof busyBlocks.$inferSelect

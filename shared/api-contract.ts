@@ -9,6 +9,7 @@ import type {
   PublicService,
   ScheduleRule,
 } from './types'
+import type { IntakeAnswers } from './resource-config'
 
 /*
  * What each route of the API takes and answers, in one place: the routes check their
@@ -106,8 +107,8 @@ export interface BookingRequestBody {
   holdId: string
   guest: BookingRequestGuest
   notes?: string
-  /** Answers to the resource's custom questions: short scalar values by key. */
-  answers?: Record<string, string | number | boolean>
+  /** Answers to the resource's intake questions, by question id (choice questions: the choice ids). */
+  answers?: IntakeAnswers
   /** Language for the guest's messages (any BCP 47 tag; `en`, `de`, `es` are spoken, others fall back to `en`). */
   locale?: string
   /** The IANA zone the guest saw the times in; messages state times in it (else the resource's zone). */

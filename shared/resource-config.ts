@@ -25,6 +25,39 @@ export interface CancellationPolicy {
   no_refund_hours?: number
 }
 
+/** What an intake question asks for; see docs/integrations.md, intake questions. */
+export type IntakeQuestionType =
+  'short_text' | 'long_text' | 'single_choice' | 'multiple_choice' | 'checkbox' | 'number' | 'phone'
+
+/** Text in the owner's languages (`en`, `de`, `es`); at least one is given, guests read theirs or the first. */
+export type LocalizedText = Partial<Record<'en' | 'de' | 'es', string>>
+
+/** One choice of a single- or multiple-choice question. */
+export interface IntakeChoice {
+  /** Stable key stored in answers (`[a-z0-9_-]`, ≤ 40). */
+  id: string
+  label: LocalizedText
+}
+
+/** A question the guest answers in the details step (up to 20 per resource). */
+export interface IntakeQuestion {
+  /** Stable key answers are stored under (`[a-z0-9_-]`, ≤ 40); renaming the label keeps it. */
+  id: string
+  type: IntakeQuestionType
+  label: LocalizedText
+  help?: LocalizedText
+  required?: boolean
+  /** For `single_choice` and `multiple_choice`: 2–30 choices. */
+  choices?: IntakeChoice[]
+  /** For `number`: inclusive bounds. */
+  min?: number
+  max?: number
+}
+
+/** A guest's answer: text, a number, a checkbox, or the ids of the choices picked. */
+export type IntakeAnswer = string | number | boolean | string[]
+export type IntakeAnswers = Record<string, IntakeAnswer>
+
 /** How a span's price counts `price.amount`: per started 24 hours, or per night (dates crossed in the resource's zone). */
 export type SpanPricing = 'per_day' | 'per_night'
 
@@ -79,4 +112,8 @@ export interface ResourceConfig {
   notifyEmail?: string
   /** ISO 3166-1 alpha-2 country whose national phone numbers guests type (else the zone's country). */
   country?: string
+  /** Intake questions the guest answers when booking (up to 20). */
+  questions?: IntakeQuestion[]
+  /** Whether the resource's calendar feed shows guests' names (default: only "Booked" and the ref). */
+  feedGuestNames?: boolean
 }

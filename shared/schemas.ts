@@ -14,7 +14,15 @@ import { LANGUAGES, languageOf, type Language } from './languages'
 import { PAYMENT_SETTINGS, takesPaymentOnline } from './payment-terms'
 import { WALL_TIME_PATTERN, wallTimeMinutes } from './wall-time'
 import { POOL_STRATEGIES } from './pool-strategies'
-import type { CancellationPolicy, Money, ResourceConfig, SpanConfig } from './resource-config'
+import type {
+  CancellationPolicy,
+  IntakeChoice,
+  IntakeQuestion,
+  LocalizedText,
+  Money,
+  ResourceConfig,
+  SpanConfig,
+} from './resource-config'
 
 export {
   MAX_AMOUNT_MINOR,
@@ -193,6 +201,61 @@ export const spanConfigSchema = z
     }
   }) satisfies z.ZodType<SpanConfig>
 
+/** Most intake questions one resource asks. */
+export const MAX_INTAKE_QUESTIONS = 20
+export const INTAKE_QUESTION_TYPES = [
+  'short_text',
+  'long_text',
+  'single_choice',
+  'multiple_choice',
+  'checkbox',
+  'number',
+  'phone',
+] as const
+
+const intakeKey = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, { message: 'expected 1–40 lowercase letters, digits, "_" or "-"' })
+
+const localizedTextSchema = (max: number): z.ZodType<LocalizedText> =>
+  z
+    .object({
+      en: plainText().trim().min(1).max(max).optional(),
+      de: plainText().trim().min(1).max(max).optional(),
+      es: plainText().trim().min(1).max(max).optional(),
+    })
+    .strict()
+    .refine((text) => Object.values(text).some((v) => v !== undefined), {
+      message: 'needs the text in at least one language (en, de, es)',
+    })
+
+const intakeChoiceSchema: z.ZodType<IntakeChoice> = z.object({ id: intakeKey, label: localizedTextSchema(200) })
+
+export const intakeQuestionSchema: z.ZodType<IntakeQuestion> = z
+  .object({
+    id: intakeKey,
+    type: z.enum(INTAKE_QUESTION_TYPES),
+    label: localizedTextSchema(300),
+    help: localizedTextSchema(500).optional(),
+    required: z.boolean().optional(),
+    choices: z.array(intakeChoiceSchema).min(2).max(30).optional(),
+    min: z.number().finite().optional(),
+    max: z.number().finite().optional(),
+  })
+  .superRefine((q, ctx) => {
+    const choosing = q.type === 'single_choice' || q.type === 'multiple_choice'
+    if (choosing && !q.choices)
+      ctx.addIssue({ code: 'custom', path: ['choices'], message: `is required for a ${q.type} question` })
+    if (!choosing && q.choices)
+      ctx.addIssue({ code: 'custom', path: ['choices'], message: `only choice questions have choices` })
+    if (q.choices && new Set(q.choices.map((c) => c.id)).size !== q.choices.length)
+      ctx.addIssue({ code: 'custom', path: ['choices'], message: 'choice ids must differ' })
+    if (q.type !== 'number' && (q.min !== undefined || q.max !== undefined))
+      ctx.addIssue({ code: 'custom', path: ['min'], message: 'only number questions have bounds' })
+    if (q.min !== undefined && q.max !== undefined && q.min > q.max)
+      ctx.addIssue({ code: 'custom', path: ['min'], message: `cannot exceed max (${q.max})` })
+  })
+
 export const resourceConfigSchema = z
   .object({
     durations: z.array(minutes).min(1).max(24).optional(),
@@ -225,6 +288,12 @@ export const resourceConfigSchema = z
       .string()
       .refine(isPhoneRegion, { message: 'expected an ISO 3166-1 alpha-2 country code such as DE' })
       .optional(),
+    questions: z
+      .array(intakeQuestionSchema)
+      .max(MAX_INTAKE_QUESTIONS)
+      .refine((qs) => new Set(qs.map((q) => q.id)).size === qs.length, { message: 'question ids must differ' })
+      .optional(),
+    feedGuestNames: z.boolean().optional(),
   })
   .superRefine((config, ctx) => {
     if (config.minParty !== undefined && config.maxParty !== undefined && config.minParty > config.maxParty) {
@@ -399,9 +468,16 @@ export const bookingRequestSchema = z.object({
   holdId: plainText().min(1).max(100),
   guest: guestSchema,
   notes: plainText({ multiline: true }).max(2000).optional(),
-  /** Answers to the resource's custom questions: short scalar values by key. */
+  /**
+   * Answers to the resource's intake questions by question id: text, a number, a checkbox or
+   * the choice ids picked. Checked here for shape only; the booking route checks them against
+   * the resource's questions.
+   */
   answers: z
-    .record(z.string().max(64), z.union([z.string().max(2000), z.number(), z.boolean()]))
+    .record(
+      z.string().max(64),
+      z.union([z.string().max(2000), z.number(), z.boolean(), z.array(z.string().max(64)).max(30)]),
+    )
     .refine((a) => Object.keys(a).length <= 50, { message: 'at most 50 answers' })
     // Here rather than in the key and value schemas, whose failures zod words only as
     // "Invalid key in record" / "Invalid input". A key is one line; a value may be several.

@@ -1,7 +1,7 @@
 import type { BookingStatus, PaymentStatus } from './booking-status'
 import type { RefundTier } from './cancellation-policy'
 import type { PaymentSetting } from './payment-terms'
-import type { CancellationPolicy, Money, ResourceConfig, SpanConfig } from './resource-config'
+import type { CancellationPolicy, IntakeAnswers, Money, ResourceConfig, SpanConfig } from './resource-config'
 
 export type { CancellationPolicy, Money, ResourceConfig }
 export type { ScheduleRule } from './slots/types'
@@ -162,7 +162,8 @@ export interface PublicBooking {
    */
   partOf?: string
   notes?: string
-  answers?: Record<string, string | number | boolean>
+  /** The guest's answers to the resource's intake questions, by question id. */
+  answers?: IntakeAnswers
   /** Bumped by every reschedule. */
   version: number
   createdAt: string

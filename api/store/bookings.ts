@@ -4,6 +4,7 @@ import { ACTIVE_STATUSES, statusWords } from '../../shared/booking-status'
 import { refundCeilingAfterMove, type ChangeNotice } from '../../shared/cancellation-policy'
 import { BookingError } from '../../shared/errors'
 import type { CancellationPolicy } from '../../shared/schemas'
+import type { IntakeAnswers } from '../../shared/resource-config'
 import type { CancellationSettlement, PublicBooking, PublicBookingPart } from '../../shared/types'
 import { randomRef } from '../bookings/booking-ref'
 import type { NotificationInsert, OutboxPlanner, Transaction } from '../notify/outbox'
@@ -43,7 +44,7 @@ export interface NewBooking {
   parts?: BookingPart[] | undefined
   guest: { name: string; email: string; phone?: string | undefined }
   notes?: string | undefined
-  answers?: Record<string, string | number | boolean> | undefined
+  answers?: IntakeAnswers | undefined
   sessionId: string
   manageTokenHash: string
   idempotencyKeyHash?: string | undefined
