@@ -44,6 +44,8 @@ const LIBS: Record<string, LibraryOptions> = {
       client: 'widget/client.ts',
       react: 'widget/react.ts',
       element: 'widget/element.ts',
+      // Server-side: a webhook receiver checks signatures without loading the widget.
+      webhooks: 'widget/verify-webhook.ts',
     },
     formats: ['es'],
     fileName: (_format, name) => `${name}.js`,

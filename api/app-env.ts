@@ -9,6 +9,7 @@ import type { OutboxWorkerDeps } from './notify/outbox-sender'
 import type { PaymentGateway } from './payments/gateway'
 import type { RateLimiters } from './rate-limit/create-rate-limiters'
 import type { ResourceCatalog } from './store/resource-catalog'
+import type { WebhookSettings } from './webhooks/deliver-webhooks'
 
 /** Everything the app needs from outside, injected so tests build it from real or local parts; the per-client rate limits come from RateLimiters. */
 export interface AppDeps extends RateLimiters {
@@ -38,6 +39,8 @@ export interface AppDeps extends RateLimiters {
   notifiers: Omit<OutboxWorkerDeps, 'db' | 'clock' | 'logger'> | undefined
   /** Asks the in-process worker to send what a request just wrote, instead of at the next minute. */
   kickOutbox: (() => void) | undefined
+  /** Owner webhooks: WEBHOOK_ALLOW_PRIVATE and who hears of a switched-off endpoint; undefined = private addresses refused. */
+  webhooks?: WebhookSettings | undefined
 }
 
 export interface AppEnv {

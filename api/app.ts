@@ -15,6 +15,7 @@ import { guardHoldStore, guardRateLimiter } from './holds/guard-hold-store'
 import { createMemoryHoldStore } from './holds/memory-hold-store'
 import { adminRoutes } from './routes/admin'
 import { bookingRoutes } from './routes/bookings'
+import { feedRoutes } from './routes/feeds'
 import { holdRoutes } from './routes/holds'
 import { poolRoutes } from './routes/pools'
 import { serviceRoutes } from './routes/services'
@@ -141,6 +142,7 @@ export function createApp(options: CreateAppOptions) {
   app.route('/v1/bookings', bookingRoutes)
   app.route('/v1/internal', createInternalRoutes({ localSecret }))
   app.route('/v1/webhooks', webhookRoutes)
+  app.route('/v1/feeds', feedRoutes)
   app.route('/v1/admin', adminRoutes)
   app.route('/', createDocsRoutes(assets.docs ?? {}, assets.version ?? '0.0.0'))
   app.route('/', createAssetRoutes(assets))

@@ -74,6 +74,7 @@ export function buildDeps(
       // Node may make the link secret once beside the embedded database; it travels with the notifiers.
       appSecret: runtime.notifiers?.links.appSecret ?? config.appSecret,
       notifiers: runtime.notifiers,
+      webhooks: { allowPrivate: config.webhookAllowPrivate, ownerEmail: config.adminEmail },
     },
   }
 }

@@ -78,6 +78,9 @@ const envSchema = z.object({
     message: 'expected at least 16 printable characters without spaces',
   }),
   NODE_ENV: optionalString,
+  WEBHOOK_ALLOW_PRIVATE: optionalString
+    .refine((v) => v === undefined || /^(1|0|true|false)$/i.test(v), { message: 'expected true or false (1 or 0)' })
+    .transform((v) => v !== undefined && /^(1|true)$/i.test(v)),
 })
 
 export interface AppConfig {
@@ -123,6 +126,8 @@ export interface AppConfig {
   metricsToken: string | undefined
   /** NODE_ENV=production. */
   production: boolean
+  /** Webhook endpoints may be on private, loopback or link-local addresses, and http:// to loopback (development, tests). */
+  webhookAllowPrivate: boolean
   /** Stripe, when all three keys are set; payments are off otherwise. */
   stripe: { secretKey: string; publishableKey: string; webhookSecret: string; apiBase: string | undefined } | undefined
 }
@@ -210,6 +215,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     appSecret: e.APP_SECRET,
     metricsToken: e.METRICS_TOKEN,
     production: e.NODE_ENV === 'production',
+    webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE ?? false,
     stripe:
       e.STRIPE_SECRET_KEY && e.STRIPE_PUBLISHABLE_KEY && e.STRIPE_WEBHOOK_SECRET
         ? {

@@ -29,7 +29,12 @@ export function scheduleDueWork(
           done.payments?.released ||
           done.payments?.lapsed ||
           done.notifications?.sent ||
-          done.notifications?.failed
+          done.notifications?.failed ||
+          done.webhooks.delivered ||
+          done.webhooks.retrying ||
+          done.webhooks.failed ||
+          done.busyCalendars.changed ||
+          done.busyCalendars.failed
         if (options.standalone || didSomething) logger.info('due work done', done)
       },
       (error: unknown) => logger.error('due work failed', describeError(error)),

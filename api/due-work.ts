@@ -2,6 +2,8 @@ import type { AppDeps } from './app-env'
 import { bumpAvailability } from './availability-cache'
 import { processOutbox, type OutboxWorkerDeps } from './notify/outbox-sender'
 import { expireUnpaidBookings, runPaymentSweep } from './bookings/lifecycle'
+import { deliverWebhooks } from './webhooks/deliver-webhooks'
+import { pollBusySources } from './busy-import/poll-busy-sources'
 
 /**
  * Everything that comes due with time, run every minute: in-process on Node, and through
@@ -11,7 +13,7 @@ import { expireUnpaidBookings, runPaymentSweep } from './bookings/lifecycle'
  */
 export async function runDueWork(
   deps: Pick<AppDeps, 'db' | 'clock' | 'logger' | 'payments'> &
-    Partial<Pick<AppDeps, 'outbox' | 'notifiers' | 'availability'>>,
+    Partial<Pick<AppDeps, 'outbox' | 'notifiers' | 'availability' | 'webhooks'>>,
 ) {
   let expired: number
   let payments: Awaited<ReturnType<typeof runPaymentSweep>> | undefined
@@ -30,7 +32,17 @@ export async function runDueWork(
   }
   // Last, so messages written by the steps above go out in the same run.
   const notifications = deps.notifiers ? await processOutbox({ ...deps, ...deps.notifiers }) : undefined
-  return { expired, ...(payments ? { payments } : {}), ...(notifications ? { notifications } : {}) }
+  // Owner webhooks after the messages: the events the steps above wrote go out in this run too.
+  const webhooks = await deliverWebhooks({ ...deps, email: deps.notifiers?.email })
+  // Imported busy calendars last: a slow calendar host (up to 15 s a fetch) delays nothing above.
+  const busyCalendars = await pollBusySources(deps)
+  return {
+    expired,
+    ...(payments ? { payments } : {}),
+    ...(notifications ? { notifications } : {}),
+    webhooks,
+    busyCalendars,
+  }
 }
 
 export type Notifiers = Omit<OutboxWorkerDeps, 'db' | 'clock' | 'logger'>

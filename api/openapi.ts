@@ -24,7 +24,10 @@ import {
   rescheduleRequestSchema,
   serviceHoldRequestSchema,
 } from '../shared/schemas'
+import { busySourceCreateSchema, busySourceUpdateSchema } from '../shared/busy-source-schemas'
 import { availabilityFormatQuerySchema } from './availability-response'
+import { adminExportQuerySchema } from './routes/admin-export'
+import { WEBHOOK_ROUTE_DOCS } from './webhooks/openapi-webhooks'
 import { poolAvailabilityQuerySchema } from './routes/pools'
 import { spansQuerySchema } from './routes/spans'
 import { AVAILABILITY_OK, availabilityResponses, availabilitySchemas } from './openapi-availability'
@@ -509,6 +512,91 @@ export const API_ROUTES: RouteDoc[] = [
     query: adminNotificationsQuerySchema,
     ok: [200, '{notifications}'],
   },
+  {
+    method: 'get',
+    path: '/v1/admin/bookings.csv',
+    summary:
+      "The bookings as CSV (UTF-8 with BOM, RFC 4180, formula cells prefixed with '), with the same filters as GET /v1/admin/bookings, streamed as an attachment",
+    tag: 'owner',
+    auth: 'admin-key',
+    query: adminExportQuerySchema,
+    ok: [200, 'text/csv'],
+  },
+  {
+    method: 'get',
+    path: '/v1/admin/resources/{id}/feed',
+    summary: "The resource's calendar feed: its address (null = off) and whether it shows guests' names",
+    tag: 'owner',
+    auth: 'admin-key',
+    ok: [200, '{feed: {url, includeGuestNames}}'],
+  },
+  {
+    method: 'post',
+    path: '/v1/admin/resources/{id}/feed',
+    summary: 'Make the feed address, or a new one: the old address answers 404 at once',
+    tag: 'owner',
+    auth: 'admin-key',
+    ok: [200, '{feed: {url, includeGuestNames}}'],
+  },
+  {
+    method: 'delete',
+    path: '/v1/admin/resources/{id}/feed',
+    summary: 'Turn the feed off',
+    tag: 'owner',
+    auth: 'admin-key',
+    ok: [200, '{feed: {url: null, includeGuestNames}}'],
+  },
+  {
+    method: 'get',
+    path: '/v1/admin/resources/{id}/busy-sources',
+    summary: 'The calendars (ICS addresses) whose busy times block the resource, each with its last fetch',
+    tag: 'owner',
+    auth: 'admin-key',
+    ok: [200, '{sources}'],
+  },
+  {
+    method: 'post',
+    path: '/v1/admin/resources/{id}/busy-sources',
+    summary: 'Follow a calendar: fetched at once (a failure shows in lastError) and then every pollMinutes',
+    tag: 'owner',
+    auth: 'admin-key',
+    body: busySourceCreateSchema,
+    ok: [201, '{source}'],
+  },
+  {
+    method: 'patch',
+    path: '/v1/admin/busy-sources/{id}',
+    summary: 'Change a calendar’s address, name or interval (a new address is fetched at once)',
+    tag: 'owner',
+    auth: 'admin-key',
+    body: busySourceUpdateSchema,
+    ok: [200, '{source}'],
+  },
+  {
+    method: 'delete',
+    path: '/v1/admin/busy-sources/{id}',
+    summary: 'Stop following a calendar; its busy times stop blocking at once',
+    tag: 'owner',
+    auth: 'admin-key',
+    ok: [204, 'removed'],
+  },
+  {
+    method: 'post',
+    path: '/v1/admin/busy-sources/{id}/refresh',
+    summary: 'Fetch a calendar now',
+    tag: 'owner',
+    auth: 'admin-key',
+    ok: [200, '{source}'],
+  },
+  {
+    method: 'get',
+    path: '/v1/feeds/{file}',
+    summary:
+      "A resource's bookings as a calendar to subscribe to (file: <feed token>.ics); ETag and Last-Modified, 304 when unchanged; an unknown or rotated token 404",
+    tag: 'public',
+    ok: [200, 'text/calendar'],
+  },
+  ...WEBHOOK_ROUTE_DOCS,
 ]
 
 const SECURITY: Record<NonNullable<RouteDoc['auth']>, string> = {

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks'
 import { AdminApiError, createAdminApi, ownerRoutes, type AdminApi } from './api'
 import { BookingsView } from './BookingsView'
 import { PoolsView } from './PoolsView'
+import { WebhooksView } from './WebhooksView'
 import { ServicesView } from './ServicesView'
 import { forgetFragment, NewKeyPanel, readSetupToken, redeemSetupToken, type CreatedKey } from './FirstRun'
 import { ResourcesView } from './ResourcesView'
@@ -28,7 +29,7 @@ export function App() {
     const saved = sessionStorage.getItem(STORAGE_KEY)
     return saved ? createAdminApi(saved) : undefined
   })
-  const [tab, setTab] = useState<'resources' | 'pools' | 'services' | 'bookings'>('resources')
+  const [tab, setTab] = useState<'resources' | 'pools' | 'services' | 'bookings' | 'webhooks'>('resources')
   const [setup, setSetup] = useState<Setup>(() => {
     const token = readSetupToken(location.hash)
     return token ? { phase: 'redeeming', token } : { phase: 'none' }
@@ -123,6 +124,13 @@ export function App() {
           >
             Bookings
           </button>
+          <button
+            type="button"
+            aria-current={tab === 'webhooks' ? 'page' : undefined}
+            onClick={() => setTab('webhooks')}
+          >
+            Webhooks
+          </button>
         </nav>
         <button type="button" onClick={signOut}>
           Sign out
@@ -139,6 +147,8 @@ export function App() {
           <PoolsView api={api} />
         ) : tab === 'services' ? (
           <ServicesView api={api} />
+        ) : tab === 'webhooks' ? (
+          <WebhooksView api={api} />
         ) : (
           <BookingsView api={api} />
         )}

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks'
+import { answerWords } from '../shared/intake-answers'
 import {
   ACTION_LABELS,
   STATUS_LABELS,
@@ -49,7 +50,14 @@ export function BookingCard({
   const times = timeLabel(booking.start, booking.end, resourceZone, ownerZone, locale)
   const date = wallTime(Date.parse(booking.start), resourceZone).date
   const money = paymentLabel(booking, locale)
-  const answers = Object.entries(booking.answers ?? {})
+  // In words under the questions as asked; the raw answers only from a server without them.
+  const answers: [string, string, string][] = booking.answersReadable
+    ? booking.answersReadable.map((a) => [a.questionId, a.question, a.answer])
+    : Object.entries(booking.answers ?? {}).map(([id, answer]) => [
+        id,
+        id,
+        typeof answer === 'boolean' ? (answer ? 'yes' : 'no') : answerWords(undefined, answer, 'en'),
+      ])
   const titleId = `booking-${booking.id}-title`
   const errorId = `booking-${booking.id}-error`
 
@@ -106,10 +114,10 @@ export function BookingCard({
               <dd>{booking.notes}</dd>
             </div>
           )}
-          {answers.map(([question, answer]) => (
-            <div key={question}>
+          {answers.map(([id, question, answer]) => (
+            <div key={id}>
               <dt>{question}</dt>
-              <dd>{typeof answer === 'boolean' ? (answer ? 'yes' : 'no') : String(answer)}</dd>
+              <dd>{answer}</dd>
             </div>
           ))}
         </dl>

@@ -104,6 +104,38 @@ export function BookingsView({
     return () => clearTimeout(timer)
   }, [searchText])
 
+  // What the list shows, as the API's filter; the CSV download asks for the same.
+  const filter = {
+    ...(searching
+      ? {}
+      : { from: startOfDayIn(days[0]!, zone), to: startOfDayIn(addDays(days[days.length - 1]!, 1), zone) }),
+    ...(resourceId ? { resourceId } : {}),
+    status,
+    q,
+  }
+  const [downloading, setDownloading] = useState(false)
+  const downloadCsv = async () => {
+    setDownloading(true)
+    setError(undefined)
+    try {
+      // Fetched with the key in its header (never in a URL), then handed to the browser as a file.
+      const blob = await ownerRoutes(api).exportBookings(bookingsQuery({ ...filter, limit: PAGE }))
+      const href = URL.createObjectURL(blob)
+      const link = document.createElement('a')
+      link.href = href
+      link.download = `bookings-${new Date(now()).toISOString().slice(0, 10)}.csv`
+      document.body.append(link)
+      link.click()
+      link.remove()
+      // Revoked later: some browsers read the URL only after click() returns.
+      setTimeout(() => URL.revokeObjectURL(href), 60_000)
+    } catch (e) {
+      setError(describeProblem(e))
+    } finally {
+      setDownloading(false)
+    }
+  }
+
   const load = async () => {
     // Only the latest answer counts: a slow earlier one must not replace a newer search.
     const mine = ++request.current
@@ -114,12 +146,7 @@ export function BookingsView({
       let pages = 0
       do {
         const query = bookingsQuery({
-          ...(searching
-            ? {}
-            : { from: startOfDayIn(days[0]!, zone), to: startOfDayIn(addDays(days[days.length - 1]!, 1), zone) }),
-          ...(resourceId ? { resourceId } : {}),
-          status,
-          q,
+          ...filter,
           limit: searching ? SEARCH_LIMIT : PAGE,
           ...(cursor ? { cursor } : {}),
         })
@@ -282,6 +309,9 @@ export function BookingsView({
             onInput={(e) => setSearchText((e.currentTarget as HTMLInputElement).value)}
           />
         </label>
+        <button type="button" disabled={downloading} onClick={() => void downloadCsv()}>
+          {downloading ? 'Preparing CSV…' : 'Download CSV'}
+        </button>
       </div>
       <p class="muted bk-caption">
         {searching ? `Matches for “${q}” on any date` : period} · times in {cityOf(zone)} time

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
+import { copyOrSelect } from './form-parts'
 import type { AdminResource } from '../shared/types'
 import { embedSnippet } from './resource-form'
 
@@ -26,17 +27,15 @@ export function EmbedPanel({
     if (justCreated) heading.current?.focus()
   }, [justCreated])
 
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(snippet)
-      setCopied('Copied. Paste it into your page where the booking form should appear.')
-    } catch {
-      // No clipboard (plain http, an old browser, a refused permission): select it for Ctrl+C.
-      text.current?.focus()
-      text.current?.select()
-      setCopied('The snippet is selected: press Ctrl+C (⌘C on a Mac) to copy it.')
-    }
-  }
+  const copy = async () =>
+    setCopied(
+      await copyOrSelect(
+        snippet,
+        text.current,
+        'The snippet',
+        'Copied. Paste it into your page where the booking form should appear.',
+      ),
+    )
 
   return (
     <section aria-labelledby="embed-title" class="embed">

@@ -427,6 +427,7 @@ describe('creating a resource', () => {
       'Booked as a span',
       'Payment',
       'Cancellation policy',
+      'Questions for guests',
       'Notifications',
     ])
     const fields = document.querySelectorAll('.resource-form :is(input, select)')

@@ -19,6 +19,9 @@ import {
   type SpanUnit,
 } from './resource-form'
 import { ScheduleEditor } from './ScheduleEditor'
+import { QuestionsEditor, draftsFromQuestions, questionErrorsFrom, questionsFromDrafts } from './QuestionsEditor'
+import { CalendarFeedPanel } from './CalendarFeedPanel'
+import { BusySourcesPanel } from './BusySourcesPanel'
 
 export type { AdminResource }
 
@@ -107,6 +110,18 @@ export function ResourcesView({ api, origin = location.origin }: { api: AdminApi
           }}
         />
       )}
+      {editing && editing !== 'new' && (
+        <CalendarFeedPanel
+          key={`f-${editing.id}`}
+          api={api}
+          resource={editing}
+          onSaved={(saved) => {
+            setEditing(saved)
+            void load()
+          }}
+        />
+      )}
+      {editing && editing !== 'new' && <BusySourcesPanel key={`b-${editing.id}`} api={api} resource={editing} />}
     </>
   )
 }
@@ -186,6 +201,8 @@ function ResourceEditor({
   const [saved, setSaved] = useState(false)
   const [busy, setBusy] = useState(false)
   const [focusRequest, setFocusRequest] = useState(0)
+  const [questions, setQuestions] = useState(() => draftsFromQuestions(resource?.config.questions))
+  const [questionErrors, setQuestionErrors] = useState<Record<string, string>>({})
 
   // After a refused save, the first field to fix gets the focus (once per attempt).
   useEffect(() => {
@@ -212,10 +229,15 @@ function ResourceEditor({
     event.preventDefault()
     setSaved(false)
     const result = toResourceBody(values, resource?.config)
-    if (result.errors) {
-      refuse(result.errors, FIX_FIELDS)
+    const asked = questionsFromDrafts(questions)
+    setQuestionErrors(asked.errors ?? {})
+    if (result.errors || asked.errors) {
+      refuse(result.errors ?? {}, FIX_FIELDS)
       return
     }
+    // The questions replace the stored ones (none: the key goes).
+    const { questions: _stored, ...config } = result.body.config
+    result.body.config = asked.questions.length > 0 ? { ...config, questions: asked.questions } : config
     setBusy(true)
     try {
       const saved = resource
@@ -227,7 +249,10 @@ function ResourceEditor({
       onSaved(saved.resource, !resource)
     } catch (e) {
       const { fields, other } = e instanceof AdminApiError ? mapServerDetails(e.details) : { fields: {}, other: [] }
-      refuse(fields, [refusalSummary(e, Object.keys(fields).length), ...other].join('\n'))
+      const refusedQuestions = e instanceof AdminApiError ? questionErrorsFrom(e.details) : {}
+      setQuestionErrors(refusedQuestions)
+      const refusedCount = Object.keys(fields).length + Object.keys(refusedQuestions).length
+      refuse(fields, [refusalSummary(e, refusedCount), ...other].join('\n'))
     } finally {
       setBusy(false)
     }
@@ -422,6 +447,21 @@ function ResourceEditor({
               ))}
             </ul>
           </div>
+        </fieldset>
+
+        <fieldset>
+          <legend>Questions for guests</legend>
+          <QuestionsEditor
+            drafts={questions}
+            errors={questionErrors}
+            focusRequest={Object.keys(errors).length === 0 ? focusRequest : 0}
+            onChange={(next, place) => {
+              setQuestions(next)
+              setSaved(false)
+              if (place !== undefined && questionErrors[place])
+                setQuestionErrors(Object.fromEntries(Object.entries(questionErrors).filter(([k]) => k !== place)))
+            }}
+          />
         </fieldset>
 
         <fieldset>

@@ -12,6 +12,11 @@ import type {
 import type {
   AdminBookingResponse,
   AdminBookingsPage,
+  AdminBusySourceCreate,
+  AdminBusySourceResponse,
+  AdminBusySourcesResponse,
+  AdminBusySourceUpdate,
+  AdminCalendarFeedResponse,
   AdminNotificationsResponse,
   AdminPoolResponse,
   AdminPoolsResponse,
@@ -21,7 +26,14 @@ import type {
   AdminServiceResponse,
   AdminServicesResponse,
 } from '../shared/api-contract'
+import type {
+  AdminWebhookDeliveriesResponse,
+  AdminWebhookDeliveryResponse,
+  AdminWebhookEndpointResponse,
+  AdminWebhookEndpointsResponse,
+} from '../shared/api-contract'
 import type { OwnerTransition } from '../shared/booking-status'
+import type { WebhookEndpointCreateBody, WebhookEndpointUpdateBody } from '../shared/webhook-schemas'
 import type { ErrorBody } from '../shared/errors'
 
 /** The owner API with the key the owner signed in with (kept in sessionStorage only). */
@@ -57,6 +69,9 @@ export function createAdminApi(key: string, base = ''): AdminApi {
         throw new AdminApiError(0, 'network_error', 'Could not reach the server. Check your connection and try again.')
       }
       if (response.status === 204) return undefined as T
+      // A download (the bookings CSV) comes back as the file itself, for an object URL.
+      if (response.ok && /^attachment/i.test(response.headers.get('content-disposition') ?? ''))
+        return (await response.blob()) as T
       const json = (await response.json().catch(() => undefined)) as (T & Partial<ErrorBody>) | undefined
       if (!response.ok) {
         const error = json?.error
@@ -95,6 +110,22 @@ export function ownerRoutes(api: AdminApi) {
       api.call<AdminSchedulesResponse>('PUT', `/resources/${resourceId}/schedules`, body),
     /** `query` is the query string of bookingsQuery (console/bookings-model.ts). */
     listBookings: (query: string) => api.call<AdminBookingsPage>('GET', `/bookings?${query}`),
+    /** The same filters as listBookings (its limit and cursor are ignored): the whole CSV as a Blob. */
+    exportBookings: (query: string) => api.call<Blob>('GET', `/bookings.csv?${query}`),
+    getFeed: (resourceId: string) => api.call<AdminCalendarFeedResponse>('GET', `/resources/${resourceId}/feed`),
+    /** Makes the feed's address, or a new one: the old address stops working at once. */
+    rotateFeed: (resourceId: string) => api.call<AdminCalendarFeedResponse>('POST', `/resources/${resourceId}/feed`),
+    turnOffFeed: (resourceId: string) => api.call<AdminCalendarFeedResponse>('DELETE', `/resources/${resourceId}/feed`),
+    listBusySources: (resourceId: string) =>
+      api.call<AdminBusySourcesResponse>('GET', `/resources/${resourceId}/busy-sources`),
+    /** Fetched once at once: a failed first read still adds it, with the reason in `lastError`. */
+    addBusySource: (resourceId: string, body: AdminBusySourceCreate) =>
+      api.call<AdminBusySourceResponse>('POST', `/resources/${resourceId}/busy-sources`, body),
+    updateBusySource: (id: string, body: AdminBusySourceUpdate) =>
+      api.call<AdminBusySourceResponse>('PATCH', `/busy-sources/${id}`, body),
+    refreshBusySource: (id: string) => api.call<AdminBusySourceResponse>('POST', `/busy-sources/${id}/refresh`),
+    /** Its busy times go with it. */
+    removeBusySource: (id: string) => api.call<undefined>('DELETE', `/busy-sources/${id}`),
     /** A transition without a body (cancel has its own call, which may carry one). */
     transition: (bookingId: string, transition: Exclude<OwnerTransition, 'cancel'>) =>
       api.call<AdminBookingResponse>('POST', `/bookings/${bookingId}/${transition}`),
@@ -118,5 +149,20 @@ export function ownerRoutes(api: AdminApi) {
       api.call<AdminServiceResponse>('PATCH', `/services/${id}`, body),
     /** A service is never deleted (its bookings point at it): DELETE deactivates it. */
     deactivateService: (id: string) => api.call<AdminServiceResponse>('DELETE', `/services/${id}`),
+    listWebhooks: () => api.call<AdminWebhookEndpointsResponse>('GET', '/webhooks'),
+    /** With its signing secret. */
+    getWebhook: (id: string) => api.call<AdminWebhookEndpointResponse>('GET', `/webhooks/${id}`),
+    createWebhook: (body: WebhookEndpointCreateBody) =>
+      api.call<AdminWebhookEndpointResponse>('POST', '/webhooks', body),
+    updateWebhook: (id: string, body: WebhookEndpointUpdateBody) =>
+      api.call<AdminWebhookEndpointResponse>('PATCH', `/webhooks/${id}`, body),
+    deleteWebhook: (id: string) => api.call<AdminWebhookEndpointResponse>('DELETE', `/webhooks/${id}`),
+    /** A new secret at once: the old one stops verifying. */
+    rotateWebhookSecret: (id: string) =>
+      api.call<AdminWebhookEndpointResponse>('POST', `/webhooks/${id}/rotate-secret`),
+    webhookDeliveries: (id: string) => api.call<AdminWebhookDeliveriesResponse>('GET', `/webhooks/${id}/deliveries`),
+    resendWebhookDelivery: (id: string, deliveryId: string) =>
+      api.call<AdminWebhookDeliveryResponse>('POST', `/webhooks/${id}/deliveries/${deliveryId}/resend`),
+    testWebhook: (id: string) => api.call<AdminWebhookDeliveryResponse>('POST', `/webhooks/${id}/test`),
   }
 }

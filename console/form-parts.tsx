@@ -106,3 +106,24 @@ export function FormFooter(props: { formError: string | undefined; busy: boolean
     </>
   )
 }
+
+/**
+ * Copies `text`, or, where the page has no clipboard (plain http, an old browser, a refused
+ * permission), selects it in `field` for Ctrl+C. Answers what to tell the owner: `copied`
+ * on success, else how to copy the selection by hand (naming `what`).
+ */
+export async function copyOrSelect(
+  text: string,
+  field: HTMLInputElement | HTMLTextAreaElement | null,
+  what: string,
+  copied: string,
+): Promise<string> {
+  try {
+    await navigator.clipboard.writeText(text)
+    return copied
+  } catch {
+    field?.focus()
+    field?.select()
+    return `${what} is selected: press Ctrl+C (⌘C on a Mac) to copy it.`
+  }
+}

@@ -492,6 +492,8 @@ export function mapServerDetails(details: unknown): { fields: FieldErrors; other
     if (!detail || typeof detail !== 'object') continue
     const { path, message } = detail as { path?: unknown; message?: unknown }
     if (typeof path !== 'string' || typeof message !== 'string') continue
+    // The questions editor shows these beside the question they are about.
+    if (/^config\.questions(\.|$)/.test(path)) continue
     const words = Object.entries(KEY_WORDS).reduce((text, [key, label]) => text.split(key).join(label), message)
     const field = fieldForPath(path)
     if (!field) other.push(path ? `${path}: ${words}` : words)

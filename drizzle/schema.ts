@@ -421,7 +421,7 @@ export const webhookEndpoints = pgTable('webhook_endpoints', {
   /** Set when the endpoint was switched off after repeated failures (or by the owner). */
   disabledAt: instant('disabled_at'),
   disabledReason: text('disabled_reason'),
-  /** Deliveries failed for good in a row; reset by any success. */
+  /** Failed delivery attempts since the last success; reset by any success. */
   consecutiveFailures: integer('consecutive_failures').notNull().default(0),
   createdAt: instant('created_at').notNull().defaultNow(),
 })
@@ -460,6 +460,10 @@ export const webhookDeliveries = pgTable(
       .on(t.nextAttemptAt)
       .where(sql`${t.status} IN ('pending', 'sending')`),
     index('webhook_deliveries_endpoint_idx').on(t.endpointId, t.createdAt),
+    // The sender's "an earlier event of this booking to this endpoint is still open" check.
+    index('webhook_deliveries_open_by_booking_idx')
+      .on(t.endpointId, t.bookingId, t.sequence)
+      .where(sql`${t.status} IN ('pending', 'sending')`),
   ],
 )
 

@@ -232,3 +232,166 @@ export interface AdminNotification {
 export interface AdminNotificationsResponse {
   notifications: AdminNotification[]
 }
+
+// ——— Webhooks (owner API under /v1/admin/webhooks, and what a receiver gets) ———
+
+/** One of the owner's webhook endpoints. `secret` (`whsec_…`) only on create, rotate and `GET /webhooks/:id`. */
+export interface AdminWebhookEndpoint {
+  id: string
+  url: string
+  description: string | null
+  events: import('./webhook-events').WebhookEvent[]
+  secret?: string
+  isActive: boolean
+  /** Set when the endpoint was switched off after repeated failures (or by the owner). */
+  disabledAt: string | null
+  disabledReason: string | null
+  /** Failed attempts since the last success. */
+  consecutiveFailures: number
+  createdAt: string
+}
+
+/** `POST /webhooks` (201), `GET|PATCH|DELETE /webhooks/:id`, `POST /webhooks/:id/rotate-secret` → 200. */
+export interface AdminWebhookEndpointResponse {
+  endpoint: AdminWebhookEndpoint
+}
+
+/** `GET /webhooks` → 200, newest first, without secrets. */
+export interface AdminWebhookEndpointsResponse {
+  endpoints: AdminWebhookEndpoint[]
+}
+
+/** One event sent (or to be sent) to one endpoint. */
+export interface AdminWebhookDelivery {
+  id: string
+  /** `evt_…`, as in the body the receiver gets. */
+  eventId: string
+  event: import('./webhook-events').WebhookEvent | 'ping'
+  bookingId: string | null
+  sequence: number
+  status: 'pending' | 'sending' | 'delivered' | 'failed'
+  attempts: number
+  nextAttemptAt: string
+  lastStatusCode: number | null
+  lastLatencyMs: number | null
+  lastError: string | null
+  deliveredAt: string | null
+  createdAt: string
+}
+
+/** `GET /webhooks/:id/deliveries` → 200 (newest first, at most 50); `POST …/resend`, `POST /webhooks/:id/test` → `{delivery}`. */
+export interface AdminWebhookDeliveriesResponse {
+  deliveries: AdminWebhookDelivery[]
+}
+
+export interface AdminWebhookDeliveryResponse {
+  delivery: AdminWebhookDelivery
+}
+
+/** A booking as a webhook receiver gets it: as it stood when the event happened. */
+export interface WebhookBooking {
+  id: string
+  ref: string
+  resourceId: string
+  serviceId: string | null
+  poolId: string | null
+  status: import('./booking-status').BookingStatus
+  start: string
+  end: string
+  seats: number
+  partySize: number | null
+  guest: { name: string; email: string; phone: string | null }
+  notes: string | null
+  /** The intake answers by question id, as given. */
+  answers: IntakeAnswers | null
+  /** The same answers in words, beside the questions as they were asked, in the booking's language. */
+  answersReadable: { questionId: string; question: string; answer: string }[]
+  locale: string
+  version: number
+  /** Money in minor units of `currency`; present when the booking takes a payment. */
+  payment?: {
+    status: import('./booking-status').PaymentStatus | null
+    amount: number | null
+    currency: string | null
+    authorized: number
+    captured: number
+    refunded: number
+  }
+  cancelReason: string | null
+  createdAt: string
+}
+
+/**
+ * The JSON body of a webhook delivery, signed in the `Booking-Signature` header as
+ * `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + "." + body)>`. The same event has the
+ * same body on every retry; `sequence` increases with every event of one booking.
+ */
+export type WebhookEventBody = {
+  id: string
+  created: number
+  sequence: number
+} & (
+  | {
+      type: import('./webhook-events').WebhookEvent
+      data: {
+        booking: WebhookBooking
+        /** On changes: how the booking stood before. */
+        previous?: { status: string; start: string; end: string; resourceId: string }
+      }
+    }
+  | { type: 'ping'; data: { endpointId: string } }
+)
+
+// --- Calendar feeds (owner API: /v1/admin/resources/:id/feed) ---
+
+/** A resource's subscribable calendar: its secret address (null = turned off) and what it shows. */
+export interface AdminCalendarFeed {
+  /** `…/v1/feeds/<token>.ics`; anyone holding it reads the calendar, so rotate it when it leaks. */
+  url: string | null
+  /** The resource's `config.feedGuestNames` (set through the resource's PATCH). */
+  includeGuestNames: boolean
+}
+
+/** `GET|POST|DELETE /resources/:id/feed` → 200. */
+export interface AdminCalendarFeedResponse {
+  feed: AdminCalendarFeed
+}
+
+// --- Busy-time import (owner API: /v1/admin/resources/:id/busy-sources, /v1/admin/busy-sources/:id) ---
+
+/** A calendar whose busy events block a resource, and how its last fetches went. Instants are ISO UTC. */
+export interface AdminBusySource {
+  id: string
+  resourceId: string
+  url: string
+  label: string | null
+  pollMinutes: number
+  lastAttemptAt: string | null
+  /** The last fetch that was read: its busy times are the ones in force. */
+  lastSuccessAt: string | null
+  /** Why the last attempt failed; null once one succeeds. */
+  lastError: string | null
+  nextPollAt: string
+  /** Busy times in force from this calendar. */
+  blockCount: number
+}
+
+/** `POST /resources/:id/busy-sources` `{url, label?, pollMinutes?}` → 201 (fetched once; a failure shows in `lastError`). */
+export interface AdminBusySourceCreate {
+  url: string
+  label?: string | null
+  pollMinutes?: number
+}
+
+/** `PATCH /busy-sources/:id`: any of the fields. */
+export type AdminBusySourceUpdate = Partial<AdminBusySourceCreate>
+
+/** `POST /resources/:id/busy-sources`, `PATCH|POST …/refresh /busy-sources/:id` → the source. */
+export interface AdminBusySourceResponse {
+  source: AdminBusySource
+}
+
+/** `GET /resources/:id/busy-sources` → 200. */
+export interface AdminBusySourcesResponse {
+  sources: AdminBusySource[]
+}

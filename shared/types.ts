@@ -1,7 +1,15 @@
 import type { BookingStatus, PaymentStatus } from './booking-status'
 import type { RefundTier } from './cancellation-policy'
 import type { PaymentSetting } from './payment-terms'
-import type { CancellationPolicy, IntakeAnswers, Money, ResourceConfig, SpanConfig } from './resource-config'
+import type { ReadableAnswer } from './intake-answers'
+import type {
+  CancellationPolicy,
+  IntakeAnswers,
+  IntakeQuestion,
+  Money,
+  ResourceConfig,
+  SpanConfig,
+} from './resource-config'
 
 export type { CancellationPolicy, Money, ResourceConfig }
 export type { ScheduleRule } from './slots/types'
@@ -44,6 +52,8 @@ export interface PublicResource {
   notBookableReason?: 'payment_unavailable'
   /** Present when the resource is booked as a span across days (a car, a room by the night): see `GET …/spans`. */
   span?: SpanConfig
+  /** Present when the resource asks intake questions: the widget asks them in the details step. */
+  questions?: IntakeQuestion[]
 }
 
 /** The first free time on or after a day (`GET …/next-available`). */
@@ -164,6 +174,11 @@ export interface PublicBooking {
   notes?: string
   /** The guest's answers to the resource's intake questions, by question id. */
   answers?: IntakeAnswers
+  /**
+   * Owner API only: each answer in words beside its question as the guest was asked it (later
+   * edits to the questions do not change it), in the order asked.
+   */
+  answersReadable?: ReadableAnswer[]
   /** Bumped by every reschedule. */
   version: number
   createdAt: string

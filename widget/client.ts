@@ -1,5 +1,6 @@
 import { decodeAvailability, isCompactAvailability } from '../shared/compact-availability'
 import type { ErrorCode } from '../shared/errors'
+import type { IntakeAnswers } from '../shared/resource-config'
 import type {
   BookingRequestBody,
   BookingResponse,
@@ -67,6 +68,8 @@ export interface BookingInput {
   holdId: string
   guest: GuestDetails
   notes?: string
+  /** Answers to the resource's intake questions, by question id (choice questions: the choice ids). */
+  answers?: IntakeAnswers
   /** Language of the guest's messages and manage page (a BCP 47 tag such as `de-AT`). */
   locale?: string
   /** IANA zone the guest saw the times in; messages state times in it. */

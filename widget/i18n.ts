@@ -33,6 +33,15 @@ export const en = {
     too_long: 'This is too long. Please shorten it.',
     invalid: 'Please check this field.',
   },
+  // Intake questions the owner asks (their own words come from the resource, in the page's language).
+  intake: {
+    chooseOne: 'Please choose an option.',
+    mustAccept: 'Please tick this box to continue.',
+    number: 'Please enter a number.',
+    atLeast: (min: string) => `Please enter ${min} or more.`,
+    atMost: (max: string) => `Please enter ${max} or less.`,
+    oneLine: 'Please keep this to one line.',
+  },
   checkFields: 'Please check the fields marked below.',
   paymentNotSetUp: 'This calendar cannot take bookings yet: the owner has not finished setting up online payments.',
   nextAvailable: (day: string) => `Next available: ${day}`,

@@ -24,6 +24,9 @@ export type {
   GuestDetails,
 } from './client'
 export type { BookingEventMap } from './events'
+export { verifyWebhook, WebhookVerificationError } from './verify-webhook'
+export type { VerifyWebhookOptions, WebhookVerificationErrorCode } from './verify-webhook'
+export type { WebhookBooking, WebhookEventBody } from '../shared/api-contract'
 export type { LoadStripe, StripeLike } from './payment/stripe-payment'
 export type {
   AvailabilityDay,

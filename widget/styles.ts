@@ -80,6 +80,7 @@ a{color:var(--a)}
 .field label{font-weight:600}
 .field input,.field textarea{font-size:1rem}
 .field-error{color:var(--err)}
+.q{border:0;padding:0;margin:0;min-width:0}.q legend{float:none;padding:0;font-weight:600;color:inherit;font-size:1em;margin-bottom:4px}.opts{display:flex;flex-wrap:wrap;gap:8px}.q .choice{font-weight:400}.check{display:flex;align-items:center;gap:8px;min-height:44px}.check input{width:auto;min-height:0;accent-color:var(--a);margin:0}.req{color:var(--err)}
 [aria-invalid=true]{border-color:var(--err);box-shadow:inset 0 0 0 1px var(--err)}
 .day.other{color:var(--mu);font-weight:400}
 .day-heading{margin:0 0 6px;font-size:.95em}

@@ -2,7 +2,8 @@ import ical, { ICalAttendeeRole, ICalAttendeeStatus, ICalCalendarMethod, ICalEve
 import type { BookingRow } from '../../drizzle/schema'
 import { messageLanguage, type MessageLanguage } from '../../shared/schemas'
 
-const STATUS: Record<BookingRow['status'], ICalEventStatus> = {
+/** A booking's STATUS in any calendar file or feed that carries it. */
+export const ICS_EVENT_STATUS: Record<BookingRow['status'], ICalEventStatus> = {
   pending: ICalEventStatus.TENTATIVE,
   confirmed: ICalEventStatus.CONFIRMED,
   completed: ICalEventStatus.CONFIRMED,
@@ -33,6 +34,9 @@ const WORDS: Record<
     places: (n) => (n === 1 ? '1 plaza' : `${n} plazas`),
   },
 }
+
+/** The event's UID: the same in every file and feed that carries the booking, so a calendar keeps one event. */
+export const bookingUid = (ref: string, host: string): string => `${ref}@${host}`
 
 /**
  * What the calendar file asks of the guest's calendar (RFC 5546):
@@ -73,7 +77,7 @@ export function bookingToIcs(booking: BookingRow, resourceName: string, options:
         : {}),
   })
   const event = calendar.createEvent({
-    id: `${booking.ref}@${options.host}`,
+    id: bookingUid(booking.ref, options.host),
     sequence: booking.version - 1 + (method === 'cancel' ? 1 : 0),
     stamp: new Date(options.now),
     start: booking.startsAt,
@@ -87,7 +91,7 @@ export function bookingToIcs(booking: BookingRow, resourceName: string, options:
     ]
       .filter(Boolean)
       .join('\n'),
-    status: method === 'cancel' ? ICalEventStatus.CANCELLED : STATUS[booking.status],
+    status: method === 'cancel' ? ICalEventStatus.CANCELLED : ICS_EVENT_STATUS[booking.status],
     ...(options.manageUrl ? { url: options.manageUrl } : {}),
   })
   if (method !== 'download' && options.organizer) {

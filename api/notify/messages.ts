@@ -1,4 +1,5 @@
 import type { BookingRow, NotificationRow } from '../../drizzle/schema'
+import { readableAnswers } from '../../shared/intake-answers'
 import { formatMoney } from '../../shared/money'
 import { nightsBetween } from '../../shared/span-pricing'
 import type { MessageLanguage } from '../../shared/schemas'
@@ -269,6 +270,9 @@ export function renderEmail(typed: MessageContext): EmailContent {
   if (admin) {
     facts.push([w.guest, [booking.guestName, booking.guestEmail, booking.guestPhone].filter(Boolean).join(', ')])
     if (booking.notes) facts.push([w.notes, booking.notes])
+    // Each intake answer under its question as the guest was asked it (typed text: one line).
+    for (const item of readableAnswers(booking.questionsAsked, booking.answers, ctx.language))
+      facts.push([oneLine(item.question), oneLine(item.answer)])
   }
   const refund =
     ctx.event === 'cancelled' && booking.settlement && booking.settlement.refund > 0 && booking.settlement.currency

@@ -29,8 +29,12 @@ import {
 } from '../bookings/lifecycle'
 import { clientKey } from '../client-ip'
 import { bearerToken, readJson } from '../request'
+import { adminBusySourceRoutes } from './admin-busy-sources'
 import { adminPoolRoutes } from './admin-pools'
 import { adminServiceRoutes } from './admin-services'
+import { adminWebhookRoutes } from './admin-webhooks'
+import { adminExportRoutes } from './admin-export'
+import { adminFeedRoutes } from './admin-feeds'
 import {
   createResource,
   deleteOrDeactivateResource,
@@ -44,7 +48,7 @@ import {
   toAdminResource,
   updateResource,
 } from '../store/admin'
-import { findCombined, toPublicBooking } from '../store/bookings'
+import { findCombined, readableAnswersOf, toPublicBooking } from '../store/bookings'
 import type {
   AdminBooking,
   AdminBookingResponse,
@@ -70,6 +74,8 @@ function toAdminBooking(
   const lead = row.partOf ? combined?.leadRefs.get(row.partOf) : undefined
   if (lead) booking.partOf = lead
   if (isActive(row.status)) booking.cancellation = previewOwnerCancellation(row, now)
+  const answers = readableAnswersOf(row)
+  if (answers) booking.answersReadable = answers
   return booking
 }
 
@@ -141,7 +147,12 @@ export const adminRoutes = new Hono<AppEnv>()
   })
   // After the key check, which runs for every path registered on this app, mounted ones too.
   .route('/pools', adminPoolRoutes)
+  .route('/webhooks', adminWebhookRoutes)
   .route('/services', adminServiceRoutes)
+  // Before `/bookings/:id`, so `bookings.csv` is never read as a booking's id.
+  .route('/', adminExportRoutes)
+  .route('/resources/:id/feed', adminFeedRoutes)
+  .route('/', adminBusySourceRoutes)
 
   .get('/resources', async (c) =>
     c.json({ resources: (await listResources(c.var.deps.db)).map(toAdminResource) } satisfies AdminResourcesResponse),

@@ -54,7 +54,10 @@ async function holdAndBook(
 describe('POST /v1/bookings', () => {
   it('turns a live hold into a confirmed booking with a ref and a manage token, and frees the hold', async () => {
     const api = setup()
-    const r = await room({ cancellationPolicy: { free_cancellation_hours: 24 } })
+    const r = await room({
+      cancellationPolicy: { free_cancellation_hours: 24 },
+      questions: [{ id: 'people', type: 'number', label: { en: 'People' } }],
+    })
     const session = newSession()
     const res = await holdAndBook(api, r.id, SLOT_9.start, session, {
       notes: 'Projector please',

@@ -2,7 +2,8 @@ import { Hono, type Context } from 'hono'
 import type { BookingRow } from '../../drizzle/schema'
 import { isActive } from '../../shared/booking-status'
 import { guestChangeDeadlines } from '../../shared/cancellation-policy'
-import { BookingError } from '../../shared/errors'
+import { BookingError, type FieldError } from '../../shared/errors'
+import { checkAnswers } from '../../shared/intake'
 import { normalizePhone, phoneRegionOf } from '../../shared/phone'
 import {
   bookingRequestSchema,
@@ -110,6 +111,17 @@ export const bookingRoutes = new Hono<AppEnv>()
         'not a phone number; include the country code, e.g. +44 20 7123 4567',
       )
     const guest = phone?.ok ? { ...request.guest, phone: phone.e164 } : request.guest
+    // Checked before anything is written: a refused answer leaves no row behind.
+    const intake = checkAnswers(config.questions, request.answers, {
+      country: phoneRegionOf(entry.resource),
+      readPhone: normalizePhone,
+    })
+    if (intake.errors.length > 0)
+      throw new BookingError(
+        'invalid_request',
+        'Some answers to the questions are not valid.',
+        intake.errors.map((e): FieldError => ({ path: e.path.join('.'), code: e.code, message: e.message })),
+      )
 
     const manageToken = randomToken()
     let row: BookingRow
@@ -127,7 +139,9 @@ export const bookingRoutes = new Hono<AppEnv>()
           ...(hold.serviceId !== undefined ? { serviceId: hold.serviceId, parts } : {}),
           guest,
           notes: request.notes,
-          answers: request.answers,
+          ...(Object.keys(intake.answers).length > 0 ? { answers: intake.answers } : {}),
+          // The questions as asked, so old answers stay readable after the owner edits them.
+          ...(config.questions?.length ? { questionsAsked: config.questions } : {}),
           sessionId,
           manageTokenHash: await sha256Hex(manageToken),
           idempotencyKeyHash: idempotency?.keyHash,

@@ -170,7 +170,7 @@ describe('control characters in guest input', () => {
 
   it('keeps line breaks and tabs in notes and answers, stored as sent', async () => {
     const api = setup()
-    const room = await openRoom()
+    const room = await openRoom({ questions: [{ id: 'directions', type: 'long_text', label: { en: 'Directions' } }] })
     const { session, holdId } = await holdFor(api, room.id)
     const notes = 'First line\r\nSecond line\n\tindented'
     const res = await api.call<{ booking: PublicBooking }>('POST', '/v1/bookings', {

@@ -4,7 +4,8 @@ import { ACTIVE_STATUSES, statusWords } from '../../shared/booking-status'
 import { refundCeilingAfterMove, type ChangeNotice } from '../../shared/cancellation-policy'
 import { BookingError } from '../../shared/errors'
 import type { CancellationPolicy } from '../../shared/schemas'
-import type { IntakeAnswers } from '../../shared/resource-config'
+import { readableAnswers, type ReadableAnswer } from '../../shared/intake-answers'
+import type { IntakeAnswers, IntakeQuestion } from '../../shared/resource-config'
 import type { CancellationSettlement, PublicBooking, PublicBookingPart } from '../../shared/types'
 import { randomRef } from '../bookings/booking-ref'
 import type { NotificationInsert, OutboxPlanner, Transaction } from '../notify/outbox'
@@ -45,6 +46,8 @@ export interface NewBooking {
   guest: { name: string; email: string; phone?: string | undefined }
   notes?: string | undefined
   answers?: IntakeAnswers | undefined
+  /** The resource's questions when the guest answered them (what the answers mean). */
+  questionsAsked?: IntakeQuestion[] | undefined
   sessionId: string
   manageTokenHash: string
   idempotencyKeyHash?: string | undefined
@@ -659,6 +662,14 @@ export function toPublicBooking(row: BookingRow, parts?: PublicBookingPart[]): P
   return view
 }
 
+/**
+ * The owner's view of a booking's answers: in words, under the questions as the guest was
+ * asked them. In English (the console's language), else the language the owner wrote.
+ */
+export function readableAnswersOf(row: BookingRow): ReadableAnswer[] | undefined {
+  return row.answers ? readableAnswers(row.questionsAsked, row.answers, 'en') : undefined
+}
+
 function toValues(input: NewBooking, now: number): typeof bookings.$inferInsert {
   const at = new Date(now)
   return {
@@ -676,6 +687,7 @@ function toValues(input: NewBooking, now: number): typeof bookings.$inferInsert 
     guestPhone: input.guest.phone ?? null,
     notes: input.notes ?? null,
     answers: input.answers ?? null,
+    questionsAsked: input.questionsAsked ?? null,
     sessionId: input.sessionId,
     manageTokenHash: input.manageTokenHash,
     idempotencyKey: input.idempotencyKeyHash ?? null,

@@ -96,6 +96,8 @@ export function toPublicResource(resource: Resource, server: ServerCapabilities)
   if (config.maxParty !== undefined) view.maxParty = config.maxParty
   // Booked as a span across days: the widget asks `/spans` instead of availability.
   if (config.span) view.span = config.span
+  // The widget asks these in the details step, in the guest's language.
+  if (config.questions?.length) view.questions = config.questions
   return view
 }
 

@@ -68,6 +68,7 @@ CREATE INDEX "busy_blocks_source_idx" ON "busy_blocks" USING btree ("source_id")
 CREATE INDEX "busy_sources_resource_idx" ON "busy_sources" USING btree ("resource_id");--> statement-breakpoint
 CREATE INDEX "webhook_deliveries_due_idx" ON "webhook_deliveries" USING btree ("next_attempt_at") WHERE "webhook_deliveries"."status" IN ('pending', 'sending');--> statement-breakpoint
 CREATE INDEX "webhook_deliveries_endpoint_idx" ON "webhook_deliveries" USING btree ("endpoint_id","created_at");--> statement-breakpoint
+CREATE INDEX "webhook_deliveries_open_by_booking_idx" ON "webhook_deliveries" USING btree ("endpoint_id","booking_id","sequence") WHERE "webhook_deliveries"."status" IN ('pending', 'sending');--> statement-breakpoint
 ALTER TABLE "bookable_resources" ADD CONSTRAINT "bookable_resources_feed_token_unique" UNIQUE("feed_token");--> statement-breakpoint
 -- Imported busy time (busy_sources → busy_blocks) blocks a booking like another booking
 -- does: every path into an occupying status, or to a new time, is checked here in the

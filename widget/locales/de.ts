@@ -30,6 +30,14 @@ const de: Messages = {
     too_long: 'Das ist zu lang. Bitte kürzen Sie es.',
     invalid: 'Bitte prüfen Sie dieses Feld.',
   },
+  intake: {
+    chooseOne: 'Bitte wählen Sie eine Option.',
+    mustAccept: 'Bitte setzen Sie hier ein Häkchen, um fortzufahren.',
+    number: 'Bitte geben Sie eine Zahl ein.',
+    atLeast: (min) => `Bitte geben Sie mindestens ${min} ein.`,
+    atMost: (max) => `Bitte geben Sie höchstens ${max} ein.`,
+    oneLine: 'Bitte schreiben Sie dies in eine Zeile.',
+  },
   checkFields: 'Bitte prüfen Sie die unten markierten Felder.',
   paymentNotSetUp:
     'Dieser Kalender nimmt noch keine Buchungen an: Der Anbieter hat die Online-Zahlung noch nicht fertig eingerichtet.',

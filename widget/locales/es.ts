@@ -27,6 +27,14 @@ const es: Messages = {
     too_long: 'Es demasiado largo. Acórtalo, por favor.',
     invalid: 'Revisa este campo.',
   },
+  intake: {
+    chooseOne: 'Elige una opción.',
+    mustAccept: 'Marca esta casilla para continuar.',
+    number: 'Introduce un número.',
+    atLeast: (min) => `Introduce ${min} o más.`,
+    atMost: (max) => `Introduce ${max} o menos.`,
+    oneLine: 'Escríbelo en una sola línea.',
+  },
   checkFields: 'Revisa los campos marcados abajo.',
   paymentNotSetUp:
     'Este calendario aún no acepta reservas: el proveedor no ha terminado de configurar los pagos en línea.',

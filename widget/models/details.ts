@@ -1,8 +1,10 @@
 import { batch, createModel, signal, type ReadonlySignal } from '@preact/signals'
+import type { IntakeAnswers } from '../../shared/resource-config'
 import type { PublicBooking } from '../../shared/types'
 import type { BookingClient, ClientError, GuestDetails, PaymentDue } from '../client'
 import { fieldErrorsFrom } from '../error-text'
 import type { FieldErrors, GuestField } from '../guest-fields'
+import { answerErrorsFrom, type AnswerDraft, type AnswerErrors } from '../intake-text'
 import type { Messages } from '../i18n'
 import type { FlowStatus } from './flow-status'
 import type { Hold } from './hold'
@@ -44,13 +46,18 @@ export const DetailsModel = createModel((client: DetailsClient, options: Details
   const draft = signal<GuestDraft>({ name: '', email: '', phone: '', notes: '', ...options.guest })
   /** The server's objections, each under its own field; a field's goes once the guest edits it. */
   const fieldErrors = signal<FieldErrors>({})
+  /** Answers to the intake questions as given (numbers as typed), kept like the draft. */
+  const answers = signal<Record<string, AnswerDraft>>({})
+  /** Why answers were refused, by question id. */
+  const answerErrors = signal<AnswerErrors>({})
   /** Bumped each time the server refuses fields, so the form moves focus to the first bad one. */
   const fieldErrorsShown = signal(0)
 
   /** Shows why fields were refused, under each, and sends the guest to the first. */
-  function rejectFields(errors: FieldErrors): void {
+  function rejectFields(errors: FieldErrors, refusedAnswers: AnswerErrors = {}): void {
     batch(() => {
       fieldErrors.value = errors
+      answerErrors.value = refusedAnswers
       fieldErrorsShown.value++
       notice.value = t.checkFields
     })
@@ -60,7 +67,9 @@ export const DetailsModel = createModel((client: DetailsClient, options: Details
   function refused(error: ClientError): Promise<void> | undefined {
     if (error.code === 'invalid_request') {
       const fields = fieldErrorsFrom(error.details, t)
-      if (Object.keys(fields).length > 0) return void rejectFields(fields)
+      const refusedAnswers = answerErrorsFrom(error.details, t)
+      if (Object.keys(fields).length + Object.keys(refusedAnswers).length > 0)
+        return void rejectFields(fields, refusedAnswers)
     }
     return options.onRefused(error)
   }
@@ -69,6 +78,16 @@ export const DetailsModel = createModel((client: DetailsClient, options: Details
     draft,
     fieldErrors,
     fieldErrorsShown,
+    answers,
+    answerErrors,
+    /** Follows the guest's answers; an edited answer's error is taken away. */
+    updateAnswer(id: string, value: AnswerDraft): void {
+      answers.value = { ...answers.peek(), [id]: value }
+      if (answerErrors.peek()[id]) {
+        const { [id]: _, ...rest } = answerErrors.peek()
+        answerErrors.value = rest
+      }
+    },
     /** Follows the guest's typing; an edited field's server error is taken away. */
     updateDraft(field: GuestField, value: string): void {
       draft.value = { ...draft.peek(), [field]: value }
@@ -78,19 +97,28 @@ export const DetailsModel = createModel((client: DetailsClient, options: Details
       }
     },
     rejectFields,
-    async submitDetails(values: GuestDraft = draft.peek()): Promise<void> {
+    /** `checked`: the intake answers as the form checked them (numbers as numbers). */
+    async submitDetails(values: GuestDraft = draft.peek(), checked?: IntakeAnswers): Promise<void> {
       const held = hold.current.peek()
       if (!held || busy.peek()) return
       draft.value = values
       busy.value = true
       notice.value = undefined
       fieldErrors.value = {}
+      answerErrors.value = {}
       const guest: GuestDetails = { name: values.name.trim(), email: values.email.trim() }
       // Sent as typed ("030 123 4567"): the server knows the resource's country and normalises it.
       if (values.phone?.trim()) guest.phone = values.phone.trim()
       const notes = values.notes.trim()
       const result = await client.createBooking(
-        { holdId: held.id, guest, ...(notes ? { notes } : {}), locale: options.locale, timezone: options.zone.peek() },
+        {
+          holdId: held.id,
+          guest,
+          ...(notes ? { notes } : {}),
+          ...(checked && Object.keys(checked).length > 0 ? { answers: checked } : {}),
+          locale: options.locale,
+          timezone: options.zone.peek(),
+        },
         { idempotencyKey: hold.idempotencyKey.peek() },
       )
       busy.value = false

@@ -1,12 +1,15 @@
 import { Assigned } from './Assigned'
 import { useEffect, useRef } from 'preact/hooks'
+import { languageOf } from '../../shared/languages'
 import { dueAtBooking } from '../../shared/payment-terms'
 import { formatRangeWithZone } from '../format-time'
 import { GUEST_FIELDS, type FieldErrors, type GuestField } from '../guest-fields'
 import type { Messages } from '../i18n'
+import { checkAnswerDrafts } from '../intake-text'
 import { withLaterSteps, type LaterState } from '../models/later-steps'
 import type { BookingState } from '../state'
 import { HoldCountdown } from './HoldCountdown'
+import { IntakeQuestions } from './IntakeQuestions'
 import { PriceSummary } from './PriceSummary'
 
 /**
@@ -35,11 +38,14 @@ export function DetailsForm(props: { state: BookingState }) {
     // The browser's own bubbles speak the browser's language, not the widget's: the form
     // checks itself (noValidate) and shows the reasons under the fields like the server's.
     const invalid = invalidFields(event.currentTarget as HTMLFormElement, state.t)
-    if (Object.keys(invalid).length > 0) return state.rejectFields(invalid)
-    void state.submitDetails()
+    const intake = checkAnswerDrafts(questions, state.answers.peek(), state.t, locale)
+    if (Object.keys(invalid).length + Object.keys(intake.errors).length > 0)
+      return state.rejectFields(invalid, intake.errors)
+    void state.submitDetails(undefined, intake.answers)
   }
   const busy = state.busy.value
   const resource = state.resource.value
+  const questions = resource?.questions ?? []
   const takesPayment = resource !== undefined && dueAtBooking(resource) !== undefined
   return (
     <form class="details" onSubmit={onSubmit} ref={form} noValidate>
@@ -78,6 +84,9 @@ export function DetailsForm(props: { state: BookingState }) {
             inputMode="tel"
           />
           <Field state={state} field="notes" label={t.notes} maxLength={2000} multiline />
+          {questions.length > 0 && (
+            <IntakeQuestions state={state} questions={questions} language={languageOf(locale)} />
+          )}
         </>
       )}
       <div class="actions">

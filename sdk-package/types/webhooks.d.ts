@@ -1,0 +1,1 @@
+export * from '../dist/types/widget/verify-webhook.js'
