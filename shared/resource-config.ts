@@ -116,4 +116,29 @@ export interface ResourceConfig {
   questions?: IntakeQuestion[]
   /** Whether the resource's calendar feed shows guests' names (default: only "Booked" and the ref). */
   feedGuestNames?: boolean
+  /** Caps on bookings of this resource, checked in the booking's own transaction (docs/booking-rules.md). */
+  limits?: BookingLimits
+  /**
+   * Slots start every this many minutes from each window's start, whatever their length (a
+   * 60-minute session every 15 minutes). Unset: slots step by their own length.
+   */
+  slotStepMin?: number
+  /** Slots start only at these local wall times (`HH:MM`, ascending), inside the opening windows. */
+  startTimes?: string[]
+}
+
+/**
+ * Booking rules of a resource (docs/booking-rules.md). A guest is known by their email (any
+ * case). Days, weeks (Monday to Sunday) and months are the resource's local ones, counted by
+ * the booking's start; cancelled bookings do not count.
+ */
+export interface BookingLimits {
+  /** Most bookings one guest may have of this resource starting on one day / in one week / one month. */
+  perGuestPerDay?: number
+  perGuestPerWeek?: number
+  perGuestPerMonth?: number
+  /** Most bookings of this resource starting on one day, all guests together. */
+  perDay?: number
+  /** Least time between the end of one of a guest's bookings of this resource and the start of their next. */
+  minGapMinutes?: number
 }

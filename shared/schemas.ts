@@ -15,6 +15,7 @@ import { PAYMENT_SETTINGS, takesPaymentOnline } from './payment-terms'
 import { WALL_TIME_PATTERN, wallTimeMinutes } from './wall-time'
 import { POOL_STRATEGIES } from './pool-strategies'
 import type {
+  BookingLimits,
   CancellationPolicy,
   IntakeChoice,
   IntakeQuestion,
@@ -256,6 +257,23 @@ export const intakeQuestionSchema: z.ZodType<IntakeQuestion> = z
       ctx.addIssue({ code: 'custom', path: ['min'], message: `cannot exceed max (${q.max})` })
   })
 
+const positiveCount = z.number().int().min(1).max(10_000)
+
+export const bookingLimitsSchema: z.ZodType<BookingLimits> = z
+  .object({
+    perGuestPerDay: positiveCount.optional(),
+    perGuestPerWeek: positiveCount.optional(),
+    perGuestPerMonth: positiveCount.optional(),
+    perDay: positiveCount.optional(),
+    minGapMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(90 * 24 * 60)
+      .optional(),
+  })
+  .strict()
+
 export const resourceConfigSchema = z
   .object({
     durations: z.array(minutes).min(1).max(24).optional(),
@@ -294,8 +312,21 @@ export const resourceConfigSchema = z
       .refine((qs) => new Set(qs.map((q) => q.id)).size === qs.length, { message: 'question ids must differ' })
       .optional(),
     feedGuestNames: z.boolean().optional(),
+    limits: bookingLimitsSchema.optional(),
+    slotStepMin: minutes.min(MIN_SLOT_MINUTES).optional(),
+    startTimes: z
+      .array(wallTimeSchema.refine((t) => t !== '24:00', { message: 'a start time is before 24:00' }))
+      .min(1)
+      .max(96)
+      .refine((times) => times.every((t, i) => i === 0 || t > times[i - 1]!), {
+        message: 'start times go in ascending order, each once',
+      })
+      .optional(),
   })
   .superRefine((config, ctx) => {
+    if (config.slotStepMin !== undefined && config.startTimes !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['startTimes'], message: 'set either startTimes or slotStepMin, not both' })
+    }
     if (config.minParty !== undefined && config.maxParty !== undefined && config.minParty > config.maxParty) {
       ctx.addIssue({ code: 'custom', path: ['minParty'], message: `cannot exceed maxParty (${config.maxParty})` })
     }
