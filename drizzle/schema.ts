@@ -210,6 +210,8 @@ export const bookings = pgTable(
      * (trigger bookings_parts_follow_lead), so a part is never changed on its own.
      */
     partOf: uuid('part_of').references((): AnyPgColumn => bookings.id, { onDelete: 'cascade' }),
+    /** An occurrence of a recurring booking (docs/booking-rules.md): the series it belongs to. */
+    seriesId: uuid('series_id').references((): AnyPgColumn => bookingSeries.id, { onDelete: 'set null' }),
     /** Guests at the table, for a booking made with a party size (docs/capacity.md). */
     partySize: smallint('party_size'),
     /** Places this booking takes of its resource's capacity (docs/capacity.md). */
@@ -278,6 +280,9 @@ export const bookings = pgTable(
       'bookings_payment_status_known',
       sql.raw(`payment_status IS NULL OR payment_status IN (${PAYMENT_STATUSES.map((s) => `'${s}'`).join(', ')})`),
     ),
+    index('bookings_series_idx')
+      .on(t.seriesId)
+      .where(sql`${t.seriesId} IS NOT NULL`),
     index('bookings_part_of_idx')
       .on(t.partOf)
       .where(sql`${t.partOf} IS NOT NULL`),
@@ -287,6 +292,41 @@ export const bookings = pgTable(
     index('bookings_expiring_idx')
       .on(t.expiresAt)
       .where(sql`${t.status} = 'pending' AND ${t.expiresAt} IS NOT NULL`),
+  ],
+)
+
+/**
+ * A recurring booking (docs/booking-rules.md): weekly or every N weeks, for a number of
+ * occurrences or until a date. Each occurrence is an ordinary booking row (its own ref,
+ * guarded by the same constraint) pointing here; the guest's one manage token opens all.
+ */
+export const bookingSeries = pgTable(
+  'booking_series',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** Short public code of the series, like a booking's ref. */
+    ref: text('ref').notNull().unique(),
+    resourceId: uuid('resource_id')
+      .notNull()
+      .references(() => bookableResources.id, { onDelete: 'restrict' }),
+    /** Weeks between occurrences (1 = weekly). */
+    everyWeeks: smallint('every_weeks').notNull(),
+    /** How many occurrences were asked for, or the last date (the resource's local date) they may fall on. */
+    occurrences: smallint('occurrences'),
+    untilDate: date('until_date', { mode: 'string' }),
+    /** `all_or_nothing` or `skip_conflicts`, as the series was booked. */
+    mode: text('mode').notNull(),
+    /** Local dates skipped because they were taken when the series was booked. */
+    skippedDates: text('skipped_dates')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    manageTokenHash: text('manage_token_hash').notNull(),
+    createdAt: instant('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    check('booking_series_every_weeks_range', sql`${t.everyWeeks} BETWEEN 1 AND 52`),
+    check('booking_series_one_end', sql`(${t.occurrences} IS NULL) <> (${t.untilDate} IS NULL)`),
   ],
 )
 
@@ -524,6 +564,7 @@ export type ResourceRow = typeof bookableResources.$inferSelect
 export type ScheduleRow = typeof resourceSchedules.$inferSelect
 export type BookingRow = typeof bookings.$inferSelect
 export type ServiceRow = typeof services.$inferSelect
+export type BookingSeriesRow = typeof bookingSeries.$inferSelect
 export type ServicePartRow = typeof serviceParts.$inferSelect
 export type NotificationRow = typeof notifications.$inferSelect
 export type AdminKeyRow = typeof adminApiKeys.$inferSelect
