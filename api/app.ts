@@ -21,6 +21,7 @@ import { poolRoutes } from './routes/pools'
 import { serviceRoutes } from './routes/services'
 import { createInternalRoutes } from './routes/internal'
 import { resourceRoutes } from './routes/resources'
+import { seriesRoutes } from './routes/series'
 import { webhookRoutes } from './routes/webhooks'
 import { createMetrics, metricsHandler, type Metrics, type MetricsAccess } from './metrics'
 import { createOutboxPlanner } from './notify/outbox'
@@ -41,7 +42,7 @@ export type CreateAppOptions = Pick<AppDeps, 'db'> &
   }
 
 /** Requests whose success may have written messages (bookings, webhooks, owner transitions). */
-const WRITES_MESSAGES = /^\/v1\/(bookings|webhooks|admin\/bookings)(\/|$)/
+const WRITES_MESSAGES = /^\/v1\/(bookings|series|webhooks|admin\/bookings)(\/|$)/
 
 /** Live holds one browser session may have at once, on any server. */
 export const HOLDS_PER_SESSION = 2
@@ -135,6 +136,8 @@ export function createApp(options: CreateAppOptions) {
 
   app.get('/health', (c) => c.json({ status: 'ok' }))
   app.get('/metrics', metricsHandler(metrics, metricsAccess))
+  // Before the resource and booking routes: /v1/bookings/series is not a booking ref.
+  app.route('/v1', seriesRoutes)
   app.route('/v1/resources', resourceRoutes)
   app.route('/v1/holds', holdRoutes)
   app.route('/v1/pools', poolRoutes)

@@ -13,6 +13,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, ContentfulStatusCode> = {
   not_found: 404,
   slot_taken: 409,
   slot_held: 409,
+  limit_reached: 409,
   idempotency_conflict: 409,
   invalid_transition: 409,
   hold_expired: 410,

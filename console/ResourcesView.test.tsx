@@ -253,6 +253,34 @@ describe('creating a resource', () => {
     expect(created.mock.calls[0]![0]).toMatchObject({ slug: 'yoga', config: { capacity: 12, maxSeatsPerBooking: 4 } })
   })
 
+  it('takes booking limits, refuses a wrong one beside its field, and sends only those typed', async () => {
+    const created = vi.fn()
+    const { api } = fakeApi((method, path, body) => {
+      if (method === 'GET' && path === '/resources') return { resources: [] }
+      if (method === 'GET') return { schedules: [] }
+      const sent = body as { slug: string; name: string; config: ResourceConfig }
+      created(sent)
+      return { resource: stored(sent.slug, sent.name, sent.config) }
+    })
+    render(<ResourcesView api={api} origin="https://book.example.com" />)
+    fireEvent.click(await screen.findByRole('button', { name: 'New resource' }))
+    type('Name', 'Tennis court')
+    type('Slug', 'court')
+    const perDay = type('Per guest per day', '0')
+    expect(describedBy(perDay)).toContain('known by their email')
+    type('Gap per guest, minutes', '30')
+    submit('Create')
+    await waitFor(() => expect(document.activeElement).toBe(perDay))
+    expect(describedBy(perDay)).toContain('Write a whole number of at least 1.')
+    expect(created).not.toHaveBeenCalled()
+
+    type('Per guest per day', '1')
+    type('Per day, all guests', '8')
+    submit('Create')
+    await waitFor(() => expect(created).toHaveBeenCalledTimes(1))
+    expect(created.mock.calls[0]![0].config).toEqual({ limits: { perGuestPerDay: 1, perDay: 8, minGapMinutes: 30 } })
+  })
+
   it('asks a table for the party sizes it seats, checks them beside the fields, and sends them', async () => {
     const created = vi.fn()
     const { api } = fakeApi((method, path, body) => {
@@ -424,6 +452,7 @@ describe('creating a resource', () => {
     expect(screen.getAllByRole('group').map((g) => g.querySelector('legend')?.textContent)).toEqual([
       'Basics',
       'Availability rules',
+      'Booking limits',
       'Booked as a span',
       'Payment',
       'Cancellation policy',

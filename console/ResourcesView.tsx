@@ -142,6 +142,10 @@ const HELP: Record<ResourceField, string> = {
   country: 'Two letters, e.g. DE: guests may type local phone numbers of this country. Empty: the time zone’s country.',
   isActive: 'Inactive resources keep their bookings but take no new ones.',
   durations: 'Lengths guests choose from in hours without a slot length, e.g. 60, 120. Empty: the whole window.',
+  slotStep:
+    'Slots start this often from the opening time, whatever their length: 15 with 60-minute slots offers 09:00, 09:15, 09:30 … Empty: each slot starts when the one before ends.',
+  startTimes:
+    'Slots start only at these times, e.g. 09:00, 11:30, 15:00 (commas or one per line), where the whole slot fits in the opening hours. Empty: as “Start a slot every” says.',
   bufferBefore: 'Kept free before each booking, e.g. 15 to prepare the room. Empty: none.',
   bufferAfter: 'Kept free after each booking, e.g. 15 to clean up. Empty: none.',
   notice:
@@ -170,6 +174,13 @@ const HELP: Record<ResourceField, string> = {
     'Guests can no longer change the time online this many hours before the start, e.g. 24. Empty: as for cancelling above. You can always move a booking yourself.',
   cancelNotice:
     'Guests can no longer cancel online this many hours before the start, whatever the refund, e.g. 48. Empty: as above.',
+  limitGuestDay:
+    'Most bookings one guest (known by their email) may have starting on one day, in this resource’s time zone, e.g. 1. Empty: no limit.',
+  limitGuestWeek: 'Most bookings one guest may have starting in one week, Monday to Sunday, e.g. 3. Empty: no limit.',
+  limitGuestMonth: 'Most bookings one guest may have starting in one calendar month, e.g. 8. Empty: no limit.',
+  limitDay: 'Most bookings of this resource starting on one day, all guests together, e.g. 6. Empty: no limit.',
+  limitGap:
+    'Least time between the end of one of a guest’s bookings and the start of their next, e.g. 60. Empty: none.',
   notifyEmail: 'New bookings and cancellations are sent here. Empty: the server’s admin address.',
   spanOn:
     'Guests book one stretch from a pickup to a return across days (a car from Friday to Monday, a room by the night) instead of a slot. Pickups and returns fall inside the opening hours.',
@@ -352,6 +363,16 @@ function ResourceEditor({
           <legend>Availability rules</legend>
           <div class="grid">
             {text('durations', 'Booking lengths, minutes', { autoComplete: 'off' })}
+            {text('slotStep', 'Start a slot every … minutes', { inputMode: 'numeric' })}
+            {field('startTimes', 'Fixed start times', (a11y) => (
+              <textarea
+                {...a11y}
+                rows={2}
+                autoComplete="off"
+                value={values.startTimes}
+                onInput={(e) => set('startTimes', (e.currentTarget as HTMLTextAreaElement).value)}
+              />
+            ))}
             {text('bufferBefore', 'Buffer before, minutes', { inputMode: 'numeric' })}
             {text('bufferAfter', 'Buffer after, minutes', { inputMode: 'numeric' })}
             {text('notice', 'Minimum notice, minutes', { inputMode: 'numeric' })}
@@ -361,6 +382,17 @@ function ResourceEditor({
             {showsParty && text('minParty', 'Smallest party, guests', { inputMode: 'numeric' })}
             {showsParty && text('maxParty', 'Largest party, guests', { inputMode: 'numeric' })}
             {check('requiresConfirmation', 'I confirm each booking myself')}
+          </div>
+        </fieldset>
+
+        <fieldset>
+          <legend>Booking limits</legend>
+          <div class="grid">
+            {text('limitGuestDay', 'Per guest per day', { inputMode: 'numeric' })}
+            {text('limitGuestWeek', 'Per guest per week', { inputMode: 'numeric' })}
+            {text('limitGuestMonth', 'Per guest per month', { inputMode: 'numeric' })}
+            {text('limitDay', 'Per day, all guests', { inputMode: 'numeric' })}
+            {text('limitGap', 'Gap per guest, minutes', { inputMode: 'numeric' })}
           </div>
         </fieldset>
 

@@ -44,6 +44,7 @@ const everything: AdminResource = {
     },
     minRescheduleNoticeHours: 6,
     minCancelNoticeHours: 24.5,
+    limits: { perGuestPerDay: 1, perGuestPerWeek: 3, perGuestPerMonth: 8, perDay: 6, minGapMinutes: 60 },
     notifyEmail: 'owner@example.com',
     country: 'AT',
     holdTtlSec: 300,
@@ -59,6 +60,8 @@ describe('the resource form ↔ config mapping', () => {
       timezone: 'Europe/Berlin',
       country: 'AT',
       durations: '60, 90',
+      slotStep: '',
+      startTimes: '',
       bufferBefore: '10',
       bufferAfter: '15',
       notice: '120',
@@ -78,6 +81,11 @@ describe('the resource form ↔ config mapping', () => {
       closedHours: '2',
       moveNotice: '6',
       cancelNotice: '24.5',
+      limitGuestDay: '1',
+      limitGuestWeek: '3',
+      limitGuestMonth: '8',
+      limitDay: '6',
+      limitGap: '60',
       notifyEmail: 'owner@example.com',
       isActive: false,
       // Not a span: the span fields wait with their defaults for the owner to switch it on.
@@ -459,5 +467,79 @@ describe('booked as a span across days', () => {
       spanMin: 'Cannot exceed maxMinutes (60)',
       spanCheckOut: 'Set checkIn and checkOut together',
     })
+  })
+})
+
+describe('where slots start: a step or fixed times', () => {
+  const form = (slotStep: string, startTimes: string): ResourceFormValues => ({
+    ...formFromResource(undefined, 'UTC'),
+    name: 'Studio',
+    slug: 'studio',
+    slotStep,
+    startTimes,
+  })
+
+  it('sends a step, or fixed times sorted and each once from commas or lines, and shows them back', () => {
+    expect(toResourceBody(form('15', '')).body?.config).toEqual({ slotStepMin: 15 })
+    expect(toResourceBody(form('', '15:00\n09:00, 11:30\n9:00')).body?.config).toEqual({
+      startTimes: ['09:00', '11:30', '15:00'],
+    })
+    const stored: AdminResource = { ...everything, config: { startTimes: ['09:00', '11:30'] } }
+    expect(formFromResource(stored, 'UTC')).toMatchObject({ slotStep: '', startTimes: '09:00, 11:30' })
+    expect(formFromResource({ ...everything, config: { slotStepMin: 20 } }, 'UTC').slotStep).toBe('20')
+  })
+
+  it('emptying both takes the keys away from the stored config', () => {
+    expect(toResourceBody(form('', ''), { slotStepMin: 15, holdTtlSec: 300 }).body?.config).toEqual({ holdTtlSec: 300 })
+    expect(toResourceBody(form('', ''), { startTimes: ['09:00'] }).body?.config).toEqual({})
+  })
+
+  it('says what to fix beside each field', () => {
+    expect(toResourceBody(form('4', '')).errors).toEqual({ slotStep: 'Write a whole number of at least 5.' })
+    expect(toResourceBody(form('1441', '')).errors).toEqual({ slotStep: 'At most 1440 minutes (a day).' })
+    expect(toResourceBody(form('', '09:00, 24:00')).errors).toEqual({
+      startTimes: 'Write times as HH:MM from 00:00 to 23:59, e.g. 09:00, 11:30 (not “24:00”).',
+    })
+    expect(toResourceBody(form('', 'nine')).errors?.startTimes).toContain('not “nine”')
+    expect(toResourceBody(form('15', '09:00')).errors).toEqual({
+      startTimes: 'Set either “Start a slot every” or fixed start times, not both.',
+    })
+  })
+
+  it('puts the server’s refusals beside the two fields, in the form’s words', () => {
+    expect(fieldForPath('config.slotStepMin')).toBe('slotStep')
+    expect(fieldForPath('config.startTimes.1')).toBe('startTimes')
+    expect(
+      mapServerDetails([{ path: 'config.startTimes', message: 'set either startTimes or slotStepMin, not both' }])
+        .fields,
+    ).toEqual({ startTimes: 'Set either "fixed start times" or "start a slot every", not both' })
+  })
+})
+
+describe('booking limits', () => {
+  const form = (fields: Partial<ResourceFormValues>): ResourceFormValues => ({
+    ...formFromResource(undefined, 'UTC'),
+    name: 'Court',
+    slug: 'court',
+    ...fields,
+  })
+
+  it('sends only the limits typed, and emptying them all takes the key away', () => {
+    expect(toResourceBody(form({ limitGuestDay: '2', limitGap: ' 30 ' })).body?.config).toEqual({
+      limits: { perGuestPerDay: 2, minGapMinutes: 30 },
+    })
+    expect(toResourceBody(form({}), { limits: { perDay: 4 }, holdTtlSec: 300 }).body?.config).toEqual({
+      holdTtlSec: 300,
+    })
+  })
+
+  it('says what to fix beside each field, and puts the server’s limit details there too', () => {
+    expect(toResourceBody(form({ limitGuestWeek: '0', limitDay: 'many', limitGap: '200000' })).errors).toEqual({
+      limitGuestWeek: 'Write a whole number of at least 1.',
+      limitDay: 'Write a whole number of at least 1.',
+      limitGap: 'At most 129600.',
+    })
+    expect(fieldForPath('config.limits.perGuestPerMonth')).toBe('limitGuestMonth')
+    expect(fieldForPath('config.limits.minGapMinutes')).toBe('limitGap')
   })
 })

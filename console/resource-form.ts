@@ -2,7 +2,7 @@ import type { ChangeNotice } from '../shared/cancellation-policy'
 import { parseMoney, toMajorText } from '../shared/money'
 import { MAX_AMOUNT_MINOR, MAX_CAPACITY, MAX_PARTY, MIN_SLOT_MINUTES } from '../shared/limits'
 import { takesPaymentOnline, type PaymentSetting } from '../shared/payment-terms'
-import type { SpanConfig, SpanPricing } from '../shared/resource-config'
+import type { BookingLimits, SpanConfig, SpanPricing } from '../shared/resource-config'
 import type { AdminResource, CancellationPolicy, ResourceConfig } from '../shared/types'
 import { wallTimeMinutes } from '../shared/wall-time'
 
@@ -18,6 +18,10 @@ export interface ResourceFormValues {
   timezone: string
   country: string
   durations: string
+  /** Minutes between slot starts, whatever their length; empty = each slot's own length. */
+  slotStep: string
+  /** Fixed local start times `HH:MM`, comma- or line-separated; empty = starts on the grid. */
+  startTimes: string
   bufferBefore: string
   bufferAfter: string
   notice: string
@@ -41,6 +45,13 @@ export interface ResourceFormValues {
   /** Minimum notice for a guest's own move / cancel online, in hours (the owner is never bound). */
   moveNotice: string
   cancelNotice: string
+  /** Booking limits (config.limits); empty = no limit. Counted per guest (email) or for everyone, by local day. */
+  limitGuestDay: string
+  limitGuestWeek: string
+  limitGuestMonth: string
+  limitDay: string
+  /** Least minutes between the end of one of a guest's bookings and the start of their next. */
+  limitGap: string
   notifyEmail: string
   isActive: boolean
   /** Booked as one span across days (a car, a room by the night) instead of by slots. */
@@ -71,6 +82,8 @@ export const FIELD_ORDER: readonly ResourceField[] = [
   'country',
   'isActive',
   'durations',
+  'slotStep',
+  'startTimes',
   'bufferBefore',
   'bufferAfter',
   'notice',
@@ -90,6 +103,11 @@ export const FIELD_ORDER: readonly ResourceField[] = [
   'closedHours',
   'moveNotice',
   'cancelNotice',
+  'limitGuestDay',
+  'limitGuestWeek',
+  'limitGuestMonth',
+  'limitDay',
+  'limitGap',
   'notifyEmail',
   'spanOn',
   'spanMin',
@@ -106,6 +124,8 @@ export const RESOURCE_TYPES = ['room', 'specialist', 'table', 'car', 'other'] as
 /** The config keys this form edits; any other key of a stored config is carried over untouched. */
 const FORM_CONFIG_KEYS = new Set<keyof ResourceConfig>([
   'durations',
+  'slotStepMin',
+  'startTimes',
   'bufferBeforeMin',
   'bufferAfterMin',
   'minNoticeMin',
@@ -121,6 +141,7 @@ const FORM_CONFIG_KEYS = new Set<keyof ResourceConfig>([
   'cancellationPolicy',
   'minRescheduleNoticeHours',
   'minCancelNoticeHours',
+  'limits',
   'notifyEmail',
   'country',
   'span',
@@ -159,6 +180,8 @@ export function formFromResource(resource: AdminResource | undefined, defaultZon
     timezone: resource?.timezone ?? defaultZone,
     country: config.country ?? '',
     durations: config.durations?.join(', ') ?? '',
+    slotStep: textOf(config.slotStepMin),
+    startTimes: config.startTimes?.join(', ') ?? '',
     bufferBefore: textOf(config.bufferBeforeMin),
     bufferAfter: textOf(config.bufferAfterMin),
     notice: textOf(config.minNoticeMin),
@@ -178,6 +201,11 @@ export function formFromResource(resource: AdminResource | undefined, defaultZon
     closedHours: textOf(policy.no_refund_hours),
     moveNotice: textOf(config.minRescheduleNoticeHours),
     cancelNotice: textOf(config.minCancelNoticeHours),
+    limitGuestDay: textOf(config.limits?.perGuestPerDay),
+    limitGuestWeek: textOf(config.limits?.perGuestPerWeek),
+    limitGuestMonth: textOf(config.limits?.perGuestPerMonth),
+    limitDay: textOf(config.limits?.perDay),
+    limitGap: textOf(config.limits?.minGapMinutes),
     notifyEmail: config.notifyEmail ?? '',
     isActive: resource?.isActive ?? true,
     ...spanFields(config.span),
@@ -227,6 +255,67 @@ function spanFromForm(values: ResourceFormValues, errors: FieldErrors): SpanConf
     span.checkOut = checkOut
   }
   return span
+}
+
+/** The most fixed start times a resource takes (one every 15 minutes of a day). */
+const MAX_START_TIMES = 96
+
+/**
+ * Where slots start: every `slotStep` minutes or at the fixed `startTimes` (either, not
+ * both). Times come in any order and repeated; they are sent sorted, each once, as the API
+ * wants them.
+ */
+function slotStartsFromForm(
+  values: ResourceFormValues,
+  errors: FieldErrors,
+): { slotStepMin?: number; startTimes?: string[] } {
+  const slotStepMin = wholeNumber(values.slotStep, MIN_SLOT_MINUTES, errors, 'slotStep')
+  if (slotStepMin !== undefined && slotStepMin > 1440) errors.slotStep = 'At most 1440 minutes (a day).'
+  // 9:00 is read as 09:00: the API wants two-digit hours.
+  const words = values.startTimes
+    .split(/[\s,;]+/)
+    .filter(Boolean)
+    .map((time) => (/^\d:\d\d$/.test(time) ? `0${time}` : time))
+  const wrong = words.find((time) => time === '24:00' || wallTimeMinutes(time) === undefined)
+  if (wrong !== undefined)
+    errors.startTimes = `Write times as HH:MM from 00:00 to 23:59, e.g. 09:00, 11:30 (not “${wrong}”).`
+  const startTimes = [...new Set(words)].sort()
+  if (startTimes.length > MAX_START_TIMES) errors.startTimes = `At most ${MAX_START_TIMES} start times.`
+  if (slotStepMin !== undefined && startTimes.length > 0 && !errors.startTimes)
+    errors.startTimes = 'Set either “Start a slot every” or fixed start times, not both.'
+  return {
+    ...(slotStepMin !== undefined ? { slotStepMin } : {}),
+    ...(startTimes.length > 0 ? { startTimes } : {}),
+  }
+}
+
+/** The form's limit fields and the config.limits key each one sets. */
+export const LIMIT_FIELDS = {
+  limitGuestDay: 'perGuestPerDay',
+  limitGuestWeek: 'perGuestPerWeek',
+  limitGuestMonth: 'perGuestPerMonth',
+  limitDay: 'perDay',
+  limitGap: 'minGapMinutes',
+} as const satisfies Partial<Record<ResourceField, keyof BookingLimits>>
+
+/** The largest count and gap the API takes (10,000 bookings; 90 days in minutes). */
+const MAX_LIMIT: Record<keyof BookingLimits, number> = {
+  perGuestPerDay: 10_000,
+  perGuestPerWeek: 10_000,
+  perGuestPerMonth: 10_000,
+  perDay: 10_000,
+  minGapMinutes: 90 * 24 * 60,
+}
+
+/** The booking limits typed, or undefined when every field is empty. */
+function limitsFromForm(values: ResourceFormValues, errors: FieldErrors): BookingLimits | undefined {
+  const limits: BookingLimits = {}
+  for (const [field, key] of Object.entries(LIMIT_FIELDS) as [keyof typeof LIMIT_FIELDS, keyof BookingLimits][]) {
+    const value = wholeNumber(values[field], 1, errors, field)
+    if (value !== undefined && value > MAX_LIMIT[key]) errors[field] = `At most ${MAX_LIMIT[key]}.`
+    else if (value !== undefined) limits[key] = value
+  }
+  return Object.keys(limits).length > 0 ? limits : undefined
 }
 
 export interface ResourceBody {
@@ -324,6 +413,7 @@ export function toResourceBody(
   else if (durationWords.some((d) => Number(d) < MIN_SLOT_MINUTES))
     errors.durations = `Each length is at least ${MIN_SLOT_MINUTES} minutes.`
   const durations = durationWords.map(Number)
+  const { slotStepMin, startTimes } = slotStartsFromForm(values, errors)
 
   const money = (text: string, field: 'price' | 'deposit') => {
     if (text.trim() === '' || errors.currency) return undefined
@@ -366,6 +456,7 @@ export function toResourceBody(
   const closed = hours(values.closedHours, errors, 'closedHours')
   const moveNotice = hours(values.moveNotice, errors, 'moveNotice')
   const cancelNotice = hours(values.cancelNotice, errors, 'cancelNotice')
+  const limits = limitsFromForm(values, errors)
   if (partial !== undefined && percent === undefined && !errors.partialPercent)
     errors.partialPercent = 'Say how much is refunded in this period.'
   // A rung that would never apply is refused, so what guests read matches what they get.
@@ -387,6 +478,8 @@ export function toResourceBody(
   ) as ResourceConfig
   const config: ResourceConfig = { ...kept }
   if (durations.length > 0) config.durations = durations
+  if (slotStepMin !== undefined) config.slotStepMin = slotStepMin
+  if (startTimes !== undefined) config.startTimes = startTimes
   if (bufferBefore !== undefined) config.bufferBeforeMin = bufferBefore
   if (bufferAfter !== undefined) config.bufferAfterMin = bufferAfter
   if (notice !== undefined) config.minNoticeMin = notice
@@ -408,6 +501,7 @@ export function toResourceBody(
   if (Object.keys(policy).length > 0) config.cancellationPolicy = policy
   if (moveNotice !== undefined) config.minRescheduleNoticeHours = moveNotice
   if (cancelNotice !== undefined) config.minCancelNoticeHours = cancelNotice
+  if (limits) config.limits = limits
   if (values.notifyEmail.trim() !== '') config.notifyEmail = values.notifyEmail.trim()
   if (country !== '') config.country = country
   if (span) config.span = span
@@ -416,6 +510,8 @@ export function toResourceBody(
 
 const CONFIG_FIELDS: Record<string, ResourceField> = {
   durations: 'durations',
+  slotStepMin: 'slotStep',
+  startTimes: 'startTimes',
   bufferBeforeMin: 'bufferBefore',
   bufferAfterMin: 'bufferAfter',
   minNoticeMin: 'notice',
@@ -463,6 +559,10 @@ export function fieldForPath(path: string): ResourceField | undefined {
     if (second === 'cancellationPolicy' && third && POLICY_FIELDS[third]) return POLICY_FIELDS[third]
     if (second === 'price' && third === 'currency') return 'currency'
     if (second === 'span' && third && SPAN_FIELDS[third]) return SPAN_FIELDS[third]
+    if (second === 'limits') {
+      const field = Object.entries(LIMIT_FIELDS).find(([, key]) => key === third)?.[0] as ResourceField | undefined
+      return field ?? 'limitGuestDay'
+    }
     return second ? CONFIG_FIELDS[second] : undefined
   }
   const top: readonly string[] = ['slug', 'name', 'type', 'timezone', 'isActive']
@@ -477,6 +577,8 @@ const KEY_WORDS: Record<string, string> = {
   partial_refund_percent: '"partial refund, %"',
   'price.amount': 'the price',
   minParty: '"smallest party"',
+  slotStepMin: '"start a slot every"',
+  startTimes: '"fixed start times"',
   maxParty: '"largest party"',
 }
 

@@ -395,3 +395,68 @@ export interface AdminBusySourceResponse {
 export interface AdminBusySourcesResponse {
   sources: AdminBusySource[]
 }
+
+// --- Recurring bookings (series): /v1/bookings/series, /v1/series/:ref, series-availability ---
+
+/** Why an occurrence of a series cannot be booked: booked, held by another guest now, or not offered then. */
+export type SeriesConflictReason = 'taken' | 'held' | 'closed'
+
+/** One date of a series that was not booked (or would not be): its local date and interval (ISO UTC). */
+export interface SeriesConflict {
+  date: string
+  start: string
+  end: string
+  reason: SeriesConflictReason
+}
+
+/** `POST /v1/bookings/series` body: a hold of the first occurrence, repeated every N weeks at its local time. */
+export interface SeriesBookingRequest {
+  holdId: string
+  guest: { name: string; email: string; phone?: string }
+  notes?: string
+  answers?: Record<string, string | number | boolean | string[]>
+  locale?: string
+  timezone?: string
+  /** `occurrences` (the first included, 2–52) or `until` (a local date `YYYY-MM-DD`), not both. */
+  repeat: { everyWeeks: number; occurrences?: number; until?: string }
+  /** `all_or_nothing`: every date or 409 `slot_taken` listing the taken ones; `skip_conflicts`: the free ones. */
+  mode: 'all_or_nothing' | 'skip_conflicts'
+}
+
+/** A series and its occurrences (cancelled ones included), in date order. */
+export interface PublicSeries {
+  ref: string
+  id: string
+  resourceId: string
+  everyWeeks: number
+  occurrences?: number
+  until?: string
+  mode: 'all_or_nothing' | 'skip_conflicts'
+  bookings: PublicBooking[]
+  /** Local dates skipped when it was booked (`skip_conflicts`). */
+  skippedDates: string[]
+}
+
+/** `POST /v1/bookings/series` → 201: one manage token opens the series and each occurrence (`GET /v1/bookings/:ref`). */
+export interface CreatedSeries {
+  /** `skipped`: the dates not booked (`skip_conflicts`) and why. */
+  series: PublicSeries & { skipped: SeriesConflict[] }
+  manageToken: string
+}
+
+/** `GET /v1/series/:ref` → 200. */
+export interface SeriesResponse {
+  series: PublicSeries
+}
+
+/** `POST /v1/series/:ref/cancel` → 200: the future occurrences cancelled, and those the policy kept (too close to cancel online). */
+export interface CancelledSeries {
+  series: PublicSeries
+  cancelled: string[]
+  kept: { ref: string; reason: string }[]
+}
+
+/** `GET /v1/resources/:idOrSlug/series-availability` → 200: every occurrence, free or why not. */
+export interface SeriesAvailability {
+  occurrences: { date: string; start: string; end: string; free: boolean; reason?: SeriesConflictReason }[]
+}

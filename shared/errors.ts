@@ -9,6 +9,7 @@ export const ERROR_CODES = [
   'not_found',
   'slot_taken',
   'slot_held',
+  'limit_reached',
   'idempotency_conflict',
   'invalid_transition',
   'hold_expired',

@@ -542,6 +542,46 @@ export const rescheduleRequestSchema = z.object({ holdId: plainText().min(1).max
 
 export const cancelRequestSchema = z.object({ reason: plainText({ multiline: true }).trim().max(500).optional() })
 
+/** How a recurring booking (series) is booked: every occurrence or none, or the free ones. */
+export const SERIES_MODES = ['all_or_nothing', 'skip_conflicts'] as const
+/** The most occurrences one series may have. */
+export const MAX_SERIES_OCCURRENCES = 52
+
+/**
+ * `POST /v1/bookings/series`: the first occurrence's hold and details as for one booking,
+ * repeated every `everyWeeks` weeks at the same local time, `occurrences` times (the first
+ * included) or up to the local date `until`.
+ */
+export const seriesRequestSchema = bookingRequestSchema.extend({
+  repeat: z
+    .object({
+      everyWeeks: z.number().int().min(1).max(52),
+      occurrences: z.number().int().min(2).max(MAX_SERIES_OCCURRENCES).optional(),
+      until: isoDateSchema.optional(),
+    })
+    .refine((r) => (r.occurrences === undefined) !== (r.until === undefined), {
+      message: 'give either occurrences or until',
+      path: ['occurrences'],
+    }),
+  mode: z.enum(SERIES_MODES),
+})
+export type SeriesRequest = z.infer<typeof seriesRequestSchema>
+
+/** `GET /v1/resources/:idOrSlug/series-availability`: the first occurrence and how it repeats. */
+export const seriesAvailabilityQuerySchema = z
+  .object({
+    start: instantSchema,
+    end: instantSchema,
+    everyWeeks: z.coerce.number().int().min(1).max(52),
+    occurrences: z.coerce.number().int().min(2).max(MAX_SERIES_OCCURRENCES).optional(),
+    until: isoDateSchema.optional(),
+  })
+  .refine((q) => (q.occurrences === undefined) !== (q.until === undefined), {
+    message: 'give either occurrences or until',
+    path: ['occurrences'],
+  })
+  .refine((q) => q.end > q.start, { message: 'must be after start', path: ['end'] })
+
 /** A party size as guests give it (a table's bounds come from its config). */
 export const partySizeSchema = z.number().int().min(1).max(MAX_PARTY)
 

@@ -171,6 +171,10 @@ export interface PublicBooking {
    * room it takes); it changes only with that booking. Guests never see part rows.
    */
   partOf?: string
+  /** Present for an occurrence of a recurring booking: the series' ref (`GET /v1/series/:ref`). */
+  seriesRef?: string
+  /** Owner API only: the series' id. */
+  seriesId?: string
   notes?: string
   /** The guest's answers to the resource's intake questions, by question id. */
   answers?: IntakeAnswers

@@ -5,7 +5,9 @@ import type {
   BookingRequestBody,
   BookingResponse,
   CancelRequestBody,
+  CancelledSeries,
   CreatedBooking,
+  CreatedSeries,
   HoldRequestBody,
   HoldResponse,
   PaymentDue,
@@ -13,6 +15,9 @@ import type {
   PoolResponse,
   RescheduleRequestBody,
   ResourceResponse,
+  SeriesAvailability,
+  SeriesBookingRequest,
+  SeriesResponse,
   ServiceHoldRequestBody,
   ServiceResponse,
 } from '../shared/api-contract'
@@ -36,6 +41,7 @@ import { serviceAvailabilityUrl } from './service-target'
 export type { AvailabilityQuery, PoolAvailabilityQuery } from './first-view'
 // The API's answers, defined once beside the routes' schemas; the SDK exports them by these names.
 export type { CreatedBooking, NextAvailable, PaymentDue }
+export type { CancelledSeries, CreatedSeries, SeriesAvailability, SeriesBookingRequest }
 
 /** API error codes, plus the two failures that never reach the API's error mapping. */
 export type ClientErrorCode = ErrorCode | 'network_error' | 'invalid_response'
@@ -145,6 +151,44 @@ export interface BookingClient {
   rescheduleBooking(ref: string, manageToken: string, holdId: string): Promise<ClientResult<PublicBooking>>
 }
 
+/** Recurring bookings (series): what `createClient` offers besides `BookingClient`. */
+export interface SeriesClient {
+  /**
+   * Whether each date of a series is free (every one checked), before holding its first.
+   *
+   * @example
+   * const { data } = await client.getSeriesAvailability('yoga-room', {
+   *   start: '2026-04-06T08:00:00Z', end: '2026-04-06T09:00:00Z', everyWeeks: 1, occurrences: 12,
+   * })
+   * const taken = data?.occurrences.filter((o) => !o.free).length // "2 of 12 dates are taken"
+   */
+  getSeriesAvailability(idOrSlug: string, query: SeriesAvailabilityQuery): Promise<ClientResult<SeriesAvailability>>
+  /**
+   * Books the held time repeated every N weeks; `mode` says what a taken date does (see
+   * `SeriesBookingRequest`). One manage token opens the series and each of its bookings.
+   *
+   * @example
+   * const { data, error } = await client.bookSeries({
+   *   holdId: hold.id, guest, repeat: { everyWeeks: 1, occurrences: 12 }, mode: 'skip_conflicts',
+   * })
+   * if (error?.code === 'slot_taken') console.log(error.details) // {conflicts: [{date, …}]}
+   */
+  bookSeries(input: SeriesBookingRequest): Promise<ClientResult<CreatedSeries>>
+  /** The series behind a manage link, with all its dates. */
+  getSeries(ref: string, manageToken: string): Promise<ClientResult<SeriesResponse['series']>>
+  /** Cancels every future date of the series as the guest, each under its own policy. */
+  cancelSeries(ref: string, manageToken: string, reason?: string): Promise<ClientResult<CancelledSeries>>
+}
+
+/** `GET …/series-availability`: the first date (ISO instants) and how it repeats (`occurrences` or `until`). */
+export interface SeriesAvailabilityQuery {
+  start: string
+  end: string
+  everyWeeks: number
+  occurrences?: number
+  until?: string
+}
+
 /**
  * A client for the public booking API. Every call resolves to `{data}` or `{error}` and
  * never rejects; misuse (no apiUrl, an empty id) throws at once.
@@ -157,7 +201,7 @@ export interface BookingClient {
  * if (error) console.warn(error.code, error.message)
  * else for (const day of data.days) console.log(day.date, day.slots.length)
  */
-export function createClient(options: ClientOptions): BookingClient {
+export function createClient(options: ClientOptions): BookingClient & SeriesClient {
   const apiUrl: unknown = options?.apiUrl
   if (typeof apiUrl !== 'string' || apiUrl === '') {
     throw new TypeError(`createClient: expected options.apiUrl to be a URL string, received ${describeValue(apiUrl)}`)
@@ -186,6 +230,7 @@ export function createClient(options: ClientOptions): BookingClient {
     isRecord(body) && isRecord(body.hold) ? (body as unknown as HoldResponse).hold : undefined
   const session = { 'X-Booking-Session': sessionId }
   const bookingPath = (ref: string) => `${base}/v1/bookings/${encodeURIComponent(ref)}`
+  const seriesPath = (ref: string) => `${base}/v1/series/${encodeURIComponent(ref)}`
   const bearer = (token: string) => ({ Authorization: `Bearer ${token}` })
   const pickBooking = (body: unknown) =>
     isRecord(body) && isRecord(body.booking) ? (body as unknown as BookingResponse).booking : undefined
@@ -292,6 +337,34 @@ export function createClient(options: ClientOptions): BookingClient {
         `${bookingPath(ref)}/reschedule`,
         post({ holdId } satisfies RescheduleRequestBody, bearer(token)),
         pickBooking,
+      ),
+
+    getSeriesAvailability: (idOrSlug, query) => {
+      const params = new URLSearchParams({ start: query.start, end: query.end, everyWeeks: String(query.everyWeeks) })
+      if (query.occurrences !== undefined) params.set('occurrences', String(query.occurrences))
+      if (query.until !== undefined) params.set('until', query.until)
+      return request(`${resourcePath(idOrSlug)}/series-availability?${params}`, { headers: session }, (body) =>
+        isRecord(body) && Array.isArray(body.occurrences) ? (body as unknown as SeriesAvailability) : undefined,
+      )
+    },
+
+    bookSeries: (input) =>
+      request(`${base}/v1/bookings/series`, post(input), (body) =>
+        isRecord(body) && isRecord(body.series) && typeof body.manageToken === 'string'
+          ? (body as unknown as CreatedSeries)
+          : undefined,
+      ),
+
+    getSeries: (ref, token) =>
+      request(seriesPath(ref), { headers: bearer(token) }, (body) =>
+        isRecord(body) && isRecord(body.series) ? (body as unknown as SeriesResponse).series : undefined,
+      ),
+
+    cancelSeries: (ref, token, reason) =>
+      request(
+        `${seriesPath(ref)}/cancel`,
+        post((reason ? { reason } : {}) satisfies CancelRequestBody, bearer(token)),
+        (body) => (isRecord(body) && isRecord(body.series) ? (body as unknown as CancelledSeries) : undefined),
       ),
 
     getCalendarFile: async (ref, manageToken) => {

@@ -13,6 +13,22 @@ export function errorText(t: Messages, code: ClientErrorCode): string {
   return (t.errors as Record<string, string | undefined>)[code] ?? t.errors.generic
 }
 
+/** The sentence for a `limit_reached` refusal, naming the limit its details name when they do. */
+export function limitText(t: Messages, details: unknown): string {
+  const { limit, max, minutes } = (typeof details === 'object' && details !== null ? details : {}) as {
+    limit?: unknown
+    max?: unknown
+    minutes?: unknown
+  }
+  const words = t.limitReached
+  if (limit === 'minGapMinutes' && typeof minutes === 'number') return words.minGapMinutes(minutes)
+  if (typeof max !== 'number') return t.errors.limit_reached
+  if (limit === 'perGuestPerDay' || limit === 'perGuestPerWeek' || limit === 'perGuestPerMonth')
+    return words[limit](max)
+  if (limit === 'perDay') return words.perDay()
+  return t.errors.limit_reached
+}
+
 const FIELD_BY_PATH: Record<string, GuestField> = {
   'guest.name': 'name',
   'guest.email': 'email',

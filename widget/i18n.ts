@@ -22,8 +22,27 @@ export const en = {
     idempotency_conflict: 'This booking was already sent with other details. Please start again.',
     slot_taken: 'Sorry, that time was just taken. Please pick another.',
     slot_held: 'Someone else is booking that time right now. Please pick another.',
+    limit_reached: 'You have reached this calendar’s booking limit. Please pick another day.',
     hold_expired: 'Your hold on that time ran out. Please pick a time again.',
     outside_availability: 'That time is no longer offered. Please pick another.',
+  },
+  // The resource's booking limits (error limit_reached), by the limit its details name.
+  limitReached: {
+    perGuestPerDay: (max: number) =>
+      max === 1
+        ? 'You can book this only once per day. Please pick another day.'
+        : `You can book this at most ${max} times per day. Please pick another day.`,
+    perGuestPerWeek: (max: number) =>
+      max === 1
+        ? 'You can book this only once per week. Please pick a day in another week.'
+        : `You can book this at most ${max} times per week. Please pick a day in another week.`,
+    perGuestPerMonth: (max: number) =>
+      max === 1
+        ? 'You can book this only once per month. Please pick a day in another month.'
+        : `You can book this at most ${max} times per month. Please pick a day in another month.`,
+    perDay: () => 'This day is fully booked. Please pick another day.',
+    minGapMinutes: (minutes: number) =>
+      `Your bookings need at least ${minutes} minutes between them. Please pick another time.`,
   },
   fieldError: {
     required: 'Please fill in this field.',

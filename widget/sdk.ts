@@ -22,7 +22,19 @@ export type {
   BookingInput,
   CreatedBooking,
   GuestDetails,
+  SeriesAvailabilityQuery,
+  SeriesClient,
 } from './client'
+export type {
+  CancelledSeries,
+  CreatedSeries,
+  PublicSeries,
+  SeriesAvailability,
+  SeriesBookingRequest,
+  SeriesConflict,
+  SeriesConflictReason,
+  SeriesResponse,
+} from '../shared/api-contract'
 export type { BookingEventMap } from './events'
 export { verifyWebhook, WebhookVerificationError } from './verify-webhook'
 export type { VerifyWebhookOptions, WebhookVerificationErrorCode } from './verify-webhook'

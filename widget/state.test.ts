@@ -147,6 +147,29 @@ describe('booking flow', () => {
     expect(s.state.slotsOfSelectedDate.value).toHaveLength(2)
   })
 
+  it.each([
+    [{ limit: 'perGuestPerDay', max: 2 }, 'You can book this at most 2 times per day. Please pick another day.'],
+    [{ limit: 'perGuestPerWeek', max: 1 }, 'You can book this only once per week. Please pick a day in another week.'],
+    [{ limit: 'perDay', max: 6 }, 'This day is fully booked. Please pick another day.'],
+    [
+      { limit: 'minGapMinutes', minutes: 90 },
+      'Your bookings need at least 90 minutes between them. Please pick another time.',
+    ],
+    [undefined, 'You have reached this calendar’s booking limit. Please pick another day.'],
+  ])('on limit_reached %j goes back to the slots saying which limit', async (limit, message) => {
+    const s = setup()
+    await ready(s)
+    s.client.placeHold.mockResolvedValue({ data: hold })
+    s.client.createBooking.mockResolvedValue({ error: { code: 'limit_reached', message: 'api text', details: limit } })
+    await s.state.selectSlot(slot)
+    const submitted = s.state.submitDetails(details)
+    await vi.waitFor(() => expect(s.calls).toHaveLength(3))
+    s.calls[2]?.answer({ data: availability('2026-03-27', 2) })
+    await submitted
+    expect(s.state.step.value).toBe('pick')
+    expect(s.state.notice.value).toBe(message)
+  })
+
   it('releases the hold when the guest goes back to the slots', async () => {
     const s = setup()
     await ready(s)

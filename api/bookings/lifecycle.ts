@@ -18,6 +18,7 @@ import {
 } from '../../shared/cancellation-policy'
 import { BookingError } from '../../shared/errors'
 import { DEFAULT_HOLD_TTL_SEC, type ResourceConfig } from '../../shared/schemas'
+import { takesPaymentOnline } from '../../shared/payment-terms'
 import type { CancellationSettlement, PublicBooking } from '../../shared/types'
 import type { Clock } from '../clock'
 import type { Database } from '../db/database'
@@ -46,6 +47,7 @@ import {
   confirmPaid,
   expirePendingBookings,
   insertBooking,
+  insertSeries,
   lockBooking,
   markAttendance as writeAttendance,
   moveBooking as writeMove,
@@ -118,6 +120,41 @@ export async function createBooking(
     expiresAt: due ? now + (config.holdTtlSec ?? DEFAULT_HOLD_TTL_SEC) * 1000 : undefined,
   }
   return insertBooking(deps.db, booking, now, deps.outbox)
+}
+
+/**
+ * Writes a recurring booking's occurrences with its series row, every occurrence or none
+ * (store `insertSeries`). Each occurrence is decided like a single booking: its status, the
+ * resource's policy and notices as they stand now. Series cannot be prepaid yet, so one on
+ * a resource that takes payment online is refused (422 `payment_unavailable`).
+ */
+export async function createSeriesBookings(
+  deps: LifecycleDeps,
+  series: Parameters<typeof insertSeries>[1],
+  drafts: readonly BookingDraft[],
+  config: ResourceConfig,
+): Promise<BookingRow[]> {
+  assertSeriesPayable(config)
+  const occurrences: NewBooking[] = drafts.map((draft) => ({
+    ...draft,
+    status: initialStatus(config),
+    cancellationPolicy: config.cancellationPolicy,
+    notice: {
+      minRescheduleNoticeHours: config.minRescheduleNoticeHours,
+      minCancelNoticeHours: config.minCancelNoticeHours,
+    },
+    notifyEmail: config.notifyEmail,
+  }))
+  return insertSeries(deps.db, series, occurrences, deps.clock.now(), deps.outbox)
+}
+
+/** 422 `payment_unavailable` for a resource that takes payment online: a series has no payment flow yet. */
+export function assertSeriesPayable(config: ResourceConfig): void {
+  if (takesPaymentOnline(config.payment) && (config.price?.amount ?? 0) > 0)
+    throw new BookingError(
+      'payment_unavailable',
+      'Recurring bookings cannot be prepaid yet; this resource takes payment online, so book its dates one at a time.',
+    )
 }
 
 /**
@@ -371,8 +408,10 @@ export async function syncPayment(deps: PayingDeps, intentId: string): Promise<B
       try {
         booking = (await reoccupyExpiredBooking(db, booking.id, now)) ?? booking
       } catch (error) {
-        if (!(error instanceof BookingError && error.code === 'slot_taken')) throw error
-        // Paid too late: someone else has the time now. Release the money at once.
+        if (!(error instanceof BookingError && (error.code === 'slot_taken' || error.code === 'limit_reached')))
+          throw error
+        // Paid too late: someone else has the time now, or the guest booked up to a limit
+        // meanwhile. Release the money at once.
         logger.info('authorization arrived after the slot was rebooked; releasing it', { bookingId: booking.id })
         return recordPayment(deps, booking.id, await payments.cancel(intent.id, `cancel:${booking.id}`), now)
       }

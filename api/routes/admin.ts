@@ -31,6 +31,7 @@ import { clientKey } from '../client-ip'
 import { bearerToken, readJson } from '../request'
 import { adminBusySourceRoutes } from './admin-busy-sources'
 import { adminPoolRoutes } from './admin-pools'
+import { adminSeriesRoutes } from './series'
 import { adminServiceRoutes } from './admin-services'
 import { adminWebhookRoutes } from './admin-webhooks'
 import { adminExportRoutes } from './admin-export'
@@ -49,6 +50,7 @@ import {
   updateResource,
 } from '../store/admin'
 import { findCombined, readableAnswersOf, toPublicBooking } from '../store/bookings'
+import { findSeriesRefs } from '../series/series-store'
 import type {
   AdminBooking,
   AdminBookingResponse,
@@ -68,8 +70,13 @@ function toAdminBooking(
   row: BookingRow,
   now: number,
   combined?: Awaited<ReturnType<typeof findCombined>>,
+  seriesRefs?: Map<string, string>,
 ): AdminBooking {
   const booking: AdminBooking = { id: row.id, ...toPublicBooking(row, combined?.parts.get(row.id)) }
+  // An occurrence of a recurring booking names its series.
+  if (row.seriesId) booking.seriesId = row.seriesId
+  const seriesRef = row.seriesId ? seriesRefs?.get(row.seriesId) : undefined
+  if (seriesRef) booking.seriesRef = seriesRef
   // A part row of a combined booking (the room it takes) names the booking it belongs to.
   const lead = row.partOf ? combined?.leadRefs.get(row.partOf) : undefined
   if (lead) booking.partOf = lead
@@ -147,6 +154,7 @@ export const adminRoutes = new Hono<AppEnv>()
   })
   // After the key check, which runs for every path registered on this app, mounted ones too.
   .route('/pools', adminPoolRoutes)
+  .route('/series', adminSeriesRoutes)
   .route('/webhooks', adminWebhookRoutes)
   .route('/services', adminServiceRoutes)
   // Before `/bookings/:id`, so `bookings.csv` is never read as a booking's id.
@@ -209,9 +217,15 @@ export const adminRoutes = new Hono<AppEnv>()
       limit: q.limit,
     })
     const now = c.var.deps.clock.now()
-    const combined = await findCombined(c.var.deps.db, page.rows)
+    const [combined, seriesRefs] = await Promise.all([
+      findCombined(c.var.deps.db, page.rows),
+      findSeriesRefs(
+        c.var.deps.db,
+        page.rows.flatMap((row) => (row.seriesId ? [row.seriesId] : [])),
+      ),
+    ])
     return c.json({
-      bookings: page.rows.map((row) => toAdminBooking(row, now, combined)),
+      bookings: page.rows.map((row) => toAdminBooking(row, now, combined, seriesRefs)),
       nextCursor: page.nextCursor ?? null,
     } satisfies AdminBookingsPage)
   })
@@ -260,7 +274,11 @@ export const adminRoutes = new Hono<AppEnv>()
 
 /** One booking as its owner sees it, with its parts (or the booking it is part of). */
 async function adminView(c: Context<AppEnv>, row: BookingRow): Promise<AdminBooking> {
-  return toAdminBooking(row, c.var.deps.clock.now(), await findCombined(c.var.deps.db, [row]))
+  const [combined, seriesRefs] = await Promise.all([
+    findCombined(c.var.deps.db, [row]),
+    findSeriesRefs(c.var.deps.db, row.seriesId ? [row.seriesId] : []),
+  ])
+  return toAdminBooking(row, c.var.deps.clock.now(), combined, seriesRefs)
 }
 
 /**

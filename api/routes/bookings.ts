@@ -42,6 +42,7 @@ import {
 import type { Database } from '../db/database'
 import { assertSpanKeepsUnits } from '../bookings/resolve-span'
 import type { BookingResponse, CreatedBooking } from '../../shared/api-contract'
+import { findSeriesRefs } from '../series/series-store'
 
 /**
  * Bookings: a live hold becomes a row (the EXCLUDE constraint has the last word), and the
@@ -154,7 +155,11 @@ export const bookingRoutes = new Hono<AppEnv>()
         config,
       )
     } catch (error) {
-      if (error instanceof IdempotencyKeyTaken || (error instanceof BookingError && error.code === 'slot_taken')) {
+      // A twin request that committed first also counts against the guest's limits.
+      if (
+        error instanceof IdempotencyKeyTaken ||
+        (error instanceof BookingError && (error.code === 'slot_taken' || error.code === 'limit_reached'))
+      ) {
         const twin = await replay()
         if (twin) return twin
         if (error instanceof IdempotencyKeyTaken) {
@@ -177,7 +182,13 @@ export const bookingRoutes = new Hono<AppEnv>()
   .get('/:ref', async (c) => {
     const booking = await requireManagedBooking(c)
     const parts = await partsOf(c.var.deps.db, booking)
-    return c.json({ booking: manageView(booking, c.var.deps.clock.now(), parts) } satisfies BookingResponse)
+    const view = manageView(booking, c.var.deps.clock.now(), parts)
+    // An occurrence of a series names it, so its page can offer the whole series (GET /v1/series/:ref).
+    if (booking.seriesId) {
+      const seriesRef = (await findSeriesRefs(c.var.deps.db, [booking.seriesId])).get(booking.seriesId)
+      if (seriesRef) view.seriesRef = seriesRef
+    }
+    return c.json({ booking: view } satisfies BookingResponse)
   })
   .post('/:ref/cancel', async (c) => {
     const booking = await requireManagedBooking(c)

@@ -1,5 +1,12 @@
 import { and, eq, inArray, isNull, lt, lte, sql } from 'drizzle-orm'
-import { bookableResources, bookings, notifications, type BookingRow, type BookingStatus } from '../../drizzle/schema'
+import {
+  bookableResources,
+  bookingSeries,
+  bookings,
+  notifications,
+  type BookingRow,
+  type BookingStatus,
+} from '../../drizzle/schema'
 import { ACTIVE_STATUSES, statusWords } from '../../shared/booking-status'
 import { refundCeilingAfterMove, type ChangeNotice } from '../../shared/cancellation-policy'
 import { BookingError } from '../../shared/errors'
@@ -18,6 +25,7 @@ import {
   constraintOf,
   sqlState,
 } from '../db/sql-state'
+import { limitRefusal } from './limit-refusal'
 
 /*
  * The constraint-guarded writes of a booking. The status of a booking is written only
@@ -66,6 +74,8 @@ export interface NewBooking {
   payment?: { amount: number; currency: string } | undefined
   /** The resource's own address for the owner's message (read from the resource catalog). */
   notifyEmail?: string | undefined
+  /** The recurring booking (api/series) this row is an occurrence of. */
+  seriesId?: string | undefined
 }
 
 /** One further resource of a combined booking; `poolId` when it was taken as "any free" member of a pool. */
@@ -136,6 +146,51 @@ export async function insertBooking(
       input = { ...input, ref: randomRef() }
     }
   }
+}
+
+/**
+ * Writes a recurring booking: its series row and every occurrence in one transaction, the
+ * occurrences in one multi-row statement, so the EXCLUDE constraint refuses the whole series
+ * (409 `slot_taken`, nothing written) if any occurrence is taken. The series is announced
+ * once: only the first occurrence writes the 'created' messages; every occurrence keeps its
+ * own reminders.
+ */
+export async function insertSeries(
+  db: Database,
+  series: typeof bookingSeries.$inferInsert & { id: string },
+  occurrences: readonly NewBooking[],
+  now: number,
+  outbox: OutboxPlanner,
+): Promise<BookingRow[]> {
+  const values = occurrences.map((input) => ({
+    ...toValues({ ...input, seriesId: series.id }, now),
+    id: crypto.randomUUID(),
+    version: 1,
+  }))
+  const messages = values.flatMap((row, index) =>
+    outbox
+      .createdRows(
+        {
+          id: row.id,
+          version: row.version,
+          status: occurrences[index]!.status,
+          startsAt: row.startsAt,
+          guestEmail: row.guestEmail,
+          guestPhone: row.guestPhone ?? null,
+        },
+        now,
+        occurrences[index]!.notifyEmail,
+      )
+      .filter((message) => index === 0 || message.event.startsWith('reminder')),
+  )
+  const start = Math.min(...occurrences.map((o) => o.start))
+  const end = Math.max(...occurrences.map((o) => o.end))
+  return writeOccupying(db, [series.resourceId], start, end, now, async (tx) => {
+    await tx.insert(bookingSeries).values(series)
+    const rows = await tx.insert(bookings).values(values).returning()
+    if (messages.length > 0) await tx.insert(notifications).values(messages).onConflictDoNothing()
+    return rows.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime())
+  })
 }
 
 /**
@@ -412,6 +467,7 @@ type OccupyingWrite<T> =
  * - 23P01 may come from unpaid pending rows past their payment window: those are cancelled
  *   (`expired`) and the write retried once, so a stopped sweep never leaves a slot stuck.
  * - 23P01/40P01 otherwise → 409 `slot_taken`.
+ * - A refusal by the resource's booking limits → 409 `limit_reached` (see limit-refusal.ts).
  */
 async function writeOccupying<T>(
   db: Database,
@@ -434,6 +490,9 @@ async function writeOccupying<T>(
         return typeof write === 'function' ? write(tx) : write.serialised(tx)
       })
     } catch (error) {
+      // Past the resource's booking limits: final, never retried nor read as a taken slot.
+      const pastLimit = limitRefusal(error)
+      if (pastLimit) throw pastLimit
       const state = sqlState(error)
       if (!serialised && (state === LOCK_NOT_AVAILABLE || state === DEADLOCK_DETECTED)) {
         serialised = true
@@ -682,6 +741,7 @@ function toValues(input: NewBooking, now: number): typeof bookings.$inferInsert 
     poolId: input.poolId ?? null,
     partySize: input.partySize ?? null,
     serviceId: input.serviceId ?? null,
+    seriesId: input.seriesId ?? null,
     guestName: input.guest.name,
     guestEmail: input.guest.email,
     guestPhone: input.guest.phone ?? null,

@@ -3,6 +3,7 @@ import type { Interval, ScheduleRule, SlotConfig } from './types'
 import { DAY_MS, MINUTE_MS, formatEpochDay, toEpochDay } from './calendar-days'
 import { createZoneClock } from './zone-clock'
 import { expandWindows } from './expand-windows'
+import { withStartTimes } from './fixed-starts'
 import { cutSlots, slotLimitCutoff, type CutSlotsOptions } from './cut-slots'
 import { subtractBusy } from './subtract-busy'
 import { createInstantFormatter } from './format-instant'
@@ -137,11 +138,13 @@ function prepare(input: Omit<ComputeSlotsInput, 'busy' | 'places'>) {
   const rangeEnd = dayStarts[dayStarts.length - 1] as number
 
   // A window starting the local day before the range can cross midnight into it.
-  const windows = expandWindows(input.rules, clock, clock.dayOf(rangeStart) - 1, clock.dayOf(rangeEnd - 1))
+  const expanded = expandWindows(input.rules, clock, clock.dayOf(rangeStart) - 1, clock.dayOf(rangeEnd - 1))
+  const windows = config.startTimes?.length ? withStartTimes(expanded, config.startTimes, clock) : expanded
   const horizon = config.horizonDays != null ? now + config.horizonDays * DAY_MS : Infinity
   const cut: CutSlotsOptions = {
     durations: config.durations,
     duration: input.duration,
+    stepMin: config.slotStepMin,
     earliestStart: Math.max(rangeStart, now + (config.minNoticeMin ?? 0) * MINUTE_MS),
     // Starts are whole milliseconds, so "before rangeEnd" is "at most rangeEnd − 1".
     latestStart: Math.min(rangeEnd - 1, horizon),

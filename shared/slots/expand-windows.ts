@@ -6,6 +6,8 @@ import { wallTimeMinutes } from '../wall-time'
 /** One schedule window as instants; `slotDuration` null = undivided. */
 export interface Window extends Interval {
   slotDuration: number | null
+  /** Fixed start instants inside the window, ascending (`withStartTimes`); unset: an arithmetic grid from `start`. */
+  starts?: number[]
 }
 
 interface WallWindow {

@@ -23,7 +23,7 @@ export interface Interval {
 
 export type SlotConfig = Pick<
   ResourceConfig,
-  'durations' | 'bufferBeforeMin' | 'bufferAfterMin' | 'minNoticeMin' | 'horizonDays'
+  'durations' | 'bufferBeforeMin' | 'bufferAfterMin' | 'minNoticeMin' | 'horizonDays' | 'slotStepMin' | 'startTimes'
 >
 
 /** An interval that takes `seats` places of a resource's capacity (a booking, a hold). */

@@ -93,3 +93,22 @@ describe('createZoneClock', () => {
     }
   })
 })
+
+describe('firstInstantOf', () => {
+  it.each([
+    ['has no instant for a time a spring-forward jump skips', 'Europe/Berlin', '2026-03-29T02:30', undefined],
+    ['has no instant for New York’s skipped 02:30', 'America/New_York', '2026-03-08T02:30', undefined],
+    ['answers the first minute after the gap', 'Europe/Berlin', '2026-03-29T03:00', '2026-03-29T01:00:00.000Z'],
+    ['takes the first occurrence of a repeated time', 'Europe/Berlin', '2026-10-25T02:30', '2026-10-25T00:30:00.000Z'],
+    [
+      'takes New York’s first 01:30 on fall-back day',
+      'America/New_York',
+      '2026-11-01T01:30',
+      '2026-11-01T05:30:00.000Z',
+    ],
+    ['answers an ordinary time as toInstant does', 'Europe/Berlin', '2026-06-08T09:00', '2026-06-08T07:00:00.000Z'],
+  ])('%s', (_name, zone, local, expected) => {
+    const at = createZoneClock(zone, SPAN).firstInstantOf(wall(local))
+    expect(at === undefined ? undefined : new Date(at).toISOString()).toBe(expected)
+  })
+})

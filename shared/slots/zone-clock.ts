@@ -9,6 +9,8 @@ import { DAY_MS } from './calendar-days'
 export interface ZoneClock {
   /** Instant of a wall time with "compatible" disambiguation: a skipped time moves forward by the gap, a repeated one takes the earlier offset. */
   toInstant(wallMs: number): number
+  /** Earliest instant showing a wall time (a repeated one: the first occurrence); undefined when a forward jump skips it. */
+  firstInstantOf(wallMs: number): number | undefined
   /** First instant of local epoch day `day`; when midnight is skipped, the transition itself. */
   startOfDay(day: number): number
   /** Local epoch day containing the instant. */
@@ -42,12 +44,8 @@ export function createZoneClock(zone: string, span: Interval): ZoneClock {
     return offsets[k] as number
   }
 
-  /**
-   * Earliest instant showing `wallMs`. A wall time no instant shows lies in the jump of a
-   * forward transition: "compatible" moves it forward by the gap (reads it with the offset
-   * before), a day start clamps to the transition itself.
-   */
-  function resolve(wallMs: number, clampToTransition: boolean): number {
+  /** Earliest instant showing `wallMs`; Infinity when none does. */
+  function earliestShowing(wallMs: number): number {
     let earliest = Infinity
     for (let k = 0; k < offsets.length; k++) {
       const candidate = wallMs - (offsets[k] as number)
@@ -55,6 +53,16 @@ export function createZoneClock(zone: string, span: Interval): ZoneClock {
       const until = k === transitions.length ? Infinity : (transitions[k] as number)
       if (candidate >= from && candidate < until && candidate < earliest) earliest = candidate
     }
+    return earliest
+  }
+
+  /**
+   * Earliest instant showing `wallMs`. A wall time no instant shows lies in the jump of a
+   * forward transition: "compatible" moves it forward by the gap (reads it with the offset
+   * before), a day start clamps to the transition itself.
+   */
+  function resolve(wallMs: number, clampToTransition: boolean): number {
+    const earliest = earliestShowing(wallMs)
     if (earliest !== Infinity) return earliest
     for (let k = 0; k < transitions.length; k++) {
       const at = transitions[k] as number
@@ -68,6 +76,10 @@ export function createZoneClock(zone: string, span: Interval): ZoneClock {
 
   return {
     toInstant: (wallMs) => resolve(wallMs, false),
+    firstInstantOf: (wallMs) => {
+      const earliest = earliestShowing(wallMs)
+      return earliest === Infinity ? undefined : earliest
+    },
     startOfDay: (day) => resolve(day * DAY_MS, true),
     dayOf: (ms) => Math.floor((ms + offsetAt(ms)) / DAY_MS),
   }

@@ -19,8 +19,26 @@ const de: Messages = {
     idempotency_conflict: 'Diese Buchung wurde bereits mit anderen Angaben gesendet. Bitte beginnen Sie neu.',
     slot_taken: 'Dieser Termin wurde gerade vergeben. Bitte wählen Sie einen anderen.',
     slot_held: 'Jemand anderes bucht diesen Termin gerade. Bitte wählen Sie einen anderen.',
+    limit_reached: 'Sie haben die Buchungsgrenze dieses Kalenders erreicht. Bitte wählen Sie einen anderen Tag.',
     hold_expired: 'Ihre Reservierung ist abgelaufen. Bitte wählen Sie erneut einen Termin.',
     outside_availability: 'Dieser Termin wird nicht mehr angeboten. Bitte wählen Sie einen anderen.',
+  },
+  limitReached: {
+    perGuestPerDay: (max) =>
+      max === 1
+        ? 'Sie können hier nur einmal pro Tag buchen. Bitte wählen Sie einen anderen Tag.'
+        : `Sie können hier höchstens ${max}-mal pro Tag buchen. Bitte wählen Sie einen anderen Tag.`,
+    perGuestPerWeek: (max) =>
+      max === 1
+        ? 'Sie können hier nur einmal pro Woche buchen. Bitte wählen Sie einen Tag in einer anderen Woche.'
+        : `Sie können hier höchstens ${max}-mal pro Woche buchen. Bitte wählen Sie einen Tag in einer anderen Woche.`,
+    perGuestPerMonth: (max) =>
+      max === 1
+        ? 'Sie können hier nur einmal pro Monat buchen. Bitte wählen Sie einen Tag in einem anderen Monat.'
+        : `Sie können hier höchstens ${max}-mal pro Monat buchen. Bitte wählen Sie einen Tag in einem anderen Monat.`,
+    perDay: () => 'Dieser Tag ist ausgebucht. Bitte wählen Sie einen anderen Tag.',
+    minGapMinutes: (minutes) =>
+      `Zwischen Ihren Buchungen müssen mindestens ${minutes} Minuten liegen. Bitte wählen Sie eine andere Uhrzeit.`,
   },
   fieldError: {
     required: 'Bitte füllen Sie dieses Feld aus.',

@@ -17,8 +17,25 @@ const es: Messages = {
     idempotency_conflict: 'Esta reserva ya se envió con otros datos. Empieza de nuevo.',
     slot_taken: 'Lo sentimos, esa hora se acaba de reservar. Elige otra.',
     slot_held: 'Otra persona está reservando esa hora ahora mismo. Elige otra.',
+    limit_reached: 'Has alcanzado el límite de reservas de este calendario. Elige otro día.',
     hold_expired: 'Tu reserva temporal ha caducado. Elige una hora de nuevo.',
     outside_availability: 'Esa hora ya no está disponible. Elige otra.',
+  },
+  limitReached: {
+    perGuestPerDay: (max) =>
+      max === 1
+        ? 'Solo puedes reservar una vez al día. Elige otro día.'
+        : `Puedes reservar como máximo ${max} veces al día. Elige otro día.`,
+    perGuestPerWeek: (max) =>
+      max === 1
+        ? 'Solo puedes reservar una vez por semana. Elige un día de otra semana.'
+        : `Puedes reservar como máximo ${max} veces por semana. Elige un día de otra semana.`,
+    perGuestPerMonth: (max) =>
+      max === 1
+        ? 'Solo puedes reservar una vez al mes. Elige un día de otro mes.'
+        : `Puedes reservar como máximo ${max} veces al mes. Elige un día de otro mes.`,
+    perDay: () => 'Este día ya está completo. Elige otro día.',
+    minGapMinutes: (minutes) => `Entre tus reservas debe haber al menos ${minutes} minutos. Elige otra hora.`,
   },
   fieldError: {
     required: 'Rellena este campo.',

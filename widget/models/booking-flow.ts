@@ -1,7 +1,7 @@
 import { batch, createModel, effect, signal } from '@preact/signals'
 import type { PublicBooking, PublicHold, Slot, SpansResponse } from '../../shared/types'
 import type { BookingClient, ClientError, ClientResult, SpansQuery } from '../client'
-import { errorText } from '../error-text'
+import { errorText, limitText } from '../error-text'
 import type { Messages } from '../i18n'
 import { CalendarModel } from './calendar'
 import type { Details, DetailsModel, GuestDraft } from './details'
@@ -200,6 +200,8 @@ export const BookingFlowModel = createModel((client: FlowClient, options: Bookin
         return backToPick(t.slotTaken)
       case 'hold_expired':
         return backToPick(t.errors.hold_expired)
+      case 'limit_reached':
+        return backToPick(limitText(t, failure.details))
       case 'outside_availability':
         return backToPick(t.errors.outside_availability)
       case 'invalid_request':

@@ -1,0 +1,186 @@
+import { Hono, type Context } from 'hono'
+import { BookingError, type FieldError } from '../../shared/errors'
+import { checkAnswers } from '../../shared/intake'
+import { normalizePhone, phoneRegionOf } from '../../shared/phone'
+import {
+  adminCancelSchema,
+  cancelRequestSchema,
+  messageLanguage,
+  seriesAvailabilityQuerySchema,
+  seriesRequestSchema,
+} from '../../shared/schemas'
+import type { CancelledSeries, CreatedSeries, SeriesAvailability, SeriesResponse } from '../../shared/api-contract'
+import type { AppEnv } from '../app-env'
+import { clientKey } from '../client-ip'
+import { digestsEqual, randomToken, sealToken, sha256Hex } from '../crypto'
+import { invalidField, invalidRequest } from '../errors'
+import { bearerToken, optionalSession, readJson, requireSession } from '../request'
+import { isSpanEntry } from '../bookings/resolve-span'
+import { conflictsOf } from '../series/check-occurrences'
+import { bookSeries, checkSeries } from '../series/book-series'
+import { cancelFutureOccurrences } from '../series/cancel-series'
+import {
+  findOccurrences,
+  findSeriesById,
+  findSeriesByRef,
+  toPublicSeries,
+  type SeriesRow,
+} from '../series/series-store'
+
+/**
+ * Recurring bookings (series): the guest holds the first date as usual, then books it
+ * repeated every N weeks at the same local time; one manage token opens the series and each
+ * of its dates. A single date is cancelled or moved with the booking routes, by its own ref.
+ *
+ * @example
+ * GET /v1/resources/yoga-room/series-availability?start=2026-04-06T08:00:00Z&end=2026-04-06T09:00:00Z&everyWeeks=1&occurrences=12
+ * → 200 {"occurrences":[{"date":"2026-04-06","start":"…","end":"…","free":true},…]}
+ * POST /v1/bookings/series  X-Booking-Session: 7d1c…
+ *   {"holdId":"h_…","guest":{…},"repeat":{"everyWeeks":1,"occurrences":12},"mode":"skip_conflicts"}
+ * → 201 {"series":{"ref":"Q4M2…","bookings":[…],"skipped":[{"date":"2026-05-18",…,"reason":"taken"}]},"manageToken":"…"}
+ * POST /v1/series/Q4M2…/cancel  Authorization: Bearer <manageToken>
+ */
+export const seriesRoutes = new Hono<AppEnv>()
+  .post('/bookings/series', async (c) => {
+    const { holds, catalog, appSecret } = c.var.deps
+    const sessionId = requireSession(c)
+    const request = await readJson(c, seriesRequestSchema)
+    const hold = await holds.get(request.holdId, sessionId)
+    if (!hold) throw new BookingError('hold_expired', 'Your hold on this time has expired. Please pick a time again.')
+    if (hold.serviceId !== undefined)
+      throw invalidField(
+        'holdId',
+        'invalid',
+        'hold is for a combined service',
+        'A service cannot be booked as a series.',
+      )
+    const entry = await catalog.find(hold.resourceId)
+    if (!entry) throw new BookingError('not_found', 'This resource is no longer bookable.')
+    if (isSpanEntry(entry))
+      throw invalidField('holdId', 'invalid', 'hold is for a span', 'A span cannot be booked as a series.')
+    const { config } = entry.resource
+    const phone =
+      request.guest.phone === undefined ? undefined : normalizePhone(request.guest.phone, phoneRegionOf(entry.resource))
+    if (phone && !phone.ok)
+      throw invalidField(
+        'guest.phone',
+        'invalid_phone',
+        'not a phone number; include the country code, e.g. +44 20 7123 4567',
+      )
+    const intake = checkAnswers(config.questions, request.answers, {
+      country: phoneRegionOf(entry.resource),
+      readPhone: normalizePhone,
+    })
+    if (intake.errors.length > 0)
+      throw new BookingError(
+        'invalid_request',
+        'Some answers to the questions are not valid.',
+        intake.errors.map((e): FieldError => ({ path: e.path.join('.'), code: e.code, message: e.message })),
+      )
+    const manageToken = randomToken()
+    const booked = await bookSeries(c.var.deps, {
+      hold,
+      entry,
+      request,
+      sessionId,
+      manageTokenHash: await sha256Hex(manageToken),
+      details: {
+        seats: hold.seats,
+        poolId: hold.poolId,
+        partySize: hold.partySize,
+        guest: phone?.ok ? { ...request.guest, phone: phone.e164 } : request.guest,
+        notes: request.notes,
+        ...(Object.keys(intake.answers).length > 0 ? { answers: intake.answers } : {}),
+        ...(config.questions?.length ? { questionsAsked: config.questions } : {}),
+        manageLinkSealed: appSecret ? await sealToken(manageToken, appSecret, 'message-links') : undefined,
+        locale: messageLanguage(request.locale),
+        guestTimezone: request.timezone,
+      },
+    })
+    // The first date's booking made its hold redundant; a failed release only lets it expire.
+    await holds.release(hold.id, sessionId).catch(() => false)
+    return c.json(
+      {
+        series: { ...toPublicSeries(booked.series, booked.rows), skipped: conflictsOf(booked.skipped) },
+        manageToken,
+      } satisfies CreatedSeries,
+      201,
+    )
+  })
+  .get('/resources/:idOrSlug/series-availability', async (c) => {
+    const parsed = seriesAvailabilityQuerySchema.safeParse(c.req.query())
+    if (!parsed.success) throw invalidRequest(parsed.error, 'The series availability query is not valid.')
+    const { start, end, ...repeat } = parsed.data
+    const entry = await c.var.deps.catalog.find(c.req.param('idOrSlug'))
+    if (!entry) throw new BookingError('not_found', `No bookable resource "${c.req.param('idOrSlug')}".`)
+    const checks = await checkSeries(c.var.deps, entry, { start, end }, repeat, optionalSession(c))
+    c.header('Cache-Control', 'no-store')
+    return c.json({
+      occurrences: checks.map((check) => ({
+        date: check.date,
+        start: new Date(check.start).toISOString(),
+        end: new Date(check.end).toISOString(),
+        free: check.free,
+        ...(check.reason ? { reason: check.reason } : {}),
+      })),
+    } satisfies SeriesAvailability)
+  })
+  .get('/series/:ref', async (c) => {
+    const series = await requireManagedSeries(c)
+    return c.json({
+      series: toPublicSeries(series, await findOccurrences(c.var.deps.db, series.id)),
+    } satisfies SeriesResponse)
+  })
+  .post('/series/:ref/cancel', async (c) => {
+    const series = await requireManagedSeries(c)
+    const request = await readJson(c, cancelRequestSchema, { optional: true })
+    const outcome = await cancelFutureOccurrences(c.var.deps, series.id, { by: 'guest', note: request.reason })
+    return c.json({
+      series: toPublicSeries(series, await findOccurrences(c.var.deps.db, series.id)),
+      ...outcome,
+    } satisfies CancelledSeries)
+  })
+
+/**
+ * The owner's side, mounted under /v1/admin (behind its key check): a whole series
+ * cancelled at once, each future date refunded by its policy unless `refundPercent` says.
+ *
+ * @example
+ * POST /v1/admin/series/6f1c…/cancel  Authorization: Bearer <admin key>  {"reason":"room closed"}
+ * → 200 {"series":{…},"cancelled":["7K3QX2MD",…],"kept":[]}
+ */
+export const adminSeriesRoutes = new Hono<AppEnv>().post('/:id/cancel', async (c) => {
+  const { db } = c.var.deps
+  const id = c.req.param('id')
+  const series = /^[0-9a-f-]{36}$/i.test(id) ? await findSeriesById(db, id) : undefined
+  if (!series) throw new BookingError('not_found', 'No such series.')
+  const body = await readJson(c, adminCancelSchema, { optional: true })
+  const outcome = await cancelFutureOccurrences(c.var.deps, series.id, {
+    by: 'owner',
+    note: body.reason,
+    ...(body.refundPercent !== undefined ? { refundPercent: body.refundPercent } : {}),
+  })
+  return c.json({
+    series: toPublicSeries(series, await findOccurrences(db, series.id)),
+    ...outcome,
+  } satisfies CancelledSeries)
+})
+
+/** The series for a ref and its manage token; a wrong token answers exactly like an unknown ref. */
+async function requireManagedSeries(c: Context<AppEnv>): Promise<SeriesRow> {
+  const { manageRateLimiter, trustProxy, db } = c.var.deps
+  if (manageRateLimiter) {
+    const decision = await manageRateLimiter.consume(`manage:${clientKey(c, trustProxy)}`)
+    if (!decision.allowed)
+      throw new BookingError('rate_limited', 'Too many booking look-ups from this address; please wait a moment.', {
+        retryAfterSec: decision.retryAfterSec,
+      })
+  }
+  const notFound = new BookingError('not_found', 'No series with this reference.')
+  const token = bearerToken(c)
+  const ref = c.req.param('ref') ?? ''
+  if (!token || !/^[0-9A-Za-z]{4,16}$/.test(ref)) throw notFound
+  const [series, tokenHash] = await Promise.all([findSeriesByRef(db, ref), sha256Hex(token)])
+  if (!series || !digestsEqual(series.manageTokenHash, tokenHash)) throw notFound
+  return series
+}
