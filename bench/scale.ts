@@ -151,7 +151,8 @@ export async function benchScale(options: ScaleOptions): Promise<ScaleResult> {
 /**
  * Resources open 24 h with 60-minute slots, and their bookings in one INSERT … SELECT:
  * one hour every 8 hours per resource (never overlapping, so the EXCLUDE constraint holds),
- * 80 % confirmed, 10 % cancelled, 5 % pending (no payment window), 5 % completed.
+ * 80 % confirmed, 10 % cancelled, 5 % pending (no payment window), 5 % completed; and
+ * busy time imported from one calendar per resource.
  */
 async function generate(sql: postgres.Sql, resources: number, perResource: number): Promise<void> {
   await sql`
@@ -178,6 +179,22 @@ async function generate(sql: postgres.Sql, resources: number, perResource: numbe
       now()
     from (select id, (row_number() over (order by slug))::int as n from bookable_resources) r
     cross join generate_series(0, ${perResource - 1}::int) k`
+  // Each resource also follows an imported calendar: one busy hour in every tenth gap between
+  // its bookings, so the busy-interval query reads imported blocks through their index too.
+  await sql`
+    insert into busy_sources (resource_id, url)
+    select id, 'https://calendar.example.com/' || slug || '.ics' from bookable_resources`
+  await sql`
+    insert into busy_blocks (source_id, resource_id, starts_at, ends_at, uid)
+    select
+      s.id,
+      r.id,
+      ${START}::timestamptz + (k * ${STEP_HOURS}::int + r.n % ${STEP_HOURS}::int + 4) * interval '1 hour',
+      ${START}::timestamptz + (k * ${STEP_HOURS}::int + r.n % ${STEP_HOURS}::int + 5) * interval '1 hour',
+      'scale-' || k
+    from (select id, (row_number() over (order by slug))::int as n from bookable_resources) r
+    join busy_sources s on s.resource_id = r.id
+    cross join generate_series(0, ${perResource - 1}::int, 10) k`
   await sql`analyze`
 }
 
