@@ -203,6 +203,10 @@ const EVENT_WORDS: Record<WebhookEvent, string> = {
   'payment.authorized': 'Card authorized',
   'payment.captured': 'Payment captured',
   'payment.refunded': 'Refund made',
+  'waitlist.joined': 'Joined the waitlist',
+  'waitlist.offered': 'Waitlist offer made',
+  'waitlist.claimed': 'Waitlist offer claimed',
+  'waitlist.expired': 'Waitlist offer or entry expired',
 }
 
 function NewEndpoint({ api, onCreated }: { api: AdminApi; onCreated: (ep: AdminWebhookEndpoint) => void }) {

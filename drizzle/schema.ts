@@ -20,6 +20,7 @@ import {
 } from 'drizzle-orm/pg-core'
 import { BOOKING_STATUSES } from '../shared/booking-status'
 import { POOL_STRATEGIES } from '../shared/pool-strategies'
+import { WAITLIST_KINDS, WAITLIST_OFFER_STATUSES, WAITLIST_STATUSES } from '../shared/waitlist'
 import type { CancellationPolicy, ResourceConfig } from '../shared/schemas'
 import type { IntakeAnswers, IntakeQuestion } from '../shared/resource-config'
 import { PAYMENT_STATUSES, type CancellationSettlement } from '../shared/types'
@@ -212,6 +213,14 @@ export const bookings = pgTable(
     partOf: uuid('part_of').references((): AnyPgColumn => bookings.id, { onDelete: 'cascade' }),
     /** An occurrence of a recurring booking (docs/booking-rules.md): the series it belongs to. */
     seriesId: uuid('series_id').references((): AnyPgColumn => bookingSeries.id, { onDelete: 'set null' }),
+    /**
+     * The waitlist offer this booking claims (docs/waitlist.md). The insert marks the offer
+     * claimed in its own statement (trigger bookings_claim_waitlist_offer), and fails when
+     * the offer is no longer open: a claim and a lapse never both win.
+     */
+    waitlistOfferId: uuid('waitlist_offer_id').references((): AnyPgColumn => waitlistOffers.id, {
+      onDelete: 'set null',
+    }),
     /** Guests at the table, for a booking made with a party size (docs/capacity.md). */
     partySize: smallint('party_size'),
     /** Places this booking takes of its resource's capacity (docs/capacity.md). */
@@ -560,6 +569,123 @@ export const busyBlocks = pgTable(
   ],
 )
 
+/**
+ * A guest waiting for a time of a resource (docs/waitlist.md): a booking that lies within
+ * [window_start, window_end). Waiters are served in `created_at` order. The guest reaches
+ * the entry with its ref and a token of which only the SHA-256 is kept.
+ */
+export const waitlistEntries = pgTable(
+  'waitlist_entries',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    ref: text('ref').notNull().unique(),
+    resourceId: uuid('resource_id')
+      .notNull()
+      .references(() => bookableResources.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: WAITLIST_KINDS }).notNull(),
+    windowStart: instant('window_start').notNull(),
+    windowEnd: instant('window_end').notNull(),
+    /** The slot length wanted, where the resource offers several; NULL = its first. */
+    durationMin: integer('duration_min'),
+    seats: integer('seats').notNull().default(1),
+    guestName: text('guest_name').notNull(),
+    guestEmail: text('guest_email').notNull(),
+    /** E.164. */
+    guestPhone: text('guest_phone'),
+    locale: text('locale').notNull(),
+    guestTimezone: text('guest_timezone'),
+    tokenHash: text('token_hash').notNull(),
+    /** The token sealed with APP_SECRET, for the links in messages sent later; NULL = no links. */
+    linkSealed: text('link_sealed'),
+    status: text('status', { enum: WAITLIST_STATUSES }).notNull().default('waiting'),
+    /** The booking a claimed offer made. */
+    bookingId: uuid('booking_id').references((): AnyPgColumn => bookings.id, { onDelete: 'set null' }),
+    createdAt: instant('created_at').notNull(),
+    endedAt: instant('ended_at'),
+  },
+  (t) => [
+    index('waitlist_entries_waiting_idx')
+      .on(t.resourceId, t.createdAt)
+      .where(sql`${t.status} = 'waiting'`),
+    index('waitlist_entries_resource_window_idx').on(t.resourceId, t.windowStart),
+    // One place in the queue per guest and window: joining twice is refused, not queued twice.
+    uniqueIndex('waitlist_entries_once')
+      .on(t.resourceId, sql`lower(${t.guestEmail})`, t.windowStart, t.windowEnd)
+      .where(sql`${t.status} = 'waiting'`),
+    check('waitlist_entries_window_order', sql`${t.windowEnd} > ${t.windowStart}`),
+    check('waitlist_entries_seats_positive', sql`${t.seats} >= 1`),
+  ],
+)
+
+/**
+ * One freed time offered to one waiter, kept for them by a hold (`hold_id`, session
+ * `waitlist:<offer id>`) until `expires_at`. The unique keys are the exactly-once rules:
+ * a waiter is never offered the same start twice and holds at most one open offer.
+ */
+export const waitlistOffers = pgTable(
+  'waitlist_offers',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    entryId: uuid('entry_id')
+      .notNull()
+      .references(() => waitlistEntries.id, { onDelete: 'cascade' }),
+    resourceId: uuid('resource_id')
+      .notNull()
+      .references(() => bookableResources.id, { onDelete: 'cascade' }),
+    startsAt: instant('starts_at').notNull(),
+    endsAt: instant('ends_at').notNull(),
+    holdId: text('hold_id').notNull(),
+    status: text('status', { enum: WAITLIST_OFFER_STATUSES }).notNull().default('open'),
+    offeredAt: instant('offered_at').notNull(),
+    expiresAt: instant('expires_at').notNull(),
+    endedAt: instant('ended_at'),
+    bookingId: uuid('booking_id').references((): AnyPgColumn => bookings.id, { onDelete: 'set null' }),
+  },
+  (t) => [
+    uniqueIndex('waitlist_offers_once_per_start').on(t.entryId, t.startsAt),
+    uniqueIndex('waitlist_offers_one_open')
+      .on(t.entryId)
+      .where(sql`${t.status} = 'open'`),
+    index('waitlist_offers_open_idx')
+      .on(t.resourceId, t.expiresAt)
+      .where(sql`${t.status} = 'open'`),
+  ],
+)
+
+export const WAITLIST_MESSAGE_EVENTS = ['joined', 'offered'] as const
+export const WAITLIST_MESSAGE_STATUSES = ['pending', 'sending', 'sent', 'failed', 'skipped'] as const
+
+/**
+ * The waitlist's outbox: one row per message to a waiter, written in the transaction that
+ * made the entry or the offer, sent by the due-work worker. `key` makes each exist once.
+ */
+export const waitlistMessages = pgTable(
+  'waitlist_messages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    key: text('key').notNull().unique(),
+    entryId: uuid('entry_id')
+      .notNull()
+      .references(() => waitlistEntries.id, { onDelete: 'cascade' }),
+    offerId: uuid('offer_id').references(() => waitlistOffers.id, { onDelete: 'cascade' }),
+    event: text('event', { enum: WAITLIST_MESSAGE_EVENTS }).notNull(),
+    channel: text('channel', { enum: NOTIFICATION_CHANNELS }).notNull(),
+    recipient: text('recipient').notNull(),
+    status: text('status', { enum: WAITLIST_MESSAGE_STATUSES }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    sendAfter: instant('send_after').notNull(),
+    leaseUntil: instant('lease_until'),
+    sentAt: instant('sent_at'),
+    lastError: text('last_error'),
+    createdAt: instant('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('waitlist_messages_due_idx')
+      .on(t.sendAfter)
+      .where(sql`${t.status} IN ('pending', 'sending')`),
+  ],
+)
+
 export type ResourceRow = typeof bookableResources.$inferSelect
 export type ScheduleRow = typeof resourceSchedules.$inferSelect
 export type BookingRow = typeof bookings.$inferSelect
@@ -573,3 +699,6 @@ export type WebhookEndpointRow = typeof webhookEndpoints.$inferSelect
 export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect
 export type BusySourceRow = typeof busySources.$inferSelect
 export type BusyBlockRow = typeof busyBlocks.$inferSelect
+export type WaitlistEntryRow = typeof waitlistEntries.$inferSelect
+export type WaitlistOfferRow = typeof waitlistOffers.$inferSelect
+export type WaitlistMessageRow = typeof waitlistMessages.$inferSelect

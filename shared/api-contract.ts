@@ -332,12 +332,16 @@ export type WebhookEventBody = {
   sequence: number
 } & (
   | {
-      type: import('./webhook-events').WebhookEvent
+      type: Exclude<import('./webhook-events').WebhookEvent, `waitlist.${string}`>
       data: {
         booking: WebhookBooking
         /** On changes: how the booking stood before. */
         previous?: { status: string; start: string; end: string; resourceId: string }
       }
+    }
+  | {
+      type: 'waitlist.joined' | 'waitlist.offered' | 'waitlist.claimed' | 'waitlist.expired'
+      data: WebhookWaitlistData
     }
   | { type: 'ping'; data: { endpointId: string } }
 )
@@ -459,4 +463,116 @@ export interface CancelledSeries {
 /** `GET /v1/resources/:idOrSlug/series-availability` → 200: every occurrence, free or why not. */
 export interface SeriesAvailability {
   occurrences: { date: string; start: string; end: string; free: boolean; reason?: SeriesConflictReason }[]
+}
+
+// --- Waitlist (docs/waitlist.md): /v1/waitlist, /v1/waitlist/:ref, /v1/admin/waitlist ---
+
+/**
+ * `POST /v1/waitlist` body: wait for a time of a resource. Give `start` and `end` (one slot,
+ * `kind: 'slot'`, or a stretch of a day, `kind: 'range'`, the default) or a local `date`
+ * (the whole day in the resource's zone); the booking offered lies within that window.
+ */
+export interface WaitlistJoinRequestBody {
+  resourceId: string
+  kind?: 'slot' | 'range'
+  start?: string
+  end?: string
+  date?: string
+  duration?: number
+  seats?: number
+  guest: { name: string; email: string; phone?: string }
+  locale?: string
+  timezone?: string
+}
+
+/** `POST /v1/waitlist/:ref/claim` body: what a booking takes beyond the waiter's details. */
+export interface WaitlistClaimRequestBody {
+  notes?: string
+  answers?: Record<string, string | number | boolean | string[]>
+}
+
+/** The time offered to a waiter, kept for them until `expiresAt` (ISO UTC). */
+export interface PublicWaitlistOffer {
+  start: string
+  end: string
+  expiresAt: string
+}
+
+/** A waitlist entry as its guest sees it (`GET /v1/waitlist/:ref` with the entry's token). */
+export interface PublicWaitlistEntry {
+  ref: string
+  resourceId: string
+  resourceName: string
+  /** The resource's IANA zone: the window's local times are in it. */
+  timezone: string
+  kind: 'slot' | 'range' | 'day'
+  /** The window the booking will lie within (ISO UTC, half-open). */
+  windowStart: string
+  windowEnd: string
+  seats: number
+  status: 'waiting' | 'booked' | 'left' | 'removed' | 'expired'
+  /** While waiting: 1 = served next among the waiters whose windows overlap this one. */
+  position: number | null
+  /** The open offer, while there is one. */
+  offer: PublicWaitlistOffer | null
+  /** The booking the entry became (`status: 'booked'`). */
+  bookingRef?: string
+  guest: { name: string; email: string; phone?: string }
+  locale: string
+}
+
+/** `POST /v1/waitlist` → 201: the token opens the entry (`Authorization: Bearer`), shown once. */
+export interface JoinedWaitlist {
+  entry: PublicWaitlistEntry
+  token: string
+}
+
+/** `GET /v1/waitlist/:ref`, `POST …/decline`, `POST …/leave` → 200. */
+export interface WaitlistEntryResponse {
+  entry: PublicWaitlistEntry
+}
+
+/** An entry in the owner's list, with every offer it had (newest first). */
+export interface AdminWaitlistEntry extends PublicWaitlistEntry {
+  id: string
+  createdAt: string
+  endedAt: string | null
+  offers: (PublicWaitlistOffer & {
+    status: 'open' | 'claimed' | 'declined' | 'lapsed' | 'withdrawn'
+    offeredAt: string
+    endedAt: string | null
+  })[]
+}
+
+/** `GET /v1/admin/waitlist?resourceId=&from=&to=&status=` → 200, in queue order. */
+export interface AdminWaitlistResponse {
+  entries: AdminWaitlistEntry[]
+}
+
+/** The `data` of a `waitlist.*` webhook event. */
+export interface WebhookWaitlistData {
+  entry: {
+    id: string
+    ref: string
+    resourceId: string
+    kind: 'slot' | 'range' | 'day'
+    windowStart: string
+    windowEnd: string
+    seats: number
+    status: string
+    guest: { name: string; email: string; phone: string | null }
+    locale: string
+    bookingId: string | null
+    createdAt: string
+  }
+  /** On waitlist.offered / .claimed, and on .expired when an offer lapsed (absent when the entry's window passed). */
+  offer?: {
+    id: string
+    start: string
+    end: string
+    status: string
+    offeredAt: string
+    expiresAt: string
+    bookingId: string | null
+  }
 }

@@ -6,6 +6,8 @@ import type {
   HoldRequestBody,
   PoolHoldRequestBody,
   RescheduleRequestBody,
+  WaitlistClaimRequestBody,
+  WaitlistJoinRequestBody,
 } from './api-contract'
 import type { CancellationPolicy, Money, ResourceConfig } from './resource-config'
 import {
@@ -17,6 +19,8 @@ import {
   poolHoldRequestSchema,
   rescheduleRequestSchema,
   resourceConfigSchema,
+  waitlistClaimSchema,
+  waitlistJoinSchema,
 } from './schemas'
 
 /*
@@ -32,6 +36,8 @@ describe('request bodies are what the routes accept', () => {
     expectTypeOf<z.input<typeof cancelRequestSchema>>().toEqualTypeOf<CancelRequestBody>()
     expectTypeOf<z.input<typeof rescheduleRequestSchema>>().toEqualTypeOf<RescheduleRequestBody>()
     expectTypeOf<z.input<typeof poolHoldRequestSchema>>().toEqualTypeOf<PoolHoldRequestBody>()
+    expectTypeOf<z.input<typeof waitlistJoinSchema>>().toEqualTypeOf<WaitlistJoinRequestBody>()
+    expectTypeOf<z.input<typeof waitlistClaimSchema>>().toEqualTypeOf<WaitlistClaimRequestBody>()
   })
 
   it('a booking body typed by the contract parses', () => {

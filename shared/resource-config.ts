@@ -125,6 +125,13 @@ export interface ResourceConfig {
   slotStepMin?: number
   /** Slots start only at these local wall times (`HH:MM`, ascending), inside the opening windows. */
   startTimes?: string[]
+  /**
+   * Whether guests may join a waitlist for its full times (docs/waitlist.md); default true.
+   * Resources booked by the span have none.
+   */
+  waitlist?: boolean
+  /** Minutes a waiter has to claim an offered time (1–1440); default 15. */
+  waitlistOfferMinutes?: number
 }
 
 /**

@@ -322,6 +322,8 @@ export const resourceConfigSchema = z
         message: 'start times go in ascending order, each once',
       })
       .optional(),
+    waitlist: z.boolean().optional(),
+    waitlistOfferMinutes: z.number().int().min(1).max(1440).optional(),
   })
   .superRefine((config, ctx) => {
     if (config.slotStepMin !== undefined && config.startTimes !== undefined) {
@@ -581,6 +583,47 @@ export const seriesAvailabilityQuerySchema = z
     path: ['occurrences'],
   })
   .refine((q) => q.end > q.start, { message: 'must be after start', path: ['end'] })
+
+/**
+ * `POST /v1/waitlist`: wait for a time of a resource. The booking offered will lie within
+ * the window: one slot (`kind: 'slot'`, its start and end), a stretch of a day
+ * (`kind: 'range'`, e.g. 17:00–20:00) or a whole local day (`date`, in the resource's zone).
+ */
+export const waitlistJoinSchema = z
+  .object({
+    /** Resource id or slug. */
+    resourceId: plainText().min(1).max(100),
+    kind: z.enum(['slot', 'range']).optional(),
+    start: instantSchema.optional(),
+    end: instantSchema.optional(),
+    date: isoDateSchema.optional(),
+    /** The slot length wanted, where the resource offers several. */
+    duration: z.number().int().min(1).max(1440).optional(),
+    seats: z.number().int().min(1).max(MAX_CAPACITY).optional(),
+    guest: guestSchema,
+    locale: bookingRequestSchema.shape.locale,
+    timezone: timeZoneSchema.optional(),
+  })
+  .superRefine((r, ctx) => {
+    const byTimes = r.start !== undefined || r.end !== undefined
+    if (byTimes === (r.date !== undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['date'], message: 'give either date, or start and end' })
+      return
+    }
+    if (byTimes && (r.start === undefined || r.end === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [r.start === undefined ? 'start' : 'end'],
+        message: 'required with the other',
+      })
+    } else if (byTimes && r.end! <= r.start!) {
+      ctx.addIssue({ code: 'custom', path: ['end'], message: 'must be after start' })
+    }
+  })
+export type WaitlistJoinRequest = z.infer<typeof waitlistJoinSchema>
+
+/** `POST /v1/waitlist/:ref/claim`: the answers and notes a booking takes (the guest is the waiter). */
+export const waitlistClaimSchema = bookingRequestSchema.pick({ notes: true, answers: true })
 
 /** A party size as guests give it (a table's bounds come from its config). */
 export const partySizeSchema = z.number().int().min(1).max(MAX_PARTY)

@@ -54,6 +54,8 @@ export interface PublicResource {
   span?: SpanConfig
   /** Present when the resource asks intake questions: the widget asks them in the details step. */
   questions?: IntakeQuestion[]
+  /** Present when guests may join the waitlist of its full times (docs/waitlist.md); minutes to claim an offer. */
+  waitlist?: { offerMinutes: number }
 }
 
 /** The first free time on or after a day (`GET …/next-available`). */

@@ -13,6 +13,11 @@ export const WEBHOOK_EVENTS = [
   'payment.authorized',
   'payment.captured',
   'payment.refunded',
+  // The waitlist (docs/waitlist.md); written by trigger waitlist_webhook_events (migration 0016).
+  'waitlist.joined',
+  'waitlist.offered',
+  'waitlist.claimed',
+  'waitlist.expired',
 ] as const
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number]
 

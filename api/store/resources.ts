@@ -4,6 +4,7 @@ import { amountDue } from '../../shared/booking-status'
 import { paymentModeOf } from '../../shared/payment-terms'
 import { DEFAULT_HORIZON_DAYS, resourceConfigSchema, type ResourceConfig } from '../../shared/schemas'
 import type { PublicResource, ScheduleRule } from '../../shared/types'
+import { DEFAULT_WAITLIST_OFFER_MINUTES, waitlistOpen } from '../../shared/waitlist'
 import type { Database } from '../db/database'
 
 export interface Resource {
@@ -98,6 +99,9 @@ export function toPublicResource(resource: Resource, server: ServerCapabilities)
   if (config.span) view.span = config.span
   // The widget asks these in the details step, in the guest's language.
   if (config.questions?.length) view.questions = config.questions
+  // The widget offers "Join the waitlist" on full times only where joining can lead to a booking.
+  if (bookable && waitlistOpen(config))
+    view.waitlist = { offerMinutes: config.waitlistOfferMinutes ?? DEFAULT_WAITLIST_OFFER_MINUTES }
   return view
 }
 

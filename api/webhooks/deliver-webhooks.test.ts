@@ -434,7 +434,9 @@ describe('webhook delivery', () => {
 
     const events = receiver.received.map((r) => JSON.parse(r.body) as WebhookEventBody)
     const of = (bookingId: string) =>
-      events.filter((e) => e.type !== 'ping' && e.data.booking.id === bookingId).map((e) => e.type)
+      events
+        .filter((e) => e.type !== 'ping' && 'booking' in e.data && e.data.booking.id === bookingId)
+        .map((e) => e.type)
     expect(of(a.id)).toEqual(['booking.created', 'booking.moved', 'booking.no_show'])
     expect(of(b.id)).toEqual(['booking.created', 'booking.completed'])
     const move = events.find((e) => e.type === 'booking.moved')!

@@ -1,4 +1,4 @@
-import type { WebhookBooking, WebhookEventBody } from '../../shared/api-contract'
+import type { WebhookBooking, WebhookEventBody, WebhookWaitlistData } from '../../shared/api-contract'
 import type { BookingStatus, PaymentStatus } from '../../shared/booking-status'
 import { readableAnswers } from '../../shared/intake-answers'
 import { messageLanguage } from '../../shared/schemas'
@@ -19,15 +19,20 @@ export function webhookBody(row: WebhookDeliveryRow): string {
   const body: WebhookEventBody =
     row.event === 'ping'
       ? { ...common, type: 'ping', data: { endpointId: row.endpointId } }
-      : {
-          ...common,
-          type: row.event as WebhookEvent,
-          data: { booking: toWebhookBooking(row.payload), ...previousOf(row.payload) },
-        }
+      : isWaitlistEvent(row.event)
+        ? { ...common, type: row.event, data: toWebhookWaitlist(row.payload) }
+        : {
+            ...common,
+            type: row.event as Exclude<WebhookEvent, WaitlistEvent>,
+            data: { booking: toWebhookBooking(row.payload), ...previousOf(row.payload) },
+          }
   return JSON.stringify(body)
 }
 
 type Snapshot = Record<string, unknown>
+type WaitlistEvent = Extract<WebhookEvent, `waitlist.${string}`>
+
+const isWaitlistEvent = (event: string): event is WaitlistEvent => event.startsWith('waitlist.')
 
 const text = (v: unknown): string | null => (typeof v === 'string' ? v : null)
 const int = (v: unknown): number => (typeof v === 'number' ? v : 0)
@@ -72,6 +77,40 @@ export function toWebhookBooking(p: Snapshot): WebhookBooking {
     }
   }
   return booking
+}
+
+/** A waitlist event's snapshot (trigger waitlist_webhook_events): the entry, and the offer when one is concerned. */
+export function toWebhookWaitlist(p: Snapshot): WebhookWaitlistData {
+  const e = (p.entry ?? {}) as Snapshot
+  const data: WebhookWaitlistData = {
+    entry: {
+      id: String(e.id),
+      ref: String(e.ref),
+      resourceId: String(e.resource_id),
+      kind: e.kind as WebhookWaitlistData['entry']['kind'],
+      windowStart: iso(e.window_start),
+      windowEnd: iso(e.window_end),
+      seats: int(e.seats) || 1,
+      status: String(e.status),
+      guest: { name: String(e.guest_name), email: String(e.guest_email), phone: text(e.guest_phone) },
+      locale: text(e.locale) ?? 'en',
+      bookingId: text(e.booking_id),
+      createdAt: iso(e.created_at),
+    },
+  }
+  const o = p.offer as Snapshot | undefined
+  if (o) {
+    data.offer = {
+      id: String(o.id),
+      start: iso(o.starts_at),
+      end: iso(o.ends_at),
+      status: String(o.status),
+      offeredAt: iso(o.offered_at),
+      expiresAt: iso(o.expires_at),
+      bookingId: text(o.booking_id),
+    }
+  }
+  return data
 }
 
 function previousOf(p: Snapshot): { previous?: { status: string; start: string; end: string; resourceId: string } } {

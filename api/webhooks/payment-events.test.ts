@@ -92,7 +92,10 @@ describe('payment webhooks', () => {
     const seq = (type: string) => events.find((e) => e.type === type)!.sequence
     expect(seq('payment.authorized')).toBeLessThan(seq('payment.captured'))
     expect(seq('payment.captured')).toBeLessThan(seq('payment.refunded'))
-    const refunded = events.find((e) => e.type === 'payment.refunded') as Exclude<WebhookEventBody, { type: 'ping' }>
+    const refunded = events.find((e) => e.type === 'payment.refunded') as Extract<
+      WebhookEventBody,
+      { data: { booking: unknown } }
+    >
     expect(refunded.data.booking.payment).toEqual({
       status: expect.any(String),
       amount: 4200,
