@@ -25,8 +25,11 @@ createServer((req, res) => {
       const event = await verifyWebhook(body, req.headers['booking-signature'] as string | undefined, secret)
       if (!seen.has(event.id)) {
         seen.add(event.id)
-        if (event.type === 'ping') console.log('ping received: the endpoint works')
-        else console.log(event.type, event.data.booking.ref, event.data.booking.start, `#${event.sequence}`)
+        const { data } = event
+        if ('endpointId' in data) console.log('ping received: the endpoint works')
+        else if ('booking' in data) console.log(event.type, data.booking.ref, data.booking.start, `#${event.sequence}`)
+        // waitlist.*: the entry, and the offer when one is concerned.
+        else console.log(event.type, data.entry.ref, data.offer?.start ?? data.entry.windowStart, `#${event.sequence}`)
       }
       res.writeHead(204).end()
     } catch (error) {
