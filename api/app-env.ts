@@ -39,6 +39,8 @@ export interface AppDeps extends RateLimiters {
   notifiers: Omit<OutboxWorkerDeps, 'db' | 'clock' | 'logger'> | undefined
   /** Asks the in-process worker to send what a request just wrote, instead of at the next minute. */
   kickOutbox: (() => void) | undefined
+  /** Asks the in-process waitlist worker to offer times a request may have freed; undefined = the minute's run does. */
+  kickWaitlist?: (() => void) | undefined
   /** Owner webhooks: WEBHOOK_ALLOW_PRIVATE and who hears of a switched-off endpoint; undefined = private addresses refused. */
   webhooks?: WebhookSettings | undefined
 }

@@ -14,6 +14,7 @@ import { createDocsRoutes } from './routes/docs'
 import { guardHoldStore, guardRateLimiter } from './holds/guard-hold-store'
 import { createMemoryHoldStore } from './holds/memory-hold-store'
 import { adminRoutes } from './routes/admin'
+import { waitlistRoutes } from './routes/waitlist'
 import { bookingRoutes } from './routes/bookings'
 import { feedRoutes } from './routes/feeds'
 import { holdRoutes } from './routes/holds'
@@ -41,8 +42,14 @@ export type CreateAppOptions = Pick<AppDeps, 'db'> &
     compression?: MiddlewareHandler<AppEnv>
   }
 
-/** Requests whose success may have written messages (bookings, webhooks, owner transitions). */
-const WRITES_MESSAGES = /^\/v1\/(bookings|series|webhooks|admin\/bookings)(\/|$)/
+/** Requests whose success may have written messages (bookings, webhooks, waitlist claims, owner transitions). */
+const WRITES_MESSAGES = /^\/v1\/(bookings|series|webhooks|waitlist|admin\/bookings|admin\/waitlist)(\/|$)/
+
+/** Writes that can free a time or change the queue; placing a hold (the busiest write) cannot. */
+const MAY_FREE_TIMES = (method: string, path: string) =>
+  method !== 'GET' &&
+  !(method === 'POST' && path === '/v1/holds') &&
+  /^\/v1\/(bookings|series|holds|waitlist|admin)(\/|$)/.test(path)
 
 /** Live holds one browser session may have at once, on any server. */
 export const HOLDS_PER_SESSION = 2
@@ -113,6 +120,8 @@ export function createApp(options: CreateAppOptions) {
     // A write that succeeded may have owed messages: let the worker send them now.
     if (deps.kickOutbox && c.req.method !== 'GET' && c.res.status < 300 && WRITES_MESSAGES.test(c.req.path))
       deps.kickOutbox()
+    // A write that may have freed a time (or joined the waitlist): offer it to the waiters now.
+    if (deps.kickWaitlist && c.res.status < 300 && MAY_FREE_TIMES(c.req.method, c.req.path)) deps.kickWaitlist()
   })
   app.use(
     '/v1/*',
@@ -143,6 +152,7 @@ export function createApp(options: CreateAppOptions) {
   app.route('/v1/pools', poolRoutes)
   app.route('/v1/services', serviceRoutes)
   app.route('/v1/bookings', bookingRoutes)
+  app.route('/v1/waitlist', waitlistRoutes)
   app.route('/v1/internal', createInternalRoutes({ localSecret }))
   app.route('/v1/webhooks', webhookRoutes)
   app.route('/v1/feeds', feedRoutes)

@@ -34,7 +34,12 @@ export function scheduleDueWork(
           done.webhooks.retrying ||
           done.webhooks.failed ||
           done.busyCalendars.changed ||
-          done.busyCalendars.failed
+          done.busyCalendars.failed ||
+          done.waitlist?.offered ||
+          done.waitlist?.lapsed ||
+          done.waitlist?.expired ||
+          done.waitlistMessages?.sent ||
+          done.waitlistMessages?.failed
         if (options.standalone || didSomething) logger.info('due work done', done)
       },
       (error: unknown) => logger.error('due work failed', describeError(error)),

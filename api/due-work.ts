@@ -4,6 +4,8 @@ import { processOutbox, type OutboxWorkerDeps } from './notify/outbox-sender'
 import { expireUnpaidBookings, runPaymentSweep } from './bookings/lifecycle'
 import { deliverWebhooks } from './webhooks/deliver-webhooks'
 import { pollBusySources } from './busy-import/poll-busy-sources'
+import { runWaitlistOffers } from './waitlist/offer-times'
+import { processWaitlistMessages } from './waitlist/send-waitlist-messages'
 
 /**
  * Everything that comes due with time, run every minute: in-process on Node, and through
@@ -13,7 +15,7 @@ import { pollBusySources } from './busy-import/poll-busy-sources'
  */
 export async function runDueWork(
   deps: Pick<AppDeps, 'db' | 'clock' | 'logger' | 'payments'> &
-    Partial<Pick<AppDeps, 'outbox' | 'notifiers' | 'availability' | 'webhooks'>>,
+    Partial<Pick<AppDeps, 'outbox' | 'notifiers' | 'availability' | 'webhooks' | 'holds'>>,
 ) {
   let expired: number
   let payments: Awaited<ReturnType<typeof runPaymentSweep>> | undefined
@@ -30,8 +32,12 @@ export async function runDueWork(
       deps.logger.error('availability version bump failed', { error: String(error) }),
     )
   }
+  // After expiry, so times freed by unpaid bookings lapsing are offered in the same run; its
+  // holds live in the hold store, so it runs only where this process reaches it.
+  const waitlist = deps.holds ? await runWaitlistOffers({ ...deps, holds: deps.holds }) : undefined
   // Last, so messages written by the steps above go out in the same run.
   const notifications = deps.notifiers ? await processOutbox({ ...deps, ...deps.notifiers }) : undefined
+  const waitlistMessages = deps.notifiers ? await processWaitlistMessages({ ...deps, ...deps.notifiers }) : undefined
   // Owner webhooks after the messages: the events the steps above wrote go out in this run too.
   const webhooks = await deliverWebhooks({ ...deps, email: deps.notifiers?.email })
   // Imported busy calendars last: a slow calendar host (up to 15 s a fetch) delays nothing above.
@@ -40,6 +46,8 @@ export async function runDueWork(
     expired,
     ...(payments ? { payments } : {}),
     ...(notifications ? { notifications } : {}),
+    ...(waitlistMessages ? { waitlistMessages } : {}),
+    ...(waitlist ? { waitlist } : {}),
     webhooks,
     busyCalendars,
   }

@@ -12,6 +12,7 @@ import { startHttpServer } from './http-server'
 import { createLogger, type Logger } from './logger'
 import { metricsAccessFrom } from './metrics'
 import { openNodeRuntime } from './node-runtime'
+import { createWaitlistKicker } from './waitlist/waitlist-kicker'
 import { createOutboxKicker } from './notify/outbox-kicker'
 import { shutDownOnSignals } from './shutdown'
 import { loadStaticAssets } from './static-assets'
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
 
   // Messages a request wrote go out moments later; the minute sweep catches anything else.
   const outboxKicker = createOutboxKicker({ db: deps.db, clock: systemClock, logger, ...runtime.notifiers })
+  const waitlistKicker = createWaitlistKicker({ ...deps, notifiers: runtime.notifiers })
   const assets = await loadStaticAssets()
   if (!assets.widgetScript) logger.info('widget not built: /widget.js answers 503 until `npm run build` runs')
   // While no key can sign in, a one-time link creates the first one (printed once listening).
@@ -42,6 +44,7 @@ async function main(): Promise<void> {
     localSecret,
     assets,
     kickOutbox: outboxKicker.kick,
+    kickWaitlist: waitlistKicker.kick,
     metricsAccess: metricsAccessFrom(config),
     // Node compresses its own dynamic responses; the Worker leaves that to the platform.
     compression: compression(),
@@ -85,7 +88,7 @@ async function main(): Promise<void> {
       stopAccepting: () => new Promise<void>((resolve) => server.close(() => resolve())),
       inFlight: () => inFlight,
       schedules: [dueWork],
-      handedOn: [outboxKicker],
+      handedOn: [outboxKicker, waitlistKicker],
       // Only once the database is closed may another process open the folder.
       close: [() => runtime.close(), () => runtime.lock?.release()],
     },

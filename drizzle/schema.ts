@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm'
 import {
   type AnyPgColumn,
   bigint,
+  bigserial,
   boolean,
   check,
   date,
@@ -353,6 +354,8 @@ export const NOTIFICATION_EVENTS = [
   'admin_new_booking',
   'admin_moved',
   'admin_cancelled',
+  'series_moved',
+  'admin_series_moved',
 ] as const
 export const NOTIFICATION_CHANNELS = ['email', 'sms'] as const
 export const NOTIFICATION_STATUSES = ['pending', 'sending', 'sent', 'failed', 'skipped'] as const
@@ -366,6 +369,8 @@ export interface StoredInterval {
 export interface NotificationPayload {
   /** `moved` / `admin_moved`: the time the guest last knew, and the new one. */
   move?: { from: StoredInterval; to: StoredInterval }
+  /** `series_moved` / `admin_series_moved`: every date of the series that moved, as told. */
+  seriesMoves?: { bookingId: string; ref: string; version: number; from: StoredInterval; to: StoredInterval }[]
 }
 
 /**
@@ -571,7 +576,7 @@ export const busyBlocks = pgTable(
 
 /**
  * A guest waiting for a time of a resource (docs/waitlist.md): a booking that lies within
- * [window_start, window_end). Waiters are served in `created_at` order. The guest reaches
+ * [window_start, window_end). Waiters are served in the order they joined (`queued_seq`). The guest reaches
  * the entry with its ref and a token of which only the SHA-256 is kept.
  */
 export const waitlistEntries = pgTable(
@@ -600,12 +605,14 @@ export const waitlistEntries = pgTable(
     status: text('status', { enum: WAITLIST_STATUSES }).notNull().default('waiting'),
     /** The booking a claimed offer made. */
     bookingId: uuid('booking_id').references((): AnyPgColumn => bookings.id, { onDelete: 'set null' }),
+    /** The place in the queue: increases with every join, in commit-independent draw order. */
+    queuedSeq: bigserial('queued_seq', { mode: 'number' }).notNull(),
     createdAt: instant('created_at').notNull(),
     endedAt: instant('ended_at'),
   },
   (t) => [
     index('waitlist_entries_waiting_idx')
-      .on(t.resourceId, t.createdAt)
+      .on(t.resourceId, t.queuedSeq)
       .where(sql`${t.status} = 'waiting'`),
     index('waitlist_entries_resource_window_idx').on(t.resourceId, t.windowStart),
     // One place in the queue per guest and window: joining twice is refused, not queued twice.

@@ -460,6 +460,24 @@ export interface CancelledSeries {
   kept: { ref: string; reason: string }[]
 }
 
+/** `POST /v1/series/:ref/reschedule` body: the new time of the next date; the later ones follow at the same local shift. */
+export interface SeriesRescheduleRequest {
+  /** The new start of the series' next active date (ISO instant). */
+  start: string
+  /** Its new end; omitted, every date keeps its length. */
+  end?: string
+}
+
+/**
+ * `POST /v1/series/:ref/reschedule` (guest) and `POST /v1/admin/series/:id/reschedule`
+ * (owner) → 200: every future active date moved by the same local shift, all in one
+ * transaction; `moved` lists their refs (empty when the series already was there).
+ */
+export interface MovedSeries {
+  series: PublicSeries
+  moved: string[]
+}
+
 /** `GET /v1/resources/:idOrSlug/series-availability` → 200: every occurrence, free or why not. */
 export interface SeriesAvailability {
   occurrences: { date: string; start: string; end: string; free: boolean; reason?: SeriesConflictReason }[]

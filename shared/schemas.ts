@@ -569,6 +569,14 @@ export const seriesRequestSchema = bookingRequestSchema.extend({
 })
 export type SeriesRequest = z.infer<typeof seriesRequestSchema>
 
+/**
+ * `POST /v1/series/:ref/reschedule` (and the owner's): the new time of the series' next
+ * active date; every later one moves by the same local shift (`end` omitted: lengths kept).
+ */
+export const seriesRescheduleSchema = z
+  .object({ start: instantSchema, end: instantSchema.optional() })
+  .refine(({ start, end }) => end === undefined || end > start, { message: 'must be after start', path: ['end'] })
+
 /** `GET /v1/resources/:idOrSlug/series-availability`: the first occurrence and how it repeats. */
 export const seriesAvailabilityQuerySchema = z
   .object({
@@ -621,6 +629,16 @@ export const waitlistJoinSchema = z
     }
   })
 export type WaitlistJoinRequest = z.infer<typeof waitlistJoinSchema>
+
+/** `GET /v1/admin/waitlist`: a resource's entries whose windows touch the local days `from`…`to`. */
+export const adminWaitlistQuerySchema = z
+  .object({
+    resourceId: plainText().min(1).max(100),
+    from: isoDateSchema,
+    to: isoDateSchema.optional(),
+    status: z.enum(['waiting', 'all']).default('waiting'),
+  })
+  .refine((q) => q.to === undefined || q.to >= q.from, { message: 'must not be before from', path: ['to'] })
 
 /** `POST /v1/waitlist/:ref/claim`: the answers and notes a booking takes (the guest is the waiter). */
 export const waitlistClaimSchema = bookingRequestSchema.pick({ notes: true, answers: true })

@@ -57,6 +57,12 @@ export interface BookingIcsOptions {
   language?: MessageLanguage | undefined
 }
 
+/** One booking of a calendar file, with the manage link its event carries. */
+export interface IcsEntry {
+  booking: BookingRow
+  manageUrl?: string | undefined
+}
+
 /**
  * One VEVENT in UTC, in the booking's language. The UID is the same for the booking's
  * whole life and SEQUENCE follows its version (version − 1), so a calendar that imported
@@ -64,8 +70,22 @@ export interface BookingIcsOptions {
  * the event (its STATUS changes), so it goes out one SEQUENCE above the last request.
  */
 export function bookingToIcs(booking: BookingRow, resourceName: string, options: BookingIcsOptions): string {
+  return bookingsToIcs([{ booking, manageUrl: options.manageUrl }], resourceName, options)
+}
+
+/**
+ * Several bookings in one calendar file, one VEVENT each as `bookingToIcs` writes it: the
+ * dates of a series, so one invitation puts every date in the guest's calendar (and one
+ * update moves them all). Each event keeps its booking's own UID and SEQUENCE, so a later
+ * message about one date updates that date alone.
+ */
+export function bookingsToIcs(
+  entries: readonly IcsEntry[],
+  resourceName: string,
+  options: Omit<BookingIcsOptions, 'manageUrl'>,
+): string {
   const method = options.method ?? 'download'
-  const language = options.language ?? messageLanguage(booking.locale)
+  const language = options.language ?? messageLanguage(entries[0]?.booking.locale)
   const words = WORDS[language]
   const calendar = ical({
     prodId: { company: 'booking-embed', product: 'booking', language: language.toUpperCase() },
@@ -76,34 +96,36 @@ export function bookingToIcs(booking: BookingRow, resourceName: string, options:
         ? { method: ICalCalendarMethod.CANCEL }
         : {}),
   })
-  const event = calendar.createEvent({
-    id: bookingUid(booking.ref, options.host),
-    sequence: booking.version - 1 + (method === 'cancel' ? 1 : 0),
-    stamp: new Date(options.now),
-    start: booking.startsAt,
-    end: booking.endsAt,
-    summary: words.summary(resourceName, booking.ref),
-    description: [
-      `${words.reference} ${booking.ref}`,
-      // A booking of one place reads as before; more places are worth a line of their own.
-      booking.seats > 1 ? words.places(booking.seats) : '',
-      options.manageUrl ? `${words.manage}: ${options.manageUrl}` : '',
-    ]
-      .filter(Boolean)
-      .join('\n'),
-    status: method === 'cancel' ? ICalEventStatus.CANCELLED : ICS_EVENT_STATUS[booking.status],
-    ...(options.manageUrl ? { url: options.manageUrl } : {}),
-  })
-  if (method !== 'download' && options.organizer) {
-    event.organizer(options.organizer)
-    event.createAttendee({
-      email: booking.guestEmail,
-      name: booking.guestName,
-      role: ICalAttendeeRole.REQ,
-      // The guest chose this time themselves: nothing to accept or decline, no reply wanted.
-      status: ICalAttendeeStatus.ACCEPTED,
-      rsvp: false,
+  for (const { booking, manageUrl } of entries) {
+    const event = calendar.createEvent({
+      id: bookingUid(booking.ref, options.host),
+      sequence: booking.version - 1 + (method === 'cancel' ? 1 : 0),
+      stamp: new Date(options.now),
+      start: booking.startsAt,
+      end: booking.endsAt,
+      summary: words.summary(resourceName, booking.ref),
+      description: [
+        `${words.reference} ${booking.ref}`,
+        // A booking of one place reads as before; more places are worth a line of their own.
+        booking.seats > 1 ? words.places(booking.seats) : '',
+        manageUrl ? `${words.manage}: ${manageUrl}` : '',
+      ]
+        .filter(Boolean)
+        .join('\n'),
+      status: method === 'cancel' ? ICalEventStatus.CANCELLED : ICS_EVENT_STATUS[booking.status],
+      ...(manageUrl ? { url: manageUrl } : {}),
     })
+    if (method !== 'download' && options.organizer) {
+      event.organizer(options.organizer)
+      event.createAttendee({
+        email: booking.guestEmail,
+        name: booking.guestName,
+        role: ICalAttendeeRole.REQ,
+        // The guest chose this time themselves: nothing to accept or decline, no reply wanted.
+        status: ICalAttendeeStatus.ACCEPTED,
+        rsvp: false,
+      })
+    }
   }
   return calendar.toString()
 }

@@ -51,6 +51,7 @@ import {
   lockBooking,
   markAttendance as writeAttendance,
   moveBooking as writeMove,
+  moveSeriesBookings,
   refusePart,
   reoccupyExpiredBooking,
   writeCancellation,
@@ -224,6 +225,22 @@ export async function moveBooking(
   now: number,
 ): Promise<BookingRow> {
   return writeMove(deps.db, bookingId, to.start, to.end, now, deps.outbox)
+}
+
+/**
+ * Moves future occurrences of one series together, each as `moveBooking` moves one (version
+ * bump, reminders again), in one transaction, told to the guest and the owner in one message
+ * each for the whole move (outbox `seriesRescheduled`): a conflict on any date (409 `slot_taken` or
+ * `limit_reached`) or a row changed since it was read (409 `invalid_transition`) changes
+ * nothing. Who may move which date is decided before (api/series/move-series.ts).
+ */
+export async function moveSeriesOccurrences(
+  deps: LifecycleDeps,
+  resourceId: string,
+  moves: Parameters<typeof moveSeriesBookings>[2],
+  now: number,
+): Promise<BookingRow[]> {
+  return moveSeriesBookings(deps.db, resourceId, moves, now, deps.outbox)
 }
 
 // ---------------------------------------------------------------- the owner's transitions

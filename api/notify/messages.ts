@@ -5,6 +5,7 @@ import { nightsBetween } from '../../shared/span-pricing'
 import type { MessageLanguage } from '../../shared/schemas'
 import { isValidTimeZone } from '../../shared/time-zone'
 import { formatMessageTime } from './message-time'
+import type { SeriesSummary } from './series-summary'
 
 /*
  * The words of every message, in the languages the widget speaks. Text a guest or owner
@@ -26,6 +27,10 @@ export interface MessageContext {
   manageUrl: string | undefined
   /** For `moved` / `admin_moved`: the start the booking moved away from. */
   previousStart?: Date | undefined
+  /** For a series' announcement (its first date's `created`): how it repeats. */
+  series?: SeriesSummary | undefined
+  /** For `series_moved` / `admin_series_moved`: the series and every date the move told of, in date order. */
+  seriesMove?: { ref: string; everyWeeks: number; moves: readonly { from: Date; to: Date }[] } | undefined
 }
 
 export interface EmailContent {
@@ -51,6 +56,21 @@ interface Words {
   /** The places a booking of a shared resource takes (more than one: one place needs no saying). */
   places: (count: number) => string
   bookedFor: string
+  /** A series: the label, "every N weeks on <weekday> at <time>", and how it ends. */
+  repeats: string
+  repeat: (everyWeeks: number, weekday: string, time: string) => string
+  repeatCount: (count: number, lastDate: string) => string
+  repeatUntil: (date: string) => string
+  /** "18:00", or "18:00 Berlin time" when the guest's clock is another zone's (`city`). */
+  localTime: (time: string, city: string | undefined) => string
+  /** The dates of a series not booked because they were taken. */
+  skipped: string
+  /** A whole series moved: "Tuesdays 18:00", "10 dates from 12 Nov 2026", the lead saying from what to what. */
+  weekly: (weekday: string, time: string) => string
+  seriesDates: (count: number, first: string) => string
+  seriesMoved: (admin: boolean, everyWeeks: number, from: string, to: string, dates: string) => string
+  nextDate: string
+  dates: string
   /** `before` is the previous time, for a move (else empty). */
   sms: Record<NotificationRow['event'], (what: string, when: string, ref: string, before: string) => string>
 }
@@ -67,6 +87,8 @@ const en: Words = {
     admin_new_booking: (what, when, ref) => `New booking ${ref}: ${what}, ${when}`,
     admin_moved: (what, when, ref) => `Booking ${ref} moved: ${what}, ${when}`,
     admin_cancelled: (what, when, ref) => `Booking ${ref} cancelled: ${what}, ${when}`,
+    series_moved: (what, when) => `Moved: ${what}, ${when}`,
+    admin_series_moved: (what, when, ref) => `Series ${ref} moved: ${what}, ${when}`,
   },
   lead: {
     created: 'your booking is confirmed.',
@@ -78,6 +100,8 @@ const en: Words = {
     admin_new_booking: 'a new booking was made.',
     admin_moved: 'a booking was moved to a new time.',
     admin_cancelled: 'a booking was cancelled.',
+    series_moved: 'your recurring booking has been moved to a new time.',
+    admin_series_moved: 'a recurring booking was moved to a new time.',
   },
   pendingLead: 'we have your booking request; you will hear from us once it is confirmed.',
   when: 'When',
@@ -90,6 +114,19 @@ const en: Words = {
   refund: (amount, percent) => `Refund: ${amount} (${percent} %).`,
   places: (count) => (count === 1 ? '1 place' : `${count} places`),
   bookedFor: 'Booked for',
+  repeats: 'Repeats',
+  repeat: (every, weekday, time) =>
+    every === 1 ? `Every week on ${weekday} at ${time}` : `Every ${every} weeks on ${weekday} at ${time}`,
+  repeatCount: (count, last) => `, ${count} times (until ${last})`,
+  repeatUntil: (date) => ` until ${date}`,
+  localTime: (time, city) => (city ? `${time} ${city} time` : time),
+  skipped: 'Not booked (already taken)',
+  weekly: (weekday, time) => `${weekday}s ${time}`,
+  seriesDates: (count, first) => (count === 1 ? `1 date on ${first}` : `${count} dates from ${first}`),
+  seriesMoved: (admin, every, from, to, dates) =>
+    `${admin ? 'a' : 'your'} ${every === 1 ? 'weekly booking' : `booking every ${every} weeks`} ${admin ? 'was' : 'has'} moved from ${from} to ${to}: ${dates}.`,
+  nextDate: 'Next date',
+  dates: 'Dates',
   sms: {
     created: (what, when, ref) => `Booked: ${what}, ${when}. Ref ${ref}.`,
     confirmed: (what, when, ref) => `Confirmed: ${what}, ${when}. Ref ${ref}.`,
@@ -102,6 +139,10 @@ const en: Words = {
     admin_moved: (what, when, ref, before) =>
       `Moved ${ref}: ${what}, now ${when}${before ? `; previously ${before}` : ''}.`,
     admin_cancelled: (what, when, ref) => `Cancelled ${ref}: ${what}, ${when}.`,
+    series_moved: (what, when, ref, before) =>
+      `Moved: ${what}, now ${when}${before ? `; previously ${before}` : ''}. Ref ${ref}.`,
+    admin_series_moved: (what, when, ref, before) =>
+      `Series ${ref} moved: ${what}, now ${when}${before ? `; previously ${before}` : ''}.`,
   },
 }
 
@@ -117,6 +158,8 @@ const de: Words = {
     admin_new_booking: (what, when, ref) => `Neue Buchung ${ref}: ${what}, ${when}`,
     admin_moved: (what, when, ref) => `Buchung ${ref} verschoben: ${what}, ${when}`,
     admin_cancelled: (what, when, ref) => `Buchung ${ref} storniert: ${what}, ${when}`,
+    series_moved: (what, when) => `Verschoben: ${what}, ${when}`,
+    admin_series_moved: (what, when, ref) => `Serie ${ref} verschoben: ${what}, ${when}`,
   },
   lead: {
     created: 'Ihre Buchung ist bestätigt.',
@@ -128,6 +171,8 @@ const de: Words = {
     admin_new_booking: 'es gibt eine neue Buchung.',
     admin_moved: 'eine Buchung wurde verschoben.',
     admin_cancelled: 'eine Buchung wurde storniert.',
+    series_moved: 'Ihre Serienbuchung wurde auf einen neuen Termin verschoben.',
+    admin_series_moved: 'eine Serienbuchung wurde verschoben.',
   },
   pendingLead: 'wir haben Ihre Buchungsanfrage erhalten und melden uns, sobald sie bestätigt ist.',
   when: 'Wann',
@@ -140,6 +185,20 @@ const de: Words = {
   refund: (amount, percent) => `Erstattung: ${amount} (${percent} %).`,
   places: (count) => (count === 1 ? '1 Platz' : `${count} Plätze`),
   bookedFor: 'Gebucht für',
+  repeats: 'Wiederholung',
+  repeat: (every, weekday, time) =>
+    every === 1 ? `Jede Woche am ${weekday} um ${time}` : `Alle ${every} Wochen am ${weekday} um ${time}`,
+  repeatCount: (count, last) => `, ${count}-mal (bis ${last})`,
+  repeatUntil: (date) => ` bis ${date}`,
+  localTime: (time, city) => (city ? `${time} Uhr Ortszeit ${city}` : `${time} Uhr`),
+  skipped: 'Nicht gebucht (bereits vergeben)',
+  // "dienstags 18:00 Uhr": a weekday as an adverb is written in lower case with an s.
+  weekly: (weekday, time) => `${weekday.toLowerCase()}s ${time}`,
+  seriesDates: (count, first) => (count === 1 ? `1 Termin am ${first}` : `${count} Termine ab ${first}`),
+  seriesMoved: (admin, every, from, to, dates) =>
+    `${admin ? 'eine' : 'Ihre'} ${every === 1 ? 'wöchentliche Buchung' : `Buchung alle ${every} Wochen`} wurde von ${from} auf ${to} verschoben: ${dates}.`,
+  nextDate: 'Nächster Termin',
+  dates: 'Termine',
   sms: {
     created: (what, when, ref) => `Gebucht: ${what}, ${when}. Nr. ${ref}.`,
     confirmed: (what, when, ref) => `Bestätigt: ${what}, ${when}. Nr. ${ref}.`,
@@ -152,6 +211,10 @@ const de: Words = {
     admin_moved: (what, when, ref, before) =>
       `Verschoben ${ref}: ${what}, jetzt ${when}${before ? `; bisher ${before}` : ''}.`,
     admin_cancelled: (what, when, ref) => `Storniert ${ref}: ${what}, ${when}.`,
+    series_moved: (what, when, ref, before) =>
+      `Verschoben: ${what}, jetzt ${when}${before ? `; bisher ${before}` : ''}. Nr. ${ref}.`,
+    admin_series_moved: (what, when, ref, before) =>
+      `Serie ${ref} verschoben: ${what}, jetzt ${when}${before ? `; bisher ${before}` : ''}.`,
   },
 }
 
@@ -167,6 +230,8 @@ const es: Words = {
     admin_new_booking: (what, when, ref) => `Nueva reserva ${ref}: ${what}, ${when}`,
     admin_moved: (what, when, ref) => `Reserva ${ref} reprogramada: ${what}, ${when}`,
     admin_cancelled: (what, when, ref) => `Reserva ${ref} cancelada: ${what}, ${when}`,
+    series_moved: (what, when) => `Reprogramado: ${what}, ${when}`,
+    admin_series_moved: (what, when, ref) => `Serie ${ref} reprogramada: ${what}, ${when}`,
   },
   lead: {
     created: 'tu reserva está confirmada.',
@@ -178,6 +243,8 @@ const es: Words = {
     admin_new_booking: 'hay una nueva reserva.',
     admin_moved: 'se ha reprogramado una reserva.',
     admin_cancelled: 'se ha cancelado una reserva.',
+    series_moved: 'tu reserva periódica ha cambiado de fecha u hora.',
+    admin_series_moved: 'se ha reprogramado una reserva periódica.',
   },
   pendingLead: 'hemos recibido tu solicitud de reserva; te avisaremos cuando esté confirmada.',
   when: 'Cuándo',
@@ -190,6 +257,24 @@ const es: Words = {
   refund: (amount, percent) => `Reembolso: ${amount} (${percent} %).`,
   places: (count) => (count === 1 ? '1 plaza' : `${count} plazas`),
   bookedFor: 'Reservado para',
+  repeats: 'Se repite',
+  repeat: (every, weekday, time) =>
+    every === 1 ? `Cada semana, el ${weekday} a las ${time}` : `Cada ${every} semanas, el ${weekday} a las ${time}`,
+  repeatCount: (count, last) => `, ${count} veces (hasta el ${last})`,
+  repeatUntil: (date) => ` hasta el ${date}`,
+  localTime: (time, city) => (city ? `${time} hora de ${city}` : time),
+  skipped: 'No reservadas (ya ocupadas)',
+  // "los martes", "los sábados": weekdays ending in s do not change in the plural.
+  weekly: (weekday, time) => `los ${weekday.endsWith('s') ? weekday : `${weekday}s`} a las ${time}`,
+  seriesDates: (count, first) => (count === 1 ? `1 fecha, el ${first}` : `${count} fechas desde el ${first}`),
+  seriesMoved: (admin, every, from, to, dates) => {
+    const kind = every === 1 ? 'reserva semanal' : `reserva cada ${every} semanas`
+    return admin
+      ? `se ha cambiado una ${kind} de ${from} a ${to}: ${dates}.`
+      : `tu ${kind} ha cambiado de ${from} a ${to}: ${dates}.`
+  },
+  nextDate: 'Próxima fecha',
+  dates: 'Fechas',
   sms: {
     created: (what, when, ref) => `Reservado: ${what}, ${when}. Ref. ${ref}.`,
     confirmed: (what, when, ref) => `Confirmado: ${what}, ${when}. Ref. ${ref}.`,
@@ -202,10 +287,17 @@ const es: Words = {
     admin_moved: (what, when, ref, before) =>
       `Reprogramada ${ref}: ${what}, ahora ${when}${before ? `; antes ${before}` : ''}.`,
     admin_cancelled: (what, when, ref) => `Cancelada ${ref}: ${what}, ${when}.`,
+    series_moved: (what, when, ref, before) =>
+      `Reprogramado: ${what}, ahora ${when}${before ? `; antes ${before}` : ''}. Ref. ${ref}.`,
+    admin_series_moved: (what, when, ref, before) =>
+      `Serie ${ref} reprogramada: ${what}, ahora ${when}${before ? `; antes ${before}` : ''}.`,
   },
 }
 
 const WORDS: Record<MessageLanguage, Words> = { en, de, es }
+
+/** Intl locales for a series' weekdays and dates, as message-time.ts writes dates (day before month, 24-hour clock). */
+const INTL: Record<MessageLanguage, string> = { en: 'en-GB', de: 'de', es: 'es' }
 
 const isAdmin = (event: NotificationRow['event']) => event.startsWith('admin_')
 
@@ -258,15 +350,24 @@ export function renderEmail(typed: MessageContext): EmailContent {
   const ctx = typedAsOneLine(typed)
   const w = WORDS[ctx.language]
   const { booking } = ctx
-  const when = formatWhen(booking.startsAt, ctx)
-  const lead = ctx.event === 'created' && booking.status === 'pending' ? w.pendingLead : w.lead[ctx.event]
   const admin = isAdmin(ctx.event)
-  const facts: [string, string][] = [[w.when, when]]
-  const until = untilOf(ctx)
-  if (until) facts.push([w.until, until])
-  if (ctx.previousStart) facts.push([w.previously, formatWhen(ctx.previousStart, ctx)])
+  const seriesMove = seriesMoveWords(ctx, w)
+  const when = seriesMove?.when ?? formatWhen(booking.startsAt, ctx)
+  const lead =
+    seriesMove?.lead ?? (ctx.event === 'created' && booking.status === 'pending' ? w.pendingLead : w.lead[ctx.event])
+  const facts: [string, string][] = []
+  if (seriesMove) {
+    facts.push([w.nextDate, formatWhen(booking.startsAt, ctx)], [w.dates, seriesMove.dates])
+  } else {
+    facts.push([w.when, when])
+    const until = untilOf(ctx)
+    if (until) facts.push([w.until, until])
+    if (ctx.previousStart) facts.push([w.previously, formatWhen(ctx.previousStart, ctx)])
+  }
   if (booking.seats > 1) facts.push([w.bookedFor, w.places(booking.seats)])
-  facts.push([w.reference, booking.ref])
+  facts.push(...seriesFacts(ctx, w))
+  const ref = ctx.seriesMove?.ref ?? booking.ref
+  facts.push([w.reference, ref])
   if (admin) {
     facts.push([w.guest, [booking.guestName, booking.guestEmail, booking.guestPhone].filter(Boolean).join(', ')])
     if (booking.notes) facts.push([w.notes, booking.notes])
@@ -302,7 +403,69 @@ ${refund ? `<p>${escapeHtml(refund)}</p>` : ''}
 ${manage ? `<p><a href="${escapeHtml(manage)}">${escapeHtml(w.manage)}</a></p>` : ''}
 </body></html>`
   // One line whatever the words or a zone's name hold: a subject is a header.
-  return { subject: oneLine(w.subject[ctx.event](what(ctx, w), when, booking.ref)), text, html }
+  return { subject: oneLine(w.subject[ctx.event](what(ctx, w), when, ref)), text, html }
+}
+
+/**
+ * A whole series' move in the reader's words: from the weekday and time the guest knew to
+ * the new ones ("Tuesdays 18:00" → "Thursdays 19:00", on the guest's clock, the owner's on
+ * the resource's), how many dates from when, and those dates. The first date's old and new
+ * time stand for all: every date moved by the same days to the same wall time.
+ */
+function seriesMoveWords(ctx: MessageContext, w: Words) {
+  const { seriesMove, booking, timezone } = ctx
+  const [first] = seriesMove?.moves ?? []
+  if (!seriesMove || !first) return undefined
+  const guestZone = booking.guestTimezone && isValidTimeZone(booking.guestTimezone) ? booking.guestTimezone : timezone
+  const zone = isAdmin(ctx.event) ? timezone : guestZone
+  const format = (options: Intl.DateTimeFormatOptions, at: Date) =>
+    new Intl.DateTimeFormat(INTL[ctx.language], { ...options, timeZone: zone }).format(at)
+  const city = zone === timezone ? undefined : cityOf(zone)
+  const weekly = (at: Date) =>
+    w.weekly(
+      format({ weekday: 'long' }, at),
+      w.localTime(format({ hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }, at), city),
+    )
+  const [from, to] = [weekly(first.from), weekly(first.to)]
+  const count = w.seriesDates(seriesMove.moves.length, format(DAY, first.to))
+  return {
+    from,
+    when: `${to}, ${count}`,
+    lead: w.seriesMoved(isAdmin(ctx.event), seriesMove.everyWeeks, from, to, count),
+    dates: seriesMove.moves.map((move) => format(DAY, move.to)).join(', '),
+  }
+}
+
+/**
+ * How a series repeats and the dates it skipped, on the resource's clock (its dates keep that
+ * wall time): "Every week on Tuesday at 18:00, 12 times (until 15 Dec 2026)". Named with the
+ * resource's place when the guest reads times on another clock.
+ */
+function seriesFacts(ctx: MessageContext, w: Words): [string, string][] {
+  const { series, booking, timezone } = ctx
+  if (!series) return []
+  const intl = INTL[ctx.language]
+  const format = (options: Intl.DateTimeFormatOptions, at: Date, zone = timezone) =>
+    new Intl.DateTimeFormat(intl, { ...options, timeZone: zone }).format(at)
+  const day = (date: string) => format(DAY, new Date(`${date}T12:00:00Z`), 'UTC')
+  const clock = format({ hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }, booking.startsAt)
+  const guestZone = booking.guestTimezone && isValidTimeZone(booking.guestTimezone) ? booking.guestTimezone : timezone
+  const time = w.localTime(clock, isAdmin(ctx.event) || guestZone === timezone ? undefined : cityOf(timezone))
+  const ends = series.untilDate
+    ? w.repeatUntil(day(series.untilDate))
+    : w.repeatCount(series.count, format(DAY, series.lastStart))
+  const facts: [string, string][] = [
+    [w.repeats, w.repeat(series.everyWeeks, format({ weekday: 'long' }, booking.startsAt), time) + ends],
+  ]
+  if (series.skippedDates.length > 0) facts.push([w.skipped, series.skippedDates.map(day).join(', ')])
+  return facts
+}
+
+const DAY: Intl.DateTimeFormatOptions = { day: 'numeric', month: 'short', year: 'numeric' }
+
+/** The city of a zone id as its last part reads ("America/New_York" → "New York"). */
+function cityOf(zone: string): string {
+  return zone.slice(zone.lastIndexOf('/') + 1).replace(/_/g, ' ')
 }
 
 /** What was booked, as subjects and SMS name it: the resource, with the places when more than one. */
@@ -316,10 +479,14 @@ export function renderSms(typed: MessageContext): string {
   const ctx = typedAsOneLine(typed)
   const w = WORDS[ctx.language]
   const until = untilOf(ctx)
-  const when = until ? `${formatWhen(ctx.booking.startsAt, ctx)} – ${until}` : formatWhen(ctx.booking.startsAt, ctx)
-  const before = ctx.previousStart ? formatWhen(ctx.previousStart, ctx) : ''
-  const body = w.sms[ctx.event](what(ctx, w), when, ctx.booking.ref, before)
-  const withLink = ctx.event === 'created' || ctx.event === 'moved' || ctx.event === 'reminder_24h'
+  const seriesMove = seriesMoveWords(ctx, w)
+  const when =
+    seriesMove?.when ??
+    (until ? `${formatWhen(ctx.booking.startsAt, ctx)} – ${until}` : formatWhen(ctx.booking.startsAt, ctx))
+  const before = seriesMove?.from ?? (ctx.previousStart ? formatWhen(ctx.previousStart, ctx) : '')
+  const body = w.sms[ctx.event](what(ctx, w), when, ctx.seriesMove?.ref ?? ctx.booking.ref, before)
+  const withLink =
+    ctx.event === 'created' || ctx.event === 'moved' || ctx.event === 'series_moved' || ctx.event === 'reminder_24h'
   return ctx.manageUrl && withLink ? `${body} ${ctx.manageUrl}` : body
 }
 

@@ -1,13 +1,16 @@
 import { and, eq, inArray, lte, or, sql } from 'drizzle-orm'
 import { bookableResources, bookings, notifications, type BookingRow, type NotificationRow } from '../../drizzle/schema'
 import { messageLanguage } from '../../shared/schemas'
-import { bookingToIcs, type IcsMethod } from '../bookings/booking-ics'
+import { isActive } from '../../shared/booking-status'
+import { bookingsToIcs, type IcsEntry, type IcsMethod } from '../bookings/booking-ics'
 import { unsealToken } from '../crypto'
 import type { Clock } from '../clock'
 import type { Database } from '../db/database'
 import type { Logger } from '../logger'
 import type { EmailSender } from './email'
 import { renderEmail, renderSms, type MessageContext } from './messages'
+import { findOccurrences, findSeriesById } from '../series/series-store'
+import { findSeriesMove, findSeriesSummary, type SeriesMoveNotice } from './series-summary'
 import type { SmsSender } from './sms'
 
 export interface OutboxWorkerDeps {
@@ -93,41 +96,57 @@ async function deliver(deps: OutboxWorkerDeps, row: NotificationRow): Promise<Ou
   try {
     const [resource] = await db.select().from(bookableResources).where(eq(bookableResources.id, booking.resourceId))
     const move = row.payload?.move
+    const seriesMove =
+      booking.seriesId && row.payload?.seriesMoves
+        ? await findSeriesMove(db, booking.seriesId, row.payload.seriesMoves)
+        : undefined
+    if (isSeriesMoveEvent(row.event) && !seriesMove)
+      return finish(db, row, { status: 'skipped', skipReason: 'every moved date was cancelled before this was sent' })
+    // A move is told as it was made (the booking may have moved again since this row was claimed);
+    // a series move speaks of its first date still booked.
+    const told = seriesMove
+      ? seriesMove.moves[0]!.booking
+      : move
+        ? { ...booking, startsAt: new Date(move.to.start), endsAt: new Date(move.to.end), version: row.version }
+        : booking
     const ctx: MessageContext = {
       event: row.event,
       language: messageLanguage(booking.locale),
-      // A move is told as it was made (the booking may have moved again since this row was claimed).
-      booking: move
-        ? { ...booking, startsAt: new Date(move.to.start), endsAt: new Date(move.to.end), version: row.version }
-        : booking,
+      booking: told,
       resourceName: resource?.name ?? 'Booking',
       timezone: resource?.timezone ?? 'UTC',
-      manageUrl: await manageUrl(deps.links, booking),
+      manageUrl: await manageUrl(deps.links, told),
       previousStart: move ? new Date(move.from.start) : undefined,
+      // A series is announced once, by its first date: that email says how it repeats.
+      series:
+        booking.seriesId && row.channel === 'email' && (row.event === 'created' || row.event === 'admin_new_booking')
+          ? await findSeriesSummary(db, booking.seriesId)
+          : undefined,
+      seriesMove,
     }
     let providerId: string
     if (row.channel === 'email') {
       const content = renderEmail(ctx)
       const method = CALENDAR_METHOD[row.event]
       const host = new URL(deps.links.publicUrl).hostname
+      const calendar = method ? { method, ...(await calendarOf(deps, row, ctx, seriesMove)) } : undefined
       const sent = await deps.email.send({
         to: row.recipient!,
         ...content,
         messageId: `<${row.id}.${row.version}@${host}>`,
-        ...(method
+        ...(calendar
           ? {
               attachments: [
                 {
-                  filename: `booking-${booking.ref}.ics`,
-                  content: bookingToIcs(ctx.booking, ctx.resourceName, {
+                  filename: calendar.filename,
+                  content: bookingsToIcs(calendar.entries, ctx.resourceName, {
                     host,
-                    manageUrl: ctx.manageUrl,
                     now,
-                    method,
+                    method: calendar.method,
                     language: ctx.language,
                     organizer: mailbox(deps.email.from),
                   }),
-                  contentType: `text/calendar; charset=utf-8; method=${method.toUpperCase()}`,
+                  contentType: `text/calendar; charset=utf-8; method=${calendar.method.toUpperCase()}`,
                 },
               ],
             }
@@ -167,6 +186,41 @@ const CALENDAR_METHOD: Partial<Record<NotificationRow['event'], Exclude<IcsMetho
   confirmed: 'request',
   moved: 'request',
   cancelled: 'cancel',
+  series_moved: 'request',
+}
+
+const isSeriesMoveEvent = (event: NotificationRow['event']) =>
+  event === 'series_moved' || event === 'admin_series_moved'
+
+/**
+ * The events an email's calendar file carries. A series' announcement carries every date
+ * still booked, so the guest's calendar holds all of them, not just the first; a series
+ * move carries every date it moved (each at the version the move gave it). Each event is
+ * its booking's own (UID, SEQUENCE), as in the feed and the single date's file.
+ */
+async function calendarOf(
+  deps: OutboxWorkerDeps,
+  row: NotificationRow,
+  ctx: MessageContext,
+  seriesMove: SeriesMoveNotice | undefined,
+): Promise<{ filename: string; entries: IcsEntry[] }> {
+  const { booking } = ctx
+  const withLinks = async (rows: readonly BookingRow[]) =>
+    Promise.all(rows.map(async (date) => ({ booking: date, manageUrl: await manageUrl(deps.links, date) })))
+  if (seriesMove)
+    return {
+      filename: `series-${seriesMove.ref}.ics`,
+      entries: await withLinks(seriesMove.moves.map((m) => m.booking)),
+    }
+  if (row.event === 'created' && booking.seriesId) {
+    const [series, occurrences] = await Promise.all([
+      findSeriesById(deps.db, booking.seriesId),
+      findOccurrences(deps.db, booking.seriesId),
+    ])
+    const active = occurrences.filter((date) => isActive(date.status))
+    if (series && active.length > 0) return { filename: `series-${series.ref}.ics`, entries: await withLinks(active) }
+  }
+  return { filename: `booking-${booking.ref}.ics`, entries: [{ booking, manageUrl: ctx.manageUrl }] }
 }
 
 /** `Bookings <bookings@example.com>` or a bare address, as the calendar's organizer. */

@@ -1,6 +1,7 @@
 import { and, eq, inArray, lt, lte, sql } from 'drizzle-orm'
 import {
   bookableResources,
+  bookings,
   notifications,
   type BookingRow,
   type NotificationPayload,
@@ -19,11 +20,15 @@ import type { Database } from '../db/database'
  *   rescheduled          → guest email + SMS and administrator email, each with the old and
  *                          the new time (once the booking was announced); reminders planned
  *                          again for the new version, old ones skipped
+ *   series moved at once → ONE guest email + SMS and ONE administrator email, on the first
+ *                          moved date's row, listing every date's old and new time; each
+ *                          date's own moved messages are written skipped; reminders as above
  *   cancelled            → guest email, administrator email; unsent reminders skipped
  *
  * A booking that takes payment counts as created once its payment is authorized: an
- * unpaid booking that simply expires never sent anything. Rows without a recipient are
- * written as skipped, so the log shows why nothing went out.
+ * unpaid booking that simply expires never sent anything. A series is announced once, by its
+ * first date's created messages: every date of it counts as announced from then on. Rows
+ * without a recipient are written as skipped, so the log shows why nothing went out.
  */
 
 /** A transaction as Drizzle hands it to its callback: outbox rows are written inside the change's own. */
@@ -43,15 +48,30 @@ export interface OutboxPlanner {
   confirmed(tx: Transaction, booking: BookingRow, now: number): Promise<void>
   /** `from` is the interval the booking left; `booking` is already at its new time. */
   rescheduled(tx: Transaction, booking: BookingRow, now: number, from: { startsAt: Date; endsAt: Date }): Promise<void>
+  /** Dates of one series moved together (each `booking` already at its new time): told in one message. */
+  seriesRescheduled(tx: Transaction, moves: readonly SeriesDateMove[], now: number): Promise<void>
   cancelled(tx: Transaction, booking: BookingRow, now: number): Promise<void>
 }
 
 export type NotificationInsert = typeof notifications.$inferInsert
 type Row = NotificationInsert
 
+/** One date of a series move: the booking at its new time and the interval it left. */
+export interface SeriesDateMove {
+  booking: BookingRow
+  from: { startsAt: Date; endsAt: Date }
+}
+
+type SeriesMoveEntry = NonNullable<NotificationPayload['seriesMoves']>[number]
+
 const HOUR = 3_600_000
 const REMINDER_EVENTS = ['reminder_24h', 'reminder_1h'] as const
 const MOVE_EVENTS = ['moved', 'admin_moved'] as const
+const SERIES_MOVE_EVENTS = ['series_moved', 'admin_series_moved'] as const
+const interval = (startsAt: Date, endsAt: Date): StoredInterval => ({
+  start: startsAt.toISOString(),
+  end: endsAt.toISOString(),
+})
 
 export function createOutboxPlanner(options: { adminEmail: string | undefined }): OutboxPlanner {
   const adminFor = async (tx: Transaction, booking: BookingRow) => {
@@ -123,6 +143,105 @@ export function createOutboxPlanner(options: { adminEmail: string | undefined })
       )
   }
 
+  const replanReminders = async (tx: Transaction, booking: BookingRow, now: number) => {
+    await skipUnsent(tx, booking, REMINDER_EVENTS, 'rescheduled', booking.version)
+    if (booking.status === 'confirmed') await write(tx, reminders(booking, now))
+  }
+  /** Whether the guest heard of the booking: its own created messages, or its series' (sent by the first date). */
+  const wasAnnounced = async (tx: Transaction, booking: BookingRow) => {
+    const [announced] = await tx
+      .select({ id: notifications.id })
+      .from(notifications)
+      .where(
+        and(
+          eq(notifications.event, 'created'),
+          booking.seriesId
+            ? inArray(
+                notifications.bookingId,
+                tx.select({ id: bookings.id }).from(bookings).where(eq(bookings.seriesId, booking.seriesId)),
+              )
+            : eq(notifications.bookingId, booking.id),
+        ),
+      )
+      .limit(1)
+    return announced !== undefined
+  }
+  /**
+   * The moved messages of one date, from the time its reader last knew to the new one. A move
+   * not yet told (the booking moved again before the worker sent it) is folded into this one.
+   */
+  const movedRows = async (
+    tx: Transaction,
+    booking: BookingRow,
+    now: number,
+    from: { startsAt: Date; endsAt: Date },
+  ): Promise<Row[]> => {
+    const unsent = await tx
+      .update(notifications)
+      .set({ status: 'skipped', skipReason: 'moved again before this was sent' })
+      .where(
+        and(
+          eq(notifications.bookingId, booking.id),
+          inArray(notifications.event, [...MOVE_EVENTS]),
+          eq(notifications.status, 'pending'),
+          lt(notifications.version, booking.version),
+        ),
+      )
+      .returning({
+        event: notifications.event,
+        channel: notifications.channel,
+        version: notifications.version,
+        payload: notifications.payload,
+      })
+    const left = interval(from.startsAt, from.endsAt)
+    const to = interval(booking.startsAt, booking.endsAt)
+    const moveFor = (event: Row['event'], channel: Row['channel']): NotificationPayload => {
+      const earliest = unsent
+        .filter((u) => u.event === event && u.channel === channel && u.payload?.move)
+        .sort((a, b) => a.version - b.version)[0]
+      return { move: { from: earliest?.payload?.move?.from ?? left, to } }
+    }
+    return [
+      message(booking, 'moved', 'email', booking.guestEmail, now, moveFor('moved', 'email')),
+      message(booking, 'moved', 'sms', booking.guestPhone, now, moveFor('moved', 'sms')),
+      message(booking, 'admin_moved', 'email', await adminFor(tx, booking), now, moveFor('admin_moved', 'email')),
+    ]
+  }
+  /**
+   * A series move not yet told when the series moves again is folded into this one: its rows
+   * are skipped, each date of both told once from the time last known. Returns the untold
+   * dates this move did not touch; `entries` take the earlier "from" of dates in both.
+   */
+  const foldUntoldSeriesMoves = async (
+    tx: Transaction,
+    booking: BookingRow,
+    entries: SeriesMoveEntry[],
+  ): Promise<SeriesMoveEntry[]> => {
+    if (!booking.seriesId) return []
+    const unsent = await tx
+      .update(notifications)
+      .set({ status: 'skipped', skipReason: 'the series moved again before this was sent' })
+      .where(
+        and(
+          inArray(notifications.event, [...SERIES_MOVE_EVENTS]),
+          eq(notifications.status, 'pending'),
+          inArray(
+            notifications.bookingId,
+            tx.select({ id: bookings.id }).from(bookings).where(eq(bookings.seriesId, booking.seriesId)),
+          ),
+        ),
+      )
+      .returning({ event: notifications.event, channel: notifications.channel, payload: notifications.payload })
+    // The guest's email says what the guest last heard; every channel was written with the same list.
+    const earlier = unsent.find((u) => u.event === 'series_moved' && u.channel === 'email') ?? unsent[0]
+    const untold = earlier?.payload?.seriesMoves ?? []
+    for (const entry of entries) {
+      const before = untold.find((u) => u.bookingId === entry.bookingId)
+      if (before) entry.from = before.from
+    }
+    return untold.filter((u) => !entries.some((entry) => entry.bookingId === u.bookingId))
+  }
+
   const createdRows = (booking: PlannedBooking, now: number, admin: string | undefined): Row[] => {
     const rows = [
       message(booking, 'created', 'email', booking.guestEmail, now),
@@ -144,47 +263,43 @@ export function createOutboxPlanner(options: { adminEmail: string | undefined })
       await write(tx, [message(booking, 'confirmed', 'email', booking.guestEmail, now), ...reminders(booking, now)])
     },
     async rescheduled(tx, booking, now, from) {
-      await skipUnsent(tx, booking, REMINDER_EVENTS, 'rescheduled', booking.version)
-      if (booking.status === 'confirmed') await write(tx, reminders(booking, now))
+      await replanReminders(tx, booking, now)
       // Nobody was told of a booking still waiting for its payment: its announcement,
       // when it comes, states the time as it is then.
-      const [announced] = await tx
-        .select({ id: notifications.id })
-        .from(notifications)
-        .where(and(eq(notifications.bookingId, booking.id), eq(notifications.event, 'created')))
-        .limit(1)
-      if (!announced) return
-      // A move not yet told (the booking moved again before the worker sent it) is folded
-      // into this one: the reader hears once, from the time they last knew to the new one.
-      const unsent = await tx
-        .update(notifications)
-        .set({ status: 'skipped', skipReason: 'moved again before this was sent' })
-        .where(
-          and(
-            eq(notifications.bookingId, booking.id),
-            inArray(notifications.event, [...MOVE_EVENTS]),
-            eq(notifications.status, 'pending'),
-            lt(notifications.version, booking.version),
-          ),
+      if (!(await wasAnnounced(tx, booking))) return
+      await write(tx, await movedRows(tx, booking, now, from))
+    },
+    async seriesRescheduled(tx, moves, now) {
+      for (const { booking } of moves) await replanReminders(tx, booking, now)
+      const [first] = [...moves].sort((a, b) => a.booking.startsAt.getTime() - b.booking.startsAt.getTime())
+      if (!first || !(await wasAnnounced(tx, first.booking))) return
+      // Each date's own moved messages are kept in the log (with the move they would have
+      // told), skipped: the guest hears of the whole move once, not once per date.
+      const told = 'told in one message for the whole series move'
+      const entries: SeriesMoveEntry[] = []
+      for (const { booking, from } of moves) {
+        const rows = await movedRows(tx, booking, now, from)
+        await write(
+          tx,
+          rows.map((row) => (row.status ? row : { ...row, status: 'skipped' as const, skipReason: told })),
         )
-        .returning({
-          event: notifications.event,
-          channel: notifications.channel,
-          version: notifications.version,
-          payload: notifications.payload,
+        const guest = rows.find((row) => row.event === 'moved' && row.channel === 'email')
+        entries.push({
+          bookingId: booking.id,
+          ref: booking.ref,
+          version: booking.version,
+          from: guest?.payload?.move?.from ?? interval(from.startsAt, from.endsAt),
+          to: interval(booking.startsAt, booking.endsAt),
         })
-      const left: StoredInterval = { start: from.startsAt.toISOString(), end: from.endsAt.toISOString() }
-      const to: StoredInterval = { start: booking.startsAt.toISOString(), end: booking.endsAt.toISOString() }
-      const moveFor = (event: Row['event'], channel: Row['channel']): NotificationPayload => {
-        const earliest = unsent
-          .filter((u) => u.event === event && u.channel === channel && u.payload?.move)
-          .sort((a, b) => a.version - b.version)[0]
-        return { move: { from: earliest?.payload?.move?.from ?? left, to } }
       }
+      const seriesMoves = [...(await foldUntoldSeriesMoves(tx, first.booking, entries)), ...entries].sort(
+        (a, b) => Date.parse(a.to.start) - Date.parse(b.to.start),
+      )
+      const { booking } = first
       await write(tx, [
-        message(booking, 'moved', 'email', booking.guestEmail, now, moveFor('moved', 'email')),
-        message(booking, 'moved', 'sms', booking.guestPhone, now, moveFor('moved', 'sms')),
-        message(booking, 'admin_moved', 'email', await adminFor(tx, booking), now, moveFor('admin_moved', 'email')),
+        message(booking, 'series_moved', 'email', booking.guestEmail, now, { seriesMoves }),
+        message(booking, 'series_moved', 'sms', booking.guestPhone, now, { seriesMoves }),
+        message(booking, 'admin_series_moved', 'email', await adminFor(tx, booking), now, { seriesMoves }),
       ])
     },
     async cancelled(tx, booking, now) {

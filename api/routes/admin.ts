@@ -29,6 +29,7 @@ import {
 } from '../bookings/lifecycle'
 import { clientKey } from '../client-ip'
 import { bearerToken, readJson } from '../request'
+import { adminWaitlistRoutes } from './admin-waitlist'
 import { adminBusySourceRoutes } from './admin-busy-sources'
 import { adminPoolRoutes } from './admin-pools'
 import { adminSeriesRoutes } from './series'
@@ -161,6 +162,7 @@ export const adminRoutes = new Hono<AppEnv>()
   .route('/', adminExportRoutes)
   .route('/resources/:id/feed', adminFeedRoutes)
   .route('/', adminBusySourceRoutes)
+  .route('/waitlist', adminWaitlistRoutes)
 
   .get('/resources', async (c) =>
     c.json({ resources: (await listResources(c.var.deps.db)).map(toAdminResource) } satisfies AdminResourcesResponse),

@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono'
+import { isActive } from '../../shared/booking-status'
 import { BookingError, type FieldError } from '../../shared/errors'
 import { checkAnswers } from '../../shared/intake'
 import { normalizePhone, phoneRegionOf } from '../../shared/phone'
@@ -8,17 +9,26 @@ import {
   messageLanguage,
   seriesAvailabilityQuerySchema,
   seriesRequestSchema,
+  seriesRescheduleSchema,
 } from '../../shared/schemas'
-import type { CancelledSeries, CreatedSeries, SeriesAvailability, SeriesResponse } from '../../shared/api-contract'
+import type {
+  CancelledSeries,
+  CreatedSeries,
+  MovedSeries,
+  SeriesAvailability,
+  SeriesResponse,
+} from '../../shared/api-contract'
 import type { AppEnv } from '../app-env'
 import { clientKey } from '../client-ip'
 import { digestsEqual, randomToken, sealToken, sha256Hex } from '../crypto'
 import { invalidField, invalidRequest } from '../errors'
 import { bearerToken, optionalSession, readJson, requireSession } from '../request'
+import { bookingsToIcs } from '../bookings/booking-ics'
 import { isSpanEntry } from '../bookings/resolve-span'
 import { conflictsOf } from '../series/check-occurrences'
 import { bookSeries, checkSeries } from '../series/book-series'
 import { cancelFutureOccurrences } from '../series/cancel-series'
+import { moveSeries, type SeriesMover } from '../series/move-series'
 import {
   findOccurrences,
   findSeriesById,
@@ -39,6 +49,9 @@ import {
  *   {"holdId":"h_…","guest":{…},"repeat":{"everyWeeks":1,"occurrences":12},"mode":"skip_conflicts"}
  * → 201 {"series":{"ref":"Q4M2…","bookings":[…],"skipped":[{"date":"2026-05-18",…,"reason":"taken"}]},"manageToken":"…"}
  * POST /v1/series/Q4M2…/cancel  Authorization: Bearer <manageToken>
+ * GET /v1/series/Q4M2…/calendar.ics  Authorization: Bearer <manageToken>  → every date still booked, one VEVENT each
+ * POST /v1/series/Q4M2…/reschedule  Authorization: Bearer <manageToken>  {"start":"2026-04-09T17:00:00Z"}
+ * → 200 {"series":{…},"moved":["7K3QX2MD",…]}  (every future date to Thursday 19:00 local)
  */
 export const seriesRoutes = new Hono<AppEnv>()
   .post('/bookings/series', async (c) => {
@@ -131,6 +144,21 @@ export const seriesRoutes = new Hono<AppEnv>()
       series: toPublicSeries(series, await findOccurrences(c.var.deps.db, series.id)),
     } satisfies SeriesResponse)
   })
+  // Every date still booked in one file, each event the one its booking's own file and the feed carry.
+  .get('/series/:ref/calendar.ics', async (c) => {
+    const { db, catalog, clock } = c.var.deps
+    const series = await requireManagedSeries(c)
+    const [entry, occurrences] = await Promise.all([catalog.find(series.resourceId), findOccurrences(db, series.id)])
+    const ics = bookingsToIcs(
+      occurrences.filter((row) => isActive(row.status)).map((booking) => ({ booking })),
+      entry?.resource.name ?? 'Booking',
+      { host: new URL(c.req.url).hostname, now: clock.now() },
+    )
+    c.header('Content-Type', 'text/calendar; charset=utf-8')
+    c.header('Content-Disposition', `attachment; filename="series-${series.ref}.ics"`)
+    c.header('Cache-Control', 'no-store')
+    return c.body(ics)
+  })
   .post('/series/:ref/cancel', async (c) => {
     const series = await requireManagedSeries(c)
     const request = await readJson(c, cancelRequestSchema, { optional: true })
@@ -140,31 +168,56 @@ export const seriesRoutes = new Hono<AppEnv>()
       ...outcome,
     } satisfies CancelledSeries)
   })
+  .post('/series/:ref/reschedule', async (c) => {
+    const series = await requireManagedSeries(c)
+    return movedSeries(c, series, { by: 'guest', sessionId: optionalSession(c) })
+  })
 
 /**
  * The owner's side, mounted under /v1/admin (behind its key check): a whole series
- * cancelled at once, each future date refunded by its policy unless `refundPercent` says.
+ * cancelled at once, each future date refunded by its policy unless `refundPercent` says,
+ * or moved at once.
  *
  * @example
  * POST /v1/admin/series/6f1c…/cancel  Authorization: Bearer <admin key>  {"reason":"room closed"}
  * → 200 {"series":{…},"cancelled":["7K3QX2MD",…],"kept":[]}
+ * POST /v1/admin/series/6f1c…/reschedule  {"start":"2026-04-09T17:00:00Z"}  → 200 {"series":{…},"moved":[…]}
  */
-export const adminSeriesRoutes = new Hono<AppEnv>().post('/:id/cancel', async (c) => {
-  const { db } = c.var.deps
-  const id = c.req.param('id')
-  const series = /^[0-9a-f-]{36}$/i.test(id) ? await findSeriesById(db, id) : undefined
-  if (!series) throw new BookingError('not_found', 'No such series.')
-  const body = await readJson(c, adminCancelSchema, { optional: true })
-  const outcome = await cancelFutureOccurrences(c.var.deps, series.id, {
-    by: 'owner',
-    note: body.reason,
-    ...(body.refundPercent !== undefined ? { refundPercent: body.refundPercent } : {}),
+export const adminSeriesRoutes = new Hono<AppEnv>()
+  .post('/:id/cancel', async (c) => {
+    const { db } = c.var.deps
+    const series = await requireSeriesById(c)
+    const body = await readJson(c, adminCancelSchema, { optional: true })
+    const outcome = await cancelFutureOccurrences(c.var.deps, series.id, {
+      by: 'owner',
+      note: body.reason,
+      ...(body.refundPercent !== undefined ? { refundPercent: body.refundPercent } : {}),
+    })
+    return c.json({
+      series: toPublicSeries(series, await findOccurrences(db, series.id)),
+      ...outcome,
+    } satisfies CancelledSeries)
   })
+  // The owner moves every future date regardless of the dates' notice (see move-series.ts).
+  .post('/:id/reschedule', async (c) => movedSeries(c, await requireSeriesById(c), { by: 'owner' }))
+
+/** Every future date of the series moved by the body's new time of its next one (200 MovedSeries). */
+async function movedSeries(c: Context<AppEnv>, series: SeriesRow, who: SeriesMover) {
+  const request = await readJson(c, seriesRescheduleSchema)
+  const moved = await moveSeries(c.var.deps, series, request, who)
   return c.json({
-    series: toPublicSeries(series, await findOccurrences(db, series.id)),
-    ...outcome,
-  } satisfies CancelledSeries)
-})
+    series: toPublicSeries(series, await findOccurrences(c.var.deps.db, series.id)),
+    moved: moved.map((row) => row.ref),
+  } satisfies MovedSeries)
+}
+
+/** The series for the owner's `:id`; anything but a known uuid is 404. */
+async function requireSeriesById(c: Context<AppEnv>): Promise<SeriesRow> {
+  const id = c.req.param('id') ?? ''
+  const series = /^[0-9a-f-]{36}$/i.test(id) ? await findSeriesById(c.var.deps.db, id) : undefined
+  if (!series) throw new BookingError('not_found', 'No such series.')
+  return series
+}
 
 /** The series for a ref and its manage token; a wrong token answers exactly like an unknown ref. */
 async function requireManagedSeries(c: Context<AppEnv>): Promise<SeriesRow> {

@@ -15,7 +15,7 @@ import { readableAnswers, type ReadableAnswer } from '../../shared/intake-answer
 import type { IntakeAnswers, IntakeQuestion } from '../../shared/resource-config'
 import type { CancellationSettlement, PublicBooking, PublicBookingPart } from '../../shared/types'
 import { randomRef } from '../bookings/booking-ref'
-import type { NotificationInsert, OutboxPlanner, Transaction } from '../notify/outbox'
+import type { NotificationInsert, OutboxPlanner, SeriesDateMove, Transaction } from '../notify/outbox'
 import type { Database } from '../db/database'
 import {
   DEADLOCK_DETECTED,
@@ -76,6 +76,8 @@ export interface NewBooking {
   notifyEmail?: string | undefined
   /** The recurring booking (api/series) this row is an occurrence of. */
   seriesId?: string | undefined
+  /** The waitlist offer this booking claims: the insert fails (410 offer_expired) unless it is still open. */
+  waitlistOfferId?: string | undefined
 }
 
 /** One further resource of a combined booking; `poolId` when it was taken as "any free" member of a pool. */
@@ -213,48 +215,110 @@ export async function moveBooking(
   if (current.partOf) return refusePart(db, current.partOf)
   // Only the lead is written: the database moves its parts in the same statement, or refuses the whole move.
   return writeOccupying(db, await occupiedResources(db, id, current), start, end, now, async (tx) => {
-    // The interval being left, read under the row lock: the "moved" messages state it, and
-    // a concurrent move of the same booking must not slip between this read and the update.
-    const [before] = await tx
-      .select({
-        startsAt: bookings.startsAt,
-        endsAt: bookings.endsAt,
-        cancellationPolicy: bookings.cancellationPolicy,
-        refundCeilingPercent: bookings.refundCeilingPercent,
-        minCancelNoticeHours: bookings.minCancelNoticeHours,
-      })
-      .from(bookings)
-      .where(eq(bookings.id, id))
-      .for('update')
-    const [row] = await tx
-      .update(bookings)
-      .set({
-        startsAt: new Date(start),
-        endsAt: new Date(end),
-        // Whoever moves it (guest or owner), the refund can never exceed what cancelling
-        // instead of moving would have given at this moment: otherwise a guest inside a
-        // reduced-refund tier moves days ahead and cancels for 100 %. A move made once the
-        // cancel notice had closed cancelling keeps nothing back, like one past the cut-off.
-        ...(before
-          ? {
-              refundCeilingPercent: refundCeilingAfterMove(
-                before.cancellationPolicy,
-                before.startsAt.getTime(),
-                now,
-                before.refundCeilingPercent,
-                before,
-              ),
-            }
-          : {}),
-        version: sql`${bookings.version} + 1`,
-        updatedAt: new Date(now),
-      })
-      .where(and(eq(bookings.id, id), inArray(bookings.status, [...ACTIVE_STATUSES])))
-      .returning()
-    if (!row || !before) throw new BookingError('invalid_transition', 'This booking can no longer be rescheduled.')
+    const { row, before } = await moveWithin(tx, id, start, end, now)
     await outbox.rescheduled(tx, row, now, before)
     return row
   })
+}
+
+/**
+ * Moves several occurrences of one series on `resourceId` in ONE transaction: the EXCLUDE
+ * constraint, the limits and the busy triggers refuse the whole move (409, nothing changed).
+ * Each row must still be at `version` (else 409 `invalid_transition`: another change came
+ * first, so two moves of one series never both land). Rows move in the order that never
+ * puts one on another's old time: the latest first when moving later, else the earliest.
+ * Each is written as `moveBooking` writes one (version bump, refund ceiling, reminders); the
+ * guest and the owner are told of the whole move in one message each, not one per date.
+ */
+export async function moveSeriesBookings(
+  db: Database,
+  resourceId: string,
+  moves: readonly { id: string; version: number; from: number; start: number; end: number }[],
+  now: number,
+  outbox: OutboxPlanner,
+): Promise<BookingRow[]> {
+  if (moves.length === 0) return []
+  const later = moves[0]!.start > moves[0]!.from
+  const ordered = [...moves].sort((a, b) => (later ? b.from - a.from : a.from - b.from))
+  const start = Math.min(...moves.map((m) => Math.min(m.start, m.from)))
+  const end = Math.max(...moves.map((m) => m.end))
+  return writeOccupying(db, [resourceId], start, end, now, async (tx) => {
+    // Locked in one order (by id) so two moves of the same series queue instead of deadlocking.
+    const locked = await tx
+      .select({ id: bookings.id, version: bookings.version })
+      .from(bookings)
+      .where(
+        inArray(
+          bookings.id,
+          moves.map((m) => m.id),
+        ),
+      )
+      .orderBy(bookings.id)
+      .for('update')
+    const versions = new Map(locked.map((row) => [row.id, row.version]))
+    if (moves.some((m) => versions.get(m.id) !== m.version))
+      throw new BookingError(
+        'invalid_transition',
+        'This series was changed a moment ago by another request; nothing was moved. Load it again.',
+      )
+    const moved: SeriesDateMove[] = []
+    for (const move of ordered) {
+      const { row, before } = await moveWithin(tx, move.id, move.start, move.end, now)
+      moved.push({ booking: row, from: before })
+    }
+    await outbox.seriesRescheduled(tx, moved, now)
+    return moved.map((m) => m.booking).sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime())
+  })
+}
+
+/** One booking's move inside a transaction of `writeOccupying`: the row at its new time and the interval it left. */
+async function moveWithin(
+  tx: Transaction,
+  id: string,
+  start: number,
+  end: number,
+  now: number,
+): Promise<{ row: BookingRow; before: { startsAt: Date; endsAt: Date } }> {
+  // The interval being left, read under the row lock: the "moved" messages state it, and
+  // a concurrent move of the same booking must not slip between this read and the update.
+  const [before] = await tx
+    .select({
+      startsAt: bookings.startsAt,
+      endsAt: bookings.endsAt,
+      cancellationPolicy: bookings.cancellationPolicy,
+      refundCeilingPercent: bookings.refundCeilingPercent,
+      minCancelNoticeHours: bookings.minCancelNoticeHours,
+    })
+    .from(bookings)
+    .where(eq(bookings.id, id))
+    .for('update')
+  const [row] = await tx
+    .update(bookings)
+    .set({
+      startsAt: new Date(start),
+      endsAt: new Date(end),
+      // Whoever moves it (guest or owner), the refund can never exceed what cancelling
+      // instead of moving would have given at this moment: otherwise a guest inside a
+      // reduced-refund tier moves days ahead and cancels for 100 %. A move made once the
+      // cancel notice had closed cancelling keeps nothing back, like one past the cut-off.
+      ...(before
+        ? {
+            refundCeilingPercent: refundCeilingAfterMove(
+              before.cancellationPolicy,
+              before.startsAt.getTime(),
+              now,
+              before.refundCeilingPercent,
+              before,
+            ),
+          }
+        : {}),
+      version: sql`${bookings.version} + 1`,
+      updatedAt: new Date(now),
+    })
+    .where(and(eq(bookings.id, id), inArray(bookings.status, [...ACTIVE_STATUSES])))
+    .returning()
+  if (!row || !before) throw new BookingError('invalid_transition', 'This booking can no longer be rescheduled.')
+  return { row, before }
 }
 
 /**
@@ -493,6 +557,16 @@ async function writeOccupying<T>(
       // Past the resource's booking limits: final, never retried nor read as a taken slot.
       const pastLimit = limitRefusal(error)
       if (pastLimit) throw pastLimit
+      // The waitlist offer this booking claims lapsed or was passed on (trigger bookings_claim_waitlist_offer).
+      if (constraintOf(error) === 'waitlist_offer_open')
+        throw new BookingError(
+          'offer_expired',
+          'This offer has ended: its time was passed on or has lapsed.',
+          undefined,
+          {
+            cause: error,
+          },
+        )
       const state = sqlState(error)
       if (!serialised && (state === LOCK_NOT_AVAILABLE || state === DEADLOCK_DETECTED)) {
         serialised = true
@@ -742,6 +816,7 @@ function toValues(input: NewBooking, now: number): typeof bookings.$inferInsert 
     partySize: input.partySize ?? null,
     serviceId: input.serviceId ?? null,
     seriesId: input.seriesId ?? null,
+    waitlistOfferId: input.waitlistOfferId ?? null,
     guestName: input.guest.name,
     guestEmail: input.guest.email,
     guestPhone: input.guest.phone ?? null,

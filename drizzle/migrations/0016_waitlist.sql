@@ -16,6 +16,7 @@ CREATE TABLE "waitlist_entries" (
 	"link_sealed" text,
 	"status" text DEFAULT 'waiting' NOT NULL,
 	"booking_id" uuid,
+	"queued_seq" bigserial NOT NULL,
 	"created_at" timestamp with time zone NOT NULL,
 	"ended_at" timestamp with time zone,
 	CONSTRAINT "waitlist_entries_ref_unique" UNIQUE("ref"),
@@ -63,7 +64,7 @@ ALTER TABLE "waitlist_messages" ADD CONSTRAINT "waitlist_messages_offer_id_waitl
 ALTER TABLE "waitlist_offers" ADD CONSTRAINT "waitlist_offers_entry_id_waitlist_entries_id_fk" FOREIGN KEY ("entry_id") REFERENCES "public"."waitlist_entries"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "waitlist_offers" ADD CONSTRAINT "waitlist_offers_resource_id_bookable_resources_id_fk" FOREIGN KEY ("resource_id") REFERENCES "public"."bookable_resources"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "waitlist_offers" ADD CONSTRAINT "waitlist_offers_booking_id_bookings_id_fk" FOREIGN KEY ("booking_id") REFERENCES "public"."bookings"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
-CREATE INDEX "waitlist_entries_waiting_idx" ON "waitlist_entries" USING btree ("resource_id","created_at") WHERE "waitlist_entries"."status" = 'waiting';--> statement-breakpoint
+CREATE INDEX "waitlist_entries_waiting_idx" ON "waitlist_entries" USING btree ("resource_id","queued_seq") WHERE "waitlist_entries"."status" = 'waiting';--> statement-breakpoint
 CREATE INDEX "waitlist_entries_resource_window_idx" ON "waitlist_entries" USING btree ("resource_id","window_start");--> statement-breakpoint
 CREATE UNIQUE INDEX "waitlist_entries_once" ON "waitlist_entries" USING btree ("resource_id",lower("guest_email"),"window_start","window_end") WHERE "waitlist_entries"."status" = 'waiting';--> statement-breakpoint
 CREATE INDEX "waitlist_messages_due_idx" ON "waitlist_messages" USING btree ("send_after") WHERE "waitlist_messages"."status" IN ('pending', 'sending');--> statement-breakpoint
