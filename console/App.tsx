@@ -4,6 +4,7 @@ import { AdminApiError, createAdminApi, ownerRoutes, type AdminApi } from './api
 import { BookingsView } from './BookingsView'
 import { PoolsView } from './PoolsView'
 import { WebhooksView } from './WebhooksView'
+import { WaitlistView } from './WaitlistView'
 import { ServicesView } from './ServicesView'
 import { forgetFragment, NewKeyPanel, readSetupToken, redeemSetupToken, type CreatedKey } from './FirstRun'
 import { ResourcesView } from './ResourcesView'
@@ -29,7 +30,7 @@ export function App() {
     const saved = sessionStorage.getItem(STORAGE_KEY)
     return saved ? createAdminApi(saved) : undefined
   })
-  const [tab, setTab] = useState<'resources' | 'pools' | 'services' | 'bookings' | 'webhooks'>('resources')
+  const [tab, setTab] = useState<'resources' | 'pools' | 'services' | 'bookings' | 'waitlist' | 'webhooks'>('resources')
   const [setup, setSetup] = useState<Setup>(() => {
     const token = readSetupToken(location.hash)
     return token ? { phase: 'redeeming', token } : { phase: 'none' }
@@ -126,6 +127,13 @@ export function App() {
           </button>
           <button
             type="button"
+            aria-current={tab === 'waitlist' ? 'page' : undefined}
+            onClick={() => setTab('waitlist')}
+          >
+            Waitlist
+          </button>
+          <button
+            type="button"
             aria-current={tab === 'webhooks' ? 'page' : undefined}
             onClick={() => setTab('webhooks')}
           >
@@ -147,6 +155,8 @@ export function App() {
           <PoolsView api={api} />
         ) : tab === 'services' ? (
           <ServicesView api={api} />
+        ) : tab === 'waitlist' ? (
+          <WaitlistView api={api} />
         ) : tab === 'webhooks' ? (
           <WebhooksView api={api} />
         ) : (

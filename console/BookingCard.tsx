@@ -12,6 +12,7 @@ import {
   type Notice,
   type OwnerAction,
 } from './bookings-model'
+import { CancelSeriesAction, SeriesLine } from './SeriesActions'
 
 export interface BookingCardProps {
   booking: AdminBooking
@@ -27,6 +28,8 @@ export interface BookingCardProps {
   error?: string
   onAction: (booking: AdminBooking, action: OwnerAction) => void
   loadMessages: (booking: AdminBooking) => Promise<Notice[]>
+  /** Cancels every future date of the booking's series and reloads; without it, no such action. */
+  onCancelSeries?: (booking: AdminBooking) => Promise<void>
 }
 
 /**
@@ -45,6 +48,7 @@ export function BookingCard({
   error,
   onAction,
   loadMessages,
+  onCancelSeries,
 }: BookingCardProps) {
   const [log, setLog] = useState<{ open: boolean; rows?: Notice[]; error?: string }>({ open: false })
   const times = timeLabel(booking.start, booking.end, resourceZone, ownerZone, locale)
@@ -85,6 +89,7 @@ export function BookingCard({
           )}{' '}
           · <code>{booking.ref}</code>
         </p>
+        <SeriesLine booking={booking} />
       </div>
       <div class="bk-guest">
         <p class="bk-name">{booking.guest.name}</p>
@@ -138,6 +143,7 @@ export function BookingCard({
         <button type="button" aria-expanded={log.open} onClick={() => void toggleLog()}>
           Messages
         </button>
+        {onCancelSeries && <CancelSeriesAction booking={booking} disabled={busy} onConfirm={onCancelSeries} />}
       </div>
       {error && (
         <p id={errorId} class="error" role="alert">

@@ -22,6 +22,7 @@ import {
   type StatusFilter,
 } from './bookings-model'
 import { CancelDialog, type CancelRequest } from './CancelDialog'
+import { seriesCancelledWords } from './SeriesActions'
 import { WeekGrid } from './WeekGrid'
 
 export interface BookingsViewProps {
@@ -203,6 +204,12 @@ export function BookingsView({
     await load()
   }
 
+  const cancelSeries = async (b: AdminBooking) => {
+    const outcome = await ownerRoutes(api).cancelSeries(b.seriesId!)
+    setNotice(seriesCancelledWords(b.seriesRef ?? b.seriesId!, outcome))
+    await load()
+  }
+
   const card = (b: AdminBooking) => (
     <BookingCard
       key={b.id}
@@ -216,6 +223,7 @@ export function BookingsView({
       error={cardError?.id === b.id ? cardError.message : undefined}
       onAction={(booking, action) => void act(booking, action)}
       loadMessages={loadMessages}
+      onCancelSeries={cancelSeries}
     />
   )
   const dayGroups = (bookings: AdminBooking[]) =>

@@ -25,6 +25,9 @@ import type {
   AdminSchedulesResponse,
   AdminServiceResponse,
   AdminServicesResponse,
+  AdminWaitlistEntry,
+  AdminWaitlistResponse,
+  CancelledSeries,
 } from '../shared/api-contract'
 import type {
   AdminWebhookDeliveriesResponse,
@@ -164,5 +167,14 @@ export function ownerRoutes(api: AdminApi) {
     resendWebhookDelivery: (id: string, deliveryId: string) =>
       api.call<AdminWebhookDeliveryResponse>('POST', `/webhooks/${id}/deliveries/${deliveryId}/resend`),
     testWebhook: (id: string) => api.call<AdminWebhookDeliveryResponse>('POST', `/webhooks/${id}/test`),
+    /** Entries whose windows touch the resource's local dates `from`–`to`, in queue order. */
+    listWaitlist: (query: { resourceId: string; from: string; to: string; status: 'waiting' | 'all' }) =>
+      api.call<AdminWaitlistResponse>('GET', `/waitlist?${new URLSearchParams(query).toString()}`),
+    /** Its open offer, if any, passes to the next waiter. */
+    removeWaitlistEntry: (id: string) =>
+      api.call<{ entry: AdminWaitlistEntry }>('POST', `/waitlist/${encodeURIComponent(id)}/remove`),
+    /** Every future date of the series, each refunded by its policy unless `refundPercent` says. */
+    cancelSeries: (seriesId: string, body: AdminCancelBody = {}) =>
+      api.call<CancelledSeries>('POST', `/series/${encodeURIComponent(seriesId)}/cancel`, body),
   }
 }
