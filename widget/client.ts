@@ -9,6 +9,7 @@ import type {
   CreatedBooking,
   CreatedSeries,
   HoldRequestBody,
+  MovedSeries,
   HoldResponse,
   PaymentDue,
   PoolHoldRequestBody,
@@ -18,8 +19,13 @@ import type {
   SeriesAvailability,
   SeriesBookingRequest,
   SeriesResponse,
+  SeriesRescheduleRequest,
   ServiceHoldRequestBody,
   ServiceResponse,
+  JoinedWaitlist,
+  WaitlistClaimRequestBody,
+  WaitlistEntryResponse,
+  WaitlistJoinRequestBody,
 } from '../shared/api-contract'
 import type {
   AvailabilityResponse,
@@ -41,7 +47,15 @@ import { serviceAvailabilityUrl } from './service-target'
 export type { AvailabilityQuery, PoolAvailabilityQuery } from './first-view'
 // The API's answers, defined once beside the routes' schemas; the SDK exports them by these names.
 export type { CreatedBooking, NextAvailable, PaymentDue }
-export type { CancelledSeries, CreatedSeries, SeriesAvailability, SeriesBookingRequest }
+export type {
+  CancelledSeries,
+  CreatedSeries,
+  MovedSeries,
+  SeriesAvailability,
+  SeriesBookingRequest,
+  SeriesRescheduleRequest,
+}
+export type { JoinedWaitlist, WaitlistClaimRequestBody, WaitlistEntryResponse, WaitlistJoinRequestBody }
 
 /** API error codes, plus the two failures that never reach the API's error mapping. */
 export type ClientErrorCode = ErrorCode | 'network_error' | 'invalid_response'
@@ -178,6 +192,64 @@ export interface SeriesClient {
   getSeries(ref: string, manageToken: string): Promise<ClientResult<SeriesResponse['series']>>
   /** Cancels every future date of the series as the guest, each under its own policy. */
   cancelSeries(ref: string, manageToken: string, reason?: string): Promise<ClientResult<CancelledSeries>>
+  /**
+   * Moves every future date of the series as the guest: `start` is the next date's new time,
+   * the later dates follow at the same local weekday shift and wall time. All or nothing.
+   *
+   * @example
+   * const { data, error } = await client.rescheduleSeries(ref, token, { start: '2026-04-09T17:00:00Z' })
+   * if (error?.code === 'slot_taken') console.log(error.details) // {conflicts: [{date, …}]}
+   * else if (data) console.log(data.moved.length, 'dates moved')
+   */
+  rescheduleSeries(ref: string, manageToken: string, body: SeriesRescheduleRequest): Promise<ClientResult<MovedSeries>>
+}
+
+/** The waitlist: what `createClient` offers besides bookings and series. The entry's token opens it. */
+export interface WaitlistClient {
+  /**
+   * Waits for a full time: one slot, a stretch of a day (`start`/`end`) or a whole local day
+   * (`date`). When a matching time frees, the guest is offered it by email (and SMS).
+   *
+   * @example
+   * const { data, error } = await client.joinWaitlist({
+   *   resourceId: 'yoga-room', date: '2026-04-06', guest: { name: 'Ada', email: 'ada@example.com' },
+   * })
+   * if (error?.code === 'already_waiting') console.log('already on the list for that time')
+   * else if (data) console.log(data.entry.position, data.token) // keep the token: it opens the entry
+   */
+  joinWaitlist(body: WaitlistJoinRequestBody): Promise<ClientResult<JoinedWaitlist>>
+  /**
+   * The entry behind a waitlist link: its window, status, place in line and any open offer.
+   *
+   * @example
+   * const { data } = await client.getWaitlistEntry(ref, token)
+   * if (data?.entry.offer) console.log('kept for you until', data.entry.offer.expiresAt)
+   */
+  getWaitlistEntry(ref: string, token: string): Promise<ClientResult<WaitlistEntryResponse>>
+  /**
+   * Books the offered time; answers like `createBooking` (with `payment` when the card is due).
+   *
+   * @example
+   * const { data, error } = await client.claimWaitlistOffer(ref, token, { answers: { visit: 'first' } })
+   * if (error?.code === 'offer_expired') console.log('the offer has ended')
+   * else if (data) console.log('booked', data.booking.ref)
+   */
+  claimWaitlistOffer(ref: string, token: string, body?: WaitlistClaimRequestBody): Promise<ClientResult<CreatedBooking>>
+  /**
+   * Passes the open offer to the next waiter; the entry keeps waiting for other times.
+   *
+   * @example
+   * await client.declineWaitlistOffer(ref, token)
+   */
+  declineWaitlistOffer(ref: string, token: string): Promise<ClientResult<WaitlistEntryResponse>>
+  /**
+   * Leaves the waitlist (status `left`); an open offer passes to the next waiter.
+   *
+   * @example
+   * const { data } = await client.leaveWaitlist(ref, token)
+   * console.log(data?.entry.status) // 'left'
+   */
+  leaveWaitlist(ref: string, token: string): Promise<ClientResult<WaitlistEntryResponse>>
 }
 
 /** `GET …/series-availability`: the first date (ISO instants) and how it repeats (`occurrences` or `until`). */
@@ -201,7 +273,7 @@ export interface SeriesAvailabilityQuery {
  * if (error) console.warn(error.code, error.message)
  * else for (const day of data.days) console.log(day.date, day.slots.length)
  */
-export function createClient(options: ClientOptions): BookingClient & SeriesClient {
+export function createClient(options: ClientOptions): BookingClient & SeriesClient & WaitlistClient {
   const apiUrl: unknown = options?.apiUrl
   if (typeof apiUrl !== 'string' || apiUrl === '') {
     throw new TypeError(`createClient: expected options.apiUrl to be a URL string, received ${describeValue(apiUrl)}`)
@@ -232,6 +304,9 @@ export function createClient(options: ClientOptions): BookingClient & SeriesClie
   const bookingPath = (ref: string) => `${base}/v1/bookings/${encodeURIComponent(ref)}`
   const seriesPath = (ref: string) => `${base}/v1/series/${encodeURIComponent(ref)}`
   const bearer = (token: string) => ({ Authorization: `Bearer ${token}` })
+  const waitlistPath = (ref: string) => `${base}/v1/waitlist/${encodeURIComponent(ref)}`
+  const pickEntry = (body: unknown) =>
+    isRecord(body) && isRecord(body.entry) ? (body as unknown as WaitlistEntryResponse) : undefined
   const pickBooking = (body: unknown) =>
     isRecord(body) && isRecord(body.booking) ? (body as unknown as BookingResponse).booking : undefined
   const post = (body: unknown, headers: Record<string, string> = {}): RequestInit => ({
@@ -366,6 +441,35 @@ export function createClient(options: ClientOptions): BookingClient & SeriesClie
         post((reason ? { reason } : {}) satisfies CancelRequestBody, bearer(token)),
         (body) => (isRecord(body) && isRecord(body.series) ? (body as unknown as CancelledSeries) : undefined),
       ),
+
+    rescheduleSeries: (ref, token, body) =>
+      request(`${seriesPath(ref)}/reschedule`, post(body, bearer(token)), (answer) =>
+        isRecord(answer) && isRecord(answer.series) && Array.isArray(answer.moved)
+          ? (answer as unknown as MovedSeries)
+          : undefined,
+      ),
+
+    // --- Waitlist: a guest's entry, opened with the token the join answered ---
+
+    joinWaitlist: (body) =>
+      request(`${base}/v1/waitlist`, post(body), (answer) =>
+        isRecord(answer) && isRecord(answer.entry) && typeof answer.token === 'string'
+          ? (answer as unknown as JoinedWaitlist)
+          : undefined,
+      ),
+
+    getWaitlistEntry: (ref, token) => request(waitlistPath(ref), { headers: bearer(token) }, pickEntry),
+
+    claimWaitlistOffer: (ref, token, body = {}) =>
+      request(`${waitlistPath(ref)}/claim`, post(body, bearer(token)), (answer) =>
+        isRecord(answer) && isRecord(answer.booking) && typeof answer.manageToken === 'string'
+          ? (answer as unknown as CreatedBooking)
+          : undefined,
+      ),
+
+    declineWaitlistOffer: (ref, token) => request(`${waitlistPath(ref)}/decline`, post({}, bearer(token)), pickEntry),
+
+    leaveWaitlist: (ref, token) => request(`${waitlistPath(ref)}/leave`, post({}, bearer(token)), pickEntry),
 
     getCalendarFile: async (ref, manageToken) => {
       try {

@@ -25,6 +25,9 @@ export const en = {
     limit_reached: 'You have reached this calendar’s booking limit. Please pick another day.',
     hold_expired: 'Your hold on that time ran out. Please pick a time again.',
     outside_availability: 'That time is no longer offered. Please pick another.',
+    offer_expired: 'This offer has ended and the time is no longer kept for you.',
+    already_waiting: 'You are already on the waitlist for this time, with this email address.',
+    waitlist_closed: 'This calendar does not take a waitlist.',
   },
   // The resource's booking limits (error limit_reached), by the limit its details name.
   limitReached: {
@@ -192,6 +195,43 @@ export const en = {
   perNight: (price: string) => `${price} per night`,
   latestReturn: (when: string) => `Return by ${when} at the latest`,
   continueSpan: 'Continue',
+  // The waitlist: joining a fully booked day, and the entry behind its link (offers, leaving).
+  waitlist: {
+    fullDay: 'This day is fully booked.',
+    join: 'Join the waitlist',
+    joining: 'Joining…',
+    when: 'When would suit you?',
+    anyTime: 'Any time that day',
+    between: 'Between',
+    from: 'From',
+    until: 'Until',
+    keptFor: (minutes: number) =>
+      `If a time frees up, it is kept for you for ${minutes} minutes and we send you an email (and a text message if you give your phone number).`,
+    joined: 'You’re on the waitlist',
+    joinedText: (email: string) => `We’ll email you at ${email} as soon as a time frees up.`,
+    title: 'Your waitlist place',
+    position: (n: number) => (n === 1 ? 'You are next in line.' : `You are number ${n} in line.`),
+    status: {
+      waiting: 'Waiting',
+      booked: 'Booked',
+      left: 'You left the waitlist.',
+      removed: 'The provider took you off the waitlist.',
+      expired: 'The time you waited for has passed.',
+    },
+    offerTitle: 'A time is free for you',
+    timeLeft: (time: string) => `Kept for you for ${time}`,
+    claim: 'Book this time',
+    decline: 'Not this one',
+    declined: 'We passed that time on. You stay on the waitlist for other times.',
+    offerEnded: 'This offer has ended; you are still on the waitlist.',
+    offerGone: 'This offer has ended.',
+    leave: 'Leave the waitlist',
+    confirmLeave: 'Leave the waitlist? You will not be offered times any more.',
+    yesLeave: 'Yes, leave',
+    stay: 'Stay on the list',
+    notFound: 'This waitlist link is not valid. Please use the link from your email.',
+    viewBooking: 'Show the booking',
+  },
 }
 
 export type Messages = typeof en

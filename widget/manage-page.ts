@@ -8,7 +8,7 @@
  */
 import { emit } from './events'
 import { findApiUrl, optionsFrom } from './host-options'
-import { manage, type ManageOptions, type Theme } from './sdk'
+import { manage, manageWaitlist, type ManageOptions, type Theme } from './sdk'
 
 const THEMES: readonly string[] = ['light', 'dark', 'auto'] satisfies Theme[]
 
@@ -31,7 +31,11 @@ function showBookings(script: HTMLScriptElement | null): void {
   document.querySelectorAll('[data-booking-manage]').forEach((el) => {
     try {
       // The element's own data-locale / data-theme win over the link's.
-      manage(el, { ...fromLink(link), ...optionsFrom(el, apiUrl) })
+      const options = { ...fromLink(link), ...optionsFrom(el, apiUrl) }
+      // A waitlist link (`#waitlist=<ref>&token=…`, from the offer and joined messages) shows the entry.
+      const waitlistRef = link.get('waitlist')
+      if (waitlistRef !== null) manageWaitlist(el, { ...options, ref: waitlistRef })
+      else manage(el, options)
     } catch (error) {
       emit(el, 'booking:error', {
         code: 'invalid_request',

@@ -1,7 +1,7 @@
 import { h, render, type ComponentChild } from 'preact'
 import { isValidTimeZone } from '../shared/time-zone'
 import type { PublicBooking } from '../shared/types'
-import { createClient, describeValue, type BookingClient, type ClientError } from './client'
+import { createClient, describeValue, type BookingClient, type ClientError, type WaitlistClient } from './client'
 import { emit, type BookingEventMap } from './events'
 import { loadMessages, pickLocale, type Messages } from './i18n'
 import type { LoadStripe } from './payment/stripe-payment'
@@ -24,16 +24,27 @@ export type {
   GuestDetails,
   SeriesAvailabilityQuery,
   SeriesClient,
+  WaitlistClient,
 } from './client'
 export type {
   CancelledSeries,
   CreatedSeries,
+  MovedSeries,
   PublicSeries,
   SeriesAvailability,
   SeriesBookingRequest,
   SeriesConflict,
   SeriesConflictReason,
+  SeriesRescheduleRequest,
   SeriesResponse,
+} from '../shared/api-contract'
+export type {
+  JoinedWaitlist,
+  PublicWaitlistEntry,
+  PublicWaitlistOffer,
+  WaitlistClaimRequestBody,
+  WaitlistEntryResponse,
+  WaitlistJoinRequestBody,
 } from '../shared/api-contract'
 export type { BookingEventMap } from './events'
 export { verifyWebhook, WebhookVerificationError } from './verify-webhook'
@@ -204,8 +215,58 @@ export function manage(el: Element, options: ManageOptions): MountHandle {
   )
 }
 
+export interface WaitlistViewOptions extends ViewOptions {
+  /** The entry's reference and token, as in the waitlist link (`#waitlist=…&token=…`). */
+  ref: string
+  token: string
+  /** The page that manages the booking a claimed offer makes (`#ref=…&token=…`); the API's `/manage` by default, `false` for none. */
+  manageUrl?: string | false
+}
+
+/**
+ * Shows a waitlist entry behind its link: the time waited for, the place in line, and an
+ * open offer to book (or pass on) before it ends; the guest may also leave the list.
+ *
+ * @example
+ * const params = new URLSearchParams(location.hash.slice(1))
+ * manageWaitlist(document.querySelector('#waitlist')!, {
+ *   apiUrl: 'https://book.example.com', ref: params.get('waitlist')!, token: params.get('token')!,
+ * })
+ */
+export function manageWaitlist(el: Element, options: WaitlistViewOptions): MountHandle {
+  assertElement(el, 'manageWaitlist')
+  const existing = (el as HostElement)[MOUNTED]
+  if (existing) return existing
+  for (const key of ['ref', 'token'] as const) {
+    if (typeof options?.[key] !== 'string') {
+      throw new TypeError(
+        `manageWaitlist: expected options.${key} from the waitlist link, received ${describeValue(options?.[key])}`,
+      )
+    }
+  }
+  const managePage =
+    options.manageUrl === false ? undefined : (options.manageUrl ?? `${options.apiUrl.replace(/\/+$/, '')}/manage`)
+  // Like the booking view: only the manage page needs it, a chunk of its own.
+  return attach(el, options, async (ctx) =>
+    h((await import('./ui/WaitlistView')).WaitlistView, {
+      client: ctx.client,
+      ref_: options.ref,
+      token: options.token,
+      t: ctx.locale.t,
+      locale: ctx.locale.tag,
+      onError: ctx.onError,
+      loadPaymentModule,
+      manageUrl: managePage
+        ? (ref: string, token: string) =>
+            `${managePage}#${new URLSearchParams({ ref, token, lang: ctx.locale.tag, theme: options.theme ?? 'light' })}`
+        : undefined,
+      onBooked: (booking: PublicBooking) => emit(el, 'booking:created', { booking }),
+    }),
+  )
+}
+
 interface ViewContext {
-  client: BookingClient
+  client: BookingClient & WaitlistClient
   zone: string
   locale: { tag: string; t: Messages }
   host: Element

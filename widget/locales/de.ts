@@ -22,6 +22,9 @@ const de: Messages = {
     limit_reached: 'Sie haben die Buchungsgrenze dieses Kalenders erreicht. Bitte wählen Sie einen anderen Tag.',
     hold_expired: 'Ihre Reservierung ist abgelaufen. Bitte wählen Sie erneut einen Termin.',
     outside_availability: 'Dieser Termin wird nicht mehr angeboten. Bitte wählen Sie einen anderen.',
+    offer_expired: 'Dieses Angebot ist abgelaufen; der Termin wird nicht mehr für Sie freigehalten.',
+    already_waiting: 'Sie stehen mit dieser E-Mail-Adresse bereits auf der Warteliste für diese Zeit.',
+    waitlist_closed: 'Für diesen Kalender gibt es keine Warteliste.',
   },
   limitReached: {
     perGuestPerDay: (max) =>
@@ -189,6 +192,43 @@ const de: Messages = {
   perNight: (price) => `${price} pro Nacht`,
   latestReturn: (when) => `Rückgabe spätestens ${when}`,
   continueSpan: 'Weiter',
+  waitlist: {
+    fullDay: 'Dieser Tag ist ausgebucht.',
+    join: 'In die Warteliste eintragen',
+    joining: 'Wird eingetragen…',
+    when: 'Wann passt es Ihnen?',
+    anyTime: 'Jederzeit an diesem Tag',
+    between: 'Zwischen',
+    from: 'Von',
+    until: 'Bis',
+    keptFor: (minutes) =>
+      `Wird ein Termin frei, halten wir ihn ${minutes} Minuten lang für Sie frei und senden Ihnen eine E-Mail (und eine SMS, wenn Sie Ihre Telefonnummer angeben).`,
+    joined: 'Sie stehen auf der Warteliste',
+    joinedText: (email) => `Sobald ein Termin frei wird, schreiben wir Ihnen an ${email}.`,
+    title: 'Ihr Platz auf der Warteliste',
+    position: (n) =>
+      n === 1 ? 'Sie stehen an erster Stelle der Warteliste.' : `Sie stehen an ${n}. Stelle der Warteliste.`,
+    status: {
+      waiting: 'Wartend',
+      booked: 'Gebucht',
+      left: 'Sie haben die Warteliste verlassen.',
+      removed: 'Der Anbieter hat Sie von der Warteliste genommen.',
+      expired: 'Die Zeit, auf die Sie gewartet haben, ist vorbei.',
+    },
+    offerTitle: 'Ein Termin ist für Sie frei',
+    timeLeft: (time) => `Für Sie freigehalten noch ${time}`,
+    claim: 'Diesen Termin buchen',
+    decline: 'Diesen Termin nicht',
+    declined: 'Wir haben den Termin weitergegeben. Für andere Zeiten bleiben Sie auf der Warteliste.',
+    offerEnded: 'Dieses Angebot ist abgelaufen; Sie stehen weiterhin auf der Warteliste.',
+    offerGone: 'Dieses Angebot ist abgelaufen.',
+    leave: 'Warteliste verlassen',
+    confirmLeave: 'Warteliste verlassen? Ihnen werden dann keine Termine mehr angeboten.',
+    yesLeave: 'Ja, verlassen',
+    stay: 'Auf der Liste bleiben',
+    notFound: 'Dieser Link zur Warteliste ist ungültig. Bitte verwenden Sie den Link aus Ihrer E-Mail.',
+    viewBooking: 'Buchung anzeigen',
+  },
 }
 
 export default de

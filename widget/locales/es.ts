@@ -20,6 +20,9 @@ const es: Messages = {
     limit_reached: 'Has alcanzado el límite de reservas de este calendario. Elige otro día.',
     hold_expired: 'Tu reserva temporal ha caducado. Elige una hora de nuevo.',
     outside_availability: 'Esa hora ya no está disponible. Elige otra.',
+    offer_expired: 'Esta oferta ha terminado y la hora ya no está reservada para ti.',
+    already_waiting: 'Ya estás en la lista de espera para esta hora con este correo electrónico.',
+    waitlist_closed: 'Este calendario no tiene lista de espera.',
   },
   limitReached: {
     perGuestPerDay: (max) =>
@@ -184,6 +187,42 @@ const es: Messages = {
   perNight: (price) => `${price} por noche`,
   latestReturn: (when) => `Devolución como muy tarde el ${when}`,
   continueSpan: 'Continuar',
+  waitlist: {
+    fullDay: 'Este día está completo.',
+    join: 'Apuntarme a la lista de espera',
+    joining: 'Apuntando…',
+    when: '¿Cuándo te viene bien?',
+    anyTime: 'A cualquier hora ese día',
+    between: 'Entre',
+    from: 'Desde',
+    until: 'Hasta',
+    keptFor: (minutes) =>
+      `Si se libera una hora, te la guardamos durante ${minutes} minutos y te enviamos un correo (y un SMS si nos das tu teléfono).`,
+    joined: 'Estás en la lista de espera',
+    joinedText: (email) => `Te escribiremos a ${email} en cuanto se libere una hora.`,
+    title: 'Tu lugar en la lista de espera',
+    position: (n) => (n === 1 ? 'Ocupas el primer puesto de la lista.' : `Ocupas el puesto ${n} de la lista.`),
+    status: {
+      waiting: 'En espera',
+      booked: 'Reservado',
+      left: 'Has salido de la lista de espera.',
+      removed: 'El proveedor te ha quitado de la lista de espera.',
+      expired: 'La hora que esperabas ya ha pasado.',
+    },
+    offerTitle: 'Hay una hora libre para ti',
+    timeLeft: (time) => `Guardada para ti durante ${time}`,
+    claim: 'Reservar esta hora',
+    decline: 'Esta no',
+    declined: 'Hemos pasado esa hora a otra persona. Sigues en la lista para otras horas.',
+    offerEnded: 'Esta oferta ha terminado; sigues en la lista de espera.',
+    offerGone: 'Esta oferta ha terminado.',
+    leave: 'Salir de la lista de espera',
+    confirmLeave: '¿Salir de la lista de espera? Ya no te ofreceremos horas.',
+    yesLeave: 'Sí, salir',
+    stay: 'Seguir en la lista',
+    notFound: 'Este enlace de la lista de espera no es válido. Usa el enlace de tu correo.',
+    viewBooking: 'Ver la reserva',
+  },
 }
 
 export default es

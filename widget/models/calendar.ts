@@ -1,7 +1,8 @@
 import { batch, computed, createModel, signal, type Signal } from '@preact/signals'
+import type { JoinedWaitlist, WaitlistJoinRequestBody } from '../../shared/api-contract'
 import type { AvailabilityResponse, PublicPool, PublicResource, PublicService, Slot } from '../../shared/types'
 import { addDays, addMonths, lastDayOf, monthOf, monthRange, todayIn } from '../../shared/calendar-labels'
-import type { AvailabilityQuery, BookingClient, ClientError, ClientResult } from '../client'
+import type { AvailabilityQuery, BookingClient, ClientError, ClientResult, WaitlistClient } from '../client'
 
 export type LoadStatus = 'loading' | 'ready' | 'error'
 
@@ -11,7 +12,8 @@ export type CalendarClient = Pick<BookingClient, 'getAvailability' | 'getNextAva
       BookingClient,
       'getPoolAvailability' | 'getPoolNextAvailable' | 'getServiceAvailability' | 'getServiceNextAvailable'
     >
-  >
+  > &
+  Partial<Pick<WaitlistClient, 'joinWaitlist'>>
 
 /**
  * A month's answer; through a pool, `resource` is the pool's (its first member's view) and `pool` is set.
@@ -317,6 +319,12 @@ export const CalendarModel = createModel((client: CalendarClient, options: Calen
       if (next === partySize.peek()) return undefined
       partySize.value = next
       return load()
+    },
+    /** Waits for a time of a fully booked day; the waitlist form (a chunk of its own) sends it through here. */
+    joinWaitlist(body: WaitlistJoinRequestBody): Promise<ClientResult<JoinedWaitlist>> {
+      return client.joinWaitlist
+        ? client.joinWaitlist(body)
+        : Promise.resolve({ error: { code: 'waitlist_closed', message: 'This client cannot join a waitlist.' } })
     },
     /** Shows the free times of one member (by id), or of anyone (undefined). */
     chooseMember(id: string | undefined): Promise<void> | undefined {

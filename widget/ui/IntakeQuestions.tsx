@@ -5,17 +5,16 @@ import type { IntakeQuestion } from '../../shared/resource-config'
 import type { AnswerDraft } from '../intake-text'
 import type { LaterState } from '../models/later-steps'
 
+/** What the questions read and write: the booking form's details model, or the waitlist claim's own answers. */
+type Answering = Pick<LaterState, 'answers' | 'answerErrors' | 'updateAnswer'>
+
 /**
  * The resource's intake questions in the details step, in the page's language. Like the
  * guest fields, every control reads from and writes to the state's answers on each change,
  * so nothing that re-renders puts back an older value. Groups (choices) are fieldsets with
  * their question as legend; help and errors describe the control they belong to.
  */
-export function IntakeQuestions(props: {
-  state: LaterState
-  questions: readonly IntakeQuestion[]
-  language: Language
-}) {
+export function IntakeQuestions(props: { state: Answering; questions: readonly IntakeQuestion[]; language: Language }) {
   return (
     <>
       {props.questions.map((question) => (
@@ -28,7 +27,7 @@ export function IntakeQuestions(props: {
 /** The id of a question's control (or group); the form focuses `[aria-invalid=true]` inside it. */
 export const questionInputId = (id: string) => `booking-q-${id}`
 
-function Question({ state, question, language }: { state: LaterState; question: IntakeQuestion; language: Language }) {
+function Question({ state, question, language }: { state: Answering; question: IntakeQuestion; language: Language }) {
   const id = questionInputId(question.id)
   const label = localized(question.label, language)
   const help = localized(question.help, language)

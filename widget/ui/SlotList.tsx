@@ -2,6 +2,7 @@ import { useRef } from 'preact/hooks'
 import { formatDayHeading, formatDayLabel, formatSlotTime } from '../format-time'
 import type { BookingState } from '../state'
 import { NextAvailable } from './NextAvailable'
+import { canJoinWaitlist, WaitlistPrompt } from './WaitlistPrompt'
 
 /** At or under this many places left, a time says how many: enough to hurry, not a count of every seat. */
 const FEW_SEATS = 5
@@ -25,12 +26,15 @@ export function SlotList({ state }: { state: BookingState }) {
     </h3>
   )
   if (slots.length === 0) {
+    // A fully booked day (not a closed one) offers its waitlist, when the resource has one.
+    const full = canJoinWaitlist(state, date)
     return (
       <>
         {heading}
         <p class="msg muted" aria-label={label}>
-          {t.noTimesDay}
+          {full ? t.waitlist.fullDay : t.noTimesDay}
         </p>
+        {full && <WaitlistPrompt state={state} date={date} key={date} />}
         <NextAvailable state={state} />
       </>
     )
