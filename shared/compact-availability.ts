@@ -22,7 +22,8 @@ export function encodeAvailability(body: AvailabilityResponse): CompactAvailabil
 }
 
 function encodeDay(day: AvailabilityDay): CompactAvailabilityDay {
-  if (day.slots.length === 0) return { date: day.date, starts: [] }
+  if (day.slots.length === 0)
+    return day.full ? { date: day.date, starts: [], full: true } : { date: day.date, starts: [] }
   const anchor = toEpochDay(day.date) * DAY_MS
   const slots = day.slots.map((slot) => {
     const start = Date.parse(slot.start)
@@ -66,6 +67,7 @@ export function decodeAvailability(body: CompactAvailabilityResponse): Availabil
       throw new TypeError(`not one membersFree per slot on ${day.date}`)
     return {
       date: day.date,
+      ...(day.full === true && day.starts.length === 0 ? { full: true as const } : {}),
       slots: day.starts.map((entry, i) => {
         const [offset, length] = typeof entry === 'number' ? [entry, day.length as number] : entry
         if (!Number.isFinite(offset) || !Number.isFinite(length))

@@ -85,6 +85,11 @@ export interface AvailabilityDay {
   /** A day in the requested zone, `YYYY-MM-DD`. */
   date: string
   slots: Slot[]
+  /**
+   * True on a day the schedule opens but every time is taken (booked or held): the widget
+   * offers the waitlist there, never on a closed day. Resource availability only.
+   */
+  full?: true
 }
 
 export interface AvailabilityResponse {
@@ -112,6 +117,8 @@ export interface CompactAvailabilityDay {
   seatsLeft?: number[]
   /** Pool availability only: each slot's free members, in the order of `starts`. */
   membersFree?: number[]
+  /** As `AvailabilityDay.full`. */
+  full?: true
 }
 
 /** `GET …/availability?format=compact`: the same answer as AvailabilityResponse, days compacted. */

@@ -16,6 +16,7 @@ import {
 import type { PlacesInput } from '../../shared/slots/seats-left'
 import type { SeatInterval, SlotConfig } from '../../shared/slots/types'
 import { createZoneClock } from '../../shared/slots/zone-clock'
+import { markFullDays } from '../../shared/slots/full-days'
 import type { AvailabilityDay, AvailabilityResponse, NextAvailableResponse, ScheduleRule } from '../../shared/types'
 import type { AppDeps, AppEnv } from '../app-env'
 import {
@@ -87,6 +88,8 @@ export const resourceRoutes = new Hono<AppEnv>()
     const fit = daysWithinSlotLimit(engineInput(entry, resource.config, range), MAX_SLOTS_PER_RESPONSE)
     if (fit !== undefined) throw tooManySlots(fit)
     const free = await findFreeSlots(c.var.deps, entry, resource.config, { ...range, sessionId })
+    // A full day (not a closed one) is where the widget offers the waitlist.
+    markFullDays(free.days, { ...engineInput(entry, resource.config, range), busy: [] })
     const body: AvailabilityResponse = {
       resource: toPublicResource(resource, capabilities(c.var.deps)),
       timezone: viewZone,
@@ -304,6 +307,8 @@ async function keptAvailability(
       engine = { ...input, busy }
     }
     const days = computeSlots(engine)
+    // A full day (not a closed one) is where the widget offers the waitlist.
+    markFullDays(days, engine)
     const body: AvailabilityResponse = {
       resource: toPublicResource(resource, capabilities(deps)),
       timezone: query.viewZone,

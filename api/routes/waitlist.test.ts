@@ -2,6 +2,7 @@ import { and, eq, inArray } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   bookings,
+  resourceSchedules,
   waitlistEntries,
   waitlistMessages,
   waitlistOffers,
@@ -151,6 +152,29 @@ describe('joining', () => {
     const entry = (await join(api, r.id)).body.entry
     const wrong = await api.call<ErrorBody>('GET', `/v1/waitlist/${entry.ref}`, { token: 'x'.repeat(43) })
     expect(code(wrong)).toEqual([404, 'not_found'])
+  })
+
+  it('availability marks a fully booked day `full`, which a closed day never is', async () => {
+    const api = setup()
+    const { r } = await fullDay()
+    await database.db.insert(resourceSchedules).values({
+      resourceId: r.id,
+      specificDate: '2026-03-11',
+      startTime: '00:00',
+      endTime: '24:00',
+      isAvailable: false,
+    })
+    for (const format of ['', '&format=compact']) {
+      const res = await api.call<AvailabilityResponse>(
+        'GET',
+        `/v1/resources/${r.id}/availability?from=${DAY}&to=2026-03-12&tz=Europe/Berlin${format}`,
+      )
+      expect(res.body.days.map((d) => [d.date, d.full ?? false])).toEqual([
+        [DAY, true],
+        ['2026-03-11', false],
+        ['2026-03-12', false],
+      ])
+    }
   })
 
   it('offers a time that is free already at once', async () => {

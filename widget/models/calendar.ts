@@ -76,6 +76,8 @@ export const CalendarModel = createModel((client: CalendarClient, options: Calen
   const member = signal<string | undefined>(undefined)
   /** Free slots of the shown month by date; dates without slots are absent. */
   const slotsByDate = signal<ReadonlyMap<string, Slot[]>>(new Map())
+  /** Days the schedule opens but every time is taken (the answer's `full`): where the waitlist is offered. */
+  const fullDates = signal<ReadonlySet<string>>(new Set())
   const error = signal<ClientError | undefined>(undefined)
   /** The time the guest picked; a new month, zone or length takes it away. */
   const selected = signal<Slot | undefined>(undefined)
@@ -181,7 +183,9 @@ export const CalendarModel = createModel((client: CalendarClient, options: Calen
       return load(opts)
     }
     const byDate = new Map(result.data.days.filter((day) => day.slots.length > 0).map((day) => [day.date, day.slots]))
+    const full = new Set(result.data.days.filter((day) => day.full === true).map((day) => day.date))
     batch(() => {
+      fullDates.value = full
       resource.value = result.data.resource
       pool.value = result.data.pool
       service.value = result.data.service
@@ -273,6 +277,7 @@ export const CalendarModel = createModel((client: CalendarClient, options: Calen
     partySize,
     member,
     slotsByDate,
+    fullDates,
     error,
     selected,
     nextAvailable,

@@ -1,6 +1,5 @@
 import { signal } from '@preact/signals'
 import { useEffect, useRef, useState } from 'preact/hooks'
-import { isoWeekday } from '../../shared/calendar-labels'
 import type { BookingState } from '../state'
 
 /**
@@ -11,11 +10,9 @@ import type { BookingState } from '../state'
 export function canJoinWaitlist(state: BookingState, date: string): boolean {
   const resource = state.resource.value
   if (!resource?.waitlist || resource.span || state.isPool || state.service.value || state.isReschedule) return false
-  const last = state.lastBookableDate.value
-  if (date < state.today() || (last !== undefined && date > last)) return false
-  const weekday = isoWeekday(date)
-  for (const day of state.slotsByDate.value.keys()) if (day !== date && isoWeekday(day) === weekday) return true
-  return false
+  // The server marks a day full when its schedule opens it and every time is taken; a closed
+  // day (a holiday, a weekend) is never full, so it never offers the waitlist.
+  return state.fullDates.value.has(date)
 }
 
 // The join form is a chunk of its own: no first paint carries it.
