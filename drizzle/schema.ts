@@ -356,6 +356,8 @@ export const NOTIFICATION_EVENTS = [
   'admin_cancelled',
   'series_moved',
   'admin_series_moved',
+  'series_cancelled',
+  'admin_series_cancelled',
 ] as const
 export const NOTIFICATION_CHANNELS = ['email', 'sms'] as const
 export const NOTIFICATION_STATUSES = ['pending', 'sending', 'sent', 'failed', 'skipped'] as const
@@ -371,6 +373,8 @@ export interface NotificationPayload {
   move?: { from: StoredInterval; to: StoredInterval }
   /** `series_moved` / `admin_series_moved`: every date of the series that moved, as told. */
   seriesMoves?: { bookingId: string; ref: string; version: number; from: StoredInterval; to: StoredInterval }[]
+  /** `series_cancelled` / `admin_series_cancelled`: the dates cancelled at once, and those the policy kept. */
+  seriesCancel?: { cancelled: { bookingId: string; ref: string }[]; kept: { bookingId: string; ref: string }[] }
 }
 
 /**

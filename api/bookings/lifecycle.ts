@@ -23,7 +23,7 @@ import type { CancellationSettlement, PublicBooking } from '../../shared/types'
 import type { Clock } from '../clock'
 import type { Database } from '../db/database'
 import type { Logger } from '../logger'
-import type { OutboxPlanner } from '../notify/outbox'
+import type { OutboxPlanner, Transaction } from '../notify/outbox'
 import {
   IntentUnavailable,
   capturePayment,
@@ -49,6 +49,7 @@ import {
   insertBooking,
   insertSeries,
   lockBooking,
+  lockBookings,
   markAttendance as writeAttendance,
   moveBooking as writeMove,
   moveSeriesBookings,
@@ -295,30 +296,85 @@ export type Canceller =
  * find it cancelled and return it unchanged.
  */
 export async function cancelBooking(deps: LifecycleDeps, bookingId: string, who: Canceller): Promise<BookingRow> {
-  const { db, clock, outbox } = deps
-  const now = clock.now()
-  const result = await db.transaction(async (tx) => {
-    const row = await lockBooking(tx, bookingId)
-    if (!row) throw new BookingError('not_found', 'No such booking.')
-    // A part is cancelled with its booking (the database copies the lead's cancellation).
-    if (row.partOf) return refusePart(tx, row.partOf)
-    // Cancelling twice (a double click, 20 at once) returns the first cancellation as it stands.
-    if (row.status === 'cancelled') return { row, changed: false }
-    if (!isActive(row.status))
-      throw new BookingError(
-        'invalid_transition',
-        `This booking is ${statusWords(row.status)} and cannot be cancelled.`,
-      )
-    const { tier, percent } = refundOnCancel(row, now, who)
-    const settlement = planSettlement(row, tier, percent)
-    const reason = who.by === 'system' ? who.reason : who.note ? `${who.by}: ${who.note}` : who.by
-    const cancelled = await writeCancellation(tx, bookingId, { reason, settlement }, now)
-    // A booking nobody was ever told about (unpaid) needs no cancellation notice either.
-    if (row.paymentStatus !== 'requires_payment') await outbox.cancelled(tx, cancelled, now)
-    return { row: cancelled, changed: true }
+  const now = deps.clock.now()
+  const result = await deps.db.transaction((tx) => cancelLocked(tx, deps.outbox, bookingId, who, now, 'alone'))
+  if (!result.changed) return result.row
+  return settleCancellation(deps, result.row)
+}
+
+/**
+ * Cancels the given dates of one series in one transaction, each by its own policy and
+ * settled by it, and tells the guest and the owner once for all of them (each date's own
+ * cancellation messages are written skipped). A date the canceller may not cancel any more
+ * (a guest inside its cancel notice) is kept with the reason; the others are cancelled
+ * regardless. All or nothing: a failure part way cancels none and tells nothing.
+ */
+export async function cancelSeriesDates(
+  deps: LifecycleDeps,
+  bookingIds: readonly string[],
+  who: Canceller,
+): Promise<{ cancelled: BookingRow[]; kept: { row: BookingRow; reason: string }[] }> {
+  const now = deps.clock.now()
+  const outcome = await deps.db.transaction(async (tx) => {
+    // Locked in one order (by id), as a series move locks them, so the two queue instead of deadlocking.
+    const rows = await lockBookings(tx, bookingIds)
+    const cancelled: BookingRow[] = []
+    const kept: { row: BookingRow; reason: string }[] = []
+    for (const id of bookingIds) {
+      try {
+        const result = await cancelLocked(tx, deps.outbox, id, who, now, 'with-series')
+        if (result.changed) cancelled.push(result.row)
+      } catch (error) {
+        // Refused before anything was written for this date: the transaction goes on.
+        if (!(error instanceof BookingError) || error.code === 'internal' || error.code === 'unavailable') throw error
+        const row = rows.find((r) => r.id === id)
+        if (row) kept.push({ row, reason: error.message })
+      }
+    }
+    await deps.outbox.seriesCancelled(
+      tx,
+      cancelled,
+      kept.map((k) => k.row),
+      now,
+    )
+    return { cancelled, kept }
   })
-  if (!result.changed || result.row.settlement?.state !== 'pending' || !deps.payments) return result.row
-  return (await executeSettlement({ ...deps, payments: deps.payments }, result.row)) ?? result.row
+  const settled: BookingRow[] = []
+  for (const row of outcome.cancelled) settled.push(await settleCancellation(deps, row))
+  return { cancelled: settled, kept: outcome.kept }
+}
+
+/** One booking's cancellation inside a transaction; `told` says whether its own messages go out or its series' one does. */
+async function cancelLocked(
+  tx: Transaction,
+  outbox: OutboxPlanner,
+  bookingId: string,
+  who: Canceller,
+  now: number,
+  told: 'alone' | 'with-series',
+): Promise<{ row: BookingRow; changed: boolean }> {
+  const row = await lockBooking(tx, bookingId)
+  if (!row) throw new BookingError('not_found', 'No such booking.')
+  // A part is cancelled with its booking (the database copies the lead's cancellation).
+  if (row.partOf) return refusePart(tx, row.partOf)
+  // Cancelling twice (a double click, 20 at once) returns the first cancellation as it stands.
+  if (row.status === 'cancelled') return { row, changed: false }
+  if (!isActive(row.status))
+    throw new BookingError('invalid_transition', `This booking is ${statusWords(row.status)} and cannot be cancelled.`)
+  const { tier, percent } = refundOnCancel(row, now, who)
+  const settlement = planSettlement(row, tier, percent)
+  const reason = who.by === 'system' ? who.reason : who.note ? `${who.by}: ${who.note}` : who.by
+  const cancelled = await writeCancellation(tx, bookingId, { reason, settlement }, now)
+  // A booking nobody was ever told about (unpaid) needs no cancellation notice either.
+  if (row.paymentStatus !== 'requires_payment')
+    await outbox.cancelled(tx, cancelled, now, { toldBySeries: told === 'with-series' })
+  return { row: cancelled, changed: true }
+}
+
+/** Moves the money a committed cancellation planned (outside its transaction: the provider is slow). */
+async function settleCancellation(deps: LifecycleDeps, row: BookingRow): Promise<BookingRow> {
+  if (row.settlement?.state !== 'pending' || !deps.payments) return row
+  return (await executeSettlement({ ...deps, payments: deps.payments }, row)) ?? row
 }
 
 /** The refund a cancel by `who` gives now; a guest's cancel past the notice is refused. */

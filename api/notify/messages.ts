@@ -31,6 +31,18 @@ export interface MessageContext {
   series?: SeriesSummary | undefined
   /** For `series_moved` / `admin_series_moved`: the series and every date the move told of, in date order. */
   seriesMove?: { ref: string; everyWeeks: number; moves: readonly { from: Date; to: Date }[] } | undefined
+  /** For `series_cancelled` / `admin_series_cancelled`: the dates cancelled at once (in date order), those kept, the money back. */
+  seriesCancel?: SeriesCancelFacts | undefined
+}
+
+export interface SeriesCancelFacts {
+  ref: string
+  everyWeeks: number
+  cancelled: readonly Date[]
+  /** Dates the policy kept (too close to cancel online). */
+  kept: readonly Date[]
+  /** What the cancelled dates refund together, per currency (minor units); none when nothing comes back. */
+  refunds: readonly { amount: number; currency: string }[]
 }
 
 export interface EmailContent {
@@ -71,6 +83,11 @@ interface Words {
   seriesMoved: (admin: boolean, everyWeeks: number, from: string, to: string, dates: string) => string
   nextDate: string
   dates: string
+  /** A whole series cancelled: the lead, the dates cancelled and kept, and the money back in total. */
+  seriesCancelled: (admin: boolean, everyWeeks: number, weekly: string, dates: string) => string
+  cancelledDates: string
+  keptDates: string
+  refundTotal: (amount: string) => string
   /** `before` is the previous time, for a move (else empty). */
   sms: Record<NotificationRow['event'], (what: string, when: string, ref: string, before: string) => string>
 }
@@ -89,6 +106,8 @@ const en: Words = {
     admin_cancelled: (what, when, ref) => `Booking ${ref} cancelled: ${what}, ${when}`,
     series_moved: (what, when) => `Moved: ${what}, ${when}`,
     admin_series_moved: (what, when, ref) => `Series ${ref} moved: ${what}, ${when}`,
+    series_cancelled: (what, when) => `Cancelled: ${what}, ${when}`,
+    admin_series_cancelled: (what, when, ref) => `Series ${ref} cancelled: ${what}, ${when}`,
   },
   lead: {
     created: 'your booking is confirmed.',
@@ -102,6 +121,8 @@ const en: Words = {
     admin_cancelled: 'a booking was cancelled.',
     series_moved: 'your recurring booking has been moved to a new time.',
     admin_series_moved: 'a recurring booking was moved to a new time.',
+    series_cancelled: 'your recurring booking has been cancelled.',
+    admin_series_cancelled: 'a recurring booking was cancelled.',
   },
   pendingLead: 'we have your booking request; you will hear from us once it is confirmed.',
   when: 'When',
@@ -127,6 +148,11 @@ const en: Words = {
     `${admin ? 'a' : 'your'} ${every === 1 ? 'weekly booking' : `booking every ${every} weeks`} ${admin ? 'was' : 'has'} moved from ${from} to ${to}: ${dates}.`,
   nextDate: 'Next date',
   dates: 'Dates',
+  seriesCancelled: (admin, every, weekly, dates) =>
+    `${admin ? 'a' : 'your'} ${every === 1 ? 'weekly booking' : `booking every ${every} weeks`} on ${weekly} ${admin ? 'was' : 'has been'} cancelled: ${dates}.`,
+  cancelledDates: 'Cancelled dates',
+  keptDates: 'Still booked (too close to cancel online)',
+  refundTotal: (amount) => `Refund: ${amount} in total.`,
   sms: {
     created: (what, when, ref) => `Booked: ${what}, ${when}. Ref ${ref}.`,
     confirmed: (what, when, ref) => `Confirmed: ${what}, ${when}. Ref ${ref}.`,
@@ -143,6 +169,8 @@ const en: Words = {
       `Moved: ${what}, now ${when}${before ? `; previously ${before}` : ''}. Ref ${ref}.`,
     admin_series_moved: (what, when, ref, before) =>
       `Series ${ref} moved: ${what}, now ${when}${before ? `; previously ${before}` : ''}.`,
+    series_cancelled: (what, when, ref) => `Cancelled: ${what}, ${when}. Ref ${ref}.`,
+    admin_series_cancelled: (what, when, ref) => `Series ${ref} cancelled: ${what}, ${when}.`,
   },
 }
 
@@ -160,6 +188,8 @@ const de: Words = {
     admin_cancelled: (what, when, ref) => `Buchung ${ref} storniert: ${what}, ${when}`,
     series_moved: (what, when) => `Verschoben: ${what}, ${when}`,
     admin_series_moved: (what, when, ref) => `Serie ${ref} verschoben: ${what}, ${when}`,
+    series_cancelled: (what, when) => `Storniert: ${what}, ${when}`,
+    admin_series_cancelled: (what, when, ref) => `Serie ${ref} storniert: ${what}, ${when}`,
   },
   lead: {
     created: 'Ihre Buchung ist bestätigt.',
@@ -173,6 +203,8 @@ const de: Words = {
     admin_cancelled: 'eine Buchung wurde storniert.',
     series_moved: 'Ihre Serienbuchung wurde auf einen neuen Termin verschoben.',
     admin_series_moved: 'eine Serienbuchung wurde verschoben.',
+    series_cancelled: 'Ihre Serienbuchung wurde storniert.',
+    admin_series_cancelled: 'eine Serienbuchung wurde storniert.',
   },
   pendingLead: 'wir haben Ihre Buchungsanfrage erhalten und melden uns, sobald sie bestätigt ist.',
   when: 'Wann',
@@ -199,6 +231,11 @@ const de: Words = {
     `${admin ? 'eine' : 'Ihre'} ${every === 1 ? 'wöchentliche Buchung' : `Buchung alle ${every} Wochen`} wurde von ${from} auf ${to} verschoben: ${dates}.`,
   nextDate: 'Nächster Termin',
   dates: 'Termine',
+  seriesCancelled: (admin, every, weekly, dates) =>
+    `${admin ? 'eine' : 'Ihre'} ${every === 1 ? 'wöchentliche Buchung' : `Buchung alle ${every} Wochen`} ${weekly} wurde storniert: ${dates}.`,
+  cancelledDates: 'Stornierte Termine',
+  keptDates: 'Weiterhin gebucht (zu kurzfristig für eine Online-Stornierung)',
+  refundTotal: (amount) => `Erstattung: insgesamt ${amount}.`,
   sms: {
     created: (what, when, ref) => `Gebucht: ${what}, ${when}. Nr. ${ref}.`,
     confirmed: (what, when, ref) => `Bestätigt: ${what}, ${when}. Nr. ${ref}.`,
@@ -215,6 +252,8 @@ const de: Words = {
       `Verschoben: ${what}, jetzt ${when}${before ? `; bisher ${before}` : ''}. Nr. ${ref}.`,
     admin_series_moved: (what, when, ref, before) =>
       `Serie ${ref} verschoben: ${what}, jetzt ${when}${before ? `; bisher ${before}` : ''}.`,
+    series_cancelled: (what, when, ref) => `Storniert: ${what}, ${when}. Nr. ${ref}.`,
+    admin_series_cancelled: (what, when, ref) => `Serie ${ref} storniert: ${what}, ${when}.`,
   },
 }
 
@@ -232,6 +271,8 @@ const es: Words = {
     admin_cancelled: (what, when, ref) => `Reserva ${ref} cancelada: ${what}, ${when}`,
     series_moved: (what, when) => `Reprogramado: ${what}, ${when}`,
     admin_series_moved: (what, when, ref) => `Serie ${ref} reprogramada: ${what}, ${when}`,
+    series_cancelled: (what, when) => `Cancelado: ${what}, ${when}`,
+    admin_series_cancelled: (what, when, ref) => `Serie ${ref} cancelada: ${what}, ${when}`,
   },
   lead: {
     created: 'tu reserva está confirmada.',
@@ -245,6 +286,8 @@ const es: Words = {
     admin_cancelled: 'se ha cancelado una reserva.',
     series_moved: 'tu reserva periódica ha cambiado de fecha u hora.',
     admin_series_moved: 'se ha reprogramado una reserva periódica.',
+    series_cancelled: 'tu reserva periódica ha sido cancelada.',
+    admin_series_cancelled: 'se ha cancelado una reserva periódica.',
   },
   pendingLead: 'hemos recibido tu solicitud de reserva; te avisaremos cuando esté confirmada.',
   when: 'Cuándo',
@@ -275,6 +318,15 @@ const es: Words = {
   },
   nextDate: 'Próxima fecha',
   dates: 'Fechas',
+  seriesCancelled: (admin, every, weekly, dates) => {
+    const kind = every === 1 ? 'reserva semanal' : `reserva cada ${every} semanas`
+    return admin
+      ? `se ha cancelado una ${kind} de ${weekly}: ${dates}.`
+      : `tu ${kind} de ${weekly} ha sido cancelada: ${dates}.`
+  },
+  cancelledDates: 'Fechas canceladas',
+  keptDates: 'Siguen reservadas (demasiado cerca para cancelar en línea)',
+  refundTotal: (amount) => `Reembolso: ${amount} en total.`,
   sms: {
     created: (what, when, ref) => `Reservado: ${what}, ${when}. Ref. ${ref}.`,
     confirmed: (what, when, ref) => `Confirmado: ${what}, ${when}. Ref. ${ref}.`,
@@ -291,6 +343,8 @@ const es: Words = {
       `Reprogramado: ${what}, ahora ${when}${before ? `; antes ${before}` : ''}. Ref. ${ref}.`,
     admin_series_moved: (what, when, ref, before) =>
       `Serie ${ref} reprogramada: ${what}, ahora ${when}${before ? `; antes ${before}` : ''}.`,
+    series_cancelled: (what, when, ref) => `Cancelado: ${what}, ${when}. Ref. ${ref}.`,
+    admin_series_cancelled: (what, when, ref) => `Serie ${ref} cancelada: ${what}, ${when}.`,
   },
 }
 
@@ -351,13 +405,13 @@ export function renderEmail(typed: MessageContext): EmailContent {
   const w = WORDS[ctx.language]
   const { booking } = ctx
   const admin = isAdmin(ctx.event)
-  const seriesMove = seriesMoveWords(ctx, w)
-  const when = seriesMove?.when ?? formatWhen(booking.startsAt, ctx)
+  const seriesNotice = seriesMoveWords(ctx, w) ?? seriesCancelWords(ctx, w)
+  const when = seriesNotice?.when ?? formatWhen(booking.startsAt, ctx)
   const lead =
-    seriesMove?.lead ?? (ctx.event === 'created' && booking.status === 'pending' ? w.pendingLead : w.lead[ctx.event])
+    seriesNotice?.lead ?? (ctx.event === 'created' && booking.status === 'pending' ? w.pendingLead : w.lead[ctx.event])
   const facts: [string, string][] = []
-  if (seriesMove) {
-    facts.push([w.nextDate, formatWhen(booking.startsAt, ctx)], [w.dates, seriesMove.dates])
+  if (seriesNotice) {
+    facts.push(...seriesNotice.facts)
   } else {
     facts.push([w.when, when])
     const until = untilOf(ctx)
@@ -366,7 +420,7 @@ export function renderEmail(typed: MessageContext): EmailContent {
   }
   if (booking.seats > 1) facts.push([w.bookedFor, w.places(booking.seats)])
   facts.push(...seriesFacts(ctx, w))
-  const ref = ctx.seriesMove?.ref ?? booking.ref
+  const ref = seriesRef(ctx)
   facts.push([w.reference, ref])
   if (admin) {
     facts.push([w.guest, [booking.guestName, booking.guestEmail, booking.guestPhone].filter(Boolean).join(', ')])
@@ -376,13 +430,14 @@ export function renderEmail(typed: MessageContext): EmailContent {
       facts.push([oneLine(item.question), oneLine(item.answer)])
   }
   const refund =
-    ctx.event === 'cancelled' && booking.settlement && booking.settlement.refund > 0 && booking.settlement.currency
+    seriesNotice?.refund ??
+    (ctx.event === 'cancelled' && booking.settlement && booking.settlement.refund > 0 && booking.settlement.currency
       ? w.refund(
           formatMoney(booking.settlement.refund, booking.settlement.currency, ctx.language),
           booking.settlement.percent,
         )
-      : undefined
-  const manage = !admin && ctx.event !== 'cancelled' ? ctx.manageUrl : undefined
+      : undefined)
+  const manage = !admin && ctx.event !== 'cancelled' && ctx.event !== 'series_cancelled' ? ctx.manageUrl : undefined
   const greeting = admin ? '' : w.hello(booking.guestName)
 
   const text = [
@@ -407,15 +462,11 @@ ${manage ? `<p><a href="${escapeHtml(manage)}">${escapeHtml(w.manage)}</a></p>` 
 }
 
 /**
- * A whole series' move in the reader's words: from the weekday and time the guest knew to
- * the new ones ("Tuesdays 18:00" → "Thursdays 19:00", on the guest's clock, the owner's on
- * the resource's), how many dates from when, and those dates. The first date's old and new
- * time stand for all: every date moved by the same days to the same wall time.
+ * The clock a message about a whole series reads on: the guest's (naming its place when it
+ * is not the resource's), the owner's the resource's; "Tuesdays 18:00" for a weekly time.
  */
-function seriesMoveWords(ctx: MessageContext, w: Words) {
-  const { seriesMove, booking, timezone } = ctx
-  const [first] = seriesMove?.moves ?? []
-  if (!seriesMove || !first) return undefined
+function seriesClock(ctx: MessageContext, w: Words) {
+  const { booking, timezone } = ctx
   const guestZone = booking.guestTimezone && isValidTimeZone(booking.guestTimezone) ? booking.guestTimezone : timezone
   const zone = isAdmin(ctx.event) ? timezone : guestZone
   const format = (options: Intl.DateTimeFormatOptions, at: Date) =>
@@ -426,14 +477,63 @@ function seriesMoveWords(ctx: MessageContext, w: Words) {
       format({ weekday: 'long' }, at),
       w.localTime(format({ hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }, at), city),
     )
+  return { format, weekly }
+}
+
+/**
+ * A whole series' move in the reader's words: from the weekday and time the guest knew to
+ * the new ones ("Tuesdays 18:00" → "Thursdays 19:00", on the guest's clock, the owner's on
+ * the resource's), how many dates from when, and those dates. The first date's old and new
+ * time stand for all: every date moved by the same days to the same wall time.
+ */
+function seriesMoveWords(ctx: MessageContext, w: Words) {
+  const { seriesMove, booking } = ctx
+  const [first] = seriesMove?.moves ?? []
+  if (!seriesMove || !first) return undefined
+  const { format, weekly } = seriesClock(ctx, w)
   const [from, to] = [weekly(first.from), weekly(first.to)]
   const count = w.seriesDates(seriesMove.moves.length, format(DAY, first.to))
   return {
     from,
     when: `${to}, ${count}`,
     lead: w.seriesMoved(isAdmin(ctx.event), seriesMove.everyWeeks, from, to, count),
-    dates: seriesMove.moves.map((move) => format(DAY, move.to)).join(', '),
+    facts: [
+      [w.nextDate, formatWhen(booking.startsAt, ctx)],
+      [w.dates, seriesMove.moves.map((move) => format(DAY, move.to)).join(', ')],
+    ] as [string, string][],
+    refund: undefined,
   }
+}
+
+/**
+ * A whole series' cancellation in the reader's words, on the same clock as a series move:
+ * which weekly time ("Tuesdays 18:00"), how many dates from when, each cancelled date, the
+ * dates the policy kept, and what comes back in total.
+ */
+function seriesCancelWords(ctx: MessageContext, w: Words) {
+  const { seriesCancel } = ctx
+  const [first] = seriesCancel?.cancelled ?? []
+  if (!seriesCancel || !first) return undefined
+  const { format, weekly } = seriesClock(ctx, w)
+  const day = (at: Date) => format(DAY, at)
+  const count = w.seriesDates(seriesCancel.cancelled.length, day(first))
+  const facts: [string, string][] = [[w.cancelledDates, seriesCancel.cancelled.map(day).join(', ')]]
+  if (seriesCancel.kept.length > 0) facts.push([w.keptDates, seriesCancel.kept.map(day).join(', ')])
+  const total = seriesCancel.refunds
+    .filter((refund) => refund.amount > 0)
+    .map((refund) => formatMoney(refund.amount, refund.currency, ctx.language))
+  return {
+    from: '',
+    when: `${weekly(first)}, ${count}`,
+    lead: w.seriesCancelled(isAdmin(ctx.event), seriesCancel.everyWeeks, weekly(first), count),
+    facts,
+    refund: total.length > 0 ? w.refundTotal(total.join(' + ')) : undefined,
+  }
+}
+
+/** The ref a message names: the series' for a message about a whole series, else the booking's. */
+function seriesRef(ctx: MessageContext): string {
+  return ctx.seriesMove?.ref ?? ctx.seriesCancel?.ref ?? ctx.booking.ref
 }
 
 /**
@@ -479,12 +579,12 @@ export function renderSms(typed: MessageContext): string {
   const ctx = typedAsOneLine(typed)
   const w = WORDS[ctx.language]
   const until = untilOf(ctx)
-  const seriesMove = seriesMoveWords(ctx, w)
+  const seriesNotice = seriesMoveWords(ctx, w) ?? seriesCancelWords(ctx, w)
   const when =
-    seriesMove?.when ??
+    seriesNotice?.when ??
     (until ? `${formatWhen(ctx.booking.startsAt, ctx)} – ${until}` : formatWhen(ctx.booking.startsAt, ctx))
-  const before = seriesMove?.from ?? (ctx.previousStart ? formatWhen(ctx.previousStart, ctx) : '')
-  const body = w.sms[ctx.event](what(ctx, w), when, ctx.seriesMove?.ref ?? ctx.booking.ref, before)
+  const before = seriesNotice?.from ?? (ctx.previousStart ? formatWhen(ctx.previousStart, ctx) : '')
+  const body = w.sms[ctx.event](what(ctx, w), when, seriesRef(ctx), before)
   const withLink =
     ctx.event === 'created' || ctx.event === 'moved' || ctx.event === 'series_moved' || ctx.event === 'reminder_24h'
   return ctx.manageUrl && withLink ? `${body} ${ctx.manageUrl}` : body

@@ -10,7 +10,13 @@ import type { Logger } from '../logger'
 import type { EmailSender } from './email'
 import { renderEmail, renderSms, type MessageContext } from './messages'
 import { findOccurrences, findSeriesById } from '../series/series-store'
-import { findSeriesMove, findSeriesSummary, type SeriesMoveNotice } from './series-summary'
+import {
+  findSeriesCancel,
+  findSeriesMove,
+  findSeriesSummary,
+  type SeriesCancelNotice,
+  type SeriesMoveNotice,
+} from './series-summary'
 import type { SmsSender } from './sms'
 
 export interface OutboxWorkerDeps {
@@ -102,13 +108,21 @@ async function deliver(deps: OutboxWorkerDeps, row: NotificationRow): Promise<Ou
         : undefined
     if (isSeriesMoveEvent(row.event) && !seriesMove)
       return finish(db, row, { status: 'skipped', skipReason: 'every moved date was cancelled before this was sent' })
+    const seriesCancel =
+      booking.seriesId && row.payload?.seriesCancel
+        ? await findSeriesCancel(db, booking.seriesId, row.payload.seriesCancel)
+        : undefined
+    if (isSeriesCancelEvent(row.event) && !seriesCancel)
+      return finish(db, row, { status: 'skipped', skipReason: 'the series is gone' })
     // A move is told as it was made (the booking may have moved again since this row was claimed);
     // a series move speaks of its first date still booked.
     const told = seriesMove
       ? seriesMove.moves[0]!.booking
-      : move
-        ? { ...booking, startsAt: new Date(move.to.start), endsAt: new Date(move.to.end), version: row.version }
-        : booking
+      : seriesCancel
+        ? seriesCancel.cancelled[0]!
+        : move
+          ? { ...booking, startsAt: new Date(move.to.start), endsAt: new Date(move.to.end), version: row.version }
+          : booking
     const ctx: MessageContext = {
       event: row.event,
       language: messageLanguage(booking.locale),
@@ -123,13 +137,20 @@ async function deliver(deps: OutboxWorkerDeps, row: NotificationRow): Promise<Ou
           ? await findSeriesSummary(db, booking.seriesId)
           : undefined,
       seriesMove,
+      seriesCancel: seriesCancel && {
+        ref: seriesCancel.ref,
+        everyWeeks: seriesCancel.everyWeeks,
+        cancelled: seriesCancel.cancelled.map((date) => date.startsAt),
+        kept: seriesCancel.kept.map((date) => date.startsAt),
+        refunds: seriesCancel.refunds,
+      },
     }
     let providerId: string
     if (row.channel === 'email') {
       const content = renderEmail(ctx)
       const method = CALENDAR_METHOD[row.event]
       const host = new URL(deps.links.publicUrl).hostname
-      const calendar = method ? { method, ...(await calendarOf(deps, row, ctx, seriesMove)) } : undefined
+      const calendar = method ? { method, ...(await calendarOf(deps, row, ctx, seriesMove, seriesCancel)) } : undefined
       const sent = await deps.email.send({
         to: row.recipient!,
         ...content,
@@ -187,15 +208,19 @@ const CALENDAR_METHOD: Partial<Record<NotificationRow['event'], Exclude<IcsMetho
   moved: 'request',
   cancelled: 'cancel',
   series_moved: 'request',
+  series_cancelled: 'cancel',
 }
 
 const isSeriesMoveEvent = (event: NotificationRow['event']) =>
   event === 'series_moved' || event === 'admin_series_moved'
+const isSeriesCancelEvent = (event: NotificationRow['event']) =>
+  event === 'series_cancelled' || event === 'admin_series_cancelled'
 
 /**
  * The events an email's calendar file carries. A series' announcement carries every date
  * still booked, so the guest's calendar holds all of them, not just the first; a series
- * move carries every date it moved (each at the version the move gave it). Each event is
+ * move carries every date it moved (each at the version the move gave it); a series
+ * cancellation removes every date it cancelled. Each event is
  * its booking's own (UID, SEQUENCE), as in the feed and the single date's file.
  */
 async function calendarOf(
@@ -203,6 +228,7 @@ async function calendarOf(
   row: NotificationRow,
   ctx: MessageContext,
   seriesMove: SeriesMoveNotice | undefined,
+  seriesCancel: SeriesCancelNotice | undefined,
 ): Promise<{ filename: string; entries: IcsEntry[] }> {
   const { booking } = ctx
   const withLinks = async (rows: readonly BookingRow[]) =>
@@ -212,6 +238,8 @@ async function calendarOf(
       filename: `series-${seriesMove.ref}.ics`,
       entries: await withLinks(seriesMove.moves.map((m) => m.booking)),
     }
+  if (seriesCancel)
+    return { filename: `series-${seriesCancel.ref}.ics`, entries: await withLinks(seriesCancel.cancelled) }
   if (row.event === 'created' && booking.seriesId) {
     const [series, occurrences] = await Promise.all([
       findSeriesById(deps.db, booking.seriesId),

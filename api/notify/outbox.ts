@@ -7,6 +7,7 @@ import {
   type NotificationPayload,
   type StoredInterval,
 } from '../../drizzle/schema'
+import { ACTIVE_STATUSES } from '../../shared/booking-status'
 import type { Database } from '../db/database'
 
 /*
@@ -24,11 +25,16 @@ import type { Database } from '../db/database'
  *                          moved date's row, listing every date's old and new time; each
  *                          date's own moved messages are written skipped; reminders as above
  *   cancelled            → guest email, administrator email; unsent reminders skipped
+ *   series cancelled     → ONE guest email and ONE administrator email, on the first
+ *     at once              cancelled date's row, listing the cancelled dates and those the
+ *                          policy kept; each date's own cancelled messages are written skipped
  *
  * A booking that takes payment counts as created once its payment is authorized: an
  * unpaid booking that simply expires never sent anything. A series is announced once, by its
- * first date's created messages: every date of it counts as announced from then on. Rows
- * without a recipient are written as skipped, so the log shows why nothing went out.
+ * first date's created messages: every date of it counts as announced from then on. A first
+ * date cancelled before its announcement went out hands the announcement on to the next date
+ * still booked, so the guest still hears of the series. Rows without a recipient are
+ * written as skipped, so the log shows why nothing went out.
  */
 
 /** A transaction as Drizzle hands it to its callback: outbox rows are written inside the change's own. */
@@ -50,7 +56,15 @@ export interface OutboxPlanner {
   rescheduled(tx: Transaction, booking: BookingRow, now: number, from: { startsAt: Date; endsAt: Date }): Promise<void>
   /** Dates of one series moved together (each `booking` already at its new time): told in one message. */
   seriesRescheduled(tx: Transaction, moves: readonly SeriesDateMove[], now: number): Promise<void>
-  cancelled(tx: Transaction, booking: BookingRow, now: number): Promise<void>
+  /** `toldBySeries`: the date is cancelled with others of its series, told by `seriesCancelled`. */
+  cancelled(tx: Transaction, booking: BookingRow, now: number, options?: { toldBySeries?: boolean }): Promise<void>
+  /** Dates of one series cancelled together (and those the policy kept): told in one message. */
+  seriesCancelled(
+    tx: Transaction,
+    cancelled: readonly BookingRow[],
+    kept: readonly BookingRow[],
+    now: number,
+  ): Promise<void>
 }
 
 export type NotificationInsert = typeof notifications.$inferInsert
@@ -68,6 +82,7 @@ const HOUR = 3_600_000
 const REMINDER_EVENTS = ['reminder_24h', 'reminder_1h'] as const
 const MOVE_EVENTS = ['moved', 'admin_moved'] as const
 const SERIES_MOVE_EVENTS = ['series_moved', 'admin_series_moved'] as const
+const ANNOUNCEMENT_EVENTS = ['created', 'admin_new_booking'] as const
 const interval = (startsAt: Date, endsAt: Date): StoredInterval => ({
   start: startsAt.toISOString(),
   end: endsAt.toISOString(),
@@ -242,6 +257,39 @@ export function createOutboxPlanner(options: { adminEmail: string | undefined })
     return untold.filter((u) => !entries.some((entry) => entry.bookingId === u.bookingId))
   }
 
+  /**
+   * A series' announcement not yet sent when its date is cancelled moves to the series' next
+   * date still booked (at that date's version), so the guest still hears of the dates left;
+   * the worker then announces the series from there. Only the first date carries it, so the
+   * next date has no announcement rows of its own to collide with.
+   */
+  const handOnAnnouncement = async (tx: Transaction, booking: BookingRow) => {
+    if (!booking.seriesId) return
+    const [next] = await tx
+      .select({ id: bookings.id, version: bookings.version })
+      .from(bookings)
+      .where(
+        and(
+          eq(bookings.seriesId, booking.seriesId),
+          inArray(bookings.status, [...ACTIVE_STATUSES]),
+          sql`${bookings.id} <> ${booking.id}`,
+        ),
+      )
+      .orderBy(bookings.startsAt)
+      .limit(1)
+    if (!next) return
+    await tx
+      .update(notifications)
+      .set({ bookingId: next.id, version: next.version })
+      .where(
+        and(
+          eq(notifications.bookingId, booking.id),
+          inArray(notifications.event, [...ANNOUNCEMENT_EVENTS]),
+          eq(notifications.status, 'pending'),
+        ),
+      )
+  }
+
   const createdRows = (booking: PlannedBooking, now: number, admin: string | undefined): Row[] => {
     const rows = [
       message(booking, 'created', 'email', booking.guestEmail, now),
@@ -302,11 +350,35 @@ export function createOutboxPlanner(options: { adminEmail: string | undefined })
         message(booking, 'admin_series_moved', 'email', await adminFor(tx, booking), now, { seriesMoves }),
       ])
     },
-    async cancelled(tx, booking, now) {
+    async cancelled(tx, booking, now, options = {}) {
+      await handOnAnnouncement(tx, booking)
       await skipUnsent(tx, booking, [...REMINDER_EVENTS, 'created', 'confirmed', 'moved'], 'cancelled')
-      await write(tx, [
+      const told = 'told in one message for the whole series cancellation'
+      const rows = [
         message(booking, 'cancelled', 'email', booking.guestEmail, now),
         message(booking, 'admin_cancelled', 'email', await adminFor(tx, booking), now),
+      ]
+      // Kept in the log, skipped: the guest hears of the whole cancellation once, not once per date.
+      await write(
+        tx,
+        options.toldBySeries
+          ? rows.map((row) => (row.status ? row : { ...row, status: 'skipped' as const, skipReason: told }))
+          : rows,
+      )
+    },
+    async seriesCancelled(tx, cancelled, kept, now) {
+      const byStart = (a: BookingRow, b: BookingRow) => a.startsAt.getTime() - b.startsAt.getTime()
+      const [first] = [...cancelled].sort(byStart)
+      if (!first) return
+      const entry = (row: BookingRow) => ({ bookingId: row.id, ref: row.ref })
+      const seriesCancel = {
+        cancelled: [...cancelled].sort(byStart).map(entry),
+        kept: [...kept].sort(byStart).map(entry),
+      }
+      // Email only, as a single cancellation is told.
+      await write(tx, [
+        message(first, 'series_cancelled', 'email', first.guestEmail, now, { seriesCancel }),
+        message(first, 'admin_series_cancelled', 'email', await adminFor(tx, first), now, { seriesCancel }),
       ])
     },
   }

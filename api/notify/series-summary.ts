@@ -60,3 +60,43 @@ export async function findSeriesMove(
   moves.sort((a, b) => a.to.getTime() - b.to.getTime())
   return { ref: series.ref, everyWeeks: series.everyWeeks, moves }
 }
+
+/** A whole series cancelled at once, as its one message tells it (see outbox.ts). */
+export interface SeriesCancelNotice {
+  ref: string
+  everyWeeks: number
+  /** In date order, each as cancelled (its calendar event goes one SEQUENCE above its last request). */
+  cancelled: BookingRow[]
+  /** Dates the policy kept (too close to cancel online), in date order. */
+  kept: BookingRow[]
+  /** What the cancelled dates refund together, per currency, in minor units. */
+  refunds: { amount: number; currency: string }[]
+}
+
+/** The dates a series cancellation message lists, read when it is sent; undefined once the series is gone. */
+export async function findSeriesCancel(
+  db: Database,
+  seriesId: string,
+  told: NonNullable<NotificationPayload['seriesCancel']>,
+): Promise<SeriesCancelNotice | undefined> {
+  const [series, occurrences] = await Promise.all([findSeriesById(db, seriesId), findOccurrences(db, seriesId)])
+  if (!series) return undefined
+  const rows = new Map(occurrences.map((row) => [row.id, row]))
+  const pick = (entries: readonly { bookingId: string }[]) =>
+    entries
+      .flatMap((entry) => rows.get(entry.bookingId) ?? [])
+      .sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime())
+  const cancelled = pick(told.cancelled)
+  if (cancelled.length === 0) return undefined
+  const refunds = new Map<string, number>()
+  for (const { settlement } of cancelled)
+    if (settlement && settlement.refund > 0 && settlement.currency)
+      refunds.set(settlement.currency, (refunds.get(settlement.currency) ?? 0) + settlement.refund)
+  return {
+    ref: series.ref,
+    everyWeeks: series.everyWeeks,
+    cancelled,
+    kept: pick(told.kept),
+    refunds: [...refunds].map(([currency, amount]) => ({ amount, currency })),
+  }
+}

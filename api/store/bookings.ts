@@ -390,6 +390,17 @@ export async function lockBooking(tx: Transaction, id: string): Promise<BookingR
   return row
 }
 
+/** Locks several bookings in one order (by id), so two writers of the same rows queue instead of deadlocking. */
+export async function lockBookings(tx: Transaction, ids: readonly string[]): Promise<BookingRow[]> {
+  if (ids.length === 0) return []
+  return tx
+    .select()
+    .from(bookings)
+    .where(inArray(bookings.id, [...ids]))
+    .orderBy(bookings.id)
+    .for('update')
+}
+
 /** Cancels a booking locked by `lockBooking`, recording why and how its money is settled. */
 export async function writeCancellation(
   tx: Transaction,
