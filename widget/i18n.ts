@@ -195,6 +195,22 @@ export const en = {
   perNight: (price: string) => `${price} per night`,
   latestReturn: (when: string) => `Return by ${when} at the latest`,
   continueSpan: 'Continue',
+  // A weekly series from the details step: how it repeats, which dates are free, what was booked.
+  repeat: {
+    label: 'Repeat',
+    once: 'Just once',
+    every: (weeks: number) => (weeks === 1 ? 'Every week' : `Every ${weeks} weeks`),
+    count: 'For',
+    times: (count: number) => `${count} times`,
+    checking: 'Checking the dates…',
+    free: (date: string) => `${date} — free`,
+    taken: (date: string) => `${date} — taken`,
+    ifTaken: 'If a date is taken',
+    freeOnly: 'Book the free dates only',
+    allOrNothing: 'Only if all dates are free',
+    booked: 'Booked dates',
+    skipped: 'Not booked (taken)',
+  },
   // The waitlist: joining a fully booked day, and the entry behind its link (offers, leaving).
   waitlist: {
     fullDay: 'This day is fully booked.',

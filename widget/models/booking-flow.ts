@@ -1,6 +1,6 @@
 import { batch, createModel, effect, signal } from '@preact/signals'
 import type { PublicBooking, PublicHold, Slot, SpansResponse } from '../../shared/types'
-import type { BookingClient, ClientError, ClientResult, SpansQuery } from '../client'
+import type { BookingClient, ClientError, ClientResult, SeriesClient, SpansQuery } from '../client'
 import { errorText, limitText } from '../error-text'
 import type { Messages } from '../i18n'
 import { CalendarModel } from './calendar'
@@ -83,7 +83,8 @@ export type FlowClient = Pick<
       | 'getServiceNextAvailable'
       | 'placeServiceHold'
     >
-  >
+  > &
+  Partial<Pick<SeriesClient, 'getSeriesAvailability' | 'bookSeries'>>
 
 /**
  * The booking flow: the calendar and hold models (and, once the later steps' code is here,
@@ -158,6 +159,15 @@ export const BookingFlowModel = createModel((client: FlowClient, options: Bookin
         }
         finish(created, token)
         if (created.status === 'confirmed') options.onConfirmed?.(created)
+      },
+      // A weekly series: the confirmation shows its first date (and the details model the rest).
+      onSeriesCreated(bookings, token) {
+        if (!bookings[0]) return
+        finish(bookings[0], token)
+        for (const each of bookings) {
+          options.onBooked?.(each)
+          if (each.status === 'confirmed') options.onConfirmed?.(each)
+        }
       },
     })
     const payment = new models.PaymentModel(client, {

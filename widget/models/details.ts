@@ -1,7 +1,16 @@
 import { batch, createModel, signal, type ReadonlySignal } from '@preact/signals'
 import type { IntakeAnswers } from '../../shared/resource-config'
+import type { CreatedSeries, SeriesAvailability } from '../../shared/api-contract'
 import type { PublicBooking } from '../../shared/types'
-import type { BookingClient, ClientError, GuestDetails, PaymentDue } from '../client'
+import type {
+  BookingClient,
+  ClientError,
+  ClientResult,
+  GuestDetails,
+  PaymentDue,
+  SeriesAvailabilityQuery,
+  SeriesClient,
+} from '../client'
 import { fieldErrorsFrom } from '../error-text'
 import type { FieldErrors, GuestField } from '../guest-fields'
 import { answerErrorsFrom, type AnswerDraft, type AnswerErrors } from '../intake-text'
@@ -13,7 +22,15 @@ export interface GuestDraft extends GuestDetails {
   notes: string
 }
 
-export type DetailsClient = Pick<BookingClient, 'createBooking'>
+export type DetailsClient = Pick<BookingClient, 'createBooking'> &
+  Partial<Pick<SeriesClient, 'bookSeries' | 'getSeriesAvailability'>>
+
+/** How the held time repeats: `everyWeeks` 0 books it once. */
+export interface RepeatDraft {
+  everyWeeks: number
+  occurrences: number
+  mode: 'all_or_nothing' | 'skip_conflicts'
+}
 
 export interface DetailsOptions {
   hold: Hold
@@ -27,6 +44,8 @@ export interface DetailsOptions {
   guest?: Partial<GuestDraft> | undefined
   /** The booking exists; `due` when it waits for a card payment. */
   onCreated: (booking: PublicBooking, manageToken: string, due: PaymentDue | undefined) => void
+  /** A weekly series exists, its bookings in date order (its manage token opens each). */
+  onSeriesCreated?: ((bookings: PublicBooking[], manageToken: string) => void) | undefined
   /** A refused booking: the flow decides what the guest sees next. */
   onRefused: (error: ClientError) => Promise<void>
 }
@@ -52,6 +71,10 @@ export const DetailsModel = createModel((client: DetailsClient, options: Details
   const answerErrors = signal<AnswerErrors>({})
   /** Bumped each time the server refuses fields, so the form moves focus to the first bad one. */
   const fieldErrorsShown = signal(0)
+  /** Whether the held time is booked once or weekly; the repeat choice is offered only where a series can be. */
+  const repeat = signal<RepeatDraft>({ everyWeeks: 0, occurrences: 4, mode: 'skip_conflicts' })
+  /** The series booked last, with the dates it skipped, for the confirmation. */
+  const series = signal<CreatedSeries['series'] | undefined>(undefined)
 
   /** Shows why fields were refused, under each, and sends the guest to the first. */
   function rejectFields(errors: FieldErrors, refusedAnswers: AnswerErrors = {}): void {
@@ -80,6 +103,18 @@ export const DetailsModel = createModel((client: DetailsClient, options: Details
     fieldErrorsShown,
     answers,
     answerErrors,
+    repeat,
+    series,
+    /** Whether this client can book a series at all (the SDK's can; a hand-made one may not). */
+    booksSeries(): boolean {
+      return client.bookSeries !== undefined && client.getSeriesAvailability !== undefined
+    },
+    /** Whether each date of a weekly series would be free. */
+    checkSeries(idOrSlug: string, query: SeriesAvailabilityQuery): Promise<ClientResult<SeriesAvailability>> {
+      return client.getSeriesAvailability
+        ? client.getSeriesAvailability(idOrSlug, query)
+        : Promise.resolve({ error: { code: 'not_found', message: 'This client cannot book series.' } })
+    },
     /** Follows the guest's answers; an edited answer's error is taken away. */
     updateAnswer(id: string, value: AnswerDraft): void {
       answers.value = { ...answers.peek(), [id]: value }
@@ -110,17 +145,27 @@ export const DetailsModel = createModel((client: DetailsClient, options: Details
       // Sent as typed ("030 123 4567"): the server knows the resource's country and normalises it.
       if (values.phone?.trim()) guest.phone = values.phone.trim()
       const notes = values.notes.trim()
-      const result = await client.createBooking(
-        {
-          holdId: held.id,
-          guest,
-          ...(notes ? { notes } : {}),
-          ...(checked && Object.keys(checked).length > 0 ? { answers: checked } : {}),
-          locale: options.locale,
-          timezone: options.zone.peek(),
-        },
-        { idempotencyKey: hold.idempotencyKey.peek() },
-      )
+      const request = {
+        holdId: held.id,
+        guest,
+        ...(notes ? { notes } : {}),
+        ...(checked && Object.keys(checked).length > 0 ? { answers: checked } : {}),
+        locale: options.locale,
+        timezone: options.zone.peek(),
+      }
+      const { everyWeeks, occurrences, mode } = repeat.peek()
+      if (everyWeeks > 0 && client.bookSeries && options.onSeriesCreated) {
+        const booked = await client.bookSeries({ ...request, repeat: { everyWeeks, occurrences }, mode })
+        busy.value = false
+        if (booked.error) return refused(booked.error)
+        // The next booking from this widget starts from "just once" again.
+        batch(() => {
+          series.value = booked.data.series
+          repeat.value = { ...repeat.peek(), everyWeeks: 0 }
+        })
+        return options.onSeriesCreated(booked.data.series.bookings, booked.data.manageToken)
+      }
+      const result = await client.createBooking(request, { idempotencyKey: hold.idempotencyKey.peek() })
       busy.value = false
       if (result.error) return refused(result.error)
       options.onCreated(result.data.booking, result.data.manageToken, result.data.payment)

@@ -62,9 +62,20 @@ export function answer(body: unknown, status = 200): Response {
 }
 
 export function fakeApiFetch() {
+  let heldStart = ''
   return vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
     const url = new URL(String(input))
     const method = init?.method ?? 'GET'
+    if (url.pathname.endsWith('/series-availability')) {
+      const query = url.searchParams
+      const dates = fakeSeriesDates(
+        query.get('start')!,
+        Number(query.get('everyWeeks')),
+        Number(query.get('occurrences')),
+      )
+      return answer({ occurrences: dates })
+    }
+    if (url.pathname === '/v1/bookings/series' && method === 'POST') return fakeSeries(heldStart, String(init?.body))
     const pool = [fakePhysios, fakeTables].find((p) => url.pathname.startsWith(`/v1/pools/${p.slug}`))
     if (pool) return fakePool(pool, url, init)
     if (url.pathname.endsWith('/availability')) {
@@ -79,6 +90,7 @@ export function fakeApiFetch() {
     }
     if (url.pathname === '/v1/holds' && method === 'POST') {
       const body = JSON.parse(String(init?.body)) as { resourceId: string; start: string; seats?: number }
+      heldStart = body.start
       const expiresAt = new Date(Date.now() + 600_000).toISOString()
       const seats = body.resourceId === fakeClass.id ? { seats: body.seats ?? 1 } : {}
       return answer(
@@ -125,6 +137,49 @@ function fakePool(pool: PublicPool, url: URL, init?: RequestInit): Response {
     return answer({ hold: { ...hold, seats: 1, ...party } }, 201)
   }
   return answer({ pool })
+}
+
+/** A weekly series from `start` (30 minutes each): its second date is already booked. */
+function fakeSeriesDates(start: string, everyWeeks: number, count: number) {
+  return Array.from({ length: count }, (_, i) => {
+    const at = Date.parse(start) + i * everyWeeks * 7 * 86_400_000
+    const interval = { start: new Date(at).toISOString(), end: new Date(at + 1_800_000).toISOString() }
+    return { date: interval.start.slice(0, 10), ...interval, free: i !== 1, ...(i === 1 ? { reason: 'taken' } : {}) }
+  })
+}
+
+/** `POST /v1/bookings/series` as the API answers it, against `fakeSeriesDates`. */
+function fakeSeries(heldStart: string, body: string): Response {
+  const request = JSON.parse(body) as {
+    guest: { name: string; email: string }
+    repeat: { everyWeeks: number; occurrences: number }
+    mode: string
+  }
+  const dates = fakeSeriesDates(heldStart, request.repeat.everyWeeks, request.repeat.occurrences)
+  const taken = dates.filter((date) => !date.free)
+  if (request.mode === 'all_or_nothing' && taken.length > 0)
+    return answer(
+      { error: { code: 'slot_taken', message: 'Some dates are taken.', details: { conflicts: taken } } },
+      409,
+    )
+  const bookings = dates
+    .filter((date) => date.free)
+    .map((date, i) => ({
+      ref: `SER${i}`,
+      resourceId: fakeRoom.id,
+      status: 'confirmed',
+      start: date.start,
+      end: date.end,
+      guest: request.guest,
+      version: 1,
+      createdAt: heldStart,
+    }))
+  const skipped = taken.map(({ date, start, end }) => ({ date, start, end, reason: 'taken' }))
+  const series = { ref: 'SERIES1', id: 's-1', resourceId: fakeRoom.id, ...request.repeat, mode: request.mode }
+  return answer(
+    { series: { ...series, bookings, skippedDates: skipped.map((s) => s.date), skipped }, manageToken: 'series-token' },
+    201,
+  )
 }
 
 /** Whether the fake API was asked to give hold `id` back. */

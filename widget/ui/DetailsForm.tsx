@@ -11,6 +11,7 @@ import type { BookingState } from '../state'
 import { HoldCountdown } from './HoldCountdown'
 import { IntakeQuestions } from './IntakeQuestions'
 import { PriceSummary } from './PriceSummary'
+import { RepeatChoice, repeatOffered } from './RepeatChoice'
 
 /**
  * The guest's details while their hold runs. Every input reads from and writes to the
@@ -87,6 +88,7 @@ export function DetailsForm(props: { state: BookingState }) {
           {questions.length > 0 && (
             <IntakeQuestions state={state} questions={questions} language={languageOf(locale)} />
           )}
+          {repeatOffered(state) && <RepeatChoice state={state} />}
         </>
       )}
       <div class="actions">
