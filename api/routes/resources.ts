@@ -89,7 +89,8 @@ export const resourceRoutes = new Hono<AppEnv>()
     if (fit !== undefined) throw tooManySlots(fit)
     const free = await findFreeSlots(c.var.deps, entry, resource.config, { ...range, sessionId })
     // A full day (not a closed one) is where the widget offers the waitlist.
-    markFullDays(free.days, { ...engineInput(entry, resource.config, range), busy: [] })
+    if (canBeFull(resource, range.seats))
+      markFullDays(free.days, { ...engineInput(entry, resource.config, range), busy: [] })
     const body: AvailabilityResponse = {
       resource: toPublicResource(resource, capabilities(c.var.deps)),
       timezone: viewZone,
@@ -308,7 +309,7 @@ async function keptAvailability(
     }
     const days = computeSlots(engine)
     // A full day (not a closed one) is where the widget offers the waitlist.
-    markFullDays(days, engine)
+    if (canBeFull(resource, query.seats)) markFullDays(days, engine)
     const body: AvailabilityResponse = {
       resource: toPublicResource(resource, capabilities(deps)),
       timezone: query.viewZone,
@@ -371,6 +372,12 @@ export async function findSlotsWith<Day extends { slots: unknown[] }>(
   const busy = booked
   for (const hold of live) if (hold.sessionId !== query.sessionId) busy.push({ start: hold.start, end: hold.end })
   return { days: engine({ ...input, busy }), holds: live, holdsUnavailable }
+}
+
+/** A day is full for a number of places only if one booking may take that many at all. */
+function canBeFull(resource: Resource, seats: number): boolean {
+  const capacity = resource.config.capacity ?? 1
+  return seats <= Math.min(resource.config.maxSeatsPerBooking ?? capacity, capacity)
 }
 
 /**

@@ -26,6 +26,7 @@ const physio: PublicResource = {
 const now = () => new Date('2026-11-29T10:00:00Z')
 // Tuesdays are open 09:00–17:00 in Berlin (UTC+1): the 1st and the 15th have times left; the 8th is full.
 const FREE = ['2026-12-01', '2026-12-15']
+const FULL_DATE = '2026-12-08'
 const FULL = /December 8/
 const CLOSED = /December 6/ // a Sunday: no Sunday ever has times
 
@@ -36,13 +37,19 @@ function fakeClient(resource: PublicResource) {
         data: {
           resource,
           timezone: query.tz ?? resource.timezone,
-          days: FREE.filter((d) => d >= query.from && d <= query.to).map((date) => ({
-            date,
-            slots: [
-              { start: `${date}T08:00:00Z`, end: `${date}T09:00:00Z` },
-              { start: `${date}T15:00:00Z`, end: `${date}T16:00:00Z` },
-            ],
-          })),
+          days: [
+            ...FREE.filter((d) => d >= query.from && d <= query.to).map((date) => ({
+              date,
+              slots: [
+                { start: `${date}T08:00:00Z`, end: `${date}T09:00:00Z` },
+                { start: `${date}T15:00:00Z`, end: `${date}T16:00:00Z` },
+              ],
+            })),
+            // The server marks the day its schedule opens but bookings fill; a closed day is not marked.
+            ...(FULL_DATE >= query.from && FULL_DATE <= query.to
+              ? [{ date: FULL_DATE, slots: [], full: true as const }]
+              : []),
+          ].sort((a, b) => a.date.localeCompare(b.date)),
         },
       }),
     ),
