@@ -183,12 +183,15 @@ async function rawTransactions(url: string, resourceIds: string[], count: number
 /** `holds` requests for one slot from as many sessions at once; exported so the race can be run on its own. */
 export async function raceForOneSlot(base: string, resourceId: string, holds: number) {
   const start = new Date(Date.UTC(new Date().getUTCFullYear() + 2, 5, 1, 10)).toISOString()
-  // The baseline first, then a pause past the server's keep-alive timeout, so both bursts
-  // open their connections afresh (the server takes at most 1000 at once).
+  // A pause past the server's keep-alive timeout before each burst, so both open their
+  // connections afresh: the server takes at most 1000 at once, and connections the runs
+  // before left idle would otherwise count against them.
+  const afresh = () => new Promise((resolve) => setTimeout(resolve, 5_500))
+  await afresh()
   const h = performance.now()
   await Promise.all(Array.from({ length: holds }, async () => (await fetch(`${base}/health`)).arrayBuffer()))
   const healthMs = performance.now() - h
-  await new Promise((resolve) => setTimeout(resolve, 5_500))
+  await afresh()
   const t = performance.now()
   const outcomes = await Promise.all(
     Array.from({ length: holds }, async () => {
