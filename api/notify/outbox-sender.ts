@@ -1,4 +1,5 @@
-import { and, eq, inArray, lte, or, sql } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
+import { drainOutbox, type Outcome } from './leased-outbox'
 import { bookableResources, bookings, notifications, type BookingRow, type NotificationRow } from '../../drizzle/schema'
 import { messageLanguage } from '../../shared/schemas'
 import { isActive } from '../../shared/booking-status'
@@ -32,8 +33,6 @@ export interface OutboxWorkerDeps {
 
 export const MAX_ATTEMPTS = 8
 /** How long a claimed row is reserved for its worker; a worker that died loses it after this. */
-const LEASE_MS = 60_000
-const BATCH = 25
 const MINUTE = 60_000
 
 /** 30 s, 1 min, 2 min, … capped at an hour: a provider outage is ridden out, not hammered. */
@@ -48,48 +47,14 @@ export function retryDelayMs(attempts: number): number {
  * failed for good, or were put back for a retry.
  */
 export async function processOutbox(deps: OutboxWorkerDeps, options: { maxBatches?: number } = {}) {
-  const totals = { sent: 0, skipped: 0, failed: 0, retrying: 0 }
-  for (let batch = 0; batch < (options.maxBatches ?? 40); batch++) {
-    const claimed = await claimDue(deps.db, deps.clock.now())
-    if (claimed.length === 0) break
-    for (const row of claimed) totals[await deliver(deps, row)]++
-  }
-  return totals
+  return drainOutbox(
+    deps.db,
+    notifications,
+    () => deps.clock.now(),
+    (row) => deliver(deps, row),
+    options.maxBatches,
+  )
 }
-
-async function claimDue(db: Database, now: number): Promise<NotificationRow[]> {
-  const at = new Date(now)
-  return db.transaction(async (tx) => {
-    const due = await tx
-      .select({ id: notifications.id })
-      .from(notifications)
-      .where(
-        and(
-          lte(notifications.sendAfter, at),
-          or(
-            eq(notifications.status, 'pending'),
-            and(eq(notifications.status, 'sending'), lte(notifications.leaseUntil, at)),
-          ),
-        ),
-      )
-      .orderBy(notifications.sendAfter)
-      .limit(BATCH)
-      .for('update', { skipLocked: true })
-    if (due.length === 0) return []
-    return tx
-      .update(notifications)
-      .set({ status: 'sending', leaseUntil: new Date(now + LEASE_MS), attempts: sql`${notifications.attempts} + 1` })
-      .where(
-        inArray(
-          notifications.id,
-          due.map((d) => d.id),
-        ),
-      )
-      .returning()
-  })
-}
-
-type Outcome = 'sent' | 'skipped' | 'failed' | 'retrying'
 
 async function deliver(deps: OutboxWorkerDeps, row: NotificationRow): Promise<Outcome> {
   const { db, clock } = deps

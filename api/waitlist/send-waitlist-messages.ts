@@ -1,4 +1,5 @@
-import { and, eq, inArray, lte, or, sql } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
+import { drainOutbox, type Outcome } from '../notify/leased-outbox'
 import {
   bookableResources,
   waitlistEntries,
@@ -19,10 +20,6 @@ import { renderWaitlistEmail, renderWaitlistSms, type WaitlistMessageContext } f
 export type WaitlistMessageDeps = OutboxWorkerDeps
 
 /** How long a claimed row is reserved for its worker; a worker that died loses it after this. */
-const LEASE_MS = 60_000
-const BATCH = 25
-
-type Outcome = 'sent' | 'skipped' | 'failed' | 'retrying'
 
 /**
  * Sends the waitlist's due messages as the booking outbox sends its own: rows are claimed
@@ -32,45 +29,13 @@ type Outcome = 'sent' | 'skipped' | 'failed' | 'retrying'
  * rows ended sent, skipped, failed for good, or were put back for a retry.
  */
 export async function processWaitlistMessages(deps: WaitlistMessageDeps, options: { maxBatches?: number } = {}) {
-  const totals = { sent: 0, skipped: 0, failed: 0, retrying: 0 }
-  for (let batch = 0; batch < (options.maxBatches ?? 40); batch++) {
-    const claimed = await claimDue(deps.db, deps.clock.now())
-    if (claimed.length === 0) break
-    for (const row of claimed) totals[await deliver(deps, row)]++
-  }
-  return totals
-}
-
-async function claimDue(db: Database, now: number): Promise<WaitlistMessageRow[]> {
-  const at = new Date(now)
-  return db.transaction(async (tx) => {
-    const due = await tx
-      .select({ id: waitlistMessages.id })
-      .from(waitlistMessages)
-      .where(
-        and(
-          lte(waitlistMessages.sendAfter, at),
-          or(
-            eq(waitlistMessages.status, 'pending'),
-            and(eq(waitlistMessages.status, 'sending'), lte(waitlistMessages.leaseUntil, at)),
-          ),
-        ),
-      )
-      .orderBy(waitlistMessages.sendAfter)
-      .limit(BATCH)
-      .for('update', { skipLocked: true })
-    if (due.length === 0) return []
-    return tx
-      .update(waitlistMessages)
-      .set({ status: 'sending', leaseUntil: new Date(now + LEASE_MS), attempts: sql`${waitlistMessages.attempts} + 1` })
-      .where(
-        inArray(
-          waitlistMessages.id,
-          due.map((d) => d.id),
-        ),
-      )
-      .returning()
-  })
+  return drainOutbox(
+    deps.db,
+    waitlistMessages,
+    () => deps.clock.now(),
+    (row) => deliver(deps, row),
+    options.maxBatches,
+  )
 }
 
 async function deliver(deps: WaitlistMessageDeps, row: WaitlistMessageRow): Promise<Outcome> {
