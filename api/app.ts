@@ -43,7 +43,7 @@ export type CreateAppOptions = Pick<AppDeps, 'db'> &
   }
 
 /** Requests whose success may have written messages (bookings, webhooks, waitlist claims, owner transitions). */
-const WRITES_MESSAGES = /^\/v1\/(bookings|series|webhooks|waitlist|admin\/bookings|admin\/waitlist)(\/|$)/
+const WRITES_MESSAGES = /^\/v1\/(bookings|series|webhooks|waitlist|admin\/bookings|admin\/series|admin\/waitlist)(\/|$)/
 
 /** Writes that can free a time or change the queue; placing a hold (the busiest write) cannot. */
 const MAY_FREE_TIMES = (method: string, path: string) =>

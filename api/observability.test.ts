@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { PublicBooking, PublicHold } from '../shared/types'
+import { createAdminKey } from './admin/keys'
 import { createTestApi } from '../test/api'
 import { createTestDatabase, type TestDatabase } from '../test/database'
 import { everyDay, insertResource } from '../test/fixtures'
@@ -217,6 +218,38 @@ describe('the in-process outbox kick', () => {
       body: { holdId: hold.body.hold.id, guest: { name: 'K', email: 'k@example.com' } },
     })
     expect(kicks).toEqual(['booking'])
+  })
+
+  it('asks it to run after the owner books for a guest and cancels a whole series, too', async () => {
+    const kicks: string[] = []
+    const clock = fixedClock('2026-03-20T12:00:00Z')
+    const { key } = await createAdminKey(database.db, 'kick test')
+    const api = createTestApi({
+      db: database.db,
+      clock,
+      holds: createTestHoldBackend(clock).holds,
+      kickOutbox: () => kicks.push('kick'),
+    })
+    const r = await insertResource(database.db, {
+      schedules: everyDay({ startTime: '09:00', endTime: '12:00', slotDuration: 60 }),
+    })
+    const booked = await api.call<{ series: { id: string } }>('POST', '/v1/admin/bookings', {
+      token: key,
+      body: {
+        resourceId: r.id,
+        start: '2026-03-26T08:00:00Z',
+        guest: { name: 'K', email: 'k@example.com' },
+        repeat: { everyWeeks: 1, occurrences: 3 },
+      },
+    })
+    expect(booked.status).toBe(201)
+    expect(kicks).toHaveLength(1)
+    const cancelled = await api.call('POST', `/v1/admin/series/${booked.body.series.id}/cancel`, {
+      token: key,
+      body: {},
+    })
+    expect(cancelled.status).toBe(200)
+    expect(kicks).toHaveLength(2)
   })
 })
 

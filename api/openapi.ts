@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { ERROR_CODES } from '../shared/errors'
 import {
+  adminBookingRequestSchema,
   adminBookingsQuerySchema,
   adminCancelSchema,
   adminNotificationsQuerySchema,
@@ -263,11 +264,11 @@ export const API_ROUTES: RouteDoc[] = [
     method: 'post',
     path: '/v1/bookings/series',
     summary:
-      'Book a hold’s time repeated every N weeks at the same local time (all_or_nothing: 409 slot_taken listing every taken date; skip_conflicts: the free dates); not for resources that take payment online (422)',
+      'Book a hold’s time repeated every N weeks at the same local time (Idempotency-Key optional; all_or_nothing: 409 slot_taken listing every taken date; skip_conflicts: the free dates); on a resource that takes payment online, ONE payment for every date (`payment`), the dates pending until it is authorized',
     tag: 'public',
     body: seriesRequestSchema,
     session: true,
-    ok: [201, '{series: {ref, id, bookings, skipped, …}, manageToken}'],
+    ok: [201, '{series: {ref, id, bookings, skipped, …}, manageToken, payment?}'],
   },
   {
     method: 'get',
@@ -614,6 +615,16 @@ export const API_ROUTES: RouteDoc[] = [
     auth: 'admin-key',
     query: adminBookingsQuerySchema,
     ok: [200, '{bookings: [{…, cancellation?: {allowed: true, percent, refund?}}], nextCursor}'],
+  },
+  {
+    method: 'post',
+    path: '/v1/admin/bookings',
+    summary:
+      'Book for a guest (a call, a walk-in): a time the resource offers, free of bookings and of guests’ holds (409 slot_taken / slot_held), confirmed at once with no payment online; the guest gets the usual confirmation with their manage link in `locale`; with `repeat` (and `mode`, default all_or_nothing) a series',
+    tag: 'owner',
+    auth: 'admin-key',
+    body: adminBookingRequestSchema,
+    ok: [201, '{booking, manageToken} | {series: {ref, id, bookings, skipped, …}, manageToken}'],
   },
   {
     method: 'get',

@@ -12,6 +12,7 @@ import {
   type Notice,
   type OwnerAction,
 } from './bookings-model'
+import { MoveAction, type MoveHandlers } from './MoveBooking'
 import { CancelSeriesAction, SeriesLine } from './SeriesActions'
 
 export interface BookingCardProps {
@@ -30,6 +31,8 @@ export interface BookingCardProps {
   loadMessages: (booking: AdminBooking) => Promise<Notice[]>
   /** Cancels every future date of the booking's series and reloads; without it, no such action. */
   onCancelSeries?: (booking: AdminBooking) => Promise<void>
+  /** Moves the booking (or its series from it) and reloads; without it, no "Move…". */
+  move?: MoveHandlers
 }
 
 /**
@@ -49,6 +52,7 @@ export function BookingCard({
   onAction,
   loadMessages,
   onCancelSeries,
+  move,
 }: BookingCardProps) {
   const [log, setLog] = useState<{ open: boolean; rows?: Notice[]; error?: string }>({ open: false })
   const times = timeLabel(booking.start, booking.end, resourceZone, ownerZone, locale)
@@ -143,6 +147,9 @@ export function BookingCard({
         <button type="button" aria-expanded={log.open} onClick={() => void toggleLog()}>
           Messages
         </button>
+        {move && (
+          <MoveAction booking={booking} zone={resourceZone} locale={locale} now={now} disabled={busy} handlers={move} />
+        )}
         {onCancelSeries && <CancelSeriesAction booking={booking} disabled={busy} onConfirm={onCancelSeries} />}
       </div>
       {error && (

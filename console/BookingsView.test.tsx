@@ -233,7 +233,7 @@ describe('week grid', () => {
     expect(within(card).getByText('confirmed')).toBeTruthy()
     // Confirmed and not started yet: no "No-show", no "Completed".
     const actions = within(within(card).getByRole('group', { name: 'Actions for K7Q2XM3D' })).getAllByRole('button')
-    expect(actions.map((b) => b.textContent)).toEqual(['Cancel…', 'Messages'])
+    expect(actions.map((b) => b.textContent)).toEqual(['Cancel…', 'Messages', 'Move…'])
 
     fireEvent.click(await block(/Lin Wu/))
     const pending = await screen.findByRole('article', { name: /Thursday 26 March/ })
@@ -241,7 +241,7 @@ describe('week grid', () => {
       within(pending)
         .getAllByRole('button')
         .map((b) => b.textContent),
-    ).toEqual(['Confirm', 'Cancel…', 'Messages'])
+    ).toEqual(['Confirm', 'Cancel…', 'Messages', 'Move…'])
     expect(within(pending).getByText('authorized €45.00')).toBeTruthy()
   })
 

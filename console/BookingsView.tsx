@@ -22,6 +22,8 @@ import {
   type StatusFilter,
 } from './bookings-model'
 import { CancelDialog, type CancelRequest } from './CancelDialog'
+import { bookingMovedWords, seriesMovedWords, type MoveHandlers } from './MoveBooking'
+import { NewBookingForm, publicFreeSlots, type FreeSlots } from './NewBookingForm'
 import { seriesCancelledWords } from './SeriesActions'
 import { WeekGrid } from './WeekGrid'
 
@@ -34,6 +36,8 @@ export interface BookingsViewProps {
   now?: () => number
   /** How long typing in the search box pauses before it asks the server. */
   searchDelayMs?: number
+  /** Where a move's free times come from; the public availability of this server unless a test says otherwise. */
+  freeSlots?: FreeSlots
 }
 
 /** Below this width the week is a list of cards: seven columns do not fit a phone. */
@@ -60,6 +64,7 @@ export function BookingsView({
   locale,
   now = Date.now,
   searchDelayMs = 300,
+  freeSlots = publicFreeSlots,
 }: BookingsViewProps) {
   const [view, setView] = useState<'week' | 'day'>('week')
   const [anchor, setAnchor] = useState(() => todayIn(ownerZone, new Date(now())))
@@ -76,6 +81,8 @@ export function BookingsView({
   const [busyId, setBusyId] = useState<string | undefined>(undefined)
   const [cardError, setCardError] = useState<{ id: string; message: string } | undefined>(undefined)
   const [cancelling, setCancelling] = useState<AdminBooking | undefined>(undefined)
+  const [adding, setAdding] = useState(false)
+  const newButton = useRef<HTMLButtonElement>(null)
   const narrow = useMediaQuery(NARROW)
   const request = useRef(0)
   const selectedCard = useRef<HTMLDivElement>(null)
@@ -210,6 +217,45 @@ export function BookingsView({
     await load()
   }
 
+  const move: MoveHandlers = {
+    freeSlots,
+    earlierSeriesDates: async (b) => {
+      // The series' active dates between now and this one, on its resource.
+      const rows: AdminBooking[] = []
+      let cursor: string | undefined
+      let pages = 0
+      do {
+        const query = bookingsQuery({
+          from: now(),
+          to: Date.parse(b.start),
+          resourceId: b.resourceId,
+          status: 'open',
+          limit: PAGE,
+          ...(cursor ? { cursor } : {}),
+        })
+        const page = await ownerRoutes(api).listBookings(query)
+        rows.push(...page.bookings)
+        cursor = page.nextCursor ?? undefined
+        pages++
+      } while (cursor && pages < MAX_PAGES)
+      return rows
+        .filter((r) => r.seriesId === b.seriesId && r.id !== b.id && r.start < b.start && Date.parse(r.start) > now())
+        .filter((r) => r.status === 'pending' || r.status === 'confirmed')
+        .sort((x, y) => x.start.localeCompare(y.start))
+    },
+    move: async (b, scope, body) => {
+      const there = zoneOf(b)
+      if (scope === 'series') {
+        const outcome = await ownerRoutes(api).rescheduleSeries(b.seriesId!, body)
+        setNotice(seriesMovedWords(b.seriesRef ?? b.seriesId!, outcome.moved.length, body.start, there, locale))
+      } else {
+        const { booking } = await ownerRoutes(api).rescheduleBooking(b.id, body)
+        setNotice(bookingMovedWords(b.ref, booking.start, there, locale))
+      }
+      await load()
+    },
+  }
+
   const card = (b: AdminBooking) => (
     <BookingCard
       key={b.id}
@@ -224,6 +270,7 @@ export function BookingsView({
       onAction={(booking, action) => void act(booking, action)}
       loadMessages={loadMessages}
       onCancelSeries={cancelSeries}
+      move={move}
     />
   )
   const dayGroups = (bookings: AdminBooking[]) =>
@@ -240,7 +287,38 @@ export function BookingsView({
 
   return (
     <section aria-labelledby="bookings-title" class="bk">
-      <h2 id="bookings-title">Bookings</h2>
+      <div class="row" style={{ marginBottom: '8px' }}>
+        <h2 id="bookings-title" class="grow">
+          Bookings
+        </h2>
+        {!adding && (
+          <button
+            type="button"
+            class="primary"
+            ref={newButton}
+            // The form offers the owner's resources: it waits for their list.
+            disabled={!resources}
+            onClick={() => setAdding(true)}
+          >
+            New booking
+          </button>
+        )}
+      </div>
+      {adding && resources && (
+        <NewBookingForm
+          api={api}
+          resources={resources}
+          resourceId={resourceId}
+          locale={locale}
+          now={now}
+          onBooked={load}
+          onClose={() => {
+            setAdding(false)
+            // The button comes back once the form is gone: the keyboard goes back to it.
+            setTimeout(() => newButton.current?.focus())
+          }}
+        />
+      )}
       <div class="bk-toolbar">
         <div class="bk-switch" role="group" aria-label="View">
           <button type="button" aria-pressed={view === 'week'} onClick={() => setView('week')}>

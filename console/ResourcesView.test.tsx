@@ -76,6 +76,7 @@ function fillEverything() {
   choose('Type', 'specialist')
   choose('Time zone', 'Europe/Vienna')
   choose('Online payment', 'deposit')
+  choose('Notices in', 'de')
   for (const [label, text] of TYPED) type(label, text)
   fireEvent.change(screen.getByLabelText('I confirm each booking myself'), { target: { checked: true } })
 }
@@ -85,6 +86,7 @@ function expectEverythingKept(changed: Record<string, string> = {}) {
   expect(valueOf('Type')).toBe('specialist')
   expect(valueOf('Time zone')).toBe('Europe/Vienna')
   expect(valueOf('Online payment')).toBe('deposit')
+  expect(valueOf('Notices in')).toBe('de')
   expect((screen.getByLabelText('I confirm each booking myself') as HTMLInputElement).checked).toBe(true)
 }
 
@@ -153,6 +155,7 @@ describe('creating a resource', () => {
         minRescheduleNoticeHours: 6,
         minCancelNoticeHours: 24,
         notifyEmail: 'owner@example.com',
+        notifyLanguage: 'de',
         country: 'DE',
       },
     })

@@ -182,6 +182,7 @@ const HELP: Record<ResourceField, string> = {
   limitGap:
     'Least time between the end of one of a guest’s bookings and the start of their next, e.g. 60. Empty: none.',
   notifyEmail: 'New bookings and cancellations are sent here. Empty: the server’s admin address.',
+  notifyLanguage: 'The language those notices are written in. Otherwise each is in the language its guest booked in.',
   spanOn:
     'Guests book one stretch from a pickup to a return across days (a car from Friday to Monday, a room by the night) instead of a slot. Pickups and returns fall inside the opening hours.',
   spanMin: 'The shortest stretch a guest may book, e.g. 4 hours or 1 day.',
@@ -498,7 +499,26 @@ function ResourceEditor({
 
         <fieldset>
           <legend>Notifications</legend>
-          <div class="grid">{text('notifyEmail', 'Notify email', { type: 'email', autoComplete: 'email' })}</div>
+          <div class="grid">
+            {text('notifyEmail', 'Notify email', { type: 'email', autoComplete: 'email' })}
+            {field('notifyLanguage', 'Notices in', (a11y) => (
+              <select
+                {...a11y}
+                value={values.notifyLanguage}
+                onChange={(e) =>
+                  set(
+                    'notifyLanguage',
+                    (e.currentTarget as HTMLSelectElement).value as ResourceFormValues['notifyLanguage'],
+                  )
+                }
+              >
+                <option value="">Each booking’s language</option>
+                <option value="en">English</option>
+                <option value="de">Deutsch</option>
+                <option value="es">Español</option>
+              </select>
+            ))}
+          </div>
         </fieldset>
 
         <FormFooter formError={formError} busy={busy} saved={saved} submit={resource ? 'Save' : 'Create'} />

@@ -35,6 +35,7 @@ const weekly: AdminBooking = {
   version: 1,
   createdAt: '2026-03-01T12:00:00Z',
   seriesRef: 'Q4M2XK7D',
+  seriesEveryWeeks: 2,
   seriesId: '6f1c0a52-8d1e-4c4b-9b0e-1d2a3b4c5d6e',
 }
 const oneOff: AdminBooking = {
@@ -94,7 +95,7 @@ describe('a date of a series on its booking card', () => {
   it('says it repeats and names the series; a one-off booking does not', async () => {
     renderView()
     const card = await openCard(/Ada Lovelace/)
-    expect(within(card).getByText(/Repeats · part of series/).textContent).toBe('Repeats · part of series Q4M2XK7D')
+    expect(within(card).getByText(/Repeats every/).textContent).toBe('Repeats every 2 weeks · series Q4M2XK7D')
     expect(within(card).getByRole('button', { name: 'Cancel the whole series…' })).toBeTruthy()
 
     const single = await openCard(/Lin Wu/)

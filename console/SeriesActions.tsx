@@ -8,12 +8,14 @@ import type { AdminBooking } from './bookings-model'
  * every date still to come at once (each refunded by its own policy), after asking.
  */
 
-/** "Repeats · part of series Q4M2XK7D", for a date of a series; nothing otherwise. */
+/** "Repeats every week · series Q4M2XK7D", for a date of a series; nothing otherwise. */
 export function SeriesLine({ booking }: { booking: AdminBooking }) {
   if (!booking.seriesRef && !booking.seriesId) return null
+  const every = booking.seriesEveryWeeks
+  const repeats = every === undefined ? 'Repeats' : every === 1 ? 'Repeats every week' : `Repeats every ${every} weeks`
   return (
     <p class="muted bk-series">
-      Repeats · part of series <code>{booking.seriesRef ?? booking.seriesId}</code>
+      {repeats} · series <code>{booking.seriesRef ?? booking.seriesId}</code>
     </p>
   )
 }

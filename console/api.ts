@@ -1,8 +1,10 @@
 import type {
+  AdminBookingBody,
   AdminCancelBody,
   AdminPoolCreateBody,
   AdminPoolMembersBody,
   AdminPoolUpdateBody,
+  AdminRescheduleBody,
   AdminResourceCreateBody,
   AdminResourceUpdateBody,
   AdminScheduleBody,
@@ -28,6 +30,9 @@ import type {
   AdminWaitlistEntry,
   AdminWaitlistResponse,
   CancelledSeries,
+  CreatedBooking,
+  CreatedSeries,
+  MovedSeries,
 } from '../shared/api-contract'
 import type {
   AdminWebhookDeliveriesResponse,
@@ -176,5 +181,13 @@ export function ownerRoutes(api: AdminApi) {
     /** Every future date of the series, each refunded by its policy unless `refundPercent` says. */
     cancelSeries: (seriesId: string, body: AdminCancelBody = {}) =>
       api.call<CancelledSeries>('POST', `/series/${encodeURIComponent(seriesId)}/cancel`, body),
+    /** To a future time (`end` omitted keeps its length), outside the schedule if need be, never onto another booking. */
+    rescheduleBooking: (bookingId: string, body: AdminRescheduleBody) =>
+      api.call<AdminBookingResponse>('POST', `/bookings/${encodeURIComponent(bookingId)}/reschedule`, body),
+    /** `start` is the new time of the series' next date; every later one follows by the same local shift, all or none. */
+    rescheduleSeries: (seriesId: string, body: AdminRescheduleBody) =>
+      api.call<MovedSeries>('POST', `/series/${encodeURIComponent(seriesId)}/reschedule`, body),
+    /** The owner books for a guest, confirmed at once: a series (`series` in the answer) when `repeat` is given. */
+    createBooking: (body: AdminBookingBody) => api.call<CreatedBooking | CreatedSeries>('POST', '/bookings', body),
   }
 }

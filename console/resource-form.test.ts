@@ -46,6 +46,7 @@ const everything: AdminResource = {
     minCancelNoticeHours: 24.5,
     limits: { perGuestPerDay: 1, perGuestPerWeek: 3, perGuestPerMonth: 8, perDay: 6, minGapMinutes: 60 },
     notifyEmail: 'owner@example.com',
+    notifyLanguage: 'de',
     country: 'AT',
     holdTtlSec: 300,
   },
@@ -87,6 +88,7 @@ describe('the resource form ↔ config mapping', () => {
       limitDay: '6',
       limitGap: '60',
       notifyEmail: 'owner@example.com',
+      notifyLanguage: 'de',
       isActive: false,
       // Not a span: the span fields wait with their defaults for the owner to switch it on.
       spanOn: false,

@@ -53,6 +53,8 @@ export interface ResourceFormValues {
   /** Least minutes between the end of one of a guest's bookings and the start of their next. */
   limitGap: string
   notifyEmail: string
+  /** '' = each notice in its booking's language. */
+  notifyLanguage: '' | 'en' | 'de' | 'es'
   isActive: boolean
   /** Booked as one span across days (a car, a room by the night) instead of by slots. */
   spanOn: boolean
@@ -109,6 +111,7 @@ export const FIELD_ORDER: readonly ResourceField[] = [
   'limitDay',
   'limitGap',
   'notifyEmail',
+  'notifyLanguage',
   'spanOn',
   'spanMin',
   'spanMax',
@@ -143,6 +146,7 @@ const FORM_CONFIG_KEYS = new Set<keyof ResourceConfig>([
   'minCancelNoticeHours',
   'limits',
   'notifyEmail',
+  'notifyLanguage',
   'country',
   'span',
 ])
@@ -207,6 +211,7 @@ export function formFromResource(resource: AdminResource | undefined, defaultZon
     limitDay: textOf(config.limits?.perDay),
     limitGap: textOf(config.limits?.minGapMinutes),
     notifyEmail: config.notifyEmail ?? '',
+    notifyLanguage: config.notifyLanguage ?? '',
     isActive: resource?.isActive ?? true,
     ...spanFields(config.span),
   }
@@ -503,6 +508,7 @@ export function toResourceBody(
   if (cancelNotice !== undefined) config.minCancelNoticeHours = cancelNotice
   if (limits) config.limits = limits
   if (values.notifyEmail.trim() !== '') config.notifyEmail = values.notifyEmail.trim()
+  if (values.notifyLanguage !== '') config.notifyLanguage = values.notifyLanguage
   if (country !== '') config.country = country
   if (span) config.span = span
   return { body: { slug, type: values.type, name: values.name.trim(), timezone: values.timezone, config } }
@@ -525,6 +531,7 @@ const CONFIG_FIELDS: Record<string, ResourceField> = {
   payment: 'payment',
   depositAmount: 'deposit',
   notifyEmail: 'notifyEmail',
+  notifyLanguage: 'notifyLanguage',
   country: 'country',
   cancellationPolicy: 'freeHours',
   minRescheduleNoticeHours: 'moveNotice',

@@ -240,7 +240,11 @@ export const bookings = pgTable(
     guestTimezone: text('guest_timezone'),
     /** The manage token sealed under APP_SECRET, so messages sent later can carry the manage link. */
     manageLinkSealed: text('manage_link_sealed'),
-    paymentIntentId: text('payment_intent_id').unique(),
+    /**
+     * The booking's PaymentIntent. A prepaid series has ONE intent for all its dates (each
+     * date's amounts are its own share of it), so the id is unique among single bookings only.
+     */
+    paymentIntentId: text('payment_intent_id'),
     /** Money in integer minor units of `currency`. */
     amount: integer('amount'),
     currency: text('currency'),
@@ -290,6 +294,12 @@ export const bookings = pgTable(
       'bookings_payment_status_known',
       sql.raw(`payment_status IS NULL OR payment_status IN (${PAYMENT_STATUSES.map((s) => `'${s}'`).join(', ')})`),
     ),
+    uniqueIndex('bookings_payment_intent_single')
+      .on(t.paymentIntentId)
+      .where(sql`${t.seriesId} IS NULL`),
+    index('bookings_payment_intent_idx')
+      .on(t.paymentIntentId)
+      .where(sql`${t.paymentIntentId} IS NOT NULL`),
     index('bookings_series_idx')
       .on(t.seriesId)
       .where(sql`${t.seriesId} IS NOT NULL`),
@@ -326,8 +336,17 @@ export const bookingSeries = pgTable(
     untilDate: date('until_date', { mode: 'string' }),
     /** `all_or_nothing` or `skip_conflicts`, as the series was booked. */
     mode: text('mode').notNull(),
-    /** Local dates skipped because they were taken when the series was booked. */
+    /** Local dates skipped because they were not free when the series was booked. */
     skippedDates: text('skipped_dates')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    /**
+     * Why each skipped date was not free (`taken`, `held`, `closed`), in the order of
+     * `skippedDates`, so a retried request answers exactly as the first did. Series booked
+     * before this column have none: their dates read as `taken`.
+     */
+    skippedReasons: text('skipped_reasons')
       .array()
       .notNull()
       .default(sql`'{}'::text[]`),
@@ -619,6 +638,11 @@ export const waitlistEntries = pgTable(
       .on(t.resourceId, t.queuedSeq)
       .where(sql`${t.status} = 'waiting'`),
     index('waitlist_entries_resource_window_idx').on(t.resourceId, t.windowStart),
+    // Claimed entries pile up forever; the offer worker only looks, every minute, at those whose
+    // window is still open (a claim never paid goes back in line).
+    index('waitlist_entries_booked_open_idx')
+      .on(t.windowEnd)
+      .where(sql`${t.status} = 'booked'`),
     // One place in the queue per guest and window: joining twice is refused, not queued twice.
     uniqueIndex('waitlist_entries_once')
       .on(t.resourceId, sql`lower(${t.guestEmail})`, t.windowStart, t.windowEnd)
@@ -663,7 +687,7 @@ export const waitlistOffers = pgTable(
   ],
 )
 
-export const WAITLIST_MESSAGE_EVENTS = ['joined', 'offered'] as const
+export const WAITLIST_MESSAGE_EVENTS = ['joined', 'offered', 'removed'] as const
 export const WAITLIST_MESSAGE_STATUSES = ['pending', 'sending', 'sent', 'failed', 'skipped'] as const
 
 /**

@@ -139,7 +139,12 @@ describe.skipIf(!browserAvailable())('the owner console in Chromium', () => {
     await guest.goto(`${server.url}/studio-page`)
     const widget = guest.locator(`[data-booking-resource="${slug}"]`)
     const day = (date: string) => widget.locator(`[role=grid] button:not(.other):text-is("${Number(date.slice(8))}")`)
-    await timeOptions(widget).first().waitFor({ timeout: 15_000 })
+    // The calendar is ready: times, or (late on the month's last day with times) "Next available".
+    await timeOptions(widget)
+      .first()
+      .or(widget.getByRole('button', { name: en.nextAvailable('') }))
+      .first()
+      .waitFor({ timeout: 15_000 })
     if (nextDay.slice(0, 7) !== berlinToday.slice(0, 7))
       await widget.getByRole('button', { name: en.nextMonth }).click()
     await day(nextDay).click()

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AvailabilityResponse } from '../shared/types'
 import { todayIn, addDays } from '../shared/calendar-labels'
 import de from '../widget/locales/de'
-import { browserAvailable, launchChromium, timeOptions } from '../test/browser'
+import { browserAvailable, launchChromium, showFreeTimes } from '../test/browser'
 import { everyDay, insertBooking, insertResource } from '../test/fixtures'
 import {
   clearSnaps,
@@ -87,15 +87,8 @@ describe.skipIf(!browserAvailable())('a guest books places of a class at human s
       expect(new URL(url).origin).not.toBe(new URL(harness.apiUrl).origin)
       await page.goto(url)
       const widget = page.locator('[data-booking-resource="morning-yoga"]')
-      const times = timeOptions(widget)
       // Late on a month's last day the first class is next month's: the guest taps "Next available".
-      const next = widget.getByRole('button', { name: new RegExp(`^${de.nextAvailable('')}`) })
-      await times.first().or(next).first().waitFor({ timeout: UI_WAIT })
-      if (!(await times.first().isVisible())) {
-        await human.pause()
-        await next.tap()
-        await times.first().waitFor({ timeout: UI_WAIT })
-      }
+      const times = await showFreeTimes(widget, de.nextAvailable(''), human, UI_WAIT)
 
       // The class says how few places are left at its first time.
       expect(await times.first().textContent()).toContain(de.placesLeft(3))
@@ -165,8 +158,7 @@ describe.skipIf(!browserAvailable())('a guest books places of a class at human s
       await snap(tab, JOURNEY, `${String(++shots).padStart(2, '0')}-manage`)
       await human.pause()
       await manage.getByRole('button', { name: de.changeTime }).tap()
-      const later = timeOptions(manage).last()
-      await later.waitFor({ timeout: UI_WAIT })
+      const later = (await showFreeTimes(manage, de.nextAvailable(''), human, UI_WAIT)).last()
       // The booking's places are fixed: no stepper; the times offered have room for both.
       expect(await manage.getByRole('group', { name: de.seats }).count()).toBe(0)
       await later.tap()
@@ -220,10 +212,10 @@ describe.skipIf(!browserAvailable())('a guest books places of a class at human s
       const page = await context.newPage()
       await page.goto(harness.publishPage('/kurse/axe/', { resource: 'morning-yoga', pageLang: 'de' }))
       const widget = page.locator('[data-booking-resource="morning-yoga"]')
-      await timeOptions(widget).first().waitFor({ timeout: UI_WAIT })
+      await showFreeTimes(widget, de.nextAvailable(''), {}, UI_WAIT)
       await widget.getByRole('group', { name: de.seats }).getByRole('button', { name: de.moreSeats }).click()
       await expect.poll(() => widget.getByRole('status').first().textContent()).toBe(de.places(2))
-      await timeOptions(widget).first().waitFor({ timeout: UI_WAIT })
+      await showFreeTimes(widget, de.nextAvailable(''), {}, UI_WAIT)
       expect(await widget.locator('.left').count(), 'a time says how few places are left').toBeGreaterThan(0)
       await page.addScriptTag({ content: axeSource })
       const violations = await page.evaluate(async () => {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, it, type ExpectStatic } from 'vitest'
 import { en, type Messages } from '../widget/i18n'
 import de from '../widget/locales/de'
 import es from '../widget/locales/es'
-import { browserAvailable, launchChromium, timeOptions } from '../test/browser'
+import { browserAvailable, launchChromium, showFreeTimes } from '../test/browser'
 import {
   appears,
   clearSnaps,
@@ -300,7 +300,7 @@ describe.skipIf(!browserAvailable())(
             // The manage page may still be English here (that is checked above); the move must be tried either way.
             await human.pause()
             await manage.getByRole('button', { name: either(de.changeTime, en.changeTime) }).tap()
-            const later = (await showTimes(manage, de, human)).last()
+            const later = (await showFreeTimes(manage, de.nextAvailable(''), human, UI_WAIT)).last()
             await shot('move-pick', managePage)
             await human.pause()
             await later.tap()
@@ -496,22 +496,6 @@ async function values(host: Locator, t: Messages): Promise<Guest> {
   }
 }
 
-/**
- * Waits for the free times; when the month shown has none left (late on its last
- * working day), taps “Next available” as a person would.
- */
-async function showTimes(host: Locator, t: Messages, human: ReturnType<typeof person>): Promise<Locator> {
-  const times = timeOptions(host)
-  const next = host.getByRole('button', { name: new RegExp(`^${escapeRegExp(t.nextAvailable(''))}`) })
-  await times.first().or(next).first().waitFor({ timeout: UI_WAIT })
-  if (!(await times.first().isVisible())) {
-    await human.pause()
-    await next.tap()
-    await times.first().waitFor({ timeout: UI_WAIT })
-  }
-  return times
-}
-
 /** Looks at the free times for a moment, then taps the first. */
 async function pickFirstTime(
   host: Locator,
@@ -519,7 +503,7 @@ async function pickFirstTime(
   human: ReturnType<typeof person>,
   shot: (step: string) => Promise<void>,
 ): Promise<void> {
-  const first = (await showTimes(host, t, human)).first()
+  const first = (await showFreeTimes(host, t.nextAvailable(''), human, UI_WAIT)).first()
   await shot('times')
   await human.pause()
   await first.tap()

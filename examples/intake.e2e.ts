@@ -5,7 +5,7 @@ import type { AdminBookingResponse, AdminResourceResponse, AdminResourcesRespons
 import type { IntakeQuestion } from '../shared/resource-config'
 import de from '../widget/locales/de'
 import { createAdminKey } from '../api/admin/keys'
-import { browserAvailable, launchChromium, timeOptions } from '../test/browser'
+import { browserAvailable, launchChromium, showFreeTimes } from '../test/browser'
 import {
   describedBy,
   OWNER_EMAIL,
@@ -114,9 +114,10 @@ describe.skipIf(!browserAvailable())('a German guest answers the owner’s quest
     const host = page.locator('[data-booking-resource="meeting-room"]')
 
     try {
-      await timeOptions(host).first().waitFor({ timeout: UI_WAIT })
+      // Late on a month's last day with times, the guest first taps "Next available".
+      const times = await showFreeTimes(host, de.nextAvailable(''), { pause, press: (target) => target.tap() }, UI_WAIT)
       await pause()
-      await timeOptions(host).first().tap()
+      await times.first().tap()
 
       const textbox = (label: string) => host.getByRole('textbox', { name: new RegExp(`^${label}`) })
       await textbox(de.name).waitFor({ timeout: UI_WAIT })

@@ -7,12 +7,13 @@ import {
   browserAvailable,
   launchChromium,
   screenshotOnFailure,
+  showFreeTimes,
   startDemoServer,
-  timeOptions,
   type DemoServer,
 } from '../test/browser'
 import { FAKE_WEBHOOK_SECRET, startFakeStripe, type FakeStripe } from '../test/fake-stripe'
 import { everyDay, insertResource } from '../test/fixtures'
+import { en } from '../widget/i18n'
 
 /*
  * A paid booking in Chromium: the built widget fetches its card-step chunk only at the card step,
@@ -95,7 +96,7 @@ describe.skipIf(!browserAvailable())('a paid booking in Chromium', () => {
     await page.goto(`${server.url}/pay-test`)
 
     const widget = page.locator('#paid')
-    await timeOptions(widget).first().click({ timeout: 15_000 })
+    await (await showFreeTimes(widget, en.nextAvailable(''))).first().click()
     await widget.getByText('Paid when you book: €42.00').waitFor()
     await widget.getByText('Free cancellation until 24 h before the start.').waitFor()
     const cardStep = (path: string) => /^\/assets\/stripe-payment-[\w-]{8}\.js$/.test(path)

@@ -1,10 +1,10 @@
-import type { Browser, Locator, Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { PoolAvailabilityResponse } from '../shared/types'
 import { addDays, todayIn } from '../shared/calendar-labels'
 import { en } from '../widget/i18n'
 import de from '../widget/locales/de'
-import { browserAvailable, launchChromium, timeOptions } from '../test/browser'
+import { browserAvailable, launchChromium, showFreeTimes, timeOptions } from '../test/browser'
 import { everyDay, insertBooking, insertPool, insertResource } from '../test/fixtures'
 import { ownerPage } from '../test/host-page'
 import { clearSnaps, openPhone, pageProblems, person, snap, startHumanHarness, type HumanHarness } from '../test/human'
@@ -59,18 +59,6 @@ describe.skipIf(!browserAvailable())('a guest books through a pool at human spee
   }
 
   /** Waits for the first time on show; late on a month's last day it is next month's, one tap away. */
-  async function firstTimeOnShow(widget: Locator, nextLabel: string, human: ReturnType<typeof person>) {
-    const times = timeOptions(widget)
-    const next = widget.getByRole('button', { name: new RegExp(`^${nextLabel}`) })
-    await times.first().or(next).first().waitFor({ timeout: UI_WAIT })
-    if (!(await times.first().isVisible())) {
-      await human.pause()
-      await next.tap()
-      await times.first().waitFor({ timeout: UI_WAIT })
-    }
-    return times.first()
-  }
-
   function shooter(page: Page, journey: string) {
     let shots = 0
     return async (step: string) => {
@@ -125,7 +113,7 @@ describe.skipIf(!browserAvailable())('a guest books through a pool at human spee
       expect(new URL(url).origin).not.toBe(new URL(harness.apiUrl).origin)
       await page.goto(url)
       const widget = page.locator('[data-booking-pool="physios"]')
-      const time = await firstTimeOnShow(widget, en.nextAvailable(''), human)
+      const time = (await showFreeTimes(widget, en.nextAvailable(''), human, UI_WAIT)).first()
       await expect.poll(() => widget.getByRole('heading', { level: 2 }).textContent()).toBe('Physiotherapy Spree')
 
       // The guest may choose a specialist; she leaves it at "Anyone".
@@ -218,7 +206,7 @@ describe.skipIf(!browserAvailable())('a guest books through a pool at human spee
       })
       await page.goto(url)
       const widget = page.locator('[data-booking-pool="speisesaal"]')
-      await firstTimeOnShow(widget, de.nextAvailable(''), human)
+      await showFreeTimes(widget, de.nextAvailable(''), human, UI_WAIT)
 
       // The party size comes first, above the calendar and the times.
       const stepper = widget.getByRole('group', { name: de.partySize })
@@ -242,7 +230,7 @@ describe.skipIf(!browserAvailable())('a guest books through a pool at human spee
         await expect.poll(() => stepper.getByRole('status').textContent()).toBe(de.guests(count))
         await page.waitForTimeout(400)
       }
-      const time = await firstTimeOnShow(widget, de.nextAvailable(''), human)
+      const time = (await showFreeTimes(widget, de.nextAvailable(''), human, UI_WAIT)).first()
       await shot('five-guests')
       await human.pause()
 

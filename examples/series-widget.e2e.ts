@@ -1,12 +1,13 @@
-import { mkdir } from 'node:fs/promises'
+import { mkdir, readFile } from 'node:fs/promises'
+import ICAL from 'ical.js'
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { SeriesResponse } from '../shared/api-contract'
 import type { AvailabilityResponse, PublicResource } from '../shared/types'
 import { en } from '../widget/i18n'
-import { browserAvailable, launchChromium, timeOptions } from '../test/browser'
+import { browserAvailable, launchChromium, showFreeTimes } from '../test/browser'
 import { newSession } from '../test/holds'
-import { pageProblems, saveMessages, startHumanHarness, type HumanHarness } from '../test/human'
+import { pageProblems, person, saveMessages, startHumanHarness, type HumanHarness } from '../test/human'
 import { bodyOf } from '../test/mailbox'
 import { findSeriesById } from '../api/series/series-store'
 
@@ -15,11 +16,11 @@ import { findSeriesById } from '../api/series/series-store'
  * books the meeting room every week for four weeks. Someone else already has the second
  * date: the widget marks it taken, the guest keeps "Book the free dates only", and three
  * bookings exist under one series; the confirmation email says how it repeats and which date
- * was skipped. Screenshots: .scratch/series-*.png.
+ * was skipped; the confirmation's download puts all three dates in the phone's calendar.
+ * Screenshots: .scratch/series-*.png.
  */
 
 const UI_WAIT = 15_000
-const KEY_DELAY_MS = 75
 const PAUSE_MS = 900
 const ZONE = 'Europe/Berlin'
 const WEEK_MS = 7 * 86_400_000
@@ -110,15 +111,17 @@ describe.skipIf(!browserAvailable())('a guest books a weekly series from the wid
     const host = page.locator('[data-booking-resource="meeting-room"]')
 
     try {
-      await timeOptions(host).first().waitFor({ timeout: UI_WAIT })
+      // Late on a month's last day with times, the guest first taps "Next available".
+      const times = await showFreeTimes(host, en.nextAvailable(''), { pause, press: (target) => target.tap() }, UI_WAIT)
       await pause()
-      await timeOptions(host).first().tap()
+      await times.first().tap()
 
       const textbox = (label: string) => host.getByRole('textbox', { name: new RegExp(`^${label}`) })
       await textbox(en.name).waitFor({ timeout: UI_WAIT })
+      // Types as a person does (80–150 ms a key, from a seeded sequence), then pauses.
+      const guest = person(page, 23)
       const typeInto = async (field: Locator, text: string) => {
-        await field.tap()
-        await field.pressSequentially(text, { delay: KEY_DELAY_MS })
+        await guest.type(field, text)
         await pause()
       }
       await typeInto(textbox(en.name), 'Ada Lovelace')
@@ -169,6 +172,21 @@ describe.skipIf(!browserAvailable())('a guest books a weekly series from the wid
       ])
       expect(series.skippedDates).toHaveLength(1)
       expect(series.mode).toBe('skip_conflicts')
+
+      // "Add all 3 dates": one file from the phone, one event per date booked.
+      const download = host.getByRole('link', { name: en.repeat.addAll(3) })
+      await download.waitFor({ timeout: UI_WAIT })
+      await download.scrollIntoViewIfNeeded()
+      await pause()
+      await shot('3-calendar')
+      const [file] = await Promise.all([page.waitForEvent('download', { timeout: UI_WAIT }), download.tap()])
+      expect(file.suggestedFilename()).toBe(`series-${seriesRef}.ics`)
+      const ics = await readFile((await file.path())!, 'utf8')
+      const starts = new ICAL.Component(ICAL.parse(ics))
+        .getAllSubcomponents('vevent')
+        .map((event) => new ICAL.Event(event).startDate.toJSDate().toISOString())
+      expect(starts.sort()).toEqual(series.bookings.filter((b) => b.status === 'confirmed').map((b) => b.start))
+      expect(await host.getByRole('link', { name: en.repeat.googleFirst }).isVisible()).toBe(true)
 
       // One confirmation for the series, saying how it repeats and which date was skipped.
       const mail = await harness.mailbox.waitFor(

@@ -8,7 +8,7 @@ import type { PublicHold, ServiceAvailabilityResponse } from '../shared/types'
 import { addDays, todayIn } from '../shared/calendar-labels'
 import { en, type Messages } from '../widget/i18n'
 import de from '../widget/locales/de'
-import { browserAvailable, launchChromium, timeOptions } from '../test/browser'
+import { browserAvailable, launchChromium, showFreeTimes, timeOptions } from '../test/browser'
 import { ownerPage } from '../test/host-page'
 import { pageProblems, saveMessages, startHumanHarness, type HumanHarness } from '../test/human'
 import { bodyOf, invitesOf, manageLinkOf } from '../test/mailbox'
@@ -119,15 +119,7 @@ describe.skipIf(!browserAvailable())('a guest books a massage with a room at hum
 
   /** Waits for the first time on show; late on a month's last day it is next month's, one tap away. */
   async function firstTimeOnShow(widget: Locator, t: Messages, page: Page) {
-    const times = timeOptions(widget)
-    const next = widget.getByRole('button', { name: new RegExp(`^${t.nextAvailable('')}`) })
-    await times.first().or(next).first().waitFor({ timeout: UI_WAIT })
-    if (!(await times.first().isVisible())) {
-      await person(page).pause()
-      await next.tap()
-      await times.first().waitFor({ timeout: UI_WAIT })
-    }
-    return times.first()
+    return (await showFreeTimes(widget, t.nextAvailable(''), person(page), UI_WAIT)).first()
   }
 
   /** The day the calendar has selected, as its button names it. */
@@ -262,8 +254,7 @@ describe.skipIf(!browserAvailable())('a guest books a massage with a room at hum
       await shot('manage', tab)
       await person(tab).pause()
       await manage.getByRole('button', { name: en.changeTime }).tap()
-      const later = timeOptions(manage).last()
-      await later.waitFor({ timeout: UI_WAIT })
+      const later = (await showFreeTimes(manage, en.nextAvailable(''), person(tab), UI_WAIT)).last()
       const moveHold = tab.waitForResponse((r) => r.url().includes(`/holds`) && r.request().method() === 'POST')
       await later.tap()
       const moveAnswer = await moveHold

@@ -9,11 +9,17 @@ import {
   focusedElement,
   launchChromium,
   screenshotOnFailure,
+  showFreeTimes,
   startDemoServer,
   timeOptions,
   watchProblems,
   type DemoServer,
 } from '../test/browser'
+import { CATALOGUES } from '../widget/locales'
+
+/** How "Next available: …" starts, in English and German: late on a month's last day with times, the month shown has none left. */
+const NEXT = CATALOGUES.en!.nextAvailable('')
+const NEXT_DE = CATALOGUES.de!.nextAvailable('')
 
 /*
  * The example pages as guests use them: the built widget.js and manage.js in Debian's
@@ -58,7 +64,7 @@ describe.skipIf(!browserAvailable())('the widget in Chromium', () => {
   it('books the first free meeting-room time on the demo page under its strict CSP', async () => {
     const { page, problems } = await openPage('/')
     const room = page.locator('[data-booking-resource="meeting-room"]')
-    await timeOptions(room).first().click({ timeout: 15_000 })
+    await (await showFreeTimes(room, NEXT)).first().click()
     await room.locator('input[name="name"]').fill('Grace Hopper')
     await room.locator('input[name="email"]').fill('grace@example.com')
     await room.getByRole('button', { name: 'Book' }).click()
@@ -77,7 +83,7 @@ describe.skipIf(!browserAvailable())('the widget in Chromium', () => {
   it('lets two guests race for one time: one confirmation, one “just taken” with fresh times', async () => {
     const [a, b] = await Promise.all([openPage('/'), openPage('/')])
     const hosts = [a!.page, b!.page].map((page) => page.locator('[data-booking-resource="meeting-room"]'))
-    await Promise.all(hosts.map((host) => timeOptions(host).first().waitFor({ timeout: 15_000 })))
+    await Promise.all(hosts.map((host) => showFreeTimes(host, NEXT)))
     const contested = await timeOptions(hosts[0]!).first().textContent()
     expect(await timeOptions(hosts[1]!).first().textContent()).toBe(contested)
 
@@ -99,7 +105,7 @@ describe.skipIf(!browserAvailable())('the widget in Chromium', () => {
     const winner = hosts[outcomes.indexOf('held')]!
     const loser = hosts[outcomes.indexOf('taken')]!
 
-    await timeOptions(loser).first().waitFor()
+    await showFreeTimes(loser, NEXT)
     expect(await timeOptions(loser).allTextContents()).not.toContain(contested)
 
     await winner.locator('input[name="name"]').fill('Winner')
@@ -117,7 +123,7 @@ describe.skipIf(!browserAvailable())('the widget in Chromium', () => {
   it('books with the keyboard alone, focus moving to each step’s heading', async () => {
     const { page, problems } = await openPage('/')
     const room = page.locator('[data-booking-resource="meeting-room"]')
-    await timeOptions(room).first().waitFor({ timeout: 15_000 })
+    await showFreeTimes(room, NEXT)
 
     // Tab from the top of the page into the calendar: the selected day is its one tab stop.
     let focused = await focusedElement(page)
@@ -156,8 +162,8 @@ describe.skipIf(!browserAvailable())('the widget in Chromium', () => {
   it('fits a 320 px screen: no horizontal scroll, every target at least 44 px', async () => {
     const { page, problems } = await openPage('/', { width: 320, height: 640 })
     const room = page.locator('[data-booking-resource="meeting-room"]')
-    await timeOptions(room).first().waitFor({ timeout: 15_000 })
-    await page.locator('[data-booking-resource="yoga-class"] [role=listbox]').waitFor({ timeout: 15_000 })
+    await showFreeTimes(room, NEXT)
+    await showFreeTimes(page.locator('[data-booking-resource="yoga-class"]'), NEXT)
     await page.screenshot({ path: 'test-results/widget-320px.png', fullPage: true })
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320)
 
@@ -189,7 +195,7 @@ describe.skipIf(!browserAvailable())('the widget in Chromium', () => {
     await launcher.click({ timeout: 15_000 })
     const dialog = page.locator('[data-booking-popup="meeting-room"] dialog[open]')
     await dialog.waitFor()
-    await timeOptions(dialog).first().waitFor({ timeout: 15_000 })
+    await showFreeTimes(dialog, NEXT)
     for (let i = 0; i < 12; i++) {
       await page.keyboard.press('Tab')
       const focused = await focusedElement(page)
@@ -214,8 +220,8 @@ describe.skipIf(!browserAvailable())('the widget in Chromium', () => {
     const { page, problems } = await openPage('/examples/popup')
     await page.locator('[data-booking-launcher] button').click({ timeout: 15_000 })
     const dialog = page.locator('[data-booking-popup="meeting-room"] dialog[open]')
-    const first = timeOptions(dialog).first()
-    const held = (await first.textContent({ timeout: 15_000 }))?.trim()
+    const first = (await showFreeTimes(dialog, NEXT)).first()
+    const held = (await first.textContent())?.trim()
     await first.click()
     await dialog.getByRole('timer').waitFor()
     await dialog.getByLabel('Name').pressSequentially('Ada', { delay: 100 })
@@ -238,10 +244,10 @@ describe.skipIf(!browserAvailable())('the widget in Chromium', () => {
     await other.page.locator('[data-booking-launcher] button').click({ timeout: 15_000 })
     const otherDialog = other.page.locator('[data-booking-popup="meeting-room"] dialog[open]')
     await expect
-      .poll(() =>
-        timeOptions(otherDialog)
+      .poll(async () =>
+        (await showFreeTimes(otherDialog, NEXT))
           .first()
-          .textContent({ timeout: 15_000 })
+          .textContent()
           .then((t) => t?.trim()),
       )
       .toBe(held)
@@ -262,7 +268,7 @@ describe.skipIf(!browserAvailable())('the widget in Chromium', () => {
       document.body.append(again)
     })
     const late = page.locator('#late')
-    await timeOptions(late).first().waitFor({ timeout: 15_000 })
+    await showFreeTimes(late, NEXT_DE)
     await late.getByText('Dauer').waitFor()
     expect(
       await page.evaluate(() => document.querySelector('#late')!.shadowRoot!.querySelectorAll('.root').length),
@@ -283,7 +289,7 @@ describe.skipIf(!browserAvailable())('the widget in Chromium', () => {
       route.fulfill({ contentType: 'text/javascript', body: loader.replace(entry!, 'assets/widget-Pr3vious.js') }),
     )
     await page.goto(`${server.url}/`)
-    await timeOptions(page.locator('[data-booking-resource="meeting-room"]')).first().waitFor({ timeout: 15_000 })
+    await showFreeTimes(page.locator('[data-booking-resource="meeting-room"]'), NEXT)
   }, 60_000)
 
   it('manages a booking from its link: moves it, then cancels it', async () => {
@@ -294,7 +300,7 @@ describe.skipIf(!browserAvailable())('the widget in Chromium', () => {
     await manage.getByText('Confirmed').waitFor()
 
     await manage.getByRole('button', { name: 'Change time' }).click()
-    await timeOptions(manage).last().click({ timeout: 15_000 })
+    await (await showFreeTimes(manage, NEXT)).last().click()
     await manage.getByRole('button', { name: 'Move to this time' }).click()
     await manage.getByText('Your booking has moved to the new time.').waitFor({ timeout: 15_000 })
     const moved = await findBooking(ref)
@@ -341,10 +347,13 @@ describe.skipIf(!browserAvailable())('the widget in Chromium', () => {
       })
       expect(violations, step).toEqual([])
     }
-    for (const slug of ['meeting-room', 'dr-rivera', 'yoga-class'])
-      await timeOptions(page.locator(`[data-booking-resource="${slug}"]`))
-        .first()
-        .waitFor({ timeout: 15_000 })
+    // Each in its own language: Dr. Rivera's widget speaks German.
+    for (const [slug, next] of [
+      ['meeting-room', NEXT],
+      ['dr-rivera', NEXT_DE],
+      ['yoga-class', NEXT],
+    ] as const)
+      await showFreeTimes(page.locator(`[data-booking-resource="${slug}"]`), next)
     await audit('picking a time')
     const room = page.locator('[data-booking-resource="meeting-room"]')
     await timeOptions(room).first().click()

@@ -258,6 +258,7 @@ describe('guessing refs and tokens', () => {
     })
     const statuses = new Map<number, number>()
     const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
+    const startedAt = Date.now()
     for (let i = 0; i < 10_000; i++) {
       // Every tenth probe aims at the real ref with a made-up token.
       const ref = i % 10 === 0 ? real.body.booking.ref : Array.from(randomBytes(8), (b) => alphabet[b & 31]).join('')
@@ -268,9 +269,17 @@ describe('guessing refs and tokens', () => {
       statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1)
       expect(res.text).not.toContain('target@example.com')
     }
-    console.log(`probes: ${JSON.stringify(Object.fromEntries(statuses))}`)
-    expect(statuses.get(404)).toBe(60)
-    expect(statuses.get(429)).toBe(10_000 - 60)
+    const endedAt = Date.now()
+    console.log(`probes: ${JSON.stringify(Object.fromEntries(statuses))} in ${endedAt - startedAt} ms`)
+    // 60 a minute. Within one clock minute that is exactly 60 answers. The shared (Redis)
+    // limiter slides: once the run crosses into the next minute, the last minute's count
+    // weighs less as that minute goes on, so about one more look-up per second passed is let
+    // through — never a burst.
+    const firstMinuteEnds = (Math.floor(startedAt / 60_000) + 1) * 60_000
+    const secondsPastFirstMinute = Math.max(0, Math.ceil((endedAt - firstMinuteEnds) / 1000))
+    expect(statuses.get(404)).toBeGreaterThanOrEqual(60)
+    expect(statuses.get(404)).toBeLessThanOrEqual(60 + secondsPastFirstMinute)
+    expect((statuses.get(404) ?? 0) + (statuses.get(429) ?? 0)).toBe(10_000)
     expect(statuses.get(200)).toBeUndefined()
     // The real guest, from their own address, is unaffected.
     const mine = await api.call<{ booking: PublicBooking }>('GET', `/v1/bookings/${real.body.booking.ref}`, {

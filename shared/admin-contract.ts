@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import type {
+  adminBookingRequestSchema,
   adminBookingsQuerySchema,
   adminCancelSchema,
   adminPoolCreateSchema,
@@ -48,6 +49,9 @@ export type AdminBookingsQuery = { [Key in keyof z.input<typeof adminBookingsQue
 
 /** `POST /bookings/:id/reschedule` body. */
 export type AdminRescheduleBody = z.input<typeof adminRescheduleSchema>
+
+/** `POST /bookings` body: the owner books for a guest (instants as ISO strings). */
+export type AdminBookingBody = z.input<typeof adminBookingRequestSchema>
 
 /** `POST /bookings/:id/cancel` body (optional). */
 export type AdminCancelBody = z.input<typeof adminCancelSchema>

@@ -446,6 +446,12 @@ export interface CreatedSeries {
   /** `skipped`: the dates not booked (`skip_conflicts`) and why. */
   series: PublicSeries & { skipped: SeriesConflict[] }
   manageToken: string
+  /**
+   * On a resource that takes payment online: ONE payment for every date booked (the sum of
+   * each date's amount), for the card step. The dates stay `pending` until it is authorized;
+   * each date then holds its own share, refunded by its own policy when it is cancelled.
+   */
+  payment?: PaymentDue
 }
 
 /** `GET /v1/series/:ref` → 200. */

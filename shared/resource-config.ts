@@ -110,6 +110,8 @@ export interface ResourceConfig {
   span?: SpanConfig
   /** Where new-booking and cancellation notices for this resource go (else ADMIN_EMAIL). */
   notifyEmail?: string
+  /** The language of those notices (`en`, `de`, `es`); else each is written in its booking's language. */
+  notifyLanguage?: 'en' | 'de' | 'es'
   /** ISO 3166-1 alpha-2 country whose national phone numbers guests type (else the zone's country). */
   country?: string
   /** Intake questions the guest answers when booking (up to 20). */
@@ -148,4 +150,10 @@ export interface BookingLimits {
   perDay?: number
   /** Least time between the end of one of a guest's bookings of this resource and the start of their next. */
   minGapMinutes?: number
+}
+
+/** The places one booking of a resource may take: `maxSeatsPerBooking`, at most the capacity (1 by default). */
+export function placesPerBooking(config: Pick<ResourceConfig, 'capacity' | 'maxSeatsPerBooking'>): number {
+  const capacity = config.capacity ?? 1
+  return Math.min(config.maxSeatsPerBooking ?? capacity, capacity)
 }

@@ -301,6 +301,8 @@ export const resourceConfigSchema = z
     span: spanConfigSchema.optional(),
     /** Where new-booking and cancellation notices for this resource go (else ADMIN_EMAIL). */
     notifyEmail: z.email().max(254).optional(),
+    /** The language of those notices; else each is written in its booking's language. */
+    notifyLanguage: z.enum(LANGUAGES).optional(),
     /** ISO 3166-1 alpha-2 country whose national phone numbers guests type (else the zone's country). */
     country: z
       .string()
@@ -568,6 +570,18 @@ export const seriesRequestSchema = bookingRequestSchema.extend({
   mode: z.enum(SERIES_MODES),
 })
 export type SeriesRequest = z.infer<typeof seriesRequestSchema>
+
+/**
+ * `POST /v1/admin/bookings`: the owner books for a guest (a call, a walk-in) without a hold of
+ * their own: the time as a hold would take it, the guest's details as a booking does, and
+ * optionally `repeat` (with `mode`, default `all_or_nothing`) for a series.
+ */
+export const adminBookingRequestSchema = holdRequestSchema.extend({
+  ...bookingRequestSchema.omit({ holdId: true }).shape,
+  repeat: seriesRequestSchema.shape.repeat.optional(),
+  mode: z.enum(SERIES_MODES).optional(),
+})
+export type AdminBookingRequest = z.infer<typeof adminBookingRequestSchema>
 
 /**
  * `POST /v1/series/:ref/reschedule` (and the owner's): the new time of the series' next

@@ -182,6 +182,8 @@ export interface PublicBooking {
   partOf?: string
   /** Present for an occurrence of a recurring booking: the series' ref (`GET /v1/series/:ref`). */
   seriesRef?: string
+  /** With `seriesRef`: the series repeats every this many weeks. */
+  seriesEveryWeeks?: number
   /** Owner API only: the series' id. */
   seriesId?: string
   notes?: string

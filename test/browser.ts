@@ -118,3 +118,26 @@ export function focusedElement(
 
 /** The widget's free-time buttons in a host element (locators reach into open shadow roots). */
 export const timeOptions = (host: Locator) => host.locator('[role=listbox] [role=option]')
+
+/**
+ * Waits for a widget's free times and returns them. Late on the last day of a month with
+ * times, the month shown has none left and the widget offers "Next available: …" instead
+ * (`nextLabel` is that label's start, `t.nextAvailable('')`): the guest presses it, after
+ * `pause` when a person is acting, with `press` (a tap on a phone; a click by default).
+ */
+export async function showFreeTimes(
+  host: Locator,
+  nextLabel: string,
+  person: { press?: (target: Locator) => Promise<void>; pause?: () => Promise<void> } = {},
+  timeout = 15_000,
+): Promise<Locator> {
+  const times = timeOptions(host)
+  const next = host.getByRole('button', { name: nextLabel })
+  await times.first().or(next).first().waitFor({ timeout })
+  if (!(await times.first().isVisible())) {
+    await person.pause?.()
+    await (person.press ? person.press(next) : next.click())
+    await times.first().waitFor({ timeout })
+  }
+  return times
+}

@@ -157,6 +157,8 @@ export function person(page: Page, seed: number, options: { pointer?: 'touch' | 
   return {
     /** A deliberate human pause (reading, thinking), not a wait for the page. */
     pause: () => page.waitForTimeout(between(2000, 3000)),
+    /** Taps the target on a phone, clicks it with a mouse. */
+    press,
     /** Taps the field, then types `text` key by key. */
     async type(field: Locator, text: string) {
       await press(field)

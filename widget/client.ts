@@ -187,9 +187,19 @@ export interface SeriesClient {
    * })
    * if (error?.code === 'slot_taken') console.log(error.details) // {conflicts: [{date, …}]}
    */
-  bookSeries(input: SeriesBookingRequest): Promise<ClientResult<CreatedSeries>>
+  bookSeries(input: SeriesBookingRequest, options?: { idempotencyKey?: string }): Promise<ClientResult<CreatedSeries>>
   /** The series behind a manage link, with all its dates. */
   getSeries(ref: string, manageToken: string): Promise<ClientResult<SeriesResponse['series']>>
+  /**
+   * Every date of the series still booked, one event each, in a single calendar file (needs
+   * the manage token). Google Calendar and Outlook links carry one event, so this is the way
+   * to add them all at once.
+   *
+   * @example
+   * const { data } = await client.getSeriesCalendarFile(ref, token)
+   * if (data) link.href = URL.createObjectURL(data) // download="series-<ref>.ics"
+   */
+  getSeriesCalendarFile(ref: string, manageToken: string): Promise<ClientResult<Blob>>
   /** Cancels every future date of the series as the guest, each under its own policy. */
   cancelSeries(ref: string, manageToken: string, reason?: string): Promise<ClientResult<CancelledSeries>>
   /**
@@ -423,17 +433,31 @@ export function createClient(options: ClientOptions): BookingClient & SeriesClie
       )
     },
 
-    bookSeries: (input) =>
-      request(`${base}/v1/bookings/series`, post(input), (body) =>
-        isRecord(body) && isRecord(body.series) && typeof body.manageToken === 'string'
-          ? (body as unknown as CreatedSeries)
-          : undefined,
+    // Keyed like a single booking: a retry after a lost answer gets the same series (and its payment).
+    bookSeries: (input, opts = {}) =>
+      request(
+        `${base}/v1/bookings/series`,
+        post(input, { 'Idempotency-Key': opts.idempotencyKey ?? randomId('idem_') }),
+        (body) =>
+          isRecord(body) && isRecord(body.series) && typeof body.manageToken === 'string'
+            ? (body as unknown as CreatedSeries)
+            : undefined,
       ),
 
     getSeries: (ref, token) =>
       request(seriesPath(ref), { headers: bearer(token) }, (body) =>
         isRecord(body) && isRecord(body.series) ? (body as unknown as SeriesResponse).series : undefined,
       ),
+
+    getSeriesCalendarFile: async (ref, manageToken) => {
+      try {
+        const response = await fetch(`${seriesPath(ref)}/calendar.ics`, { headers: bearer(manageToken) })
+        if (response.ok) return { data: await response.blob() }
+        return { error: { code: 'not_found', message: 'The calendar file is not available.', status: response.status } }
+      } catch {
+        return { error: { code: 'network_error', message: NETWORK_MESSAGE } }
+      }
+    },
 
     cancelSeries: (ref, token, reason) =>
       request(

@@ -210,6 +210,19 @@ export const en = {
     allOrNothing: 'Only if all dates are free',
     booked: 'Booked dates',
     skipped: 'Not booked (taken)',
+    // The series' calendar file holds every date; the Google and Outlook links carry only one.
+    addAll: (count: number) =>
+      count === 1 ? 'Add the date to your calendar (.ics)' : `Add all ${count} dates to your calendar (.ics)`,
+    googleFirst: 'Google Calendar (first date)',
+    outlookFirst: 'Outlook (first date)',
+    // An all-or-nothing series refused: dates (written as in the list above) were taken since they were shown.
+    takenNow: (dates: string[]) =>
+      `${dates.length === 1 ? 'One of the dates is' : `${dates.length} of the dates are`} taken now: ${dates.join(', ')}. Book the free dates, or choose other times.`,
+    // Where the card is taken when booking: one payment for every date.
+    dueNow: (count: number, each: string, total: string) =>
+      `${count === 1 ? '1 date' : `${count} dates`} × ${each} = ${total}, paid now`,
+    payFor: (count: number, weeks: number, total: string) =>
+      `${count === 1 ? '1 date' : `${count} dates`}, ${weeks === 1 ? 'weekly' : `every ${weeks} weeks`}: ${total}`,
   },
   // The waitlist: joining a fully booked day, and the entry behind its link (offers, leaving).
   waitlist: {
@@ -250,7 +263,40 @@ export const en = {
   },
 }
 
-export type Messages = typeof en
+/**
+ * A weekly series on the manage page: its dates, and cancelling or moving every later one at
+ * once. The English words come with that view's own chunk (ui/ManageSeries.tsx), so no first
+ * paint carries them; the German and Spanish catalogues, fetched whole, carry theirs.
+ */
+export interface SeriesWords {
+  title: string
+  loading: string
+  /** "Every week on Tuesday at 18:00", the weekday and time as Intl writes them. */
+  repeats: (weeks: number, weekday: string, time: string) => string
+  upcoming: string
+  noUpcoming: string
+  cancelledDates: string
+  cancelAll: string
+  confirmCancelAll: string
+  cancelTerms: string
+  yesCancelAll: string
+  /** "3 dates cancelled; 1 kept because it is within 24 hours of the start." (`hours` 0: no notice known). */
+  cancelledAll: (cancelled: number, kept: number, hours: number) => string
+  nothingToCancel: string
+  moveAll: string
+  /** `date`: the next date as the list writes it. */
+  moveIntro: (date: string) => string
+  day: string
+  time: string
+  noTimes: string
+  moveHere: string
+  movedAll: (count: number) => string
+  /** The new times refused: the dates (as the list writes them) that are not free; nothing was moved. */
+  notFree: (dates: string[]) => string
+  moveClosed: string
+}
+
+export type Messages = typeof en & { series?: SeriesWords }
 
 // The languages the guest's messages are written in, so the widget and the emails agree.
 export { LANGUAGES, type Language }

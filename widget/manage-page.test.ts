@@ -67,6 +67,21 @@ function apiFetch() {
       return answer({ booking, manageToken: 'manage-token' }, 201)
     }
     if (path.endsWith('/calendar.ics')) return new Response('BEGIN:VCALENDAR', { status: 200 })
+    // A date of a weekly series, opened with the series' token.
+    const bearer = new Headers(init?.headers).get('Authorization')
+    if (path === `/v1/bookings/${seriesDate.ref}` && bearer === 'Bearer series-token')
+      return answer({ booking: seriesDate })
+    if (path === `/v1/series/${SERIES_REF}` && bearer === 'Bearer series-token')
+      return answer({ series: { ...seriesShape, bookings: seriesDates } })
+    if (path === `/v1/series/${SERIES_REF}/cancel` && method === 'POST' && bearer === 'Bearer series-token') {
+      const cancelled = seriesDates.map((date) => ({ ...date, status: 'cancelled' as const, version: 2 }))
+      seriesDates.splice(0, seriesDates.length, ...cancelled)
+      return answer({
+        series: { ...seriesShape, bookings: cancelled },
+        cancelled: cancelled.map((date) => date.ref),
+        kept: [],
+      })
+    }
     if (path === '/v1/bookings/K7Q2XM3D' && booking) return answer({ booking })
     if (path.startsWith('/v1/resources/')) return answer({ resource: room })
     return answer({ error: { code: 'not_found', message: path } }, 404)
@@ -81,6 +96,39 @@ afterEach(() => {
   vi.unstubAllGlobals()
   document.body.innerHTML = ''
   history.replaceState(null, '', '/')
+})
+
+const SERIES_REF = 'S3R1E5AA'
+const seriesShape = {
+  ref: SERIES_REF,
+  id: '6f1c0000-0000-4000-8000-000000000001',
+  resourceId: room.id,
+  everyWeeks: 2,
+  occurrences: 3,
+  mode: 'all_or_nothing',
+  skippedDates: [],
+}
+/** Three dates two weeks apart, the first a week from now, at 18:00 UTC. */
+function seriesDateOn(weeks: number, ref: string): PublicBooking {
+  const day = new Date(Date.now() + weeks * 7 * 86_400_000).toISOString().slice(0, 10)
+  return {
+    ref,
+    resourceId: room.id,
+    status: 'confirmed',
+    start: `${day}T18:00:00Z`,
+    end: `${day}T19:00:00Z`,
+    guest: { name: 'Ada', email: 'ada@example.com' },
+    version: 1,
+    createdAt: new Date().toISOString(),
+    seriesRef: SERIES_REF,
+    seriesEveryWeeks: 2,
+    cancellation: { allowed: true, percent: 100 },
+  }
+}
+const seriesDate = seriesDateOn(1, 'A1B2C3D4')
+let seriesDates: PublicBooking[] = []
+beforeEach(() => {
+  seriesDates = [seriesDate, seriesDateOn(3, 'E5F6G7H8'), seriesDateOn(5, 'J9K2M3N4')]
 })
 
 const root = (el: Element) => el.shadowRoot!.querySelector<HTMLElement>('.root')!
@@ -134,5 +182,22 @@ describe('the manage link', () => {
     const page = await openManagePage('#ref=ZZZZZZZZ&token=nope&lang=es&theme=neon')
     await waitFor(() => expect(root(page).textContent).toContain('Este enlace de reserva no es válido.'))
     expect(root(page).getAttribute('data-theme')).toBe('light')
+  })
+
+  it('opens a date of a series with the series under it, and cancels every later date with the same token', async () => {
+    const page = await openManagePage(`#ref=${seriesDate.ref}&token=series-token&lang=de`)
+    const manage = within(root(page))
+    await manage.findByRole('heading', { name: 'Ihre Terminserie' })
+    expect(await manage.findByText(/^Alle 2 Wochen am \w+ um 18:00 Uhr$/)).toBeTruthy()
+    // The single date keeps its own buttons; the series adds its own below.
+    expect(manage.getByRole('button', { name: 'Buchung stornieren' })).toBeTruthy()
+    fireEvent.click(manage.getByRole('button', { name: 'Alle weiteren Termine stornieren' }))
+    fireEvent.click(manage.getByRole('button', { name: 'Ja, alle stornieren' }))
+    expect(await manage.findByText('3 Termine storniert.')).toBeTruthy()
+    const calls = vi
+      .mocked(fetch)
+      .mock.calls.map(([input, init]) => `${init?.method ?? 'GET'} ${new URL(String(input)).pathname}`)
+    expect(calls).toContain(`POST /v1/series/${SERIES_REF}/cancel`)
+    expect(manage.queryByRole('button', { name: 'Alle weiteren Termine stornieren' })).toBeNull()
   })
 })

@@ -62,6 +62,7 @@ input,textarea{font:inherit;font-weight:400;color:inherit;background:var(--bg);b
 .done{display:grid;gap:6px}
 .done a{display:inline-block;padding:10px 0}
 .links{display:flex;flex-wrap:wrap;gap:0 20px}
+.series{border-top:1px solid var(--ln);padding-top:12px;display:grid;gap:8px}
 .links a{display:inline-flex;align-items:center;min-height:44px;padding:0}
 .confirm{display:grid;gap:10px}
 .price{display:grid;gap:4px}

@@ -18,7 +18,6 @@ import {
 } from '../../shared/cancellation-policy'
 import { BookingError } from '../../shared/errors'
 import { DEFAULT_HOLD_TTL_SEC, type ResourceConfig } from '../../shared/schemas'
-import { takesPaymentOnline } from '../../shared/payment-terms'
 import type { CancellationSettlement, PublicBooking } from '../../shared/types'
 import type { Clock } from '../clock'
 import type { Database } from '../db/database'
@@ -31,6 +30,7 @@ import {
   findAbandonedIntents,
   findByIntent,
   findLapsingAuthorizations,
+  findUncapturedSeriesIntents,
   isCaptured,
   openIntent,
   planSettlement,
@@ -41,6 +41,7 @@ import {
   type PaymentStart,
 } from '../payments/booking-payments'
 import type { IntentState, PaymentGateway } from '../payments/gateway'
+import { openSeriesIntent, planUnpaidDateSettlement } from '../payments/series-ledger'
 import {
   cancelUnpaid,
   confirmBooking as writeConfirmation,
@@ -60,6 +61,7 @@ import {
 } from '../store/bookings'
 import { findResourceById } from '../store/resources'
 import { spanUnitsOf } from './resolve-span'
+import { syncSeriesPayment } from './series-payment'
 
 /*
  * The booking lifecycle: the one place that creates, moves, confirms, cancels, marks
@@ -102,14 +104,56 @@ export async function createBooking(
   deps: LifecycleDeps,
   draft: BookingDraft,
   config: ResourceConfig,
+  by: Booker = 'guest',
 ): Promise<BookingRow> {
-  // Per place: a booking of three places of a class pays three times the price (or deposit).
-  const due = amountDue(config, draft.seats ?? 1, await spanUnitsOf(deps.db, config, draft))
-  if (due) requirePayments(deps)
   const now = deps.clock.now()
-  const booking: NewBooking = {
+  return insertBooking(deps.db, await decideBooking(deps, draft, config, now, by), now, deps.outbox)
+}
+
+/**
+ * Who makes a new booking. The owner books for a guest (a call, a walk-in): the booking is
+ * confirmed at once, as the owner's own approval, and takes no payment online, which the owner
+ * settles with the guest; everything else (the slot, the constraint, the limits, the
+ * guest's messages) is as for a guest's own booking.
+ */
+export type Booker = 'guest' | 'owner'
+
+/**
+ * Writes a recurring booking's occurrences with its series row, every occurrence or none
+ * (store `insertSeries`). Each occurrence is decided like a single booking: its status, the
+ * resource's policy and notices as they stand now, and the amount one date costs. A series
+ * that takes payment waits, every date pending, for ONE payment of all its dates
+ * (`startSeriesPayment`); each date keeps its own share of it (api/bookings/series-payment.ts).
+ * They share one payment window: they are paid together or expire together.
+ */
+export async function createSeriesBookings(
+  deps: LifecycleDeps,
+  series: Parameters<typeof insertSeries>[1],
+  drafts: readonly BookingDraft[],
+  config: ResourceConfig,
+  by: Booker = 'guest',
+): Promise<BookingRow[]> {
+  const now = deps.clock.now()
+  const occurrences: NewBooking[] = []
+  for (const draft of drafts) occurrences.push(await decideBooking(deps, draft, config, now, by))
+  return insertSeries(deps.db, series, occurrences, now, deps.outbox)
+}
+
+/** A draft as the resource's terms decide it now: status, policy and notices kept, the amount due and its window. */
+async function decideBooking(
+  deps: LifecycleDeps,
+  draft: BookingDraft,
+  config: ResourceConfig,
+  now: number,
+  by: Booker,
+): Promise<NewBooking> {
+  // Per place: a booking of three places of a class pays three times the price (or deposit).
+  const due =
+    by === 'owner' ? undefined : amountDue(config, draft.seats ?? 1, await spanUnitsOf(deps.db, config, draft))
+  if (due) requirePayments(deps)
+  return {
     ...draft,
-    status: initialStatus(config),
+    status: by === 'owner' ? 'confirmed' : initialStatus(config),
     cancellationPolicy: config.cancellationPolicy,
     // Kept on the booking like the policy: the notice a guest booked under stays theirs.
     notice: {
@@ -121,42 +165,40 @@ export async function createBooking(
     notifyEmail: config.notifyEmail,
     expiresAt: due ? now + (config.holdTtlSec ?? DEFAULT_HOLD_TTL_SEC) * 1000 : undefined,
   }
-  return insertBooking(deps.db, booking, now, deps.outbox)
+}
+
+/** 422 `payment_unavailable` for a series that takes payment online on a server without a provider. */
+export function assertSeriesPayable(deps: LifecycleDeps, config: ResourceConfig, by: Booker = 'guest'): void {
+  if (by === 'guest' && amountDue(config)) requirePayments(deps)
 }
 
 /**
- * Writes a recurring booking's occurrences with its series row, every occurrence or none
- * (store `insertSeries`). Each occurrence is decided like a single booking: its status, the
- * resource's policy and notices as they stand now. Series cannot be prepaid yet, so one on
- * a resource that takes payment online is refused (422 `payment_unavailable`).
+ * Opens the one payment of a prepaid series' dates (all pending, just written). If the
+ * provider cannot be reached every date is cancelled at once, so no time is held by a
+ * series nobody can pay for, and the guest gets 503 `unavailable`.
  */
-export async function createSeriesBookings(
+export async function startSeriesPayment(
   deps: LifecycleDeps,
-  series: Parameters<typeof insertSeries>[1],
-  drafts: readonly BookingDraft[],
-  config: ResourceConfig,
-): Promise<BookingRow[]> {
-  assertSeriesPayable(config)
-  const occurrences: NewBooking[] = drafts.map((draft) => ({
-    ...draft,
-    status: initialStatus(config),
-    cancellationPolicy: config.cancellationPolicy,
-    notice: {
-      minRescheduleNoticeHours: config.minRescheduleNoticeHours,
-      minCancelNoticeHours: config.minCancelNoticeHours,
-    },
-    notifyEmail: config.notifyEmail,
-  }))
-  return insertSeries(deps.db, series, occurrences, deps.clock.now(), deps.outbox)
-}
-
-/** 422 `payment_unavailable` for a resource that takes payment online: a series has no payment flow yet. */
-export function assertSeriesPayable(config: ResourceConfig): void {
-  if (takesPaymentOnline(config.payment) && (config.price?.amount ?? 0) > 0)
+  rows: readonly BookingRow[],
+  description: string,
+): Promise<PaymentStart> {
+  const payments = requirePayments(deps)
+  try {
+    return await openSeriesIntent({ ...deps, payments }, rows, description)
+  } catch (error) {
+    if (!(error instanceof IntentUnavailable)) throw error
+    for (const row of rows) await cancelUnpaid(deps.db, row.id, 'payment_unavailable', deps.clock.now())
+    deps.logger.error('payment intent could not be created; series cancelled', {
+      seriesId: rows[0]?.seriesId,
+      error: String(error.cause),
+    })
     throw new BookingError(
-      'payment_unavailable',
-      'Recurring bookings cannot be prepaid yet; this resource takes payment online, so book its dates one at a time.',
+      'unavailable',
+      'Online payment is unavailable right now. Please try again in a few minutes.',
+      undefined,
+      { cause: error.cause },
     )
+  }
 }
 
 /**
@@ -261,6 +303,14 @@ export async function confirmBooking(deps: LifecycleDeps, booking: BookingRow): 
   await assertNotPart(deps, booking)
   const now = deps.clock.now()
   assertOwnerTransition(booking, 'confirm', now)
+  if (booking.paymentStatus === 'authorized' && booking.seriesId && booking.paymentIntentId && deps.payments) {
+    // A series' authorization is captured for all its dates at once; then this one is confirmed.
+    const synced = await syncPayment({ ...deps, payments: deps.payments }, booking.paymentIntentId)
+    if (synced?.paymentStatus !== 'captured')
+      throw new BookingError('unavailable', 'The payment could not be taken right now. Please try again shortly.')
+    if (synced.status !== 'pending') return synced
+    return writeConfirmation(deps.db, booking.id, now, deps.outbox)
+  }
   if (booking.paymentStatus === 'authorized') {
     if (!deps.payments)
       throw new BookingError(
@@ -362,7 +412,11 @@ async function cancelLocked(
   if (!isActive(row.status))
     throw new BookingError('invalid_transition', `This booking is ${statusWords(row.status)} and cannot be cancelled.`)
   const { tier, percent } = refundOnCancel(row, now, who)
-  const settlement = planSettlement(row, tier, percent)
+  // A date of a prepaid series not paid yet shares its intent with the other dates.
+  const settlement =
+    row.seriesId && row.paymentIntentId && row.amountCaptured === 0
+      ? await planUnpaidDateSettlement(tx, row, tier, percent)
+      : planSettlement(row, tier, percent)
   const reason = who.by === 'system' ? who.reason : who.note ? `${who.by}: ${who.note}` : who.by
   const cancelled = await writeCancellation(tx, bookingId, { reason, settlement }, now)
   // A booking nobody was ever told about (unpaid) needs no cancellation notice either.
@@ -474,6 +528,11 @@ export async function syncPayment(deps: PayingDeps, intentId: string): Promise<B
     logger.info('payment event for an intent with no booking; ignored', { intentId })
     return undefined
   }
+  // One intent for every date of a prepaid series: its dates move together.
+  if (booking.seriesId) {
+    const first = booking
+    return (await syncSeriesPayment(deps, intent)).find((date) => date.id === first.id) ?? first
+  }
   const now = clock.now()
 
   if (intent.status === 'requires_capture') {
@@ -526,6 +585,8 @@ export async function runPaymentSweep(
     )
     released++
   }
+  // A series' authorization whose capture failed (the provider was down): try it again.
+  for (const intentId of await findUncapturedSeriesIntents(db)) await syncPayment(deps, intentId)
   const lapsing = await findLapsingAuthorizations(db, now)
   for (const id of lapsing) {
     await cancelBooking(deps, id, { by: 'system', reason: 'not confirmed before the card authorization lapses' })

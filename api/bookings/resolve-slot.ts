@@ -2,6 +2,7 @@ import { BookingError } from '../../shared/errors'
 import { busyQueryRange, computeSlots } from '../../shared/slots/compute-slots'
 import type { Interval } from '../../shared/slots/types'
 import { mostSeatsIn } from '../../shared/slots/seats-left'
+import { placesPerBooking } from '../../shared/resource-config'
 import type { ResourceConfig } from '../../shared/schemas'
 import type { Database } from '../db/database'
 import { invalidField } from '../errors'
@@ -74,15 +75,9 @@ function sharedBookedRead(db: Database, resourceId: string, range: Interval, now
   return current.next.result
 }
 
-/** The places one booking of a resource may take: `maxSeatsPerBooking`, at most the capacity. */
-export function seatsLimitOf(config: ResourceConfig): number {
-  const capacity = config.capacity ?? 1
-  return Math.min(config.maxSeatsPerBooking ?? capacity, capacity)
-}
-
 /** 400 `invalid_request` naming the limit when `seats` is more than one booking may take. */
 export function assertSeatsAllowed(config: ResourceConfig, seats: number): void {
-  const limit = seatsLimitOf(config)
+  const limit = placesPerBooking(config)
   if (seats <= limit) return
   throw invalidField(
     'seats',

@@ -140,6 +140,12 @@ function placeOf(zone: string, at: Date, language: MessageLanguage): Place {
   return { city }
 }
 
+/** The place a zone's clock is named by in `language` ("Berlín" in Spanish), or its offset ("UTC", "GMT-5"). */
+export function placeName(zone: string, language: MessageLanguage, at: Date = new Date()): string {
+  const place = placeOf(zone, at, language)
+  return 'city' in place ? place.city : place.offset
+}
+
 /**
  * `at` on the clock of `zone`, with the year and the place; `alsoIn`'s clock beside it
  * when that clock shows another time (the same wall time said twice adds nothing). When

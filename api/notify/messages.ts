@@ -4,7 +4,7 @@ import { formatMoney } from '../../shared/money'
 import { nightsBetween } from '../../shared/span-pricing'
 import type { MessageLanguage } from '../../shared/schemas'
 import { isValidTimeZone } from '../../shared/time-zone'
-import { formatMessageTime } from './message-time'
+import { formatMessageTime, placeName } from './message-time'
 import type { SeriesSummary } from './series-summary'
 
 /*
@@ -70,6 +70,8 @@ interface Words {
   bookedFor: string
   /** A series: the label, "every N weeks on <weekday> at <time>", and how it ends. */
   repeats: string
+  /** The label of the series' own ref (the one it is managed and found by). */
+  series: string
   repeat: (everyWeeks: number, weekday: string, time: string) => string
   repeatCount: (count: number, lastDate: string) => string
   repeatUntil: (date: string) => string
@@ -77,6 +79,9 @@ interface Words {
   localTime: (time: string, city: string | undefined) => string
   /** The dates of a series not booked because they were taken. */
   skipped: string
+  /** A prepaid series: "Paid", "€140.00 for 4 dates". */
+  paid: string
+  paidFor: (amount: string, dates: number) => string
   /** A whole series moved: "Tuesdays 18:00", "10 dates from 12 Nov 2026", the lead saying from what to what. */
   weekly: (weekday: string, time: string) => string
   seriesDates: (count: number, first: string) => string
@@ -136,12 +141,15 @@ const en: Words = {
   places: (count) => (count === 1 ? '1 place' : `${count} places`),
   bookedFor: 'Booked for',
   repeats: 'Repeats',
+  series: 'Series',
   repeat: (every, weekday, time) =>
     every === 1 ? `Every week on ${weekday} at ${time}` : `Every ${every} weeks on ${weekday} at ${time}`,
   repeatCount: (count, last) => `, ${count} times (until ${last})`,
   repeatUntil: (date) => ` until ${date}`,
   localTime: (time, city) => (city ? `${time} ${city} time` : time),
   skipped: 'Not booked (already taken)',
+  paid: 'Paid',
+  paidFor: (amount, dates) => (dates === 1 ? `${amount} for 1 date` : `${amount} for ${dates} dates`),
   weekly: (weekday, time) => `${weekday}s ${time}`,
   seriesDates: (count, first) => (count === 1 ? `1 date on ${first}` : `${count} dates from ${first}`),
   seriesMoved: (admin, every, from, to, dates) =>
@@ -218,12 +226,15 @@ const de: Words = {
   places: (count) => (count === 1 ? '1 Platz' : `${count} Plätze`),
   bookedFor: 'Gebucht für',
   repeats: 'Wiederholung',
+  series: 'Terminserie',
   repeat: (every, weekday, time) =>
     every === 1 ? `Jede Woche am ${weekday} um ${time}` : `Alle ${every} Wochen am ${weekday} um ${time}`,
   repeatCount: (count, last) => `, ${count}-mal (bis ${last})`,
   repeatUntil: (date) => ` bis ${date}`,
   localTime: (time, city) => (city ? `${time} Uhr Ortszeit ${city}` : `${time} Uhr`),
   skipped: 'Nicht gebucht (bereits vergeben)',
+  paid: 'Bezahlt',
+  paidFor: (amount, dates) => (dates === 1 ? `${amount} für 1 Termin` : `${amount} für ${dates} Termine`),
   // "dienstags 18:00 Uhr": a weekday as an adverb is written in lower case with an s.
   weekly: (weekday, time) => `${weekday.toLowerCase()}s ${time}`,
   seriesDates: (count, first) => (count === 1 ? `1 Termin am ${first}` : `${count} Termine ab ${first}`),
@@ -301,12 +312,15 @@ const es: Words = {
   places: (count) => (count === 1 ? '1 plaza' : `${count} plazas`),
   bookedFor: 'Reservado para',
   repeats: 'Se repite',
+  series: 'Serie',
   repeat: (every, weekday, time) =>
     every === 1 ? `Cada semana, el ${weekday} a las ${time}` : `Cada ${every} semanas, el ${weekday} a las ${time}`,
   repeatCount: (count, last) => `, ${count} veces (hasta el ${last})`,
   repeatUntil: (date) => ` hasta el ${date}`,
   localTime: (time, city) => (city ? `${time} hora de ${city}` : time),
   skipped: 'No reservadas (ya ocupadas)',
+  paid: 'Pagado',
+  paidFor: (amount, dates) => (dates === 1 ? `${amount} por 1 fecha` : `${amount} por ${dates} fechas`),
   // "los martes", "los sábados": weekdays ending in s do not change in the plural.
   weekly: (weekday, time) => `los ${weekday.endsWith('s') ? weekday : `${weekday}s`} a las ${time}`,
   seriesDates: (count, first) => (count === 1 ? `1 fecha, el ${first}` : `${count} fechas desde el ${first}`),
@@ -471,7 +485,7 @@ function seriesClock(ctx: MessageContext, w: Words) {
   const zone = isAdmin(ctx.event) ? timezone : guestZone
   const format = (options: Intl.DateTimeFormatOptions, at: Date) =>
     new Intl.DateTimeFormat(INTL[ctx.language], { ...options, timeZone: zone }).format(at)
-  const city = zone === timezone ? undefined : cityOf(zone)
+  const city = zone === timezone ? undefined : placeName(zone, ctx.language)
   const weekly = (at: Date) =>
     w.weekly(
       format({ weekday: 'long' }, at),
@@ -550,23 +564,27 @@ function seriesFacts(ctx: MessageContext, w: Words): [string, string][] {
   const day = (date: string) => format(DAY, new Date(`${date}T12:00:00Z`), 'UTC')
   const clock = format({ hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }, booking.startsAt)
   const guestZone = booking.guestTimezone && isValidTimeZone(booking.guestTimezone) ? booking.guestTimezone : timezone
-  const time = w.localTime(clock, isAdmin(ctx.event) || guestZone === timezone ? undefined : cityOf(timezone))
+  const time = w.localTime(
+    clock,
+    isAdmin(ctx.event) || guestZone === timezone ? undefined : placeName(timezone, ctx.language),
+  )
   const ends = series.untilDate
     ? w.repeatUntil(day(series.untilDate))
     : w.repeatCount(series.count, format(DAY, series.lastStart))
   const facts: [string, string][] = [
     [w.repeats, w.repeat(series.everyWeeks, format({ weekday: 'long' }, booking.startsAt), time) + ends],
+    [w.series, series.ref],
   ]
   if (series.skippedDates.length > 0) facts.push([w.skipped, series.skippedDates.map(day).join(', ')])
+  if (series.paid)
+    facts.push([
+      w.paid,
+      w.paidFor(formatMoney(series.paid.amount, series.paid.currency, ctx.language), series.paid.dates),
+    ])
   return facts
 }
 
 const DAY: Intl.DateTimeFormatOptions = { day: 'numeric', month: 'short', year: 'numeric' }
-
-/** The city of a zone id as its last part reads ("America/New_York" → "New York"). */
-function cityOf(zone: string): string {
-  return zone.slice(zone.lastIndexOf('/') + 1).replace(/_/g, ' ')
-}
 
 /** What was booked, as subjects and SMS name it: the resource, with the places when more than one. */
 function what(ctx: MessageContext, w: Words): string {

@@ -215,6 +215,19 @@ describe('the notification table, through the API and real protocols', () => {
     expect(smsFor(booking.ref)[0]?.body).toMatch(/^Gebucht:/)
   })
 
+  it('writes the owner’s notice in the resource’s notifyLanguage, whatever the guest’s', async () => {
+    const api = setup()
+    const r = await room({ notifyLanguage: 'en' })
+    const { booking, email } = await book(api, r.id, hourAfter(api.clock.now(), 91), {}, { locale: 'es' })
+    await api.work()
+    expect(mailTo(email)[0]?.subject).toMatch(/^Reservado: Room Notify, /)
+    const [notice] = adminMailFor(booking.ref)
+    expect(notice?.subject).toMatch(
+      new RegExp(`^New booking ${booking.ref}: Room Notify, [A-Z][a-z]+day, \\d{1,2} [A-Z][a-z]+ \\d{4}`),
+    )
+    expect(notice?.text).toContain('a new booking was made.')
+  })
+
   it('confirmed later → guest email with the .ics (an owner-approval booking paid, then captured)', async () => {
     const api = setup()
     const r = await room({ requiresConfirmation: true, payment: 'full', price: { amount: 3000, currency: 'EUR' } })

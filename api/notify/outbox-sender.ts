@@ -90,7 +90,10 @@ async function deliver(deps: OutboxWorkerDeps, row: NotificationRow): Promise<Ou
           : booking
     const ctx: MessageContext = {
       event: row.event,
-      language: messageLanguage(booking.locale),
+      // The owner's notices in the owner's language when the resource names one.
+      language:
+        (row.event.startsWith('admin_') ? resource?.config.notifyLanguage : undefined) ??
+        messageLanguage(booking.locale),
       booking: told,
       resourceName: resource?.name ?? 'Booking',
       timezone: resource?.timezone ?? 'UTC',

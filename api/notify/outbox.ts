@@ -51,6 +51,17 @@ export interface OutboxPlanner {
    * resource catalog); without it the server-wide address is used.
    */
   createdRows(booking: PlannedBooking, now: number, notifyEmail: string | undefined): NotificationInsert[]
+  /**
+   * A series' announcement, planned like `createdRows`: the first date (of `dates`, in date
+   * order) writes the created messages, every confirmed date its own reminders.
+   */
+  seriesCreatedRows(
+    dates: readonly PlannedBooking[],
+    now: number,
+    notifyEmail: string | undefined,
+  ): NotificationInsert[]
+  /** A prepaid series whose payment came through: announced now, as `seriesCreatedRows` plans it. */
+  seriesPaid(tx: Transaction, dates: readonly BookingRow[], now: number): Promise<void>
   confirmed(tx: Transaction, booking: BookingRow, now: number): Promise<void>
   /** `from` is the interval the booking left; `booking` is already at its new time. */
   rescheduled(tx: Transaction, booking: BookingRow, now: number, from: { startsAt: Date; endsAt: Date }): Promise<void>
@@ -300,12 +311,26 @@ export function createOutboxPlanner(options: { adminEmail: string | undefined })
     return rows
   }
 
+  const seriesCreatedRows = (dates: readonly PlannedBooking[], now: number, admin: string | undefined): Row[] =>
+    [...dates]
+      .sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime())
+      .flatMap((date, index) =>
+        createdRows(date, now, admin).filter((message) => index === 0 || message.event.startsWith('reminder')),
+      )
+
   return {
     async created(tx, booking, now) {
       await write(tx, createdRows(booking, now, await adminFor(tx, booking)))
     },
     createdRows(booking, now, notifyEmail) {
       return createdRows(booking, now, notifyEmail ?? options.adminEmail)
+    },
+    seriesCreatedRows(dates, now, notifyEmail) {
+      return seriesCreatedRows(dates, now, notifyEmail ?? options.adminEmail)
+    },
+    async seriesPaid(tx, dates, now) {
+      const [first] = dates
+      if (first) await write(tx, seriesCreatedRows(dates, now, await adminFor(tx, first)))
     },
     async confirmed(tx, booking, now) {
       await write(tx, [message(booking, 'confirmed', 'email', booking.guestEmail, now), ...reminders(booking, now)])

@@ -1,7 +1,6 @@
 import { eq, inArray } from 'drizzle-orm'
 import ICAL from 'ical.js'
 import type { ParsedMail } from 'mailparser'
-import { Temporal } from 'temporal-polyfill'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { bookings, notifications } from '../../drizzle/schema'
 import type { CreatedSeries, MovedSeries } from '../../shared/api-contract'
@@ -11,6 +10,7 @@ import { createTestApi } from '../../test/api'
 import { createTestDatabase, type TestDatabase } from '../../test/database'
 import { startFakeTwilio, type FakeTwilio } from '../../test/fake-twilio'
 import { everyDay, insertResource } from '../../test/fixtures'
+import { localHour } from '../../test/local-hour'
 import { createTestHoldBackend, newSession } from '../../test/holds'
 import { startSmtpSink, type SmtpSink } from '../../test/smtp-sink'
 import { fixedClock } from '../clock'
@@ -77,10 +77,7 @@ function setup() {
 type Api = ReturnType<typeof setup>
 
 /** An hour at `time` Berlin time on `date` plus `weeks` weeks. */
-function local(date: string, time: string, weeks = 0) {
-  const start = Temporal.PlainDateTime.from(`${date}T${time}`).add({ weeks }).toZonedDateTime(ZONE)
-  return { start: start.epochMilliseconds, end: start.add({ hours: 1 }).epochMilliseconds }
-}
+const local = (date: string, time: string, weeks = 0) => localHour(ZONE, date, time, weeks)
 
 let guests = 0
 /** Tests share a database and the sinks: each guest has their own address and phone. */

@@ -1,10 +1,10 @@
-import { Temporal } from 'temporal-polyfill'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { CreatedSeries } from '../../shared/api-contract'
 import type { PublicHold } from '../../shared/types'
 import { createTestApi } from '../../test/api'
 import { createTestDatabase, type TestDatabase } from '../../test/database'
 import { everyDay, insertBooking, insertResource } from '../../test/fixtures'
+import { localHour } from '../../test/local-hour'
 import { createTestHoldBackend, newSession } from '../../test/holds'
 import { startSmtpSink, type SmtpSink } from '../../test/smtp-sink'
 import { fixedClock } from '../clock'
@@ -56,10 +56,7 @@ function setup() {
 }
 
 /** 18:00–19:00 Berlin time on `date` plus `weeks` weeks. */
-function local(date: string, weeks = 0) {
-  const start = Temporal.PlainDateTime.from(`${date}T18:00`).add({ weeks }).toZonedDateTime(ZONE)
-  return { start: start.epochMilliseconds, end: start.add({ hours: 1 }).epochMilliseconds }
-}
+const local = (date: string, weeks = 0) => localHour(ZONE, date, '18:00', weeks)
 
 let emails = 0
 const uniqueEmail = () => `grace.${process.pid}.${++emails}@example.com`
@@ -104,6 +101,9 @@ describe('the email announcing a series', () => {
     expect(mails[0]?.text).toContain('Repeats: Every week on Tuesday at 18:00, 12 times (until 15 Dec 2026)')
     expect(mails[0]?.text).not.toContain('Not booked')
     expect(mails[0]?.html).toContain('Every week on Tuesday at 18:00, 12 times (until 15 Dec 2026)')
+    // The series' own ref beside the first date's: the one the owner's console shows for it.
+    expect(mails[0]?.text).toContain(`Series: ${series.ref}`)
+    expect(mails[0]?.text).toContain(`Reference: ${series.bookings[0]!.ref}`)
   })
 
   it('says in formal German every 2 weeks until a date, and names the skipped dates', async () => {
@@ -121,6 +121,7 @@ describe('the email announcing a series', () => {
     expect(mails[0]?.text).toContain('Wiederholung: Alle 2 Wochen am Dienstag um 18:00 Uhr bis 15. Dez. 2026')
     expect(mails[0]?.text).toContain('Nicht gebucht (bereits vergeben): 27. Okt. 2026')
     expect(mails[0]?.text).toContain('Ihre Buchung ist bestätigt.')
+    expect(mails[0]?.text).toContain(`Terminserie: ${series.ref}`)
   })
 
   it('says it in Spanish, with the dates booked when some were skipped', async () => {
@@ -132,5 +133,16 @@ describe('the email announcing a series', () => {
     )
     expect(mails[0]?.text).toContain('Se repite: Cada semana, el martes a las 18:00, 3 veces (hasta el 20 oct 2026)')
     expect(mails[0]?.text).toContain('No reservadas (ya ocupadas): 6 oct 2026')
+  })
+
+  it('names the resource’s city in the guest’s language when the guest reads another clock', async () => {
+    const api = setup()
+    const { mails } = await bookSeries(api, {
+      repeat: { everyWeeks: 1, occurrences: 3 },
+      mode: 'all_or_nothing',
+      locale: 'es',
+      timezone: 'Europe/London',
+    })
+    expect(mails[0]?.text).toContain('Se repite: Cada semana, el martes a las 18:00 hora de Berlín, 3 veces')
   })
 })

@@ -4,6 +4,8 @@ import { findOccurrences, findSeriesById } from '../series/series-store'
 
 /** How a recurring booking repeats, as its announcement states it (see messages.ts). */
 export interface SeriesSummary {
+  /** The series' own ref, which the guest manages it by and the owner's console shows. */
+  ref: string
   everyWeeks: number
   /** The dates booked, cancelled ones included: the announcement tells what was booked. */
   count: number
@@ -12,6 +14,8 @@ export interface SeriesSummary {
   untilDate: string | undefined
   /** Local dates not booked because they were taken (`skip_conflicts`). */
   skippedDates: string[]
+  /** A prepaid series: what was taken for how many dates (their captured shares together). */
+  paid?: { amount: number; currency: string; dates: number } | undefined
 }
 
 /** The series a booking belongs to, summed up for its messages; undefined once it is gone. */
@@ -20,12 +24,22 @@ export async function findSeriesSummary(db: Database, seriesId: string): Promise
   const last = occurrences.at(-1)
   if (!series || !last) return undefined
   return {
+    ref: series.ref,
     everyWeeks: series.everyWeeks,
     count: occurrences.length,
     lastStart: last.startsAt,
     untilDate: series.untilDate ?? undefined,
     skippedDates: series.skippedDates,
+    paid: paidOf(occurrences),
   }
+}
+
+/** The money a prepaid series' dates hold together, when it was taken in one currency. */
+function paidOf(occurrences: readonly BookingRow[]): SeriesSummary['paid'] {
+  const paid = occurrences.filter((row) => row.amountCaptured > 0 && row.currency)
+  const currency = paid[0]?.currency
+  if (!currency || paid.some((row) => row.currency !== currency)) return undefined
+  return { amount: paid.reduce((sum, row) => sum + row.amountCaptured, 0), currency, dates: paid.length }
 }
 
 /** A whole series moved at once, as its one message tells it (see outbox.ts). */

@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNotNull, lte, or, sql } from 'drizzle-orm'
+import { and, eq, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm'
 import { bookings, paymentEvents, type BookingRow } from '../../drizzle/schema'
 import { splitPayment } from '../../shared/cancellation-policy'
 import type { CancellationSettlement } from '../../shared/types'
@@ -224,6 +224,9 @@ export async function executeSettlement(deps: PaymentDeps, row: BookingRow): Pro
     let intent: IntentState
     if (plan.method === 'refund') {
       await payments.refund(intentId, plan.refund, `refund:${row.id}:1`)
+      // A date of a prepaid series: the intent's totals are every date's, the refund is this one's.
+      if (row.seriesId)
+        return recordShareRefund(db, row, plan.refund, { ...plan, state: 'done', attempts: plan.attempts + 1 })
       intent = await payments.getIntent(intentId)
     } else if (plan.method === 'partial_capture') {
       intent = await payments.capture(intentId, plan.kept, `capture:${row.id}`).catch(async (error: unknown) => {
@@ -269,6 +272,8 @@ export async function findAbandonedIntents(db: Database): Promise<BookingRow[]> 
         isNotNull(bookings.paymentIntentId),
         inArray(bookings.paymentStatus, ['requires_payment', 'failed']),
         sql`${bookings.settlement} IS NULL`,
+        // A prepaid series' intent is every date's: open while one of them still holds its time.
+        sql`NOT EXISTS (SELECT 1 FROM bookings AS sibling WHERE sibling.payment_intent_id = ${bookings.paymentIntentId} AND sibling.id <> ${bookings.id} AND sibling.status IN ('pending', 'confirmed'))`,
       ),
     )
     .limit(100)
@@ -283,11 +288,30 @@ export async function findLapsingAuthorizations(db: Database, now: number): Prom
       and(
         eq(bookings.status, 'pending'),
         eq(bookings.paymentStatus, 'authorized'),
+        // A series' authorization is captured at once (retried by the sweep), never left to lapse.
+        isNull(bookings.seriesId),
         lte(bookings.captureBefore, new Date(now + APPROVAL_MARGIN_MS)),
       ),
     )
     .limit(100)
   return rows.map((row) => row.id)
+}
+
+/** Intents of prepaid series authorized but not captured: the capture failed and is tried again. */
+export async function findUncapturedSeriesIntents(db: Database): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ intentId: bookings.paymentIntentId })
+    .from(bookings)
+    .where(
+      and(
+        isNotNull(bookings.seriesId),
+        isNotNull(bookings.paymentIntentId),
+        eq(bookings.paymentStatus, 'authorized'),
+        inArray(bookings.status, ['pending', 'confirmed']),
+      ),
+    )
+    .limit(100)
+  return rows.flatMap((row) => (row.intentId ? [row.intentId] : []))
 }
 
 /** Retries the settlements the provider refused so far; how many are done now. */
@@ -322,4 +346,23 @@ export async function markEventProcessed(db: Database, eventId: string, type: st
     .insert(paymentEvents)
     .values({ id: eventId, type, processedAt: new Date(now) })
     .onConflictDoNothing()
+}
+
+/** A date's refund went through at the provider: its own share records it (the intent's total is every date's). */
+export async function recordShareRefund(
+  db: Database,
+  row: BookingRow,
+  refunded: number,
+  settlement: CancellationSettlement,
+): Promise<BookingRow | undefined> {
+  const [updated] = await db
+    .update(bookings)
+    .set({
+      amountRefunded: sql`LEAST(${bookings.amountRefunded} + ${refunded}, ${bookings.amountCaptured})`,
+      settlement,
+    })
+    // Only while its settlement is still open: a retry after success never counts twice.
+    .where(and(eq(bookings.id, row.id), sql`${bookings.settlement} ->> 'state' IN ('pending', 'failed')`))
+    .returning()
+  return updated
 }

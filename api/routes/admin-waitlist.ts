@@ -12,7 +12,8 @@ import { passOn } from './waitlist'
 /**
  * The owner's view of the waitlist, mounted under /v1/admin behind the key check: a
  * resource's entries for some local days, in queue order with every offer each had; and
- * removing an entry (its open offer passes to the next waiter at once).
+ * removing an entry (its open offer passes to the next waiter at once; the guest is told
+ * by email, written with the removal in waitlist-store's endOpenOffer).
  *
  * @example
  * GET /v1/admin/waitlist?resourceId=<id>&from=2026-12-12&status=all  Authorization: Bearer bka_…

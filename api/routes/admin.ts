@@ -30,6 +30,7 @@ import {
 import { clientKey } from '../client-ip'
 import { bearerToken, readJson } from '../request'
 import { adminWaitlistRoutes } from './admin-waitlist'
+import { adminNewBookingRoutes } from './admin-new-booking'
 import { adminBusySourceRoutes } from './admin-busy-sources'
 import { adminPoolRoutes } from './admin-pools'
 import { adminSeriesRoutes } from './series'
@@ -51,7 +52,7 @@ import {
   updateResource,
 } from '../store/admin'
 import { findCombined, readableAnswersOf, toPublicBooking } from '../store/bookings'
-import { findSeriesRefs } from '../series/series-store'
+import { findSeriesLabels, type SeriesLabel } from '../series/series-store'
 import type {
   AdminBooking,
   AdminBookingResponse,
@@ -71,13 +72,13 @@ function toAdminBooking(
   row: BookingRow,
   now: number,
   combined?: Awaited<ReturnType<typeof findCombined>>,
-  seriesRefs?: Map<string, string>,
+  seriesLabels?: Map<string, SeriesLabel>,
 ): AdminBooking {
   const booking: AdminBooking = { id: row.id, ...toPublicBooking(row, combined?.parts.get(row.id)) }
   // An occurrence of a recurring booking names its series.
   if (row.seriesId) booking.seriesId = row.seriesId
-  const seriesRef = row.seriesId ? seriesRefs?.get(row.seriesId) : undefined
-  if (seriesRef) booking.seriesRef = seriesRef
+  const label = row.seriesId ? seriesLabels?.get(row.seriesId) : undefined
+  if (label) Object.assign(booking, { seriesRef: label.ref, seriesEveryWeeks: label.everyWeeks })
   // A part row of a combined booking (the room it takes) names the booking it belongs to.
   const lead = row.partOf ? combined?.leadRefs.get(row.partOf) : undefined
   if (lead) booking.partOf = lead
@@ -163,6 +164,7 @@ export const adminRoutes = new Hono<AppEnv>()
   .route('/resources/:id/feed', adminFeedRoutes)
   .route('/', adminBusySourceRoutes)
   .route('/waitlist', adminWaitlistRoutes)
+  .route('/bookings', adminNewBookingRoutes)
 
   .get('/resources', async (c) =>
     c.json({ resources: (await listResources(c.var.deps.db)).map(toAdminResource) } satisfies AdminResourcesResponse),
@@ -219,15 +221,15 @@ export const adminRoutes = new Hono<AppEnv>()
       limit: q.limit,
     })
     const now = c.var.deps.clock.now()
-    const [combined, seriesRefs] = await Promise.all([
+    const [combined, seriesLabels] = await Promise.all([
       findCombined(c.var.deps.db, page.rows),
-      findSeriesRefs(
+      findSeriesLabels(
         c.var.deps.db,
         page.rows.flatMap((row) => (row.seriesId ? [row.seriesId] : [])),
       ),
     ])
     return c.json({
-      bookings: page.rows.map((row) => toAdminBooking(row, now, combined, seriesRefs)),
+      bookings: page.rows.map((row) => toAdminBooking(row, now, combined, seriesLabels)),
       nextCursor: page.nextCursor ?? null,
     } satisfies AdminBookingsPage)
   })
@@ -276,11 +278,11 @@ export const adminRoutes = new Hono<AppEnv>()
 
 /** One booking as its owner sees it, with its parts (or the booking it is part of). */
 async function adminView(c: Context<AppEnv>, row: BookingRow): Promise<AdminBooking> {
-  const [combined, seriesRefs] = await Promise.all([
+  const [combined, seriesLabels] = await Promise.all([
     findCombined(c.var.deps.db, [row]),
-    findSeriesRefs(c.var.deps.db, row.seriesId ? [row.seriesId] : []),
+    findSeriesLabels(c.var.deps.db, row.seriesId ? [row.seriesId] : []),
   ])
-  return toAdminBooking(row, c.var.deps.clock.now(), combined, seriesRefs)
+  return toAdminBooking(row, c.var.deps.clock.now(), combined, seriesLabels)
 }
 
 /**

@@ -2,27 +2,24 @@ import { Hono, type Context } from 'hono'
 import type { BookingRow } from '../../drizzle/schema'
 import { isActive } from '../../shared/booking-status'
 import { guestChangeDeadlines } from '../../shared/cancellation-policy'
-import { BookingError, type FieldError } from '../../shared/errors'
-import { checkAnswers } from '../../shared/intake'
-import { normalizePhone, phoneRegionOf } from '../../shared/phone'
+import { BookingError } from '../../shared/errors'
 import {
   bookingRequestSchema,
   messageLanguage,
   cancelRequestSchema,
-  idempotencyKeySchema,
   rescheduleRequestSchema,
-  type BookingRequest,
 } from '../../shared/schemas'
 import type { PublicBooking, PublicBookingPart } from '../../shared/types'
 import type { AppEnv } from '../app-env'
+import { requireTokenHolder } from '../manage-access'
 import type { Hold, HoldStore } from '../holds/hold-store'
 import type { ResourceCatalog } from '../store/resource-catalog'
 import { bookingToIcs } from '../bookings/booking-ics'
+import { readGuestDetails } from '../bookings/guest-details'
 import { randomRef } from '../bookings/booking-ref'
-import { digestsEqual, randomToken, sealToken, sha256Hex, unsealToken } from '../crypto'
-import { invalidField, invalidRequest } from '../errors'
-import { clientKey } from '../client-ip'
-import { bearerToken, readJson, requireSession } from '../request'
+import { randomToken, sealToken, sha256Hex, unsealToken } from '../crypto'
+import { invalidField } from '../errors'
+import { idempotencyOf, readIdempotencyKey, readJson, replayTwinOrThrow, requireSession } from '../request'
 import {
   assertGuestMayMove,
   cancelBooking,
@@ -32,7 +29,6 @@ import {
   startPayment,
 } from '../bookings/lifecycle'
 import {
-  IdempotencyKeyTaken,
   findBookingByIdempotencyKey,
   findBookingByRef,
   findBookingParts,
@@ -42,7 +38,7 @@ import {
 import type { Database } from '../db/database'
 import { assertSpanKeepsUnits } from '../bookings/resolve-span'
 import type { BookingResponse, CreatedBooking } from '../../shared/api-contract'
-import { findSeriesRefs } from '../series/series-store'
+import { findSeriesLabels } from '../series/series-store'
 
 /**
  * Bookings: a live hold becomes a row (the EXCLUDE constraint has the last word), and the
@@ -60,13 +56,7 @@ export const bookingRoutes = new Hono<AppEnv>()
     const sessionId = requireSession(c)
     const idempotencyKey = readIdempotencyKey(c)
     const request = await readJson(c, bookingRequestSchema)
-    const idempotency = idempotencyKey
-      ? {
-          key: idempotencyKey,
-          keyHash: await sha256Hex(idempotencyKey),
-          fingerprint: await fingerprintOf(sessionId, request),
-        }
-      : undefined
+    const idempotency = idempotencyKey ? await idempotencyOf(idempotencyKey, sessionId, request) : undefined
 
     const replay = async () => (idempotency ? replayIfKnown(c, idempotency) : undefined)
     // The hold is read while the replay is looked up (one wait instead of two); a replay
@@ -102,27 +92,7 @@ export const bookingRoutes = new Hono<AppEnv>()
     const entry = await catalog.find(hold.resourceId)
     if (!entry) throw new BookingError('not_found', 'This resource is no longer bookable.')
     const { config } = entry.resource
-    // A national number is read in the resource's country; it is stored and sent in E.164.
-    const phone =
-      request.guest.phone === undefined ? undefined : normalizePhone(request.guest.phone, phoneRegionOf(entry.resource))
-    if (phone && !phone.ok)
-      throw invalidField(
-        'guest.phone',
-        'invalid_phone',
-        'not a phone number; include the country code, e.g. +44 20 7123 4567',
-      )
-    const guest = phone?.ok ? { ...request.guest, phone: phone.e164 } : request.guest
-    // Checked before anything is written: a refused answer leaves no row behind.
-    const intake = checkAnswers(config.questions, request.answers, {
-      country: phoneRegionOf(entry.resource),
-      readPhone: normalizePhone,
-    })
-    if (intake.errors.length > 0)
-      throw new BookingError(
-        'invalid_request',
-        'Some answers to the questions are not valid.',
-        intake.errors.map((e): FieldError => ({ path: e.path.join('.'), code: e.code, message: e.message })),
-      )
+    const details = readGuestDetails(entry.resource, request)
 
     const manageToken = randomToken()
     let row: BookingRow
@@ -138,11 +108,8 @@ export const bookingRoutes = new Hono<AppEnv>()
           poolId: hold.poolId,
           partySize: hold.partySize,
           ...(hold.serviceId !== undefined ? { serviceId: hold.serviceId, parts } : {}),
-          guest,
+          ...details,
           notes: request.notes,
-          ...(Object.keys(intake.answers).length > 0 ? { answers: intake.answers } : {}),
-          // The questions as asked, so old answers stay readable after the owner edits them.
-          ...(config.questions?.length ? { questionsAsked: config.questions } : {}),
           sessionId,
           manageTokenHash: await sha256Hex(manageToken),
           idempotencyKeyHash: idempotency?.keyHash,
@@ -155,18 +122,7 @@ export const bookingRoutes = new Hono<AppEnv>()
         config,
       )
     } catch (error) {
-      // A twin request that committed first also counts against the guest's limits.
-      if (
-        error instanceof IdempotencyKeyTaken ||
-        (error instanceof BookingError && (error.code === 'slot_taken' || error.code === 'limit_reached'))
-      ) {
-        const twin = await replay()
-        if (twin) return twin
-        if (error instanceof IdempotencyKeyTaken) {
-          throw new BookingError('idempotency_conflict', 'This Idempotency-Key was used for a different request.')
-        }
-      }
-      throw error
+      return replayTwinOrThrow(error, replay)
     }
     // After commit, never inside the transaction (Redis is a network call), and off the
     // response path: the row now occupies the slot whether or not the hold is gone yet.
@@ -185,8 +141,8 @@ export const bookingRoutes = new Hono<AppEnv>()
     const view = manageView(booking, c.var.deps.clock.now(), parts)
     // An occurrence of a series names it, so its page can offer the whole series (GET /v1/series/:ref).
     if (booking.seriesId) {
-      const seriesRef = (await findSeriesRefs(c.var.deps.db, [booking.seriesId])).get(booking.seriesId)
-      if (seriesRef) view.seriesRef = seriesRef
+      const label = (await findSeriesLabels(c.var.deps.db, [booking.seriesId])).get(booking.seriesId)
+      if (label) Object.assign(view, { seriesRef: label.ref, seriesEveryWeeks: label.everyWeeks })
     }
     return c.json({ booking: view } satisfies BookingResponse)
   })
@@ -340,30 +296,6 @@ function releaseAfterResponse(c: Context<AppEnv>, holdId: string, sessionId: str
   }
 }
 
-function readIdempotencyKey(c: Context): string | undefined {
-  const raw = c.req.header('idempotency-key')
-  if (raw === undefined) return undefined
-  const parsed = idempotencyKeySchema.safeParse(raw)
-  if (!parsed.success) throw invalidRequest(parsed.error, 'The Idempotency-Key header is not valid.')
-  return parsed.data
-}
-
-/** Same session + same body ⇔ same request. Keys are sorted so property order does not matter. */
-async function fingerprintOf(sessionId: string, request: BookingRequest): Promise<string> {
-  return sha256Hex(`${sessionId}\n${stableJson(request)}`)
-}
-
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`
-  }
-  return JSON.stringify(value)
-}
-
 async function replayIfKnown(
   c: Context<AppEnv>,
   idempotency: { key: string; keyHash: string; fingerprint: string },
@@ -385,23 +317,7 @@ async function replayIfKnown(
 
 /** The booking for a ref and its manage token. A wrong token answers exactly like an unknown ref. */
 async function requireManagedBooking(c: Context<AppEnv>): Promise<BookingRow> {
-  const { manageRateLimiter, trustProxy } = c.var.deps
-  // Refs are short; tokens are not, but guessing either is slowed to a crawl per address.
-  if (manageRateLimiter) {
-    const decision = await manageRateLimiter.consume(`manage:${clientKey(c, trustProxy)}`)
-    if (!decision.allowed) {
-      throw new BookingError('rate_limited', 'Too many booking look-ups from this address; please wait a moment.', {
-        retryAfterSec: decision.retryAfterSec,
-      })
-    }
-  }
-  const notFound = new BookingError('not_found', 'No booking with this reference.')
-  const token = bearerToken(c)
-  const ref = c.req.param('ref') ?? ''
-  if (!token || !/^[0-9A-Za-z]{4,16}$/.test(ref)) throw notFound
-  const [booking, tokenHash] = await Promise.all([findBookingByRef(c.var.deps.db, ref), sha256Hex(token)])
-  if (!booking || !digestsEqual(booking.manageTokenHash, tokenHash)) throw notFound
-  return booking
+  return requireTokenHolder(c, { noun: 'booking', find: findBookingByRef, tokenHashOf: (row) => row.manageTokenHash })
 }
 
 /**

@@ -35,7 +35,8 @@ import type {
 } from '../../shared/types'
 import type { AppDeps, AppEnv } from '../app-env'
 import { parseAvailabilityFormat, strongEtag } from '../availability-response'
-import { assertSeatsAllowed, seatsLimitOf } from '../bookings/resolve-slot'
+import { assertSeatsAllowed } from '../bookings/resolve-slot'
+import { placesPerBooking } from '../../shared/resource-config'
 import { ifNoneMatchHits } from '../content-encoding'
 import { invalidField, invalidRequest } from '../errors'
 import type { Hold } from '../holds/hold-store'
@@ -196,7 +197,7 @@ export const poolRoutes = new Hono<AppEnv>()
     }
     candidates = candidates.filter((e) => seatsParty(e.resource.config, partySize))
     if (candidates.length === 0) throw noTableFor(partySize ?? 0)
-    const seating = candidates.filter((e) => seats <= seatsLimitOf(e.resource.config))
+    const seating = candidates.filter((e) => seats <= placesPerBooking(e.resource.config))
     if (seating.length === 0) assertSeatsAllowed(candidates[0]!.resource.config, seats)
 
     const rows = new Map(pool.members.map((m) => [m.resourceId, m]))

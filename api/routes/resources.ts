@@ -13,6 +13,7 @@ import {
   daysWithinSlotLimit,
   type ComputeSlotsInput,
 } from '../../shared/slots/compute-slots'
+import { placesPerBooking } from '../../shared/resource-config'
 import type { PlacesInput } from '../../shared/slots/seats-left'
 import type { SeatInterval, SlotConfig } from '../../shared/slots/types'
 import { createZoneClock } from '../../shared/slots/zone-clock'
@@ -376,8 +377,7 @@ export async function findSlotsWith<Day extends { slots: unknown[] }>(
 
 /** A day is full for a number of places only if one booking may take that many at all. */
 function canBeFull(resource: Resource, seats: number): boolean {
-  const capacity = resource.config.capacity ?? 1
-  return seats <= Math.min(resource.config.maxSeatsPerBooking ?? capacity, capacity)
+  return seats <= placesPerBooking(resource.config)
 }
 
 /**

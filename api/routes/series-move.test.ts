@@ -12,6 +12,7 @@ import { createClient } from '../../widget/client'
 import { createTestApi } from '../../test/api'
 import { createTestDatabase, type TestDatabase } from '../../test/database'
 import { everyDay, insertBooking, insertResource } from '../../test/fixtures'
+import { localHour } from '../../test/local-hour'
 import { createTestHoldBackend, newSession } from '../../test/holds'
 
 /*
@@ -48,14 +49,7 @@ async function resource(config: ResourceConfig = {}) {
 }
 
 /** An hour at `time` Berlin time on `date` plus `weeks` weeks, as instants. */
-function local(date: string, time: string, weeks = 0) {
-  const start = Temporal.PlainDateTime.from(`${date}T${time}`).add({ weeks }).toZonedDateTime(ZONE)
-  return {
-    date: start.toPlainDate().toString(),
-    start: start.epochMilliseconds,
-    end: start.add({ hours: 1 }).epochMilliseconds,
-  }
-}
+const local = (date: string, time: string, weeks = 0) => localHour(ZONE, date, time, weeks)
 
 /** Tuesdays 18:00 from 6 October 2026 (the clocks go back on 25 October). */
 async function tuesdaySeries(api: Api, resourceId: string, occurrences = 12, email = guest.email) {

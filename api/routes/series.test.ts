@@ -1,5 +1,4 @@
 import { and, eq, inArray } from 'drizzle-orm'
-import { Temporal } from 'temporal-polyfill'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { bookingSeries, bookings, notifications } from '../../drizzle/schema'
 import type { CancelledSeries, CreatedSeries, SeriesAvailability, SeriesResponse } from '../../shared/api-contract'
@@ -13,6 +12,7 @@ import { createClient } from '../../widget/client'
 import { createTestApi } from '../../test/api'
 import { createTestDatabase, type TestDatabase } from '../../test/database'
 import { everyDay, insertBooking, insertResource } from '../../test/fixtures'
+import { localHour } from '../../test/local-hour'
 import { createTestHoldBackend, newSession } from '../../test/holds'
 
 /*
@@ -48,14 +48,7 @@ async function resource(config: ResourceConfig = {}) {
 }
 
 /** 10:00–11:00 Berlin time on `date`, plus `weeks` weeks, as instants. */
-function local(date: string, time = '10:00', weeks = 0) {
-  const start = Temporal.PlainDateTime.from(`${date}T${time}`).add({ weeks }).toZonedDateTime(ZONE)
-  return {
-    date: start.toPlainDate().toString(),
-    start: start.epochMilliseconds,
-    end: start.add({ hours: 1 }).epochMilliseconds,
-  }
-}
+const local = (date: string, time = '10:00', weeks = 0) => localHour(ZONE, date, time, weeks)
 const iso = (ms: number) => new Date(ms).toISOString()
 
 async function hold(api: Api, resourceId: string, start: number, session: string) {
@@ -165,6 +158,48 @@ describe('a 12-week series with two dates taken', () => {
   })
 })
 
+describe('a retried series request', () => {
+  it('replays the first answer with each skipped date’s own reason (taken, held, closed)', async () => {
+    const api = setup()
+    const dates = Array.from({ length: 5 }, (_, k) => local('2026-03-02', '10:00', k))
+    // The 4th date is a closed day; the 2nd is booked, the 3rd held by another guest.
+    const r = await insertResource(database.db, {
+      timezone: ZONE,
+      schedules: [
+        ...everyDay({ startTime: '09:00', endTime: '12:00', slotDuration: 60 }),
+        { specificDate: dates[3]!.date, startTime: '00:00', endTime: '24:00', isAvailable: false },
+      ],
+    })
+    await insertBooking(database.db, {
+      resourceId: r.id,
+      start: new Date(dates[1]!.start),
+      end: new Date(dates[1]!.end),
+    })
+    await hold(api, r.id, dates[2]!.start, newSession())
+    const session = newSession()
+    const h = await hold(api, r.id, dates[0]!.start, session)
+    const send = () =>
+      api.call<CreatedSeries & ErrorBody>('POST', '/v1/bookings/series', {
+        session,
+        headers: { 'Idempotency-Key': 'series-retry-1' },
+        body: { holdId: h.id, guest, repeat: { everyWeeks: 1, occurrences: 5 }, mode: 'skip_conflicts' },
+      })
+    const first = await send()
+    expect(first.status).toBe(201)
+    const reasons = first.body.series.skipped.map((s) => [s.date, s.reason])
+    expect(reasons).toEqual([
+      [dates[1]!.date, 'taken'],
+      [dates[2]!.date, 'held'],
+      [dates[3]!.date, 'closed'],
+    ])
+    const again = await send()
+    expect(again.status).toBe(201)
+    expect(again.headers.get('Idempotent-Replayed')).toBe('true')
+    expect(again.body.series.ref).toBe(first.body.series.ref)
+    expect(again.body.series.skipped).toEqual(first.body.series.skipped)
+  })
+})
+
 describe('the dates of a series', () => {
   it.each([
     [
@@ -258,7 +293,12 @@ describe('managing a series', () => {
     const { series, manageToken } = res.body
     for (const b of series.bookings) {
       const one = await api.call<{ booking: PublicBooking }>('GET', `/v1/bookings/${b.ref}`, { token: manageToken })
-      expect([one.status, one.body.booking.start, one.body.booking.seriesRef]).toEqual([200, b.start, series.ref])
+      expect([
+        one.status,
+        one.body.booking.start,
+        one.body.booking.seriesRef,
+        one.body.booking.seriesEveryWeeks,
+      ]).toEqual([200, b.start, series.ref, 1])
     }
     const got = await api.call<SeriesResponse>('GET', `/v1/series/${series.ref}`, { token: manageToken })
     expect(got.status).toBe(200)
@@ -354,7 +394,9 @@ describe('managing a series', () => {
     const page = await api.call<AdminBookingsPage>('GET', `/v1/admin/bookings?resourceId=${r.id}`, { token: key })
     expect(page.status).toBe(200)
     const mine = page.body.bookings.filter((b) => b.resourceId === r.id)
-    expect(mine.map((b) => [b.seriesId, b.seriesRef])).toEqual(mine.map(() => [series.id, series.ref]))
+    expect(mine.map((b) => [b.seriesId, b.seriesRef, b.seriesEveryWeeks])).toEqual(
+      mine.map(() => [series.id, series.ref, 1]),
+    )
     expect(mine).toHaveLength(3)
     const anonymous = await api.call<ErrorBody>('POST', `/v1/admin/series/${series.id}/cancel`, { body: {} })
     expect(anonymous.status).toBe(401)
@@ -367,7 +409,7 @@ describe('managing a series', () => {
     expect(cancelled.body.series.bookings.map((b) => b.status)).toEqual(['cancelled', 'cancelled', 'cancelled'])
   })
 
-  it('refuses a series on a resource that takes payment online with 422 payment_unavailable', async () => {
+  it('refuses a prepaid series with 422 payment_unavailable on a server without online payment', async () => {
     const api = setup()
     const r = await resource({ payment: 'full', price: { amount: 2000, currency: 'EUR' } })
     const res = await bookSeries(api, r.id, local('2026-03-02').start, {
@@ -375,7 +417,7 @@ describe('managing a series', () => {
       mode: 'all_or_nothing',
     })
     expect([res.status, res.body.error.code]).toEqual([422, 'payment_unavailable'])
-    expect(res.body.error.message).toMatch(/cannot be prepaid/)
+    expect(res.body.error.message).toMatch(/online payment is not set up/)
     expect(await rowsOf(r.id)).toHaveLength(0)
   })
 })

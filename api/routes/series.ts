@@ -1,8 +1,6 @@
 import { Hono, type Context } from 'hono'
 import { isActive } from '../../shared/booking-status'
-import { BookingError, type FieldError } from '../../shared/errors'
-import { checkAnswers } from '../../shared/intake'
-import { normalizePhone, phoneRegionOf } from '../../shared/phone'
+import { BookingError } from '../../shared/errors'
 import {
   adminCancelSchema,
   cancelRequestSchema,
@@ -18,15 +16,27 @@ import type {
   SeriesAvailability,
   SeriesResponse,
 } from '../../shared/api-contract'
+import type { BookingRow } from '../../drizzle/schema'
 import type { AppEnv } from '../app-env'
-import { clientKey } from '../client-ip'
-import { digestsEqual, randomToken, sealToken, sha256Hex } from '../crypto'
+import { requireTokenHolder } from '../manage-access'
+import { randomToken, sealToken, sha256Hex, unsealToken } from '../crypto'
 import { invalidField, invalidRequest } from '../errors'
-import { bearerToken, optionalSession, readJson, requireSession } from '../request'
+import {
+  idempotencyOf,
+  optionalSession,
+  readIdempotencyKey,
+  readJson,
+  replayTwinOrThrow,
+  requireSession,
+  type Idempotency,
+} from '../request'
 import { bookingsToIcs } from '../bookings/booking-ics'
+import { readGuestDetails } from '../bookings/guest-details'
+import { startSeriesPayment } from '../bookings/lifecycle'
 import { isSpanEntry } from '../bookings/resolve-span'
-import { conflictsOf } from '../series/check-occurrences'
-import { bookSeries, checkSeries } from '../series/book-series'
+import { findBookingByIdempotencyKey } from '../store/bookings'
+import { conflictsOf, type OccurrenceCheck } from '../series/check-occurrences'
+import { bookSeries, checkSeries, skippedOccurrences } from '../series/book-series'
 import { cancelFutureOccurrences } from '../series/cancel-series'
 import { moveSeries, type SeriesMover } from '../series/move-series'
 import {
@@ -57,7 +67,13 @@ export const seriesRoutes = new Hono<AppEnv>()
   .post('/bookings/series', async (c) => {
     const { holds, catalog, appSecret } = c.var.deps
     const sessionId = requireSession(c)
+    const idempotencyKey = readIdempotencyKey(c)
     const request = await readJson(c, seriesRequestSchema)
+    const idempotency = idempotencyKey ? await idempotencyOf(idempotencyKey, sessionId, request) : undefined
+    // A retry of a series already booked (its answer lost on the way) gets that answer again.
+    const replay = async () => (idempotency ? replaySeries(c, idempotency) : undefined)
+    const replayed = await replay()
+    if (replayed) return replayed
     const hold = await holds.get(request.holdId, sessionId)
     if (!hold) throw new BookingError('hold_expired', 'Your hold on this time has expired. Please pick a time again.')
     if (hold.serviceId !== undefined)
@@ -71,54 +87,39 @@ export const seriesRoutes = new Hono<AppEnv>()
     if (!entry) throw new BookingError('not_found', 'This resource is no longer bookable.')
     if (isSpanEntry(entry))
       throw invalidField('holdId', 'invalid', 'hold is for a span', 'A span cannot be booked as a series.')
-    const { config } = entry.resource
-    const phone =
-      request.guest.phone === undefined ? undefined : normalizePhone(request.guest.phone, phoneRegionOf(entry.resource))
-    if (phone && !phone.ok)
-      throw invalidField(
-        'guest.phone',
-        'invalid_phone',
-        'not a phone number; include the country code, e.g. +44 20 7123 4567',
-      )
-    const intake = checkAnswers(config.questions, request.answers, {
-      country: phoneRegionOf(entry.resource),
-      readPhone: normalizePhone,
-    })
-    if (intake.errors.length > 0)
-      throw new BookingError(
-        'invalid_request',
-        'Some answers to the questions are not valid.',
-        intake.errors.map((e): FieldError => ({ path: e.path.join('.'), code: e.code, message: e.message })),
-      )
+    const guestDetails = readGuestDetails(entry.resource, request)
     const manageToken = randomToken()
-    const booked = await bookSeries(c.var.deps, {
+    const booking = bookSeries(c.var.deps, {
       hold,
       entry,
       request,
       sessionId,
       manageTokenHash: await sha256Hex(manageToken),
+      idempotency: idempotency && {
+        keyHash: idempotency.keyHash,
+        fingerprint: idempotency.fingerprint,
+        manageTokenSealed: await sealToken(manageToken, idempotency.key),
+      },
       details: {
         seats: hold.seats,
         poolId: hold.poolId,
         partySize: hold.partySize,
-        guest: phone?.ok ? { ...request.guest, phone: phone.e164 } : request.guest,
+        ...guestDetails,
         notes: request.notes,
-        ...(Object.keys(intake.answers).length > 0 ? { answers: intake.answers } : {}),
-        ...(config.questions?.length ? { questionsAsked: config.questions } : {}),
         manageLinkSealed: appSecret ? await sealToken(manageToken, appSecret, 'message-links') : undefined,
         locale: messageLanguage(request.locale),
         guestTimezone: request.timezone,
       },
     })
+    let booked: Awaited<typeof booking>
+    try {
+      booked = await booking
+    } catch (error) {
+      return replayTwinOrThrow(error, replay)
+    }
     // The first date's booking made its hold redundant; a failed release only lets it expire.
     await holds.release(hold.id, sessionId).catch(() => false)
-    return c.json(
-      {
-        series: { ...toPublicSeries(booked.series, booked.rows), skipped: conflictsOf(booked.skipped) },
-        manageToken,
-      } satisfies CreatedSeries,
-      201,
-    )
+    return c.json(await createdSeries(c, booked.series, booked.rows, booked.skipped, manageToken), 201)
   })
   .get('/resources/:idOrSlug/series-availability', async (c) => {
     const parsed = seriesAvailabilityQuerySchema.safeParse(c.req.query())
@@ -221,19 +222,46 @@ async function requireSeriesById(c: Context<AppEnv>): Promise<SeriesRow> {
 
 /** The series for a ref and its manage token; a wrong token answers exactly like an unknown ref. */
 async function requireManagedSeries(c: Context<AppEnv>): Promise<SeriesRow> {
-  const { manageRateLimiter, trustProxy, db } = c.var.deps
-  if (manageRateLimiter) {
-    const decision = await manageRateLimiter.consume(`manage:${clientKey(c, trustProxy)}`)
-    if (!decision.allowed)
-      throw new BookingError('rate_limited', 'Too many booking look-ups from this address; please wait a moment.', {
-        retryAfterSec: decision.retryAfterSec,
-      })
+  return requireTokenHolder(c, { noun: 'series', find: findSeriesByRef, tokenHashOf: (row) => row.manageTokenHash })
+}
+
+/** The answer to a series booked: a series that takes payment waits, every date pending, for one payment of all of them. */
+async function createdSeries(
+  c: Context<AppEnv>,
+  series: SeriesRow,
+  rows: BookingRow[],
+  skipped: OccurrenceCheck[],
+  manageToken: string,
+): Promise<CreatedSeries> {
+  const unpaid = rows.some((row) => row.status === 'pending' && row.paymentStatus === 'requires_payment')
+  // The resource's name is only read for the payment's description (the card statement's line).
+  const describe = async () =>
+    `${(await c.var.deps.catalog.find(series.resourceId))?.resource.name ?? series.ref}, ${series.ref} (${rows.length} dates)`
+  const payment =
+    unpaid && c.var.deps.payments ? await startSeriesPayment(c.var.deps, rows, await describe()) : undefined
+  return {
+    series: { ...toPublicSeries(series, rows), skipped: conflictsOf(skipped) },
+    manageToken,
+    ...(payment ? { payment } : {}),
   }
-  const notFound = new BookingError('not_found', 'No series with this reference.')
-  const token = bearerToken(c)
-  const ref = c.req.param('ref') ?? ''
-  if (!token || !/^[0-9A-Za-z]{4,16}$/.test(ref)) throw notFound
-  const [series, tokenHash] = await Promise.all([findSeriesByRef(db, ref), sha256Hex(token)])
-  if (!series || !digestsEqual(series.manageTokenHash, tokenHash)) throw notFound
-  return series
+}
+
+/**
+ * The series a keyed request booked, answered again (`Idempotent-Replayed: true`), with its
+ * payment still open when it is; 409 `idempotency_conflict` when the key was used for another
+ * request. Undefined when the key is new.
+ */
+async function replaySeries(c: Context<AppEnv>, idempotency: Idempotency): Promise<Response | undefined> {
+  const { db, catalog } = c.var.deps
+  const first = await findBookingByIdempotencyKey(db, idempotency.keyHash)
+  if (!first) return undefined
+  const series = first.seriesId ? await findSeriesById(db, first.seriesId) : undefined
+  if (!series || first.requestHash !== idempotency.fingerprint || !first.manageTokenSealed)
+    throw new BookingError('idempotency_conflict', 'This Idempotency-Key was used for a different request.')
+  const manageToken = await unsealToken(first.manageTokenSealed, idempotency.key)
+  const rows = await findOccurrences(db, series.id)
+  const zone = (await catalog.find(series.resourceId))?.resource.timezone ?? 'UTC'
+  const skipped = skippedOccurrences(series, { start: first.startsAt.getTime(), end: first.endsAt.getTime() }, zone)
+  c.header('Idempotent-Replayed', 'true')
+  return c.json(await createdSeries(c, series, rows, skipped, manageToken), 201)
 }

@@ -26,6 +26,10 @@ import { everyDay, insertBooking, insertResource } from '../../test/fixtures'
 import { createTestHoldBackend, newSession } from '../../test/holds'
 import { createLogger } from '../logger'
 import { runWaitlistOffers } from '../waitlist/offer-times'
+import { processWaitlistMessages } from '../waitlist/send-waitlist-messages'
+import { expireUnpaidBookings } from '../bookings/lifecycle'
+import { createStripeGateway } from '../payments/stripe-gateway'
+import { FAKE_WEBHOOK_SECRET, startFakeStripe, type FakeStripe } from '../../test/fake-stripe'
 
 /*
  * The waitlist through the HTTP API and the offer worker, on whichever database and hold
@@ -337,6 +341,8 @@ describe('the offer chain, with a fixed clock', () => {
       expect(left.body.entry).toMatchObject({ status: 'left', offer: null, position: null })
     }
     expect((await openOffers(r.id)).map((o) => o.entryId)).toEqual([await idOf(b.body.entry.ref)])
+    // Leaving is the guest's own doing: no message tells them of it.
+    expect((await messagesOf(a.body.entry.ref)).map((m) => m.event).sort()).toEqual(['joined', 'offered'])
   })
 
   it('expires entries whose time has passed, and only those', async () => {
@@ -353,6 +359,13 @@ describe('the offer chain, with a fixed clock', () => {
     expect(await api.run(r.id)).toMatchObject({ expired: 1 })
   })
 })
+
+async function messagesOf(ref: string) {
+  return database.db
+    .select()
+    .from(waitlistMessages)
+    .where(eq(waitlistMessages.entryId, await idOf(ref)))
+}
 
 async function idOf(ref: string) {
   return (await database.db.select().from(waitlistEntries).where(eq(waitlistEntries.ref, ref)))[0]!.id
@@ -483,7 +496,7 @@ describe('webhooks and the owner’s list', () => {
     const api = setup()
     const { key } = await createAdminKey(database.db, 'waitlist admin')
     const { r, booked } = await fullDay()
-    const a = await join(api, r.id)
+    const a = await join(api, r.id, { locale: 'de' })
     const b = await join(api, r.id, { seats: undefined })
     await adminCancel(api, key, booked[0]!.id)
     await api.run(r.id)
@@ -503,6 +516,35 @@ describe('webhooks and the owner’s list', () => {
     )
     expect(removed.body.entry.status).toBe('removed')
     expect((await openOffers(r.id)).map((o) => o.entryId)).toEqual([await idOf(b.body.entry.ref)])
+    // The guest is told, once, by email, in their language; removing again tells nobody again.
+    const told = async () =>
+      (await messagesOf(a.body.entry.ref))
+        .filter((m) => m.event === 'removed')
+        .map((m) => [m.channel, m.recipient, m.offerId])
+    expect(await told()).toEqual([['email', a.body.entry.guest.email, null]])
+    await api.call('POST', `/v1/admin/waitlist/${list.body.entries[0]!.id}/remove`, { token: key })
+    expect(await told()).toHaveLength(1)
+    const sent: { subject: string; text: string }[] = []
+    await processWaitlistMessages({
+      db: database.db,
+      clock: api.clock,
+      logger,
+      email: {
+        kind: 'file',
+        from: 'bookings@example.test',
+        send: async (mail) => {
+          sent.push(mail)
+          return { id: `mail-${sent.length}` }
+        },
+        close: () => {},
+      },
+      sms: undefined,
+      links: { publicUrl: 'https://book.example.test/', appSecret: undefined },
+    })
+    const mail = sent.find((m) => m.subject.startsWith('Nicht mehr auf der Warteliste'))
+    expect(mail?.text).toContain('Sie stehen nicht mehr auf der Warteliste für')
+    expect(mail?.text).toContain('Der Platz konnte leider nicht für Sie freigehalten werden.')
+    expect(sent.filter((m) => m.subject.startsWith('Nicht mehr'))).toHaveLength(1)
     const all = await api.call<AdminWaitlistResponse>(
       'GET',
       `/v1/admin/waitlist?resourceId=${r.id}&from=${DAY}&status=all`,
@@ -514,5 +556,206 @@ describe('webhooks and the owner’s list', () => {
     expect(bad.status).toBe(400)
     const unknown = await api.call<ErrorBody>('POST', `/v1/admin/waitlist/nope/remove`, { token: key })
     expect(unknown.status).toBe(404)
+  })
+})
+
+describe('a claim that is never paid', () => {
+  let stripe: FakeStripe
+  beforeAll(async () => {
+    stripe = await startFakeStripe()
+  })
+  afterAll(async () => {
+    await stripe?.close()
+  })
+
+  // Real time, so the payment provider's webhook signatures hold; the day is days ahead, on UTC.
+  const day = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10)
+  const slots = ['09:00', '10:00', '11:00'].map((t) => ({
+    start: `${day}T${t}:00.000Z`,
+    end: new Date(Date.parse(`${day}T${t}:00Z`) + 3_600_000).toISOString(),
+  }))
+
+  function pricedSetup() {
+    const clock = fixedClock(Date.now())
+    const { holds } = createTestHoldBackend(clock)
+    const payments = createStripeGateway({
+      secretKey: 'sk_test_waitlist',
+      publishableKey: 'pk_test_waitlist',
+      webhookSecret: FAKE_WEBHOOK_SECRET,
+      apiBase: stripe.url,
+    })
+    const api = createTestApi({ db: database.db, clock, holds, payments })
+    const run = (resourceId: string) => runWaitlistOffers({ db: database.db, clock, holds, logger }, { resourceId })
+    return { clock, run, ...api }
+  }
+  type PricedApi = ReturnType<typeof pricedSetup>
+
+  /** A resource paid in full online, open 09:00–12:00 UTC, its three slots of `day` booked. */
+  async function pricedFullDay() {
+    const r = await insertResource(database.db, {
+      timezone: 'UTC',
+      config: { payment: 'full', price: { amount: 5000, currency: 'EUR' } },
+      schedules: everyDay({ startTime: '09:00', endTime: '12:00', slotDuration: 60 }),
+    })
+    const booked = []
+    for (const slot of slots) booked.push(await insertBooking(database.db, { resourceId: r.id, ...slot }))
+    return { r, booked }
+  }
+
+  async function joinDay(api: PricedApi, resourceId: string) {
+    const n = ++guests
+    const res = await api.call<JoinedWaitlist>('POST', '/v1/waitlist', {
+      body: { resourceId, date: day, guest: { name: `Guest ${n}`, email: `guest${n}@example.com` } },
+    })
+    expect(res.status).toBe(201)
+    return res.body
+  }
+
+  async function claim(api: PricedApi, waiter: JoinedWaitlist) {
+    const res = await api.call<CreatedBooking>('POST', `/v1/waitlist/${waiter.entry.ref}/claim`, {
+      token: waiter.token,
+    })
+    expect(res.status).toBe(201)
+    // Pending until the card is paid; the time is the booking's meanwhile.
+    expect(res.body.booking.status).toBe('pending')
+    expect(res.body.payment?.amount).toBe(5000)
+    return res.body
+  }
+
+  const entryOf = async (ref: string) =>
+    (await database.db.select().from(waitlistEntries).where(eq(waitlistEntries.ref, ref)))[0]!
+  const offersTo = async (ref: string) =>
+    (
+      await database.db
+        .select()
+        .from(waitlistOffers)
+        .where(eq(waitlistOffers.entryId, (await entryOf(ref)).id))
+    )
+      .map((o) => [o.startsAt.toISOString(), o.status])
+      .sort()
+
+  it('expired unpaid: the entry is back in line in its place, and offered the next time that frees, never the same one', async () => {
+    const api = pricedSetup()
+    const { key } = await createAdminKey(database.db, 'waitlist unpaid claim')
+    const { r, booked } = await pricedFullDay()
+    const a = await joinDay(api, r.id)
+    const b = await joinDay(api, r.id)
+    await adminCancel(api as unknown as Api, key, booked[0]!.id)
+    expect(await api.run(r.id)).toMatchObject({ offered: 1 })
+    const claimed = await claim(api, a)
+    expect(await entryOf(a.entry.ref)).toMatchObject({ status: 'booked', bookingId: expect.any(String) })
+    // Still pending and within its payment window: nothing changes.
+    expect(await api.run(r.id)).toMatchObject({ reopened: 0, offered: 0 })
+
+    // The guest never pays: the booking expires and its time goes back to the pool.
+    api.clock.set(api.clock.now() + 11 * MIN)
+    expect(await expireUnpaidBookings({ db: database.db, clock: api.clock })).toBe(1)
+    const [expired] = await database.db.select().from(bookings).where(eq(bookings.ref, claimed.booking.ref))
+    expect(expired).toMatchObject({ status: 'cancelled', cancelReason: 'expired' })
+
+    // The worker puts a back in line, first as before; the freed time goes to b, never to a again.
+    expect(await api.run(r.id)).toMatchObject({ reopened: 1, offered: 1 })
+    expect(await entryOf(a.entry.ref)).toMatchObject({ status: 'waiting', bookingId: null, endedAt: null })
+    const view = await api.call<WaitlistEntryResponse>('GET', `/v1/waitlist/${a.entry.ref}`, { token: a.token })
+    expect(view.body.entry).toMatchObject({ status: 'waiting', position: 1, offer: null })
+    expect(view.body.entry.bookingRef).toBeUndefined()
+    expect(await offersTo(b.entry.ref)).toEqual([[slots[0]!.start, 'open']])
+    expect(await api.run(r.id)).toMatchObject({ reopened: 0, offered: 0 })
+
+    // Another time in its window frees: a is offered it.
+    await adminCancel(api as unknown as Api, key, booked[1]!.id)
+    expect(await api.run(r.id)).toMatchObject({ offered: 1 })
+    expect(await offersTo(a.entry.ref)).toEqual([
+      [slots[0]!.start, 'claimed'],
+      [slots[1]!.start, 'open'],
+    ])
+  })
+
+  it('paid late, after the entry was back in line: booked again, and the offer made meanwhile withdrawn', async () => {
+    const api = pricedSetup()
+    const { key } = await createAdminKey(database.db, 'waitlist late payment')
+    const { r, booked } = await pricedFullDay()
+    const a = await joinDay(api, r.id)
+    await adminCancel(api as unknown as Api, key, booked[0]!.id)
+    await api.run(r.id)
+    const claimed = await claim(api, a)
+    api.clock.set(api.clock.now() + 11 * MIN)
+    await expireUnpaidBookings({ db: database.db, clock: api.clock })
+    await adminCancel(api as unknown as Api, key, booked[1]!.id)
+    expect(await api.run(r.id)).toMatchObject({ reopened: 1, offered: 1 })
+    expect(await offersTo(a.entry.ref)).toEqual([
+      [slots[0]!.start, 'claimed'],
+      [slots[1]!.start, 'open'],
+    ])
+
+    // The card is paid after all: the booking takes its time back and is confirmed.
+    const [row] = await database.db.select().from(bookings).where(eq(bookings.ref, claimed.booking.ref))
+    stripe.authorize(row!.paymentIntentId!)
+    const event = stripe.signedEvent('payment_intent.amount_capturable_updated', row!.paymentIntentId!)
+    const hook = await api.app.request('/v1/webhooks/stripe', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'Stripe-Signature': event.signature },
+      body: event.body,
+    })
+    expect(hook.status).toBe(200)
+    expect((await database.db.select().from(bookings).where(eq(bookings.id, row!.id)))[0]!.status).toBe('confirmed')
+
+    expect(await api.run(r.id)).toMatchObject({ reopened: 0, offered: 0 })
+    expect(await entryOf(a.entry.ref)).toMatchObject({ status: 'booked', bookingId: row!.id })
+    expect(await offersTo(a.entry.ref)).toEqual([
+      [slots[0]!.start, 'claimed'],
+      [slots[1]!.start, 'withdrawn'],
+    ])
+    // The withdrawn offer's hold is gone: the time is free for anybody.
+    const free = await api.call<AvailabilityResponse>(
+      'GET',
+      `/v1/resources/${r.id}/availability?from=${day}&to=${day}&tz=UTC`,
+    )
+    expect(free.body.days.flatMap((d) => d.slots.map((s) => s.start))).toEqual([slots[1]!.start])
+  })
+
+  it('cancelled by the guest before paying: back in line; paid, then cancelled: it stays booked', async () => {
+    const api = pricedSetup()
+    const { key } = await createAdminKey(database.db, 'waitlist paid claim')
+    const { r, booked } = await pricedFullDay()
+    const unpaid = await joinDay(api, r.id)
+    const paid = await joinDay(api, r.id)
+    await adminCancel(api as unknown as Api, key, booked[0]!.id)
+    await adminCancel(api as unknown as Api, key, booked[1]!.id)
+    expect(await api.run(r.id)).toMatchObject({ offered: 2 })
+    const unpaidClaim = await claim(api, unpaid)
+    const paidClaim = await claim(api, paid)
+
+    // One pays: the card is authorized, the webhook comes, the booking is captured and confirmed.
+    const [paidRow] = await database.db.select().from(bookings).where(eq(bookings.ref, paidClaim.booking.ref))
+    stripe.authorize(paidRow!.paymentIntentId!)
+    const event = stripe.signedEvent('payment_intent.amount_capturable_updated', paidRow!.paymentIntentId!)
+    const hook = await api.app.request('/v1/webhooks/stripe', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'Stripe-Signature': event.signature },
+      body: event.body,
+    })
+    expect(hook.status).toBe(200)
+    const [confirmed] = await database.db.select().from(bookings).where(eq(bookings.id, paidRow!.id))
+    expect(confirmed).toMatchObject({ status: 'confirmed', amountCaptured: 5000 })
+
+    // Both guests cancel their bookings themselves.
+    for (const c of [unpaidClaim, paidClaim]) {
+      const res = await api.call<{ booking: { status: string } }>('POST', `/v1/bookings/${c.booking.ref}/cancel`, {
+        token: c.manageToken,
+        body: {},
+      })
+      expect(res.body.booking.status).toBe('cancelled')
+    }
+    expect(await api.run(r.id)).toMatchObject({ reopened: 1 })
+    expect((await entryOf(unpaid.entry.ref)).status).toBe('waiting')
+    // The guest who paid had what they waited for.
+    expect((await entryOf(paid.entry.ref)).status).toBe('booked')
+    // The unpaid one is offered the time the paid one gave back, not the one it gave back itself.
+    expect(await offersTo(unpaid.entry.ref)).toEqual([
+      [slots[0]!.start, 'claimed'],
+      [slots[1]!.start, 'open'],
+    ])
+    expect(await api.run(r.id)).toMatchObject({ reopened: 0 })
   })
 })

@@ -14,14 +14,15 @@ import { availabilityRange } from '../../shared/slots/compute-slots'
 import { DEFAULT_HORIZON_DAYS } from '../../shared/schemas'
 import { MAX_WAITLIST_WINDOW_MS, waitlistOpen } from '../../shared/waitlist'
 import type { AppDeps, AppEnv } from '../app-env'
+import { requireTokenHolder } from '../manage-access'
 import { randomRef } from '../bookings/booking-ref'
 import { createBooking, startPayment } from '../bookings/lifecycle'
 import { assertSeatsAllowed } from '../bookings/resolve-slot'
 import { clientKey } from '../client-ip'
-import { digestsEqual, randomToken, sealToken, sha256Hex } from '../crypto'
+import { randomToken, sealToken, sha256Hex } from '../crypto'
 import { constraintOf, sqlState, UNIQUE_VIOLATION } from '../db/sql-state'
 import { invalidField } from '../errors'
-import { bearerToken, readJson } from '../request'
+import { readJson } from '../request'
 import { toPublicBooking } from '../store/bookings'
 import { paymentModeOf } from '../store/resources'
 import { offerSession, runWaitlistOffers } from '../waitlist/offer-times'
@@ -237,21 +238,7 @@ async function admitJoin(c: Context<AppEnv>): Promise<void> {
 
 /** The entry for a ref and its token; a wrong token answers exactly like an unknown ref. */
 async function requireEntry(c: Context<AppEnv>): Promise<WaitlistEntryRow> {
-  const { manageRateLimiter, trustProxy, db } = c.var.deps
-  if (manageRateLimiter) {
-    const decision = await manageRateLimiter.consume(`manage:${clientKey(c, trustProxy)}`)
-    if (!decision.allowed)
-      throw new BookingError('rate_limited', 'Too many look-ups from this address; please wait a moment.', {
-        retryAfterSec: decision.retryAfterSec,
-      })
-  }
-  const notFound = new BookingError('not_found', 'No waitlist entry with this reference.')
-  const token = bearerToken(c)
-  const ref = c.req.param('ref') ?? ''
-  if (!token || !/^[0-9A-Za-z]{4,16}$/.test(ref)) throw notFound
-  const [entry, tokenHash] = await Promise.all([findEntryByRef(db, ref), sha256Hex(token)])
-  if (!entry || !digestsEqual(entry.tokenHash, tokenHash)) throw notFound
-  return entry
+  return requireTokenHolder(c, { noun: 'waitlist entry', find: findEntryByRef, tokenHashOf: (row) => row.tokenHash })
 }
 
 function afterResponse(c: Context<AppEnv>, work: Promise<unknown>): void {

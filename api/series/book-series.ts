@@ -3,10 +3,10 @@ import { BookingError } from '../../shared/errors'
 import type { SeriesRequest } from '../../shared/schemas'
 import type { AppDeps } from '../app-env'
 import { randomRef } from '../bookings/booking-ref'
-import { assertSeriesPayable, createSeriesBookings, type BookingDraft } from '../bookings/lifecycle'
+import { assertSeriesPayable, createSeriesBookings, type BookingDraft, type Booker } from '../bookings/lifecycle'
 import type { Hold } from '../holds/hold-store'
 import type { CatalogEntry } from '../store/resource-catalog'
-import { checkOccurrences, conflictsOf, type OccurrenceCheck } from './check-occurrences'
+import { checkOccurrences, conflictsOf, type ConflictReason, type OccurrenceCheck } from './check-occurrences'
 import { seriesOccurrences, type Occurrence } from './occurrences'
 import type { SeriesRow } from './series-store'
 
@@ -19,6 +19,10 @@ export interface BookSeriesInput {
   request: Pick<SeriesRequest, 'repeat' | 'mode'>
   sessionId: string
   manageTokenHash: string
+  /** The owner books confirmed and without payment online (lifecycle `Booker`); default the guest. */
+  by?: Booker
+  /** A keyed request (`Idempotency-Key`): the first date carries the key, so a retry finds the series. */
+  idempotency?: { keyHash: string; fingerprint: string; manageTokenSealed: string } | undefined
   /** Everything of a booking draft but its ref and interval, the same for every occurrence. */
   details: Omit<BookingDraft, 'ref' | 'start' | 'end' | 'resourceId' | 'sessionId' | 'manageTokenHash'>
 }
@@ -41,7 +45,7 @@ export async function bookSeries(deps: AppDeps, input: BookSeriesInput): Promise
   const { hold, entry, request } = input
   const { resource } = entry
   const { config } = resource
-  assertSeriesPayable(config)
+  assertSeriesPayable(deps, config, input.by)
   const now = deps.clock.now()
   const all = seriesOccurrences(hold, resource.timezone, request.repeat, { now, horizonDays: config.horizonDays })
   const [first, ...later] = all as [Occurrence, ...Occurrence[]]
@@ -57,7 +61,12 @@ export async function bookSeries(deps: AppDeps, input: BookSeriesInput): Promise
   for (let attempt = 1; ; attempt++) {
     const series = seriesValues(input, resource.id, skipped)
     try {
-      const rows = await createSeriesBookings(deps, series, chosen.map(draftFor(input, resource.id)), config)
+      const drafts = chosen.map(draftFor(input, resource.id))
+      if (input.idempotency && drafts[0]) {
+        const { keyHash, fingerprint, manageTokenSealed } = input.idempotency
+        drafts[0] = { ...drafts[0], idempotencyKeyHash: keyHash, requestHash: fingerprint, manageTokenSealed }
+      }
+      const rows = await createSeriesBookings(deps, series, drafts, config, input.by)
       return { series: { ...series, createdAt: new Date(now) }, rows, skipped: byDate(skipped) }
     } catch (error) {
       if (!(error instanceof BookingError && error.code === 'slot_taken')) throw error
@@ -112,6 +121,7 @@ function seriesValues(input: BookSeriesInput, resourceId: string, skipped: reado
     untilDate: repeat.until ?? null,
     mode,
     skippedDates: byDate(skipped).map((c) => c.date),
+    skippedReasons: byDate(skipped).map((c) => c.reason ?? 'taken'),
     manageTokenHash: input.manageTokenHash,
   }
 }
@@ -127,3 +137,29 @@ function draftFor(input: BookSeriesInput, resourceId: string) {
     manageTokenHash: input.manageTokenHash,
   })
 }
+
+/**
+ * The dates a series skipped, as its answer names them (an idempotent replay answers again
+ * what the first request answered): each at the series' local time on that date.
+ */
+export function skippedOccurrences(
+  series: Pick<SeriesRow, 'skippedDates' | 'skippedReasons' | 'everyWeeks' | 'occurrences' | 'untilDate'>,
+  first: { start: number; end: number },
+  zone: string,
+): OccurrenceCheck[] {
+  if (series.skippedDates.length === 0) return []
+  // Each date's reason as decided then; a series booked before reasons were kept reads `taken`.
+  const reasons = new Map(series.skippedDates.map((date, i) => [date, reasonOf(series.skippedReasons[i])]))
+  const repeat = {
+    everyWeeks: series.everyWeeks,
+    ...(series.untilDate ? { until: series.untilDate } : { occurrences: series.occurrences ?? 2 }),
+  }
+  // The horizon was checked when it was booked; a replay only lists what was decided then.
+  return seriesOccurrences(first, zone, repeat, { now: first.start, horizonDays: 3660 }).flatMap((occurrence) => {
+    const reason = reasons.get(occurrence.date)
+    return reason ? [{ ...occurrence, free: false, reason }] : []
+  })
+}
+
+const REASONS: readonly ConflictReason[] = ['taken', 'held', 'closed']
+const reasonOf = (stored: string | undefined): ConflictReason => REASONS.find((reason) => reason === stored) ?? 'taken'

@@ -11,9 +11,10 @@ import { invalidField } from '../errors'
  * - At most 52 occurrences; an `until` date at most the resource's horizon away.
  * - Every occurrence is checked as a single booking would be (schedule, notice, horizon,
  *   bookings, other sessions' holds), never only the first few.
- * - Series cannot be prepaid yet: a resource that takes payment online refuses them
- *   (lifecycle `assertSeriesPayable`); each occurrence keeps the cancellation policy and
- *   notices like a single booking, and is cancelled or moved one at a time by its own ref.
+ * - A series that takes payment online is paid once for all its dates (one PaymentIntent,
+ *   api/bookings/series-payment.ts); each occurrence keeps its share of it, the cancellation
+ *   policy and notices like a single booking, and is cancelled or moved one at a time by its
+ *   own ref.
  * - The series is announced once (the first occurrence writes the 'created' messages);
  *   reminders stay per occurrence.
  */

@@ -22,14 +22,20 @@ export async function findOccurrences(db: Database, seriesId: string): Promise<B
 }
 
 /** The refs of these series by id, for views of their occurrences (no query when none is in one). */
-export async function findSeriesRefs(db: Database, seriesIds: readonly string[]): Promise<Map<string, string>> {
+/** How each of these series is named and repeats, by id: what a booking of one says of it. */
+export async function findSeriesLabels(db: Database, seriesIds: readonly string[]): Promise<Map<string, SeriesLabel>> {
   const ids = [...new Set(seriesIds)]
   if (ids.length === 0) return new Map()
   const rows = await db
-    .select({ id: bookingSeries.id, ref: bookingSeries.ref })
+    .select({ id: bookingSeries.id, ref: bookingSeries.ref, everyWeeks: bookingSeries.everyWeeks })
     .from(bookingSeries)
     .where(inArray(bookingSeries.id, ids))
-  return new Map(rows.map((row) => [row.id, row.ref]))
+  return new Map(rows.map((row) => [row.id, { ref: row.ref, everyWeeks: row.everyWeeks }]))
+}
+
+export interface SeriesLabel {
+  ref: string
+  everyWeeks: number
 }
 
 /** The series as the API shows it, each occurrence carrying the series' ref. */

@@ -169,30 +169,33 @@ export async function insertSeries(
     id: crypto.randomUUID(),
     version: 1,
   }))
-  const messages = values.flatMap((row, index) =>
-    outbox
-      .createdRows(
-        {
-          id: row.id,
-          version: row.version,
+  // A series that takes payment is announced when its payment comes through (api/bookings/series-payment.ts).
+  const messages = occurrences.some((o) => o.payment)
+    ? []
+    : outbox.seriesCreatedRows(
+        values.map((row, index) => ({
+          ...row,
           status: occurrences[index]!.status,
-          startsAt: row.startsAt,
-          guestEmail: row.guestEmail,
           guestPhone: row.guestPhone ?? null,
-        },
+        })),
         now,
-        occurrences[index]!.notifyEmail,
+        occurrences[0]?.notifyEmail,
       )
-      .filter((message) => index === 0 || message.event.startsWith('reminder')),
-  )
   const start = Math.min(...occurrences.map((o) => o.start))
   const end = Math.max(...occurrences.map((o) => o.end))
-  return writeOccupying(db, [series.resourceId], start, end, now, async (tx) => {
-    await tx.insert(bookingSeries).values(series)
-    const rows = await tx.insert(bookings).values(values).returning()
-    if (messages.length > 0) await tx.insert(notifications).values(messages).onConflictDoNothing()
-    return rows.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime())
-  })
+  try {
+    return await writeOccupying(db, [series.resourceId], start, end, now, async (tx) => {
+      await tx.insert(bookingSeries).values(series)
+      const rows = await tx.insert(bookings).values(values).returning()
+      if (messages.length > 0) await tx.insert(notifications).values(messages).onConflictDoNothing()
+      return rows.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime())
+    })
+  } catch (error) {
+    // A twin request with the same Idempotency-Key committed first (its first date carries the key).
+    if (sqlState(error) === UNIQUE_VIOLATION && constraintOf(error)?.includes('idempotency'))
+      throw new IdempotencyKeyTaken()
+    throw error
+  }
 }
 
 /**

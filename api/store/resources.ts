@@ -2,6 +2,7 @@ import { asc, eq, or } from 'drizzle-orm'
 import { bookableResources, resourceSchedules, type ResourceRow, type ScheduleRow } from '../../drizzle/schema'
 import { amountDue } from '../../shared/booking-status'
 import { paymentModeOf } from '../../shared/payment-terms'
+import { placesPerBooking } from '../../shared/resource-config'
 import { DEFAULT_HORIZON_DAYS, resourceConfigSchema, type ResourceConfig } from '../../shared/schemas'
 import type { PublicResource, ScheduleRule } from '../../shared/types'
 import { DEFAULT_WAITLIST_OFFER_MINUTES, waitlistOpen } from '../../shared/waitlist'
@@ -90,7 +91,7 @@ export function toPublicResource(resource: Resource, server: ServerCapabilities)
   // Only for shared resources: a resource of one place answers as it did before capacity.
   if (config.capacity !== undefined && config.capacity > 1) {
     view.capacity = config.capacity
-    view.maxSeatsPerBooking = Math.min(config.maxSeatsPerBooking ?? config.capacity, config.capacity)
+    view.maxSeatsPerBooking = placesPerBooking(config)
   }
   // A table's party bounds, so the widget can ask the party size before the slots.
   if (config.minParty !== undefined) view.minParty = config.minParty

@@ -1,4 +1,4 @@
-import { and, asc, eq, lte, or, sql } from 'drizzle-orm'
+import { and, asc, eq, gt, inArray, lte, ne, or, sql } from 'drizzle-orm'
 import {
   waitlistEntries,
   waitlistMessages,
@@ -27,7 +27,10 @@ import { messagesFor } from './waitlist-store'
  * widening the schedule) is seen the same way, and a missed kick costs at most a minute.
  *
  * Per resource, under a transaction-scoped advisory lock (two processes never offer for one
- * resource at once), in order: lapse the offers past their time and release their holds;
+ * resource at once), in order: put back in line the entries whose claim was never paid
+ * (its booking expired unpaid or was cancelled before any payment), and book again those
+ * whose booking a late payment put back into its time; lapse the offers past
+ * their time and release their holds;
  * expire the entries whose window has passed; then walk the waiting entries in the order
  * they joined and offer each without an open offer the first free time in its window it was
  * never offered, by placing a hold for it (session `waitlist:<offer id>`) and writing the
@@ -46,6 +49,8 @@ export interface OfferRun {
   offered: number
   lapsed: number
   expired: number
+  /** Entries back in line because the booking that claimed their offer was never paid. */
+  reopened: number
 }
 
 /**
@@ -62,32 +67,65 @@ export const offerSession = (offerId: string) => `waitlist:${offerId}`
 
 /** Runs the offer worker for every resource with waiters or open offers, or for one. */
 export async function runWaitlistOffers(deps: WaitlistDeps, only?: { resourceId: string }): Promise<OfferRun> {
-  const total: OfferRun = { offered: 0, lapsed: 0, expired: 0 }
-  const resourceIds = only ? [only.resourceId] : await resourcesWithWaiters(deps.db)
+  const total: OfferRun = { offered: 0, lapsed: 0, expired: 0, reopened: 0 }
+  const resourceIds = only ? [only.resourceId] : await resourcesWithWaiters(deps.db, deps.clock.now())
   for (const resourceId of resourceIds) {
     const run = await offerForResource(deps, resourceId)
     total.offered += run.offered
     total.lapsed += run.lapsed
     total.expired += run.expired
+    total.reopened += run.reopened
   }
   return total
 }
 
-async function resourcesWithWaiters(db: Database): Promise<string[]> {
-  const [waiting, open] = await Promise.all([
+/**
+ * A `booked` entry whose claim came to nothing: the booking that claimed its offer was
+ * cancelled without a cent ever authorized or captured (it expired unpaid, or was cancelled
+ * while its payment was still due). A booking that was paid, then cancelled, does not
+ * count: that guest had what they waited for. A booking of a resource that takes no
+ * payment online (payment_status NULL) does not either, unless it expired.
+ */
+const claimNeverPaid = sql`EXISTS (SELECT 1 FROM bookings b WHERE b.id = ${waitlistEntries.bookingId}
+  AND b.waitlist_offer_id IS NOT NULL AND b.status = 'cancelled'
+  AND b.amount_authorized = 0 AND b.amount_captured = 0
+  AND (b.cancel_reason = 'expired' OR b.payment_status IS NOT NULL))`
+
+/** The entry's window has not passed (the rule the expiry step applies to waiting entries). */
+function windowOpen(at: Date) {
+  return or(
+    and(eq(waitlistEntries.kind, 'slot'), gt(waitlistEntries.windowStart, at)),
+    and(ne(waitlistEntries.kind, 'slot'), gt(waitlistEntries.windowEnd, at)),
+  )!
+}
+
+async function resourcesWithWaiters(db: Database, now: number): Promise<string[]> {
+  const [waiting, open, unpaid] = await Promise.all([
     db
       .selectDistinct({ id: waitlistEntries.resourceId })
       .from(waitlistEntries)
       .where(eq(waitlistEntries.status, 'waiting')),
     db.selectDistinct({ id: waitlistOffers.resourceId }).from(waitlistOffers).where(eq(waitlistOffers.status, 'open')),
+    db
+      .selectDistinct({ id: waitlistEntries.resourceId })
+      .from(waitlistEntries)
+      // `window_end > now` holds for every open window; said outright, it reaches the partial index.
+      .where(
+        and(
+          eq(waitlistEntries.status, 'booked'),
+          gt(waitlistEntries.windowEnd, new Date(now)),
+          windowOpen(new Date(now)),
+          claimNeverPaid,
+        ),
+      ),
   ])
-  return [...new Set([...waiting, ...open].map((r) => r.id))]
+  return [...new Set([...waiting, ...open, ...unpaid].map((r) => r.id))]
 }
 
 async function offerForResource(deps: WaitlistDeps, resourceId: string): Promise<OfferRun> {
   const { db, clock, holds } = deps
   const resource = await findResourceById(db, resourceId)
-  if (!resource) return { offered: 0, lapsed: 0, expired: 0 }
+  if (!resource) return { offered: 0, lapsed: 0, expired: 0, reopened: 0 }
   const entry: CatalogEntry = { resource, rules: await loadScheduleRules(db, resourceId) }
   const released: WaitlistOfferRow[] = []
   // Holds placed for offers of this run: released again if the transaction does not commit.
@@ -97,6 +135,60 @@ async function offerForResource(deps: WaitlistDeps, resourceId: string): Promise
       await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`waitlist:${resourceId}`}, 0))`)
       const now = clock.now()
       const at = new Date(now)
+      // Back in line, in the place it joined at (queued_seq is kept), when its claim was
+      // never paid. Its offers stay as they ended, so the time it claimed is never offered
+      // to it again (unique entry_id, starts_at). Not when the same guest has joined for the
+      // same window again meanwhile: one place in line per guest and window.
+      const reopened = await tx
+        .update(waitlistEntries)
+        .set({ status: 'waiting', bookingId: null, endedAt: null })
+        .where(
+          and(
+            eq(waitlistEntries.resourceId, resourceId),
+            eq(waitlistEntries.status, 'booked'),
+            windowOpen(at),
+            claimNeverPaid,
+            sql`NOT EXISTS (SELECT 1 FROM waitlist_entries w WHERE w.resource_id = ${waitlistEntries.resourceId}
+              AND w.status = 'waiting' AND lower(w.guest_email) = lower(${waitlistEntries.guestEmail})
+              AND w.window_start = ${waitlistEntries.windowStart} AND w.window_end = ${waitlistEntries.windowEnd})`,
+          ),
+        )
+        .returning({ id: waitlistEntries.id })
+      // The other way: a payment that came through late put such a booking back into its
+      // time (it is pending or confirmed again). Its entry is booked again, and an offer
+      // made to it meanwhile is withdrawn, its hold released with the lapsed ones below.
+      const claimLive = sql`(SELECT b.id FROM waitlist_offers o JOIN bookings b ON b.waitlist_offer_id = o.id
+        WHERE o.entry_id = ${waitlistEntries.id} AND o.status = 'claimed' AND b.status IN ('pending', 'confirmed')
+        LIMIT 1)`
+      const rebooked = await tx
+        .update(waitlistEntries)
+        .set({ status: 'booked', bookingId: claimLive, endedAt: at })
+        .where(
+          and(
+            eq(waitlistEntries.resourceId, resourceId),
+            eq(waitlistEntries.status, 'waiting'),
+            sql`${claimLive} IS NOT NULL`,
+          ),
+        )
+        .returning({ id: waitlistEntries.id })
+      const withdrawn = rebooked.length
+        ? await tx
+            .update(waitlistOffers)
+            .set({ status: 'withdrawn', endedAt: at })
+            .where(
+              and(
+                inArray(
+                  waitlistOffers.entryId,
+                  rebooked.map((e) => e.id),
+                ),
+                eq(waitlistOffers.status, 'open'),
+              ),
+            )
+            .returning()
+        : []
+      for (const offer of withdrawn) await holds.release(offer.holdId, offerSession(offer.id))
+      released.push(...withdrawn)
+
       const lapsed = await tx
         .update(waitlistOffers)
         .set({ status: 'lapsed', endedAt: at })
@@ -141,7 +233,7 @@ async function offerForResource(deps: WaitlistDeps, resourceId: string): Promise
         for (const waiter of waiting)
           if (await offerTo(tx as unknown as Database, deps, entry, waiter, now, placed)) offered++
       }
-      return { offered, lapsed: lapsed.length, expired: expired.length }
+      return { offered, lapsed: lapsed.length, expired: expired.length, reopened: reopened.length }
     })
   } catch (error) {
     // No offer of this run exists: none of its holds may keep a time from anybody.

@@ -16,6 +16,7 @@ import { createSmtpSender } from '../notify/email'
 import { MAX_ATTEMPTS } from '../notify/outbox-sender'
 import { createTwilioSender } from '../notify/sms'
 import { processWaitlistMessages, type WaitlistMessageDeps } from './send-waitlist-messages'
+import { endOpenOffer } from './waitlist-store'
 
 /*
  * The waitlist's message rows, written here as the join and offer code writes them, sent
@@ -387,5 +388,49 @@ describe('the waitlist message worker', () => {
     // Without notifiers nothing is sent and nothing is reported.
     const quiet = await runDueWork({ db, clock, logger, payments: undefined })
     expect(quiet).not.toHaveProperty('waitlistMessages')
+  })
+})
+
+describe('removed: the email that tells a guest the owner took their entry off the list', () => {
+  it('in German, written with the removal, email only (a phone given), no link, the window on the guest’s clock', async () => {
+    const { entry } = await waiter({
+      kind: 'range',
+      window: ['2026-12-12T16:00:00Z', '2026-12-12T19:00:00Z'],
+      locale: 'de',
+      guestTimezone: null,
+    })
+    // As the owner's remove writes it: the entry ends and its message row appears together.
+    const ended = await endOpenOffer(database.db, entry.id, 'withdrawn', new Date(NOW), 'removed')
+    expect(ended.entry?.status).toBe('removed')
+    expect((await rowsOf(entry.id)).filter((r) => r.event === 'removed').map((r) => [r.channel, r.recipient])).toEqual([
+      ['email', entry.guestEmail],
+    ])
+
+    // The joined email, not yet sent, no longer goes: only the removal does.
+    expect(await worker().run()).toMatchObject({ sent: 1, skipped: 1, failed: 0 })
+    const mails = mailTo(entry.guestEmail)
+    expect(mails).toHaveLength(1)
+    const window = 'Samstag, 12. Dezember 2026, jederzeit zwischen 17:00 und 20:00 Uhr Ortszeit Berlin'
+    expect(mails[0]?.subject).toBe(`Nicht mehr auf der Warteliste: Court 3, ${window}`)
+    expect(mails[0]?.text).toContain('Hallo Ada Lovelace,')
+    expect(mails[0]?.text).toContain(
+      'Sie stehen nicht mehr auf der Warteliste für Court 3. Der Platz konnte leider nicht für Sie freigehalten werden.',
+    )
+    expect(mails[0]?.text).toContain(`Gewünschte Zeit: ${window}`)
+    expect(mails[0]?.text).toContain(`Referenznummer: ${entry.ref}`)
+    expect(mails[0]?.text).not.toContain('https://')
+    expect(linkIn(mails[0])).toBeUndefined()
+    expect(smsTo(entry.guestPhone!)).toHaveLength(0)
+
+    // Removing twice tells once.
+    await endOpenOffer(database.db, entry.id, 'withdrawn', new Date(NOW), 'removed')
+    expect((await rowsOf(entry.id)).filter((r) => r.event === 'removed')).toHaveLength(1)
+    expect(await worker().run()).toMatchObject({ sent: 0 })
+  })
+
+  it('a guest who leaves is told nothing', async () => {
+    const { entry } = await waiter()
+    await endOpenOffer(database.db, entry.id, 'withdrawn', new Date(NOW), 'left')
+    expect((await rowsOf(entry.id)).map((r) => r.event)).toEqual(['joined'])
   })
 })

@@ -59,7 +59,8 @@ async function deliver(deps: WaitlistMessageDeps, row: WaitlistMessageRow): Prom
       timezone: resource?.timezone ?? 'UTC',
       offerMinutes: resource?.config.waitlistOfferMinutes ?? DEFAULT_WAITLIST_OFFER_MINUTES,
       smsToo: entry.guestPhone !== null && deps.sms !== undefined,
-      link: await waitlistLink(deps.links, entry),
+      // A removed entry's page has nothing left to show: its message links nowhere.
+      link: row.event === 'removed' ? undefined : await waitlistLink(deps.links, entry),
       now,
     }
     if (row.channel === 'email') {
@@ -96,7 +97,7 @@ async function deliver(deps: WaitlistMessageDeps, row: WaitlistMessageRow): Prom
 /**
  * Why a due row must not go out now. Nobody is told they joined a list they have already
  * left, nor sent a claim link for an offer that was claimed, declined, withdrawn or has
- * run out by the time the message would go.
+ * run out by the time the message would go. A removal is told by email alone.
  */
 function skipReason(
   row: WaitlistMessageRow,
@@ -108,6 +109,8 @@ function skipReason(
   if (!row.recipient) return 'no recipient'
   if (row.channel === 'sms' && !hasSms) return 'no SMS provider configured (TWILIO_*)'
   if (row.event === 'joined' && row.channel === 'sms') return 'joining is told by email only'
+  if (row.event === 'removed' && row.channel === 'sms') return 'a removal is told by email only'
+  if (row.event === 'removed' && entry.status !== 'removed') return `entry is ${entry.status}`
   if (row.event === 'joined' && entry.status !== 'waiting') return `entry is ${entry.status}`
   if (row.event === 'offered' && (!offer || offer.status !== 'open' || offer.expiresAt.getTime() <= now))
     return 'offer no longer open'

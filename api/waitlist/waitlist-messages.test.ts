@@ -137,11 +137,39 @@ describe('the offered messages', () => {
   })
 })
 
+describe('the removed email', () => {
+  it('says the guest is off the list, politely, with the window and reference, in each language, and links nowhere', () => {
+    for (const [language, subject, lead, fact] of [
+      [
+        'en',
+        'No longer on the waitlist: Court 3, Saturday, 12 December 2026, 18:00–19:00 Berlin time',
+        'You are no longer on the waitlist for Court 3. The place could not be kept for you.',
+        'Requested time: Saturday, 12 December 2026, 18:00–19:00 Berlin time',
+      ],
+      [
+        'es',
+        'Ya no estás en la lista de espera: Court 3, sábado, 12 de diciembre de 2026, 18:00–19:00 hora de Berlín',
+        'Ya no estás en la lista de espera de Court 3. No ha sido posible mantener tu lugar.',
+        'Horario deseado: sábado, 12 de diciembre de 2026, 18:00–19:00 hora de Berlín',
+      ],
+    ] as const) {
+      // A link in the context (there is none in practice) is never put in: the entry is gone.
+      const email = renderWaitlistEmail(context({ event: 'removed', language }))
+      expect(email.subject).toBe(subject)
+      expect(email.text).toContain(lead)
+      expect(email.text).toContain(fact)
+      expect(email.text).toContain('W1234567')
+      expect(email.text).not.toContain(LINK)
+      expect(email.html).not.toContain('<a ')
+    }
+  })
+})
+
 describe('typed text in waitlist messages', () => {
   const hostile = { resourceName: 'Court\r\nBcc: evil@x\u0000' }
   const entry = { guestName: '<img src=x onerror=alert(1)>\nBcc: evil@x' }
   for (const language of ['en', 'de', 'es'] as const) {
-    for (const event of ['joined', 'offered'] as const) {
+    for (const event of ['joined', 'offered', 'removed'] as const) {
       it(`${event} (${language}): a one-line subject, no injected line, escaped HTML`, () => {
         const ctx = context({ ...hostile, event, language }, entry)
         const email = renderWaitlistEmail(ctx)

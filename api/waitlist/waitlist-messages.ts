@@ -6,7 +6,8 @@ import { escapeHtml, oneLine, type EmailContent } from '../notify/messages'
 
 /*
  * The words of the waitlist's messages to a waiter: "you are on the list" when they join,
- * "a time is free for you" when one is offered. Times read on the clock the guest joined
+ * "a time is free for you" when one is offered, "you are no longer on the list" when the
+ * owner removes the entry (that one links nowhere: the entry's page is gone). Times read on the clock the guest joined
  * with (else the resource's), stating whose clock it is, as the booking messages do. Typed
  * text (names, the resource's name) enters only through `oneLine`, and is escaped in HTML.
  */
@@ -47,6 +48,10 @@ interface Words {
   claim: string
   declineNote: string
   offeredSms: (what: string, when: string, until: string, clockOnly: boolean) => string
+  removedSubject: (what: string, window: string) => string
+  removedLead: (what: string) => string
+  /** The fact line naming the window an entry waited on, once it waits no more. */
+  requested: string
   /** One slot, a stretch of a day, a whole day. `clocks` ends with the clock's place. */
   slot: (date: string, clocks: string) => string
   range: (date: string, clocks: string) => string
@@ -73,6 +78,9 @@ const en: Words = {
   claim: 'Claim it',
   declineNote: 'Not for you? Decline it on the same page, and you stay on the waitlist for other times.',
   offeredSms: (what, when, until) => `A time at ${what} is free for you: ${when}, kept until ${until}.`,
+  removedSubject: (what, window) => `No longer on the waitlist: ${what}, ${window}`,
+  removedLead: (what) => `You are no longer on the waitlist for ${what}. The place could not be kept for you.`,
+  requested: 'Requested time',
   slot: (date, clocks) => `${date}, ${clocks}`,
   range: (date, clocks) => `${date}, any time ${clocks}`,
   day: (date) => `any time on ${date}`,
@@ -99,6 +107,10 @@ const de: Words = {
   declineNote:
     'Passt er Ihnen nicht? Auf derselben Seite können Sie ihn ablehnen; für andere Zeiten bleiben Sie auf der Warteliste.',
   offeredSms: (what, when, until) => `Bei ${what} ist ein Termin für Sie frei: ${when}, reserviert bis ${until}.`,
+  removedSubject: (what, window) => `Nicht mehr auf der Warteliste: ${what}, ${window}`,
+  removedLead: (what) =>
+    `Sie stehen nicht mehr auf der Warteliste für ${what}. Der Platz konnte leider nicht für Sie freigehalten werden.`,
+  requested: 'Gewünschte Zeit',
   slot: (date, clocks) => `${date}, ${clocks}`,
   range: (date, clocks) => `${date}, jederzeit ${clocks}`,
   day: (date) => `jederzeit am ${date}`,
@@ -126,6 +138,9 @@ const es: Words = {
     '¿No te viene bien? Puedes rechazarlo en la misma página y seguirás en la lista de espera para otros horarios.',
   offeredSms: (what, when, until, clockOnly) =>
     `Libre para ti en ${what}: ${when}. Te lo guardamos hasta ${clockOnly ? 'las' : 'el'} ${until}.`,
+  removedSubject: (what, window) => `Ya no estás en la lista de espera: ${what}, ${window}`,
+  removedLead: (what) => `Ya no estás en la lista de espera de ${what}. No ha sido posible mantener tu lugar.`,
+  requested: 'Horario deseado',
   slot: (date, clocks) => `${date}, ${clocks}`,
   range: (date, clocks) => `${date}, a cualquier hora ${clocks}`,
   day: (date) => `a cualquier hora del ${date}`,
@@ -239,8 +254,17 @@ export function renderWaitlistEmail(typed: WaitlistMessageContext): EmailContent
   /** Said before the link (what will happen) and after it (what else the page does). */
   let before: string | undefined
   let after: string | undefined
-  let linkLabel: string
-  if (ctx.event === 'joined') {
+  let linkLabel = ''
+  let link = ctx.link
+  if (ctx.event === 'removed') {
+    const window = formatWindow(ctx)
+    subject = w.removedSubject(what(ctx, w), window)
+    lead = w.removedLead(what(ctx, w))
+    facts.push([w.requested, window])
+    facts.push([w.reference, ctx.entry.ref])
+    // The entry's page shows nothing to do any more: no link.
+    link = undefined
+  } else if (ctx.event === 'joined') {
     const window = formatWindow(ctx)
     subject = w.joinedSubject(what(ctx, w), window)
     lead = `${ctx.resourceName}: ${w.joinedLead}`
@@ -264,7 +288,7 @@ export function renderWaitlistEmail(typed: WaitlistMessageContext): EmailContent
     `${lead}${facts.length ? '\n' : ''}`,
     ...facts.map(([label, value]) => `${label}: ${value}`),
     before ? `\n${before}` : '',
-    ctx.link ? `\n${linkLabel}: ${ctx.link}` : '',
+    link ? `\n${linkLabel}: ${link}` : '',
     after ? `\n${after}` : '',
   ]
     .filter((line) => line !== '')
@@ -276,7 +300,7 @@ ${paragraph(greeting)}
 ${paragraph(lead)}
 ${facts.length ? `<table role="presentation">${facts.map(([label, value]) => `<tr><th align="left" style="padding-right:12px">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`).join('')}</table>` : ''}
 ${paragraph(before)}
-${ctx.link ? `<p><a href="${escapeHtml(ctx.link)}">${escapeHtml(linkLabel)}</a></p>` : ''}
+${link ? `<p><a href="${escapeHtml(link)}">${escapeHtml(linkLabel)}</a></p>` : ''}
 ${paragraph(after)}
 </body></html>`
   // One line whatever the words or a zone's name hold: a subject is a header.

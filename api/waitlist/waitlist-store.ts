@@ -5,6 +5,7 @@ import {
   waitlistMessages,
   waitlistOffers,
   type WaitlistEntryRow,
+  type WaitlistMessageRow,
   type WaitlistOfferRow,
 } from '../../drizzle/schema'
 import type { AdminWaitlistEntry, PublicWaitlistEntry, PublicWaitlistOffer } from '../../shared/api-contract'
@@ -19,10 +20,13 @@ import type { Database } from '../db/database'
 export type NewEntry = Omit<typeof waitlistEntries.$inferInsert, 'queuedSeq'> & { id: string; createdAt: Date }
 type Executor = Pick<Database, 'insert' | 'select' | 'update' | 'execute'>
 
-/** One message row per channel the entry can be reached on (SMS only for offers, and only with a phone). */
+/**
+ * One message row per channel the entry can be reached on (SMS only for offers, and only
+ * with a phone). `removed`: the owner took the entry off the list; told by email alone.
+ */
 export function messagesFor(
   entry: Pick<WaitlistEntryRow, 'id' | 'guestEmail' | 'guestPhone'>,
-  event: 'joined' | 'offered',
+  event: WaitlistMessageRow['event'],
   offerId: string | undefined,
   at: Date,
 ): (typeof waitlistMessages.$inferInsert)[] {
@@ -85,7 +89,9 @@ export async function findOpenOffer(db: Executor, entryId: string): Promise<Wait
  * Ends the entry's open offer (declined, withdrawn) and, when `entryStatus` is given, the
  * entry itself, in one transaction. The offer row is what a claim races on: ending it here
  * first means a claim arriving after sees no open offer (410), and one that committed
- * before leaves nothing open to end. Returns the offer ended, if any, so its hold is released.
+ * before leaves nothing open to end. An entry the owner removes gets its `removed` email in
+ * the same transaction (a guest who leaves is told nothing: they know). Returns the offer
+ * ended, if any, so its hold is released.
  */
 export async function endOpenOffer(
   db: Database,
@@ -107,6 +113,11 @@ export async function endOpenOffer(
         .set({ status: entryStatus, endedAt: at })
         .where(and(eq(waitlistEntries.id, entryId), eq(waitlistEntries.status, 'waiting')))
         .returning()
+      if (entry && entryStatus === 'removed')
+        await tx
+          .insert(waitlistMessages)
+          .values(messagesFor(entry, 'removed', undefined, at))
+          .onConflictDoNothing()
     }
     return { offer, entry }
   })

@@ -206,6 +206,56 @@ const de: Messages = {
     allOrNothing: 'Nur buchen, wenn alle Termine frei sind',
     booked: 'Gebuchte Termine',
     skipped: 'Nicht gebucht (belegt)',
+    addAll: (count) =>
+      count === 1
+        ? 'Den Termin zum Kalender hinzufügen (.ics)'
+        : `Alle ${count} Termine zum Kalender hinzufügen (.ics)`,
+    googleFirst: 'Google Kalender (erster Termin)',
+    outlookFirst: 'Outlook (erster Termin)',
+    // "14. Dez." ends the sentence with its own full stop.
+    takenNow: (dates) =>
+      `${dates.length === 1 ? 'Einer der Termine ist' : `${dates.length} der Termine sind`} inzwischen belegt: ${dates.join(', ').replace(/\.?$/, '.')} Buchen Sie die freien Termine oder wählen Sie andere Zeiten.`,
+    dueNow: (count, each, total) =>
+      `${count === 1 ? '1 Termin' : `${count} Termine`} × ${each} = ${total}, jetzt zu zahlen`,
+    payFor: (count, weeks, total) =>
+      `${count === 1 ? '1 Termin' : `${count} Termine`}, ${weeks === 1 ? 'wöchentlich' : `alle ${weeks} Wochen`}: ${total}`,
+  },
+  series: {
+    title: 'Ihre Terminserie',
+    loading: 'Die Termine werden geladen…',
+    repeats: (weeks, weekday, time) =>
+      weeks === 1 ? `Jede Woche am ${weekday} um ${time} Uhr` : `Alle ${weeks} Wochen am ${weekday} um ${time} Uhr`,
+    upcoming: 'Kommende Termine',
+    noUpcoming: 'Keine kommenden Termine.',
+    cancelledDates: 'Stornierte Termine',
+    cancelAll: 'Alle weiteren Termine stornieren',
+    confirmCancelAll: 'Alle kommenden Termine stornieren? Das kann nicht rückgängig gemacht werden.',
+    cancelTerms:
+      'Jeder Termin wird nach seinen eigenen Stornobedingungen erstattet. Termine, die zu kurzfristig für eine Online-Stornierung sind, bleiben bestehen.',
+    yesCancelAll: 'Ja, alle stornieren',
+    cancelledAll: (cancelled, kept, hours) =>
+      `${cancelled === 1 ? '1 Termin' : `${cancelled} Termine`} storniert${
+        kept === 0
+          ? '.'
+          : `; ${kept === 1 ? '1 Termin bleibt bestehen, weil er' : `${kept} Termine bleiben bestehen, weil sie`} ${
+              hours > 0
+                ? `weniger als ${hours} Stunden vor Beginn ${kept === 1 ? 'liegt' : 'liegen'}.`
+                : `zu kurzfristig für eine Online-Stornierung ${kept === 1 ? 'ist' : 'sind'}.`
+            }`
+      }`,
+    nothingToCancel: 'Es gibt keinen weiteren Termin mehr zu stornieren.',
+    moveAll: 'Alle weiteren Termine verschieben',
+    moveIntro: (date) =>
+      `Wählen Sie den neuen Tag und die neue Uhrzeit für den nächsten Termin (${date}). Die weiteren Termine folgen am selben Wochentag zur selben Uhrzeit.`,
+    day: 'Tag',
+    time: 'Uhrzeit',
+    noTimes: 'In den nächsten Wochen gibt es keine freien Zeiten.',
+    moveHere: 'Termine verschieben',
+    movedAll: (count) => (count === 1 ? '1 Termin verschoben.' : `${count} Termine verschoben.`),
+    notFree: (dates) =>
+      `${dates.length === 1 ? 'Dieser Termin ist' : 'Diese Termine sind'} zur neuen Zeit nicht frei: ${dates.join(', ')}. Es wurde nichts verschoben; bitte wählen Sie eine andere Zeit.`,
+    moveClosed:
+      'Ein weiterer Termin liegt zu kurz vor Beginn, um ihn online zu verschieben; es wurde nichts verschoben. Verschieben Sie die Termine einzeln oder wenden Sie sich an den Anbieter.',
   },
   waitlist: {
     fullDay: 'Dieser Tag ist ausgebucht.',

@@ -201,6 +201,53 @@ const es: Messages = {
     allOrNothing: 'Solo si todas las fechas están libres',
     booked: 'Fechas reservadas',
     skipped: 'No reservadas (ocupadas)',
+    addAll: (count) =>
+      count === 1 ? 'Añadir la fecha al calendario (.ics)' : `Añadir las ${count} fechas al calendario (.ics)`,
+    googleFirst: 'Google Calendar (primera fecha)',
+    outlookFirst: 'Outlook (primera fecha)',
+    takenNow: (dates) =>
+      `${dates.length === 1 ? 'Una de las fechas ya está ocupada' : `${dates.length} de las fechas ya están ocupadas`}: ${dates.join(', ')}. Reserva las fechas libres o elige otras horas.`,
+    dueNow: (count, each, total) =>
+      `${count === 1 ? '1 fecha' : `${count} fechas`} × ${each} = ${total}, se paga ahora`,
+    payFor: (count, weeks, total) =>
+      `${count === 1 ? '1 fecha' : `${count} fechas`}, ${weeks === 1 ? 'cada semana' : `cada ${weeks} semanas`}: ${total}`,
+  },
+  series: {
+    title: 'Tu serie de reservas',
+    loading: 'Cargando las fechas…',
+    repeats: (weeks, weekday, time) =>
+      weeks === 1 ? `Cada semana el ${weekday} a las ${time}` : `Cada ${weeks} semanas el ${weekday} a las ${time}`,
+    upcoming: 'Próximas fechas',
+    noUpcoming: 'No quedan fechas próximas.',
+    cancelledDates: 'Fechas canceladas',
+    cancelAll: 'Cancelar todas las fechas siguientes',
+    confirmCancelAll: '¿Cancelar todas las fechas que quedan? No se puede deshacer.',
+    cancelTerms:
+      'Cada fecha se reembolsa según su propia política de cancelación. Las fechas demasiado cercanas para cancelarlas en línea se mantienen.',
+    yesCancelAll: 'Sí, cancelarlas',
+    cancelledAll: (cancelled, kept, hours) =>
+      `${cancelled === 1 ? '1 fecha cancelada' : `${cancelled} fechas canceladas`}${
+        kept === 0
+          ? '.'
+          : `; ${kept === 1 ? '1 se mantiene' : `${kept} se mantienen`} porque ${
+              hours > 0
+                ? `faltan menos de ${hours} horas para su inicio.`
+                : `ya no se ${kept === 1 ? 'puede' : 'pueden'} cancelar en línea.`
+            }`
+      }`,
+    nothingToCancel: 'No queda ninguna fecha por cancelar.',
+    moveAll: 'Cambiar todas las fechas siguientes',
+    moveIntro: (date) =>
+      `Elige el nuevo día y la nueva hora de la próxima fecha (${date}). Las fechas siguientes la siguen, el mismo día de la semana a la misma hora.`,
+    day: 'Día',
+    time: 'Hora',
+    noTimes: 'No hay horas libres en las próximas semanas.',
+    moveHere: 'Cambiar las fechas',
+    movedAll: (count) => (count === 1 ? '1 fecha cambiada.' : `${count} fechas cambiadas.`),
+    notFree: (dates) =>
+      `${dates.length === 1 ? 'Esta fecha no está libre' : 'Estas fechas no están libres'} a la nueva hora: ${dates.join(', ')}. No se ha cambiado nada; elige otra hora.`,
+    moveClosed:
+      'Una de las fechas siguientes está demasiado cerca para cambiarla en línea, así que no se ha cambiado nada. Cambia las fechas una a una o contacta con el proveedor.',
   },
   waitlist: {
     fullDay: 'Este día está completo.',

@@ -1,6 +1,6 @@
 import { batch, createModel, effect, signal } from '@preact/signals'
 import type { PublicBooking, PublicHold, Slot, SpansResponse } from '../../shared/types'
-import type { BookingClient, ClientError, ClientResult, SeriesClient, SpansQuery } from '../client'
+import type { BookingClient, ClientError, ClientResult, PaymentDue, SeriesClient, SpansQuery } from '../client'
 import { errorText, limitText } from '../error-text'
 import type { Messages } from '../i18n'
 import { CalendarModel } from './calendar'
@@ -84,7 +84,7 @@ export type FlowClient = Pick<
       | 'placeServiceHold'
     >
   > &
-  Partial<Pick<SeriesClient, 'getSeriesAvailability' | 'bookSeries'>>
+  Partial<Pick<SeriesClient, 'getSeriesAvailability' | 'bookSeries' | 'getSeries'>>
 
 /**
  * The booking flow: the calendar and hold models (and, once the later steps' code is here,
@@ -125,6 +125,13 @@ export const BookingFlowModel = createModel((client: FlowClient, options: Bookin
   })
   /** The details and payment models arrive with the later steps' code (see addLaterSteps). */
   let later: LaterModels | undefined
+  /**
+   * A prepaid series on the card step: its dates after the first (the one shown and paid
+   * for). The server confirms every date at once when the card goes through; the payment
+   * model reads the first back, and these are read back then, so `onConfirmed` fires once
+   * per date, as each is confirmed.
+   */
+  let seriesRest: PublicBooking[] = []
   // The effect reads no signal, so it runs once; its cleanup runs when the flow is disposed.
   effect(() => () => {
     later?.details[Symbol.dispose]()
@@ -146,24 +153,25 @@ export const BookingFlowModel = createModel((client: FlowClient, options: Bookin
       guest: options.guest,
       onRefused: recover,
       onCreated(created, token, due) {
+        seriesRest = []
         options.onBooked?.(created)
-        if (due) {
-          batch(() => {
-            booking.value = created
-            manageToken.value = token
-            payment.due.value = due
-            hold.current.value = undefined
-            step.value = 'pay'
-          })
-          return
-        }
+        if (due) return toPay(created, token, due)
         finish(created, token)
         if (created.status === 'confirmed') options.onConfirmed?.(created)
       },
       // A weekly series: the confirmation shows its first date (and the details model the rest).
-      onSeriesCreated(bookings, token) {
-        if (!bookings[0]) return
-        finish(bookings[0], token)
+      onSeriesCreated(bookings, token, due) {
+        const [first] = bookings
+        if (!first) return
+        if (due) {
+          // One payment for every date: each is booked (pending) now, `onBooked` fires for
+          // each; the card step shows the first date with the series' token and total, and
+          // `onConfirmed` fires for each once the payment has confirmed them (see seriesRest).
+          for (const each of bookings) options.onBooked?.(each)
+          seriesRest = bookings.slice(1)
+          return toPay(first, token, due)
+        }
+        finish(first, token)
         for (const each of bookings) {
           options.onBooked?.(each)
           if (each.status === 'confirmed') options.onConfirmed?.(each)
@@ -178,11 +186,51 @@ export const BookingFlowModel = createModel((client: FlowClient, options: Bookin
       locale: options.locale,
       setup: options.payment,
       pollMs: options.pollMs,
-      finish,
-      onConfirmed: options.onConfirmed,
+      finish(done, token) {
+        finish(done, token)
+        // Back from a 3-D Secure redirect the page has forgotten the series: read it again.
+        if (done.seriesRef && !details.series.peek()) void recallSeries(done, done.seriesRef, token)
+      },
+      onConfirmed(confirmed) {
+        options.onConfirmed?.(confirmed)
+        void confirmSeriesRest()
+      },
     })
     later = { details, payment }
     return later
+  }
+
+  /** The card step for `created` (a booking, or a series' first date), paying `due`. */
+  function toPay(created: PublicBooking, token: string, due: PaymentDue): void {
+    batch(() => {
+      booking.value = created
+      manageToken.value = token
+      if (later) later.payment.due.value = due
+      hold.current.value = undefined
+      step.value = 'pay'
+    })
+  }
+
+  /**
+   * A prepaid series paid on the page a 3-D Secure redirect returned to: its dates for the
+   * confirmation, and `onConfirmed` for each confirmed date besides the one paid for.
+   */
+  async function recallSeries(paid: PublicBooking, seriesRef: string, token: string): Promise<void> {
+    const result = await client.getSeries?.(seriesRef, token)
+    if (!result?.data || !later) return
+    later.details.series.value = { ...result.data, skipped: [] }
+    for (const each of result.data.bookings)
+      if (each.ref !== paid.ref && each.status === 'confirmed') options.onConfirmed?.(each)
+  }
+
+  /** A prepaid series' first date is confirmed: its other dates are read back and each confirmed one reported. */
+  async function confirmSeriesRest(): Promise<void> {
+    const rest = seriesRest
+    seriesRest = []
+    const token = manageToken.peek()
+    if (rest.length === 0 || !token || !options.onConfirmed) return
+    const read = await Promise.all(rest.map((each) => client.getBooking(each.ref, token)))
+    for (const result of read) if (result.data?.status === 'confirmed') options.onConfirmed(result.data)
   }
 
   function finish(done: PublicBooking, token: string): void {
@@ -269,6 +317,7 @@ export const BookingFlowModel = createModel((client: FlowClient, options: Bookin
     },
     /** After a booking: back to the calendar, with availability asked afresh (the booked time is gone). */
     bookAnother(): Promise<void> {
+      seriesRest = []
       booking.value = undefined
       manageToken.value = undefined
       if (later) later.payment.due.value = undefined

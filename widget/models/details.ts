@@ -30,6 +30,11 @@ export interface RepeatDraft {
   everyWeeks: number
   occurrences: number
   mode: 'all_or_nothing' | 'skip_conflicts'
+  /**
+   * Counts the series the server refused because dates were taken since they were shown:
+   * each refusal makes the repeat choice ask about every date again.
+   */
+  refusals?: number
 }
 
 export interface DetailsOptions {
@@ -44,8 +49,11 @@ export interface DetailsOptions {
   guest?: Partial<GuestDraft> | undefined
   /** The booking exists; `due` when it waits for a card payment. */
   onCreated: (booking: PublicBooking, manageToken: string, due: PaymentDue | undefined) => void
-  /** A weekly series exists, its bookings in date order (its manage token opens each). */
-  onSeriesCreated?: ((bookings: PublicBooking[], manageToken: string) => void) | undefined
+  /**
+   * A weekly series exists, its bookings in date order (its manage token opens each); `due`
+   * when they wait for one card payment covering every date.
+   */
+  onSeriesCreated?: ((bookings: PublicBooking[], manageToken: string, due: PaymentDue | undefined) => void) | undefined
   /** A refused booking: the flow decides what the guest sees next. */
   onRefused: (error: ClientError) => Promise<void>
 }
@@ -75,6 +83,8 @@ export const DetailsModel = createModel((client: DetailsClient, options: Details
   const repeat = signal<RepeatDraft>({ everyWeeks: 0, occurrences: 4, mode: 'skip_conflicts' })
   /** The series booked last, with the dates it skipped, for the confirmation. */
   const series = signal<CreatedSeries['series'] | undefined>(undefined)
+  /** The notice naming dates a series was refused for, while it is the one shown. */
+  let takenNotice: string | undefined
 
   /** Shows why fields were refused, under each, and sends the guest to the first. */
   function rejectFields(errors: FieldErrors, refusedAnswers: AnswerErrors = {}): void {
@@ -86,8 +96,20 @@ export const DetailsModel = createModel((client: DetailsClient, options: Details
     })
   }
 
-  /** Fields the server refused are shown under them; every other refusal goes to the flow. */
+  /**
+   * Fields the server refused are shown under them; a series refused for taken dates keeps
+   * the guest here (the held date is still theirs), names the dates and has them asked about
+   * again; every other refusal goes to the flow.
+   */
   function refused(error: ClientError): Promise<void> | undefined {
+    const taken = error.code === 'slot_taken' ? seriesTakenText(t, options.locale, error.details) : undefined
+    if (taken) {
+      batch(() => {
+        notice.value = takenNotice = taken
+        repeat.value = { ...repeat.peek(), refusals: (repeat.peek().refusals ?? 0) + 1 }
+      })
+      return
+    }
     if (error.code === 'invalid_request') {
       const fields = fieldErrorsFrom(error.details, t)
       const refusedAnswers = answerErrorsFrom(error.details, t)
@@ -105,6 +127,17 @@ export const DetailsModel = createModel((client: DetailsClient, options: Details
     answerErrors,
     repeat,
     series,
+    /**
+     * The guest changes how the held time repeats. A refusal naming taken dates spoke of the
+     * choice sent, so it goes; any other notice (fields to check) still stands.
+     */
+    chooseRepeat(change: Partial<Omit<RepeatDraft, 'refusals'>>): void {
+      batch(() => {
+        if (takenNotice !== undefined && notice.peek() === takenNotice) notice.value = undefined
+        takenNotice = undefined
+        repeat.value = { ...repeat.peek(), ...change }
+      })
+    },
     /** Whether this client can book a series at all (the SDK's can; a hand-made one may not). */
     booksSeries(): boolean {
       return client.bookSeries !== undefined && client.getSeriesAvailability !== undefined
@@ -155,7 +188,11 @@ export const DetailsModel = createModel((client: DetailsClient, options: Details
       }
       const { everyWeeks, occurrences, mode } = repeat.peek()
       if (everyWeeks > 0 && client.bookSeries && options.onSeriesCreated) {
-        const booked = await client.bookSeries({ ...request, repeat: { everyWeeks, occurrences }, mode })
+        const booked = await client.bookSeries(
+          { ...request, repeat: { everyWeeks, occurrences }, mode },
+          // The hold's key: a second click, or a retry after a lost answer, gets the same series.
+          { idempotencyKey: hold.idempotencyKey.peek() },
+        )
         busy.value = false
         if (booked.error) return refused(booked.error)
         // The next booking from this widget starts from "just once" again.
@@ -163,7 +200,7 @@ export const DetailsModel = createModel((client: DetailsClient, options: Details
           series.value = booked.data.series
           repeat.value = { ...repeat.peek(), everyWeeks: 0 }
         })
-        return options.onSeriesCreated(booked.data.series.bookings, booked.data.manageToken)
+        return options.onSeriesCreated(booked.data.series.bookings, booked.data.manageToken, booked.data.payment)
       }
       const result = await client.createBooking(request, { idempotencyKey: hold.idempotencyKey.peek() })
       busy.value = false
@@ -174,3 +211,25 @@ export const DetailsModel = createModel((client: DetailsClient, options: Details
 })
 
 export type Details = InstanceType<typeof DetailsModel>
+
+/**
+ * The sentence for a series refused with `slot_taken` whose details name the dates taken
+ * (`{conflicts: [{date}]}`), each written as the repeat choice lists it; undefined when they
+ * name none (the refusal is then the held time's own).
+ */
+export function seriesTakenText(t: Messages, locale: string, details: unknown): string | undefined {
+  const { conflicts } = (typeof details === 'object' && details !== null ? details : {}) as { conflicts?: unknown }
+  const dates = (Array.isArray(conflicts) ? (conflicts as unknown[]) : [])
+    .map((conflict) =>
+      typeof conflict === 'object' && conflict !== null ? (conflict as { date?: unknown }).date : undefined,
+    )
+    .filter((date): date is string => typeof date === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(date))
+  return dates.length > 0 ? t.repeat.takenNow(dates.map((date) => dayLabel(date, locale))) : undefined
+}
+
+/** "12 Jan" for a local date `YYYY-MM-DD` (read at noon UTC so no zone moves it a day). */
+export function dayLabel(date: string, locale: string): string {
+  return new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', timeZone: 'UTC' }).format(
+    new Date(`${date}T12:00:00Z`),
+  )
+}

@@ -33,6 +33,7 @@ function buildLaterState(state: BookingState) {
     answerErrors: details.answerErrors,
     updateAnswer: details.updateAnswer,
     repeat: details.repeat,
+    chooseRepeat: details.chooseRepeat,
     series: details.series,
     booksSeries: details.booksSeries,
     checkSeries: details.checkSeries,

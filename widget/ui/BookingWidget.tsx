@@ -1,7 +1,7 @@
 import { signal } from '@preact/signals'
 import { useEffect, useRef } from 'preact/hooks'
 import type { PublicResource } from '../../shared/types'
-import type { BookingClient } from '../client'
+import type { BookingClient, SeriesClient } from '../client'
 import type { BookingState } from '../state'
 import { errorText } from '../error-text'
 import { DurationPicker } from './DurationPicker'
@@ -15,7 +15,7 @@ import { ZonePicker } from './ZonePicker'
 
 export interface BookingWidgetProps {
   state: BookingState
-  client: Pick<BookingClient, 'getCalendarFile'>
+  client: Pick<BookingClient, 'getCalendarFile'> & Partial<Pick<SeriesClient, 'getSeriesCalendarFile'>>
   /** Where the confirmation's manage link points; none when omitted. */
   manageUrl?: ((ref: string, token: string) => string) | undefined
   /** Called once, after availability has been rendered for the first time. */

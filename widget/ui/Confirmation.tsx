@@ -1,21 +1,23 @@
 import { useEffect, useRef } from 'preact/hooks'
-import type { BookingClient } from '../client'
+import type { BookingClient, SeriesClient } from '../client'
 import { formatRangeWithZone, formatSpanTotal } from '../format-time'
 import type { BookingState } from '../state'
 import { Assigned } from './Assigned'
-import { CalendarLinks } from './CalendarLinks'
+import { CalendarLinks, type CalendarOffer } from './CalendarLinks'
 
 export interface ConfirmationProps {
   state: BookingState
-  client: Pick<BookingClient, 'getCalendarFile'>
+  client: Pick<BookingClient, 'getCalendarFile'> & Partial<Pick<SeriesClient, 'getSeriesCalendarFile'>>
   manageUrl?: ((ref: string, token: string) => string) | undefined
+  /** Offered in place of the booking's own calendar file (a series' every date). */
+  calendar?: CalendarOffer | undefined
 }
 
 /**
  * The booking's reference and its time with the zone, ways to put it in a calendar, the
  * link to manage it, and a way back to the calendar to book another time.
  */
-export function Confirmation({ state, client, manageUrl }: ConfirmationProps) {
+export function Confirmation({ state, client, manageUrl, calendar }: ConfirmationProps) {
   const { t, locale } = state
   const booking = state.booking.value
   const token = state.manageToken.value
@@ -44,6 +46,7 @@ export function Confirmation({ state, client, manageUrl }: ConfirmationProps) {
           title={(state.isPool && state.pool.value?.name) || state.resource.value?.name || t.yourBooking}
           t={t}
           client={client}
+          offer={calendar}
         />
       )}
       {manageUrl && token && !state.isReschedule && (

@@ -2,10 +2,11 @@
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/preact'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { AvailabilityResponse, PublicBooking, PublicResource } from '../../shared/types'
-import type { AvailabilityQuery, BookingClient } from '../client'
+import type { AvailabilityQuery, BookingClient, SeriesClient } from '../client'
 import type { Messages } from '../i18n'
 import { CATALOGUES } from '../locales'
 import { ManageBooking, type ManageBookingProps } from './ManageBooking'
+import { seriesWords } from './ManageSeries'
 
 /*
  * The manage page as a guest uses it from the link in their confirmation: reading the
@@ -109,6 +110,29 @@ describe('reading the booking', () => {
     await screen.findByRole('heading', { name: 'Meeting room' })
     expect(screen.getByText(/Dez/).textContent).toBe('Mo., 7. Dez., 10:00–11:00 Uhr (Mitteleuropäische Zeit)')
     expect(button('Buchung stornieren')).toBeTruthy()
+  })
+})
+
+describe('a single booking beside series', () => {
+  it('shows no series part and never asks for one, with a client that manages series', async () => {
+    const getSeries = vi.fn<SeriesClient['getSeries']>()
+    const cancelSeries = vi.fn<SeriesClient['cancelSeries']>()
+    const rescheduleSeries = vi.fn<SeriesClient['rescheduleSeries']>()
+    const getSeriesCalendarFile = vi.fn<SeriesClient['getSeriesCalendarFile']>()
+    renderManage(
+      Object.assign(createFakeClient(), { getSeries, cancelSeries, rescheduleSeries, getSeriesCalendarFile }),
+    )
+    const card = (await screen.findByRole('heading', { name: 'Meeting room' })).closest('section')!
+    expect(
+      within(card)
+        .getAllByRole('button')
+        .map((b) => b.textContent),
+    ).toEqual(['Change time', 'Cancel booking'])
+    expect(card.querySelectorAll('section')).toHaveLength(0)
+    expect(screen.queryByRole('heading', { name: seriesWords.title })).toBeNull()
+    expect(screen.queryByRole('group', { name: 'Add to your calendar' })).toBeNull()
+    for (const call of [getSeries, cancelSeries, rescheduleSeries, getSeriesCalendarFile])
+      expect(call).not.toHaveBeenCalled()
   })
 })
 

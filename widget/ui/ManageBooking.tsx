@@ -1,7 +1,7 @@
 import { signal } from '@preact/signals'
 import { useEffect, useMemo, useRef } from 'preact/hooks'
 import type { PublicBooking, PublicResource, PublicService } from '../../shared/types'
-import type { BookingClient, ClientError, ClientErrorCode } from '../client'
+import type { BookingClient, ClientError, ClientErrorCode, SeriesClient } from '../client'
 import { formatMoney } from '../../shared/money'
 import { errorText } from '../error-text'
 import { formatRangeWithZone } from '../format-time'
@@ -9,13 +9,18 @@ import type { Messages } from '../i18n'
 import { createBookingState } from '../state'
 import { BookingWidget } from './BookingWidget'
 import { CalendarLinks } from './CalendarLinks'
+import { CancelQuestion } from './CancelQuestion'
+import type { ManageSeries as ManageSeriesView, ManageSeriesProps, SeriesCalls } from './ManageSeries'
 import { partNames } from './ServiceParts'
 
 /** What a service's booking needs besides: optional, so a client that predates services still shows the rest. */
 type ServiceCalls = 'getService' | 'getServiceAvailability' | 'getServiceNextAvailable' | 'placeServiceHold'
 
 export interface ManageBookingProps {
-  client: Omit<BookingClient, ServiceCalls> & Partial<Pick<BookingClient, ServiceCalls>>
+  client: Omit<BookingClient, ServiceCalls> &
+    Partial<Pick<BookingClient, ServiceCalls>> &
+    // A client without them shows a date of a series as a single booking.
+    Partial<Pick<SeriesClient, SeriesCalls>>
   ref_: string
   token: string
   zone: string
@@ -26,9 +31,6 @@ export interface ManageBookingProps {
 }
 
 type View = 'show' | 'confirm-cancel' | 'reschedule'
-
-/** The longest reason the API takes. */
-const REASON_MAX = 500
 
 /**
  * The guest's own booking, opened from the manage link: its time and status, and the two
@@ -49,7 +51,11 @@ export function ManageBooking(props: ManageBookingProps) {
     const done = signal<'moved' | 'cancelled' | undefined>(undefined)
     /** What the guest types as the reason; lives here so no re-render or "Keep it" loses it. */
     const reason = signal('')
-    return { booking, resource, service, failure, view, busy, done, reason }
+    /** For a date of a series: the series' view, a chunk fetched only then. */
+    const seriesView = signal<typeof ManageSeriesView | undefined>(undefined)
+    /** Counts this date's own cancels and moves, so the series below reads its dates again. */
+    const revision = signal(0)
+    return { booking, resource, service, failure, view, busy, done, reason, seriesView, revision }
   }, [])
   const heading = useRef<HTMLHeadingElement>(null)
   const question = useRef<HTMLParagraphElement>(null)
@@ -86,6 +92,16 @@ export function ManageBooking(props: ManageBookingProps) {
   }, [view])
 
   const booking = model.booking.value
+  const seriesRef = booking?.seriesRef
+  useEffect(() => {
+    if (!seriesRef || !client.getSeries || model.seriesView.peek()) return
+    void import('./ManageSeries').then(
+      (chunk) => (model.seriesView.value = chunk.ManageSeries),
+      // Not fetched (offline, blocked): the date itself still shows and can be changed.
+      () => {},
+    )
+  }, [seriesRef])
+
   const failure = model.failure.value
   // A wrong or stale link is the guest's "not valid" message, not the resource's.
   const failureText = failure && (failure === 'not_found' ? t.notFound : errorText(t, failure))
@@ -110,6 +126,7 @@ export function ManageBooking(props: ManageBookingProps) {
     const onDone = (moved: PublicBooking) => {
       model.booking.value = moved
       model.done.value = 'moved'
+      model.revision.value++
       model.failure.value = undefined
       model.view.value = 'show'
       props.onChanged(moved)
@@ -149,6 +166,7 @@ export function ManageBooking(props: ManageBookingProps) {
     }
     model.booking.value = result.data
     model.done.value = 'cancelled'
+    model.revision.value++
     model.view.value = 'show'
     props.onChanged(result.data)
   }
@@ -165,6 +183,8 @@ export function ManageBooking(props: ManageBookingProps) {
   const title = model.service.value?.name ?? model.resource.value?.name
   // A combined booking names what it takes; the lead's name comes with its resource.
   const parts = booking.serviceId ? partNames(model.resource.value?.name, booking.parts) : []
+  const SeriesView = model.seriesView.value
+  const seriesClient = withSeriesCalls(client)
   return (
     <section class="card" aria-labelledby="booking-manage-title">
       <h2 id="booking-manage-title" ref={heading} tabIndex={-1}>
@@ -233,29 +253,19 @@ export function ManageBooking(props: ManageBookingProps) {
       {active &&
         !(cancelClosed && moveClosed) &&
         (view === 'confirm-cancel' && !cancelClosed ? (
-          <div class="confirm" role="group" aria-labelledby="booking-cancel-question">
-            <p id="booking-cancel-question" ref={question} tabIndex={-1}>
-              {t.confirmCancel}
-            </p>
+          <CancelQuestion
+            id="booking-cancel-question"
+            question={t.confirmCancel}
+            questionRef={question}
+            reason={model.reason}
+            busy={busy}
+            confirmLabel={t.yesCancel}
+            onKeep={() => (model.view.value = 'show')}
+            onConfirm={() => void cancel()}
+            t={t}
+          >
             <RefundPreview booking={booking} t={t} locale={locale} />
-            <label>
-              {t.cancelReason}
-              <textarea
-                rows={2}
-                maxLength={REASON_MAX}
-                value={model.reason.value}
-                onInput={(event) => (model.reason.value = event.currentTarget.value)}
-              />
-            </label>
-            <div class="actions">
-              <button type="button" onClick={() => (model.view.value = 'show')} disabled={busy}>
-                {t.keep}
-              </button>
-              <button type="button" class="danger" onClick={() => void cancel()} disabled={busy}>
-                {t.yesCancel}
-              </button>
-            </div>
-          </div>
+          </CancelQuestion>
         ) : (
           <div class="actions">
             {!moveClosed && (
@@ -270,8 +280,35 @@ export function ManageBooking(props: ManageBookingProps) {
             )}
           </div>
         ))}
+      {SeriesView && seriesRef && seriesClient && (
+        <SeriesView
+          client={seriesClient}
+          seriesRef={seriesRef}
+          revision={model.revision.value}
+          token={props.token}
+          zone={zone}
+          t={t}
+          locale={locale}
+          resource={model.resource.value}
+          title={title ?? t.yourBooking}
+          onError={props.onError}
+          onChanged={() => {
+            // Every later date changed at once, this one maybe too: it is shown as it stands now.
+            model.done.value = undefined
+            void fetchBooking().then((changed) => changed && props.onChanged(changed))
+          }}
+        />
+      )}
     </section>
   )
+}
+
+/** The client, when it offers what a series' view needs. */
+function withSeriesCalls(client: ManageBookingProps['client']): ManageSeriesProps['client'] | undefined {
+  const { getSeries, cancelSeries, rescheduleSeries, getSeriesCalendarFile } = client
+  return getSeries && cancelSeries && rescheduleSeries && getSeriesCalendarFile
+    ? { ...client, getSeries, cancelSeries, rescheduleSeries, getSeriesCalendarFile }
+    : undefined
 }
 
 /**

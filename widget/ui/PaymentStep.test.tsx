@@ -2,7 +2,7 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { PublicBooking, PublicResource } from '../../shared/types'
-import type { BookingClient } from '../client'
+import type { BookingClient, SeriesClient } from '../client'
 import { CATALOGUES } from '../locales'
 import type { StripeLike } from '../payment/stripe-payment'
 import { withLaterSteps } from '../models/later-steps'
@@ -32,6 +32,7 @@ const studio: PublicResource = {
   },
 }
 const slot = { start: '2026-03-30T08:00:00Z', end: '2026-03-30T09:00:00Z' }
+const slotOf = ({ start, end }: { start: string; end: string }) => ({ start, end })
 const pending: PublicBooking = {
   ref: 'PAY12345',
   resourceId: studio.id,
@@ -44,6 +45,16 @@ const pending: PublicBooking = {
   expiresAt: '2026-03-27T12:10:00Z',
   payment: { status: 'requires_payment', amount: 1500, currency: 'EUR', captured: 0, refunded: 0 },
 }
+
+const WEEK = 7 * 86_400_000
+/** A prepaid weekly series from `slot`: four dates, pending until the one payment goes through. */
+const seriesDates: PublicBooking[] = [0, 1, 2, 3].map((i) => ({
+  ...pending,
+  ref: `SP${i}`,
+  seriesRef: 'SERPAY',
+  start: new Date(Date.parse(slot.start) + i * WEEK).toISOString(),
+  end: new Date(Date.parse(slot.end) + i * WEEK).toISOString(),
+}))
 
 function standInStripe(confirm: StripeLike['confirmPayment']) {
   const mounted: HTMLElement[] = []
@@ -83,13 +94,53 @@ function setup(confirm: StripeLike['confirmPayment']) {
       },
     })),
     rescheduleBooking: vi.fn<BookingClient['rescheduleBooking']>(),
-    getBooking: vi.fn<BookingClient['getBooking']>(async () => ({
+    // Any booking it made, as the webhook leaves it: confirmed, its share captured.
+    getBooking: vi.fn<BookingClient['getBooking']>(async (ref) => {
+      const made = [pending, ...seriesDates].find((each) => each.ref === ref) ?? pending
+      return {
+        data: {
+          ...made,
+          status: 'confirmed',
+          expiresAt: undefined,
+          payment: { ...made.payment!, status: 'captured', captured: 1500 },
+        } as PublicBooking,
+      }
+    }),
+    // Weekly for four dates, all free: one payment of every date's deposit.
+    getSeriesAvailability: vi.fn<SeriesClient['getSeriesAvailability']>(async () => ({
       data: {
-        ...pending,
-        status: 'confirmed',
-        expiresAt: undefined,
-        payment: { ...pending.payment!, status: 'captured', captured: 1500 },
-      } as PublicBooking,
+        occurrences: seriesDates.map((each) => ({ date: each.start.slice(0, 10), ...slotOf(each), free: true })),
+      },
+    })),
+    bookSeries: vi.fn<SeriesClient['bookSeries']>(async (request) => ({
+      data: {
+        series: {
+          ref: 'SERPAY',
+          id: 's-pay',
+          resourceId: studio.id,
+          everyWeeks: request.repeat.everyWeeks,
+          occurrences: request.repeat.occurrences,
+          mode: request.mode,
+          bookings: seriesDates,
+          skippedDates: [],
+          skipped: [],
+        },
+        manageToken: 'tok-series',
+        payment: { clientSecret: 'pi_s_secret_y', publishableKey: 'pk_test_w', amount: 6000, currency: 'EUR' },
+      },
+    })),
+    // The series as the server reads it once paid: every date confirmed.
+    getSeries: vi.fn<SeriesClient['getSeries']>(async () => ({
+      data: {
+        ref: 'SERPAY',
+        id: 's-pay',
+        resourceId: studio.id,
+        everyWeeks: 1,
+        occurrences: 4,
+        mode: 'all_or_nothing' as const,
+        bookings: seriesDates.map((each) => ({ ...each, status: 'confirmed' as const })),
+        skippedDates: [],
+      },
     })),
     getCalendarFile: vi.fn<BookingClient['getCalendarFile']>(async () => ({
       error: { code: 'not_found', message: '' },
@@ -97,6 +148,7 @@ function setup(confirm: StripeLike['confirmPayment']) {
   }
   const remember = vi.fn()
   const onConfirmed = vi.fn()
+  const onBooked = vi.fn()
   const state = withLaterSteps(
     createBookingState(client, {
       resource: 'studio',
@@ -106,6 +158,7 @@ function setup(confirm: StripeLike['confirmPayment']) {
       now: () => new Date('2026-03-27T12:00:00Z'),
       pollMs: 1,
       onConfirmed,
+      onBooked,
       payment: {
         loadModule: () => import('../payment/stripe-payment'),
         loadStripe: fake.loadStripe,
@@ -116,7 +169,7 @@ function setup(confirm: StripeLike['confirmPayment']) {
   )
   void state.load()
   render(<BookingWidget state={state} client={client} />)
-  return { ...fake, client, state, remember, onConfirmed }
+  return { ...fake, client, state, remember, onConfirmed, onBooked }
 }
 
 async function reachPayment() {
@@ -190,6 +243,56 @@ describe('the payment step', () => {
     fireEvent.submit(screen.getByRole('button', { name: 'Continue to payment' }).closest('form')!)
     expect((await screen.findByRole('alert')).textContent).toBe(CATALOGUES.en!.paymentUnavailable)
     expect((screen.getByRole('button', { name: 'Pay €15.00' }) as HTMLButtonElement).disabled).toBe(true)
+  })
+
+  it('takes one payment for a weekly series and then lists every date booked', async () => {
+    const s = setup(async () => ({ paymentIntent: { id: 'pi_s', status: 'requires_capture' } }))
+    await reachPayment()
+    fireEvent.input(screen.getByLabelText('Name'), { target: { value: 'Ada' } })
+    fireEvent.input(screen.getByLabelText('Email'), { target: { value: 'ada@example.com' } })
+    fireEvent.change(screen.getByRole('combobox', { name: 'Repeat' }), { target: { value: '1' } })
+    await screen.findByText('4 dates × €15.00 = €60.00, paid now')
+    fireEvent.submit(screen.getByRole('button', { name: 'Continue to payment' }).closest('form')!)
+
+    await screen.findByRole('heading', { name: 'Payment' })
+    expect(s.client.createBooking).not.toHaveBeenCalled()
+    expect(screen.getByText('4 dates, weekly: €60.00')).toBeTruthy()
+    await waitFor(() => expect(s.mounted).toHaveLength(1))
+    expect(s.stripe.elements).toHaveBeenCalledWith({ clientSecret: 'pi_s_secret_y', locale: 'en' })
+    // Every date is booked (pending) before the card: onBooked for each, onConfirmed for none yet.
+    expect(s.onBooked.mock.calls.map(([b]) => (b as PublicBooking).ref)).toEqual(['SP0', 'SP1', 'SP2', 'SP3'])
+    expect(s.onConfirmed).not.toHaveBeenCalled()
+    const pay = await screen.findByRole('button', { name: 'Pay €60.00' })
+    await waitFor(() => expect((pay as HTMLButtonElement).disabled).toBe(false))
+
+    fireEvent.submit(pay.closest('form')!)
+    await screen.findByRole('heading', { name: 'Booked!' })
+    expect(s.remember).toHaveBeenCalledWith('SP0', 'tok-series')
+    expect(screen.getByText('SP0')).toBeTruthy()
+    expect(screen.getByText('Booked dates')).toBeTruthy()
+    const listed = [...document.querySelectorAll('.series-done .series-dates li')].map((li) => li.textContent)
+    expect(listed).toEqual(['Mar 30', 'Apr 6', 'Apr 13', 'Apr 20'])
+    await waitFor(() => expect(s.onConfirmed).toHaveBeenCalledTimes(4))
+    expect(s.onConfirmed.mock.calls.map(([b]) => (b as PublicBooking).ref)).toEqual(['SP0', 'SP1', 'SP2', 'SP3'])
+    for (const [b] of s.onConfirmed.mock.calls) expect(b).toMatchObject({ status: 'confirmed' })
+    for (const ref of ['SP1', 'SP2', 'SP3']) expect(s.client.getBooking).toHaveBeenCalledWith(ref, 'tok-series')
+  })
+
+  it('resumes a prepaid series after a 3-D Secure redirect: every date listed, each confirmed one reported', async () => {
+    const s = setup(async () => ({}))
+    await s.state.resumeAfterRedirect('SP0', 'tok-series', true)
+    await screen.findByRole('heading', { name: 'Booked!' })
+    await waitFor(() =>
+      expect([...document.querySelectorAll('.series-done .series-dates li')].map((li) => li.textContent)).toEqual([
+        'Mar 30',
+        'Apr 6',
+        'Apr 13',
+        'Apr 20',
+      ]),
+    )
+    expect(s.client.getSeries).toHaveBeenCalledWith('SERPAY', 'tok-series')
+    await waitFor(() => expect(s.onConfirmed).toHaveBeenCalledTimes(4))
+    expect(s.onConfirmed.mock.calls.map(([b]) => (b as PublicBooking).ref).sort()).toEqual(['SP0', 'SP1', 'SP2', 'SP3'])
   })
 
   it('resumes after a 3-D Secure redirect from the booking ref, showing the confirmation', async () => {

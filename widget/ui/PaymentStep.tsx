@@ -8,7 +8,8 @@ import { PriceSummary } from './PriceSummary'
 
 /**
  * The card step of a booking that takes payment: what is paid and under which policy,
- * then Stripe's Payment Element (loaded only now) and the pay button.
+ * then Stripe's Payment Element (loaded only now) and the pay button. A weekly series pays
+ * once for every date: its first date is shown, with how many dates and how often.
  */
 export function PaymentStep(props: { state: BookingState }) {
   const state = withLaterSteps(props.state)
@@ -43,6 +44,9 @@ export function PaymentStep(props: { state: BookingState }) {
   if (!booking || !due) return null
   const busy = state.busy.value
   const amount = formatMoney(due.amount, due.currency, locale)
+  const series = state.series.value
+  const dates =
+    series?.bookings[0]?.ref === booking.ref ? series.bookings.filter((each) => each.status !== 'cancelled') : undefined
   return (
     <form
       class="details"
@@ -55,7 +59,13 @@ export function PaymentStep(props: { state: BookingState }) {
         {t.paymentTitle}
       </h3>
       <p>{formatSlotRange(booking, state.zone.value, locale)}</p>
-      <PriceSummary state={state} />
+      {/* A series' terms per date (its total follows); a single booking's as the server asks. */}
+      <PriceSummary state={dates ? props.state : state} />
+      {series && dates && (
+        <p class="series-due">
+          <strong>{t.repeat.payFor(dates.length, series.everyWeeks, amount)}</strong>
+        </p>
+      )}
       {failed ? (
         <p class="notice" role="alert">
           {t.paymentUnavailable}

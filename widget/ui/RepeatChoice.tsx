@@ -1,10 +1,13 @@
 import { useEffect, useState } from 'preact/hooks'
 import type { SeriesAvailability } from '../../shared/api-contract'
+import { formatMoney } from '../../shared/money'
 import { dueAtBooking } from '../../shared/payment-terms'
 import { errorText } from '../error-text'
 import type { Messages } from '../i18n'
+import { dayLabel } from '../models/details'
 import { withLaterSteps, type LaterState } from '../models/later-steps'
 import type { BookingState } from '../state'
+import type { CalendarOffer } from './CalendarLinks'
 import { Confirmation, type ConfirmationProps } from './Confirmation'
 
 type Occurrence = SeriesAvailability['occurrences'][number]
@@ -13,8 +16,9 @@ const EVERY_WEEKS = [0, 1, 2] as const
 const COUNTS = Array.from({ length: 11 }, (_, i) => i + 2)
 
 /**
- * Whether the guest may book the held time weekly: only a plain resource booked anew, never
- * one that takes payment online (the API refuses series there), a pool, a service or a span.
+ * Whether the guest may book the held time weekly: only a plain resource booked anew (one
+ * that takes payment online too: one card payment covers every date), never a pool, a
+ * service or a span.
  */
 export function repeatOffered(state: LaterState): boolean {
   const resource = state.resource.value
@@ -24,15 +28,15 @@ export function repeatOffered(state: LaterState): boolean {
     !state.isPool &&
     state.service.value === undefined &&
     resource !== undefined &&
-    resource.span === undefined &&
-    dueAtBooking(resource) === undefined
+    resource.span === undefined
   )
 }
 
 /**
  * "Just once" or weekly for a number of dates, under the guest form. A repeat shows each
  * date free or taken (asked afresh when the choice changes), and when one is taken whether
- * to book the free ones or nothing.
+ * to book the free ones or nothing. Where the card is taken when booking, what the dates
+ * that would be booked cost now.
  */
 export function RepeatChoice({ state }: { state: LaterState }) {
   const { t, locale } = state
@@ -42,7 +46,7 @@ export function RepeatChoice({ state }: { state: LaterState }) {
   const resourceId = state.resource.value?.id
   const [dates, setDates] = useState<Occurrence[] | undefined>(undefined)
   const [failed, setFailed] = useState<string | undefined>(undefined)
-  const { everyWeeks, occurrences } = repeat
+  const { everyWeeks, occurrences, refusals } = repeat
 
   useEffect(() => {
     setDates(undefined)
@@ -59,10 +63,16 @@ export function RepeatChoice({ state }: { state: LaterState }) {
     return () => {
       current = false
     }
-  }, [hold?.id, resourceId, everyWeeks, occurrences])
+    // Asked again when the server refuses the series for dates taken since they were shown.
+  }, [hold?.id, resourceId, everyWeeks, occurrences, refusals])
 
-  const update = (change: Partial<typeof repeat>) => (state.repeat.value = { ...state.repeat.peek(), ...change })
+  const update = state.chooseRepeat
   const anyTaken = dates?.some((date) => !date.free) ?? false
+  // Paid per date (per place, as the price is), all at once: the free dates, or none when one is taken and it is all or nothing.
+  const resource = state.resource.value
+  const due = resource && dueAtBooking(resource)
+  const paidDates = repeat.mode === 'all_or_nothing' && anyTaken ? 0 : (dates?.filter((date) => date.free).length ?? 0)
+  const each = due && due.amount * state.seats.value
   return (
     <div class="repeat">
       <div class="field">
@@ -103,6 +113,17 @@ export function RepeatChoice({ state }: { state: LaterState }) {
               </p>
             )}
             {dates && <OccurrenceList t={t} locale={locale} dates={dates} />}
+            {due && each !== undefined && paidDates > 0 && (
+              <p class="series-due">
+                <strong>
+                  {words.dueNow(
+                    paidDates,
+                    formatMoney(each, due.currency, locale),
+                    formatMoney(each * paidDates, due.currency, locale),
+                  )}
+                </strong>
+              </p>
+            )}
           </div>
           {anyTaken && (
             <div role="radiogroup" aria-label={words.ifTaken}>
@@ -145,27 +166,44 @@ function OccurrenceList(props: { t: Messages; locale: string; dates: Pick<Occurr
   )
 }
 
-/** "12 Jan" for a local date `YYYY-MM-DD` (read at noon UTC so no zone moves it a day). */
-function dayLabel(date: string, locale: string): string {
-  return new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', timeZone: 'UTC' }).format(
-    new Date(`${date}T12:00:00Z`),
-  )
-}
-
-/** The confirmation, and for a weekly series the dates booked and those skipped. */
+/**
+ * The confirmation, and for a weekly series the dates booked and those skipped, with one
+ * calendar file holding every date booked (the Google and Outlook links carry the first).
+ */
 export function SeriesConfirmation(props: ConfirmationProps) {
+  const { state, client } = props
+  const series = shownSeries(state)
+  const token = state.manageToken.value
+  const words = state.t.repeat
+  const count = series?.bookings.filter((booking) => booking.status !== 'cancelled').length ?? 0
+  const calendar: CalendarOffer | undefined =
+    series && token && client.getSeriesCalendarFile
+      ? {
+          load: () => client.getSeriesCalendarFile!(series.ref, token),
+          fileName: `series-${series.ref}.ics`,
+          fileLabel: words.addAll(count),
+          googleLabel: count > 1 ? words.googleFirst : state.t.googleCalendar,
+          outlookLabel: count > 1 ? words.outlookFirst : state.t.outlookCalendar,
+        }
+      : undefined
   return (
     <>
-      <Confirmation {...props} />
-      <SeriesDates state={props.state} />
+      <Confirmation {...props} calendar={calendar} />
+      <SeriesDates state={state} />
     </>
   )
 }
 
-function SeriesDates({ state }: { state: BookingState }) {
+/** The series booked last, while its confirmation is shown: a later single booking has none. */
+function shownSeries(state: BookingState) {
   const series = withLaterSteps(state).series.value
-  // Only beside the series it announces: a later single booking shows no dates.
-  if (!series || state.step.value !== 'done' || series.bookings[0]?.ref !== state.booking.value?.ref) return null
+  if (!series || state.step.value !== 'done' || series.bookings[0]?.ref !== state.booking.value?.ref) return undefined
+  return series
+}
+
+function SeriesDates({ state }: { state: BookingState }) {
+  const series = shownSeries(state)
+  if (!series) return null
   const words = state.t.repeat
   const label = (date: string) => dayLabel(date, state.locale)
   const booked = series.bookings.filter((booking) => booking.status !== 'cancelled')

@@ -1,0 +1,3 @@
+ALTER TABLE "bookings" DROP CONSTRAINT "bookings_payment_intent_id_unique";--> statement-breakpoint
+CREATE UNIQUE INDEX "bookings_payment_intent_single" ON "bookings" USING btree ("payment_intent_id") WHERE "bookings"."series_id" IS NULL;--> statement-breakpoint
+CREATE INDEX "bookings_payment_intent_idx" ON "bookings" USING btree ("payment_intent_id") WHERE "bookings"."payment_intent_id" IS NOT NULL;

@@ -1,0 +1,1 @@
+CREATE INDEX "waitlist_entries_booked_open_idx" ON "waitlist_entries" USING btree ("window_end") WHERE "waitlist_entries"."status" = 'booked';

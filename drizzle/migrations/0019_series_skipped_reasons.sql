@@ -1,0 +1,1 @@
+ALTER TABLE "booking_series" ADD COLUMN "skipped_reasons" text[] DEFAULT '{}'::text[] NOT NULL;
